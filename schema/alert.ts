@@ -1,0 +1,48 @@
+/**
+ * The normalized alert event every monitor adapter produces.
+ * Adapters are pure: native payload in, AlertEvent[] out; ingestion never sees a native format.
+ */
+
+export const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const ALERT_ACTIONS = ['trigger', 'acknowledge', 'resolve'] as const;
+export type AlertAction = (typeof ALERT_ACTIONS)[number];
+
+export const INTEGRATION_TYPES = ['pagerduty', 'alertmanager', 'grafana', 'opsgenie', 'generic'] as const;
+export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
+
+/** Limits enforced once, in the adapters' shared normalize step. */
+export const LIMITS = {
+  summary: 1024,
+  details: 16 * 1024,
+  labelValue: 1024,
+  links: 20,
+  body: 512 * 1024,
+} as const;
+
+export interface AlertLink {
+  href: string;
+  text?: string;
+}
+
+export interface AlertEvent {
+  action: AlertAction;
+  /** Groups events into one open incident (PagerDuty dedup_key, Alertmanager groupKey, Opsgenie alias…). */
+  dedupKey: string;
+  /** Identity of one alert inside the incident (Alertmanager fingerprint); equals dedupKey for single-alert formats. */
+  alertKey: string;
+  summary: string;
+  /** True when summary or details were cut to fit LIMITS. */
+  truncated: boolean;
+  severity: Severity;
+  source?: string;
+  /** When the monitor says the alert started (epoch ms), if it says. */
+  occurredAt?: number;
+  details?: Record<string, unknown>;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  links: AlertLink[];
+  /** Alertmanager/Grafana: alerts the sender dropped from this notification. */
+  truncatedAlerts?: number;
+}

@@ -1,0 +1,29 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+
+// Worker tests run inside workerd with the real Durable Objects and D1 from wrangler.toml.
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations('schema/migrations');
+  return {
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            ADMIN_TOKEN: 'test-admin-token',
+            SESSION_SECRET: 'test-session-secret-0123456789abcdef',
+            PUBLIC_URL: 'http://127.0.0.1:8787',
+          },
+          assets: undefined,
+        },
+      }),
+    ],
+    test: {
+      include: ['test/**/*.test.ts'],
+      exclude: ['test/e2e/**', 'test/pwa/**', 'node_modules/**'],
+      setupFiles: ['test/setup/apply-migrations.ts'],
+      testTimeout: 20_000,
+    },
+  };
+});

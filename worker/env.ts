@@ -1,0 +1,21 @@
+import type { IncidentObject } from './incident/object';
+import type { ServiceRouter } from './service/router';
+
+/** Bindings and secrets the Worker runs with (wrangler.toml + .dev.vars / secrets). */
+export interface Env {
+  DB: D1Database;
+  INCIDENT: DurableObjectNamespace<IncidentObject>;
+  SERVICE: DurableObjectNamespace<ServiceRouter>;
+  ASSETS?: Fetcher;
+  ADMIN_TOKEN: string;
+  SESSION_SECRET: string;
+  VAPID_PUBLIC_KEY?: string;
+  VAPID_PRIVATE_KEY?: string;
+  VAPID_SUBJECT?: string;
+  /** Absolute origin monitors and phones reach Firebell at; defaults to the request's origin. */
+  PUBLIC_URL?: string;
+  /** Comma-separated incident role names. */
+  INCIDENT_ROLES?: string;
+  /** Unsafe outside tests and local trials: accept http://127.0.0.1 push endpoints. */
+  ALLOW_INSECURE_PUSH?: string;
+}

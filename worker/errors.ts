@@ -1,0 +1,78 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+/** Stable problem types; the `type` URI a client can switch on. */
+export type ProblemCode =
+  | 'bad-request'
+  | 'validation'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'conflict'
+  | 'payload-too-large'
+  | 'unsupported-media-type'
+  | 'rate-limited'
+  | 'unavailable'
+  | 'internal';
+
+const TITLES: Record<ProblemCode, string> = {
+  'bad-request': 'Bad request',
+  validation: 'Request body is invalid',
+  unauthorized: 'Authentication required',
+  forbidden: 'Not allowed',
+  'not-found': 'Not found',
+  conflict: 'Conflict',
+  'payload-too-large': 'Payload too large',
+  'unsupported-media-type': 'Unsupported media type',
+  'rate-limited': 'Too many requests',
+  unavailable: 'Service unavailable',
+  internal: 'Internal error',
+};
+
+/** An RFC 9457 problem document. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: ProblemCode;
+  [extension: string]: unknown;
+}
+
+/** The one error type: thrown anywhere, turned into application/problem+json by app.onError. */
+export class ProblemError extends Error {
+  constructor(
+    readonly status: ContentfulStatusCode,
+    readonly code: ProblemCode,
+    detail: string,
+    readonly extensions: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail);
+    this.name = 'ProblemError';
+  }
+
+  toProblem(): Problem {
+    return {
+      type: `https://firebell.dev/problems/${this.code}`,
+      title: TITLES[this.code],
+      status: this.status,
+      detail: this.message,
+      code: this.code,
+      ...this.extensions,
+    };
+  }
+}
+
+export const badRequest = (detail: string, ext?: Record<string, unknown>) => new ProblemError(400, 'bad-request', detail, ext);
+export const unauthorized = (detail: string) => new ProblemError(401, 'unauthorized', detail, {}, { 'WWW-Authenticate': 'Bearer realm="firebell"' });
+export const forbidden = (detail: string) => new ProblemError(403, 'forbidden', detail);
+export const notFound = (detail: string) => new ProblemError(404, 'not-found', detail);
+export const conflict = (detail: string, ext?: Record<string, unknown>) => new ProblemError(409, 'conflict', detail, ext);
+
+/** Serialize a problem as a Response (used by onError and by code paths outside Hono, e.g. the DO). */
+export function problemResponse(problem: Problem, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(problem), {
+    status: problem.status,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+  });
+}

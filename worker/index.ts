@@ -1,0 +1,6 @@
+import { createApp } from './app';
+
+export { IncidentObject } from './incident/object';
+export { ServiceRouter } from './service/router';
+
+export default createApp();
