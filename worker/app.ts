@@ -2,13 +2,28 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import { swaggerUI } from '@hono/swagger-ui';
 import type { AppEnv } from './app-env';
 import { ProblemError, problemResponse } from './errors';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { validationHook } from './edge';
+import { auth, me } from './routes/auth';
 import { health } from './routes/health';
+import { incidents } from './routes/incidents';
+import { tokens } from './routes/tokens';
+import { users } from './routes/users';
 
 /** The Hono app: mounts every resource and owns the single error exit. */
 export function createApp() {
-  const app = new OpenAPIHono<AppEnv>();
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
   app.route('/api/health', health);
+  app.route('/api/auth', auth);
+  app.route('/api/me', me);
+  app.route('/api/tokens', tokens);
+  app.route('/api/users', users);
+  app.route('/api/incidents', incidents);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN or a personal API token' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', { type: 'apiKey', in: 'cookie', name: 'fb_session' });
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',
@@ -22,6 +37,11 @@ export function createApp() {
 
   app.onError((err, c) => {
     if (err instanceof ProblemError) return problemResponse(err.toProblem(), err.headers);
+    if (err instanceof HTTPException) {
+      // Hono's own validators throw these (e.g. malformed JSON); keep their message, which says what is wrong.
+      const status = err.status as ContentfulStatusCode;
+      return problemResponse(new ProblemError(status, status === 400 ? 'bad-request' : 'internal', err.message || 'Bad request').toProblem());
+    }
     // Never leak a stack trace to a client; log it for the operator.
     console.error('unhandled error', c.req.method, c.req.path, err);
     return problemResponse(new ProblemError(500, 'internal', 'Something went wrong on our side; the request may be retried.').toProblem());

@@ -51,6 +51,12 @@ export class ProblemError extends Error {
     this.name = 'ProblemError';
   }
 
+  /** Rebuild the error from a problem that crossed an RPC boundary (class identity does not survive it). */
+  static from(problem: Problem): ProblemError {
+    const { status, code, detail, type: _type, title: _title, ...extensions } = problem;
+    return new ProblemError(status as ContentfulStatusCode, code, detail, extensions);
+  }
+
   toProblem(): Problem {
     return {
       type: `https://firebell.dev/problems/${this.code}`,

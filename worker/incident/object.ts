@@ -1,4 +1,303 @@
+/**
+ * One Durable Object per incident: the only writer of its incident.
+ * A thin shell: load, call the pure reducers, persist, broadcast, keep the D1 index current.
+ */
 import { DurableObject } from 'cloudflare:workers';
+import type { AlertEvent, Severity } from '../../schema/alert';
+import type { Actor, Incident, IncidentAlert, IncidentCommand, TimelineEntry } from '../../schema/incident';
+import type { ClientMessage, ServerMessage } from '../../schema/protocol';
+import { now } from '../clock';
+import { upsertIndex, nextIncidentNumber } from '../directory/incident-index';
+import { userNames } from '../directory/users';
 import type { Env } from '../env';
+import { ProblemError, type Problem } from '../errors';
+import { parseCommand } from './commands';
+import { applyAlertEvents, alertFromEvent } from './ingest';
+import { applyCommand, type EntryDraft } from './reducer';
+import { Room, type SocketIdentity } from './room';
+import { Scheduler, type Task } from './scheduler';
+import { IncidentStore } from './store';
 
-export class IncidentObject extends DurableObject<Env> {}
+export interface CreateIncidentInput {
+  id: string;
+  title: string;
+  description?: string;
+  serviceId?: string | null;
+  severity: Severity;
+  dedupKey?: string | null;
+  actor: Actor;
+  /** The alert events that opened it, when a monitor did. */
+  events?: AlertEvent[];
+}
+
+export type CommandResult = { ok: true; incident: Incident } | { ok: false; problem: Problem };
+
+export type IngestResult = { accepted: true; incident: Incident } | { accepted: false; reason: 'resolved' | 'missing' };
+
+export interface IncidentView {
+  incident: Incident;
+  timeline: TimelineEntry[];
+  alerts: IncidentAlert[];
+}
+
+/** Header the Worker uses to hand a verified viewer to the room; the object is not reachable otherwise. */
+export const VIEWER_HEADER = 'x-firebell-viewer';
+
+const OUTBOX_TASK = 'outbox';
+
+export class IncidentObject extends DurableObject<Env> {
+  private readonly store: IncidentStore;
+  private readonly scheduler: Scheduler;
+  private readonly room: Room;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new IncidentStore(ctx.storage.sql);
+    this.scheduler = new Scheduler(ctx.storage);
+    this.room = new Room(ctx);
+  }
+
+  /** Open the incident. Idempotent: a retried create returns the incident that already exists. */
+  async create(input: CreateIncidentInput): Promise<Incident> {
+    const existing = this.store.load();
+    if (existing) return existing;
+    const number = await nextIncidentNumber(this.env.DB);
+    const again = this.store.load(); // another create may have won while we awaited D1
+    if (again) return again;
+
+    const at = now();
+    const roles = Object.fromEntries(this.roleNames().map((r) => [r, null]));
+    let incident: Incident = {
+      id: input.id,
+      number,
+      title: input.title,
+      description: input.description ?? '',
+      serviceId: input.serviceId ?? null,
+      severity: input.severity,
+      status: 'triggered',
+      assignees: [],
+      roles,
+      dedupKey: input.dedupKey ?? null,
+      alertCount: 0,
+      truncatedAlerts: 0,
+      createdAt: at,
+      createdBy: input.actor,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      resolvedAt: null,
+      resolvedBy: null,
+      updatedAt: at,
+      escalationLevel: 0,
+      nobodyPaged: false,
+      lastSeq: 0,
+    };
+    const drafts: EntryDraft[] = [{ kind: 'created', text: `Incident #${number} opened by ${input.actor.name}: ${input.title}`, data: { severity: input.severity } }];
+    const alerts: IncidentAlert[] = [];
+    for (const event of input.events ?? []) {
+      if (event.action !== 'trigger') continue;
+      const prior = alerts.find((a) => a.key === event.alertKey);
+      if (prior) prior.count += 1;
+      else alerts.push(alertFromEvent(event, at));
+      incident.alertCount += 1;
+      if (event.truncatedAlerts !== undefined) incident.truncatedAlerts = event.truncatedAlerts;
+    }
+    if (alerts.length > 1) drafts.push(...alerts.slice(1).map((a): EntryDraft => ({ kind: 'alert_added', text: `Alert: ${a.summary}`, data: { alertKey: a.key } })));
+
+    this.ctx.storage.transactionSync(() => {
+      this.store.init();
+      const entries = this.store.append(0, drafts, input.actor, at);
+      incident = { ...incident, lastSeq: entries.length };
+      for (const alert of alerts) this.store.saveAlert(alert);
+      this.store.save(incident);
+    });
+    await this.afterChange(incident, this.store.timeline(0));
+    return incident;
+  }
+
+  async view(): Promise<IncidentView | null> {
+    const incident = this.store.load();
+    return incident ? { incident, timeline: this.store.timeline(0), alerts: this.store.alerts() } : null;
+  }
+
+  /** Run a responder command; a replayed Idempotency-Key returns the first result and writes nothing. */
+  async command(command: IncidentCommand, actor: Actor, idempotencyKey?: string): Promise<CommandResult> {
+    if (idempotencyKey) {
+      const replay = this.store.recall(idempotencyKey);
+      if (replay) return JSON.parse(replay) as CommandResult;
+    }
+    const result = await this.execute(command, actor);
+    if (idempotencyKey) this.store.remember(idempotencyKey, JSON.stringify(result), now());
+    return result;
+  }
+
+  /** Apply monitor events to this incident, unless it is resolved (then the caller opens a new one). */
+  async ingest(events: AlertEvent[], actor: Actor): Promise<IngestResult> {
+    const incident = this.store.load();
+    if (!incident) return { accepted: false, reason: 'missing' };
+    if (incident.status === 'resolved') return { accepted: false, reason: 'resolved' };
+    const at = now();
+    const known = new Map(this.store.alerts().map((a) => [a.key, a]));
+    const outcome = applyAlertEvents(incident, known, events, actor, at);
+    let next = outcome.incident;
+    let entries: TimelineEntry[] = [];
+    let updated: TimelineEntry | null = null;
+    this.ctx.storage.transactionSync(() => {
+      for (const alert of outcome.alerts) this.store.saveAlert(alert);
+      entries = this.store.append(next.lastSeq, outcome.entries, actor, at);
+      next = { ...next, lastSeq: next.lastSeq + entries.length };
+      if (outcome.duplicates) {
+        updated = this.countDuplicates(next, outcome.duplicates, actor, at);
+        if (updated && updated.seq > next.lastSeq) {
+          entries.push(updated);
+          next = { ...next, lastSeq: updated.seq };
+          updated = null;
+        }
+      }
+      this.store.save(next);
+    });
+    await this.afterChange(next, entries, updated);
+    return { accepted: true, incident: next };
+  }
+
+  /** WebSocket upgrade into the live room; the Worker has already authenticated the viewer. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get('upgrade') !== 'websocket') return new Response('expected a WebSocket upgrade', { status: 426 });
+    const identity = JSON.parse(request.headers.get(VIEWER_HEADER) ?? 'null') as SocketIdentity | null;
+    const incident = this.store.load();
+    if (!identity || !incident) return new Response('unknown incident', { status: 404 });
+    const since = Math.max(0, Number(new URL(request.url).searchParams.get('since') ?? 0) || 0);
+    const { client, server } = this.room.accept(identity);
+    this.room.send(server, { type: 'snapshot', incident, timeline: this.store.timeline(since), since, viewers: this.room.viewers() } satisfies ServerMessage);
+    this.room.announcePresence({ joined: server });
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
+    const who = this.room.identity(ws);
+    const message = parseClientMessage(raw);
+    if (!who || !message) return this.room.send(ws, { type: 'result', id: '', ok: false, problem: new ProblemError(400, 'bad-request', 'Messages must be JSON: {"type":"command","id":…,"command":{…}} or {"type":"ping"}.').toProblem() });
+    if (message.type === 'ping') return this.room.send(ws, { type: 'pong' });
+    if (who.role === 'viewer') {
+      return this.room.send(ws, { type: 'result', id: message.id, ok: false, problem: new ProblemError(403, 'forbidden', 'Viewers can watch an incident but not change it.').toProblem() });
+    }
+    const result = await this.command(message.command, { kind: 'user', id: who.id, name: who.name }, message.idempotencyKey);
+    this.room.send(ws, result.ok ? { type: 'result', id: message.id, ok: true, incident: result.incident } : { type: 'result', id: message.id, ok: false, problem: result.problem });
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, 'bye');
+    } catch {
+      // Already closed by the peer: nothing to answer.
+    }
+    this.room.announcePresence({ left: ws });
+  }
+
+  override async webSocketError(ws: WebSocket): Promise<void> {
+    this.room.announcePresence({ left: ws });
+  }
+
+  override async alarm(): Promise<void> {
+    if (!this.store.load()) return;
+    await this.scheduler.runDue(now(), (task) => this.runTask(task));
+  }
+
+  private async runTask(task: Task): Promise<void> {
+    if (task.kind === OUTBOX_TASK) {
+      const incident = this.store.load();
+      if (incident) await this.flushIndex(incident, { throwOnFailure: true });
+    }
+  }
+
+  private async execute(command: IncidentCommand, actor: Actor): Promise<CommandResult> {
+    const incident = this.store.load();
+    if (!incident) return { ok: false, problem: new ProblemError(404, 'not-found', 'No such incident.').toProblem() };
+    const named = await this.namesFor(command);
+    if (!named.ok) return named;
+    const outcome = applyCommand(incident, command, actor, now(), { roles: this.roleNames(), names: named.names });
+    if (!outcome.ok) {
+      const code = outcome.status === 409 ? 'conflict' : 'validation';
+      return { ok: false, problem: new ProblemError(outcome.status, code, outcome.detail, { incident: { id: incident.id, status: incident.status, lastSeq: incident.lastSeq } }).toProblem() };
+    }
+    if (!outcome.entries.length) return { ok: true, incident };
+    let next = outcome.incident;
+    let entries: TimelineEntry[] = [];
+    this.ctx.storage.transactionSync(() => {
+      entries = this.store.append(incident.lastSeq, outcome.entries, actor, next.updatedAt);
+      next = { ...next, lastSeq: incident.lastSeq + entries.length };
+      this.store.save(next);
+    });
+    await this.afterChange(next, entries);
+    return { ok: true, incident: next };
+  }
+
+  /** Users named by a command must exist; their names go on the timeline. */
+  private async namesFor(command: IncidentCommand): Promise<{ ok: true; names: Record<string, string> } | { ok: false; problem: Problem }> {
+    const ids = command.type === 'reassign' ? command.assignees : command.type === 'assign_role' ? [command.userId] : [];
+    if (!ids.length) return { ok: true, names: {} };
+    const names = await userNames(this.env.DB, ids);
+    const unknown = ids.filter((id) => !(id in names));
+    if (unknown.length) return { ok: false, problem: new ProblemError(400, 'validation', `Unknown user${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`).toProblem() };
+    return { ok: true, names };
+  }
+
+  /** One running entry counts suppressed duplicates while nothing else has happened since. */
+  private countDuplicates(incident: Incident, count: number, actor: Actor, at: number): TimelineEntry {
+    const last = this.store.entry(incident.lastSeq);
+    if (last?.kind === 'duplicate_suppressed') {
+      const total = Number(last.data?.count ?? 0) + count;
+      const entry: TimelineEntry = { ...last, text: duplicateText(total), data: { count: total, lastAt: at } };
+      this.store.rewrite(entry);
+      return entry;
+    }
+    const [entry] = this.store.append(incident.lastSeq, [{ kind: 'duplicate_suppressed', text: duplicateText(count), data: { count, lastAt: at } }], actor, at);
+    return entry as TimelineEntry;
+  }
+
+  private async afterChange(incident: Incident, entries: readonly TimelineEntry[], updated: TimelineEntry | null = null): Promise<void> {
+    for (const entry of entries) this.room.broadcast({ type: 'event', entry, incident } satisfies ServerMessage);
+    if (updated) this.room.broadcast({ type: 'entry_updated', entry: updated, incident } satisfies ServerMessage);
+    await this.flushIndex(incident);
+  }
+
+  /** Push the pending index version to D1; on failure the outbox task retries with backoff until it lands. */
+  private async flushIndex(incident: Incident, opts: { throwOnFailure?: boolean } = {}): Promise<void> {
+    const pending = this.store.pendingIndexVersion();
+    if (!pending) return;
+    try {
+      await upsertIndex(this.env.DB, incident, { nobodyPaged: incident.nobodyPaged, escalationLevel: incident.escalationLevel });
+      this.store.indexLanded(incident.lastSeq);
+    } catch (err) {
+      const attempts = this.store.indexFailed();
+      console.error(`index write for ${incident.id} failed (attempt ${attempts}); retrying from the outbox`, err);
+      if (opts.throwOnFailure) throw err;
+      await this.scheduler.schedule(OUTBOX_TASK, OUTBOX_TASK, now() + Math.min(60_000, 500 * 2 ** Math.min(attempts, 7)));
+    }
+  }
+
+  private roleNames(): string[] {
+    return (this.env.INCIDENT_ROLES ?? 'incident_commander,incident_manager').split(',').map((r) => r.trim()).filter(Boolean);
+  }
+}
+
+function duplicateText(count: number): string {
+  return count === 1 ? '1 duplicate alert suppressed' : `${count} duplicate alerts suppressed`;
+}
+
+function parseClientMessage(raw: string | ArrayBuffer): ClientMessage | null {
+  if (typeof raw !== 'string') return null;
+  try {
+    const value = JSON.parse(raw) as unknown;
+    if (typeof value !== 'object' || value === null || !('type' in value)) return null;
+    if (value.type === 'ping') return { type: 'ping' };
+    if (value.type === 'command' && 'id' in value && typeof value.id === 'string' && 'command' in value) {
+      const parsed = parseCommand(value.command);
+      if (!parsed) return null;
+      const key = 'idempotencyKey' in value && typeof value.idempotencyKey === 'string' ? value.idempotencyKey : undefined;
+      return { type: 'command', id: value.id, command: parsed, ...(key ? { idempotencyKey: key } : {}) };
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}

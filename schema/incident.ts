@@ -1,0 +1,110 @@
+/**
+ * The incident as it travels over the wire, shared by worker and PWA.
+ * Types only here, so the PWA can `import type` without pulling in a validator.
+ */
+import type { Severity } from './alert';
+
+export type { Severity } from './alert';
+
+export const INCIDENT_STATUSES = ['triggered', 'acknowledged', 'resolved'] as const;
+export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
+
+export const TIMELINE_KINDS = [
+  'created',
+  'alert_added',
+  'alert_resolved',
+  'duplicate_suppressed',
+  'acknowledged',
+  'resolved',
+  'reopened',
+  'reassigned',
+  'role_assigned',
+  'role_unassigned',
+  'severity_changed',
+  'title_changed',
+  'note',
+  'status_update',
+  'escalated',
+  'escalation_skipped',
+  'nobody_paged',
+  'notification_sent',
+  'notification_failed',
+  'notification_delivered',
+] as const;
+export type TimelineKind = (typeof TIMELINE_KINDS)[number];
+
+/** Who did something: a person, a monitor integration, or Firebell itself. */
+export interface Actor {
+  kind: 'user' | 'integration' | 'system';
+  id: string;
+  name: string;
+}
+
+export interface TimelineEntry {
+  seq: number;
+  kind: TimelineKind;
+  at: number;
+  actor: Actor;
+  /** Human-readable line, as a responder would say it. */
+  text: string;
+  data?: Record<string, unknown>;
+}
+
+export interface IncidentAlert {
+  key: string;
+  status: 'firing' | 'resolved';
+  summary: string;
+  severity: Severity;
+  source?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  links: { href: string; text?: string }[];
+  details?: Record<string, unknown>;
+  count: number;
+  firstSeenAt: number;
+  lastSeenAt: number;
+}
+
+export interface Incident {
+  id: string;
+  number: number;
+  title: string;
+  description: string;
+  serviceId: string | null;
+  severity: Severity;
+  status: IncidentStatus;
+  assignees: string[];
+  /** role name → user id; every configured role is present, unfilled ones are null. */
+  roles: Record<string, string | null>;
+  dedupKey: string | null;
+  alertCount: number;
+  truncatedAlerts: number;
+  createdAt: number;
+  createdBy: Actor;
+  acknowledgedAt: number | null;
+  acknowledgedBy: Actor | null;
+  resolvedAt: number | null;
+  resolvedBy: Actor | null;
+  updatedAt: number;
+  /** Current escalation level (1-based; 0 before the first page). */
+  escalationLevel: number;
+  /** The escalation policy reached nobody: admins were told instead. */
+  nobodyPaged: boolean;
+  /** Sequence number of the newest timeline entry. */
+  lastSeq: number;
+}
+
+/** What a responder can ask an incident to do. */
+export type IncidentCommand =
+  | { type: 'acknowledge' }
+  | { type: 'resolve'; note?: string }
+  | { type: 'reopen'; reason?: string }
+  | { type: 'reassign'; assignees: string[] }
+  | { type: 'assign_role'; role: string; userId: string }
+  | { type: 'unassign_role'; role: string }
+  | { type: 'set_severity'; severity: Severity }
+  | { type: 'add_note'; text: string }
+  | { type: 'post_status_update'; text: string }
+  | { type: 'change_title'; title: string };
+
+export type IncidentCommandType = IncidentCommand['type'];

@@ -1,0 +1,154 @@
+/**
+ * The D1 incident index: written only by incident objects (through their outbox), read by list routes.
+ * Upserts carry the object's timeline seq as version and only move forward.
+ */
+import type { Incident, IncidentStatus, Severity } from '../../schema/incident';
+
+export interface IncidentSummary {
+  id: string;
+  number: number;
+  title: string;
+  serviceId: string | null;
+  severity: Severity;
+  status: IncidentStatus;
+  assignees: string[];
+  alertCount: number;
+  createdAt: number;
+  acknowledgedAt: number | null;
+  resolvedAt: number | null;
+  updatedAt: number;
+  nobodyPaged: boolean;
+  escalationLevel: number;
+}
+
+export interface IndexExtras {
+  nobodyPaged: boolean;
+  escalationLevel: number;
+}
+
+export async function upsertIndex(db: D1Database, incident: Incident, extras: IndexExtras): Promise<void> {
+  const upsert = db
+    .prepare(
+      `INSERT INTO incidents (id, number, title, service_id, severity, status, assignees, alert_count, dedup_key, nobody_paged, escalation_level,
+         created_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, updated_at, version)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+       ON CONFLICT (id) DO UPDATE SET title = excluded.title, service_id = excluded.service_id, severity = excluded.severity,
+         status = excluded.status, assignees = excluded.assignees, alert_count = excluded.alert_count, nobody_paged = excluded.nobody_paged,
+         escalation_level = excluded.escalation_level, acknowledged_at = excluded.acknowledged_at, acknowledged_by = excluded.acknowledged_by,
+         resolved_at = excluded.resolved_at, resolved_by = excluded.resolved_by, updated_at = excluded.updated_at, version = excluded.version
+       WHERE excluded.version >= incidents.version`,
+    )
+    .bind(
+      incident.id,
+      incident.number,
+      incident.title,
+      incident.serviceId,
+      incident.severity,
+      incident.status,
+      JSON.stringify(incident.assignees),
+      incident.alertCount,
+      incident.dedupKey,
+      extras.nobodyPaged ? 1 : 0,
+      extras.escalationLevel,
+      incident.createdAt,
+      incident.acknowledgedAt,
+      incident.acknowledgedBy?.id ?? null,
+      incident.resolvedAt,
+      incident.resolvedBy?.id ?? null,
+      incident.updatedAt,
+      incident.lastSeq,
+    );
+  const clear = db.prepare('DELETE FROM incident_assignees WHERE incident_id = ?1 AND (SELECT version FROM incidents WHERE id = ?1) = ?2').bind(incident.id, incident.lastSeq);
+  const add = incident.assignees.map((userId) =>
+    db.prepare('INSERT OR IGNORE INTO incident_assignees (incident_id, user_id) SELECT ?1, ?2 WHERE (SELECT version FROM incidents WHERE id = ?1) = ?3').bind(incident.id, userId, incident.lastSeq),
+  );
+  await db.batch([upsert, clear, ...add]);
+}
+
+export interface ListFilter {
+  statuses?: IncidentStatus[];
+  serviceId?: string;
+  severities?: Severity[];
+  assignee?: string;
+  limit: number;
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+}
+
+type Row = {
+  id: string; number: number; title: string; service_id: string | null; severity: Severity; status: IncidentStatus; assignees: string;
+  alert_count: number; created_at: number; acknowledged_at: number | null; resolved_at: number | null; updated_at: number; nobody_paged: number; escalation_level: number;
+};
+
+/** Cursor = the last row's (created_at, id), so pages stay stable while new incidents arrive. */
+export function encodeCursor(createdAt: number, id: string): string {
+  return btoa(`${createdAt}:${id}`);
+}
+
+export function decodeCursor(cursor: string): { createdAt: number; id: string } | null {
+  try {
+    const [at, id] = atob(cursor).split(':');
+    const createdAt = Number(at);
+    return Number.isFinite(createdAt) && id ? { createdAt, id } : null;
+  } catch {
+    return null;
+  }
+}
+
+export async function listIncidents(db: D1Database, filter: ListFilter, after: { createdAt: number; id: string } | null): Promise<{ incidents: IncidentSummary[]; nextCursor: string | null }> {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  const inList = (column: string, values: readonly string[]) => {
+    where.push(`${column} IN (${values.map(() => '?').join(', ')})`);
+    params.push(...values);
+  };
+  if (filter.statuses?.length) inList('status', filter.statuses);
+  if (filter.severities?.length) inList('severity', filter.severities);
+  if (filter.serviceId) {
+    where.push('service_id = ?');
+    params.push(filter.serviceId);
+  }
+  if (filter.assignee) {
+    where.push('id IN (SELECT incident_id FROM incident_assignees WHERE user_id = ?)');
+    params.push(filter.assignee);
+  }
+  if (after) {
+    where.push('(created_at < ? OR (created_at = ? AND id < ?))');
+    params.push(after.createdAt, after.createdAt, after.id);
+  }
+  const query = `SELECT id, number, title, service_id, severity, status, assignees, alert_count, created_at, acknowledged_at, resolved_at, updated_at, nobody_paged, escalation_level
+    FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
+  const { results } = await db.prepare(query).bind(...params, filter.limit + 1).all<Row>();
+  const page = results.slice(0, filter.limit);
+  const last = page[page.length - 1];
+  return {
+    incidents: page.map(toSummary),
+    nextCursor: results.length > filter.limit && last ? encodeCursor(last.created_at, last.id) : null,
+  };
+}
+
+function toSummary(r: Row): IncidentSummary {
+  return {
+    id: r.id,
+    number: r.number,
+    title: r.title,
+    serviceId: r.service_id,
+    severity: r.severity,
+    status: r.status,
+    assignees: JSON.parse(r.assignees) as string[],
+    alertCount: r.alert_count,
+    createdAt: r.created_at,
+    acknowledgedAt: r.acknowledged_at,
+    resolvedAt: r.resolved_at,
+    updatedAt: r.updated_at,
+    nobodyPaged: r.nobody_paged === 1,
+    escalationLevel: r.escalation_level,
+  };
+}
+
+/** Next human incident number for this deployment (#1, #2 …); atomic in D1. */
+export async function nextIncidentNumber(db: D1Database): Promise<number> {
+  const row = await db.prepare("UPDATE counters SET value = value + 1 WHERE name = 'incident_number' RETURNING value").first<{ value: number }>();
+  if (!row) throw new Error('incident_number counter missing: are D1 migrations applied?');
+  return row.value;
+}

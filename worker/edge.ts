@@ -1,0 +1,42 @@
+/**
+ * Checks at the edge of the system, before any handler: body size, content type, schema failures.
+ */
+import type { Hook } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppEnv } from './app-env';
+import { ProblemError } from './errors';
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Refuse bodies over `maxBytes` with 413, whether or not Content-Length tells the truth. */
+export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
+  return bodyLimit({
+    maxSize: maxBytes,
+    onError: () => {
+      throw new ProblemError(413, 'payload-too-large', `Request bodies are limited to ${Math.round(maxBytes / 1024)} KB.`);
+    },
+  });
+}
+
+/** API writes speak JSON: anything else with a body gets 415 naming the type we expect. */
+export function requireJson(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (BODY_METHODS.has(c.req.method)) {
+      const type = c.req.header('content-type');
+      const hasBody = c.req.header('content-length') !== '0' && (type !== undefined || c.req.header('transfer-encoding') !== undefined || Number(c.req.header('content-length') ?? 0) > 0);
+      if (hasBody && !/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type ?? '')) {
+        throw new ProblemError(415, 'unsupported-media-type', `Send the body as application/json (got ${type ?? 'no Content-Type'}).`);
+      }
+    }
+    await next();
+  };
+}
+
+/** Turns a failed zod validation into a 400 problem that names each bad field. */
+export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
+  if (result.success) return;
+  const issues = result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
+  const detail = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+  throw new ProblemError(400, 'validation', detail || 'The request did not validate.', { errors: issues });
+};

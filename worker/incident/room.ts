@@ -1,0 +1,64 @@
+/**
+ * The live room: hibernating WebSockets on the incident object.
+ * Identity rides in the socket attachment so it survives hibernation.
+ */
+import type { ServerMessage, Viewer } from '../../schema/protocol';
+import type { Role } from '../app-env';
+
+export interface SocketIdentity extends Viewer {
+  role: Role;
+}
+
+export class Room {
+  constructor(private readonly ctx: DurableObjectState) {}
+
+  /** Accept a socket for a signed-in viewer; the caller sends the snapshot. */
+  accept(identity: SocketIdentity): { client: WebSocket; server: WebSocket } {
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.ctx.acceptWebSocket(server, [identity.id]);
+    server.serializeAttachment(identity);
+    return { client, server };
+  }
+
+  identity(ws: WebSocket): SocketIdentity | null {
+    return (ws.deserializeAttachment() as SocketIdentity | null) ?? null;
+  }
+
+  /** Everyone viewing now, one entry per person however many tabs they have open. */
+  viewers(except?: WebSocket): Viewer[] {
+    const seen = new Map<string, Viewer>();
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws === except || ws.readyState !== WebSocket.OPEN) continue;
+      const who = this.identity(ws);
+      if (who && !seen.has(who.id)) seen.set(who.id, { id: who.id, name: who.name });
+    }
+    return [...seen.values()];
+  }
+
+  send(ws: WebSocket, message: ServerMessage): void {
+    try {
+      ws.send(JSON.stringify(message));
+    } catch {
+      // The peer went away between getWebSockets() and send(); its close handler updates presence.
+    }
+  }
+
+  broadcast(message: ServerMessage, except?: WebSocket): void {
+    const text = JSON.stringify(message);
+    for (const ws of this.ctx.getWebSockets()) {
+      if (ws === except) continue;
+      try {
+        ws.send(text);
+      } catch {
+        // Same as send(): a socket closing under us is benign.
+      }
+    }
+  }
+
+  /** Tell everyone who is here: after `joined` arrived (it already has the list), or after `left` went. */
+  announcePresence(change: { joined: WebSocket } | { left: WebSocket }): void {
+    const skip = 'joined' in change ? change.joined : change.left;
+    const viewers = 'left' in change ? this.viewers(change.left) : this.viewers();
+    this.broadcast({ type: 'presence', viewers } satisfies ServerMessage, skip);
+  }
+}

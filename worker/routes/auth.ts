@@ -1,0 +1,139 @@
+/**
+ * Invites, sessions and "who am I". An invite link is the only way onto a phone:
+ * the admin creates it, the responder opens it, picks a name and gets a session cookie.
+ */
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { AppEnv } from '../app-env';
+import { SESSION_COOKIE, isLocalhost, principalOf, requireRole } from '../auth/middleware';
+import { hashSecret } from '../auth/secrets';
+import { now } from '../clock';
+import { createInvite, createSession, deleteSession, redeemInvite } from '../directory/credentials';
+import { createUser, getUser } from '../directory/users';
+import { limitBody, requireJson, validationHook } from '../edge';
+import { ProblemError, badRequest } from '../errors';
+import { newId, newSecret } from '../ids';
+import { bearer, problems } from './openapi-shared';
+
+const INVITE_TTL_MS = 7 * 24 * 3600_000;
+const SESSION_TTL_MS = 90 * 24 * 3600_000;
+
+const roleSchema = z.enum(['admin', 'responder', 'viewer']);
+const userSchema = z.object({ id: z.string(), name: z.string(), role: roleSchema }).openapi('User');
+
+export const auth = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+auth.use('*', limitBody(16 * 1024), requireJson());
+
+/** The origin phones should open links at. */
+export function publicOrigin(env: AppEnv['Bindings'], requestUrl: string): string {
+  return (env.PUBLIC_URL ? new URL(env.PUBLIC_URL) : new URL(requestUrl)).origin;
+}
+
+auth.openapi(
+  createRoute({
+    method: 'post',
+    path: '/invites',
+    tags: ['auth'],
+    summary: 'Create a one-time invite link (admin)',
+    security: bearer,
+    middleware: [requireRole('admin')] as const,
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z
+              .object({
+                role: roleSchema.default('responder'),
+                userId: z.string().max(64).optional().openapi({ description: 'Sign in an existing user instead of creating one (e.g. the admin on a new phone).' }),
+              })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      201: { description: 'The invite; the token is shown only now', content: { 'application/json': { schema: z.object({ url: z.string(), token: z.string(), expiresAt: z.number() }) } } },
+      400: problems[400],
+      401: problems[401],
+      403: problems[403],
+    },
+  }),
+  async (c) => {
+    const body = c.req.valid('json');
+    const who = principalOf(c);
+    let role = body.role;
+    if (body.userId) {
+      const user = await getUser(c.env.DB, body.userId);
+      if (!user) throw badRequest(`No user ${body.userId}.`);
+      role = user.role;
+    }
+    const token = newSecret('inv');
+    const at = now();
+    await createInvite(c.env.DB, { tokenHash: await hashSecret(c.env.SESSION_SECRET, token), role, userId: body.userId ?? null, createdBy: who.id, now: at, ttlMs: INVITE_TTL_MS });
+    return c.json({ url: `${publicOrigin(c.env, c.req.url)}/join/${token}`, token, expiresAt: at + INVITE_TTL_MS }, 201);
+  },
+);
+
+auth.openapi(
+  createRoute({
+    method: 'post',
+    path: '/accept',
+    tags: ['auth'],
+    summary: 'Redeem an invite: creates the user (or signs in the invited one) and starts a session',
+    request: { body: { required: true, content: { 'application/json': { schema: z.object({ token: z.string().min(10).max(200), name: z.string().trim().min(1).max(80).optional() }).strict() } } } },
+    responses: { 200: { description: 'Signed in; the session cookie is set', content: { 'application/json': { schema: z.object({ user: userSchema }) } } }, 400: problems[400], 403: problems[403] },
+  }),
+  async (c) => {
+    const { token, name } = c.req.valid('json');
+    const at = now();
+    const userId = newId('usr');
+    const invite = await redeemInvite(c.env.DB, await hashSecret(c.env.SESSION_SECRET, token), userId, at);
+    if (!invite) throw new ProblemError(403, 'forbidden', 'This invite link has already been used or has expired. Ask your admin for a new one.');
+    let user = invite.userId ? await getUser(c.env.DB, invite.userId) : null;
+    if (!user) {
+      if (!name) throw badRequest('Pick a display name: your teammates will see it on the timeline.');
+      user = { id: userId, name, role: invite.role, createdAt: at };
+      await createUser(c.env.DB, user);
+    }
+    const session = newSecret('ses');
+    await createSession(c.env.DB, await hashSecret(c.env.SESSION_SECRET, session), user.id, at, SESSION_TTL_MS);
+    setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: 'Lax', secure: !isLocalhost(c.req.url), path: '/', maxAge: SESSION_TTL_MS / 1000 });
+    return c.json({ user: { id: user.id, name: user.name, role: user.role } }, 200);
+  },
+);
+
+auth.openapi(
+  createRoute({
+    method: 'post',
+    path: '/logout',
+    tags: ['auth'],
+    summary: 'End this device’s session',
+    security: bearer,
+    middleware: [requireRole('viewer')] as const,
+    responses: { 204: { description: 'Signed out' }, 401: problems[401] },
+  }),
+  async (c) => {
+    const session = getCookie(c, SESSION_COOKIE);
+    if (session) await deleteSession(c.env.DB, await hashSecret(c.env.SESSION_SECRET, session));
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    return c.body(null, 204);
+  },
+);
+
+export const me = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+me.openapi(
+  createRoute({
+    method: 'get',
+    path: '/',
+    tags: ['auth'],
+    summary: 'The signed-in user',
+    security: bearer,
+    middleware: [requireRole('viewer')] as const,
+    responses: { 200: { description: 'You', content: { 'application/json': { schema: z.object({ user: userSchema }) } } }, 401: problems[401] },
+  }),
+  (c) => {
+    const { id, name, role } = principalOf(c);
+    return c.json({ user: { id, name, role } }, 200);
+  },
+);

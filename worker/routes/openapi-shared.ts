@@ -1,0 +1,27 @@
+/** OpenAPI pieces every route file uses: the problem response and the auth scheme. */
+import { z } from '@hono/zod-openapi';
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.string(),
+  })
+  .openapi('Problem');
+
+const problem = (description: string) => ({ description, content: { 'application/problem+json': { schema: problemSchema } } });
+
+/** The error responses a route can produce, for its OpenAPI entry. */
+export const problems = {
+  400: problem('The body or parameters did not validate'),
+  401: problem('No or invalid credentials'),
+  403: problem('Signed in, but not allowed'),
+  404: problem('No such resource'),
+  409: problem('The change conflicts with the current state'),
+  413: problem('Body too large'),
+  415: problem('Body is not JSON'),
+} as const;
+
+export const bearer: Record<string, string[]>[] = [{ bearerAuth: [] }, { sessionCookie: [] }];
