@@ -77,7 +77,7 @@ export class LiveClient {
   }
 
   /** Wait (bounded) until a message matching `pred` has arrived; returns it. */
-  async waitFor<T extends ServerMessage>(pred: (m: ServerMessage) => m is T, timeoutMs = 5_000): Promise<T>;
+  async waitFor<T extends ServerMessage>(pred: (m: ServerMessage) => m is T, timeoutMs?: number): Promise<T>;
   async waitFor(pred: (m: ServerMessage) => boolean, timeoutMs?: number): Promise<ServerMessage>;
   async waitFor(pred: (m: ServerMessage) => boolean, timeoutMs = 5_000): Promise<ServerMessage> {
     const deadline = Date.now() + timeoutMs;

@@ -1,0 +1,104 @@
+/**
+ * Alertmanager webhook_configs, payload version 4. One notification carries a whole alert group:
+ * the group is the incident (groupKey), each alert inside it is keyed by its fingerprint.
+ */
+import { z } from 'zod';
+import type { AlertEvent, AlertLink, Severity } from '../../schema/alert';
+import type { AdapterResult } from './normalize';
+import { fitKey, isRecord, issueMessages, mapSeverity, normalizeEvent, parseTimestamp } from './normalize';
+
+/**
+ * Alertmanager routes by free-form labels, so an unknown severity label is not an error.
+ * Default "error" matches Alertmanager's own pagerduty_configs default severity.
+ */
+export const DEFAULT_GROUP_SEVERITY: Severity = 'error';
+
+// Go encodes an empty map as null in some senders; treat it like {}.
+const stringMap = z.record(z.string(), z.string()).nullish();
+const status = z.enum(['firing', 'resolved']);
+
+export const groupAlertSchema = z.object({
+  status,
+  labels: z.record(z.string(), z.string()),
+  annotations: stringMap,
+  startsAt: z.string().optional(),
+  endsAt: z.string().optional(),
+  generatorURL: z.string().optional(),
+  fingerprint: z.string().min(1),
+});
+
+/** Unknown fields are ignored, not rejected: Alertmanager adds fields across releases and must keep paging. */
+export const groupSchema = z.object({
+  groupKey: z.string().min(1),
+  truncatedAlerts: z.number().int().min(0).optional(),
+  status,
+  receiver: z.string(),
+  groupLabels: stringMap,
+  commonLabels: stringMap,
+  commonAnnotations: stringMap,
+  externalURL: z.string().optional(),
+  alerts: z.array(groupAlertSchema).min(1, { error: 'a notification must carry at least one alert' }),
+});
+
+const alertmanagerSchema = groupSchema.extend({
+  version: z.literal('4', { error: 'unsupported webhook payload version (expected "4")' }),
+});
+
+export type GroupAlert = z.infer<typeof groupAlertSchema> & {
+  /** Sender-specific links (Grafana silence/dashboard/panel), shown after the rule's source link. */
+  extraLinks?: AlertLink[];
+  extraDetails?: Record<string, unknown>;
+};
+export type AlertGroup = Omit<z.infer<typeof groupSchema>, 'alerts'> & { alerts: GroupAlert[] };
+
+function alertSummary(alert: GroupAlert): string {
+  const annotations = alert.annotations ?? {};
+  const fromAnnotations = [annotations.summary, annotations.description].find((t) => t?.trim());
+  if (fromAnnotations) return fromAnnotations;
+  const { alertname, instance } = alert.labels;
+  if (!alertname?.trim()) return `Alert ${alert.fingerprint}`;
+  return instance?.trim() ? `${alertname} on ${instance}` : alertname;
+}
+
+/** Shared by Alertmanager and Grafana, whose notifications have the same group shape. */
+export async function groupToEvents(group: AlertGroup, senderName: string): Promise<AlertEvent[]> {
+  const dedupKey = await fitKey(group.groupKey);
+  return Promise.all(
+    group.alerts.map(async (alert): Promise<AlertEvent> => {
+      const annotations = alert.annotations ?? {};
+      const links: AlertLink[] = [];
+      if (annotations.runbook_url) links.push({ href: annotations.runbook_url, text: 'Runbook' });
+      if (alert.generatorURL) links.push({ href: alert.generatorURL, text: 'Source' });
+      links.push(...(alert.extraLinks ?? []));
+      if (group.externalURL) links.push({ href: group.externalURL, text: senderName });
+      const endsAt = parseTimestamp(alert.endsAt);
+      return normalizeEvent({
+        action: alert.status === 'firing' ? 'trigger' : 'resolve',
+        dedupKey,
+        alertKey: await fitKey(alert.fingerprint),
+        summary: alertSummary(alert),
+        severity: mapSeverity(alert.labels.severity) ?? DEFAULT_GROUP_SEVERITY,
+        source: alert.labels.instance ?? alert.labels.job,
+        occurredAt: parseTimestamp(alert.startsAt),
+        details: {
+          receiver: group.receiver,
+          ...(group.groupLabels && Object.keys(group.groupLabels).length ? { groupLabels: group.groupLabels } : {}),
+          ...(alert.startsAt ? { startsAt: alert.startsAt } : {}),
+          ...(endsAt !== undefined ? { endsAt: alert.endsAt } : {}),
+          ...alert.extraDetails,
+        },
+        labels: alert.labels,
+        annotations,
+        links,
+        truncatedAlerts: group.truncatedAlerts,
+      });
+    }),
+  );
+}
+
+export async function adaptAlertmanager(body: unknown, _now: number): Promise<AdapterResult> {
+  if (!isRecord(body)) return { ok: false, errors: ['body: expected a JSON object'] };
+  const parsed = alertmanagerSchema.safeParse(body);
+  if (!parsed.success) return { ok: false, errors: issueMessages(parsed.error.issues) };
+  return { ok: true, events: await groupToEvents(parsed.data, 'Alertmanager') };
+}

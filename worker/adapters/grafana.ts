@@ -1,0 +1,104 @@
+/**
+ * Grafana unified alerting webhook contact point. The body is Alertmanager's group shape
+ * (Grafana sends version "1") plus orgId/title/state/message and per-alert extras.
+ */
+import { z } from 'zod';
+import type { AlertLink } from '../../schema/alert';
+import { groupAlertSchema, groupSchema, groupToEvents } from './alertmanager';
+import type { AdapterResult } from './normalize';
+import { isRecord, issueMessages } from './normalize';
+
+/**
+ * Grafana's UI placeholder and docs name this header; the Go sender's built-in fallback when the
+ * field is left empty is "X-Grafana-Alert-Signature", so the route should accept either.
+ */
+export const GRAFANA_SIGNATURE_HEADERS = ['X-Grafana-Alerting-Signature', 'X-Grafana-Alert-Signature'] as const;
+/** Grafana has no default timestamp header; this is the name we tell users to configure. */
+export const GRAFANA_TIMESTAMP_HEADER = 'X-Grafana-Alerting-Signature-Timestamp';
+export const GRAFANA_MAX_SKEW_MS = 5 * 60 * 1000;
+
+const grafanaSchema = groupSchema.extend({
+  // Not checked: Grafana's payload version is not a compatibility promise the way Alertmanager's is.
+  version: z.string().optional(),
+  orgId: z.number().optional(),
+  title: z.string().optional(),
+  state: z.string().optional(),
+  message: z.string().optional(),
+  alerts: z
+    .array(
+      groupAlertSchema.extend({
+        valueString: z.string().optional(),
+        silenceURL: z.string().optional(),
+        dashboardURL: z.string().optional(),
+        panelURL: z.string().optional(),
+        imageURL: z.string().optional(),
+        values: z.record(z.string(), z.unknown()).nullish(),
+      }),
+    )
+    .min(1, { error: 'a notification must carry at least one alert' }),
+});
+
+export async function adaptGrafana(body: unknown, _now: number): Promise<AdapterResult> {
+  if (!isRecord(body)) return { ok: false, errors: ['body: expected a JSON object'] };
+  const parsed = grafanaSchema.safeParse(body);
+  if (!parsed.success) return { ok: false, errors: issueMessages(parsed.error.issues) };
+  const { alerts, orgId, ...group } = parsed.data;
+  const events = await groupToEvents(
+    {
+      ...group,
+      alerts: alerts.map(({ valueString, silenceURL, dashboardURL, panelURL, imageURL, values, ...alert }) => {
+        const extraLinks: AlertLink[] = [];
+        if (dashboardURL) extraLinks.push({ href: dashboardURL, text: 'Dashboard' });
+        if (panelURL) extraLinks.push({ href: panelURL, text: 'Panel' });
+        if (imageURL) extraLinks.push({ href: imageURL, text: 'Image' });
+        if (silenceURL) extraLinks.push({ href: silenceURL, text: 'Silence' });
+        const extraDetails = {
+          ...(valueString ? { valueString } : {}),
+          ...(values && Object.keys(values).length ? { values } : {}),
+          ...(orgId !== undefined ? { orgId } : {}),
+        };
+        return { ...alert, extraLinks, extraDetails };
+      }),
+    },
+    'Grafana',
+  );
+  return { ok: true, events };
+}
+
+export type SignatureCheck = { ok: true } | { ok: false; reason: 'no-secret' | 'missing' | 'malformed' | 'stale' | 'mismatch' };
+
+function hexToBytes(hex: string): Uint8Array | undefined {
+  if (!/^[0-9a-f]{64}$/.test(hex)) return undefined;
+  return Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
+}
+
+/**
+ * Verify Grafana's HMAC-SHA256 (lowercase hex) over the raw body, or over `${timestamp}:${body}` when
+ * Grafana is configured with a timestamp header (Unix seconds). Pass that header's value, or
+ * null/undefined when the contact point has none; a route that configured one must require it.
+ */
+export async function verifyGrafanaSignature(
+  secret: string,
+  body: string,
+  signatureHeader: string | null | undefined,
+  timestampHeader: string | null | undefined,
+  now: number,
+): Promise<SignatureCheck> {
+  if (!secret) return { ok: false, reason: 'no-secret' };
+  const provided = signatureHeader?.trim().toLowerCase().replace(/^sha256=/, '');
+  if (!provided) return { ok: false, reason: 'missing' };
+  const signature = hexToBytes(provided);
+  if (!signature) return { ok: false, reason: 'malformed' };
+  let signed = body;
+  const timestamp = timestampHeader?.trim();
+  if (timestamp) {
+    if (!/^\d{1,15}$/.test(timestamp)) return { ok: false, reason: 'malformed' };
+    if (Math.abs(now - Number(timestamp) * 1000) > GRAFANA_MAX_SKEW_MS) return { ok: false, reason: 'stale' };
+    signed = `${timestamp}:${body}`;
+  }
+  const encoder = new TextEncoder();
+  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  // subtle.verify compares in constant time, unlike comparing hex strings with ===.
+  const valid = await crypto.subtle.verify('HMAC', key, signature, encoder.encode(signed));
+  return valid ? { ok: true } : { ok: false, reason: 'mismatch' };
+}

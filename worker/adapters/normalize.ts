@@ -1,0 +1,191 @@
+/**
+ * Shared normalization for every monitor adapter: the one place LIMITS are enforced,
+ * so each format-specific file only translates fields and never decides how much to keep.
+ */
+import type { AlertAction, AlertEvent, AlertLink, Severity } from '../../schema/alert';
+import { LIMITS } from '../../schema/alert';
+
+export type AdapterResult = { ok: true; events: AlertEvent[] } | { ok: false; errors: string[] };
+
+/** PagerDuty's dedup_key limit; longer keys from formats without a limit are hashed down to fit. */
+export const KEY_MAX = 255;
+/** A URL longer than this is abuse, not a link anyone will tap. */
+const HREF_MAX = 2048;
+const PREVIEW_CHARS = 1024;
+/** Error lists are read by humans; thousands of identical issues help no one. */
+const MAX_ERRORS = 20;
+
+export interface EventDraft {
+  action: AlertAction;
+  dedupKey: string;
+  /** Defaults to dedupKey for single-alert formats. */
+  alertKey?: string;
+  summary: string;
+  severity: Severity;
+  source?: string | undefined;
+  occurredAt?: number | undefined;
+  /** Any JSON value; non-objects are wrapped so details is always an object. */
+  details?: unknown;
+  labels?: Record<string, string> | undefined;
+  annotations?: Record<string, string> | undefined;
+  links?: readonly AlertLink[];
+  truncatedAlerts?: number | undefined;
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Cut to at most `max` UTF-16 units including the marker, never splitting a surrogate pair. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
+}
+
+// A Map, not an object literal: user input like "constructor" must not hit Object.prototype.
+const SEVERITY_ALIASES = new Map<string, Severity>([
+  ...['critical', 'crit', 'page', 'fatal', 'emergency', 'emerg', 'alert', 'disaster', 'p1'].map((k) => [k, 'critical'] as const),
+  ...['error', 'err', 'high', 'major', 'p2'].map((k) => [k, 'error'] as const),
+  ...['warning', 'warn', 'medium', 'minor', 'average', 'p3'].map((k) => [k, 'warning'] as const),
+  ...['info', 'information', 'informational', 'notice', 'low', 'none', 'ok', 'debug', 'p4', 'p5'].map((k) => [k, 'info'] as const),
+]);
+
+/** Case-insensitive severity from any monitor's vocabulary; undefined when unrecognized so callers pick the fallback. */
+export function mapSeverity(value: unknown): Severity | undefined {
+  return typeof value === 'string' ? SEVERITY_ALIASES.get(value.trim().toLowerCase()) : undefined;
+}
+
+export function isHttpUrl(href: string): boolean {
+  if (href.length > HREF_MAX) return false;
+  try {
+    const url = new URL(href);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
+/** Epoch ms from an ISO 8601 string; Go's zero time ("0001-01-01T00:00:00Z") means "not set". */
+export function parseTimestamp(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  const ms = Date.parse(value);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
+export const unknownKeys = (body: Record<string, unknown>, allowed: ReadonlySet<string>): string[] => Object.keys(body).filter((k) => !allowed.has(k));
+
+/** Field names quoted back to the sender, bounded so a hostile key cannot bloat the error response. */
+export function listNames(names: readonly string[]): string {
+  const shown = names.slice(0, 10).map((n) => clip(n, 64));
+  return names.length > shown.length ? `${shown.join(', ')} and ${names.length - shown.length} more` : shown.join(', ');
+}
+
+export function capErrors(errors: string[]): string[] {
+  return errors.length > MAX_ERRORS ? [...errors.slice(0, MAX_ERRORS), `…and ${errors.length - MAX_ERRORS} more errors`] : errors;
+}
+
+/** Zod issues as "alerts[0].labels.severity: message", for formats with no error wording of their own. */
+export function issueMessages(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string[] {
+  return capErrors(
+    issues.map((issue) => {
+      const path = issue.path
+        .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${clip(String(part), 64)}`))
+        .join('');
+      return `${path || 'body'}: ${issue.message}`;
+    }),
+  );
+}
+
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Dedup key for senders that give none: SHA-256 hex (async, WebCrypto) of summary and source,
+ * so the same alert text from the same place lands on the same incident, as PagerDuty and GoAlert do.
+ */
+export function fallbackDedupKey(summary: string, source?: string): Promise<string> {
+  return sha256Hex(JSON.stringify([summary.trim(), source?.trim() ?? '']));
+}
+
+/** Keys over KEY_MAX (e.g. an Alertmanager groupKey with many labels) become a stable hash so storage stays bounded. */
+export async function fitKey(key: string): Promise<string> {
+  return key.length <= KEY_MAX ? key : `sha256:${await sha256Hex(key)}`;
+}
+
+function fitMap(map: Record<string, string>, cut: { truncated: boolean }): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(map).map(([key, value]) => {
+      const k = clip(key, LIMITS.labelValue);
+      const v = clip(value, LIMITS.labelValue);
+      if (k !== key || v !== value) cut.truncated = true;
+      return [k, v];
+    }),
+  );
+}
+
+function fitDetails(value: unknown, cut: { truncated: boolean }): Record<string, unknown> | undefined {
+  if (value === undefined || value === null) return undefined;
+  const details = isRecord(value) ? value : typeof value === 'string' ? { text: value } : { value };
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(details);
+  } catch {} // Unserializable (cyclic, or nested past the stack): treat as oversize rather than throw.
+  const bytes = json === undefined ? undefined : new TextEncoder().encode(json).length;
+  if (bytes !== undefined && bytes <= LIMITS.details) return details;
+  cut.truncated = true;
+  return { truncated: true, bytes: bytes ?? null, limit: LIMITS.details, preview: clip(json ?? '', PREVIEW_CHARS) };
+}
+
+function fitLinks(links: readonly AlertLink[], cut: { truncated: boolean }): AlertLink[] {
+  const kept: AlertLink[] = [];
+  const seen = new Set<string>();
+  for (const link of links) {
+    if (!isHttpUrl(link.href) || seen.has(link.href)) continue;
+    if (kept.length >= LIMITS.links) {
+      cut.truncated = true;
+      break;
+    }
+    seen.add(link.href);
+    const text = link.text?.trim() ? clip(link.text.trim(), LIMITS.labelValue) : undefined;
+    kept.push(text ? { href: link.href, text } : { href: link.href });
+  }
+  return kept;
+}
+
+/**
+ * Build the AlertEvent, enforcing every limit. `truncated` is set when anything was cut for size
+ * (summary, details, source, label/annotation values, links past LIMITS.links); links dropped for a
+ * non-http(s) scheme are sanitization, not truncation, and do not set it.
+ */
+export function normalizeEvent(draft: EventDraft): AlertEvent {
+  const cut = { truncated: false };
+  const rawSummary = draft.summary.trim();
+  const summary = clip(rawSummary, LIMITS.summary);
+  if (summary !== rawSummary) cut.truncated = true;
+  const details = fitDetails(draft.details, cut);
+  const labels = draft.labels && fitMap(draft.labels, cut);
+  const annotations = draft.annotations && fitMap(draft.annotations, cut);
+  const links = fitLinks(draft.links ?? [], cut);
+  const source = draft.source?.trim() ? clip(draft.source.trim(), LIMITS.labelValue) : undefined;
+  if (source !== undefined && source !== draft.source?.trim()) cut.truncated = true;
+  return {
+    action: draft.action,
+    dedupKey: draft.dedupKey,
+    alertKey: draft.alertKey ?? draft.dedupKey,
+    summary,
+    truncated: cut.truncated,
+    severity: draft.severity,
+    ...(source !== undefined ? { source } : {}),
+    ...(draft.occurredAt !== undefined ? { occurredAt: draft.occurredAt } : {}),
+    ...(details !== undefined ? { details } : {}),
+    ...(labels ? { labels } : {}),
+    ...(annotations ? { annotations } : {}),
+    links,
+    ...(draft.truncatedAlerts !== undefined ? { truncatedAlerts: draft.truncatedAlerts } : {}),
+  };
+}
