@@ -1,0 +1,54 @@
+/**
+ * The shell: session, routing, and the update prompt. A new page is a pattern in lib/router.ts
+ * and a case in `Page` below.
+ */
+import { UpdatePrompt } from './components/update-prompt';
+import { MessageScreen, SignedOut } from './components/screens';
+import { HomePage } from './pages/home';
+import { IncidentPage } from './pages/incident';
+import { JoinPage } from './pages/join';
+import { SettingsPage } from './pages/settings';
+import { matchRoute, usePathname } from './lib/router';
+import { useSession } from './lib/session';
+
+export function App() {
+  const route = matchRoute(usePathname());
+  const { session, signedIn, signedOut, retry } = useSession();
+
+  return (
+    <>
+      {session.status === 'signed-in' && session.offline && (
+        <p class="offline-banner" role="status">
+          Offline: showing what this phone last saw.
+        </p>
+      )}
+      {route.name === 'join' ? (
+        <JoinPage token={route.token} onSignedIn={signedIn} />
+      ) : session.status === 'loading' ? (
+        <div class="splash" aria-busy="true" />
+      ) : session.status === 'signed-out' ? (
+        <SignedOut />
+      ) : session.status === 'error' ? (
+        <MessageScreen title="Firebell can't be reached">
+          <p role="alert">{session.detail}</p>
+          <button type="button" class="button" onClick={retry}>
+            Try again
+          </button>
+        </MessageScreen>
+      ) : route.name === 'home' ? (
+        <HomePage me={session.user} />
+      ) : route.name === 'incident' ? (
+        <IncidentPage key={route.id} id={route.id} me={session.user} />
+      ) : route.name === 'settings' ? (
+        <SettingsPage me={session.user} onSignedOut={signedOut} />
+      ) : (
+        <MessageScreen title="Page not found">
+          <a class="button" href="/">
+            Back to incidents
+          </a>
+        </MessageScreen>
+      )}
+      <UpdatePrompt />
+    </>
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * The one way the PWA talks HTTP to the Worker: same-origin cookies, JSON bodies,
+ * an Idempotency-Key on every POST, and problem+json turned into an ApiError.
+ */
+import type { Incident, IncidentDetail, IncidentPage, ProblemBody, Severity, User } from './types';
+
+/** A failed request; `detail` is written for the user and is safe to show as is. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly code: string = 'unknown',
+    readonly type: string = 'about:blank',
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+  }
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Reuse one key across retries of the same user intent; a fresh one is made otherwise. */
+  idempotencyKey?: string;
+}
+
+let onUnauthorized: (() => void) | null = null;
+
+/** Called on any 401 outside /api/auth/: the session is gone, so the app shows the signed-out screen. */
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler;
+}
+
+async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
+  if (method === 'POST') {
+    headers['content-type'] = 'application/json';
+    headers['idempotency-key'] = opts.idempotencyKey ?? crypto.randomUUID();
+  }
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
+      signal: opts.signal,
+    });
+  } catch (err) {
+    if (err instanceof DOMException && err.name === 'AbortError') throw err;
+    throw new ApiError(0, navigator.onLine === false ? 'You are offline.' : 'Firebell could not be reached. Check your connection.', 'network');
+  }
+  if (res.status === 401 && !path.startsWith('/api/auth/')) onUnauthorized?.();
+  if (!res.ok) throw await toApiError(res);
+  if (res.status === 204) return undefined as T;
+  return (await res.json()) as T;
+}
+
+async function toApiError(res: Response): Promise<ApiError> {
+  const fallback = `Request failed (${res.status}${res.statusText ? ` ${res.statusText}` : ''}).`;
+  if (!/\bjson\b/.test(res.headers.get('content-type') ?? '')) return new ApiError(res.status, fallback);
+  try {
+    const problem = (await res.json()) as Partial<ProblemBody>;
+    return new ApiError(res.status, problem.detail || problem.title || fallback, problem.code, problem.type);
+  } catch {
+    return new ApiError(res.status, fallback);
+  }
+}
+
+/** GET a JSON resource. */
+export const get = <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, undefined, opts);
+/** POST a JSON body. */
+export const post = <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('POST', path, body, opts);
+
+// Endpoints. Keep them thin: a path and a shape.
+
+export const getMe = (opts?: RequestOptions) => get<{ user: User }>('/api/me', opts);
+export const acceptInvite = (token: string, name?: string) =>
+  post<{ user: User }>('/api/auth/accept', name ? { token, name } : { token });
+export const logout = () => post<unknown>('/api/auth/logout', {});
+
+export interface IncidentQuery {
+  status?: string[];
+  assignee?: 'me' | string;
+  service?: string;
+  severity?: Severity;
+  limit?: number;
+  cursor?: string | null;
+}
+
+export function listIncidents(query: IncidentQuery, opts?: RequestOptions): Promise<IncidentPage> {
+  const params = new URLSearchParams();
+  if (query.status?.length) params.set('status', query.status.join(','));
+  if (query.assignee) params.set('assignee', query.assignee);
+  if (query.service) params.set('service', query.service);
+  if (query.severity) params.set('severity', query.severity);
+  params.set('limit', String(query.limit ?? 50));
+  if (query.cursor) params.set('cursor', query.cursor);
+  return get<IncidentPage>(`/api/incidents?${params}`, opts);
+}
+
+export const getIncident = (id: string, opts?: RequestOptions) =>
+  get<IncidentDetail>(`/api/incidents/${encodeURIComponent(id)}`, opts);
+
+/** Body of each incident command, keyed by its path segment. */
+export interface CommandBodies {
+  acknowledge: Record<string, never>;
+  resolve: { note?: string };
+  reopen: { reason?: string };
+  notes: { text: string };
+  'status-updates': { text: string };
+  severity: { severity: Severity };
+  title: { title: string };
+  reassign: { assignees: string[] };
+  roles: { role: string; userId: string };
+  'roles/unassign': { role: string };
+}
+
+/** Run a command on an incident; resolves with the incident as it is afterwards. */
+export function runCommand<K extends keyof CommandBodies>(
+  id: string,
+  command: K,
+  body: CommandBodies[K],
+  opts?: RequestOptions,
+): Promise<{ incident: Incident }> {
+  return post(`/api/incidents/${encodeURIComponent(id)}/${command}`, body, opts);
+}

@@ -1,0 +1,24 @@
+/** Formatting shared by pages; pure, with `now` passed in. */
+
+/** Compact age: "now", "4m", "2h 5m", "3d 4h". */
+export function formatAge(since: number, now: number): string {
+  const mins = Math.floor(Math.max(0, now - since) / 60_000);
+  if (mins < 1) return 'now';
+  if (mins < 60) return `${mins}m`;
+  const hours = Math.floor(mins / 60);
+  if (hours < 24) return mins % 60 ? `${hours}h ${mins % 60}m` : `${hours}h`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 ? `${days}d ${hours % 24}h` : `${days}d`;
+}
+
+/** Wall-clock time of day, with the date only when it is not today. */
+export function formatTime(at: number, now: number): string {
+  const d = new Date(at);
+  const time = d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' });
+  return d.toDateString() === new Date(now).toDateString()
+    ? time
+    : `${d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })} ${time}`;
+}
+
+/** "1 alert" / "3 alerts". */
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -1,0 +1,54 @@
+import { fireEvent, render, screen, within } from '@testing-library/preact';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { App } from '../../pwa/src/app';
+import { matchRoute } from '../../pwa/src/lib/router';
+import type { IncidentSummary } from '../../pwa/src/lib/types';
+import { FakeWebSocket, entry, incident, json, me, problem, stubFetch } from './fakes';
+
+function summary(id: string, number: number, title: string, status: IncidentSummary['status'] = 'triggered'): IncidentSummary {
+  const { serviceId, severity, assignees, alertCount, createdAt, acknowledgedAt, resolvedAt, updatedAt } = incident();
+  return { id, number, title, status, serviceId, severity, assignees, alertCount, createdAt, acknowledgedAt, resolvedAt, updatedAt, nobodyPaged: false };
+}
+
+beforeEach(() => FakeWebSocket.install());
+
+describe('routing', () => {
+  it('maps each path to its page and anything else to not-found', () => {
+    expect(matchRoute('/')).toEqual({ name: 'home' });
+    expect(matchRoute('/join/abc%2Fdef')).toEqual({ name: 'join', token: 'abc/def' });
+    expect(matchRoute('/incidents/inc_1')).toEqual({ name: 'incident', id: 'inc_1' });
+    expect(matchRoute('/settings/')).toEqual({ name: 'settings' });
+    expect(matchRoute('/incidents')).toEqual({ name: 'not-found' });
+  });
+});
+
+describe('the app shell', () => {
+  it('asks a signed-out visitor to open their invite link on this phone', async () => {
+    stubFetch({ 'GET /api/me': () => problem(401, 'Sign in first.', 'unauthorized') });
+    render(<App />);
+
+    expect(await screen.findByRole('heading', { name: 'Open your invite link on this phone' })).toBeInTheDocument();
+  });
+
+  it('lists what needs me first, then the rest of the open incidents, and opens one in place', async () => {
+    const mine = summary('inc_1', 4, 'Checkout latency above 2s');
+    const other = summary('inc_2', 3, 'Disk 91% on db-2', 'acknowledged');
+    stubFetch({
+      'GET /api/me': () => json({ user: me }),
+      'GET /api/incidents': ({ url }) =>
+        json({ incidents: url.searchParams.get('assignee') === 'me' ? [mine] : [mine, other], nextCursor: null }),
+      'GET /api/incidents/inc_1': () => json({ incident: incident(), timeline: [entry(1)] }),
+    });
+    render(<App />);
+
+    const needsMe = await screen.findByRole('region', { name: 'Needs me' });
+    await within(needsMe).findByText(/Checkout latency/);
+    const allOpen = screen.getByRole('region', { name: 'All open' });
+    expect(within(allOpen).getAllByRole('link').map((a) => a.textContent)).toEqual([expect.stringContaining('#3 Disk 91% on db-2')]);
+
+    fireEvent.click(within(needsMe).getByRole('link'));
+
+    expect(await screen.findByRole('heading', { name: 'Checkout latency above 2s' })).toBeInTheDocument();
+    expect(location.pathname).toBe('/incidents/inc_1');
+  });
+});
