@@ -1,0 +1,64 @@
+import { env, runInDurableObject } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { onlyIncident, send, serviceIncidents, serviceWith, story, view } from './support';
+
+const trigger = (key: string, dedup: string, summary = 'Checkout 5xx above 5%') => ({
+  routing_key: key,
+  event_action: 'trigger',
+  dedup_key: dedup,
+  payload: { summary, source: 'lb-1', severity: 'critical' },
+});
+
+describe('deduplication', () => {
+  it('opens one incident for fifty concurrent triggers with the same dedup key, counting fifty alerts', async () => {
+    const { serviceId, integration } = await serviceWith('pagerduty');
+    const responses = await Promise.all(Array.from({ length: 50 }, () => send('/v2/enqueue', trigger(integration.key, 'checkout-5xx'))));
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(202));
+
+    const { incident, timeline, alerts } = await onlyIncident(serviceId);
+    expect(incident).toMatchObject({ alertCount: 50, dedupKey: 'checkout-5xx', status: 'triggered' });
+    expect(alerts).toEqual([expect.objectContaining({ key: 'checkout-5xx', count: 50 })]);
+    const suppressed = timeline.filter((e) => e.kind === 'duplicate_suppressed');
+    expect(suppressed).toEqual([expect.objectContaining({ text: '49 duplicate alerts suppressed', data: expect.objectContaining({ count: 49 }) })]);
+    expect(story(timeline)).toEqual(['created', 'duplicate_suppressed']);
+  });
+
+  it('opens one incident per dedup key when different keys trigger at the same time', async () => {
+    const { serviceId, integration } = await serviceWith('pagerduty');
+    const keys = ['a', 'b', 'c', 'd', 'e'];
+    await Promise.all(keys.flatMap((k) => Array.from({ length: 4 }, () => send('/v2/enqueue', trigger(integration.key, k, `alert ${k}`)))));
+    const incidents = await serviceIncidents(serviceId);
+    expect(incidents.map((i) => i.title).sort()).toEqual(keys.map((k) => `alert ${k}`));
+    expect(incidents.every((i) => i.alertCount === 4)).toBe(true);
+  });
+
+  it('keeps counting later duplicates into the same running entry', async () => {
+    const { serviceId, integration } = await serviceWith('pagerduty');
+    for (let i = 0; i < 4; i++) await send('/v2/enqueue', trigger(integration.key, 'slow'));
+    const { incident, timeline } = await onlyIncident(serviceId);
+    expect(incident.alertCount).toBe(4);
+    expect(timeline.filter((e) => e.kind === 'duplicate_suppressed').map((e) => e.data?.count)).toEqual([3]);
+  });
+
+  it('falls back to a hash of summary and source when a generic alert has no dedup key', async () => {
+    const { serviceId, integration } = await serviceWith('generic');
+    await send(integration.url, { summary: 'Disk full', source: 'web-1' });
+    await send(integration.url, { summary: 'Disk full', source: 'web-1' });
+    await send(integration.url, { summary: 'Disk full', source: 'web-2' });
+    const incidents = await serviceIncidents(serviceId);
+    expect(incidents.map((i) => i.alertCount).sort()).toEqual([1, 2]);
+  });
+
+  it('reuses the incident id it reserved when the create of a previous attempt never finished', async () => {
+    const { serviceId, integration } = await serviceWith('pagerduty');
+    // What a crash between "reserve the id" and "create the incident" leaves behind.
+    const stub = env.SERVICE.get(env.SERVICE.idFromName(serviceId));
+    await runInDurableObject(stub, (_router, state) => {
+      state.storage.sql.exec("INSERT INTO open_keys (dedup_key, incident_id, opened_at) VALUES ('retried', 'inc_reserved0000000000', 0)");
+    });
+    expect((await send('/v2/enqueue', trigger(integration.key, 'retried'))).status).toBe(202);
+    const { incident } = await view('inc_reserved0000000000');
+    expect(incident).toMatchObject({ id: 'inc_reserved0000000000', dedupKey: 'retried', serviceId, alertCount: 1 });
+    expect((await serviceIncidents(serviceId)).map((i) => i.id)).toEqual(['inc_reserved0000000000']);
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * Grafana unified alerting webhook contact point: POST or PUT /hooks/grafana/{key} (or the key as Bearer),
+ * with HMAC verification when the integration was given a signing secret.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { AppEnv } from '../app-env';
+import { adaptGrafana, GRAFANA_SIGNATURE_HEADERS, GRAFANA_TIMESTAMP_HEADER, verifyGrafanaSignature } from '../adapters/grafana';
+import { now } from '../clock';
+import { credentials, parseJson } from '../service/intake';
+import { documentHook, handleHook, type HookFormat } from './ingest-hook';
+
+const SIGNATURE_PROBLEMS: Record<string, string> = {
+  missing: `This integration has a signing secret: set it in the contact point's HMAC settings so Grafana sends ${GRAFANA_SIGNATURE_HEADERS[0]}.`,
+  malformed: 'The signature (or its timestamp) is malformed: expected lowercase hex HMAC-SHA256 and Unix seconds.',
+  stale: `The signature timestamp is more than five minutes from Firebell's clock.`,
+  mismatch: 'The signature does not match the body: check the contact point uses the same secret as the integration.',
+};
+
+const format: HookFormat = {
+  type: 'grafana',
+  keyHint: 'post to /hooks/grafana/<key>, or send Authorization: Bearer <key>',
+  overloadStatus: 503,
+  verify: async (integration, text, request) => {
+    if (!integration.signingSecret) return null;
+    const signature = GRAFANA_SIGNATURE_HEADERS.map((h) => request.headers.get(h)).find((v) => v) ?? null;
+    const check = await verifyGrafanaSignature(integration.signingSecret, text, signature, request.headers.get(GRAFANA_TIMESTAMP_HEADER), now());
+    return check.ok ? null : (SIGNATURE_PROBLEMS[check.reason] ?? 'The signature could not be verified.');
+  },
+  adapt: async (text) => {
+    const parsed = parseJson(text);
+    if (!parsed.ok) return { errors: [parsed.message] };
+    const result = await adaptGrafana(parsed.value, now());
+    return result.ok ? { events: result.events } : { errors: result.errors };
+  },
+};
+
+export const grafana = new OpenAPIHono<AppEnv>();
+
+grafana.on(['POST', 'PUT'], ['/hooks/grafana/:key', '/hooks/grafana/:key/'], (c) => handleHook(c, format, c.req.param('key')));
+grafana.on(['POST', 'PUT'], ['/hooks/grafana', '/hooks/grafana/'], (c) => handleHook(c, format, credentials(c.req.raw, 'Bearer')));
+
+for (const method of ['post', 'put'] as const) {
+  documentHook(grafana, {
+    method,
+    path: '/hooks/grafana/{key}',
+    summary: 'Grafana alerting webhook contact point',
+    description:
+      `Same grouping as Alertmanager. When the integration has a signing secret, ${GRAFANA_SIGNATURE_HEADERS[0]} must carry the HMAC-SHA256 of the body ` +
+      `(or of "<timestamp>:<body>" when ${GRAFANA_TIMESTAMP_HEADER} is sent). Overload answers 503 with Retry-After.`,
+    keyInPath: true,
+  });
+}

@@ -1,0 +1,276 @@
+/**
+ * /api/services: services and their integrations (the keys monitors page with).
+ * A key is shown once, when created or rotated; only its keyed hash is stored.
+ */
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { INTEGRATION_TYPES, type IntegrationType } from '../../schema/alert';
+import type { AppEnv } from '../app-env';
+import { requireRole } from '../auth/middleware';
+import { hashSecret } from '../auth/secrets';
+import { now } from '../clock';
+import { createIntegration, getIntegration, listIntegrations, revokeIntegration, rotateIntegrationKey, type Integration } from '../directory/integrations';
+import { createService, getService, listServices } from '../directory/services';
+import { limitBody, requireJson, validationHook } from '../edge';
+import { badRequest, notFound } from '../errors';
+import { newId, newSecret } from '../ids';
+import { DEFAULT_RATE_PER_MINUTE } from '../service/rate-limit';
+import type { RecordedPayload } from '../service/store';
+import { publicOrigin } from './auth';
+import { bearer, problems } from './openapi-shared';
+
+const LABELS: Record<IntegrationType, string> = { pagerduty: 'PagerDuty', alertmanager: 'Alertmanager', grafana: 'Grafana', opsgenie: 'Opsgenie', generic: 'Generic' };
+
+/** Where a monitor of each type posts: the key goes in the URL for webhooks, in the body or a header otherwise. */
+function integrationUrl(origin: string, type: IntegrationType, key: string): string {
+  if (type === 'pagerduty') return `${origin}/v2/enqueue`;
+  if (type === 'opsgenie') return origin; // Opsgenie clients append /v2/alerts to their api_url.
+  return `${origin}/hooks/${type}/${key}`;
+}
+
+const KEY_HOW: Record<IntegrationType, string> = {
+  pagerduty: 'routing_key in the event body',
+  alertmanager: 'in the URL, or as Authorization: Bearer <key>',
+  grafana: 'in the URL, or as Authorization: Bearer <key>',
+  opsgenie: 'Authorization: GenieKey <key> (Alertmanager: opsgenie_configs api_key; api_url is the URL)',
+  generic: 'in the URL, as Authorization: Bearer <key>, or a token field',
+};
+
+const serviceSchema = z.object({ id: z.string(), name: z.string(), description: z.string(), policyId: z.string().nullable(), createdAt: z.number() }).openapi('Service');
+
+const integrationSchema = z
+  .object({
+    id: z.string(),
+    serviceId: z.string(),
+    type: z.enum(INTEGRATION_TYPES),
+    name: z.string(),
+    ratePerMinute: z.number().int(),
+    signed: z.boolean().openapi({ description: 'Whether payloads must carry a Grafana HMAC signature' }),
+    endpoint: z.string().openapi({ description: 'Where the monitor posts; {key} stands for the key' }),
+    keyIn: z.string(),
+    createdAt: z.number(),
+    revokedAt: z.number().nullable(),
+  })
+  .openapi('Integration');
+
+const payloadSchema = z
+  .object({
+    receivedAt: z.number(),
+    method: z.string(),
+    contentType: z.string().nullable(),
+    userAgent: z.string().nullable(),
+    bytes: z.number().int(),
+    body: z.string().openapi({ description: 'The body with the key redacted, cut to 8 KB' }),
+    truncated: z.boolean(),
+    outcome: z.enum(['accepted', 'rejected', 'rate_limited', 'failed']),
+    detail: z.string(),
+  })
+  .openapi('ReceivedPayload');
+
+const withKey = integrationSchema.extend({ key: z.string(), url: z.string() }).openapi('IntegrationWithKey');
+
+function present(i: Integration, origin: string) {
+  return {
+    id: i.id,
+    serviceId: i.serviceId,
+    type: i.type,
+    name: i.name,
+    ratePerMinute: i.ratePerMinute,
+    signed: i.signingSecret !== null,
+    endpoint: integrationUrl(origin, i.type, '{key}'),
+    keyIn: KEY_HOW[i.type],
+    createdAt: i.createdAt,
+    revokedAt: i.revokedAt,
+  };
+}
+
+const serviceParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+const integrationParam = serviceParam.extend({ iid: z.string().min(1).max(64).openapi({ param: { name: 'iid', in: 'path' } }) });
+
+export const services = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+services.use('*', limitBody(16 * 1024), requireJson());
+
+async function serviceOr404(db: D1Database, id: string) {
+  const service = await getService(db, id);
+  if (!service) throw notFound(`No service ${id}.`);
+  return service;
+}
+
+services.openapi(
+  createRoute({
+    method: 'post',
+    path: '/',
+    tags: ['services'],
+    summary: 'Create a service (admin)',
+    security: bearer,
+    middleware: [requireRole('admin')] as const,
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z
+              .object({
+                name: z.string().trim().min(1).max(120),
+                description: z.string().max(2000).optional(),
+                policyId: z.string().min(1).max(64).optional().openapi({ description: 'Escalation policy that pages for this service' }),
+              })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: { 201: { description: 'The service', content: { 'application/json': { schema: z.object({ service: serviceSchema }) } } }, 400: problems[400], 401: problems[401], 403: problems[403] },
+  }),
+  async (c) => {
+    const body = c.req.valid('json');
+    const service = { id: newId('svc'), name: body.name, description: body.description ?? '', policyId: body.policyId ?? null, createdAt: now() };
+    await createService(c.env.DB, service);
+    return c.json({ service }, 201, { location: `/api/services/${service.id}` });
+  },
+);
+
+services.openapi(
+  createRoute({
+    method: 'get',
+    path: '/',
+    tags: ['services'],
+    summary: 'All services',
+    security: bearer,
+    middleware: [requireRole('viewer')] as const,
+    responses: { 200: { description: 'Services', content: { 'application/json': { schema: z.object({ services: z.array(serviceSchema) }) } } }, 401: problems[401] },
+  }),
+  async (c) => c.json({ services: await listServices(c.env.DB) }, 200),
+);
+
+services.openapi(
+  createRoute({
+    method: 'get',
+    path: '/{id}',
+    tags: ['services'],
+    summary: 'One service',
+    security: bearer,
+    middleware: [requireRole('viewer')] as const,
+    request: { params: serviceParam },
+    responses: { 200: { description: 'The service', content: { 'application/json': { schema: z.object({ service: serviceSchema }) } } }, 401: problems[401], 404: problems[404] },
+  }),
+  async (c) => c.json({ service: await serviceOr404(c.env.DB, c.req.valid('param').id) }, 200),
+);
+
+services.openapi(
+  createRoute({
+    method: 'post',
+    path: '/{id}/integrations',
+    tags: ['services'],
+    summary: 'Add an integration (admin); the key and URL are in this response only',
+    security: bearer,
+    middleware: [requireRole('admin')] as const,
+    request: {
+      params: serviceParam,
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z
+              .object({
+                type: z.enum(INTEGRATION_TYPES),
+                name: z.string().trim().min(1).max(120).optional(),
+                signingSecret: z.string().min(8).max(256).optional().openapi({ description: 'Grafana only: the HMAC secret set on the contact point' }),
+                ratePerMinute: z.number().int().min(1).max(10_000).optional().openapi({ description: `Requests a minute this key may send (default ${DEFAULT_RATE_PER_MINUTE})` }),
+              })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: { 201: { description: 'The integration with its key', content: { 'application/json': { schema: withKey } } }, 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404] },
+  }),
+  async (c) => {
+    const { id: serviceId } = c.req.valid('param');
+    const body = c.req.valid('json');
+    if (body.signingSecret !== undefined && body.type !== 'grafana') throw badRequest('signingSecret is only used by Grafana integrations.');
+    await serviceOr404(c.env.DB, serviceId);
+    const key = newSecret('fbk');
+    const integration: Integration = {
+      id: newId('int'),
+      serviceId,
+      type: body.type,
+      name: body.name ?? LABELS[body.type],
+      signingSecret: body.signingSecret ?? null,
+      ratePerMinute: body.ratePerMinute ?? DEFAULT_RATE_PER_MINUTE,
+      createdAt: now(),
+      revokedAt: null,
+    };
+    await createIntegration(c.env.DB, { ...integration, keyHash: await hashSecret(c.env.SESSION_SECRET, key) });
+    const origin = publicOrigin(c.env, c.req.url);
+    return c.json({ ...present(integration, origin), key, url: integrationUrl(origin, integration.type, key) }, 201);
+  },
+);
+
+services.openapi(
+  createRoute({
+    method: 'get',
+    path: '/{id}/integrations',
+    tags: ['services'],
+    summary: 'The service’s integrations (never their keys) with the last payloads each received',
+    security: bearer,
+    middleware: [requireRole('responder')] as const,
+    request: { params: serviceParam },
+    responses: {
+      200: {
+        description: 'Integrations, each with up to 20 recent payloads (newest first, 8 KB each)',
+        content: { 'application/json': { schema: z.object({ integrations: z.array(integrationSchema.extend({ recentPayloads: z.array(payloadSchema) })) }) } },
+      },
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+    },
+  }),
+  async (c) => {
+    const { id } = c.req.valid('param');
+    await serviceOr404(c.env.DB, id);
+    const list = await listIntegrations(c.env.DB, id);
+    const router = c.env.SERVICE.get(c.env.SERVICE.idFromName(id));
+    const payloads = (await router.recentPayloads(list.map((i) => i.id))) as Record<string, RecordedPayload[]>;
+    const origin = publicOrigin(c.env, c.req.url);
+    return c.json({ integrations: list.map((i) => ({ ...present(i, origin), recentPayloads: payloads[i.id] ?? [] })) }, 200);
+  },
+);
+
+services.openapi(
+  createRoute({
+    method: 'post',
+    path: '/{id}/integrations/{iid}/rotate',
+    tags: ['services'],
+    summary: 'Rotate an integration’s key (admin): the old key stops working at once',
+    security: bearer,
+    middleware: [requireRole('admin')] as const,
+    request: { params: integrationParam },
+    responses: { 200: { description: 'The integration with its new key', content: { 'application/json': { schema: withKey } } }, 401: problems[401], 403: problems[403], 404: problems[404] },
+  }),
+  async (c) => {
+    const { id, iid } = c.req.valid('param');
+    const key = newSecret('fbk');
+    if (!(await rotateIntegrationKey(c.env.DB, id, iid, await hashSecret(c.env.SESSION_SECRET, key)))) throw notFound(`Service ${id} has no live integration ${iid}.`);
+    const integration = (await getIntegration(c.env.DB, id, iid)) as Integration;
+    const origin = publicOrigin(c.env, c.req.url);
+    return c.json({ ...present(integration, origin), key, url: integrationUrl(origin, integration.type, key) }, 200);
+  },
+);
+
+services.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/{id}/integrations/{iid}',
+    tags: ['services'],
+    summary: 'Revoke an integration (admin): its key stops working at once',
+    security: bearer,
+    middleware: [requireRole('admin')] as const,
+    request: { params: integrationParam },
+    responses: { 204: { description: 'Revoked' }, 401: problems[401], 403: problems[403], 404: problems[404] },
+  }),
+  async (c) => {
+    const { id, iid } = c.req.valid('param');
+    if (!(await revokeIntegration(c.env.DB, id, iid, now()))) throw notFound(`Service ${id} has no live integration ${iid}.`);
+    return c.body(null, 204);
+  },
+);

@@ -1,0 +1,155 @@
+/**
+ * The router object's SQLite: open dedup keys, rate-limit counters and recent payloads.
+ * All reads and writes are synchronous, so a read-then-write here never interleaves with another request.
+ */
+import { sql } from '../sql';
+import type { RateWindow } from './rate-limit';
+
+/** Payloads kept per integration, newest first; each body was already cut to PAYLOAD_MAX_BYTES by the Worker. */
+export const PAYLOADS_KEPT = 20;
+export const PAYLOAD_MAX_BYTES = 8 * 1024;
+
+export type PayloadOutcome = 'accepted' | 'rejected' | 'rate_limited' | 'failed';
+
+export interface RecordedPayload {
+  receivedAt: number;
+  method: string;
+  contentType: string | null;
+  userAgent: string | null;
+  /** Size of the body as received. */
+  bytes: number;
+  /** The body with the integration key redacted, cut to PAYLOAD_MAX_BYTES. */
+  body: string;
+  truncated: boolean;
+  outcome: PayloadOutcome;
+  /** What came of it: the incident it opened or joined, or why it was refused. */
+  detail: string;
+}
+
+export interface PayloadInput {
+  method: string;
+  contentType: string | null;
+  userAgent: string | null;
+  bytes: number;
+  body: string;
+  truncated: boolean;
+}
+
+type PayloadRow = {
+  integration_id: string;
+  received_at: number;
+  method: string;
+  content_type: string | null;
+  user_agent: string | null;
+  bytes: number;
+  body: string;
+  truncated: number;
+  outcome: PayloadOutcome;
+  detail: string;
+};
+
+export class RouterStore {
+  constructor(private readonly db: SqlStorage) {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS open_keys (
+        dedup_key   TEXT PRIMARY KEY,
+        incident_id TEXT NOT NULL,
+        opened_at   INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS rate_windows (
+        integration_id TEXT PRIMARY KEY,
+        start          INTEGER NOT NULL,
+        count          INTEGER NOT NULL,
+        previous       INTEGER NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS payloads (
+        id             INTEGER PRIMARY KEY AUTOINCREMENT,
+        integration_id TEXT NOT NULL,
+        received_at    INTEGER NOT NULL,
+        method         TEXT NOT NULL,
+        content_type   TEXT,
+        user_agent     TEXT,
+        bytes          INTEGER NOT NULL,
+        body           TEXT NOT NULL,
+        truncated      INTEGER NOT NULL,
+        outcome        TEXT NOT NULL,
+        detail         TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS payloads_integration ON payloads(integration_id, id);
+    `);
+  }
+
+  /** The incident currently open for a dedup key, as far as this router knows. */
+  openIncident(dedupKey: string): string | null {
+    return sql<{ incident_id: string }>(this.db, 'SELECT incident_id FROM open_keys WHERE dedup_key = ?', dedupKey)[0]?.incident_id ?? null;
+  }
+
+  /** Written before the incident is created, so a retry after a crash reuses the same id. */
+  mapKey(dedupKey: string, incidentId: string, at: number): void {
+    sql(this.db, 'INSERT OR REPLACE INTO open_keys (dedup_key, incident_id, opened_at) VALUES (?, ?, ?)', dedupKey, incidentId, at);
+  }
+
+  /** Forget a key whose incident resolved; only if it still points at that incident. */
+  unmapKey(dedupKey: string, incidentId: string): void {
+    sql(this.db, 'DELETE FROM open_keys WHERE dedup_key = ? AND incident_id = ?', dedupKey, incidentId);
+  }
+
+  rateWindow(integrationId: string): RateWindow | null {
+    return sql<{ start: number; count: number; previous: number }>(this.db, 'SELECT start, count, previous FROM rate_windows WHERE integration_id = ?', integrationId)[0] ?? null;
+  }
+
+  saveRateWindow(integrationId: string, w: RateWindow): void {
+    sql(this.db, 'INSERT OR REPLACE INTO rate_windows (integration_id, start, count, previous) VALUES (?, ?, ?, ?)', integrationId, w.start, w.count, w.previous);
+  }
+
+  /** Keep the payload and drop all but the newest PAYLOADS_KEPT for its integration. */
+  recordPayload(integrationId: string, at: number, payload: PayloadInput, outcome: PayloadOutcome, detail: string): void {
+    sql(
+      this.db,
+      `INSERT INTO payloads (integration_id, received_at, method, content_type, user_agent, bytes, body, truncated, outcome, detail)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      integrationId,
+      at,
+      payload.method,
+      payload.contentType,
+      payload.userAgent,
+      payload.bytes,
+      payload.body,
+      payload.truncated ? 1 : 0,
+      outcome,
+      detail,
+    );
+    sql(
+      this.db,
+      'DELETE FROM payloads WHERE integration_id = ?1 AND id NOT IN (SELECT id FROM payloads WHERE integration_id = ?1 ORDER BY id DESC LIMIT ?2)',
+      integrationId,
+      PAYLOADS_KEPT,
+    );
+  }
+
+  /** Recent payloads of each integration, newest first. */
+  payloads(integrationIds: readonly string[]): Record<string, RecordedPayload[]> {
+    const out: Record<string, RecordedPayload[]> = Object.fromEntries(integrationIds.map((id) => [id, []]));
+    if (!integrationIds.length) return out;
+    const rows = sql<PayloadRow>(
+      this.db,
+      `SELECT integration_id, received_at, method, content_type, user_agent, bytes, body, truncated, outcome, detail
+       FROM payloads WHERE integration_id IN (${integrationIds.map(() => '?').join(', ')}) ORDER BY id DESC`,
+      ...integrationIds,
+    );
+    for (const r of rows) {
+      out[r.integration_id]?.push({
+        receivedAt: r.received_at,
+        method: r.method,
+        contentType: r.content_type,
+        userAgent: r.user_agent,
+        bytes: r.bytes,
+        body: r.body,
+        truncated: r.truncated === 1,
+        outcome: r.outcome,
+        detail: r.detail,
+      });
+    }
+    return out;
+  }
+}
