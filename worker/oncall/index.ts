@@ -2,3 +2,4 @@ export type { Layer, Override, Restriction, Rotation, RotationType, Schedule, Sh
 export { layerShifts } from './rotation';
 export { mergeAdjacent, onCallAt, renderShifts } from './render';
 export { scheduleCalendar, shiftUid, userCalendar, type CalendarOptions } from './ical';
+export { describeUsers, resolveTargets, type ResolvedTargets, type Responder } from './targets';

@@ -1,0 +1,123 @@
+/**
+ * Who an escalation level reaches at an instant: its users directly, plus whoever is on call on
+ * each of its schedules. The seam between the directory (D1) and the escalation engine: the
+ * engine pages `userIds` and writes `empty` on the timeline, so nobody is silently skipped.
+ */
+import type { EscalationTarget } from '../../schema/oncall';
+import { getSchedules } from '../directory/schedules';
+import { onCallAt } from './render';
+import type { Schedule } from './types';
+
+export interface ResolvedTargets {
+  /** Users to page, de-duplicated, in target order. */
+  userIds: string[];
+  /** Display names of `userIds` (the id itself for a user that no longer exists). */
+  names: Record<string, string>;
+  /** Schedules with nobody on shift, and target ids that do not exist (named by their id). */
+  empty: { type: 'user' | 'schedule'; id: string; name: string }[];
+}
+
+/** What resolving needs from D1 at one instant; load once, resolve many target lists against it. */
+export interface OnCallSnapshot {
+  at: number;
+  schedules: Map<string, Schedule>;
+  /** Names of every known user among the direct targets and everyone on call. */
+  names: Record<string, string>;
+}
+
+export async function loadSnapshot(db: D1Database, targets: readonly EscalationTarget[], at: number): Promise<OnCallSnapshot> {
+  const scheduleIds = [...new Set(targets.filter((t) => t.type === 'schedule').map((t) => t.id))];
+  // Only overrides covering `at` matter for who is on call at `at`.
+  const schedules = new Map((await getSchedules(db, scheduleIds, { from: at, to: at + 1 })).map((s) => [s.id, s as Schedule]));
+  const userIds = targets.filter((t) => t.type === 'user').map((t) => t.id);
+  for (const s of schedules.values()) userIds.push(...onCallSafely(s, at));
+  return { at, schedules, names: await namesOf(db, userIds) };
+}
+
+/** Resolve targets against a snapshot (pure). */
+export function resolveIn(snapshot: OnCallSnapshot, targets: readonly EscalationTarget[]): ResolvedTargets {
+  const userIds: string[] = [];
+  const names: Record<string, string> = {};
+  const empty: ResolvedTargets['empty'] = [];
+  const add = (id: string) => {
+    if (Object.hasOwn(names, id)) return;
+    userIds.push(id);
+    names[id] = snapshot.names[id] ?? id;
+  };
+  for (const t of targets) {
+    if (t.type === 'user') {
+      if (Object.hasOwn(snapshot.names, t.id)) add(t.id);
+      else empty.push({ type: 'user', id: t.id, name: t.id });
+      continue;
+    }
+    const schedule = snapshot.schedules.get(t.id);
+    const onCall = schedule ? onCallSafely(schedule, snapshot.at) : [];
+    if (onCall.length) onCall.forEach(add);
+    else empty.push({ type: 'schedule', id: t.id, name: schedule?.name ?? t.id });
+  }
+  return { userIds, names, empty };
+}
+
+/**
+ * onCallAt, but a schedule that cannot be rendered (layers edited outside the API) counts as
+ * empty: the engine then skips it and says so, where a throw would stop escalation altogether.
+ */
+function onCallSafely(schedule: Schedule, at: number): string[] {
+  try {
+    return onCallAt(schedule, at);
+  } catch (err) {
+    console.error('schedule cannot be rendered; treating it as empty', schedule.id, err);
+    return [];
+  }
+}
+
+/** Users directly, plus whoever is on call at `at` on each schedule, de-duplicated in order. */
+export async function resolveTargets(db: D1Database, targets: EscalationTarget[], at: number): Promise<ResolvedTargets> {
+  return resolveIn(await loadSnapshot(db, targets, at), targets);
+}
+
+/** A user as the on-call views show them: `reachable` is false when they have no way to be paged yet. */
+export interface Responder {
+  id: string;
+  name: string;
+  reachable: boolean;
+}
+
+/** Names and reachability for user ids (one query each, however many ids). */
+export async function describeUsers(db: D1Database, ids: readonly string[]): Promise<Record<string, Responder>> {
+  const unique = [...new Set(ids)];
+  const [names, reachable] = await Promise.all([namesOf(db, unique), reachableUsers(db, unique)]);
+  return Object.fromEntries(unique.map((id) => [id, { id, name: names[id] ?? id, reachable: reachable.has(id) }]));
+}
+
+/** Users among `ids` with at least one push subscription: the only way Firebell can page them. */
+export async function reachableUsers(db: D1Database, ids: readonly string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const { results } = await db
+    .prepare('SELECT DISTINCT user_id FROM push_subscriptions WHERE user_id IN (SELECT value FROM json_each(?))')
+    .bind(JSON.stringify([...new Set(ids)]))
+    .all<{ user_id: string }>();
+  return new Set(results.map((r) => r.user_id));
+}
+
+/** Display names of the ids that are users; one JSON parameter, so any number of ids. */
+async function namesOf(db: D1Database, ids: readonly string[]): Promise<Record<string, string>> {
+  if (!ids.length) return {};
+  const { results } = await db
+    .prepare('SELECT id, name FROM users WHERE id IN (SELECT value FROM json_each(?))')
+    .bind(JSON.stringify([...new Set(ids)]))
+    .all<{ id: string; name: string }>();
+  return Object.fromEntries(results.map((r) => [r.id, r.name]));
+}
+
+/**
+ * Whether these targets could page `userId`: as a direct target, or as someone in a targeted
+ * schedule's rotation or override (overrides as loaded into the snapshot, i.e. those covering `at`).
+ */
+export function targetsInvolve(snapshot: OnCallSnapshot, targets: readonly EscalationTarget[], userId: string): boolean {
+  return targets.some((t) => {
+    if (t.type === 'user') return t.id === userId;
+    const schedule = snapshot.schedules.get(t.id);
+    return !!schedule && (schedule.layers.some((l) => l.users.includes(userId)) || schedule.overrides.some((o) => o.userId === userId));
+  });
+}
