@@ -1,9 +1,13 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { defineConfig } from 'vitest/config';
+// @ts-expect-error plain ESM script without types
+import { vapidKeys } from './scripts/setup.mjs';
 
 // Worker tests run inside workerd with the real Durable Objects and D1 from wrangler.toml.
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('schema/migrations');
+  // A fresh VAPID pair per run: tests never depend on a developer's .dev.vars, and no key lives in the repo.
+  const vapid = vapidKeys() as { publicKey: string; privateKey: string };
   return {
     plugins: [
       cloudflareTest({
@@ -14,6 +18,9 @@ export default defineConfig(async () => {
             ADMIN_TOKEN: 'test-admin-token',
             SESSION_SECRET: 'test-session-secret-0123456789abcdef',
             PUBLIC_URL: 'http://127.0.0.1:8787',
+            VAPID_PUBLIC_KEY: vapid.publicKey,
+            VAPID_PRIVATE_KEY: vapid.privateKey,
+            VAPID_SUBJECT: 'mailto:tests@firebell.invalid',
           },
           assets: undefined,
         },

@@ -105,6 +105,8 @@ export type IncidentCommand =
   | { type: 'set_severity'; severity: Severity }
   | { type: 'add_note'; text: string }
   | { type: 'post_status_update'; text: string }
-  | { type: 'change_title'; title: string };
+  | { type: 'change_title'; title: string }
+  /** Page the next escalation level now instead of waiting. */
+  | { type: 'escalate' };
 
 export type IncidentCommandType = IncidentCommand['type'];

@@ -8,8 +8,16 @@ import { validationHook } from './edge';
 import { auth, me } from './routes/auth';
 import { health } from './routes/health';
 import { incidents } from './routes/incidents';
+import { ingest } from './routes/ingest';
+import { services } from './routes/services';
+import { push } from './routes/push';
 import { tokens } from './routes/tokens';
 import { users } from './routes/users';
+import { calendar } from './routes/calendar';
+import { oncall } from './routes/oncall';
+import { policies } from './routes/policies';
+import { schedules } from './routes/schedules';
+import { teams } from './routes/teams';
 
 /** The Hono app: mounts every resource and owns the single error exit. */
 export function createApp() {
@@ -21,6 +29,14 @@ export function createApp() {
   app.route('/api/tokens', tokens);
   app.route('/api/users', users);
   app.route('/api/incidents', incidents);
+  app.route('/api/teams', teams);
+  app.route('/api/schedules', schedules);
+  app.route('/api/policies', policies);
+  app.route('/api/oncall', oncall);
+  app.route('/calendar', calendar);
+  app.route('/api/services', services);
+  app.route('/', ingest);
+  app.route('/api/push', push);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN or a personal API token' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', { type: 'apiKey', in: 'cookie', name: 'fb_session' });

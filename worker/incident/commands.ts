@@ -23,6 +23,7 @@ export const commandBodies = {
   add_note: z.object({ text: text(8000) }).strict(),
   post_status_update: z.object({ text: text(8000) }).strict(),
   change_title: z.object({ title: text(300) }).strict(),
+  escalate: z.object({}).strict(),
 } as const;
 
 const commandSchema = z.discriminatedUnion('type', [
@@ -36,6 +37,7 @@ const commandSchema = z.discriminatedUnion('type', [
   commandBodies.add_note.extend({ type: z.literal('add_note') }),
   commandBodies.post_status_update.extend({ type: z.literal('post_status_update') }),
   commandBodies.change_title.extend({ type: z.literal('change_title') }),
+  commandBodies.escalate.extend({ type: z.literal('escalate') }),
 ]);
 
 /** A command from the socket, or null when it does not validate. */

@@ -13,6 +13,7 @@ import type { Env } from '../env';
 import { ProblemError, type Problem } from '../errors';
 import { parseCommand } from './commands';
 import { applyAlertEvents, alertFromEvent } from './ingest';
+import { FIREBELL, Paging } from './paging';
 import { applyCommand, type EntryDraft } from './reducer';
 import { Room, type SocketIdentity } from './room';
 import { Scheduler, type Task } from './scheduler';
@@ -49,12 +50,22 @@ export class IncidentObject extends DurableObject<Env> {
   private readonly store: IncidentStore;
   private readonly scheduler: Scheduler;
   private readonly room: Room;
+  private readonly paging: Paging;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new IncidentStore(ctx.storage.sql);
     this.scheduler = new Scheduler(ctx.storage);
     this.room = new Room(ctx);
+    this.paging = new Paging({
+      env,
+      scheduler: this.scheduler,
+      incident: () => this.store.load(),
+      state: () => this.store.escalation(),
+      saveState: (state) => this.store.saveEscalation(state),
+      markPaged: (subscriptionId, at) => this.store.paged(subscriptionId, at),
+      record: (drafts, actor, patch) => this.record(drafts, actor, patch),
+    });
   }
 
   /** Open the incident. Idempotent: a retried create returns the incident that already exists. */
@@ -111,7 +122,8 @@ export class IncidentObject extends DurableObject<Env> {
       this.store.save(incident);
     });
     await this.afterChange(incident, this.store.timeline(0));
-    return incident;
+    await this.paging.start(incident, at);
+    return this.store.load() ?? incident;
   }
 
   async view(): Promise<IncidentView | null> {
@@ -156,7 +168,8 @@ export class IncidentObject extends DurableObject<Env> {
       this.store.save(next);
     });
     await this.afterChange(next, entries, updated);
-    return { accepted: true, incident: next };
+    await this.transition(incident, next);
+    return { accepted: true, incident: this.store.load() ?? next };
   }
 
   /** WebSocket upgrade into the live room; the Worker has already authenticated the viewer. */
@@ -206,12 +219,15 @@ export class IncidentObject extends DurableObject<Env> {
     if (task.kind === OUTBOX_TASK) {
       const incident = this.store.load();
       if (incident) await this.flushIndex(incident, { throwOnFailure: true });
+      return;
     }
+    if (!(await this.paging.run(task, now()))) console.error(`unknown scheduled task ${task.kind}; dropping it`);
   }
 
   private async execute(command: IncidentCommand, actor: Actor): Promise<CommandResult> {
     const incident = this.store.load();
     if (!incident) return { ok: false, problem: new ProblemError(404, 'not-found', 'No such incident.').toProblem() };
+    if (command.type === 'escalate') return this.escalate(incident, actor);
     const named = await this.namesFor(command);
     if (!named.ok) return named;
     const outcome = applyCommand(incident, command, actor, now(), { roles: this.roleNames(), names: named.names });
@@ -228,7 +244,50 @@ export class IncidentObject extends DurableObject<Env> {
       this.store.save(next);
     });
     await this.afterChange(next, entries);
-    return { ok: true, incident: next };
+    await this.transition(incident, next);
+    return { ok: true, incident: this.store.load() ?? next };
+  }
+
+  private async escalate(incident: Incident, actor: Actor): Promise<CommandResult> {
+    if (incident.status === 'resolved') {
+      return { ok: false, problem: new ProblemError(409, 'conflict', `Incident #${incident.number} is resolved; reopen it before escalating.`).toProblem() };
+    }
+    const refused = await this.paging.escalateNow(actor, now());
+    if (refused) return { ok: false, problem: new ProblemError(409, 'conflict', refused).toProblem() };
+    return { ok: true, incident: this.store.load() ?? incident };
+  }
+
+  /** Acknowledging or resolving stops escalation at once; reopening starts it again from level 1. */
+  private async transition(before: Incident, after: Incident): Promise<void> {
+    if (before.status === 'triggered' && after.status !== 'triggered') await this.paging.stop();
+    else if (before.status === 'resolved' && after.status === 'triggered') await this.paging.start(after, now());
+  }
+
+  /** Append entries written by Firebell itself (escalation, paging, receipts), with an optional incident patch. */
+  private async record(drafts: EntryDraft[], actor: Actor, patch: Partial<Incident> = {}): Promise<void> {
+    const incident = this.store.load();
+    if (!incident || !drafts.length) return;
+    const at = now();
+    let next: Incident = { ...incident, ...patch, updatedAt: at };
+    let entries: TimelineEntry[] = [];
+    this.ctx.storage.transactionSync(() => {
+      entries = this.store.append(incident.lastSeq, drafts, actor, at);
+      next = { ...next, lastSeq: incident.lastSeq + entries.length };
+      this.store.save(next);
+    });
+    await this.afterChange(next, entries);
+  }
+
+  /** The service worker showed the page on a device: say so once, with the time it landed. */
+  async recordDelivery(input: { userId: string; subscriptionId: string; deviceLabel?: string; at: number }): Promise<boolean> {
+    const incident = this.store.load();
+    if (!incident || !this.store.delivered(input.subscriptionId, input.at)) return false;
+    const names = await userNames(this.env.DB, [input.userId]);
+    const who = names[input.userId] ?? input.userId;
+    const device = input.deviceLabel ? `${who}'s ${input.deviceLabel}` : `a device of ${who}`;
+    const clock = new Date(input.at).toISOString().slice(11, 19);
+    await this.record([{ kind: 'notification_delivered', text: `Delivered to ${device} at ${clock} UTC`, data: { userId: input.userId, subscriptionId: input.subscriptionId, at: input.at } }], FIREBELL);
+    return true;
   }
 
   /** Users named by a command must exist; their names go on the timeline. */

@@ -115,6 +115,10 @@ export function applyCommand(incident: Incident, command: IncidentCommand, actor
 
     case 'post_status_update':
       return next({}, { kind: 'status_update', text: command.text });
+
+    case 'escalate':
+      // Escalation is the object's paging engine's to run; the reducer has no state to change for it.
+      return unchanged(incident);
   }
 }
 

@@ -5,6 +5,9 @@
  */
 import { sql } from '../sql';
 
+/** How long a claimed task is hidden from other runs before it is considered abandoned. */
+const LEASE_MS = 60_000;
+
 export interface Task {
   id: string;
   kind: string;
@@ -19,7 +22,15 @@ export class Scheduler {
 
   /** Schedule (or move) the task with this id. */
   async schedule(id: string, kind: string, dueAt: number, data: Record<string, unknown> = {}): Promise<void> {
-    sql(this.storage.sql, 'INSERT INTO schedule (id, kind, due_at, data) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at, data = excluded.data', id, kind, dueAt, JSON.stringify(data));
+    // Every write bumps the version, so a run that claimed an older version cannot delete this one.
+    sql(
+      this.storage.sql,
+      'INSERT INTO schedule (id, kind, due_at, data) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at, data = excluded.data, version = version + 1',
+      id,
+      kind,
+      dueAt,
+      JSON.stringify(data),
+    );
     await this.arm();
   }
 
@@ -43,17 +54,23 @@ export class Scheduler {
     }));
   }
 
-  /** Take the tasks due at `now` off the table, in due order. Runs them via `run`; a task that throws is retried later. */
+  /**
+   * Run the tasks due at `now`, in due order. Each is first claimed with a lease (its due time moved
+   * ahead), so a second alarm running concurrently skips it, and a crash mid-task re-runs it after the
+   * lease: at least once, never twice at the same time. A task that throws is retried later.
+   */
   async runDue(now: number, run: (task: Task) => Promise<void>, retryDelayMs = 5_000): Promise<void> {
     const due = this.pending().filter((t) => t.dueAt <= now);
     for (const task of due) {
+      const claim = sql<{ version: number }>(this.storage.sql, 'UPDATE schedule SET due_at = ? WHERE id = ? AND due_at = ? RETURNING version', now + LEASE_MS, task.id, task.dueAt)[0];
+      if (!claim) continue;
       try {
-        // Delete first only if unchanged: a task re-scheduled while running keeps its new row.
         await run(task);
-        sql(this.storage.sql, 'DELETE FROM schedule WHERE id = ? AND due_at = ?', task.id, task.dueAt);
+        // A task that re-scheduled itself while running has a new version and keeps its row.
+        sql(this.storage.sql, 'DELETE FROM schedule WHERE id = ? AND version = ?', task.id, claim.version);
       } catch (err) {
         console.error('scheduled task failed; will retry', task.kind, task.id, err);
-        sql(this.storage.sql, 'UPDATE schedule SET due_at = ? WHERE id = ? AND due_at = ?', now + retryDelayMs, task.id, task.dueAt);
+        sql(this.storage.sql, 'UPDATE schedule SET due_at = ? WHERE id = ? AND version = ?', now + retryDelayMs, task.id, claim.version);
       }
     }
     await this.arm();

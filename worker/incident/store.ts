@@ -4,6 +4,7 @@
  */
 import type { Incident, IncidentAlert, TimelineEntry } from '../../schema/incident';
 import { sql } from '../sql';
+import type { EscalationState } from './escalation';
 import type { EntryDraft } from './reducer';
 
 const SCHEMA = `
@@ -12,7 +13,9 @@ CREATE TABLE IF NOT EXISTS alerts (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS timeline (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL, text TEXT NOT NULL, data TEXT);
 CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, response TEXT NOT NULL, at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);
-CREATE TABLE IF NOT EXISTS schedule (id TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at INTEGER NOT NULL, data TEXT NOT NULL DEFAULT '{}');
+CREATE TABLE IF NOT EXISTS schedule (id TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at INTEGER NOT NULL, data TEXT NOT NULL DEFAULT '{}', version INTEGER NOT NULL DEFAULT 0);
+CREATE TABLE IF NOT EXISTS escalation (id INTEGER PRIMARY KEY CHECK (id = 1), doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS receipts (subscription_id TEXT PRIMARY KEY, paged_at INTEGER NOT NULL, delivered_at INTEGER);
 `;
 
 type TimelineRow = { seq: number; kind: string; at: number; actor: string; text: string; data: string | null };
@@ -107,5 +110,32 @@ export class IncidentStore {
 
   indexFailed(): number {
     return sql<{ attempts: number }>(this.storage, 'UPDATE outbox SET attempts = attempts + 1 WHERE id = 1 RETURNING attempts')[0]?.attempts ?? 0;
+  }
+
+  escalation(): EscalationState | null {
+    if (!this.ready) return null;
+    const row = sql<{ doc: string }>(this.storage, 'SELECT doc FROM escalation WHERE id = 1')[0];
+    return row ? (JSON.parse(row.doc) as EscalationState) : null;
+  }
+
+  saveEscalation(state: EscalationState | null): void {
+    if (state) sql(this.storage, 'INSERT INTO escalation (id, doc) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc', JSON.stringify(state));
+    else sql(this.storage, 'DELETE FROM escalation');
+  }
+
+  /** A device was paged: its next delivery receipt counts once. */
+  paged(subscriptionId: string, at: number): void {
+    sql(this.storage, 'INSERT INTO receipts (subscription_id, paged_at) VALUES (?, ?) ON CONFLICT (subscription_id) DO UPDATE SET paged_at = excluded.paged_at, delivered_at = NULL', subscriptionId, at);
+  }
+
+  /** Record a delivery receipt; false when this page's delivery was already recorded. */
+  delivered(subscriptionId: string, at: number): boolean {
+    const rows = sql<{ n: number }>(
+      this.storage,
+      'INSERT INTO receipts (subscription_id, paged_at, delivered_at) VALUES (?1, ?2, ?2) ON CONFLICT (subscription_id) DO UPDATE SET delivered_at = ?2 WHERE delivered_at IS NULL RETURNING 1 AS n',
+      subscriptionId,
+      at,
+    );
+    return rows.length > 0;
   }
 }

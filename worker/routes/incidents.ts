@@ -139,6 +139,7 @@ const commandRoutes: { path: string; type: IncidentCommand['type']; summary: str
   { path: 'notes', type: 'add_note', summary: 'Add a note to the timeline' },
   { path: 'status-updates', type: 'post_status_update', summary: 'Post a status update' },
   { path: 'title', type: 'change_title', summary: 'Change the title' },
+  { path: 'escalate', type: 'escalate', summary: 'Escalate now: page the next level without waiting' },
 ];
 
 for (const { path, type, summary } of commandRoutes) {

@@ -1,0 +1,133 @@
+import { env } from 'cloudflare:test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildPagePayload, PAGE_TTL_SECONDS, pageOptions, parseRetryAfter, sendPage, topicFor, type PagePayload } from '../../worker/push/sender';
+import { parseVapid, pushService, subscriber, vapidKeys, verifyEs256, type Subscriber } from './fixtures';
+
+let vapid: Awaited<ReturnType<typeof vapidKeys>>;
+let phone: Subscriber;
+const incident = { id: 'inc_0123456789abcdefghjk', number: 42, title: 'Checkout is down', serviceName: 'checkout', severity: 'critical' as const, alertCount: 3 };
+
+beforeAll(async () => {
+  vapid = await vapidKeys();
+  phone = await subscriber();
+});
+
+const device = (endpoint = 'https://push.example.test/send/abc123') => ({ id: 'psb_test', endpoint, p256dh: phone.p256dh, auth: phone.auth });
+const page = (): PagePayload => buildPagePayload({ incident, actionToken: 'token-for-test', sentAt: 1_700_000_000_000 });
+
+describe('sending a page', () => {
+  it('encrypts the page so that an independent aes128gcm decryptor (http_ece) recovers the payload JSON', async () => {
+    const push = pushService(201);
+    const outcome = await sendPage(vapid, device(), page(), await pageOptions(incident.id), push.transport);
+    expect(outcome).toEqual({ kind: 'sent', status: 201 });
+    const [req] = push.requests;
+    expect(req?.headers.get('content-encoding')).toBe('aes128gcm');
+    expect(req?.method).toBe('POST');
+    const decrypted = JSON.parse(phone.decrypt(req?.body ?? new Uint8Array()));
+    expect(decrypted).toEqual(page());
+    expect(decrypted).toMatchObject({ kind: 'page', number: 42, title: 'Checkout is down', service: 'checkout', severity: 'critical', alertCount: 3, url: `/incidents/${incident.id}` });
+  });
+
+  it('signs a VAPID JWT that verifies with ES256 against VAPID_PUBLIC_KEY, for the endpoint origin, expiring within 24 hours', async () => {
+    const push = pushService(201);
+    const before = Math.floor(Date.now() / 1000);
+    await sendPage(vapid, device('https://push.example.test:8443/send/xyz'), page(), await pageOptions(incident.id), push.transport);
+    const auth = parseVapid(push.requests[0]?.headers.get('authorization') ?? null);
+    expect(auth.k).toBe(vapid.VAPID_PUBLIC_KEY);
+    expect(auth.header).toMatchObject({ alg: 'ES256', typ: 'JWT' });
+    expect(await verifyEs256(auth.jwt, vapid.VAPID_PUBLIC_KEY)).toBe(true);
+    expect(await verifyEs256(auth.jwt, (await vapidKeys()).VAPID_PUBLIC_KEY)).toBe(false);
+    expect(auth.claims.aud).toBe('https://push.example.test:8443');
+    expect(auth.claims.sub).toBe(vapid.VAPID_SUBJECT);
+    expect(auth.claims.exp).toBeGreaterThan(before);
+    expect(auth.claims.exp).toBeLessThanOrEqual(before + 24 * 3600 + 5);
+  });
+
+  it('marks a page high urgency with a one-hour TTL and a per-incident Topic of at most 32 base64url characters', async () => {
+    const push = pushService(201);
+    await sendPage(vapid, device(), page(), await pageOptions(incident.id), push.transport);
+    const headers = push.requests[0]?.headers;
+    expect(headers?.get('urgency')).toBe('high');
+    expect(headers?.get('ttl')).toBe(String(PAGE_TTL_SECONDS));
+    expect(PAGE_TTL_SECONDS).toBe(3600);
+    const topic = headers?.get('topic') ?? '';
+    expect(topic).toMatch(/^[A-Za-z0-9_-]{1,32}$/);
+    expect(topic).toBe(await topicFor(incident.id));
+    expect(await topicFor('inc_other')).not.toBe(topic);
+  });
+
+  it('keeps a page for a very long title well under 3 KB and still decryptable', async () => {
+    const push = pushService(201);
+    const long = buildPagePayload({ incident: { ...incident, title: '🔥'.repeat(1000), serviceName: '🧯'.repeat(500) }, actionToken: 'a'.repeat(200), sentAt: 0 });
+    expect(new TextEncoder().encode(JSON.stringify(long)).byteLength).toBeLessThan(2048);
+    expect(await sendPage(vapid, device(), long, await pageOptions(incident.id), push.transport)).toEqual({ kind: 'sent', status: 201 });
+    expect(JSON.parse(phone.decrypt(push.requests[0]?.body ?? new Uint8Array())).title).toMatch(/^(?:🔥)+…$/u);
+  });
+});
+
+describe("honouring the push service's answer", () => {
+  const send = async (...answers: Parameters<typeof pushService>) => sendPage(vapid, device(), page(), await pageOptions(incident.id), pushService(...answers).transport);
+
+  it('treats 201 and 202 as sent', async () => {
+    expect(await send(201)).toEqual({ kind: 'sent', status: 201 });
+    expect(await send(202)).toEqual({ kind: 'sent', status: 202 });
+  });
+
+  it('treats 404 and 410 as a device that is gone', async () => {
+    expect(await send(410)).toEqual({ kind: 'gone', status: 410 });
+    expect(await send(404)).toEqual({ kind: 'gone', status: 404 });
+  });
+
+  it('retries 429 after the Retry-After the push service asked for, in seconds or as a date', async () => {
+    expect(await send({ status: 429, headers: { 'retry-after': '30' } })).toEqual({ kind: 'retry', status: 429, retryAfterMs: 30_000 });
+    expect(parseRetryAfter('Wed, 21 Oct 2026 07:28:00 GMT', Date.parse('Wed, 21 Oct 2026 07:27:00 GMT'))).toBe(60_000);
+    expect(parseRetryAfter('soon', 0)).toBeUndefined();
+  });
+
+  it('retries 5xx answers and network failures', async () => {
+    expect(await send(503)).toEqual({ kind: 'retry', status: 503 });
+    expect(await send(500)).toEqual({ kind: 'retry', status: 500 });
+    expect(await send('network-error')).toEqual({ kind: 'retry', status: 0 });
+  });
+
+  it('rejects on 413 (our bug: the page was too big) and on other 4xx, keeping what the push service said', async () => {
+    expect(await send({ status: 413, body: 'payload too large' })).toEqual({ kind: 'rejected', status: 413, detail: 'payload too large' });
+    expect(await send({ status: 400, body: 'bad vapid' })).toEqual({ kind: 'rejected', status: 400, detail: 'bad vapid' });
+    expect(await send(403)).toMatchObject({ kind: 'rejected', status: 403 });
+  });
+
+  it('rejects without sending when the VAPID keys are not configured', async () => {
+    const push = pushService(201);
+    const outcome = await sendPage({}, device(), page(), await pageOptions(incident.id), push.transport);
+    expect(outcome).toMatchObject({ kind: 'rejected', status: 0, detail: expect.stringContaining('not configured') });
+    expect(push.requests).toHaveLength(0);
+  });
+});
+
+describe('the insecure loopback push service for tests and local trials', () => {
+  it('refuses an http://127.0.0.1 endpoint unless ALLOW_INSECURE_PUSH is "true"', async () => {
+    const push = pushService(201);
+    const outcome = await sendPage({ ...vapid, ALLOW_INSECURE_PUSH: 'false' }, device('http://127.0.0.1:9876/push/1'), page(), await pageOptions(incident.id), push.transport);
+    expect(outcome).toMatchObject({ kind: 'rejected', status: 0, detail: expect.stringContaining('https') });
+    expect(push.requests).toHaveLength(0);
+  });
+
+  it('with ALLOW_INSECURE_PUSH sends to the http URL with a JWT whose audience is the same origin over https', async () => {
+    const push = pushService(201);
+    const outcome = await sendPage({ ...vapid, ALLOW_INSECURE_PUSH: 'true' }, device('http://127.0.0.1:9876/push/1'), page(), await pageOptions(incident.id), push.transport);
+    expect(outcome).toEqual({ kind: 'sent', status: 201 });
+    expect(push.requests[0]?.url).toBe('http://127.0.0.1:9876/push/1');
+    const auth = parseVapid(push.requests[0]?.headers.get('authorization') ?? null);
+    expect(auth.claims.aud).toBe('https://127.0.0.1:9876');
+    expect(await verifyEs256(auth.jwt, vapid.VAPID_PUBLIC_KEY)).toBe(true);
+    expect(JSON.parse(phone.decrypt(push.requests[0]?.body ?? new Uint8Array())).incidentId).toBe(incident.id);
+  });
+
+  it('never extends the exception to other http hosts', async () => {
+    const push = pushService(201);
+    const outcome = await sendPage({ ...vapid, ALLOW_INSECURE_PUSH: 'true' }, device('http://push.example.test/push/1'), page(), await pageOptions(incident.id), push.transport);
+    expect(outcome.kind).toBe('rejected');
+    expect(push.requests).toHaveLength(0);
+    expect(env.ALLOW_INSECURE_PUSH).toBeUndefined();
+  });
+});

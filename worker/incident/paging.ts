@@ -1,0 +1,208 @@
+/**
+ * The escalation engine inside the incident object: timers are rows in the scheduler table,
+ * targets are resolved when a level fires (whoever is on call then), pages go through the notifier seam.
+ */
+import type { Actor, Incident } from '../../schema/incident';
+import { getService } from '../directory/services';
+import { adminIds, userNames } from '../directory/users';
+import { policyForService } from '../directory/policies';
+import type { Env } from '../env';
+import { resolveTargets } from '../oncall/targets';
+import { pageUser, retryPage, type PageAttempt, type PagedIncident } from '../push/notifier';
+import { describeOutcome } from '../push/sender';
+import { MAX_PUSH_ATTEMPTS, levelDelayMs, levelLabel, nextStep, pushRetryDelayMs, startState, type EscalationState } from './escalation';
+import type { EntryDraft } from './reducer';
+import type { Scheduler, Task } from './scheduler';
+
+export const FIREBELL: Actor = { kind: 'system', id: 'firebell', name: 'Firebell' };
+
+const ESCALATE = 'escalate';
+const RENOTIFY = 'renotify';
+const PUSH_RETRY = 'push-retry';
+
+/** What the engine needs from its object. */
+export interface PagingHost {
+  env: Env;
+  scheduler: Scheduler;
+  incident(): Incident | null;
+  state(): EscalationState | null;
+  saveState(state: EscalationState | null): void;
+  /** A device was sent a page: its next delivery receipt is news. */
+  markPaged(subscriptionId: string, at: number): void;
+  /** Commit timeline entries (and an optional incident patch), broadcast them, update the index. */
+  record(drafts: EntryDraft[], actor: Actor, patch?: Partial<Incident>): Promise<void>;
+}
+
+export class Paging {
+  constructor(private readonly host: PagingHost) {}
+
+  /** A new incident (or a reopened one) starts at level 1, paged by an alarm set for now. */
+  async start(incident: Incident, now: number): Promise<void> {
+    if (!incident.serviceId) return; // opened by hand outside any service: the person who opened it is already there
+    const policy = await policyForService(this.host.env.DB, incident.serviceId);
+    if (!policy) {
+      await this.nobodyPaged(incident, now, 'its service has no escalation policy');
+      return;
+    }
+    this.host.saveState(startState(policy));
+    await this.host.scheduler.schedule(ESCALATE, ESCALATE, now);
+  }
+
+  /** Acknowledged or resolved: stop every timer at once. */
+  async stop(): Promise<void> {
+    const state = this.host.state();
+    if (state && !state.stopped) this.host.saveState({ ...state, stopped: true });
+    await this.host.scheduler.cancel(ESCALATE);
+    await this.host.scheduler.cancel(RENOTIFY);
+  }
+
+  /** "Escalate now": page the next level without waiting for the delay. */
+  async escalateNow(actor: Actor, now: number): Promise<string | null> {
+    const state = this.host.state();
+    if (!state) return 'This incident has no escalation policy to escalate through.';
+    await this.host.record([{ kind: 'escalated', text: `${actor.name} escalated the incident by hand` }], actor);
+    this.host.saveState({ ...state, stopped: false });
+    await this.advance(now);
+    return null;
+  }
+
+  /** Run a due task; returns false when the task is not the engine's. */
+  async run(task: Task, now: number): Promise<boolean> {
+    if (task.kind === ESCALATE) await this.advance(now);
+    else if (task.kind === RENOTIFY) await this.renotify(now);
+    else if (task.kind === PUSH_RETRY) await this.retry(task, now);
+    else return false;
+    return true;
+  }
+
+  /** Page the next level that reaches someone; empty levels are skipped at once and said so. */
+  private async advance(now: number): Promise<void> {
+    let state = this.host.state();
+    const incident = this.host.incident();
+    if (!state || !incident || state.stopped) return;
+    if (incident.status === 'resolved') return this.stop();
+    for (;;) {
+      const step = nextStep(state);
+      if (step.kind === 'exhausted') {
+        this.host.saveState({ ...state, stopped: true });
+        await this.host.scheduler.cancel(RENOTIFY);
+        if (!state.reachedSomeone) return this.nobodyPaged(incident, now, `nobody on escalation policy “${state.policy.name}” could be reached`);
+        return this.host.record([{ kind: 'escalated', text: `Escalation policy “${state.policy.name}” ran out with nobody acknowledging` }], FIREBELL);
+      }
+      state = { ...state, level: step.level, round: step.round };
+      const level = state.policy.levels[step.level];
+      const resolved = await resolveTargets(this.host.env.DB, level?.targets ?? [], now);
+      const label = levelLabel(step, state.policy.repeat);
+      if (!resolved.userIds.length) {
+        const why = resolved.empty.map((e) => (e.type === 'schedule' ? `${e.name} has nobody on shift` : `user ${e.name} does not exist`)).join('; ') || 'it has no targets';
+        this.host.saveState(state);
+        await this.host.record([{ kind: 'escalation_skipped', text: `Skipped ${label}: ${why}`, data: { level: step.level + 1, round: step.round + 1 } }], FIREBELL);
+        continue;
+      }
+      state = { ...state, reachedSomeone: true };
+      this.host.saveState(state);
+      const who = resolved.userIds.map((id) => resolved.names[id] ?? id).join(', ');
+      await this.host.record(
+        [{ kind: 'escalated', text: `Escalated to ${label}: ${who}`, data: { level: step.level + 1, round: step.round + 1, userIds: resolved.userIds } }],
+        FIREBELL,
+        { escalationLevel: step.level + 1 },
+      );
+      await this.page(resolved.userIds.map((id) => ({ id, name: resolved.names[id] ?? id })), now);
+      await this.host.scheduler.schedule(ESCALATE, ESCALATE, now + levelDelayMs(state, step.level));
+      if (state.policy.renotifyMinutes) await this.host.scheduler.schedule(RENOTIFY, RENOTIFY, now + state.policy.renotifyMinutes * 60_000);
+      return;
+    }
+  }
+
+  /** Still unacknowledged: page the current level's targets again. */
+  private async renotify(now: number): Promise<void> {
+    const state = this.host.state();
+    const incident = this.host.incident();
+    if (!state || state.stopped || !incident || incident.status !== 'triggered' || !state.policy.renotifyMinutes) return;
+    const resolved = await resolveTargets(this.host.env.DB, state.policy.levels[state.level]?.targets ?? [], now);
+    if (resolved.userIds.length) {
+      await this.host.record([{ kind: 'escalated', text: `Still unacknowledged: paging ${resolved.userIds.map((id) => resolved.names[id] ?? id).join(', ')} again` }], FIREBELL);
+      await this.page(resolved.userIds.map((id) => ({ id, name: resolved.names[id] ?? id })), now);
+    }
+    await this.host.scheduler.schedule(RENOTIFY, RENOTIFY, now + state.policy.renotifyMinutes * 60_000);
+  }
+
+  /** Never silence: flag the incident and page the admins instead. */
+  private async nobodyPaged(incident: Incident, now: number, why: string): Promise<void> {
+    const admins = await adminIds(this.host.env.DB);
+    const names = await userNames(this.host.env.DB, admins);
+    await this.host.record(
+      [{ kind: 'nobody_paged', text: `Nobody paged: ${why}. Paging admins instead: ${admins.map((id) => names[id] ?? id).join(', ') || 'none exist'}` }],
+      FIREBELL,
+      { nobodyPaged: true },
+    );
+    await this.page(admins.map((id) => ({ id, name: names[id] ?? id })), now);
+  }
+
+  /** Page each user on all their devices; every attempt is a timeline entry, retryable ones get a timer. */
+  private async page(users: { id: string; name: string }[], now: number): Promise<void> {
+    const incident = this.host.incident();
+    if (!incident) return;
+    const paged = await this.pagedIncident(incident);
+    const results = await Promise.all(users.map(async (user) => ({ user, attempts: await this.safePage(user, paged, now) })));
+    const drafts: EntryDraft[] = [];
+    for (const { user, attempts } of results) {
+      if (!attempts.length) drafts.push({ kind: 'notification_failed', text: `Could not page ${user.name}: no device registered for push`, data: { userId: user.id } });
+      for (const attempt of attempts) {
+        if (attempt.outcome.kind === 'sent') this.host.markPaged(attempt.subscriptionId, now);
+        drafts.push(attemptEntry(user, attempt, 1));
+        if (attempt.outcome.kind === 'retry') await this.scheduleRetry(user, attempt, 1, now);
+      }
+    }
+    if (drafts.length) await this.host.record(drafts, FIREBELL);
+  }
+
+  private async retry(task: Task, now: number): Promise<void> {
+    const incident = this.host.incident();
+    const userId = String(task.data.userId);
+    const name = String(task.data.userName);
+    const attemptNo = Number(task.data.attempt);
+    if (!incident || incident.status !== 'triggered') return;
+    const attempt = await retryPage(this.host.env, userId, String(task.data.subscriptionId), await this.pagedIncident(incident), now);
+    if (!attempt) return;
+    if (attempt.outcome.kind === 'sent') this.host.markPaged(attempt.subscriptionId, now);
+    await this.host.record([attemptEntry({ id: userId, name }, attempt, attemptNo)], FIREBELL);
+    if (attempt.outcome.kind === 'retry') await this.scheduleRetry({ id: userId, name }, attempt, attemptNo, now);
+  }
+
+  private async scheduleRetry(user: { id: string; name: string }, attempt: PageAttempt, attemptNo: number, now: number): Promise<void> {
+    if (attemptNo >= MAX_PUSH_ATTEMPTS || attempt.outcome.kind !== 'retry') return;
+    const due = now + pushRetryDelayMs(attemptNo, attempt.outcome.retryAfterMs);
+    await this.host.scheduler.schedule(`${PUSH_RETRY}:${attempt.subscriptionId}`, PUSH_RETRY, due, {
+      userId: user.id,
+      userName: user.name,
+      subscriptionId: attempt.subscriptionId,
+      attempt: attemptNo + 1,
+    });
+  }
+
+  /** A push failure must never stop escalation: it becomes an attempt the timeline can show. */
+  private async safePage(user: { id: string; name: string }, paged: PagedIncident, now: number): Promise<PageAttempt[]> {
+    try {
+      return await pageUser(this.host.env, user, paged, now);
+    } catch (err) {
+      console.error(`paging ${user.id} failed`, err);
+      return [];
+    }
+  }
+
+  private async pagedIncident(incident: Incident): Promise<PagedIncident> {
+    const service = incident.serviceId ? await getService(this.host.env.DB, incident.serviceId) : null;
+    return { id: incident.id, number: incident.number, title: incident.title, serviceName: service?.name ?? null, severity: incident.severity, alertCount: incident.alertCount };
+  }
+}
+
+function attemptEntry(user: { id: string; name: string }, attempt: PageAttempt, attemptNo: number): EntryDraft {
+  const sent = attempt.outcome.kind === 'sent';
+  const retry = attemptNo > 1 ? ` (attempt ${attemptNo})` : '';
+  return {
+    kind: sent ? 'notification_sent' : 'notification_failed',
+    text: `Paged ${user.name} on ${attempt.deviceLabel}: ${describeOutcome(attempt.outcome)}${retry}`,
+    data: { userId: user.id, subscriptionId: attempt.subscriptionId, outcome: attempt.outcome.kind, status: attempt.outcome.status, attempt: attemptNo },
+  };
+}

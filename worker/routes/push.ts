@@ -1,0 +1,294 @@
+/**
+ * /api/push: a signed-in user's devices (register, list, rename, remove, test page), and the two
+ * routes a notification calls with its action token instead of a session: receipts and ack.
+ */
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../app-env';
+import { principalOf, requireRole } from '../auth/middleware';
+import { now } from '../clock';
+import {
+  addSubscription,
+  deleteSubscription,
+  getSubscription,
+  listSubscriptions,
+  renameSubscription,
+  toDevice,
+  type PushSubscriptionRecord,
+} from '../directory/push-subscriptions';
+import { getUser } from '../directory/users';
+import { limitBody, requireJson, validationHook } from '../edge';
+import { ProblemError, badRequest, conflict, forbidden, notFound, unauthorized } from '../errors';
+import { newId } from '../ids';
+import type { CommandResult } from '../incident/object';
+import { ACTION_TOKEN_LIFETIME_MS, verifyActionToken, type ActionClaims } from '../push/action-token';
+import { sendTestPage } from '../push/notifier';
+import { TEST_INCIDENT_ID } from '../push/payload';
+import { describeOutcome, vapidConfigured } from '../push/sender';
+import { authSecretProblem, endpointProblem, MAX_ENDPOINT_LENGTH, p256dhProblem } from '../push/validate';
+import { incidentSchema } from './incident-schemas';
+import { bearer, problemSchema, problems } from './openapi-shared';
+
+/** A person rarely has more than a phone, a laptop and a tablet; the cap stops a runaway client. */
+const MAX_DEVICES_PER_USER = 20;
+
+export const push = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+push.use('*', limitBody(16 * 1024), requireJson());
+
+const deviceSchema = z
+  .object({
+    id: z.string(),
+    label: z.string(),
+    endpoint: z.string(),
+    createdAt: z.number(),
+    lastSuccessAt: z.number().nullable(),
+    lastFailureAt: z.number().nullable(),
+    lastFailure: z.string().nullable(),
+  })
+  .openapi('PushDevice');
+
+const outcomeSchema = z
+  .object({
+    kind: z.enum(['sent', 'gone', 'retry', 'rejected']),
+    status: z.number().int().openapi({ description: 'HTTP status from the push service; 0 when none came back' }),
+    retryAfterMs: z.number().optional(),
+    detail: z.string().optional(),
+  })
+  .openapi('PushOutcome');
+
+const keyField = (check: (value: string) => string | null) =>
+  z
+    .string()
+    .max(200)
+    .superRefine((value, ctx) => {
+      const problem = check(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
+const subscribeBody = z
+  .object({
+    endpoint: z.string().min(1).max(MAX_ENDPOINT_LENGTH),
+    // Browsers' PushSubscription.toJSON() includes it; we accept and ignore it.
+    expirationTime: z.number().nullable().optional(),
+    keys: z.object({ p256dh: keyField(p256dhProblem), auth: keyField(authSecretProblem) }),
+    label: z.string().trim().min(1).max(80).openapi({ example: 'Pixel 8' }),
+  })
+  .strict();
+
+const unavailable = { description: 'Web Push is not configured on this server', content: { 'application/problem+json': { schema: problemSchema } } };
+const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
+const tokenField = z.string().min(1).max(1024).openapi({ description: 'The actionToken from the page payload' });
+const deviceResponse = { content: { 'application/json': { schema: z.object({ subscription: deviceSchema }) } } };
+
+push.openapi(
+  createRoute({
+    method: 'get',
+    path: '/vapid-public-key',
+    tags: ['push'],
+    summary: 'The VAPID public key to pass to PushManager.subscribe as applicationServerKey',
+    responses: { 200: { description: 'Key (base64url, uncompressed P-256 point)', content: { 'application/json': { schema: z.object({ publicKey: z.string() }) } } }, 503: unavailable },
+  }),
+  async (c) => {
+    if (!c.env.VAPID_PUBLIC_KEY) throw notConfigured();
+    return c.json({ publicKey: c.env.VAPID_PUBLIC_KEY }, 200);
+  },
+);
+
+push.openapi(
+  createRoute({
+    method: 'post',
+    path: '/subscriptions',
+    tags: ['push'],
+    summary: 'Register this device for pages (re-registering the same endpoint updates it)',
+    security: bearer,
+    middleware: [requireRole('viewer')] as const,
+    request: { body: { required: true, content: { 'application/json': { schema: subscribeBody } } } },
+    responses: {
+      201: { description: 'Registered', ...deviceResponse },
+      200: { description: 'Already registered: keys and label updated', ...deviceResponse },
+      400: problems[400],
+      401: problems[401],
+      409: problems[409],
+    },
+  }),
+  async (c) => {
+    const body = c.req.valid('json');
+    const problem = endpointProblem(body.endpoint, c.env);
+    if (problem) throw new ProblemError(400, 'validation', `endpoint: ${problem}`, { errors: [{ path: 'endpoint', message: problem }] });
+    const who = principalOf(c);
+    const mine = await listSubscriptions(c.env.DB, who.id);
+    if (mine.length >= MAX_DEVICES_PER_USER && !mine.some((d) => d.endpoint === body.endpoint)) {
+      throw conflict(`You already have ${mine.length} devices registered; remove one you no longer use first.`);
+    }
+    const { subscription, created } = await addSubscription(c.env.DB, {
+      id: newId('psb'),
+      userId: who.id,
+      label: body.label,
+      endpoint: body.endpoint,
+      p256dh: body.keys.p256dh,
+      auth: body.keys.auth,
+      now: now(),
+    });
+    const device = toDevice(subscription);
+    return created ? c.json({ subscription: device }, 201, { location: `/api/push/subscriptions/${device.id}` }) : c.json({ subscription: device }, 200);
+  },
+);
+
+push.openapi(
+  createRoute({
+    method: 'get',
+    path: '/subscriptions',
+    tags: ['push'],
+    summary: 'My devices',
+    security: bearer,
+    middleware: [requireRole('viewer')] as const,
+    responses: { 200: { description: 'Devices', content: { 'application/json': { schema: z.object({ subscriptions: z.array(deviceSchema) }) } } }, 401: problems[401] },
+  }),
+  async (c) => c.json({ subscriptions: await listSubscriptions(c.env.DB, principalOf(c).id) }, 200),
+);
+
+push.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/subscriptions/{id}',
+    tags: ['push'],
+    summary: 'Rename one of my devices',
+    security: bearer,
+    middleware: [requireRole('viewer')] as const,
+    request: { params: idParam, body: { required: true, content: { 'application/json': { schema: z.object({ label: z.string().trim().min(1).max(80) }).strict() } } } },
+    responses: { 200: { description: 'Renamed', ...deviceResponse }, 400: problems[400], 401: problems[401], 404: problems[404] },
+  }),
+  async (c) => {
+    const device = await renameSubscription(c.env.DB, principalOf(c).id, c.req.valid('param').id, c.req.valid('json').label);
+    if (!device) throw notFound('You have no device with that id.');
+    return c.json({ subscription: device }, 200);
+  },
+);
+
+push.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/subscriptions/{id}',
+    tags: ['push'],
+    summary: 'Stop paging one of my devices',
+    security: bearer,
+    middleware: [requireRole('viewer')] as const,
+    request: { params: idParam },
+    responses: { 204: { description: 'Removed' }, 401: problems[401], 404: problems[404] },
+  }),
+  async (c) => {
+    if (!(await deleteSubscription(c.env.DB, principalOf(c).id, c.req.valid('param').id))) throw notFound('You have no device with that id.');
+    return c.body(null, 204);
+  },
+);
+
+push.openapi(
+  createRoute({
+    method: 'post',
+    path: '/subscriptions/{id}/test',
+    tags: ['push'],
+    summary: 'Send a test page to one of my devices and report what the push service answered',
+    security: bearer,
+    middleware: [requireRole('viewer')] as const,
+    request: { params: idParam },
+    responses: {
+      200: {
+        description: 'What happened; a device the push service no longer knows is removed',
+        content: { 'application/json': { schema: z.object({ outcome: outcomeSchema, removed: z.boolean(), message: z.string() }) } },
+      },
+      401: problems[401],
+      404: problems[404],
+      503: unavailable,
+    },
+  }),
+  async (c) => {
+    if (!vapidConfigured(c.env)) throw notConfigured();
+    const attempt = await sendTestPage(c.env, principalOf(c).id, c.req.valid('param').id, now());
+    if (!attempt) throw notFound('You have no device with that id.');
+    const removed = attempt.outcome.kind === 'gone';
+    const message = removed
+      ? `The push service no longer knows "${attempt.deviceLabel}" (${attempt.outcome.status}); it was removed. Turn notifications on again on that device to re-register it.`
+      : `Test page to "${attempt.deviceLabel}": ${describeOutcome(attempt.outcome)}.`;
+    return c.json({ outcome: attempt.outcome, removed, message }, 200);
+  },
+);
+
+push.openapi(
+  createRoute({
+    method: 'post',
+    path: '/receipts',
+    tags: ['push'],
+    summary: 'The service worker reports that it showed a page (action-token auth, no session)',
+    request: {
+      body: {
+        required: true,
+        content: { 'application/json': { schema: z.object({ token: tokenField, shownAt: z.number().int().optional().openapi({ description: 'When it was shown (epoch ms); clamped to the last 24 h' }) }).strict() } },
+      },
+    },
+    responses: { 204: { description: 'Recorded' }, 400: problems[400], 401: problems[401] },
+  }),
+  async (c) => {
+    const { token, shownAt } = c.req.valid('json');
+    const at = now();
+    const { claims, device } = await actionClaims(c.env, token, at);
+    if (!device) throw badRequest('This token does not name a device, so there is no delivery to record.');
+    if (claims.incidentId === TEST_INCIDENT_ID) return c.body(null, 204);
+    // The service worker may queue a receipt while offline: believe its clock, within the token's lifetime.
+    const when = shownAt === undefined ? at : Math.min(at, Math.max(at - ACTION_TOKEN_LIFETIME_MS, shownAt));
+    const stub = c.env.INCIDENT.get(c.env.INCIDENT.idFromName(claims.incidentId));
+    await stub.recordDelivery({ userId: claims.userId, subscriptionId: device.id, deviceLabel: device.label, at: when });
+    return c.body(null, 204);
+  },
+);
+
+push.openapi(
+  createRoute({
+    method: 'post',
+    path: '/ack',
+    tags: ['push'],
+    summary: "Acknowledge the page's incident as the paged user (action-token auth, no session)",
+    request: {
+      headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional().openapi({ description: 'Replays with the same key return the first result' }) }),
+      body: {
+        required: true,
+        content: { 'application/json': { schema: z.object({ token: tokenField, incidentId: z.string().min(1).max(64).optional() }).strict() } },
+      },
+    },
+    responses: {
+      200: { description: 'The incident after the acknowledgement', content: { 'application/json': { schema: z.object({ incident: incidentSchema }) } } },
+      400: problems[400],
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+      409: problems[409],
+    },
+  }),
+  async (c) => {
+    const { token, incidentId } = c.req.valid('json');
+    const { claims } = await actionClaims(c.env, token, now());
+    if (incidentId !== undefined && incidentId !== claims.incidentId) throw forbidden('This token was issued for a different incident.');
+    if (claims.incidentId === TEST_INCIDENT_ID) throw badRequest('That was a test page: there is nothing to acknowledge.');
+    const user = await getUser(c.env.DB, claims.userId);
+    if (!user) throw unauthorized('The user this page was sent to no longer exists.');
+    if (user.role === 'viewer') throw forbidden('Viewers can watch an incident but not acknowledge it.');
+    const key = c.req.valid('header')['idempotency-key'];
+    const stub = c.env.INCIDENT.get(c.env.INCIDENT.idFromName(claims.incidentId));
+    // Keys are scoped to the user, so one person's key can never replay another person's result.
+    const result = (await stub.command({ type: 'acknowledge' }, { kind: 'user', id: user.id, name: user.name }, key ? `push-ack:${user.id}:${key}` : undefined)) as CommandResult;
+    if (!result.ok) throw ProblemError.from(result.problem);
+    return c.json({ incident: result.incident }, 200);
+  },
+);
+
+/** Verify the token, and that the device it was sent to is still registered: removing a lost phone revokes its pages. */
+async function actionClaims(env: AppEnv['Bindings'], token: string, at: number): Promise<{ claims: ActionClaims; device: PushSubscriptionRecord | null }> {
+  const claims = await verifyActionToken(env.SESSION_SECRET, token, at);
+  if (!claims) throw unauthorized('This action token is invalid or has expired; open Firebell and act from the incident page.');
+  if (!claims.subscriptionId) return { claims, device: null };
+  const device = await getSubscription(env.DB, claims.userId, claims.subscriptionId);
+  if (!device) throw unauthorized('The device this page was sent to has been removed; open Firebell and act from the incident page.');
+  return { claims, device };
+}
+
+function notConfigured(): ProblemError {
+  return new ProblemError(503, 'unavailable', 'Web Push is not configured on this server: the operator must set VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT.');
+}

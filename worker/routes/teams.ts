@@ -1,0 +1,98 @@
+/** /api/teams: named groups of users that schedules belong to (admin writes, viewer reads). */
+import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import type { AppEnv } from '../app-env';
+import { requireRole } from '../auth/middleware';
+import { now } from '../clock';
+import { createTeam, getTeam, listTeams, setTeamMembers, unknownUsers } from '../directory/teams';
+import { limitBody, requireJson, validationHook } from '../edge';
+import { notFound } from '../errors';
+import { newId } from '../ids';
+import { bearer, problems } from './openapi-shared';
+import { invalid } from './schedules';
+
+export const teams = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+teams.use('*', limitBody(32 * 1024), requireJson());
+
+const id = z.string().min(1).max(64);
+const userIds = z.array(id).max(200);
+const teamSchema = z.object({ id: z.string(), name: z.string(), members: z.array(z.object({ id: z.string(), name: z.string() })), createdAt: z.number() }).openapi('Team');
+const teamResponse = (description: string) => ({ description, content: { 'application/json': { schema: z.object({ team: teamSchema }) } } });
+const idParam = z.object({ id: id.openapi({ param: { name: 'id', in: 'path' }, example: 'team_…' }) });
+
+async function checkUsers(db: D1Database, ids: string[]): Promise<void> {
+  const missing = new Set(await unknownUsers(db, ids));
+  if (missing.size) throw invalid(ids.flatMap((u, i) => (missing.has(u) ? [{ path: `userIds.${i}`, message: `unknown user ${u}` }] : [])));
+}
+
+async function found(db: D1Database, teamId: string) {
+  const team = await getTeam(db, teamId);
+  if (!team) throw notFound(`No team ${teamId}.`);
+  return team;
+}
+
+teams.openapi(
+  createRoute({
+    method: 'post',
+    path: '/',
+    tags: ['teams'],
+    summary: 'Create a team',
+    security: bearer,
+    middleware: [requireRole('admin')] as const,
+    request: { body: { required: true, content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(120), userIds: userIds.default([]) }).strict() } } } },
+    responses: { 201: teamResponse('The new team'), 400: problems[400], 401: problems[401], 403: problems[403], 413: problems[413], 415: problems[415] },
+  }),
+  async (c) => {
+    const body = c.req.valid('json');
+    await checkUsers(c.env.DB, body.userIds);
+    const teamId = newId('team');
+    await createTeam(c.env.DB, { id: teamId, name: body.name, userIds: body.userIds, createdAt: now() });
+    return c.json({ team: await found(c.env.DB, teamId) }, 201, { location: `/api/teams/${teamId}` });
+  },
+);
+
+teams.openapi(
+  createRoute({
+    method: 'get',
+    path: '/',
+    tags: ['teams'],
+    summary: 'Every team with its members',
+    security: bearer,
+    middleware: [requireRole('viewer')] as const,
+    responses: { 200: { description: 'Teams by name', content: { 'application/json': { schema: z.object({ teams: z.array(teamSchema) }) } } }, 401: problems[401] },
+  }),
+  async (c) => c.json({ teams: await listTeams(c.env.DB) }, 200),
+);
+
+teams.openapi(
+  createRoute({
+    method: 'get',
+    path: '/{id}',
+    tags: ['teams'],
+    summary: 'One team with its members',
+    security: bearer,
+    middleware: [requireRole('viewer')] as const,
+    request: { params: idParam },
+    responses: { 200: teamResponse('The team'), 401: problems[401], 404: problems[404] },
+  }),
+  async (c) => c.json({ team: await found(c.env.DB, c.req.valid('param').id) }, 200),
+);
+
+teams.openapi(
+  createRoute({
+    method: 'put',
+    path: '/{id}/members',
+    tags: ['teams'],
+    summary: 'Replace a team’s members',
+    security: bearer,
+    middleware: [requireRole('admin')] as const,
+    request: { params: idParam, body: { required: true, content: { 'application/json': { schema: z.object({ userIds }).strict() } } } },
+    responses: { 200: teamResponse('The team'), 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404], 413: problems[413], 415: problems[415] },
+  }),
+  async (c) => {
+    const teamId = c.req.valid('param').id;
+    const body = c.req.valid('json');
+    await checkUsers(c.env.DB, body.userIds);
+    if (!(await setTeamMembers(c.env.DB, teamId, body.userIds))) throw notFound(`No team ${teamId}.`);
+    return c.json({ team: await found(c.env.DB, teamId) }, 200);
+  },
+);
