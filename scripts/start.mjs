@@ -12,10 +12,13 @@ const HOST = process.env.HOST ?? '127.0.0.1';
 const PERSIST = process.env.FIREBELL_STATE ?? '.wrangler/state/v3';
 const ORIGIN = `http://${HOST}:${PORT}`;
 
-const { created, vars } = ensureDevVars();
+// FIREBELL_DEV_VARS lets end-to-end tests run an isolated instance with its own secrets.
+const { created, vars } = ensureDevVars(process.env.FIREBELL_DEV_VARS ?? '.dev.vars');
 if (created) console.log('First start: created .dev.vars with a new ADMIN_TOKEN, session secret and VAPID key pair.');
 
 const { workerOptions } = unstable_getMiniflareWorkerOptions('wrangler.toml');
+// Secrets come from `vars` below, never from whatever .dev.vars wrangler found on its own.
+for (const key of ['ADMIN_TOKEN', 'SESSION_SECRET', 'VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT']) delete workerOptions.bindings?.[key];
 const name = 'firebell'; // must equal wrangler.toml's name, or Durable Object state lands in another folder than `wrangler dev` uses
 
 const mf = new Miniflare({
