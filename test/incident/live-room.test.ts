@@ -1,5 +1,7 @@
-import type { ServerMessage } from '../../schema/protocol';
+import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { AlertEvent } from '../../schema/alert';
+import type { ServerMessage } from '../../schema/protocol';
 import { LiveClient, command, createUser, openIncident, type TestUser } from '../helpers';
 
 let ana: TestUser;
@@ -116,5 +118,24 @@ describe('live room', () => {
     a.send({ type: 'ping' });
     await a.waitFor((m) => m.type === 'pong');
     a.close();
+  });
+
+  it('gives a reconnecting client the running duplicate count that grew while it was away', async () => {
+    const inc = await openIncident(ana);
+    const stub = env.INCIDENT.get(env.INCIDENT.idFromName(inc.id));
+    const monitor = { kind: 'integration' as const, id: 'int_test', name: 'Test monitor' };
+    const alert: AlertEvent = { action: 'trigger', dedupKey: 'k', alertKey: 'k', summary: 'CPU hot', truncated: false, severity: 'critical', links: [] };
+    await stub.ingest([alert], monitor);
+    await stub.ingest([alert], monitor);
+    const first = await LiveClient.connect(inc.id, ana.auth);
+    const snap = await first.waitFor(isSnapshot);
+    const counter = snap.timeline.at(-1);
+    expect(counter).toMatchObject({ kind: 'duplicate_suppressed', text: '1 duplicate alert suppressed' });
+    first.close();
+    await stub.ingest([alert, alert], monitor);
+    const again = await LiveClient.connect(inc.id, ana.auth, counter?.seq);
+    const resumed = await again.waitFor(isSnapshot);
+    expect(resumed.timeline).toEqual([expect.objectContaining({ seq: counter?.seq, text: '3 duplicate alerts suppressed' })]);
+    again.close();
   });
 });

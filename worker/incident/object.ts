@@ -104,15 +104,20 @@ export class IncidentObject extends DurableObject<Env> {
     };
     const drafts: EntryDraft[] = [{ kind: 'created', text: `Incident #${number} opened by ${input.actor.name}: ${input.title}`, data: { severity: input.severity } }];
     const alerts: IncidentAlert[] = [];
+    let duplicates = 0;
     for (const event of input.events ?? []) {
       if (event.action !== 'trigger') continue;
       const prior = alerts.find((a) => a.key === event.alertKey);
-      if (prior) prior.count += 1;
-      else alerts.push(alertFromEvent(event, at));
+      if (prior) {
+        prior.count += 1;
+        duplicates += 1;
+      } else alerts.push(alertFromEvent(event, at));
       incident.alertCount += 1;
       if (event.truncatedAlerts !== undefined) incident.truncatedAlerts = event.truncatedAlerts;
     }
     if (alerts.length > 1) drafts.push(...alerts.slice(1).map((a): EntryDraft => ({ kind: 'alert_added', text: `Alert: ${a.summary}`, data: { alertKey: a.key } })));
+    // Triggers merged into the opening batch are duplicates too: same running entry as ingest() keeps.
+    if (duplicates) drafts.push({ kind: 'duplicate_suppressed', text: duplicateText(duplicates), data: { count: duplicates, lastAt: at } });
 
     this.ctx.storage.transactionSync(() => {
       this.store.init();

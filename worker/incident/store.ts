@@ -74,8 +74,17 @@ export class IncidentStore {
     sql(this.storage, 'UPDATE timeline SET text = ?, data = ? WHERE seq = ?', entry.text, entry.data ? JSON.stringify(entry.data) : null, entry.seq);
   }
 
+  /**
+   * Entries after `since`. The entry at `since` itself is included when it is a running counter
+   * (suppressed duplicates), since it may have changed in place after the client last saw it.
+   */
   timeline(since = 0, limit = 10_000): TimelineEntry[] {
-    return sql<TimelineRow>(this.storage, 'SELECT seq, kind, at, actor, text, data FROM timeline WHERE seq > ? ORDER BY seq LIMIT ?', since, limit).map(toEntry);
+    return sql<TimelineRow>(
+      this.storage,
+      "SELECT seq, kind, at, actor, text, data FROM timeline WHERE seq > ?1 OR (seq = ?1 AND kind = 'duplicate_suppressed') ORDER BY seq LIMIT ?2",
+      since,
+      limit,
+    ).map(toEntry);
   }
 
   entry(seq: number): TimelineEntry | null {
