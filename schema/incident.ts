@@ -94,6 +94,24 @@ export interface Incident {
   lastSeq: number;
 }
 
+/** An incident as lists show it (the D1 index row). */
+export interface IncidentSummary {
+  id: string;
+  number: number;
+  title: string;
+  serviceId: string | null;
+  severity: Severity;
+  status: IncidentStatus;
+  assignees: string[];
+  alertCount: number;
+  createdAt: number;
+  acknowledgedAt: number | null;
+  resolvedAt: number | null;
+  updatedAt: number;
+  nobodyPaged: boolean;
+  escalationLevel: number;
+}
+
 /** What a responder can ask an incident to do. */
 export type IncidentCommand =
   | { type: 'acknowledge' }

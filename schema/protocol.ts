@@ -2,7 +2,7 @@
  * The live-room wire protocol: one discriminated union each way.
  * Server sends are checked with `satisfies ServerMessage`.
  */
-import type { Incident, IncidentCommand, TimelineEntry } from './incident';
+import type { Incident, IncidentCommand, IncidentSummary, TimelineEntry } from './incident';
 
 export interface Viewer {
   id: string;
@@ -33,3 +33,6 @@ export type ServerMessage =
 export type ClientMessage =
   | { type: 'command'; id: string; idempotencyKey?: string; command: IncidentCommand }
   | { type: 'ping' };
+
+/** The incident list's live feed (/api/feed/live): every change to any incident, as its list row. */
+export type FeedMessage = { type: 'incident'; incident: IncidentSummary } | { type: 'pong' };

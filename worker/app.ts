@@ -7,6 +7,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { validationHook } from './edge';
 import { auth, me } from './routes/auth';
 import { health } from './routes/health';
+import { feed } from './routes/feed';
 import { incidents } from './routes/incidents';
 import { ingest } from './routes/ingest';
 import { services } from './routes/services';
@@ -29,6 +30,7 @@ export function createApp() {
   app.route('/api/tokens', tokens);
   app.route('/api/users', users);
   app.route('/api/incidents', incidents);
+  app.route('/api/feed', feed);
   app.route('/api/teams', teams);
   app.route('/api/schedules', schedules);
   app.route('/api/policies', policies);

@@ -1,3 +1,4 @@
+import type { IncidentFeed } from './feed/object';
 import type { IncidentObject } from './incident/object';
 import type { ServiceRouter } from './service/router';
 
@@ -6,6 +7,7 @@ export interface Env {
   DB: D1Database;
   INCIDENT: DurableObjectNamespace<IncidentObject>;
   SERVICE: DurableObjectNamespace<ServiceRouter>;
+  FEED: DurableObjectNamespace<IncidentFeed>;
   ASSETS?: Fetcher;
   ADMIN_TOKEN: string;
   SESSION_SECRET: string;

@@ -1,5 +1,6 @@
 import { createApp } from './app';
 
+export { IncidentFeed } from './feed/object';
 export { IncidentObject } from './incident/object';
 export { ServiceRouter } from './service/router';
 

@@ -2,23 +2,28 @@
  * The D1 incident index: written only by incident objects (through their outbox), read by list routes.
  * Upserts carry the object's timeline seq as version and only move forward.
  */
-import type { Incident, IncidentStatus, Severity } from '../../schema/incident';
+import type { Incident, IncidentStatus, IncidentSummary, Severity } from '../../schema/incident';
 
-export interface IncidentSummary {
-  id: string;
-  number: number;
-  title: string;
-  serviceId: string | null;
-  severity: Severity;
-  status: IncidentStatus;
-  assignees: string[];
-  alertCount: number;
-  createdAt: number;
-  acknowledgedAt: number | null;
-  resolvedAt: number | null;
-  updatedAt: number;
-  nobodyPaged: boolean;
-  escalationLevel: number;
+export type { IncidentSummary } from '../../schema/incident';
+
+/** The list row for an incident, straight from the object's state (what the index will hold). */
+export function summaryOf(incident: Incident): IncidentSummary {
+  return {
+    id: incident.id,
+    number: incident.number,
+    title: incident.title,
+    serviceId: incident.serviceId,
+    severity: incident.severity,
+    status: incident.status,
+    assignees: incident.assignees,
+    alertCount: incident.alertCount,
+    createdAt: incident.createdAt,
+    acknowledgedAt: incident.acknowledgedAt,
+    resolvedAt: incident.resolvedAt,
+    updatedAt: incident.updatedAt,
+    nobodyPaged: incident.nobodyPaged,
+    escalationLevel: incident.escalationLevel,
+  };
 }
 
 export interface IndexExtras {

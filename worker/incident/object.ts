@@ -7,7 +7,8 @@ import type { AlertEvent, Severity } from '../../schema/alert';
 import type { Actor, Incident, IncidentAlert, IncidentCommand, TimelineEntry } from '../../schema/incident';
 import type { ClientMessage, ServerMessage } from '../../schema/protocol';
 import { now } from '../clock';
-import { upsertIndex, nextIncidentNumber } from '../directory/incident-index';
+import { nextIncidentNumber, summaryOf, upsertIndex } from '../directory/incident-index';
+import { FEED_NAME } from '../feed/object';
 import { userNames } from '../directory/users';
 import type { Env } from '../env';
 import { ProblemError, type Problem } from '../errors';
@@ -321,6 +322,12 @@ export class IncidentObject extends DurableObject<Env> {
   private async afterChange(incident: Incident, entries: readonly TimelineEntry[], updated: TimelineEntry | null = null): Promise<void> {
     for (const entry of entries) this.room.broadcast({ type: 'event', entry, incident } satisfies ServerMessage);
     if (updated) this.room.broadcast({ type: 'entry_updated', entry: updated, incident } satisfies ServerMessage);
+    // Lists update live too; the feed is best-effort (a list reloads over HTTP on reconnect), so it never delays this change.
+    this.ctx.waitUntil(
+      this.env.FEED.get(this.env.FEED.idFromName(FEED_NAME))
+        .publish(summaryOf(incident))
+        .catch((err: unknown) => console.error('feed publish failed', err)),
+    );
     await this.flushIndex(incident);
   }
 

@@ -1,0 +1,44 @@
+/**
+ * The incident list's live feed: one Durable Object for the deployment, holding hibernating sockets
+ * of everyone looking at a list. Incident objects publish each change; it fans out the list row.
+ * It stores nothing: a client that reconnects reloads the list over HTTP, then listens again.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import type { IncidentSummary } from '../../schema/incident';
+import type { FeedMessage } from '../../schema/protocol';
+import type { Env } from '../env';
+
+export const FEED_NAME = 'incidents';
+
+export class IncidentFeed extends DurableObject<Env> {
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('expected a WebSocket upgrade', { status: 426 });
+    const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
+    this.ctx.acceptWebSocket(server);
+    return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** Fan one incident's new list row out to every open list. */
+  async publish(incident: IncidentSummary): Promise<void> {
+    const text = JSON.stringify({ type: 'incident', incident } satisfies FeedMessage);
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.send(text);
+      } catch {
+        // A socket closing under us is benign: its close handler has nothing to undo.
+      }
+    }
+  }
+
+  override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    if (message === '{"type":"ping"}') ws.send(JSON.stringify({ type: 'pong' } satisfies FeedMessage));
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    try {
+      ws.close(code === 1005 || code === 1006 ? 1000 : code, 'bye');
+    } catch {
+      // Already closed.
+    }
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The pre-filled half of a review, derived purely from the incident object's view:
+ * key moments, time to acknowledge and resolve, who took part, the alerts.
+ */
+import type { TimelineEntry } from '../../schema/incident';
+import type { IncidentView } from '../incident/object';
+import { between } from './duration';
+import type { KeyMoment, KeyMomentKind, Participant, ReviewFacts } from './types';
+
+/** Involvement labels, after the incident's own role names (incident_commander …). */
+const INVOLVEMENT = ['opened', 'paged', 'acknowledged', 'resolved', 'assignee', 'responder'] as const;
+
+/** Every user id the view mentions, so the caller can look up names the timeline does not carry. */
+export function mentionedUserIds(view: IncidentView): string[] {
+  const ids = new Set<string>(view.incident.assignees);
+  for (const id of Object.values(view.incident.roles)) if (id) ids.add(id);
+  for (const entry of view.timeline) {
+    const userId = entry.data?.userId;
+    if (typeof userId === 'string') ids.add(userId);
+    for (const id of pagedIds(entry)) ids.add(id);
+    if (entry.actor.kind === 'user') ids.add(entry.actor.id);
+  }
+  return [...ids];
+}
+
+export function buildFacts(view: IncidentView, names: Record<string, string>, capturedAt: number): ReviewFacts {
+  const { incident, timeline, alerts } = view;
+  const firstAck = timeline.find((e) => e.kind === 'acknowledged');
+  // After a reopen the record's acknowledgedAt is cleared; the first acknowledgement is what the review measures.
+  const acknowledgedAt = firstAck?.at ?? incident.acknowledgedAt;
+  const resolvedAt = incident.status === 'resolved' ? incident.resolvedAt : null;
+  return {
+    incidentId: incident.id,
+    number: incident.number,
+    title: incident.title,
+    severity: incident.severity,
+    serviceId: incident.serviceId,
+    incidentStatus: incident.status,
+    createdAt: incident.createdAt,
+    acknowledgedAt,
+    resolvedAt,
+    timeToAcknowledge: between(incident.createdAt, acknowledgedAt),
+    timeToResolve: between(incident.createdAt, resolvedAt),
+    escalationLevel: incident.escalationLevel,
+    keyMoments: keyMoments(timeline, incident.createdAt),
+    participants: participants(view, names),
+    alerts: alerts.map((a) => ({
+      key: a.key,
+      summary: a.summary,
+      severity: a.severity,
+      status: a.status,
+      source: a.source ?? null,
+      count: a.count,
+      firstSeenAt: a.firstSeenAt,
+      lastSeenAt: a.lastSeenAt,
+    })),
+    lastSeq: incident.lastSeq,
+    capturedAt,
+  };
+}
+
+const EVERY: Partial<Record<TimelineEntry['kind'], KeyMomentKind>> = {
+  created: 'triggered',
+  acknowledged: 'acknowledged',
+  escalated: 'escalated',
+  nobody_paged: 'nobody_paged',
+  status_update: 'status_update',
+  reopened: 'reopened',
+  resolved: 'resolved',
+};
+const FIRST: Partial<Record<TimelineEntry['kind'], KeyMomentKind>> = { notification_sent: 'first_page', notification_delivered: 'first_delivered' };
+
+function keyMoments(timeline: TimelineEntry[], createdAt: number): KeyMoment[] {
+  const seenFirst = new Set<KeyMomentKind>();
+  const moments: KeyMoment[] = [];
+  for (const entry of timeline) {
+    let kind = EVERY[entry.kind];
+    const first = FIRST[entry.kind];
+    if (first && !seenFirst.has(first)) {
+      seenFirst.add(first);
+      kind = first;
+    }
+    if (kind) moments.push({ kind, at: entry.at, offsetMs: Math.max(0, entry.at - createdAt), text: entry.text, actor: entry.actor.name });
+  }
+  return moments;
+}
+
+function participants(view: IncidentView, names: Record<string, string>): Participant[] {
+  const { incident, timeline } = view;
+  const byId = new Map<string, { name: string; roles: Set<string> }>();
+  const add = (id: string, role: string, name?: string) => {
+    const p = byId.get(id) ?? { name: name ?? names[id] ?? id, roles: new Set<string>() };
+    if (name && p.name === id) p.name = name;
+    p.roles.add(role);
+    byId.set(id, p);
+  };
+  for (const [role, id] of Object.entries(incident.roles)) if (id) add(id, role);
+  for (const entry of timeline) {
+    const userId = typeof entry.data?.userId === 'string' ? entry.data.userId : null;
+    if (entry.kind === 'notification_sent' && userId) add(userId, 'paged');
+    if (entry.kind === 'escalated') for (const id of pagedIds(entry)) add(id, 'paged');
+    if (entry.actor.kind !== 'user') continue;
+    const involvement = entry.kind === 'created' ? 'opened' : entry.kind === 'acknowledged' ? 'acknowledged' : entry.kind === 'resolved' ? 'resolved' : 'responder';
+    add(entry.actor.id, involvement, entry.actor.name);
+  }
+  for (const id of incident.assignees) add(id, 'assignee');
+  const roleOrder = [...Object.keys(incident.roles), ...INVOLVEMENT];
+  const rank = (r: string) => {
+    const i = roleOrder.indexOf(r);
+    return i < 0 ? roleOrder.length : i;
+  };
+  return [...byId.entries()]
+    .map(([id, p]) => {
+      const roles = [...p.roles].sort((a, b) => rank(a) - rank(b));
+      // "responder" only says something when nothing more specific does.
+      return { id, name: p.name, roles: roles.length > 1 ? roles.filter((r) => r !== 'responder') : roles };
+    })
+    .sort((a, b) => rank(a.roles[0] ?? '') - rank(b.roles[0] ?? '') || a.name.localeCompare(b.name));
+}
+
+/** The users an escalation step targeted (data.userIds), whether or not a device took the push. */
+function pagedIds(entry: TimelineEntry): string[] {
+  const ids = entry.kind === 'escalated' ? entry.data?.userIds : undefined;
+  return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+}

@@ -1,0 +1,27 @@
+/** GET /api/feed/live: the incident list's WebSocket feed (every change to any incident, as a list row). */
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import type { AppEnv } from '../app-env';
+import { requireRole } from '../auth/middleware';
+import { validationHook } from '../edge';
+import { ProblemError } from '../errors';
+import { FEED_NAME } from '../feed/object';
+import { bearer, problems } from './openapi-shared';
+
+export const feed = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+feed.openapi(
+  createRoute({
+    method: 'get',
+    path: '/live',
+    tags: ['incidents'],
+    summary: 'Live incident list (WebSocket): {type:"incident", incident: IncidentSummary} for every change',
+    security: bearer,
+    middleware: [requireRole('viewer')] as const,
+    responses: { 101: { description: 'Switching to WebSocket' }, 401: problems[401], 426: { description: 'Not a WebSocket upgrade' } },
+  }),
+  async (c) => {
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new ProblemError(426 as 400, 'bad-request', 'This endpoint is a WebSocket: connect with Upgrade: websocket.');
+    const res = await c.env.FEED.get(c.env.FEED.idFromName(FEED_NAME)).fetch(c.req.raw);
+    return res as unknown as ReturnType<typeof c.json>;
+  },
+);
