@@ -19,6 +19,8 @@ import { oncall } from './routes/oncall';
 import { policies } from './routes/policies';
 import { schedules } from './routes/schedules';
 import { teams } from './routes/teams';
+import { actionItems, reviews } from './routes/reviews';
+import { reports } from './routes/reports';
 
 /** The Hono app: mounts every resource and owns the single error exit. */
 export function createApp() {
@@ -30,6 +32,9 @@ export function createApp() {
   app.route('/api/tokens', tokens);
   app.route('/api/users', users);
   app.route('/api/incidents', incidents);
+  app.route('/api/incidents', reviews);
+  app.route('/api/action-items', actionItems);
+  app.route('/api/reports', reports);
   app.route('/api/feed', feed);
   app.route('/api/teams', teams);
   app.route('/api/schedules', schedules);

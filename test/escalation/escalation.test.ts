@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:test';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Incident } from '../../schema/incident';
 import { ADMIN, api, command, createUser, json, type TestUser } from '../helpers';
@@ -40,6 +41,9 @@ describe('escalation', () => {
     expect(texts(entries)).toContain('Escalated to level 2: Ben');
     const view = await json<{ incident: Incident }>(api(`/api/incidents/${inc.id}`, { headers: ADMIN }), 200);
     expect(view.incident.escalationLevel).toBe(2);
+    // Each page counts towards the responder's on-call load in reports.
+    const { results } = await env.DB.prepare('SELECT user_id FROM pages WHERE incident_id = ? ORDER BY at').bind(inc.id).all<{ user_id: string }>();
+    expect(results.map((r) => r.user_id)).toEqual([ana.id, ben.id]);
   });
 
   it('stops escalating the moment someone acknowledges', async () => {

