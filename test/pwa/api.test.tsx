@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, acceptInvite, getMe, listIncidents, runCommand, setUnauthorizedHandler } from '../../pwa/src/lib/api';
+import { ApiError, acceptInvite, ackWithToken, getMe, listIncidents, runCommand, setUnauthorizedHandler } from '../../pwa/src/lib/api';
 import { json, problem, stubFetch } from './fakes';
 
 afterEach(() => setUnauthorizedHandler(null));
@@ -47,7 +47,7 @@ describe('the API client', () => {
     await expect(getMe()).rejects.toMatchObject({ status: 502, detail: 'Request failed (502 Bad Gateway).' });
   });
 
-  it('reports a lost session on any 401 except from the sign-in endpoints themselves', async () => {
+  it('reports a lost session on any 401 except from sign-in and the action-token routes', async () => {
     const onUnauthorized = vi.fn();
     setUnauthorizedHandler(onUnauthorized);
     stubFetch({
@@ -59,6 +59,11 @@ describe('the API client', () => {
     expect(onUnauthorized).toHaveBeenCalledTimes(1);
 
     await acceptInvite('t').catch(() => undefined);
+    expect(onUnauthorized).toHaveBeenCalledTimes(1);
+
+    // An expired action token says nothing about the session.
+    stubFetch({ 'POST /api/push/ack': () => problem(401, 'This action token is invalid or has expired.', 'unauthorized') });
+    await ackWithToken('t', 'inc_1', 'ack:1').catch(() => undefined);
     expect(onUnauthorized).toHaveBeenCalledTimes(1);
   });
 });

@@ -52,3 +52,21 @@ describe('the app shell', () => {
     expect(location.pathname).toBe('/incidents/inc_1');
   });
 });
+
+describe('a notification’s link on a device with no session', () => {
+  it('acknowledges with the page’s action token alone', async () => {
+    history.replaceState(null, '', '/incidents/inc_1?ack=tok.sig');
+    const calls = stubFetch({
+      'GET /api/me': () => problem(401, 'Sign in first.', 'unauthorized'),
+      'POST /api/push/ack': () => json({ incident: incident({ status: 'acknowledged' }) }),
+    });
+    render(<App />);
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Acknowledge' }));
+
+    expect(await screen.findByText('#4 acknowledged. Escalation stopped.')).toBeInTheDocument();
+    const post = calls.find((c) => c.method === 'POST')!;
+    expect(post.body).toEqual({ token: 'tok.sig', incidentId: 'inc_1' });
+    expect(post.headers.get('idempotency-key')).toMatch(/^ack:[0-9a-f]{64}$/);
+  });
+});

@@ -135,3 +135,52 @@ export class FakeWebSocket {
     this.onclose?.(new CloseEvent('close', { code }));
   }
 }
+
+// Web Push in the browser: a service worker registration, PushManager and Notification, all scriptable.
+// setup.ts removes navigator.serviceWorker after each test.
+
+export const toBase64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+
+/** 65 bytes, 0x04 first: an uncompressed P-256 point as base64url. */
+export const VAPID = toBase64url(Uint8Array.from({ length: 65 }, (_, i) => (i === 0 ? 4 : i)));
+
+export interface FakeSubscription {
+  endpoint: string;
+  options: { applicationServerKey: ArrayBuffer | null };
+  toJSON(): { endpoint: string; keys: { p256dh: string; auth: string } };
+  unsubscribe(): Promise<boolean>;
+}
+
+export function subscription(endpoint = 'https://push.example.net/send/abc'): FakeSubscription {
+  const key = Uint8Array.from({ length: 65 }, (_, i) => (i === 0 ? 4 : i));
+  return {
+    endpoint,
+    options: { applicationServerKey: key.buffer },
+    toJSON: () => ({ endpoint, keys: { p256dh: 'BPp256dh', auth: 'authsecret' } }),
+    unsubscribe: vi.fn(async () => true),
+  };
+}
+
+/** A browser with a service worker, the Push API and Notification, all scriptable. */
+export function browserWith(opts: { permission?: NotificationPermission; answer?: NotificationPermission; existing?: FakeSubscription | null; subscribe?: () => Promise<FakeSubscription> }) {
+  const Notification = Object.assign(function Notification() {}, {
+    permission: opts.permission ?? 'default',
+    requestPermission: vi.fn(async () => {
+      Notification.permission = opts.answer ?? 'granted';
+      return Notification.permission;
+    }),
+  });
+  const pushManager = {
+    getSubscription: vi.fn(async () => opts.existing ?? null),
+    subscribe: vi.fn(opts.subscribe ?? (async () => subscription())),
+  };
+  const registration = { pushManager };
+  vi.stubGlobal('Notification', Notification);
+  vi.stubGlobal('PushManager', function PushManager() {});
+  Object.defineProperty(navigator, 'serviceWorker', {
+    configurable: true,
+    value: { ready: Promise.resolve(registration), getRegistration: async () => registration },
+  });
+  return { Notification, pushManager };
+}
+

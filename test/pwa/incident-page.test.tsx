@@ -28,8 +28,9 @@ describe('the incident page', () => {
 
     expect(button('Acknowledge')).toBeEnabled();
     expect(button('Resolve')).toBeEnabled();
-    expect(screen.getByText('critical')).toBeInTheDocument();
-    expect(screen.getByText('2 alerts')).toBeInTheDocument();
+    const header = screen.getByRole('heading', { name: 'Checkout latency above 2s' }).closest('section')!;
+    expect(within(header).getByText('critical')).toBeInTheDocument();
+    expect(within(header).getByText('2 alerts')).toBeInTheDocument();
   });
 
   it('disables Acknowledge once the incident is acknowledged but still allows Resolve', async () => {

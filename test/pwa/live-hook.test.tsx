@@ -80,6 +80,37 @@ describe('useLiveIncident', () => {
     expect(FakeWebSocket.all).toHaveLength(2);
   });
 
+  it('gives up a socket when the network goes, and resumes on a fresh one as soon as it is back', () => {
+    const online = vi.spyOn(navigator, 'onLine', 'get');
+    const { result } = renderHook(() => useLiveIncident('inc_1'));
+    const first = FakeWebSocket.last;
+    act(() => {
+      first.open();
+      first.receive(snapshot(3, 0));
+    });
+
+    online.mockReturnValue(false);
+    act(() => void window.dispatchEvent(new Event('offline')));
+    expect(result.current.connection).toBe('offline');
+    // A message from the abandoned socket (it may not know it is dead) changes nothing.
+    act(() => first.receive({ type: 'event', entry: entry(9), incident: incident({ lastSeq: 9 }) }));
+    expect(result.current.timeline.map((e) => e.seq)).toEqual([1, 2, 3]);
+    act(() => void vi.advanceTimersByTime(60_000));
+    expect(FakeWebSocket.all).toHaveLength(1);
+
+    online.mockReturnValue(true);
+    act(() => void window.dispatchEvent(new Event('online')));
+    const second = FakeWebSocket.last;
+    expect(second).not.toBe(first);
+    expect(second.since).toBe(2);
+    act(() => {
+      second.open();
+      second.receive(snapshot(4, 2));
+    });
+    expect(result.current.connection).toBe('live');
+    expect(result.current.timeline.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+  });
+
   it('pings every twenty-five seconds while the socket is open', () => {
     renderHook(() => useLiveIncident('inc_1'));
     const ws = FakeWebSocket.last;

@@ -8,5 +8,6 @@ afterEach(() => {
   vi.restoreAllMocks();
   vi.useRealTimers();
   localStorage.clear();
+  Reflect.deleteProperty(navigator, 'serviceWorker');
   history.replaceState(null, '', '/');
 });

@@ -2,7 +2,7 @@
  * The one way the PWA talks HTTP to the Worker: same-origin cookies, JSON bodies,
  * an Idempotency-Key on every POST, and problem+json turned into an ApiError.
  */
-import type { Incident, IncidentDetail, IncidentPage, ProblemBody, Severity, User } from './types';
+import type { ApiToken, Incident, IncidentDetail, IncidentPage, ProblemBody, PushDevice, Severity, User } from './types';
 
 /** A failed request; `detail` is written for the user and is safe to show as is. */
 export class ApiError extends Error {
@@ -25,31 +25,43 @@ export interface RequestOptions {
 
 let onUnauthorized: (() => void) | null = null;
 
+/** Routes whose 401 says nothing about the session: sign-in itself, and the action-token routes a page's link uses. */
+const NOT_SESSION = /^\/api\/(auth\/|push\/ack\b|push\/receipts\b)/;
+
+/** Something the user can act on that is not a failed request (e.g. push set-up); its message is shown as is. */
+export class UserFacingError extends Error {
+  override name = 'UserFacingError';
+}
+
+/** True when a request never got an answer: the phone is offline or the server is unreachable. */
+export const isNetworkError = (err: unknown): boolean => err instanceof ApiError && err.code === 'network';
+
 /** Called on any 401 outside /api/auth/: the session is gone, so the app shows the signed-out screen. */
 export function setUnauthorizedHandler(handler: (() => void) | null): void {
   onUnauthorized = handler;
 }
 
-async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+async function request<T>(method: Method, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
-  if (method === 'POST') {
-    headers['content-type'] = 'application/json';
-    headers['idempotency-key'] = opts.idempotencyKey ?? crypto.randomUUID();
-  }
+  const hasBody = method === 'POST' || method === 'PATCH';
+  if (hasBody) headers['content-type'] = 'application/json';
+  if (method === 'POST') headers['idempotency-key'] = opts.idempotencyKey ?? crypto.randomUUID();
   let res: Response;
   try {
     res = await fetch(path, {
       method,
       headers,
       credentials: 'same-origin',
-      body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
+      body: hasBody ? JSON.stringify(body ?? {}) : undefined,
       signal: opts.signal,
     });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
     throw new ApiError(0, navigator.onLine === false ? 'You are offline.' : 'Firebell could not be reached. Check your connection.', 'network');
   }
-  if (res.status === 401 && !path.startsWith('/api/auth/')) onUnauthorized?.();
+  if (res.status === 401 && !NOT_SESSION.test(path)) onUnauthorized?.();
   if (!res.ok) throw await toApiError(res);
   if (res.status === 204) return undefined as T;
   return (await res.json()) as T;
@@ -70,6 +82,10 @@ async function toApiError(res: Response): Promise<ApiError> {
 export const get = <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, undefined, opts);
 /** POST a JSON body. */
 export const post = <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('POST', path, body, opts);
+/** PATCH a JSON body. */
+export const patch = <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('PATCH', path, body, opts);
+/** DELETE a resource. */
+export const del = (path: string, opts?: RequestOptions) => request<void>('DELETE', path, undefined, opts);
 
 // Endpoints. Keep them thin: a path and a shape.
 
@@ -77,6 +93,7 @@ export const getMe = (opts?: RequestOptions) => get<{ user: User }>('/api/me', o
 export const acceptInvite = (token: string, name?: string) =>
   post<{ user: User }>('/api/auth/accept', name ? { token, name } : { token });
 export const logout = () => post<unknown>('/api/auth/logout', {});
+export const listUsers = (opts?: RequestOptions) => get<{ users: User[] }>('/api/users', opts);
 
 export interface IncidentQuery {
   status?: string[];
@@ -113,7 +130,11 @@ export interface CommandBodies {
   reassign: { assignees: string[] };
   roles: { role: string; userId: string };
   'roles/unassign': { role: string };
+  escalate: Record<string, never>;
 }
+
+/** Path of an incident command, e.g. /api/incidents/inc_1/acknowledge. */
+export const commandPath = (id: string, command: keyof CommandBodies) => `/api/incidents/${encodeURIComponent(id)}/${command}`;
 
 /** Run a command on an incident; resolves with the incident as it is afterwards. */
 export function runCommand<K extends keyof CommandBodies>(
@@ -122,5 +143,27 @@ export function runCommand<K extends keyof CommandBodies>(
   body: CommandBodies[K],
   opts?: RequestOptions,
 ): Promise<{ incident: Incident }> {
-  return post(`/api/incidents/${encodeURIComponent(id)}/${command}`, body, opts);
+  return post(commandPath(id, command), body, opts);
 }
+
+/** Acknowledge with a page's action token instead of the session (the one-tap link a notification opens). */
+export const ackWithToken = (token: string, incidentId: string, idempotencyKey: string) =>
+  post<{ incident: Incident }>('/api/push/ack', { token, incidentId }, { idempotencyKey });
+
+// Push devices
+
+export const vapidPublicKey = () => get<{ publicKey: string }>('/api/push/vapid-public-key');
+export const listDevices = (opts?: RequestOptions) => get<{ subscriptions: PushDevice[] }>('/api/push/subscriptions', opts);
+export const registerDevice = (body: { endpoint: string; keys: { p256dh: string; auth: string }; label: string }) =>
+  post<{ subscription: PushDevice }>('/api/push/subscriptions', body);
+export const renameDevice = (id: string, label: string) =>
+  patch<{ subscription: PushDevice }>(`/api/push/subscriptions/${encodeURIComponent(id)}`, { label });
+export const removeDevice = (id: string) => del(`/api/push/subscriptions/${encodeURIComponent(id)}`);
+export const testDevice = (id: string) =>
+  post<{ removed: boolean; message: string }>(`/api/push/subscriptions/${encodeURIComponent(id)}/test`, {});
+
+// Personal API tokens
+
+export const listTokens = (opts?: RequestOptions) => get<{ tokens: ApiToken[] }>('/api/tokens', opts);
+export const createToken = (name: string) => post<ApiToken & { token: string }>('/api/tokens', { name });
+export const revokeToken = (id: string) => del(`/api/tokens/${encodeURIComponent(id)}`);

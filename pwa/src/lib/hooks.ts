@@ -1,6 +1,6 @@
 /** Small hooks shared by pages. */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ApiError } from './api';
+import { ApiError, UserFacingError } from './api';
 
 /** The current time, re-read every `everyMs` (for ages that tick). */
 export function useNow(everyMs = 30_000): number {
@@ -20,7 +20,7 @@ export function useTitle(title: string): void {
 }
 
 /**
- * Run `load` now, whenever the page regains focus or becomes visible, and every `everyMs` while visible.
+ * Run `load` now, whenever the page regains focus, becomes visible or comes back online, and every `everyMs` while visible.
  * Overlapping runs are skipped. A new `load` (memoize it) starts over and aborts the old one's request.
  */
 export function useRefresh(load: (signal: AbortSignal) => Promise<void>, everyMs: number): void {
@@ -40,11 +40,13 @@ export function useRefresh(load: (signal: AbortSignal) => Promise<void>, everyMs
     const timer = setInterval(() => void run(), everyMs);
     const onVisible = () => void run();
     window.addEventListener('focus', onVisible);
+    window.addEventListener('online', onVisible);
     document.addEventListener('visibilitychange', onVisible);
     return () => {
       ctrl.abort();
       clearInterval(timer);
       window.removeEventListener('focus', onVisible);
+      window.removeEventListener('online', onVisible);
       document.removeEventListener('visibilitychange', onVisible);
     };
   }, [load, everyMs]);
@@ -52,10 +54,11 @@ export function useRefresh(load: (signal: AbortSignal) => Promise<void>, everyMs
 
 export type Outcome = { ok: true; text: string } | { ok: false; text: string };
 
-/** One user action at a time: which one is running, and how the last one ended. */
+/** One user action at a time: which one is running, and how the last one ended (`report` sets it from elsewhere). */
 export function useAction() {
   const [pending, setPending] = useState<string | null>(null);
-  const [outcome, setOutcome] = useState<Outcome | null>(null);
+  const [outcome, report] = useState<Outcome | null>(null);
+  const setOutcome = report;
   const run = useCallback(async (name: string, work: () => Promise<string>) => {
     setPending(name);
     setOutcome(null);
@@ -69,10 +72,12 @@ export function useAction() {
       setPending(null);
     }
   }, []);
-  return { pending, outcome, run };
+  return { pending, outcome, run, report };
 }
 
 /** What to tell the user about an error: an ApiError's detail, or a generic line. */
 export function errorText(err: unknown): string {
-  return err instanceof ApiError ? err.detail : 'Something went wrong. Please try again.';
+  if (err instanceof ApiError) return err.detail;
+  if (err instanceof UserFacingError) return err.message;
+  return 'Something went wrong. Please try again.';
 }

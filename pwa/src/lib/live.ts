@@ -56,6 +56,7 @@ export function useLiveIncident(id: string | null): LiveIncident {
       const ws = new WebSocket(url);
       socket = ws;
       ws.onmessage = (ev) => {
+        if (socket !== ws) return; // abandoned when the network went away
         let msg: ServerMessage;
         try {
           msg = JSON.parse(String(ev.data)) as ServerMessage;
@@ -90,7 +91,16 @@ export function useLiveIncident(id: string | null): LiveIncident {
       attempt = 0;
       connect();
     };
-    const goneOffline = () => setConnection('offline');
+    // A socket that lived through "offline" may be dead without knowing it (its close may never arrive):
+    // abandon it, and the 'online' listener opens a fresh one that resumes from the last seq.
+    const goneOffline = () => {
+      const ws = socket;
+      socket = null;
+      clearInterval(pingTimer);
+      clearTimeout(retryTimer);
+      ws?.close(1000, 'offline');
+      setConnection('offline');
+    };
     window.addEventListener('online', reconnectNow);
     window.addEventListener('offline', goneOffline);
     document.addEventListener('visibilitychange', reconnectNow);

@@ -34,9 +34,31 @@ export interface IncidentPage {
   nextCursor: string | null;
 }
 
+export type { IncidentAlert };
+
 export interface IncidentDetail {
   incident: Incident;
   timeline: TimelineEntry[];
-  /** Sent by the server today, not yet in the written contract; unused until the alerts panel exists. */
+  /** The alerts grouped into the incident, newest first (absent from older cached copies). */
   alerts?: IncidentAlert[];
+}
+
+/** One of my devices registered for pages (GET /api/push/subscriptions). */
+export interface PushDevice {
+  id: string;
+  label: string;
+  endpoint: string;
+  createdAt: number;
+  lastSuccessAt: number | null;
+  lastFailureAt: number | null;
+  lastFailure: string | null;
+}
+
+/** A personal API token, never its secret (GET /api/tokens). */
+export interface ApiToken {
+  id: string;
+  name: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+  revokedAt: number | null;
 }

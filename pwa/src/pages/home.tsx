@@ -1,5 +1,6 @@
 import { useCallback, useState } from 'preact/hooks';
 import { AppBar } from '../components/app-bar';
+import { DeviceStatus } from '../components/device-status';
 import { IncidentRow } from '../components/incident-row';
 import { listIncidents } from '../lib/api';
 import { errorText, useNow, useRefresh, useTitle } from '../lib/hooks';
@@ -14,7 +15,11 @@ const FILTERS: { value: Filter; label: string }[] = [
 ];
 
 const OPEN = ['triggered', 'acknowledged'];
-const REFRESH_MS = 15_000;
+/**
+ * There is no list feed on the server yet, so the list polls while it is on screen (never in the
+ * background: useRefresh skips hidden pages). Two seconds keeps a new incident "live" enough to act on.
+ */
+const REFRESH_MS = 2_000;
 
 interface Lists {
   needsMe: IncidentSummary[];
@@ -22,17 +27,20 @@ interface Lists {
   nextCursor: string | null;
 }
 
-/** Page 1 for a filter. "Open" also asks for triggered-and-mine separately, so it is complete however long the list. */
-async function loadFirst(filter: Filter, signal: AbortSignal): Promise<Lists> {
+/**
+ * Page 1 for a filter. "Needs me" comes out of that page when it is complete; only a longer list
+ * asks for triggered-and-mine separately, so it is complete however long the list.
+ */
+async function loadFirst(filter: Filter, me: User, signal: AbortSignal): Promise<Lists> {
   if (filter === 'resolved') {
     const page = await listIncidents({ status: ['resolved'] }, { signal });
     return { needsMe: [], rest: page.incidents, nextCursor: page.nextCursor };
   }
-  const [needsMe, page] = await Promise.all([
-    listIncidents({ status: ['triggered'], assignee: 'me' }, { signal }),
-    listIncidents({ status: OPEN, ...(filter === 'mine' ? { assignee: 'me' } : {}) }, { signal }),
-  ]);
-  return { needsMe: needsMe.incidents, rest: without(page.incidents, needsMe.incidents), nextCursor: page.nextCursor };
+  const page = await listIncidents({ status: OPEN, ...(filter === 'mine' ? { assignee: 'me' } : {}) }, { signal });
+  const needsMe = page.nextCursor
+    ? (await listIncidents({ status: ['triggered'], assignee: 'me' }, { signal })).incidents
+    : page.incidents.filter((i) => i.status === 'triggered' && i.assignees.includes(me.id));
+  return { needsMe, rest: without(page.incidents, needsMe), nextCursor: page.nextCursor };
 }
 
 function without(list: IncidentSummary[], drop: IncidentSummary[]): IncidentSummary[] {
@@ -51,7 +59,7 @@ function keepOlderPages(prev: Lists | null, first: Lists): Lists {
   return { ...first, rest: [...first.rest, ...older], nextCursor: prev.nextCursor };
 }
 
-/** / — "Needs me" first, then everything else matching the filter. Polls until the live list feed exists. */
+/** / — whether this device will ring, then "Needs me", then everything else matching the filter. */
 export function HomePage({ me }: { me: User }) {
   useTitle('');
   const now = useNow();
@@ -63,14 +71,14 @@ export function HomePage({ me }: { me: User }) {
   const refresh = useCallback(
     async (signal: AbortSignal) => {
       try {
-        const first = await loadFirst(filter, signal);
+        const first = await loadFirst(filter, me, signal);
         setLists((prev) => keepOlderPages(prev, first));
         setError(null);
       } catch (err) {
         if (!signal.aborted) setError(errorText(err));
       }
     },
-    [filter],
+    [filter, me],
   );
   useRefresh(refresh, REFRESH_MS);
 
@@ -99,6 +107,7 @@ export function HomePage({ me }: { me: User }) {
       <AppBar />
       <main class="page">
         <h1 class="visually-hidden">Incidents for {me.name}</h1>
+        <DeviceStatus compact />
         <div class="segmented" role="group" aria-label="Show">
           {FILTERS.map((f) => (
             <button key={f.value} type="button" aria-pressed={filter === f.value} onClick={() => choose(f.value)}>

@@ -1,46 +1,96 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { AlertList } from '../components/alerts';
 import { AppBar } from '../components/app-bar';
 import { SeverityBadge, StatusBadge } from '../components/badges';
+import { ComposeForm } from '../components/compose';
 import { ConnectionIndicator } from '../components/connection-indicator';
+import { IncidentCommands, roleLabel, type CommandLabels, type Send } from '../components/incident-commands';
 import { Notice } from '../components/notice';
 import { Timeline } from '../components/timeline';
-import { ApiError, getIncident, runCommand } from '../lib/api';
+import { ackKey } from '../lib/ack-key';
+import { ApiError, ackWithToken, commandPath, getIncident, isNetworkError, listUsers, runCommand, type CommandBodies } from '../lib/api';
 import { formatAge, plural } from '../lib/format';
 import { errorText, useAction, useNow, useTitle } from '../lib/hooks';
 import { useLiveIncident } from '../lib/live';
-import type { Incident, User, Viewer } from '../lib/types';
+import { enqueue, useOutbox, type QueuedCommand, type Settled } from '../lib/outbox';
+import type { Incident, IncidentAlert, User, Viewer } from '../lib/types';
 
 interface Props {
   id: string;
   me: User;
+  /** The action token from a notification tap (`?ack=`), for a one-tap acknowledge without the session. */
+  ackToken?: string | null;
 }
 
-/** /incidents/:id — the live incident: header, presence, timeline, add a note, and the big thumb buttons. */
-export function IncidentPage({ id, me }: Props) {
+type Labels = CommandLabels & { queued: string };
+
+const ACK: Labels = { progress: 'Acknowledging…', done: 'Acknowledged. Escalation stopped.', queued: 'Acknowledgement queued: waiting for network.', label: 'Acknowledge' };
+const RESOLVE: Labels = { progress: 'Resolving…', done: 'Resolved.', queued: 'Resolve queued: waiting for network.', label: 'Resolve' };
+const REOPEN: Labels = { progress: 'Reopening…', done: 'Reopened.', queued: 'Reopen queued: waiting for network.', label: 'Reopen' };
+
+/** /incidents/:id — the live incident: header, alerts, presence, timeline, every command, and the big thumb buttons. */
+export function IncidentPage({ id, me, ackToken = null }: Props) {
   const now = useNow();
   // 404/403 will not get better by retrying; stop the socket and say so.
   const [fatal, setFatal] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
+  const [alerts, setAlerts] = useState<IncidentAlert[]>([]);
+  const [users, setUsers] = useState<User[] | null>(null);
+  const [token, setToken] = useState(ackToken);
   const live = useLiveIncident(fatal ? null : id);
   const { incident, timeline, viewers, connection, apply } = live;
   const action = useAction();
+  const canAct = me.role !== 'viewer';
   useTitle(incident ? `#${incident.number} ${incident.title}` : 'Incident');
+
+  const load = useCallback(
+    (signal?: AbortSignal) =>
+      getIncident(id, { signal })
+        .then((d) => {
+          apply({ type: 'loaded', incident: d.incident, timeline: d.timeline });
+          setAlerts(d.alerts ?? []);
+          setLoadError(null);
+        })
+        .catch((err: unknown) => {
+          if (signal?.aborted) return;
+          if (err instanceof ApiError && (err.status === 404 || err.status === 403)) setFatal(err.detail);
+          else setLoadError(errorText(err));
+        }),
+    [id, apply],
+  );
 
   // HTTP load alongside the socket: it reports 404s properly and, via the service worker, works offline.
   useEffect(() => {
     setFatal(null);
-    setLoadError(null);
     const ctrl = new AbortController();
-    getIncident(id, { signal: ctrl.signal })
-      .then((d) => apply({ type: 'loaded', incident: d.incident, timeline: d.timeline }))
-      .catch((err: unknown) => {
-        if (ctrl.signal.aborted) return;
-        if (err instanceof ApiError && (err.status === 404 || err.status === 403)) setFatal(err.detail);
-        else setLoadError(errorText(err));
-      });
+    void load(ctrl.signal);
+    listUsers({ signal: ctrl.signal }).then((r) => setUsers(r.users), () => undefined);
     return () => ctrl.abort();
-  }, [id, apply]);
+  }, [load]);
+
+  // Alerts are not on the socket: re-read them when the timeline says one arrived or resolved.
+  const alertSeq = timeline.reduce((max, e) => (e.kind === 'alert_added' || e.kind === 'alert_resolved' ? Math.max(max, e.seq) : max), 0);
+  const seenAlertSeq = useRef(0);
+  useEffect(() => {
+    if (seenAlertSeq.current && alertSeq > seenAlertSeq.current) void load();
+    seenAlertSeq.current = Math.max(seenAlertSeq.current, alertSeq);
+  }, [alertSeq, load]);
+
+  const onSettled = useCallback(
+    (s: Settled) => {
+      if (s.ok) {
+        apply({ type: 'incident', incident: s.incident });
+        action.report({ ok: true, text: s.command.done });
+      } else {
+        action.report({ ok: false, text: `${s.command.label} was not done: ${s.error.detail}` });
+      }
+      // Re-read, so the copy kept for offline use shows what the queued command did.
+      void load();
+    },
+    [apply, action.report, load],
+  );
+  const waiting = useOutbox(id, onSettled);
 
   if (fatal) {
     return (
@@ -57,12 +107,37 @@ export function IncidentPage({ id, me }: Props) {
     );
   }
 
-  const command = (name: 'acknowledge' | 'resolve' | 'reopen', progress: string, done: string) =>
-    action.run(progress, async () => {
-      const res = await runCommand(id, name, {});
-      apply({ type: 'incident', incident: res.incident });
-      return done;
+  /** Run a command now; offline, queue it under the key it was given; on a conflict, explain and show the latest. */
+  const perform = (labels: Labels, path: string, body: unknown, attempt: (key: string) => Promise<{ incident: Incident }>, key: string = crypto.randomUUID()) =>
+    action.run(labels.progress, async () => {
+      try {
+        apply({ type: 'incident', incident: (await attempt(key)).incident });
+        return labels.done;
+      } catch (err) {
+        if (isNetworkError(err)) {
+          enqueue({ key, incidentId: id, path, body, label: labels.label, done: labels.done });
+          return labels.queued;
+        }
+        if (err instanceof ApiError && err.status === 409) {
+          void load();
+          throw new ApiError(409, `Not done: ${err.detail} This page now shows the incident as it is.`, err.code, err.type);
+        }
+        throw err;
+      }
     });
+
+  const send: Send = <K extends keyof CommandBodies>(command: K, body: CommandBodies[K], labels: CommandLabels & { queued?: string }) =>
+    void perform({ queued: `${labels.label}: queued, waiting for network.`, ...labels }, commandPath(id, command), body, (key) => runCommand(id, command, body, { idempotencyKey: key }));
+
+  const acknowledge = async () => {
+    if (!token) return send('acknowledge', {}, ACK);
+    // The link a notification opened: acknowledge with its token, under the same key the notification would use.
+    const key = await ackKey(token);
+    const ok = await perform(ACK, '/api/push/ack', { token, incidentId: id }, (k) => ackWithToken(token, id, k), key);
+    if (ok) forgetToken(setToken);
+  };
+
+  const queuedLabels = new Set(waiting.map((c) => c.label));
 
   return (
     <>
@@ -70,44 +145,64 @@ export function IncidentPage({ id, me }: Props) {
         <ConnectionIndicator connection={connection} />
       </AppBar>
       <main class="page incident-page">
-        {incident ? <IncidentHeader incident={incident} now={now} /> : <div class="skeleton-header" aria-busy="true" />}
+        {incident ? <IncidentHeader incident={incident} users={users} now={now} /> : <div class="skeleton-header" aria-busy="true" />}
         {loadError && !incident && (
           <p class="notice notice-error" role="alert">
             {loadError}
           </p>
         )}
+        {token && incident?.status === 'triggered' && <p class="paged-banner">You were paged for this incident. One tap on Acknowledge stops the escalation.</p>}
         <Presence viewers={viewers} me={me} />
-        <h2 class="visually-hidden">Timeline</h2>
+        <AlertList alerts={alerts} truncated={incident?.truncatedAlerts ?? 0} now={now} />
+        <h2>Timeline</h2>
         <Timeline entries={timeline} now={now} />
-        {incident && me.role !== 'viewer' && <NoteForm id={id} onSaved={(i) => apply({ type: 'incident', incident: i })} />}
+        {incident && canAct && <ComposeForm id={id} onSaved={(i) => apply({ type: 'incident', incident: i })} />}
+        {incident && canAct && <IncidentCommands incident={incident} users={users} busy={action.pending !== null} send={send} />}
       </main>
       <ActionBar
         incident={incident}
-        canAct={me.role !== 'viewer'}
+        canAct={canAct}
         pending={action.pending}
-        onAcknowledge={() => command('acknowledge', 'Acknowledging…', 'Acknowledged. Escalation stopped.')}
-        onResolve={() => command('resolve', 'Resolving…', 'Resolved.')}
-        onReopen={() => command('reopen', 'Reopening…', 'Reopened.')}
+        queued={queuedLabels}
+        onAcknowledge={() => void acknowledge()}
+        onResolve={() => send('resolve', {}, RESOLVE)}
+        onReopen={() => send('reopen', {}, REOPEN)}
       >
+        <Waiting commands={waiting} />
         <Notice outcome={action.outcome} pending={action.pending} />
       </ActionBar>
     </>
   );
 }
 
-function IncidentHeader({ incident, now }: { incident: Incident; now: number }) {
+/** Drop ?ack= from the address once used, so a reload or a shared link does not carry the token. */
+function forgetToken(setToken: (t: null) => void): void {
+  setToken(null);
+  const url = new URL(location.href);
+  url.searchParams.delete('ack');
+  history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+}
+
+function IncidentHeader({ incident, users, now }: { incident: Incident; users: User[] | null; now: number }) {
+  const name = (uid: string) => users?.find((u) => u.id === uid)?.name;
+  const assignees = incident.assignees.map(name).filter(Boolean);
+  const roles = Object.entries(incident.roles).filter(([, uid]) => uid && name(uid));
   return (
     <section class="incident-header">
       <h1>{incident.title}</h1>
       <p class="incident-row-meta">
         <SeverityBadge severity={incident.severity} />
         <StatusBadge status={incident.status} />
-        <span>opened {formatAge(incident.createdAt, now)} ago</span>
+        <span>{formatAge(incident.createdAt, now) === 'now' ? 'opened just now' : `opened ${formatAge(incident.createdAt, now)} ago`}</span>
         <span>{plural(incident.alertCount, 'alert')}</span>
       </p>
       {incident.nobodyPaged && <p class="warn">Nobody was paged: the escalation policy reached no one.</p>}
-      {incident.acknowledgedBy && incident.status === 'acknowledged' && (
-        <p class="muted">Acknowledged by {incident.acknowledgedBy.name}</p>
+      {incident.acknowledgedBy && incident.status === 'acknowledged' && <p class="muted">Acknowledged by {incident.acknowledgedBy.name}</p>}
+      {assignees.length > 0 && <p class="muted">Assigned to {assignees.join(', ')}</p>}
+      {roles.length > 0 && (
+        <p class="muted">
+          {roles.map(([role, uid]) => `${roleLabel(role)}: ${name(uid!)}`).join(' · ')}
+        </p>
       )}
     </section>
   );
@@ -122,10 +217,26 @@ function Presence({ viewers, me }: { viewers: Viewer[]; me: User }) {
   );
 }
 
+/** Commands taken offline, until they land. */
+function Waiting({ commands }: { commands: QueuedCommand[] }) {
+  if (!commands.length) return null;
+  return (
+    <ul class="waiting" aria-label="Waiting for network">
+      {commands.map((c) => (
+        <li key={c.key}>
+          <span class="waiting-dot" aria-hidden="true" />
+          {c.label}: waiting for network
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 interface ActionBarProps {
   incident: Incident | null;
   canAct: boolean;
   pending: string | null;
+  queued: Set<string>;
   onAcknowledge: () => void;
   onResolve: () => void;
   onReopen: () => void;
@@ -133,7 +244,7 @@ interface ActionBarProps {
 }
 
 /** Fixed to the bottom, within thumb reach; the same height in every state so the page never jumps. */
-function ActionBar({ incident, canAct, pending, onAcknowledge, onResolve, onReopen, children }: ActionBarProps) {
+function ActionBar({ incident, canAct, pending, queued, onAcknowledge, onResolve, onReopen, children }: ActionBarProps) {
   const busy = pending !== null || !incident || !canAct;
   const status = incident?.status;
   return (
@@ -141,62 +252,25 @@ function ActionBar({ incident, canAct, pending, onAcknowledge, onResolve, onReop
       {children}
       <div class="action-buttons">
         {status === 'resolved' ? (
-          <button type="button" class="button button-big" disabled={busy} onClick={onReopen}>
-            Reopen
+          <button type="button" class="button button-big" disabled={busy || queued.has(REOPEN.label)} onClick={onReopen}>
+            {queued.has(REOPEN.label) ? 'Reopen queued' : 'Reopen'}
           </button>
         ) : (
           <>
-            <button type="button" class="button button-big button-primary" disabled={busy || status !== 'triggered'} onClick={onAcknowledge}>
-              {status === 'acknowledged' ? 'Acknowledged' : 'Acknowledge'}
+            <button
+              type="button"
+              class="button button-big button-primary"
+              disabled={busy || status !== 'triggered' || queued.has(ACK.label)}
+              onClick={onAcknowledge}
+            >
+              {status === 'acknowledged' ? 'Acknowledged' : queued.has(ACK.label) ? 'Acknowledge queued' : 'Acknowledge'}
             </button>
-            <button type="button" class="button button-big button-success" disabled={busy} onClick={onResolve}>
-              Resolve
+            <button type="button" class="button button-big button-success" disabled={busy || queued.has(RESOLVE.label)} onClick={onResolve}>
+              {queued.has(RESOLVE.label) ? 'Resolve queued' : 'Resolve'}
             </button>
           </>
         )}
       </div>
     </footer>
-  );
-}
-
-/** Add a note. One idempotency key per draft, so retrying after a timeout cannot post it twice. */
-function NoteForm({ id, onSaved }: { id: string; onSaved: (incident: Incident) => void }) {
-  const [text, setText] = useState('');
-  const keyRef = useRef<string | null>(null);
-  const { pending, outcome, run } = useAction();
-
-  const submit = (ev: Event) => {
-    ev.preventDefault();
-    const body = text.trim();
-    if (!body) return;
-    keyRef.current ??= crypto.randomUUID();
-    void run('Saving note…', async () => {
-      const res = await runCommand(id, 'notes', { text: body }, { idempotencyKey: keyRef.current! });
-      keyRef.current = null;
-      setText('');
-      onSaved(res.incident);
-      return 'Note added.';
-    });
-  };
-
-  return (
-    <form class="note-form" onSubmit={submit}>
-      <label class="field">
-        <span>Add a note</span>
-        <textarea
-          rows={2}
-          maxLength={4000}
-          value={text}
-          onInput={(e) => {
-            setText(e.currentTarget.value);
-            keyRef.current = null; // a different note is a different intent
-          }}
-        />
-      </label>
-      <button type="submit" class="button" disabled={pending !== null || !text.trim()}>
-        {pending ? 'Saving…' : 'Add note'}
-      </button>
-      <Notice outcome={outcome} pending={pending} />
-    </form>
   );
 }

@@ -1,7 +1,13 @@
+import { useState } from 'preact/hooks';
+import { ApiTokens } from '../components/api-tokens';
 import { AppBar } from '../components/app-bar';
+import { DeviceList } from '../components/device-list';
+import { DeviceStatus } from '../components/device-status';
 import { Notice } from '../components/notice';
 import { logout } from '../lib/api';
 import { useAction, useTitle } from '../lib/hooks';
+import { clearOutbox } from '../lib/outbox';
+import { isIos } from '../lib/push';
 import { navigate } from '../lib/router';
 import { checkForUpdate, clearApiCache } from '../lib/sw-bridge';
 import type { User } from '../lib/types';
@@ -11,14 +17,16 @@ interface Props {
   onSignedOut: () => void;
 }
 
-/** /settings — who you are, sign out, check for an update. Notification settings plug in here next. */
+/** /settings — pages on this device, my devices, my API tokens, sign out. Loaded on demand (see app.tsx). */
 export function SettingsPage({ me, onSignedOut }: Props) {
   useTitle('Settings');
   const { pending, outcome, run } = useAction();
+  const [devicesVersion, setDevicesVersion] = useState(0);
 
   const signOut = () =>
     run('Signing out…', async () => {
       await logout();
+      clearOutbox();
       await clearApiCache();
       onSignedOut();
       navigate('/', { replace: true });
@@ -33,19 +41,35 @@ export function SettingsPage({ me, onSignedOut }: Props) {
 
   return (
     <>
-      <AppBar back="/" title="Settings" />
+      <AppBar back="/" title="Settings" settings={false} />
       <main class="page stack">
-        <section class="card">
-          <h2>{me.name}</h2>
-          <p class="muted">Signed in as {me.role}.</p>
+        <section aria-labelledby="notifications-heading">
+          <h2 id="notifications-heading">Notifications on this device</h2>
+          <DeviceStatus onTurnedOn={() => setDevicesVersion((v) => v + 1)} />
+          {isIos() && (
+            <p class="muted small">
+              iPhone and iPad (iOS 16.4 or later) deliver web pages only to apps on the Home Screen: in Safari tap Share, then “Add to Home
+              Screen”, and turn notifications on from the installed app.
+            </p>
+          )}
         </section>
-        <button type="button" class="button" disabled={pending !== null} onClick={checkUpdate}>
-          Check for updates
-        </button>
-        <button type="button" class="button button-danger" disabled={pending !== null} onClick={signOut}>
-          Sign out
-        </button>
-        <Notice outcome={outcome} pending={pending} />
+        <DeviceList version={devicesVersion} />
+        <ApiTokens />
+        <section aria-labelledby="account-heading">
+          <h2 id="account-heading">Account</h2>
+          <p>
+            {me.name} <span class="muted">· {me.role}</span>
+          </p>
+          <div class="row-buttons">
+            <button type="button" class="button" disabled={pending !== null} onClick={checkUpdate}>
+              Check for updates
+            </button>
+            <button type="button" class="button button-danger" disabled={pending !== null} onClick={signOut}>
+              Sign out
+            </button>
+          </div>
+          <Notice outcome={outcome} pending={pending} />
+        </section>
       </main>
     </>
   );

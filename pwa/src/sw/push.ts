@@ -1,60 +1,160 @@
 /**
- * Web Push extension point: show the page, and open the incident when it is tapped.
- * Acknowledging straight from the notification (POST with `actionToken`, queued with a
- * workbox-background-sync Queue when offline) plugs into `onAction` below.
+ * Web Push in the service worker: show the page, report that it was shown, and act on the tap.
+ *
+ * Acknowledge works from a locked phone with no app session: it posts the page's action token to
+ * /api/push/ack. Fetches the worker makes itself bypass its own routes, so an acknowledgement that
+ * cannot reach the network goes into a workbox-background-sync Queue directly and is replayed with
+ * the same Idempotency-Key when the network returns: it lands exactly once.
  */
+import { Queue } from 'workbox-background-sync';
+import type { PagePayload } from '../../../worker/push/payload';
+import { ackKey } from '../lib/ack-key';
+import { acknowledgedText, notificationTitle, tapUrl, type NotificationData } from './notification-content';
 
-/** What the Worker's push sender puts in each encrypted payload. */
-export interface PagePayload {
-  title: string;
-  body: string;
-  /** Same-origin path to open, normally /incidents/:id. */
-  url: string;
-  incidentId: string;
-  /** Single-use capability to acknowledge without a session (used by the ack action, later). */
-  actionToken: string;
-}
+export type { PagePayload };
 
-// lib.webworker.d.ts leaves out the Chromium-only notification fields we rely on.
+/** Background-sync queue names; the browser's sync tag is `workbox-background-sync:<name>`. */
+export const ACK_QUEUE = 'firebell-acks';
+export const RECEIPT_QUEUE = 'firebell-receipts';
+
+/** Action tokens live 24 h (worker/push/action-token.ts); a queued request is useless after that. */
+const RETENTION_MINUTES = 24 * 60;
+
+// lib.webworker.d.ts leaves out the notification fields Chromium supports and we rely on.
 interface NotificationActionOption {
   action: string;
   title: string;
 }
-type PageNotificationOptions = NotificationOptions & { actions?: NotificationActionOption[]; renotify?: boolean };
+type PageNotificationOptions = NotificationOptions & { actions?: NotificationActionOption[]; renotify?: boolean; timestamp?: number };
 
 const ACTIONS: NotificationActionOption[] = [
   { action: 'ack', title: 'Acknowledge' },
   { action: 'open', title: 'Open' },
 ];
 
-/** Install the push and notificationclick listeners on the worker. */
+/** How many action buttons this browser shows on a notification; 0 (or absent, as on iOS) means none. */
+const maxActions = () => (globalThis as { Notification?: { maxActions?: number } }).Notification?.maxActions ?? 0;
+
+/** Install the push, notificationclick and queue-replay handlers on the worker. */
 export function registerPushHandlers(sw: ServiceWorkerGlobalScope): void {
+  const acks = new Queue(ACK_QUEUE, { maxRetentionTime: RETENTION_MINUTES, onSync: ({ queue }) => replayAcks(sw, queue) });
+  const receipts = new Queue(RECEIPT_QUEUE, { maxRetentionTime: RETENTION_MINUTES });
+
   sw.addEventListener('push', (event) => {
-    const page = parsePayload(event.data);
-    const options: PageNotificationOptions = {
-      body: page.body,
-      // One notification per incident: a re-page replaces it and alerts again.
-      tag: page.incidentId || undefined,
-      renotify: Boolean(page.incidentId),
-      requireInteraction: true,
-      icon: '/icons/icon-192.png',
-      badge: '/icons/icon-192.png',
-      data: page,
-      actions: ACTIONS,
-    };
-    keepAlive(event, sw.registration.showNotification(page.title, options));
+    keepAlive(event, showPage(sw, receipts, parsePayload(event.data)));
   });
 
   sw.addEventListener('notificationclick', (event) => {
-    event.notification.close();
-    const page = (event.notification.data ?? {}) as Partial<PagePayload>;
-    keepAlive(event, onAction(sw, event.action, page));
+    const notification = event.notification;
+    const data = (notification.data ?? {}) as NotificationData;
+    notification.close();
+    const work =
+      event.action === 'ack' && data.actionToken && data.state === 'paged'
+        ? acknowledge(sw, acks, data)
+        : openOrFocus(sw, tapUrl(data, sw.location.origin, maxActions()));
+    keepAlive(event, work);
   });
 }
 
-/** What a tap does. 'ack' opens the incident for now; posting the acknowledgement comes later. */
-async function onAction(sw: ServiceWorkerGlobalScope, _action: string, page: Partial<PagePayload>): Promise<void> {
-  await openOrFocus(sw, safeUrl(sw, page.url ?? (page.incidentId ? `/incidents/${encodeURIComponent(page.incidentId)}` : '/')));
+async function showPage(sw: ServiceWorkerGlobalScope, receipts: Queue, page: PagePayload): Promise<void> {
+  const options: PageNotificationOptions = {
+    body: page.body,
+    // One notification per incident: a re-page replaces the last one and rings again.
+    tag: page.incidentId || undefined,
+    renotify: Boolean(page.incidentId),
+    requireInteraction: true,
+    icon: '/icons/icon-192.png',
+    badge: '/icons/icon-192.png',
+    timestamp: page.sentAt || Date.now(),
+    data: { ...page, state: 'paged' } satisfies NotificationData,
+    actions: page.kind === 'page' ? ACTIONS : [],
+  };
+  await sw.registration.showNotification(notificationTitle(page), options);
+  // The receipt is how the team learns the page reached a phone and not just a push service.
+  if (page.actionToken) await postOrQueue(receipts, jsonRequest('/api/push/receipts', { token: page.actionToken, shownAt: Date.now() }));
+}
+
+/** The Acknowledge action: post now, or queue for when the network is back. */
+async function acknowledge(sw: ServiceWorkerGlobalScope, acks: Queue, data: NotificationData): Promise<void> {
+  const request = jsonRequest('/api/push/ack', { token: data.actionToken, incidentId: data.incidentId }, await ackKey(data.actionToken!));
+  let response: Response;
+  try {
+    response = await fetch(request.clone());
+  } catch {
+    await acks.pushRequest({ request, metadata: { incidentId: data.incidentId ?? '', number: data.number ?? 0, title: data.title ?? '' } });
+    await replaceNotification(sw, data, 'queued', 'Acknowledgement queued: waiting for network');
+    return;
+  }
+  await settle(sw, data, response);
+}
+
+/** Replay queued acknowledgements in order; stop at the first that still cannot reach the network. */
+async function replayAcks(sw: ServiceWorkerGlobalScope, queue: Queue): Promise<void> {
+  for (let entry = await queue.shiftRequest(); entry; entry = await queue.shiftRequest()) {
+    let response: Response;
+    try {
+      response = await fetch(entry.request.clone());
+    } catch {
+      await queue.unshiftRequest(entry);
+      // Throwing tells the browser the sync failed, so it schedules another attempt.
+      throw new Error('Acknowledgement replay failed: still offline');
+    }
+    const queued = (entry.metadata ?? {}) as Pick<NotificationData, 'incidentId' | 'number' | 'title'>;
+    const [shown] = queued.incidentId ? await sw.registration.getNotifications({ tag: queued.incidentId }) : [];
+    await settle(sw, (shown?.data ?? { ...queued, kind: 'page' }) as NotificationData, response);
+  }
+}
+
+/** Turn the server's answer into the notification the responder is left with. */
+async function settle(sw: ServiceWorkerGlobalScope, data: NotificationData, response: Response): Promise<void> {
+  if (response.ok) {
+    const answer = (await response.json().catch(() => null)) as { incident?: { acknowledgedBy?: { id: string; name: string } | null } } | null;
+    await replaceNotification(sw, data, 'acknowledged', acknowledgedText(answer?.incident?.acknowledgedBy ?? null, data.actionToken ?? ''));
+    return;
+  }
+  const detail = await problemDetail(response);
+  await replaceNotification(sw, data, 'failed', `Not acknowledged: ${detail} Tap to open the incident.`);
+}
+
+async function problemDetail(response: Response): Promise<string> {
+  try {
+    const problem = (await response.json()) as { detail?: unknown };
+    if (typeof problem.detail === 'string' && problem.detail) return problem.detail;
+  } catch {
+    // Not problem+json: fall through to the status line.
+  }
+  return `the server answered ${response.status}.`;
+}
+
+/** Same tag, so it replaces the page; quiet, and without actions, since there is nothing left to do. */
+async function replaceNotification(sw: ServiceWorkerGlobalScope, data: NotificationData, state: NonNullable<NotificationData['state']>, body: string): Promise<void> {
+  const options: PageNotificationOptions = {
+    body,
+    tag: data.incidentId || undefined,
+    silent: true,
+    renotify: false,
+    requireInteraction: false,
+    icon: '/icons/icon-192.png',
+    badge: '/icons/icon-192.png',
+    data: { ...data, state } satisfies NotificationData,
+    actions: [],
+  };
+  await sw.registration.showNotification(data.title ? notificationTitle({ kind: data.kind ?? 'page', number: data.number ?? 0, title: data.title }) : 'Firebell', options);
+}
+
+function jsonRequest(path: string, body: unknown, idempotencyKey?: string): Request {
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, application/problem+json' };
+  if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
+  return new Request(path, { method: 'POST', headers, body: JSON.stringify(body), credentials: 'omit' });
+}
+
+/** Send now; if the network is not there, queue it for background sync. Never throws. */
+async function postOrQueue(queue: Queue, request: Request): Promise<void> {
+  try {
+    await fetch(request.clone());
+  } catch {
+    await queue.pushRequest({ request }).catch(() => undefined);
+  }
 }
 
 /** Focus a window already showing `url`, else steer an existing window there, else open one. */
@@ -76,21 +176,24 @@ async function openOrFocus(sw: ServiceWorkerGlobalScope, url: string): Promise<v
       // Uncontrolled or cross-origin window: try the next, then open a new one.
     }
   }
-  await sw.clients.openWindow(url);
-}
-
-/** Only ever open our own origin, whatever the payload says. */
-function safeUrl(sw: ServiceWorkerGlobalScope, url: string): string {
-  try {
-    const u = new URL(url, sw.location.origin);
-    return u.origin === sw.location.origin ? u.href : sw.location.origin + '/';
-  } catch {
-    return sw.location.origin + '/';
-  }
+  // Refused outside a real user tap (e.g. a test's script-made click); there is nothing better to do then.
+  await sw.clients.openWindow(url).catch(() => null);
 }
 
 function parsePayload(data: PushMessageData | null): PagePayload {
-  const fallback: PagePayload = { title: 'Firebell', body: 'You have been paged.', url: '/', incidentId: '', actionToken: '' };
+  const fallback: PagePayload = {
+    kind: 'page',
+    incidentId: '',
+    number: 0,
+    title: 'Firebell',
+    body: 'You have been paged.',
+    service: '',
+    severity: 'critical',
+    alertCount: 0,
+    url: '/',
+    actionToken: '',
+    sentAt: 0,
+  };
   try {
     const raw = (data?.json() ?? {}) as Partial<PagePayload>;
     return { ...fallback, ...raw, title: raw.title || fallback.title };
@@ -101,9 +204,10 @@ function parsePayload(data: PushMessageData | null): PagePayload {
 
 /** waitUntil throws on script-constructed events (how tests dispatch notificationclick); the work still runs. */
 function keepAlive(event: ExtendableEvent, work: Promise<unknown>): void {
+  const guarded = work.catch((err: unknown) => console.error('Firebell service worker:', err));
   try {
-    event.waitUntil(work);
+    event.waitUntil(guarded);
   } catch {
-    void work;
+    void guarded;
   }
 }

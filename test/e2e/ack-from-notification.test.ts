@@ -1,0 +1,77 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clickNotification, fireWebhook, incidentView, launchBrowser, serviceFor, shownNotifications, signInThroughInvite } from './browser';
+import { Firebell, until } from './harness';
+import { PushStandIn, pagedResponder } from './push-stand-in';
+
+let fb: Firebell;
+let standIn: PushStandIn;
+let browser: Browser;
+
+beforeAll(async () => {
+  fb = await Firebell.start({ ALLOW_INSECURE_PUSH: 'true' });
+  [standIn, browser] = await Promise.all([PushStandIn.start(PushStandIn.vapidKeyOf(fb.devVars)), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await standIn?.close();
+  await fb?.dispose();
+});
+
+describe('acknowledging from the notification', () => {
+  it('pages the phone, shows the notification, records its delivery, and acknowledges from its button while a teammate watches live', async () => {
+    const ana = await pagedResponder(fb, browser, standIn, 'Ana');
+    const ben = await signInThroughInvite(fb, browser, 'Ben');
+    const webhook = await serviceFor(fb, ana.user.id);
+
+    const acceptedAt = await fireWebhook(webhook, 'Checkout error rate above 5%', 'checkout-5xx');
+    const push = await standIn.next((p) => p.subscriptionId === ana.subscription.id && p.payload.kind === 'page', 'the page to reach the push service');
+    console.log(`webhook accepted → push request received by the push service: ${push.arrivedAt - acceptedAt} ms`);
+    expect(standIn.errors).toEqual([]);
+    expect(push.headers).toMatchObject({ urgency: 'high', ttl: '3600' });
+    expect(push.headers.topic).toMatch(/^[A-Za-z0-9_-]{1,32}$/);
+    const page = push.payload;
+    expect(page).toMatchObject({ kind: 'page', title: 'Checkout error rate above 5%', severity: 'critical', service: 'checkout', alertCount: 1, url: `/incidents/${page.incidentId}` });
+
+    // Ben is on the incident page before anything happens, to see the acknowledgement arrive.
+    await ben.page.goto(`${fb.origin}/incidents/${page.incidentId}`);
+    await ben.page.getByText('Live', { exact: true }).waitFor();
+    await ben.page.getByRole('button', { name: 'Acknowledge', exact: true }).waitFor();
+    await ben.page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+
+    // The push service hands the decrypted message to the phone's service worker.
+    await ana.devtools.deliverPushMessage(push.text);
+    const [shown] = await until(async () => {
+      const list = await shownNotifications(ana.sw, page.incidentId);
+      return list.length ? list : undefined;
+    }, 'the notification to be shown');
+    expect(shown).toMatchObject({ title: `#${page.number} Checkout error rate above 5%`, body: page.body, tag: page.incidentId, requireInteraction: true, actions: ['ack', 'open'] });
+
+    // Showing it posts a delivery receipt: the timeline says the page reached Ana's phone.
+    const delivered = await until(async () => (await incidentView(fb, page.incidentId)).timeline.find((e) => e.kind === 'notification_delivered'), 'the delivery receipt on the timeline');
+    expect(delivered.text).toMatch(/^Delivered to Ana.*phone/);
+
+    await clickNotification(ana.sw, page.incidentId, 'ack');
+
+    const view = await until(async () => {
+      const v = await incidentView(fb, page.incidentId);
+      return v.incident.status === 'acknowledged' ? v : undefined;
+    }, 'the incident to be acknowledged');
+    expect(view.incident.acknowledgedBy).toMatchObject({ kind: 'user', id: ana.user.id, name: 'Ana' });
+    expect(view.timeline.filter((e) => e.kind === 'acknowledged').map((e) => e.text)).toEqual(['Acknowledged by Ana']);
+
+    // The page is replaced by a quiet "Acknowledged by you", same tag, no buttons.
+    const [quiet] = await until(async () => {
+      const list = await shownNotifications(ana.sw, page.incidentId);
+      return list[0]?.body === 'Acknowledged by you' ? list : undefined;
+    }, 'the notification to say it was acknowledged');
+    expect(quiet).toMatchObject({ tag: page.incidentId, silent: true, actions: [] });
+
+    // Ben's page got it over the live socket, without a reload.
+    await ben.page.getByText('Acknowledged by Ana', { exact: true }).first().waitFor({ timeout: 5_000 });
+    await ben.page.getByRole('button', { name: 'Acknowledged' }).waitFor({ timeout: 5_000 });
+    expect(await ben.page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+
+    await Promise.all([ana.devtools.detach(), ana.context.close(), ben.context.close()]);
+  });
+});

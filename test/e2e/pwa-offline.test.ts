@@ -1,0 +1,81 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fireWebhook, incidentTitled, incidentView, launchBrowser, serviceFor, serviceWorkerActivated, signInThroughInvite } from './browser';
+import { Firebell, until } from './harness';
+
+let fb: Firebell;
+let browser: Browser;
+
+beforeAll(async () => {
+  [fb, browser] = await Promise.all([Firebell.start(), launchBrowser()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await fb?.dispose();
+});
+
+describe('the incident page without a network', () => {
+  it('queues an acknowledgement and a note made offline, says so, lands each exactly once when back online, and reopens offline from the precache', async () => {
+    const ana = await signInThroughInvite(fb, browser, 'Ana');
+    const { page, context } = ana;
+    await serviceWorkerActivated(page);
+    const webhook = await serviceFor(fb, ana.user.id);
+    await fireWebhook(webhook, 'Search latency p99 above 3s', 'search-p99');
+    const { id } = await incidentTitled(fb, 'Search latency p99 above 3s');
+
+    // Opened from the home list, as a responder would (and as the service worker then has both cached).
+    await page.getByRole('link', { name: /Search latency p99 above 3s/ }).click();
+    await page.waitForURL(`${fb.origin}/incidents/${id}`);
+    await page.getByText('Live', { exact: true }).waitFor();
+    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+
+    // The tunnel: the socket drops, and the tap on Acknowledge cannot reach the server.
+    await context.setOffline(true);
+    await page.getByText('Offline', { exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Acknowledge', exact: true }).click();
+    await page.getByText('Acknowledgement queued: waiting for network.').waitFor();
+    await page.getByRole('list', { name: 'Waiting for network' }).getByText('Acknowledge: waiting for network').waitFor();
+    expect(await page.getByRole('button', { name: 'Acknowledge queued' }).isDisabled()).toBe(true);
+    await page.getByLabel('Add a note').fill('In a tunnel, back in 5');
+    await page.getByRole('button', { name: 'Add note' }).click();
+    await page.getByText('Note queued: waiting for network.').waitFor();
+    expect((await incidentView(fb, id)).incident.status).toBe('triggered');
+    const queuedOutbox = await page.evaluate(() => localStorage.getItem('firebell.outbox'));
+    expect(JSON.parse(queuedOutbox ?? '[]')).toHaveLength(2);
+
+    // Out of the tunnel: the queued commands replay by themselves, in order.
+    await context.setOffline(false);
+    await page.getByRole('button', { name: 'Acknowledged', exact: true }).waitFor({ timeout: 10_000 });
+    await page.getByRole('list', { name: 'Timeline' }).getByText('In a tunnel, back in 5').waitFor();
+    await until(async () => (await incidentView(fb, id)).incident.status === 'acknowledged', 'the acknowledgement to land');
+    await until(() => page.evaluate(() => localStorage.getItem('firebell.outbox') === null), 'the outbox to drain');
+
+    // The same queue replayed again (a second tab, or a response lost on the way back) carries the same
+    // Idempotency-Keys, so the server changes nothing.
+    await page.evaluate((outbox) => {
+      localStorage.setItem('firebell.outbox', outbox);
+      window.dispatchEvent(new Event('online'));
+    }, queuedOutbox!);
+    await until(() => page.evaluate(() => localStorage.getItem('firebell.outbox') === null), 'the replayed outbox to drain');
+    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    // The socket is back too: Live again, and the page agrees with the server.
+    await page.getByText('Live', { exact: true }).waitFor();
+    const { incident, timeline } = await incidentView(fb, id);
+    expect(incident.acknowledgedBy).toMatchObject({ id: ana.user.id });
+    expect(timeline.filter((e) => e.kind === 'acknowledged').map((e) => e.text)).toEqual(['Acknowledged by Ana']);
+    expect(timeline.filter((e) => e.kind === 'note').map((e) => e.text)).toEqual(['In a tunnel, back in 5']);
+
+    // Offline again, a reload still opens the app (precached shell) and this incident as last seen.
+    await context.setOffline(true);
+    await page.reload();
+    await page.getByText('Offline: showing what this phone last saw.').waitFor();
+    await page.getByRole('heading', { name: 'Search latency p99 above 3s' }).waitFor();
+    await page.getByText('Acknowledged by Ana', { exact: true }).first().waitFor();
+    // …and the home screen, reached by a link inside the offline app.
+    await page.getByRole('link', { name: 'Back' }).click();
+    await page.getByRole('link', { name: /Search latency p99 above 3s/ }).waitFor();
+
+    await context.setOffline(false);
+    await context.close();
+  });
+});
