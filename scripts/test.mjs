@@ -28,6 +28,7 @@ const vitest = (name, config, extra = []) => [
 
 const steps = [
   ['build', 'npm', ['run', 'build', '--silent']],
+  ['typecheck', 'npm', ['run', 'typecheck', '--silent']],
   ['worker tests (workerd)', 'npx', vitest('worker', 'vitest.config.ts')],
   ['PWA component tests', 'npx', vitest('pwa', 'pwa/vitest.config.ts')],
 ];
