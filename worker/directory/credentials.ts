@@ -22,12 +22,12 @@ export async function deleteSession(db: D1Database, tokenHash: string): Promise<
 }
 
 export async function userByApiToken(db: D1Database, tokenHash: string, now: number): Promise<User | null> {
-  const row = await db
-    .prepare('UPDATE api_tokens SET last_used_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL RETURNING user_id')
-    .bind(tokenHash, now)
-    .first<{ user_id: string }>();
-  if (!row) return null;
-  const user = await db.prepare('SELECT id, name, role, created_at FROM users WHERE id = ?').bind(row.user_id).first<UserRow>();
+  // One round trip: the user, and last_used_at moved on at most once a minute (a write per request costs an fsync).
+  const [found] = await db.batch<UserRow>([
+    db.prepare('SELECT u.id, u.name, u.role, u.created_at FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?1 AND t.revoked_at IS NULL').bind(tokenHash),
+    db.prepare('UPDATE api_tokens SET last_used_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL AND (last_used_at IS NULL OR last_used_at < ?2 - 60000)').bind(tokenHash, now),
+  ]);
+  const user = found?.results[0];
   return user ? toUser(user) : null;
 }
 

@@ -35,6 +35,9 @@ export async function createUser(db: D1Database, user: User): Promise<void> {
 
 /** The admin user behind ADMIN_TOKEN; created on first use so a fresh deployment has one. */
 export async function ensureAdmin(db: D1Database, now: number): Promise<User> {
+  // Read first: the row exists after the first call, so ADMIN_TOKEN requests cost one D1 read, not a write and a read.
+  const existing = await getUser(db, 'usr_admin');
+  if (existing) return existing;
   await db.prepare("INSERT OR IGNORE INTO users (id, name, role, created_at) VALUES ('usr_admin', 'Admin', 'admin', ?)").bind(now).run();
   return (await getUser(db, 'usr_admin')) as User;
 }

@@ -127,8 +127,10 @@ export class IncidentObject extends DurableObject<Env> {
       for (const alert of alerts) this.store.saveAlert(alert);
       this.store.save(incident);
     });
-    await this.afterChange(incident, this.store.timeline(0));
+    // Arm level 1 before the index write, so its alarm can run while D1 answers.
+    const opened = this.store.timeline(0);
     await this.paging.start(incident, at);
+    await this.afterChange(this.store.load() ?? incident, opened);
     return this.store.load() ?? incident;
   }
 

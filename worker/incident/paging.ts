@@ -18,6 +18,7 @@ import type { Scheduler, Task } from './scheduler';
 export const FIREBELL: Actor = { kind: 'system', id: 'firebell', name: 'Firebell' };
 
 const ESCALATE = 'escalate';
+const START = 'escalation-start';
 const RENOTIFY = 'renotify';
 const PUSH_RETRY = 'push-retry';
 
@@ -37,16 +38,24 @@ export interface PagingHost {
 export class Paging {
   constructor(private readonly host: PagingHost) {}
 
-  /** A new incident (or a reopened one) starts at level 1, paged by an alarm set for now. */
+  /**
+   * A new incident (or a reopened one) starts at level 1. Everything else, even finding the policy,
+   * happens in the alarm set for now: the webhook that opened the incident is answered without waiting on paging.
+   */
   async start(incident: Incident, now: number): Promise<void> {
     if (!incident.serviceId) return; // opened by hand outside any service: the person who opened it is already there
+    this.host.saveState(null);
+    await this.host.scheduler.schedule(ESCALATE, START, now);
+  }
+
+  /** Look up the service's policy when the first page is due; no policy means nobody would be paged. */
+  private async begin(now: number): Promise<void> {
+    const incident = this.host.incident();
+    if (!incident?.serviceId || incident.status !== 'triggered') return;
     const policy = await policyForService(this.host.env.DB, incident.serviceId);
-    if (!policy) {
-      await this.nobodyPaged(incident, now, 'its service has no escalation policy');
-      return;
-    }
+    if (!policy) return this.nobodyPaged(incident, now, 'its service has no escalation policy');
     this.host.saveState(startState(policy));
-    await this.host.scheduler.schedule(ESCALATE, ESCALATE, now);
+    await this.advance(now);
   }
 
   /** Acknowledged or resolved: stop every timer at once. */
@@ -69,7 +78,8 @@ export class Paging {
 
   /** Run a due task; returns false when the task is not the engine's. */
   async run(task: Task, now: number): Promise<boolean> {
-    if (task.kind === ESCALATE) await this.advance(now);
+    if (task.kind === START) await this.begin(now);
+    else if (task.kind === ESCALATE) await this.advance(now);
     else if (task.kind === RENOTIFY) await this.renotify(now);
     else if (task.kind === PUSH_RETRY) await this.retry(task, now);
     else return false;
@@ -103,12 +113,13 @@ export class Paging {
       state = { ...state, reachedSomeone: true };
       this.host.saveState(state);
       const who = resolved.userIds.map((id) => resolved.names[id] ?? id).join(', ');
-      await this.host.record(
+      // Page first, then write "Escalated to …" and the attempts in one transaction (one index write after the push, not two before it).
+      await this.page(
+        resolved.userIds.map((id) => ({ id, name: resolved.names[id] ?? id })),
+        now,
         [{ kind: 'escalated', text: `Escalated to ${label}: ${who}`, data: { level: step.level + 1, round: step.round + 1, userIds: resolved.userIds } }],
-        FIREBELL,
         { escalationLevel: step.level + 1 },
       );
-      await this.page(resolved.userIds.map((id) => ({ id, name: resolved.names[id] ?? id })), now);
       await this.host.scheduler.schedule(ESCALATE, ESCALATE, now + levelDelayMs(state, step.level));
       if (state.policy.renotifyMinutes) await this.host.scheduler.schedule(RENOTIFY, RENOTIFY, now + state.policy.renotifyMinutes * 60_000);
       return;
@@ -122,8 +133,9 @@ export class Paging {
     if (!state || state.stopped || !incident || incident.status !== 'triggered' || !state.policy.renotifyMinutes) return;
     const resolved = await resolveTargets(this.host.env.DB, state.policy.levels[state.level]?.targets ?? [], now);
     if (resolved.userIds.length) {
-      await this.host.record([{ kind: 'escalated', text: `Still unacknowledged: paging ${resolved.userIds.map((id) => resolved.names[id] ?? id).join(', ')} again` }], FIREBELL);
-      await this.page(resolved.userIds.map((id) => ({ id, name: resolved.names[id] ?? id })), now);
+      await this.page(resolved.userIds.map((id) => ({ id, name: resolved.names[id] ?? id })), now, [
+        { kind: 'escalated', text: `Still unacknowledged: paging ${resolved.userIds.map((id) => resolved.names[id] ?? id).join(', ')} again` },
+      ]);
     }
     await this.host.scheduler.schedule(RENOTIFY, RENOTIFY, now + state.policy.renotifyMinutes * 60_000);
   }
@@ -132,22 +144,22 @@ export class Paging {
   private async nobodyPaged(incident: Incident, now: number, why: string): Promise<void> {
     const admins = await adminIds(this.host.env.DB);
     const names = await userNames(this.host.env.DB, admins);
-    await this.host.record(
+    await this.page(
+      admins.map((id) => ({ id, name: names[id] ?? id })),
+      now,
       [{ kind: 'nobody_paged', text: `Nobody paged: ${why}. Paging admins instead: ${admins.map((id) => names[id] ?? id).join(', ') || 'none exist'}` }],
-      FIREBELL,
       { nobodyPaged: true },
     );
-    await this.page(admins.map((id) => ({ id, name: names[id] ?? id })), now);
   }
 
   /** Page each user on all their devices; every attempt is a timeline entry, retryable ones get a timer. */
-  private async page(users: { id: string; name: string }[], now: number): Promise<void> {
+  private async page(users: { id: string; name: string }[], now: number, lead: EntryDraft[] = [], patch: Partial<Incident> = {}): Promise<void> {
     const incident = this.host.incident();
     if (!incident) return;
     const paged = await this.pagedIncident(incident);
     const results = await Promise.all(users.map(async (user) => ({ user, attempts: await this.safePage(user, paged, now) })));
     await this.countPages(incident.id, users, now);
-    const drafts: EntryDraft[] = [];
+    const drafts: EntryDraft[] = [...lead];
     for (const { user, attempts } of results) {
       if (!attempts.length) drafts.push({ kind: 'notification_failed', text: `Could not page ${user.name}: no device registered for push`, data: { userId: user.id } });
       for (const attempt of attempts) {
@@ -156,7 +168,7 @@ export class Paging {
         if (attempt.outcome.kind === 'retry') await this.scheduleRetry(user, attempt, 1, now);
       }
     }
-    if (drafts.length) await this.host.record(drafts, FIREBELL);
+    if (drafts.length) await this.host.record(drafts, FIREBELL, patch);
   }
 
   private async retry(task: Task, now: number): Promise<void> {

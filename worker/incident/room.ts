@@ -9,6 +9,9 @@ export interface SocketIdentity extends Viewer {
   role: Role;
 }
 
+/** How long presence changes wait to be sent together. */
+const PRESENCE_COALESCE_MS = 100;
+
 export class Room {
   constructor(private readonly ctx: DurableObjectState) {}
 
@@ -55,10 +58,19 @@ export class Room {
     }
   }
 
-  /** Tell everyone who is here: after `joined` arrived (it already has the list), or after `left` went. */
-  announcePresence(change: { joined: WebSocket } | { left: WebSocket }): void {
-    const skip = 'joined' in change ? change.joined : change.left;
-    const viewers = 'left' in change ? this.viewers(change.left) : this.viewers();
-    this.broadcast({ type: 'presence', viewers } satisfies ServerMessage, skip);
+  /** A presence broadcast waiting to go out; joins and leaves inside PRESENCE_COALESCE_MS share it. */
+  private presencePending: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * Tell everyone who is here. Coalesced: N viewers joining at once cost one O(N) broadcast per
+   * PRESENCE_COALESCE_MS instead of one per join (O(N²) messages and attachment reads in all).
+   * A joiner already got the list in its snapshot; an extra presence message is harmless to it.
+   */
+  announcePresence(_change: { joined: WebSocket } | { left: WebSocket }): void {
+    if (this.presencePending) return;
+    this.presencePending = setTimeout(() => {
+      this.presencePending = null;
+      this.broadcast({ type: 'presence', viewers: this.viewers() } satisfies ServerMessage);
+    }, PRESENCE_COALESCE_MS);
   }
 }
