@@ -19,6 +19,48 @@ describe('routing', () => {
     expect(matchRoute('/incidents/inc_1')).toEqual({ name: 'incident', id: 'inc_1' });
     expect(matchRoute('/settings/')).toEqual({ name: 'settings' });
     expect(matchRoute('/incidents')).toEqual({ name: 'not-found' });
+    expect(matchRoute('/incidents/inc_1/review')).toEqual({ name: 'review', id: 'inc_1' });
+    expect(matchRoute('/oncall')).toEqual({ name: 'oncall' });
+    expect(matchRoute('/reports/')).toEqual({ name: 'reports' });
+    expect(matchRoute('/admin')).toEqual({ name: 'admin' });
+  });
+});
+
+describe('the tab bar', () => {
+  const home = () =>
+    stubFetch({
+      'GET /api/me': () => json({ user: me }),
+      'GET /api/incidents': () => json({ incidents: [], nextCursor: null }),
+    });
+
+  it('reaches Home, On call, Reports and Settings, marking where you are; Admin only for admins', async () => {
+    home();
+    render(<App />);
+    const nav = await screen.findByRole('navigation', { name: 'Main' });
+    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Home', 'On call', 'Reports', 'Settings']);
+    expect(within(nav).getByRole('link', { name: 'Home' })).toHaveAttribute('aria-current', 'page');
+  });
+
+  it('adds Admin for an admin, and an incident page has its own bottom bar instead', async () => {
+    stubFetch({
+      'GET /api/me': () => json({ user: { ...me, role: 'admin' } }),
+      'GET /api/incidents': () => json({ incidents: [summary('inc_1', 4, 'Checkout latency above 2s')], nextCursor: null }),
+      'GET /api/incidents/inc_1': () => json({ incident: incident(), timeline: [entry(1)] }),
+    });
+    render(<App />);
+    const nav = await screen.findByRole('navigation', { name: 'Main' });
+    expect(within(nav).getByRole('link', { name: 'Admin' })).toHaveAttribute('href', '/admin');
+
+    fireEvent.click(await screen.findByRole('link', { name: /Checkout latency/ }));
+    await screen.findByRole('heading', { name: 'Checkout latency above 2s' });
+    expect(screen.queryByRole('navigation', { name: 'Main' })).toBeNull();
+  });
+
+  it('tells a responder who opens /admin that it is for admins', async () => {
+    history.replaceState(null, '', '/admin');
+    home();
+    render(<App />);
+    expect(await screen.findByRole('heading', { name: 'Admins only' })).toBeInTheDocument();
   });
 });
 

@@ -3,8 +3,8 @@
  * Real-browser end-to-end tests (test/e2e) talk to the real Worker instead.
  */
 import { vi } from 'vitest';
-import type { Incident, TimelineEntry } from '../../schema/incident';
-import type { ServerMessage } from '../../schema/protocol';
+import type { Incident, IncidentSummary, TimelineEntry } from '../../schema/incident';
+import type { FeedMessage, ServerMessage } from '../../schema/protocol';
 
 export function incident(overrides: Partial<Incident> = {}): Incident {
   return {
@@ -46,6 +46,12 @@ export function entry(seq: number, overrides: Partial<TimelineEntry> = {}): Time
 }
 
 export const me = { id: 'u_me', name: 'Mo', role: 'responder' as const };
+
+/** A row of the incident list (GET /api/incidents, the feed), from the same defaults as `incident()`. */
+export function summary(overrides: Partial<IncidentSummary> = {}): IncidentSummary {
+  const { id, number, title, serviceId, severity, status, assignees, alertCount, createdAt, acknowledgedAt, resolvedAt, updatedAt, nobodyPaged, escalationLevel } = incident();
+  return { id, number, title, serviceId, severity, status, assignees, alertCount, createdAt, acknowledgedAt, resolvedAt, updatedAt, nobodyPaged, escalationLevel, ...overrides };
+}
 
 export function json(body: unknown, status = 200): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
@@ -115,7 +121,7 @@ export class FakeWebSocket {
     this.onopen?.(new Event('open'));
   }
 
-  receive(msg: ServerMessage): void {
+  receive(msg: ServerMessage | FeedMessage): void {
     this.onmessage?.(new MessageEvent('message', { data: JSON.stringify(msg) }));
   }
 

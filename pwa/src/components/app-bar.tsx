@@ -1,16 +1,14 @@
 import type { ComponentChildren } from 'preact';
 
 interface Props {
-  /** Where the back arrow goes; omitted on the home screen. */
+  /** Where the back arrow goes; omitted on top-level pages (the tab bar reaches those). */
   back?: string;
   title?: string;
-  /** Hide the settings link where there is no session to configure (join, signed out). */
-  settings?: boolean;
   children?: ComponentChildren;
 }
 
-/** The fixed-height top bar: back or brand on the left, page extras and settings on the right. */
-export function AppBar({ back, title = 'Firebell', settings = true, children }: Props) {
+/** The fixed-height top bar: back or brand on the left, the title, then page extras on the right. */
+export function AppBar({ back, title = 'Firebell', children }: Props) {
   return (
     <header class="app-bar">
       {back ? (
@@ -22,11 +20,6 @@ export function AppBar({ back, title = 'Firebell', settings = true, children }: 
       )}
       <span class="app-bar-title">{title}</span>
       {children}
-      {settings && (
-        <a class="icon-button" href="/settings" aria-label="Settings">
-          ⚙
-        </a>
-      )}
     </header>
   );
 }

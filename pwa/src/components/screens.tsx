@@ -5,7 +5,7 @@ import { AppBar } from './app-bar';
 export function MessageScreen({ title, children }: { title: string; children: ComponentChildren }) {
   return (
     <>
-      <AppBar settings={false} />
+      <AppBar />
       <main class="page message-screen">
         <h1>{title}</h1>
         {children}

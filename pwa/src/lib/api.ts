@@ -2,7 +2,7 @@
  * The one way the PWA talks HTTP to the Worker: same-origin cookies, JSON bodies,
  * an Idempotency-Key on every POST, and problem+json turned into an ApiError.
  */
-import type { ApiToken, Incident, IncidentDetail, IncidentPage, ProblemBody, PushDevice, Severity, User } from './types';
+import type { ApiToken, Incident, IncidentDetail, IncidentPage, OnCallNow, ProblemBody, PushDevice, Service, Severity, User } from './types';
 
 /** A failed request; `detail` is written for the user and is safe to show as is. */
 export class ApiError extends Error {
@@ -11,6 +11,8 @@ export class ApiError extends Error {
     readonly detail: string,
     readonly code: string = 'unknown',
     readonly type: string = 'about:blank',
+    /** The problem's extension members, e.g. a 409's `current` or a 404's `suggested`. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail);
     this.name = 'ApiError';
@@ -41,11 +43,11 @@ export function setUnauthorizedHandler(handler: (() => void) | null): void {
   onUnauthorized = handler;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
 async function request<T>(method: Method, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
-  const hasBody = method === 'POST' || method === 'PATCH';
+  const hasBody = method === 'POST' || method === 'PATCH' || method === 'PUT';
   if (hasBody) headers['content-type'] = 'application/json';
   if (method === 'POST') headers['idempotency-key'] = opts.idempotencyKey ?? crypto.randomUUID();
   let res: Response;
@@ -71,8 +73,8 @@ async function toApiError(res: Response): Promise<ApiError> {
   const fallback = `Request failed (${res.status}${res.statusText ? ` ${res.statusText}` : ''}).`;
   if (!/\bjson\b/.test(res.headers.get('content-type') ?? '')) return new ApiError(res.status, fallback);
   try {
-    const problem = (await res.json()) as Partial<ProblemBody>;
-    return new ApiError(res.status, problem.detail || problem.title || fallback, problem.code, problem.type);
+    const { detail, title, code, type, status: _status, ...extensions } = (await res.json()) as Partial<ProblemBody> & Record<string, unknown>;
+    return new ApiError(res.status, detail || title || fallback, code, type, extensions);
   } catch {
     return new ApiError(res.status, fallback);
   }
@@ -84,6 +86,8 @@ export const get = <T>(path: string, opts?: RequestOptions) => request<T>('GET',
 export const post = <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('POST', path, body, opts);
 /** PATCH a JSON body. */
 export const patch = <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('PATCH', path, body, opts);
+/** PUT a JSON body. */
+export const put = <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('PUT', path, body, opts);
 /** DELETE a resource. */
 export const del = (path: string, opts?: RequestOptions) => request<void>('DELETE', path, undefined, opts);
 
@@ -94,6 +98,9 @@ export const acceptInvite = (token: string, name?: string) =>
   post<{ user: User }>('/api/auth/accept', name ? { token, name } : { token });
 export const logout = () => post<unknown>('/api/auth/logout', {});
 export const listUsers = (opts?: RequestOptions) => get<{ users: User[] }>('/api/users', opts);
+export const listServices = (opts?: RequestOptions) => get<{ services: Service[] }>('/api/services', opts);
+/** Who each service's escalation policy pages right now. */
+export const getOnCall = (opts?: RequestOptions) => get<OnCallNow>('/api/oncall', opts);
 
 export interface IncidentQuery {
   status?: string[];

@@ -22,3 +22,18 @@ export function formatTime(at: number, now: number): string {
 
 /** "1 alert" / "3 alerts". */
 export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** A length of time for people: "45s", "4m 10s", "2h 5m", "3d 4h". */
+export function formatDuration(ms: number): string {
+  const secs = Math.round(Math.max(0, ms) / 1000);
+  if (secs < 60) return `${secs}s`;
+  const mins = Math.floor(secs / 60);
+  if (mins < 60) return secs % 60 ? `${mins}m ${secs % 60}s` : `${mins}m`;
+  return formatAge(0, mins * 60_000);
+}
+
+/** Day and time: "Mon 3 Mar, 09:00". */
+export function formatDayTime(at: number): string {
+  const d = new Date(at);
+  return `${d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })}, ${d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
+}

@@ -8,14 +8,22 @@ export type Route =
   | { name: 'home' }
   | { name: 'join'; token: string }
   | { name: 'incident'; id: string }
+  | { name: 'review'; id: string }
+  | { name: 'oncall' }
+  | { name: 'reports' }
   | { name: 'settings' }
+  | { name: 'admin' }
   | { name: 'not-found' };
 
 const ROUTES: [RegExp, (m: RegExpMatchArray) => Route][] = [
   [/^\/$/, () => ({ name: 'home' })],
   [/^\/join\/([^/]+)\/?$/, (m) => ({ name: 'join', token: decodeURIComponent(m[1]!) })],
   [/^\/incidents\/([^/]+)\/?$/, (m) => ({ name: 'incident', id: decodeURIComponent(m[1]!) })],
+  [/^\/incidents\/([^/]+)\/review\/?$/, (m) => ({ name: 'review', id: decodeURIComponent(m[1]!) })],
+  [/^\/oncall\/?$/, () => ({ name: 'oncall' })],
+  [/^\/reports\/?$/, () => ({ name: 'reports' })],
   [/^\/settings\/?$/, () => ({ name: 'settings' })],
+  [/^\/admin\/?$/, () => ({ name: 'admin' })],
 ];
 
 /** Which page a pathname shows. */

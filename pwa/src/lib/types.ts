@@ -1,8 +1,10 @@
 /** Wire shapes the REST API returns that are not in schema/ (the live protocol is). */
-import type { Incident, IncidentAlert, TimelineEntry } from '../../../schema/incident';
+import type { IntegrationType } from '../../../schema/alert';
+import type { Incident, IncidentAlert, Severity, TimelineEntry } from '../../../schema/incident';
+import type { EscalationLevel } from '../../../schema/oncall';
 
 export type { Incident, IncidentStatus, Severity, TimelineEntry } from '../../../schema/incident';
-export type { ProblemBody, ServerMessage, ClientMessage, Viewer } from '../../../schema/protocol';
+export type { ProblemBody, ServerMessage, ClientMessage, FeedMessage, Viewer } from '../../../schema/protocol';
 
 export type Role = 'admin' | 'responder' | 'viewer';
 
@@ -61,4 +63,136 @@ export interface ApiToken {
   createdAt: number;
   lastUsedAt: number | null;
   revokedAt: number | null;
+}
+
+export type { IntegrationType } from '../../../schema/alert';
+export type { EscalationLevel, EscalationTarget } from '../../../schema/oncall';
+export type { ActionItem, ActionItemInput, Review, ReviewEditInput, ReviewStatus, SectionKey, Sections } from '../../../worker/review/types';
+
+/** A service incidents are opened on (GET /api/services). */
+export interface Service {
+  id: string;
+  name: string;
+  description: string;
+  policyId: string | null;
+  createdAt: number;
+}
+
+/** Someone a page would reach, and whether it can (a push subscription on some device). */
+export interface Responder {
+  id: string;
+  name: string;
+  reachable: boolean;
+}
+
+/** One service's escalation policy resolved to people right now (GET /api/oncall). */
+export interface ServiceOnCall {
+  id: string;
+  name: string;
+  policy: { id: string; name: string };
+  levels: { level: number; delayMinutes: number; users: Responder[]; empty: { type: 'user' | 'schedule'; id: string; name: string }[] }[];
+  reachesNobody: boolean;
+}
+
+export interface OnCallNow {
+  at: number;
+  services: ServiceOnCall[];
+}
+
+/** GET /api/oncall/me: my shifts over the next two weeks. */
+export interface MyShifts {
+  from: number;
+  to: number;
+  reachable: boolean;
+  shifts: { scheduleId: string; scheduleName: string; start: number; end: number; override: boolean }[];
+}
+
+export type RotationType = 'hourly' | 'daily' | 'weekly' | 'custom';
+
+export interface ScheduleLayer {
+  id: string;
+  name: string;
+  users: string[];
+  rotation: { type: RotationType; hours?: number };
+  /** Local to the schedule's zone, e.g. 2026-03-02T09:00. */
+  start: string;
+}
+
+export interface Schedule {
+  id: string;
+  name: string;
+  timeZone: string;
+  teamId: string | null;
+  layers: ScheduleLayer[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** An escalation policy as GET /api/policies lists it. */
+export interface Policy {
+  id: string;
+  name: string;
+  levels: EscalationLevel[];
+  repeat: number;
+  renotifyMinutes: number | null;
+  services: { id: string; name: string }[];
+}
+
+/** One request an integration received, key redacted (newest first in `recentPayloads`). */
+export interface ReceivedPayload {
+  receivedAt: number;
+  method: string;
+  contentType: string | null;
+  userAgent: string | null;
+  bytes: number;
+  body: string;
+  truncated: boolean;
+  outcome: 'accepted' | 'rejected' | 'rate_limited' | 'failed';
+  detail: string;
+}
+
+/** An integration: a monitor's key into one service. The key itself is only in `IntegrationWithKey`. */
+export interface Integration {
+  id: string;
+  serviceId: string;
+  type: IntegrationType;
+  name: string;
+  ratePerMinute: number;
+  signed: boolean;
+  /** Where the monitor posts; `{key}` stands for the key. */
+  endpoint: string;
+  keyIn: string;
+  createdAt: number;
+  revokedAt: number | null;
+  recentPayloads?: ReceivedPayload[];
+}
+
+/** The answer to creating or rotating an integration: the only time the key is shown. */
+export interface IntegrationWithKey extends Integration {
+  key: string;
+  url: string;
+}
+
+export interface DurationStats {
+  count: number;
+  meanMs: number | null;
+  medianMs: number | null;
+  p90Ms: number | null;
+}
+
+/** GET /api/reports. */
+export interface Report {
+  range: { from: number; to: number; zone: string; serviceId: string | null; teamId: string | null; outOfHours: string };
+  incidents: {
+    total: number;
+    bySeverity: Partial<Record<Severity, number>>;
+    /** `bySeverity` per week when the server provides it; the chart stacks by severity then. */
+    byWeek: { week: string; weekStart: string; count: number; bySeverity?: Partial<Record<Severity, number>> }[];
+  };
+  mtta: DurationStats;
+  mttr: DurationStats;
+  escalation: { escalated: number; total: number; rate: number | null };
+  pagesPerResponder: { userId: string; name: string; pages: number; outOfHours: number; incidents: number }[];
+  noisiestServices: { serviceId: string | null; name: string | null; incidents: number; alerts: number }[];
+  noisiestAlerts: { dedupKey: string | null; title: string; incidents: number; alerts: number }[];
 }

@@ -1,124 +1,79 @@
-import { useCallback, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { AppBar } from '../components/app-bar';
+import { ConnectionIndicator } from '../components/connection-indicator';
 import { DeviceStatus } from '../components/device-status';
 import { IncidentRow } from '../components/incident-row';
-import { listIncidents } from '../lib/api';
-import { errorText, useNow, useRefresh, useTitle } from '../lib/hooks';
-import type { IncidentSummary, User } from '../lib/types';
+import { OnCallNow } from '../components/oncall-now';
+import { listServices } from '../lib/api';
+import { splitLists, type ListFilter, type View } from '../lib/feed-state';
+import { useNow, useTitle } from '../lib/hooks';
+import { useIncidentList } from '../lib/incident-list';
+import type { IncidentSummary, Service, Severity, User } from '../lib/types';
 
-export type Filter = 'mine' | 'open' | 'resolved';
-
-const FILTERS: { value: Filter; label: string }[] = [
+const VIEWS: { value: View; label: string }[] = [
   { value: 'mine', label: 'Mine' },
   { value: 'open', label: 'Open' },
   { value: 'resolved', label: 'Resolved' },
 ];
 
-const OPEN = ['triggered', 'acknowledged'];
-/**
- * There is no list feed on the server yet, so the list polls while it is on screen (never in the
- * background: useRefresh skips hidden pages). Two seconds keeps a new incident "live" enough to act on.
- */
-const REFRESH_MS = 2_000;
+const SEVERITIES: Severity[] = ['critical', 'error', 'warning', 'info'];
 
-interface Lists {
-  needsMe: IncidentSummary[];
-  rest: IncidentSummary[];
-  nextCursor: string | null;
-}
-
-/**
- * Page 1 for a filter. "Needs me" comes out of that page when it is complete; only a longer list
- * asks for triggered-and-mine separately, so it is complete however long the list.
- */
-async function loadFirst(filter: Filter, me: User, signal: AbortSignal): Promise<Lists> {
-  if (filter === 'resolved') {
-    const page = await listIncidents({ status: ['resolved'] }, { signal });
-    return { needsMe: [], rest: page.incidents, nextCursor: page.nextCursor };
-  }
-  const page = await listIncidents({ status: OPEN, ...(filter === 'mine' ? { assignee: 'me' } : {}) }, { signal });
-  const needsMe = page.nextCursor
-    ? (await listIncidents({ status: ['triggered'], assignee: 'me' }, { signal })).incidents
-    : page.incidents.filter((i) => i.status === 'triggered' && i.assignees.includes(me.id));
-  return { needsMe, rest: without(page.incidents, needsMe), nextCursor: page.nextCursor };
-}
-
-function without(list: IncidentSummary[], drop: IncidentSummary[]): IncidentSummary[] {
-  const ids = new Set(drop.map((i) => i.id));
-  return list.filter((i) => !ids.has(i.id));
-}
-
-/** A refresh replaces page 1 only: rows the user paged in with "Show more" (older than page 1) stay. */
-function keepOlderPages(prev: Lists | null, first: Lists): Lists {
-  if (!prev || !first.nextCursor || prev.rest.length <= first.rest.length) return first;
-  const oldest = first.rest.at(-1)?.createdAt ?? Number.POSITIVE_INFINITY;
-  const older = without(
-    prev.rest.filter((i) => i.createdAt < oldest),
-    [...first.rest, ...first.needsMe],
-  );
-  return { ...first, rest: [...first.rest, ...older], nextCursor: prev.nextCursor };
-}
-
-/** / — whether this device will ring, then "Needs me", then everything else matching the filter. */
+/** / — whether this device will ring, who is on call, then "Needs me", then everything else matching the filters; live. */
 export function HomePage({ me }: { me: User }) {
   useTitle('');
   const now = useNow();
-  const [filter, setFilter] = useState<Filter>('open');
-  const [lists, setLists] = useState<Lists | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [loadingMore, setLoadingMore] = useState(false);
-
-  const refresh = useCallback(
-    async (signal: AbortSignal) => {
-      try {
-        const first = await loadFirst(filter, me, signal);
-        setLists((prev) => keepOlderPages(prev, first));
-        setError(null);
-      } catch (err) {
-        if (!signal.aborted) setError(errorText(err));
-      }
-    },
-    [filter, me],
-  );
-  useRefresh(refresh, REFRESH_MS);
-
-  const choose = (f: Filter) => {
-    if (f === filter) return;
-    setLists(null);
-    setFilter(f);
-  };
-
-  const showMore = async () => {
-    if (!lists?.nextCursor) return;
-    setLoadingMore(true);
-    try {
-      const status = filter === 'resolved' ? ['resolved'] : OPEN;
-      const page = await listIncidents({ status, cursor: lists.nextCursor, ...(filter === 'mine' ? { assignee: 'me' } : {}) });
-      setLists((prev) => prev && { ...prev, rest: [...prev.rest, ...without(page.incidents, [...prev.rest, ...prev.needsMe])], nextCursor: page.nextCursor });
-    } catch (err) {
-      setError(errorText(err));
-    } finally {
-      setLoadingMore(false);
-    }
-  };
+  const [filter, setFilter] = useState<ListFilter>({ view: 'open', service: null, severity: null });
+  const { list, error, connection, loadingMore, showMore } = useIncidentList(filter, me);
+  const { services, version } = useServices(list?.rows);
+  const { needsMe, rest } = list ? splitLists(list, filter, me.id) : { needsMe: [], rest: [] };
+  const set = (change: Partial<ListFilter>) => setFilter((f) => ({ ...f, ...change }));
+  const resolved = filter.view === 'resolved';
+  const narrowed = filter.service !== null || filter.severity !== null;
 
   return (
     <>
-      <AppBar />
+      <AppBar>
+        <ConnectionIndicator connection={connection} />
+      </AppBar>
       <main class="page">
         <h1 class="visually-hidden">Incidents for {me.name}</h1>
         <DeviceStatus compact />
+        <OnCallNow version={version} />
         <div class="segmented" role="group" aria-label="Show">
-          {FILTERS.map((f) => (
-            <button key={f.value} type="button" aria-pressed={filter === f.value} onClick={() => choose(f.value)}>
-              {f.label}
+          {VIEWS.map((v) => (
+            <button key={v.value} type="button" aria-pressed={filter.view === v.value} onClick={() => set({ view: v.value })}>
+              {v.label}
             </button>
           ))}
+        </div>
+        <div class="filters">
+          <label class="field">
+            <span>Service</span>
+            <select value={filter.service ?? ''} onChange={(e) => set({ service: e.currentTarget.value || null })}>
+              <option value="">All services</option>
+              {services.map((s) => (
+                <option key={s.id} value={s.id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label class="field">
+            <span>Severity</span>
+            <select value={filter.severity ?? ''} onChange={(e) => set({ severity: (e.currentTarget.value || null) as Severity | null })}>
+              <option value="">All severities</option>
+              {SEVERITIES.map((s) => (
+                <option key={s} value={s}>
+                  {s.charAt(0).toUpperCase() + s.slice(1)}
+                </option>
+              ))}
+            </select>
+          </label>
         </div>
         <p class={error ? 'notice notice-error' : 'notice'} role={error ? 'alert' : 'status'}>
           {error ? `Couldn't refresh: ${error}` : ''}
         </p>
-        {!lists ? (
+        {!list ? (
           <ul class="incident-list" aria-busy="true">
             <li class="skeleton-row" />
             <li class="skeleton-row" />
@@ -126,12 +81,12 @@ export function HomePage({ me }: { me: User }) {
           </ul>
         ) : (
           <>
-            {filter !== 'resolved' && (
+            {!resolved && (
               <section aria-labelledby="needs-me">
                 <h2 id="needs-me">Needs me</h2>
-                {lists.needsMe.length ? (
+                {needsMe.length ? (
                   <ul class="incident-list">
-                    {lists.needsMe.map((i) => (
+                    {needsMe.map((i) => (
                       <IncidentRow key={i.id} incident={i} now={now} />
                     ))}
                   </ul>
@@ -141,18 +96,21 @@ export function HomePage({ me }: { me: User }) {
               </section>
             )}
             <section aria-labelledby="others">
-              <h2 id="others">{filter === 'resolved' ? 'Resolved' : filter === 'mine' ? 'Also mine' : 'All open'}</h2>
-              {lists.rest.length ? (
+              <h2 id="others">{resolved ? 'Resolved' : filter.view === 'mine' ? 'Also mine' : 'All open'}</h2>
+              {rest.length ? (
                 <ul class="incident-list">
-                  {lists.rest.map((i) => (
+                  {rest.map((i) => (
                     <IncidentRow key={i.id} incident={i} now={now} />
                   ))}
                 </ul>
               ) : (
-                <p class="empty">{filter === 'resolved' ? 'No resolved incidents yet.' : 'No other open incidents.'}</p>
+                <p class="empty">
+                  {resolved ? 'No resolved incidents' : 'No other open incidents'}
+                  {narrowed ? ' match these filters.' : resolved ? ' yet.' : '.'}
+                </p>
               )}
-              {lists.nextCursor && (
-                <button type="button" class="button" disabled={loadingMore} onClick={showMore}>
+              {list.nextCursor && (
+                <button type="button" class="button" disabled={loadingMore} onClick={() => void showMore()}>
                   {loadingMore ? 'Loading…' : 'Show more'}
                 </button>
               )}
@@ -162,4 +120,31 @@ export function HomePage({ me }: { me: User }) {
       </main>
     </>
   );
+}
+
+/**
+ * The services, for the filter; an empty list (offline, or none yet) just leaves "All services".
+ * An incident on a service we have not heard of means services (and who is on call for them) changed:
+ * `version` counts those moments, and each re-reads them once.
+ */
+function useServices(rows: IncidentSummary[] | undefined): { services: Service[]; version: number } {
+  const [services, setServices] = useState<Service[]>([]);
+  const [version, setVersion] = useState(0);
+  const asked = useRef(new Set<string>());
+  useEffect(() => {
+    const known = new Set(services.map((s) => s.id));
+    const fresh = (rows ?? []).flatMap((r) => (r.serviceId && !known.has(r.serviceId) && !asked.current.has(r.serviceId) ? [r.serviceId] : []));
+    if (!fresh.length) return;
+    for (const id of fresh) asked.current.add(id);
+    setVersion((v) => v + 1);
+  }, [rows, services]);
+  useEffect(() => {
+    const ctrl = new AbortController();
+    listServices({ signal: ctrl.signal }).then(
+      (r) => setServices([...r.services].sort((a, b) => a.name.localeCompare(b.name))),
+      () => undefined,
+    );
+    return () => ctrl.abort();
+  }, [version]);
+  return { services, version };
 }

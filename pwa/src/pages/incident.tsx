@@ -7,6 +7,7 @@ import { ComposeForm } from '../components/compose';
 import { ConnectionIndicator } from '../components/connection-indicator';
 import { IncidentCommands, roleLabel, type CommandLabels, type Send } from '../components/incident-commands';
 import { Notice } from '../components/notice';
+import { ReviewPrompt } from '../components/review-prompt';
 import { Timeline } from '../components/timeline';
 import { ackKey } from '../lib/ack-key';
 import { ApiError, ackWithToken, commandPath, getIncident, isNetworkError, listUsers, runCommand, type CommandBodies } from '../lib/api';
@@ -151,6 +152,7 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
             {loadError}
           </p>
         )}
+        {incident?.status === 'resolved' && <ReviewPrompt key={incident.resolvedAt} incidentId={id} />}
         {token && incident?.status === 'triggered' && <p class="paged-banner">You were paged for this incident. One tap on Acknowledge stops the escalation.</p>}
         <Presence viewers={viewers} me={me} />
         <AlertList alerts={alerts} truncated={incident?.truncatedAlerts ?? 0} now={now} />

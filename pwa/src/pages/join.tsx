@@ -30,7 +30,7 @@ export function JoinPage({ token, onSignedIn }: Props) {
 
   return (
     <>
-      <AppBar title="Join Firebell" settings={false} />
+      <AppBar title="Join Firebell" />
       <main class="page">
         <h1>Join Firebell</h1>
         <p>You have been invited to get paged and help triage incidents.</p>

@@ -41,7 +41,7 @@ export function SettingsPage({ me, onSignedOut }: Props) {
 
   return (
     <>
-      <AppBar back="/" title="Settings" settings={false} />
+      <AppBar title="Settings" />
       <main class="page stack">
         <section aria-labelledby="notifications-heading">
           <h2 id="notifications-heading">Notifications on this device</h2>

@@ -1,0 +1,190 @@
+import { useCallback, useState } from 'preact/hooks';
+import { attachPolicy, createIntegration, createService, detachPolicy, listIntegrations } from '../../lib/admin-api';
+import { errorText, useAction } from '../../lib/hooks';
+import type { Integration, IntegrationType, IntegrationWithKey, Policy, Service } from '../../lib/types';
+import { Notice } from '../notice';
+import { IntegrationCard } from './integration-card';
+
+const TYPES: { value: IntegrationType; label: string }[] = [
+  { value: 'alertmanager', label: 'Prometheus Alertmanager' },
+  { value: 'grafana', label: 'Grafana' },
+  { value: 'pagerduty', label: 'PagerDuty-compatible (Events v2)' },
+  { value: 'opsgenie', label: 'Opsgenie-compatible' },
+  { value: 'generic', label: 'Generic webhook / curl' },
+];
+
+interface Props {
+  services: Service[];
+  policies: Policy[];
+  onChanged: () => Promise<void>;
+}
+
+/** Services: create one, pick the policy that pages for it, and wire monitors to it. */
+export function ServicesAdmin({ services, policies, onChanged }: Props) {
+  const [name, setName] = useState('');
+  const [policyId, setPolicyId] = useState('');
+  const [opened, setOpened] = useState<string | null>(null);
+  const { pending, outcome, run } = useAction();
+
+  const create = (ev: Event) => {
+    ev.preventDefault();
+    void run('Creating the service…', async () => {
+      const { service } = await createService({ name: name.trim(), ...(policyId ? { policyId } : {}) });
+      setName('');
+      await onChanged();
+      setOpened(service.id);
+      return `Service “${service.name}” created. Add an integration for each monitor that should page for it.`;
+    });
+  };
+
+  return (
+    <section aria-labelledby="services-heading" class="stack">
+      <h2 id="services-heading">Services</h2>
+      <form class="card stack admin-form" onSubmit={create}>
+        <label class="field">
+          <span>New service name</span>
+          <input value={name} maxLength={120} placeholder="checkout" onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+        <PolicySelect policies={policies} value={policyId} onChange={setPolicyId} />
+        <button type="submit" class="button button-primary" disabled={pending !== null || !name.trim()}>
+          Create service
+        </button>
+        <Notice outcome={outcome} pending={pending} />
+      </form>
+      {services.length === 0 && <p class="empty">No services yet.</p>}
+      <ul class="card-list">
+        {services.map((s) => (
+          <ServiceCard key={s.id} service={s} policies={policies} open={opened === s.id} onToggle={(open) => setOpened(open ? s.id : opened === s.id ? null : opened)} onChanged={onChanged} />
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function PolicySelect({ policies, value, onChange, label = 'Escalation policy' }: { policies: Policy[]; value: string; onChange: (id: string) => void; label?: string }) {
+  return (
+    <label class="field">
+      <span>{label}</span>
+      <select value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        <option value="">None (pages the admins)</option>
+        {policies.map((p) => (
+          <option key={p.id} value={p.id}>
+            {p.name}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+type Listed = Integration & { recentPayloads: NonNullable<Integration['recentPayloads']> };
+
+interface CardProps {
+  service: Service;
+  policies: Policy[];
+  open: boolean;
+  onToggle: (open: boolean) => void;
+  onChanged: () => Promise<void>;
+}
+
+function ServiceCard({ service, policies, open, onToggle, onChanged }: CardProps) {
+  const [integrations, setIntegrations] = useState<Listed[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  // Keys exist only in the create/rotate answer: hold them while this screen is open, never anywhere else.
+  const [fresh, setFresh] = useState<Record<string, IntegrationWithKey>>({});
+  const [type, setType] = useState<IntegrationType>('alertmanager');
+  const [policyId, setPolicyId] = useState(service.policyId ?? '');
+  const add = useAction();
+  const attach = useAction();
+  const policy = policies.find((p) => p.id === service.policyId);
+
+  const load = useCallback(async () => {
+    try {
+      setIntegrations((await listIntegrations(service.id)).integrations);
+      setLoadError(null);
+    } catch (err) {
+      setLoadError(errorText(err));
+    }
+  }, [service.id]);
+
+  const keep = (withKey: IntegrationWithKey) => {
+    setFresh((f) => ({ ...f, [withKey.id]: withKey }));
+    const { key: _key, url: _url, ...integration } = withKey;
+    setIntegrations((list) => (list?.some((i) => i.id === integration.id) ? list : [...(list ?? []), { ...integration, recentPayloads: [] }]));
+    void load();
+  };
+
+  const addIntegration = (ev: Event) => {
+    ev.preventDefault();
+    void add.run('Adding the integration…', async () => {
+      keep(await createIntegration(service.id, { type }));
+      return 'Integration added: copy its configuration below now, the key is shown only once.';
+    });
+  };
+
+  const savePolicy = () =>
+    void attach.run('Saving…', async () => {
+      if (policyId) await attachPolicy(policyId, service.id);
+      else if (service.policyId) await detachPolicy(service.policyId, service.id);
+      await onChanged();
+      return policyId ? `${policies.find((p) => p.id === policyId)?.name ?? 'The policy'} now pages for ${service.name}.` : `${service.name} has no escalation policy now.`;
+    });
+
+  return (
+    <li class="card">
+      <details
+        open={open}
+        onToggle={(e) => {
+          const isOpen = e.currentTarget.open;
+          if (isOpen && !integrations) void load();
+          if (isOpen !== open) onToggle(isOpen);
+        }}
+      >
+        <summary class="service-summary">
+          <strong>{service.name}</strong>
+          <span class="muted small">{policy ? `paged by ${policy.name}` : 'no escalation policy'}</span>
+        </summary>
+        <div class="stack">
+          <div class="inline-form">
+            <PolicySelect policies={policies} value={policyId} onChange={setPolicyId} label={`Escalation policy for ${service.name}`} />
+            <button type="button" class="button" disabled={attach.pending !== null || policyId === (service.policyId ?? '')} onClick={savePolicy}>
+              Save policy
+            </button>
+          </div>
+          <Notice outcome={attach.outcome} pending={attach.pending} />
+
+          <h3>Integrations</h3>
+          {loadError && (
+            <p class="notice notice-error" role="alert">
+              {loadError}
+            </p>
+          )}
+          {integrations && integrations.length === 0 && <p class="empty">No integrations: nothing can page for this service yet.</p>}
+          {integrations && integrations.length > 0 && (
+            <ul class="card-list">
+              {integrations.map((i) => (
+                <IntegrationCard key={i.id} integration={i} fresh={fresh[i.id] ?? null} onKey={keep} onChanged={load} />
+              ))}
+            </ul>
+          )}
+          <form class="inline-form" onSubmit={addIntegration}>
+            <label class="field">
+              <span>Monitor</span>
+              <select value={type} onChange={(e) => setType(e.currentTarget.value as IntegrationType)}>
+                {TYPES.map((t) => (
+                  <option key={t.value} value={t.value}>
+                    {t.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <button type="submit" class="button" disabled={add.pending !== null}>
+              Add integration
+            </button>
+          </form>
+          <Notice outcome={add.outcome} pending={add.pending} />
+        </div>
+      </details>
+    </li>
+  );
+}

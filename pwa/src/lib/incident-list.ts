@@ -1,0 +1,140 @@
+/**
+ * useIncidentList: the home screen's list, live. One HTTP load per filter, then the feed keeps it current;
+ * each (re)connection of the feed reloads page 1 (the feed has no replay), and only while the feed is
+ * down does a slow poll stand in for it.
+ */
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { listIncidents, type IncidentQuery } from './api';
+import { useIncidentFeed } from './feed';
+import { appendPage, mergeLoaded, mergeRow, type ListFilter, type ListState } from './feed-state';
+import { errorText } from './hooks';
+import type { Connection } from './live';
+import type { IncidentSummary, User } from './types';
+
+/** Only while the feed is down: slow, because the feed is the normal path and reconnects on its own. */
+export const FALLBACK_POLL_MS = 30_000;
+/**
+ * A while after the feed changed the list, read it once over HTTP: the service worker keeps the last list it
+ * fetched for offline use, and that copy should match what was on screen, not what was there on arrival.
+ */
+export const RESYNC_AFTER_MS = 3_000;
+
+function query(filter: ListFilter): IncidentQuery {
+  return {
+    status: filter.view === 'resolved' ? ['resolved'] : ['triggered', 'acknowledged'],
+    ...(filter.view === 'mine' ? { assignee: 'me' } : {}),
+    ...(filter.service ? { service: filter.service } : {}),
+    ...(filter.severity ? { severity: filter.severity } : {}),
+  };
+}
+
+/**
+ * Page 1 for a filter. When there is more than one page, "Needs me" (triggered and mine) is asked for
+ * separately so it is complete however long the list.
+ */
+async function loadFirst(filter: ListFilter, signal: AbortSignal): Promise<{ rows: IncidentSummary[]; nextCursor: string | null }> {
+  const page = await listIncidents(query(filter), { signal });
+  if (filter.view === 'resolved' || !page.nextCursor) return { rows: page.incidents, nextCursor: page.nextCursor };
+  const mine = await listIncidents({ ...query(filter), status: ['triggered'], assignee: 'me' }, { signal });
+  const ids = new Set(page.incidents.map((i) => i.id));
+  return { rows: [...page.incidents, ...mine.incidents.filter((i) => !ids.has(i.id))], nextCursor: page.nextCursor };
+}
+
+export interface IncidentList {
+  /** Null until the first load for this filter lands. */
+  list: ListState | null;
+  error: string | null;
+  connection: Connection;
+  loadingMore: boolean;
+  showMore: () => Promise<void>;
+}
+
+export function useIncidentList(filter: ListFilter, me: User): IncidentList {
+  const [list, setList] = useState<ListState | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [loadingMore, setLoadingMore] = useState(false);
+  const filterRef = useRef(filter);
+  filterRef.current = filter;
+  const load = useRef<{ ctrl: AbortController; arrived: IncidentSummary[] } | null>(null);
+  const resync = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  /** Reload page 1; a newer reload aborts an older one. Rows the feed delivers meanwhile are replayed on top. */
+  const reload = useCallback(async () => {
+    load.current?.ctrl.abort();
+    const current = { ctrl: new AbortController(), arrived: [] as IncidentSummary[] };
+    load.current = current;
+    const f = filterRef.current;
+    try {
+      const first = await loadFirst(f, current.ctrl.signal);
+      if (load.current !== current) return;
+      setList((prev) => current.arrived.reduce((s, row) => mergeRow(s, row, f, me.id), mergeLoaded(prev, first)));
+      setError(null);
+    } catch (err) {
+      if (!current.ctrl.signal.aborted) setError(errorText(err));
+    } finally {
+      if (load.current === current) load.current = null;
+    }
+  }, [me.id]);
+
+  const onRow = useCallback(
+    (row: IncidentSummary) => {
+      load.current?.arrived.push(row);
+      setList((prev) => prev && mergeRow(prev, row, filterRef.current, me.id));
+      resync.current ??= setTimeout(() => {
+        resync.current = undefined;
+        void reload();
+      }, RESYNC_AFTER_MS);
+    },
+    [me.id, reload],
+  );
+  // Leaving before the re-read was due: make it now, for the offline copy alone.
+  useEffect(
+    () => () => {
+      if (resync.current === undefined) return;
+      clearTimeout(resync.current);
+      resync.current = undefined;
+      loadFirst(filterRef.current, new AbortController().signal).catch(() => undefined);
+    },
+    [],
+  );
+  const connection = useIncidentFeed(onRow, () => void reload());
+
+  // A new filter starts from nothing: its rows are a different set.
+  const filterKey = `${filter.view}|${filter.service ?? ''}|${filter.severity ?? ''}`;
+  useEffect(() => {
+    setList(null);
+    void reload();
+    return () => load.current?.ctrl.abort();
+  }, [filterKey, reload]);
+
+  // The fallback: poll while the feed is down (never in the background), and at once when the network returns.
+  useEffect(() => {
+    if (connection === 'live') return;
+    const poll = () => {
+      if (document.visibilityState !== 'hidden' && !load.current) void reload();
+    };
+    const timer = setInterval(poll, FALLBACK_POLL_MS);
+    window.addEventListener('online', poll);
+    return () => {
+      clearInterval(timer);
+      window.removeEventListener('online', poll);
+    };
+  }, [connection, reload]);
+
+  const showMore = useCallback(async () => {
+    const cursor = list?.nextCursor;
+    if (!cursor) return;
+    const f = filterRef.current;
+    setLoadingMore(true);
+    try {
+      const page = await listIncidents({ ...query(f), cursor });
+      setList((prev) => prev && appendPage(prev, { rows: page.incidents, nextCursor: page.nextCursor }));
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setLoadingMore(false);
+    }
+  }, [list?.nextCursor]);
+
+  return { list, error, connection, loadingMore, showMore };
+}
