@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// Serve the calibration Worker exactly as scripts/start.mjs serves Firebell: the Miniflare API on the same
+// workerd, SQLite-backed Durable Objects persisted on disk (under CALIBRATION_STATE), 127.0.0.1 only.
+import { Miniflare } from 'miniflare';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const PORT = Number(process.env.PORT ?? 8788);
+const PERSIST = process.env.CALIBRATION_STATE;
+if (!PERSIST) throw new Error('CALIBRATION_STATE must name a (temporary) directory for the state');
+
+const mf = new Miniflare({
+  name: 'calibration',
+  modules: true,
+  scriptPath: join(here, 'worker.js'),
+  compatibilityDate: '2026-05-03',
+  compatibilityFlags: ['nodejs_compat'],
+  durableObjects: { CAL: { className: 'Calibration', useSQLite: true }, ROOM: { className: 'Room', useSQLite: true } },
+  d1Databases: { DB: 'calibration' },
+  defaultPersistRoot: PERSIST,
+  cf: false,
+  host: '127.0.0.1',
+  port: PORT,
+});
+
+const url = await mf.ready;
+const db = await mf.getD1Database('DB');
+await db.batch([db.prepare('CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)'), db.prepare("INSERT OR REPLACE INTO kv (k, v) VALUES ('one', 'calibration')")]);
+console.log(`Calibration Worker listening at ${url.origin} (state in ${PERSIST})`);
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  await mf.dispose();
+  process.exit(0);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

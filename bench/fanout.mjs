@@ -1,0 +1,149 @@
+/**
+ * 3. Live fan-out: N WebSocket viewers on one incident's live room; a state-changing command is sent
+ * over HTTP; time from sending it until every viewer has the timeline event. Arrival is stamped before
+ * any parsing (a prefix check only), so the client adds as little as it can. The same measurement runs
+ * against the calibration Worker's bare hibernating-socket room, in the same run, for reference.
+ */
+import http from 'node:http';
+import WebSocket from 'ws';
+import { now, postJson, round, sleep, summary } from './lib.mjs';
+
+const EVENT_PREFIX = '{"type":"event"';
+// acknowledge → resolve → reopen → acknowledge …: every round changes the incident's state.
+const CYCLE = ['acknowledge', 'resolve', 'reopen'];
+
+async function connectAll(url, headers, count, concurrency = 50) {
+  const sockets = [];
+  let next = 0;
+  async function one() {
+    const ws = new WebSocket(url, { headers, perMessageDeflate: false });
+    ws.arrived = -1;
+    ws.on('message', (data) => {
+      if (ws.waiting && data.length > EVENT_PREFIX.length && data.toString('latin1', 0, EVENT_PREFIX.length) === EVENT_PREFIX) {
+        ws.arrived = now();
+        ws.waiting = false;
+        ws.round.pending -= 1;
+        if (ws.round.pending === 0) ws.round.done();
+      }
+    });
+    await new Promise((resolve, reject) => {
+      const snapshot = (data) => {
+        if (data.toString('latin1', 0, 20).startsWith('{"type":"snapshot"')) {
+          ws.off('message', snapshot);
+          resolve();
+        }
+      };
+      ws.on('message', snapshot);
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+    });
+    ws.on('error', () => {});
+    sockets.push(ws);
+  }
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) {
+        next += 1;
+        await one();
+      }
+    }),
+  );
+  return sockets;
+}
+
+/** Wait until no message has arrived on any socket for `quietMs` (the presence storm of N joins settles). */
+async function settle(sockets, quietMs = 300, timeoutMs = 60_000) {
+  let last = now();
+  const bump = () => (last = now());
+  for (const ws of sockets) ws.on('message', bump);
+  const deadline = now() + timeoutMs;
+  while (now() - last < quietMs && now() < deadline) await sleep(50);
+  for (const ws of sockets) ws.off('message', bump);
+}
+
+/** Connect `viewers` sockets, then `rounds` times: send(r) and time until every socket has an event. */
+async function fanout({ url, headers, viewers, rounds, send, log, label }) {
+  log(`  fan-out (${label}): connecting ${viewers} viewers …`);
+  const t0 = now();
+  const sockets = await connectAll(url, headers, viewers);
+  const connectSeconds = (now() - t0) / 1000;
+  await settle(sockets);
+  const allSeen = [];
+  const medianSeen = [];
+  let incomplete = 0;
+  log(`  fan-out (${label}): ${rounds} rounds to ${viewers} viewers …`);
+  try {
+    for (let r = 0; r < rounds; r += 1) {
+      const state = { pending: sockets.length };
+      const done = new Promise((resolve) => (state.done = resolve));
+      for (const ws of sockets) {
+        ws.waiting = true;
+        ws.round = state;
+        ws.arrived = -1;
+      }
+      const sentAt = now();
+      await send(r);
+      const finished = await Promise.race([done.then(() => true), sleep(5_000).then(() => false)]);
+      const arrivals = sockets.filter((ws) => ws.arrived >= 0).map((ws) => ws.arrived - sentAt);
+      if (!finished) incomplete += 1;
+      else allSeen.push(Math.max(...arrivals));
+      medianSeen.push(summary(arrivals, [50]).p50);
+      for (const ws of sockets) ws.waiting = false;
+      // Let the round's trailing messages (a command may write more than one entry) drain before the next.
+      await sleep(20);
+    }
+  } finally {
+    for (const ws of sockets) ws.terminate();
+  }
+  return {
+    viewers,
+    rounds,
+    connectSeconds: round(connectSeconds),
+    incompleteRounds: incomplete,
+    everyViewerMs: summary(allSeen, [50, 99]),
+    medianViewerMs: summary(medianSeen, [50, 99]),
+  };
+}
+
+export async function benchFanout(fb, { viewers, rounds = 50, log = console.log } = {}) {
+  const viewer = await fb.user(`Viewer ${viewers}`, 'viewer');
+  const { incident } = await fb.must('/api/incidents', { body: { title: `Fan-out to ${viewers}`, severity: 'critical' } });
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    return await fanout({
+      url: `${fb.origin.replace('http', 'ws')}/api/incidents/${incident.id}/live`,
+      headers: { authorization: `Bearer ${viewer.token}` },
+      viewers,
+      rounds,
+      log,
+      label: 'Firebell',
+      send: async (r) => {
+        const command = CYCLE[r % CYCLE.length];
+        const res = await postJson(agent, `${fb.origin}/api/incidents/${incident.id}/${command}`, '{}', { authorization: `Bearer ${fb.adminToken}` });
+        if (res.status !== 200) throw new Error(`${command} → ${res.status} ${res.text}`);
+      },
+    });
+  } finally {
+    agent.destroy();
+  }
+}
+
+export async function calibrationFanout(cal, { viewers, rounds = 50, log = console.log } = {}) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  try {
+    return await fanout({
+      url: `${cal.origin.replace('http', 'ws')}/live`,
+      headers: {},
+      viewers,
+      rounds,
+      log,
+      label: 'calibration',
+      send: async (r) => {
+        const res = await postJson(agent, `${cal.origin}/broadcast`, JSON.stringify({ seq: r, text: 'Acknowledged by Bench' }));
+        if (res.status !== 200) throw new Error(`broadcast → ${res.status} ${res.text}`);
+      },
+    });
+  } finally {
+    agent.destroy();
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * 1. Ingest against the calibration Worker: the same three shapes on the same runtime, in the same run.
+ * Latency at 1 connection, throughput at 8 (under 8 connections p99 is queueing noise inside workerd).
+ * Latencies are taken per response from autocannon's own timer (float ms), not its ms-rounded histogram.
+ */
+import autocannon from 'autocannon';
+import { round, sleep, summary } from './lib.mjs';
+
+const LATENCY_CONNECTIONS = 1;
+const THROUGHPUT_CONNECTIONS = 8;
+
+/** One autocannon run; returns req/s (2xx only), latency percentiles of 2xx answers, and what else came back. */
+export function cannon({ url, method = 'GET', body, connections, duration, idReplacement = false, server }) {
+  return new Promise((resolve, reject) => {
+    const latencies = [];
+    const cpuBefore = server?.cpuMs() ?? 0;
+    const statuses = {};
+    const started = process.hrtime.bigint();
+    const instance = autocannon(
+      {
+        url,
+        method,
+        connections,
+        duration,
+        pipelining: 1,
+        idReplacement,
+        headers: body ? { 'content-type': 'application/json' } : {},
+        body,
+        timeout: 10,
+      },
+      (err, result) => {
+        if (err) return reject(err);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const ok = result['2xx'];
+        const answered = Object.values(statuses).reduce((a, b) => a + b, 0);
+        resolve({
+          connections,
+          seconds: round(seconds),
+          requests: ok,
+          rps: round(ok / Math.min(seconds, duration + 0.5), 0),
+          ...summary(latencies, [50, 99]),
+          // Server CPU (Node + workerd, user + system) per answered request: steadier than req/s on a shared machine.
+          cpuMsPerRequest: server && answered ? round((server.cpuMs() - cpuBefore) / answered) : null,
+          non2xx: result.non2xx,
+          errors: result.errors,
+          timeouts: result.timeouts,
+          statuses,
+        });
+      },
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      statuses[statusCode] = (statuses[statusCode] ?? 0) + 1;
+      if (statusCode >= 200 && statusCode < 300) latencies.push(responseTime);
+    });
+  });
+}
+
+/** Latency (1 connection) and throughput (8 connections) of one target, after a short warm-up. */
+async function measure(target, { duration, warmup }) {
+  if (warmup) await cannon({ ...target, connections: THROUGHPUT_CONNECTIONS, duration: warmup });
+  const latency = await cannon({ ...target, connections: LATENCY_CONNECTIONS, duration });
+  const throughput = await cannon({ ...target, connections: THROUGHPUT_CONNECTIONS, duration });
+  return { latency, throughput };
+}
+
+const trigger = (key, dedup, summaryText) =>
+  JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: dedup, payload: { summary: summaryText, source: 'bench', severity: 'critical' } });
+
+export async function benchIngest(fb, cal, { duration = 5, warmup = 1, log = console.log } = {}) {
+  // A realistic service: paged by a policy (level 1 fires from an alarm, outside the request).
+  const responder = await fb.user('Bench Responder');
+  const { policy } = await fb.must('/api/policies', { body: { name: 'Bench ingest', levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: responder.id }] }] } });
+  const { service } = await fb.must('/api/services', { body: { name: 'bench-ingest', policyId: policy.id } });
+  // One key per run keeps each run far under its own rate limit (10,000 a minute).
+  const key = async () => (await fb.must(`/api/services/${service.id}/integrations`, { body: { type: 'pagerduty', ratePerMinute: 10_000 } })).key;
+
+  const results = {};
+  const firebellTargets = async (shape) => {
+    if (shape === 'bare') return { url: `${fb.origin}/api/health`, server: fb };
+    const k = await key();
+    if (shape === 'new') return { url: `${fb.origin}/v2/enqueue`, method: 'POST', idReplacement: true, body: trigger(k, 'bench-[<id>]', 'Bench alert [<id>]'), server: fb };
+    return { url: `${fb.origin}/v2/enqueue`, method: 'POST', body: trigger(k, 'bench-shared', 'Bench shared alert'), server: fb };
+  };
+  const calibrationTargets = {
+    bare: { url: `${cal.origin}/bare`, server: cal },
+    new: { url: `${cal.origin}/new`, method: 'POST', idReplacement: true, body: trigger('calibration', 'bench-[<id>]', 'Bench alert [<id>]'), server: cal },
+    hop: { url: `${cal.origin}/hop`, method: 'POST', body: trigger('calibration', 'bench-shared', 'Bench shared alert'), server: cal },
+  };
+  const shapes = [
+    ['bare', 'GET /api/health', 'bare route'],
+    ['new', 'PD trigger, distinct dedup keys (opens an incident)', 'new SQLite DO + insert'],
+    ['hop', 'PD trigger, one shared dedup key (duplicate)', 'one DO RPC hop + update'],
+  ];
+  for (const [shape, firebellName, calibrationName] of shapes) {
+    log(`  ingest: ${calibrationName} (calibration) …`);
+    const calibration = await measure(calibrationTargets[shape], { duration, warmup });
+    log(`  ingest: ${firebellName} (Firebell) …`);
+    const firebell = await measure(await firebellTargets(shape === 'hop' ? 'shared' : shape), { duration, warmup });
+    await sleep(1500); // let the alarms a run armed (level-1 paging of new incidents) finish before the next run
+    results[shape] = {
+      firebell: { name: firebellName, ...firebell },
+      calibration: { name: calibrationName, ...calibration },
+      ratio: {
+        throughput: round(firebell.throughput.rps / calibration.throughput.rps),
+        rpsAt1Connection: round(firebell.latency.rps / calibration.latency.rps),
+        cpuPerRequest: round(firebell.throughput.cpuMsPerRequest / calibration.throughput.cpuMsPerRequest),
+      },
+    };
+  }
+  // Reference, not a ratio: one D1 point read on this runtime (Firebell's paths make several).
+  log('  ingest: one D1 point read (calibration reference) …');
+  results.d1Read = { calibration: { name: 'one D1 point read', ...(await measure({ url: `${cal.origin}/d1`, server: cal }, { duration: Math.max(2, duration - 2), warmup })) } };
+  return results;
+}
