@@ -206,3 +206,8 @@ export function incidentTitled(fb: Firebell, title: string, timeoutMs = 10_000):
     return res.body.incidents.find((i) => i.title === title);
   }, `an incident titled "${title}"`, timeoutMs);
 }
+
+/** README screenshots are refreshed only on request (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean. */
+export async function screenshotFor(page: { screenshot(opts: { path: string }): Promise<unknown> }, name: string): Promise<void> {
+  if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: `docs/${name}.png` });
+}

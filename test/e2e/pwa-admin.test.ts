@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AMTOOL_BIN } from './alertmanager';
-import { launchBrowser, signInThroughInvite } from './browser';
+import { launchBrowser, screenshotFor, signInThroughInvite } from './browser';
 import { Firebell } from './harness';
 
 let fb: Firebell;
@@ -69,7 +69,7 @@ describe('wiring Alertmanager from the admin screen', () => {
     const verdict = await amtoolCheck(snippet);
     if (verdict !== null) expect(verdict).toContain('SUCCESS');
     await card.getByText('Copy it now:', { exact: false }).scrollIntoViewIfNeeded();
-    await page.screenshot({ path: 'docs/admin.png' });
+    await screenshotFor(page, 'admin');
 
     // Home, listening to the feed: nothing is open yet.
     await tabs.getByRole('link', { name: 'Home' }).click();

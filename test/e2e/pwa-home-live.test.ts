@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fireWebhook, incidentTitled, launchBrowser, serviceFor, signInThroughInvite } from './browser';
+import { fireWebhook, incidentTitled, launchBrowser, screenshotFor, serviceFor, signInThroughInvite } from './browser';
 import { Firebell } from './harness';
 
 let fb: Firebell;
@@ -48,7 +48,7 @@ describe('the home screen on a phone', () => {
     const open = page.getByRole('region', { name: 'All open' });
     await open.getByRole('link', { name: /Settlement batch 40 minutes late/ }).getByText('Acknowledged').waitFor({ timeout: 5_000 });
     await open.getByRole('link', { name: /Card authorisations failing/ }).waitFor({ timeout: 5_000 });
-    await page.screenshot({ path: 'docs/home.png' });
+    await screenshotFor(page, 'home');
 
     await ana.context.close();
   });

@@ -6,7 +6,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Review } from '../../worker/review/types';
-import { fireWebhook, incidentTitled, launchBrowser, serviceFor, signInThroughInvite } from './browser';
+import { fireWebhook, incidentTitled, launchBrowser, screenshotFor, serviceFor, signInThroughInvite } from './browser';
 import { Firebell } from './harness';
 
 let fb: Firebell;
@@ -85,7 +85,7 @@ describe('reports and the post-incident review on a phone', () => {
     expect(csv.text.trim().split('\n')).toHaveLength(1 + 3);
     await weeks.getByText('Show as a table').click(); // folded again, for the picture
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: 'docs/reports.png' });
+    await screenshotFor(page, 'reports');
 
     // The resolved critical incident, from the home screen's Resolved filter.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Home' }).click();
@@ -133,7 +133,7 @@ describe('reports and the post-incident review on a phone', () => {
     const md = await page.evaluate(async (href) => (await fetch(href)).text(), mdHref);
     expect(md).toContain('Checkout 1.42 shipped with a missing database index.');
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: 'docs/review.png' });
+    await screenshotFor(page, 'review');
 
     await ana.context.close();
   });

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { incidentTitled, incidentView, launchBrowser, serviceFor, signInThroughInvite } from './browser';
+import { incidentTitled, incidentView, launchBrowser, screenshotFor, serviceFor, signInThroughInvite } from './browser';
 import { Firebell } from './harness';
 
 let fb: Firebell;
@@ -73,7 +73,7 @@ describe('two responders on one incident', () => {
     await ana.page.getByText('Note added.').waitFor();
     await ben.page.getByRole('list', { name: 'Timeline' }).getByText('Rolling back checkout 1.42 → 1.41').waitFor({ timeout: 5_000 });
     await ana.page.evaluate(() => window.scrollTo(0, 0));
-    await ana.page.screenshot({ path: 'docs/incident.png' });
+    await screenshotFor(ana.page, 'incident');
 
     // Ben acknowledges; Ana's page turns to Acknowledged.
     await ben.page.getByRole('button', { name: 'Acknowledge', exact: true }).click();
