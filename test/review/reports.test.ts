@@ -6,7 +6,7 @@ import { insertIncidents, parseCsv, utc } from './fixtures';
 
 type Report = {
   range: { from: number; to: number; zone: string };
-  incidents: { total: number; bySeverity: Record<string, number>; byWeek: { week: string; weekStart: string; count: number }[] };
+  incidents: { total: number; bySeverity: Record<string, number>; byWeek: { week: string; weekStart: string; count: number; bySeverity: Record<string, number> }[] };
   mtta: { count: number; meanMs: number; medianMs: number; p90Ms: number };
   mttr: { count: number; meanMs: number; medianMs: number; p90Ms: number };
   escalation: { escalated: number; total: number; rate: number };
@@ -70,8 +70,8 @@ describe('reports', () => {
     expect(r.incidents.total).toBe(7);
     expect(r.incidents.bySeverity).toEqual({ critical: 2, error: 2, warning: 2, info: 1 });
     expect(r.incidents.byWeek).toEqual([
-      { week: '2021-W01', weekStart: '2021-01-04', count: 3 },
-      { week: '2021-W02', weekStart: '2021-01-11', count: 4 },
+      { week: '2021-W01', weekStart: '2021-01-04', count: 3, bySeverity: { critical: 2, error: 1, warning: 0, info: 0 } },
+      { week: '2021-W02', weekStart: '2021-01-11', count: 4, bySeverity: { critical: 0, error: 1, warning: 2, info: 1 } },
     ]);
   });
 

@@ -42,7 +42,7 @@ export interface DurationStats {
 }
 
 export interface Report {
-  incidents: { total: number; bySeverity: Record<Severity, number>; byWeek: { week: string; weekStart: string; count: number }[] };
+  incidents: { total: number; bySeverity: Record<Severity, number>; byWeek: { week: string; weekStart: string; count: number; bySeverity: Record<Severity, number> }[] };
   mtta: DurationStats;
   mttr: DurationStats;
   escalation: { escalated: number; total: number; rate: number | null };
@@ -104,7 +104,7 @@ export async function buildReport(db: D1Database, filter: ReportFilter): Promise
   const perSeverity = SEVERITIES.map((s) => `COALESCE(SUM(severity = '${s}'), 0) AS "${s}"`).join(', ');
   const [totals, weeks, mtta, mttr, pages, services, alerts] = await db.batch<Record<string, unknown>>([
     q(`SELECT COUNT(*) AS total, COALESCE(SUM(escalation_level >= 2), 0) AS escalated, ${perSeverity} FROM scope`),
-    q(`SELECT ${week} AS day, COUNT(*) AS n FROM scope GROUP BY day ORDER BY day`),
+    q(`SELECT ${week} AS day, COUNT(*) AS n, ${perSeverity} FROM scope GROUP BY day ORDER BY day`),
     q(durationSql('acknowledged_at - created_at')),
     q(durationSql('resolved_at - created_at')),
     db
@@ -129,7 +129,7 @@ export async function buildReport(db: D1Database, filter: ReportFilter): Promise
   };
 
   return {
-    incidents: { total: esc?.total ?? 0, bySeverity, byWeek: fillWeeks(rows<{ day: number; n: number }>(weeks), filter) },
+    incidents: { total: esc?.total ?? 0, bySeverity, byWeek: fillWeeks(rows<WeekRow>(weeks), filter) },
     mtta: stats(mtta),
     mttr: stats(mttr),
     escalation: { escalated: esc?.escalated ?? 0, total: esc?.total ?? 0, rate: esc?.total ? esc.escalated / esc.total : null },
@@ -146,12 +146,15 @@ export async function buildReport(db: D1Database, filter: ReportFilter): Promise
 }
 
 /** Every ISO week the range touches, quiet ones as 0, so a chart's x-axis has no holes. */
-function fillWeeks(counted: { day: number; n: number }[], filter: ReportFilter): Report['incidents']['byWeek'] {
-  const byDay = new Map(counted.map((r) => [r.day, r.n]));
+type WeekRow = { day: number; n: number } & Record<Severity, number>;
+
+function fillWeeks(counted: WeekRow[], filter: ReportFilter): Report['incidents']['byWeek'] {
+  const byDay = new Map(counted.map((r) => [r.day, r]));
+  const severities = (r: WeekRow | undefined) => Object.fromEntries(SEVERITIES.map((s) => [s, r?.[s] ?? 0])) as Record<Severity, number>;
   const first = mondayOf(filter.from + (filter.segments[0]?.offsetMs ?? 0));
   const last = mondayOf(filter.to - 1 + (filter.segments[filter.segments.length - 1]?.offsetMs ?? 0));
   const weeks: Report['incidents']['byWeek'] = [];
-  for (let day = first; day <= last; day += 7) weeks.push({ ...isoWeek(day), count: byDay.get(day) ?? 0 });
+  for (let day = first; day <= last; day += 7) weeks.push({ ...isoWeek(day), count: byDay.get(day)?.n ?? 0, bySeverity: severities(byDay.get(day)) });
   return weeks;
 }
 

@@ -100,7 +100,7 @@ export const reportSchema = z
     incidents: z.object({
       total: z.number().int(),
       bySeverity: z.record(z.string(), z.number().int()),
-      byWeek: z.array(z.object({ week: z.string(), weekStart: z.string(), count: z.number().int() })),
+      byWeek: z.array(z.object({ week: z.string(), weekStart: z.string(), count: z.number().int(), bySeverity: z.record(z.string(), z.number().int()) })),
     }),
     mtta: stats,
     mttr: stats,
