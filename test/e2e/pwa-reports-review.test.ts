@@ -60,8 +60,11 @@ describe('reports and the post-incident review on a phone', () => {
     expect(await figure('Incidents').textContent()).toBe('3');
     expect(await figure('MTTA (median)').textContent()).not.toBe('—');
     await weeks.getByText('Show as a table').click();
-    const cells = await weeks.locator('tbody td').allTextContents();
-    expect(cells.map(Number).reduce((a, b) => a + b, 0)).toBe(3);
+    // Weeks are stacked by severity: the last cell of each row is that week's total.
+    const totals = await weeks.locator('tbody tr td:last-child').allTextContents();
+    expect(totals.map(Number).reduce((a, b) => a + b, 0)).toBe(3);
+    const criticalPerWeek = await weeks.locator('tbody tr td:nth-of-type(1)').allTextContents();
+    expect(criticalPerWeek.map(Number).reduce((a, b) => a + b, 0)).toBe(1);
     expect(await weeks.getByRole('img').getAttribute('aria-label')).toMatch(/^Incidents per week: Week of /);
 
     const severity = page.getByRole('region', { name: 'By severity' });
