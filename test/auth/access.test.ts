@@ -109,4 +109,12 @@ describe('access matrix', () => {
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toMatch(/Bearer/);
   });
+
+  it('tells a browser who it is signed in as, or null, without an error status', async () => {
+    const anon = await api('/api/auth/session');
+    expect(anon.status).toBe(200);
+    expect(await json(anon)).toEqual({ user: null });
+    const signedIn = await json<{ user: { id: string; role: string } }>(api('/api/auth/session', { headers: { cookie: responder.cookie } }), 200);
+    expect(signedIn.user).toMatchObject({ id: responder.id, role: 'responder' });
+  });
 });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, acceptInvite, ackWithToken, getMe, listIncidents, runCommand, setUnauthorizedHandler } from '../../pwa/src/lib/api';
+import { ApiError, acceptInvite, ackWithToken, getSession, listIncidents, runCommand, setUnauthorizedHandler } from '../../pwa/src/lib/api';
 import { json, problem, stubFetch } from './fakes';
 
 afterEach(() => setUnauthorizedHandler(null));
@@ -38,24 +38,24 @@ describe('the API client', () => {
   it('reports a network failure as an ApiError with status 0 and a readable detail', async () => {
     vi.stubGlobal('fetch', () => Promise.reject(new TypeError('Failed to fetch')));
 
-    await expect(getMe()).rejects.toMatchObject({ status: 0, code: 'network', detail: expect.stringMatching(/connection|offline/) });
+    await expect(getSession()).rejects.toMatchObject({ status: 0, code: 'network', detail: expect.stringMatching(/connection|offline/) });
   });
 
   it('falls back to a status line when an error is not problem+json', async () => {
-    stubFetch({ 'GET /api/me': () => new Response('<h1>Bad gateway</h1>', { status: 502, statusText: 'Bad Gateway', headers: { 'content-type': 'text/html' } }) });
+    stubFetch({ 'GET /api/auth/session': () => new Response('<h1>Bad gateway</h1>', { status: 502, statusText: 'Bad Gateway', headers: { 'content-type': 'text/html' } }) });
 
-    await expect(getMe()).rejects.toMatchObject({ status: 502, detail: 'Request failed (502 Bad Gateway).' });
+    await expect(getSession()).rejects.toMatchObject({ status: 502, detail: 'Request failed (502 Bad Gateway).' });
   });
 
   it('reports a lost session on any 401 except from sign-in and the action-token routes', async () => {
     const onUnauthorized = vi.fn();
     setUnauthorizedHandler(onUnauthorized);
     stubFetch({
-      'GET /api/me': () => problem(401, 'Sign in first.', 'unauthorized'),
+      'GET /api/incidents': () => problem(401, 'Sign in first.', 'unauthorized'),
       'POST /api/auth/accept': () => problem(401, 'Invite not valid.', 'unauthorized'),
     });
 
-    await getMe().catch(() => undefined);
+    await listIncidents({}).catch(() => undefined);
     expect(onUnauthorized).toHaveBeenCalledTimes(1);
 
     await acceptInvite('t').catch(() => undefined);

@@ -29,7 +29,7 @@ describe('routing', () => {
 describe('the tab bar', () => {
   const home = () =>
     stubFetch({
-      'GET /api/me': () => json({ user: me }),
+      'GET /api/auth/session': () => json({ user: me }),
       'GET /api/incidents': () => json({ incidents: [], nextCursor: null }),
     });
 
@@ -43,7 +43,7 @@ describe('the tab bar', () => {
 
   it('adds Admin for an admin, and an incident page has its own bottom bar instead', async () => {
     stubFetch({
-      'GET /api/me': () => json({ user: { ...me, role: 'admin' } }),
+      'GET /api/auth/session': () => json({ user: { ...me, role: 'admin' } }),
       'GET /api/incidents': () => json({ incidents: [summary('inc_1', 4, 'Checkout latency above 2s')], nextCursor: null }),
       'GET /api/incidents/inc_1': () => json({ incident: incident(), timeline: [entry(1)] }),
     });
@@ -66,7 +66,7 @@ describe('the tab bar', () => {
 
 describe('the app shell', () => {
   it('asks a signed-out visitor to open their invite link on this phone', async () => {
-    stubFetch({ 'GET /api/me': () => problem(401, 'Sign in first.', 'unauthorized') });
+    stubFetch({ 'GET /api/auth/session': () => json({ user: null }) });
     render(<App />);
 
     expect(await screen.findByRole('heading', { name: 'Open your invite link on this phone' })).toBeInTheDocument();
@@ -76,7 +76,7 @@ describe('the app shell', () => {
     const mine = summary('inc_1', 4, 'Checkout latency above 2s');
     const other = summary('inc_2', 3, 'Disk 91% on db-2', 'acknowledged');
     stubFetch({
-      'GET /api/me': () => json({ user: me }),
+      'GET /api/auth/session': () => json({ user: me }),
       'GET /api/incidents': ({ url }) =>
         json({ incidents: url.searchParams.get('assignee') === 'me' ? [mine] : [mine, other], nextCursor: null }),
       'GET /api/incidents/inc_1': () => json({ incident: incident(), timeline: [entry(1)] }),
@@ -99,7 +99,7 @@ describe('a notification’s link on a device with no session', () => {
   it('acknowledges with the page’s action token alone', async () => {
     history.replaceState(null, '', '/incidents/inc_1?ack=tok.sig');
     const calls = stubFetch({
-      'GET /api/me': () => problem(401, 'Sign in first.', 'unauthorized'),
+      'GET /api/auth/session': () => json({ user: null }),
       'POST /api/push/ack': () => json({ incident: incident({ status: 'acknowledged' }) }),
     });
     render(<App />);

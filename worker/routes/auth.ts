@@ -8,7 +8,7 @@ import type { AppEnv } from '../app-env';
 import { SESSION_COOKIE, isLocalhost, principalOf, requireRole } from '../auth/middleware';
 import { hashSecret } from '../auth/secrets';
 import { now } from '../clock';
-import { createInvite, createSession, deleteSession, redeemInvite } from '../directory/credentials';
+import { createInvite, createSession, deleteSession, redeemInvite, userBySession } from '../directory/credentials';
 import { createUser, getUser } from '../directory/users';
 import { limitBody, requireJson, validationHook } from '../edge';
 import { ProblemError, badRequest } from '../errors';
@@ -118,6 +118,21 @@ auth.openapi(
     if (session) await deleteSession(c.env.DB, await hashSecret(c.env.SESSION_SECRET, session));
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);
+  },
+);
+
+auth.openapi(
+  createRoute({
+    method: 'get',
+    path: '/session',
+    tags: ['auth'],
+    summary: 'Who this browser is signed in as, or null (200 either way, so a signed-out app start logs no error)',
+    responses: { 200: { description: 'The session cookie’s user, or null', content: { 'application/json': { schema: z.object({ user: userSchema.nullable() }) } } } },
+  }),
+  async (c) => {
+    const session = getCookie(c, SESSION_COOKIE);
+    const user = session ? await userBySession(c.env.DB, await hashSecret(c.env.SESSION_SECRET, session), now()) : null;
+    return c.json({ user: user ? { id: user.id, name: user.name, role: user.role } : null }, 200);
   },
 );
 

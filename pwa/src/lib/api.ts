@@ -93,7 +93,8 @@ export const del = (path: string, opts?: RequestOptions) => request<void>('DELET
 
 // Endpoints. Keep them thin: a path and a shape.
 
-export const getMe = (opts?: RequestOptions) => get<{ user: User }>('/api/me', opts);
+/** The browser's session: `user` is null when signed out (a 200, so a signed-out start logs no console error). */
+export const getSession = (opts?: RequestOptions) => get<{ user: User | null }>('/api/auth/session', opts);
 export const acceptInvite = (token: string, name?: string) =>
   post<{ user: User }>('/api/auth/accept', name ? { token, name } : { token });
 export const logout = () => post<unknown>('/api/auth/logout', {});

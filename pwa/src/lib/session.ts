@@ -3,7 +3,7 @@
  * (and cached incidents) still open when the phone is offline.
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { ApiError, getMe, setUnauthorizedHandler } from './api';
+import { ApiError, getSession, setUnauthorizedHandler } from './api';
 import type { User } from './types';
 
 export type Session =
@@ -32,7 +32,7 @@ function remember(user: User | null): void {
   }
 }
 
-/** The session, plus setters for sign-in and sign-out. Checks /api/me once on mount. */
+/** The session, plus setters for sign-in and sign-out. Checks /api/auth/session once on mount. */
 export function useSession() {
   const [session, setSession] = useState<Session>({ status: 'loading' });
 
@@ -47,7 +47,9 @@ export function useSession() {
 
   const check = useCallback(async () => {
     try {
-      signedIn((await getMe()).user);
+      const { user } = await getSession();
+      if (user) signedIn(user);
+      else signedOut();
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) return signedOut();
       const user = remembered();
