@@ -3,7 +3,7 @@
  * (acknowledge, delivery receipt) work on a lock screen whose app session has long expired.
  *
  * Format: base64url(JSON claims) + '.' + base64url(HMAC-SHA256). The HMAC key is derived from
- * SESSION_SECRET with a purpose label, so an action-token signature can never double as any
+ * SESSION_SECRET with a purpose label, so an action-token signature can never double as some
  * other keyed hash made with the same secret (token hashes in D1 use the raw secret).
  */
 import { base64url } from '../ids';
