@@ -40,3 +40,8 @@ export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) =
   const detail = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
   throw new ProblemError(400, 'validation', detail || 'The request did not validate.', { errors: issues });
 };
+
+/** WebSocket routes refuse plain HTTP with 426 and say how to connect. */
+export function requireWebSocketUpgrade(upgrade: string | undefined): void {
+  if (upgrade?.toLowerCase() !== 'websocket') throw new ProblemError(426 as 400, 'bad-request', 'This endpoint is a WebSocket: connect with Upgrade: websocket.');
+}

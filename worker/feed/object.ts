@@ -7,6 +7,7 @@ import { DurableObject } from 'cloudflare:workers';
 import type { IncidentSummary } from '../../schema/incident';
 import type { FeedMessage } from '../../schema/protocol';
 import type { Env } from '../env';
+import { closeQuietly } from '../incident/room';
 
 export const FEED_NAME = 'incidents';
 
@@ -35,10 +36,6 @@ export class IncidentFeed extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, 'bye');
-    } catch {
-      // Already closed.
-    }
+    closeQuietly(ws, code);
   }
 }

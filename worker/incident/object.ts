@@ -16,7 +16,7 @@ import { parseCommand } from './commands';
 import { applyAlertEvents, alertFromEvent } from './ingest';
 import { FIREBELL, Paging } from './paging';
 import { applyCommand, type EntryDraft } from './reducer';
-import { Room, type SocketIdentity } from './room';
+import { Room, closeQuietly, type SocketIdentity } from './room';
 import { Scheduler, type Task } from './scheduler';
 import { IncidentStore } from './store';
 
@@ -206,11 +206,7 @@ export class IncidentObject extends DurableObject<Env> {
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
-    try {
-      ws.close(code === 1005 || code === 1006 ? 1000 : code, 'bye');
-    } catch {
-      // Already closed by the peer: nothing to answer.
-    }
+    closeQuietly(ws, code);
     this.room.announcePresence({ left: ws });
   }
 
@@ -244,14 +240,7 @@ export class IncidentObject extends DurableObject<Env> {
       return { ok: false, problem: new ProblemError(outcome.status, code, outcome.detail, { incident: { id: incident.id, status: incident.status, lastSeq: incident.lastSeq } }).toProblem() };
     }
     if (!outcome.entries.length) return { ok: true, incident };
-    let next = outcome.incident;
-    let entries: TimelineEntry[] = [];
-    this.ctx.storage.transactionSync(() => {
-      entries = this.store.append(incident.lastSeq, outcome.entries, actor, next.updatedAt);
-      next = { ...next, lastSeq: incident.lastSeq + entries.length };
-      this.store.save(next);
-    });
-    await this.afterChange(next, entries);
+    const next = await this.commit(incident, outcome.incident, outcome.entries, actor);
     await this.transition(incident, next);
     return { ok: true, incident: this.store.load() ?? next };
   }
@@ -276,14 +265,20 @@ export class IncidentObject extends DurableObject<Env> {
     const incident = this.store.load();
     if (!incident || !drafts.length) return;
     const at = now();
-    let next: Incident = { ...incident, ...patch, updatedAt: at };
+    await this.commit(incident, { ...incident, ...patch, updatedAt: at }, drafts, actor);
+  }
+
+  /** Append drafts after `before`'s last entry and save `next` in one transaction, then broadcast and index. */
+  private async commit(before: Incident, next: Incident, drafts: readonly EntryDraft[], actor: Actor): Promise<Incident> {
+    let saved = next;
     let entries: TimelineEntry[] = [];
     this.ctx.storage.transactionSync(() => {
-      entries = this.store.append(incident.lastSeq, drafts, actor, at);
-      next = { ...next, lastSeq: incident.lastSeq + entries.length };
-      this.store.save(next);
+      entries = this.store.append(before.lastSeq, drafts, actor, next.updatedAt);
+      saved = { ...next, lastSeq: before.lastSeq + entries.length };
+      this.store.save(saved);
     });
-    await this.afterChange(next, entries);
+    await this.afterChange(saved, entries);
+    return saved;
   }
 
   /** The service worker showed the page on a device: say so once, with the time it landed. */

@@ -74,3 +74,12 @@ export class Room {
     }, PRESENCE_COALESCE_MS);
   }
 }
+
+/** Answer a peer's close (mapping the no-status codes to a normal close); a socket already gone needs nothing. */
+export function closeQuietly(ws: WebSocket, code: number): void {
+  try {
+    ws.close(code === 1005 || code === 1006 ? 1000 : code, 'bye');
+  } catch {
+    // Already closed by the peer: nothing to answer.
+  }
+}

@@ -2,8 +2,7 @@
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
-import { validationHook } from '../edge';
-import { ProblemError } from '../errors';
+import { requireWebSocketUpgrade, validationHook } from '../edge';
 import { FEED_NAME } from '../feed/object';
 import { bearer, problems } from './openapi-shared';
 
@@ -20,7 +19,7 @@ feed.openapi(
     responses: { 101: { description: 'Switching to WebSocket' }, 401: problems[401], 426: { description: 'Not a WebSocket upgrade' } },
   }),
   async (c) => {
-    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') throw new ProblemError(426 as 400, 'bad-request', 'This endpoint is a WebSocket: connect with Upgrade: websocket.');
+    requireWebSocketUpgrade(c.req.header('upgrade'));
     const res = await c.env.FEED.get(c.env.FEED.idFromName(FEED_NAME)).fetch(c.req.raw);
     return res as unknown as ReturnType<typeof c.json>;
   },

@@ -7,7 +7,7 @@ import type { IncidentCommand } from '../../schema/incident';
 import type { AppEnv, Principal } from '../app-env';
 import { principalOf, requireRole } from '../auth/middleware';
 import { decodeCursor, listIncidents } from '../directory/incident-index';
-import { limitBody, requireJson, validationHook } from '../edge';
+import { limitBody, requireJson, requireWebSocketUpgrade, validationHook } from '../edge';
 import { ProblemError, badRequest, notFound } from '../errors';
 import { newId } from '../ids';
 import { VIEWER_HEADER, type CommandResult } from '../incident/object';
@@ -181,9 +181,7 @@ const liveRoute = createRoute({
 });
 
 incidents.openapi(liveRoute, async (c) => {
-  if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
-    throw new ProblemError(426 as 400, 'bad-request', 'This endpoint is a WebSocket: connect with Upgrade: websocket.');
-  }
+  requireWebSocketUpgrade(c.req.header('upgrade'));
   const { id } = c.req.valid('param');
   const who = principalOf(c);
   const headers = new Headers(c.req.raw.headers);
