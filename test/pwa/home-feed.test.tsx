@@ -1,7 +1,7 @@
 import { act, fireEvent, render, renderHook, screen, within } from '@testing-library/preact';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { onCallSummary } from '../../pwa/src/components/oncall-now';
-import { FALLBACK_POLL_MS, RESYNC_AFTER_MS, useIncidentList } from '../../pwa/src/lib/incident-list';
+import { FALLBACK_POLL_MS, SAVE_AFTER_MS, useIncidentList } from '../../pwa/src/lib/incident-list';
 import { HomePage } from '../../pwa/src/pages/home';
 import type { IncidentSummary, ServiceOnCall } from '../../pwa/src/lib/types';
 import { FakeWebSocket, json, me, stubFetch, summary } from './fakes';
@@ -164,24 +164,50 @@ describe('useIncidentList when the feed drops', () => {
     expect(result.current.connection).toBe('live');
   });
 
-  it('re-reads the list over HTTP once after the feed changed it, so the offline copy matches the screen', async () => {
-    const api = server([]);
-    const { result, unmount } = renderHook(() => useIncidentList({ view: 'open', service: null, severity: null }, me));
+  it('opens offline with the list as this phone last showed it, feed rows included, for that user and filter only', async () => {
+    const api = server([summary({ id: 'inc_1', title: 'Checkout latency above 2s' })]);
+    const open = { view: 'open', service: null, severity: null } as const;
+    const first = renderHook(() => useIncidentList(open, me));
+    goLive(FakeWebSocket.last);
+    await vi.waitFor(() => expect(first.result.current.list?.rows).toHaveLength(1));
+    // A row the feed brought after the load, never fetched over HTTP: the saved copy must still have it.
+    act(() => FakeWebSocket.last.receive({ type: 'incident', incident: summary({ id: 'inc_2', title: 'Disk 91% on db-2', createdAt: Date.now() }) }));
+    // Leaving the screen before the quiet moment saves at once.
+    act(() => first.unmount());
+    expect(api.lists()).toHaveLength(2);
+
+    // The tunnel: every request fails.
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    const offline = renderHook(() => useIncidentList(open, me));
+    await vi.waitFor(() => expect(offline.result.current.error).not.toBeNull());
+    expect(offline.result.current.list?.rows.map((r) => r.title)).toEqual(['Disk 91% on db-2', 'Checkout latency above 2s']);
+    offline.unmount();
+
+    // Another filter, or another person on this phone, was never shown: nothing to show.
+    const resolved = renderHook(() => useIncidentList({ ...open, view: 'resolved' }, me));
+    await vi.waitFor(() => expect(resolved.result.current.error).not.toBeNull());
+    expect(resolved.result.current.list).toBeNull();
+    resolved.unmount();
+    const other = renderHook(() => useIncidentList(open, { ...me, id: 'u_other' }));
+    await vi.waitFor(() => expect(other.result.current.error).not.toBeNull());
+    expect(other.result.current.list).toBeNull();
+  });
+
+  it('saves a storm of feed rows in one write, a moment after the first', async () => {
+    server([]);
+    const { result } = renderHook(() => useIncidentList({ view: 'open', service: null, severity: null }, me));
     goLive(FakeWebSocket.last);
     await vi.waitFor(() => expect(result.current.list).not.toBeNull());
-    const loads = api.lists().length;
-
-    act(() => FakeWebSocket.last.receive({ type: 'incident', incident: summary({ id: 'inc_1' }) }));
-    act(() => FakeWebSocket.last.receive({ type: 'incident', incident: summary({ id: 'inc_2' }) }));
-    await advance(RESYNC_AFTER_MS - 1);
-    expect(api.lists()).toHaveLength(loads);
+    await advance(SAVE_AFTER_MS);
+    const savedRows = () => (JSON.parse(localStorage.getItem('firebell.lists') ?? '{"lists":[]}') as { lists: { rows: unknown[] }[] }).lists[0]?.rows;
+    expect(savedRows()).toEqual([]);
+    for (let i = 0; i < 50; i++) act(() => FakeWebSocket.last.receive({ type: 'incident', incident: summary({ id: `inc_${i}`, createdAt: Date.now() + i }) }));
+    // Nothing written row by row…
+    await advance(SAVE_AFTER_MS - 1);
+    expect(savedRows()).toEqual([]);
+    // …the whole storm once the moment has passed.
     await advance(1);
-    expect(api.lists()).toHaveLength(loads + 1);
-
-    // Leaving before the next re-read was due still makes it, for the service worker's copy.
-    act(() => FakeWebSocket.last.receive({ type: 'incident', incident: summary({ id: 'inc_3' }) }));
-    act(() => unmount());
-    expect(api.lists()).toHaveLength(loads + 2);
+    expect(savedRows()).toHaveLength(50);
   });
 
   it('gives up on a socket whose ping goes unanswered and tries again', async () => {

@@ -1,10 +1,11 @@
 import { fireEvent, render, screen, within } from '@testing-library/preact';
 import { describe, expect, it, vi } from 'vitest';
 import { DeviceStatus } from '../../pwa/src/components/device-status';
+import { saveList, savedList } from '../../pwa/src/lib/list-snapshot';
 import { enqueue, queued } from '../../pwa/src/lib/outbox';
 import { SettingsPage } from '../../pwa/src/pages/settings';
 import type { ApiToken, PushDevice } from '../../pwa/src/lib/types';
-import { VAPID, browserWith, json, me, stubFetch } from './fakes';
+import { VAPID, browserWith, json, me, stubFetch, summary } from './fakes';
 
 function device(id: string, label: string, overrides: Partial<PushDevice> = {}): PushDevice {
   return { id, label, endpoint: `https://push.example.net/send/${id}`, createdAt: Date.now() - 86_400_000, lastSuccessAt: null, lastFailureAt: null, lastFailure: null, ...overrides };
@@ -85,13 +86,14 @@ describe('the settings page', () => {
     expect(within(section).getByText('deploy script')).toBeInTheDocument();
   });
 
-  it('signs out, forgetting anything queued on this phone so the next person cannot send it', async () => {
+  it('signs out, forgetting anything queued or saved on this phone so the next person cannot send or read it', async () => {
     stubFetch({
       'GET /api/push/subscriptions': () => json({ subscriptions: [] }),
       'GET /api/tokens': () => json({ tokens: [] }),
       'POST /api/auth/logout': () => new Response(null, { status: 204 }),
     });
     enqueue({ key: 'k1', incidentId: 'inc_1', path: '/api/incidents/inc_1/notes', body: { text: 'x' }, label: 'Add a note', done: 'Note added.' });
+    saveList(me.id, 'open||', [summary({ id: 'inc_1' })]);
     const onSignedOut = vi.fn();
     render(<SettingsPage me={me} onSignedOut={onSignedOut} />);
 
@@ -99,6 +101,7 @@ describe('the settings page', () => {
 
     await vi.waitFor(() => expect(onSignedOut).toHaveBeenCalledTimes(1));
     expect(queued()).toEqual([]);
+    expect(savedList(me.id, 'open||')).toBeNull();
   });
 });
 

@@ -1,23 +1,24 @@
 /**
  * useIncidentList: the home screen's list, live. One HTTP load per filter, then the feed keeps it current;
  * each (re)connection of the feed reloads page 1 (the feed has no replay), and only while the feed is
- * down does a slow poll stand in for it.
+ * down does a slow poll stand in for it. What is on screen is saved on this phone (list-snapshot.ts) and
+ * shown when a load fails before anything else could be.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { listIncidents, type IncidentQuery } from './api';
 import { useIncidentFeed } from './feed';
 import { appendPage, mergeLoaded, mergeRow, type ListFilter, type ListState } from './feed-state';
 import { errorText } from './hooks';
+import { saveList, savedList } from './list-snapshot';
 import type { Connection } from './live';
 import type { IncidentSummary, User } from './types';
 
 /** Only while the feed is down: slow, because the feed is the normal path and reconnects on its own. */
 export const FALLBACK_POLL_MS = 30_000;
-/**
- * A while after the feed changed the list, read it once over HTTP: the service worker keeps the last list it
- * fetched for offline use, and that copy should match what was on screen, not what was there on arrival.
- */
-export const RESYNC_AFTER_MS = 3_000;
+/** Saving what is on screen waits this long after a change, so a storm of feed rows is one write a second at most. */
+export const SAVE_AFTER_MS = 1_000;
+
+const filterKey = (f: ListFilter) => `${f.view}|${f.service ?? ''}|${f.severity ?? ''}`;
 
 function query(filter: ListFilter): IncidentQuery {
   return {
@@ -56,7 +57,6 @@ export function useIncidentList(filter: ListFilter, me: User): IncidentList {
   const filterRef = useRef(filter);
   filterRef.current = filter;
   const load = useRef<{ ctrl: AbortController; arrived: IncidentSummary[] } | null>(null);
-  const resync = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   /** Reload page 1; a newer reload aborts an older one. Rows the feed delivers meanwhile are replayed on top. */
   const reload = useCallback(async () => {
@@ -70,7 +70,11 @@ export function useIncidentList(filter: ListFilter, me: User): IncidentList {
       setList((prev) => current.arrived.reduce((s, row) => mergeRow(s, row, f, me.id), mergeLoaded(prev, first)));
       setError(null);
     } catch (err) {
-      if (!current.ctrl.signal.aborted) setError(errorText(err));
+      if (current.ctrl.signal.aborted) return;
+      setError(errorText(err));
+      // Offline (or Firebell down) with nothing on screen yet: show what this phone last saw.
+      const saved = savedList(me.id, filterKey(f));
+      if (saved) setList((prev) => prev ?? mergeLoaded(null, { rows: saved, nextCursor: null }));
     } finally {
       if (load.current === current) load.current = null;
     }
@@ -80,32 +84,45 @@ export function useIncidentList(filter: ListFilter, me: User): IncidentList {
     (row: IncidentSummary) => {
       load.current?.arrived.push(row);
       setList((prev) => prev && mergeRow(prev, row, filterRef.current, me.id));
-      resync.current ??= setTimeout(() => {
-        resync.current = undefined;
-        void reload();
-      }, RESYNC_AFTER_MS);
     },
-    [me.id, reload],
-  );
-  // Leaving before the re-read was due: make it now, for the offline copy alone.
-  useEffect(
-    () => () => {
-      if (resync.current === undefined) return;
-      clearTimeout(resync.current);
-      resync.current = undefined;
-      loadFirst(filterRef.current, new AbortController().signal).catch(() => undefined);
-    },
-    [],
+    [me.id],
   );
   const connection = useIncidentFeed(onRow, () => void reload());
 
   // A new filter starts from nothing: its rows are a different set.
-  const filterKey = `${filter.view}|${filter.service ?? ''}|${filter.severity ?? ''}`;
+  const key = filterKey(filter);
   useEffect(() => {
     setList(null);
     void reload();
     return () => load.current?.ctrl.abort();
-  }, [filterKey, reload]);
+  }, [key, reload]);
+
+  // Save what is on screen: a moment after it changes, and at once when leaving the screen or the page.
+  const unsaved = useRef<{ filter: string; rows: IncidentSummary[] } | null>(null);
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const save = useCallback(() => {
+    clearTimeout(saveTimer.current);
+    saveTimer.current = undefined;
+    if (unsaved.current) saveList(me.id, unsaved.current.filter, unsaved.current.rows);
+    unsaved.current = null;
+  }, [me.id]);
+  useEffect(() => {
+    if (!list) return;
+    unsaved.current = { filter: key, rows: list.rows };
+    saveTimer.current ??= setTimeout(save, SAVE_AFTER_MS);
+    // Keyed on the list alone: a filter change alone (list not yet reloaded) is nothing new to save.
+  }, [list]);
+  useEffect(() => {
+    // A phone may never unload a backgrounded app, only freeze or kill it: hidden is the last sure moment.
+    const hidden = () => document.visibilityState === 'hidden' && save();
+    document.addEventListener('visibilitychange', hidden);
+    window.addEventListener('pagehide', save);
+    return () => {
+      document.removeEventListener('visibilitychange', hidden);
+      window.removeEventListener('pagehide', save);
+      save();
+    };
+  }, [save]);
 
   // The fallback: poll while the feed is down (never in the background), and at once when the network returns.
   useEffect(() => {

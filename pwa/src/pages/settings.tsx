@@ -6,6 +6,7 @@ import { DeviceStatus } from '../components/device-status';
 import { Notice } from '../components/notice';
 import { logout } from '../lib/api';
 import { useAction, useTitle } from '../lib/hooks';
+import { clearSavedLists } from '../lib/list-snapshot';
 import { clearOutbox } from '../lib/outbox';
 import { isIos } from '../lib/push';
 import { navigate } from '../lib/router';
@@ -27,6 +28,7 @@ export function SettingsPage({ me, onSignedOut }: Props) {
     run('Signing out…', async () => {
       await logout();
       clearOutbox();
+      clearSavedLists();
       await clearApiCache();
       onSignedOut();
       navigate('/', { replace: true });
