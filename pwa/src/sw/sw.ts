@@ -1,5 +1,5 @@
 /**
- * Firebell's service worker: precached app shell, NetworkFirst for incident reads, nothing else from /api.
+ * Firebell's service worker: precached app shell, NetworkFirst for an incident's page, nothing else from /api.
  *
  * Kill switch: if a release ever wedges clients, deploy a sw.ts that only does
  *   self.addEventListener('install', () => self.skipWaiting());
@@ -17,6 +17,7 @@ import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from
 import type { PrecacheEntry } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
+import { newestRequestWins } from './newest-wins';
 import { registerPushHandlers } from './push';
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: (PrecacheEntry | string)[] };
@@ -60,17 +61,16 @@ const SERVER_PATHS = [/^\/api\//, /^\/v2\//, /^\/hooks\//];
 // Any in-app URL opens the precached shell, offline too; the client router takes it from there.
 registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: SERVER_PATHS }));
 
-// Incident reads: fresh when possible, the last copy when offline or slow. Other /api/ requests are not routed,
-// so they go straight to the network and are never cached.
+// One incident (the last ones viewed): fresh when possible, the last copy when offline or slow. Other /api/
+// requests are not routed, so they go straight to the network and are never cached; the home list keeps its
+// own copy of what was on screen (src/lib/list-snapshot.ts).
 registerRoute(
   ({ url, request }) =>
-    request.method === 'GET' &&
-    url.origin === self.location.origin &&
-    /^\/api\/incidents(\/[^/]+)?$/.test(url.pathname),
+    request.method === 'GET' && url.origin === self.location.origin && /^\/api\/incidents\/[^/]+$/.test(url.pathname),
   new NetworkFirst({
     cacheName: API_CACHE,
     networkTimeoutSeconds: 4,
-    plugins: [new ExpirationPlugin({ maxEntries: 40, maxAgeSeconds: 24 * 60 * 60, purgeOnQuotaError: true })],
+    plugins: [newestRequestWins(), new ExpirationPlugin({ maxEntries: 40, maxAgeSeconds: 24 * 60 * 60, purgeOnQuotaError: true })],
   }),
 );
 
