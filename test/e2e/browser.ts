@@ -4,6 +4,7 @@
  * to play the push service (deliverPushMessage) and the network coming back (dispatchSyncEvent).
  */
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page, type Worker } from 'playwright-core';
+import { onTestFailed } from 'vitest';
 import type { Incident, TimelineEntry } from '../../schema/incident';
 import type { Firebell } from './harness';
 import { until } from './harness';
@@ -38,7 +39,22 @@ export async function phoneContext(browser: Browser, origin: string): Promise<Br
   });
   // With notifications alone, SyncManager.register fails silently (TOOLCHAIN.md).
   await context.grantPermissions(['notifications', 'background-sync'], { origin });
+  printPagesOnFailure(context);
   return context;
+}
+
+/** CI keeps only the log: when the test fails, print what each of this phone's pages was showing. */
+function printPagesOnFailure(context: BrowserContext): void {
+  try {
+    onTestFailed(async () => {
+      for (const page of context.pages()) {
+        const text = await page.evaluate(() => document.body.innerText).catch((err: Error) => `(unreadable: ${err.message})`);
+        console.log(`--- ${page.url()} when the test failed:\n${text.slice(0, 3000)}`);
+      }
+    });
+  } catch {
+    // Called outside a test (a beforeAll): there is no failure to attach to.
+  }
 }
 
 export interface SignedIn {
