@@ -111,12 +111,40 @@ describe('useLiveIncident', () => {
     expect(result.current.timeline.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
   });
 
-  it('pings every twenty-five seconds while the socket is open', () => {
+  it('pings on open and every twenty-five seconds while the room answers', () => {
     renderHook(() => useLiveIncident('inc_1'));
     const ws = FakeWebSocket.last;
-    act(() => ws.open());
-    act(() => void vi.advanceTimersByTime(50_000));
-    expect(ws.sent).toEqual([{ type: 'ping' }, { type: 'ping' }]);
+    act(() => {
+      ws.open();
+      ws.receive(snapshot(1, 0));
+    });
+    for (let i = 0; i < 2; i++) {
+      act(() => ws.receive({ type: 'pong' }));
+      act(() => void vi.advanceTimersByTime(25_000));
+    }
+    act(() => ws.receive({ type: 'pong' }));
+    expect(ws.sent).toEqual([{ type: 'ping' }, { type: 'ping' }, { type: 'ping' }]);
+    expect(ws.readyState).toBe(FakeWebSocket.OPEN);
+  });
+
+  it('gives up on a socket whose ping goes unanswered (a tunnel) and resumes on a fresh one', () => {
+    const { result } = renderHook(() => useLiveIncident('inc_1'));
+    const first = FakeWebSocket.last;
+    act(() => {
+      first.open();
+      first.receive(snapshot(3, 0));
+      first.receive({ type: 'pong' });
+    });
+    act(() => void vi.advanceTimersByTime(25_000 + 10_000 - 1));
+    expect(first.readyState).toBe(FakeWebSocket.OPEN);
+    act(() => void vi.advanceTimersByTime(1));
+    expect(first.readyState).toBe(FakeWebSocket.CLOSED);
+    expect(result.current.connection).toBe('reconnecting');
+
+    act(() => void vi.advanceTimersByTime(250));
+    const second = FakeWebSocket.last;
+    expect(second).not.toBe(first);
+    expect(second.since).toBe(2);
   });
 
   it('closes its socket when the page goes away and never reconnects', () => {

@@ -1,4 +1,4 @@
-import type { Connection } from '../lib/live';
+import type { Connection } from '../lib/resilient-socket';
 
 const LABEL: Record<Connection, string> = {
   connecting: 'Connecting…',

@@ -10,7 +10,7 @@ import { useIncidentFeed } from './feed';
 import { appendPage, mergeLoaded, mergeRow, type ListFilter, type ListState } from './feed-state';
 import { errorText } from './hooks';
 import { saveList, savedList } from './list-snapshot';
-import type { Connection } from './live';
+import type { Connection } from './resilient-socket';
 import type { IncidentSummary, User } from './types';
 
 /** Only while the feed is down: slow, because the feed is the normal path and reconnects on its own. */
