@@ -1,28 +1,19 @@
 #!/usr/bin/env node
 // One Lighthouse 12.2.3 run (mobile: its default form factor and simulated throttling) against a local URL in
-// headless Debian Chromium with the flags from TOOLCHAIN.md. Prints one line: LIGHTHOUSE {scores…}.
+// headless Debian Chromium (scripts/chromium.mjs). Prints one line: LIGHTHOUSE {scores…}.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../scripts/chromium.mjs';
 
 const url = process.argv[2];
 const userDataDir = mkdtempSync(join(tmpdir(), 'firebell-lh-'));
 const chrome = await chromeLauncher.launch({
-  chromePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+  chromePath: CHROMIUM_PATH,
   userDataDir,
-  chromeFlags: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-  ],
+  chromeFlags: CHROMIUM_FLAGS,
 });
 try {
   const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices'] });

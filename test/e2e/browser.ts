@@ -6,25 +6,13 @@
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page, type Worker } from 'playwright-core';
 import { onTestFailed } from 'vitest';
 import type { Incident, TimelineEntry } from '../../schema/incident';
+import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
 import type { Firebell } from './harness';
 import { until } from './harness';
 
-/** Flags from ../shared/TOOLCHAIN.md: no sandbox, no GPU, and no lookups of any host but 127.0.0.1. */
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
-];
-
 /** playwright-core launches with a fresh temporary user-data-dir each time. */
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium', args: FLAGS });
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS });
 }
 
 /** A phone: 390×844, touch, mobile viewport, notifications and background sync granted for Firebell's origin. */
