@@ -1,25 +1,13 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickNotification, fireWebhook, incidentView, launchBrowser, serviceFor, shownNotifications, signInThroughInvite } from './browser';
-import { Firebell, until } from './harness';
-import { PushStandIn, pagedResponder } from './push-stand-in';
+import { describe, expect, it } from 'vitest';
+import { clickNotification, fireWebhook, incidentView, serviceFor, shownNotifications, signInThroughInvite } from './browser';
+import { until } from './harness';
+import { pagedResponder, pagingStand } from './push-stand-in';
 
-let fb: Firebell;
-let standIn: PushStandIn;
-let browser: Browser;
-
-beforeAll(async () => {
-  fb = await Firebell.start({ ALLOW_INSECURE_PUSH: 'true' });
-  [standIn, browser] = await Promise.all([PushStandIn.start(PushStandIn.vapidKeyOf(fb.devVars)), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await standIn?.close();
-  await fb?.dispose();
-});
+const stand = pagingStand();
 
 describe('acknowledging from the notification', () => {
   it('pages the phone, shows the notification, records its delivery, and acknowledges from its button while a teammate watches live', async () => {
+    const { fb, browser, standIn } = stand;
     const ana = await pagedResponder(fb, browser, standIn, 'Ana');
     const ben = await signInThroughInvite(fb, browser, 'Ben');
     const webhook = await serviceFor(fb, ana.user.id);

@@ -4,11 +4,26 @@
  * to play the push service (deliverPushMessage) and the network coming back (dispatchSyncEvent).
  */
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page, type Worker } from 'playwright-core';
-import { onTestFailed } from 'vitest';
+import { afterAll, beforeAll, onTestFailed } from 'vitest';
 import type { Incident, TimelineEntry } from '../../schema/incident';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
-import type { Firebell } from './harness';
-import { until } from './harness';
+import { Firebell, until } from './harness';
+
+/**
+ * A test file's own Firebell (started as `npm start` starts it) and Chromium, up before its tests and gone after.
+ * Read `fb` and `browser` inside the tests: they exist once beforeAll has run.
+ */
+export function firebellInChromium(vars?: Record<string, string>): { readonly fb: Firebell; readonly browser: Browser } {
+  const stand = {} as { fb: Firebell; browser: Browser };
+  beforeAll(async () => {
+    [stand.fb, stand.browser] = await Promise.all([Firebell.start(vars), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await stand.browser?.close();
+    await stand.fb?.dispose();
+  });
+  return stand;
+}
 
 /** playwright-core launches with a fresh temporary user-data-dir each time. */
 export function launchBrowser(): Promise<Browser> {

@@ -1,27 +1,15 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickNotification, fireWebhook, incidentView, launchBrowser, queuedRequests, serviceFor, shownNotifications } from './browser';
-import { Firebell, until } from './harness';
-import { PushStandIn, pagedResponder } from './push-stand-in';
+import { describe, expect, it } from 'vitest';
+import { clickNotification, fireWebhook, incidentView, queuedRequests, serviceFor, shownNotifications } from './browser';
+import { until } from './harness';
+import { pagedResponder, pagingStand } from './push-stand-in';
 
 const ACK_QUEUE = 'firebell-acks';
 
-let fb: Firebell;
-let standIn: PushStandIn;
-let browser: Browser;
-
-beforeAll(async () => {
-  fb = await Firebell.start({ ALLOW_INSECURE_PUSH: 'true' });
-  [standIn, browser] = await Promise.all([PushStandIn.start(PushStandIn.vapidKeyOf(fb.devVars)), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await standIn?.close();
-  await fb?.dispose();
-});
+const stand = pagingStand();
 
 describe('acknowledging from the notification while offline', () => {
   it('queues the acknowledgement, says so, and lands it exactly once when the network is back', async () => {
+    const { fb, browser, standIn } = stand;
     const ana = await pagedResponder(fb, browser, standIn, 'Ana');
     const webhook = await serviceFor(fb, ana.user.id);
 

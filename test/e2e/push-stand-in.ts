@@ -14,8 +14,22 @@ import type { AddressInfo } from 'node:net';
 import ece from 'http_ece';
 import type { Browser, Worker } from 'playwright-core';
 import type { PagePayload } from '../../worker/push/payload';
-import { ServiceWorkerDevtools, serviceWorkerActivated, signInThroughInvite, type SignedIn } from './browser';
+import { afterAll, beforeAll } from 'vitest';
+import { ServiceWorkerDevtools, firebellInChromium, serviceWorkerActivated, signInThroughInvite, type SignedIn } from './browser';
 import { until, type Firebell } from './harness';
+
+/** firebellInChromium with insecure push allowed, plus a push-service stand-in that checks this Firebell's VAPID key. */
+export function pagingStand(): { readonly fb: Firebell; readonly browser: Browser; readonly standIn: PushStandIn } {
+  const stand = firebellInChromium({ ALLOW_INSECURE_PUSH: 'true' }) as { fb: Firebell; browser: Browser; standIn: PushStandIn };
+  // Hooks run in order: Firebell is up (and its VAPID key known) by now.
+  beforeAll(async () => {
+    stand.standIn = await PushStandIn.start(PushStandIn.vapidKeyOf(stand.fb.devVars));
+  });
+  afterAll(async () => {
+    await stand.standIn?.close();
+  });
+  return stand;
+}
 
 /** One push request as the stand-in received it. */
 export interface ReceivedPush {

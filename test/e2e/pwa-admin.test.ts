@@ -8,22 +8,12 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AMTOOL_BIN } from './alertmanager';
-import { launchBrowser, screenshotFor, signInThroughInvite } from './browser';
+import { firebellInChromium, screenshotFor, signInThroughInvite } from './browser';
 import { Firebell } from './harness';
 
-let fb: Firebell;
-let browser: Browser;
-
-beforeAll(async () => {
-  [fb, browser] = await Promise.all([Firebell.start(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await fb?.dispose();
-});
+const stand = firebellInChromium();
 
 /** The notification Debian's Alertmanager 0.25 sent for a firing alert (see the fixture's `client`). */
 const firing = (JSON.parse(readFileSync(new URL('../fixtures/payloads/alertmanager-firing.json', import.meta.url), 'utf8')) as { body: Record<string, unknown> }).body;
@@ -44,6 +34,7 @@ async function amtoolCheck(yaml: string): Promise<string | null> {
 
 describe('wiring Alertmanager from the admin screen', () => {
   it('creates a service and an integration, copies a snippet whose URL opens an incident that appears live on the home screen', async () => {
+    const { fb, browser } = stand;
     const ada = await signInThroughInvite(fb, browser, 'Ada', 'admin');
     const { page, context } = ada;
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: fb.origin });

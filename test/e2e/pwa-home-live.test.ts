@@ -1,21 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fireWebhook, incidentTitled, launchBrowser, screenshotFor, serviceFor, signInThroughInvite } from './browser';
-import { Firebell } from './harness';
+import { describe, expect, it } from 'vitest';
+import { firebellInChromium, fireWebhook, incidentTitled, screenshotFor, serviceFor, signInThroughInvite } from './browser';
 
-let fb: Firebell;
-let browser: Browser;
-
-beforeAll(async () => {
-  [fb, browser] = await Promise.all([Firebell.start(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await fb?.dispose();
-});
+const stand = firebellInChromium();
 
 describe('the home screen on a phone', () => {
   it('signs in from an invite link, stays signed in, and shows a webhook’s new incident without a reload', async () => {
+    const { fb, browser } = stand;
     const ana = await signInThroughInvite(fb, browser, 'Ana');
     const { page } = ana;
     await page.getByRole('region', { name: 'Needs me' }).getByText('Nothing is waiting on you.').waitFor();

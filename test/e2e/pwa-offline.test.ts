@@ -1,21 +1,12 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fireWebhook, incidentTitled, incidentView, launchBrowser, serviceFor, serviceWorkerActivated, signInThroughInvite } from './browser';
-import { Firebell, until } from './harness';
+import { describe, expect, it } from 'vitest';
+import { firebellInChromium, fireWebhook, incidentTitled, incidentView, serviceFor, serviceWorkerActivated, signInThroughInvite } from './browser';
+import { until } from './harness';
 
-let fb: Firebell;
-let browser: Browser;
-
-beforeAll(async () => {
-  [fb, browser] = await Promise.all([Firebell.start(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await fb?.dispose();
-});
+const stand = firebellInChromium();
 
 describe('the incident page without a network', () => {
   it('queues an acknowledgement and a note made offline, says so, lands each exactly once when back online, and reopens offline from the precache', async () => {
+    const { fb, browser } = stand;
     const ana = await signInThroughInvite(fb, browser, 'Ana');
     const { page, context } = ana;
     await serviceWorkerActivated(page);

@@ -3,22 +3,11 @@
  * phone. Incidents are opened by webhooks and acknowledged/resolved through the API first; the screens
  * must show what the API computes, and the review must save an edit.
  */
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Review } from '../../worker/review/types';
-import { fireWebhook, incidentTitled, launchBrowser, screenshotFor, serviceFor, signInThroughInvite } from './browser';
-import { Firebell } from './harness';
+import { firebellInChromium, fireWebhook, incidentTitled, screenshotFor, serviceFor, signInThroughInvite } from './browser';
 
-let fb: Firebell;
-let browser: Browser;
-
-beforeAll(async () => {
-  [fb, browser] = await Promise.all([Firebell.start(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await fb?.dispose();
-});
+const stand = firebellInChromium();
 
 interface ReportBody {
   incidents: { total: number; bySeverity: Record<string, number> };
@@ -28,12 +17,13 @@ interface ReportBody {
 }
 
 async function command(id: string, name: 'acknowledge' | 'resolve'): Promise<void> {
-  const res = await fb.api(`/api/incidents/${id}/${name}`, { body: {} });
+  const res = await stand.fb.api(`/api/incidents/${id}/${name}`, { body: {} });
   if (res.status !== 200) throw new Error(`${name} ${id}: ${res.status} ${JSON.stringify(res.body)}`);
 }
 
 describe('reports and the post-incident review on a phone', () => {
   it('charts the incidents of the last 30 days, then starts, shows and saves the review of a resolved critical incident', async () => {
+    const { fb, browser } = stand;
     const ana = await signInThroughInvite(fb, browser, 'Ana');
     const { page } = ana;
     const checkout = await serviceFor(fb, ana.user.id, { name: 'checkout' });

@@ -1,18 +1,7 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { incidentTitled, incidentView, launchBrowser, screenshotFor, serviceFor, signInThroughInvite } from './browser';
-import { Firebell } from './harness';
+import { describe, expect, it } from 'vitest';
+import { firebellInChromium, incidentTitled, incidentView, screenshotFor, serviceFor, signInThroughInvite } from './browser';
 
-let fb: Firebell;
-let browser: Browser;
-
-beforeAll(async () => {
-  [fb, browser] = await Promise.all([Firebell.start(), launchBrowser()]);
-});
-afterAll(async () => {
-  await browser?.close();
-  await fb?.dispose();
-});
+const stand = firebellInChromium();
 
 /** What Prometheus Alertmanager (webhook payload v4) posts for one firing alert. */
 function alertmanagerFiring() {
@@ -48,6 +37,7 @@ function alertmanagerFiring() {
 
 describe('two responders on one incident', () => {
   it('see each other’s note and acknowledgement live, and who else is there', async () => {
+    const { fb, browser } = stand;
     const [ana, ben] = await Promise.all([signInThroughInvite(fb, browser, 'Ana'), signInThroughInvite(fb, browser, 'Ben')]);
     const hook = await serviceFor(fb, ana.user.id, { type: 'alertmanager' });
     const res = await fetch(hook, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alertmanagerFiring()) });
