@@ -14,6 +14,7 @@ export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
 
 /** Limits enforced once, in the adapters' shared normalize step. */
 export const LIMITS = {
+  /** An alert's summary becomes its incident's title: the same limit binds titles typed by hand (schema/incident.ts). */
   summary: 1024,
   details: 16 * 1024,
   labelValue: 1024,

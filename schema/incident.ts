@@ -2,7 +2,10 @@
  * The incident as it travels over the wire, shared by worker and PWA.
  * Types only here, so the PWA can `import type` without pulling in a validator.
  */
-import type { Severity } from './alert';
+import { LIMITS, type Severity } from './alert';
+
+/** A title typed by hand may be as long as one taken from an alert, so an ingested title can always be edited. */
+export const TITLE_MAX_CHARS = LIMITS.summary;
 
 export type { Severity } from './alert';
 

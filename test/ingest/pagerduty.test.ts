@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import amResolve from '../fixtures/payloads/alertmanager-pagerduty-resolve.json';
 import amTrigger from '../fixtures/payloads/alertmanager-pagerduty-trigger.json';
 import pdjs from '../fixtures/payloads/pdjs-event.json';
-import { ADMIN, api } from '../helpers';
+import { ADMIN, api, command, createUser } from '../helpers';
 import { OVERSIZED, newIntegration, onlyIncident, send, serviceIncidents, serviceWith, story, view } from './support';
 
 const ENQUEUE = '/v2/enqueue';
@@ -25,6 +25,22 @@ describe('PagerDuty Events API v2', () => {
     ]);
     expect(alerts[0]?.links).toEqual([{ href: 'http://example.invalid/runbook', text: 'runbook' }]);
     expect(story(timeline)).toEqual(['created']);
+  });
+
+  it('takes a summary of up to 1,024 characters as the title, which a responder can still edit at that length', async () => {
+    const { serviceId, integration } = await serviceWith('pagerduty');
+    const summary = `Disk full on web-1: ${'/var/lib/docker/overlay2/'.repeat(40)}`.slice(0, 1024);
+    await send(ENQUEUE, { routing_key: integration.key, event_action: 'trigger', payload: { summary, source: 'web-1', severity: 'critical' } });
+    const { incident } = await onlyIncident(serviceId);
+    expect(incident.title).toBe(summary);
+
+    const ana = await createUser('Ana');
+    const edited = `${summary.slice(0, 1000)} (web-1 only)`.slice(0, 1024);
+    expect((await command(ana, incident.id, 'title', { title: edited })).status).toBe(200);
+    expect((await view(incident.id)).incident.title).toBe(edited);
+    const tooLong = await command(ana, incident.id, 'title', { title: 'x'.repeat(1025) });
+    expect(tooLong.status).toBe(400);
+    expect(await tooLong.json()).toMatchObject({ detail: expect.stringContaining('title') });
   });
 
   it('resolves the incident when the same dedup key is resolved', async () => {

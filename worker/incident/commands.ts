@@ -4,7 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { SEVERITIES } from '../../schema/alert';
-import type { IncidentCommand } from '../../schema/incident';
+import { TITLE_MAX_CHARS, type IncidentCommand } from '../../schema/incident';
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const userId = z.string().min(1).max(64);
@@ -22,7 +22,7 @@ export const commandBodies = {
   set_severity: z.object({ severity: severitySchema }).strict(),
   add_note: z.object({ text: text(8000) }).strict(),
   post_status_update: z.object({ text: text(8000) }).strict(),
-  change_title: z.object({ title: text(300) }).strict(),
+  change_title: z.object({ title: text(TITLE_MAX_CHARS) }).strict(),
   escalate: z.object({}).strict(),
 } as const;
 

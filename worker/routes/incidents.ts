@@ -3,7 +3,7 @@
  * Handlers validate, call the stub, and map its result; the object decides.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { IncidentCommand } from '../../schema/incident';
+import { TITLE_MAX_CHARS, type IncidentCommand } from '../../schema/incident';
 import type { AppEnv, Principal } from '../app-env';
 import { principalOf, requireRole } from '../auth/middleware';
 import { decodeCursor, listIncidents } from '../directory/incident-index';
