@@ -3,6 +3,7 @@ import { swaggerUI } from '@hono/swagger-ui';
 import type { AppEnv } from './app-env';
 import { ProblemError, problemResponse } from './errors';
 import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { validationHook } from './edge';
 import { auth, me } from './routes/auth';
@@ -25,6 +26,11 @@ import { reports } from './routes/reports';
 /** The Hono app: mounts every resource and owns the single error exit. */
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  // nosniff, no framing (an Acknowledge button must not be clickjackable), no referrer, HSTS, same-origin CORP.
+  // A WebSocket upgrade's 101 comes back from a Durable Object with immutable headers, and needs none of them.
+  const hardened = secureHeaders({ xFrameOptions: 'DENY' });
+  app.use('*', (c, next) => (c.req.header('upgrade')?.toLowerCase() === 'websocket' ? next() : hardened(c, next)));
 
   app.route('/api/health', health);
   app.route('/api/auth', auth);

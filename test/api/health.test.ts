@@ -21,4 +21,13 @@ describe('health and docs', () => {
     expect(res.headers.get('content-type')).toBe('application/problem+json');
     expect(((await res.json()) as { detail: string }).detail).toContain('/api/nope');
   });
+
+  it('sends hardening headers on pages, answers and errors alike: no framing, no sniffing, no referrer', async () => {
+    for (const path of ['/api/docs', '/api/health', '/api/nope']) {
+      const res = await SELF.fetch(`http://firebell.test${path}`);
+      expect(res.headers.get('x-frame-options'), path).toBe('DENY');
+      expect(res.headers.get('x-content-type-options'), path).toBe('nosniff');
+      expect(res.headers.get('referrer-policy'), path).toBe('no-referrer');
+    }
+  });
 });

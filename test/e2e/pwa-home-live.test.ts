@@ -6,6 +6,9 @@ const stand = firebellInChromium();
 describe('the home screen on a phone', () => {
   it('signs in from an invite link, stays signed in, and shows a webhook’s new incident without a reload', async () => {
     const { fb, browser } = stand;
+    // The app cannot be framed (an Acknowledge button must not be clickjackable): pwa/public/_headers.
+    const shell = await fetch(`${fb.origin}/incidents/inc_x`);
+    expect([shell.headers.get('x-frame-options'), shell.headers.get('content-security-policy')]).toEqual(['DENY', "frame-ancestors 'none'"]);
     const ana = await signInThroughInvite(fb, browser, 'Ana');
     const { page } = ana;
     await page.getByRole('region', { name: 'Needs me' }).getByText('Nothing is waiting on you.').waitFor();
