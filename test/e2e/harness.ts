@@ -71,7 +71,9 @@ export class Firebell {
     this.child = child;
     child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
-    await until(() => /Admin sign-in link[^:]*: (\S+)/.exec(this.output)?.[1], `Firebell to start on ${this.origin}; output so far:\n${this.output}`, 30_000);
+    await until(() => /Admin sign-in link[^:]*: (\S+)/.exec(this.output)?.[1], `Firebell to start on ${this.origin}`, 30_000).catch((err: Error) => {
+      throw new Error(`${err.message}; its output:\n${this.output || '(none)'}`);
+    });
     this.signInLink = /Admin sign-in link[^:]*: (\S+)/.exec(this.output)?.[1] ?? '';
     this.adminToken = /ADMIN_TOKEN="([^"]+)"/.exec(readFileSync(this.devVars, 'utf8'))?.[1] ?? '';
   }
