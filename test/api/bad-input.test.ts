@@ -22,6 +22,14 @@ describe('bad input at the edge', () => {
     expect(p.detail).toMatch(/severity/);
   });
 
+  it('takes titles of up to 1,024 characters, as long as an alert summary may be, and names the field beyond', async () => {
+    const long = 'Checkout p99 above 2s in eu-west '.repeat(40).slice(0, 1024);
+    expect((await json<{ incident: { title: string } }>(api('/api/incidents', { body: { title: long }, headers: ana.auth }), 201)).incident.title).toBe(long);
+    const res = await api('/api/incidents', { body: { title: `${long}!` }, headers: ana.auth });
+    expect(res.status).toBe(400);
+    expect((await json<Problem>(res)).detail).toMatch(/title/);
+  });
+
   it('rejects unknown fields instead of silently ignoring them', async () => {
     const res = await api(`/api/incidents/${incidentId}/notes`, { body: { text: 'hi', colour: 'red' }, headers: ana.auth });
     expect(res.status).toBe(400);

@@ -81,7 +81,7 @@ const createIncidentRoute = createRoute({
       content: {
         'application/json': {
           schema: z
-            .object({ title: z.string().trim().min(1).max(300), description: z.string().max(8000).optional(), severity: severitySchema.default('error'), serviceId: z.string().max(64).optional() })
+            .object({ title: z.string().trim().min(1).max(TITLE_MAX_CHARS), description: z.string().max(8000).optional(), severity: severitySchema.default('error'), serviceId: z.string().max(64).optional() })
             .strict(),
         },
       },
