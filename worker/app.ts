@@ -5,7 +5,7 @@ import { ProblemError, problemResponse } from './errors';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { validationHook } from './edge';
+import { isWebSocketUpgrade, validationHook } from './edge';
 import { auth, me } from './routes/auth';
 import { health } from './routes/health';
 import { feed } from './routes/feed';
@@ -30,7 +30,7 @@ export function createApp() {
   // nosniff, no framing (an Acknowledge button must not be clickjackable), no referrer, HSTS, same-origin CORP.
   // A WebSocket upgrade's 101 comes back from a Durable Object with immutable headers, and needs none of them.
   const hardened = secureHeaders({ xFrameOptions: 'DENY' });
-  app.use('*', (c, next) => (c.req.header('upgrade')?.toLowerCase() === 'websocket' ? next() : hardened(c, next)));
+  app.use('*', (c, next) => (isWebSocketUpgrade(c.req.header('upgrade')) ? next() : hardened(c, next)));
 
   app.route('/api/health', health);
   app.route('/api/auth', auth);

@@ -41,7 +41,12 @@ export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) =
   throw new ProblemError(400, 'validation', detail || 'The request did not validate.', { errors: issues });
 };
 
+/** Whether a request asks for a WebSocket (the header's value is case-insensitive: RFC 6455 §4.2.1). */
+export function isWebSocketUpgrade(upgrade: string | null | undefined): boolean {
+  return upgrade?.toLowerCase() === 'websocket';
+}
+
 /** WebSocket routes refuse plain HTTP with 426 and say how to connect. */
 export function requireWebSocketUpgrade(upgrade: string | undefined): void {
-  if (upgrade?.toLowerCase() !== 'websocket') throw new ProblemError(426 as 400, 'bad-request', 'This endpoint is a WebSocket: connect with Upgrade: websocket.');
+  if (!isWebSocketUpgrade(upgrade)) throw new ProblemError(426 as 400, 'bad-request', 'This endpoint is a WebSocket: connect with Upgrade: websocket.');
 }

@@ -6,6 +6,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { IncidentSummary } from '../../schema/incident';
 import type { FeedMessage } from '../../schema/protocol';
+import { isWebSocketUpgrade } from '../edge';
 import type { Env } from '../env';
 import { closeQuietly } from '../incident/room';
 
@@ -13,7 +14,7 @@ export const FEED_NAME = 'incidents';
 
 export class IncidentFeed extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get('upgrade')?.toLowerCase() !== 'websocket') return new Response('expected a WebSocket upgrade', { status: 426 });
+    if (!isWebSocketUpgrade(request.headers.get('upgrade'))) return new Response('expected a WebSocket upgrade', { status: 426 });
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     this.ctx.acceptWebSocket(server);
     return new Response(null, { status: 101, webSocket: client });

@@ -10,6 +10,7 @@ import { now } from '../clock';
 import { nextIncidentNumber, summaryOf, upsertIndex } from '../directory/incident-index';
 import { FEED_NAME } from '../feed/object';
 import { userNames } from '../directory/users';
+import { isWebSocketUpgrade } from '../edge';
 import type { Env } from '../env';
 import { ProblemError, type Problem } from '../errors';
 import { parseCommand } from './commands';
@@ -182,7 +183,7 @@ export class IncidentObject extends DurableObject<Env> {
 
   /** WebSocket upgrade into the live room; the Worker has already authenticated the viewer. */
   override async fetch(request: Request): Promise<Response> {
-    if (request.headers.get('upgrade') !== 'websocket') return new Response('expected a WebSocket upgrade', { status: 426 });
+    if (!isWebSocketUpgrade(request.headers.get('upgrade'))) return new Response('expected a WebSocket upgrade', { status: 426 });
     const identity = JSON.parse(request.headers.get(VIEWER_HEADER) ?? 'null') as SocketIdentity | null;
     const incident = this.store.load();
     if (!identity || !incident) return new Response('unknown incident', { status: 404 });
