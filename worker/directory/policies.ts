@@ -39,13 +39,13 @@ export async function getPolicy(db: D1Database, id: string): Promise<PolicyRecor
   return row ? toPolicy(row) : null;
 }
 
-/** The policy a service points at; null when the service has none (or does not exist). */
-export async function policyForService(db: D1Database, serviceId: string): Promise<PolicyRecord | null> {
+/** The policy a service points at, with the service's name; null when the service has none (or does not exist). */
+export async function policyForService(db: D1Database, serviceId: string): Promise<(PolicyRecord & { serviceName: string }) | null> {
   const row = await db
-    .prepare(`SELECT ${COLUMNS} FROM services s JOIN escalation_policies p ON p.id = s.policy_id WHERE s.id = ?`)
+    .prepare(`SELECT ${COLUMNS}, s.name AS service_name FROM services s JOIN escalation_policies p ON p.id = s.policy_id WHERE s.id = ?`)
     .bind(serviceId)
-    .first<Row>();
-  return row ? toPolicy(row) : null;
+    .first<Row & { service_name: string }>();
+  return row ? { ...toPolicy(row), serviceName: row.service_name } : null;
 }
 
 export async function listPolicies(db: D1Database): Promise<PolicyRecord[]> {

@@ -15,12 +15,14 @@ export interface EscalationState {
   reachedSomeone: boolean;
   /** Escalation is over: acknowledged, resolved, or the policy ran out. */
   stopped: boolean;
+  /** The service's name for the pages' text, read with the policy so no page waits on D1 for it (absent in older states). */
+  serviceName?: string;
 }
 
 export type Step = { kind: 'page'; level: number; round: number } | { kind: 'exhausted' };
 
-export function startState(policy: EscalationPolicy): EscalationState {
-  return { policy, round: 0, level: -1, reachedSomeone: false, stopped: false };
+export function startState(policy: EscalationPolicy, serviceName?: string): EscalationState {
+  return { policy, round: 0, level: -1, reachedSomeone: false, stopped: false, ...(serviceName === undefined ? {} : { serviceName }) };
 }
 
 /** The level after the current one, wrapping into the next round while repeats remain. */

@@ -52,9 +52,10 @@ export class Paging {
   private async begin(now: number): Promise<void> {
     const incident = this.host.incident();
     if (!incident?.serviceId || incident.status !== 'triggered') return;
-    const policy = await policyForService(this.host.env.DB, incident.serviceId);
-    if (!policy) return this.nobodyPaged(incident, now, 'its service has no escalation policy');
-    this.host.saveState(startState(policy));
+    const found = await policyForService(this.host.env.DB, incident.serviceId);
+    if (!found) return this.nobodyPaged(incident, now, 'its service has no escalation policy');
+    const { serviceName, ...policy } = found;
+    this.host.saveState(startState(policy, serviceName));
     await this.advance(now);
   }
 
@@ -214,9 +215,11 @@ export class Paging {
     }
   }
 
+  /** What a page says. The service name comes with the policy; only a page without one (admins paged instead) reads it. */
   private async pagedIncident(incident: Incident): Promise<PagedIncident> {
-    const service = incident.serviceId ? await getService(this.host.env.DB, incident.serviceId) : null;
-    return { id: incident.id, number: incident.number, title: incident.title, serviceName: service?.name ?? null, severity: incident.severity, alertCount: incident.alertCount };
+    const serviceName =
+      this.host.state()?.serviceName ?? (incident.serviceId ? (await getService(this.host.env.DB, incident.serviceId))?.name ?? null : null);
+    return { id: incident.id, number: incident.number, title: incident.title, serviceName, severity: incident.severity, alertCount: incident.alertCount };
   }
 }
 
