@@ -83,6 +83,11 @@ function present(i: Integration, origin: string) {
   };
 }
 
+/** The one answer that carries the key (creation and rotation): shown once, then only its hash is kept. */
+function presentWithKey(i: Integration, origin: string, key: string) {
+  return { ...present(i, origin), key, url: integrationUrl(origin, i.type, key) };
+}
+
 const serviceParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
 const integrationParam = serviceParam.extend({ iid: z.string().min(1).max(64).openapi({ param: { name: 'iid', in: 'path' } }) });
 
@@ -201,8 +206,7 @@ services.openapi(
       revokedAt: null,
     };
     await createIntegration(c.env.DB, { ...integration, keyHash: await hashSecret(c.env.SESSION_SECRET, key) });
-    const origin = publicOrigin(c.env, c.req.url);
-    return c.json({ ...present(integration, origin), key, url: integrationUrl(origin, integration.type, key) }, 201);
+    return c.json(presentWithKey(integration, publicOrigin(c.env, c.req.url), key), 201);
   },
 );
 
@@ -252,8 +256,7 @@ services.openapi(
     const key = newSecret('fbk');
     if (!(await rotateIntegrationKey(c.env.DB, id, iid, await hashSecret(c.env.SESSION_SECRET, key)))) throw notFound(`Service ${id} has no live integration ${iid}.`);
     const integration = (await getIntegration(c.env.DB, id, iid)) as Integration;
-    const origin = publicOrigin(c.env, c.req.url);
-    return c.json({ ...present(integration, origin), key, url: integrationUrl(origin, integration.type, key) }, 200);
+    return c.json(presentWithKey(integration, publicOrigin(c.env, c.req.url), key), 200);
   },
 );
 
