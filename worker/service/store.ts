@@ -11,8 +11,8 @@ export const PAYLOAD_MAX_BYTES = 8 * 1024;
 
 export type PayloadOutcome = 'accepted' | 'rejected' | 'rate_limited' | 'failed';
 
-export interface RecordedPayload {
-  receivedAt: number;
+/** What a request carried, as the integration listing shows it. */
+export interface PayloadInput {
   method: string;
   contentType: string | null;
   userAgent: string | null;
@@ -21,18 +21,13 @@ export interface RecordedPayload {
   /** The body with the integration key redacted, cut to PAYLOAD_MAX_BYTES. */
   body: string;
   truncated: boolean;
+}
+
+export interface RecordedPayload extends PayloadInput {
+  receivedAt: number;
   outcome: PayloadOutcome;
   /** What came of it: the incident it opened or joined, or why it was refused. */
   detail: string;
-}
-
-export interface PayloadInput {
-  method: string;
-  contentType: string | null;
-  userAgent: string | null;
-  bytes: number;
-  body: string;
-  truncated: boolean;
 }
 
 type PayloadRow = {
