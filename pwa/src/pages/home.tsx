@@ -4,6 +4,7 @@ import { ConnectionIndicator } from '../components/connection-indicator';
 import { DeviceStatus } from '../components/device-status';
 import { IncidentRow } from '../components/incident-row';
 import { OnCallNow } from '../components/oncall-now';
+import { ServiceFilter } from '../components/service-filter';
 import { listServices } from '../lib/api';
 import { splitLists, type ListFilter, type View } from '../lib/feed-state';
 import { useNow, useTitle } from '../lib/hooks';
@@ -47,17 +48,7 @@ export function HomePage({ me }: { me: User }) {
           ))}
         </div>
         <div class="filters">
-          <label class="field">
-            <span>Service</span>
-            <select value={filter.service ?? ''} onChange={(e) => set({ service: e.currentTarget.value || null })}>
-              <option value="">All services</option>
-              {services.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ServiceFilter services={services} value={filter.service} onChange={(service) => set({ service })} />
           <label class="field">
             <span>Severity</span>
             <select value={filter.severity ?? ''} onChange={(e) => set({ severity: (e.currentTarget.value || null) as Severity | null })}>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { AppBar } from '../components/app-bar';
 import { BarList, Chart, ColumnChart, Legend } from '../components/charts';
+import { ServiceFilter } from '../components/service-filter';
 import { get, listServices } from '../lib/api';
 import { formatDuration } from '../lib/format';
 import { errorText, useTitle } from '../lib/hooks';
@@ -54,17 +55,7 @@ export function ReportsPage() {
           ))}
         </div>
         <div class="filters filters-1">
-          <label class="field">
-            <span>Service</span>
-            <select value={service ?? ''} onChange={(e) => choose(days, e.currentTarget.value || null)}>
-              <option value="">All services</option>
-              {services.map((s) => (
-                <option key={s.id} value={s.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <ServiceFilter services={services} value={service} onChange={(id) => choose(days, id)} />
         </div>
         {error && (
           <p class="notice notice-error" role="alert">
