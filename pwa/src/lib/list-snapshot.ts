@@ -5,6 +5,7 @@
  * whichever read finished last, and a read aborted on navigation or overtaken by a newer one left a copy
  * older than the screen.) Kept per user, for the few filters used last; cleared on sign-out.
  */
+import { readStored, writeStored } from './stored';
 import type { IncidentSummary } from './types';
 
 const KEY = 'firebell.lists';
@@ -18,39 +19,22 @@ interface Saved {
   lists: { filter: string; rows: IncidentSummary[] }[];
 }
 
-function read(): Saved | null {
-  try {
-    const raw = localStorage.getItem(KEY);
-    return raw ? (JSON.parse(raw) as Saved) : null;
-  } catch {
-    return null;
-  }
-}
-
 /** Remember `rows` as what `userId` last saw for `filter`. */
 export function saveList(userId: string, filter: string, rows: IncidentSummary[]): void {
-  const saved = read();
+  const saved = readStored<Saved>(KEY);
   const others = saved?.userId === userId ? saved.lists.filter((l) => l.filter !== filter) : [];
   const next: Saved = { userId, lists: [{ filter, rows: rows.slice(0, KEEP_ROWS) }, ...others].slice(0, KEEP_FILTERS) };
-  try {
-    localStorage.setItem(KEY, JSON.stringify(next));
-  } catch {
-    // Private mode or full storage: the list just won't open offline.
-  }
+  writeStored(KEY, next);
 }
 
 /** What `userId` last saw for `filter`, or null if this phone never showed it. */
 export function savedList(userId: string, filter: string): IncidentSummary[] | null {
-  const saved = read();
+  const saved = readStored<Saved>(KEY);
   if (saved?.userId !== userId) return null;
   return saved.lists.find((l) => l.filter === filter)?.rows ?? null;
 }
 
 /** Sign-out: the next person on this phone sees none of it. */
 export function clearSavedLists(): void {
-  try {
-    localStorage.removeItem(KEY);
-  } catch {
-    // Nothing was stored.
-  }
+  writeStored(KEY, null);
 }

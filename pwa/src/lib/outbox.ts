@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { ApiError, isNetworkError, post } from './api';
+import { readStored, writeStored } from './stored';
 import type { Incident } from './types';
 
 /** One queued write: a POST to `path` with `body`, sent with `key` as its Idempotency-Key. */
@@ -34,22 +35,12 @@ let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
 /** Everything waiting, oldest first; only one incident's when `incidentId` is given. */
 export function queued(incidentId?: string): QueuedCommand[] {
-  let all: QueuedCommand[] = [];
-  try {
-    all = JSON.parse(localStorage.getItem(STORE) ?? '[]') as QueuedCommand[];
-  } catch {
-    // Unreadable storage: nothing we can replay.
-  }
+  const all = readStored<QueuedCommand[]>(STORE) ?? [];
   return incidentId ? all.filter((c) => c.incidentId === incidentId) : all;
 }
 
 function save(all: QueuedCommand[]): void {
-  try {
-    if (all.length) localStorage.setItem(STORE, JSON.stringify(all));
-    else localStorage.removeItem(STORE);
-  } catch {
-    // Full or private storage: the command stays queued in this tab only until it is closed.
-  }
+  writeStored(STORE, all.length ? all : null);
   for (const fn of changeListeners) fn();
 }
 

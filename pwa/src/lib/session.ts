@@ -4,6 +4,7 @@
  */
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { ApiError, getSession, setUnauthorizedHandler } from './api';
+import { readStored, writeStored } from './stored';
 import type { User } from './types';
 
 export type Session =
@@ -14,23 +15,8 @@ export type Session =
 
 const KEY = 'firebell.user';
 
-function remembered(): User | null {
-  try {
-    const raw = localStorage.getItem(KEY);
-    return raw ? (JSON.parse(raw) as User) : null;
-  } catch {
-    return null;
-  }
-}
-
-function remember(user: User | null): void {
-  try {
-    if (user) localStorage.setItem(KEY, JSON.stringify(user));
-    else localStorage.removeItem(KEY);
-  } catch {
-    // Private mode or full storage: offline start-up just won't know who you are.
-  }
-}
+const remembered = () => readStored<User>(KEY);
+const remember = (user: User | null) => writeStored(KEY, user);
 
 /** The session, plus setters for sign-in and sign-out. Checks /api/auth/session once on mount. */
 export function useSession() {
