@@ -1,5 +1,6 @@
 /** Sessions, personal API tokens and invites in D1. Only keyed hashes of the secrets are stored. */
 import type { Role } from '../app-env';
+import type { ApiToken } from '../../schema/directory';
 import type { User } from './users';
 
 type UserRow = { id: string; name: string; role: Role; created_at: number };
@@ -29,14 +30,6 @@ export async function userByApiToken(db: D1Database, tokenHash: string, now: num
   ]);
   const user = found?.results[0];
   return user ? toUser(user) : null;
-}
-
-export interface ApiToken {
-  id: string;
-  name: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-  revokedAt: number | null;
 }
 
 export async function createApiToken(db: D1Database, token: { id: string; userId: string; name: string; tokenHash: string; now: number }): Promise<void> {

@@ -1,15 +1,5 @@
 /** Web Push subscriptions in D1: one row per device a user registered (push_subscriptions). */
-
-/** A device as its owner sees it (no key material). */
-export interface PushDevice {
-  id: string;
-  label: string;
-  endpoint: string;
-  createdAt: number;
-  lastSuccessAt: number | null;
-  lastFailureAt: number | null;
-  lastFailure: string | null;
-}
+import type { PushDevice } from '../../schema/directory';
 
 /** A device with what the sender needs to encrypt for it. */
 export interface PushSubscriptionRecord extends PushDevice {

@@ -1,12 +1,5 @@
 /** Services in D1: what an incident is about, and (once on-call lands) whose policy pages for it. */
-
-export interface Service {
-  id: string;
-  name: string;
-  description: string;
-  policyId: string | null;
-  createdAt: number;
-}
+import type { Service } from '../../schema/directory';
 
 type Row = { id: string; name: string; description: string; policy_id: string | null; created_at: number };
 const toService = (r: Row): Service => ({ id: r.id, name: r.name, description: r.description, policyId: r.policy_id, createdAt: r.created_at });

@@ -14,7 +14,7 @@ import { limitBody, requireJson, validationHook } from '../edge';
 import { badRequest, notFound } from '../errors';
 import { newId, newSecret } from '../ids';
 import { DEFAULT_RATE_PER_MINUTE } from '../service/rate-limit';
-import type { RecordedPayload } from '../service/store';
+import type { RecordedPayload } from '../../schema/directory';
 import { publicOrigin } from './auth';
 import { bearer, problems } from './openapi-shared';
 

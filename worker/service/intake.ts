@@ -9,7 +9,8 @@ import { hashSecret } from '../auth/secrets';
 import { integrationByKeyHash, type Integration } from '../directory/integrations';
 import type { Env } from '../env';
 import type { ReceiveResult } from './router';
-import { PAYLOAD_MAX_BYTES, type PayloadInput } from './store';
+import type { PayloadInput } from '../../schema/directory';
+import { PAYLOAD_MAX_BYTES } from './store';
 
 export const MAX_BODY_BYTES = LIMITS.body;
 

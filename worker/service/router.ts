@@ -13,7 +13,8 @@ import type { IngestResult } from '../incident/object';
 import { moreSevere } from '../incident/reducer';
 import { KeyQueue } from './key-queue';
 import { admit } from './rate-limit';
-import { RouterStore, type PayloadInput, type RecordedPayload } from './store';
+import type { PayloadInput, RecordedPayload } from '../../schema/directory';
+import { RouterStore } from './store';
 
 /** The integration a request authenticated as. */
 export interface IntakeSource {

@@ -3,32 +3,12 @@
  * All reads and writes are synchronous, so a read-then-write here never interleaves with another request.
  */
 import { sql } from '../sql';
+import type { PayloadInput, PayloadOutcome, RecordedPayload } from '../../schema/directory';
 import type { RateWindow } from './rate-limit';
 
 /** Payloads kept per integration, newest first; each body was already cut to PAYLOAD_MAX_BYTES by the Worker. */
 export const PAYLOADS_KEPT = 20;
 export const PAYLOAD_MAX_BYTES = 8 * 1024;
-
-export type PayloadOutcome = 'accepted' | 'rejected' | 'rate_limited' | 'failed';
-
-/** What a request carried, as the integration listing shows it. */
-export interface PayloadInput {
-  method: string;
-  contentType: string | null;
-  userAgent: string | null;
-  /** Size of the body as received. */
-  bytes: number;
-  /** The body with the integration key redacted, cut to PAYLOAD_MAX_BYTES. */
-  body: string;
-  truncated: boolean;
-}
-
-export interface RecordedPayload extends PayloadInput {
-  receivedAt: number;
-  outcome: PayloadOutcome;
-  /** What came of it: the incident it opened or joined, or why it was refused. */
-  detail: string;
-}
 
 type PayloadRow = {
   integration_id: string;

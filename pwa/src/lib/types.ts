@@ -1,5 +1,6 @@
 /** Wire shapes the REST API returns that are not in schema/ (the live protocol is). */
 import type { IntegrationType } from '../../../schema/alert';
+import type { RecordedPayload as ReceivedPayload } from '../../../schema/directory';
 import type { Incident, IncidentAlert, Severity, TimelineEntry } from '../../../schema/incident';
 import type { EscalationLevel } from '../../../schema/oncall';
 
@@ -45,38 +46,10 @@ export interface IncidentDetail {
   alerts?: IncidentAlert[];
 }
 
-/** One of my devices registered for pages (GET /api/push/subscriptions). */
-export interface PushDevice {
-  id: string;
-  label: string;
-  endpoint: string;
-  createdAt: number;
-  lastSuccessAt: number | null;
-  lastFailureAt: number | null;
-  lastFailure: string | null;
-}
-
-/** A personal API token, never its secret (GET /api/tokens). */
-export interface ApiToken {
-  id: string;
-  name: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-  revokedAt: number | null;
-}
-
+export type { ApiToken, PushDevice, RecordedPayload as ReceivedPayload, Service } from '../../../schema/directory';
 export type { IntegrationType } from '../../../schema/alert';
 export type { EscalationLevel, EscalationTarget } from '../../../schema/oncall';
 export type { ActionItem, ActionItemInput, Review, ReviewEditInput, ReviewStatus, SectionKey, Sections } from '../../../worker/review/types';
-
-/** A service incidents are opened on (GET /api/services). */
-export interface Service {
-  id: string;
-  name: string;
-  description: string;
-  policyId: string | null;
-  createdAt: number;
-}
 
 /** Someone a page would reach, and whether it can (a push subscription on some device). */
 export interface Responder {
@@ -136,19 +109,6 @@ export interface Policy {
   repeat: number;
   renotifyMinutes: number | null;
   services: { id: string; name: string }[];
-}
-
-/** One request an integration received, key redacted (newest first in `recentPayloads`). */
-export interface ReceivedPayload {
-  receivedAt: number;
-  method: string;
-  contentType: string | null;
-  userAgent: string | null;
-  bytes: number;
-  body: string;
-  truncated: boolean;
-  outcome: 'accepted' | 'rejected' | 'rate_limited' | 'failed';
-  detail: string;
 }
 
 /** An integration: a monitor's key into one service. The key itself is only in `IntegrationWithKey`. */
