@@ -63,8 +63,7 @@ export class Paging {
   async stop(): Promise<void> {
     const state = this.host.state();
     if (state && !state.stopped) this.host.saveState({ ...state, stopped: true });
-    await this.host.scheduler.cancel(ESCALATE);
-    await this.host.scheduler.cancel(RENOTIFY);
+    await this.host.scheduler.cancel(ESCALATE, RENOTIFY);
   }
 
   /** "Escalate now": page the next level without waiting for the delay. */

@@ -34,14 +34,9 @@ export class Scheduler {
     await this.arm();
   }
 
-  async cancel(id: string): Promise<void> {
-    sql(this.storage.sql, 'DELETE FROM schedule WHERE id = ?', id);
-    await this.arm();
-  }
-
-  /** Cancel every task whose id starts with `prefix` (e.g. all escalation steps). */
-  async cancelPrefix(prefix: string): Promise<void> {
-    sql(this.storage.sql, "DELETE FROM schedule WHERE substr(id, 1, length(?)) = ?", prefix, prefix);
+  /** Cancel these tasks, then re-arm once. */
+  async cancel(...ids: string[]): Promise<void> {
+    for (const id of ids) sql(this.storage.sql, 'DELETE FROM schedule WHERE id = ?', id);
     await this.arm();
   }
 
