@@ -10,6 +10,7 @@ import { Queue } from 'workbox-background-sync';
 import type { PagePayload } from '../../../worker/push/payload';
 import { ackKey } from '../lib/ack-key';
 import { acknowledgedText, notificationTitle, tapUrl, type NotificationData } from './notification-content';
+import { sendTwice } from './send-twice';
 
 export type { PagePayload };
 
@@ -79,7 +80,7 @@ async function acknowledge(sw: ServiceWorkerGlobalScope, acks: Queue, data: Noti
   const request = jsonRequest('/api/push/ack', { token: data.actionToken, incidentId: data.incidentId }, await ackKey(data.actionToken!));
   let response: Response;
   try {
-    response = await fetch(request.clone());
+    response = await sendTwice(request);
   } catch {
     await acks.pushRequest({ request, metadata: { incidentId: data.incidentId ?? '', number: data.number ?? 0, title: data.title ?? '' } });
     await replaceNotification(sw, data, 'queued', 'Acknowledgement queued: waiting for network');
