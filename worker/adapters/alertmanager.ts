@@ -44,6 +44,25 @@ const alertmanagerSchema = groupSchema.extend({
   version: z.literal('4', { error: 'unsupported webhook payload version (expected "4")' }),
 });
 
+/**
+ * A group format read alert by alert (worker/service/group-body.ts): each alert is checked on arrival,
+ * the group's own fields at the end, and then both become events exactly as the whole-body adapter would.
+ */
+export interface GroupAdapter<A = unknown, F = unknown> {
+  alertSchema: z.ZodType<A>;
+  fieldsSchema: z.ZodObject & z.ZodType<F>;
+  toEvents: (fields: F, alerts: A[]) => Promise<AlertEvent[]>;
+}
+
+const alertmanagerFields = alertmanagerSchema.omit({ alerts: true });
+
+/** Alertmanager's group, read alert by alert. */
+export const alertmanagerGroup: GroupAdapter<z.infer<typeof groupAlertSchema>, z.infer<typeof alertmanagerFields>> = {
+  alertSchema: groupAlertSchema,
+  fieldsSchema: alertmanagerFields,
+  toEvents: (fields, alerts) => groupToEvents({ ...fields, alerts }, 'Alertmanager'),
+};
+
 export type GroupAlert = z.infer<typeof groupAlertSchema> & {
   /** Sender-specific links (Grafana silence/dashboard/panel), shown after the rule's source link. */
   extraLinks?: AlertLink[];
