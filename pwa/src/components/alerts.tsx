@@ -26,7 +26,8 @@ export function AlertList({ alerts, truncated, now }: { alerts: IncidentAlert[];
           <AlertItem key={a.key} alert={a} now={now} />
         ))}
       </ul>
-      {truncated > 0 && <p class="muted">{plural(truncated, 'older alert')} not shown.</p>}
+      {/* Left out by the monitor, or past the most one incident lists: counted in the total, not drawn here. */}
+      {truncated > 0 && <p class="muted">{plural(truncated, 'more alert')} not listed.</p>}
     </section>
   );
 }

@@ -8,7 +8,7 @@ import { ConnectionIndicator } from '../components/connection-indicator';
 import { IncidentCommands, roleLabel, type CommandLabels, type Send } from '../components/incident-commands';
 import { Notice } from '../components/notice';
 import { ReviewPrompt } from '../components/review-prompt';
-import { Timeline } from '../components/timeline';
+import { PagedTimeline } from '../components/timeline';
 import { ackKey } from '../lib/ack-key';
 import { ApiError, ackWithToken, commandPath, getIncident, isNetworkError, listUsers, runCommand, type CommandBodies } from '../lib/api';
 import { formatAge, plural } from '../lib/format';
@@ -58,6 +58,16 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
           if (err instanceof ApiError && (err.status === 404 || err.status === 403)) setFatal(err.detail);
           else setLoadError(errorText(err));
         }),
+    [id, apply],
+  );
+
+  /** The page of entries before `before`, folded into the live state; resolves with how many it brought. */
+  const loadEarlier = useCallback(
+    async (before: number) => {
+      const page = await getIncident(id, { before });
+      apply({ type: 'loaded', incident: page.incident, timeline: page.timeline });
+      return page.timeline.length;
+    },
     [id, apply],
   );
 
@@ -157,7 +167,7 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
         <Presence viewers={viewers} me={me} />
         <AlertList alerts={alerts} truncated={incident?.truncatedAlerts ?? 0} now={now} />
         <h2>Timeline</h2>
-        <Timeline entries={timeline} now={now} />
+        <PagedTimeline entries={timeline} now={now} loadEarlier={loadEarlier} />
         {incident && canAct && <ComposeForm id={id} onSaved={(i) => apply({ type: 'incident', incident: i })} />}
         {incident && canAct && <IncidentCommands incident={incident} users={users} busy={action.pending !== null} send={send} />}
       </main>
