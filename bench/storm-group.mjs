@@ -14,37 +14,13 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { alertGroup } from '../test/fixtures/alert-storm.mjs';
 import { Firebell, ROOT, now, postJson, round } from './lib.mjs';
 
 const ALERTS = 10_000;
 const CHUNK = 64 * 1024;
 const mib = (bytes) => round(bytes / 2 ** 20, 1);
 const gc = () => globalThis.gc?.();
-
-/** Alertmanager webhook v4, as it sends a group of `count` alerts (labels and annotations like node-exporter rules). */
-export function alertmanagerGroup(count = ALERTS) {
-  const alerts = Array.from({ length: count }, (_, i) => ({
-    status: 'firing',
-    labels: { alertname: 'InstanceDown', instance: `node-${i}.prod.internal:9100`, job: 'node', severity: 'critical' },
-    annotations: { summary: `node-${i} is down` },
-    startsAt: '2026-11-26T10:00:00.000Z',
-    endsAt: '0001-01-01T00:00:00Z',
-    generatorURL: 'http://prometheus.internal:9090/graph?g0.expr=up+%3D%3D+0&g0.tab=1',
-    fingerprint: i.toString(16).padStart(16, '0'),
-  }));
-  return {
-    receiver: 'firebell',
-    status: 'firing',
-    alerts,
-    groupLabels: { alertname: 'InstanceDown' },
-    commonLabels: { alertname: 'InstanceDown', job: 'node', severity: 'critical' },
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager.internal:9093',
-    version: '4',
-    groupKey: '{}/{severity="critical"}:{alertname="InstanceDown"}',
-    truncatedAlerts: 0,
-  };
-}
 
 /** The Worker's own modules, bundled for Node (they are plain TypeScript over web APIs). */
 async function workerModules() {
@@ -99,7 +75,7 @@ async function measure(work) {
 
 export async function benchGroupAdapter({ runs = 5, log = console.log } = {}) {
   const { readGroup, alertmanagerGroup: adapter, adaptAlertmanager } = await workerModules();
-  const text = JSON.stringify(alertmanagerGroup());
+  const text = JSON.stringify(alertGroup(0, ALERTS));
   const bytes = new TextEncoder().encode(text);
   log(`  adapter: ${ALERTS} alerts, ${mib(bytes.byteLength)} MiB body, ${runs} runs …`);
   const streamed = [];
@@ -146,7 +122,7 @@ function groupRss(pgid) {
 
 export async function benchGroupEndToEnd(fb, { log = console.log } = {}) {
   const { service, url } = await fb.integration('alertmanager', { name: 'storm-group' });
-  const body = JSON.stringify(alertmanagerGroup());
+  const body = JSON.stringify(alertGroup(0, ALERTS));
   const agent = new http.Agent({ keepAlive: true });
   const rssBefore = groupRss(fb.pid);
   log(`  end to end: posting ${ALERTS} alerts (${mib(Buffer.byteLength(body))} MiB) to ${url.replace(/[^/]+$/, '<key>')} …`);

@@ -5,6 +5,8 @@ import type { Incident, IncidentAlert, TimelineEntry } from '../../schema/incide
 import type { IncidentSummary } from '../../worker/directory/incident-index';
 import { ADMIN, BASE, api, json } from '../helpers';
 
+export { alertGroup } from '../fixtures/alert-storm.mjs';
+
 export interface CreatedIntegration {
   id: string;
   type: IntegrationType;
@@ -69,36 +71,4 @@ const PAGING_KINDS: ReadonlySet<string> = new Set(['escalated', 'escalation_skip
 /** The timeline's kinds, without the paging side's entries. */
 export function story(timeline: readonly TimelineEntry[]): string[] {
   return timeline.filter((e) => !PAGING_KINDS.has(e.kind)).map((e) => e.kind);
-}
-
-const GROUP_KEY = '{}/{severity="critical"}:{alertname="InstanceDown"}';
-
-/** One alert of a storm as Alertmanager's webhook v4 sends it (about 330 bytes). */
-function stormAlert(i: number, status: 'firing' | 'resolved' = 'firing') {
-  return {
-    status,
-    labels: { alertname: 'InstanceDown', instance: `node-${i}.prod.internal:9100`, job: 'node', severity: 'critical' },
-    annotations: { summary: `node-${i} is down` },
-    startsAt: '2026-11-26T10:00:00.000Z',
-    endsAt: status === 'resolved' ? '2026-11-26T11:00:00.000Z' : '0001-01-01T00:00:00Z',
-    generatorURL: 'http://prometheus.internal:9090/graph?g0.expr=up+%3D%3D+0&g0.tab=1',
-    fingerprint: i.toString(16).padStart(16, '0'),
-  };
-}
-
-/** An Alertmanager notification for alerts [from, to) of one group (one incident), each firing unless `status` says. */
-export function alertGroup(from: number, to: number, status: (i: number) => 'firing' | 'resolved' = () => 'firing') {
-  const alerts = Array.from({ length: to - from }, (_, k) => stormAlert(from + k, status(from + k)));
-  return {
-    receiver: 'firebell',
-    status: alerts.some((a) => a.status === 'firing') ? 'firing' : 'resolved',
-    alerts,
-    groupLabels: { alertname: 'InstanceDown' },
-    commonLabels: { alertname: 'InstanceDown', job: 'node', severity: 'critical' },
-    commonAnnotations: {},
-    externalURL: 'http://alertmanager.internal:9093',
-    version: '4',
-    groupKey: GROUP_KEY,
-    truncatedAlerts: 0,
-  };
 }
