@@ -187,3 +187,30 @@ describe('a long incident timeline', () => {
     expect(texts()).not.toContain('entry 3');
   });
 });
+
+describe('an incident with thousands of alerts', () => {
+  it('draws the first 100 alerts and more on request, and says how many are not listed at all', async () => {
+    const alerts = Array.from({ length: 1_000 }, (_, i) => ({
+      key: `fp${i}`,
+      status: 'firing' as const,
+      summary: `node-${i} is down`,
+      severity: 'critical' as const,
+      links: [],
+      count: 1,
+      firstSeenAt: Date.now(),
+      lastSeenAt: Date.now(),
+    }));
+    await open(incident({ alertCount: 1_200, truncatedAlerts: 200 }), {
+      'GET /api/incidents/inc_1': () => json({ incident: incident({ alertCount: 1_200, truncatedAlerts: 200 }), timeline: [entry(1)], alerts }),
+    });
+    const drawn = () => screen.getAllByText(/^node-\d+ is down$/).length;
+    await vi.waitFor(() => expect(drawn()).toBe(100));
+    expect(screen.getByText('200 more alerts not listed.')).toBeInTheDocument();
+
+    fireEvent.click(button('Show 500 more of 1000 alerts'));
+    expect(drawn()).toBe(600);
+    fireEvent.click(button('Show 400 more of 1000 alerts'));
+    expect(drawn()).toBe(1_000);
+    expect(screen.queryByRole('button', { name: /more of 1000 alerts/ })).toBeNull();
+  });
+});

@@ -83,10 +83,25 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
   // Alerts are not on the socket: re-read them when the timeline says one arrived or resolved.
   const alertSeq = timeline.reduce((max, e) => (e.kind === 'alert_added' || e.kind === 'alert_resolved' ? Math.max(max, e.seq) : max), 0);
   const seenAlertSeq = useRef(0);
+  // A storm brings thousands of alert entries in a burst: one re-read at a time, and one more after it if more came.
+  const reread = useRef({ running: false, again: false });
+  const rereadAlerts = useCallback(async () => {
+    const r = reread.current;
+    if (r.running) return void (r.again = true);
+    r.running = true;
+    try {
+      do {
+        r.again = false;
+        await load();
+      } while (r.again);
+    } finally {
+      r.running = false;
+    }
+  }, [load]);
   useEffect(() => {
-    if (seenAlertSeq.current && alertSeq > seenAlertSeq.current) void load();
+    if (seenAlertSeq.current && alertSeq > seenAlertSeq.current) void rereadAlerts();
     seenAlertSeq.current = Math.max(seenAlertSeq.current, alertSeq);
-  }, [alertSeq, load]);
+  }, [alertSeq, rereadAlerts]);
 
   const onSettled = useCallback(
     (s: Settled) => {
