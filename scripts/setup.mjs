@@ -76,8 +76,13 @@ export function ensureDevVars(path = '.dev.vars', { stateDir } = {}) {
   return { created: true, vars };
 }
 
+const sha256 = (text) => createHash('sha256').update(text).digest('hex');
+
+/** Which secret each fingerprint field stands for (hashes of the secret ones; the public key as it is). */
+const FINGERPRINTED = { sessionSecretSha256: 'SESSION_SECRET', vapidPublicKey: 'VAPID_PUBLIC_KEY', vapidPrivateKeySha256: 'VAPID_PRIVATE_KEY' };
+
 function fingerprint(vars) {
-  return { sessionSecretSha256: createHash('sha256').update(vars.SESSION_SECRET).digest('hex'), vapidPublicKey: vars.VAPID_PUBLIC_KEY };
+  return { sessionSecretSha256: sha256(vars.SESSION_SECRET), vapidPublicKey: vars.VAPID_PUBLIC_KEY, vapidPrivateKeySha256: sha256(vars.VAPID_PRIVATE_KEY) };
 }
 
 /** The state remembers which secrets made it; a different .dev.vars (another instance's, an old one) is refused. */
@@ -91,13 +96,14 @@ function checkFingerprint(stateDir, vars, path) {
     return;
   }
   const theirs = JSON.parse(readFileSync(file, 'utf8'));
-  const differ = [
-    ...(theirs.sessionSecretSha256 !== mine.sessionSecretSha256 ? ['SESSION_SECRET'] : []),
-    ...(theirs.vapidPublicKey !== mine.vapidPublicKey ? ['VAPID_PUBLIC_KEY'] : []),
-  ];
-  if (!differ.length) return;
+  // A field an older fingerprint lacks is not a difference; it is added below.
+  const differ = Object.entries(FINGERPRINTED).filter(([field]) => theirs[field] !== undefined && theirs[field] !== mine[field]).map(([, name]) => name);
+  if (!differ.length) {
+    if (Object.keys(FINGERPRINTED).some((field) => theirs[field] === undefined)) writeFileSync(file, `${JSON.stringify(mine, null, 2)}\n`);
+    return;
+  }
   throw new SecretsError(
-    `${path} does not belong to the state in ${stateDir}: its ${differ.join(' and ')} differ from the ones the state was made with, ` +
+    `${path} does not belong to the state in ${stateDir}: its ${differ.join(', ')} ${differ.length === 1 ? 'differs from the one' : 'differ from the ones'} the state was made with, ` +
       `so every integration key, token, session and push subscription would stop working. ${restoreHint(path, stateDir)} ` +
       `If you mean to replace the secrets and re-issue all of those, delete ${file} and start again.`,
   );

@@ -78,7 +78,7 @@ describe('starting on existing state', () => {
     await Promise.all([mine.stop(), other.stop()]);
     writeFileSync(mine.devVars, readFileSync(other.devVars, 'utf8'));
     const refused = await refusal(mine);
-    expect(refused.output).toContain('SESSION_SECRET and VAPID_PUBLIC_KEY differ from the ones the state was made with');
+    expect(refused.output).toContain('SESSION_SECRET, VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY differ from the ones the state was made with');
   });
 
   it('restores the secrets and state with npm run restore from a npm run backup, and old keys keep working', async () => {
