@@ -97,6 +97,13 @@ describe('Alertmanager webhook', () => {
     expect(version.detail).toMatch(/unsupported webhook payload version/);
   });
 
+  it('refuses a body nested 100,000 levels deep with a 400 naming the depth, without parsing on', async () => {
+    const { integration } = await serviceWith('alertmanager');
+    const res = await send(integration.url, `{"alerts":[${'['.repeat(100_000)}${']'.repeat(100_000)}]}`);
+    expect(res.status).toBe(400);
+    expect((await expectProblem(res)).detail).toBe('body: nested deeper than 32 levels');
+  });
+
   it('refuses unknown, missing and other-format keys with the same 401', async () => {
     const { integration } = await serviceWith('alertmanager');
     const unknown = await send('/hooks/alertmanager/fbk_unknown', firing.body);

@@ -7,6 +7,12 @@ import { Tokenizer, TokenParser, TokenType } from '@streamparser/json';
 import type { ZodType } from 'zod';
 import { capErrors, issueMessages } from '../adapters/normalize';
 
+/** Deepest nesting a group body may have: Alertmanager's and Grafana's are five or six levels deep. */
+export const MAX_DEPTH = 32;
+
+/** Thrown from inside the tokenizer to stop parsing a body that is already refused. */
+class Refused extends Error {}
+
 export type GroupRead<A> =
   | {
       ok: true;
@@ -41,8 +47,14 @@ export async function readGroup<A>(body: ReadableStream<Uint8Array> | null, opts
   let firstToken: number | null = null;
   let count = 0;
 
+  let depth = 0;
   tokenizer.onToken = (token) => {
     firstToken ??= token.token;
+    if (firstToken !== TokenType.LEFT_BRACE) throw new Refused('body: expected a JSON object');
+    if (token.token === TokenType.LEFT_BRACE || token.token === TokenType.LEFT_BRACKET) depth += 1;
+    else if (token.token === TokenType.RIGHT_BRACE || token.token === TokenType.RIGHT_BRACKET) depth -= 1;
+    // A group is a few levels deep; deeper is an attack on the parser (its cost grows with depth × nesting).
+    if (depth > MAX_DEPTH) throw new Refused(`body: nested deeper than ${MAX_DEPTH} levels`);
     parser.write(token);
   };
   parser.onValue = ({ key, value, stack }) => {
@@ -65,6 +77,7 @@ export async function readGroup<A>(body: ReadableStream<Uint8Array> | null, opts
   let headBytes = 0;
   let bytes = 0;
   let broken: string | null = null;
+  let refused: string | null = null;
   if (body) {
     const reader = body.getReader();
     for (;;) {
@@ -85,6 +98,7 @@ export async function readGroup<A>(body: ReadableStream<Uint8Array> | null, opts
       try {
         tokenizer.write(value);
       } catch (error) {
+        if (error instanceof Refused) refused = error.message;
         broken = error instanceof Error ? error.message : 'parse error';
       }
     }
@@ -92,6 +106,7 @@ export async function readGroup<A>(body: ReadableStream<Uint8Array> | null, opts
   const kept = head.subarray(0, headBytes);
   const refuse = (errors: string[], whole = false): GroupRead<A> => ({ ok: false, reason: 'invalid', errors: capErrors(errors), bytes, head: kept, ...(whole ? { fields } : {}) });
   if (!bytes) return refuse(['the body is empty; send a JSON object']);
+  if (refused) return refuse([refused]);
   if (broken) return refuse([`the body is not valid JSON (${broken})`]);
   if (firstToken !== TokenType.LEFT_BRACE) return refuse(['body: expected a JSON object']);
   if (!parser.isEnded) return refuse(['the body is not valid JSON (it ended before the object did)']);
