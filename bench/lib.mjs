@@ -137,7 +137,7 @@ export class Firebell extends Child {
   }
 
   async boot() {
-    await this.spawnScript('scripts/start.mjs', { PORT: String(this.port), FIREBELL_STATE: join(this.dir, 'state'), FIREBELL_DEV_VARS: this.devVars, ...this.env }, /Admin sign-in link[^:]*: (\S+)/, this.root);
+    await this.spawnScript('scripts/start.mjs', { PORT: String(this.port), FIREBELL_STATE: join(this.dir, 'state'), FIREBELL_DEV_VARS: this.devVars, ...this.env }, /Firebell is running at/, this.root);
     this.adminToken = /ADMIN_TOKEN="([^"]+)"/.exec(readFileSync(this.devVars, 'utf8'))?.[1] ?? '';
   }
 

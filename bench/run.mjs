@@ -17,6 +17,7 @@ import { benchAlertToPage, benchEscalation } from './paging.mjs';
 import { startPushService } from './push-service.mjs';
 import { initialJs, lighthouse } from './pwa.mjs';
 import { stormDedup, stormRestart } from './storm.mjs';
+import { benchGroupAdapter, benchGroupEndToEnd } from './storm-group.mjs';
 
 const t0 = Date.now();
 const DEADLINE_S = Number(process.env.BENCH_DEADLINE_S ?? 390);
@@ -144,8 +145,10 @@ if (fb) {
   results.storm = {};
   results.storm.dedup = await section('5a. storm: 1,000 triggers, 10 keys', () => stormDedup(fb, { log }));
   results.storm.restart = await section('5b. storm: 2,000 alerts, SIGKILL + restart', () => stormRestart(fb, { log }));
+  results.stormGroup = { endToEnd: await section('7b. one 10,000-alert group, end to end', () => benchGroupEndToEnd(fb, { log })) };
 }
 await untrack(fb);
+results.stormGroup = { ...results.stormGroup, adapter: await section('7a. one 10,000-alert group, adapter in Node', () => benchGroupAdapter({ runs: QUICK ? 2 : 5, log })) };
 results.pwa ??= { initialJs: initialJs() };
 finish(0);
 
@@ -201,6 +204,15 @@ function table(r) {
     rows.push(['', '2,000 alerts / 200 groups + SIGKILL', `${sr.incidents} incidents, ${sr.acknowledged}/${sr.alerts} acked, ${sr.lost} lost, ${sr.countedTwiceOtherwise} twice`, '', 'none lost, none twice', verdict(true, sr.ok)]);
     rows.push(['', '  re-sent after a reset (at-least-once)', `${sr.countedTwiceAfterAmbiguousFailure} counted twice, each after its first try died unanswered`, '', '', '']);
     rows.push(['', '  killed at / back after', `${fmt(sr.killedAtMs / 1000)} s / ${fmt(sr.restartMs / 1000)} s, ${sr.retried} alerts retried`, '', '', '']);
+  }
+  const g = r.stormGroup;
+  if (g?.adapter) {
+    const { streamed: st, wholeBodyReference: wb } = g.adapter;
+    rows.push(['7 big group', `${g.adapter.alerts} alerts, ${g.adapter.bodyMiB} MiB: stream-read + adapt`, `${fmt(st.ms)} ms, peak heap ${fmt(st.peakHeapMiB)} MiB`, `JSON.parse: ${fmt(wb.ms)} ms, ${fmt(wb.peakHeapMiB)} MiB`, '', '']);
+  }
+  if (g?.endToEnd) {
+    const e2e = g.endToEnd;
+    rows.push(['', '  posted to Firebell: 202 after / incident read', `${fmt(e2e.acceptedMs)} ms / ${fmt(e2e.incidentReadMs)} ms (${e2e.listed} listed, ${fmt(e2e.incidentReadMiB)} MiB)`, '', `server RSS +${fmt(e2e.serverRssMiB.growth)} MiB`, '']);
   }
   const p = r.pwa;
   if (p) {

@@ -20,6 +20,13 @@ export const LIMITS = {
   labelValue: 1024,
   links: 20,
   body: 512 * 1024,
+  /**
+   * Alertmanager and Grafana send a whole alert group in one body and drop any 4xx for good, so theirs is streamed
+   * and may be this large: a 10,000-alert group is 0.5–3.5 MB from Alertmanager and up to ~10 MB from Grafana.
+   */
+  groupBody: 16 * 1024 * 1024,
+  /** Distinct alerts (by alert key) one incident keeps in full; past it, only counts and each alert's key and state. */
+  alertsPerIncident: 10_000,
 } as const;
 
 export interface AlertLink {

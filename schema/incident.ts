@@ -17,6 +17,8 @@ export const TIMELINE_KINDS = [
   'alert_added',
   'alert_resolved',
   'duplicate_suppressed',
+  /** The incident reached its alert cap (LIMITS.alertsPerIncident): later new alerts are counted, not listed. */
+  'alerts_truncated',
   'acknowledged',
   'resolved',
   'reopened',
@@ -80,7 +82,9 @@ export interface Incident {
   /** role name → user id; every configured role is present, unfilled ones are null. */
   roles: Record<string, string | null>;
   dedupKey: string | null;
+  /** Every trigger received, repeats and alerts past the cap included. */
   alertCount: number;
+  /** Alerts not listed: left out of the sender's latest notification, plus distinct alerts past LIMITS.alertsPerIncident. */
   truncatedAlerts: number;
   createdAt: number;
   createdBy: Actor;

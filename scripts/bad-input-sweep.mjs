@@ -378,7 +378,7 @@ async function startFirebell() {
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const deadline = Date.now() + 30_000;
-  while (!/Admin sign-in link/.test(output)) {
+  while (!/Firebell is running at/.test(output)) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`Firebell did not start:\n${output}`);
     await new Promise((r) => setTimeout(r, 50));
   }

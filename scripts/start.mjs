@@ -1,24 +1,38 @@
 #!/usr/bin/env node
 // `npm start`: serve the built Worker (API + PWA assets) on workerd through the Miniflare API,
 // with Durable Objects, their alarms and D1 persisted under .wrangler/state/v3 (the folder `wrangler dev` uses).
+// `npm start -- --sign-in-link` also prints a fresh one-time admin sign-in link (first start prints one anyway).
 import './wrangler-env.mjs';
-import { readFileSync, readdirSync } from 'node:fs';
 import { Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
-import { ensureDevVars } from './setup.mjs';
+import { migrateLocalState } from './migrate.mjs';
+import { ensureDevVars, hasState, SecretsError, SECRET_NAMES } from './setup.mjs';
 
 const PORT = Number(process.env.PORT ?? 8787);
 const HOST = process.env.HOST ?? '127.0.0.1';
 const PERSIST = process.env.FIREBELL_STATE ?? '.wrangler/state/v3';
 const ORIGIN = `http://${HOST}:${PORT}`;
+const WANTS_LINK = process.argv.includes('--sign-in-link');
 
-// FIREBELL_DEV_VARS lets end-to-end tests run an isolated instance with its own secrets.
-const { created, vars } = ensureDevVars(process.env.FIREBELL_DEV_VARS ?? '.dev.vars');
-if (created) console.log('First start: created .dev.vars with a new ADMIN_TOKEN, session secret and VAPID key pair.');
+const firstStart = !hasState(PERSIST);
+let vars;
+try {
+  // FIREBELL_DEV_VARS lets end-to-end tests run an isolated instance with its own secrets.
+  const result = ensureDevVars(process.env.FIREBELL_DEV_VARS ?? '.dev.vars', { stateDir: PERSIST });
+  vars = result.vars;
+  if (result.created) console.log('First start: created .dev.vars with a new ADMIN_TOKEN, session secret and VAPID key pair. Back it up with the state folder (npm run backup).');
+} catch (err) {
+  if (!(err instanceof SecretsError)) throw err;
+  console.error(`Not starting: ${err.message}`);
+  process.exit(1);
+}
+
+// Before listening: /api/health answering means every table exists, so the first request after it works.
+await migrateLocalState(PERSIST, { log: console.log });
 
 const { workerOptions } = unstable_getMiniflareWorkerOptions('wrangler.toml');
 // Secrets come from `vars` below, never from whatever .dev.vars wrangler found on its own.
-for (const key of ['ADMIN_TOKEN', 'SESSION_SECRET', 'VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT']) delete workerOptions.bindings?.[key];
+for (const key of SECRET_NAMES) delete workerOptions.bindings?.[key];
 const name = 'firebell'; // must equal wrangler.toml's name, or Durable Object state lands in another folder than `wrangler dev` uses
 
 const mf = new Miniflare({
@@ -40,22 +54,7 @@ function extraBindings() {
   return out;
 }
 
-async function applyMigrations() {
-  const db = await mf.getD1Database('DB');
-  // Same bookkeeping table as `wrangler d1 migrations apply`, so both tools agree on what ran.
-  await db.exec('CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)');
-  const done = new Set((await db.prepare('SELECT name FROM d1_migrations').all()).results.map((r) => r.name));
-  for (const file of readdirSync('schema/migrations').filter((f) => f.endsWith('.sql')).sort()) {
-    if (done.has(file)) continue;
-    const statements = readFileSync(`schema/migrations/${file}`, 'utf8')
-      .split(/;\s*(?:\n|$)/)
-      .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
-      .filter(Boolean);
-    await db.batch([...statements.map((s) => db.prepare(s)), db.prepare('INSERT INTO d1_migrations (name) VALUES (?)').bind(file)]);
-    console.log(`Applied migration ${file}`);
-  }
-}
-
+/** A one-time link that signs the admin in; it replaces the admin's older unused links and expires within the hour. */
 async function signInLink() {
   const res = await mf.dispatchFetch(`${ORIGIN}/api/auth/invites`, {
     method: 'POST',
@@ -67,11 +66,11 @@ async function signInLink() {
 }
 
 const url = await mf.ready;
-await applyMigrations();
-const link = await signInLink();
-console.log(`Firebell is running at ${url.origin} (state in ${PERSIST})`);
-console.log(`Admin sign-in link (one use, open it on your phone or browser): ${link}`);
+// The link is a credential: printed on first start or when asked for, never on every start (logs keep stdout).
+if (firstStart || WANTS_LINK) console.log(`Admin sign-in link (one use, expires in an hour; open it on your phone or browser): ${await signInLink()}`);
+else console.log('Need to sign in on a new phone or browser? Stop and run: npm start -- --sign-in-link');
 console.log('API token for scripts: ADMIN_TOKEN in .dev.vars. API docs: /api/docs');
+console.log(`Firebell is running at ${url.origin} (state in ${PERSIST})`);
 
 let stopping = false;
 async function stop() {

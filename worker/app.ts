@@ -4,6 +4,7 @@ import type { AppEnv } from './app-env';
 import { ProblemError, problemResponse } from './errors';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
+import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isWebSocketUpgrade, validationHook } from './edge';
 import { auth, me } from './routes/auth';
@@ -23,6 +24,17 @@ import { teams } from './routes/teams';
 import { actionItems, reviews } from './routes/reviews';
 import { reports } from './routes/reports';
 
+/**
+ * Every answer the Worker gives is for one credential's eyes, and many carry a secret shown once (integration
+ * keys, API tokens, invite and sign-in links, calendar-feed URLs, sessions): none may sit in a browser or proxy
+ * cache. A route that is safe to cache says so with its own Cache-Control (the calendar feed does).
+ */
+const noStore: MiddlewareHandler = async (c, next) => {
+  await next();
+  if (isWebSocketUpgrade(c.req.header('upgrade')) || c.res.headers.has('cache-control')) return;
+  c.res.headers.set('cache-control', 'no-store');
+};
+
 /** The Hono app: mounts every resource and owns the single error exit. */
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -31,6 +43,7 @@ export function createApp() {
   // A WebSocket upgrade's 101 comes back from a Durable Object with immutable headers, and needs none of them.
   const hardened = secureHeaders({ xFrameOptions: 'DENY' });
   app.use('*', (c, next) => (isWebSocketUpgrade(c.req.header('upgrade')) ? next() : hardened(c, next)));
+  app.use('*', noStore);
 
   app.route('/api/health', health);
   app.route('/api/auth', auth);

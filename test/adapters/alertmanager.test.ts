@@ -145,3 +145,19 @@ describe('Alertmanager webhook v4', () => {
     expect(result.ok).toBe(false);
   });
 });
+
+describe('an Alertmanager group past the alerts one incident lists', () => {
+  it('keeps the first 10,000 distinct alerts whole and only key, state, summary and severity of the rest', async () => {
+    const { alertGroup } = await import('../fixtures/alert-storm.mjs');
+    const body = alertGroup(0, LIMITS.alertsPerIncident + 2, (i) => (i % 2 ? 'resolved' : 'firing'));
+    // A repeat of a listed alert further down stays whole.
+    body.alerts.push({ ...body.alerts[0]!, status: 'firing' });
+    const result = await adaptAlertmanager(body, NOW);
+    if (!result.ok) throw new Error(result.errors.join('; '));
+    const [listed, past, repeat] = [result.events[9_999]!, result.events[10_001]!, result.events.at(-1)!];
+    expect(listed).toMatchObject({ alertKey: (9_999).toString(16).padStart(16, '0'), labels: expect.objectContaining({ instance: 'node-9999.prod.internal:9100' }) });
+    expect(listed.links.length).toBeGreaterThan(0);
+    expect(past).toEqual({ action: 'resolve', dedupKey: body.groupKey, alertKey: (10_001).toString(16).padStart(16, '0'), summary: 'node-10001 is down', severity: 'critical', truncated: false, links: [], truncatedAlerts: 0 });
+    expect(repeat).toMatchObject({ alertKey: '0000000000000000', labels: expect.objectContaining({ instance: 'node-0.prod.internal:9100' }) });
+  });
+});

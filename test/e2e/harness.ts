@@ -40,6 +40,7 @@ export async function until<T>(check: () => Promise<T | undefined | false> | T |
 export class Firebell {
   readonly dir = mkdtempSync(join(tmpdir(), 'firebell-e2e-'));
   readonly devVars = join(this.dir, 'dev.vars');
+  readonly stateDir = join(this.dir, 'state');
   private child: ChildProcess | null = null;
   output = '';
   adminToken = '';
@@ -60,10 +61,15 @@ export class Firebell {
     return fb;
   }
 
-  async boot(): Promise<void> {
+  /**
+   * Run scripts/start.mjs (with `args`, e.g. --sign-in-link) and wait until it says it is running.
+   * The admin sign-in link is printed on first start and on request only; the last one printed is kept.
+   * Rejects with the output (and `exitCode` on the error) when the script exits instead.
+   */
+  async boot(args: string[] = []): Promise<void> {
     this.output = '';
-    const child = spawn(process.execPath, ['scripts/start.mjs'], {
-      env: { ...process.env, PORT: String(this.port), FIREBELL_STATE: join(this.dir, 'state'), FIREBELL_DEV_VARS: this.devVars, ...this.env },
+    const child = spawn(process.execPath, ['scripts/start.mjs', ...args], {
+      env: { ...process.env, PORT: String(this.port), FIREBELL_STATE: this.stateDir, FIREBELL_DEV_VARS: this.devVars, ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so a hard kill takes workerd down with it, as a crashed host would.
       detached: true,
@@ -71,10 +77,16 @@ export class Firebell {
     this.child = child;
     child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
-    await until(() => /Admin sign-in link[^:]*: (\S+)/.exec(this.output)?.[1], `Firebell to start on ${this.origin}`, 30_000).catch((err: Error) => {
+    const closed = new Promise((r) => child.once('close', r));
+    const outcome = await until(() => (child.exitCode !== null ? 'exited' : /Firebell is running at/.test(this.output) && 'running'), `Firebell to start on ${this.origin}`, 30_000).catch((err: Error) => {
       throw new Error(`${err.message}; its output:\n${this.output || '(none)'}`);
     });
-    this.signInLink = /Admin sign-in link[^:]*: (\S+)/.exec(this.output)?.[1] ?? '';
+    if (outcome === 'exited') {
+      this.child = null;
+      await closed; // every line it wrote has been read
+      throw Object.assign(new Error(`start.mjs exited with ${child.exitCode} instead of starting; its output:\n${this.output}`), { exitCode: child.exitCode, output: this.output });
+    }
+    this.signInLink = /Admin sign-in link[^:]*: (\S+)/.exec(this.output)?.[1] ?? this.signInLink;
     this.adminToken = /ADMIN_TOKEN="([^"]+)"/.exec(readFileSync(this.devVars, 'utf8'))?.[1] ?? '';
   }
 
@@ -89,9 +101,9 @@ export class Firebell {
     this.child = null;
   }
 
-  async restart(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
+  async restart(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM', args: string[] = []): Promise<void> {
     await this.stop(signal);
-    await this.boot();
+    await this.boot(args);
   }
 
   async dispose(): Promise<void> {

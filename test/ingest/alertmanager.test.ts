@@ -97,6 +97,13 @@ describe('Alertmanager webhook', () => {
     expect(version.detail).toMatch(/unsupported webhook payload version/);
   });
 
+  it('refuses a body nested 100,000 levels deep with a 400 naming the depth, without parsing on', async () => {
+    const { integration } = await serviceWith('alertmanager');
+    const res = await send(integration.url, `{"alerts":[${'['.repeat(100_000)}${']'.repeat(100_000)}]}`);
+    expect(res.status).toBe(400);
+    expect((await expectProblem(res)).detail).toBe('body: nested deeper than 32 levels');
+  });
+
   it('refuses unknown, missing and other-format keys with the same 401', async () => {
     const { integration } = await serviceWith('alertmanager');
     const unknown = await send('/hooks/alertmanager/fbk_unknown', firing.body);
@@ -112,11 +119,16 @@ describe('Alertmanager webhook', () => {
     expect(integration.key).not.toBe(generic.key);
   });
 
-  it('refuses a body over 512 KB with 413', async () => {
+  it('reads a body past the generic 512 KB limit and says what is wrong with it, and refuses one over 16 MB with 413', async () => {
     const { integration } = await serviceWith('alertmanager');
-    const res = await send(integration.url, OVERSIZED);
+    const notAGroup = await send(integration.url, OVERSIZED);
+    expect(notAGroup.status).toBe(400);
+    expect((await expectProblem(notAGroup)).detail).toContain('alerts: a notification must carry at least one alert');
+    const res = await send(integration.url, `{"alerts":[],"pad":"${'x'.repeat(16 * 1024 * 1024)}"}`);
     expect(res.status).toBe(413);
-    expect((await expectProblem(res)).code).toBe('payload-too-large');
+    const problem = await expectProblem(res);
+    expect(problem.code).toBe('payload-too-large');
+    expect(problem.detail).toContain('16384 KB');
   });
 
   it('answers overload with 503 and Retry-After, never a 4xx that Alertmanager would drop', async () => {

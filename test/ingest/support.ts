@@ -5,6 +5,8 @@ import type { Incident, IncidentAlert, TimelineEntry } from '../../schema/incide
 import type { IncidentSummary } from '../../worker/directory/incident-index';
 import { ADMIN, BASE, api, json } from '../helpers';
 
+export { alertGroup } from '../fixtures/alert-storm.mjs';
+
 export interface CreatedIntegration {
   id: string;
   type: IntegrationType;

@@ -139,3 +139,78 @@ describe('the incident page', () => {
     expect(screen.queryByLabelText('Add a note')).toBeNull();
   });
 });
+
+describe('a long incident timeline', () => {
+  const texts = () => within(screen.getByRole('list', { name: 'Timeline' })).getAllByRole('listitem').map((li) => li.querySelector('.tl-text')?.textContent);
+  const page = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => entry(from + i, { text: `entry ${from + i}` }));
+
+  it('shows the newest entries and loads earlier ones a page at a time until the first', async () => {
+    const inc = incident({ lastSeq: 700 });
+    const calls = stubFetch({
+      'GET /api/incidents/inc_1': ({ url }) => {
+        const before = Number(url.searchParams.get('before') ?? 701);
+        const from = Math.max(1, before - 500);
+        return json({ incident: inc, timeline: page(from, before - 1), earlier: from > 1 ? from : null });
+      },
+    });
+    render(<IncidentPage id="inc_1" me={me} />);
+    await screen.findByRole('heading', { name: inc.title });
+    await vi.waitFor(() => expect(texts()).toHaveLength(500));
+    expect(texts()[0]).toBe('entry 201');
+    expect(texts().at(-1)).toBe('entry 700');
+
+    fireEvent.click(button('Show earlier entries'));
+    await vi.waitFor(() => expect(texts()).toHaveLength(700));
+    expect(texts()[0]).toBe('entry 1');
+    expect(screen.queryByRole('button', { name: 'Show earlier entries' })).toBeNull();
+    expect(calls.filter((c) => c.url.searchParams.get('before') === '201')).toHaveLength(1);
+  });
+
+  it('does not draw entries below a gap as if they came right before the newest ones', async () => {
+    await open(incident({ lastSeq: 900 }), {
+      'GET /api/incidents/inc_1': ({ url }) =>
+        url.searchParams.get('before') === '800'
+          ? json({ incident: incident({ lastSeq: 900 }), timeline: page(300, 799), earlier: 300 })
+          : json({ incident: incident({ lastSeq: 900 }), timeline: page(800, 900), earlier: 800 }),
+    });
+    const ws = FakeWebSocket.last;
+    // The socket had the start of the story; the HTTP read brings the newest page after a storm.
+    act(() => {
+      ws.open();
+      ws.receive({ type: 'snapshot', incident: incident({ lastSeq: 3 }), timeline: page(1, 3), since: 0, earlier: null, more: false, viewers: [] });
+    });
+    await vi.waitFor(() => expect(texts()[0]).toBe('entry 800'));
+    expect(texts()).not.toContain('entry 3');
+
+    fireEvent.click(button('Show earlier entries'));
+    await vi.waitFor(() => expect(texts()[0]).toBe('entry 300'));
+    expect(texts()).not.toContain('entry 3');
+  });
+});
+
+describe('an incident with thousands of alerts', () => {
+  it('draws the first 100 alerts and more on request, and says how many are not listed at all', async () => {
+    const alerts = Array.from({ length: 1_000 }, (_, i) => ({
+      key: `fp${i}`,
+      status: 'firing' as const,
+      summary: `node-${i} is down`,
+      severity: 'critical' as const,
+      links: [],
+      count: 1,
+      firstSeenAt: Date.now(),
+      lastSeenAt: Date.now(),
+    }));
+    await open(incident({ alertCount: 1_200, truncatedAlerts: 200 }), {
+      'GET /api/incidents/inc_1': () => json({ incident: incident({ alertCount: 1_200, truncatedAlerts: 200 }), timeline: [entry(1)], alerts }),
+    });
+    const drawn = () => screen.getAllByText(/^node-\d+ is down$/).length;
+    await vi.waitFor(() => expect(drawn()).toBe(100));
+    expect(screen.getByText('200 more alerts not listed.')).toBeInTheDocument();
+
+    fireEvent.click(button('Show 500 more of 1000 alerts'));
+    expect(drawn()).toBe(600);
+    fireEvent.click(button('Show 400 more of 1000 alerts'));
+    expect(drawn()).toBe(1_000);
+    expect(screen.queryByRole('button', { name: /more of 1000 alerts/ })).toBeNull();
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applyLive, backoffDelay, emptyLiveState, resumeSince } from '../../pwa/src/lib/live-state';
+import { applyLive, backoffDelay, emptyLiveState, newestRunStart, resumeSince } from '../../pwa/src/lib/live-state';
 import type { LiveState } from '../../pwa/src/lib/live-state';
 import { entry, incident } from './fakes';
 
@@ -111,5 +111,19 @@ describe('resuming and backing off', () => {
     expect(backoffDelay(3, () => 1)).toBe(4000);
     expect(backoffDelay(50, () => 1)).toBe(30_000);
     expect(backoffDelay(50, () => 0)).toBe(15_000);
+  });
+});
+
+describe('resuming after a storm', () => {
+  it('folds the backlog pages that follow a resumed snapshot into one unbroken timeline, so the next resume starts after them', () => {
+    const page = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => entry(from + i));
+    let s = snapshotOf(10);
+    s = applyLive(s, { type: 'snapshot', incident: incident({ lastSeq: 1200 }), timeline: page(10, 509), since: 9, earlier: null, more: true, viewers: [] });
+    s = applyLive(s, { type: 'backlog', timeline: page(510, 1009), more: true });
+    s = applyLive(s, { type: 'backlog', timeline: page(1010, 1200), more: false });
+
+    expect(seqs(s)).toEqual(page(1, 1200).map((e) => e.seq));
+    expect(newestRunStart(s.timeline)).toBe(0);
+    expect(resumeSince(s)).toBe(1199);
   });
 });

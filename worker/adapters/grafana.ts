@@ -2,9 +2,11 @@
  * Grafana unified alerting webhook contact point. The body is Alertmanager's group shape
  * (Grafana sends version "1") plus orgId/title/state/message and per-alert extras.
  */
+import { hmac } from '@noble/hashes/hmac.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { z } from 'zod';
 import type { AlertLink } from '../../schema/alert';
-import { groupAlertSchema, groupSchema, groupToEvents } from './alertmanager';
+import { groupAlertSchema, groupSchema, groupToEvents, type GroupAdapter } from './alertmanager';
 import type { AdapterResult } from './normalize';
 import { isRecord, issueMessages } from './normalize';
 
@@ -17,6 +19,15 @@ export const GRAFANA_SIGNATURE_HEADERS = ['X-Grafana-Alerting-Signature', 'X-Gra
 export const GRAFANA_TIMESTAMP_HEADER = 'X-Grafana-Alerting-Signature-Timestamp';
 export const GRAFANA_MAX_SKEW_MS = 5 * 60 * 1000;
 
+const grafanaAlertSchema = groupAlertSchema.extend({
+  valueString: z.string().optional(),
+  silenceURL: z.string().optional(),
+  dashboardURL: z.string().optional(),
+  panelURL: z.string().optional(),
+  imageURL: z.string().optional(),
+  values: z.record(z.string(), z.unknown()).nullish(),
+});
+
 const grafanaSchema = groupSchema.extend({
   // Not checked: Grafana's payload version is not a compatibility promise the way Alertmanager's is.
   version: z.string().optional(),
@@ -24,26 +35,13 @@ const grafanaSchema = groupSchema.extend({
   title: z.string().optional(),
   state: z.string().optional(),
   message: z.string().optional(),
-  alerts: z
-    .array(
-      groupAlertSchema.extend({
-        valueString: z.string().optional(),
-        silenceURL: z.string().optional(),
-        dashboardURL: z.string().optional(),
-        panelURL: z.string().optional(),
-        imageURL: z.string().optional(),
-        values: z.record(z.string(), z.unknown()).nullish(),
-      }),
-    )
-    .min(1, { error: 'a notification must carry at least one alert' }),
+  alerts: z.array(grafanaAlertSchema).min(1, { error: 'a notification must carry at least one alert' }),
 });
 
-export async function adaptGrafana(body: unknown, _now: number): Promise<AdapterResult> {
-  if (!isRecord(body)) return { ok: false, errors: ['body: expected a JSON object'] };
-  const parsed = grafanaSchema.safeParse(body);
-  if (!parsed.success) return { ok: false, errors: issueMessages(parsed.error.issues) };
-  const { alerts, orgId, ...group } = parsed.data;
-  const events = await groupToEvents(
+const grafanaFields = grafanaSchema.omit({ alerts: true });
+
+async function grafanaEvents({ orgId, ...group }: z.infer<typeof grafanaFields>, alerts: z.infer<typeof grafanaAlertSchema>[]) {
+  return groupToEvents(
     {
       ...group,
       alerts: alerts.map(({ valueString, silenceURL, dashboardURL, panelURL, imageURL, values, ...alert }) => {
@@ -62,7 +60,21 @@ export async function adaptGrafana(body: unknown, _now: number): Promise<Adapter
     },
     'Grafana',
   );
-  return { ok: true, events };
+}
+
+/** Grafana's group, read alert by alert. */
+export const grafanaGroup: GroupAdapter<z.infer<typeof grafanaAlertSchema>, z.infer<typeof grafanaFields>> = {
+  alertSchema: grafanaAlertSchema,
+  fieldsSchema: grafanaFields,
+  toEvents: grafanaEvents,
+};
+
+export async function adaptGrafana(body: unknown, _now: number): Promise<AdapterResult> {
+  if (!isRecord(body)) return { ok: false, errors: ['body: expected a JSON object'] };
+  const parsed = grafanaSchema.safeParse(body);
+  if (!parsed.success) return { ok: false, errors: issueMessages(parsed.error.issues) };
+  const { alerts, ...fields } = parsed.data;
+  return { ok: true, events: await grafanaEvents(fields, alerts) };
 }
 
 export type SignatureCheck = { ok: true } | { ok: false; reason: 'no-secret' | 'missing' | 'malformed' | 'stale' | 'mismatch' };
@@ -72,11 +84,47 @@ function hexToBytes(hex: string): Uint8Array | undefined {
   return Uint8Array.from(hex.match(/../g) ?? [], (pair) => parseInt(pair, 16));
 }
 
+/** A signature check fed the body as it streams in; `verify` compares in constant time once it has all of it. */
+export interface SignatureStream {
+  update: (chunk: Uint8Array) => void;
+  verify: () => boolean;
+}
+
 /**
- * Verify Grafana's HMAC-SHA256 (lowercase hex) over the raw body, or over `${timestamp}:${body}` when
- * Grafana is configured with a timestamp header (Unix seconds). Pass that header's value, or
- * null/undefined when the contact point has none; a route that configured one must require it.
+ * Start checking Grafana's HMAC-SHA256 (lowercase hex) over the raw body, or over `${timestamp}:${body}` when
+ * Grafana is configured with a timestamp header (Unix seconds). Header problems are known before the body is read.
+ * Pass the timestamp header's value, or null/undefined when the contact point has none.
  */
+export function grafanaSignature(
+  secret: string,
+  signatureHeader: string | null | undefined,
+  timestampHeader: string | null | undefined,
+  now: number,
+): { ok: true; stream: SignatureStream } | { ok: false; reason: 'no-secret' | 'missing' | 'malformed' | 'stale' } {
+  if (!secret) return { ok: false, reason: 'no-secret' };
+  const provided = signatureHeader?.trim().toLowerCase().replace(/^sha256=/, '');
+  if (!provided) return { ok: false, reason: 'missing' };
+  const signature = hexToBytes(provided);
+  if (!signature) return { ok: false, reason: 'malformed' };
+  const encoder = new TextEncoder();
+  // Incremental, so a large body is never held whole just to be signed.
+  const mac = hmac.create(sha256, encoder.encode(secret));
+  const timestamp = timestampHeader?.trim();
+  if (timestamp) {
+    if (!/^\d{1,15}$/.test(timestamp)) return { ok: false, reason: 'malformed' };
+    if (Math.abs(now - Number(timestamp) * 1000) > GRAFANA_MAX_SKEW_MS) return { ok: false, reason: 'stale' };
+    mac.update(encoder.encode(`${timestamp}:`));
+  }
+  return {
+    ok: true,
+    stream: {
+      update: (chunk) => void mac.update(chunk),
+      verify: () => constantTimeEqual(mac.digest(), signature),
+    },
+  };
+}
+
+/** Whole-body form of grafanaSignature. */
 export async function verifyGrafanaSignature(
   secret: string,
   body: string,
@@ -84,21 +132,16 @@ export async function verifyGrafanaSignature(
   timestampHeader: string | null | undefined,
   now: number,
 ): Promise<SignatureCheck> {
-  if (!secret) return { ok: false, reason: 'no-secret' };
-  const provided = signatureHeader?.trim().toLowerCase().replace(/^sha256=/, '');
-  if (!provided) return { ok: false, reason: 'missing' };
-  const signature = hexToBytes(provided);
-  if (!signature) return { ok: false, reason: 'malformed' };
-  let signed = body;
-  const timestamp = timestampHeader?.trim();
-  if (timestamp) {
-    if (!/^\d{1,15}$/.test(timestamp)) return { ok: false, reason: 'malformed' };
-    if (Math.abs(now - Number(timestamp) * 1000) > GRAFANA_MAX_SKEW_MS) return { ok: false, reason: 'stale' };
-    signed = `${timestamp}:${body}`;
-  }
-  const encoder = new TextEncoder();
-  const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
-  // subtle.verify compares in constant time, unlike comparing hex strings with ===.
-  const valid = await crypto.subtle.verify('HMAC', key, signature, encoder.encode(signed));
-  return valid ? { ok: true } : { ok: false, reason: 'mismatch' };
+  const started = grafanaSignature(secret, signatureHeader, timestampHeader, now);
+  if (!started.ok) return started;
+  started.stream.update(new TextEncoder().encode(body));
+  return started.stream.verify() ? { ok: true } : { ok: false, reason: 'mismatch' };
+}
+
+/** Same time whatever the first differing byte, unlike comparing hex strings with ===. */
+function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.byteLength !== b.byteLength) return false;
+  let diff = 0;
+  for (let i = 0; i < a.byteLength; i++) diff |= (a[i] as number) ^ (b[i] as number);
+  return diff === 0;
 }

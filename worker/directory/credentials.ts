@@ -55,11 +55,20 @@ export interface Invite {
   userId: string | null;
 }
 
+/**
+ * Store an invite. A sign-in link for an existing user replaces that user's older unused ones in the same
+ * batch, so only the newest link printed or sent for them still works.
+ */
 export async function createInvite(db: D1Database, invite: { tokenHash: string; role: Role; userId: string | null; createdBy: string; now: number; ttlMs: number }): Promise<void> {
-  await db
+  const insert = db
     .prepare('INSERT INTO invites (token_hash, role, user_id, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
-    .bind(invite.tokenHash, invite.role, invite.userId, invite.createdBy, invite.now, invite.now + invite.ttlMs)
-    .run();
+    .bind(invite.tokenHash, invite.role, invite.userId, invite.createdBy, invite.now, invite.now + invite.ttlMs);
+  if (!invite.userId) {
+    await insert.run();
+    return;
+  }
+  const expireOlder = db.prepare('UPDATE invites SET expires_at = ?2 WHERE user_id = ?1 AND used_at IS NULL AND expires_at > ?2').bind(invite.userId, invite.now);
+  await db.batch([expireOlder, insert]);
 }
 
 /** Mark an invite used, atomically: a link works once, even when opened twice at the same moment. */

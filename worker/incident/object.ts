@@ -3,7 +3,7 @@
  * A thin shell: load, call the pure reducers, persist, broadcast, keep the D1 index current.
  */
 import { DurableObject } from 'cloudflare:workers';
-import type { AlertEvent, Severity } from '../../schema/alert';
+import { LIMITS, type AlertEvent, type Severity } from '../../schema/alert';
 import type { Actor, Incident, IncidentAlert, IncidentCommand, TimelineEntry } from '../../schema/incident';
 import type { ClientMessage, ServerMessage } from '../../schema/protocol';
 import { now } from '../clock';
@@ -14,7 +14,7 @@ import { isWebSocketUpgrade } from '../edge';
 import type { Env } from '../env';
 import { ProblemError, type Problem } from '../errors';
 import { parseCommand } from './commands';
-import { applyAlertEvents, alertFromEvent } from './ingest';
+import { applyAlertEvents, alertFromEvent, capReachedEntry, type OverflowState } from './ingest';
 import { FIREBELL, Paging } from './paging';
 import { applyCommand, type EntryDraft } from './reducer';
 import { Room, closeQuietly, type SocketIdentity } from './room';
@@ -40,6 +40,8 @@ export type IngestResult = { accepted: true; incident: Incident } | { accepted: 
 export interface IncidentView {
   incident: Incident;
   timeline: TimelineEntry[];
+  /** Pass as `before` to read the entries before `timeline`; null when it starts at the first entry. */
+  earlier: number | null;
   alerts: IncidentAlert[];
 }
 
@@ -105,19 +107,23 @@ export class IncidentObject extends DurableObject<Env> {
       lastSeq: 0,
     };
     const drafts: EntryDraft[] = [{ kind: 'created', text: `Incident #${number} opened by ${input.actor.name}: ${input.title}`, data: { severity: input.severity } }];
-    const alerts: IncidentAlert[] = [];
+    const alerts = new Map<string, IncidentAlert>();
+    // The opening batch keeps the first LIMITS.alertsPerIncident distinct alerts; the rest fire past the cap.
+    const overflow = new Map<string, OverflowState>();
     let duplicates = 0;
     for (const event of input.events ?? []) {
       if (event.action !== 'trigger') continue;
-      const prior = alerts.find((a) => a.key === event.alertKey);
-      if (prior) {
-        prior.count += 1;
-        duplicates += 1;
-      } else alerts.push(alertFromEvent(event, at));
+      const prior = alerts.get(event.alertKey);
+      if (prior) prior.count += 1;
+      if (prior || overflow.has(event.alertKey)) duplicates += 1;
+      else if (alerts.size >= LIMITS.alertsPerIncident) overflow.set(event.alertKey, 'firing');
+      else alerts.set(event.alertKey, alertFromEvent(event, at));
       incident.alertCount += 1;
       if (event.truncatedAlerts !== undefined) incident.truncatedAlerts = event.truncatedAlerts;
     }
-    if (alerts.length > 1) drafts.push(...alerts.slice(1).map((a): EntryDraft => ({ kind: 'alert_added', text: `Alert: ${a.summary}`, data: { alertKey: a.key } })));
+    incident.truncatedAlerts += overflow.size;
+    drafts.push(...[...alerts.values()].slice(1).map((a): EntryDraft => ({ kind: 'alert_added', text: `Alert: ${a.summary}`, data: { alertKey: a.key } })));
+    if (overflow.size) drafts.push(capReachedEntry(LIMITS.alertsPerIncident));
     // Triggers merged into the opening batch are duplicates too: same running entry as ingest() keeps.
     if (duplicates) drafts.push({ kind: 'duplicate_suppressed', text: duplicateText(duplicates), data: { count: duplicates, lastAt: at } });
 
@@ -125,19 +131,29 @@ export class IncidentObject extends DurableObject<Env> {
       this.store.init();
       const entries = this.store.append(0, drafts, input.actor, at);
       incident = { ...incident, lastSeq: entries.length };
-      for (const alert of alerts) this.store.saveAlert(alert);
+      for (const alert of alerts.values()) this.store.saveAlert(alert);
+      this.store.saveOverflow(overflow);
       this.store.save(incident);
     });
     // Arm level 1 before the index write, so its alarm can run while D1 answers.
-    const opened = this.store.timeline(0);
+    const opened = this.store.everything();
     await this.paging.start(incident, at);
     await this.afterChange(this.store.load() ?? incident, opened);
     return this.store.load() ?? incident;
   }
 
-  async view(): Promise<IncidentView | null> {
+  /** The incident, its newest timeline entries (or those before `before`) with the cursor for earlier ones, and its alerts. */
+  async view(page: { before?: number } = {}): Promise<IncidentView | null> {
     const incident = this.store.load();
-    return incident ? { incident, timeline: this.store.timeline(0), alerts: this.store.alerts() } : null;
+    if (!incident) return null;
+    const { entries, earlier } = this.store.newest(page.before);
+    return { incident, timeline: entries, earlier, alerts: this.store.alerts() };
+  }
+
+  /** The whole timeline, for the post-incident review. */
+  async history(): Promise<IncidentView | null> {
+    const incident = this.store.load();
+    return incident ? { incident, timeline: this.store.everything(), earlier: null, alerts: this.store.alerts() } : null;
   }
 
   /** Run a responder command; a replayed Idempotency-Key returns the first result and writes nothing. */
@@ -158,12 +174,14 @@ export class IncidentObject extends DurableObject<Env> {
     if (incident.status === 'resolved') return { accepted: false, reason: 'resolved' };
     const at = now();
     const known = new Map(this.store.alerts().map((a) => [a.key, a]));
-    const outcome = applyAlertEvents(incident, known, events, actor, at);
+    const overflow = this.store.overflow(events.filter((e) => !known.has(e.alertKey)).map((e) => e.alertKey));
+    const outcome = applyAlertEvents(incident, known, events, actor, at, LIMITS.alertsPerIncident, overflow);
     let next = outcome.incident;
     let entries: TimelineEntry[] = [];
     let updated: TimelineEntry | null = null;
     this.ctx.storage.transactionSync(() => {
       for (const alert of outcome.alerts) this.store.saveAlert(alert);
+      this.store.saveOverflow(outcome.overflow);
       entries = this.store.append(next.lastSeq, outcome.entries, actor, at);
       next = { ...next, lastSeq: next.lastSeq + entries.length };
       if (outcome.duplicates) {
@@ -189,9 +207,29 @@ export class IncidentObject extends DurableObject<Env> {
     if (!identity || !incident) return new Response('unknown incident', { status: 404 });
     const since = Math.max(0, Number(new URL(request.url).searchParams.get('since') ?? 0) || 0);
     const { client, server } = this.room.accept(identity);
-    this.room.send(server, { type: 'snapshot', incident, timeline: this.store.timeline(since), since, viewers: this.room.viewers() } satisfies ServerMessage);
+    this.sendSnapshot(server, incident, since);
     this.room.announcePresence({ joined: server });
     return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /**
+   * A new viewer (since = 0) gets the newest page and a cursor to page back over HTTP; a resuming one gets
+   * everything after `since`, a page per message. All of it is read and sent before this turn ends, so no
+   * broadcast can slip in between the pages.
+   */
+  private sendSnapshot(ws: WebSocket, incident: Incident, since: number): void {
+    const viewers = this.room.viewers();
+    if (!since) {
+      const { entries, earlier } = this.store.newest();
+      this.room.send(ws, { type: 'snapshot', incident, timeline: entries, since, earlier, more: false, viewers } satisfies ServerMessage);
+      return;
+    }
+    let page = this.store.after(since);
+    this.room.send(ws, { type: 'snapshot', incident, timeline: page.entries, since, earlier: null, more: page.more, viewers } satisfies ServerMessage);
+    while (page.more) {
+      page = this.store.after(page.entries.at(-1)?.seq ?? since, false);
+      this.room.send(ws, { type: 'backlog', timeline: page.entries, more: page.more } satisfies ServerMessage);
+    }
   }
 
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {

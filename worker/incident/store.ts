@@ -5,6 +5,7 @@
 import type { Incident, IncidentAlert, TimelineEntry } from '../../schema/incident';
 import { sql } from '../sql';
 import type { EscalationState } from './escalation';
+import type { Overflow, OverflowState } from './ingest';
 import type { EntryDraft } from './reducer';
 
 const SCHEMA = `
@@ -16,6 +17,7 @@ CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY CHECK (id = 1), versio
 CREATE TABLE IF NOT EXISTS schedule (id TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at INTEGER NOT NULL, data TEXT NOT NULL DEFAULT '{}', version INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS escalation (id INTEGER PRIMARY KEY CHECK (id = 1), doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS receipts (subscription_id TEXT PRIMARY KEY, paged_at INTEGER NOT NULL, delivered_at INTEGER);
+CREATE TABLE IF NOT EXISTS overflow (key TEXT PRIMARY KEY, status TEXT NOT NULL);
 `;
 
 type TimelineRow = { seq: number; kind: string; at: number; actor: string; text: string; data: string | null };
@@ -30,6 +32,28 @@ function toEntry(row: TimelineRow): TimelineEntry {
     ...(row.data ? { data: JSON.parse(row.data) as Record<string, unknown> } : {}),
   };
 }
+
+/**
+ * One page of timeline, wherever it is read (HTTP, the live room's snapshot and resume): the first limit reached
+ * ends it. A storm writes tens of thousands of entries; no single answer or socket message may carry them all.
+ */
+export const TIMELINE_PAGE = { entries: 500, bytes: 256 * 1024 } as const;
+
+/** Rows in read order → entries up to TIMELINE_PAGE (always at least one); `more` when rows were left over. */
+function fitPage(rows: TimelineRow[]): { entries: TimelineEntry[]; more: boolean } {
+  const entries: TimelineEntry[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    // The entry's size on the wire: its JSON parts in UTF-8, plus the field names and numbers around them.
+    bytes += utf8Bytes(JSON.stringify(row.text)) + utf8Bytes(row.actor) + utf8Bytes(row.data ?? '') + 96;
+    if (entries.length && (entries.length >= TIMELINE_PAGE.entries || bytes > TIMELINE_PAGE.bytes)) return { entries, more: true };
+    entries.push(toEntry(row));
+  }
+  return { entries, more: false };
+}
+
+const encoder = new TextEncoder();
+const utf8Bytes = (text: string) => encoder.encode(text).byteLength;
 
 /** Typed access to one incident object's tables. */
 export class IncidentStore {
@@ -75,16 +99,42 @@ export class IncidentStore {
   }
 
   /**
-   * Entries after `since`. The entry at `since` itself is included when it is a running counter
-   * (suppressed duplicates), since it may have changed in place after the client last saw it.
+   * Entries after `since`, oldest first, at most one page (TIMELINE_PAGE). The entry at `since` itself is
+   * included when it is a running counter (suppressed duplicates), since it may have changed in place after
+   * the client last saw it; `counterAtSince: false` leaves it out (for the pages after the first).
+   * `more` says entries after the last one returned exist.
    */
-  timeline(since = 0, limit = 10_000): TimelineEntry[] {
-    return sql<TimelineRow>(
+  after(since: number, counterAtSince = true): { entries: TimelineEntry[]; more: boolean } {
+    const rows = sql<TimelineRow>(
       this.storage,
-      "SELECT seq, kind, at, actor, text, data FROM timeline WHERE seq > ?1 OR (seq = ?1 AND kind = 'duplicate_suppressed') ORDER BY seq LIMIT ?2",
+      `SELECT seq, kind, at, actor, text, data FROM timeline WHERE seq > ?1 OR (?2 AND seq = ?1 AND kind = 'duplicate_suppressed') ORDER BY seq LIMIT ?3`,
       since,
-      limit,
-    ).map(toEntry);
+      counterAtSince ? 1 : 0,
+      TIMELINE_PAGE.entries + 1,
+    );
+    return fitPage(rows);
+  }
+
+  /**
+   * The newest entries before `before` (the newest of all when it is omitted), oldest first, at most one page.
+   * `earlier` is the cursor for the page before these (pass it as `before`), null when they start at entry 1.
+   */
+  newest(before?: number): { entries: TimelineEntry[]; earlier: number | null } {
+    const rows = sql<TimelineRow>(
+      this.storage,
+      'SELECT seq, kind, at, actor, text, data FROM timeline WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2',
+      before ?? Number.MAX_SAFE_INTEGER,
+      TIMELINE_PAGE.entries,
+    );
+    const { entries } = fitPage(rows);
+    entries.reverse();
+    const first = entries[0]?.seq;
+    return { entries, earlier: first !== undefined && first > 1 ? first : null };
+  }
+
+  /** Every entry, oldest first: for the post-incident review, which reads the whole story once. */
+  everything(): TimelineEntry[] {
+    return sql<TimelineRow>(this.storage, 'SELECT seq, kind, at, actor, text, data FROM timeline ORDER BY seq').map(toEntry);
   }
 
   entry(seq: number): TimelineEntry | null {
@@ -98,6 +148,24 @@ export class IncidentStore {
 
   saveAlert(alert: IncidentAlert): void {
     sql(this.storage, 'INSERT INTO alerts (key, doc) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET doc = excluded.doc', alert.key, JSON.stringify(alert));
+  }
+
+  /** Over-cap alerts (see ingest.ts): the state of those among `keys` seen before, and the totals. */
+  overflow(keys: Iterable<string>): Overflow {
+    const [counts] = sql<{ total: number; firing: number | null }>(this.storage, "SELECT count(*) AS total, sum(status = 'firing') AS firing FROM overflow");
+    const known = new Map<string, OverflowState>();
+    // Nothing past the cap yet: no lookups at all (the common case).
+    if (counts?.total) {
+      for (const key of new Set(keys)) {
+        const row = sql<{ status: OverflowState }>(this.storage, 'SELECT status FROM overflow WHERE key = ?', key)[0];
+        if (row) known.set(key, row.status);
+      }
+    }
+    return { known, total: counts?.total ?? 0, firing: counts?.firing ?? 0 };
+  }
+
+  saveOverflow(changes: ReadonlyMap<string, OverflowState>): void {
+    for (const [key, status] of changes) sql(this.storage, 'INSERT INTO overflow (key, status) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET status = excluded.status', key, status);
   }
 
   recall(key: string): string | null {

@@ -3,7 +3,10 @@
  * key moments, time to acknowledge and resolve, who took part, the alerts.
  */
 import type { TimelineEntry } from '../../schema/incident';
-import type { IncidentView } from '../incident/object';
+import type { IncidentView as PagedView } from '../incident/object';
+
+/** What a review reads: the incident with its whole timeline (IncidentObject.history). */
+type IncidentView = Omit<PagedView, 'earlier'>;
 import { between } from './duration';
 import type { KeyMoment, KeyMomentKind, Participant, ReviewFacts } from './types';
 

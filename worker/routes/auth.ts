@@ -16,6 +16,8 @@ import { newId, newSecret } from '../ids';
 import { bearer, problems } from './openapi-shared';
 
 const INVITE_TTL_MS = 7 * 24 * 3600_000;
+/** A sign-in link for an existing user (the admin's, printed by `npm start`) is a live credential: short-lived. */
+export const SIGN_IN_LINK_TTL_MS = 3600_000;
 const SESSION_TTL_MS = 90 * 24 * 3600_000;
 
 const roleSchema = z.enum(['admin', 'responder', 'viewer']);
@@ -45,7 +47,11 @@ auth.openapi(
             schema: z
               .object({
                 role: roleSchema.default('responder'),
-                userId: z.string().max(64).optional().openapi({ description: 'Sign in an existing user instead of creating one (e.g. the admin on a new phone).' }),
+                userId: z
+                  .string()
+                  .max(64)
+                  .optional()
+                  .openapi({ description: 'Sign in an existing user instead of creating one (e.g. the admin on a new phone). Such a link lasts an hour and replaces that user’s older unused links.' }),
               })
               .strict(),
           },
@@ -70,8 +76,9 @@ auth.openapi(
     }
     const token = newSecret('inv');
     const at = now();
-    await createInvite(c.env.DB, { tokenHash: await hashSecret(c.env.SESSION_SECRET, token), role, userId: body.userId ?? null, createdBy: who.id, now: at, ttlMs: INVITE_TTL_MS });
-    return c.json({ url: `${publicOrigin(c.env, c.req.url)}/join/${token}`, token, expiresAt: at + INVITE_TTL_MS }, 201);
+    const ttlMs = body.userId ? SIGN_IN_LINK_TTL_MS : INVITE_TTL_MS;
+    await createInvite(c.env.DB, { tokenHash: await hashSecret(c.env.SESSION_SECRET, token), role, userId: body.userId ?? null, createdBy: who.id, now: at, ttlMs });
+    return c.json({ url: `${publicOrigin(c.env, c.req.url)}/join/${token}`, token, expiresAt: at + ttlMs }, 201);
   },
 );
 

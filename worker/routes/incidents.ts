@@ -109,12 +109,31 @@ const getRoute = createRoute({
   method: 'get',
   path: '/{id}',
   tags: ['incidents'],
-  summary: 'One incident with its timeline and alerts',
+  summary: 'One incident with its newest timeline entries and its alerts',
+  description:
+    'The timeline is paged: the newest entries (at most 500, or 256 KB of them, whichever comes first), oldest first. ' +
+    '`earlier` is the cursor for the page before them: pass it as `before` to read that page; it is null once the first entry is included.',
   security: bearer,
   middleware: [requireRole('viewer')] as const,
-  request: { params: idParam },
+  request: {
+    params: idParam,
+    query: z.object({ before: z.coerce.number().int().min(1).optional().openapi({ description: 'Return the newest entries with a seq below this (the `earlier` of a previous answer).', example: 9501 }) }),
+  },
   responses: {
-    200: { description: 'The incident', content: { 'application/json': { schema: z.object({ incident: incidentSchema, timeline: z.array(timelineEntrySchema), alerts: z.array(alertSchema) }) } } },
+    200: {
+      description: 'The incident',
+      content: {
+        'application/json': {
+          schema: z.object({
+            incident: incidentSchema,
+            timeline: z.array(timelineEntrySchema),
+            earlier: z.number().int().nullable().openapi({ description: 'Cursor for the entries before `timeline` (use as `before`); null when none are' }),
+            alerts: z.array(alertSchema),
+          }),
+        },
+      },
+    },
+    400: problems[400],
     401: problems[401],
     404: problems[404],
   },
@@ -122,7 +141,8 @@ const getRoute = createRoute({
 
 incidents.openapi(getRoute, async (c) => {
   const { id } = c.req.valid('param');
-  const view = await c.env.INCIDENT.get(c.env.INCIDENT.idFromName(id)).view();
+  const { before } = c.req.valid('query');
+  const view = await c.env.INCIDENT.get(c.env.INCIDENT.idFromName(id)).view(before === undefined ? {} : { before });
   if (!view) throw notFound(`No incident ${id}.`);
   return c.json(view, 200);
 });
@@ -174,6 +194,9 @@ const liveRoute = createRoute({
   path: '/{id}/live',
   tags: ['incidents'],
   summary: 'Live room (WebSocket): snapshot, then every timeline entry by seq, and presence',
+  description:
+    'since=0 (or absent): the snapshot holds the newest page of the timeline and an `earlier` cursor for GET /api/incidents/{id}?before=. ' +
+    'since=N: the snapshot and `backlog` messages hold every entry after N, a page (500 entries or 256 KB) per message. Messages: schema/protocol.ts.',
   security: bearer,
   middleware: [requireRole('viewer')] as const,
   request: { params: idParam, query: z.object({ since: z.coerce.number().int().min(0).optional() }) },

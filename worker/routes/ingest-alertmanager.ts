@@ -4,21 +4,15 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
-import { adaptAlertmanager } from '../adapters/alertmanager';
-import { now } from '../clock';
-import { credentials, parseJson } from '../service/intake';
+import { alertmanagerGroup, type GroupAdapter } from '../adapters/alertmanager';
+import { credentials } from '../service/intake';
 import { documentHook, handleHook, type HookFormat } from './ingest-hook';
 
 const format: HookFormat = {
   type: 'alertmanager',
   keyHint: 'post to /hooks/alertmanager/<key>, or set http_config.authorization.credentials to the key',
   overloadStatus: 503,
-  adapt: async (text) => {
-    const parsed = parseJson(text);
-    if (!parsed.ok) return { errors: [parsed.message] };
-    const result = await adaptAlertmanager(parsed.value, now());
-    return result.ok ? { events: result.events } : { errors: result.errors };
-  },
+  group: { adapter: alertmanagerGroup as GroupAdapter<unknown, unknown> },
 };
 
 export const alertmanager = new OpenAPIHono<AppEnv>();

@@ -4,33 +4,30 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
-import { adaptGrafana, GRAFANA_SIGNATURE_HEADERS, GRAFANA_TIMESTAMP_HEADER, verifyGrafanaSignature } from '../adapters/grafana';
+import type { GroupAdapter } from '../adapters/alertmanager';
+import { GRAFANA_SIGNATURE_HEADERS, GRAFANA_TIMESTAMP_HEADER, grafanaGroup, grafanaSignature } from '../adapters/grafana';
 import { now } from '../clock';
-import { credentials, parseJson } from '../service/intake';
+import { credentials } from '../service/intake';
 import { documentHook, handleHook, type HookFormat } from './ingest-hook';
 
 const SIGNATURE_PROBLEMS: Record<string, string> = {
   missing: `This integration has a signing secret: set it in the contact point's HMAC settings so Grafana sends ${GRAFANA_SIGNATURE_HEADERS[0]}.`,
   malformed: 'The signature (or its timestamp) is malformed: expected lowercase hex HMAC-SHA256 and Unix seconds.',
   stale: `The signature timestamp is more than five minutes from Firebell's clock.`,
-  mismatch: 'The signature does not match the body: check the contact point uses the same secret as the integration.',
 };
 
 const format: HookFormat = {
   type: 'grafana',
   keyHint: 'post to /hooks/grafana/<key>, or send Authorization: Bearer <key>',
   overloadStatus: 503,
-  verify: async (integration, text, request) => {
-    if (!integration.signingSecret) return null;
-    const signature = GRAFANA_SIGNATURE_HEADERS.map((h) => request.headers.get(h)).find((v) => v) ?? null;
-    const check = await verifyGrafanaSignature(integration.signingSecret, text, signature, request.headers.get(GRAFANA_TIMESTAMP_HEADER), now());
-    return check.ok ? null : (SIGNATURE_PROBLEMS[check.reason] ?? 'The signature could not be verified.');
-  },
-  adapt: async (text) => {
-    const parsed = parseJson(text);
-    if (!parsed.ok) return { errors: [parsed.message] };
-    const result = await adaptGrafana(parsed.value, now());
-    return result.ok ? { events: result.events } : { errors: result.errors };
+  group: {
+    adapter: grafanaGroup as GroupAdapter<unknown, unknown>,
+    signature: (integration, request) => {
+      if (!integration.signingSecret) return null;
+      const signature = GRAFANA_SIGNATURE_HEADERS.map((h) => request.headers.get(h)).find((v) => v) ?? null;
+      const check = grafanaSignature(integration.signingSecret, signature, request.headers.get(GRAFANA_TIMESTAMP_HEADER), now());
+      return check.ok ? check.stream : (SIGNATURE_PROBLEMS[check.reason] ?? 'The signature could not be verified.');
+    },
   },
 };
 

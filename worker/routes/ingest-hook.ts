@@ -1,6 +1,8 @@
 /**
  * The pipeline shared by the webhook formats that answer in problem+json (Alertmanager, Grafana, generic):
  * body within the limit → key → integration → adapter → service router → 202.
+ * Alert groups (Alertmanager, Grafana) take the key first and stream the body alert by alert, so the largest
+ * outage, which sends the largest body, is never refused for its size (up to LIMITS.groupBody).
  * PagerDuty and Opsgenie have their own answer shapes and use the same intake steps directly.
  */
 import type { Context } from 'hono';
@@ -10,7 +12,14 @@ import type { AlertEvent, IntegrationType } from '../../schema/alert';
 import type { AppEnv } from '../app-env';
 import { ProblemError, unauthorized } from '../errors';
 import type { Integration } from '../directory/integrations';
+import { LIMITS } from '../../schema/alert';
+import type { GroupAdapter } from '../adapters/alertmanager';
+import type { SignatureStream } from '../adapters/grafana';
+import { issueMessages } from '../adapters/normalize';
+import { readGroup } from '../service/group-body';
 import { authenticateKey, deliver, MAX_BODY_BYTES, payloadRecord, readBody } from '../service/intake';
+import type { ReceiveResult } from '../service/router';
+import { PAYLOAD_MAX_BYTES } from '../service/store';
 import { problems } from './openapi-shared';
 
 export const INVALID_KEY = 'That integration key is not valid: it may have been rotated or revoked. Copy the current URL from the service’s integrations in Firebell.';
@@ -25,27 +34,64 @@ export interface HookFormat {
   overloadStatus: 429 | 503;
   /** A key carried inside the body (generic's `token` field), read when the URL and headers have none. */
   keyFromBody?: (text: string, request: Request) => string | undefined;
-  /** Extra proof beyond the key (Grafana's HMAC); returns why it failed, or null. */
-  verify?: (integration: Integration, text: string, request: Request) => Promise<string | null>;
-  adapt: (text: string, request: Request) => Promise<Adapted>;
+  /** Whole-body formats: the text → events. */
+  adapt?: (text: string, request: Request) => Promise<Adapted>;
+  /** Alert-group formats, read as a stream instead of `adapt`. */
+  group?: {
+    adapter: GroupAdapter<unknown, unknown>;
+    /** Extra proof beyond the key (Grafana's HMAC), fed the body as it streams; a string says why it is refused. */
+    signature?: (integration: Integration, request: Request) => SignatureStream | string | null;
+  };
 }
 
-export const tooLarge = () => new ProblemError(413, 'payload-too-large', `Request bodies are limited to ${MAX_BODY_BYTES / 1024} KB.`);
+export const tooLarge = (limit = MAX_BODY_BYTES) => new ProblemError(413, 'payload-too-large', `Request bodies are limited to ${limit / 1024} KB.`);
+const MISMATCH = 'The signature does not match the body: check the contact point uses the same secret as the integration.';
 
 /** Run one webhook request through the pipeline; every failure is a ProblemError for app.onError. */
 export async function handleHook(c: Context<AppEnv>, format: HookFormat, keyFromRequest: string | undefined): Promise<Response> {
+  if (format.group) return handleGroup(c, format, format.group, keyFromRequest);
   const request = c.req.raw;
   const body = await readBody(request);
   if (!body) throw tooLarge();
   const key = keyFromRequest ?? format.keyFromBody?.(body.text, request);
+  const integration = await authenticate(c, format, key);
+  const adapted = format.adapt ? await format.adapt(body.text, request) : { errors: ['this format reads no whole bodies'] };
+  return answer(c, format, integration, adapted, await deliver(c.env, integration, payloadRecord(request, body, key as string), adapted));
+}
+
+async function authenticate(c: Context<AppEnv>, format: HookFormat, key: string | undefined): Promise<Integration> {
   if (!key) throw unauthorized(`No integration key: ${format.keyHint}.`);
   const integration = await authenticateKey(c.env, format.type, key);
   if (!integration) throw unauthorized(INVALID_KEY);
-  const failed = await format.verify?.(integration, body.text, request);
-  if (failed) throw unauthorized(failed);
+  return integration;
+}
 
-  const adapted = await format.adapt(body.text, request);
-  const result = await deliver(c.env, integration, payloadRecord(request, body, key), adapted);
+async function handleGroup(c: Context<AppEnv>, format: HookFormat, group: NonNullable<HookFormat['group']>, key: string | undefined): Promise<Response> {
+  const request = c.req.raw;
+  if (Number(request.headers.get('content-length') ?? NaN) > LIMITS.groupBody) throw tooLarge(LIMITS.groupBody);
+  const integration = await authenticate(c, format, key);
+  const signature = group.signature?.(integration, request) ?? null;
+  if (typeof signature === 'string') throw unauthorized(signature);
+  const { adapter } = group;
+  const read = await readGroup(request.body, {
+    maxBytes: LIMITS.groupBody,
+    fields: Object.keys(adapter.fieldsSchema.shape),
+    alertSchema: adapter.alertSchema,
+    // One byte past what a payload record keeps, so the record knows it was cut.
+    keepHead: PAYLOAD_MAX_BYTES + 1,
+    ...(signature ? { onChunk: signature.update } : {}),
+  });
+  if (!read.ok && read.reason === 'too-large') throw tooLarge(LIMITS.groupBody);
+  if (signature && !signature.verify()) throw unauthorized(MISMATCH);
+  const fields = read.fields ? adapter.fieldsSchema.safeParse(read.fields) : null;
+  const errors = [...(fields && !fields.success ? issueMessages(fields.error.issues) : []), ...(read.ok ? [] : read.errors)];
+  const adapted: Adapted = errors.length || !read.ok || !fields?.success ? { errors } : { events: await adapter.toEvents(fields.data, read.alerts) };
+  const payload = payloadRecord(request, { text: new TextDecoder().decode(read.head), bytes: read.bytes }, key as string);
+  return answer(c, format, integration, adapted, await deliver(c.env, integration, payload, adapted));
+}
+
+/** The answer once the router has had the events: 202, the format's overload status, or 400. */
+function answer(c: Context<AppEnv>, format: HookFormat, integration: Integration, adapted: Adapted, result: ReceiveResult): Response {
   if (!result.ok && result.reason === 'rate-limited') {
     const status = format.overloadStatus;
     throw new ProblemError(

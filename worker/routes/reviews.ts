@@ -32,8 +32,8 @@ const reviewResponse = (description: string) => ({ description, content: { 'appl
 const SUGGEST_FOR = new Set(['critical', 'error']);
 
 const incidentView = async (c: Context<AppEnv>, id: string): Promise<IncidentView> => {
-  // RPC return types are structurally rewritten by workers-types; the object returns an IncidentView.
-  const view = (await c.env.INCIDENT.get(c.env.INCIDENT.idFromName(id)).view()) as IncidentView | null;
+  // The whole timeline: a review reads every entry once. RPC return types are rewritten by workers-types.
+  const view = (await c.env.INCIDENT.get(c.env.INCIDENT.idFromName(id)).history()) as IncidentView | null;
   if (!view) throw notFound(`No incident ${id}.`);
   return view;
 };

@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { formatTime, plural } from '../lib/format';
 import type { IncidentAlert } from '../lib/types';
 import { SeverityBadge } from './badges';
@@ -15,18 +16,30 @@ export function safeHref(href: string): string | null {
 /** Annotations that are links by convention (runbook_url, dashboard_url, …) are shown as links. */
 const isLinkish = (key: string, value: string) => /(^|_)url$/i.test(key) && safeHref(value) !== null;
 
+/** An incident may list 10,000 alerts: drawing them all at once would stall a phone. */
+const FIRST_SHOWN = 100;
+const MORE_SHOWN = 500;
+
 /** The alerts grouped into an incident: what fired, its labels, and links back to the monitor. */
 export function AlertList({ alerts, truncated, now }: { alerts: IncidentAlert[]; truncated: number; now: number }) {
+  const [limit, setLimit] = useState(FIRST_SHOWN);
   if (!alerts.length) return null;
+  const hidden = alerts.length - limit;
   return (
     <section aria-labelledby="alerts-heading">
       <h2 id="alerts-heading">Alerts</h2>
       <ul class="alert-list">
-        {alerts.map((a) => (
+        {alerts.slice(0, limit).map((a) => (
           <AlertItem key={a.key} alert={a} now={now} />
         ))}
       </ul>
-      {truncated > 0 && <p class="muted">{plural(truncated, 'older alert')} not shown.</p>}
+      {hidden > 0 && (
+        <button type="button" class="button button-small" onClick={() => setLimit((n) => n + MORE_SHOWN)}>
+          Show {Math.min(hidden, MORE_SHOWN)} more of {alerts.length} alerts
+        </button>
+      )}
+      {/* Left out by the monitor, or past the most one incident lists: counted in the total, not drawn here. */}
+      {truncated > 0 && <p class="muted">{plural(truncated, 'more alert')} not listed.</p>}
     </section>
   );
 }

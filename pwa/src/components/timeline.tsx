@@ -1,4 +1,7 @@
+import { useState } from 'preact/hooks';
 import { formatTime } from '../lib/format';
+import { errorText } from '../lib/hooks';
+import { newestRunStart } from '../lib/live-state';
 import type { TimelineEntry } from '../lib/types';
 
 /** The incident's timeline, oldest first so new entries arrive at the bottom, next to the actions. */
@@ -13,5 +16,55 @@ export function Timeline({ entries, now }: { entries: TimelineEntry[]; now: numb
         </li>
       ))}
     </ol>
+  );
+}
+
+/** Entries drawn at first and added per "Show earlier": a storm's timeline is tens of thousands long. */
+const WINDOW = 500;
+
+/**
+ * The newest unbroken run of entries, its newest WINDOW at first. "Show earlier entries" reveals more of what
+ * this page holds, and when nothing is left here asks `loadEarlier` for the page before the first one shown
+ * (it resolves with how many entries it added).
+ */
+export function PagedTimeline({ entries, now, loadEarlier }: { entries: TimelineEntry[]; now: number; loadEarlier: (before: number) => Promise<number> }) {
+  const [shown, setShown] = useState(WINDOW);
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const run = entries.slice(newestRunStart(entries));
+  const visible = run.slice(-shown);
+  const first = visible[0];
+
+  const showEarlier = async () => {
+    if (!first) return;
+    setError(null);
+    if (run.length > visible.length) return setShown((n) => n + WINDOW);
+    setLoading(true);
+    try {
+      const added = await loadEarlier(first.seq);
+      setShown((n) => n + added);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  return (
+    <>
+      {first && first.seq > 1 && (
+        <p class="timeline-earlier">
+          <button type="button" class="button button-small" disabled={loading} onClick={() => void showEarlier()}>
+            {loading ? 'Loading earlier entries…' : 'Show earlier entries'}
+          </button>
+          {error && (
+            <span class="muted" role="alert">
+              {error}
+            </span>
+          )}
+        </p>
+      )}
+      <Timeline entries={visible} now={now} />
+    </>
   );
 }

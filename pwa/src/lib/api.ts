@@ -123,8 +123,9 @@ export function listIncidents(query: IncidentQuery, opts?: RequestOptions): Prom
   return get<IncidentPage>(`/api/incidents?${params}`, opts);
 }
 
-export const getIncident = (id: string, opts?: RequestOptions) =>
-  get<IncidentDetail>(`/api/incidents/${encodeURIComponent(id)}`, opts);
+/** The incident with its newest timeline page, or (`before`) the page of entries before that seq. */
+export const getIncident = (id: string, opts?: RequestOptions & { before?: number }) =>
+  get<IncidentDetail>(`/api/incidents/${encodeURIComponent(id)}${opts?.before ? `?before=${opts.before}` : ''}`, opts);
 
 /** Body of each incident command, keyed by its path segment. */
 export interface CommandBodies {

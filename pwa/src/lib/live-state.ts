@@ -30,6 +30,9 @@ export function applyLive(state: LiveState, action: LiveAction): LiveState {
       return { ...mergeEntries(withIncident(state, action.incident), action.timeline, 'replace'), viewers: action.viewers };
     case 'loaded':
       return mergeEntries(withIncident(state, action.incident), action.timeline, 'replace');
+    // The rest of a resume, page by page: fresh reads like the snapshot.
+    case 'backlog':
+      return mergeEntries(state, action.timeline, 'replace');
     // A broadcast event is append-only: a seq we already hold is a duplicate and is dropped.
     case 'event':
       return mergeEntries(withIncident(state, action.incident), [action.entry], 'keep');
@@ -47,6 +50,17 @@ export function applyLive(state: LiveState, action: LiveAction): LiveState {
   }
   // A message type from a newer server: ignore it rather than break the view.
   return state;
+}
+
+/**
+ * Where the unbroken run of newest entries starts. Seqs are dense, so a jump is entries this copy never got
+ * (an HTTP load of the newest page after a storm, say); what lies below the jump waits until "Show earlier"
+ * fills it, rather than being shown as if nothing happened in between.
+ */
+export function newestRunStart(timeline: readonly TimelineEntry[]): number {
+  let i = timeline.length - 1;
+  while (i > 0 && timeline[i - 1]!.seq === timeline[i]!.seq - 1) i--;
+  return Math.max(0, i);
 }
 
 /**

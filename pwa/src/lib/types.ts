@@ -41,7 +41,10 @@ export type { IncidentAlert };
 
 export interface IncidentDetail {
   incident: Incident;
+  /** The newest page of the timeline (or the page asked for with `before`), oldest first. */
   timeline: TimelineEntry[];
+  /** Cursor for the page before `timeline`; null at the first entry (absent from older servers and cached copies). */
+  earlier?: number | null;
   /** The alerts grouped into the incident, newest first (absent from older cached copies). */
   alerts?: IncidentAlert[];
 }

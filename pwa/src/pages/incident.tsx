@@ -8,7 +8,7 @@ import { ConnectionIndicator } from '../components/connection-indicator';
 import { IncidentCommands, roleLabel, type CommandLabels, type Send } from '../components/incident-commands';
 import { Notice } from '../components/notice';
 import { ReviewPrompt } from '../components/review-prompt';
-import { Timeline } from '../components/timeline';
+import { PagedTimeline } from '../components/timeline';
 import { ackKey } from '../lib/ack-key';
 import { ApiError, ackWithToken, commandPath, getIncident, isNetworkError, listUsers, runCommand, type CommandBodies } from '../lib/api';
 import { formatAge, plural } from '../lib/format';
@@ -61,6 +61,16 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
     [id, apply],
   );
 
+  /** The page of entries before `before`, folded into the live state; resolves with how many it brought. */
+  const loadEarlier = useCallback(
+    async (before: number) => {
+      const page = await getIncident(id, { before });
+      apply({ type: 'loaded', incident: page.incident, timeline: page.timeline });
+      return page.timeline.length;
+    },
+    [id, apply],
+  );
+
   // HTTP load alongside the socket: it reports 404s properly and, via the service worker, works offline.
   useEffect(() => {
     setFatal(null);
@@ -73,10 +83,25 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
   // Alerts are not on the socket: re-read them when the timeline says one arrived or resolved.
   const alertSeq = timeline.reduce((max, e) => (e.kind === 'alert_added' || e.kind === 'alert_resolved' ? Math.max(max, e.seq) : max), 0);
   const seenAlertSeq = useRef(0);
+  // A storm brings thousands of alert entries in a burst: one re-read at a time, and one more after it if more came.
+  const reread = useRef({ running: false, again: false });
+  const rereadAlerts = useCallback(async () => {
+    const r = reread.current;
+    if (r.running) return void (r.again = true);
+    r.running = true;
+    try {
+      do {
+        r.again = false;
+        await load();
+      } while (r.again);
+    } finally {
+      r.running = false;
+    }
+  }, [load]);
   useEffect(() => {
-    if (seenAlertSeq.current && alertSeq > seenAlertSeq.current) void load();
+    if (seenAlertSeq.current && alertSeq > seenAlertSeq.current) void rereadAlerts();
     seenAlertSeq.current = Math.max(seenAlertSeq.current, alertSeq);
-  }, [alertSeq, load]);
+  }, [alertSeq, rereadAlerts]);
 
   const onSettled = useCallback(
     (s: Settled) => {
@@ -157,7 +182,7 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
         <Presence viewers={viewers} me={me} />
         <AlertList alerts={alerts} truncated={incident?.truncatedAlerts ?? 0} now={now} />
         <h2>Timeline</h2>
-        <Timeline entries={timeline} now={now} />
+        <PagedTimeline entries={timeline} now={now} loadEarlier={loadEarlier} />
         {incident && canAct && <ComposeForm id={id} onSaved={(i) => apply({ type: 'incident', incident: i })} />}
         {incident && canAct && <IncidentCommands incident={incident} users={users} busy={action.pending !== null} send={send} />}
       </main>
