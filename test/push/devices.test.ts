@@ -86,6 +86,21 @@ describe('registering a device', () => {
     expect((await mine(ana)).filter((d) => d.endpoint === body.endpoint)).toHaveLength(1);
   });
 
+  it('answers 409 and changes nothing when a viewer re-posts an endpoint registered to someone else', async () => {
+    const vic = await createUser('Vic', 'viewer');
+    const body = valid({ label: 'Ana on call' });
+    const anas = (await json<{ subscription: Device }>(subscribe(ana, body), 201)).subscription;
+    const thief = await subscriber();
+    const takeover = await subscribe(vic, { ...body, label: 'mine now', keys: { p256dh: thief.p256dh, auth: thief.auth } });
+    expect(takeover.status).toBe(409);
+    expect((await json<Problem>(takeover)).detail).toMatch(/someone else/);
+    expect(await mine(vic)).toEqual([]);
+    const after = (await mine(ana)).find((d) => d.id === anas.id);
+    expect(after).toMatchObject({ label: 'Ana on call', endpoint: body.endpoint });
+    const row = await env.DB.prepare('SELECT user_id, p256dh, auth FROM push_subscriptions WHERE id = ?').bind(anas.id).first();
+    expect(row).toEqual({ user_id: ana.id, p256dh: keys.p256dh, auth: keys.auth });
+  });
+
   it('refuses an http endpoint when the insecure loopback setting is off, naming the field', async () => {
     expect(env.ALLOW_INSECURE_PUSH).toBeUndefined();
     await expectFieldProblem(await subscribe(ana, valid({ endpoint: 'http://127.0.0.1:9000/push' })), 'endpoint', /https/);

@@ -42,24 +42,26 @@ export function toDevice(r: PushSubscriptionRecord): PushDevice {
 }
 
 /**
- * Register a device, or refresh it when its endpoint is already known: a browser re-subscribing
- * keeps its row (and id), takes the new keys and label, and belongs to whoever registered it last.
+ * Register a device, or refresh it when the same user registers its endpoint again: a browser
+ * re-subscribing keeps its row (and id) and takes the new keys and label. An endpoint registered to
+ * someone else is left exactly as it is (null): whoever learns a device's endpoint must not be able
+ * to move its pages to themselves.
  */
 export async function addSubscription(
   db: D1Database,
   sub: { id: string; userId: string; label: string; endpoint: string; p256dh: string; auth: string; now: number },
-): Promise<{ subscription: PushSubscriptionRecord; created: boolean }> {
+): Promise<{ subscription: PushSubscriptionRecord; created: boolean } | null> {
   const row = await db
     .prepare(
       `INSERT INTO push_subscriptions (id, user_id, label, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(endpoint) DO UPDATE SET user_id = excluded.user_id, label = excluded.label, p256dh = excluded.p256dh, auth = excluded.auth,
+       ON CONFLICT(endpoint) DO UPDATE SET label = excluded.label, p256dh = excluded.p256dh, auth = excluded.auth,
          last_failure_at = NULL, last_failure = NULL
+       WHERE push_subscriptions.user_id = excluded.user_id
        RETURNING ${COLUMNS}`,
     )
     .bind(sub.id, sub.userId, sub.label, sub.endpoint, sub.p256dh, sub.auth, sub.now)
     .first<Row>();
-  if (!row) throw new Error('push subscription upsert returned no row');
-  return { subscription: toRecord(row), created: row.id === sub.id };
+  return row ? { subscription: toRecord(row), created: row.id === sub.id } : null;
 }
 
 /** Every device of a user, oldest first, with keys: what pageUser sends to. */

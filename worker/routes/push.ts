@@ -98,7 +98,7 @@ push.openapi(
     method: 'post',
     path: '/subscriptions',
     tags: ['push'],
-    summary: 'Register this device for pages (re-registering the same endpoint updates it)',
+    summary: 'Register this device for pages (re-registering my own endpoint updates it; another user’s answers 409)',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
     request: { body: { required: true, content: { 'application/json': { schema: subscribeBody } } } },
@@ -119,7 +119,7 @@ push.openapi(
     if (mine.length >= MAX_DEVICES_PER_USER && !mine.some((d) => d.endpoint === body.endpoint)) {
       throw conflict(`You already have ${mine.length} devices registered; remove one you no longer use first.`);
     }
-    const { subscription, created } = await addSubscription(c.env.DB, {
+    const added = await addSubscription(c.env.DB, {
       id: newId('psb'),
       userId: who.id,
       label: body.label,
@@ -128,6 +128,10 @@ push.openapi(
       auth: body.keys.auth,
       now: now(),
     });
+    if (!added) {
+      throw conflict('This push endpoint is registered to someone else’s account. Turn notifications off and on again on this device to get a new endpoint.', { endpointTaken: true });
+    }
+    const { subscription, created } = added;
     const device = toDevice(subscription);
     return created ? c.json({ subscription: device }, 201, { location: `/api/push/subscriptions/${device.id}` }) : c.json({ subscription: device }, 200);
   },
