@@ -16,6 +16,7 @@ import { push } from './routes/push';
 import { tokens } from './routes/tokens';
 import { users } from './routes/users';
 import { calendar } from './routes/calendar';
+import { calendarFeeds } from './routes/calendar-feeds';
 import { oncall } from './routes/oncall';
 import { policies } from './routes/policies';
 import { schedules } from './routes/schedules';
@@ -47,6 +48,7 @@ export function createApp() {
   app.route('/api/policies', policies);
   app.route('/api/oncall', oncall);
   app.route('/calendar', calendar);
+  app.route('/api/calendar-feeds', calendarFeeds);
   app.route('/api/services', services);
   app.route('/', ingest);
   app.route('/api/push', push);

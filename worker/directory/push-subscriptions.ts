@@ -1,5 +1,6 @@
 /** Web Push subscriptions in D1: one row per device a user registered (push_subscriptions). */
 import type { PushDevice } from '../../schema/directory';
+import { ACTIVE } from './users';
 
 /** A device with what the sender needs to encrypt for it. */
 export interface PushSubscriptionRecord extends PushDevice {
@@ -64,9 +65,12 @@ export async function addSubscription(
   return row ? { subscription: toRecord(row), created: row.id === sub.id } : null;
 }
 
+/** Devices only count while their owner is active: a disabled or removed person is never paged, nor acts from a page. */
+const OWNER_ACTIVE = `EXISTS (SELECT 1 FROM users u WHERE u.id = push_subscriptions.user_id AND ${ACTIVE})`;
+
 /** Every device of a user, oldest first, with keys: what pageUser sends to. */
 export async function subscriptionsForUser(db: D1Database, userId: string): Promise<PushSubscriptionRecord[]> {
-  const { results } = await db.prepare(`SELECT ${COLUMNS} FROM push_subscriptions WHERE user_id = ? ORDER BY created_at, id`).bind(userId).all<Row>();
+  const { results } = await db.prepare(`SELECT ${COLUMNS} FROM push_subscriptions WHERE user_id = ? AND ${OWNER_ACTIVE} ORDER BY created_at, id`).bind(userId).all<Row>();
   return results.map(toRecord);
 }
 
@@ -80,9 +84,9 @@ export async function countSubscriptions(db: D1Database, userId: string): Promis
   return row?.n ?? 0;
 }
 
-/** One of the user's devices; null when it does not exist or belongs to someone else. */
+/** One of the user's devices; null when it does not exist, belongs to someone else, or its owner is no longer active. */
 export async function getSubscription(db: D1Database, userId: string, id: string): Promise<PushSubscriptionRecord | null> {
-  const row = await db.prepare(`SELECT ${COLUMNS} FROM push_subscriptions WHERE id = ? AND user_id = ?`).bind(id, userId).first<Row>();
+  const row = await db.prepare(`SELECT ${COLUMNS} FROM push_subscriptions WHERE id = ? AND user_id = ? AND ${OWNER_ACTIVE}`).bind(id, userId).first<Row>();
   return row ? toRecord(row) : null;
 }
 

@@ -15,7 +15,7 @@ import {
   toDevice,
   type PushSubscriptionRecord,
 } from '../directory/push-subscriptions';
-import { getUser } from '../directory/users';
+import { getUser, isActive } from '../directory/users';
 import { limitBody, requireJson, validationHook } from '../edge';
 import { ProblemError, badRequest, conflict, forbidden, notFound, unauthorized } from '../errors';
 import { newId } from '../ids';
@@ -272,12 +272,12 @@ push.openapi(
     if (incidentId !== undefined && incidentId !== claims.incidentId) throw forbidden('This token was issued for a different incident.');
     if (claims.incidentId === TEST_INCIDENT_ID) throw badRequest('That was a test page: there is nothing to acknowledge.');
     const user = await getUser(c.env.DB, claims.userId);
-    if (!user) throw unauthorized('The user this page was sent to no longer exists.');
+    if (!user || !isActive(user)) throw unauthorized('The person this page was sent to no longer has access to Firebell.');
     if (user.role === 'viewer') throw forbidden('Viewers can watch an incident but not acknowledge it.');
     const key = c.req.valid('header')['idempotency-key'];
     const stub = c.env.INCIDENT.get(c.env.INCIDENT.idFromName(claims.incidentId));
-    // Keys are scoped to the user, so one person's key can never replay another person's result.
-    const result = (await stub.command({ type: 'acknowledge' }, { kind: 'user', id: user.id, name: user.name }, key ? `push-ack:${user.id}:${key}` : undefined)) as CommandResult;
+    // The object scopes keys to the person and the command, so one person's key never replays another's result.
+    const result = (await stub.command({ type: 'acknowledge' }, { kind: 'user', id: user.id, name: user.name }, key)) as CommandResult;
     if (!result.ok) throw ProblemError.from(result.problem);
     return c.json({ incident: result.incident }, 200);
   },
