@@ -65,7 +65,7 @@ export async function adaptGrafana(body: unknown, _now: number): Promise<Adapter
   return { ok: true, events };
 }
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: 'no-secret' | 'missing' | 'malformed' | 'stale' | 'mismatch' };
+export type SignatureCheck = { ok: true } | { ok: false; reason: 'no-secret' | 'missing' | 'no-timestamp' | 'malformed' | 'stale' | 'mismatch' };
 
 function hexToBytes(hex: string): Uint8Array | undefined {
   if (!/^[0-9a-f]{64}$/.test(hex)) return undefined;
@@ -73,9 +73,10 @@ function hexToBytes(hex: string): Uint8Array | undefined {
 }
 
 /**
- * Verify Grafana's HMAC-SHA256 (lowercase hex) over the raw body, or over `${timestamp}:${body}` when
- * Grafana is configured with a timestamp header (Unix seconds). Pass that header's value, or
- * null/undefined when the contact point has none; a route that configured one must require it.
+ * Verify Grafana's HMAC-SHA256 (lowercase hex) over `${timestamp}:${body}`, the timestamp (Unix seconds)
+ * in the header the contact point's HMAC "Timestamp header" names, within five minutes of `now`.
+ * The timestamp is required: a signature over the body alone never expires, so anyone who saw one
+ * request could replay it (a resolve, or a trigger that re-opens an incident) for ever.
  */
 export async function verifyGrafanaSignature(
   secret: string,
@@ -89,13 +90,11 @@ export async function verifyGrafanaSignature(
   if (!provided) return { ok: false, reason: 'missing' };
   const signature = hexToBytes(provided);
   if (!signature) return { ok: false, reason: 'malformed' };
-  let signed = body;
   const timestamp = timestampHeader?.trim();
-  if (timestamp) {
-    if (!/^\d{1,15}$/.test(timestamp)) return { ok: false, reason: 'malformed' };
-    if (Math.abs(now - Number(timestamp) * 1000) > GRAFANA_MAX_SKEW_MS) return { ok: false, reason: 'stale' };
-    signed = `${timestamp}:${body}`;
-  }
+  if (!timestamp) return { ok: false, reason: 'no-timestamp' };
+  if (!/^\d{1,15}$/.test(timestamp)) return { ok: false, reason: 'malformed' };
+  if (Math.abs(now - Number(timestamp) * 1000) > GRAFANA_MAX_SKEW_MS) return { ok: false, reason: 'stale' };
+  const signed = `${timestamp}:${body}`;
   const encoder = new TextEncoder();
   const key = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
   // subtle.verify compares in constant time, unlike comparing hex strings with ===.

@@ -42,7 +42,12 @@ export async function handleHook(c: Context<AppEnv>, format: HookFormat, keyFrom
   const integration = await authenticateKey(c.env, format.type, key);
   if (!integration) throw unauthorized(INVALID_KEY);
   const failed = await format.verify?.(integration, body.text, request);
-  if (failed) throw unauthorized(failed);
+  if (failed) {
+    // A sender whose proof stopped passing (a changed secret or setting) must show up where the admin looks,
+    // not only in its own logs: record the refusal with the integration's recent payloads.
+    await deliver(c.env, integration, payloadRecord(request, body, key), { errors: [`refused: ${failed}`] });
+    throw unauthorized(failed);
+  }
 
   const adapted = await format.adapt(body.text, request);
   const result = await deliver(c.env, integration, payloadRecord(request, body, key), adapted);
