@@ -57,7 +57,7 @@ async function tokenOf(user: TestUser, name: string): Promise<{ id: string; auth
   return { id: made.id, auth: { authorization: `Bearer ${made.token}` } };
 }
 
-const patchUser = (id: string, body: unknown, headers = ADMIN) => api(`/api/users/${id}`, { method: 'PATCH', body, headers });
+const patchUser = (id: string, body: unknown, headers: Record<string, string> = ADMIN) => api(`/api/users/${id}`, { method: 'PATCH', body, headers });
 const isResult = (id: string) => (m: ServerMessage) => m.type === 'result' && m.id === id;
 
 let ana: TestUser;
