@@ -222,11 +222,15 @@ function fillPath(path, method, ids, rand) {
 async function buildPlan({ origin, adminToken, seed }) {
   const rand = prng(seed);
   const call = async (path, body, headers = {}) => {
-    const res = await fetch(origin + path, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': JSON_TYPE }), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const request = () =>
+      fetch(origin + path, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': JSON_TYPE }), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    // A kept-alive connection the server closed just as it was reused resets before any answer (a client-side race,
+    // not a server fault): set-up asks again once on a fresh connection. The sweep itself never reuses connections.
+    const res = await request().catch((err) => (err instanceof TypeError ? request() : Promise.reject(err)));
     const text = await res.text();
     if (res.status >= 300) throw new Error(`setup ${path} → ${res.status} ${text.slice(0, 300)}`);
     return JSON.parse(text);
@@ -472,7 +476,17 @@ function exchange(ws, frame, ms = 5_000) {
   });
 }
 
-function connect(url, adminToken) {
+/** Open a socket; like the HTTP requests, a reset before any answer is tried twice more on a fresh connection. */
+async function connect(url, adminToken) {
+  let attempt = await connectOnce(url, adminToken);
+  for (let i = 0; attempt.error && i < 2; i += 1) {
+    await new Promise((r) => setTimeout(r, 50 * (i + 1)));
+    attempt = await connectOnce(url, adminToken);
+  }
+  return attempt;
+}
+
+function connectOnce(url, adminToken) {
   return new Promise((resolve) => {
     const ws = new WebSocket(url, { headers: { authorization: `Bearer ${adminToken}` } });
     ws.once('open', () => {
