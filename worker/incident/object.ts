@@ -5,7 +5,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { AlertEvent, Severity } from '../../schema/alert';
 import type { Actor, Incident, IncidentAlert, IncidentCommand, TimelineEntry } from '../../schema/incident';
-import type { ClientMessage, ServerMessage } from '../../schema/protocol';
+import type { ServerMessage } from '../../schema/protocol';
 import { now } from '../clock';
 import { nextIncidentNumber, summaryOf, upsertIndex } from '../directory/incident-index';
 import { FEED_NAME } from '../feed/object';
@@ -15,7 +15,7 @@ import type { Env } from '../env';
 import { principalFor } from '../auth/credential';
 import { ProblemError, type Problem } from '../errors';
 import { RateLimiter } from './command-rate';
-import { parseCommand } from './commands';
+import { parseClientMessage } from './commands';
 import { Idempotency, MAX_IDEMPOTENCY_KEY_LENGTH, fingerprint } from './idempotency';
 import { applyAlertEvents, alertFromEvent } from './ingest';
 import { FIREBELL, Paging } from './paging';
@@ -385,30 +385,4 @@ export class IncidentObject extends DurableObject<Env> {
 
 function duplicateText(count: number): string {
   return count === 1 ? '1 duplicate alert suppressed' : `${count} duplicate alerts suppressed`;
-}
-
-type ParsedMessage = Exclude<ClientMessage, { type: 'command' }> | (Extract<ClientMessage, { type: 'command' }>) | { type: 'invalid'; id: string; detail: string };
-
-const SHAPE = 'Messages must be JSON: {"type":"command","id":…,"command":{…},"idempotencyKey"?:…} or {"type":"ping"}.';
-
-function parseClientMessage(raw: string | ArrayBuffer): ParsedMessage {
-  if (typeof raw !== 'string') return { type: 'invalid', id: '', detail: SHAPE };
-  let value: unknown;
-  try {
-    value = JSON.parse(raw) as unknown;
-  } catch {
-    return { type: 'invalid', id: '', detail: SHAPE };
-  }
-  if (typeof value !== 'object' || value === null || !('type' in value)) return { type: 'invalid', id: '', detail: SHAPE };
-  if (value.type === 'ping') return { type: 'ping' };
-  const id = 'id' in value && typeof value.id === 'string' ? value.id.slice(0, 200) : '';
-  if (value.type !== 'command' || !id || !('command' in value)) return { type: 'invalid', id, detail: SHAPE };
-  const parsed = parseCommand(value.command);
-  if (!parsed) return { type: 'invalid', id, detail: 'That command does not validate: check its type and fields against the HTTP route of the same name.' };
-  if (!('idempotencyKey' in value) || value.idempotencyKey === undefined) return { type: 'command', id, command: parsed };
-  const key = value.idempotencyKey;
-  if (typeof key !== 'string' || !key || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    return { type: 'invalid', id, detail: `idempotencyKey must be a string of 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.` };
-  }
-  return { type: 'command', id, command: parsed, idempotencyKey: key };
 }
