@@ -23,6 +23,9 @@ export default defineConfig(async () => {
             VAPID_SUBJECT: 'mailto:tests@firebell.invalid',
           },
           assets: undefined,
+          // Hermetic: a fetch the Worker makes on its own (a page to a real push service's host) fails as an
+          // unreachable network would, instead of leaving this machine. Loopback stays open for stand-ins.
+          outboundService: { network: { allow: ['local'], tlsOptions: { trustBrowserCas: true } } },
         },
       }),
     ],

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 /**
  * Bad-input sweep: a few thousand generated malformed requests to every ingestion route (with valid keys) and every
- * documented API route that takes a body (plus junk query strings on the GET routes), checking that none gets a 5xx
- * and that the server keeps answering GET /api/health. Bounded: MAX_REQUESTS requests and BUDGET_MS of sending.
+ * documented API route (bodies, junk ids and junk query strings; DELETEs, rotate, the test page and logout aimed at
+ * resources made to be destroyed, so the sweep's own credentials survive), then malformed frames over both live
+ * sockets, checking that none gets a 5xx, that no connection breaks, and that the server keeps answering
+ * GET /api/health. Bounded: MAX_REQUESTS requests and BUDGET_MS of sending.
  *
  *   node scripts/bad-input-sweep.mjs                       starts its own Firebell (scripts/start.mjs, temp state)
  *   FIREBELL_ORIGIN=http://127.0.0.1:8787 FIREBELL_ADMIN_TOKEN=… node scripts/bad-input-sweep.mjs
@@ -10,10 +12,12 @@
  * Bodies: wrong types, missing keys, nulls, huge strings, deep nesting, invalid UTF-8 bytes, wrong content types,
  * truncated/garbled JSON, random JSON (seeded, so a run is reproducible with SWEEP_SEED). Routes come from the
  * server's own /api/openapi.json, so new routes are swept without editing this file; request bodies are derived
- * from their schemas. Exit code 1 when any request got a 5xx or the server stopped answering.
+ * from their schemas. Exit code 1 when any request got a 5xx, a connection broke, or the server stopped answering.
+ * The Firebell it starts runs with ALLOW_INSECURE_OUTBOUND=true, so the test page goes to a closed loopback port.
  * test/e2e/bad-input-sweep.test.ts runs it in CI.
  */
 import { spawn } from 'node:child_process';
+import WebSocket from 'ws';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { createServer } from 'node:net';
@@ -25,6 +29,13 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const MAX_REQUESTS = 3000;
 export const BUDGET_MS = 50_000;
+
+/** A browser's push subscription keys: an ECDH P-256 public key and a 16-byte auth secret, base64url. */
+async function subscriptionKeys() {
+  const pair = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
+  const raw = Buffer.from(await crypto.subtle.exportKey('raw', pair.publicKey));
+  return { p256dh: raw.toString('base64url'), auth: Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url') };
+}
 
 /** mulberry32: a small seeded PRNG, so a failing body can be regenerated from the seed. */
 function prng(seed) {
@@ -173,61 +184,111 @@ function ingestionTemplates(keys) {
   ];
 }
 
-/** Fill {params} with the ids made in setup (or a junk id the route does not know). */
-function fillPath(path, ids, rand) {
+/**
+ * Fill {params} with the ids made in setup (or, now and then, a junk id the route does not know). Destructive
+ * requests (DELETE, rotate, changing a person's access) get the `victims`, made only to be destroyed.
+ */
+function fillPath(path, method, ids, rand) {
   const junk = ['nope', 'x'.repeat(300), '%00', '..%2F..%2Fetc', '%F0%9F%9A%80', '-1'];
+  const destructive = method === 'DELETE' || path.endsWith('/rotate') || (method === 'PATCH' && path.startsWith('/api/users/'));
+  const set = destructive ? { ...ids, ...ids.victims } : ids;
   return path.replace(/\{(\w+)\}/g, (_, name) => {
     if (rand() < 0.15) return junk[Math.floor(rand() * junk.length)];
-    if (name === 'serviceId') return ids.service;
-    if (name === 'iid') return 'int_not_rotated'; // never rotate or revoke the sweep's own keys
+    if (name === 'serviceId') return set.serviceForPolicy;
+    if (name === 'iid') return set.integration;
+    if (name === 'oid') return set.override;
+    if (name === 'sid') return set.session;
+    if (name === 'tid') return set.userToken;
     if (name === 'key') return ids.keys.generic;
-    if (name === 'oid' || name === 'identifier' || name === 'file') return 'sweep';
+    if (name === 'identifier' || name === 'file') return 'sweep';
     const collection = path.split('/')[2];
-    return { incidents: ids.incident, schedules: ids.schedule, policies: ids.policy, teams: ids.team, services: ids.service, tokens: ids.token, push: ids.subscription }[collection] ?? 'sweep';
+    return (
+      {
+        incidents: set.incident,
+        schedules: set.schedule,
+        policies: set.policy,
+        teams: set.team,
+        services: set.service,
+        tokens: set.token,
+        push: set.subscription,
+        users: set.user,
+        'calendar-feeds': set.calendarFeed,
+        'action-items': set.actionItem,
+      }[collection] ?? 'sweep'
+    );
   });
 }
-
-/** Routes we must not drive with real ids (they would revoke the sweep's credentials or page a real push service). */
-const SKIP = [/^DELETE /, /\/rotate$/, /\/subscriptions\/\{id\}\/test$/, /\/auth\/logout$/, /\/live$/];
 
 async function buildPlan({ origin, adminToken, seed }) {
   const rand = prng(seed);
   const call = async (path, body, headers = {}) => {
-    const res = await fetch(origin + path, {
-      method: body === undefined ? 'GET' : 'POST',
-      headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': JSON_TYPE }), ...headers },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const request = () =>
+      fetch(origin + path, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': JSON_TYPE }), ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    // A kept-alive connection the server closed just as it was reused resets before any answer (a client-side race,
+    // not a server fault): set-up asks again once on a fresh connection. The sweep itself never reuses connections.
+    const res = await request().catch((err) => (err instanceof TypeError ? request() : Promise.reject(err)));
     const text = await res.text();
     if (res.status >= 300) throw new Error(`setup ${path} → ${res.status} ${text.slice(0, 300)}`);
     return JSON.parse(text);
   };
   // Setup: something real behind every id and key, so malformed bodies reach validation, adapters and objects.
-  const invite = await call('/api/auth/invites', { role: 'responder' });
-  const accept = await fetch(`${origin}/api/auth/accept`, { method: 'POST', headers: { 'content-type': JSON_TYPE }, body: JSON.stringify({ token: invite.token, name: 'Sweep' }) });
-  const user = (await accept.json()).user;
-  const cookie = (accept.headers.get('set-cookie') ?? '').split(';')[0];
-  const token = await call('/api/tokens', { name: 'sweep' }, { authorization: '', cookie, origin });
+  const person = async (name, role = 'responder') => {
+    const invite = await call('/api/auth/invites', { role });
+    const accept = await fetch(`${origin}/api/auth/accept`, { method: 'POST', headers: { 'content-type': JSON_TYPE }, body: JSON.stringify({ token: invite.token, name }) });
+    if (accept.status !== 200) throw new Error(`setup accept → ${accept.status} ${await accept.text()}`);
+    const cookie = (accept.headers.get('set-cookie') ?? '').split(';')[0];
+    const token = await call('/api/tokens', { name: 'sweep' }, { authorization: '', cookie, origin });
+    return { user: (await accept.json()).user, cookie, token };
+  };
+  const { user, token } = await person('Sweep');
   const { team } = await call('/api/teams', { name: 'Sweep team' }).catch(() => ({ team: { id: 'team_none' } }));
-  const { schedule } = await call('/api/schedules', { name: 'Sweep', timeZone: 'Europe/Berlin', layers: [{ name: 'L1', start: '2026-01-05T09:00', rotation: { type: 'weekly' }, users: [user.id] }] }).catch(() => ({ schedule: { id: 'sch_none' } }));
+  const layers = [{ name: 'L1', start: '2026-01-05T09:00', rotation: { type: 'weekly' }, users: [user.id] }];
+  const { schedule } = await call('/api/schedules', { name: 'Sweep', timeZone: 'Europe/Berlin', layers }).catch(() => ({ schedule: { id: 'sch_none' } }));
   const { policy } = await call('/api/policies', { name: 'Sweep', levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: user.id }] }] });
   const { service } = await call('/api/services', { name: 'Sweep', policyId: policy.id });
   const keys = {};
   for (const type of ['pagerduty', 'alertmanager', 'grafana', 'opsgenie', 'generic']) keys[type] = (await call(`/api/services/${service.id}/integrations`, { type, ratePerMinute: 10_000 })).key;
   const { incident } = await call('/api/incidents', { title: 'Sweep target', severity: 'critical', serviceId: service.id });
-  const { subscription } = await call(
-    '/api/push/subscriptions',
-    { endpoint: 'https://push.sweep.invalid/send/1', keys: { p256dh: `B${'A'.repeat(86)}`, auth: 'AAAAAAAAAAAAAAAAAAAAAA' }, label: 'Sweep phone' },
-    { authorization: `Bearer ${token.token}` },
-  ).catch(() => ({ subscription: { id: 'psb_none' } }));
-  const ids = { incident: incident.id, service: service.id, policy: policy.id, team: team?.id, schedule: schedule.id, token: token.id, subscription: subscription.id, keys };
+  // A push endpoint on a closed loopback port (only accepted with the insecure outbound switch): the test page
+  // goes through the whole sender and meets a refused connection, never the internet.
+  const device = async (label) =>
+    (
+      await call('/api/push/subscriptions', { endpoint: `http://127.0.0.1:9/sweep/${label}`, keys: await subscriptionKeys(), label }, { authorization: `Bearer ${token.token}` }).catch(() => ({
+        subscription: { id: 'psb_none' },
+      }))
+    ).subscription.id;
+  const ids = { incident: incident.id, service: service.id, serviceForPolicy: service.id, policy: policy.id, team: team?.id, schedule: schedule.id, token: token.id, subscription: await device('sweep-phone'), user: user.id, keys };
+
+  // Victims: made to be deleted, rotated, revoked or signed out by the destructive routes.
+  const victim = await person('Sweep victim');
+  const victimDetail = await call(`/api/users/${victim.user.id}`);
+  const { schedule: doomedSchedule } = await call('/api/schedules', { name: 'Sweep victim', timeZone: 'UTC', layers }).catch(() => ({ schedule: { id: 'sch_none' } }));
+  const override = await call(`/api/schedules/${doomedSchedule.id}/overrides`, { userId: user.id, start: Date.now() + 86_400_000, end: Date.now() + 2 * 86_400_000 }).catch(() => ({ override: { id: 'ovr_none' } }));
+  const { policy: doomedPolicy } = await call('/api/policies', { name: 'Sweep victim', levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: user.id }] }] });
+  const { service: doomedService } = await call('/api/services', { name: 'Sweep victim', policyId: doomedPolicy.id });
+  ids.victims = {
+    token: (await call('/api/tokens', { name: 'sweep victim' })).id,
+    integration: (await call(`/api/services/${service.id}/integrations`, { type: 'generic' })).id,
+    subscription: await device('sweep-victim'),
+    schedule: doomedSchedule.id,
+    override: override.override?.id ?? override.id ?? 'ovr_none',
+    policy: doomedPolicy.id,
+    serviceForPolicy: doomedService.id,
+    user: victim.user.id,
+    session: victimDetail.sessions[0]?.id ?? 'sid_none',
+    userToken: victim.token.id,
+    calendarFeed: (await call('/api/oncall/me/calendar-feed', {}, { authorization: `Bearer ${victim.token.token}` })).id,
+  };
 
   const spec = await call('/api/openapi.json');
   const targets = [];
   for (const [path, ops] of Object.entries(spec.paths)) {
     for (const [method, op] of Object.entries(ops)) {
-      const key = `${method.toUpperCase()} ${path}`;
-      if (SKIP.some((re) => re.test(key)) || path.startsWith('/v2/') || path.startsWith('/hooks/')) continue;
+      if (path.startsWith('/v2/') || path.startsWith('/hooks/')) continue;
       if (method === 'get') {
         const query = (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name);
         targets.push({ method: 'GET', path, query });
@@ -245,9 +306,9 @@ async function buildPlan({ origin, adminToken, seed }) {
     if (t.method === 'GET') {
       const junkQueries = ['?limit=abc', '?limit=-1', `?cursor=${'z'.repeat(500)}`, '?status=bogus,triggered', '?from=yesterday&to=x', '?from=0&to=99999999999999999', '?since=-5', '?%ZZ=1', `?a=${'%F0'.repeat(50)}`, '?limit=1e999'];
       const params = t.query.length ? t.query.flatMap((q) => [`?${q}=%00`, `?${q}=${'x'.repeat(3000)}`, `?${q}=-1e999`, `?${q}[]=1&${q}[]=2`]) : [];
-      return [...junkQueries, ...params].map((q) => ({ method: 'GET', path: fillPath(t.path, ids, rand) + q, label: `query ${q.slice(0, 60)}`, body: null, type: null, route: `GET ${t.path}` }));
+      return [...junkQueries, ...params].map((q) => ({ method: 'GET', path: fillPath(t.path, 'GET', ids, rand) + q, label: `query ${q.slice(0, 60)}`, body: null, type: null, route: `GET ${t.path}` }));
     }
-    return variants(t.template, rand).map((v) => ({ ...v, method: t.method, path: t.ingestion ? t.path : fillPath(t.path, ids, rand), headers: t.headers ?? {}, route: `${t.method} ${t.path}` }));
+    return variants(t.template, rand).map((v) => ({ ...v, method: t.method, path: t.ingestion ? t.path : fillPath(t.path, t.method, ids, rand), headers: t.headers ?? {}, route: `${t.method} ${t.path}` }));
   });
   const plan = [];
   for (let i = 0; plan.length < MAX_REQUESTS && perTarget.some((list) => i < list.length); i += 1) {
@@ -299,7 +360,7 @@ async function healthy(origin) {
 /** Run the sweep against a running Firebell; resolves with a report (never throws for 5xx). */
 export async function sweep({ origin, adminToken, seed = Number(process.env.SWEEP_SEED ?? 8), concurrency = 6, budgetMs = BUDGET_MS, log = () => {} }) {
   const started = Date.now();
-  const { plan, targets } = await buildPlan({ origin, adminToken, seed });
+  const { plan, targets, ids } = await buildPlan({ origin, adminToken, seed });
   log(`sweep: ${plan.length} requests planned over ${targets} routes (seed ${seed})`);
   const agent = new http.Agent({ keepAlive: false, maxSockets: concurrency });
   const statuses = {};
@@ -335,20 +396,163 @@ export async function sweep({ origin, adminToken, seed = Number(process.env.SWEE
     }),
   );
   agent.destroy();
+  const sockets = await sweepSockets({ origin, adminToken, incidentId: ids.incident, log });
+  for (const [route, counts] of Object.entries(sockets.byRoute)) byRoute[route] = counts;
   const healthyAtEnd = await healthy(origin);
   return {
     seed,
     planned: plan.length,
-    sent,
+    sent: sent + sockets.sent,
     routes: Object.keys(byRoute).length,
     seconds: Math.round((Date.now() - started) / 100) / 10,
     statuses,
-    serverErrors,
-    connectionErrors,
+    serverErrors: [...serverErrors, ...sockets.serverErrors],
+    connectionErrors: [...connectionErrors, ...sockets.connectionErrors],
     healthFailures,
     healthyAtEnd,
     byRoute,
   };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Sockets
+
+/** Frames no client should send: each must get a 4xx result (or be ignored, on the feed), never a 5xx or a broken socket. */
+function socketFrames() {
+  const command = (cmd, extra = {}) => JSON.stringify({ type: 'command', id: 'sweep', command: cmd, ...extra });
+  return [
+    ['not JSON', 'hello'],
+    ['empty frame', ''],
+    ['null', 'null'],
+    ['array', '[1,2,3]'],
+    ['no type', '{"id":"sweep"}'],
+    ['unknown type', '{"type":"launch","id":"sweep"}'],
+    ['command without id', '{"type":"command","command":{"type":"add_note","text":"x"}}'],
+    ['command id a number', '{"type":"command","id":7,"command":{"type":"add_note","text":"x"}}'],
+    ['command without command', '{"type":"command","id":"sweep"}'],
+    ['unknown command', command({ type: 'delete_everything' })],
+    ['note of the wrong type', command({ type: 'add_note', text: 42 })],
+    ['empty note', command({ type: 'add_note', text: '' })],
+    ['100 KB note', command({ type: 'add_note', text: 'x'.repeat(100_000) })],
+    ['extra field', command({ type: 'acknowledge', admin: true })],
+    ['__proto__ command', '{"type":"command","id":"sweep","command":{"__proto__":{"type":"resolve"},"type":"add_note","text":"p"}}'],
+    ['reassign 10,000 people', command({ type: 'reassign', assignees: Array.from({ length: 10_000 }, (_, i) => `usr_${i}`) })],
+    ['unknown role', command({ type: 'assign_role', role: 'x'.repeat(500), userId: 'usr_admin' })],
+    ['idempotency key of 10,000 characters', command({ type: 'add_note', text: 'k' }, { idempotencyKey: 'k'.repeat(10_000) })],
+    ['idempotency key a number', command({ type: 'add_note', text: 'k' }, { idempotencyKey: 12345 })],
+    ['idempotency key empty', command({ type: 'add_note', text: 'k' }, { idempotencyKey: '' })],
+    ['5,000-deep nesting', `{"type":"command","id":"sweep","command":${'['.repeat(5_000)}${']'.repeat(5_000)}}`],
+    ['invalid UTF-8 (binary frame)', Buffer.from([0xff, 0xfe, 0x7b, 0x22])],
+    ['binary JSON', Buffer.from('{"type":"ping"}')],
+    ['2 MB frame', command({ type: 'add_note', text: 'x'.repeat(2_000_000) })],
+    ['ping', '{"type":"ping"}'],
+  ];
+}
+
+/** One frame, then the server's next message (or none within `ms`). */
+function exchange(ws, frame, ms = 5_000) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => done(null), ms);
+    const done = (value) => {
+      clearTimeout(timer);
+      ws.off('message', onMessage);
+      ws.off('close', onClose);
+      resolve(value);
+    };
+    const onMessage = (data) => {
+      let message;
+      try {
+        message = JSON.parse(String(data));
+      } catch {
+        message = { type: 'unparseable', text: String(data).slice(0, 200) };
+      }
+      if (message.type === 'snapshot' || message.type === 'presence' || message.type === 'event' || message.type === 'incident') return; // not an answer
+      done(message);
+    };
+    const onClose = (code) => done({ type: 'closed', code });
+    ws.on('message', onMessage);
+    ws.on('close', onClose);
+    ws.send(frame);
+  });
+}
+
+/** Open a socket; like the HTTP requests, a reset before any answer is tried twice more on a fresh connection. */
+async function connect(url, adminToken) {
+  let attempt = await connectOnce(url, adminToken);
+  for (let i = 0; attempt.error && i < 2; i += 1) {
+    await new Promise((r) => setTimeout(r, 50 * (i + 1)));
+    attempt = await connectOnce(url, adminToken);
+  }
+  return attempt;
+}
+
+function connectOnce(url, adminToken) {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { headers: { authorization: `Bearer ${adminToken}` } });
+    ws.once('open', () => {
+      // A reset after opening shows as a close (counted as a broken connection); without a listener it would throw.
+      ws.on('error', () => {});
+      resolve({ ws });
+    });
+    ws.once('unexpected-response', (_req, res) => {
+      res.resume();
+      resolve({ status: res.statusCode });
+    });
+    ws.once('error', (err) => resolve({ error: err.code ?? err.message }));
+  });
+}
+
+/** Bad upgrades and malformed frames over the incident room and the list feed. */
+async function sweepSockets({ origin, adminToken, incidentId, log }) {
+  const base = origin.replace(/^http/, 'ws');
+  const sockets = [
+    { route: 'WS /api/incidents/{id}/live', url: `${base}/api/incidents/${incidentId}/live`, answers: true },
+    { route: 'WS /api/feed/live', url: `${base}/api/feed/live`, answers: false },
+  ];
+  const serverErrors = [];
+  const connectionErrors = [];
+  const byRoute = {};
+  let sent = 0;
+  const count = (route, outcome) => {
+    const counts = (byRoute[route] ??= {});
+    counts[outcome] = (counts[outcome] ?? 0) + 1;
+    sent += 1;
+  };
+  for (const bad of ['?since=-5', '?since=abc', `?since=${'9'.repeat(400)}`, '?since=1e999']) {
+    const route = 'WS /api/incidents/{id}/live';
+    const attempt = await connect(`${base}/api/incidents/${incidentId}/live${bad}`, adminToken);
+    attempt.ws?.close();
+    count(route, attempt.status ?? (attempt.ws ? 101 : `error ${attempt.error}`));
+    if (attempt.status >= 500) serverErrors.push({ route, path: bad, variant: `upgrade ${bad}`, status: attempt.status, body: '' });
+    if (attempt.error) connectionErrors.push({ route, path: bad, variant: `upgrade ${bad}`, status: `error ${attempt.error}`, body: '' });
+  }
+  for (const socket of sockets) {
+    let open = await connect(socket.url, adminToken);
+    for (const [label, frame] of socketFrames()) {
+      const finding = (status, response = '') => ({ route: socket.route, path: socket.url.replace(base, ''), variant: label, contentType: 'websocket', body: excerpt(frame), status, response });
+      if (!open.ws) {
+        connectionErrors.push(finding(`could not connect: ${open.status ?? open.error}`));
+        break;
+      }
+      const answer = await exchange(open.ws, frame, socket.answers ? 5_000 : 300);
+      const status = answer === null ? 'no answer' : answer.type === 'result' ? (answer.ok ? 200 : answer.problem?.status) : answer.type === 'closed' ? `closed ${answer.code}` : answer.type;
+      count(socket.route, status);
+      if (typeof status === 'number' && status >= 500) serverErrors.push(finding(status, JSON.stringify(answer.problem)));
+      // The room answers every frame; the feed answers pings only. A socket that drops is a failure either way,
+      // except the runtime's own refusal of a frame over its 1 MiB limit (close 1009, "message too big").
+      const refusedAsTooBig = answer?.type === 'closed' && answer.code === 1009 && frame.length > 1_048_576;
+      if (refusedAsTooBig) open = await connect(socket.url, adminToken);
+      else if (answer?.type === 'closed' || (socket.answers && answer === null) || answer?.type === 'unparseable') {
+        connectionErrors.push(finding(status, JSON.stringify(answer)));
+        open = await connect(socket.url, adminToken);
+      }
+    }
+    const alive = open.ws ? await exchange(open.ws, '{"type":"ping"}') : null;
+    if (alive?.type !== 'pong') connectionErrors.push({ route: socket.route, path: socket.url.replace(base, ''), variant: 'ping after the sweep', status: JSON.stringify(alive), body: '' });
+    open.ws?.close();
+  }
+  log(`sweep: ${sent} socket frames and upgrades over ${sockets.length} sockets`);
+  return { sent, serverErrors, connectionErrors, byRoute };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -371,7 +575,7 @@ async function startFirebell() {
   let output = '';
   const child = spawn(process.execPath, ['scripts/start.mjs'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), FIREBELL_STATE: join(dir, 'state'), FIREBELL_DEV_VARS: join(dir, 'dev.vars') },
+    env: { ...process.env, PORT: String(port), FIREBELL_STATE: join(dir, 'state'), FIREBELL_DEV_VARS: join(dir, 'dev.vars'), ALLOW_INSECURE_OUTBOUND: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -400,9 +604,12 @@ async function startFirebell() {
 
 export function formatReport(report) {
   const lines = [
-    `Bad-input sweep: ${report.sent}/${report.planned} requests to ${report.routes} routes in ${report.seconds} s (seed ${report.seed})`,
+    `Bad-input sweep: ${report.sent} requests and frames (${report.planned} planned requests) to ${report.routes} routes in ${report.seconds} s (seed ${report.seed})`,
     `  statuses: ${Object.entries(report.statuses).map(([s, n]) => `${s}×${n}`).join(', ')}`,
     `  5xx: ${report.serverErrors.length}; connection errors: ${report.connectionErrors.length}; health failures during the run: ${report.healthFailures}; healthy at end: ${report.healthyAtEnd}`,
+    ...Object.entries(report.byRoute)
+      .filter(([route]) => route.startsWith('WS '))
+      .map(([route, counts]) => `  ${route}: ${Object.entries(counts).map(([s, n]) => `${s}×${n}`).join(', ')}`),
   ];
   for (const f of [...report.serverErrors, ...report.connectionErrors].slice(0, 40)) {
     lines.push(`  ✗ ${f.status} ${f.route} [${f.variant}] ${f.path} content-type=${f.contentType ?? '(none)'}\n      body: ${f.body}\n      response: ${f.response ?? ''}`);

@@ -50,7 +50,7 @@ const mf = new Miniflare({
 /** Settings a trial or test may pass through the environment (never secrets in the repo). */
 function extraBindings() {
   const out = {};
-  for (const key of ['ALLOW_INSECURE_PUSH', 'ESCALATION_TICK_MS']) if (process.env[key]) out[key] = process.env[key];
+  for (const key of ['ALLOW_INSECURE_OUTBOUND', 'ALLOW_INSECURE_PUSH', 'ESCALATION_TICK_MS']) if (process.env[key]) out[key] = process.env[key];
   return out;
 }
 

@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { swaggerUI } from '@hono/swagger-ui';
 import type { AppEnv } from './app-env';
 import { ProblemError, problemResponse } from './errors';
 import { HTTPException } from 'hono/http-exception';
@@ -8,6 +7,7 @@ import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { isWebSocketUpgrade, validationHook } from './edge';
 import { auth, me } from './routes/auth';
+import { DOCS_CSP, mountDocs } from './routes/docs';
 import { health } from './routes/health';
 import { feed } from './routes/feed';
 import { incidents } from './routes/incidents';
@@ -17,6 +17,7 @@ import { push } from './routes/push';
 import { tokens } from './routes/tokens';
 import { users } from './routes/users';
 import { calendar } from './routes/calendar';
+import { calendarFeeds } from './routes/calendar-feeds';
 import { oncall } from './routes/oncall';
 import { policies } from './routes/policies';
 import { schedules } from './routes/schedules';
@@ -39,10 +40,16 @@ const noStore: MiddlewareHandler = async (c, next) => {
 export function createApp() {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-  // nosniff, no framing (an Acknowledge button must not be clickjackable), no referrer, HSTS, same-origin CORP.
+  // nosniff, no framing (an Acknowledge button must not be clickjackable), no referrer, HSTS, same-origin CORP,
+  // and a Content-Security-Policy: API answers are data and may load nothing; the docs page only its stylesheet.
+  // (The PWA's own policy is in pwa/public/_headers: its assets are served without running the Worker.)
   // A WebSocket upgrade's 101 comes back from a Durable Object with immutable headers, and needs none of them.
-  const hardened = secureHeaders({ xFrameOptions: 'DENY' });
-  app.use('*', (c, next) => (isWebSocketUpgrade(c.req.header('upgrade')) ? next() : hardened(c, next)));
+  const hardened = secureHeaders({ xFrameOptions: 'DENY', contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } });
+  const docs = secureHeaders({ xFrameOptions: 'DENY', contentSecurityPolicy: cspDirectives(DOCS_CSP) });
+  app.use('*', (c, next) => {
+    if (isWebSocketUpgrade(c.req.header('upgrade'))) return next();
+    return (c.req.path === '/api/docs' || c.req.path === '/api/docs/style.css' ? docs : hardened)(c, next);
+  });
   app.use('*', noStore);
 
   app.route('/api/health', health);
@@ -60,6 +67,7 @@ export function createApp() {
   app.route('/api/policies', policies);
   app.route('/api/oncall', oncall);
   app.route('/calendar', calendar);
+  app.route('/api/calendar-feeds', calendarFeeds);
   app.route('/api/services', services);
   app.route('/', ingest);
   app.route('/api/push', push);
@@ -67,11 +75,9 @@ export function createApp() {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN or a personal API token' });
   app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', { type: 'apiKey', in: 'cookie', name: 'fb_session' });
 
-  app.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: { title: 'Firebell API', version: '0.1.0', description: 'Incident paging: webhooks in, pages out, live triage.' },
-  });
-  app.get('/api/docs', swaggerUI({ url: '/api/openapi.json' }));
+  const description = { openapi: '3.1.0', info: { title: 'Firebell API', version: '0.1.0', description: 'Incident paging: webhooks in, pages out, live triage.' } };
+  app.doc31('/api/openapi.json', description);
+  mountDocs(app, () => app.getOpenAPI31Document(description));
 
   app.notFound((c) =>
     problemResponse(new ProblemError(404, 'not-found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`).toProblem()),
@@ -90,4 +96,14 @@ export function createApp() {
   });
 
   return app;
+}
+
+/** "default-src 'none'; style-src 'self'" → { defaultSrc: ["'none'"], styleSrc: ["'self'"] }, the shape secureHeaders takes. */
+function cspDirectives(policy: string): Record<string, string[]> {
+  return Object.fromEntries(
+    policy.split(';').map((part) => {
+      const [name = '', ...values] = part.trim().split(/\s+/);
+      return [name.replace(/-([a-z])/g, (_, ch: string) => ch.toUpperCase()), values];
+    }),
+  );
 }

@@ -18,6 +18,11 @@ export interface Env {
   PUBLIC_URL?: string;
   /** Comma-separated incident role names. */
   INCIDENT_ROLES?: string;
-  /** Unsafe outside tests and local trials: accept http://127.0.0.1 push endpoints. */
+  /**
+   * Unsafe outside tests and local trials: "true" lifts the outbound host lists (push services) and admits
+   * loopback targets, over http too (worker/net/outbound.ts).
+   */
+  ALLOW_INSECURE_OUTBOUND?: string;
+  /** The same switch under its first name; still honoured. */
   ALLOW_INSECURE_PUSH?: string;
 }

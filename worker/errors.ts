@@ -11,6 +11,7 @@ export type ProblemCode =
   | 'payload-too-large'
   | 'unsupported-media-type'
   | 'rate-limited'
+  | 'idempotency-key-reused'
   | 'unavailable'
   | 'internal';
 
@@ -24,6 +25,7 @@ const TITLES: Record<ProblemCode, string> = {
   'payload-too-large': 'Payload too large',
   'unsupported-media-type': 'Unsupported media type',
   'rate-limited': 'Too many requests',
+  'idempotency-key-reused': 'Idempotency-Key reused for another request',
   unavailable: 'Service unavailable',
   internal: 'Internal error',
 };
@@ -54,7 +56,9 @@ export class ProblemError extends Error {
   /** Rebuild the error from a problem that crossed an RPC boundary (class identity does not survive it). */
   static from(problem: Problem): ProblemError {
     const { status, code, detail, type: _type, title: _title, ...extensions } = problem;
-    return new ProblemError(status as ContentfulStatusCode, code, detail, extensions);
+    // Headers do not cross RPC; a wait the problem states in seconds is the one that must reach the client.
+    const headers: Record<string, string> = typeof extensions.retryAfter === 'number' ? { 'retry-after': String(extensions.retryAfter) } : {};
+    return new ProblemError(status as ContentfulStatusCode, code, detail, extensions, headers);
   }
 
   toProblem(): Problem {

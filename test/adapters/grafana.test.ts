@@ -92,8 +92,9 @@ describe('Grafana HMAC signature', () => {
   const body = JSON.stringify(payload);
   const ts = String(Math.floor(NOW / 1000));
 
-  it('accepts a signature Grafana computed over the raw body', async () => {
-    expect(await verifyGrafanaSignature(secret, body, await hmacHex(secret, body), null, NOW)).toEqual({ ok: true });
+  it('refuses a signature over the raw body alone, which would never expire and could be replayed for ever', async () => {
+    expect(await verifyGrafanaSignature(secret, body, await hmacHex(secret, body), null, NOW)).toEqual({ ok: false, reason: 'no-timestamp' });
+    expect(await verifyGrafanaSignature(secret, body, await hmacHex(secret, body), '', NOW + 365 * 24 * 3600_000)).toEqual({ ok: false, reason: 'no-timestamp' });
   });
 
   it('accepts a timestamped signature over "timestamp:body" within five minutes', async () => {
@@ -107,9 +108,9 @@ describe('Grafana HMAC signature', () => {
   });
 
   it('rejects a body changed after signing and a signature made with another secret', async () => {
-    const signature = await hmacHex(secret, body);
-    expect(await verifyGrafanaSignature(secret, `${body} `, signature, undefined, NOW)).toEqual({ ok: false, reason: 'mismatch' });
-    expect(await verifyGrafanaSignature(secret, body, await hmacHex('other', body), undefined, NOW)).toEqual({ ok: false, reason: 'mismatch' });
+    const signature = await hmacHex(secret, `${ts}:${body}`);
+    expect(await verifyGrafanaSignature(secret, `${body} `, signature, ts, NOW)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(await verifyGrafanaSignature(secret, body, await hmacHex('other', `${ts}:${body}`), ts, NOW)).toEqual({ ok: false, reason: 'mismatch' });
   });
 
   it('rejects a body-only signature when a timestamp was sent, since Grafana signed the timestamp too', async () => {

@@ -22,6 +22,29 @@ describe('health and docs', () => {
     expect(((await res.json()) as { detail: string }).detail).toContain('/api/nope');
   });
 
+  it('serves the API reference as plain HTML that runs no script, from the same OpenAPI document, under a CSP that forbids scripts', async () => {
+    const res = await SELF.fetch('http://firebell.test/api/docs');
+    expect(res.status).toBe(200);
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).toMatch(/style-src 'self'/);
+    expect(csp).not.toMatch(/script-src|unsafe|https?:/);
+    const html = await res.text();
+    expect(html).not.toMatch(/<script|https?:\/\/(?!firebell)/i);
+    expect(html).toContain('/api/incidents/{id}/acknowledge');
+    expect(html).toContain('Acknowledge: stops escalation');
+    const css = await SELF.fetch('http://firebell.test/api/docs/style.css');
+    expect(css.headers.get('content-type')).toMatch(/^text\/css/);
+  });
+
+  it('gives every API answer a Content-Security-Policy that loads nothing and cannot be framed', async () => {
+    for (const path of ['/api/health', '/api/openapi.json', '/api/nope']) {
+      const csp = (await SELF.fetch(`http://firebell.test${path}`)).headers.get('content-security-policy');
+      expect(csp, path).toMatch(/default-src 'none'/);
+      expect(csp, path).toMatch(/frame-ancestors 'none'/);
+    }
+  });
+
   it('sends hardening headers on pages, answers and errors alike: no framing, no sniffing, no referrer', async () => {
     for (const path of ['/api/docs', '/api/health', '/api/nope']) {
       const res = await SELF.fetch(`http://firebell.test${path}`);

@@ -95,6 +95,24 @@ describe('access matrix', () => {
     expect((await json<{ detail: string }>(again)).detail).toMatch(/already been used or has expired/);
   });
 
+  it('leaves an invite usable when accepting it fails for want of a display name, as the join form allows leaving it blank', async () => {
+    const invite = await json<{ token: string }>(api('/api/auth/invites', { body: { role: 'responder' }, headers: ADMIN }), 201);
+    const blank = await api('/api/auth/accept', { body: { token: invite.token } });
+    expect(blank.status).toBe(400);
+    expect((await json<{ detail: string }>(blank)).detail).toMatch(/display name/);
+    const named = await json<{ user: { name: string; role: string } }>(api('/api/auth/accept', { body: { token: invite.token, name: 'Nia' } }), 200);
+    expect(named.user).toMatchObject({ name: 'Nia', role: 'responder' });
+    expect((await api('/api/auth/accept', { body: { token: invite.token, name: 'Nia again' } })).status).toBe(403);
+  });
+
+  it('lets only one of two simultaneous accepts of an invite through, creating one person and one session', async () => {
+    const invite = await json<{ token: string }>(api('/api/auth/invites', { body: { role: 'viewer' }, headers: ADMIN }), 201);
+    const [a, b] = await Promise.all(['Ola', 'Oli'].map((name) => api('/api/auth/accept', { body: { token: invite.token, name } })));
+    expect([a?.status, b?.status].sort()).toEqual([200, 403]);
+    const { users } = await json<{ users: { name: string }[] }>(api('/api/users', { headers: ADMIN }), 200);
+    expect(users.filter((u) => u.name === 'Ola' || u.name === 'Oli')).toHaveLength(1);
+  });
+
   it('sets an HttpOnly, SameSite=Lax session cookie on sign-in', async () => {
     const invite = await json<{ token: string }>(api('/api/auth/invites', { body: { role: 'viewer' }, headers: ADMIN }), 201);
     const res = await api('/api/auth/accept', { body: { token: invite.token, name: 'Cy' } });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { expectProblem, onlyIncident, send, serviceWith } from './support';
+import { ADMIN, api, json } from '../helpers';
+import { expectProblem, onlyIncident, send, serviceIncidents, serviceWith } from './support';
 
 const alert = {
   status: 'firing',
@@ -50,19 +51,32 @@ describe('Grafana webhook', () => {
     expect((await onlyIncident(serviceId)).incident.status).toBe('resolved');
   });
 
-  it('accepts a payload signed with the integration’s secret, with or without a timestamp', async () => {
+  it('accepts a payload signed with the integration’s secret over its timestamp and body', async () => {
     const secret = 'grafana-hmac-secret';
     const { serviceId, integration } = await serviceWith('grafana', { signingSecret: secret });
     const body = JSON.stringify(payload('firing'));
-    const plain = await send(integration.url, body, { 'X-Grafana-Alerting-Signature': await hmacHex(secret, body) });
-    expect(plain.status).toBe(202);
     const ts = String(Math.floor(Date.now() / 1000));
     const stamped = await send(integration.url, body, {
       'X-Grafana-Alerting-Signature': await hmacHex(secret, `${ts}:${body}`),
       'X-Grafana-Alerting-Signature-Timestamp': ts,
     });
     expect(stamped.status).toBe(202);
-    expect((await onlyIncident(serviceId)).incident.alertCount).toBe(2);
+    expect((await onlyIncident(serviceId)).incident.alertCount).toBe(1);
+  });
+
+  it('refuses a signed payload without a timestamp, says how to fix the contact point, and lists the refusal on the integration', async () => {
+    const secret = 'grafana-hmac-secret';
+    const { serviceId, integration } = await serviceWith('grafana', { signingSecret: secret });
+    const body = JSON.stringify(payload('firing'));
+    const replayable = await send(integration.url, body, { 'X-Grafana-Alerting-Signature': await hmacHex(secret, body) });
+    expect(replayable.status).toBe(401);
+    expect((await expectProblem(replayable)).detail).toMatch(/Timestamp header.*X-Grafana-Alerting-Signature-Timestamp/);
+    expect(await serviceIncidents(serviceId)).toEqual([]);
+    const { integrations } = await json<{ integrations: { id: string; recentPayloads: { outcome: string; detail: string }[] }[] }>(
+      api(`/api/services/${serviceId}/integrations`, { headers: ADMIN }),
+      200,
+    );
+    expect(integrations.find((i) => i.id === integration.id)?.recentPayloads[0]).toMatchObject({ outcome: 'rejected', detail: expect.stringMatching(/refused: .*timestamp/) });
   });
 
   it('refuses a payload whose signature is missing, wrong or stale, saying which', async () => {
@@ -72,7 +86,8 @@ describe('Grafana webhook', () => {
     const missing = await send(integration.url, body);
     expect(missing.status).toBe(401);
     expect((await expectProblem(missing)).detail).toMatch(/signing secret/);
-    const wrong = await send(integration.url, body, { 'X-Grafana-Alerting-Signature': await hmacHex('another-secret', body) });
+    const now = String(Math.floor(Date.now() / 1000));
+    const wrong = await send(integration.url, body, { 'X-Grafana-Alerting-Signature': await hmacHex('another-secret', `${now}:${body}`), 'X-Grafana-Alerting-Signature-Timestamp': now });
     expect((await expectProblem(wrong)).detail).toMatch(/does not match/);
     const old = String(Math.floor(Date.now() / 1000) - 3600);
     const stale = await send(integration.url, body, { 'X-Grafana-Alerting-Signature': await hmacHex(secret, `${old}:${body}`), 'X-Grafana-Alerting-Signature-Timestamp': old });

@@ -18,7 +18,7 @@ const devices = new Map<string, string>();
 
 async function registerDevice(user: TestUser): Promise<string> {
   const keys = await subscriber();
-  const res = await api('/api/push/subscriptions', { body: { endpoint: `https://push.example.test/${crypto.randomUUID()}`, keys: { p256dh: keys.p256dh, auth: keys.auth }, label: `${user.name}'s phone` }, headers: user.auth });
+  const res = await api('/api/push/subscriptions', { body: { endpoint: `https://fcm.googleapis.com/fcm/send/${crypto.randomUUID()}`, keys: { p256dh: keys.p256dh, auth: keys.auth }, label: `${user.name}'s phone` }, headers: user.auth });
   return (await json<{ subscription: { id: string } }>(res, 201)).subscription.id;
 }
 
@@ -45,7 +45,7 @@ describe('acknowledging from the notification', () => {
   it('acknowledges with the token from a decrypted page, as the paged user, without a session, exactly once per Idempotency-Key', async () => {
     const incident = await openIncident(ben, { title: 'Checkout is down' });
     const phone = await subscriber();
-    const endpoint = `https://push.example.test/${crypto.randomUUID()}`;
+    const endpoint = `https://fcm.googleapis.com/fcm/send/${crypto.randomUUID()}`;
     await json(api('/api/push/subscriptions', { body: { endpoint, keys: { p256dh: phone.p256dh, auth: phone.auth }, label: 'Pixel' }, headers: ana.auth }), 201);
     const push = pushService(201);
     const pushEnv = { DB: env.DB, SESSION_SECRET: env.SESSION_SECRET, ...(await vapidKeys()) };

@@ -50,7 +50,7 @@ beforeAll(async () => {
   keys = await subscriber();
 });
 
-const endpoint = () => `https://push.example.test/wpush/${crypto.randomUUID()}`;
+const endpoint = () => `https://updates.push.services.mozilla.com/wpush/v2/${crypto.randomUUID()}`;
 const subscribe = (as: TestUser, body: Record<string, unknown>) => api('/api/push/subscriptions', { body, headers: as.auth });
 const valid = (overrides: Record<string, unknown> = {}) => ({ endpoint: endpoint(), expirationTime: null, keys: { p256dh: keys.p256dh, auth: keys.auth }, label: 'Pixel 8', ...overrides });
 const mine = async (as: TestUser) => (await json<{ subscriptions: Device[] }>(api('/api/push/subscriptions', { headers: as.auth }), 200)).subscriptions;
@@ -86,11 +86,65 @@ describe('registering a device', () => {
     expect((await mine(ana)).filter((d) => d.endpoint === body.endpoint)).toHaveLength(1);
   });
 
+  it('answers 409 and changes nothing when a viewer re-posts an endpoint registered to someone else', async () => {
+    const vic = await createUser('Vic', 'viewer');
+    const body = valid({ label: 'Ana on call' });
+    const anas = (await json<{ subscription: Device }>(subscribe(ana, body), 201)).subscription;
+    const thief = await subscriber();
+    const takeover = await subscribe(vic, { ...body, label: 'mine now', keys: { p256dh: thief.p256dh, auth: thief.auth } });
+    expect(takeover.status).toBe(409);
+    expect((await json<Problem>(takeover)).detail).toMatch(/someone else/);
+    expect(await mine(vic)).toEqual([]);
+    const after = (await mine(ana)).find((d) => d.id === anas.id);
+    expect(after).toMatchObject({ label: 'Ana on call', endpoint: body.endpoint });
+    const row = await env.DB.prepare('SELECT user_id, p256dh, auth FROM push_subscriptions WHERE id = ?').bind(anas.id).first();
+    expect(row).toEqual({ user_id: ana.id, p256dh: keys.p256dh, auth: keys.auth });
+  });
+
   it('refuses an http endpoint when the insecure loopback setting is off, naming the field', async () => {
     expect(env.ALLOW_INSECURE_PUSH).toBeUndefined();
     await expectFieldProblem(await subscribe(ana, valid({ endpoint: 'http://127.0.0.1:9000/push' })), 'endpoint', /https/);
     await expectFieldProblem(await subscribe(ana, valid({ endpoint: 'http://push.example.test/push' })), 'endpoint', /https/);
     await expectFieldProblem(await subscribe(ana, valid({ endpoint: 'not a url' })), 'endpoint', /absolute URL/);
+  });
+
+  it('refuses an endpoint that is not a browser push service (other hosts, private, loopback and link-local IPs, local names) and stores nothing', async () => {
+    const refused = [
+      'https://attacker.example/collect',
+      'https://fcm.googleapis.com.attacker.example/fcm/send/x',
+      'https://attacker.example/fcm.googleapis.com/fcm/send/x',
+      'https://user:pass@fcm.googleapis.com/fcm/send/x',
+      'https://127.0.0.1/push',
+      'https://2130706433/push',
+      'https://0x7f.0.0.1/push',
+      'https://10.1.2.3/push',
+      'https://192.168.1.1/push',
+      'https://169.254.169.254/latest/meta-data/',
+      'https://100.64.0.1/push',
+      'https://[::1]/push',
+      'https://[fd00::1]/push',
+      'https://[fe80::1]/push',
+      'https://[::ffff:127.0.0.1]/push',
+      'https://localhost/push',
+      'https://printer.local/push',
+      'https://metadata.google.internal/computeMetadata/v1/',
+      'https://intranet/push',
+    ];
+    for (const url of refused) {
+      const res = await subscribe(ana, valid({ endpoint: url }));
+      expect(res.status, url).toBe(400);
+      expect((await json<Problem>(res)).errors?.[0]?.path, url).toBe('endpoint');
+    }
+    const stored = (await mine(ana)).map((d) => d.endpoint);
+    expect(stored.filter((e) => refused.includes(e))).toEqual([]);
+    for (const url of [
+      `https://fcm.googleapis.com/fcm/send/${crypto.randomUUID()}`,
+      `https://updates.push.services.mozilla.com/wpush/v2/${crypto.randomUUID()}`,
+      `https://web.push.apple.com/${crypto.randomUUID()}`,
+      `https://wns2-by3p.notify.windows.com/w/?token=${crypto.randomUUID()}`,
+    ]) {
+      expect((await subscribe(ana, valid({ endpoint: url }))).status, url).toBe(201);
+    }
   });
 
   it('refuses keys of the wrong length or shape, naming keys.p256dh or keys.auth', async () => {
@@ -143,7 +197,7 @@ describe('Web Push configuration', () => {
   });
 
   it('answers a test page with what the push service did, recording an unreachable one on the device', async () => {
-    const device = (await json<{ subscription: Device }>(subscribe(ana, valid({ endpoint: `https://push.invalid/wpush/${crypto.randomUUID()}`, label: 'Nowhere' })), 201)).subscription;
+    const device = (await json<{ subscription: Device }>(subscribe(ana, valid({ endpoint: `https://wns2-by3p.notify.windows.com/w/?token=${crypto.randomUUID()}`, label: 'Nowhere' })), 201)).subscription;
     const res = deployment(vapid)(`/api/push/subscriptions/${device.id}/test`, { method: 'POST', headers: ana.auth });
     const result = await json<{ outcome: { kind: string; status: number }; removed: boolean; message: string }>(res, 200);
     expect(result).toMatchObject({ outcome: { kind: 'retry', status: 0 }, removed: false, message: expect.stringContaining('Nowhere') });
@@ -160,11 +214,17 @@ describe('Web Push configuration', () => {
     }
   });
 
-  it('accepts an http://127.0.0.1 push stand-in only where ALLOW_INSECURE_PUSH is "true", and no other http host even then', async () => {
-    const trial = deployment({ ALLOW_INSECURE_PUSH: 'true' });
+  it('accepts loopback and hosts off the push-service list only where the insecure outbound switch is "true", and no other http host even then', async () => {
     const loopback = `http://127.0.0.1:9876/push/${crypto.randomUUID()}`;
-    await json(trial('/api/push/subscriptions', { body: valid({ endpoint: loopback }), headers: ana.auth }), 201);
-    await expectFieldProblem(await trial('/api/push/subscriptions', { body: valid({ endpoint: 'http://push.example.test/x' }), headers: ana.auth }), 'endpoint', /https/);
-    await expectFieldProblem(await deployment({ ALLOW_INSECURE_PUSH: '1' })('/api/push/subscriptions', { body: valid({ endpoint: loopback }), headers: ana.auth }), 'endpoint', /https/);
+    const standIn = `https://push.example.test/${crypto.randomUUID()}`;
+    for (const name of ['ALLOW_INSECURE_OUTBOUND', 'ALLOW_INSECURE_PUSH'] as const) {
+      const trial = deployment({ [name]: 'true' });
+      await json(trial('/api/push/subscriptions', { body: valid({ endpoint: `${loopback}-${name}` }), headers: ana.auth }), 201);
+      await json(trial('/api/push/subscriptions', { body: valid({ endpoint: `${standIn}-${name}` }), headers: ana.auth }), 201);
+      await expectFieldProblem(await trial('/api/push/subscriptions', { body: valid({ endpoint: 'http://push.example.test/x' }), headers: ana.auth }), 'endpoint', /https/);
+      await expectFieldProblem(await trial('/api/push/subscriptions', { body: valid({ endpoint: 'https://169.254.169.254/x' }), headers: ana.auth }), 'endpoint', /link-local/);
+      await expectFieldProblem(await deployment({ [name]: '1' })('/api/push/subscriptions', { body: valid({ endpoint: loopback }), headers: ana.auth }), 'endpoint', /https/);
+    }
+    await expectFieldProblem(await subscribe(ana, valid({ endpoint: standIn })), 'endpoint', /push service/);
   });
 });

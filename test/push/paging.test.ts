@@ -20,8 +20,10 @@ beforeAll(async () => {
 });
 
 let registered = 0;
-async function register(user: TestUser, label: string, keys: Subscriber, endpoint = `https://push.example.test/${crypto.randomUUID()}`) {
-  const { subscription } = await addSubscription(env.DB, { id: `psb_${crypto.randomUUID().slice(0, 8)}`, userId: user.id, label, endpoint, p256dh: keys.p256dh, auth: keys.auth, now: T0 - 60_000 + registered++ });
+async function register(user: TestUser, label: string, keys: Subscriber, endpoint = `https://fcm.googleapis.com/fcm/send/${crypto.randomUUID()}`) {
+  const added = await addSubscription(env.DB, { id: `psb_${crypto.randomUUID().slice(0, 8)}`, userId: user.id, label, endpoint, p256dh: keys.p256dh, auth: keys.auth, now: T0 - 60_000 + registered++ });
+  if (!added) throw new Error(`${endpoint} is registered to someone else`);
+  const { subscription } = added;
   return subscription;
 }
 

@@ -12,7 +12,7 @@ beforeAll(async () => {
   phone = await subscriber();
 });
 
-const device = (endpoint = 'https://push.example.test/send/abc123') => ({ id: 'psb_test', endpoint, p256dh: phone.p256dh, auth: phone.auth });
+const device = (endpoint = 'https://fcm.googleapis.com/fcm/send/abc123') => ({ id: 'psb_test', endpoint, p256dh: phone.p256dh, auth: phone.auth });
 const page = (): PagePayload => buildPagePayload({ incident, actionToken: 'token-for-test', sentAt: 1_700_000_000_000 });
 
 describe('sending a page', () => {
@@ -31,13 +31,13 @@ describe('sending a page', () => {
   it('signs a VAPID JWT that verifies with ES256 against VAPID_PUBLIC_KEY, for the endpoint origin, expiring within 24 hours', async () => {
     const push = pushService(201);
     const before = Math.floor(Date.now() / 1000);
-    await sendPage(vapid, device('https://push.example.test:8443/send/xyz'), page(), await pageOptions(incident.id), push.transport);
+    await sendPage(vapid, device('https://fcm.googleapis.com:8443/fcm/send/xyz'), page(), await pageOptions(incident.id), push.transport);
     const auth = parseVapid(push.requests[0]?.headers.get('authorization') ?? null);
     expect(auth.k).toBe(vapid.VAPID_PUBLIC_KEY);
     expect(auth.header).toMatchObject({ alg: 'ES256', typ: 'JWT' });
     expect(await verifyEs256(auth.jwt, vapid.VAPID_PUBLIC_KEY)).toBe(true);
     expect(await verifyEs256(auth.jwt, (await vapidKeys()).VAPID_PUBLIC_KEY)).toBe(false);
-    expect(auth.claims.aud).toBe('https://push.example.test:8443');
+    expect(auth.claims.aud).toBe('https://fcm.googleapis.com:8443');
     expect(auth.claims.sub).toBe(vapid.VAPID_SUBJECT);
     expect(auth.claims.exp).toBeGreaterThan(before);
     expect(auth.claims.exp).toBeLessThanOrEqual(before + 24 * 3600 + 5);
@@ -90,10 +90,12 @@ describe("honouring the push service's answer", () => {
     expect(await send('network-error')).toEqual({ kind: 'retry', status: 0 });
   });
 
-  it('rejects on 413 (our bug: the page was too big) and on other 4xx, keeping what the push service said', async () => {
-    expect(await send({ status: 413, body: 'payload too large' })).toEqual({ kind: 'rejected', status: 413, detail: 'payload too large' });
-    expect(await send({ status: 400, body: 'bad vapid' })).toEqual({ kind: 'rejected', status: 400, detail: 'bad vapid' });
-    expect(await send(403)).toMatchObject({ kind: 'rejected', status: 403 });
+  it('rejects on 413 (our bug: the page was too big) and on other 4xx or a redirect, in its own words and never the push service’s', async () => {
+    const secret = '<html>internal admin console: root password hunter2</html>';
+    expect(await send({ status: 413, body: secret })).toEqual({ kind: 'rejected', status: 413, detail: 'page too large' });
+    expect(await send({ status: 400, body: secret })).toEqual({ kind: 'rejected', status: 400, detail: 'request not accepted' });
+    expect(await send({ status: 403, body: secret })).toEqual({ kind: 'rejected', status: 403, detail: 'VAPID signature not accepted' });
+    expect(await send({ status: 302, headers: { location: 'http://169.254.169.254/' }, body: secret })).toEqual({ kind: 'rejected', status: 302, detail: 'a redirect, which Firebell does not follow' });
   });
 
   it('rejects without sending when the VAPID keys are not configured', async () => {

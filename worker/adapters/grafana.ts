@@ -77,7 +77,7 @@ export async function adaptGrafana(body: unknown, _now: number): Promise<Adapter
   return { ok: true, events: await grafanaEvents(fields, alerts) };
 }
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: 'no-secret' | 'missing' | 'malformed' | 'stale' | 'mismatch' };
+export type SignatureCheck = { ok: true } | { ok: false; reason: 'no-secret' | 'missing' | 'no-timestamp' | 'malformed' | 'stale' | 'mismatch' };
 
 function hexToBytes(hex: string): Uint8Array | undefined {
   if (!/^[0-9a-f]{64}$/.test(hex)) return undefined;
@@ -91,16 +91,17 @@ export interface SignatureStream {
 }
 
 /**
- * Start checking Grafana's HMAC-SHA256 (lowercase hex) over the raw body, or over `${timestamp}:${body}` when
- * Grafana is configured with a timestamp header (Unix seconds). Header problems are known before the body is read.
- * Pass the timestamp header's value, or null/undefined when the contact point has none.
+ * Start checking Grafana's HMAC-SHA256 (lowercase hex) over `${timestamp}:${body}`, the timestamp (Unix seconds)
+ * in the header the contact point's HMAC "Timestamp header" names, within five minutes of `now`. Header problems
+ * are known before the body is read. The timestamp is required: a signature over the body alone never expires,
+ * so anyone who saw one request could replay it (a resolve, or a trigger that re-opens an incident) for ever.
  */
 export function grafanaSignature(
   secret: string,
   signatureHeader: string | null | undefined,
   timestampHeader: string | null | undefined,
   now: number,
-): { ok: true; stream: SignatureStream } | { ok: false; reason: 'no-secret' | 'missing' | 'malformed' | 'stale' } {
+): { ok: true; stream: SignatureStream } | { ok: false; reason: 'no-secret' | 'missing' | 'no-timestamp' | 'malformed' | 'stale' } {
   if (!secret) return { ok: false, reason: 'no-secret' };
   const provided = signatureHeader?.trim().toLowerCase().replace(/^sha256=/, '');
   if (!provided) return { ok: false, reason: 'missing' };
@@ -110,11 +111,10 @@ export function grafanaSignature(
   // Incremental, so a large body is never held whole just to be signed.
   const mac = hmac.create(sha256, encoder.encode(secret));
   const timestamp = timestampHeader?.trim();
-  if (timestamp) {
-    if (!/^\d{1,15}$/.test(timestamp)) return { ok: false, reason: 'malformed' };
-    if (Math.abs(now - Number(timestamp) * 1000) > GRAFANA_MAX_SKEW_MS) return { ok: false, reason: 'stale' };
-    mac.update(encoder.encode(`${timestamp}:`));
-  }
+  if (!timestamp) return { ok: false, reason: 'no-timestamp' };
+  if (!/^\d{1,15}$/.test(timestamp)) return { ok: false, reason: 'malformed' };
+  if (Math.abs(now - Number(timestamp) * 1000) > GRAFANA_MAX_SKEW_MS) return { ok: false, reason: 'stale' };
+  mac.update(encoder.encode(`${timestamp}:`));
   return {
     ok: true,
     stream: {

@@ -6,9 +6,8 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { AppEnv, Principal, Role } from '../app-env';
 import { now } from '../clock';
-import { userByApiToken, userBySession } from '../directory/credentials';
-import { ensureAdmin } from '../directory/users';
 import { forbidden, unauthorized } from '../errors';
+import { principalFor } from './credential';
 import { hashSecret, safeEqual } from './secrets';
 
 export const SESSION_COOKIE = 'fb_session';
@@ -23,19 +22,14 @@ async function authenticate(c: Context<AppEnv>): Promise<Principal | null> {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match?.[1]) throw unauthorized('Authorization must be "Bearer <token>".');
     const token = match[1];
-    if (c.env.ADMIN_TOKEN && (await safeEqual(token, c.env.ADMIN_TOKEN))) {
-      const admin = await ensureAdmin(c.env.DB, now());
-      return { id: admin.id, name: admin.name, role: 'admin', via: 'admin-token' };
-    }
-    const user = await userByApiToken(c.env.DB, await hashSecret(c.env.SESSION_SECRET, token), now());
-    if (!user) throw unauthorized('That token is not valid: it may have been revoked. Create a new one under Settings → API tokens.');
-    return { id: user.id, name: user.name, role: user.role, via: 'api-token' };
+    const hash = await hashSecret(c.env.SESSION_SECRET, token);
+    const kind = c.env.ADMIN_TOKEN && (await safeEqual(token, c.env.ADMIN_TOKEN)) ? 'admin-token' : 'api-token';
+    const principal = await principalFor(c.env, { kind, hash }, now());
+    if (!principal) throw unauthorized('That token is not valid: it may have been revoked. Create a new one under Settings → API tokens.');
+    return principal;
   }
   const session = getCookie(c, SESSION_COOKIE);
-  if (session) {
-    const user = await userBySession(c.env.DB, await hashSecret(c.env.SESSION_SECRET, session), now());
-    if (user) return { id: user.id, name: user.name, role: user.role, via: 'session' };
-  }
+  if (session) return principalFor(c.env, { kind: 'session', hash: await hashSecret(c.env.SESSION_SECRET, session) }, now());
   return null;
 }
 

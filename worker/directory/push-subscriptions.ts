@@ -1,5 +1,6 @@
 /** Web Push subscriptions in D1: one row per device a user registered (push_subscriptions). */
 import type { PushDevice } from '../../schema/directory';
+import { ACTIVE } from './users';
 
 /** A device with what the sender needs to encrypt for it. */
 export interface PushSubscriptionRecord extends PushDevice {
@@ -42,29 +43,34 @@ export function toDevice(r: PushSubscriptionRecord): PushDevice {
 }
 
 /**
- * Register a device, or refresh it when its endpoint is already known: a browser re-subscribing
- * keeps its row (and id), takes the new keys and label, and belongs to whoever registered it last.
+ * Register a device, or refresh it when the same user registers its endpoint again: a browser
+ * re-subscribing keeps its row (and id) and takes the new keys and label. An endpoint registered to
+ * someone else is left exactly as it is (null): whoever learns a device's endpoint must not be able
+ * to move its pages to themselves.
  */
 export async function addSubscription(
   db: D1Database,
   sub: { id: string; userId: string; label: string; endpoint: string; p256dh: string; auth: string; now: number },
-): Promise<{ subscription: PushSubscriptionRecord; created: boolean }> {
+): Promise<{ subscription: PushSubscriptionRecord; created: boolean } | null> {
   const row = await db
     .prepare(
       `INSERT INTO push_subscriptions (id, user_id, label, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(endpoint) DO UPDATE SET user_id = excluded.user_id, label = excluded.label, p256dh = excluded.p256dh, auth = excluded.auth,
+       ON CONFLICT(endpoint) DO UPDATE SET label = excluded.label, p256dh = excluded.p256dh, auth = excluded.auth,
          last_failure_at = NULL, last_failure = NULL
+       WHERE push_subscriptions.user_id = excluded.user_id
        RETURNING ${COLUMNS}`,
     )
     .bind(sub.id, sub.userId, sub.label, sub.endpoint, sub.p256dh, sub.auth, sub.now)
     .first<Row>();
-  if (!row) throw new Error('push subscription upsert returned no row');
-  return { subscription: toRecord(row), created: row.id === sub.id };
+  return row ? { subscription: toRecord(row), created: row.id === sub.id } : null;
 }
+
+/** Devices only count while their owner is active: a disabled or removed person is never paged, nor acts from a page. */
+const OWNER_ACTIVE = `EXISTS (SELECT 1 FROM users u WHERE u.id = push_subscriptions.user_id AND ${ACTIVE})`;
 
 /** Every device of a user, oldest first, with keys: what pageUser sends to. */
 export async function subscriptionsForUser(db: D1Database, userId: string): Promise<PushSubscriptionRecord[]> {
-  const { results } = await db.prepare(`SELECT ${COLUMNS} FROM push_subscriptions WHERE user_id = ? ORDER BY created_at, id`).bind(userId).all<Row>();
+  const { results } = await db.prepare(`SELECT ${COLUMNS} FROM push_subscriptions WHERE user_id = ? AND ${OWNER_ACTIVE} ORDER BY created_at, id`).bind(userId).all<Row>();
   return results.map(toRecord);
 }
 
@@ -78,9 +84,9 @@ export async function countSubscriptions(db: D1Database, userId: string): Promis
   return row?.n ?? 0;
 }
 
-/** One of the user's devices; null when it does not exist or belongs to someone else. */
+/** One of the user's devices; null when it does not exist, belongs to someone else, or its owner is no longer active. */
 export async function getSubscription(db: D1Database, userId: string, id: string): Promise<PushSubscriptionRecord | null> {
-  const row = await db.prepare(`SELECT ${COLUMNS} FROM push_subscriptions WHERE id = ? AND user_id = ?`).bind(id, userId).first<Row>();
+  const row = await db.prepare(`SELECT ${COLUMNS} FROM push_subscriptions WHERE id = ? AND user_id = ? AND ${OWNER_ACTIVE}`).bind(id, userId).first<Row>();
   return row ? toRecord(row) : null;
 }
 

@@ -143,15 +143,3 @@ export async function deleteOverride(db: D1Database, scheduleId: string, overrid
   const res = await db.prepare('DELETE FROM schedule_overrides WHERE id = ? AND schedule_id = ?').bind(overrideId, scheduleId).run();
   return res.meta.changes > 0;
 }
-
-/** A calendar feed shows one schedule, or one user's shifts across all schedules. */
-export type FeedKind = 'schedule' | 'user';
-
-export async function createCalendarFeed(db: D1Database, feed: { tokenHash: string; kind: FeedKind; refId: string; createdAt: number }): Promise<void> {
-  await db.prepare('INSERT INTO calendar_feeds (token_hash, kind, ref_id, created_at) VALUES (?, ?, ?, ?)').bind(feed.tokenHash, feed.kind, feed.refId, feed.createdAt).run();
-}
-
-export async function calendarFeed(db: D1Database, tokenHash: string): Promise<{ kind: FeedKind; refId: string } | null> {
-  const row = await db.prepare('SELECT kind, ref_id FROM calendar_feeds WHERE token_hash = ?').bind(tokenHash).first<{ kind: FeedKind; ref_id: string }>();
-  return row ? { kind: row.kind, refId: row.ref_id } : null;
-}

@@ -7,17 +7,27 @@ import { DurableObject } from 'cloudflare:workers';
 import type { IncidentSummary } from '../../schema/incident';
 import type { FeedMessage } from '../../schema/protocol';
 import { isWebSocketUpgrade } from '../edge';
+import type { Credential } from '../app-env';
 import type { Env } from '../env';
-import { closeQuietly } from '../incident/room';
+import { VIEWER_HEADER, closeQuietly, closeUserSockets } from '../incident/room';
 
 export const FEED_NAME = 'incidents';
 
 export class IncidentFeed extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     if (!isWebSocketUpgrade(request.headers.get('upgrade'))) return new Response('expected a WebSocket upgrade', { status: 426 });
+    const identity = JSON.parse(request.headers.get(VIEWER_HEADER) ?? 'null') as { id: string; credential?: Credential } | null;
+    if (!identity) return new Response('who is watching?', { status: 400 });
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
-    this.ctx.acceptWebSocket(server);
+    // Tagged and attached with who opened it, so withdrawing their access can close it.
+    this.ctx.acceptWebSocket(server, [identity.id]);
+    server.serializeAttachment({ id: identity.id, credential: identity.credential });
     return new Response(null, { status: 101, webSocket: client });
+  }
+
+  /** Close a user's list sockets: those opened with the credential hashed `hash`, or all of them. */
+  async disconnect(userId: string, hash: string | null): Promise<number> {
+    return closeUserSockets(this.ctx, userId, hash);
   }
 
   /** Fan one incident's new list row out to every open list. */

@@ -5,19 +5,22 @@
 import { DurableObject } from 'cloudflare:workers';
 import { LIMITS, type AlertEvent, type Severity } from '../../schema/alert';
 import type { Actor, Incident, IncidentAlert, IncidentCommand, TimelineEntry } from '../../schema/incident';
-import type { ClientMessage, ServerMessage } from '../../schema/protocol';
+import type { ServerMessage } from '../../schema/protocol';
 import { now } from '../clock';
 import { nextIncidentNumber, summaryOf, upsertIndex } from '../directory/incident-index';
 import { FEED_NAME } from '../feed/object';
-import { userNames } from '../directory/users';
+import { activeUserNames, userNames } from '../directory/users';
 import { isWebSocketUpgrade } from '../edge';
 import type { Env } from '../env';
+import { principalFor } from '../auth/credential';
 import { ProblemError, type Problem } from '../errors';
-import { parseCommand } from './commands';
+import { RateLimiter } from './command-rate';
+import { parseClientMessage } from './commands';
+import { Idempotency, MAX_IDEMPOTENCY_KEY_LENGTH, fingerprint } from './idempotency';
 import { applyAlertEvents, alertFromEvent, capReachedEntry, type OverflowState } from './ingest';
 import { FIREBELL, Paging } from './paging';
 import { applyCommand, type EntryDraft } from './reducer';
-import { Room, closeQuietly, type SocketIdentity } from './room';
+import { ACCESS_WITHDRAWN, Room, VIEWER_HEADER, closeQuietly, closeUserSockets, type SocketIdentity } from './room';
 import { Scheduler, type Task } from './scheduler';
 import { IncidentStore } from './store';
 
@@ -45,9 +48,6 @@ export interface IncidentView {
   alerts: IncidentAlert[];
 }
 
-/** Header the Worker uses to hand a verified viewer to the room; the object is not reachable otherwise. */
-export const VIEWER_HEADER = 'x-firebell-viewer';
-
 const OUTBOX_TASK = 'outbox';
 
 export class IncidentObject extends DurableObject<Env> {
@@ -55,10 +55,14 @@ export class IncidentObject extends DurableObject<Env> {
   private readonly scheduler: Scheduler;
   private readonly room: Room;
   private readonly paging: Paging;
+  private readonly idempotency: Idempotency;
+  /** Commands per person on this incident; see command-rate.ts. */
+  private readonly rate = new RateLimiter();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new IncidentStore(ctx.storage.sql);
+    this.idempotency = new Idempotency(this.store);
     this.scheduler = new Scheduler(ctx.storage);
     this.room = new Room(ctx);
     this.paging = new Paging({
@@ -156,15 +160,30 @@ export class IncidentObject extends DurableObject<Env> {
     return incident ? { incident, timeline: this.store.everything(), earlier: null, alerts: this.store.alerts() } : null;
   }
 
-  /** Run a responder command; a replayed Idempotency-Key returns the first result and writes nothing. */
+  /**
+   * Run a responder command (HTTP and notification doors; the socket has its own, below). Rate-limited per
+   * person; with an Idempotency-Key it runs once per (person, command, key): see idempotency.ts.
+   */
   async command(command: IncidentCommand, actor: Actor, idempotencyKey?: string): Promise<CommandResult> {
-    if (idempotencyKey) {
-      const replay = this.store.recall(idempotencyKey);
-      if (replay) return JSON.parse(replay) as CommandResult;
+    return this.limited(actor.id) ?? this.runOnce(command, actor, idempotencyKey);
+  }
+
+  /** A 429 when `userId` is over the command rate on this incident, else null (and the command is counted). */
+  private limited(userId: string): CommandResult | null {
+    const waitMs = this.rate.take(userId, now());
+    if (waitMs === null) return null;
+    const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
+    const detail = `Too many commands on this incident: at most 10 a second (bursts of 30) per person. Wait ${retryAfter} s and send it again.`;
+    return { ok: false, problem: new ProblemError(429, 'rate-limited', detail, { retryAfter }).toProblem() };
+  }
+
+  private async runOnce(command: IncidentCommand, actor: Actor, key?: string): Promise<CommandResult> {
+    if (key === undefined) return this.execute(command, actor);
+    if (!key || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+      return { ok: false, problem: new ProblemError(400, 'validation', `An Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`).toProblem() };
     }
-    const result = await this.execute(command, actor);
-    if (idempotencyKey) this.store.remember(idempotencyKey, JSON.stringify(result), now());
-    return result;
+    const print = await fingerprint(command);
+    return this.idempotency.once({ userId: actor.id, command: command.type, key }, print, now(), () => this.execute(command, actor));
   }
 
   /** Apply monitor events to this incident, unless it is resolved (then the caller opens a new one). */
@@ -235,13 +254,28 @@ export class IncidentObject extends DurableObject<Env> {
   override async webSocketMessage(ws: WebSocket, raw: string | ArrayBuffer): Promise<void> {
     const who = this.room.identity(ws);
     const message = parseClientMessage(raw);
-    if (!who || !message) return this.room.send(ws, { type: 'result', id: '', ok: false, problem: new ProblemError(400, 'bad-request', 'Messages must be JSON: {"type":"command","id":…,"command":{…}} or {"type":"ping"}.').toProblem() });
     if (message.type === 'ping') return this.room.send(ws, { type: 'pong' });
-    if (who.role === 'viewer') {
-      return this.room.send(ws, { type: 'result', id: message.id, ok: false, problem: new ProblemError(403, 'forbidden', 'Viewers can watch an incident but not change it.').toProblem() });
+    const refuse = (id: string, problem: Problem) => this.room.send(ws, { type: 'result', id, ok: false, problem });
+    if (!who) return refuse(message.id, new ProblemError(401, 'unauthorized', 'This socket has no identity; connect again.').toProblem());
+    // Counted before anything costs a lookup, so a flood is refused cheaply.
+    const limited = this.limited(who.id);
+    if (limited && !limited.ok) return refuse(message.id, limited.problem);
+    if (message.type === 'invalid') return refuse(message.id, new ProblemError(400, 'bad-request', message.detail).toProblem());
+    // Access may have been withdrawn since the socket opened: ask again, with the credential it was opened with.
+    const current = who.credential ? await principalFor(this.env, who.credential, now()) : null;
+    if (!current) {
+      refuse(message.id, new ProblemError(401, 'unauthorized', 'Your access has been withdrawn or your sign-in has ended; sign in again.').toProblem());
+      return ws.close(ACCESS_WITHDRAWN, 'access withdrawn');
     }
-    const result = await this.command(message.command, { kind: 'user', id: who.id, name: who.name }, message.idempotencyKey);
+    if (current.role !== who.role || current.name !== who.name) ws.serializeAttachment({ ...who, role: current.role, name: current.name } satisfies SocketIdentity);
+    if (current.role === 'viewer') return refuse(message.id, new ProblemError(403, 'forbidden', 'Viewers can watch an incident but not change it.').toProblem());
+    const result = await this.runOnce(message.command, { kind: 'user', id: current.id, name: current.name }, message.idempotencyKey);
     this.room.send(ws, result.ok ? { type: 'result', id: message.id, ok: true, incident: result.incident } : { type: 'result', id: message.id, ok: false, problem: result.problem });
+  }
+
+  /** Close a person's sockets here: those opened with the credential hashed `hash`, or all of them. */
+  async disconnect(userId: string, hash: string | null): Promise<number> {
+    return closeUserSockets(this.ctx, userId, hash);
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
@@ -332,11 +366,11 @@ export class IncidentObject extends DurableObject<Env> {
     return true;
   }
 
-  /** Users named by a command must exist; their names go on the timeline. */
+  /** Users named by a command must exist and be active (not disabled or removed); their names go on the timeline. */
   private async namesFor(command: IncidentCommand): Promise<{ ok: true; names: Record<string, string> } | { ok: false; problem: Problem }> {
     const ids = command.type === 'reassign' ? command.assignees : command.type === 'assign_role' ? [command.userId] : [];
     if (!ids.length) return { ok: true, names: {} };
-    const names = await userNames(this.env.DB, ids);
+    const names = await activeUserNames(this.env.DB, ids);
     const unknown = ids.filter((id) => !(id in names));
     if (unknown.length) return { ok: false, problem: new ProblemError(400, 'validation', `Unknown user${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`).toProblem() };
     return { ok: true, names };
@@ -389,22 +423,4 @@ export class IncidentObject extends DurableObject<Env> {
 
 function duplicateText(count: number): string {
   return count === 1 ? '1 duplicate alert suppressed' : `${count} duplicate alerts suppressed`;
-}
-
-function parseClientMessage(raw: string | ArrayBuffer): ClientMessage | null {
-  if (typeof raw !== 'string') return null;
-  try {
-    const value = JSON.parse(raw) as unknown;
-    if (typeof value !== 'object' || value === null || !('type' in value)) return null;
-    if (value.type === 'ping') return { type: 'ping' };
-    if (value.type === 'command' && 'id' in value && typeof value.id === 'string' && 'command' in value) {
-      const parsed = parseCommand(value.command);
-      if (!parsed) return null;
-      const key = 'idempotencyKey' in value && typeof value.idempotencyKey === 'string' ? value.idempotencyKey : undefined;
-      return { type: 'command', id: value.id, command: parsed, ...(key ? { idempotencyKey: key } : {}) };
-    }
-    return null;
-  } catch {
-    return null;
-  }
 }

@@ -8,7 +8,7 @@ import { adminIds, userNames } from '../directory/users';
 import { policyForService } from '../directory/policies';
 import { recordPages } from '../directory/reports';
 import type { Env } from '../env';
-import { resolveTargets } from '../oncall/targets';
+import { resolveTargets, type EmptyTarget } from '../oncall/targets';
 import { pageUser, retryPage, type PageAttempt, type PagedIncident } from '../push/notifier';
 import { describeOutcome } from '../push/sender';
 import { MAX_PUSH_ATTEMPTS, levelDelayMs, levelLabel, nextStep, pushRetryDelayMs, startState, type EscalationState } from './escalation';
@@ -105,7 +105,7 @@ export class Paging {
       const resolved = await resolveTargets(this.host.env.DB, level?.targets ?? [], now);
       const label = levelLabel(step, state.policy.repeat);
       if (!resolved.userIds.length) {
-        const why = resolved.empty.map((e) => (e.type === 'schedule' ? `${e.name} has nobody on shift` : `user ${e.name} does not exist`)).join('; ') || 'it has no targets';
+        const why = resolved.empty.map(emptyReason).join('; ') || 'it has no targets';
         this.host.saveState(state);
         await this.host.record([{ kind: 'escalation_skipped', text: `Skipped ${label}: ${why}`, data: { level: step.level + 1, round: step.round + 1 } }], FIREBELL);
         continue;
@@ -220,6 +220,12 @@ export class Paging {
       this.host.state()?.serviceName ?? (incident.serviceId ? (await getService(this.host.env.DB, incident.serviceId))?.name ?? null : null);
     return { id: incident.id, number: incident.number, title: incident.title, serviceName, severity: incident.severity, alertCount: incident.alertCount };
   }
+}
+
+/** Why a target reached nobody, as the timeline says it. */
+function emptyReason(e: EmptyTarget): string {
+  if (e.reason === 'inactive') return e.type === 'schedule' ? `everyone on shift on ${e.name} is disabled or removed` : `${e.name} is disabled or removed`;
+  return e.type === 'schedule' ? `${e.name} has nobody on shift` : `user ${e.name} does not exist`;
 }
 
 function attemptEntry(user: { id: string; name: string }, attempt: PageAttempt, attemptNo: number): EntryDraft {

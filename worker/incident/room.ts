@@ -3,10 +3,34 @@
  * Identity rides in the socket attachment so it survives hibernation.
  */
 import type { ServerMessage, Viewer } from '../../schema/protocol';
-import type { Role } from '../app-env';
+import type { Credential, Role } from '../app-env';
 
 export interface SocketIdentity extends Viewer {
   role: Role;
+  /** What the socket was opened with; checked again before every command. */
+  credential?: Credential;
+}
+
+/** Header the Worker uses to hand a verified identity to a socket's object; the objects are not reachable otherwise. */
+export const VIEWER_HEADER = 'x-firebell-viewer';
+
+/** Close code for a socket whose access was withdrawn (RFC 6455 §7.4.1: policy violation). */
+export const ACCESS_WITHDRAWN = 1008;
+
+/** Close `userId`'s sockets on this object (tagged with their id at accept): those opened with the credential hashed `hash`, or all. */
+export function closeUserSockets(ctx: DurableObjectState, userId: string, hash: string | null): number {
+  let closed = 0;
+  for (const ws of ctx.getWebSockets(userId)) {
+    const identity = ws.deserializeAttachment() as { credential?: Credential } | null;
+    if (hash !== null && identity?.credential?.hash !== hash) continue;
+    try {
+      ws.close(ACCESS_WITHDRAWN, 'access withdrawn');
+      closed += 1;
+    } catch {
+      // Already closing.
+    }
+  }
+  return closed;
 }
 
 /** How long presence changes wait to be sent together. */

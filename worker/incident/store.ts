@@ -12,7 +12,9 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS incident (id INTEGER PRIMARY KEY CHECK (id = 1), doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS alerts (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS timeline (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL, text TEXT NOT NULL, data TEXT);
-CREATE TABLE IF NOT EXISTS idempotency (key TEXT PRIMARY KEY, response TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS command_keys (scope TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, response TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS command_keys_at ON command_keys(at);
+DROP TABLE IF EXISTS idempotency;
 CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS schedule (id TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at INTEGER NOT NULL, data TEXT NOT NULL DEFAULT '{}', version INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS escalation (id INTEGER PRIMARY KEY CHECK (id = 1), doc TEXT NOT NULL);
@@ -168,12 +170,17 @@ export class IncidentStore {
     for (const [key, status] of changes) sql(this.storage, 'INSERT INTO overflow (key, status) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET status = excluded.status', key, status);
   }
 
-  recall(key: string): string | null {
-    return sql<{ response: string }>(this.storage, 'SELECT response FROM idempotency WHERE key = ?', key)[0]?.response ?? null;
+  /** The remembered answer for an Idempotency-Key scope, unless it is older than `since`. */
+  recall(scope: string, since: number): { fingerprint: string; response: string } | null {
+    if (!this.ready) return null;
+    return sql<{ fingerprint: string; response: string }>(this.storage, 'SELECT fingerprint, response FROM command_keys WHERE scope = ? AND at >= ?', scope, since)[0] ?? null;
   }
 
-  remember(key: string, response: string, at: number): void {
-    sql(this.storage, 'INSERT OR IGNORE INTO idempotency (key, response, at) VALUES (?, ?, ?)', key, response, at);
+  /** Remember an answer under its scope, and forget every answer older than `expireBefore`. */
+  remember(scope: string, fingerprint: string, response: string, at: number, expireBefore: number): void {
+    if (!this.ready) return; // no incident here: nothing was done, so there is nothing to replay
+    sql(this.storage, 'DELETE FROM command_keys WHERE at < ?', expireBefore);
+    sql(this.storage, 'INSERT INTO command_keys (scope, fingerprint, response, at) VALUES (?, ?, ?, ?) ON CONFLICT (scope) DO UPDATE SET fingerprint = excluded.fingerprint, response = excluded.response, at = excluded.at', scope, fingerprint, response, at);
   }
 
   /** The index version still owed to D1, if any. */

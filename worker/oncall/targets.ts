@@ -5,6 +5,7 @@
  */
 import type { EscalationTarget } from '../../schema/oncall';
 import { getSchedules } from '../directory/schedules';
+import { ACTIVE } from '../directory/users';
 import { onCallAt } from './render';
 import type { Schedule } from './types';
 
@@ -13,8 +14,16 @@ export interface ResolvedTargets {
   userIds: string[];
   /** Display names of `userIds` (the id itself for a user that no longer exists). */
   names: Record<string, string>;
-  /** Schedules with nobody on shift, and target ids that do not exist (named by their id). */
-  empty: { type: 'user' | 'schedule'; id: string; name: string }[];
+  /** Schedules with nobody on shift, and target ids that do not exist (named by their id) or may not be paged. */
+  empty: EmptyTarget[];
+}
+
+/** A target that reaches nobody, and why: `inactive` is a person (or everyone on shift) disabled or removed by an admin. */
+export interface EmptyTarget {
+  type: 'user' | 'schedule';
+  id: string;
+  name: string;
+  reason?: 'inactive';
 }
 
 /** What resolving needs from D1 at one instant; load once, resolve many target lists against it. */
@@ -23,6 +32,8 @@ export interface OnCallSnapshot {
   schedules: Map<string, Schedule>;
   /** Names of every known user among the direct targets and everyone on call. */
   names: Record<string, string>;
+  /** Those of them an admin disabled or removed: never paged. */
+  inactive: Set<string>;
 }
 
 export async function loadSnapshot(db: D1Database, targets: readonly EscalationTarget[], at: number): Promise<OnCallSnapshot> {
@@ -31,7 +42,8 @@ export async function loadSnapshot(db: D1Database, targets: readonly EscalationT
   const schedules = new Map((await getSchedules(db, scheduleIds, { from: at, to: at + 1 })).map((s) => [s.id, s as Schedule]));
   const userIds = targets.filter((t) => t.type === 'user').map((t) => t.id);
   for (const s of schedules.values()) userIds.push(...onCallSafely(s, at));
-  return { at, schedules, names: await namesOf(db, userIds) };
+  const people = await peopleOf(db, userIds);
+  return { at, schedules, names: people.names, inactive: people.inactive };
 }
 
 /** Resolve targets against a snapshot (pure). */
@@ -46,14 +58,16 @@ export function resolveIn(snapshot: OnCallSnapshot, targets: readonly Escalation
   };
   for (const t of targets) {
     if (t.type === 'user') {
-      if (Object.hasOwn(snapshot.names, t.id)) add(t.id);
-      else empty.push({ type: 'user', id: t.id, name: t.id });
+      if (!Object.hasOwn(snapshot.names, t.id)) empty.push({ type: 'user', id: t.id, name: t.id });
+      else if (snapshot.inactive.has(t.id)) empty.push({ type: 'user', id: t.id, name: snapshot.names[t.id] ?? t.id, reason: 'inactive' });
+      else add(t.id);
       continue;
     }
     const schedule = snapshot.schedules.get(t.id);
     const onCall = schedule ? onCallSafely(schedule, snapshot.at) : [];
-    if (onCall.length) onCall.forEach(add);
-    else empty.push({ type: 'schedule', id: t.id, name: schedule?.name ?? t.id });
+    const pageable = onCall.filter((id) => !snapshot.inactive.has(id));
+    if (pageable.length) pageable.forEach(add);
+    else empty.push({ type: 'schedule', id: t.id, name: schedule?.name ?? t.id, ...(onCall.length ? { reason: 'inactive' as const } : {}) });
   }
   return { userIds, names, empty };
 }
@@ -86,28 +100,28 @@ export interface Responder {
 /** Names and reachability for user ids (one query each, however many ids). */
 export async function describeUsers(db: D1Database, ids: readonly string[]): Promise<Record<string, Responder>> {
   const unique = [...new Set(ids)];
-  const [names, reachable] = await Promise.all([namesOf(db, unique), reachableUsers(db, unique)]);
+  const [{ names }, reachable] = await Promise.all([peopleOf(db, unique), reachableUsers(db, unique)]);
   return Object.fromEntries(unique.map((id) => [id, { id, name: names[id] ?? id, reachable: reachable.has(id) }]));
 }
 
-/** Users among `ids` with at least one push subscription: the only way Firebell can page them. */
+/** Active users among `ids` with at least one push subscription: the only way Firebell can page them. */
 export async function reachableUsers(db: D1Database, ids: readonly string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
   const { results } = await db
-    .prepare('SELECT DISTINCT user_id FROM push_subscriptions WHERE user_id IN (SELECT value FROM json_each(?))')
+    .prepare(`SELECT DISTINCT p.user_id FROM push_subscriptions p JOIN users u ON u.id = p.user_id WHERE p.user_id IN (SELECT value FROM json_each(?)) AND ${ACTIVE}`)
     .bind(JSON.stringify([...new Set(ids)]))
     .all<{ user_id: string }>();
   return new Set(results.map((r) => r.user_id));
 }
 
-/** Display names of the ids that are users; one JSON parameter, so any number of ids. */
-async function namesOf(db: D1Database, ids: readonly string[]): Promise<Record<string, string>> {
-  if (!ids.length) return {};
+/** Display names of the ids that are users, and which of them are inactive; one JSON parameter, so any number of ids. */
+async function peopleOf(db: D1Database, ids: readonly string[]): Promise<{ names: Record<string, string>; inactive: Set<string> }> {
+  if (!ids.length) return { names: {}, inactive: new Set() };
   const { results } = await db
-    .prepare('SELECT id, name FROM users WHERE id IN (SELECT value FROM json_each(?))')
+    .prepare(`SELECT u.id, u.name, NOT (${ACTIVE}) AS inactive FROM users u WHERE u.id IN (SELECT value FROM json_each(?))`)
     .bind(JSON.stringify([...new Set(ids)]))
-    .all<{ id: string; name: string }>();
-  return Object.fromEntries(results.map((r) => [r.id, r.name]));
+    .all<{ id: string; name: string; inactive: number }>();
+  return { names: Object.fromEntries(results.map((r) => [r.id, r.name])), inactive: new Set(results.filter((r) => r.inactive).map((r) => r.id)) };
 }
 
 /**

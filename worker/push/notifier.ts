@@ -25,7 +25,7 @@ export interface PageAttempt {
   outcome: PushOutcome;
 }
 
-type NotifierEnv = Pick<Env, 'DB' | 'SESSION_SECRET' | 'VAPID_PUBLIC_KEY' | 'VAPID_PRIVATE_KEY' | 'VAPID_SUBJECT' | 'ALLOW_INSECURE_PUSH'>;
+type NotifierEnv = Pick<Env, 'DB' | 'SESSION_SECRET' | 'VAPID_PUBLIC_KEY' | 'VAPID_PRIVATE_KEY' | 'VAPID_SUBJECT' | 'ALLOW_INSECURE_OUTBOUND' | 'ALLOW_INSECURE_PUSH'>;
 
 /** Page `user` about `incident` on every device they registered; [] when they have none. */
 export async function pageUser(

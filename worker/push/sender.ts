@@ -8,7 +8,8 @@ import { now } from '../clock';
 import type { Env } from '../env';
 import { base64url } from '../ids';
 import { MAX_PAGE_BYTES, type PagePayload } from './payload';
-import { endpointProblem, isLoopbackHttp } from './validate';
+import { isLoopbackHttp, type OutboundEnv } from '../net/outbound';
+import { endpointProblem } from './validate';
 
 export { buildPagePayload, type PagePayload, type PagedIncident } from './payload';
 
@@ -63,7 +64,7 @@ const defaultTransport: Transport = (request) => fetch(request);
 
 /** Encrypt and send `payload` to one device. Never throws: every failure is an outcome. */
 export async function sendPage(
-  env: Pick<Env, 'VAPID_PUBLIC_KEY' | 'VAPID_PRIVATE_KEY' | 'VAPID_SUBJECT' | 'ALLOW_INSECURE_PUSH'>,
+  env: Pick<Env, 'VAPID_PUBLIC_KEY' | 'VAPID_PRIVATE_KEY' | 'VAPID_SUBJECT'> & OutboundEnv,
   subscription: PushTarget,
   payload: PagePayload,
   opts: SendOptions,
@@ -77,7 +78,7 @@ export async function sendPage(
   if (problem) return { kind: 'rejected', status: 0, detail: `endpoint ${problem}` };
 
   const target = new URL(subscription.endpoint);
-  // Insecure loopback (ALLOW_INSECURE_PUSH only): the library insists on https, so build the request for
+  // Insecure loopback (ALLOW_INSECURE_OUTBOUND only): the library insists on https, so build the request for
   // the same URL with https — the JWT audience becomes https://127.0.0.1:<port> — and send it to the real http URL.
   const buildFor = isLoopbackHttp(target) ? new URL(target.href.replace(/^http:/, 'https:')) : target;
 
@@ -114,23 +115,26 @@ export async function sendPage(
 }
 
 async function outcomeOf(res: Response, subscriptionId: string, payloadBytes: number): Promise<PushOutcome> {
+  // The body and reason phrase are the push service's words, never ours to pass on: a device list or a
+  // test-page answer that echoed them would let anyone who registers an endpoint read another server's replies.
+  await res.body?.cancel();
   const status = res.status;
-  if (status >= 200 && status < 300) {
-    await res.body?.cancel();
-    return { kind: 'sent', status };
-  }
-  if (status === 404 || status === 410) {
-    await res.body?.cancel();
-    return { kind: 'gone', status };
-  }
+  if (status >= 200 && status < 300) return { kind: 'sent', status };
+  if (status === 404 || status === 410) return { kind: 'gone', status };
   if (status === 429 || status >= 500) {
-    await res.body?.cancel();
     const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), now());
     return retryAfterMs === undefined ? { kind: 'retry', status } : { kind: 'retry', status, retryAfterMs };
   }
-  const detail = (await res.text().catch(() => '')).slice(0, 300) || res.statusText || `HTTP ${status}`;
-  if (status === 413) console.error(`push service refused a ${payloadBytes}-byte page to ${subscriptionId} as too large (413): a bug, pages must stay small`, detail);
-  return { kind: 'rejected', status, detail };
+  if (status === 413) console.error(`push service refused a ${payloadBytes}-byte page to ${subscriptionId} as too large (413): a bug, pages must stay small`);
+  return { kind: 'rejected', status, detail: refusal(status) };
+}
+
+/** Our own words for a refusal, by status (shown as "refused by the push service (403): …"). */
+function refusal(status: number): string {
+  if (status >= 300 && status < 400) return 'a redirect, which Firebell does not follow';
+  if (status === 401 || status === 403) return 'VAPID signature not accepted';
+  if (status === 413) return 'page too large';
+  return 'request not accepted';
 }
 
 /** Retry-After as delay-seconds or an HTTP-date, in ms from `at`; undefined when absent or unreadable. */

@@ -2,37 +2,31 @@
  * What a push subscription must look like before we store it or send to it.
  * Shared by the subscription routes and the sender, so both enforce the same rules.
  */
-import type { Env } from '../env';
+import { checkOutboundUrl, type OutboundEnv, type OutboundRule } from '../net/outbound';
 
 export const MAX_ENDPOINT_LENGTH = 2048;
 
 /**
- * True when this deployment accepts `http://127.0.0.1:<port>` push endpoints.
- * UNSAFE for production: pages would travel to a local stand-in over plain http. It exists only
- * so tests and local trials can run a push-service stand-in on loopback. Off unless exactly 'true'.
+ * The browsers' push services: a subscription endpoint is always on one of these. Anything else is a
+ * server somebody wants Firebell to send requests to, which is not what a push subscription is for.
  */
-export function insecurePushAllowed(env: Pick<Env, 'ALLOW_INSECURE_PUSH'>): boolean {
-  return env.ALLOW_INSECURE_PUSH === 'true';
-}
-
-/** An http endpoint on 127.0.0.1 (the only insecure form ever allowed, and only with ALLOW_INSECURE_PUSH). */
-export function isLoopbackHttp(url: URL): boolean {
-  return url.protocol === 'http:' && url.hostname === '127.0.0.1';
-}
+export const PUSH_SERVICES: OutboundRule = {
+  hosts: [
+    'fcm.googleapis.com', // Chrome, Edge on Android, Opera, Samsung Internet, Brave
+    'android.googleapis.com', // older Chrome subscriptions (GCM-era endpoints)
+    '*.push.services.mozilla.com', // Firefox (autopush)
+    '*.push.apple.com', // Safari on macOS and iOS
+    '*.notify.windows.com', // Edge on Windows (WNS)
+  ],
+  hostsLabel: "a browser push service's URL (Google FCM, Mozilla, Apple or Windows) as PushManager.subscribe returned it",
+};
 
 /** Why `endpoint` is not acceptable, or null when it is. */
-export function endpointProblem(endpoint: string, env: Pick<Env, 'ALLOW_INSECURE_PUSH'>): string | null {
+export function endpointProblem(endpoint: string, env: OutboundEnv): string | null {
   if (endpoint.length > MAX_ENDPOINT_LENGTH) return `must be at most ${MAX_ENDPOINT_LENGTH} characters`;
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    return 'must be an absolute URL';
-  }
-  if (url.username || url.password) return 'must not carry credentials';
-  if (url.protocol === 'https:') return null;
-  if (isLoopbackHttp(url) && insecurePushAllowed(env)) return null;
-  return 'must be an https URL (the push service URL your browser returned from PushManager.subscribe)';
+  const check = checkOutboundUrl(endpoint, env, PUSH_SERVICES);
+  if (check.ok) return null;
+  return check.problem === 'must be an https URL' ? 'must be an https URL (the push service URL your browser returned from PushManager.subscribe)' : check.problem;
 }
 
 /** Decode base64url (padding and standard alphabet tolerated, as browsers differ); null when it is not base64. */

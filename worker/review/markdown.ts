@@ -1,5 +1,10 @@
-/** A review as a clean Markdown document, ready to paste into a wiki. Pure: review in, text out. */
+/**
+ * A review as a clean Markdown document, ready to paste into a wiki. Pure: review in, text out.
+ * Nothing in it can run in the wiki: facts are escaped to show as written, sections keep their Markdown
+ * but lose raw HTML and unsafe links (safe-markdown.ts).
+ */
 import { humanDuration } from './duration';
+import { authored, plain } from './safe-markdown';
 import { SECTION_KEYS, SECTION_TITLES, type KeyMomentKind, type Review } from './types';
 
 const STATUS: Record<Review['status'], string> = { draft: 'Draft', in_review: 'In review', published: 'Published' };
@@ -18,12 +23,12 @@ const MOMENT: Record<KeyMomentKind, string> = {
 
 export function renderMarkdown(review: Review, serviceName: string | null): string {
   const f = review.facts;
-  const out: string[] = [`# Post-incident review: #${f.number} ${inline(f.title)}`, ''];
+  const out: string[] = [`# Post-incident review: #${f.number} ${plain(f.title)}`, ''];
 
   out.push('| | |', '|---|---|');
   out.push(`| Status | ${STATUS[review.status]}${review.publishedAt ? ` (published ${utc(review.publishedAt)})` : ''} |`);
   out.push(`| Severity | ${f.severity} |`);
-  out.push(`| Service | ${cell(serviceName ?? f.serviceId ?? 'none')} |`);
+  out.push(`| Service | ${plain(serviceName ?? f.serviceId ?? 'none')} |`);
   out.push(`| Triggered | ${utc(f.createdAt)} |`);
   out.push(`| Acknowledged | ${f.acknowledgedAt ? utc(f.acknowledgedAt) : 'never'} |`);
   out.push(`| Resolved | ${f.resolvedAt ? utc(f.resolvedAt) : 'not yet'} |`);
@@ -34,32 +39,32 @@ export function renderMarkdown(review: Review, serviceName: string | null): stri
 
   for (const key of SECTION_KEYS) {
     const text = review.sections[key].trim();
-    out.push(`## ${SECTION_TITLES[key]}`, '', text || '_Not written yet._', '');
+    out.push(`## ${SECTION_TITLES[key]}`, '', text ? authored(text) : '_Not written yet._', '');
   }
 
   out.push('## Action items', '');
   if (!review.actionItems.length) out.push('_None._');
   for (const item of review.actionItems) {
     const owner = item.ownerName ?? item.ownerId;
-    const meta = [owner ? `owner: ${owner}` : null, item.dueDate ? `due ${item.dueDate}` : null].filter(Boolean);
-    out.push(`- [${item.done ? 'x' : ' '}] ${inline(item.title)}${meta.length ? ` (${meta.join(', ')})` : ''}`);
+    const meta = [owner ? `owner: ${plain(owner)}` : null, item.dueDate ? `due ${item.dueDate}` : null].filter(Boolean);
+    out.push(`- [${item.done ? 'x' : ' '}] ${plain(item.title)}${meta.length ? ` (${meta.join(', ')})` : ''}`);
   }
   out.push('');
 
   out.push('## Key moments', '', '| Time (UTC) | Since trigger | Moment | What happened |', '|---|---|---|---|');
-  for (const m of f.keyMoments) out.push(`| ${utc(m.at)} | +${humanDuration(m.offsetMs)} | ${MOMENT[m.kind]} | ${cell(m.text)} |`);
+  for (const m of f.keyMoments) out.push(`| ${utc(m.at)} | +${humanDuration(m.offsetMs)} | ${MOMENT[m.kind]} | ${plain(m.text)} |`);
   out.push('');
 
   out.push('## Participants', '');
   if (!f.participants.length) out.push('_Nobody acted on this incident._');
-  for (const p of f.participants) out.push(`- ${inline(p.name)}: ${p.roles.map((r) => r.replace(/_/g, ' ')).join(', ')}`);
+  for (const p of f.participants) out.push(`- ${plain(p.name)}: ${p.roles.map((r) => r.replace(/_/g, ' ')).join(', ')}`);
   out.push('');
 
   out.push('## Alerts', '');
   if (!f.alerts.length) out.push('_Opened by hand; no alerts._');
   else {
     out.push('| Alert | Severity | Source | Count | First seen (UTC) | Last seen (UTC) |', '|---|---|---|---|---|---|');
-    for (const a of f.alerts) out.push(`| ${cell(a.summary)} | ${a.severity} | ${cell(a.source ?? '')} | ${a.count} | ${utc(a.firstSeenAt)} | ${utc(a.lastSeenAt)} |`);
+    for (const a of f.alerts) out.push(`| ${plain(a.summary)} | ${a.severity} | ${plain(a.source ?? '')} | ${a.count} | ${utc(a.firstSeenAt)} | ${utc(a.lastSeenAt)} |`);
   }
   out.push('');
   return out.join('\n');
@@ -68,14 +73,4 @@ export function renderMarkdown(review: Review, serviceName: string | null): stri
 /** "2025-03-04 09:15:00 UTC": unambiguous for readers in any zone. */
 function utc(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
-}
-
-/** One line of text: newlines would end a list item or heading early. */
-function inline(text: string): string {
-  return text.replace(/\s*[\r\n]+\s*/g, ' ');
-}
-
-/** A table cell: a pipe would start a new column. */
-function cell(text: string): string {
-  return inline(text).replace(/\|/g, '\\|');
 }

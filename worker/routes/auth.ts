@@ -8,10 +8,11 @@ import type { AppEnv } from '../app-env';
 import { SESSION_COOKIE, isLocalhost, principalOf, requireRole } from '../auth/middleware';
 import { hashSecret } from '../auth/secrets';
 import { now } from '../clock';
-import { createInvite, createSession, deleteSession, redeemInvite, userBySession } from '../directory/credentials';
-import { createUser, getUser } from '../directory/users';
+import { createInvite, deleteSession, findInvite, redeemInvite, userBySession } from '../directory/credentials';
+import { getUser, isActive, type User } from '../directory/users';
 import { limitBody, requireJson, validationHook } from '../edge';
-import { ProblemError, badRequest } from '../errors';
+import { ProblemError, badRequest, conflict, forbidden } from '../errors';
+import { closeSockets } from '../auth/sockets';
 import { newId, newSecret } from '../ids';
 import { bearer, problems } from './openapi-shared';
 
@@ -71,7 +72,8 @@ auth.openapi(
     let role = body.role;
     if (body.userId) {
       const user = await getUser(c.env.DB, body.userId);
-      if (!user) throw badRequest(`No user ${body.userId}.`);
+      if (!user || user.removedAt) throw badRequest(`No user ${body.userId}.`);
+      if (!isActive(user)) throw conflict(`${user.name} is disabled; re-enable them first.`);
       role = user.role;
     }
     const token = newSecret('inv');
@@ -94,17 +96,24 @@ auth.openapi(
   async (c) => {
     const { token, name } = c.req.valid('json');
     const at = now();
-    const userId = newId('usr');
-    const invite = await redeemInvite(c.env.DB, await hashSecret(c.env.SESSION_SECRET, token), userId, at);
-    if (!invite) throw new ProblemError(403, 'forbidden', 'This invite link has already been used or has expired. Ask your admin for a new one.');
-    let user = invite.userId ? await getUser(c.env.DB, invite.userId) : null;
-    if (!user) {
-      if (!name) throw badRequest('Pick a display name: your teammates will see it on the timeline.');
-      user = { id: userId, name, role: invite.role, createdAt: at };
-      await createUser(c.env.DB, user);
-    }
+    const tokenHash = await hashSecret(c.env.SESSION_SECRET, token);
+    const spent = () => new ProblemError(403, 'forbidden', 'This invite link has already been used or has expired. Ask your admin for a new one.');
+    // Check everything before using the invite up: a refused accept leaves the link working.
+    const invite = await findInvite(c.env.DB, tokenHash, at);
+    if (!invite) throw spent();
+    const existing = invite.userId ? await getUser(c.env.DB, invite.userId) : null;
+    if (invite.userId && (!existing || !isActive(existing))) throw forbidden('The account this invite signs in has been disabled or removed. Ask your admin.');
+    if (!existing && !name) throw badRequest('Pick a display name: your teammates will see it on the timeline.');
+    const user: User = existing ?? { id: newId('usr'), name: name as string, role: invite.role, createdAt: at };
     const session = newSecret('ses');
-    await createSession(c.env.DB, await hashSecret(c.env.SESSION_SECRET, session), user.id, at, SESSION_TTL_MS);
+    const redeemed = await redeemInvite(c.env.DB, {
+      tokenHash,
+      now: at,
+      newUser: existing ? null : user,
+      userId: user.id,
+      session: { id: newId('sid'), tokenHash: await hashSecret(c.env.SESSION_SECRET, session), ttlMs: SESSION_TTL_MS, userAgent: c.req.header('user-agent') ?? null },
+    });
+    if (!redeemed) throw spent();
     setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: 'Lax', secure: !isLocalhost(c.req.url), path: '/', maxAge: SESSION_TTL_MS / 1000 });
     return c.json({ user: { id: user.id, name: user.name, role: user.role } }, 200);
   },
@@ -122,7 +131,12 @@ auth.openapi(
   }),
   async (c) => {
     const session = getCookie(c, SESSION_COOKIE);
-    if (session) await deleteSession(c.env.DB, await hashSecret(c.env.SESSION_SECRET, session));
+    if (session) {
+      const hash = await hashSecret(c.env.SESSION_SECRET, session);
+      const userId = await deleteSession(c.env.DB, hash);
+      // Sockets this browser opened end with the session, not at their next command.
+      if (userId) await closeSockets(c.env, userId, { kind: 'session', hash });
+    }
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.body(null, 204);
   },

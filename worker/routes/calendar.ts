@@ -7,10 +7,12 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
 import { hashSecret } from '../auth/secrets';
 import { now } from '../clock';
-import { calendarFeed, createCalendarFeed, getSchedule, listSchedules, type FeedKind } from '../directory/schedules';
+import { calendarFeed, createCalendarFeed, type FeedKind } from '../directory/calendar-feeds';
+import { getSchedule, listSchedules } from '../directory/schedules';
+import { getUser, isActive } from '../directory/users';
 import { validationHook } from '../edge';
 import { notFound } from '../errors';
-import { newSecret } from '../ids';
+import { newId, newSecret } from '../ids';
 import { renderShifts, scheduleCalendar, userCalendar } from '../oncall';
 import { describeUsers } from '../oncall/targets';
 import type { Schedule } from '../oncall/types';
@@ -21,13 +23,17 @@ export const calendar = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 
 const FEED_FILE = /^(fbc_[A-Za-z0-9_-]{43})\.ics$/;
 
-/** Issue a fresh secret feed URL for a schedule or a user; the secret is in this answer only. */
-export async function issueFeed(env: AppEnv['Bindings'], requestUrl: string, kind: FeedKind, refId: string): Promise<string> {
+/** Issue a fresh secret feed URL for a schedule or a user; the secret is in this answer only, the id revokes it. */
+export async function issueFeed(env: AppEnv['Bindings'], requestUrl: string, kind: FeedKind, refId: string, createdBy: string): Promise<{ url: string; id: string }> {
   const token = newSecret('fbc');
-  await createCalendarFeed(env.DB, { tokenHash: await hashSecret(env.SESSION_SECRET, token), kind, refId, createdAt: now() });
+  const id = newId('cal');
+  await createCalendarFeed(env.DB, { id, tokenHash: await hashSecret(env.SESSION_SECRET, token), kind, refId, createdBy, createdAt: now() });
   const origin = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : new URL(requestUrl).origin;
-  return `${origin}/calendar/${token}.ics`;
+  return { url: `${origin}/calendar/${token}.ics`, id };
 }
+
+/** What a new feed's answer looks like (the URL is shown once; DELETE /api/calendar-feeds/{id} revokes it). */
+export const issuedFeedSchema = z.object({ url: z.string(), id: z.string() });
 
 /**
  * The rendered window: 7 days back to 60 ahead, cut at UTC midnights. Cutting at whole days keeps
@@ -50,7 +56,9 @@ calendar.openapi(
   async (c) => {
     const token = FEED_FILE.exec(c.req.valid('param').file)?.[1];
     const feed = token ? await calendarFeed(c.env.DB, await hashSecret(c.env.SESSION_SECRET, token)) : null;
-    if (!feed) throw notFound('No calendar feed at this address.');
+    // A disabled or removed person's own feed stops answering with their access.
+    const person = feed?.kind === 'user' ? await getUser(c.env.DB, feed.refId) : null;
+    if (!feed || (feed.kind === 'user' && (!person || !isActive(person)))) throw notFound('No calendar feed at this address.');
     const at = now();
     const window = feedWindow(at);
     const ics = feed.kind === 'schedule' ? await scheduleFeed(c.env.DB, feed.refId, window, at) : await userFeed(c.env.DB, feed.refId, window, at);

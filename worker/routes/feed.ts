@@ -1,9 +1,10 @@
 /** GET /api/feed/live: the incident list's WebSocket feed (every change to any incident, as a list row). */
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
-import { requireRole } from '../auth/middleware';
+import { principalOf, requireRole } from '../auth/middleware';
 import { requireWebSocketUpgrade, validationHook } from '../edge';
 import { FEED_NAME } from '../feed/object';
+import { VIEWER_HEADER } from '../incident/room';
 import { bearer, problems } from './openapi-shared';
 
 export const feed = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -20,7 +21,11 @@ feed.openapi(
   }),
   async (c) => {
     requireWebSocketUpgrade(c.req.header('upgrade'));
-    const res = await c.env.FEED.get(c.env.FEED.idFromName(FEED_NAME)).fetch(c.req.raw);
+    const who = principalOf(c);
+    // Set here, never taken from the client: the feed tags the socket with it so withdrawing access can close it.
+    const headers = new Headers(c.req.raw.headers);
+    headers.set(VIEWER_HEADER, JSON.stringify({ id: who.id, credential: who.credential }));
+    const res = await c.env.FEED.get(c.env.FEED.idFromName(FEED_NAME)).fetch(new Request(c.req.url, { headers }));
     return res as unknown as ReturnType<typeof c.json>;
   },
 );

@@ -10,8 +10,12 @@ import { decodeCursor, listIncidents } from '../directory/incident-index';
 import { limitBody, requireJson, requireWebSocketUpgrade, validationHook } from '../edge';
 import { ProblemError, badRequest, notFound } from '../errors';
 import { newId } from '../ids';
-import { VIEWER_HEADER, type CommandResult } from '../incident/object';
+import type { CommandResult } from '../incident/object';
+import { VIEWER_HEADER } from '../incident/room';
+import { forgetRoom, recordRoom } from '../auth/sockets';
+import { now } from '../clock';
 import { commandBodies, severitySchema } from '../incident/commands';
+import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../incident/idempotency';
 import { alertSchema, incidentSchema, summarySchema, timelineEntrySchema } from './incident-schemas';
 import { bearer, problems } from './openapi-shared';
 
@@ -20,7 +24,14 @@ export const incidents = new OpenAPIHono<AppEnv>({ defaultHook: validationHook }
 incidents.use('*', limitBody(64 * 1024), requireJson());
 
 const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'inc_…' }) });
-const idempotencyHeader = z.object({ 'idempotency-key': z.string().min(1).max(200).optional().openapi({ description: 'Replays with the same key return the first result and change nothing.' }) });
+const idempotencyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(MAX_IDEMPOTENCY_KEY_LENGTH)
+    .optional()
+    .openapi({ description: 'Per person and command, for 24 h: a replay returns the first result and changes nothing; the same key with a different body answers 422.' }),
+});
 const commandResponse = { description: 'The incident after the command', content: { 'application/json': { schema: z.object({ incident: incidentSchema }) } } };
 
 const csv = <T extends string>(values: readonly [T, ...T[]]) =>
@@ -171,7 +182,7 @@ for (const { path, type, summary } of commandRoutes) {
     security: bearer,
     middleware: [requireRole('responder')] as const,
     request: { params: idParam, headers: idempotencyHeader, body: { required: false, content: { 'application/json': { schema: commandBodies[type] } } } },
-    responses: { 200: commandResponse, 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404], 409: problems[409], 413: problems[413], 415: problems[415] },
+    responses: { 200: commandResponse, 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404], 409: problems[409], 413: problems[413], 415: problems[415], 422: problems[422], 429: problems[429] },
   });
   incidents.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
@@ -208,8 +219,13 @@ incidents.openapi(liveRoute, async (c) => {
   const { id } = c.req.valid('param');
   const who = principalOf(c);
   const headers = new Headers(c.req.raw.headers);
-  headers.set(VIEWER_HEADER, JSON.stringify({ id: who.id, name: who.name, role: who.role }));
+  headers.set(VIEWER_HEADER, JSON.stringify({ id: who.id, name: who.name, role: who.role, credential: who.credential }));
+  // Recorded before the socket exists, so withdrawing this person's access can always find it.
+  await recordRoom(c.env.DB, who.id, id, now());
   const res = await c.env.INCIDENT.get(c.env.INCIDENT.idFromName(id)).fetch(new Request(c.req.url, { headers }));
-  if (res.status === 404) throw notFound(`No incident ${id}.`);
+  if (res.status === 404) {
+    await forgetRoom(c.env.DB, who.id, id);
+    throw notFound(`No incident ${id}.`);
+  }
   return res as unknown as ReturnType<typeof c.json>;
 });

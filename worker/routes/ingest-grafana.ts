@@ -12,6 +12,7 @@ import { documentHook, handleHook, type HookFormat } from './ingest-hook';
 
 const SIGNATURE_PROBLEMS: Record<string, string> = {
   missing: `This integration has a signing secret: set it in the contact point's HMAC settings so Grafana sends ${GRAFANA_SIGNATURE_HEADERS[0]}.`,
+  'no-timestamp': `Signed requests must carry a timestamp: set the contact point's HMAC "Timestamp header" to ${GRAFANA_TIMESTAMP_HEADER}.`,
   malformed: 'The signature (or its timestamp) is malformed: expected lowercase hex HMAC-SHA256 and Unix seconds.',
   stale: `The signature timestamp is more than five minutes from Firebell's clock.`,
 };
@@ -42,8 +43,9 @@ for (const method of ['post', 'put'] as const) {
     path: '/hooks/grafana/{key}',
     summary: 'Grafana alerting webhook contact point',
     description:
-      `Same grouping as Alertmanager. When the integration has a signing secret, ${GRAFANA_SIGNATURE_HEADERS[0]} must carry the HMAC-SHA256 of the body ` +
-      `(or of "<timestamp>:<body>" when ${GRAFANA_TIMESTAMP_HEADER} is sent). Overload answers 503 with Retry-After.`,
+      `Same grouping as Alertmanager. When the integration has a signing secret, ${GRAFANA_SIGNATURE_HEADERS[0]} must carry the HMAC-SHA256 of ` +
+      `"<timestamp>:<body>" and ${GRAFANA_TIMESTAMP_HEADER} the timestamp (Unix seconds, within five minutes): set both in the contact point's HMAC settings. ` +
+      'A refused signature is listed with the integration’s recent payloads. Overload answers 503 with Retry-After.',
     keyInPath: true,
   });
 }

@@ -71,7 +71,7 @@ async function handleGroup(c: Context<AppEnv>, format: HookFormat, group: NonNul
   if (Number(request.headers.get('content-length') ?? NaN) > LIMITS.groupBody) throw tooLarge(LIMITS.groupBody);
   const integration = await authenticate(c, format, key);
   const signature = group.signature?.(integration, request) ?? null;
-  if (typeof signature === 'string') throw unauthorized(signature);
+  if (typeof signature === 'string') return refuse(c, integration, request, key as string, await readHead(request, PAYLOAD_MAX_BYTES + 1), signature);
   const { adapter } = group;
   const read = await readGroup(request.body, {
     maxBytes: LIMITS.groupBody,
@@ -82,12 +82,39 @@ async function handleGroup(c: Context<AppEnv>, format: HookFormat, group: NonNul
     ...(signature ? { onChunk: signature.update } : {}),
   });
   if (!read.ok && read.reason === 'too-large') throw tooLarge(LIMITS.groupBody);
-  if (signature && !signature.verify()) throw unauthorized(MISMATCH);
+  const head = { text: new TextDecoder().decode(read.head), bytes: read.bytes };
+  if (signature && !signature.verify()) return refuse(c, integration, request, key as string, head, MISMATCH);
   const fields = read.fields ? adapter.fieldsSchema.safeParse(read.fields) : null;
   const errors = [...(fields && !fields.success ? issueMessages(fields.error.issues) : []), ...(read.ok ? [] : read.errors)];
   const adapted: Adapted = errors.length || !read.ok || !fields?.success ? { errors } : { events: await adapter.toEvents(fields.data, read.alerts) };
-  const payload = payloadRecord(request, { text: new TextDecoder().decode(read.head), bytes: read.bytes }, key as string);
-  return answer(c, format, integration, adapted, await deliver(c.env, integration, payload, adapted));
+  return answer(c, format, integration, adapted, await deliver(c.env, integration, payloadRecord(request, head, key as string), adapted));
+}
+
+/**
+ * A sender whose proof stopped passing (a changed secret or setting) must show up where the admin looks, not only
+ * in its own logs: record the refusal with the integration's recent payloads, then answer 401.
+ */
+async function refuse(c: Context<AppEnv>, integration: Integration, request: Request, key: string, body: { text: string; bytes: number }, reason: string): Promise<never> {
+  await deliver(c.env, integration, payloadRecord(request, body, key), { errors: [`refused: ${reason}`] });
+  throw unauthorized(reason);
+}
+
+/** The first `max` bytes of a body refused before it was read, for its payload record; the rest is never read. */
+async function readHead(request: Request, max: number): Promise<{ text: string; bytes: number }> {
+  const declared = Number(request.headers.get('content-length') ?? NaN);
+  if (!request.body) return { text: '', bytes: 0 };
+  const reader = request.body.getReader();
+  const head = new Uint8Array(max);
+  let kept = 0;
+  while (kept < max) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    const part = value.subarray(0, max - kept);
+    head.set(part, kept);
+    kept += part.byteLength;
+  }
+  await reader.cancel();
+  return { text: new TextDecoder().decode(head.subarray(0, kept)), bytes: Number.isFinite(declared) ? declared : kept };
 }
 
 /** The answer once the router has had the events: 202, the format's overload status, or 400. */

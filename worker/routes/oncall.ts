@@ -13,7 +13,7 @@ import { validationHook } from '../edge';
 import { renderShifts } from '../oncall';
 import { loadSnapshot, reachableUsers, resolveIn, targetsInvolve } from '../oncall/targets';
 import { DAY } from '../oncall/zone';
-import { issueFeed } from './calendar';
+import { issueFeed, issuedFeedSchema } from './calendar';
 import { bearer, problems } from './openapi-shared';
 import { responderSchema } from './schedules';
 
@@ -129,7 +129,7 @@ oncall.openapi(
     summary: 'A new secret iCalendar URL with my shifts on every schedule',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    responses: { 201: { description: 'Subscribe to this URL; it is shown once', content: { 'application/json': { schema: z.object({ url: z.string() }) } } }, 401: problems[401] },
+    responses: { 201: { description: 'Subscribe to this URL; it is shown once', content: { 'application/json': { schema: issuedFeedSchema } } }, 401: problems[401] },
   }),
-  async (c) => c.json({ url: await issueFeed(c.env, c.req.url, 'user', principalOf(c).id) }, 201),
+  async (c) => c.json(await issueFeed(c.env, c.req.url, 'user', principalOf(c).id, principalOf(c).id), 201),
 );

@@ -22,6 +22,8 @@ export const problems = {
   409: problem('The change conflicts with the current state'),
   413: problem('Body too large'),
   415: problem('Body is not JSON'),
+  422: problem('The Idempotency-Key was already used with a different body'),
+  429: problem('Too many requests: wait Retry-After seconds'),
 } as const;
 
 export const bearer: Record<string, string[]>[] = [{ bearerAuth: [] }, { sessionCookie: [] }];

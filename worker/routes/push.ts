@@ -15,7 +15,7 @@ import {
   toDevice,
   type PushSubscriptionRecord,
 } from '../directory/push-subscriptions';
-import { getUser } from '../directory/users';
+import { getUser, isActive } from '../directory/users';
 import { limitBody, requireJson, validationHook } from '../edge';
 import { ProblemError, badRequest, conflict, forbidden, notFound, unauthorized } from '../errors';
 import { newId } from '../ids';
@@ -98,7 +98,7 @@ push.openapi(
     method: 'post',
     path: '/subscriptions',
     tags: ['push'],
-    summary: 'Register this device for pages (re-registering the same endpoint updates it)',
+    summary: 'Register this device for pages (re-registering my own endpoint updates it; another user’s answers 409)',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
     request: { body: { required: true, content: { 'application/json': { schema: subscribeBody } } } },
@@ -119,7 +119,7 @@ push.openapi(
     if (mine.length >= MAX_DEVICES_PER_USER && !mine.some((d) => d.endpoint === body.endpoint)) {
       throw conflict(`You already have ${mine.length} devices registered; remove one you no longer use first.`);
     }
-    const { subscription, created } = await addSubscription(c.env.DB, {
+    const added = await addSubscription(c.env.DB, {
       id: newId('psb'),
       userId: who.id,
       label: body.label,
@@ -128,6 +128,10 @@ push.openapi(
       auth: body.keys.auth,
       now: now(),
     });
+    if (!added) {
+      throw conflict('This push endpoint is registered to someone else’s account. Turn notifications off and on again on this device to get a new endpoint.', { endpointTaken: true });
+    }
+    const { subscription, created } = added;
     const device = toDevice(subscription);
     return created ? c.json({ subscription: device }, 201, { location: `/api/push/subscriptions/${device.id}` }) : c.json({ subscription: device }, 200);
   },
@@ -268,12 +272,12 @@ push.openapi(
     if (incidentId !== undefined && incidentId !== claims.incidentId) throw forbidden('This token was issued for a different incident.');
     if (claims.incidentId === TEST_INCIDENT_ID) throw badRequest('That was a test page: there is nothing to acknowledge.');
     const user = await getUser(c.env.DB, claims.userId);
-    if (!user) throw unauthorized('The user this page was sent to no longer exists.');
+    if (!user || !isActive(user)) throw unauthorized('The person this page was sent to no longer has access to Firebell.');
     if (user.role === 'viewer') throw forbidden('Viewers can watch an incident but not acknowledge it.');
     const key = c.req.valid('header')['idempotency-key'];
     const stub = c.env.INCIDENT.get(c.env.INCIDENT.idFromName(claims.incidentId));
-    // Keys are scoped to the user, so one person's key can never replay another person's result.
-    const result = (await stub.command({ type: 'acknowledge' }, { kind: 'user', id: user.id, name: user.name }, key ? `push-ack:${user.id}:${key}` : undefined)) as CommandResult;
+    // The object scopes keys to the person and the command, so one person's key never replays another's result.
+    const result = (await stub.command({ type: 'acknowledge' }, { kind: 'user', id: user.id, name: user.name }, key)) as CommandResult;
     if (!result.ok) throw ProblemError.from(result.problem);
     return c.json({ incident: result.incident }, 200);
   },

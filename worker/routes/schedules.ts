@@ -27,7 +27,7 @@ import { newId } from '../ids';
 import { onCallAt, renderShifts } from '../oncall';
 import { describeUsers } from '../oncall/targets';
 import { DAY } from '../oncall/zone';
-import { issueFeed } from './calendar';
+import { issueFeed, issuedFeedSchema } from './calendar';
 import { bearer, problems } from './openapi-shared';
 
 export const schedules = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -367,11 +367,11 @@ schedules.openapi(
     security: bearer,
     middleware: [requireRole('viewer')] as const,
     request: { params: idParam },
-    responses: { 201: { description: 'Subscribe to this URL; it is shown once', content: { 'application/json': { schema: z.object({ url: z.string() }) } } }, 401: problems[401], 404: problems[404] },
+    responses: { 201: { description: 'Subscribe to this URL; it is shown once', content: { 'application/json': { schema: issuedFeedSchema } } }, 401: problems[401], 404: problems[404] },
   }),
   async (c) => {
     const scheduleId = c.req.valid('param').id;
     await mustExist(c.env.DB, scheduleId);
-    return c.json({ url: await issueFeed(c.env, c.req.url, 'schedule', scheduleId) }, 201);
+    return c.json(await issueFeed(c.env, c.req.url, 'schedule', scheduleId, principalOf(c).id), 201);
   },
 );

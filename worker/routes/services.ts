@@ -179,7 +179,7 @@ services.openapi(
               .object({
                 type: z.enum(INTEGRATION_TYPES),
                 name: z.string().trim().min(1).max(120).optional(),
-                signingSecret: z.string().min(8).max(256).optional().openapi({ description: 'Grafana only: the HMAC secret set on the contact point' }),
+                signingSecret: z.string().min(8).max(256).optional().openapi({ description: 'Grafana only: the HMAC secret set on the contact point, whose Timestamp header must be X-Grafana-Alerting-Signature-Timestamp' }),
                 ratePerMinute: z.number().int().min(1).max(10_000).optional().openapi({ description: `Requests a minute this key may send (default ${DEFAULT_RATE_PER_MINUTE})` }),
               })
               .strict(),

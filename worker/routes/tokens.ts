@@ -3,6 +3,7 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
 import { principalOf, requireRole } from '../auth/middleware';
 import { hashSecret } from '../auth/secrets';
+import { closeSockets } from '../auth/sockets';
 import { now } from '../clock';
 import { createApiToken, listApiTokens, revokeApiToken } from '../directory/credentials';
 import { limitBody, requireJson, validationHook } from '../edge';
@@ -54,15 +55,17 @@ tokens.openapi(
     method: 'delete',
     path: '/{id}',
     tags: ['tokens'],
-    summary: 'Revoke one of my tokens',
+    summary: 'Revoke one of my tokens (sockets opened with it close at once)',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
     request: { params: z.object({ id: z.string().max(64) }) },
     responses: { 204: { description: 'Revoked' }, 401: problems[401], 404: problems[404] },
   }),
   async (c) => {
-    const revoked = await revokeApiToken(c.env.DB, principalOf(c).id, c.req.valid('param').id, now());
-    if (!revoked) throw notFound('You have no live token with that id.');
+    const who = principalOf(c);
+    const hash = await revokeApiToken(c.env.DB, who.id, c.req.valid('param').id, now());
+    if (!hash) throw notFound('You have no live token with that id.');
+    await closeSockets(c.env, who.id, { kind: 'api-token', hash });
     return c.body(null, 204);
   },
 );

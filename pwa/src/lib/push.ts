@@ -2,7 +2,7 @@
  * Will this device ring when Firebell pages me, and the one tap that makes it so.
  * The permission prompt is only ever raised from `turnOnPaging`, which callers run from a tap.
  */
-import { UserFacingError, listDevices, registerDevice, vapidPublicKey } from './api';
+import { ApiError, UserFacingError, listDevices, registerDevice, vapidPublicKey } from './api';
 import type { PushDevice } from './types';
 
 /** What stands between this device and a page, in the order a user has to fix it. */
@@ -104,11 +104,25 @@ export async function turnOnPaging(label: string = deviceLabel()): Promise<PushD
     await subscription.unsubscribe();
     subscription = null;
   }
-  subscription ??= await withTimeout(
-    registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey }),
-    SUBSCRIBE_TIMEOUT_MS,
-    'The browser’s push service did not answer. Check your connection and try again.',
-  );
+  const subscribe = () =>
+    withTimeout(
+      registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey }),
+      SUBSCRIBE_TIMEOUT_MS,
+      'The browser’s push service did not answer. Check your connection and try again.',
+    );
+  subscription ??= await subscribe();
+  try {
+    return await register(subscription, label);
+  } catch (err) {
+    // Someone else signed in on this browser before and registered its endpoint; the server never moves a
+    // device between accounts, so this browser gets a fresh endpoint of its own (theirs stops working here).
+    if (!(err instanceof ApiError && err.extensions.endpointTaken === true)) throw err;
+    await subscription.unsubscribe();
+    return register(await subscribe(), label);
+  }
+}
+
+async function register(subscription: PushSubscription, label: string): Promise<PushDevice> {
   const { endpoint, keys } = subscription.toJSON();
   if (!endpoint || !keys?.p256dh || !keys.auth) throw new UserFacingError('The browser returned an incomplete push subscription; try again.');
   return (await registerDevice({ endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth }, label })).subscription;

@@ -72,7 +72,7 @@ export function AdminPage() {
         ) : tab === 'services' ? (
           <ServicesAdmin services={dir.services} policies={dir.policies} onChanged={reload} />
         ) : tab === 'people' ? (
-          <PeopleAdmin users={dir.users} />
+          <PeopleAdmin users={dir.users} onChanged={reload} />
         ) : tab === 'schedules' ? (
           <SchedulesAdmin schedules={dir.schedules} users={dir.users} onChanged={reload} />
         ) : (
