@@ -63,6 +63,8 @@ function alertSummary(alert: GroupAlert): string {
 /** Shared by Alertmanager and Grafana, whose notifications have the same group shape. */
 export async function groupToEvents(group: AlertGroup, senderName: string): Promise<AlertEvent[]> {
   const dedupKey = await fitKey(group.groupKey);
+  // A summary common to the whole group names the incident better than any one alert of it.
+  const groupSummary = group.commonAnnotations?.summary;
   return Promise.all(
     group.alerts.map(async (alert): Promise<AlertEvent> => {
       const annotations = alert.annotations ?? {};
@@ -91,6 +93,7 @@ export async function groupToEvents(group: AlertGroup, senderName: string): Prom
         annotations,
         links,
         truncatedAlerts: group.truncatedAlerts,
+        groupSummary,
       });
     }),
   );

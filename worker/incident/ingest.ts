@@ -1,8 +1,13 @@
 /**
  * Alert events applied to an open incident, as a pure function.
  * Duplicates only count; new alerts, acknowledgements and resolutions become timeline entries.
+ *
+ * Counting: `alertCount` is distinct alerts (by alert key: Alertmanager fingerprint, PagerDuty dedup_key …),
+ * `firingCount` those firing now, `notificationCount` every trigger that arrived. A repeat of a firing
+ * alert (a re-notification, or a sender retrying after a lost answer) adds a notification, never an alert,
+ * keeps the alert's first body and never raises the incident's severity.
  */
-import type { AlertEvent } from '../../schema/alert';
+import type { AlertEvent, Severity } from '../../schema/alert';
 import type { Actor, Incident, IncidentAlert } from '../../schema/incident';
 import { moreSevere, type EntryDraft } from './reducer';
 
@@ -32,6 +37,42 @@ export function alertFromEvent(event: AlertEvent, now: number): IncidentAlert {
   };
 }
 
+/** Distinct alerts and how many of them fire. */
+export function alertCounts(alerts: Iterable<IncidentAlert>): { alertCount: number; firingCount: number } {
+  let alertCount = 0;
+  let firingCount = 0;
+  for (const alert of alerts) {
+    alertCount += 1;
+    if (alert.status === 'firing') firingCount += 1;
+  }
+  return { alertCount, firingCount };
+}
+
+/**
+ * The title the alerts give their incident: the summary the whole group shares (Alertmanager's and
+ * Grafana's commonAnnotations.summary), else the most severe firing alert's (the earliest seen on a tie);
+ * null when nothing fires, so the last title stays.
+ */
+export function alertTitle(alerts: Iterable<IncidentAlert>, groupSummary?: string): string | null {
+  if (groupSummary) return groupSummary;
+  let best: IncidentAlert | null = null;
+  for (const alert of alerts) {
+    if (alert.status !== 'firing') continue;
+    if (!best || moreSevere(alert.severity, best.severity) || (alert.severity === best.severity && alert.firstSeenAt < best.firstSeenAt)) best = alert;
+  }
+  return best?.summary ?? null;
+}
+
+/** The most severe of the alerts' own severities (their first bodies), or `fallback` when there are none. */
+export function worstSeverity(alerts: Iterable<IncidentAlert>, fallback: Severity): Severity {
+  let worst: Severity | null = null;
+  for (const alert of alerts) if (!worst || moreSevere(alert.severity, worst)) worst = alert.severity;
+  return worst ?? fallback;
+}
+
+/** The summary shared by the group in this batch, if the sender said one. */
+export const groupSummaryOf = (events: readonly AlertEvent[]): string | undefined => events.find((e) => e.groupSummary)?.groupSummary;
+
 /** Apply events to an incident that is not resolved (the caller opens a new incident for triggers after resolution). */
 export function applyAlertEvents(incident: Incident, known: ReadonlyMap<string, IncidentAlert>, events: readonly AlertEvent[], actor: Actor, now: number): IngestOutcome {
   let next: Incident = { ...incident };
@@ -39,20 +80,24 @@ export function applyAlertEvents(incident: Incident, known: ReadonlyMap<string, 
   const changed = new Map<string, IncidentAlert>();
   const entries: EntryDraft[] = [];
   let duplicates = 0;
+  const save = (alert: IncidentAlert) => {
+    changed.set(alert.key, alert);
+    alerts.set(alert.key, alert);
+  };
 
   for (const event of events) {
     const current = alerts.get(event.alertKey);
     if (event.action === 'trigger') {
-      next.alertCount += 1;
+      next.notificationCount += 1;
       if (event.truncatedAlerts !== undefined) next.truncatedAlerts = event.truncatedAlerts;
       if (current?.status === 'firing') {
         duplicates += 1;
-        changed.set(event.alertKey, { ...current, count: current.count + 1, lastSeenAt: now });
-      } else {
-        const alert = current ? { ...alertFromEvent(event, now), count: current.count + 1, firstSeenAt: current.firstSeenAt } : alertFromEvent(event, now);
-        changed.set(event.alertKey, alert);
-        entries.push({ kind: 'alert_added', text: current ? `Firing again: ${event.summary}` : `Alert: ${event.summary}`, data: { alertKey: event.alertKey, severity: event.severity } });
+        save({ ...current, count: current.count + 1, lastSeenAt: now });
+        continue;
       }
+      const alert = current ? { ...alertFromEvent(event, now), count: current.count + 1, firstSeenAt: current.firstSeenAt } : alertFromEvent(event, now);
+      save(alert);
+      entries.push({ kind: 'alert_added', text: current ? `Firing again: ${event.summary}` : `Alert: ${event.summary}`, data: { alertKey: event.alertKey, severity: event.severity } });
       if (moreSevere(event.severity, next.severity)) {
         entries.push({ kind: 'severity_changed', text: `Severity raised from ${next.severity} to ${event.severity} by a new alert`, data: { from: next.severity, to: event.severity } });
         next.severity = event.severity;
@@ -63,18 +108,35 @@ export function applyAlertEvents(incident: Incident, known: ReadonlyMap<string, 
         entries.push({ kind: 'acknowledged', text: `Acknowledged by ${actor.name}` });
       }
     } else if (current && current.status === 'firing') {
-      changed.set(event.alertKey, { ...current, status: 'resolved', lastSeenAt: now });
+      save({ ...current, status: 'resolved', resolvedBy: 'monitor', lastSeenAt: now });
       if (alerts.size > 1) entries.push({ kind: 'alert_resolved', text: `Alert resolved: ${current.summary}`, data: { alertKey: event.alertKey } });
     }
-    for (const [key, alert] of changed) alerts.set(key, alert);
   }
 
-  const allResolved = alerts.size > 0 && [...alerts.values()].every((a) => a.status === 'resolved');
+  next = { ...next, ...alertCounts(alerts.values()) };
+  if (!next.titleEdited && events.some((e) => e.action !== 'acknowledge')) {
+    const title = alertTitle(alerts.values(), groupSummaryOf(events));
+    if (title && title !== next.title) {
+      entries.push({ kind: 'title_changed', text: `Title follows the alerts: “${title}”`, data: { from: next.title, to: title } });
+      next.title = title;
+    }
+  }
+
+  const allResolved = alerts.size > 0 && next.firingCount === 0;
   const anyResolveNow = events.some((e) => e.action === 'resolve');
   if (allResolved && anyResolveNow && next.status !== 'resolved') {
-    next = { ...next, status: 'resolved', resolvedAt: now, resolvedBy: actor, acknowledgedAt: next.acknowledgedAt ?? now, acknowledgedBy: next.acknowledgedBy ?? actor };
+    // Resolving is not acknowledging: an incident nobody acknowledged keeps acknowledgedAt null, so MTTA stays honest.
+    next = { ...next, status: 'resolved', resolvedAt: now, resolvedBy: actor };
     entries.push({ kind: 'resolved', text: alerts.size > 1 ? `Resolved by ${actor.name}: all ${alerts.size} alerts resolved` : `Resolved by ${actor.name}` });
   }
   if (entries.length || duplicates || changed.size) next.updatedAt = now;
   return { incident: next, alerts: [...changed.values()], entries, duplicates };
+}
+
+/**
+ * A person resolved the incident: the alerts still firing end with it, marked as such (their monitor may
+ * still be firing, and its next trigger opens a new incident). Returns the alerts that changed.
+ */
+export function closeAlerts(alerts: readonly IncidentAlert[]): IncidentAlert[] {
+  return alerts.filter((a) => a.status === 'firing').map((a) => ({ ...a, status: 'resolved' as const, resolvedBy: 'incident' as const }));
 }

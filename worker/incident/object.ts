@@ -14,7 +14,7 @@ import { isWebSocketUpgrade } from '../edge';
 import type { Env } from '../env';
 import { ProblemError, type Problem } from '../errors';
 import { parseCommand } from './commands';
-import { applyAlertEvents, alertFromEvent } from './ingest';
+import { alertCounts, alertFromEvent, alertTitle, applyAlertEvents, closeAlerts, groupSummaryOf, worstSeverity } from './ingest';
 import { FIREBELL, Paging } from './paging';
 import { applyCommand, type EntryDraft } from './reducer';
 import { Room, closeQuietly, type SocketIdentity } from './room';
@@ -80,19 +80,36 @@ export class IncidentObject extends DurableObject<Env> {
 
     const at = now();
     const roles = Object.fromEntries(this.roleNames().map((r) => [r, null]));
+    // Repeats of one alert in the opening batch only count: the first body is the alert, as ingest() keeps it.
+    const events = (input.events ?? []).filter((e) => e.action === 'trigger');
+    const alerts: IncidentAlert[] = [];
+    let truncatedAlerts = 0;
+    for (const event of events) {
+      const prior = alerts.find((a) => a.key === event.alertKey);
+      if (prior) prior.count += 1;
+      else alerts.push(alertFromEvent(event, at));
+      if (event.truncatedAlerts !== undefined) truncatedAlerts = event.truncatedAlerts;
+    }
+    const duplicates = events.length - alerts.length;
+    const title = alertTitle(alerts, groupSummaryOf(events)) ?? input.title;
+    const severity = worstSeverity(alerts, input.severity);
     let incident: Incident = {
       id: input.id,
       number,
-      title: input.title,
+      title,
       description: input.description ?? '',
       serviceId: input.serviceId ?? null,
-      severity: input.severity,
+      severity,
       status: 'triggered',
       assignees: [],
       roles,
       dedupKey: input.dedupKey ?? null,
-      alertCount: 0,
-      truncatedAlerts: 0,
+      ...alertCounts(alerts),
+      notificationCount: events.length,
+      truncatedAlerts,
+      // Opened by hand, the title is a person's; opened by a monitor, it follows the alerts until someone renames it.
+      titleEdited: !events.length,
+      paged: [],
       createdAt: at,
       createdBy: input.actor,
       acknowledgedAt: null,
@@ -104,19 +121,7 @@ export class IncidentObject extends DurableObject<Env> {
       nobodyPaged: false,
       lastSeq: 0,
     };
-    const drafts: EntryDraft[] = [{ kind: 'created', text: `Incident #${number} opened by ${input.actor.name}: ${input.title}`, data: { severity: input.severity } }];
-    const alerts: IncidentAlert[] = [];
-    let duplicates = 0;
-    for (const event of input.events ?? []) {
-      if (event.action !== 'trigger') continue;
-      const prior = alerts.find((a) => a.key === event.alertKey);
-      if (prior) {
-        prior.count += 1;
-        duplicates += 1;
-      } else alerts.push(alertFromEvent(event, at));
-      incident.alertCount += 1;
-      if (event.truncatedAlerts !== undefined) incident.truncatedAlerts = event.truncatedAlerts;
-    }
+    const drafts: EntryDraft[] = [{ kind: 'created', text: `Incident #${number} opened by ${input.actor.name}: ${title}`, data: { severity } }];
     if (alerts.length > 1) drafts.push(...alerts.slice(1).map((a): EntryDraft => ({ kind: 'alert_added', text: `Alert: ${a.summary}`, data: { alertKey: a.key } })));
     // Triggers merged into the opening batch are duplicates too: same running entry as ingest() keeps.
     if (duplicates) drafts.push({ kind: 'duplicate_suppressed', text: duplicateText(duplicates), data: { count: duplicates, lastAt: at } });
@@ -241,7 +246,8 @@ export class IncidentObject extends DurableObject<Env> {
       return { ok: false, problem: new ProblemError(outcome.status, code, outcome.detail, { incident: { id: incident.id, status: incident.status, lastSeq: incident.lastSeq } }).toProblem() };
     }
     if (!outcome.entries.length) return { ok: true, incident };
-    const next = await this.commit(incident, outcome.incident, outcome.entries, actor);
+    const closed = outcome.incident.status === 'resolved' && incident.status !== 'resolved' ? closeAlerts(this.store.alerts()) : [];
+    const next = await this.commit(incident, outcome.incident, outcome.entries, actor, closed);
     await this.transition(incident, next);
     return { ok: true, incident: this.store.load() ?? next };
   }
@@ -261,19 +267,23 @@ export class IncidentObject extends DurableObject<Env> {
     else if (before.status === 'resolved' && after.status === 'triggered') await this.paging.start(after, now());
   }
 
-  /** Append entries written by Firebell itself (escalation, paging, receipts), with an optional incident patch. */
-  private async record(drafts: EntryDraft[], actor: Actor, patch: Partial<Incident> = {}): Promise<void> {
+  /**
+   * Append entries written by Firebell itself (escalation, paging, receipts), with an optional incident patch;
+   * a function patch is computed from the incident as it is when written, not as it was before an await.
+   */
+  private async record(drafts: EntryDraft[], actor: Actor, patch: Partial<Incident> | ((current: Incident) => Partial<Incident>) = {}): Promise<void> {
     const incident = this.store.load();
     if (!incident || !drafts.length) return;
     const at = now();
-    await this.commit(incident, { ...incident, ...patch, updatedAt: at }, drafts, actor);
+    await this.commit(incident, { ...incident, ...(typeof patch === 'function' ? patch(incident) : patch), updatedAt: at }, drafts, actor);
   }
 
-  /** Append drafts after `before`'s last entry and save `next` in one transaction, then broadcast and index. */
-  private async commit(before: Incident, next: Incident, drafts: readonly EntryDraft[], actor: Actor): Promise<Incident> {
+  /** Append drafts after `before`'s last entry and save `next` (and any changed alerts) in one transaction, then broadcast and index. */
+  private async commit(before: Incident, next: Incident, drafts: readonly EntryDraft[], actor: Actor, alerts: readonly IncidentAlert[] = []): Promise<Incident> {
     let saved = next;
     let entries: TimelineEntry[] = [];
     this.ctx.storage.transactionSync(() => {
+      for (const alert of alerts) this.store.saveAlert(alert);
       entries = this.store.append(before.lastSeq, drafts, actor, next.updatedAt);
       saved = { ...next, lastSeq: before.lastSeq + entries.length };
       this.store.save(saved);

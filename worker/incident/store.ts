@@ -5,6 +5,7 @@
 import type { Incident, IncidentAlert, TimelineEntry } from '../../schema/incident';
 import { sql } from '../sql';
 import type { EscalationState } from './escalation';
+import { upgradeIncident, type StoredIncident } from './legacy';
 import type { EntryDraft } from './reducer';
 
 const SCHEMA = `
@@ -51,7 +52,7 @@ export class IncidentStore {
   load(): Incident | null {
     if (!this.ready) return null;
     const row = sql<{ doc: string }>(this.storage, 'SELECT doc FROM incident WHERE id = 1')[0];
-    return row ? (JSON.parse(row.doc) as Incident) : null;
+    return row ? upgradeIncident(JSON.parse(row.doc) as StoredIncident, this.storage) : null;
   }
 
   save(incident: Incident): void {
