@@ -11,7 +11,7 @@ import { ReviewPrompt } from '../components/review-prompt';
 import { Timeline } from '../components/timeline';
 import { ackKey } from '../lib/ack-key';
 import { ApiError, ackWithToken, commandPath, getIncident, isNetworkError, listUsers, runCommand, type CommandBodies } from '../lib/api';
-import { formatAge, plural } from '../lib/format';
+import { alertFigures, formatAge } from '../lib/format';
 import { errorText, useAction, useNow, useTitle } from '../lib/hooks';
 import { useLiveIncident } from '../lib/live';
 import { enqueue, useOutbox, type QueuedCommand, type Settled } from '../lib/outbox';
@@ -146,14 +146,16 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
         <ConnectionIndicator connection={connection} />
       </AppBar>
       <main class="page incident-page">
-        {incident ? <IncidentHeader incident={incident} users={users} now={now} /> : <div class="skeleton-header" aria-busy="true" />}
+        {incident ? <IncidentHeader incident={incident} users={users} me={me} now={now} /> : <div class="skeleton-header" aria-busy="true" />}
         {loadError && !incident && (
           <p class="notice notice-error" role="alert">
             {loadError}
           </p>
         )}
         {incident?.status === 'resolved' && <ReviewPrompt key={incident.resolvedAt} incidentId={id} />}
-        {token && incident?.status === 'triggered' && <p class="paged-banner">You were paged for this incident. One tap on Acknowledge stops the escalation.</p>}
+        {incident?.status === 'triggered' && (token || (incident.paged ?? []).includes(me.id)) && (
+          <p class="paged-banner">You were paged for this incident. One tap on Acknowledge stops the escalation.</p>
+        )}
         <Presence viewers={viewers} me={me} />
         <AlertList alerts={alerts} truncated={incident?.truncatedAlerts ?? 0} now={now} />
         <h2>Timeline</h2>
@@ -185,9 +187,11 @@ function forgetToken(setToken: (t: null) => void): void {
   history.replaceState(history.state, '', url.pathname + url.search + url.hash);
 }
 
-function IncidentHeader({ incident, users, now }: { incident: Incident; users: User[] | null; now: number }) {
-  const name = (uid: string) => users?.find((u) => u.id === uid)?.name;
+function IncidentHeader({ incident, users, me, now }: { incident: Incident; users: User[] | null; me: User; now: number }) {
+  const name = (uid: string) => (uid === me.id ? me.name : users?.find((u) => u.id === uid)?.name);
   const assignees = incident.assignees.map(name).filter(Boolean);
+  // Cached copies from an older version have no `paged`.
+  const paged = (incident.paged ?? []).map((uid) => name(uid) ?? 'someone');
   const roles = Object.entries(incident.roles).filter(([, uid]) => uid && name(uid));
   return (
     <section class="incident-header">
@@ -196,9 +200,12 @@ function IncidentHeader({ incident, users, now }: { incident: Incident; users: U
         <SeverityBadge severity={incident.severity} />
         <StatusBadge status={incident.status} />
         <span>{formatAge(incident.createdAt, now) === 'now' ? 'opened just now' : `opened ${formatAge(incident.createdAt, now)} ago`}</span>
-        <span>{plural(incident.alertCount, 'alert')}</span>
+        {alertFigures(incident, { notifications: true }).map((f) => (
+          <span key={f}>{f}</span>
+        ))}
       </p>
       {incident.nobodyPaged && <p class="warn">Nobody was paged: the escalation policy reached no one.</p>}
+      {incident.status === 'triggered' && paged.length > 0 && <p class="muted">Paging {paged.join(', ')}</p>}
       {incident.acknowledgedBy && incident.status === 'acknowledged' && <p class="muted">Acknowledged by {incident.acknowledgedBy.name}</p>}
       {assignees.length > 0 && <p class="muted">Assigned to {assignees.join(', ')}</p>}
       {roles.length > 0 && (
