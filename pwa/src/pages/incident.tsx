@@ -70,13 +70,16 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
     return () => ctrl.abort();
   }, [load]);
 
-  // Alerts are not on the socket: re-read them when the timeline says one arrived or resolved.
+  // Alerts are not on the socket: re-read them when the timeline says one arrived or resolved, or the
+  // firing count moves (a person resolving the incident ends the alerts still firing). Not on every
+  // repeat notification: a storm of duplicates must not become a storm of reloads.
   const alertSeq = timeline.reduce((max, e) => (e.kind === 'alert_added' || e.kind === 'alert_resolved' ? Math.max(max, e.seq) : max), 0);
-  const seenAlertSeq = useRef(0);
+  const alertState = incident ? `${alertSeq}|${incident.alertCount}|${incident.firingCount}` : '';
+  const seenAlertState = useRef('');
   useEffect(() => {
-    if (seenAlertSeq.current && alertSeq > seenAlertSeq.current) void load();
-    seenAlertSeq.current = Math.max(seenAlertSeq.current, alertSeq);
-  }, [alertSeq, load]);
+    if (seenAlertState.current && alertState !== seenAlertState.current) void load();
+    if (alertState) seenAlertState.current = alertState;
+  }, [alertState, load]);
 
   const onSettled = useCallback(
     (s: Settled) => {
