@@ -9,7 +9,7 @@ import { between } from './duration';
 import type { KeyMoment, KeyMomentKind, Participant, ReviewAlert, ReviewFacts } from './types';
 
 /** The alerts' bodies (labels, annotations, details, links) a review keeps, in JSON bytes; a review row must stay well inside D1's limits. */
-export const ALERT_BODY_BUDGET = 256 * 1024;
+const ALERT_BODY_BUDGET = 256 * 1024;
 
 /** Involvement labels, after the incident's own role names (incident_commander …). */
 const INVOLVEMENT = ['opened', 'paged', 'acknowledged', 'resolved', 'assignee', 'responder'] as const;
