@@ -53,4 +53,6 @@ export interface AlertEvent {
   links: AlertLink[];
   /** Alertmanager/Grafana: alerts the sender dropped from this notification. */
   truncatedAlerts?: number;
+  /** Alertmanager/Grafana: the summary every alert of the group shares (commonAnnotations.summary), if any. */
+  groupSummary?: string;
 }

@@ -1,6 +1,6 @@
 /**
  * The incident as it travels over the wire, shared by worker and PWA.
- * Types only here, so the PWA can `import type` without pulling in a validator.
+ * Types and small pure helpers only, so the PWA can import them without pulling in a validator.
  */
 import { LIMITS, type Severity } from './alert';
 
@@ -58,6 +58,8 @@ export interface TimelineEntry {
 export interface IncidentAlert {
   key: string;
   status: 'firing' | 'resolved';
+  /** Who ended a resolved alert: its monitor, or a person resolving the whole incident (the monitor may still be firing). */
+  resolvedBy?: 'monitor' | 'incident';
   summary: string;
   severity: Severity;
   source?: string;
@@ -65,6 +67,7 @@ export interface IncidentAlert {
   annotations?: Record<string, string>;
   links: { href: string; text?: string }[];
   details?: Record<string, unknown>;
+  /** Notifications for this alert, the first included; repeats only count, the first body is kept. */
   count: number;
   firstSeenAt: number;
   lastSeenAt: number;
@@ -82,10 +85,24 @@ export interface Incident {
   /** role name → user id; every configured role is present, unfilled ones are null. */
   roles: Record<string, string | null>;
   dedupKey: string | null;
-  /** Every trigger received, repeats and alerts past the cap included. */
+  /**
+   * Distinct alerts (by fingerprint / dedup key), those past LIMITS.alertsPerIncident included: a repeat or a
+   * sender's retry of one alert never adds to it.
+   */
   alertCount: number;
+  /** Of those, how many are firing now. */
+  firingCount: number;
+  /** Trigger notifications received, repeats, retries and alerts past the cap included. */
+  notificationCount: number;
   /** Alerts not listed: left out of the sender's latest notification, plus distinct alerts past LIMITS.alertsPerIncident. */
   truncatedAlerts: number;
+  /**
+   * True once a person renamed the incident: from then on its title is theirs. Until then the title
+   * follows the alerts (the group's common summary, or the most severe firing alert).
+   */
+  titleEdited: boolean;
+  /** Everyone paged since the incident (re)opened; while it is triggered, they are the ones it needs. */
+  paged: string[];
   createdAt: number;
   createdBy: Actor;
   acknowledgedAt: number | null;
@@ -110,13 +127,29 @@ export interface IncidentSummary {
   severity: Severity;
   status: IncidentStatus;
   assignees: string[];
+  /** role name → user id, as on the incident. */
+  roles: Record<string, string | null>;
+  /** Users paged since the incident (re)opened. */
+  paged: string[];
   alertCount: number;
+  firingCount: number;
+  notificationCount: number;
   createdAt: number;
   acknowledgedAt: number | null;
   resolvedAt: number | null;
   updatedAt: number;
   nobodyPaged: boolean;
   escalationLevel: number;
+}
+
+/**
+ * Whether `userId` is one of the people an open incident is waiting on: an assignee, a role holder,
+ * or someone paged while it is still unacknowledged. "Needs me" is this and triggered.
+ */
+export function involves(incident: Pick<IncidentSummary, 'status' | 'assignees'> & Partial<Pick<IncidentSummary, 'roles' | 'paged'>>, userId: string): boolean {
+  if (incident.assignees.includes(userId)) return true;
+  if (Object.values(incident.roles ?? {}).includes(userId)) return true;
+  return incident.status === 'triggered' && (incident.paged ?? []).includes(userId);
 }
 
 /** What a responder can ask an incident to do. */

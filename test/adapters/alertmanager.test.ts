@@ -43,9 +43,17 @@ describe('Alertmanager webhook v4', () => {
             { href: 'http://127.0.0.1:19093', text: 'Alertmanager' },
           ],
           truncatedAlerts: 0,
+          // commonAnnotations.summary: what the whole group is about, the incident's title while it lasts.
+          groupSummary: 'Disk full on web-1',
         },
       ],
     });
+  });
+
+  it('carries no group summary when the alerts of the group say different things', async () => {
+    const other = { ...firstAlert, annotations: { summary: 'Disk full on web-2' }, fingerprint: 'f00dfeedf00dfeed' };
+    const result = await adaptAlertmanager(withAlerts([firstAlert, other], { commonAnnotations: {} }), NOW);
+    expect(result.ok && result.events.map((e) => e.groupSummary)).toEqual([undefined, undefined]);
   });
 
   it('resolves the same alert when Alertmanager reports it resolved, keeping its end time', async () => {

@@ -35,6 +35,13 @@ describe('acknowledging from the notification', () => {
     }, 'the notification to be shown');
     expect(shown).toMatchObject({ title: `#${page.number} Checkout error rate above 5%`, body: page.body, tag: page.incidentId, requireInteraction: true, actions: ['ack', 'open'] });
 
+    // The notification, Ana's list and the incident page agree on who is being paged: Ana.
+    await ben.page.getByText('Paging Ana', { exact: true }).waitFor({ timeout: 5_000 });
+    const home = await ana.context.newPage();
+    await home.goto(`${fb.origin}/`);
+    await home.getByRole('region', { name: 'Needs me' }).getByRole('link', { name: /Checkout error rate above 5%/ }).waitFor({ timeout: 5_000 });
+    await home.close();
+
     // Showing it posts a delivery receipt: the timeline says the page reached Ana's phone.
     const delivered = await until(async () => (await incidentView(fb, page.incidentId)).timeline.find((e) => e.kind === 'notification_delivered'), 'the delivery receipt on the timeline');
     expect(delivered.text).toMatch(/^Delivered to Ana.*phone/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { firebellInChromium, fireWebhook, incidentTitled, screenshotFor, serviceFor, signInThroughInvite } from './browser';
+import { firebellInChromium, fireWebhook, incidentTitled, incidentView, screenshotFor, serviceFor, signInThroughInvite } from './browser';
 
 const stand = firebellInChromium();
 
@@ -22,14 +22,21 @@ describe('the home screen on a phone', () => {
     expect(new URL(page.url()).pathname).toBe('/');
     await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
 
+    // Ana is level 1 of the service's policy: paged, so the incident needs her at once, with nobody assigning it.
     const webhook = await serviceFor(fb, ana.user.id);
     const acceptedAt = await fireWebhook(webhook, 'Checkout error rate above 5%', 'checkout-5xx');
-    await page.getByRole('region', { name: 'All open' }).getByRole('link', { name: /Checkout error rate above 5%/ }).waitFor({ timeout: 5_000 });
-    console.log(`webhook accepted → incident on the home screen: ${Date.now() - acceptedAt} ms`);
+    await page.getByRole('region', { name: 'Needs me' }).getByRole('link', { name: /Checkout error rate above 5%/ }).waitFor({ timeout: 5_000 });
+    console.log(`webhook accepted → incident under "Needs me" on the home screen: ${Date.now() - acceptedAt} ms`);
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
-
-    // Status changes move it: assigned to Ana and still triggered, it needs her.
     const incident = await incidentTitled(fb, 'Checkout error rate above 5%');
+    expect((await incidentView(fb, incident.id)).incident.paged).toEqual([ana.user.id]);
+
+    // Status changes move it: acknowledged by someone else, it no longer waits on her…
+    expect((await fb.api(`/api/incidents/${incident.id}/acknowledge`, { body: {} })).status).toBe(200);
+    await page.getByRole('region', { name: 'All open' }).getByRole('link', { name: /Checkout error rate above 5%/ }).waitFor({ timeout: 5_000 });
+    // …reopened and assigned to her, it does again.
+    expect((await fb.api(`/api/incidents/${incident.id}/resolve`, { body: {} })).status).toBe(200);
+    expect((await fb.api(`/api/incidents/${incident.id}/reopen`, { body: {} })).status).toBe(200);
     expect((await fb.api(`/api/incidents/${incident.id}/reassign`, { body: { assignees: [ana.user.id] } })).status).toBe(200);
     await page.getByRole('region', { name: 'Needs me' }).getByRole('link', { name: /Checkout error rate above 5%/ }).waitFor({ timeout: 5_000 });
 
@@ -41,7 +48,7 @@ describe('the home screen on a phone', () => {
     expect((await fb.api(`/api/incidents/${late.id}/acknowledge`, { body: {} })).status).toBe(200);
     const open = page.getByRole('region', { name: 'All open' });
     await open.getByRole('link', { name: /Settlement batch 40 minutes late/ }).getByText('Acknowledged').waitFor({ timeout: 5_000 });
-    await open.getByRole('link', { name: /Card authorisations failing/ }).waitFor({ timeout: 5_000 });
+    await page.getByRole('region', { name: 'Needs me' }).getByRole('link', { name: /Card authorisations failing/ }).waitFor({ timeout: 5_000 });
     await screenshotFor(page, 'home');
 
     await ana.context.close();

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../schema/alert';
-import { alertGroup as group, onlyIncident, send, serviceWith } from './support';
+import { command, createUser } from '../helpers';
+import { alertGroup as group, onlyIncident, send, serviceWith, view } from './support';
 
 describe('an alert storm', () => {
   it('opens one incident listing every alert of a 10,000-alert Alertmanager group several times the old 512 KB limit', async () => {
@@ -25,20 +26,36 @@ describe('an alert storm', () => {
     expect((await send(integration.url, group(0, 12_000))).status).toBe(202);
     let view = await onlyIncident(serviceId);
     expect(view.alerts).toHaveLength(LIMITS.alertsPerIncident);
-    expect(view.incident).toMatchObject({ status: 'triggered', alertCount: 18_000, truncatedAlerts: 2_000 });
+    // 12,000 distinct alerts (2,000 past the cap, counted but not listed) from 18,000 notifications.
+    expect(view.incident).toMatchObject({ status: 'triggered', alertCount: 12_000, firingCount: 12_000, notificationCount: 18_000, truncatedAlerts: 2_000 });
     const notes = view.timeline.filter((e) => e.kind === 'alerts_truncated');
     expect(notes.map((e) => e.text)).toEqual([expect.stringContaining('lists 10,000 alerts, the most one incident keeps')]);
 
     // The listed 10,000 resolve; the 2,000 past the cap still fire: the outage is not over.
     expect((await send(integration.url, group(0, 12_000, (i) => (i < 10_000 ? 'resolved' : 'firing')))).status).toBe(202);
     view = await onlyIncident(serviceId);
-    expect(view.incident.status).toBe('triggered');
+    expect(view.incident).toMatchObject({ status: 'triggered', firingCount: 2_000 });
     expect(view.alerts.every((a) => a.status === 'resolved')).toBe(true);
 
     expect((await send(integration.url, group(0, 12_000, () => 'resolved'))).status).toBe(202);
     view = await onlyIncident(serviceId);
     expect(view.incident.status).toBe('resolved');
     expect(view.timeline.at(-1)?.text).toContain('all 12000 alerts resolved');
+  });
+
+  it('ends the alerts past the cap with the incident when a person resolves it, so a reopened incident resolves when its alerts do', async () => {
+    const ana = await createUser('Ana');
+    const { serviceId, integration } = await serviceWith('alertmanager');
+    expect((await send(integration.url, group(0, LIMITS.alertsPerIncident + 1))).status).toBe(202);
+    const { incident } = await onlyIncident(serviceId);
+    expect(incident).toMatchObject({ alertCount: LIMITS.alertsPerIncident + 1, firingCount: LIMITS.alertsPerIncident + 1 });
+    expect((await command(ana, incident.id, 'resolve')).status).toBe(200);
+    expect((await command(ana, incident.id, 'reopen')).status).toBe(200);
+    // The monitor, still mapped to the reopened incident, fires one listed alert again, then resolves it.
+    expect((await send(integration.url, group(0, 1))).status).toBe(202);
+    expect((await view(incident.id)).incident).toMatchObject({ status: 'triggered', firingCount: 1 });
+    expect((await send(integration.url, group(0, 1, () => 'resolved'))).status).toBe(202);
+    expect((await view(incident.id)).incident).toMatchObject({ status: 'resolved', firingCount: 0 });
   });
 
   it('takes a signed 10,000-alert Grafana group of several MB, checking the signature over every byte', async () => {

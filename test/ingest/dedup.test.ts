@@ -10,13 +10,13 @@ const trigger = (key: string, dedup: string, summary = 'Checkout 5xx above 5%') 
 });
 
 describe('deduplication', () => {
-  it('opens one incident for fifty concurrent triggers with the same dedup key, counting fifty alerts', async () => {
+  it('opens one incident for fifty concurrent triggers with the same dedup key, counting one alert from fifty notifications', async () => {
     const { serviceId, integration } = await serviceWith('pagerduty');
     const responses = await Promise.all(Array.from({ length: 50 }, () => send('/v2/enqueue', trigger(integration.key, 'checkout-5xx'))));
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(202));
 
     const { incident, timeline, alerts } = await onlyIncident(serviceId);
-    expect(incident).toMatchObject({ alertCount: 50, dedupKey: 'checkout-5xx', status: 'triggered' });
+    expect(incident).toMatchObject({ alertCount: 1, firingCount: 1, notificationCount: 50, dedupKey: 'checkout-5xx', status: 'triggered' });
     expect(alerts).toEqual([expect.objectContaining({ key: 'checkout-5xx', count: 50 })]);
     const suppressed = timeline.filter((e) => e.kind === 'duplicate_suppressed');
     expect(suppressed).toEqual([expect.objectContaining({ text: '49 duplicate alerts suppressed', data: expect.objectContaining({ count: 49 }) })]);
@@ -29,14 +29,14 @@ describe('deduplication', () => {
     await Promise.all(keys.flatMap((k) => Array.from({ length: 4 }, () => send('/v2/enqueue', trigger(integration.key, k, `alert ${k}`)))));
     const incidents = await serviceIncidents(serviceId);
     expect(incidents.map((i) => i.title).sort()).toEqual(keys.map((k) => `alert ${k}`));
-    expect(incidents.every((i) => i.alertCount === 4)).toBe(true);
+    expect(incidents.map((i) => [i.alertCount, i.notificationCount])).toEqual(keys.map(() => [1, 4]));
   });
 
   it('keeps counting later duplicates into the same running entry', async () => {
     const { serviceId, integration } = await serviceWith('pagerduty');
     for (let i = 0; i < 4; i++) await send('/v2/enqueue', trigger(integration.key, 'slow'));
     const { incident, timeline } = await onlyIncident(serviceId);
-    expect(incident.alertCount).toBe(4);
+    expect([incident.alertCount, incident.notificationCount]).toEqual([1, 4]);
     expect(timeline.filter((e) => e.kind === 'duplicate_suppressed').map((e) => e.data?.count)).toEqual([3]);
   });
 
@@ -46,7 +46,8 @@ describe('deduplication', () => {
     await send(integration.url, { summary: 'Disk full', source: 'web-1' });
     await send(integration.url, { summary: 'Disk full', source: 'web-2' });
     const incidents = await serviceIncidents(serviceId);
-    expect(incidents.map((i) => i.alertCount).sort()).toEqual([1, 2]);
+    expect(incidents.map((i) => i.notificationCount).sort()).toEqual([1, 2]);
+    expect(incidents.map((i) => i.alertCount)).toEqual([1, 1]);
   });
 
   it('reuses the incident id it reserved when the create of a previous attempt never finished', async () => {

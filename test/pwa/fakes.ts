@@ -19,7 +19,11 @@ export function incident(overrides: Partial<Incident> = {}): Incident {
     roles: {},
     dedupKey: null,
     alertCount: 2,
+    firingCount: 2,
+    notificationCount: 2,
     truncatedAlerts: 0,
+    titleEdited: false,
+    paged: [],
     createdAt: Date.now() - 5 * 60_000,
     createdBy: { kind: 'integration', id: 'int_am', name: 'Alertmanager' },
     acknowledgedAt: null,
@@ -49,8 +53,9 @@ export const me = { id: 'u_me', name: 'Mo', role: 'responder' as const };
 
 /** A row of the incident list (GET /api/incidents, the feed), from the same defaults as `incident()`. */
 export function summary(overrides: Partial<IncidentSummary> = {}): IncidentSummary {
-  const { id, number, title, serviceId, severity, status, assignees, alertCount, createdAt, acknowledgedAt, resolvedAt, updatedAt, nobodyPaged, escalationLevel } = incident();
-  return { id, number, title, serviceId, severity, status, assignees, alertCount, createdAt, acknowledgedAt, resolvedAt, updatedAt, nobodyPaged, escalationLevel, ...overrides };
+  const { id, number, title, serviceId, severity, status, assignees, roles, paged, alertCount, firingCount, notificationCount, createdAt, acknowledgedAt, resolvedAt, updatedAt, nobodyPaged, escalationLevel } =
+    incident();
+  return { id, number, title, serviceId, severity, status, assignees, roles, paged, alertCount, firingCount, notificationCount, createdAt, acknowledgedAt, resolvedAt, updatedAt, nobodyPaged, escalationLevel, ...overrides };
 }
 
 export function json(body: unknown, status = 200): Response {

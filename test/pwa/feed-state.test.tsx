@@ -32,6 +32,24 @@ describe('which rows a filter shows', () => {
   });
 });
 
+describe('"Needs me" for the person being paged', () => {
+  it('puts a triggered incident under "Needs me" for whoever is paged or holds a role, with nobody assigned', () => {
+    const paged = row('a', T + 2, { assignees: [], paged: [ME, 'u_ann'] });
+    const commanding = row('b', T + 1, { assignees: [], roles: { incident_commander: ME, scribe: null } });
+    const elsewhere = row('c', T, { assignees: [], paged: ['u_ann'] });
+    const { needsMe, rest } = splitLists(loaded([paged, commanding, elsewhere]), open, ME);
+    expect(needsMe.map((r) => r.id)).toEqual(['a', 'b']);
+    expect(rest.map((r) => r.id)).toEqual(['c']);
+  });
+
+  it('lets go of the people paged once someone acknowledges, but keeps it "mine" for its role holders', () => {
+    const acked = row('a', T, { status: 'acknowledged', assignees: [], paged: [ME], roles: { incident_commander: 'u_ann' } });
+    expect(splitLists(loaded([acked]), open, ME).needsMe).toEqual([]);
+    expect(matches(acked, { ...open, view: 'mine' }, ME)).toBe(false);
+    expect(matches(acked, { ...open, view: 'mine' }, 'u_ann')).toBe(true);
+  });
+});
+
 describe('merging a row from the live feed', () => {
   it('adds a new incident at the top, newest first', () => {
     const state = mergeRow(loaded([row('a', T)]), row('b', T + 1000), open, ME);

@@ -94,6 +94,22 @@ describe('the home screen, live from the feed', () => {
     expect(region).not.toHaveTextContent('Checkout critical');
   });
 
+  it('moves an incident into "Needs me" the moment the feed says I am paged for it, and asks the server for what waits on me', async () => {
+    const row = summary({ id: 'inc_7', number: 7, title: 'Queue backlog above 10k', assignees: [], paged: [], createdAt: T, updatedAt: T });
+    const api = server([row]);
+    render(<HomePage me={me} />);
+    const allOpen = await screen.findByRole('region', { name: 'All open' });
+    await within(allOpen).findByText(/Queue backlog/);
+    goLive(FakeWebSocket.last);
+
+    act(() => FakeWebSocket.last.receive({ type: 'incident', incident: { ...row, paged: ['u_me'], updatedAt: T + 1000 } }));
+    expect(within(screen.getByRole('region', { name: 'Needs me' })).getByRole('link', { name: /#7 Queue backlog/ })).toBeInTheDocument();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Mine' }));
+    await vi.waitFor(() => expect(api.lists().at(-1)!.url.searchParams.get('involves')).toBe('me'));
+    expect(api.lists().at(-1)!.url.searchParams.get('assignee')).toBeNull();
+  });
+
   it('says who is on call now, flagging anyone who cannot be paged', async () => {
     server([]);
     render(<HomePage me={me} />);

@@ -59,6 +59,16 @@ describe('the reports screen', () => {
     expect(csv.search).toBe(`?${first}`);
   });
 
+  it('shows incidents resolved without an acknowledgement as their own figure, kept out of MTTA', async () => {
+    stubFetch({
+      'GET /api/reports': () => json(report({ resolvedWithoutAck: { count: 2, resolved: 3 } })),
+      'GET /api/services': () => json({ services: [] }),
+    });
+    render(<ReportsPage />);
+    const figure = (await screen.findByText('Resolved without acknowledgement')).nextSibling;
+    expect(figure).toHaveTextContent('2 of 3 resolved · not in MTTA');
+  });
+
   it('asks again for another range and service', async () => {
     const calls = stubFetch({
       'GET /api/reports': () => json(report()),

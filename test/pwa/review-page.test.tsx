@@ -177,6 +177,31 @@ describe('the review page', () => {
     expect(screen.queryByRole('button', { name: 'Start the review' })).toBeNull();
   });
 
+  it('counts distinct alerts, keeps a skipped level among the key moments, and shows what each monitor said', async () => {
+    const facts = review().facts;
+    const withAlerts = review({
+      facts: {
+        ...facts,
+        keyMoments: [facts.keyMoments[0]!, { kind: 'escalation_skipped', at: T, offsetMs: 0, text: 'Skipped level 1: Night shift has nobody on shift', actor: 'Firebell' }, ...facts.keyMoments.slice(1)],
+        alerts: [
+          { key: 'a1', summary: 'p99 latency above 2s', severity: 'warning', status: 'resolved', resolvedBy: 'monitor', source: 'web-1', count: 3, firstSeenAt: T, lastSeenAt: T + 600_000, annotations: { description: 'Slow since the 1.42 deploy' } },
+          { key: 'a2', summary: '5xx above 5%', severity: 'critical', status: 'resolved', resolvedBy: 'incident', source: null, count: 1, firstSeenAt: T, lastSeenAt: T, details: { build: '1.42', dashboard: 'https://grafana.example.com/d/x' } },
+        ],
+      },
+    });
+    stubFetch({ 'GET /api/incidents/inc_1/review': () => json(withAlerts), 'GET /api/users': users });
+    render(<ReviewPage id="inc_1" me={me} />);
+
+    expect((await screen.findByText('Alerts', { selector: 'dt' })).nextSibling).toHaveTextContent(/^2$/);
+    expect(within(screen.getByRole('list', { name: 'Key moments' })).getByText('Skipped level 1: Night shift has nobody on shift')).toBeInTheDocument();
+    const involved = screen.getByRole('region', { name: 'Alerts involved' });
+    expect(involved).toHaveTextContent('p99 latency above 2s · warning · 3 notifications · resolved');
+    expect(involved).toHaveTextContent('5xx above 5% · critical · 1 notification · resolved with the incident');
+    expect(within(involved).getByText('Slow since the 1.42 deploy')).toBeInTheDocument();
+    fireEvent.click(within(involved).getByText('Details · 2 fields'));
+    expect(within(involved).getByRole('link', { name: 'https://grafana.example.com/d/x' })).toHaveAttribute('target', '_blank');
+  });
+
   it('is read-only for a viewer', async () => {
     stubFetch({ 'GET /api/incidents/inc_1/review': () => json(review()), 'GET /api/users': users });
     render(<ReviewPage id="inc_1" me={{ ...me, role: 'viewer' }} />);

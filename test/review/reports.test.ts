@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { recordPages } from '../../worker/directory/reports';
-import { ADMIN, api, createUser, json, type TestUser } from '../helpers';
+import { ADMIN, api, command, createUser, json, openIncident, type TestUser } from '../helpers';
 import { insertIncidents, parseCsv, utc } from './fixtures';
 
 type Report = {
@@ -9,6 +9,7 @@ type Report = {
   incidents: { total: number; bySeverity: Record<string, number>; byWeek: { week: string; weekStart: string; count: number; bySeverity: Record<string, number> }[] };
   mtta: { count: number; meanMs: number; medianMs: number; p90Ms: number };
   mttr: { count: number; meanMs: number; medianMs: number; p90Ms: number };
+  resolvedWithoutAck: { count: number; resolved: number };
   escalation: { escalated: number; total: number; rate: number };
   pagesPerResponder: { userId: string; name: string; pages: number; outOfHours: number; incidents: number }[];
   noisiestServices: { serviceId: string | null; name: string | null; incidents: number; alerts: number }[];
@@ -90,6 +91,32 @@ describe('reports', () => {
     // MTTR over 10, 20, 30, 60: median 25; p90 → 30 + 0.7·30 = 51.
     expect(r.mttr).toMatchObject({ count: 4, medianMs: 25 * MIN, p90Ms: 51 * MIN });
     expect(r.incidents.total).toBe(5);
+  });
+
+  it('counts incidents resolved without an acknowledgement as their own figure, outside MTTA', async () => {
+    const r = await report(JANUARY);
+    // rep_5 was resolved after 5 min and never acknowledged: it is not a 0 s or 5 min acknowledgement.
+    expect(r.resolvedWithoutAck).toEqual({ count: 1, resolved: 5 });
+    expect(r.mtta.count).toBe(5);
+  });
+
+  it('keeps a resolve nobody acknowledged out of MTTA when it happens through the API', async () => {
+    const from = Date.now() - 1000;
+    const acked = await openIncident(ana, { title: 'Acked, then resolved', serviceId: 'svc_rep_live' });
+    const straight = await openIncident(ana, { title: 'Resolved straight away', serviceId: 'svc_rep_live' });
+    await command(ben, acked.id, 'acknowledge');
+    await command(ben, acked.id, 'resolve');
+    await command(ben, straight.id, 'resolve');
+    const r = await report(`?from=${from}&service=svc_rep_live`);
+    expect(r.resolvedWithoutAck).toEqual({ count: 1, resolved: 2 });
+    expect(r.mtta.count).toBe(1);
+    const csv = parseCsv(await (await api(`/api/reports/incidents.csv?from=${from}&service=svc_rep_live`, { headers: vic.auth })).text());
+    const [header, ...rows] = csv;
+    const ack = header!.indexOf('acknowledged_at');
+    expect(Object.fromEntries(rows.map((row) => [row[2], row[ack]]))).toEqual({
+      'Acked, then resolved': expect.stringMatching(/^\d{4}-/),
+      'Resolved straight away': '',
+    });
   });
 
   it('reports the share of incidents that reached escalation level 2 or higher', async () => {

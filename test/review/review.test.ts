@@ -4,7 +4,9 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getReview, saveReview } from '../../worker/directory/reviews';
 import { planEdit } from '../../worker/review/edit';
 import type { Review } from '../../worker/review/types';
-import { controlClock, openOn, serviceWithPolicy, untilEscalated } from '../escalation/setup';
+import { addSubscription } from '../../worker/directory/push-subscriptions';
+import { controlClock, fireAlarm, openOn, schedule, serviceWithPolicy, untilEscalated } from '../escalation/setup';
+import { subscriber } from '../push/fixtures';
 import { ADMIN, api, command, createUser, json, openIncident, type TestUser } from '../helpers';
 
 let ana: TestUser;
@@ -63,6 +65,8 @@ describe('post-incident review', () => {
     expect(review.facts.keyMoments.map((m) => [m.kind, m.offsetMs])).toEqual([
       ['triggered', 0],
       ['escalated', 0],
+      // "Could not page Ana: no device registered" is why acknowledging took 4 minutes: it stays a key moment.
+      ['page_failed', 0],
       ['acknowledged', 4 * MIN],
       ['status_update', 14 * MIN],
       ['resolved', 30 * MIN],
@@ -73,6 +77,39 @@ describe('post-incident review', () => {
       { id: ana.id, name: 'Ana', roles: ['paged', 'acknowledged', 'resolved'] },
     ]);
     expect(review.sections).toEqual({ summary: '', customerImpact: '', rootCause: '', contributingFactors: '', wentWell: '', wentBadly: '' });
+  });
+
+  it('keeps every paging decision that explains a delay: a skipped level, and a page that never got through however often it was retried', async () => {
+    const later = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 16);
+    const nights = await schedule('Night shift', [{ id: 'l1', name: 'primary', users: [ana.id], rotation: { type: 'daily' }, start: later }]);
+    const cat = await createUser('Cat');
+    // A phone whose push service never answers: each attempt fails before an answer and is retried with backoff.
+    // (A real push service's host, so the outbound check lets it through; worker tests have no network beyond loopback.)
+    const keys = await subscriber();
+    await addSubscription(env.DB, { id: `psb_${crypto.randomUUID().slice(0, 8)}`, userId: cat.id, label: 'Pixel', endpoint: `https://fcm.googleapis.com/fcm/send/cat-${crypto.randomUUID()}`, p256dh: keys.p256dh, auth: keys.auth, now: clock.now() });
+    const service = await serviceWithPolicy([
+      { delayMinutes: 30, targets: [{ type: 'schedule', id: nights }] },
+      { delayMinutes: 30, targets: [{ type: 'user', id: cat.id }] },
+    ]);
+    const inc = await openOn(service, 'Checkout is down');
+    await untilEscalated(inc.id, /Escalated to level 2: Cat/);
+    for (let i = 0; i < 4; i++) {
+      clock.advanceMinutes(1);
+      await fireAlarm(inc.id);
+    }
+    clock.advanceMinutes(1);
+    await command(cat, inc.id, 'acknowledge');
+    await command(cat, inc.id, 'resolve');
+
+    const review = await json<Review>(start(cat, inc.id), 201);
+    expect(review.facts.keyMoments.map((m) => [m.kind, m.text])).toEqual([
+      ['triggered', expect.stringContaining('Checkout is down')],
+      ['escalation_skipped', 'Skipped level 1: Night shift has nobody on shift'],
+      ['escalated', 'Escalated to level 2: Cat'],
+      ['page_failed', 'Paged Cat on Pixel: push service unreachable, gave up (attempt 5)'],
+      ['acknowledged', 'Acknowledged by Cat'],
+      ['resolved', 'Resolved by Cat'],
+    ]);
   });
 
   it('returns the existing review when started twice, without a second draft', async () => {

@@ -87,6 +87,8 @@ function alertSummary(alert: GroupAlert): string {
  */
 export async function groupToEvents(group: AlertGroup, senderName: string): Promise<AlertEvent[]> {
   const dedupKey = await fitKey(group.groupKey);
+  // A summary common to the whole group names the incident better than any one alert of it.
+  const groupSummary = group.commonAnnotations?.summary;
   const keys = await Promise.all(group.alerts.map((alert) => fitKey(alert.fingerprint)));
   const listed = new Set<string>();
   for (const key of keys) if (listed.size < LIMITS.alertsPerIncident) listed.add(key);
@@ -99,6 +101,7 @@ export async function groupToEvents(group: AlertGroup, senderName: string): Prom
       summary: alertSummary(alert),
       severity: mapSeverity(alert.labels.severity) ?? DEFAULT_GROUP_SEVERITY,
       truncatedAlerts: group.truncatedAlerts,
+      groupSummary,
     };
     if (!listed.has(alertKey)) return normalizeEvent(common);
     const annotations = alert.annotations ?? {};

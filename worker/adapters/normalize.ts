@@ -30,6 +30,7 @@ export interface EventDraft {
   annotations?: Record<string, string> | undefined;
   links?: readonly AlertLink[];
   truncatedAlerts?: number | undefined;
+  groupSummary?: string | undefined;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -173,6 +174,7 @@ export function normalizeEvent(draft: EventDraft): AlertEvent {
   const links = fitLinks(draft.links ?? [], cut);
   const source = draft.source?.trim() ? clip(draft.source.trim(), LIMITS.labelValue) : undefined;
   if (source !== undefined && source !== draft.source?.trim()) cut.truncated = true;
+  const groupSummary = draft.groupSummary?.trim() ? clip(draft.groupSummary.trim(), LIMITS.summary) : undefined;
   return {
     action: draft.action,
     dedupKey: draft.dedupKey,
@@ -187,5 +189,6 @@ export function normalizeEvent(draft: EventDraft): AlertEvent {
     ...(annotations ? { annotations } : {}),
     links,
     ...(draft.truncatedAlerts !== undefined ? { truncatedAlerts: draft.truncatedAlerts } : {}),
+    ...(groupSummary ? { groupSummary } : {}),
   };
 }

@@ -16,7 +16,11 @@ export function summaryOf(incident: Incident): IncidentSummary {
     severity: incident.severity,
     status: incident.status,
     assignees: incident.assignees,
+    roles: incident.roles,
+    paged: incident.paged,
     alertCount: incident.alertCount,
+    firingCount: incident.firingCount,
+    notificationCount: incident.notificationCount,
     createdAt: incident.createdAt,
     acknowledgedAt: incident.acknowledgedAt,
     resolvedAt: incident.resolvedAt,
@@ -35,12 +39,13 @@ export async function upsertIndex(db: D1Database, incident: Incident, extras: In
   const upsert = db
     .prepare(
       `INSERT INTO incidents (id, number, title, service_id, severity, status, assignees, alert_count, dedup_key, nobody_paged, escalation_level,
-         created_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, updated_at, version)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+         created_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, updated_at, version, paged, roles, firing_count, notification_count)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
        ON CONFLICT (id) DO UPDATE SET title = excluded.title, service_id = excluded.service_id, severity = excluded.severity,
          status = excluded.status, assignees = excluded.assignees, alert_count = excluded.alert_count, nobody_paged = excluded.nobody_paged,
          escalation_level = excluded.escalation_level, acknowledged_at = excluded.acknowledged_at, acknowledged_by = excluded.acknowledged_by,
-         resolved_at = excluded.resolved_at, resolved_by = excluded.resolved_by, updated_at = excluded.updated_at, version = excluded.version
+         resolved_at = excluded.resolved_at, resolved_by = excluded.resolved_by, updated_at = excluded.updated_at, version = excluded.version,
+         paged = excluded.paged, roles = excluded.roles, firing_count = excluded.firing_count, notification_count = excluded.notification_count
        WHERE excluded.version >= incidents.version`,
     )
     .bind(
@@ -62,12 +67,28 @@ export async function upsertIndex(db: D1Database, incident: Incident, extras: In
       incident.resolvedBy?.id ?? null,
       incident.updatedAt,
       incident.lastSeq,
+      JSON.stringify(incident.paged),
+      JSON.stringify(incident.roles),
+      incident.firingCount,
+      incident.notificationCount,
     );
-  const clear = db.prepare('DELETE FROM incident_assignees WHERE incident_id = ?1 AND (SELECT version FROM incidents WHERE id = ?1) = ?2').bind(incident.id, incident.lastSeq);
+  // The link tables follow the row only when this write is the row's version: a late retry changes nothing.
+  const current = '(SELECT version FROM incidents WHERE id = ?1) = ?2';
+  const clear = [
+    db.prepare(`DELETE FROM incident_assignees WHERE incident_id = ?1 AND ${current}`).bind(incident.id, incident.lastSeq),
+    db.prepare(`DELETE FROM incident_responders WHERE incident_id = ?1 AND ${current}`).bind(incident.id, incident.lastSeq),
+  ];
   const add = incident.assignees.map((userId) =>
-    db.prepare('INSERT OR IGNORE INTO incident_assignees (incident_id, user_id) SELECT ?1, ?2 WHERE (SELECT version FROM incidents WHERE id = ?1) = ?3').bind(incident.id, userId, incident.lastSeq),
+    db.prepare(`INSERT OR IGNORE INTO incident_assignees (incident_id, user_id) SELECT ?1, ?3 WHERE ${current}`).bind(incident.id, incident.lastSeq, userId),
   );
-  await db.batch([upsert, clear, ...add]);
+  const responders = [
+    ...incident.paged.map((userId) => [userId, 'paged'] as const),
+    ...[...new Set(Object.values(incident.roles))].flatMap((userId) => (userId ? [[userId, 'role'] as const] : [])),
+  ];
+  const addResponders = responders.map(([userId, relation]) =>
+    db.prepare(`INSERT OR IGNORE INTO incident_responders (incident_id, user_id, relation) SELECT ?1, ?3, ?4 WHERE ${current}`).bind(incident.id, incident.lastSeq, userId, relation),
+  );
+  await db.batch([upsert, ...clear, ...add, ...addResponders]);
 }
 
 export interface ListFilter {
@@ -75,14 +96,17 @@ export interface ListFilter {
   serviceId?: string;
   severities?: Severity[];
   assignee?: string;
+  /** A user the incident waits on: assignee, role holder, or paged while it is triggered. */
+  involves?: string;
   limit: number;
   /** Opaque cursor from a previous page. */
   cursor?: string;
 }
 
 type Row = {
-  id: string; number: number; title: string; service_id: string | null; severity: Severity; status: IncidentStatus; assignees: string;
-  alert_count: number; created_at: number; acknowledged_at: number | null; resolved_at: number | null; updated_at: number; nobody_paged: number; escalation_level: number;
+  id: string; number: number; title: string; service_id: string | null; severity: Severity; status: IncidentStatus; assignees: string; roles: string; paged: string;
+  alert_count: number; firing_count: number; notification_count: number; created_at: number; acknowledged_at: number | null; resolved_at: number | null;
+  updated_at: number; nobody_paged: number; escalation_level: number;
 };
 
 /** Cursor = the last row's (created_at, id), so pages stay stable while new incidents arrive. */
@@ -117,11 +141,19 @@ export async function listIncidents(db: D1Database, filter: ListFilter, after: {
     where.push('id IN (SELECT incident_id FROM incident_assignees WHERE user_id = ?)');
     params.push(filter.assignee);
   }
+  if (filter.involves) {
+    // The same rule as involves() in schema/incident.ts, which the PWA applies to rows from the live feed.
+    where.push(`(id IN (SELECT incident_id FROM incident_assignees WHERE user_id = ?)
+      OR id IN (SELECT incident_id FROM incident_responders WHERE user_id = ? AND relation = 'role')
+      OR (status = 'triggered' AND id IN (SELECT incident_id FROM incident_responders WHERE user_id = ? AND relation = 'paged')))`);
+    params.push(filter.involves, filter.involves, filter.involves);
+  }
   if (after) {
     where.push('(created_at < ? OR (created_at = ? AND id < ?))');
     params.push(after.createdAt, after.createdAt, after.id);
   }
-  const query = `SELECT id, number, title, service_id, severity, status, assignees, alert_count, created_at, acknowledged_at, resolved_at, updated_at, nobody_paged, escalation_level
+  const query = `SELECT id, number, title, service_id, severity, status, assignees, roles, paged, alert_count, firing_count, notification_count,
+      created_at, acknowledged_at, resolved_at, updated_at, nobody_paged, escalation_level
     FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
   const { results } = await db.prepare(query).bind(...params, filter.limit + 1).all<Row>();
   const page = results.slice(0, filter.limit);
@@ -141,7 +173,11 @@ function toSummary(r: Row): IncidentSummary {
     severity: r.severity,
     status: r.status,
     assignees: JSON.parse(r.assignees) as string[],
+    roles: JSON.parse(r.roles) as Record<string, string | null>,
+    paged: JSON.parse(r.paged) as string[],
     alertCount: r.alert_count,
+    firingCount: r.firing_count,
+    notificationCount: r.notification_count,
     createdAt: r.created_at,
     acknowledgedAt: r.acknowledged_at,
     resolvedAt: r.resolved_at,

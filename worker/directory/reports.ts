@@ -43,8 +43,11 @@ export interface DurationStats {
 
 export interface Report {
   incidents: { total: number; bySeverity: Record<Severity, number>; byWeek: { week: string; weekStart: string; count: number; bySeverity: Record<Severity, number> }[] };
+  /** Over acknowledged incidents only: one resolved without an acknowledgement counts under resolvedWithoutAck instead. */
   mtta: DurationStats;
   mttr: DurationStats;
+  /** Resolved incidents nobody acknowledged (a monitor or a person resolved them straight away), out of all resolved. */
+  resolvedWithoutAck: { count: number; resolved: number };
   escalation: { escalated: number; total: number; rate: number | null };
   pagesPerResponder: { userId: string; name: string; pages: number; outOfHours: number; incidents: number }[];
   noisiestServices: { serviceId: string | null; name: string | null; incidents: number; alerts: number }[];
@@ -103,7 +106,8 @@ export async function buildReport(db: D1Database, filter: ReportFilter): Promise
 
   const perSeverity = SEVERITIES.map((s) => `COALESCE(SUM(severity = '${s}'), 0) AS "${s}"`).join(', ');
   const [totals, weeks, mtta, mttr, pages, services, alerts] = await db.batch<Record<string, unknown>>([
-    q(`SELECT COUNT(*) AS total, COALESCE(SUM(escalation_level >= 2), 0) AS escalated, ${perSeverity} FROM scope`),
+    q(`SELECT COUNT(*) AS total, COALESCE(SUM(escalation_level >= 2), 0) AS escalated, COALESCE(SUM(resolved_at IS NOT NULL), 0) AS resolved,
+       COALESCE(SUM(resolved_at IS NOT NULL AND acknowledged_at IS NULL), 0) AS unacknowledged, ${perSeverity} FROM scope`),
     q(`SELECT ${week} AS day, COUNT(*) AS n, ${perSeverity} FROM scope GROUP BY day ORDER BY day`),
     q(durationSql('acknowledged_at - created_at')),
     q(durationSql('resolved_at - created_at')),
@@ -121,7 +125,7 @@ export async function buildReport(db: D1Database, filter: ReportFilter): Promise
   ]);
 
   const rows = <T>(r: D1Result<Record<string, unknown>> | undefined) => (r?.results ?? []) as T[];
-  const esc = rows<{ total: number; escalated: number } & Record<Severity, number>>(totals)[0];
+  const esc = rows<{ total: number; escalated: number; resolved: number; unacknowledged: number } & Record<Severity, number>>(totals)[0];
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, esc?.[s] ?? 0])) as Record<Severity, number>;
   const stats = (result: D1Result<Record<string, unknown>> | undefined): DurationStats => {
     const r = rows<{ n: number; mean: number; median: number; p90: number }>(result)[0];
@@ -132,6 +136,7 @@ export async function buildReport(db: D1Database, filter: ReportFilter): Promise
     incidents: { total: esc?.total ?? 0, bySeverity, byWeek: fillWeeks(rows<WeekRow>(weeks), filter) },
     mtta: stats(mtta),
     mttr: stats(mttr),
+    resolvedWithoutAck: { count: esc?.unacknowledged ?? 0, resolved: esc?.resolved ?? 0 },
     escalation: { escalated: esc?.escalated ?? 0, total: esc?.total ?? 0, rate: esc?.total ? esc.escalated / esc.total : null },
     pagesPerResponder: rows<{ user_id: string; name: string | null; pages: number; out_of_hours: number; incidents: number }>(pages).map((r) => ({
       userId: r.user_id,

@@ -1,8 +1,13 @@
 /**
  * Alert events applied to an open incident, as a pure function.
  * Duplicates only count; new alerts, acknowledgements and resolutions become timeline entries.
+ *
+ * Counting: `alertCount` is distinct alerts (by alert key: Alertmanager fingerprint, PagerDuty dedup_key …),
+ * `firingCount` those firing now, `notificationCount` every trigger that arrived. A repeat of a firing
+ * alert (a re-notification, or a sender retrying after a lost answer) adds a notification, never an alert,
+ * keeps the alert's first body and never raises the incident's severity.
  */
-import { LIMITS, type AlertEvent } from '../../schema/alert';
+import { LIMITS, type AlertEvent, type Severity } from '../../schema/alert';
 import type { Actor, Incident, IncidentAlert } from '../../schema/incident';
 import { moreSevere, type EntryDraft } from './reducer';
 
@@ -47,6 +52,42 @@ export function alertFromEvent(event: AlertEvent, now: number): IncidentAlert {
   };
 }
 
+/** Distinct alerts and how many of them fire. */
+export function alertCounts(alerts: Iterable<IncidentAlert>): { alertCount: number; firingCount: number } {
+  let alertCount = 0;
+  let firingCount = 0;
+  for (const alert of alerts) {
+    alertCount += 1;
+    if (alert.status === 'firing') firingCount += 1;
+  }
+  return { alertCount, firingCount };
+}
+
+/**
+ * The title the alerts give their incident: the summary the whole group shares (Alertmanager's and
+ * Grafana's commonAnnotations.summary), else the most severe firing alert's (the earliest seen on a tie);
+ * null when nothing fires, so the last title stays.
+ */
+export function alertTitle(alerts: Iterable<IncidentAlert>, groupSummary?: string): string | null {
+  if (groupSummary) return groupSummary;
+  let best: IncidentAlert | null = null;
+  for (const alert of alerts) {
+    if (alert.status !== 'firing') continue;
+    if (!best || moreSevere(alert.severity, best.severity) || (alert.severity === best.severity && alert.firstSeenAt < best.firstSeenAt)) best = alert;
+  }
+  return best?.summary ?? null;
+}
+
+/** The most severe of the alerts' own severities (their first bodies), or `fallback` when there are none. */
+export function worstSeverity(alerts: Iterable<IncidentAlert>, fallback: Severity): Severity {
+  let worst: Severity | null = null;
+  for (const alert of alerts) if (!worst || moreSevere(alert.severity, worst)) worst = alert.severity;
+  return worst ?? fallback;
+}
+
+/** The summary shared by the group in this batch, if the sender said one. */
+export const groupSummaryOf = (events: readonly AlertEvent[]): string | undefined => events.find((e) => e.groupSummary)?.groupSummary;
+
 /** The one timeline entry an incident gets when it first leaves alerts unlisted. */
 export function capReachedEntry(cap: number): EntryDraft {
   return {
@@ -80,6 +121,10 @@ export function applyAlertEvents(
   // truncatedAlerts = what the sender left out of its latest notification + the distinct over-cap alerts.
   let senderTruncated = Math.max(0, incident.truncatedAlerts - overflowBefore.total);
   const overCap = (key: string) => overflow.get(key) ?? overflowBefore.known.get(key);
+  const save = (alert: IncidentAlert) => {
+    changed.set(alert.key, alert);
+    alerts.set(alert.key, alert);
+  };
 
   for (const event of events) {
     const key = event.alertKey;
@@ -93,19 +138,21 @@ export function applyAlertEvents(
     }
     const over = current ? undefined : overCap(key);
     if (event.action === 'trigger') {
-      next.alertCount += 1;
+      next.notificationCount += 1;
       if (event.truncatedAlerts !== undefined) senderTruncated = event.truncatedAlerts;
       if (current?.status === 'firing' || over === 'firing') {
         duplicates += 1;
-        if (current) set(changed, alerts, { ...current, count: current.count + 1, lastSeenAt: now });
-      } else if (over === 'resolved' || (!current && alerts.size >= cap)) {
+        if (current) save({ ...current, count: current.count + 1, lastSeenAt: now });
+        continue;
+      }
+      if (over === 'resolved' || (!current && alerts.size >= cap)) {
         if (!over && !total) entries.push(capReachedEntry(cap));
         if (!over) total += 1;
         firing += 1;
         overflow.set(key, 'firing');
       } else {
         const alert = current ? { ...alertFromEvent(event, now), count: current.count + 1, firstSeenAt: current.firstSeenAt } : alertFromEvent(event, now);
-        set(changed, alerts, alert);
+        save(alert);
         entries.push({ kind: 'alert_added', text: current ? `Firing again: ${event.summary}` : `Alert: ${event.summary}`, data: { alertKey: key, severity: event.severity } });
       }
       if (moreSevere(event.severity, next.severity)) {
@@ -113,7 +160,7 @@ export function applyAlertEvents(
         next.severity = event.severity;
       }
     } else if (current?.status === 'firing') {
-      set(changed, alerts, { ...current, status: 'resolved', lastSeenAt: now });
+      save({ ...current, status: 'resolved', resolvedBy: 'monitor', lastSeenAt: now });
       if (alerts.size > 1) entries.push({ kind: 'alert_resolved', text: `Alert resolved: ${current.summary}`, data: { alertKey: key } });
     } else if (over === 'firing') {
       firing -= 1;
@@ -122,18 +169,32 @@ export function applyAlertEvents(
   }
   next.truncatedAlerts = senderTruncated + total;
 
-  const allResolved = alerts.size > 0 && firing === 0 && [...alerts.values()].every((a) => a.status === 'resolved');
+  // Distinct and firing alerts count those past the cap too: only their bodies are not kept.
+  const listed = alertCounts(alerts.values());
+  next = { ...next, alertCount: listed.alertCount + total, firingCount: listed.firingCount + firing };
+  if (!next.titleEdited && events.some((e) => e.action !== 'acknowledge')) {
+    const title = alertTitle(alerts.values(), groupSummaryOf(events));
+    if (title && title !== next.title) {
+      entries.push({ kind: 'title_changed', text: `Title follows the alerts: “${title}”`, data: { from: next.title, to: title } });
+      next.title = title;
+    }
+  }
+
+  const allResolved = alerts.size > 0 && next.firingCount === 0;
   const anyResolveNow = events.some((e) => e.action === 'resolve');
   if (allResolved && anyResolveNow && next.status !== 'resolved') {
-    next = { ...next, status: 'resolved', resolvedAt: now, resolvedBy: actor, acknowledgedAt: next.acknowledgedAt ?? now, acknowledgedBy: next.acknowledgedBy ?? actor };
-    const all = alerts.size + total;
-    entries.push({ kind: 'resolved', text: all > 1 ? `Resolved by ${actor.name}: all ${all} alerts resolved` : `Resolved by ${actor.name}` });
+    // Resolving is not acknowledging: an incident nobody acknowledged keeps acknowledgedAt null, so MTTA stays honest.
+    next = { ...next, status: 'resolved', resolvedAt: now, resolvedBy: actor };
+    entries.push({ kind: 'resolved', text: next.alertCount > 1 ? `Resolved by ${actor.name}: all ${next.alertCount} alerts resolved` : `Resolved by ${actor.name}` });
   }
   if (entries.length || duplicates || changed.size || overflow.size) next.updatedAt = now;
   return { incident: next, alerts: [...changed.values()], overflow, entries, duplicates };
 }
 
-function set(changed: Map<string, IncidentAlert>, alerts: Map<string, IncidentAlert>, alert: IncidentAlert): void {
-  changed.set(alert.key, alert);
-  alerts.set(alert.key, alert);
+/**
+ * A person resolved the incident: the alerts still firing end with it, marked as such (their monitor may
+ * still be firing, and its next trigger opens a new incident). Returns the alerts that changed.
+ */
+export function closeAlerts(alerts: readonly IncidentAlert[]): IncidentAlert[] {
+  return alerts.filter((a) => a.status === 'firing').map((a) => ({ ...a, status: 'resolved' as const, resolvedBy: 'incident' as const }));
 }

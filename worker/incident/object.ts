@@ -17,9 +17,9 @@ import { ProblemError, type Problem } from '../errors';
 import { RateLimiter } from './command-rate';
 import { parseClientMessage } from './commands';
 import { Idempotency, MAX_IDEMPOTENCY_KEY_LENGTH, fingerprint } from './idempotency';
-import { applyAlertEvents, alertFromEvent, capReachedEntry, type OverflowState } from './ingest';
+import { alertFromEvent, alertTitle, applyAlertEvents, capReachedEntry, closeAlerts, groupSummaryOf, worstSeverity, type OverflowState } from './ingest';
 import { FIREBELL, Paging } from './paging';
-import { applyCommand, type EntryDraft } from './reducer';
+import { applyCommand, moreSevere, type EntryDraft } from './reducer';
 import { ACCESS_WITHDRAWN, Room, VIEWER_HEADER, closeQuietly, closeUserSockets, type SocketIdentity } from './room';
 import { Scheduler, type Task } from './scheduler';
 import { IncidentStore } from './store';
@@ -86,19 +86,47 @@ export class IncidentObject extends DurableObject<Env> {
 
     const at = now();
     const roles = Object.fromEntries(this.roleNames().map((r) => [r, null]));
+    // Repeats of one alert in the opening batch only count: the first body is the alert, as ingest() keeps it.
+    // The batch keeps the first LIMITS.alertsPerIncident distinct alerts in full; the rest fire past the cap.
+    const events = (input.events ?? []).filter((e) => e.action === 'trigger');
+    const alerts = new Map<string, IncidentAlert>();
+    const overflow = new Map<string, OverflowState>();
+    let truncatedAlerts = 0;
+    let overflowSeverity: Severity | null = null;
+    for (const event of events) {
+      const prior = alerts.get(event.alertKey);
+      if (prior) prior.count += 1;
+      else if (overflow.has(event.alertKey)) {
+        // a repeat past the cap: counted below as a duplicate
+      } else if (alerts.size >= LIMITS.alertsPerIncident) {
+        overflow.set(event.alertKey, 'firing');
+        if (!overflowSeverity || moreSevere(event.severity, overflowSeverity)) overflowSeverity = event.severity;
+      } else alerts.set(event.alertKey, alertFromEvent(event, at));
+      if (event.truncatedAlerts !== undefined) truncatedAlerts = event.truncatedAlerts;
+    }
+    const distinct = alerts.size + overflow.size;
+    const duplicates = events.length - distinct;
+    const title = alertTitle(alerts.values(), groupSummaryOf(events)) ?? input.title;
+    const listedSeverity = worstSeverity(alerts.values(), input.severity);
+    const severity = overflowSeverity && moreSevere(overflowSeverity, listedSeverity) ? overflowSeverity : listedSeverity;
     let incident: Incident = {
       id: input.id,
       number,
-      title: input.title,
+      title,
       description: input.description ?? '',
       serviceId: input.serviceId ?? null,
-      severity: input.severity,
+      severity,
       status: 'triggered',
       assignees: [],
       roles,
       dedupKey: input.dedupKey ?? null,
-      alertCount: 0,
-      truncatedAlerts: 0,
+      alertCount: distinct,
+      firingCount: distinct,
+      notificationCount: events.length,
+      truncatedAlerts: truncatedAlerts + overflow.size,
+      // Opened by hand, the title is a person's; opened by a monitor, it follows the alerts until someone renames it.
+      titleEdited: !events.length,
+      paged: [],
       createdAt: at,
       createdBy: input.actor,
       acknowledgedAt: null,
@@ -110,22 +138,7 @@ export class IncidentObject extends DurableObject<Env> {
       nobodyPaged: false,
       lastSeq: 0,
     };
-    const drafts: EntryDraft[] = [{ kind: 'created', text: `Incident #${number} opened by ${input.actor.name}: ${input.title}`, data: { severity: input.severity } }];
-    const alerts = new Map<string, IncidentAlert>();
-    // The opening batch keeps the first LIMITS.alertsPerIncident distinct alerts; the rest fire past the cap.
-    const overflow = new Map<string, OverflowState>();
-    let duplicates = 0;
-    for (const event of input.events ?? []) {
-      if (event.action !== 'trigger') continue;
-      const prior = alerts.get(event.alertKey);
-      if (prior) prior.count += 1;
-      if (prior || overflow.has(event.alertKey)) duplicates += 1;
-      else if (alerts.size >= LIMITS.alertsPerIncident) overflow.set(event.alertKey, 'firing');
-      else alerts.set(event.alertKey, alertFromEvent(event, at));
-      incident.alertCount += 1;
-      if (event.truncatedAlerts !== undefined) incident.truncatedAlerts = event.truncatedAlerts;
-    }
-    incident.truncatedAlerts += overflow.size;
+    const drafts: EntryDraft[] = [{ kind: 'created', text: `Incident #${number} opened by ${input.actor.name}: ${title}`, data: { severity } }];
     drafts.push(...[...alerts.values()].slice(1).map((a): EntryDraft => ({ kind: 'alert_added', text: `Alert: ${a.summary}`, data: { alertKey: a.key } })));
     if (overflow.size) drafts.push(capReachedEntry(LIMITS.alertsPerIncident));
     // Triggers merged into the opening batch are duplicates too: same running entry as ingest() keeps.
@@ -313,7 +326,8 @@ export class IncidentObject extends DurableObject<Env> {
       return { ok: false, problem: new ProblemError(outcome.status, code, outcome.detail, { incident: { id: incident.id, status: incident.status, lastSeq: incident.lastSeq } }).toProblem() };
     }
     if (!outcome.entries.length) return { ok: true, incident };
-    const next = await this.commit(incident, outcome.incident, outcome.entries, actor);
+    const closing = outcome.incident.status === 'resolved' && incident.status !== 'resolved';
+    const next = await this.commit(incident, outcome.incident, outcome.entries, actor, closing ? { alerts: closeAlerts(this.store.alerts()), overflow: true } : undefined);
     await this.transition(incident, next);
     return { ok: true, incident: this.store.load() ?? next };
   }
@@ -333,19 +347,27 @@ export class IncidentObject extends DurableObject<Env> {
     else if (before.status === 'resolved' && after.status === 'triggered') await this.paging.start(after, now());
   }
 
-  /** Append entries written by Firebell itself (escalation, paging, receipts), with an optional incident patch. */
-  private async record(drafts: EntryDraft[], actor: Actor, patch: Partial<Incident> = {}): Promise<void> {
+  /**
+   * Append entries written by Firebell itself (escalation, paging, receipts), with an optional incident patch;
+   * a function patch is computed from the incident as it is when written, not as it was before an await.
+   */
+  private async record(drafts: EntryDraft[], actor: Actor, patch: Partial<Incident> | ((current: Incident) => Partial<Incident>) = {}): Promise<void> {
     const incident = this.store.load();
     if (!incident || !drafts.length) return;
     const at = now();
-    await this.commit(incident, { ...incident, ...patch, updatedAt: at }, drafts, actor);
+    await this.commit(incident, { ...incident, ...(typeof patch === 'function' ? patch(incident) : patch), updatedAt: at }, drafts, actor);
   }
 
-  /** Append drafts after `before`'s last entry and save `next` in one transaction, then broadcast and index. */
-  private async commit(before: Incident, next: Incident, drafts: readonly EntryDraft[], actor: Actor): Promise<Incident> {
+  /**
+   * Append drafts after `before`'s last entry and save `next` in one transaction, then broadcast and index.
+   * `closed`: a person resolved the incident, so its firing alerts (those past the cap too) end with it.
+   */
+  private async commit(before: Incident, next: Incident, drafts: readonly EntryDraft[], actor: Actor, closed?: { alerts: readonly IncidentAlert[]; overflow: boolean }): Promise<Incident> {
     let saved = next;
     let entries: TimelineEntry[] = [];
     this.ctx.storage.transactionSync(() => {
+      for (const alert of closed?.alerts ?? []) this.store.saveAlert(alert);
+      if (closed?.overflow) this.store.closeOverflow();
       entries = this.store.append(before.lastSeq, drafts, actor, next.updatedAt);
       saved = { ...next, lastSeq: before.lastSeq + entries.length };
       this.store.save(saved);

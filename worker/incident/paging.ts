@@ -31,8 +31,8 @@ export interface PagingHost {
   saveState(state: EscalationState | null): void;
   /** A device was sent a page: its next delivery receipt is news. */
   markPaged(subscriptionId: string, at: number): void;
-  /** Commit timeline entries (and an optional incident patch), broadcast them, update the index. */
-  record(drafts: EntryDraft[], actor: Actor, patch?: Partial<Incident>): Promise<void>;
+  /** Commit timeline entries (and an optional incident patch, or one computed from the incident as written), broadcast them, update the index. */
+  record(drafts: EntryDraft[], actor: Actor, patch?: Partial<Incident> | ((current: Incident) => Partial<Incident>)): Promise<void>;
 }
 
 export class Paging {
@@ -152,7 +152,10 @@ export class Paging {
     );
   }
 
-  /** Page each user on all their devices; every attempt is a timeline entry, retryable ones get a timer. */
+  /**
+   * Page each user on all their devices; every attempt is a timeline entry, retryable ones get a timer.
+   * Everyone targeted joins the incident's `paged`, device or not: it is them the incident now waits on.
+   */
   private async page(users: { id: string; name: string }[], now: number, lead: EntryDraft[] = [], patch: Partial<Incident> = {}): Promise<void> {
     const incident = this.host.incident();
     if (!incident) return;
@@ -168,7 +171,8 @@ export class Paging {
         if (attempt.outcome.kind === 'retry') await this.scheduleRetry(user, attempt, 1, now);
       }
     }
-    if (drafts.length) await this.host.record(drafts, FIREBELL, patch);
+    const ids = users.map((u) => u.id);
+    if (drafts.length) await this.host.record(drafts, FIREBELL, (current) => ({ ...patch, paged: [...new Set([...current.paged, ...ids])] }));
   }
 
   private async retry(task: Task, now: number): Promise<void> {
@@ -228,12 +232,16 @@ function emptyReason(e: EmptyTarget): string {
   return e.type === 'schedule' ? `${e.name} has nobody on shift` : `user ${e.name} does not exist`;
 }
 
+/**
+ * One attempt as a timeline entry. Retries of one page to one device carry the same subscriptionId and
+ * the next attempt number, which is how the PWA and the review fold them into one line (schema/timeline.ts).
+ */
 function attemptEntry(user: { id: string; name: string }, attempt: PageAttempt, attemptNo: number): EntryDraft {
   const sent = attempt.outcome.kind === 'sent';
   const retry = attemptNo > 1 ? ` (attempt ${attemptNo})` : '';
   return {
     kind: sent ? 'notification_sent' : 'notification_failed',
-    text: `Paged ${user.name} on ${attempt.deviceLabel}: ${describeOutcome(attempt.outcome)}${retry}`,
+    text: `Paged ${user.name} on ${attempt.deviceLabel}: ${describeOutcome(attempt.outcome, attemptNo < MAX_PUSH_ATTEMPTS)}${retry}`,
     data: { userId: user.id, subscriptionId: attempt.subscriptionId, outcome: attempt.outcome.kind, status: attempt.outcome.status, attempt: attemptNo },
   };
 }

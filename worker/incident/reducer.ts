@@ -61,7 +61,8 @@ export function applyCommand(incident: Incident, command: IncidentCommand, actor
     case 'resolve':
       if (incident.status === 'resolved') return unchanged(incident);
       return next(
-        { status: 'resolved', resolvedAt: now, resolvedBy: actor, acknowledgedAt: incident.acknowledgedAt ?? now, acknowledgedBy: incident.acknowledgedBy ?? actor },
+        // Resolving is not acknowledging: acknowledgedAt stays null when nobody acknowledged, so MTTA is not 0 s.
+        { status: 'resolved', resolvedAt: now, resolvedBy: actor, firingCount: 0 },
         { kind: 'resolved', text: command.note ? `Resolved by ${actor.name}: ${command.note}` : `Resolved by ${actor.name}`, ...(command.note ? { data: { note: command.note } } : {}) },
       );
 
@@ -69,7 +70,8 @@ export function applyCommand(incident: Incident, command: IncidentCommand, actor
       if (incident.status === 'triggered') return unchanged(incident);
       if (incident.status === 'acknowledged') return refuse(`${label} is acknowledged, not resolved; only a resolved incident can be reopened.`);
       return next(
-        { status: 'triggered', acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, resolvedBy: null },
+        // Paging starts again from level 1: who was paged before is not who is paged now.
+        { status: 'triggered', acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, resolvedBy: null, paged: [] },
         { kind: 'reopened', text: command.reason ? `Reopened by ${actor.name}: ${command.reason}` : `Reopened by ${actor.name}`, ...(command.reason ? { data: { reason: command.reason } } : {}) },
       );
 
@@ -108,7 +110,7 @@ export function applyCommand(incident: Incident, command: IncidentCommand, actor
 
     case 'change_title':
       if (incident.title === command.title) return unchanged(incident);
-      return next({ title: command.title }, { kind: 'title_changed', text: `${actor.name} renamed the incident to “${command.title}”`, data: { from: incident.title, to: command.title } });
+      return next({ title: command.title, titleEdited: true }, { kind: 'title_changed', text: `${actor.name} renamed the incident to “${command.title}”`, data: { from: incident.title, to: command.title } });
 
     case 'add_note':
       return next({}, { kind: 'note', text: command.text });

@@ -6,6 +6,7 @@ import type { Incident, IncidentAlert, TimelineEntry } from '../../schema/incide
 import { sql } from '../sql';
 import type { EscalationState } from './escalation';
 import type { Overflow, OverflowState } from './ingest';
+import { upgradeIncident, type StoredIncident } from './legacy';
 import type { EntryDraft } from './reducer';
 
 const SCHEMA = `
@@ -77,7 +78,7 @@ export class IncidentStore {
   load(): Incident | null {
     if (!this.ready) return null;
     const row = sql<{ doc: string }>(this.storage, 'SELECT doc FROM incident WHERE id = 1')[0];
-    return row ? (JSON.parse(row.doc) as Incident) : null;
+    return row ? upgradeIncident(JSON.parse(row.doc) as StoredIncident, this.storage) : null;
   }
 
   save(incident: Incident): void {
@@ -168,6 +169,11 @@ export class IncidentStore {
 
   saveOverflow(changes: ReadonlyMap<string, OverflowState>): void {
     for (const [key, status] of changes) sql(this.storage, 'INSERT INTO overflow (key, status) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET status = excluded.status', key, status);
+  }
+
+  /** A person resolved the incident: the over-cap alerts still firing end with it, as the listed ones do. */
+  closeOverflow(): void {
+    sql(this.storage, "UPDATE overflow SET status = 'resolved' WHERE status = 'firing'");
   }
 
   /** The remembered answer for an Idempotency-Key scope, unless it is older than `since`. */

@@ -146,15 +146,17 @@ export function parseRetryAfter(value: string | null, at: number): number | unde
   return Number.isNaN(date) ? undefined : Math.max(0, date - at);
 }
 
-/** How an outcome reads on the timeline: "sent", "device gone (410)", "will retry (503)". */
-export function describeOutcome(outcome: PushOutcome): string {
+/** How an outcome reads on the timeline: "sent", "device gone (410)", "will retry (503)"; a last attempt says it gave up. */
+export function describeOutcome(outcome: PushOutcome, willRetry = true): string {
   switch (outcome.kind) {
     case 'sent':
       return 'sent';
     case 'gone':
       return `device gone (${outcome.status}), subscription removed`;
-    case 'retry':
-      return outcome.status ? `push service busy (${outcome.status}), will retry` : 'push service unreachable, will retry';
+    case 'retry': {
+      const next = willRetry ? 'will retry' : 'gave up';
+      return outcome.status ? `push service busy (${outcome.status}), ${next}` : `push service unreachable, ${next}`;
+    }
     case 'rejected':
       return outcome.status ? `refused by the push service (${outcome.status}): ${outcome.detail}` : `not sent: ${outcome.detail}`;
   }

@@ -2,13 +2,17 @@
  * The pre-filled half of a review, derived purely from the incident object's view:
  * key moments, time to acknowledge and resolve, who took part, the alerts.
  */
-import type { TimelineEntry } from '../../schema/incident';
+import type { IncidentAlert, TimelineEntry } from '../../schema/incident';
+import { foldPageRetries } from '../../schema/timeline';
 import type { IncidentView as PagedView } from '../incident/object';
 
 /** What a review reads: the incident with its whole timeline (IncidentObject.history). */
 type IncidentView = Omit<PagedView, 'earlier'>;
 import { between } from './duration';
-import type { KeyMoment, KeyMomentKind, Participant, ReviewFacts } from './types';
+import type { KeyMoment, KeyMomentKind, Participant, ReviewAlert, ReviewFacts } from './types';
+
+/** The alerts' bodies (labels, annotations, details, links) a review keeps, in JSON bytes; a review row must stay well inside D1's limits. */
+const ALERT_BODY_BUDGET = 256 * 1024;
 
 /** Involvement labels, after the incident's own role names (incident_commander …). */
 const INVOLVEMENT = ['opened', 'paged', 'acknowledged', 'resolved', 'assignee', 'responder'] as const;
@@ -47,25 +51,45 @@ export function buildFacts(view: IncidentView, names: Record<string, string>, ca
     escalationLevel: incident.escalationLevel,
     keyMoments: keyMoments(timeline, incident.createdAt),
     participants: participants(view, names),
-    alerts: alerts.map((a) => ({
+    alerts: reviewAlerts(alerts),
+    lastSeq: incident.lastSeq,
+    capturedAt,
+  };
+}
+
+/** Each alert with what its monitor said, while the budget lasts; the rest keep their summary line. */
+function reviewAlerts(alerts: readonly IncidentAlert[]): ReviewAlert[] {
+  let budget = ALERT_BODY_BUDGET;
+  return alerts.map((a) => {
+    const line: ReviewAlert = {
       key: a.key,
       summary: a.summary,
       severity: a.severity,
       status: a.status,
+      ...(a.resolvedBy ? { resolvedBy: a.resolvedBy } : {}),
       source: a.source ?? null,
       count: a.count,
       firstSeenAt: a.firstSeenAt,
       lastSeenAt: a.lastSeenAt,
-    })),
-    lastSeq: incident.lastSeq,
-    capturedAt,
-  };
+    };
+    const body = {
+      ...(a.labels && Object.keys(a.labels).length ? { labels: a.labels } : {}),
+      ...(a.annotations && Object.keys(a.annotations).length ? { annotations: a.annotations } : {}),
+      ...(a.details && Object.keys(a.details).length ? { details: a.details } : {}),
+      ...(a.links.length ? { links: a.links } : {}),
+    };
+    const bytes = new TextEncoder().encode(JSON.stringify(body)).length;
+    if (bytes > budget) return { ...line, bodyOmitted: true };
+    budget -= bytes;
+    return { ...line, ...body };
+  });
 }
 
 const EVERY: Partial<Record<TimelineEntry['kind'], KeyMomentKind>> = {
   created: 'triggered',
   acknowledged: 'acknowledged',
   escalated: 'escalated',
+  escalation_skipped: 'escalation_skipped',
   nobody_paged: 'nobody_paged',
   status_update: 'status_update',
   reopened: 'reopened',
@@ -73,19 +97,27 @@ const EVERY: Partial<Record<TimelineEntry['kind'], KeyMomentKind>> = {
 };
 const FIRST: Partial<Record<TimelineEntry['kind'], KeyMomentKind>> = { notification_sent: 'first_page', notification_delivered: 'first_delivered' };
 
+/**
+ * Every paging decision that explains a delay, and the moments around it. A page that did not get through
+ * at once is one moment, however many retries it took (their last attempt says where it ended).
+ */
 function keyMoments(timeline: TimelineEntry[], createdAt: number): KeyMoment[] {
   const seenFirst = new Set<KeyMomentKind>();
   const moments: KeyMoment[] = [];
-  for (const entry of timeline) {
-    let kind = EVERY[entry.kind];
-    const first = FIRST[entry.kind];
+  const moment = (kind: KeyMomentKind, entry: TimelineEntry) => moments.push({ kind, at: entry.at, offsetMs: Math.max(0, entry.at - createdAt), text: entry.text, actor: entry.actor.name });
+  for (const { entry, retries } of foldPageRetries(timeline)) {
+    const last = retries.at(-1) ?? entry;
+    const first = FIRST[last.kind];
     if (first && !seenFirst.has(first)) {
       seenFirst.add(first);
-      kind = first;
-    }
-    if (kind) moments.push({ kind, at: entry.at, offsetMs: Math.max(0, entry.at - createdAt), text: entry.text, actor: entry.actor.name });
+      moment(first, last);
+    } else if (last.kind === 'notification_failed') moment('page_failed', last);
+    else if (retries.length) moment('page_delayed', last);
+    const kind = EVERY[entry.kind];
+    if (kind) moment(kind, entry);
   }
-  return moments;
+  // A folded page sits where it began but is dated by its last attempt: keep the list in time order (sort is stable).
+  return moments.sort((a, b) => a.at - b.at);
 }
 
 function participants(view: IncidentView, names: Record<string, string>): Participant[] {

@@ -15,6 +15,9 @@ const MOMENT: Record<KeyMomentKind, string> = {
   first_delivered: 'First page delivered',
   acknowledged: 'Acknowledged',
   escalated: 'Escalated',
+  escalation_skipped: 'Level skipped',
+  page_failed: 'Page failed',
+  page_delayed: 'Page delayed',
   nobody_paged: 'Nobody paged',
   status_update: 'Status update',
   reopened: 'Reopened',
@@ -63,8 +66,11 @@ export function renderMarkdown(review: Review, serviceName: string | null): stri
   out.push('## Alerts', '');
   if (!f.alerts.length) out.push('_Opened by hand; no alerts._');
   else {
-    out.push('| Alert | Severity | Source | Count | First seen (UTC) | Last seen (UTC) |', '|---|---|---|---|---|---|');
-    for (const a of f.alerts) out.push(`| ${plain(a.summary)} | ${a.severity} | ${plain(a.source ?? '')} | ${a.count} | ${utc(a.firstSeenAt)} | ${utc(a.lastSeenAt)} |`);
+    out.push('| Alert | Severity | Status | Source | Notifications | First seen (UTC) | Last seen (UTC) |', '|---|---|---|---|---|---|---|');
+    for (const a of f.alerts) {
+      const status = a.status === 'firing' ? 'firing' : a.resolvedBy === 'incident' ? 'resolved with the incident' : 'resolved';
+      out.push(`| ${plain(a.summary)} | ${a.severity} | ${status} | ${plain(a.source ?? '')} | ${a.count} | ${utc(a.firstSeenAt)} | ${utc(a.lastSeenAt)} |`);
+    }
   }
   out.push('');
   return out.join('\n');

@@ -27,7 +27,24 @@ export interface Duration {
   text: string;
 }
 
-export type KeyMomentKind = 'triggered' | 'first_page' | 'first_delivered' | 'acknowledged' | 'escalated' | 'nobody_paged' | 'status_update' | 'reopened' | 'resolved';
+/**
+ * escalation_skipped: a level reached nobody (nobody on shift…); page_failed: a page to a device never got
+ * through; page_delayed: it got through only after retries. With escalated and nobody_paged, every paging
+ * decision that explains a delay is a key moment.
+ */
+export type KeyMomentKind =
+  | 'triggered'
+  | 'first_page'
+  | 'first_delivered'
+  | 'acknowledged'
+  | 'escalated'
+  | 'escalation_skipped'
+  | 'page_failed'
+  | 'page_delayed'
+  | 'nobody_paged'
+  | 'status_update'
+  | 'reopened'
+  | 'resolved';
 
 export interface KeyMoment {
   kind: KeyMomentKind;
@@ -50,10 +67,19 @@ export interface ReviewAlert {
   summary: string;
   severity: Severity;
   status: 'firing' | 'resolved';
+  /** 'incident': ended because a person resolved the incident, not by its monitor. */
+  resolvedBy?: 'monitor' | 'incident';
   source: string | null;
+  /** Notifications received for this alert. */
   count: number;
   firstSeenAt: number;
   lastSeenAt: number;
+  /** What the monitor said beyond the summary; left out past the facts' size budget (then bodyOmitted). */
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  details?: Record<string, unknown>;
+  links?: { href: string; text?: string }[];
+  bodyOmitted?: boolean;
 }
 
 /** What the incident's own record says, captured from its object when the review is created or refreshed. */

@@ -59,6 +59,11 @@ const listRoute = createRoute({
       severity: csv(['critical', 'error', 'warning', 'info']).openapi({ type: 'string', example: 'critical' }),
       service: z.string().max(64).optional(),
       assignee: z.string().max(64).optional().openapi({ description: 'a user id, or "me"' }),
+      involves: z
+        .string()
+        .max(64)
+        .optional()
+        .openapi({ description: 'a user id, or "me": incidents waiting on them (assignee, role holder, or paged while unacknowledged)' }),
       limit: z.coerce.number().int().min(1).max(200).default(50),
       cursor: z.string().max(200).optional(),
     }),
@@ -74,8 +79,8 @@ incidents.openapi(listRoute, async (c) => {
   const q = c.req.valid('query');
   const after = q.cursor ? decodeCursor(q.cursor) : null;
   if (q.cursor && !after) throw badRequest('That cursor is not valid; start again without it.');
-  const assignee = q.assignee === 'me' ? principalOf(c).id : q.assignee;
-  const page = await listIncidents(c.env.DB, { statuses: q.status, severities: q.severity, serviceId: q.service, assignee, limit: q.limit }, after);
+  const who = (id: string | undefined) => (id === 'me' ? principalOf(c).id : id);
+  const page = await listIncidents(c.env.DB, { statuses: q.status, severities: q.severity, serviceId: q.service, assignee: who(q.assignee), involves: who(q.involves), limit: q.limit }, after);
   return c.json(page, 200);
 });
 

@@ -10,7 +10,6 @@ import { now } from '../clock';
 import type { Env } from '../env';
 import { newId } from '../ids';
 import type { IngestResult } from '../incident/object';
-import { moreSevere } from '../incident/reducer';
 import { KeyQueue } from './key-queue';
 import { admit } from './rate-limit';
 import type { PayloadInput, RecordedPayload } from '../../schema/directory';
@@ -115,13 +114,13 @@ export class ServiceRouter extends DurableObject<Env> {
   private async open(key: string, id: string, events: AlertEvent[], actor: Actor): Promise<KeyOutcome> {
     const triggers = events.filter((e) => e.action === 'trigger');
     const first = triggers[0] as AlertEvent;
-    const severity = triggers.reduce((worst, e) => (moreSevere(e.severity, worst) ? e.severity : worst), first.severity);
+    // Title and severity here are fallbacks: create() derives both from the distinct alerts of `events`.
     await this.incident(id).create({
       id,
       title: first.summary,
       description: first.source ? `From ${first.source}` : '',
       serviceId: this.serviceId,
-      severity,
+      severity: first.severity,
       dedupKey: key,
       actor,
       events,

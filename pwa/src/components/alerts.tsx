@@ -1,20 +1,14 @@
 import { useState } from 'preact/hooks';
 import { formatTime, plural } from '../lib/format';
 import type { IncidentAlert } from '../lib/types';
+import { AlertDetails, TextOrLink, safeHref } from './alert-details';
 import { SeverityBadge } from './badges';
 
-/** Only http(s) links leave the app: a monitor's payload must never smuggle in a javascript: URL. */
-export function safeHref(href: string): string | null {
-  try {
-    const url = new URL(href);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : null;
-  } catch {
-    return null;
-  }
+/** An alert's state in words: a person resolving the incident is not its monitor saying it stopped. */
+export function alertState(alert: Pick<IncidentAlert, 'status' | 'resolvedBy'>): string {
+  if (alert.status === 'firing') return 'Firing';
+  return alert.resolvedBy === 'incident' ? 'Resolved with the incident' : 'Resolved';
 }
-
-/** Annotations that are links by convention (runbook_url, dashboard_url, …) are shown as links. */
-const isLinkish = (key: string, value: string) => /(^|_)url$/i.test(key) && safeHref(value) !== null;
 
 /** An incident may list 10,000 alerts: drawing them all at once would stall a phone. */
 const FIRST_SHOWN = 100;
@@ -45,20 +39,36 @@ export function AlertList({ alerts, truncated, now }: { alerts: IncidentAlert[];
 }
 
 function AlertItem({ alert, now }: { alert: IncidentAlert; now: number }) {
-  const labels = Object.entries(alert.labels ?? {});
-  // The summary annotation is usually the alert's summary already shown as its heading.
-  const annotations = Object.entries(alert.annotations ?? {}).filter(([k, v]) => !(k === 'summary' && v === alert.summary));
-  const links = alert.links.map((l) => ({ href: safeHref(l.href), text: l.text })).filter((l): l is { href: string; text: string | undefined } => l.href !== null);
   return (
     <li class={`alert alert-${alert.status}`}>
       <p class="alert-summary">{alert.summary}</p>
       <p class="incident-row-meta">
         <SeverityBadge severity={alert.severity} />
-        <span class={alert.status === 'firing' ? 'alert-firing-label' : 'muted'}>{alert.status === 'firing' ? 'Firing' : 'Resolved'}</span>
-        {alert.count > 1 && <span>×{alert.count}</span>}
+        <span class={alert.status === 'firing' ? 'alert-firing-label' : 'muted'}>{alertState(alert)}</span>
+        {alert.count > 1 && <span title={plural(alert.count, 'notification')}>×{alert.count}</span>}
         {alert.source && <span>{alert.source}</span>}
         <span>last {formatTime(alert.lastSeenAt, now)}</span>
       </p>
+      <AlertBody alert={alert} />
+    </li>
+  );
+}
+
+/** What an alert carries besides its summary: labels, annotations and the monitor's description, details, links. */
+export function AlertBody({ alert }: { alert: Pick<IncidentAlert, 'summary'> & Partial<Pick<IncidentAlert, 'labels' | 'annotations' | 'details' | 'links'>> }) {
+  const labels = Object.entries(alert.labels ?? {});
+  // The summary annotation is usually the alert's summary already shown as its heading.
+  const annotations = Object.entries(alert.annotations ?? {}).filter(([k, v]) => !(k === 'summary' && v === alert.summary));
+  // A description in the details (Opsgenie's) is the monitor's own words: shown like an annotation, not folded away.
+  const { description, ...details } = alert.details ?? {};
+  if (typeof description === 'string' && !alert.annotations?.description) annotations.push(['description', description]);
+  else if (description !== undefined) Object.assign(details, { description });
+  const links = (alert.links ?? []).flatMap((l) => {
+    const href = safeHref(l.href);
+    return href ? [{ href, text: l.text || new URL(href).host }] : [];
+  });
+  return (
+    <>
       {labels.length > 0 && (
         <ul class="labels" aria-label="Labels">
           {labels.map(([k, v]) => (
@@ -74,27 +84,22 @@ function AlertItem({ alert, now }: { alert: IncidentAlert; now: number }) {
             <div key={k}>
               <dt>{k}</dt>
               <dd>
-                {isLinkish(k, v) ? (
-                  <a href={safeHref(v)!} target="_blank" rel="noopener noreferrer">
-                    {v}
-                  </a>
-                ) : (
-                  v
-                )}
+                <TextOrLink text={v} />
               </dd>
             </div>
           ))}
         </dl>
       )}
+      <AlertDetails details={details} />
       {links.length > 0 && (
         <p class="alert-links">
           {links.map((l) => (
             <a key={l.href} class="button button-small" href={l.href} target="_blank" rel="noopener noreferrer">
-              {l.text || new URL(l.href).host} ↗
+              {l.text} ↗
             </a>
           ))}
         </p>
       )}
-    </li>
+    </>
   );
 }

@@ -1,4 +1,4 @@
-import { formatAge, plural } from '../lib/format';
+import { alertFigures, formatAge } from '../lib/format';
 import type { IncidentSummary } from '../lib/types';
 import { SeverityBadge, StatusBadge } from './badges';
 
@@ -14,7 +14,9 @@ export function IncidentRow({ incident, now }: { incident: IncidentSummary; now:
           <SeverityBadge severity={incident.severity} />
           <StatusBadge status={incident.status} />
           <span>{formatAge(incident.createdAt, now)}</span>
-          <span>{plural(incident.alertCount, 'alert')}</span>
+          {alertFigures(incident).map((f) => (
+            <span key={f}>{f}</span>
+          ))}
           {incident.nobodyPaged && <span class="warn">Nobody paged</span>}
         </span>
       </a>

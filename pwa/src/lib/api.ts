@@ -106,6 +106,8 @@ export const getOnCall = (opts?: RequestOptions) => get<OnCallNow>('/api/oncall'
 export interface IncidentQuery {
   status?: string[];
   assignee?: 'me' | string;
+  /** Incidents waiting on this user: assignee, role holder, or paged while unacknowledged. */
+  involves?: 'me' | string;
   service?: string;
   severity?: Severity;
   limit?: number;
@@ -116,6 +118,7 @@ export function listIncidents(query: IncidentQuery, opts?: RequestOptions): Prom
   const params = new URLSearchParams();
   if (query.status?.length) params.set('status', query.status.join(','));
   if (query.assignee) params.set('assignee', query.assignee);
+  if (query.involves) params.set('involves', query.involves);
   if (query.service) params.set('service', query.service);
   if (query.severity) params.set('severity', query.severity);
   params.set('limit', String(query.limit ?? 50));

@@ -3,6 +3,7 @@
  * a page from HTTP folds into what is on screen. Rows are kept newest first (the server's order), one per
  * id, and an older copy of a row never replaces a newer one, whichever way it arrived.
  */
+import { involves } from '../../../schema/incident';
 import type { IncidentSummary, Severity } from './types';
 
 export type View = 'mine' | 'open' | 'resolved';
@@ -33,11 +34,11 @@ export function matches(row: IncidentSummary, filter: ListFilter, meId: string):
   if (filter.severity && row.severity !== filter.severity) return false;
   if (filter.view === 'resolved') return row.status === 'resolved';
   if (!OPEN.has(row.status)) return false;
-  return filter.view === 'open' || row.assignees.includes(meId);
+  return filter.view === 'open' || involves(row, meId);
 }
 
-/** Triggered and assigned to me: the rows that go first. */
-export const needsMe = (row: IncidentSummary, meId: string) => row.status === 'triggered' && row.assignees.includes(meId);
+/** Triggered and waiting on me (paged, assigned, or holding a role): the rows that go first. */
+export const needsMe = (row: IncidentSummary, meId: string) => row.status === 'triggered' && involves(row, meId);
 
 /** Split the rows into "Needs me" and the rest (the resolved view has no "Needs me"). */
 export function splitLists(state: ListState, filter: ListFilter, meId: string): { needsMe: IncidentSummary[]; rest: IncidentSummary[] } {

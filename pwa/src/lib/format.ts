@@ -37,3 +37,18 @@ export function formatDayTime(at: number): string {
   const d = new Date(at);
   return `${d.toLocaleDateString(undefined, { weekday: 'short', day: 'numeric', month: 'short' })}, ${d.toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' })}`;
 }
+
+/**
+ * What an incident's alerts add up to: distinct alerts, how many of them fire (on an open incident with more than one), and,
+ * when asked and repeats came, how many notifications arrived. Older rows without the counts show alerts only.
+ */
+export function alertFigures(
+  i: { status: 'triggered' | 'acknowledged' | 'resolved'; alertCount: number; firingCount?: number; notificationCount?: number },
+  opts: { notifications?: boolean } = {},
+): string[] {
+  const figures = [plural(i.alertCount, 'alert')];
+  // One alert of an open incident is firing by definition; say it only when it tells something.
+  if (i.firingCount !== undefined && i.status !== 'resolved' && (i.alertCount > 1 || i.firingCount !== i.alertCount)) figures.push(`${i.firingCount} firing`);
+  if (opts.notifications && i.notificationCount !== undefined && i.notificationCount > i.alertCount) figures.push(plural(i.notificationCount, 'notification'));
+  return figures;
+}

@@ -23,20 +23,20 @@ const filterKey = (f: ListFilter) => `${f.view}|${f.service ?? ''}|${f.severity 
 function query(filter: ListFilter): IncidentQuery {
   return {
     status: filter.view === 'resolved' ? ['resolved'] : ['triggered', 'acknowledged'],
-    ...(filter.view === 'mine' ? { assignee: 'me' } : {}),
+    ...(filter.view === 'mine' ? { involves: 'me' } : {}),
     ...(filter.service ? { service: filter.service } : {}),
     ...(filter.severity ? { severity: filter.severity } : {}),
   };
 }
 
 /**
- * Page 1 for a filter. When there is more than one page, "Needs me" (triggered and mine) is asked for
- * separately so it is complete however long the list.
+ * Page 1 for a filter. When there is more than one page, "Needs me" (triggered and waiting on me) is asked
+ * for separately so it is complete however long the list.
  */
 async function loadFirst(filter: ListFilter, signal: AbortSignal): Promise<{ rows: IncidentSummary[]; nextCursor: string | null }> {
   const page = await listIncidents(query(filter), { signal });
   if (filter.view === 'resolved' || !page.nextCursor) return { rows: page.incidents, nextCursor: page.nextCursor };
-  const mine = await listIncidents({ ...query(filter), status: ['triggered'], assignee: 'me' }, { signal });
+  const mine = await listIncidents({ ...query(filter), status: ['triggered'], involves: 'me' }, { signal });
   const ids = new Set(page.incidents.map((i) => i.id));
   return { rows: [...page.incidents, ...mine.incidents.filter((i) => !ids.has(i.id))], nextCursor: page.nextCursor };
 }

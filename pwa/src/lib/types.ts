@@ -1,7 +1,7 @@
 /** Wire shapes the REST API returns that are not in schema/ (the live protocol is). */
 import type { IntegrationType } from '../../../schema/alert';
 import type { RecordedPayload as ReceivedPayload } from '../../../schema/directory';
-import type { Incident, IncidentAlert, Severity, TimelineEntry } from '../../../schema/incident';
+import type { Incident, IncidentAlert, IncidentSummary as WireSummary, Severity, TimelineEntry } from '../../../schema/incident';
 import type { EscalationLevel } from '../../../schema/oncall';
 
 export type { Incident, IncidentStatus, Severity, TimelineEntry } from '../../../schema/incident';
@@ -30,7 +30,7 @@ export type IncidentSummary = Pick<
   | 'acknowledgedAt'
   | 'resolvedAt'
   | 'updatedAt'
-> & { nobodyPaged: boolean };
+> & { nobodyPaged: boolean } & Partial<Pick<WireSummary, 'roles' | 'paged' | 'firingCount' | 'notificationCount'>>; // absent from rows an older version saved
 
 export interface IncidentPage {
   incidents: IncidentSummary[];
@@ -152,8 +152,11 @@ export interface Report {
     /** `bySeverity` per week when the server provides it; the chart stacks by severity then. */
     byWeek: { week: string; weekStart: string; count: number; bySeverity?: Partial<Record<Severity, number>> }[];
   };
+  /** Over acknowledged incidents only. */
   mtta: DurationStats;
   mttr: DurationStats;
+  /** Resolved incidents nobody acknowledged, out of all resolved (absent from older servers). */
+  resolvedWithoutAck?: { count: number; resolved: number };
   escalation: { escalated: number; total: number; rate: number | null };
   pagesPerResponder: { userId: string; name: string; pages: number; outOfHours: number; incidents: number }[];
   noisiestServices: { serviceId: string | null; name: string | null; incidents: number; alerts: number }[];

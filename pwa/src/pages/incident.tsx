@@ -11,7 +11,7 @@ import { ReviewPrompt } from '../components/review-prompt';
 import { PagedTimeline } from '../components/timeline';
 import { ackKey } from '../lib/ack-key';
 import { ApiError, ackWithToken, commandPath, getIncident, isNetworkError, listUsers, runCommand, type CommandBodies } from '../lib/api';
-import { formatAge, plural } from '../lib/format';
+import { alertFigures, formatAge } from '../lib/format';
 import { errorText, useAction, useNow, useTitle } from '../lib/hooks';
 import { useLiveIncident } from '../lib/live';
 import { enqueue, useOutbox, type QueuedCommand, type Settled } from '../lib/outbox';
@@ -80,9 +80,12 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
     return () => ctrl.abort();
   }, [load]);
 
-  // Alerts are not on the socket: re-read them when the timeline says one arrived or resolved.
+  // Alerts are not on the socket: re-read them when the timeline says one arrived or resolved, or the
+  // firing count moves (a person resolving the incident ends the alerts still firing). Not on every
+  // repeat notification: a storm of duplicates must not become a storm of reloads.
   const alertSeq = timeline.reduce((max, e) => (e.kind === 'alert_added' || e.kind === 'alert_resolved' ? Math.max(max, e.seq) : max), 0);
-  const seenAlertSeq = useRef(0);
+  const alertState = incident ? `${alertSeq}|${incident.alertCount}|${incident.firingCount}` : '';
+  const seenAlertState = useRef('');
   // A storm brings thousands of alert entries in a burst: one re-read at a time, and one more after it if more came.
   const reread = useRef({ running: false, again: false });
   const rereadAlerts = useCallback(async () => {
@@ -99,9 +102,9 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
     }
   }, [load]);
   useEffect(() => {
-    if (seenAlertSeq.current && alertSeq > seenAlertSeq.current) void rereadAlerts();
-    seenAlertSeq.current = Math.max(seenAlertSeq.current, alertSeq);
-  }, [alertSeq, rereadAlerts]);
+    if (seenAlertState.current && alertState !== seenAlertState.current) void rereadAlerts();
+    if (alertState) seenAlertState.current = alertState;
+  }, [alertState, rereadAlerts]);
 
   const onSettled = useCallback(
     (s: Settled) => {
@@ -171,14 +174,16 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
         <ConnectionIndicator connection={connection} />
       </AppBar>
       <main class="page incident-page">
-        {incident ? <IncidentHeader incident={incident} users={users} now={now} /> : <div class="skeleton-header" aria-busy="true" />}
+        {incident ? <IncidentHeader incident={incident} users={users} me={me} now={now} /> : <div class="skeleton-header" aria-busy="true" />}
         {loadError && !incident && (
           <p class="notice notice-error" role="alert">
             {loadError}
           </p>
         )}
         {incident?.status === 'resolved' && <ReviewPrompt key={incident.resolvedAt} incidentId={id} />}
-        {token && incident?.status === 'triggered' && <p class="paged-banner">You were paged for this incident. One tap on Acknowledge stops the escalation.</p>}
+        {incident?.status === 'triggered' && (token || (incident.paged ?? []).includes(me.id)) && (
+          <p class="paged-banner">You were paged for this incident. One tap on Acknowledge stops the escalation.</p>
+        )}
         <Presence viewers={viewers} me={me} />
         <AlertList alerts={alerts} truncated={incident?.truncatedAlerts ?? 0} now={now} />
         <h2>Timeline</h2>
@@ -210,9 +215,11 @@ function forgetToken(setToken: (t: null) => void): void {
   history.replaceState(history.state, '', url.pathname + url.search + url.hash);
 }
 
-function IncidentHeader({ incident, users, now }: { incident: Incident; users: User[] | null; now: number }) {
-  const name = (uid: string) => users?.find((u) => u.id === uid)?.name;
+function IncidentHeader({ incident, users, me, now }: { incident: Incident; users: User[] | null; me: User; now: number }) {
+  const name = (uid: string) => (uid === me.id ? me.name : users?.find((u) => u.id === uid)?.name);
   const assignees = incident.assignees.map(name).filter(Boolean);
+  // Cached copies from an older version have no `paged`.
+  const paged = (incident.paged ?? []).map((uid) => name(uid) ?? 'someone');
   const roles = Object.entries(incident.roles).filter(([, uid]) => uid && name(uid));
   return (
     <section class="incident-header">
@@ -221,9 +228,12 @@ function IncidentHeader({ incident, users, now }: { incident: Incident; users: U
         <SeverityBadge severity={incident.severity} />
         <StatusBadge status={incident.status} />
         <span>{formatAge(incident.createdAt, now) === 'now' ? 'opened just now' : `opened ${formatAge(incident.createdAt, now)} ago`}</span>
-        <span>{plural(incident.alertCount, 'alert')}</span>
+        {alertFigures(incident, { notifications: true }).map((f) => (
+          <span key={f}>{f}</span>
+        ))}
       </p>
       {incident.nobodyPaged && <p class="warn">Nobody was paged: the escalation policy reached no one.</p>}
+      {incident.status === 'triggered' && paged.length > 0 && <p class="muted">Paging {paged.join(', ')}</p>}
       {incident.acknowledgedBy && incident.status === 'acknowledged' && <p class="muted">Acknowledged by {incident.acknowledgedBy.name}</p>}
       {assignees.length > 0 && <p class="muted">Assigned to {assignees.join(', ')}</p>}
       {roles.length > 0 && (

@@ -104,6 +104,14 @@ function ReportView({ report }: { report: Report }) {
           <dt>MTTR (median)</dt>
           <dd>{mttr.medianMs === null ? '—' : formatDuration(mttr.medianMs)}</dd>
         </div>
+        {report.resolvedWithoutAck && (
+          <div class="tile-wide">
+            <dt>Resolved without acknowledgement</dt>
+            <dd>
+              {report.resolvedWithoutAck.count} <span class="tile-of">of {report.resolvedWithoutAck.resolved} resolved · not in MTTA</span>
+            </dd>
+          </div>
+        )}
       </dl>
 
       <Chart id="chart-severity" title="By severity">

@@ -1,5 +1,6 @@
 import { formatDuration, formatTime, plural } from '../../lib/format';
 import type { Review } from '../../lib/types';
+import { AlertBody, alertState } from '../alerts';
 import { roleLabel } from '../incident-commands';
 
 type Facts = Review['facts'];
@@ -23,7 +24,8 @@ export function ReviewFacts({ facts, now }: { facts: Facts; now: number }) {
         </div>
         <div>
           <dt>Alerts</dt>
-          <dd>{facts.alerts.reduce((n, a) => n + a.count, 0)}</dd>
+          {/* Distinct alerts; their repeats are notifications, counted on each alert below. */}
+          <dd>{facts.alerts.length}</dd>
         </div>
       </dl>
 
@@ -61,10 +63,15 @@ export function ReviewFacts({ facts, now }: { facts: Facts; now: number }) {
       {facts.alerts.length > 0 && (
         <section aria-labelledby="review-alerts-heading">
           <h2 id="review-alerts-heading">Alerts involved</h2>
-          <ul class="plain-list">
+          <ul class="plain-list review-alerts">
             {facts.alerts.map((a) => (
               <li key={a.key}>
-                {a.summary} <span class="muted small">· {a.severity} · {plural(a.count, 'time')} · {a.status}</span>
+                {a.summary}{' '}
+                <span class="muted small">
+                  · {a.severity} · {plural(a.count, 'notification')} · {alertState(a).toLowerCase()}
+                </span>
+                <AlertBody alert={a} />
+                {a.bodyOmitted && <p class="muted small">What the monitor sent is left out of this review to keep it small; the incident has it.</p>}
               </li>
             ))}
           </ul>
