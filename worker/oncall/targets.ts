@@ -5,6 +5,7 @@
  */
 import type { EscalationTarget } from '../../schema/oncall';
 import { getSchedules } from '../directory/schedules';
+import type { CoverageData } from './gaps';
 import { onCallAt } from './render';
 import type { Schedule } from './types';
 
@@ -20,18 +21,26 @@ export interface ResolvedTargets {
 /** What resolving needs from D1 at one instant; load once, resolve many target lists against it. */
 export interface OnCallSnapshot {
   at: number;
+  /** Overrides are loaded for [at, until): enough to render each schedule over that window (coverage gaps). */
+  until: number;
   schedules: Map<string, Schedule>;
   /** Names of every known user among the direct targets and everyone on call. */
   names: Record<string, string>;
 }
 
-export async function loadSnapshot(db: D1Database, targets: readonly EscalationTarget[], at: number): Promise<OnCallSnapshot> {
+/** Load for resolving at `at`; pass `until` to also render the schedules up to then (coverage gaps). */
+export async function loadSnapshot(db: D1Database, targets: readonly EscalationTarget[], at: number, until = at + 1): Promise<OnCallSnapshot> {
   const scheduleIds = [...new Set(targets.filter((t) => t.type === 'schedule').map((t) => t.id))];
-  // Only overrides covering `at` matter for who is on call at `at`.
-  const schedules = new Map((await getSchedules(db, scheduleIds, { from: at, to: at + 1 })).map((s) => [s.id, s as Schedule]));
+  // Only overrides overlapping [at, until) matter for who is on call in it.
+  const schedules = new Map((await getSchedules(db, scheduleIds, { from: at, to: until })).map((s) => [s.id, s as Schedule]));
   const userIds = targets.filter((t) => t.type === 'user').map((t) => t.id);
   for (const s of schedules.values()) userIds.push(...onCallSafely(s, at));
-  return { at, schedules, names: await namesOf(db, userIds) };
+  return { at, until, schedules, names: await namesOf(db, userIds) };
+}
+
+/** The snapshot as coverage maths reads it: direct user targets that exist are named in it. */
+export function coverageData(snapshot: OnCallSnapshot): CoverageData {
+  return { schedules: snapshot.schedules, isUser: (id) => Object.hasOwn(snapshot.names, id) };
 }
 
 /** Resolve targets against a snapshot (pure). */
@@ -112,7 +121,7 @@ async function namesOf(db: D1Database, ids: readonly string[]): Promise<Record<s
 
 /**
  * Whether these targets could page `userId`: as a direct target, or as someone in a targeted
- * schedule's rotation or override (overrides as loaded into the snapshot, i.e. those covering `at`).
+ * schedule's rotation or override (overrides as loaded into the snapshot, i.e. those overlapping [at, until)).
  */
 export function targetsInvolve(snapshot: OnCallSnapshot, targets: readonly EscalationTarget[], userId: string): boolean {
   return targets.some((t) => {

@@ -9,9 +9,9 @@ import { SESSION_COOKIE, isLocalhost, principalOf, requireRole } from '../auth/m
 import { hashSecret } from '../auth/secrets';
 import { now } from '../clock';
 import { createInvite, createSession, deleteSession, redeemInvite, userBySession } from '../directory/credentials';
-import { createUser, getUser } from '../directory/users';
+import { createUser, getUser, renameUser } from '../directory/users';
 import { limitBody, requireJson, validationHook } from '../edge';
-import { ProblemError, badRequest } from '../errors';
+import { ProblemError, badRequest, notFound } from '../errors';
 import { newId, newSecret } from '../ids';
 import { bearer, problems } from './openapi-shared';
 
@@ -19,6 +19,7 @@ const INVITE_TTL_MS = 7 * 24 * 3600_000;
 const SESSION_TTL_MS = 90 * 24 * 3600_000;
 
 const roleSchema = z.enum(['admin', 'responder', 'viewer']);
+const displayName = z.string().trim().min(1).max(80).openapi({ description: 'how teammates see you', example: 'Ana Lima' });
 const userSchema = z.object({ id: z.string(), name: z.string(), role: roleSchema }).openapi('User');
 
 export const auth = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -80,8 +81,8 @@ auth.openapi(
     method: 'post',
     path: '/accept',
     tags: ['auth'],
-    summary: 'Redeem an invite: creates the user (or signs in the invited one) and starts a session',
-    request: { body: { required: true, content: { 'application/json': { schema: z.object({ token: z.string().min(10).max(200), name: z.string().trim().min(1).max(80).optional() }).strict() } } } },
+    summary: 'Redeem an invite: creates the user (or signs in the invited one, renaming them when a name is given) and starts a session',
+    request: { body: { required: true, content: { 'application/json': { schema: z.object({ token: z.string().min(10).max(200), name: displayName.optional() }).strict() } } } },
     responses: { 200: { description: 'Signed in; the session cookie is set', content: { 'application/json': { schema: z.object({ user: userSchema }) } } }, 400: problems[400], 403: problems[403] },
   }),
   async (c) => {
@@ -90,7 +91,8 @@ auth.openapi(
     const userId = newId('usr');
     const invite = await redeemInvite(c.env.DB, await hashSecret(c.env.SESSION_SECRET, token), userId, at);
     if (!invite) throw new ProblemError(403, 'forbidden', 'This invite link has already been used or has expired. Ask your admin for a new one.');
-    let user = invite.userId ? await getUser(c.env.DB, invite.userId) : null;
+    // A sign-in link for an existing user (the admin's first one, a new phone): a name typed there is theirs now.
+    let user = invite.userId ? await (name ? renameUser(c.env.DB, invite.userId, name) : getUser(c.env.DB, invite.userId)) : null;
     if (!user) {
       if (!name) throw badRequest('Pick a display name: your teammates will see it on the timeline.');
       user = { id: userId, name, role: invite.role, createdAt: at };
@@ -137,6 +139,7 @@ auth.openapi(
 );
 
 export const me = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+me.use('*', limitBody(4 * 1024), requireJson());
 me.openapi(
   createRoute({
     method: 'get',
@@ -150,5 +153,23 @@ me.openapi(
   (c) => {
     const { id, name, role } = principalOf(c);
     return c.json({ user: { id, name, role } }, 200);
+  },
+);
+
+me.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/',
+    tags: ['auth'],
+    summary: 'Change my display name',
+    security: bearer,
+    middleware: [requireRole('viewer')] as const,
+    request: { body: { required: true, content: { 'application/json': { schema: z.object({ name: displayName }).strict() } } } },
+    responses: { 200: { description: 'You, renamed', content: { 'application/json': { schema: z.object({ user: userSchema }) } } }, 400: problems[400], 401: problems[401], 403: problems[403] },
+  }),
+  async (c) => {
+    const user = await renameUser(c.env.DB, principalOf(c).id, c.req.valid('json').name);
+    if (!user) throw notFound('Your user no longer exists.');
+    return c.json({ user: { id: user.id, name: user.name, role: user.role } }, 200);
   },
 );
