@@ -50,7 +50,10 @@ oncall.openapi(
     middleware: [requireRole('viewer')] as const,
     request: { query: z.object({ mine: z.enum(['0', '1', 'true', 'false']).optional().openapi({ description: '1: only services whose policy can page me' }) }) },
     responses: {
-      200: { description: 'Services with a policy, by name', content: { 'application/json': { schema: z.object({ at: z.number(), services: z.array(serviceOnCallSchema) }) } } },
+      200: {
+        description: 'Services with a policy, by name',
+        content: { 'application/json': { schema: z.object({ at: z.number(), until: z.number().openapi({ description: 'gaps are looked for in [at, until)' }), services: z.array(serviceOnCallSchema) }) } },
+      },
       400: problems[400],
       401: problems[401],
     },
@@ -74,6 +77,7 @@ oncall.openapi(
     return c.json(
       {
         at,
+        until,
         services: resolved.map(({ service, policy, levels }) => ({
           id: service.id,
           name: service.name,
