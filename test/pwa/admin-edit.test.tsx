@@ -121,7 +121,7 @@ describe('schedules in the admin screen', () => {
     fireEvent.change(within(form).getByLabelText('Add a person to layer 2'), { target: { value: 'u_ann' } });
     fireEvent.input(within(form).getAllByLabelText(/First handover/)[1]!, { target: { value: '2026-03-02T09:00' } });
     const layer2 = within(form).getByRole('group', { name: 'Layer 2' });
-    fireEvent.click(within(layer2).getByRole('button', { name: 'Only on call at certain times…' }));
+    fireEvent.click(within(layer2).getByRole('button', { name: 'Only at certain times…' }));
     fireEvent.input(within(layer2).getByLabelText('To'), { target: { value: '18:00' } });
     fireEvent.click(within(form).getByRole('button', { name: 'Save schedule' }));
 

@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { gapNow, gapText } from '../lib/coverage';
 import { rotationText, restrictionText } from '../lib/rotation';
-import type { Schedule } from '../lib/types';
+import type { Coverage, Schedule } from '../lib/types';
 
 const SHOWN_GAPS = 3;
 
@@ -29,22 +29,21 @@ export function ScheduleCard({ schedule, nameOf, now, children }: Props) {
           {l.restrictions?.length ? ` · only ${l.restrictions.map(restrictionText).join(', ')}` : ''}
         </p>
       ))}
-      <Gaps schedule={schedule} now={now} />
+      <CoverageNote coverage={schedule.coverage} title="Nobody on call" label={`Coverage gaps in ${schedule.name}`} now={now} />
       {children}
     </li>
   );
 }
 
-/** "Nobody on call now → Wed 09:00", then the next few; silence when every hour of the coming days is covered. */
-function Gaps({ schedule, now }: { schedule: Schedule; now: number }) {
-  const coverage = schedule.coverage;
+/** "Nobody on call: now → Wed 09:00", then the next few; silence when every hour of the coming days is covered. */
+export function CoverageNote({ coverage, title, label, now }: { coverage: Coverage | undefined; title: string; label: string; now: number }) {
   if (!coverage?.gaps.length) return null;
   const shown = coverage.gaps.slice(0, SHOWN_GAPS);
   const more = coverage.gaps.length - shown.length;
   const days = Math.round((coverage.to - coverage.from) / 86_400_000);
   return (
-    <div class={`gaps ${gapNow(coverage.gaps, now) ? 'gaps-now' : ''}`} role="note" aria-label={`Coverage gaps in ${schedule.name}`}>
-      <p class="gaps-title">Nobody on call</p>
+    <div class={`gaps ${gapNow(coverage.gaps, now) ? 'gaps-now' : ''}`} role="note" aria-label={label}>
+      <p class="gaps-title">{title}</p>
       <ul class="plain-list small">
         {shown.map((g) => (
           <li key={g.start}>{gapText(g, coverage.to, now)}</li>

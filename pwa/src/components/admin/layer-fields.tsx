@@ -156,7 +156,7 @@ export function LayerFields({ layer, index, several, users, onChange, onRemove }
         </fieldset>
       ))}
       <button type="button" class="button" onClick={() => onChange({ restrictions: [...layer.restrictions, { key: nextKey(), days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' }] })}>
-        {layer.restrictions.length ? 'Add another window' : 'Only on call at certain times…'}
+        {layer.restrictions.length ? 'Add another window' : 'Only at certain times…'}
       </button>
       {several && (
         <button type="button" class="button button-danger" onClick={onRemove}>

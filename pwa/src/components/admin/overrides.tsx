@@ -77,7 +77,7 @@ export function OverridesEditor({ schedule, users, onChanged }: Props) {
               ))}
           </select>
         </label>
-        <div class="filters">
+        <div class="filters filters-1">
           <label class="field">
             <span>From (your time)</span>
             <input type="datetime-local" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />

@@ -1,10 +1,11 @@
 import { useState } from 'preact/hooks';
 import { deletePolicy } from '../../lib/admin-api';
-import { gapText, whenShort } from '../../lib/coverage';
+import { whenShort } from '../../lib/coverage';
 import { useAction } from '../../lib/hooks';
 import type { EscalationTarget, Policy, Schedule, User } from '../../lib/types';
 import { ConfirmButton } from '../confirm-button';
 import { Notice } from '../notice';
+import { CoverageNote } from '../schedule-card';
 import { PolicyForm } from './policy-form';
 
 interface Props {
@@ -25,9 +26,7 @@ export function PoliciesAdmin({ policies, schedules, users, onChanged }: Props) 
           <PolicyCard key={p.id} policy={p} schedules={schedules} users={users} onChanged={onChanged} />
         ))}
       </ul>
-      <div class="card">
-        <PolicyForm schedules={schedules} users={users} onSaved={() => onChanged()} />
-      </div>
+      <PolicyForm schedules={schedules} users={users} onSaved={() => onChanged()} />
     </section>
   );
 }
@@ -91,9 +90,7 @@ function PolicyCard({ policy, schedules, users, onChanged }: { policy: Policy; s
           {policy.renotifyMinutes ? ` · re-pages every ${policy.renotifyMinutes} min` : ''}
         </p>
       )}
-      {coverage?.gaps.length ? (
-        <p class="warn small">Reaches nobody {coverage.gaps.slice(0, 2).map((g) => gapText(g, coverage.to, now)).join(', ')}: incidents then page the admins.</p>
-      ) : null}
+      <CoverageNote coverage={coverage} title="Reaches nobody (incidents then page the admins)" label={`Coverage gaps in ${policy.name}`} now={now} />
       <div class="row-buttons">
         <button type="button" class="button" onClick={() => setEditing(true)}>
           Change

@@ -60,7 +60,8 @@ export function PolicyForm({ policy, schedules, users, onSaved, onCancel }: Prop
   };
 
   return (
-    <form class="stack admin-form" onSubmit={submit} aria-labelledby={`${prefix}-heading`}>
+    // A new policy's form is a card of its own; a change happens inside the policy's card.
+    <form class={policy ? 'stack' : 'card stack admin-form'} onSubmit={submit} aria-labelledby={`${prefix}-heading`}>
       <h3 id={`${prefix}-heading`}>{policy ? `Change ${policy.name}` : 'New escalation policy'}</h3>
       <label class="field">
         <span>Name</span>
@@ -101,7 +102,7 @@ export function PolicyForm({ policy, schedules, users, onSaved, onCancel }: Prop
           <input type="number" min={1} max={10} value={repeat} onInput={(e) => setRepeat(Number(e.currentTarget.value))} />
         </label>
         <label class="field">
-          <span>Re-page every (min)</span>
+          <span>Page again (min)</span>
           <input type="number" min={1} max={1440} value={renotify} placeholder="never" onInput={(e) => setRenotify(e.currentTarget.value)} />
         </label>
       </div>

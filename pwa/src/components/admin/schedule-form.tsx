@@ -76,7 +76,8 @@ export function ScheduleForm({ schedule, users, teams, onSaved, onCancel }: Prop
   };
 
   return (
-    <form class="stack admin-form" onSubmit={submit} aria-labelledby={`${prefix}-heading`}>
+    // A new schedule's form is a card of its own; a change happens inside the schedule's card.
+    <form class={schedule ? 'stack' : 'card stack admin-form'} onSubmit={submit} aria-labelledby={`${prefix}-heading`}>
       <h3 id={`${prefix}-heading`}>{schedule ? `Change ${schedule.name}` : 'New schedule'}</h3>
       <label class="field">
         <span>Name</span>

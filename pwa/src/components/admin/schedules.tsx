@@ -28,9 +28,7 @@ export function SchedulesAdmin({ schedules, users, teams, onChanged }: Props) {
             <ScheduleAdminCard key={s.id} schedule={s} users={users} teams={teams} onChanged={onChanged} />
           ))}
         </ul>
-        <div class="card">
-          <ScheduleForm users={users} teams={teams} onSaved={() => onChanged()} />
-        </div>
+        <ScheduleForm users={users} teams={teams} onSaved={() => onChanged()} />
       </section>
       <TeamsAdmin teams={teams} users={users} onChanged={onChanged} />
     </>
