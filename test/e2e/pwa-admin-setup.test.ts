@@ -5,7 +5,7 @@
  * on the home screen, deleting a policy in use says which service uses it, and the admin renames themselves.
  */
 import { describe, expect, it } from 'vitest';
-import { firebellInChromium, phoneContext } from './browser';
+import { firebellInChromium, phoneContext, screenshotFor } from './browser';
 
 const stand = firebellInChromium();
 
@@ -63,9 +63,13 @@ describe('setting up on-call from the admin screen', () => {
     const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
     await edit.getByLabel(/First handover/).fill(`${tomorrow}T09:00`);
     await edit.getByText(`Nobody will be on call until ${tomorrow} 09:00`, { exact: false }).waitFor();
+    // Forms stay within the phone's width: nothing scrolls sideways.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
     await edit.getByRole('button', { name: 'Save schedule' }).click();
     await card.getByText('Schedule “Web primary” saved. Nobody is on call until', { exact: false }).waitFor();
     expect(await card.getByRole('note', { name: 'Coverage gaps in Web primary' }).textContent()).toMatch(/^Nobody on callnow → /);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshotFor(page, 'admin');
 
     await page.getByRole('button', { name: 'Policies' }).click();
     const policy = page.getByRole('listitem').filter({ has: page.getByText('Web on-call', { exact: true }) });
