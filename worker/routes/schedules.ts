@@ -67,13 +67,20 @@ async function current(db: D1Database, scheduleId: string) {
   return present(schedule, at);
 }
 
-/** [from, to) from the query: default the next 7 days, at most MAX_WINDOW_DAYS. */
-function windowOf(query: { from?: number; to?: number }): { from: number; to: number } {
+const windowQuery = z.object({ from: instant.optional(), to: instant.optional() });
+
+/**
+ * The schedule with the overrides of [from, to) from the query (default the next 7 days, at most
+ * MAX_WINDOW_DAYS), or 404.
+ */
+async function inWindow(db: D1Database, scheduleId: string, query: z.infer<typeof windowQuery>) {
   const from = query.from ?? now();
   const to = query.to ?? from + 7 * DAY;
   if (to <= from) throw invalid([{ path: 'to', message: 'must be after from' }]);
   if (to - from > MAX_WINDOW_DAYS * DAY) throw invalid([{ path: 'to', message: `the window is limited to ${MAX_WINDOW_DAYS} days; ask for it in pieces` }]);
-  return { from, to };
+  const schedule = await getSchedule(db, scheduleId, { from, to });
+  if (!schedule) throw notFound(`No schedule ${scheduleId}.`);
+  return { schedule, from, to };
 }
 
 async function mustExist(db: D1Database, scheduleId: string): Promise<void> {
@@ -264,7 +271,7 @@ schedules.openapi(
     summary: `The final shifts in [from, to) (default: the next 7 days; at most ${MAX_WINDOW_DAYS} days)`,
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { params: idParam, query: z.object({ from: instant.optional(), to: instant.optional() }) },
+    request: { params: idParam, query: windowQuery },
     responses: {
       200: { description: 'Shifts, sorted', content: { 'application/json': { schema: z.object({ from: z.number(), to: z.number(), shifts: z.array(shiftSchema) }) } } },
       400: problems[400],
@@ -273,10 +280,7 @@ schedules.openapi(
     },
   }),
   async (c) => {
-    const scheduleId = c.req.valid('param').id;
-    const { from, to } = windowOf(c.req.valid('query'));
-    const schedule = await getSchedule(c.env.DB, scheduleId, { from, to });
-    if (!schedule) throw notFound(`No schedule ${scheduleId}.`);
+    const { schedule, from, to } = await inWindow(c.env.DB, c.req.valid('param').id, c.req.valid('query'));
     const shifts = renderShifts(schedule, from, to);
     const people = await describeUsers(c.env.DB, shifts.map((s) => s.userId));
     return c.json({ from, to, shifts: shifts.map((s) => ({ ...s, name: people[s.userId]!.name, reachable: people[s.userId]!.reachable })) }, 200);
@@ -291,7 +295,7 @@ schedules.openapi(
     summary: `When nobody is on call in [from, to) (default: the next 7 days; at most ${MAX_WINDOW_DAYS} days), after layers, restrictions and overrides`,
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { params: idParam, query: z.object({ from: instant.optional(), to: instant.optional() }) },
+    request: { params: idParam, query: windowQuery },
     responses: {
       200: { description: 'Gaps, sorted; one ending at `to` may run on past it', content: { 'application/json': { schema: coverageSchema } } },
       400: problems[400],
@@ -300,10 +304,7 @@ schedules.openapi(
     },
   }),
   async (c) => {
-    const scheduleId = c.req.valid('param').id;
-    const { from, to } = windowOf(c.req.valid('query'));
-    const schedule = await getSchedule(c.env.DB, scheduleId, { from, to });
-    if (!schedule) throw notFound(`No schedule ${scheduleId}.`);
+    const { schedule, from, to } = await inWindow(c.env.DB, c.req.valid('param').id, c.req.valid('query'));
     return c.json({ from, to, gaps: scheduleGaps(schedule, from, to) }, 200);
   },
 );

@@ -6,6 +6,7 @@ import { snippetsFor } from '../../lib/snippets';
 import type { Integration, IntegrationWithKey, ReceivedPayload } from '../../lib/types';
 import { ConfirmButton } from '../confirm-button';
 import { CopyField } from '../copy-field';
+import { FormButtons } from '../form-buttons';
 import { Notice } from '../notice';
 
 const TYPE_LABEL: Record<Integration['type'], string> = { alertmanager: 'Alertmanager', grafana: 'Grafana', pagerduty: 'PagerDuty-compatible', opsgenie: 'Opsgenie-compatible', generic: 'Generic (curl)' };
@@ -91,14 +92,7 @@ export function IntegrationCard({ integration, fresh, onKey, onChanged }: Props)
                 <span>Requests a minute</span>
                 <input type="number" min={1} max={10_000} value={rate} onInput={(e) => setRate(Number(e.currentTarget.value))} />
               </label>
-              <div class="form-buttons">
-                <button type="button" class="button" onClick={() => setEditing(false)}>
-                  Cancel
-                </button>
-                <button type="submit" class="button button-primary" disabled={pending !== null || !name.trim() || !(rate >= 1 && rate <= 10_000)}>
-                  Save
-                </button>
-              </div>
+              <FormButtons save="Save" disabled={pending !== null || !name.trim() || !(rate >= 1 && rate <= 10_000)} onCancel={() => setEditing(false)} />
             </form>
           ) : (
             <div class="row-buttons">

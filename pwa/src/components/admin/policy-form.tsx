@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { createPolicy, updatePolicy } from '../../lib/admin-api';
 import { useAction } from '../../lib/hooks';
 import type { EscalationTarget, Policy, Schedule, User } from '../../lib/types';
+import { FormButtons } from '../form-buttons';
 import { Notice } from '../notice';
 import { nextKey } from './layer-fields';
 
@@ -106,16 +107,7 @@ export function PolicyForm({ policy, schedules, users, onSaved, onCancel }: Prop
           <input type="number" min={1} max={1440} value={renotify} placeholder="never" onInput={(e) => setRenotify(e.currentTarget.value)} />
         </label>
       </div>
-      <div class="form-buttons">
-        {onCancel && (
-          <button type="button" class="button" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-        <button type="submit" class="button button-primary" disabled={pending !== null || !ready}>
-          {policy ? 'Save policy' : 'Create policy'}
-        </button>
-      </div>
+      <FormButtons save={policy ? 'Save policy' : 'Create policy'} disabled={pending !== null || !ready} onCancel={onCancel} />
       <Notice outcome={outcome} pending={pending} />
     </form>
   );

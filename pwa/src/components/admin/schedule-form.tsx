@@ -3,6 +3,7 @@ import { createSchedule, updateSchedule } from '../../lib/admin-api';
 import { browserZone, currentShiftStart, gapNow, wallNow, whenShort } from '../../lib/coverage';
 import { useAction } from '../../lib/hooks';
 import type { Schedule, Team, User } from '../../lib/types';
+import { FormButtons } from '../form-buttons';
 import { Notice } from '../notice';
 import { LayerFields, draftOf, layerInput, nextKey, type DraftLayer } from './layer-fields';
 
@@ -120,16 +121,7 @@ export function ScheduleForm({ schedule, users, teams, onSaved, onCancel }: Prop
           Nobody will be on call until {earliest!.replace('T', ' ')} ({zone.trim()}). Set the first handover to now or earlier, or add an override once saved.
         </p>
       )}
-      <div class="form-buttons">
-        {onCancel && (
-          <button type="button" class="button" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-        <button type="submit" class="button button-primary" disabled={pending !== null || !ready}>
-          {schedule ? 'Save schedule' : 'Create schedule'}
-        </button>
-      </div>
+      <FormButtons save={schedule ? 'Save schedule' : 'Create schedule'} disabled={pending !== null || !ready} onCancel={onCancel} />
       <Notice outcome={outcome} pending={pending} />
     </form>
   );

@@ -3,6 +3,7 @@ import { attachPolicy, createIntegration, createService, deleteService, detachPo
 import { errorText, useAction } from '../../lib/hooks';
 import type { Integration, IntegrationType, IntegrationWithKey, Policy, Service } from '../../lib/types';
 import { ConfirmButton } from '../confirm-button';
+import { FormButtons } from '../form-buttons';
 import { Notice } from '../notice';
 import { IntegrationCard } from './integration-card';
 
@@ -179,14 +180,7 @@ function ServiceCard({ service, policies, open, onToggle, onChanged }: CardProps
                 <span>Description</span>
                 <input value={description} maxLength={2000} placeholder="What it does, who to ask" onInput={(e) => setDescription(e.currentTarget.value)} />
               </label>
-              <div class="form-buttons">
-                <button type="button" class="button" onClick={() => setRenaming(false)}>
-                  Cancel
-                </button>
-                <button type="submit" class="button button-primary" disabled={edit.pending !== null || !newName.trim()}>
-                  Save
-                </button>
-              </div>
+              <FormButtons save="Save" disabled={edit.pending !== null || !newName.trim()} onCancel={() => setRenaming(false)} />
             </form>
           ) : (
             <div class="row-buttons">

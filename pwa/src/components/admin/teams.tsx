@@ -3,6 +3,7 @@ import { createTeam, deleteTeam, renameTeam, setTeamMembers } from '../../lib/ad
 import { useAction } from '../../lib/hooks';
 import type { Team, User } from '../../lib/types';
 import { ConfirmButton } from '../confirm-button';
+import { FormButtons } from '../form-buttons';
 import { Notice } from '../notice';
 
 interface Props {
@@ -92,14 +93,7 @@ function TeamCard({ team, users, onChanged }: { team: Team; users: User[]; onCha
               </label>
             ))}
           </fieldset>
-          <div class="form-buttons">
-            <button type="button" class="button" onClick={() => setEditing(false)}>
-              Cancel
-            </button>
-            <button type="submit" class="button button-primary" disabled={pending !== null || !name.trim()}>
-              Save team
-            </button>
-          </div>
+          <FormButtons save="Save team" disabled={pending !== null || !name.trim()} onCancel={() => setEditing(false)} />
         </form>
       ) : (
         <div class="row-buttons">
