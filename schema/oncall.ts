@@ -23,3 +23,25 @@ export interface EscalationPolicy {
   /** Page the current level's targets again every N minutes while unacknowledged; null = never. */
   renotifyMinutes: number | null;
 }
+
+/** A half-open interval [start, end) of epoch milliseconds. */
+export interface Interval {
+  start: number;
+  end: number;
+}
+
+/**
+ * When nobody is on call within [from, to): the gaps, sorted. A gap that ends at `to` may run on
+ * past the window; one that starts at `from` was already under way.
+ */
+export interface Coverage {
+  from: number;
+  to: number;
+  gaps: Interval[];
+}
+
+/** A policy level that reaches nobody right now (1-based), and when someone next comes on call (null: not within the window). */
+export interface EmptyLevel {
+  level: number;
+  until: number | null;
+}

@@ -36,10 +36,13 @@ export function requireJson(): MiddlewareHandler<AppEnv> {
 /** Turns a failed zod validation into a 400 problem that names each bad field. */
 export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
   if (result.success) return;
-  const issues = result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message }));
-  const detail = issues.map((i) => `${i.path}: ${i.message}`).join('; ');
-  throw new ProblemError(400, 'validation', detail || 'The request did not validate.', { errors: issues });
+  throw invalid(result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })));
 };
+
+/** A 400 naming each bad field, from the schema or from checks that need the database (unknown ids). */
+export function invalid(errors: { path: string; message: string }[]): ProblemError {
+  return new ProblemError(400, 'validation', errors.map((e) => `${e.path}: ${e.message}`).join('; ') || 'The request did not validate.', { errors });
+}
 
 /** Whether a request asks for a WebSocket (the header's value is case-insensitive: RFC 6455 §4.2.1). */
 export function isWebSocketUpgrade(upgrade: string | null | undefined): boolean {

@@ -55,7 +55,7 @@ export function App() {
             </button>
           </MessageScreen>
         ) : (
-          <Page route={route} me={session.user} ackToken={ackToken} onSignedOut={signedOut} />
+          <Page route={route} me={session.user} ackToken={ackToken} onSignedOut={signedOut} onRenamed={signedIn} />
         )}
       </div>
       {tabs && <TabBar current={route.name} me={me} />}
@@ -64,7 +64,7 @@ export function App() {
   );
 }
 
-function Page({ route, me, ackToken, onSignedOut }: { route: Route; me: User; ackToken: string | null; onSignedOut: () => void }) {
+function Page({ route, me, ackToken, onSignedOut, onRenamed }: { route: Route; me: User; ackToken: string | null; onSignedOut: () => void; onRenamed: (user: User) => void }) {
   switch (route.name) {
     case 'home':
       return <HomePage me={me} />;
@@ -77,7 +77,7 @@ function Page({ route, me, ackToken, onSignedOut }: { route: Route; me: User; ac
     case 'reports':
       return <ReportsPage />;
     case 'settings':
-      return <SettingsPage me={me} onSignedOut={onSignedOut} />;
+      return <SettingsPage me={me} onSignedOut={onSignedOut} onRenamed={onRenamed} />;
     case 'admin':
       return me.role === 'admin' ? (
         <AdminPage />

@@ -107,6 +107,21 @@ describe('escalation', () => {
     expect(texts(entries).filter((t) => t.startsWith('Escalated to'))).toHaveLength(2);
   });
 
+  it('keeps escalating an incident under way by its policy as it was, while a new incident follows the edited policy', async () => {
+    const svc = await twoLevels();
+    const policyId = (await env.DB.prepare('SELECT policy_id FROM services WHERE id = ?').bind(svc).first<{ policy_id: string }>())!.policy_id;
+    const inc = await openOn(svc);
+    await untilEscalated(inc.id, /level 1/);
+
+    const edited = { name: 'Edited', levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: ben.id }] }, { delayMinutes: 5, targets: [{ type: 'user', id: ana.id }] }] };
+    await json(api(`/api/policies/${policyId}`, { method: 'PUT', body: edited, headers: ADMIN }), 200);
+    clock.advanceMinutes(5);
+    expect(texts(await fireAlarm(inc.id))).toContain('Escalated to level 2: Ben');
+
+    const next = await openOn(svc, 'Disk full again');
+    expect(texts(await untilEscalated(next.id, /level 1/))).toContain('Escalated to level 1: Ben');
+  });
+
   it('jumps to the next level at once on "escalate now"', async () => {
     const inc = await openOn(await twoLevels());
     await untilEscalated(inc.id, /level 1/);

@@ -40,6 +40,7 @@ function adminApi(opts: { services?: Service[]; integrations?: Integration[] } =
     },
     'GET /api/policies': () => json({ policies: [policy] }),
     'GET /api/schedules': () => json({ schedules: [] }),
+    'GET /api/teams': () => json({ teams: [] }),
     'GET /api/users': () => json({ users: [{ id: 'u_ann', name: 'Ann', role: 'responder' }] }),
     'GET /api/services/svc_pay/integrations': () => json({ integrations: integrations.map((i) => ({ ...i, recentPayloads: i.recentPayloads ?? [] })) }),
     'POST /api/services/svc_pay/integrations': ({ body }) => {

@@ -119,19 +119,29 @@ export async function findInvite(db: D1Database, tokenHash: string, now: number)
 }
 
 /**
- * Use an invite: mark it used, create the new user (when it makes one) and start the session, all in one
+ * Use an invite: mark it used, create the new user (or rename the existing one) and start the session, all in one
  * transaction. Only the request that marks the invite writes anything (a link works once, even when
  * opened twice at the same moment), and a failure anywhere leaves the invite as it was. False when the
  * invite was used or expired meanwhile.
  */
 export async function redeemInvite(
   db: D1Database,
-  input: { tokenHash: string; now: number; newUser: User | null; userId: string; session: { id: string; tokenHash: string; ttlMs: number; userAgent: string | null } },
+  input: {
+    tokenHash: string;
+    now: number;
+    newUser: User | null;
+    /** An existing user's new display name, typed when signing in with their link. */
+    rename?: string | null;
+    userId: string;
+    session: { id: string; tokenHash: string; ttlMs: number; userAgent: string | null };
+  },
 ): Promise<boolean> {
   const statements = [db.prepare('UPDATE invites SET used_at = ?3, used_by = ?2 WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?3').bind(input.tokenHash, input.userId, input.now)];
   if (input.newUser) {
     const u = input.newUser;
     statements.push(db.prepare('INSERT INTO users (id, name, role, created_at) SELECT ?, ?, ?, ? WHERE changes() = 1').bind(u.id, u.name, u.role, u.createdAt));
+  } else if (input.rename) {
+    statements.push(db.prepare('UPDATE users SET name = ? WHERE id = ? AND changes() = 1').bind(input.rename, input.userId));
   }
   statements.push(sessionInsert(db, { ...input.session, userId: input.userId, now: input.now }, true));
   const results = await db.batch(statements);

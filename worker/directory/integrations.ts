@@ -77,3 +77,12 @@ export async function revokeIntegration(db: D1Database, serviceId: string, id: s
   const res = await db.prepare('UPDATE integrations SET revoked_at = ? WHERE id = ? AND service_id = ? AND revoked_at IS NULL').bind(now, id, serviceId).run();
   return res.meta.changes > 0;
 }
+
+/** Change an integration's name and/or rate; false when there is no such integration. Ingestion reads both per request, so it applies at once. */
+export async function updateIntegration(db: D1Database, serviceId: string, id: string, patch: { name?: string; ratePerMinute?: number }): Promise<boolean> {
+  const res = await db
+    .prepare('UPDATE integrations SET name = coalesce(?3, name), rate_per_minute = coalesce(?4, rate_per_minute) WHERE id = ?1 AND service_id = ?2')
+    .bind(id, serviceId, patch.name ?? null, patch.ratePerMinute ?? null)
+    .run();
+  return res.meta.changes > 0;
+}

@@ -71,3 +71,25 @@ export async function unknownUsers(db: D1Database, ids: readonly string[]): Prom
   const known = new Set(results.map((r) => r.id));
   return ids.filter((id) => !known.has(id));
 }
+
+/** Rename a team; false when there is no such team. */
+export async function renameTeam(db: D1Database, id: string, name: string): Promise<boolean> {
+  const res = await db.prepare('UPDATE teams SET name = ? WHERE id = ?').bind(name, id).run();
+  return res.meta.changes > 0;
+}
+
+/** Schedules that belong to a team, named. */
+export async function schedulesOfTeam(db: D1Database, teamId: string): Promise<TeamMember[]> {
+  const { results } = await db.prepare('SELECT id, name FROM schedules WHERE team_id = ? ORDER BY name, id').bind(teamId).all<TeamMember>();
+  return results;
+}
+
+/** Delete a team and its memberships unless a schedule belongs to it (checked in the same statements); false when nothing was deleted. */
+export async function deleteTeam(db: D1Database, id: string): Promise<boolean> {
+  const unowned = 'NOT EXISTS (SELECT 1 FROM schedules WHERE team_id = ?1)';
+  const results = await db.batch([
+    db.prepare(`DELETE FROM team_members WHERE team_id = ?1 AND ${unowned}`).bind(id),
+    db.prepare(`DELETE FROM teams WHERE id = ?1 AND ${unowned}`).bind(id),
+  ]);
+  return (results[1]?.meta.changes ?? 0) > 0;
+}

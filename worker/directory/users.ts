@@ -59,6 +59,12 @@ export async function createUser(db: D1Database, user: User): Promise<void> {
   await db.prepare('INSERT INTO users (id, name, role, created_at) VALUES (?, ?, ?, ?)').bind(user.id, user.name, user.role, user.createdAt).run();
 }
 
+/** Change a user's display name; the user as it now is, or null when there is no such user. */
+export async function renameUser(db: D1Database, id: string, name: string): Promise<User | null> {
+  const row = await db.prepare('UPDATE users SET name = ? WHERE id = ? RETURNING id, name, role, created_at, disabled_at, removed_at').bind(name, id).first<UserRow>();
+  return row ? toUser(row) : null;
+}
+
 /** The admin user behind ADMIN_TOKEN; created on first use so a fresh deployment has one. */
 export async function ensureAdmin(db: D1Database, now: number): Promise<User> {
   // Read first: the row exists after the first call, so ADMIN_TOKEN requests cost one D1 read, not a write and a read.

@@ -6,6 +6,7 @@
 import type { EscalationTarget } from '../../schema/oncall';
 import { getSchedules } from '../directory/schedules';
 import { ACTIVE } from '../directory/users';
+import type { CoverageData } from './gaps';
 import { onCallAt } from './render';
 import type { Schedule } from './types';
 
@@ -29,6 +30,8 @@ export interface EmptyTarget {
 /** What resolving needs from D1 at one instant; load once, resolve many target lists against it. */
 export interface OnCallSnapshot {
   at: number;
+  /** Overrides are loaded for [at, until): enough to render each schedule over that window (coverage gaps). */
+  until: number;
   schedules: Map<string, Schedule>;
   /** Names of every known user among the direct targets and everyone on call. */
   names: Record<string, string>;
@@ -36,14 +39,26 @@ export interface OnCallSnapshot {
   inactive: Set<string>;
 }
 
-export async function loadSnapshot(db: D1Database, targets: readonly EscalationTarget[], at: number): Promise<OnCallSnapshot> {
+/** Load for resolving at `at`; pass `until` to also render the schedules up to then (coverage gaps). */
+export async function loadSnapshot(db: D1Database, targets: readonly EscalationTarget[], at: number, until = at + 1): Promise<OnCallSnapshot> {
   const scheduleIds = [...new Set(targets.filter((t) => t.type === 'schedule').map((t) => t.id))];
-  // Only overrides covering `at` matter for who is on call at `at`.
-  const schedules = new Map((await getSchedules(db, scheduleIds, { from: at, to: at + 1 })).map((s) => [s.id, s as Schedule]));
+  // Only overrides overlapping [at, until) matter for who is on call in it.
+  const schedules = new Map((await getSchedules(db, scheduleIds, { from: at, to: until })).map((s) => [s.id, s as Schedule]));
   const userIds = targets.filter((t) => t.type === 'user').map((t) => t.id);
   for (const s of schedules.values()) userIds.push(...onCallSafely(s, at));
+  // Rendering a window (coverage) needs to know who of everyone on these schedules may be paged.
+  if (until > at + 1) for (const s of schedules.values()) userIds.push(...s.layers.flatMap((l) => l.users), ...s.overrides.map((o) => o.userId));
   const people = await peopleOf(db, userIds);
-  return { at, schedules, names: people.names, inactive: people.inactive };
+  return { at, until, schedules, names: people.names, inactive: people.inactive };
+}
+
+/** The snapshot as coverage maths reads it: direct user targets that exist are named in it; disabled or removed people page nobody. */
+export function coverageData(snapshot: OnCallSnapshot): CoverageData {
+  return {
+    schedules: snapshot.schedules,
+    isUser: (id) => Object.hasOwn(snapshot.names, id) && !snapshot.inactive.has(id),
+    pageable: (id) => !snapshot.inactive.has(id),
+  };
 }
 
 /** Resolve targets against a snapshot (pure). */
@@ -126,7 +141,7 @@ async function peopleOf(db: D1Database, ids: readonly string[]): Promise<{ names
 
 /**
  * Whether these targets could page `userId`: as a direct target, or as someone in a targeted
- * schedule's rotation or override (overrides as loaded into the snapshot, i.e. those covering `at`).
+ * schedule's rotation or override (overrides as loaded into the snapshot, i.e. those overlapping [at, until)).
  */
 export function targetsInvolve(snapshot: OnCallSnapshot, targets: readonly EscalationTarget[], userId: string): boolean {
   return targets.some((t) => {

@@ -9,9 +9,9 @@ import { SESSION_COOKIE, isLocalhost, principalOf, requireRole } from '../auth/m
 import { hashSecret } from '../auth/secrets';
 import { now } from '../clock';
 import { createInvite, deleteSession, findInvite, redeemInvite, userBySession } from '../directory/credentials';
-import { getUser, isActive, type User } from '../directory/users';
+import { getUser, isActive, renameUser, type User } from '../directory/users';
 import { limitBody, requireJson, validationHook } from '../edge';
-import { ProblemError, badRequest, conflict, forbidden } from '../errors';
+import { ProblemError, badRequest, conflict, forbidden, notFound } from '../errors';
 import { closeSockets } from '../auth/sockets';
 import { newId, newSecret } from '../ids';
 import { bearer, problems } from './openapi-shared';
@@ -22,6 +22,7 @@ export const SIGN_IN_LINK_TTL_MS = 3600_000;
 const SESSION_TTL_MS = 90 * 24 * 3600_000;
 
 const roleSchema = z.enum(['admin', 'responder', 'viewer']);
+const displayName = z.string().trim().min(1).max(80).openapi({ description: 'how teammates see you', example: 'Ana Lima' });
 const userSchema = z.object({ id: z.string(), name: z.string(), role: roleSchema }).openapi('User');
 
 export const auth = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -89,8 +90,8 @@ auth.openapi(
     method: 'post',
     path: '/accept',
     tags: ['auth'],
-    summary: 'Redeem an invite: creates the user (or signs in the invited one) and starts a session',
-    request: { body: { required: true, content: { 'application/json': { schema: z.object({ token: z.string().min(10).max(200), name: z.string().trim().min(1).max(80).optional() }).strict() } } } },
+    summary: 'Redeem an invite: creates the user (or signs in the invited one, renaming them when a name is given) and starts a session',
+    request: { body: { required: true, content: { 'application/json': { schema: z.object({ token: z.string().min(10).max(200), name: displayName.optional() }).strict() } } } },
     responses: { 200: { description: 'Signed in; the session cookie is set', content: { 'application/json': { schema: z.object({ user: userSchema }) } } }, 400: problems[400], 403: problems[403] },
   }),
   async (c) => {
@@ -104,12 +105,14 @@ auth.openapi(
     const existing = invite.userId ? await getUser(c.env.DB, invite.userId) : null;
     if (invite.userId && (!existing || !isActive(existing))) throw forbidden('The account this invite signs in has been disabled or removed. Ask your admin.');
     if (!existing && !name) throw badRequest('Pick a display name: your teammates will see it on the timeline.');
-    const user: User = existing ?? { id: newId('usr'), name: name as string, role: invite.role, createdAt: at };
+    // A sign-in link for an existing user (the admin's first one, a new phone): a name typed there is theirs now.
+    const user: User = existing ? { ...existing, ...(name ? { name } : {}) } : { id: newId('usr'), name: name as string, role: invite.role, createdAt: at };
     const session = newSecret('ses');
     const redeemed = await redeemInvite(c.env.DB, {
       tokenHash,
       now: at,
       newUser: existing ? null : user,
+      rename: existing && name ? name : null,
       userId: user.id,
       session: { id: newId('sid'), tokenHash: await hashSecret(c.env.SESSION_SECRET, session), ttlMs: SESSION_TTL_MS, userAgent: c.req.header('user-agent') ?? null },
     });
@@ -158,6 +161,7 @@ auth.openapi(
 );
 
 export const me = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+me.use('*', limitBody(4 * 1024), requireJson());
 me.openapi(
   createRoute({
     method: 'get',
@@ -171,5 +175,23 @@ me.openapi(
   (c) => {
     const { id, name, role } = principalOf(c);
     return c.json({ user: { id, name, role } }, 200);
+  },
+);
+
+me.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/',
+    tags: ['auth'],
+    summary: 'Change my display name',
+    security: bearer,
+    middleware: [requireRole('viewer')] as const,
+    request: { body: { required: true, content: { 'application/json': { schema: z.object({ name: displayName }).strict() } } } },
+    responses: { 200: { description: 'You, renamed', content: { 'application/json': { schema: z.object({ user: userSchema }) } } }, 400: problems[400], 401: problems[401], 403: problems[403] },
+  }),
+  async (c) => {
+    const user = await renameUser(c.env.DB, principalOf(c).id, c.req.valid('json').name);
+    if (!user) throw notFound('Your user no longer exists.');
+    return c.json({ user: { id: user.id, name: user.name, role: user.role } }, 200);
   },
 );

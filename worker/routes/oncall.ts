@@ -11,11 +11,12 @@ import { listPolicies, policyTargets, servicesWithPolicy } from '../directory/po
 import { listSchedules } from '../directory/schedules';
 import { validationHook } from '../edge';
 import { renderShifts } from '../oncall';
-import { loadSnapshot, reachableUsers, resolveIn, targetsInvolve } from '../oncall/targets';
+import { COVERAGE_DAYS, targetGaps } from '../oncall/gaps';
+import { coverageData, loadSnapshot, reachableUsers, resolveIn, targetsInvolve } from '../oncall/targets';
 import { DAY } from '../oncall/zone';
 import { issueFeed, issuedFeedSchema } from './calendar';
 import { bearer, problems } from './openapi-shared';
-import { responderSchema } from './schedules';
+import { intervalSchema, responderSchema } from './schedule-schemas';
 
 export const oncall = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
@@ -34,6 +35,7 @@ const serviceOnCallSchema = z
     policy: z.object({ id: z.string(), name: z.string() }),
     levels: z.array(levelSchema),
     reachesNobody: z.boolean().openapi({ description: 'no level has anyone on call: an incident now would page the admins instead' }),
+    gaps: z.array(intervalSchema).openapi({ description: `when no level reaches anyone within the next ${COVERAGE_DAYS} days; a gap under way starts at \`at\`` }),
   })
   .openapi('ServiceOnCall');
 const myShiftSchema = z.object({ scheduleId: z.string(), scheduleName: z.string(), start: z.number(), end: z.number(), override: z.boolean() }).openapi('MyShift');
@@ -48,7 +50,10 @@ oncall.openapi(
     middleware: [requireRole('viewer')] as const,
     request: { query: z.object({ mine: z.enum(['0', '1', 'true', 'false']).optional().openapi({ description: '1: only services whose policy can page me' }) }) },
     responses: {
-      200: { description: 'Services with a policy, by name', content: { 'application/json': { schema: z.object({ at: z.number(), services: z.array(serviceOnCallSchema) }) } } },
+      200: {
+        description: 'Services with a policy, by name',
+        content: { 'application/json': { schema: z.object({ at: z.number(), until: z.number().openapi({ description: 'gaps are looked for in [at, until)' }), services: z.array(serviceOnCallSchema) }) } },
+      },
       400: problems[400],
       401: problems[401],
     },
@@ -64,13 +69,15 @@ oncall.openapi(
       return policy ? [{ service: s, policy }] : [];
     });
     // One load for every service: schedules and names are shared across policies.
-    const snapshot = await loadSnapshot(c.env.DB, paged.flatMap((p) => policyTargets(p.policy)), at);
+    const until = at + COVERAGE_DAYS * DAY;
+    const snapshot = await loadSnapshot(c.env.DB, paged.flatMap((p) => policyTargets(p.policy)), at, until);
     const shown = mine ? paged.filter((p) => targetsInvolve(snapshot, policyTargets(p.policy), me)) : paged;
     const resolved = shown.map((p) => ({ ...p, levels: p.policy.levels.map((l) => ({ delayMinutes: l.delayMinutes, ...resolveIn(snapshot, l.targets) })) }));
     const reachable = await reachableUsers(c.env.DB, resolved.flatMap((r) => r.levels.flatMap((l) => l.userIds)));
     return c.json(
       {
         at,
+        until,
         services: resolved.map(({ service, policy, levels }) => ({
           id: service.id,
           name: service.name,
@@ -82,6 +89,7 @@ oncall.openapi(
             empty: l.empty,
           })),
           reachesNobody: levels.every((l) => l.userIds.length === 0),
+          gaps: targetGaps(policyTargets(policy), coverageData(snapshot), at, until),
         })),
       },
       200,

@@ -14,6 +14,7 @@ import {
   detachService,
   getPolicy,
   listPolicies,
+  policyTargets,
   serviceNamed,
   servicesUsingPolicy,
   servicesWithPolicy,
@@ -23,11 +24,14 @@ import {
 } from '../directory/policies';
 import { unknownSchedules } from '../directory/schedules';
 import { unknownUsers } from '../directory/teams';
-import { limitBody, requireJson, validationHook } from '../edge';
+import { invalid, limitBody, requireJson, validationHook } from '../edge';
 import { conflict, notFound } from '../errors';
 import { newId } from '../ids';
+import { COVERAGE_DAYS, policyCoverage } from '../oncall/gaps';
+import { coverageData, loadSnapshot } from '../oncall/targets';
+import { DAY } from '../oncall/zone';
 import { bearer, problems } from './openapi-shared';
-import { invalid } from './schedules';
+import { coverageSchema } from './schedule-schemas';
 
 export const policies = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 policies.use('*', limitBody(64 * 1024), requireJson());
@@ -60,6 +64,9 @@ const policySchema = z
     repeat: z.number(),
     renotifyMinutes: z.number().nullable(),
     services: z.array(named).openapi({ description: 'services this policy pages for' }),
+    coverage: coverageSchema
+      .extend({ emptyNow: z.array(z.object({ level: z.number().int(), until: z.number().nullable() })).openapi({ description: 'levels (1-based) that reach nobody now, and when someone next comes on call (null: not within the window)' }) })
+      .openapi({ description: `over the next ${COVERAGE_DAYS} days; gaps are when no level reaches anyone` }),
     createdAt: z.number(),
     updatedAt: z.number(),
   })
@@ -80,9 +87,18 @@ async function checkTargets(db: D1Database, input: Omit<EscalationPolicy, 'id'>)
   if (errors.length) throw invalid(errors);
 }
 
+/** Each policy with who it reaches over the next days: one load of schedules and users for all of them. */
+async function withCoverage<P extends PolicyRecord>(db: D1Database, list: P[]) {
+  const at = now();
+  const until = at + COVERAGE_DAYS * DAY;
+  const data = coverageData(await loadSnapshot(db, list.flatMap(policyTargets), at, until));
+  return list.map((p) => ({ ...p, coverage: policyCoverage(p.levels, data, at, until) }));
+}
+
 async function view(db: D1Database, policy: PolicyRecord | null, policyId: string) {
   if (!policy) throw notFound(`No escalation policy ${policyId}.`);
-  return { ...policy, services: await servicesUsingPolicy(db, policy.id) };
+  const [withServices] = await withCoverage(db, [{ ...policy, services: await servicesUsingPolicy(db, policy.id) }]);
+  return withServices!;
 }
 
 policies.openapi(
@@ -119,7 +135,7 @@ policies.openapi(
     const [all, services] = await Promise.all([listPolicies(c.env.DB), servicesWithPolicy(c.env.DB)]);
     const byPolicy = new Map<string, Named[]>();
     for (const s of services) byPolicy.set(s.policyId, [...(byPolicy.get(s.policyId) ?? []), { id: s.id, name: s.name }]);
-    return c.json({ policies: all.map((p) => ({ ...p, services: byPolicy.get(p.id) ?? [] })) }, 200);
+    return c.json({ policies: await withCoverage(c.env.DB, all.map((p) => ({ ...p, services: byPolicy.get(p.id) ?? [] }))) }, 200);
   },
 );
 

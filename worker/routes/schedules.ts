@@ -3,7 +3,6 @@
  * and secret calendar feeds. Rendering is the pure maths in worker/oncall; handlers load and answer.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { DateTime, IANAZone } from 'luxon';
 import type { AppEnv } from '../app-env';
 import { principalOf, requireRole } from '../auth/middleware';
 import { now } from '../clock';
@@ -21,107 +20,19 @@ import {
   type ScheduleRecord,
 } from '../directory/schedules';
 import { teamExists, unknownUsers } from '../directory/teams';
-import { limitBody, requireJson, validationHook } from '../edge';
-import { ProblemError, conflict, notFound } from '../errors';
+import { invalid, limitBody, requireJson, validationHook } from '../edge';
+import { conflict, notFound } from '../errors';
 import { newId } from '../ids';
 import { onCallAt, renderShifts } from '../oncall';
+import { COVERAGE_DAYS, scheduleCoverage, scheduleGaps } from '../oncall/gaps';
 import { describeUsers } from '../oncall/targets';
 import { DAY } from '../oncall/zone';
 import { issueFeed, issuedFeedSchema } from './calendar';
 import { bearer, problems } from './openapi-shared';
+import { coverageSchema, id, instant, overrideSchema, responderSchema, scheduleInput, scheduleSchema, shiftSchema } from './schedule-schemas';
 
 export const schedules = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 schedules.use('*', limitBody(64 * 1024), requireJson());
-
-/** A 400 shaped like a schema failure, for checks that need the database (unknown ids). */
-export function invalid(errors: { path: string; message: string }[]): ProblemError {
-  return new ProblemError(400, 'validation', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
-}
-
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
-
-/** Epoch milliseconds (a number or digits), or an ISO date-time with Z or an offset; a bare local time would be ambiguous. */
-export const instant = z
-  .union([z.number(), z.string().max(40)])
-  .transform((v, ctx) => {
-    const ms = typeof v === 'number' || /^\d{1,15}$/.test(v) ? Number(v) : INSTANT.test(v) ? DateTime.fromISO(v).toMillis() : NaN;
-    if (Number.isSafeInteger(ms) && ms >= 0) return ms;
-    ctx.addIssue({ code: 'custom', message: 'expected epoch milliseconds or an ISO 8601 date-time with Z or an offset, e.g. 2026-03-02T09:00:00Z' });
-    return z.NEVER;
-  })
-  .openapi({ type: 'string', description: 'epoch milliseconds, or ISO 8601 with Z or an offset', example: '2026-03-02T09:00:00Z' });
-
-const id = z.string().min(1).max(64);
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:mm on a 24-hour clock, e.g. 09:00 or 17:30');
-const rotationTypes = ['hourly', 'daily', 'weekly', 'custom'] as const;
-
-const rotationInput = z
-  .object({ type: z.enum(rotationTypes), hours: z.number().min(1).max(8760).optional().openapi({ description: 'length for custom (required) and hourly (default 1)' }) })
-  .strict()
-  .superRefine((r, ctx) => {
-    if (r.type === 'custom' && r.hours === undefined) ctx.addIssue({ code: 'custom', path: ['hours'], message: 'a custom rotation needs its length in hours' });
-    if ((r.type === 'daily' || r.type === 'weekly') && r.hours !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['hours'], message: `a ${r.type} rotation has a fixed length; drop hours or use type custom` });
-    }
-  });
-
-const restriction = z
-  .object({ days: z.array(z.number().int().min(1).max(7)).min(1).max(7).openapi({ description: '1 = Monday … 7 = Sunday' }), from: hhmm, to: hhmm })
-  .strict()
-  .openapi('Restriction', { description: 'A weekly window in the schedule’s zone; to ≤ from runs past midnight' });
-
-const layerInput = z
-  .object({
-    id: z.string().regex(/^[\w-]{1,40}$/, 'letters, digits, _ and - only (up to 40)').optional(),
-    name: z.string().trim().min(1).max(80).optional(),
-    users: z.array(id).min(1).max(100).openapi({ description: 'in rotation order; the first takes the shift at start' }),
-    rotation: rotationInput,
-    start: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?$/, 'expected a local date-time without offset in the schedule’s zone, e.g. 2026-03-02T09:00')
-      .refine((s) => DateTime.fromISO(s, { zone: 'utc' }).isValid, 'not a real date and time')
-      .openapi({ description: 'the first handoff, local to the schedule’s zone', example: '2026-03-02T09:00' }),
-    restrictions: z.array(restriction).max(20).optional(),
-  })
-  .strict();
-
-const scheduleInput = z
-  .object({
-    name: z.string().trim().min(1).max(120),
-    timeZone: z
-      .string()
-      .max(64)
-      .refine((tz) => IANAZone.isValidZone(tz), 'unknown IANA time zone; use a name like Europe/Berlin or America/New_York')
-      .openapi({ example: 'Europe/Berlin' }),
-    teamId: id.nullable().optional(),
-    layers: z
-      .array(layerInput)
-      .min(1)
-      .max(10)
-      .superRefine((layers, ctx) => {
-        const seen = new Set<string>();
-        layers.forEach((l, i) => {
-          if (l.id !== undefined && seen.has(l.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `layer id ${l.id} is used twice` });
-          if (l.id !== undefined) seen.add(l.id);
-        });
-      })
-      .openapi({ description: 'lowest first; a higher layer wins wherever it has someone on call' }),
-  })
-  .strict()
-  .openapi('ScheduleInput');
-
-const layerSchema = z
-  .object({ id: z.string(), name: z.string(), users: z.array(z.string()), rotation: z.object({ type: z.enum(rotationTypes), hours: z.number().optional() }), start: z.string(), restrictions: z.array(restriction).optional() })
-  .openapi('Layer');
-const overrideSchema = z.object({ id: z.string(), userId: z.string(), start: z.number(), end: z.number(), createdBy: z.string(), createdAt: z.number() }).openapi('Override');
-const scheduleSchema = z
-  .object({ id: z.string(), name: z.string(), timeZone: z.string(), teamId: z.string().nullable(), layers: z.array(layerSchema), overrides: z.array(overrideSchema), createdAt: z.number(), updatedAt: z.number() })
-  .openapi('Schedule', { description: 'overrides: those not yet over' });
-export const responderSchema = z.object({ id: z.string(), name: z.string(), reachable: z.boolean().openapi({ description: 'false: no push subscription, so this person cannot be paged' }) }).openapi('Responder');
-const shiftSchema = responderSchema
-  .omit({ id: true })
-  .extend({ userId: z.string(), start: z.number(), end: z.number(), layerId: z.string().optional(), override: z.boolean().optional() })
-  .openapi('Shift');
 
 const idParam = z.object({ id: id.openapi({ param: { name: 'id', in: 'path' }, example: 'sch_…' }) });
 const scheduleResponse = (description: string) => ({ description, content: { 'application/json': { schema: z.object({ schedule: scheduleSchema }) } } });
@@ -143,11 +54,33 @@ async function toInput(db: D1Database, body: z.infer<typeof scheduleInput>): Pro
   return { name: body.name, timeZone: body.timeZone, teamId: body.teamId ?? null, layers };
 }
 
+/** A schedule as readers get it: its gaps over the next days alongside, so nobody discovers them at 3 a.m. */
+function present(schedule: ScheduleRecord, at: number) {
+  return { ...schedule, coverage: scheduleCoverage(schedule, at, at + COVERAGE_DAYS * DAY) };
+}
+
 /** The schedule with the overrides that are not over yet, or 404. */
-async function current(db: D1Database, scheduleId: string): Promise<ScheduleRecord> {
-  const schedule = await getSchedule(db, scheduleId, { from: now(), to: Number.MAX_SAFE_INTEGER });
+async function current(db: D1Database, scheduleId: string) {
+  const at = now();
+  const schedule = await getSchedule(db, scheduleId, { from: at, to: Number.MAX_SAFE_INTEGER });
   if (!schedule) throw notFound(`No schedule ${scheduleId}.`);
-  return schedule;
+  return present(schedule, at);
+}
+
+const windowQuery = z.object({ from: instant.optional(), to: instant.optional() });
+
+/**
+ * The schedule with the overrides of [from, to) from the query (default the next 7 days, at most
+ * MAX_WINDOW_DAYS), or 404.
+ */
+async function inWindow(db: D1Database, scheduleId: string, query: z.infer<typeof windowQuery>) {
+  const from = query.from ?? now();
+  const to = query.to ?? from + 7 * DAY;
+  if (to <= from) throw invalid([{ path: 'to', message: 'must be after from' }]);
+  if (to - from > MAX_WINDOW_DAYS * DAY) throw invalid([{ path: 'to', message: `the window is limited to ${MAX_WINDOW_DAYS} days; ask for it in pieces` }]);
+  const schedule = await getSchedule(db, scheduleId, { from, to });
+  if (!schedule) throw notFound(`No schedule ${scheduleId}.`);
+  return { schedule, from, to };
 }
 
 async function mustExist(db: D1Database, scheduleId: string): Promise<void> {
@@ -183,7 +116,10 @@ schedules.openapi(
     middleware: [requireRole('viewer')] as const,
     responses: { 200: { description: 'Schedules by name', content: { 'application/json': { schema: z.object({ schedules: z.array(scheduleSchema) }) } } }, 401: problems[401] },
   }),
-  async (c) => c.json({ schedules: await listSchedules(c.env.DB, { from: now(), to: Number.MAX_SAFE_INTEGER }) }, 200),
+  async (c) => {
+    const at = now();
+    return c.json({ schedules: (await listSchedules(c.env.DB, { from: at, to: Number.MAX_SAFE_INTEGER })).map((s) => present(s, at)) }, 200);
+  },
 );
 
 schedules.openapi(
@@ -335,7 +271,7 @@ schedules.openapi(
     summary: `The final shifts in [from, to) (default: the next 7 days; at most ${MAX_WINDOW_DAYS} days)`,
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { params: idParam, query: z.object({ from: instant.optional(), to: instant.optional() }) },
+    request: { params: idParam, query: windowQuery },
     responses: {
       200: { description: 'Shifts, sorted', content: { 'application/json': { schema: z.object({ from: z.number(), to: z.number(), shifts: z.array(shiftSchema) }) } } },
       400: problems[400],
@@ -344,17 +280,32 @@ schedules.openapi(
     },
   }),
   async (c) => {
-    const scheduleId = c.req.valid('param').id;
-    const query = c.req.valid('query');
-    const from = query.from ?? now();
-    const to = query.to ?? from + 7 * DAY;
-    if (to <= from) throw invalid([{ path: 'to', message: 'must be after from' }]);
-    if (to - from > MAX_WINDOW_DAYS * DAY) throw invalid([{ path: 'to', message: `the window is limited to ${MAX_WINDOW_DAYS} days; ask for it in pieces` }]);
-    const schedule = await getSchedule(c.env.DB, scheduleId, { from, to });
-    if (!schedule) throw notFound(`No schedule ${scheduleId}.`);
+    const { schedule, from, to } = await inWindow(c.env.DB, c.req.valid('param').id, c.req.valid('query'));
     const shifts = renderShifts(schedule, from, to);
     const people = await describeUsers(c.env.DB, shifts.map((s) => s.userId));
     return c.json({ from, to, shifts: shifts.map((s) => ({ ...s, name: people[s.userId]!.name, reachable: people[s.userId]!.reachable })) }, 200);
+  },
+);
+
+schedules.openapi(
+  createRoute({
+    method: 'get',
+    path: '/{id}/gaps',
+    tags: ['schedules'],
+    summary: `When nobody is on call in [from, to) (default: the next 7 days; at most ${MAX_WINDOW_DAYS} days), after layers, restrictions and overrides`,
+    security: bearer,
+    middleware: [requireRole('viewer')] as const,
+    request: { params: idParam, query: windowQuery },
+    responses: {
+      200: { description: 'Gaps, sorted; one ending at `to` may run on past it', content: { 'application/json': { schema: coverageSchema } } },
+      400: problems[400],
+      401: problems[401],
+      404: problems[404],
+    },
+  }),
+  async (c) => {
+    const { schedule, from, to } = await inWindow(c.env.DB, c.req.valid('param').id, c.req.valid('query'));
+    return c.json({ from, to, gaps: scheduleGaps(schedule, from, to) }, 200);
   },
 );
 

@@ -8,10 +8,10 @@ import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
 import { hashSecret } from '../auth/secrets';
 import { now } from '../clock';
-import { createIntegration, getIntegration, listIntegrations, revokeIntegration, rotateIntegrationKey, type Integration } from '../directory/integrations';
-import { createService, getService, listServices } from '../directory/services';
+import { createIntegration, getIntegration, listIntegrations, revokeIntegration, rotateIntegrationKey, updateIntegration, type Integration } from '../directory/integrations';
+import { createService, deleteService, getService, listServices, serviceUses, updateService, type ServiceUses } from '../directory/services';
 import { limitBody, requireJson, validationHook } from '../edge';
-import { badRequest, notFound } from '../errors';
+import { badRequest, conflict, notFound } from '../errors';
 import { newId, newSecret } from '../ids';
 import { DEFAULT_RATE_PER_MINUTE } from '../service/rate-limit';
 import type { RecordedPayload } from '../../schema/directory';
@@ -161,6 +161,70 @@ services.openapi(
   async (c) => c.json({ service: await serviceOr404(c.env.DB, c.req.valid('param').id) }, 200),
 );
 
+/** An empty PATCH is a mistake worth saying so. */
+const anyField = (body: Record<string, unknown>) => Object.values(body).some((v) => v !== undefined);
+
+services.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/{id}',
+    tags: ['services'],
+    summary: 'Rename a service or change its description (admin); its policy is set under /api/policies',
+    security: bearer,
+    middleware: [requireRole('admin')] as const,
+    request: {
+      params: serviceParam,
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z
+              .object({ name: z.string().trim().min(1).max(120).optional(), description: z.string().max(2000).optional() })
+              .strict()
+              .refine(anyField, { message: 'send name and/or description' }),
+          },
+        },
+      },
+    },
+    responses: { 200: { description: 'The service', content: { 'application/json': { schema: z.object({ service: serviceSchema }) } } }, 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404] },
+  }),
+  async (c) => {
+    const { id } = c.req.valid('param');
+    if (!(await updateService(c.env.DB, id, c.req.valid('json')))) throw notFound(`No service ${id}.`);
+    return c.json({ service: await serviceOr404(c.env.DB, id) }, 200);
+  },
+);
+
+/** "open incidents #4 “Disk full”, and live integrations “Alertmanager”": what a 409 names. */
+function describeUses(uses: ServiceUses): string {
+  const parts: string[] = [];
+  if (uses.incidents.length) parts.push(`open ${uses.incidents.length === 1 ? 'incident' : 'incidents'} ${uses.incidents.map((i) => `#${i.number} “${i.title}”`).join(', ')}`);
+  if (uses.integrations.length) parts.push(`live ${uses.integrations.length === 1 ? 'integration' : 'integrations'} ${uses.integrations.map((i) => `“${i.name}” (${i.id})`).join(', ')}`);
+  return parts.join(' and ');
+}
+
+services.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/{id}',
+    tags: ['services'],
+    summary: 'Delete a service with no open incident and no live integration (admin)',
+    security: bearer,
+    middleware: [requireRole('admin')] as const,
+    request: { params: serviceParam },
+    responses: { 204: { description: 'Deleted' }, 401: problems[401], 403: problems[403], 404: problems[404], 409: problems[409] },
+  }),
+  async (c) => {
+    const { id } = c.req.valid('param');
+    const service = await serviceOr404(c.env.DB, id);
+    // The delete re-checks in the same statements: an integration added meanwhile still keeps the service.
+    if (await deleteService(c.env.DB, id)) return c.body(null, 204);
+    const uses = await serviceUses(c.env.DB, id);
+    const what = describeUses(uses) || 'an incident or integration that just arrived';
+    throw conflict(`Service “${service.name}” still has ${what}; resolve the incidents and revoke the integrations first.`, { ...uses });
+  },
+);
+
 services.openapi(
   createRoute({
     method: 'post',
@@ -257,6 +321,37 @@ services.openapi(
     if (!(await rotateIntegrationKey(c.env.DB, id, iid, await hashSecret(c.env.SESSION_SECRET, key)))) throw notFound(`Service ${id} has no live integration ${iid}.`);
     const integration = (await getIntegration(c.env.DB, id, iid)) as Integration;
     return c.json(presentWithKey(integration, publicOrigin(c.env, c.req.url), key), 200);
+  },
+);
+
+services.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/{id}/integrations/{iid}',
+    tags: ['services'],
+    summary: 'Rename an integration or change its rate limit (admin); the key stays the same',
+    security: bearer,
+    middleware: [requireRole('admin')] as const,
+    request: {
+      params: integrationParam,
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z
+              .object({ name: z.string().trim().min(1).max(120).optional(), ratePerMinute: z.number().int().min(1).max(10_000).optional() })
+              .strict()
+              .refine(anyField, { message: 'send name and/or ratePerMinute' }),
+          },
+        },
+      },
+    },
+    responses: { 200: { description: 'The integration', content: { 'application/json': { schema: integrationSchema } } }, 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404] },
+  }),
+  async (c) => {
+    const { id, iid } = c.req.valid('param');
+    if (!(await updateIntegration(c.env.DB, id, iid, c.req.valid('json')))) throw notFound(`Service ${id} has no integration ${iid}.`);
+    return c.json(present((await getIntegration(c.env.DB, id, iid)) as Integration, publicOrigin(c.env, c.req.url)), 200);
   },
 );
 

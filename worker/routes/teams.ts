@@ -3,12 +3,11 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
 import { now } from '../clock';
-import { createTeam, getTeam, listTeams, setTeamMembers, unknownUsers } from '../directory/teams';
-import { limitBody, requireJson, validationHook } from '../edge';
-import { notFound } from '../errors';
+import { createTeam, deleteTeam, getTeam, listTeams, renameTeam, schedulesOfTeam, setTeamMembers, unknownUsers } from '../directory/teams';
+import { invalid, limitBody, requireJson, validationHook } from '../edge';
+import { conflict, notFound } from '../errors';
 import { newId } from '../ids';
 import { bearer, problems } from './openapi-shared';
-import { invalid } from './schedules';
 
 export const teams = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 teams.use('*', limitBody(32 * 1024), requireJson());
@@ -94,5 +93,45 @@ teams.openapi(
     await checkUsers(c.env.DB, body.userIds);
     if (!(await setTeamMembers(c.env.DB, teamId, body.userIds))) throw notFound(`No team ${teamId}.`);
     return c.json({ team: await found(c.env.DB, teamId) }, 200);
+  },
+);
+
+teams.openapi(
+  createRoute({
+    method: 'patch',
+    path: '/{id}',
+    tags: ['teams'],
+    summary: 'Rename a team',
+    security: bearer,
+    middleware: [requireRole('admin')] as const,
+    request: { params: idParam, body: { required: true, content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(120) }).strict() } } } },
+    responses: { 200: teamResponse('The team'), 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404], 413: problems[413], 415: problems[415] },
+  }),
+  async (c) => {
+    const teamId = c.req.valid('param').id;
+    if (!(await renameTeam(c.env.DB, teamId, c.req.valid('json').name))) throw notFound(`No team ${teamId}.`);
+    return c.json({ team: await found(c.env.DB, teamId) }, 200);
+  },
+);
+
+teams.openapi(
+  createRoute({
+    method: 'delete',
+    path: '/{id}',
+    tags: ['teams'],
+    summary: 'Delete a team that owns no schedule (its members stay users)',
+    security: bearer,
+    middleware: [requireRole('admin')] as const,
+    request: { params: idParam },
+    responses: { 204: { description: 'Deleted' }, 401: problems[401], 403: problems[403], 404: problems[404], 409: problems[409] },
+  }),
+  async (c) => {
+    const teamId = c.req.valid('param').id;
+    const team = await found(c.env.DB, teamId);
+    // The delete re-checks in the same statements: a schedule given to the team meanwhile keeps it.
+    if (await deleteTeam(c.env.DB, teamId)) return c.body(null, 204);
+    const schedules = await schedulesOfTeam(c.env.DB, teamId);
+    const names = schedules.map((s) => `“${s.name}” (${s.id})`).join(', ') || 'a schedule';
+    throw conflict(`Team “${team.name}” owns ${schedules.length === 1 ? 'schedule' : 'schedules'} ${names}; move ${schedules.length === 1 ? 'it' : 'them'} to another team or none first.`, { schedules });
   },
 );

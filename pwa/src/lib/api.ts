@@ -98,6 +98,8 @@ export const getSession = (opts?: RequestOptions) => get<{ user: User | null }>(
 export const acceptInvite = (token: string, name?: string) =>
   post<{ user: User }>('/api/auth/accept', name ? { token, name } : { token });
 export const logout = () => post<unknown>('/api/auth/logout', {});
+/** Change my display name. */
+export const renameMe = (name: string) => patch<{ user: User }>('/api/me', { name });
 export const listUsers = (opts?: RequestOptions) => get<{ users: User[] }>('/api/users', opts);
 export const listServices = (opts?: RequestOptions) => get<{ services: Service[] }>('/api/services', opts);
 /** Who each service's escalation policy pages right now. */

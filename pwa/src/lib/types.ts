@@ -2,7 +2,7 @@
 import type { IntegrationType } from '../../../schema/alert';
 import type { RecordedPayload as ReceivedPayload } from '../../../schema/directory';
 import type { Incident, IncidentAlert, IncidentSummary as WireSummary, Severity, TimelineEntry } from '../../../schema/incident';
-import type { EscalationLevel } from '../../../schema/oncall';
+import type { Coverage, EmptyLevel, EscalationLevel, Interval } from '../../../schema/oncall';
 
 export type { Incident, IncidentStatus, Severity, TimelineEntry } from '../../../schema/incident';
 export type { ProblemBody, ServerMessage, ClientMessage, FeedMessage, Viewer } from '../../../schema/protocol';
@@ -51,7 +51,7 @@ export interface IncidentDetail {
 
 export type { ApiToken, PushDevice, RecordedPayload as ReceivedPayload, Service } from '../../../schema/directory';
 export type { IntegrationType } from '../../../schema/alert';
-export type { EscalationLevel, EscalationTarget } from '../../../schema/oncall';
+export type { Coverage, EmptyLevel, EscalationLevel, EscalationTarget, Interval } from '../../../schema/oncall';
 export type { ActionItem, ActionItemInput, Review, ReviewEditInput, ReviewStatus, SectionKey, Sections } from '../../../worker/review/types';
 
 /** Someone a page would reach, and whether it can (a push subscription on some device). */
@@ -68,10 +68,14 @@ export interface ServiceOnCall {
   policy: { id: string; name: string };
   levels: { level: number; delayMinutes: number; users: Responder[]; empty: { type: 'user' | 'schedule'; id: string; name: string }[] }[];
   reachesNobody: boolean;
+  /** When no level reaches anyone over the next days (absent from older servers and caches). */
+  gaps?: Interval[];
 }
 
 export interface OnCallNow {
   at: number;
+  /** Gaps are looked for in [at, until) (absent from older servers). */
+  until?: number;
   services: ServiceOnCall[];
 }
 
@@ -85,6 +89,13 @@ export interface MyShifts {
 
 export type RotationType = 'hourly' | 'daily' | 'weekly' | 'custom';
 
+/** A weekly window a layer is on call in: days 1 (Mon) … 7 (Sun), HH:mm in the schedule's zone; to ≤ from runs past midnight. */
+export interface Restriction {
+  days: number[];
+  from: string;
+  to: string;
+}
+
 export interface ScheduleLayer {
   id: string;
   name: string;
@@ -92,6 +103,15 @@ export interface ScheduleLayer {
   rotation: { type: RotationType; hours?: number };
   /** Local to the schedule's zone, e.g. 2026-03-02T09:00. */
   start: string;
+  restrictions?: Restriction[];
+}
+
+/** Someone on call instead of the rotation for [start, end). */
+export interface Override {
+  id: string;
+  userId: string;
+  start: number;
+  end: number;
 }
 
 export interface Schedule {
@@ -100,8 +120,26 @@ export interface Schedule {
   timeZone: string;
   teamId: string | null;
   layers: ScheduleLayer[];
+  /** Those not over yet. */
+  overrides?: Override[];
+  /** Gaps over the next days (absent from older servers and caches). */
+  coverage?: Coverage;
   createdAt: number;
   updatedAt: number;
+}
+
+/** What an admin writes for a schedule (PUT replaces all of it but the overrides). */
+export interface ScheduleInput {
+  name: string;
+  timeZone: string;
+  teamId: string | null;
+  layers: (Pick<ScheduleLayer, 'users' | 'rotation' | 'start'> & { id?: string; name?: string; restrictions?: Restriction[] })[];
+}
+
+export interface Team {
+  id: string;
+  name: string;
+  members: { id: string; name: string }[];
 }
 
 /** An escalation policy as GET /api/policies lists it. */
@@ -112,6 +150,16 @@ export interface Policy {
   repeat: number;
   renotifyMinutes: number | null;
   services: { id: string; name: string }[];
+  /** Levels empty now and when no level reaches anyone, over the next days (absent from older servers). */
+  coverage?: Coverage & { emptyNow: EmptyLevel[] };
+}
+
+/** What an admin writes for a policy. */
+export interface PolicyInput {
+  name: string;
+  levels: EscalationLevel[];
+  repeat: number;
+  renotifyMinutes: number | null;
 }
 
 /** An integration: a monitor's key into one service. The key itself is only in `IntegrationWithKey`. */

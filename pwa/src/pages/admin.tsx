@@ -5,10 +5,10 @@ import { SchedulesAdmin } from '../components/admin/schedules';
 import { ServicesAdmin } from '../components/admin/services';
 import { AppBar } from '../components/app-bar';
 import { listServices, listUsers } from '../lib/api';
-import { listPolicies } from '../lib/admin-api';
+import { listPolicies, listTeams } from '../lib/admin-api';
 import { errorText, useTitle } from '../lib/hooks';
 import { listSchedules } from '../lib/oncall-api';
-import type { Policy, Schedule, Service, User } from '../lib/types';
+import type { Policy, Schedule, Service, Team, User } from '../lib/types';
 
 type Tab = 'services' | 'people' | 'schedules' | 'policies';
 
@@ -23,10 +23,11 @@ interface Directory {
   services: Service[];
   policies: Policy[];
   schedules: Schedule[];
+  teams: Team[];
   users: User[];
 }
 
-/** /admin — services and integrations, invites, schedules and escalation policies (admins only; loaded on demand). */
+/** /admin — services and integrations, invites, schedules and teams, escalation policies (admins only; loaded on demand). */
 export function AdminPage() {
   useTitle('Admin');
   const [tab, setTab] = useState<Tab>('services');
@@ -36,11 +37,12 @@ export function AdminPage() {
   // One read of everything the forms pick from; every write re-reads it, so the lists never disagree.
   const reload = useCallback(async () => {
     try {
-      const [services, policies, schedules, users] = await Promise.all([listServices(), listPolicies(), listSchedules(), listUsers()]);
+      const [services, policies, schedules, teams, users] = await Promise.all([listServices(), listPolicies(), listSchedules(), listTeams(), listUsers()]);
       setDir({
         services: [...services.services].sort((a, b) => a.name.localeCompare(b.name)),
         policies: policies.policies,
         schedules: schedules.schedules,
+        teams: teams.teams,
         users: users.users,
       });
       setError(null);
@@ -74,7 +76,7 @@ export function AdminPage() {
         ) : tab === 'people' ? (
           <PeopleAdmin users={dir.users} onChanged={reload} />
         ) : tab === 'schedules' ? (
-          <SchedulesAdmin schedules={dir.schedules} users={dir.users} onChanged={reload} />
+          <SchedulesAdmin schedules={dir.schedules} users={dir.users} teams={dir.teams} onChanged={reload} />
         ) : (
           <PoliciesAdmin policies={dir.policies} schedules={dir.schedules} users={dir.users} onChanged={reload} />
         )}

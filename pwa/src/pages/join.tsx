@@ -47,7 +47,7 @@ export function JoinPage({ token, onSignedIn }: Props) {
               aria-describedby="name-hint"
             />
             <small id="name-hint" class="muted">
-              How teammates see you. Leave it blank if you already have an account.
+              How teammates see you. Already have an account? Leave it blank to keep your name.
             </small>
           </div>
           <button class="button button-primary" type="submit" disabled={pending !== null}>

@@ -2,11 +2,11 @@ import { useEffect, useState } from 'preact/hooks';
 import { AppBar } from '../components/app-bar';
 import { CopyField } from '../components/copy-field';
 import { Notice } from '../components/notice';
+import { ScheduleCard } from '../components/schedule-card';
 import { listUsers } from '../lib/api';
 import { formatDayTime, formatDuration } from '../lib/format';
 import { errorText, useAction, useTitle } from '../lib/hooks';
 import { createCalendarFeed, getMyShifts, listSchedules } from '../lib/oncall-api';
-import { rotationText } from '../lib/rotation';
 import type { MyShifts, Schedule, User } from '../lib/types';
 
 /** /oncall — my shifts over the next two weeks, the schedules I am in, and my calendar feed. Loaded on demand. */
@@ -76,17 +76,7 @@ export function OnCallPage({ me }: { me: User }) {
           {schedules && schedules.length > 0 && (
             <ul class="card-list">
               {schedules.map((s) => (
-                <li key={s.id} class="card">
-                  <p>
-                    <strong>{s.name}</strong> <span class="muted small">· {s.timeZone}</span>
-                  </p>
-                  {s.layers.map((l) => (
-                    <p key={l.id} class="muted small">
-                      {s.layers.length > 1 ? `${l.name}: ` : ''}
-                      {rotationText(l.rotation)} from {l.start.replace('T', ' ')}: {l.users.map((u) => (u === me.id ? 'you' : people[u] ?? u)).join(' → ')}
-                    </p>
-                  ))}
-                </li>
+                <ScheduleCard key={s.id} schedule={s} now={now} nameOf={(u) => (u === me.id ? 'you' : people[u] ?? u)} />
               ))}
             </ul>
           )}

@@ -4,7 +4,7 @@ import { AppBar } from '../components/app-bar';
 import { DeviceList } from '../components/device-list';
 import { DeviceStatus } from '../components/device-status';
 import { Notice } from '../components/notice';
-import { logout } from '../lib/api';
+import { logout, renameMe } from '../lib/api';
 import { useAction, useTitle } from '../lib/hooks';
 import { clearSavedLists } from '../lib/list-snapshot';
 import { clearOutbox } from '../lib/outbox';
@@ -16,10 +16,12 @@ import type { User } from '../lib/types';
 interface Props {
   me: User;
   onSignedOut: () => void;
+  /** I renamed myself: the app shows the new name everywhere. */
+  onRenamed?: (user: User) => void;
 }
 
 /** /settings — pages on this device, my devices, my API tokens, sign out. Loaded on demand (see app.tsx). */
-export function SettingsPage({ me, onSignedOut }: Props) {
+export function SettingsPage({ me, onSignedOut, onRenamed }: Props) {
   useTitle('Settings');
   const { pending, outcome, run } = useAction();
   const [devicesVersion, setDevicesVersion] = useState(0);
@@ -59,9 +61,7 @@ export function SettingsPage({ me, onSignedOut }: Props) {
         <ApiTokens />
         <section aria-labelledby="account-heading">
           <h2 id="account-heading">Account</h2>
-          <p>
-            {me.name} <span class="muted">· {me.role}</span>
-          </p>
+          <MyName me={me} onRenamed={onRenamed} />
           <div class="row-buttons">
             <button type="button" class="button" disabled={pending !== null} onClick={checkUpdate}>
               Check for updates
@@ -73,6 +73,55 @@ export function SettingsPage({ me, onSignedOut }: Props) {
           <Notice outcome={outcome} pending={pending} />
         </section>
       </main>
+    </>
+  );
+}
+
+/** My display name, as teammates see it on timelines and schedules; changeable here. */
+function MyName({ me, onRenamed }: { me: User; onRenamed?: (user: User) => void }) {
+  const [editing, setEditing] = useState(false);
+  const [name, setName] = useState(me.name);
+  const { pending, outcome, run } = useAction();
+  const save = (ev: Event) => {
+    ev.preventDefault();
+    void run('Saving your name…', async () => {
+      const { user } = await renameMe(name.trim());
+      setEditing(false);
+      onRenamed?.(user);
+      return `Your teammates now see you as ${user.name}.`;
+    });
+  };
+  return (
+    <>
+      {editing ? (
+        <form class="inline-form" onSubmit={save}>
+          <label class="field">
+            <span>Your name</span>
+            <input value={name} maxLength={80} autocomplete="name" onInput={(e) => setName(e.currentTarget.value)} />
+          </label>
+          <button type="submit" class="button button-primary" disabled={pending !== null || !name.trim()}>
+            Save
+          </button>
+          <button type="button" class="button" onClick={() => setEditing(false)}>
+            Cancel
+          </button>
+        </form>
+      ) : (
+        <p class="device-label">
+          <strong>{me.name}</strong> <span class="muted">· {me.role}</span>
+          <button
+            type="button"
+            class="button"
+            onClick={() => {
+              setName(me.name);
+              setEditing(true);
+            }}
+          >
+            Change name
+          </button>
+        </p>
+      )}
+      <Notice outcome={outcome} pending={pending} />
     </>
   );
 }

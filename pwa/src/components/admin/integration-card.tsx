@@ -1,10 +1,12 @@
 import { useState } from 'preact/hooks';
-import { rotateIntegration, revokeIntegration } from '../../lib/admin-api';
+import { revokeIntegration, rotateIntegration, updateIntegration } from '../../lib/admin-api';
 import { formatTime } from '../../lib/format';
 import { useAction } from '../../lib/hooks';
 import { snippetsFor } from '../../lib/snippets';
 import type { Integration, IntegrationWithKey, ReceivedPayload } from '../../lib/types';
+import { ConfirmButton } from '../confirm-button';
 import { CopyField } from '../copy-field';
+import { FormButtons } from '../form-buttons';
 import { Notice } from '../notice';
 
 const TYPE_LABEL: Record<Integration['type'], string> = { alertmanager: 'Alertmanager', grafana: 'Grafana', pagerduty: 'PagerDuty-compatible', opsgenie: 'Opsgenie-compatible', generic: 'Generic (curl)' };
@@ -20,26 +22,31 @@ interface Props {
 /** One integration: its ready-to-paste snippets (with the key only when fresh), rotate, revoke, and what it last received. */
 export function IntegrationCard({ integration, fresh, onKey, onChanged }: Props) {
   const { pending, outcome, run } = useAction();
-  const [confirm, setConfirm] = useState<'rotate' | 'revoke' | null>(null);
+  const [editing, setEditing] = useState(false);
+  const [name, setName] = useState(integration.name);
+  const [rate, setRate] = useState(integration.ratePerMinute);
   const revoked = integration.revokedAt !== null;
   const key = fresh?.key ?? null;
   const snippets = snippetsFor(integration, key);
 
-  const rotate = () => {
-    if (confirm !== 'rotate') return setConfirm('rotate');
-    setConfirm(null);
+  const rotate = () =>
     void run('Rotating the key…', async () => {
       onKey(await rotateIntegration(integration.serviceId, integration.id));
-      return 'New key made: the old one no longer works. Update the monitor with the snippet below.';
+      return 'New key made: the old one no longer works. Update the monitor with the key and snippets on this card.';
     });
-  };
-  const revoke = () => {
-    if (confirm !== 'revoke') return setConfirm('revoke');
-    setConfirm(null);
+  const revoke = () =>
     void run('Revoking…', async () => {
       await revokeIntegration(integration.serviceId, integration.id);
       await onChanged();
       return 'Revoked: its key no longer works.';
+    });
+  const save = (ev: Event) => {
+    ev.preventDefault();
+    void run('Saving…', async () => {
+      const saved = await updateIntegration(integration.serviceId, integration.id, { name: name.trim(), ratePerMinute: rate });
+      setEditing(false);
+      await onChanged();
+      return `Saved: “${saved.name}” takes ${saved.ratePerMinute} requests a minute, from now on.`;
     });
   };
 
@@ -75,14 +82,27 @@ export function IntegrationCard({ integration, fresh, onKey, onChanged }: Props)
               </div>
             ))}
           </details>
-          <div class="row-buttons">
-            <button type="button" class="button" disabled={pending !== null} onClick={rotate}>
-              {confirm === 'rotate' ? 'Tap again: the old key stops working' : 'Rotate key'}
-            </button>
-            <button type="button" class="button button-danger" disabled={pending !== null} onClick={revoke}>
-              {confirm === 'revoke' ? 'Tap again to revoke' : 'Revoke'}
-            </button>
-          </div>
+          {editing ? (
+            <form class="stack" onSubmit={save}>
+              <label class="field">
+                <span>Integration name</span>
+                <input value={name} maxLength={120} onInput={(e) => setName(e.currentTarget.value)} />
+              </label>
+              <label class="field">
+                <span>Requests a minute</span>
+                <input type="number" min={1} max={10_000} value={rate} onInput={(e) => setRate(Number(e.currentTarget.value))} />
+              </label>
+              <FormButtons save="Save" disabled={pending !== null || !name.trim() || !(rate >= 1 && rate <= 10_000)} onCancel={() => setEditing(false)} />
+            </form>
+          ) : (
+            <div class="row-buttons">
+              <button type="button" class="button" disabled={pending !== null} onClick={() => setEditing(true)}>
+                Edit
+              </button>
+              <ConfirmButton label="Rotate key" confirm="Tap again: the old key stops working" danger={false} disabled={pending !== null} onConfirm={rotate} />
+              <ConfirmButton label="Revoke" confirm="Tap again to revoke" disabled={pending !== null} onConfirm={revoke} />
+            </div>
+          )}
           <Notice outcome={outcome} pending={pending} />
         </>
       )}

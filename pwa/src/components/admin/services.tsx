@@ -1,7 +1,9 @@
 import { useCallback, useState } from 'preact/hooks';
-import { attachPolicy, createIntegration, createService, detachPolicy, listIntegrations } from '../../lib/admin-api';
+import { attachPolicy, createIntegration, createService, deleteService, detachPolicy, listIntegrations, updateService } from '../../lib/admin-api';
 import { errorText, useAction } from '../../lib/hooks';
 import type { Integration, IntegrationType, IntegrationWithKey, Policy, Service } from '../../lib/types';
+import { ConfirmButton } from '../confirm-button';
+import { FormButtons } from '../form-buttons';
 import { Notice } from '../notice';
 import { IntegrationCard } from './integration-card';
 
@@ -31,6 +33,8 @@ export function ServicesAdmin({ services, policies, onChanged }: Props) {
     void run('Creating the service…', async () => {
       const { service } = await createService({ name: name.trim(), ...(policyId ? { policyId } : {}) });
       setName('');
+      // The next service may well be paged by someone else: start it from "None" again.
+      setPolicyId('');
       await onChanged();
       setOpened(service.id);
       return `Service “${service.name}” created. Add an integration for each monitor that should page for it.`;
@@ -96,6 +100,10 @@ function ServiceCard({ service, policies, open, onToggle, onChanged }: CardProps
   const [policyId, setPolicyId] = useState(service.policyId ?? '');
   const add = useAction();
   const attach = useAction();
+  const edit = useAction();
+  const [renaming, setRenaming] = useState(false);
+  const [newName, setNewName] = useState(service.name);
+  const [description, setDescription] = useState(service.description);
   const policy = policies.find((p) => p.id === service.policyId);
 
   const load = useCallback(async () => {
@@ -118,7 +126,7 @@ function ServiceCard({ service, policies, open, onToggle, onChanged }: CardProps
     ev.preventDefault();
     void add.run('Adding the integration…', async () => {
       keep(await createIntegration(service.id, { type }));
-      return 'Integration added: copy its configuration below now, the key is shown only once.';
+      return 'Integration added: copy its configuration from its card now, the key is shown only once.';
     });
   };
 
@@ -128,6 +136,22 @@ function ServiceCard({ service, policies, open, onToggle, onChanged }: CardProps
       else if (service.policyId) await detachPolicy(service.policyId, service.id);
       await onChanged();
       return policyId ? `${policies.find((p) => p.id === policyId)?.name ?? 'The policy'} now pages for ${service.name}.` : `${service.name} has no escalation policy now.`;
+    });
+
+  const rename = (ev: Event) => {
+    ev.preventDefault();
+    void edit.run('Saving…', async () => {
+      const { service: saved } = await updateService(service.id, { name: newName.trim(), description: description.trim() });
+      setRenaming(false);
+      await onChanged();
+      return `Saved “${saved.name}”.`;
+    });
+  };
+  const remove = () =>
+    void edit.run('Deleting the service…', async () => {
+      await deleteService(service.id);
+      await onChanged();
+      return `Service “${service.name}” deleted.`;
     });
 
   return (
@@ -145,6 +169,28 @@ function ServiceCard({ service, policies, open, onToggle, onChanged }: CardProps
           <span class="muted small">{policy ? `paged by ${policy.name}` : 'no escalation policy'}</span>
         </summary>
         <div class="stack">
+          {service.description && !renaming && <p class="muted small">{service.description}</p>}
+          {renaming ? (
+            <form class="stack" onSubmit={rename}>
+              <label class="field">
+                <span>Service name</span>
+                <input value={newName} maxLength={120} onInput={(e) => setNewName(e.currentTarget.value)} />
+              </label>
+              <label class="field">
+                <span>Description</span>
+                <input value={description} maxLength={2000} placeholder="What it does, who to ask" onInput={(e) => setDescription(e.currentTarget.value)} />
+              </label>
+              <FormButtons save="Save" disabled={edit.pending !== null || !newName.trim()} onCancel={() => setRenaming(false)} />
+            </form>
+          ) : (
+            <div class="row-buttons">
+              <button type="button" class="button" disabled={edit.pending !== null} onClick={() => setRenaming(true)}>
+                Rename
+              </button>
+              <ConfirmButton label="Delete service" confirm="Tap again to delete" disabled={edit.pending !== null} onConfirm={remove} />
+            </div>
+          )}
+          <Notice outcome={edit.outcome} pending={edit.pending} />
           <div class="inline-form">
             <PolicySelect policies={policies} value={policyId} onChange={setPolicyId} label={`Escalation policy for ${service.name}`} />
             <button type="button" class="button" disabled={attach.pending !== null || policyId === (service.policyId ?? '')} onClick={savePolicy}>
