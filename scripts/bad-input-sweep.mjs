@@ -13,15 +13,9 @@
  * from their schemas. Exit code 1 when any request got a 5xx or the server stopped answering.
  * test/e2e/bad-input-sweep.test.ts runs it in CI.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { startFirebell } from './firebell-instance.mjs';
 
 export const MAX_REQUESTS = 3000;
 export const BUDGET_MS = 50_000;
@@ -353,50 +347,6 @@ export async function sweep({ origin, adminToken, seed = Number(process.env.SWEE
 
 // ---------------------------------------------------------------------------------------------------------------
 // Standalone: start a Firebell of our own unless told where one runs.
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startFirebell() {
-  const dir = mkdtempSync(join(tmpdir(), 'firebell-sweep-'));
-  const port = await freePort();
-  let output = '';
-  const child = spawn(process.execPath, ['scripts/start.mjs'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), FIREBELL_STATE: join(dir, 'state'), FIREBELL_DEV_VARS: join(dir, 'dev.vars') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const deadline = Date.now() + 30_000;
-  while (!/Admin sign-in link/.test(output)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`Firebell did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const adminToken = /ADMIN_TOKEN="([^"]+)"/.exec(readFileSync(join(dir, 'dev.vars'), 'utf8'))[1];
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    adminToken,
-    output: () => output,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 export function formatReport(report) {
   const lines = [

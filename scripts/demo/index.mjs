@@ -3,57 +3,15 @@
 // secrets, with a seeded responder, schedule, policy and service; a push-service stand-in on 127.0.0.1 that
 // decrypts each page; and a "phone" page on 127.0.0.1 to watch the page arrive and acknowledge it.
 // No phone, account or internet needed. Ctrl+C stops everything and deletes the trial's state.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { PushStandIn } from '../push-stand-in.mjs';
-import { parseDevVars } from '../setup.mjs';
+import { startFirebell } from '../firebell-instance.mjs';
 import { startPhone } from './phone.mjs';
 import { seedTrial, triggerAlert } from './seed.mjs';
 
 const PHONE_PORT = Number(process.env.DEMO_PORT ?? 8789);
 const ALERTS = ['Checkout error rate above 5%', 'Payment API p99 latency above 2 s', 'Disk 95% full on db-1', 'Login success rate below 90%'];
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/** Poll `check` until it returns a truthy value; fail after `timeoutMs`, or at once if `failed()` says why. */
-async function waitFor(check, what, timeoutMs, failed = () => null) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const why = failed();
-    if (why) throw new Error(`${what}: ${why}`);
-    const value = await check().catch(() => null);
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-const dir = mkdtempSync(join(tmpdir(), 'firebell-demo-'));
-const devVars = join(dir, 'dev.vars');
-const port = await freePort();
-const origin = `http://127.0.0.1:${port}`;
-let output = '';
-const firebell = spawn(process.execPath, ['scripts/start.mjs'], {
-  cwd: fileURLToPath(new URL('../..', import.meta.url)),
-  env: { ...process.env, PORT: String(port), FIREBELL_STATE: join(dir, 'state'), FIREBELL_DEV_VARS: devVars, ALLOW_INSECURE_PUSH: 'true' },
-  stdio: ['ignore', 'pipe', 'pipe'],
-});
-firebell.stdout.on('data', (d) => (output += d));
-firebell.stderr.on('data', (d) => (output += d));
-
+let firebell = null;
 let standIn = null;
 let phone = null;
 let stopping = false;
@@ -62,28 +20,21 @@ async function stop(code = 0) {
   stopping = true;
   await phone?.close();
   await standIn?.close();
-  if (firebell.exitCode === null) {
-    const exited = new Promise((r) => firebell.once('exit', r));
-    firebell.kill('SIGTERM');
-    await exited;
-  }
-  rmSync(dir, { recursive: true, force: true });
+  await firebell?.stop();
   process.exit(code);
 }
 process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
-firebell.on('exit', (code) => {
-  if (stopping) return;
-  console.error(`Firebell stopped unexpectedly (exit ${code}). Its output:\n${output}`);
-  void stop(1);
-});
 
 try {
   console.log('Firebell local trial: starting Firebell with its own state, a push-service stand-in and a demo phone…');
-  const exited = () => (firebell.exitCode !== null ? `Firebell exited (${firebell.exitCode}):\n${output}` : null);
-  // start.mjs says it is running once D1 is migrated (an API answer alone can come between two migrations).
-  await waitFor(async () => /Firebell is running at/.test(output), `Firebell to start on ${origin}`, 60_000, exited);
-  const adminToken = parseDevVars(readFileSync(devVars, 'utf8')).ADMIN_TOKEN;
+  firebell = await startFirebell({ env: { ALLOW_INSECURE_PUSH: 'true' } });
+  firebell.child.on('exit', (code) => {
+    if (stopping) return;
+    console.error(`Firebell stopped unexpectedly (exit ${code}). Its output:\n${firebell.output()}`);
+    void stop(1);
+  });
+  const { origin, adminToken, devVars } = firebell;
 
   standIn = await PushStandIn.start(PushStandIn.vapidKeyOf(devVars));
   const subscription = standIn.subscribe();
@@ -120,6 +71,6 @@ try {
   console.log(`Demo phone: open ${phone.url} to watch the page arrive and acknowledge it. Ctrl+C stops the trial and deletes its state.`);
   await trigger();
 } catch (err) {
-  console.error(`The local trial could not start: ${err instanceof Error ? err.message : String(err)}\nFirebell's output:\n${output}`);
+  console.error(`The local trial could not start: ${err instanceof Error ? err.message : String(err)}${firebell ? `\nFirebell's output:\n${firebell.output()}` : ''}`);
   await stop(1);
 }
