@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, phoneContext, screenshotFor } from './browser';
+import { launchBrowser, phoneContext } from './browser';
 import { acknowledgeOnDemoPhone, startDemo, type Started } from './demo-trial';
 
 let browser: Browser;
@@ -40,7 +40,6 @@ describe('the local trial (npm run demo)', () => {
     await card.getByText('#2 Payment API p99 latency above 2 s').waitFor({ timeout: 15_000 });
     await card.getByRole('button', { name: 'Acknowledge', exact: true }).waitFor();
     expect(await page.locator('article.card').nth(1).getByRole('status').innerText()).toBe('Acknowledged by Dana');
-    await screenshotFor(page, 'demo-phone');
     await context.close();
   });
 });
