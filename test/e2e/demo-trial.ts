@@ -7,6 +7,13 @@ import type { Browser } from 'playwright-core';
 import { phoneContext } from './browser';
 import { freePort, until } from './harness';
 
+/** The environment of a person's shell: without vitest's NODE_ENV=test and VITEST* variables, with which vite builds a development PWA. */
+export function shellEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'NODE_ENV' && !key.startsWith('VITEST')) env[key] = value;
+  return { ...env, ...extra };
+}
+
 /** A process started in its own group, so stopping it takes its children (Firebell, workerd) along. */
 export class Started {
   output = '';
@@ -16,7 +23,7 @@ export class Started {
   }
 
   static run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Started {
-    return new Started(spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
+    return new Started(spawn(command, args, { cwd, env: shellEnv(env), stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
   }
 
   get exitCode(): number | null {

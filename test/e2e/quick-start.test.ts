@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './browser';
-import { Started, acknowledgeOnDemoPhone, startDemo } from './demo-trial';
+import { Started, acknowledgeOnDemoPhone, shellEnv, startDemo } from './demo-trial';
 import { freePort } from './harness';
 
 const FIVE_MINUTES = 5 * 60_000;
@@ -47,7 +47,7 @@ describe('the README quick start on a fresh clone', () => {
     expect(commands.slice(0, demoAt + 1)).toEqual(['npm install', 'npm run demo']);
     const startedAt = Date.now();
 
-    const install = spawnSync('sh', ['-c', 'npm install'], { cwd: clone, encoding: 'utf8', timeout: FIVE_MINUTES });
+    const install = spawnSync('sh', ['-c', 'npm install'], { cwd: clone, env: shellEnv(), encoding: 'utf8', timeout: FIVE_MINUTES });
     const installOutput = `${install.stdout}${install.stderr}`;
     expect(install.status, installOutput).toBe(0);
     const installed = Date.now();
