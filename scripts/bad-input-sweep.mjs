@@ -16,16 +16,10 @@
  * The Firebell it starts runs with ALLOW_INSECURE_OUTBOUND=true, so the test page goes to a closed loopback port.
  * test/e2e/bad-input-sweep.test.ts runs it in CI.
  */
-import { spawn } from 'node:child_process';
 import WebSocket from 'ws';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+import { startFirebell } from './firebell-instance.mjs';
 
 export const MAX_REQUESTS = 3000;
 export const BUDGET_MS = 50_000;
@@ -558,50 +552,6 @@ async function sweepSockets({ origin, adminToken, incidentId, log }) {
 // ---------------------------------------------------------------------------------------------------------------
 // Standalone: start a Firebell of our own unless told where one runs.
 
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function startFirebell() {
-  const dir = mkdtempSync(join(tmpdir(), 'firebell-sweep-'));
-  const port = await freePort();
-  let output = '';
-  const child = spawn(process.execPath, ['scripts/start.mjs'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: String(port), FIREBELL_STATE: join(dir, 'state'), FIREBELL_DEV_VARS: join(dir, 'dev.vars'), ALLOW_INSECURE_OUTBOUND: 'true' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const deadline = Date.now() + 30_000;
-  while (!/Firebell is running at/.test(output)) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`Firebell did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const adminToken = /ADMIN_TOKEN="([^"]+)"/.exec(readFileSync(join(dir, 'dev.vars'), 'utf8'))[1];
-  return {
-    origin: `http://127.0.0.1:${port}`,
-    adminToken,
-    output: () => output,
-    stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once('exit', r));
-        child.kill('SIGTERM');
-        await exited;
-      }
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 export function formatReport(report) {
   const lines = [
     `Bad-input sweep: ${report.sent} requests and frames (${report.planned} planned requests) to ${report.routes} routes in ${report.seconds} s (seed ${report.seed})`,
@@ -618,7 +568,7 @@ export function formatReport(report) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const own = process.env.FIREBELL_ORIGIN ? null : await startFirebell();
+  const own = process.env.FIREBELL_ORIGIN ? null : await startFirebell({ env: { ALLOW_INSECURE_OUTBOUND: 'true' } });
   const origin = process.env.FIREBELL_ORIGIN ?? own.origin;
   const adminToken = process.env.FIREBELL_ADMIN_TOKEN ?? own.adminToken;
   let report;

@@ -94,6 +94,21 @@ describe('escalation', () => {
     expect(texts(entries).find((t) => t.startsWith('Nobody paged'))).toMatch(/has no escalation policy/);
   });
 
+  it('pages nobody for an incident opened by hand without a service, and flags it "nobody paged" on the timeline and in the list', async () => {
+    const inc = (await json<{ incident: Incident }>(api('/api/incidents', { body: { title: 'Checkout is down', severity: 'critical' }, headers: ADMIN }), 201)).incident;
+    const entries = await fireAlarm(inc.id);
+    expect(texts(entries)).toContain('Nobody paged: opened by hand without a service, so no escalation policy applies');
+    expect(entries.some((e) => e.kind === 'escalated' || e.kind === 'notification_sent' || e.kind === 'notification_failed')).toBe(false);
+    const { results } = await env.DB.prepare('SELECT user_id FROM pages WHERE incident_id = ?').bind(inc.id).all();
+    expect(results).toEqual([]);
+    const list = await json<{ incidents: { id: string; nobodyPaged: boolean }[] }>(api('/api/incidents', { headers: ADMIN }), 200);
+    expect(list.incidents.find((i) => i.id === inc.id)?.nobodyPaged).toBe(true);
+
+    await command(ana, inc.id, 'resolve');
+    await command(ana, inc.id, 'reopen');
+    expect(texts(await fireAlarm(inc.id)).filter((t) => t.startsWith('Nobody paged'))).toHaveLength(1);
+  });
+
   it('runs the policy as many times as its repeat count, then stops', async () => {
     const svc = await serviceWithPolicy([{ delayMinutes: 1, targets: [{ type: 'user', id: ana.id }] }], { repeat: 2 });
     const inc = await openOn(svc);

@@ -21,7 +21,11 @@ describe('incident lifecycle', () => {
     expect(first.roles).toEqual({ incident_commander: null, incident_manager: null, communications_lead: null, scribe: null });
     expect(first.createdBy).toMatchObject({ id: ana.id, name: 'Ana' });
     const entries = await timeline(first.id);
-    expect(entries).toEqual([expect.objectContaining({ seq: 1, kind: 'created', text: expect.stringContaining('Payments failing') })]);
+    // Opened by hand without a service: nobody is paged, and the timeline says so.
+    expect(entries).toEqual([
+      expect.objectContaining({ seq: 1, kind: 'created', text: expect.stringContaining('Payments failing') }),
+      expect.objectContaining({ seq: 2, kind: 'nobody_paged' }),
+    ]);
   });
 
   it('goes triggered → acknowledged → resolved → triggered again, recording who and when', async () => {
@@ -33,7 +37,7 @@ describe('incident lifecycle', () => {
     expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: { id: ana.id } });
     const reopened = await incidentOf(await command(ana, inc.id, 'reopen', { reason: 'errors are back' }));
     expect(reopened).toMatchObject({ status: 'triggered', acknowledgedAt: null, resolvedAt: null });
-    expect((await timeline(inc.id)).map((e) => e.kind)).toEqual(['created', 'acknowledged', 'resolved', 'reopened']);
+    expect((await timeline(inc.id)).map((e) => e.kind)).toEqual(['created', 'nobody_paged', 'acknowledged', 'resolved', 'reopened']);
   });
 
   it('refuses to acknowledge a resolved incident with 409 and says how to fix it', async () => {
@@ -63,7 +67,7 @@ describe('incident lifecycle', () => {
     expect(twice.acknowledgedBy?.id).toBe(ana.id);
     await command(ana, inc.id, 'resolve');
     expect((await command(ben, inc.id, 'resolve')).status).toBe(200);
-    expect((await timeline(inc.id)).map((e) => e.kind)).toEqual(['created', 'acknowledged', 'resolved']);
+    expect((await timeline(inc.id)).map((e) => e.kind)).toEqual(['created', 'nobody_paged', 'acknowledged', 'resolved']);
   });
 
   it('records roles, severity, notes, status updates, title and assignees on the timeline with names', async () => {
@@ -84,6 +88,7 @@ describe('incident lifecycle', () => {
     const entries = await timeline(inc.id);
     expect(entries.map((e) => e.text)).toEqual([
       expect.any(String),
+      expect.stringMatching(/^Nobody paged/),
       'Ben is now incident commander (set by Ana)',
       'Ana is now incident manager (set by Ana)',
       'Ana changed severity from warning to critical',
@@ -92,7 +97,7 @@ describe('incident lifecycle', () => {
       'Ben renamed the incident to “Checkout down: DB primary saturated”',
       'Ana assigned Ben, Ana',
     ]);
-    expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(entries.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
   });
 
   it('clears a role, and rejects roles that are not configured and users that do not exist', async () => {

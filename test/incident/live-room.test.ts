@@ -26,7 +26,8 @@ describe('live room', () => {
     const live = await LiveClient.connect(inc.id, ana.auth);
     const snap = await live.waitFor(isSnapshot);
     expect(snap.incident.id).toBe(inc.id);
-    expect(snap.timeline.map((e) => e.seq)).toEqual([1, 2]);
+    expect(snap.timeline.map((e) => e.kind)).toEqual(['created', 'nobody_paged', 'note']);
+    expect(snap.timeline.map((e) => e.seq)).toEqual([1, 2, 3]);
     live.close();
   });
 
@@ -41,8 +42,8 @@ describe('live room', () => {
     for (const client of [a, b]) {
       const ack = await client.waitFor(isEvent('acknowledged'));
       const note = await client.waitFor(isEvent('note'));
-      expect(ack.entry.seq).toBe(2);
-      expect(note.entry.seq).toBe(3);
+      expect(ack.entry.seq).toBe(3);
+      expect(note.entry.seq).toBe(4);
       expect(ack.incident.status).toBe('acknowledged');
     }
     a.close();
@@ -63,9 +64,9 @@ describe('live room', () => {
     const snap = await again.waitFor(isSnapshot);
     expect(snap.since).toBe(seen.entry.seq);
     expect(snap.timeline.map((e) => [e.seq, e.text])).toEqual([
-      [3, 'missed one'],
-      [4, 'Acknowledged by Ben'],
-      [5, 'missed three'],
+      [4, 'missed one'],
+      [5, 'Acknowledged by Ben'],
+      [6, 'missed three'],
     ]);
     again.close();
   });

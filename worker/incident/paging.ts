@@ -43,9 +43,18 @@ export class Paging {
    * happens in the alarm set for now: the webhook that opened the incident is answered without waiting on paging.
    */
   async start(incident: Incident, now: number): Promise<void> {
-    if (!incident.serviceId) return; // opened by hand outside any service: the person who opened it is already there
+    if (!incident.serviceId) return this.unrouted(incident);
     this.host.saveState(null);
     await this.host.scheduler.schedule(ESCALATE, START, now);
+  }
+
+  /**
+   * Opened by hand without a service: no policy applies, so nobody is paged. Flag it and say so on the timeline;
+   * the admins are not woken, since the person who opened it is already there. A reopen is already flagged.
+   */
+  private async unrouted(incident: Incident): Promise<void> {
+    if (incident.nobodyPaged) return;
+    await this.host.record([{ kind: 'nobody_paged', text: 'Nobody paged: opened by hand without a service, so no escalation policy applies' }], FIREBELL, { nobodyPaged: true });
   }
 
   /** Look up the service's policy when the first page is due; no policy means nobody would be paged. */
