@@ -3,6 +3,7 @@
  * Handlers validate, call the stub, and map its result; the object decides.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { CHANGE_WINDOW_MS } from '../../schema/change';
 import { TITLE_MAX_CHARS, type IncidentCommand } from '../../schema/incident';
 import type { AppEnv, Principal } from '../app-env';
 import { principalOf, requireRole } from '../auth/middleware';
@@ -10,8 +11,10 @@ import { decodeCursor, listIncidents } from '../directory/incident-index';
 import { limitBody, requireJson, requireWebSocketUpgrade, validationHook } from '../edge';
 import { ProblemError, badRequest, notFound } from '../errors';
 import { newId } from '../ids';
-import { VIEWER_HEADER, type CommandResult } from '../incident/object';
+import { VIEWER_HEADER, type CommandResult, type IncidentView } from '../incident/object';
 import { commandBodies, severitySchema } from '../incident/commands';
+import { serviceChanges } from '../service/router-calls';
+import { changeSchema } from './change-schema';
 import { alertSchema, incidentSchema, summarySchema, timelineEntrySchema } from './incident-schemas';
 import { bearer, problems } from './openapi-shared';
 
@@ -109,12 +112,24 @@ const getRoute = createRoute({
   method: 'get',
   path: '/{id}',
   tags: ['incidents'],
-  summary: 'One incident with its timeline and alerts',
+  summary: 'One incident with its timeline, alerts, and the changes to its service in the hour before it opened',
   security: bearer,
   middleware: [requireRole('viewer')] as const,
   request: { params: idParam },
   responses: {
-    200: { description: 'The incident', content: { 'application/json': { schema: z.object({ incident: incidentSchema, timeline: z.array(timelineEntrySchema), alerts: z.array(alertSchema) }) } } },
+    200: {
+      description: 'The incident',
+      content: {
+        'application/json': {
+          schema: z.object({
+            incident: incidentSchema,
+            timeline: z.array(timelineEntrySchema),
+            alerts: z.array(alertSchema),
+            changes: z.array(changeSchema).openapi({ description: 'Change events of its service in the hour before it opened, newest first' }),
+          }),
+        },
+      },
+    },
     401: problems[401],
     404: problems[404],
   },
@@ -122,9 +137,13 @@ const getRoute = createRoute({
 
 incidents.openapi(getRoute, async (c) => {
   const { id } = c.req.valid('param');
-  const view = await c.env.INCIDENT.get(c.env.INCIDENT.idFromName(id)).view();
+  // RPC return types are structurally rewritten by workers-types; the object returns an IncidentView.
+  const view = (await c.env.INCIDENT.get(c.env.INCIDENT.idFromName(id)).view()) as IncidentView | null;
   if (!view) throw notFound(`No incident ${id}.`);
-  return c.json(view, 200);
+  const { serviceId, createdAt } = view.incident;
+  // As PagerDuty does: what changed on the service in the hour before the incident is the first suspect.
+  const changes = serviceId ? await serviceChanges(c.env, serviceId, { from: createdAt - CHANGE_WINDOW_MS, to: createdAt, limit: 50 }) : [];
+  return c.json({ ...view, changes }, 200);
 });
 
 /** Each command is its own route (clear in OpenAPI), all funnelled into the object's one command method. */
