@@ -47,8 +47,9 @@ export async function serviceChanges(env: Env, serviceId: string, query: ChangeQ
   return (await routerOf(env, serviceId).recentChanges(query)) as ChangeEvent[];
 }
 
-export async function recordRequest(env: Env, integration: Integration, outcome: RequestOutcome): Promise<void> {
-  await routerOf(env, integration.serviceId).recordRequest(outcome);
+/** Keep what an accepted Opsgenie request did, for GET /v2/alerts/requests/:id. */
+export async function recordRequest(env: Env, integration: Integration, outcome: Omit<RequestOutcome, 'integrationId'>): Promise<void> {
+  await routerOf(env, integration.serviceId).recordRequest({ ...outcome, integrationId: integration.id });
 }
 
 export async function requestOutcome(env: Env, integration: Integration, requestId: string): Promise<RequestOutcome | null> {
