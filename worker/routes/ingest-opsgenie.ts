@@ -145,6 +145,9 @@ const UNSUPPORTED = new Map<string, string>([
 /** Any other Alert API call: authenticated, then refused in Opsgenie's shape with what to use instead. */
 async function unsupported(c: Context<AppEnv>): Promise<Response> {
   const reply = answer(c);
+  // Read the body even so: answering with it unread makes workerd drop the connection, and a keep-alive client
+  // (the SDK) then meets a reset on its next request.
+  await readBody(c.req.raw);
   const integration = await authenticate(c, reply);
   if (integration instanceof Response) return integration;
   const parts = new URL(c.req.url).pathname.split('/').filter(Boolean).slice(2);
