@@ -4,7 +4,8 @@
  * it triggers, acknowledges and resolves an incident, sends a change event that the incident opened after it
  * shows, and gets PagerDuty's own answers, including 400 "Invalid routing key" for a key Firebell does not know.
  */
-import { change, event, type EventParameters } from '@pagerduty/pdjs';
+import { change, event } from '@pagerduty/pdjs';
+import type { EventParameters } from '@pagerduty/pdjs/build/src/events';
 import type { Agent } from 'node:https';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
