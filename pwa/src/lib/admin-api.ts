@@ -1,6 +1,6 @@
 /** Admin writes: services and integrations, invites, schedules, escalation policies. Loaded with the Admin page only. */
 import { del, get, post, put, type RequestOptions } from './api';
-import type { EscalationLevel, Integration, IntegrationType, IntegrationWithKey, Policy, Role, Schedule, ScheduleLayer, Service } from './types';
+import type { ChangeEvent, EscalationLevel, Integration, IntegrationType, IntegrationWithKey, Policy, Role, Schedule, ScheduleLayer, Service } from './types';
 
 const svc = (id: string) => `/api/services/${encodeURIComponent(id)}`;
 
@@ -9,6 +9,8 @@ export const listIntegrations = (serviceId: string, opts?: RequestOptions) =>
   get<{ integrations: (Integration & { recentPayloads: NonNullable<Integration['recentPayloads']> })[] }>(`${svc(serviceId)}/integrations`, opts);
 /** The answer holds the key: the only time it is ever shown. */
 export const createIntegration = (serviceId: string, body: { type: IntegrationType; name?: string }) => post<IntegrationWithKey>(`${svc(serviceId)}/integrations`, body);
+/** The service's newest change events (deploys, config pushes), newest first. */
+export const listChanges = (serviceId: string, opts?: RequestOptions) => get<{ changes: ChangeEvent[] }>(`${svc(serviceId)}/changes?limit=20`, opts);
 export const rotateIntegration = (serviceId: string, id: string) => post<IntegrationWithKey>(`${svc(serviceId)}/integrations/${encodeURIComponent(id)}/rotate`, {});
 export const revokeIntegration = (serviceId: string, id: string) => del(`${svc(serviceId)}/integrations/${encodeURIComponent(id)}`);
 

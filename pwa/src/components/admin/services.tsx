@@ -4,6 +4,7 @@ import { errorText, useAction } from '../../lib/hooks';
 import type { Integration, IntegrationType, IntegrationWithKey, Policy, Service } from '../../lib/types';
 import { Notice } from '../notice';
 import { IntegrationCard } from './integration-card';
+import { ServiceChanges } from './service-changes';
 
 const TYPES: { value: IntegrationType; label: string }[] = [
   { value: 'alertmanager', label: 'Prometheus Alertmanager' },
@@ -183,6 +184,7 @@ function ServiceCard({ service, policies, open, onToggle, onChanged }: CardProps
             </button>
           </form>
           <Notice outcome={add.outcome} pending={add.pending} />
+          {integrations && <ServiceChanges service={service} />}
         </div>
       </details>
     </li>
