@@ -139,7 +139,7 @@ describe('the admin screen: services and integrations', () => {
     expect(calls.some((c) => c.url.pathname.endsWith('/changes'))).toBe(false);
     const card = await openService('payments');
     const section = (await within(card).findByRole('heading', { name: 'Recent changes' })).closest('section')!;
-    expect(within(section).getAllByRole('listitem').map((li) => li.querySelector('.change-summary')?.textContent)).toEqual(['Deploy payments v42', 'Raise pool size to 40']);
+    expect(within(section).getAllByRole('listitem').map((li) => li.querySelector('.alert-summary')?.textContent)).toEqual(['Deploy payments v42', 'Raise pool size to 40']);
     expect(within(section).getByText('ci-runner-7')).toBeInTheDocument();
     expect(within(section).getAllByText('via Deploys')).toHaveLength(2);
     expect(within(section).getByRole('link', { name: 'Build 42 ↗' })).toHaveAttribute('href', 'https://ci.example.com/42');

@@ -149,7 +149,7 @@ describe('the incident page', () => {
     render(<IncidentPage id="inc_1" me={me} />);
     const section = (await screen.findByRole('heading', { name: 'Recent changes' })).closest('section')!;
     expect(within(section).getByText('Changes to this service in the hour before the incident opened.')).toBeInTheDocument();
-    expect([...section.querySelectorAll('.change-summary')].map((e) => e.textContent)).toEqual(['Flip new-cart flag', 'Deploy checkout v7']);
+    expect([...section.querySelectorAll('.alert-summary')].map((e) => e.textContent)).toEqual(['Flip new-cart flag', 'Deploy checkout v7']);
   });
 
   it('shows no Recent changes section when nothing changed before the incident', async () => {

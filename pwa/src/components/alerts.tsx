@@ -35,7 +35,6 @@ function AlertItem({ alert, now }: { alert: IncidentAlert; now: number }) {
   const labels = Object.entries(alert.labels ?? {});
   // The summary annotation is usually the alert's summary already shown as its heading.
   const annotations = Object.entries(alert.annotations ?? {}).filter(([k, v]) => !(k === 'summary' && v === alert.summary));
-  const links = alert.links.map((l) => ({ href: safeHref(l.href), text: l.text })).filter((l): l is { href: string; text: string | undefined } => l.href !== null);
   return (
     <li class={`alert alert-${alert.status}`}>
       <p class="alert-summary">{alert.summary}</p>
@@ -73,15 +72,22 @@ function AlertItem({ alert, now }: { alert: IncidentAlert; now: number }) {
           ))}
         </dl>
       )}
-      {links.length > 0 && (
-        <p class="alert-links">
-          {links.map((l) => (
-            <a key={l.href} class="button button-small" href={l.href} target="_blank" rel="noopener noreferrer">
-              {l.text || new URL(l.href).host} ↗
-            </a>
-          ))}
-        </p>
-      )}
+      <LinkButtons links={alert.links} />
     </li>
+  );
+}
+
+/** A monitor's links as buttons that open outside the app; only http(s) ones are shown. */
+export function LinkButtons({ links }: { links: readonly { href: string; text?: string }[] }) {
+  const safe = links.map((l) => ({ href: safeHref(l.href), text: l.text })).filter((l): l is { href: string; text: string | undefined } => l.href !== null);
+  if (!safe.length) return null;
+  return (
+    <p class="alert-links">
+      {safe.map((l) => (
+        <a key={l.href} class="button button-small" href={l.href} target="_blank" rel="noopener noreferrer">
+          {l.text || new URL(l.href).host} ↗
+        </a>
+      ))}
+    </p>
   );
 }

@@ -1,6 +1,6 @@
 import { formatTime } from '../lib/format';
 import type { ChangeEvent } from '../lib/types';
-import { safeHref } from './alerts';
+import { LinkButtons } from './alerts';
 
 interface Props {
   changes: ChangeEvent[];
@@ -20,7 +20,7 @@ export function RecentChanges({ changes, now, id, heading, level, hint }: Props)
     <section aria-labelledby={id} class="changes">
       <Heading id={id}>{heading}</Heading>
       <p class="muted small change-hint">{hint}</p>
-      <ul class="change-list">
+      <ul class="alert-list">
         {changes.map((c) => (
           <ChangeItem key={c.id} change={c} now={now} />
         ))}
@@ -30,24 +30,15 @@ export function RecentChanges({ changes, now, id, heading, level, hint }: Props)
 }
 
 function ChangeItem({ change, now }: { change: ChangeEvent; now: number }) {
-  const links = change.links.map((l) => ({ href: safeHref(l.href), text: l.text })).filter((l): l is { href: string; text: string | undefined } => l.href !== null);
   return (
-    <li class="change">
-      <p class="change-summary">{change.summary}</p>
+    <li class="alert change">
+      <p class="alert-summary">{change.summary}</p>
       <p class="incident-row-meta">
         <time dateTime={new Date(change.at).toISOString()}>{formatTime(change.at, now)}</time>
         {change.source && <span>{change.source}</span>}
         <span>via {change.integrationName}</span>
       </p>
-      {links.length > 0 && (
-        <p class="alert-links">
-          {links.map((l) => (
-            <a key={l.href} class="button button-small" href={l.href} target="_blank" rel="noopener noreferrer">
-              {l.text || new URL(l.href).host} ↗
-            </a>
-          ))}
-        </p>
-      )}
+      <LinkButtons links={change.links} />
     </li>
   );
 }
