@@ -99,7 +99,7 @@ const act = (which: OpsgenieAction) => async (c: Context<AppEnv>) => {
       const command: IncidentCommand = which === 'close' ? { type: 'resolve', ...(note ? { note } : {}) } : { type: 'acknowledge' };
       return viaCommand(c, reply, begun, { id: found.view.incident.id, alias: found.view.incident.dedupKey ?? '' }, action, command);
     }
-    if (type === 'tiny') return reply.send(found.ok ? 404 : found.status, { message: found.ok ? 'Alert does not exist' : found.message });
+    if (!found.ok && type === 'tiny') return reply.send(found.status, { message: found.message });
   }
   return viaEvents(c, reply, begun, action, (body) => adaptOpsgenieAction(which, identifier, type, body, now()));
 };
