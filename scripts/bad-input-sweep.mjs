@@ -169,6 +169,8 @@ function ingestionTemplates(keys) {
     { method: 'POST', path: '/v2/alerts', headers: { authorization: `GenieKey ${keys.opsgenie}` }, template: { message: 'Sweep', alias: 'sweep', priority: 'P1', description: 'x', tags: ['a'], details: { a: 'b' } } },
     { method: 'POST', path: '/v2/alerts/sweep/close?identifierType=alias', headers: { authorization: `GenieKey ${keys.opsgenie}` }, template: { note: 'closed', source: 'sweep' } },
     { method: 'POST', path: '/v2/alerts/sweep/acknowledge?identifierType=alias', headers: { authorization: `GenieKey ${keys.opsgenie}` }, template: { note: 'ack' } },
+    { method: 'POST', path: '/v2/alerts/sweep/notes?identifierType=alias', headers: { authorization: `GenieKey ${keys.opsgenie}` }, template: { note: 'sweep note', user: 'sweep', source: 'sweep' } },
+    { method: 'POST', path: '/v2/change/enqueue', template: { routing_key: keys.pagerduty, payload: { summary: 'Deploy sweep', timestamp: '2026-01-01T00:00:00Z', source: 'ci', custom_details: { build: 1 } }, links: [{ href: 'https://example.com', text: 'x' }] } },
     { method: 'POST', path: `/hooks/alertmanager/${keys.alertmanager}`, template: group },
     { method: 'POST', path: '/hooks/alertmanager', headers: { authorization: `Bearer ${keys.alertmanager}` }, template: group },
     { method: 'POST', path: `/hooks/grafana/${keys.grafana}`, template: { ...group, version: '1', orgId: 1, title: 'Sweep', state: 'alerting', message: 'x' } },

@@ -83,13 +83,13 @@ describe('Opsgenie Alert API', () => {
     expect(a.ok && a.events[0]?.dedupKey).toBe(b.ok && b.events[0]?.dedupKey);
   });
 
-  it('acknowledges by id as if the id were the alias, since Firebell keys alerts by alias', async () => {
+  it('acknowledges by an id as if it were the alias (the route sends ids that name an incident straight to it)', async () => {
     const result = await adaptOpsgenieAction('acknowledge', 'probe-alias-1', null, undefined, NOW);
     expect(result.ok && result.events[0]).toMatchObject({ action: 'acknowledge', dedupKey: 'probe-alias-1' });
   });
 
-  it('refuses tiny ids and unknown identifier types', async () => {
-    expect(await messageOf(adaptOpsgenieAction('close', '42', 'tiny', {}, NOW))).toBe('IdentifierType tiny is not supported; use alias or id.');
+  it('refuses tiny ids, which name incidents rather than aliases, and unknown identifier types', async () => {
+    expect(await messageOf(adaptOpsgenieAction('close', '42', 'tiny', {}, NOW))).toMatch(/tiny id names an incident/);
     expect(await messageOf(adaptOpsgenieAction('close', '42', 'name', {}, NOW))).toBe('IdentifierType should be one of id, alias, tiny.');
     expect(await messageOf(adaptOpsgenieAction('close', ' ', 'alias', {}, NOW))).toBe('Identifier can not be empty.');
     expect(await messageOf(adaptOpsgenieAction('close', 'a', 'alias', null, NOW))).toBe('Request body should be a JSON object.');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../schema/alert';
-import { adaptPagerDuty, pagerdutyRoutingKey } from '../../worker/adapters/pagerduty';
+import { adaptPagerDuty, adaptPagerDutyChange, pagerdutyRoutingKey } from '../../worker/adapters/pagerduty';
 import amResolve from '../fixtures/payloads/alertmanager-pagerduty-resolve.json';
 import amTrigger from '../fixtures/payloads/alertmanager-pagerduty-trigger.json';
 import pdjs from '../fixtures/payloads/pdjs-event.json';
@@ -165,5 +165,28 @@ describe('PagerDuty Events API v2', () => {
     const result = adaptPagerDuty(body, NOW);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.errors.length).toBeGreaterThan(0);
+  });
+});
+
+describe('PagerDuty change events', () => {
+  it('reads the change @pagerduty/pdjs sends: summary, its timestamp, and no details or links', () => {
+    expect(adaptPagerDutyChange(pdjs.change.body, NOW)).toEqual({
+      ok: true,
+      routingKey: 'R0UTINGKEY0000000000000000000000',
+      change: { summary: 'deploy v1.2', source: null, occurredAt: Date.parse('2026-11-26T10:58:11.612Z'), details: null, links: [] },
+    });
+  });
+
+  it('cuts the summary and custom details of a change to the limits an alert has', () => {
+    const result = adaptPagerDutyChange({ routing_key: 'k', payload: { summary: 'x'.repeat(5000), custom_details: { log: 'y'.repeat(LIMITS.details) } } }, NOW);
+    if (!result.ok) throw new Error(result.errors.join('; '));
+    expect(result.change.summary).toHaveLength(LIMITS.summary);
+    expect(result.change.details).toMatchObject({ truncated: true, limit: LIMITS.details });
+    expect(result.change).not.toHaveProperty('occurredAt');
+  });
+
+  it.each(HOSTILE_BODIES)('answers %s as a change event with an error instead of throwing', (_name, body) => {
+    const result = adaptPagerDutyChange(body, NOW);
+    expect(result.ok).toBe(false);
   });
 });

@@ -71,8 +71,9 @@ describe('Opsgenie Alert API', () => {
     expectEnvelope(body);
     const wrongType = await send('/v2/alerts', { message: 'x', priority: 'urgent' }, genie(integration.key));
     expect(((await wrongType.json()) as Envelope).message).toBe('Priority should be one of P1, P2, P3, P4, P5.');
-    const tiny = await send('/v2/alerts/abc/close?identifierType=tiny', {}, genie(integration.key));
-    expect(tiny.status).toBe(422);
+    const badType = await send('/v2/alerts/abc/close?identifierType=name', {}, genie(integration.key));
+    expect(badType.status).toBe(422);
+    expect(((await badType.json()) as Envelope).message).toBe('IdentifierType should be one of id, alias, tiny.');
     const broken = await send('/v2/alerts', '{"message":', genie(integration.key));
     expect(broken.status).toBe(400);
     expect(((await broken.json()) as Envelope).message).toMatch(/not valid JSON/);

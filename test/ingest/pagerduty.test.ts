@@ -133,20 +133,24 @@ describe('PagerDuty Events API v2', () => {
     expect(((await noKey.json()) as { errors: string[] }).errors).toContain("'routing_key' is missing");
   });
 
-  it('answers an unknown routing key with 401 before looking at the rest of the event', async () => {
+  it('answers an unknown routing key as PagerDuty does, 400 "Invalid routing key", before looking at the rest of the event', async () => {
     await serviceWith('pagerduty');
     const res = await send(ENQUEUE, { routing_key: 'fbk_not-a-real-key', event_action: 'bogus' });
-    expect(res.status).toBe(401);
-    expect(await res.json()).toEqual({ status: 'invalid event', message: 'Event object is invalid', errors: ["'routing_key' is not a valid integration key (it may have been rotated or revoked)"] });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ status: 'invalid event', message: 'Event object is invalid', errors: ['Invalid routing key'] });
   });
 
-  it('refuses a key that belongs to another format’s integration, in the same words as an unknown key', async () => {
-    const { serviceId } = await serviceWith('pagerduty');
+  it('refuses a rotated key, and a key that belongs to another format’s integration, in the same words as an unknown key', async () => {
+    const { serviceId, integration } = await serviceWith('pagerduty');
     const generic = await newIntegration(serviceId, 'generic');
-    const wrong = await send(ENQUEUE, withKey(pdjs.trigger.body, generic.key));
-    const unknown = await send(ENQUEUE, withKey(pdjs.trigger.body, 'fbk_unknown'));
-    expect(wrong.status).toBe(401);
-    expect(await wrong.text()).toBe(await unknown.text());
+    expect((await api(`/api/services/${serviceId}/integrations/${integration.id}/rotate`, { body: {}, headers: ADMIN })).status).toBe(200);
+    const unknown = await (await send(ENQUEUE, withKey(pdjs.trigger.body, 'fbk_unknown'))).text();
+    for (const key of [generic.key, integration.key]) {
+      const res = await send(ENQUEUE, withKey(pdjs.trigger.body, key));
+      expect(res.status).toBe(400);
+      expect(await res.text()).toBe(unknown);
+    }
+    expect(await serviceIncidents(serviceId)).toEqual([]);
   });
 
   it('refuses a body over 512 KB with 413 in PagerDuty’s shape', async () => {

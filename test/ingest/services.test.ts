@@ -83,7 +83,7 @@ describe('services and integrations', () => {
     expect((await api(`/api/services/${serviceId}/integrations/${integration.id}`, { method: 'DELETE', headers: ADMIN })).status).toBe(204);
     const revoked = await send('/v2/enqueue', { ...pdjs.trigger.body, routing_key: integration.key });
     const unknown = await send('/v2/enqueue', { ...pdjs.trigger.body, routing_key: 'fbk_never-existed' });
-    expect(revoked.status).toBe(401);
+    expect(revoked.status).toBe(400); // PagerDuty's answer to a routing key it does not know
     expect(await revoked.text()).toBe(await unknown.text());
     expect((await listed(serviceId))[0]?.revokedAt).toEqual(expect.any(Number));
     expect((await api(`/api/services/${serviceId}/integrations/${integration.id}`, { method: 'DELETE', headers: ADMIN })).status).toBe(404);
@@ -131,9 +131,14 @@ describe('services and integrations', () => {
         '/api/services',
         '/api/services/{id}/integrations',
         '/api/services/{id}/integrations/{iid}/rotate',
+        '/api/services/{id}/changes',
         '/v2/enqueue',
+        '/v2/change/enqueue',
         '/v2/alerts',
+        '/v2/alerts/{identifier}',
         '/v2/alerts/{identifier}/close',
+        '/v2/alerts/{identifier}/notes',
+        '/v2/alerts/requests/{requestId}',
         '/hooks/alertmanager/{key}',
         '/hooks/grafana/{key}',
         '/hooks/generic/{key}',

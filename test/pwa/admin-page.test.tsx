@@ -2,7 +2,7 @@ import { cleanup, fireEvent, render, screen, within } from '@testing-library/pre
 import { describe, expect, it, vi } from 'vitest';
 import { KEY_PLACEHOLDER, snippetsFor } from '../../pwa/src/lib/snippets';
 import { AdminPage } from '../../pwa/src/pages/admin';
-import type { Integration, Policy, Service } from '../../pwa/src/lib/types';
+import type { ChangeEvent, Integration, Policy, Service } from '../../pwa/src/lib/types';
 import { json, stubFetch } from './fakes';
 
 const ORIGIN = 'https://firebell.example.com';
@@ -28,7 +28,7 @@ function integration(overrides: Partial<Integration> = {}): Integration {
   };
 }
 
-function adminApi(opts: { services?: Service[]; integrations?: Integration[] } = {}) {
+function adminApi(opts: { services?: Service[]; integrations?: Integration[]; changes?: ChangeEvent[] } = {}) {
   let services = opts.services ?? [service];
   let integrations = opts.integrations ?? [];
   const calls = stubFetch({
@@ -42,6 +42,7 @@ function adminApi(opts: { services?: Service[]; integrations?: Integration[] } =
     'GET /api/schedules': () => json({ schedules: [] }),
     'GET /api/teams': () => json({ teams: [] }),
     'GET /api/users': () => json({ users: [{ id: 'u_ann', name: 'Ann', role: 'responder' }] }),
+    'GET /api/services/svc_pay/changes': () => json({ changes: opts.changes ?? [] }),
     'GET /api/services/svc_pay/integrations': () => json({ integrations: integrations.map((i) => ({ ...i, recentPayloads: i.recentPayloads ?? [] })) }),
     'POST /api/services/svc_pay/integrations': ({ body }) => {
       const created = integration({ type: (body as { type: Integration['type'] }).type });
@@ -116,6 +117,41 @@ describe('the admin screen: services and integrations', () => {
     const received = await within(card).findByText('Last received (1)');
     expect(received.closest('details')).not.toHaveAttribute('open');
     expect(within(card).getByText('unsupported webhook payload version (expected "4")')).toBeInTheDocument();
+  });
+
+  it('lists the service’s recent change events when its card is opened, with links back to the pipeline', async () => {
+    const change = (id: string, summary: string, minutesAgo: number, extra: Partial<ChangeEvent> = {}): ChangeEvent => ({
+      id,
+      serviceId: 'svc_pay',
+      integrationId: 'int_pd',
+      integrationName: 'Deploys',
+      summary,
+      source: null,
+      at: Date.now() - minutesAgo * 60_000,
+      receivedAt: Date.now() - minutesAgo * 60_000,
+      details: null,
+      links: [],
+      ...extra,
+    });
+    const calls = adminApi({
+      changes: [change('chg_2', 'Deploy payments v42', 5, { source: 'ci-runner-7', links: [{ href: 'https://ci.example.com/42', text: 'Build 42' }, { href: 'javascript:alert(1)', text: 'evil' }] }), change('chg_1', 'Raise pool size to 40', 90)],
+    });
+    render(<AdminPage />);
+    expect(calls.some((c) => c.url.pathname.endsWith('/changes'))).toBe(false);
+    const card = await openService('payments');
+    const section = (await within(card).findByRole('heading', { name: 'Recent changes' })).closest('section')!;
+    expect(within(section).getAllByRole('listitem').map((li) => li.querySelector('.alert-summary')?.textContent)).toEqual(['Deploy payments v42', 'Raise pool size to 40']);
+    expect(within(section).getByText('ci-runner-7')).toBeInTheDocument();
+    expect(within(section).getAllByText('via Deploys')).toHaveLength(2);
+    expect(within(section).getByRole('link', { name: 'Build 42 ↗' })).toHaveAttribute('href', 'https://ci.example.com/42');
+    expect(within(section).queryByRole('link', { name: /evil/ })).toBeNull();
+  });
+
+  it('says how to send change events when a service has none yet', async () => {
+    adminApi();
+    render(<AdminPage />);
+    const card = await openService('payments');
+    expect(await within(card).findByText(/No change events yet\..*\/v2\/change\/enqueue/)).toBeInTheDocument();
   });
 
   it('creates a service and attaches an escalation policy to it', async () => {

@@ -138,6 +138,24 @@ describe('the incident page', () => {
     expect(button('Resolve')).toBeDisabled();
     expect(screen.queryByLabelText('Add a note')).toBeNull();
   });
+
+  it('shows the changes to the service from the hour before the incident opened, newest first', async () => {
+    const inc = incident();
+    const change = (id: string, summary: string, at: number) => ({ id, serviceId: 'svc_checkout', integrationId: 'int_pd', integrationName: 'Deploys', summary, source: 'ci', at, receivedAt: at, details: null, links: [] });
+    stubFetch({
+      'GET /api/incidents/inc_1': () =>
+        json({ incident: inc, timeline: [entry(1, { kind: 'created' })], alerts: [], changes: [change('chg_2', 'Flip new-cart flag', inc.createdAt - 60_000), change('chg_1', 'Deploy checkout v7', inc.createdAt - 40 * 60_000)] }),
+    });
+    render(<IncidentPage id="inc_1" me={me} />);
+    const section = (await screen.findByRole('heading', { name: 'Recent changes' })).closest('section')!;
+    expect(within(section).getByText('Changes to this service in the hour before the incident opened.')).toBeInTheDocument();
+    expect([...section.querySelectorAll('.alert-summary')].map((e) => e.textContent)).toEqual(['Flip new-cart flag', 'Deploy checkout v7']);
+  });
+
+  it('shows no Recent changes section when nothing changed before the incident', async () => {
+    await open(incident());
+    expect(screen.queryByRole('heading', { name: 'Recent changes' })).toBeNull();
+  });
 });
 
 describe('a long incident timeline', () => {

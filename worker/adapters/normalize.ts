@@ -4,6 +4,7 @@
  */
 import type { AlertAction, AlertEvent, AlertLink, Severity } from '../../schema/alert';
 import { LIMITS } from '../../schema/alert';
+import type { ChangeEvent } from '../../schema/change';
 
 export type AdapterResult = { ok: true; events: AlertEvent[] } | { ok: false; errors: string[] };
 
@@ -190,5 +191,24 @@ export function normalizeEvent(draft: EventDraft): AlertEvent {
     links,
     ...(draft.truncatedAlerts !== undefined ? { truncatedAlerts: draft.truncatedAlerts } : {}),
     ...(groupSummary ? { groupSummary } : {}),
+  };
+}
+
+/** A change event as an adapter reads it; the router gives it an id, a service, and its time (see occurredAt). */
+export type ChangeDraft = Pick<ChangeEvent, 'summary' | 'source' | 'details' | 'links'> & {
+  /** The sender's timestamp, if it sent one; the router caps it at the arrival time. */
+  occurredAt?: number;
+};
+
+/** The same limits for change events: summary, source, details and links are cut exactly as an alert's are. */
+export function normalizeChange(draft: { summary: string; source?: string | undefined; occurredAt?: number | undefined; details?: unknown; links?: readonly AlertLink[] }): ChangeDraft {
+  const cut = { truncated: false };
+  const source = draft.source?.trim() ? clip(draft.source.trim(), LIMITS.labelValue) : null;
+  return {
+    summary: clip(draft.summary.trim(), LIMITS.summary),
+    source,
+    ...(draft.occurredAt !== undefined ? { occurredAt: draft.occurredAt } : {}),
+    details: fitDetails(draft.details, cut) ?? null,
+    links: fitLinks(draft.links ?? [], cut),
   };
 }

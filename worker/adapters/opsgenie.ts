@@ -1,7 +1,7 @@
 /**
- * Opsgenie Alert API subset: create (POST /v2/alerts) and close/acknowledge
- * (POST /v2/alerts/{identifier}/{close|acknowledge}?identifierType=…). Failures use Opsgenie's
- * 422 wording (`{"message":"Message can not be empty.",…}`); the route adds took/requestId.
+ * Opsgenie Alert API writes: create (POST /v2/alerts), close/acknowledge by alias
+ * (POST /v2/alerts/{identifier}/{close|acknowledge}?identifierType=…) and the bodies of actions.
+ * Failures use Opsgenie's 422 wording (`{"message":"Message can not be empty.",…}`); the route adds took/requestId.
  */
 import type { AlertEvent, Severity } from '../../schema/alert';
 import { fallbackDedupKey, fitKey, isRecord, normalizeEvent } from './normalize';
@@ -9,7 +9,8 @@ import { fallbackDedupKey, fitKey, isRecord, normalizeEvent } from './normalize'
 export type OpsgenieResult = { ok: true; events: AlertEvent[] } | { ok: false; message: string };
 export type OpsgenieAction = 'close' | 'acknowledge';
 
-const PRIORITIES = new Map<string, Severity>([
+/** Opsgenie priority → Firebell severity. */
+export const PRIORITIES: ReadonlyMap<string, Severity> = new Map<string, Severity>([
   ['P1', 'critical'],
   ['P2', 'error'],
   ['P3', 'warning'],
@@ -18,8 +19,8 @@ const PRIORITIES = new Map<string, Severity>([
 ]);
 /** Opsgenie's own default priority. */
 const DEFAULT_PRIORITY = 'P3';
-/** Opsgenie's alias limit; accepted aliases over KEY_MAX are hashed by fitKey. */
-const ALIAS_MAX = 512;
+/** Opsgenie's alias and identifier limit; accepted aliases over KEY_MAX are hashed by fitKey. */
+export const ALIAS_MAX = 512;
 
 class Invalid extends Error {}
 
@@ -101,10 +102,45 @@ export function adaptOpsgenieCreate(body: unknown, _now: number): Promise<Opsgen
   });
 }
 
+/** Opsgenie's check of an identifier and its type, in Opsgenie's words; null when both are fine. */
+export function identifierProblem(identifier: string, identifierType: string | null | undefined): string | null {
+  const type = identifierType ?? 'id';
+  if (type !== 'id' && type !== 'alias' && type !== 'tiny') return 'IdentifierType should be one of id, alias, tiny.';
+  if (!identifier.trim()) return 'Identifier can not be empty.';
+  if (identifier.length > ALIAS_MAX) return `Identifier can not be longer than ${ALIAS_MAX} characters.`;
+  return null;
+}
+
+/** What an action's body may carry (close, acknowledge, add note). */
+export interface ActionFields {
+  note?: string;
+  user?: string;
+  source?: string;
+}
+
+function actionFields(body: unknown): ActionFields {
+  const fields = body === undefined ? {} : body;
+  if (!isRecord(fields)) throw new Invalid('Request body should be a JSON object.');
+  const note = text(fields, 'note', 'Note');
+  const user = text(fields, 'user', 'User');
+  const source = text(fields, 'source', 'Source');
+  return { ...(note ? { note } : {}), ...(user ? { user } : {}), ...(source ? { source } : {}) };
+}
+
+/** Read an action's body; an absent body (undefined) is allowed, as Opsgenie allows it. */
+export function readActionFields(body: unknown): { ok: true; fields: ActionFields } | { ok: false; message: string } {
+  try {
+    return { ok: true, fields: actionFields(body) };
+  } catch (error) {
+    if (error instanceof Invalid) return { ok: false, message: error.message };
+    throw error;
+  }
+}
+
 /**
- * Close or acknowledge by identifier. Firebell keys incidents by alias, so identifierType "alias"
- * and "id" (Opsgenie's default when omitted) both mean the alias/dedup key; "tiny" ids do not exist here.
- * An absent body (undefined) is allowed, as Opsgenie allows it.
+ * Close or acknowledge by alias: the event goes to whatever incident is open for that dedup key.
+ * The route sends actions by incident id or tiny id straight to the incident; an identifierType "id"
+ * that names no incident is read as an alias, so senders that omit identifierType keep working.
  */
 export function adaptOpsgenieAction(
   action: OpsgenieAction,
@@ -114,15 +150,10 @@ export function adaptOpsgenieAction(
   _now: number,
 ): Promise<OpsgenieResult> {
   return guard(async () => {
-    const type = identifierType ?? 'id';
-    if (type === 'tiny') throw new Invalid('IdentifierType tiny is not supported; use alias or id.');
-    if (type !== 'alias' && type !== 'id') throw new Invalid('IdentifierType should be one of id, alias, tiny.');
-    if (!identifier.trim()) throw new Invalid('Identifier can not be empty.');
-    if (identifier.length > ALIAS_MAX) throw new Invalid(`Identifier can not be longer than ${ALIAS_MAX} characters.`);
-    const fields = body === undefined ? {} : body;
-    if (!isRecord(fields)) throw new Invalid('Request body should be a JSON object.');
-    const note = text(fields, 'note', 'Note');
-    const user = text(fields, 'user', 'User');
+    const problem = identifierProblem(identifier, identifierType);
+    if (problem) throw new Invalid(problem);
+    if (identifierType === 'tiny') throw new Invalid('A tiny id names an incident, not an alias; look it up before adapting.');
+    const { note, user, source } = actionFields(body);
     return [
       normalizeEvent({
         action: action === 'close' ? 'resolve' : 'acknowledge',
@@ -130,7 +161,7 @@ export function adaptOpsgenieAction(
         summary: note ?? (action === 'close' ? 'Closed via the Opsgenie API' : 'Acknowledged via the Opsgenie API'),
         // Placeholder: ingestion ignores severity on acknowledge/resolve.
         severity: 'info',
-        source: text(fields, 'source', 'Source'),
+        source,
         details: defined({ note, user }),
         links: [],
       }),

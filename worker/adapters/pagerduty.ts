@@ -1,14 +1,17 @@
 /**
- * PagerDuty Events API v2 (POST /v2/enqueue). Errors are worded like PagerDuty's own
- * `{"status":"invalid event","errors":[…]}` so existing senders log something familiar.
+ * PagerDuty Events API v2: alert events (POST /v2/enqueue) and change events (POST /v2/change/enqueue).
+ * Errors are worded like PagerDuty's own `{"status":"invalid event","errors":[…]}` so existing senders
+ * log something familiar.
  */
 import type { AlertAction, AlertEvent, AlertLink, Severity } from '../../schema/alert';
 import { ALERT_ACTIONS, SEVERITIES } from '../../schema/alert';
-import { KEY_MAX, capErrors, clip, isRecord, normalizeEvent, parseTimestamp, unknownKeys } from './normalize';
+import { KEY_MAX, capErrors, clip, isRecord, normalizeChange, normalizeEvent, parseTimestamp, unknownKeys, type ChangeDraft } from './normalize';
 
 export type PagerDutyResult = { ok: true; routingKey: string; events: AlertEvent[] } | { ok: false; errors: string[] };
+export type PagerDutyChangeResult = { ok: true; routingKey: string; change: ChangeDraft } | { ok: false; errors: string[] };
 
 const TOP_LEVEL = new Set(['routing_key', 'event_action', 'dedup_key', 'payload', 'links', 'images', 'client', 'client_url']);
+const CHANGE_TOP_LEVEL = new Set(['routing_key', 'payload', 'links']);
 const SEVERITY_SET: ReadonlySet<string> = new Set(SEVERITIES);
 const ACTION_SET: ReadonlySet<string> = new Set(ALERT_ACTIONS);
 
@@ -16,6 +19,10 @@ const ACTION_SET: ReadonlySet<string> = new Set(ALERT_ACTIONS);
 export function pagerdutyRoutingKey(body: unknown): string | undefined {
   const key = isRecord(body) ? body.routing_key : undefined;
   return typeof key === 'string' && key.trim() !== '' ? key.trim() : undefined;
+}
+
+function missingKey(body: Record<string, unknown>): string {
+  return typeof body.routing_key === 'string' || body.routing_key == null ? "'routing_key' is missing" : "'routing_key' is invalid (must be a string)";
 }
 
 /** Optional string field: undefined when absent, an error when present with the wrong type. */
@@ -86,7 +93,7 @@ export function adaptPagerDuty(body: unknown, _now: number): PagerDutyResult {
   const errors: string[] = unknownKeys(body, TOP_LEVEL).slice(0, 10).map((key) => `'${clip(key, 64)}' is not a recognized field`);
 
   const routingKey = pagerdutyRoutingKey(body);
-  if (!routingKey) errors.push(typeof body.routing_key === 'string' || body.routing_key == null ? "'routing_key' is missing" : "'routing_key' is invalid (must be a string)");
+  if (!routingKey) errors.push(missingKey(body));
 
   const actionValue = requiredText(errors, body, 'event_action', 'event_action');
   const action = actionValue && ACTION_SET.has(actionValue) ? (actionValue as AlertAction) : undefined;
@@ -139,4 +146,32 @@ export function adaptPagerDuty(body: unknown, _now: number): PagerDutyResult {
     links,
   });
   return { ok: true, routingKey, events: [event] };
+}
+
+/** Adapt one change event (POST /v2/change/enqueue); payload.timestamp becomes occurredAt. */
+export function adaptPagerDutyChange(body: unknown, _now: number): PagerDutyChangeResult {
+  if (!isRecord(body)) return { ok: false, errors: ["'event' is invalid (must be a JSON object)"] };
+  const errors: string[] = unknownKeys(body, CHANGE_TOP_LEVEL).slice(0, 10).map((key) => `'${clip(key, 64)}' is not a recognized field`);
+  const routingKey = pagerdutyRoutingKey(body);
+  if (!routingKey) errors.push(missingKey(body));
+
+  let summary: string | undefined;
+  let source: string | undefined;
+  let occurredAt: number | undefined;
+  const payload = body.payload;
+  if (payload === undefined || payload === null) errors.push("'payload' is missing");
+  else if (!isRecord(payload)) errors.push("'payload' is invalid (must be an object)");
+  else {
+    summary = requiredText(errors, payload, 'summary', 'payload.summary');
+    source = optionalText(errors, payload, 'source', 'payload.source');
+    const timestamp = optionalText(errors, payload, 'timestamp', 'payload.timestamp');
+    occurredAt = parseTimestamp(timestamp);
+    if (timestamp && occurredAt === undefined) errors.push("'payload.timestamp' is invalid (must be an ISO 8601 timestamp)");
+    if (payload.custom_details != null && !isRecord(payload.custom_details)) errors.push("'payload.custom_details' is invalid (must be an object)");
+  }
+  const links = readLinks(errors, body);
+
+  if (errors.length || !routingKey || !summary || !isRecord(payload)) return { ok: false, errors: capErrors(errors) };
+  const details = isRecord(payload.custom_details) && Object.keys(payload.custom_details).length ? payload.custom_details : undefined;
+  return { ok: true, routingKey, change: normalizeChange({ summary, source, occurredAt, details, links }) };
 }

@@ -193,3 +193,35 @@ export async function nextIncidentNumber(db: D1Database): Promise<number> {
   if (!row) throw new Error('incident_number counter missing: are D1 migrations applied?');
   return row.value;
 }
+
+/** One page of a service's incident ids by offset, in a whitelisted order (the Opsgenie list call pages this way). */
+export async function pageIncidentIds(
+  db: D1Database,
+  filter: {
+    serviceId: string;
+    statuses: readonly IncidentStatus[];
+    /** true: acknowledged by someone; false: by nobody; null: either. */
+    acknowledged: boolean | null;
+    sort: 'created_at' | 'updated_at' | 'number' | 'notification_count' | 'title' | 'status';
+    order: 'asc' | 'desc';
+    offset: number;
+    limit: number;
+  },
+): Promise<{ ids: string[]; more: boolean }> {
+  if (!filter.statuses.length) return { ids: [], more: false };
+  const direction = filter.order === 'asc' ? 'ASC' : 'DESC';
+  const acknowledged = filter.acknowledged === null ? '' : ` AND acknowledged_at IS ${filter.acknowledged ? 'NOT ' : ''}NULL`;
+  const { results } = await db
+    .prepare(
+      `SELECT id FROM incidents WHERE service_id = ? AND status IN (${filter.statuses.map(() => '?').join(', ')})${acknowledged}
+       ORDER BY ${filter.sort} ${direction}, id ${direction} LIMIT ? OFFSET ?`,
+    )
+    .bind(filter.serviceId, ...filter.statuses, filter.limit + 1, filter.offset)
+    .all<{ id: string }>();
+  return { ids: results.slice(0, filter.limit).map((r) => r.id), more: results.length > filter.limit };
+}
+
+/** The incident with this human number (#12), if any. */
+export async function incidentIdByNumber(db: D1Database, number: number): Promise<string | null> {
+  return (await db.prepare('SELECT id FROM incidents WHERE number = ?').bind(number).first<{ id: string }>())?.id ?? null;
+}

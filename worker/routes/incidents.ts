@@ -3,6 +3,7 @@
  * Handlers validate, call the stub, and map its result; the object decides.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { CHANGE_WINDOW_MS } from '../../schema/change';
 import { TITLE_MAX_CHARS, type IncidentCommand } from '../../schema/incident';
 import type { AppEnv, Principal } from '../app-env';
 import { principalOf, requireRole } from '../auth/middleware';
@@ -10,12 +11,14 @@ import { decodeCursor, listIncidents } from '../directory/incident-index';
 import { limitBody, requireJson, requireWebSocketUpgrade, validationHook } from '../edge';
 import { ProblemError, badRequest, notFound } from '../errors';
 import { newId } from '../ids';
-import type { CommandResult } from '../incident/object';
+import type { CommandResult, IncidentView } from '../incident/object';
 import { VIEWER_HEADER } from '../incident/room';
 import { forgetRoom, recordRoom } from '../auth/sockets';
 import { now } from '../clock';
 import { commandBodies, severitySchema } from '../incident/commands';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../incident/idempotency';
+import { serviceChanges } from '../service/router-calls';
+import { changeSchema } from './change-schema';
 import { alertSchema, incidentSchema, summarySchema, timelineEntrySchema } from './incident-schemas';
 import { bearer, problems } from './openapi-shared';
 
@@ -125,7 +128,7 @@ const getRoute = createRoute({
   method: 'get',
   path: '/{id}',
   tags: ['incidents'],
-  summary: 'One incident with its newest timeline entries and its alerts',
+  summary: 'One incident with its newest timeline entries, its alerts, and the changes to its service in the hour before it opened',
   description:
     'The timeline is paged: the newest entries (at most 500, or 256 KB of them, whichever comes first), oldest first. ' +
     '`earlier` is the cursor for the page before them: pass it as `before` to read that page; it is null once the first entry is included.',
@@ -145,6 +148,7 @@ const getRoute = createRoute({
             timeline: z.array(timelineEntrySchema),
             earlier: z.number().int().nullable().openapi({ description: 'Cursor for the entries before `timeline` (use as `before`); null when none are' }),
             alerts: z.array(alertSchema),
+            changes: z.array(changeSchema).openapi({ description: 'Change events of its service in the hour before it opened, newest first' }),
           }),
         },
       },
@@ -158,9 +162,13 @@ const getRoute = createRoute({
 incidents.openapi(getRoute, async (c) => {
   const { id } = c.req.valid('param');
   const { before } = c.req.valid('query');
-  const view = await c.env.INCIDENT.get(c.env.INCIDENT.idFromName(id)).view(before === undefined ? {} : { before });
+  // RPC return types are structurally rewritten by workers-types; the object returns an IncidentView.
+  const view = (await c.env.INCIDENT.get(c.env.INCIDENT.idFromName(id)).view(before === undefined ? {} : { before })) as IncidentView | null;
   if (!view) throw notFound(`No incident ${id}.`);
-  return c.json(view, 200);
+  const { serviceId, createdAt } = view.incident;
+  // As PagerDuty does: what changed on the service in the hour before the incident is the first suspect.
+  const changes = serviceId ? await serviceChanges(c.env, serviceId, { from: createdAt - CHANGE_WINDOW_MS, to: createdAt, limit: 50 }) : [];
+  return c.json({ ...view, changes }, 200);
 });
 
 /** Each command is its own route (clear in OpenAPI), all funnelled into the object's one command method. */

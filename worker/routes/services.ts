@@ -14,6 +14,8 @@ import { limitBody, requireJson, validationHook } from '../edge';
 import { badRequest, conflict, notFound } from '../errors';
 import { newId, newSecret } from '../ids';
 import { DEFAULT_RATE_PER_MINUTE } from '../service/rate-limit';
+import { serviceChanges } from '../service/router-calls';
+import { changeSchema } from './change-schema';
 import type { RecordedPayload } from '../../schema/directory';
 import { publicOrigin } from './auth';
 import { bearer, problems } from './openapi-shared';
@@ -301,6 +303,25 @@ services.openapi(
     const payloads = (await router.recentPayloads(list.map((i) => i.id))) as Record<string, RecordedPayload[]>;
     const origin = publicOrigin(c.env, c.req.url);
     return c.json({ integrations: list.map((i) => ({ ...present(i, origin), recentPayloads: payloads[i.id] ?? [] })) }, 200);
+  },
+);
+
+services.openapi(
+  createRoute({
+    method: 'get',
+    path: '/{id}/changes',
+    tags: ['services'],
+    summary: 'The service’s change events (deploys, config pushes), newest first',
+    description: 'Sent to POST /v2/change/enqueue with a PagerDuty integration key of the service; kept 90 days, at most 500.',
+    security: bearer,
+    middleware: [requireRole('viewer')] as const,
+    request: { params: serviceParam, query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) },
+    responses: { 200: { description: 'Change events', content: { 'application/json': { schema: z.object({ changes: z.array(changeSchema) }) } } }, 400: problems[400], 401: problems[401], 404: problems[404] },
+  }),
+  async (c) => {
+    const { id } = c.req.valid('param');
+    await serviceOr404(c.env.DB, id);
+    return c.json({ changes: await serviceChanges(c.env, id, { limit: c.req.valid('query').limit }) }, 200);
   },
 );
 

@@ -9,6 +9,7 @@ import { hashSecret } from '../auth/secrets';
 import { integrationByKeyHash, type Integration } from '../directory/integrations';
 import type { Env } from '../env';
 import type { ReceiveResult } from './router';
+import { routerOf, sourceOf } from './router-calls';
 import type { PayloadInput } from '../../schema/directory';
 import { PAYLOAD_MAX_BYTES } from './store';
 
@@ -94,10 +95,9 @@ export async function deliver(
   payload: PayloadInput,
   adapted: { events: AlertEvent[] } | { errors: string[] },
 ): Promise<ReceiveResult> {
-  const router = env.SERVICE.get(env.SERVICE.idFromName(integration.serviceId));
-  const result = await router.receive({
+  const result = await routerOf(env, integration.serviceId).receive({
     serviceId: integration.serviceId,
-    source: { integrationId: integration.id, name: integration.name, type: integration.type, ratePerMinute: integration.ratePerMinute },
+    source: sourceOf(integration),
     payload,
     ...('events' in adapted ? { events: adapted.events } : { events: null, errors: adapted.errors }),
   });

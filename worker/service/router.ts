@@ -5,13 +5,17 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import type { AlertEvent, IntegrationType } from '../../schema/alert';
-import type { Actor } from '../../schema/incident';
+import type { ChangeEvent } from '../../schema/change';
+import type { Actor, IncidentCommand } from '../../schema/incident';
+import type { ChangeDraft } from '../adapters/normalize';
 import { now } from '../clock';
 import type { Env } from '../env';
 import { newId } from '../ids';
-import type { IngestResult } from '../incident/object';
+import type { CommandResult, IngestResult } from '../incident/object';
+import { ChangeStore, type ChangeQuery } from './change-store';
 import { KeyQueue } from './key-queue';
 import { admit } from './rate-limit';
+import { RequestLog, type RequestOutcome } from './request-log';
 import type { PayloadInput, RecordedPayload } from '../../schema/directory';
 import { RouterStore } from './store';
 
@@ -40,19 +44,44 @@ export interface KeyOutcome {
   result: 'opened' | 'appended' | 'dropped';
 }
 
-export type ReceiveResult =
-  | { ok: true; outcomes: KeyOutcome[] }
-  | { ok: false; reason: 'rate-limited'; retryAfterSeconds: number }
-  | { ok: false; reason: 'rejected' };
+type Refused = { ok: false; reason: 'rate-limited'; retryAfterSeconds: number } | { ok: false; reason: 'rejected' };
+
+export type ReceiveResult = { ok: true; outcomes: KeyOutcome[] } | Refused;
+
+/** One change event (PagerDuty /v2/change/enqueue), or null with the adapter's complaints. */
+export interface ChangeInput {
+  serviceId: string;
+  source: IntakeSource;
+  payload: PayloadInput;
+  change: ChangeDraft | null;
+  errors?: string[];
+}
+
+export type ChangeResult = { ok: true; change: ChangeEvent } | Refused;
+
+/** A command an integration runs on one incident it already resolved (an Opsgenie note, or a close by alert id). */
+export interface CommandInput {
+  serviceId: string;
+  source: IntakeSource;
+  payload: PayloadInput;
+  incidentId: string;
+  command: IncidentCommand;
+}
+
+export type IntegrationCommandResult = { ok: true; result: CommandResult } | Refused;
 
 export class ServiceRouter extends DurableObject<Env> {
   private readonly store: RouterStore;
+  private readonly changes: ChangeStore;
+  private readonly requests: RequestLog;
   private readonly queue: KeyQueue<KeyOutcome>;
   private serviceId: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new RouterStore(ctx.storage.sql);
+    this.changes = new ChangeStore(ctx.storage.sql);
+    this.requests = new RequestLog(ctx.storage.sql);
     this.queue = new KeyQueue((key, events, actor) => this.apply(key, events, actor));
   }
 
@@ -61,18 +90,10 @@ export class ServiceRouter extends DurableObject<Env> {
     this.serviceId = input.serviceId;
     const at = now();
     const { source } = input;
-    const decision = admit(this.store.rateWindow(source.integrationId), source.ratePerMinute, at);
-    if (!decision.allowed) {
-      this.store.recordPayload(source.integrationId, at, input.payload, 'rate_limited', `over ${source.ratePerMinute} requests a minute; retry after ${decision.retryAfterSeconds}s`);
-      return { ok: false, reason: 'rate-limited', retryAfterSeconds: decision.retryAfterSeconds };
-    }
-    this.store.saveRateWindow(source.integrationId, decision.next);
-    if (!input.events) {
-      this.store.recordPayload(source.integrationId, at, input.payload, 'rejected', (input.errors ?? []).join('; ').slice(0, 2000) || 'invalid payload');
-      return { ok: false, reason: 'rejected' };
-    }
+    const refused = this.gate(source, input.payload, input.events ? null : (input.errors ?? []), at);
+    if (refused || !input.events) return refused ?? { ok: false, reason: 'rejected' };
 
-    const actor: Actor = { kind: 'integration', id: source.integrationId, name: source.name };
+    const actor = actorOf(source);
     try {
       const outcomes = await Promise.all([...groupByKey(input.events)].map(([key, events]) => this.queue.submit(key, events, actor)));
       this.store.recordPayload(source.integrationId, at, input.payload, 'accepted', outcomes.map(describe).join('; ') || 'no events');
@@ -86,6 +107,69 @@ export class ServiceRouter extends DurableObject<Env> {
   /** Recent payloads per integration, newest first, for the integration listing. */
   async recentPayloads(integrationIds: string[]): Promise<Record<string, RecordedPayload[]>> {
     return this.store.payloads(integrationIds);
+  }
+
+  /** Rate-limit, record and keep one change event. It pages no one and opens nothing. */
+  async receiveChange(input: ChangeInput): Promise<ChangeResult> {
+    const at = now();
+    const { source } = input;
+    const refused = this.gate(source, input.payload, input.change ? null : (input.errors ?? []), at);
+    if (refused || !input.change) return refused ?? { ok: false, reason: 'rejected' };
+    const { occurredAt, ...draft } = input.change;
+    // A change cannot have happened after it arrived; a sender's clock running ahead must not hide it from the incident it caused.
+    const change: ChangeEvent = { id: newId('chg'), serviceId: input.serviceId, integrationId: source.integrationId, integrationName: source.name, ...draft, at: Math.min(occurredAt ?? at, at), receivedAt: at };
+    this.changes.add(change);
+    this.store.recordPayload(source.integrationId, at, input.payload, 'accepted', `change event ${change.id} recorded`);
+    return { ok: true, change };
+  }
+
+  /** This service's change events, newest first. */
+  async recentChanges(query: ChangeQuery): Promise<ChangeEvent[]> {
+    return this.changes.list(query);
+  }
+
+  /** Rate-limit, record and run one command an integration sends to an incident of this service. */
+  async receiveCommand(input: CommandInput): Promise<IntegrationCommandResult> {
+    const at = now();
+    const { source } = input;
+    const refused = this.gate(source, input.payload, null, at);
+    if (refused) return refused;
+    const result = (await this.incident(input.incidentId).command(input.command, actorOf(source))) as CommandResult;
+    const detail = result.ok ? `${input.command.type} on ${input.incidentId}` : `${input.command.type} on ${input.incidentId} refused: ${result.problem.detail}`;
+    this.store.recordPayload(source.integrationId, at, input.payload, result.ok ? 'accepted' : 'rejected', detail.slice(0, 2000));
+    return { ok: true, result };
+  }
+
+  /** The incident open for a dedup key (an Opsgenie alias), if any. */
+  async openIncidentFor(dedupKey: string): Promise<string | null> {
+    return this.store.openIncident(dedupKey);
+  }
+
+  /** Keep what an accepted Opsgenie request did, under the request id its answer carried. */
+  async recordRequest(outcome: RequestOutcome): Promise<void> {
+    this.requests.record(outcome);
+  }
+
+  async requestOutcome(integrationId: string, requestId: string): Promise<RequestOutcome | null> {
+    return this.requests.find(integrationId, requestId);
+  }
+
+  /**
+   * Count a request against its integration's rate. Over the rate, or refused by its adapter (`errors`
+   * not null), it is recorded and the refusal returned; otherwise null and the caller records the outcome.
+   */
+  private gate(source: IntakeSource, payload: PayloadInput, errors: string[] | null, at: number): Refused | null {
+    const decision = admit(this.store.rateWindow(source.integrationId), source.ratePerMinute, at);
+    if (!decision.allowed) {
+      this.store.recordPayload(source.integrationId, at, payload, 'rate_limited', `over ${source.ratePerMinute} requests a minute; retry after ${decision.retryAfterSeconds}s`);
+      return { ok: false, reason: 'rate-limited', retryAfterSeconds: decision.retryAfterSeconds };
+    }
+    this.store.saveRateWindow(source.integrationId, decision.next);
+    if (errors) {
+      this.store.recordPayload(source.integrationId, at, payload, 'rejected', errors.join('; ').slice(0, 2000) || 'invalid payload');
+      return { ok: false, reason: 'rejected' };
+    }
+    return null;
   }
 
   /** Apply one batch for one dedup key; only ever runs once at a time per key (see KeyQueue). */
@@ -132,6 +216,8 @@ export class ServiceRouter extends DurableObject<Env> {
     return this.env.INCIDENT.get(this.env.INCIDENT.idFromName(id));
   }
 }
+
+const actorOf = (source: IntakeSource): Actor => ({ kind: 'integration', id: source.integrationId, name: source.name });
 
 function groupByKey(events: readonly AlertEvent[]): Map<string, AlertEvent[]> {
   const groups = new Map<string, AlertEvent[]>();

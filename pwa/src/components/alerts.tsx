@@ -63,10 +63,6 @@ export function AlertBody({ alert }: { alert: Pick<IncidentAlert, 'summary'> & P
   const { description, ...details } = alert.details ?? {};
   if (typeof description === 'string' && !alert.annotations?.description) annotations.push(['description', description]);
   else if (description !== undefined) Object.assign(details, { description });
-  const links = (alert.links ?? []).flatMap((l) => {
-    const href = safeHref(l.href);
-    return href ? [{ href, text: l.text || new URL(href).host }] : [];
-  });
   return (
     <>
       {labels.length > 0 && (
@@ -91,15 +87,22 @@ export function AlertBody({ alert }: { alert: Pick<IncidentAlert, 'summary'> & P
         </dl>
       )}
       <AlertDetails details={details} />
-      {links.length > 0 && (
-        <p class="alert-links">
-          {links.map((l) => (
-            <a key={l.href} class="button button-small" href={l.href} target="_blank" rel="noopener noreferrer">
-              {l.text} ↗
-            </a>
-          ))}
-        </p>
-      )}
+      <LinkButtons links={alert.links ?? []} />
     </>
+  );
+}
+
+/** A monitor's links as buttons that open outside the app; only http(s) ones are shown. */
+export function LinkButtons({ links }: { links: readonly { href: string; text?: string }[] }) {
+  const safe = links.map((l) => ({ href: safeHref(l.href), text: l.text })).filter((l): l is { href: string; text: string | undefined } => l.href !== null);
+  if (!safe.length) return null;
+  return (
+    <p class="alert-links">
+      {safe.map((l) => (
+        <a key={l.href} class="button button-small" href={l.href} target="_blank" rel="noopener noreferrer">
+          {l.text || new URL(l.href).host} ↗
+        </a>
+      ))}
+    </p>
   );
 }

@@ -1,6 +1,6 @@
 /** Admin writes: services and integrations, invites, schedules, teams, escalation policies. Loaded with the Admin page only. */
 import { del, get, patch, post, put, type RequestOptions } from './api';
-import type { Integration, IntegrationType, IntegrationWithKey, Override, Policy, PolicyInput, Role, Schedule, ScheduleInput, Service, Team } from './types';
+import type { ChangeEvent, Integration, IntegrationType, IntegrationWithKey, Override, Policy, PolicyInput, Role, Schedule, ScheduleInput, Service, Team } from './types';
 
 const svc = (id: string) => `/api/services/${encodeURIComponent(id)}`;
 const integration = (serviceId: string, id: string) => `${svc(serviceId)}/integrations/${encodeURIComponent(id)}`;
@@ -16,6 +16,8 @@ export const listIntegrations = (serviceId: string, opts?: RequestOptions) =>
   get<{ integrations: (Integration & { recentPayloads: NonNullable<Integration['recentPayloads']> })[] }>(`${svc(serviceId)}/integrations`, opts);
 /** The answer holds the key: the only time it is ever shown. */
 export const createIntegration = (serviceId: string, body: { type: IntegrationType; name?: string }) => post<IntegrationWithKey>(`${svc(serviceId)}/integrations`, body);
+/** The service's newest change events (deploys, config pushes), newest first. */
+export const listChanges = (serviceId: string, opts?: RequestOptions) => get<{ changes: ChangeEvent[] }>(`${svc(serviceId)}/changes?limit=20`, opts);
 export const updateIntegration = (serviceId: string, id: string, body: { name?: string; ratePerMinute?: number }) => patch<Integration>(integration(serviceId, id), body);
 export const rotateIntegration = (serviceId: string, id: string) => post<IntegrationWithKey>(`${integration(serviceId, id)}/rotate`, {});
 export const revokeIntegration = (serviceId: string, id: string) => del(integration(serviceId, id));

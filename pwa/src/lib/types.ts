@@ -1,5 +1,6 @@
 /** Wire shapes the REST API returns that are not in schema/ (the live protocol is). */
 import type { IntegrationType } from '../../../schema/alert';
+import type { ChangeEvent } from '../../../schema/change';
 import type { RecordedPayload as ReceivedPayload } from '../../../schema/directory';
 import type { Incident, IncidentAlert, IncidentSummary as WireSummary, Severity, TimelineEntry } from '../../../schema/incident';
 import type { Coverage, EmptyLevel, EscalationLevel, Interval } from '../../../schema/oncall';
@@ -47,7 +48,11 @@ export interface IncidentDetail {
   earlier?: number | null;
   /** The alerts grouped into the incident, newest first (absent from older cached copies). */
   alerts?: IncidentAlert[];
+  /** Change events of its service in the hour before it opened, newest first (absent from older cached copies). */
+  changes?: ChangeEvent[];
 }
+
+export type { ChangeEvent };
 
 export type { ApiToken, PushDevice, RecordedPayload as ReceivedPayload, Service } from '../../../schema/directory';
 export type { IntegrationType } from '../../../schema/alert';

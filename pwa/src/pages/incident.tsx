@@ -7,6 +7,7 @@ import { ComposeForm } from '../components/compose';
 import { ConnectionIndicator } from '../components/connection-indicator';
 import { IncidentCommands, roleLabel, type CommandLabels, type Send } from '../components/incident-commands';
 import { Notice } from '../components/notice';
+import { RecentChanges } from '../components/recent-changes';
 import { ReviewPrompt } from '../components/review-prompt';
 import { PagedTimeline } from '../components/timeline';
 import { ackKey } from '../lib/ack-key';
@@ -15,7 +16,7 @@ import { alertFigures, formatAge } from '../lib/format';
 import { errorText, useAction, useNow, useTitle } from '../lib/hooks';
 import { useLiveIncident } from '../lib/live';
 import { enqueue, useOutbox, type QueuedCommand, type Settled } from '../lib/outbox';
-import type { Incident, IncidentAlert, User, Viewer } from '../lib/types';
+import type { ChangeEvent, Incident, IncidentAlert, User, Viewer } from '../lib/types';
 
 interface Props {
   id: string;
@@ -37,6 +38,7 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
   const [fatal, setFatal] = useState<string | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [alerts, setAlerts] = useState<IncidentAlert[]>([]);
+  const [changes, setChanges] = useState<ChangeEvent[]>([]);
   const [users, setUsers] = useState<User[] | null>(null);
   const [token, setToken] = useState(ackToken);
   const live = useLiveIncident(fatal ? null : id);
@@ -51,6 +53,7 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
         .then((d) => {
           apply({ type: 'loaded', incident: d.incident, timeline: d.timeline });
           setAlerts(d.alerts ?? []);
+          setChanges(d.changes ?? []);
           setLoadError(null);
         })
         .catch((err: unknown) => {
@@ -186,6 +189,7 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
         )}
         <Presence viewers={viewers} me={me} />
         <AlertList alerts={alerts} truncated={incident?.truncatedAlerts ?? 0} now={now} />
+        {changes.length > 0 && <RecentChanges changes={changes} now={now} id="changes-heading" level={2} heading="Recent changes" hint="Changes to this service in the hour before the incident opened." />}
         <h2>Timeline</h2>
         <PagedTimeline entries={timeline} now={now} loadEarlier={loadEarlier} />
         {incident && canAct && <ComposeForm id={id} onSaved={(i) => apply({ type: 'incident', incident: i })} />}

@@ -6,6 +6,7 @@ import { ConfirmButton } from '../confirm-button';
 import { FormButtons } from '../form-buttons';
 import { Notice } from '../notice';
 import { IntegrationCard } from './integration-card';
+import { ServiceChanges } from './service-changes';
 
 const TYPES: { value: IntegrationType; label: string }[] = [
   { value: 'alertmanager', label: 'Prometheus Alertmanager' },
@@ -229,6 +230,7 @@ function ServiceCard({ service, policies, open, onToggle, onChanged }: CardProps
             </button>
           </form>
           <Notice outcome={add.outcome} pending={add.pending} />
+          {integrations && <ServiceChanges service={service} />}
         </div>
       </details>
     </li>
