@@ -57,6 +57,7 @@ function adminApi(routes: Parameters<typeof stubFetch>[0] = {}) {
     'GET /api/teams': () => json({ teams }),
     'GET /api/users': () => json({ users }),
     'GET /api/services/svc_pay/integrations': () => json({ integrations: [{ ...integration, recentPayloads: [] }] }),
+    'GET /api/services/svc_pay/changes': () => json({ changes: [] }),
     'POST /api/teams': ({ body }) => {
       const team = { id: 'team_2', name: (body as { name: string }).name, members: [] };
       teams = [...teams, team];
