@@ -18,13 +18,34 @@ const rounds = Number(roundsArg ?? 2);
 const push = await startPushService();
 const sides = [];
 try {
-  for (const [name, root] of [['A', rootA], ['B', rootB]]) {
+  for (const [name, root] of [
+    ['A', rootA],
+    ['B', rootB],
+  ]) {
     const fb = await Firebell.start({ ALLOW_INSECURE_PUSH: 'true' }, root);
     const responder = await fb.user('AB Responder');
-    const { policy } = await fb.must('/api/policies', { body: { name: 'AB', levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: responder.id }] }] } });
-    const { service } = await fb.must('/api/services', { body: { name: 'ab', policyId: policy.id } });
-    const key = async () => (await fb.must(`/api/services/${service.id}/integrations`, { body: { type: 'pagerduty', ratePerMinute: 10_000 } })).key;
-    const body = (k, dedup) => JSON.stringify({ routing_key: k, event_action: 'trigger', dedup_key: dedup, payload: { summary: 'AB [<id>]', source: 'bench', severity: 'critical' } });
+    const { policy } = await fb.must('/api/policies', {
+      body: {
+        name: 'AB',
+        levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: responder.id }] }],
+      },
+    });
+    const { service } = await fb.must('/api/services', {
+      body: { name: 'ab', policyId: policy.id },
+    });
+    const key = async () =>
+      (
+        await fb.must(`/api/services/${service.id}/integrations`, {
+          body: { type: 'pagerduty', ratePerMinute: 10_000 },
+        })
+      ).key;
+    const body = (k, dedup) =>
+      JSON.stringify({
+        routing_key: k,
+        event_action: 'trigger',
+        dedup_key: dedup,
+        payload: { summary: 'AB [<id>]', source: 'bench', severity: 'critical' },
+      });
     sides.push({ name, root, fb, key, body, runs: { shared: [], distinct: [], page: [] } });
   }
   const log = () => {};
@@ -32,13 +53,30 @@ try {
     for (const side of r % 2 ? [...sides].reverse() : sides) {
       const { fb } = side;
       const url = `${fb.origin}/v2/enqueue`;
-      const shared = await cannon({ url, method: 'POST', body: side.body(await side.key(), 'ab-shared'), connections: 8, duration: 4, server: fb });
-      const distinct = await cannon({ url, method: 'POST', body: side.body(await side.key(), 'ab-[<id>]'), idReplacement: true, connections: 8, duration: 4, server: fb });
+      const shared = await cannon({
+        url,
+        method: 'POST',
+        body: side.body(await side.key(), 'ab-shared'),
+        connections: 8,
+        duration: 4,
+        server: fb,
+      });
+      const distinct = await cannon({
+        url,
+        method: 'POST',
+        body: side.body(await side.key(), 'ab-[<id>]'),
+        idReplacement: true,
+        connections: 8,
+        duration: 4,
+        server: fb,
+      });
       const page = await benchAlertToPage(fb, push, { count: 100, perSecond: 10, log });
       side.runs.shared.push(shared);
       side.runs.distinct.push(distinct);
       side.runs.page.push(page.latencyMs);
-      console.log(`round ${r + 1} ${side.name}: shared ${shared.rps} req/s ${shared.cpuMsPerRequest} ms CPU/req · distinct ${distinct.rps} req/s ${distinct.cpuMsPerRequest} ms CPU/req · page p50 ${page.latencyMs.p50} p99 ${page.latencyMs.p99} ms`);
+      console.log(
+        `round ${r + 1} ${side.name}: shared ${shared.rps} req/s ${shared.cpuMsPerRequest} ms CPU/req · distinct ${distinct.rps} req/s ${distinct.cpuMsPerRequest} ms CPU/req · page p50 ${page.latencyMs.p50} p99 ${page.latencyMs.p99} ms`,
+      );
     }
   }
   const mean = (xs) => round(xs.reduce((a, b) => a + b, 0) / xs.length);

@@ -19,7 +19,11 @@ async function connectAll(url, headers, count, concurrency = 50) {
     const ws = new WebSocket(url, { headers, perMessageDeflate: false });
     ws.arrived = -1;
     ws.on('message', (data) => {
-      if (ws.waiting && data.length > EVENT_PREFIX.length && data.toString('latin1', 0, EVENT_PREFIX.length) === EVENT_PREFIX) {
+      if (
+        ws.waiting &&
+        data.length > EVENT_PREFIX.length &&
+        data.toString('latin1', 0, EVENT_PREFIX.length) === EVENT_PREFIX
+      ) {
         ws.arrived = now();
         ws.waiting = false;
         ws.round.pending -= 1;
@@ -35,7 +39,9 @@ async function connectAll(url, headers, count, concurrency = 50) {
       };
       ws.on('message', snapshot);
       ws.once('error', reject);
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
+      ws.once('unexpected-response', (_req, res) =>
+        reject(new Error(`upgrade refused: ${res.statusCode}`)),
+      );
     });
     ws.on('error', () => {});
     sockets.push(ws);
@@ -107,9 +113,13 @@ async function fanout({ url, headers, viewers, rounds, send, log, label }) {
 
 export async function benchFanout(fb, { viewers, rounds = 50, log = console.log } = {}) {
   const viewer = await fb.user(`Viewer ${viewers}`, 'viewer');
-  const { incident } = await fb.must('/api/incidents', { body: { title: `Fan-out to ${viewers}`, severity: 'critical' } });
+  const { incident } = await fb.must('/api/incidents', {
+    body: { title: `Fan-out to ${viewers}`, severity: 'critical' },
+  });
   // Commands are limited to 10 a second per person on an incident; rounds can come faster, so four responders take turns.
-  const senders = await Promise.all([1, 2, 3, 4].map((n) => fb.user(`Sender ${n} for ${viewers}`, 'responder')));
+  const senders = await Promise.all(
+    [1, 2, 3, 4].map((n) => fb.user(`Sender ${n} for ${viewers}`, 'responder')),
+  );
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     return await fanout({
@@ -122,7 +132,12 @@ export async function benchFanout(fb, { viewers, rounds = 50, log = console.log 
       send: async (r) => {
         const command = CYCLE[r % CYCLE.length];
         const sender = senders[r % senders.length];
-        const res = await postJson(agent, `${fb.origin}/api/incidents/${incident.id}/${command}`, '{}', { authorization: `Bearer ${sender.token}` });
+        const res = await postJson(
+          agent,
+          `${fb.origin}/api/incidents/${incident.id}/${command}`,
+          '{}',
+          { authorization: `Bearer ${sender.token}` },
+        );
         if (res.status !== 200) throw new Error(`${command} → ${res.status} ${res.text}`);
       },
     });
@@ -142,7 +157,11 @@ export async function calibrationFanout(cal, { viewers, rounds = 50, log = conso
       log,
       label: 'calibration',
       send: async (r) => {
-        const res = await postJson(agent, `${cal.origin}/broadcast`, JSON.stringify({ seq: r, text: 'Acknowledged by Bench' }));
+        const res = await postJson(
+          agent,
+          `${cal.origin}/broadcast`,
+          JSON.stringify({ seq: r, text: 'Acknowledged by Bench' }),
+        );
         if (res.status !== 200) throw new Error(`broadcast → ${res.status} ${res.text}`);
       },
     });

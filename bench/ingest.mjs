@@ -10,7 +10,15 @@ const LATENCY_CONNECTIONS = 1;
 const THROUGHPUT_CONNECTIONS = 8;
 
 /** One autocannon run; returns req/s (2xx only), latency percentiles of 2xx answers, and what else came back. */
-export function cannon({ url, method = 'GET', body, connections, duration, idReplacement = false, server }) {
+export function cannon({
+  url,
+  method = 'GET',
+  body,
+  connections,
+  duration,
+  idReplacement = false,
+  server,
+}) {
   return new Promise((resolve, reject) => {
     const latencies = [];
     const cpuBefore = server?.cpuMs() ?? 0;
@@ -40,7 +48,8 @@ export function cannon({ url, method = 'GET', body, connections, duration, idRep
           rps: round(ok / Math.min(seconds, duration + 0.5), 0),
           ...summary(latencies, [50, 99]),
           // Server CPU (Node + workerd, user + system) per answered request: steadier than req/s on a shared machine.
-          cpuMsPerRequest: server && answered ? round((server.cpuMs() - cpuBefore) / answered) : null,
+          cpuMsPerRequest:
+            server && answered ? round((server.cpuMs() - cpuBefore) / answered) : null,
           non2xx: result.non2xx,
           errors: result.errors,
           timeouts: result.timeouts,
@@ -64,27 +73,67 @@ async function measure(target, { duration, warmup }) {
 }
 
 const trigger = (key, dedup, summaryText) =>
-  JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: dedup, payload: { summary: summaryText, source: 'bench', severity: 'critical' } });
+  JSON.stringify({
+    routing_key: key,
+    event_action: 'trigger',
+    dedup_key: dedup,
+    payload: { summary: summaryText, source: 'bench', severity: 'critical' },
+  });
 
 export async function benchIngest(fb, cal, { duration = 5, warmup = 1, log = console.log } = {}) {
   // A realistic service: paged by a policy (level 1 fires from an alarm, outside the request).
   const responder = await fb.user('Bench Responder');
-  const { policy } = await fb.must('/api/policies', { body: { name: 'Bench ingest', levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: responder.id }] }] } });
-  const { service } = await fb.must('/api/services', { body: { name: 'bench-ingest', policyId: policy.id } });
+  const { policy } = await fb.must('/api/policies', {
+    body: {
+      name: 'Bench ingest',
+      levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: responder.id }] }],
+    },
+  });
+  const { service } = await fb.must('/api/services', {
+    body: { name: 'bench-ingest', policyId: policy.id },
+  });
   // One key per run keeps each run far under its own rate limit (10,000 a minute).
-  const key = async () => (await fb.must(`/api/services/${service.id}/integrations`, { body: { type: 'pagerduty', ratePerMinute: 10_000 } })).key;
+  const key = async () =>
+    (
+      await fb.must(`/api/services/${service.id}/integrations`, {
+        body: { type: 'pagerduty', ratePerMinute: 10_000 },
+      })
+    ).key;
 
   const results = {};
   const firebellTargets = async (shape) => {
     if (shape === 'bare') return { url: `${fb.origin}/api/health`, server: fb };
     const k = await key();
-    if (shape === 'new') return { url: `${fb.origin}/v2/enqueue`, method: 'POST', idReplacement: true, body: trigger(k, 'bench-[<id>]', 'Bench alert [<id>]'), server: fb };
-    return { url: `${fb.origin}/v2/enqueue`, method: 'POST', body: trigger(k, 'bench-shared', 'Bench shared alert'), server: fb };
+    if (shape === 'new')
+      return {
+        url: `${fb.origin}/v2/enqueue`,
+        method: 'POST',
+        idReplacement: true,
+        body: trigger(k, 'bench-[<id>]', 'Bench alert [<id>]'),
+        server: fb,
+      };
+    return {
+      url: `${fb.origin}/v2/enqueue`,
+      method: 'POST',
+      body: trigger(k, 'bench-shared', 'Bench shared alert'),
+      server: fb,
+    };
   };
   const calibrationTargets = {
     bare: { url: `${cal.origin}/bare`, server: cal },
-    new: { url: `${cal.origin}/new`, method: 'POST', idReplacement: true, body: trigger('calibration', 'bench-[<id>]', 'Bench alert [<id>]'), server: cal },
-    hop: { url: `${cal.origin}/hop`, method: 'POST', body: trigger('calibration', 'bench-shared', 'Bench shared alert'), server: cal },
+    new: {
+      url: `${cal.origin}/new`,
+      method: 'POST',
+      idReplacement: true,
+      body: trigger('calibration', 'bench-[<id>]', 'Bench alert [<id>]'),
+      server: cal,
+    },
+    hop: {
+      url: `${cal.origin}/hop`,
+      method: 'POST',
+      body: trigger('calibration', 'bench-shared', 'Bench shared alert'),
+      server: cal,
+    },
   };
   const shapes = [
     ['bare', 'GET /api/health', 'bare route'],
@@ -95,7 +144,10 @@ export async function benchIngest(fb, cal, { duration = 5, warmup = 1, log = con
     log(`  ingest: ${calibrationName} (calibration) …`);
     const calibration = await measure(calibrationTargets[shape], { duration, warmup });
     log(`  ingest: ${firebellName} (Firebell) …`);
-    const firebell = await measure(await firebellTargets(shape === 'hop' ? 'shared' : shape), { duration, warmup });
+    const firebell = await measure(await firebellTargets(shape === 'hop' ? 'shared' : shape), {
+      duration,
+      warmup,
+    });
     await sleep(1500); // let the alarms a run armed (level-1 paging of new incidents) finish before the next run
     results[shape] = {
       firebell: { name: firebellName, ...firebell },
@@ -103,12 +155,22 @@ export async function benchIngest(fb, cal, { duration = 5, warmup = 1, log = con
       ratio: {
         throughput: round(firebell.throughput.rps / calibration.throughput.rps),
         rpsAt1Connection: round(firebell.latency.rps / calibration.latency.rps),
-        cpuPerRequest: round(firebell.throughput.cpuMsPerRequest / calibration.throughput.cpuMsPerRequest),
+        cpuPerRequest: round(
+          firebell.throughput.cpuMsPerRequest / calibration.throughput.cpuMsPerRequest,
+        ),
       },
     };
   }
   // Reference, not a ratio: one D1 point read on this runtime (Firebell's paths make several).
   log('  ingest: one D1 point read (calibration reference) …');
-  results.d1Read = { calibration: { name: 'one D1 point read', ...(await measure({ url: `${cal.origin}/d1`, server: cal }, { duration: Math.max(2, duration - 2), warmup })) } };
+  results.d1Read = {
+    calibration: {
+      name: 'one D1 point read',
+      ...(await measure(
+        { url: `${cal.origin}/d1`, server: cal },
+        { duration: Math.max(2, duration - 2), warmup },
+      )),
+    },
+  };
   return results;
 }

@@ -38,7 +38,8 @@ export async function until(check, what, timeoutMs = 20_000, everyMs = 50) {
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await sleep(everyMs);
   }
 }
@@ -59,7 +60,14 @@ class Child {
     this.child = child;
     child.stdout.on('data', (d) => (this.output += d.toString()));
     child.stderr.on('data', (d) => (this.output += d.toString()));
-    return until(() => (child.exitCode !== null ? Promise.reject(new Error(`exited ${child.exitCode}:\n${this.output}`)) : ready.exec(this.output) ?? undefined), `${script} to start; output so far:\n${this.output}`, 30_000);
+    return until(
+      () =>
+        child.exitCode !== null
+          ? Promise.reject(new Error(`exited ${child.exitCode}:\n${this.output}`))
+          : (ready.exec(this.output) ?? undefined),
+      `${script} to start; output so far:\n${this.output}`,
+      30_000,
+    );
   }
 
   /** SIGTERM (graceful) or SIGKILL of the whole process group (a crash); resolves when it is gone. */
@@ -137,7 +145,17 @@ export class Firebell extends Child {
   }
 
   async boot() {
-    await this.spawnScript('scripts/start.mjs', { PORT: String(this.port), FIREBELL_STATE: join(this.dir, 'state'), FIREBELL_DEV_VARS: this.devVars, ...this.env }, /Firebell is running at/, this.root);
+    await this.spawnScript(
+      'scripts/start.mjs',
+      {
+        PORT: String(this.port),
+        FIREBELL_STATE: join(this.dir, 'state'),
+        FIREBELL_DEV_VARS: this.devVars,
+        ...this.env,
+      },
+      /Firebell is running at/,
+      this.root,
+    );
     this.adminToken = /ADMIN_TOKEN="([^"]+)"/.exec(readFileSync(this.devVars, 'utf8'))?.[1] ?? '';
   }
 
@@ -155,7 +173,11 @@ export class Firebell extends Child {
   async api(path, { method, body, headers = {} } = {}) {
     const res = await fetch(`${this.origin}${path}`, {
       method: method ?? (body !== undefined ? 'POST' : 'GET'),
-      headers: { authorization: `Bearer ${this.adminToken}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        authorization: `Bearer ${this.adminToken}`,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body !== undefined ? JSON.stringify(body) : undefined,
     });
     const text = await res.text();
@@ -170,25 +192,39 @@ export class Firebell extends Child {
 
   async must(path, init) {
     const res = await this.api(path, init);
-    if (res.status >= 300) throw new Error(`${init?.method ?? (init?.body ? 'POST' : 'GET')} ${path} → ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status >= 300)
+      throw new Error(
+        `${init?.method ?? (init?.body ? 'POST' : 'GET')} ${path} → ${res.status} ${JSON.stringify(res.body)}`,
+      );
     return res.body;
   }
 
   /** A signed-in user with a personal API token: invite → accept (session cookie) → POST /api/tokens. */
   async user(name, role = 'responder') {
     const invite = await this.must('/api/auth/invites', { body: { role } });
-    const accept = await fetch(`${this.origin}/api/auth/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: invite.token, name }) });
+    const accept = await fetch(`${this.origin}/api/auth/accept`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: invite.token, name }),
+    });
     if (!accept.ok) throw new Error(`accept → ${accept.status} ${await accept.text()}`);
     const { user } = await accept.json();
     const cookie = (accept.headers.get('set-cookie') ?? '').split(';')[0];
-    const token = await this.must('/api/tokens', { body: { name: 'bench' }, headers: { authorization: '', cookie, origin: this.origin } });
+    const token = await this.must('/api/tokens', {
+      body: { name: 'bench' },
+      headers: { authorization: '', cookie, origin: this.origin },
+    });
     return { ...user, token: token.token, cookie };
   }
 
   /** A service (optionally paged by a policy) with an integration that accepts up to 10,000 requests a minute. */
   async integration(type, { policyId, name = `bench-${type}`, ratePerMinute = 10_000 } = {}) {
-    const { service } = await this.must('/api/services', { body: { name, ...(policyId ? { policyId } : {}) } });
-    const integration = await this.must(`/api/services/${service.id}/integrations`, { body: { type, ratePerMinute } });
+    const { service } = await this.must('/api/services', {
+      body: { name, ...(policyId ? { policyId } : {}) },
+    });
+    const integration = await this.must(`/api/services/${service.id}/integrations`, {
+      body: { type, ratePerMinute },
+    });
     return { service, key: integration.key, url: integration.url };
   }
 }
@@ -200,7 +236,11 @@ export class Calibration extends Child {
   static async start() {
     const cal = new Calibration();
     cal.port = await freePort();
-    await cal.spawnScript('bench/calibration/serve.mjs', { PORT: String(cal.port), CALIBRATION_STATE: cal.dir }, /Calibration Worker listening/);
+    await cal.spawnScript(
+      'bench/calibration/serve.mjs',
+      { PORT: String(cal.port), CALIBRATION_STATE: cal.dir },
+      /Calibration Worker listening/,
+    );
     return cal;
   }
 
@@ -218,12 +258,26 @@ export class Calibration extends Child {
 export function postJson(agent, url, body, headers = {}) {
   return new Promise((resolve, reject) => {
     const data = typeof body === 'string' ? body : JSON.stringify(body);
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...headers } }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(data),
+          ...headers,
+        },
+      },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(data);
   });
@@ -246,7 +300,10 @@ export function summary(values, ps = [50, 95, 99]) {
   return out;
 }
 
-export const round = (x, digits = 2) => (x === null || x === undefined || Number.isNaN(x) ? null : Math.round(x * 10 ** digits) / 10 ** digits);
+export const round = (x, digits = 2) =>
+  x === null || x === undefined || Number.isNaN(x)
+    ? null
+    : Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** A run of `task(i)` for i in [0, count) with at most `concurrency` in flight. */
 export async function pool(count, concurrency, task) {

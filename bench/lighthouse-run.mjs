@@ -16,10 +16,20 @@ const chrome = await chromeLauncher.launch({
   chromeFlags: CHROMIUM_FLAGS,
 });
 try {
-  const result = await lighthouse(url, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices'] });
-  const { categories, audits, lighthouseVersion, configSettings, runtimeError, runWarnings } = result.lhr;
-  const score = (id) => (categories[id]?.score === null || categories[id]?.score === undefined ? null : Math.round(categories[id].score * 100));
-  const ms = (id) => (audits[id]?.numericValue === undefined ? null : Math.round(audits[id].numericValue));
+  const result = await lighthouse(url, {
+    port: chrome.port,
+    output: 'json',
+    logLevel: 'error',
+    onlyCategories: ['performance', 'accessibility', 'best-practices'],
+  });
+  const { categories, audits, lighthouseVersion, configSettings, runtimeError, runWarnings } =
+    result.lhr;
+  const score = (id) =>
+    categories[id]?.score === null || categories[id]?.score === undefined
+      ? null
+      : Math.round(categories[id].score * 100);
+  const ms = (id) =>
+    audits[id]?.numericValue === undefined ? null : Math.round(audits[id].numericValue);
   console.log(
     `LIGHTHOUSE ${JSON.stringify({
       version: lighthouseVersion,
@@ -37,9 +47,13 @@ try {
         .filter((a) => a.score !== null && a.score < 0.9 && a.scoreDisplayMode === 'binary')
         .map((a) => a.id)
         .slice(0, 12),
-      runtimeError: runtimeError ? `${runtimeError.code}: ${runtimeError.message}`.slice(0, 300) : null,
+      runtimeError: runtimeError
+        ? `${runtimeError.code}: ${runtimeError.message}`.slice(0, 300)
+        : null,
       runWarnings: (runWarnings ?? []).map((w) => String(w).slice(0, 200)).slice(0, 3),
-      consoleErrors: (audits['errors-in-console']?.details?.items ?? []).map((i) => `${i.source}: ${String(i.description).slice(0, 160)}`).slice(0, 5),
+      consoleErrors: (audits['errors-in-console']?.details?.items ?? [])
+        .map((i) => `${i.source}: ${String(i.description).slice(0, 160)}`)
+        .slice(0, 5),
     })}`,
   );
 } finally {

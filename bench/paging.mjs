@@ -20,13 +20,25 @@ async function steady(count, perSecond, send) {
   return Promise.all(inflight);
 }
 
-export async function benchAlertToPage(fb, push, { count = 300, perSecond = 10, log = console.log } = {}) {
+export async function benchAlertToPage(
+  fb,
+  push,
+  { count = 300, perSecond = 10, log = console.log } = {},
+) {
   const { publicKey } = await fb.must('/api/push/vapid-public-key');
   const user = await fb.user('Paged Responder');
   const keys = subscriberKeys();
   const endpoint = `${push.origin}/push/${user.id}`;
-  await fb.must('/api/push/subscriptions', { body: { endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth }, label: 'bench phone' }, headers: { authorization: `Bearer ${user.token}` } });
-  const { policy } = await fb.must('/api/policies', { body: { name: 'Bench paging', levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: user.id }] }] } });
+  await fb.must('/api/push/subscriptions', {
+    body: { endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth }, label: 'bench phone' },
+    headers: { authorization: `Bearer ${user.token}` },
+  });
+  const { policy } = await fb.must('/api/policies', {
+    body: {
+      name: 'Bench paging',
+      levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: user.id }] }],
+    },
+  });
   const { key } = await fb.integration('pagerduty', { policyId: policy.id, name: 'bench-paging' });
 
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -36,18 +48,34 @@ export async function benchAlertToPage(fb, push, { count = 300, perSecond = 10, 
   const statuses = {};
   const before = push.received.length;
   // One warm-up page so the first measured one does not pay for compiling the paging path.
-  await postJson(agent, url, { routing_key: key, event_action: 'trigger', dedup_key: `warm-${run}`, payload: { summary: 'Warm-up', source: 'bench', severity: 'critical' } });
+  await postJson(agent, url, {
+    routing_key: key,
+    event_action: 'trigger',
+    dedup_key: `warm-${run}`,
+    payload: { summary: 'Warm-up', source: 'bench', severity: 'critical' },
+  });
   await until(() => push.received.length > before || undefined, 'the warm-up page', 10_000);
   const first = push.received.length;
 
   log(`  alert-to-page: ${count} triggers at ${perSecond}/s …`);
   await steady(count, perSecond, async (i) => {
-    const body = JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: `page-${run}-${i}`, payload: { summary: `Page bench ${run} #${i}`, source: 'bench', severity: 'critical' } });
+    const body = JSON.stringify({
+      routing_key: key,
+      event_action: 'trigger',
+      dedup_key: `page-${run}-${i}`,
+      payload: { summary: `Page bench ${run} #${i}`, source: 'bench', severity: 'critical' },
+    });
     sentAt[i] = now();
-    const res = await postJson(agent, url, body).catch((err) => ({ status: `error ${err.code ?? err.message}` }));
+    const res = await postJson(agent, url, body).catch((err) => ({
+      status: `error ${err.code ?? err.message}`,
+    }));
     statuses[res.status] = (statuses[res.status] ?? 0) + 1;
   });
-  await until(() => push.received.length - first >= count || undefined, `${count} pages to arrive`, 15_000).catch(() => undefined);
+  await until(
+    () => push.received.length - first >= count || undefined,
+    `${count} pages to arrive`,
+    15_000,
+  ).catch(() => undefined);
   agent.destroy();
 
   // Decrypt every page (after the run, so decryption never delays an arrival) and match it to its trigger.
@@ -72,7 +100,13 @@ export async function benchAlertToPage(fb, push, { count = 300, perSecond = 10, 
     latencies.push(msg.arrivedAt - sentAt[Number(m[1])]);
   }
   const sample = push.received[first];
-  const vapid = sample ? await verifyVapid(sample.headers.authorization, publicKey, new URL(endpoint.replace(/^http:/, 'https:')).origin) : { ok: false, why: 'no page arrived' };
+  const vapid = sample
+    ? await verifyVapid(
+        sample.headers.authorization,
+        publicKey,
+        new URL(endpoint.replace(/^http:/, 'https:')).origin,
+      )
+    : { ok: false, why: 'no page arrived' };
   const decrypted = sample ? JSON.parse(keys.decrypt(sample.body)) : null;
   return {
     sent: count,
@@ -85,17 +119,28 @@ export async function benchAlertToPage(fb, push, { count = 300, perSecond = 10, 
     unmatched,
     latencyMs: summary(latencies, [50, 95, 99]),
     proof: {
-      vapid: vapid.ok ? `ES256 JWT verified, aud ${vapid.claims.aud}` : `NOT verified: ${vapid.why}`,
+      vapid: vapid.ok
+        ? `ES256 JWT verified, aud ${vapid.claims.aud}`
+        : `NOT verified: ${vapid.why}`,
       encoding: sample?.headers['content-encoding'] ?? null,
       bodyBytes: sample?.body.length ?? 0,
-      decrypted: decrypted && { kind: decrypted.kind, title: decrypted.title, body: decrypted.body, url: decrypted.url },
+      decrypted: decrypted && {
+        kind: decrypted.kind,
+        title: decrypted.title,
+        body: decrypted.body,
+        url: decrypted.url,
+      },
     },
   };
 }
 
-const escalatedTo = (timeline, level) => timeline.find((e) => e.text.startsWith(`Escalated to level ${level}:`));
+const escalatedTo = (timeline, level) =>
+  timeline.find((e) => e.text.startsWith(`Escalated to level ${level}:`));
 
-export async function benchEscalation(fb, { count = 30, perSecond = 10, delayMinutes = 0.02, log = console.log } = {}) {
+export async function benchEscalation(
+  fb,
+  { count = 30, perSecond = 10, delayMinutes = 0.02, log = console.log } = {},
+) {
   const first = await fb.user('Level One');
   const second = await fb.user('Level Two');
   const { policy } = await fb.must('/api/policies', {
@@ -107,26 +152,42 @@ export async function benchEscalation(fb, { count = 30, perSecond = 10, delayMin
       ],
     },
   });
-  const { service, key } = await fb.integration('pagerduty', { policyId: policy.id, name: 'bench-escalation' });
+  const { service, key } = await fb.integration('pagerduty', {
+    policyId: policy.id,
+    name: 'bench-escalation',
+  });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   log(`  escalation: ${count} incidents, level delay ${delayMinutes * 60_000} ms …`);
   await steady(count, perSecond, (i) =>
-    postJson(agent, `${fb.origin}/v2/enqueue`, { routing_key: key, event_action: 'trigger', dedup_key: `esc-${i}`, payload: { summary: `Escalation bench #${i}`, source: 'bench', severity: 'critical' } }),
+    postJson(agent, `${fb.origin}/v2/enqueue`, {
+      routing_key: key,
+      event_action: 'trigger',
+      dedup_key: `esc-${i}`,
+      payload: { summary: `Escalation bench #${i}`, source: 'bench', severity: 'critical' },
+    }),
   );
   agent.destroy();
   const delayMs = delayMinutes * 60_000;
   await sleep(delayMs + 500);
-  const ids = await until(async () => {
-    const { incidents } = await fb.must(`/api/incidents?service=${service.id}&limit=200`);
-    return incidents.length >= count ? incidents.map((i) => i.id) : undefined;
-  }, `${count} escalation incidents`, 10_000);
+  const ids = await until(
+    async () => {
+      const { incidents } = await fb.must(`/api/incidents?service=${service.id}&limit=200`);
+      return incidents.length >= count ? incidents.map((i) => i.id) : undefined;
+    },
+    `${count} escalation incidents`,
+    10_000,
+  );
   const lateness = [];
   const stepsMissing = [];
   for (const id of ids) {
-    const view = await until(async () => {
-      const v = await fb.must(`/api/incidents/${id}`);
-      return escalatedTo(v.timeline, 2) ? v : undefined;
-    }, `level 2 on ${id}`, 10_000).catch(() => null);
+    const view = await until(
+      async () => {
+        const v = await fb.must(`/api/incidents/${id}`);
+        return escalatedTo(v.timeline, 2) ? v : undefined;
+      },
+      `level 2 on ${id}`,
+      10_000,
+    ).catch(() => null);
     const l1 = view && escalatedTo(view.timeline, 1);
     const l2 = view && escalatedTo(view.timeline, 2);
     if (!l1 || !l2) {
@@ -136,5 +197,11 @@ export async function benchEscalation(fb, { count = 30, perSecond = 10, delayMin
     // Due = when level 1 fired + the delay; both stamps are taken the same way (after resolving the level's targets).
     lateness.push(l2.at - (l1.at + delayMs));
   }
-  return { incidents: ids.length, delayMs, stepsMissing: stepsMissing.length, latenessMs: summary(lateness, [50, 99]), minMs: lateness.length ? round(Math.min(...lateness)) : null };
+  return {
+    incidents: ids.length,
+    delayMs,
+    stepsMissing: stepsMissing.length,
+    latenessMs: summary(lateness, [50, 99]),
+    minMs: lateness.length ? round(Math.min(...lateness)) : null,
+  };
 }

@@ -29,7 +29,14 @@ const inspectorPort = await freePort();
 const origin = `http://127.0.0.1:${port}`;
 const { vars } = ensureDevVars(join(dir, 'dev.vars'));
 const { workerOptions } = unstable_getMiniflareWorkerOptions('wrangler.toml');
-for (const key of ['ADMIN_TOKEN', 'SESSION_SECRET', 'VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT']) delete workerOptions.bindings?.[key];
+for (const key of [
+  'ADMIN_TOKEN',
+  'SESSION_SECRET',
+  'VAPID_PUBLIC_KEY',
+  'VAPID_PRIVATE_KEY',
+  'VAPID_SUBJECT',
+])
+  delete workerOptions.bindings?.[key];
 const mf = new Miniflare({
   ...workerOptions,
   name: 'firebell',
@@ -44,20 +51,42 @@ const mf = new Miniflare({
 });
 await mf.ready;
 const db = await mf.getD1Database('DB');
-for (const file of readdirSync('schema/migrations').filter((f) => f.endsWith('.sql')).sort()) {
-  const statements = readFileSync(`schema/migrations/${file}`, 'utf8').split(/;\s*(?:\n|$)/).map((s) => s.replace(/^\s*--.*$/gm, '').trim()).filter(Boolean);
+for (const file of readdirSync('schema/migrations')
+  .filter((f) => f.endsWith('.sql'))
+  .sort()) {
+  const statements = readFileSync(`schema/migrations/${file}`, 'utf8')
+    .split(/;\s*(?:\n|$)/)
+    .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+    .filter(Boolean);
   await db.batch(statements.map((s) => db.prepare(s)));
 }
 
 const admin = { authorization: `Bearer ${vars.ADMIN_TOKEN}`, 'content-type': 'application/json' };
-const post = async (path, body) => (await fetch(origin + path, { method: 'POST', headers: admin, body: JSON.stringify(body) })).json();
+const post = async (path, body) =>
+  (
+    await fetch(origin + path, { method: 'POST', headers: admin, body: JSON.stringify(body) })
+  ).json();
 const { service } = await post('/api/services', { name: 'profile' });
-const { key } = await post(`/api/services/${service.id}/integrations`, { type: 'pagerduty', ratePerMinute: 10_000 });
-const trigger = (dedup) => JSON.stringify({ routing_key: key, event_action: 'trigger', dedup_key: dedup, payload: { summary: 'Profile [<id>]', source: 'bench', severity: 'critical' } });
+const { key } = await post(`/api/services/${service.id}/integrations`, {
+  type: 'pagerduty',
+  ratePerMinute: 10_000,
+});
+const trigger = (dedup) =>
+  JSON.stringify({
+    routing_key: key,
+    event_action: 'trigger',
+    dedup_key: dedup,
+    payload: { summary: 'Profile [<id>]', source: 'bench', severity: 'critical' },
+  });
 const target =
   shape === 'health'
     ? { url: `${origin}/api/health` }
-    : { url: `${origin}/v2/enqueue`, method: 'POST', body: trigger(shape === 'distinct' ? 'p-[<id>]' : 'shared'), idReplacement: shape === 'distinct' };
+    : {
+        url: `${origin}/v2/enqueue`,
+        method: 'POST',
+        body: trigger(shape === 'distinct' ? 'p-[<id>]' : 'shared'),
+        idReplacement: shape === 'distinct',
+      };
 await cannon({ ...target, connections: 8, duration: 1 }); // warm-up (and opens the shared incident)
 
 // One inspector session per isolate workerd exposes.
@@ -91,17 +120,22 @@ for (const s of sessions) {
 }
 const result = await cannon({ ...target, connections: 8, duration: seconds });
 const profiles = [];
-for (const s of sessions) profiles.push({ title: s.title, profile: (await s.send('Profiler.stop')).profile });
+for (const s of sessions)
+  profiles.push({ title: s.title, profile: (await s.send('Profiler.stop')).profile });
 for (const s of sessions) s.ws.close();
-console.log(`${shape}: ${result.requests} answered (${result.rps} req/s, p50 ${result.p50} ms) during the profile`);
+console.log(
+  `${shape}: ${result.requests} answered (${result.rps} req/s, p50 ${result.p50} ms) during the profile`,
+);
 
 for (const { title, profile } of profiles) {
   if (!profile?.nodes) continue;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const interval = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length); // ms per sample
+  const interval =
+    (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length); // ms per sample
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const label = (n) => `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber + 1}`;
+  const label = (n) =>
+    `${n.callFrame.functionName || '(anonymous)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.lineNumber + 1}`;
   const self = new Map();
   const inclusive = new Map();
   let busy = 0;
@@ -110,7 +144,10 @@ for (const { title, profile } of profiles) {
     const name = label(node);
     if (['(idle)', '(program)', '(garbage collector)'].includes(node.callFrame.functionName)) {
       // Native time of the shared workerd thread (other isolates, SQLite, I/O) shows up here: not this isolate's JS.
-      self.set(node.callFrame.functionName, (self.get(node.callFrame.functionName) ?? 0) + interval);
+      self.set(
+        node.callFrame.functionName,
+        (self.get(node.callFrame.functionName) ?? 0) + interval,
+      );
       continue;
     }
     busy += interval;
@@ -125,11 +162,15 @@ for (const { title, profile } of profiles) {
   }
   if (busy < 20) continue;
   const per = (ms) => `${((ms / result.requests) * 1000).toFixed(0).padStart(5)} µs/req`;
-  console.log(`\n== ${title}: ${busy.toFixed(0)} ms in JS (incl. natives it called) over ${result.requests} requests (${per(busy)})`);
+  console.log(
+    `\n== ${title}: ${busy.toFixed(0)} ms in JS (incl. natives it called) over ${result.requests} requests (${per(busy)})`,
+  );
   console.log('  top self:');
-  for (const [n, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`   ${per(ms)}  ${n}`);
+  for (const [n, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 25))
+    console.log(`   ${per(ms)}  ${n}`);
   console.log('  top inclusive:');
-  for (const [n, ms] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`   ${per(ms)}  ${n}`);
+  for (const [n, ms] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, 40))
+    console.log(`   ${per(ms)}  ${n}`);
   const file = join(tmpdir(), `firebell-${shape}-${title.replace(/\W+/g, '_')}.cpuprofile`);
   writeFileSync(file, JSON.stringify(profile)); // open in Chrome DevTools → Performance, or speedscope
   console.log(`  full profile: ${file}`);

@@ -16,7 +16,10 @@ export function subscriberKeys() {
   return {
     p256dh: ecdh.getPublicKey().toString('base64url'),
     auth,
-    decrypt: (body) => Buffer.from(ece.decrypt(body, { version: 'aes128gcm', privateKey: ecdh, authSecret: auth })).toString('utf8'),
+    decrypt: (body) =>
+      Buffer.from(
+        ece.decrypt(body, { version: 'aes128gcm', privateKey: ecdh, authSecret: auth }),
+      ).toString('utf8'),
   };
 }
 
@@ -27,7 +30,12 @@ export async function startPushService() {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
-      received.push({ arrivedAt, path: req.url, headers: req.headers, body: Buffer.concat(chunks) });
+      received.push({
+        arrivedAt,
+        path: req.url,
+        headers: req.headers,
+        body: Buffer.concat(chunks),
+      });
       res.writeHead(201, { location: `${req.url}/msg-${received.length}` });
       res.end();
     });
@@ -54,8 +62,19 @@ export async function verifyVapid(authorization, publicKey, audience) {
   if (k !== publicKey) return { ok: false, why: 'k is not the server VAPID key' };
   const [h, c, s] = jwt.split('.');
   const claims = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
-  const key = await webcrypto.subtle.importKey('raw', Buffer.from(publicKey, 'base64url'), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
-  const valid = await webcrypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, Buffer.from(s, 'base64url'), new TextEncoder().encode(`${h}.${c}`));
+  const key = await webcrypto.subtle.importKey(
+    'raw',
+    Buffer.from(publicKey, 'base64url'),
+    { name: 'ECDSA', namedCurve: 'P-256' },
+    false,
+    ['verify'],
+  );
+  const valid = await webcrypto.subtle.verify(
+    { name: 'ECDSA', hash: 'SHA-256' },
+    key,
+    Buffer.from(s, 'base64url'),
+    new TextEncoder().encode(`${h}.${c}`),
+  );
   if (!valid) return { ok: false, why: 'bad ES256 signature' };
   if (claims.aud !== audience) return { ok: false, why: `aud ${claims.aud} ≠ ${audience}` };
   return { ok: true, claims };

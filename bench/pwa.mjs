@@ -12,17 +12,34 @@ import { ROOT } from './lib.mjs';
 export function initialJs(dist = join(ROOT, 'pwa', 'dist')) {
   const html = readFileSync(join(dist, 'index.html'), 'utf8');
   const refs = new Set();
-  for (const m of html.matchAll(/<script\b[^>]*\btype=["']module["'][^>]*\bsrc=["']([^"']+)["']/g)) refs.add(m[1]);
-  for (const m of html.matchAll(/<link\b[^>]*\brel=["']modulepreload["'][^>]*\bhref=["']([^"']+)["']/g)) refs.add(m[1]);
-  const css = [...html.matchAll(/<link\b[^>]*\brel=["']stylesheet["'][^>]*\bhref=["']([^"']+)["']/g)].map((m) => m[1]);
+  for (const m of html.matchAll(/<script\b[^>]*\btype=["']module["'][^>]*\bsrc=["']([^"']+)["']/g))
+    refs.add(m[1]);
+  for (const m of html.matchAll(
+    /<link\b[^>]*\brel=["']modulepreload["'][^>]*\bhref=["']([^"']+)["']/g,
+  ))
+    refs.add(m[1]);
+  const css = [
+    ...html.matchAll(/<link\b[^>]*\brel=["']stylesheet["'][^>]*\bhref=["']([^"']+)["']/g),
+  ].map((m) => m[1]);
   const size = (ref) => {
     const bytes = readFileSync(join(dist, ref.replace(/^\//, '')));
-    return { file: ref, bytes: bytes.length, gzip9: gzipSync(bytes, { level: 9 }).length, gzip6: gzipSync(bytes, { level: 6 }).length };
+    return {
+      file: ref,
+      bytes: bytes.length,
+      gzip9: gzipSync(bytes, { level: 9 }).length,
+      gzip6: gzipSync(bytes, { level: 6 }).length,
+    };
   };
   const files = [...refs].map(size);
   const sum = (k, list) => list.reduce((a, f) => a + f[k], 0);
   const styles = css.map(size);
-  return { files, bytes: sum('bytes', files), gzip: sum('gzip9', files), gzipLevel6: sum('gzip6', files), css: { files: styles, gzip: sum('gzip9', styles) } };
+  return {
+    files,
+    bytes: sum('bytes', files),
+    gzip: sum('gzip9', files),
+    gzipLevel6: sum('gzip6', files),
+    css: { files: styles, gzip: sum('gzip9', styles) },
+  };
 }
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -50,7 +67,11 @@ export function lighthouse(url, { timeoutMs = 150_000 } = {}) {
     child.on('exit', (code) => {
       clearTimeout(timer);
       const line = out.split('\n').find((l) => l.startsWith('LIGHTHOUSE '));
-      resolve(line ? JSON.parse(line.slice('LIGHTHOUSE '.length)) : { error: `lighthouse exited ${code}: ${out.slice(-600)}` });
+      resolve(
+        line
+          ? JSON.parse(line.slice('LIGHTHOUSE '.length))
+          : { error: `lighthouse exited ${code}: ${out.slice(-600)}` },
+      );
     });
   });
 }

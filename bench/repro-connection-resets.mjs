@@ -11,7 +11,9 @@
 import { Miniflare } from 'miniflare';
 import http from 'node:http';
 const mode = process.argv[2];
-const mf = new Miniflare({ modules: true, script: `
+const mf = new Miniflare({
+  modules: true,
+  script: `
 import { DurableObject } from "cloudflare:workers";
 export class Q extends DurableObject { async work(ms) { const end = Date.now() + ms; while (Date.now() < end) {} return 1; } async nap(ms) { await scheduler.wait(ms); return 1; } }
 let chain = Promise.resolve();
@@ -20,14 +22,45 @@ export default { async fetch(req, env) { await req.text(); const ms = Number(new
   if ('${mode}' === 'busy') { const end = Date.now() + ms; while (Date.now() < end) {} }
   if ('${mode}' === 'serial') { const p = chain.then(() => scheduler.wait(ms)); chain = p; await p; }
   return new Response('ok', { status: 202 }); } }`,
-  durableObjects: { Q: { className: 'Q', useSQLite: true } }, compatibilityDate: '2026-05-03', cf: false, host: '127.0.0.1', port: 0 });
+  durableObjects: { Q: { className: 'Q', useSQLite: true } },
+  compatibilityDate: '2026-05-03',
+  cf: false,
+  host: '127.0.0.1',
+  port: 0,
+});
 const url = await mf.ready;
 const agent = new http.Agent({ keepAlive: true, maxSockets: Number(process.argv[3] ?? 250) });
-const st = {}; const t0 = Date.now(); const resets = [];
-await Promise.all(Array.from({ length: 1000 }, (_, i) => new Promise((resolve) => {
-  const req = http.request(new URL('/?ms=15', url), { method: 'POST', agent }, (res) => { res.resume(); res.on('end', () => { st[res.statusCode] = (st[res.statusCode] ?? 0) + 1; resolve(); }); });
-  req.on('error', (e) => { st[e.code] = (st[e.code] ?? 0) + 1; resets.push(Date.now() - t0); resolve(); });
-  req.end('{}');
-})));
-console.log(mode, process.argv[3] ?? 250, 'total', Date.now() - t0, st, resets.slice(0, 2), resets.slice(-2));
+const st = {};
+const t0 = Date.now();
+const resets = [];
+await Promise.all(
+  Array.from(
+    { length: 1000 },
+    (_, i) =>
+      new Promise((resolve) => {
+        const req = http.request(new URL('/?ms=15', url), { method: 'POST', agent }, (res) => {
+          res.resume();
+          res.on('end', () => {
+            st[res.statusCode] = (st[res.statusCode] ?? 0) + 1;
+            resolve();
+          });
+        });
+        req.on('error', (e) => {
+          st[e.code] = (st[e.code] ?? 0) + 1;
+          resets.push(Date.now() - t0);
+          resolve();
+        });
+        req.end('{}');
+      }),
+  ),
+);
+console.log(
+  mode,
+  process.argv[3] ?? 250,
+  'total',
+  Date.now() - t0,
+  st,
+  resets.slice(0, 2),
+  resets.slice(-2),
+);
 await mf.dispose();

@@ -24,14 +24,18 @@ const DEADLINE_S = Number(process.env.BENCH_DEADLINE_S ?? 390);
 const QUICK = process.env.BENCH_QUICK === '1'; // shorter runs, for trying the bench itself
 const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${msg}`);
 
-if (!existsSync(join(ROOT, 'dist', 'worker', 'index.js')) || !existsSync(join(ROOT, 'pwa', 'dist', 'index.html'))) {
+if (
+  !existsSync(join(ROOT, 'dist', 'worker', 'index.js')) ||
+  !existsSync(join(ROOT, 'pwa', 'dist', 'index.html'))
+) {
   console.error('Build first: npm run build --silent');
   process.exit(1);
 }
 
 const version = (pkg) => {
   try {
-    return JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8')).version;
+    return JSON.parse(readFileSync(join(ROOT, 'node_modules', pkg, 'package.json'), 'utf8'))
+      .version;
   } catch {
     return null;
   }
@@ -59,7 +63,8 @@ const results = {
     workerd: version('workerd'),
     autocannon: version('autocannon'),
     lighthouse: version('lighthouse'),
-    runtime: 'built bundle served by the Miniflare API (scripts/start.mjs), state on local disk in a temp dir',
+    runtime:
+      'built bundle served by the Miniflare API (scripts/start.mjs), state on local disk in a temp dir',
   },
   errors: [],
 };
@@ -107,34 +112,53 @@ async function section(name, fn) {
     results.errors.push(`${name}: ${err.message ?? err}`);
     return undefined;
   } finally {
-    results.meta.sectionSeconds = { ...results.meta.sectionSeconds, [name]: round((Date.now() - started) / 1000, 1) };
+    results.meta.sectionSeconds = {
+      ...results.meta.sectionSeconds,
+      [name]: round((Date.now() - started) / 1000, 1),
+    };
   }
 }
 
 // 1. Ingest vs calibration, and the calibration's own broadcast room (reference for 3).
 const cal = await section('start calibration Worker', async () => track(await Calibration.start()));
 let fb = await section('start Firebell (ingest)', async () => track(await Firebell.start()));
-if (cal && fb) results.ingest = await section('1. ingest vs calibration', () => benchIngest(fb, cal, { duration: QUICK ? 2 : 5, log }));
+if (cal && fb)
+  results.ingest = await section('1. ingest vs calibration', () =>
+    benchIngest(fb, cal, { duration: QUICK ? 2 : 5, log }),
+  );
 await untrack(fb);
 if (cal) {
   results.fanoutCalibration = {};
   for (const viewers of [200, 1000]) {
-    results.fanoutCalibration[viewers] = await section(`3. fan-out calibration ${viewers}`, () => calibrationFanout(cal, { viewers, rounds: QUICK ? 10 : 50, log }));
+    results.fanoutCalibration[viewers] = await section(`3. fan-out calibration ${viewers}`, () =>
+      calibrationFanout(cal, { viewers, rounds: QUICK ? 10 : 50, log }),
+    );
   }
 }
 await untrack(cal);
 
 // 2–4 and 6 (Lighthouse) on one Firebell that may page a loopback push service.
 const push = track(await startPushService());
-fb = await section('start Firebell (paging, ALLOW_INSECURE_PUSH)', async () => track(await Firebell.start({ ALLOW_INSECURE_PUSH: 'true' })));
+fb = await section('start Firebell (paging, ALLOW_INSECURE_PUSH)', async () =>
+  track(await Firebell.start({ ALLOW_INSECURE_PUSH: 'true' })),
+);
 if (fb) {
   // Lighthouse first, while this server is idle (after the fan-out it is still closing 1,000 sockets).
   results.pwa = { initialJs: initialJs() };
-  results.pwa.lighthouse = await section('6. Lighthouse (mobile)', () => lighthouse(`${fb.origin}/`));
-  results.alertToPage = await section('2. alert-to-page latency', () => benchAlertToPage(fb, push, { count: QUICK ? 60 : 300, perSecond: 10, log }));
-  results.escalation = await section('4. escalation timing', () => benchEscalation(fb, { count: 30, perSecond: 10, delayMinutes: 0.02, log }));
+  results.pwa.lighthouse = await section('6. Lighthouse (mobile)', () =>
+    lighthouse(`${fb.origin}/`),
+  );
+  results.alertToPage = await section('2. alert-to-page latency', () =>
+    benchAlertToPage(fb, push, { count: QUICK ? 60 : 300, perSecond: 10, log }),
+  );
+  results.escalation = await section('4. escalation timing', () =>
+    benchEscalation(fb, { count: 30, perSecond: 10, delayMinutes: 0.02, log }),
+  );
   results.fanout = {};
-  for (const viewers of [200, 1000]) results.fanout[viewers] = await section(`3. fan-out Firebell ${viewers}`, () => benchFanout(fb, { viewers, rounds: QUICK ? 10 : 50, log }));
+  for (const viewers of [200, 1000])
+    results.fanout[viewers] = await section(`3. fan-out Firebell ${viewers}`, () =>
+      benchFanout(fb, { viewers, rounds: QUICK ? 10 : 50, log }),
+    );
 }
 await untrack(fb);
 await untrack(push);
@@ -143,12 +167,25 @@ await untrack(push);
 fb = await section('start Firebell (storm)', async () => track(await Firebell.start()));
 if (fb) {
   results.storm = {};
-  results.storm.dedup = await section('5a. storm: 1,000 triggers, 10 keys', () => stormDedup(fb, { log }));
-  results.storm.restart = await section('5b. storm: 2,000 alerts, SIGKILL + restart', () => stormRestart(fb, { log }));
-  results.stormGroup = { endToEnd: await section('7b. one 10,000-alert group, end to end', () => benchGroupEndToEnd(fb, { log })) };
+  results.storm.dedup = await section('5a. storm: 1,000 triggers, 10 keys', () =>
+    stormDedup(fb, { log }),
+  );
+  results.storm.restart = await section('5b. storm: 2,000 alerts, SIGKILL + restart', () =>
+    stormRestart(fb, { log }),
+  );
+  results.stormGroup = {
+    endToEnd: await section('7b. one 10,000-alert group, end to end', () =>
+      benchGroupEndToEnd(fb, { log }),
+    ),
+  };
 }
 await untrack(fb);
-results.stormGroup = { ...results.stormGroup, adapter: await section('7a. one 10,000-alert group, adapter in Node', () => benchGroupAdapter({ runs: QUICK ? 2 : 5, log })) };
+results.stormGroup = {
+  ...results.stormGroup,
+  adapter: await section('7a. one 10,000-alert group, adapter in Node', () =>
+    benchGroupAdapter({ runs: QUICK ? 2 : 5, log }),
+  ),
+};
 results.pwa ??= { initialJs: initialJs() };
 finish(0);
 
@@ -158,7 +195,9 @@ function finish(code) {
   results.meta.loadAverageAtEnd = os.loadavg().map((x) => round(x));
   writeFileSync(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\n${table(results)}`);
-  console.log(`\nWrote bench/results.json (${results.meta.seconds} s; load average ${results.meta.loadAverageAtStart.join(' ')} → ${results.meta.loadAverageAtEnd.join(' ')} on ${results.meta.cpus} CPUs).`);
+  console.log(
+    `\nWrote bench/results.json (${results.meta.seconds} s; load average ${results.meta.loadAverageAtStart.join(' ')} → ${results.meta.loadAverageAtEnd.join(' ')} on ${results.meta.cpus} CPUs).`,
+  );
   if (results.errors.length) console.log(`Errors:\n  ${results.errors.join('\n  ')}`);
   process.exit(code);
 }
@@ -166,61 +205,213 @@ function finish(code) {
 /** The printed table; every number also in results.json. */
 function table(r) {
   const rows = [];
-  const fmt = (x, d = 1) => (x === null || x === undefined ? '–' : typeof x === 'number' ? (Math.abs(x) >= 100 ? x.toFixed(0) : x.toFixed(d)) : String(x));
+  const fmt = (x, d = 1) =>
+    x === null || x === undefined
+      ? '–'
+      : typeof x === 'number'
+        ? Math.abs(x) >= 100
+          ? x.toFixed(0)
+          : x.toFixed(d)
+        : String(x);
   const pct = (l) => (l ? `${fmt(l.p50)} / ${fmt(l.p99)}` : '–');
-  const verdict = (value, ok) => (value === null || value === undefined ? '' : ok ? 'met' : 'MISSED');
+  const verdict = (value, ok) =>
+    value === null || value === undefined ? '' : ok ? 'met' : 'MISSED';
   rows.push(['Section', 'Measure', 'Firebell', 'Calibration', 'Ratio / target', '']);
-  const ingestName = { bare: 'GET /api/health ↔ bare route', new: 'trigger, distinct keys ↔ new DO + insert', hop: 'trigger, shared key ↔ DO hop + update' };
+  const ingestName = {
+    bare: 'GET /api/health ↔ bare route',
+    new: 'trigger, distinct keys ↔ new DO + insert',
+    hop: 'trigger, shared key ↔ DO hop + update',
+  };
   for (const shape of ['bare', 'new', 'hop']) {
     const s = r.ingest?.[shape];
     if (!s) continue;
-    rows.push(['1 ingest', `${ingestName[shape]}: req/s @8`, fmt(s.firebell.throughput.rps), fmt(s.calibration.throughput.rps), `${fmt(s.ratio.throughput, 2)} (≥ 0.7)`, verdict(s.ratio.throughput, s.ratio.throughput >= 0.7)]);
-    rows.push(['', '  p50 / p99 ms @1', pct(s.firebell.latency), pct(s.calibration.latency), `req/s @1 ratio ${fmt(s.ratio.rpsAt1Connection, 2)}`, '']);
-    rows.push(['', '  server CPU ms/req @8', fmt(s.firebell.throughput.cpuMsPerRequest, 2), fmt(s.calibration.throughput.cpuMsPerRequest, 2), `×${fmt(s.ratio.cpuPerRequest, 1)}`, '']);
+    rows.push([
+      '1 ingest',
+      `${ingestName[shape]}: req/s @8`,
+      fmt(s.firebell.throughput.rps),
+      fmt(s.calibration.throughput.rps),
+      `${fmt(s.ratio.throughput, 2)} (≥ 0.7)`,
+      verdict(s.ratio.throughput, s.ratio.throughput >= 0.7),
+    ]);
+    rows.push([
+      '',
+      '  p50 / p99 ms @1',
+      pct(s.firebell.latency),
+      pct(s.calibration.latency),
+      `req/s @1 ratio ${fmt(s.ratio.rpsAt1Connection, 2)}`,
+      '',
+    ]);
+    rows.push([
+      '',
+      '  server CPU ms/req @8',
+      fmt(s.firebell.throughput.cpuMsPerRequest, 2),
+      fmt(s.calibration.throughput.cpuMsPerRequest, 2),
+      `×${fmt(s.ratio.cpuPerRequest, 1)}`,
+      '',
+    ]);
   }
   const d1 = r.ingest?.d1Read?.calibration;
-  if (d1) rows.push(['', 'ref: one D1 point read', '', `${fmt(d1.throughput.rps)} req/s, ${pct(d1.latency)} ms, ${fmt(d1.throughput.cpuMsPerRequest, 2)} CPU ms`, '', '']);
+  if (d1)
+    rows.push([
+      '',
+      'ref: one D1 point read',
+      '',
+      `${fmt(d1.throughput.rps)} req/s, ${pct(d1.latency)} ms, ${fmt(d1.throughput.cpuMsPerRequest, 2)} CPU ms`,
+      '',
+      '',
+    ]);
   const a = r.alertToPage;
   if (a) {
-    rows.push(['2 alert→page', `p50 / p95 / p99 / max ms (n=${a.latencyMs.n}/${a.sent})`, `${fmt(a.latencyMs.p50)} / ${fmt(a.latencyMs.p95)} / ${fmt(a.latencyMs.p99)} / ${fmt(a.latencyMs.max)}`, '', 'p50 < 15, p99 < 40', verdict(a.latencyMs.p50, a.latencyMs.p50 < 15 && a.latencyMs.p99 < 40)]);
-    rows.push(['', 'proof', `${a.proof.encoding}, ${a.proof.vapid}`, '', a.undecryptable || a.missing ? `${a.missing} missing, ${a.undecryptable} undecryptable` : 'all decrypted', '']);
+    rows.push([
+      '2 alert→page',
+      `p50 / p95 / p99 / max ms (n=${a.latencyMs.n}/${a.sent})`,
+      `${fmt(a.latencyMs.p50)} / ${fmt(a.latencyMs.p95)} / ${fmt(a.latencyMs.p99)} / ${fmt(a.latencyMs.max)}`,
+      '',
+      'p50 < 15, p99 < 40',
+      verdict(a.latencyMs.p50, a.latencyMs.p50 < 15 && a.latencyMs.p99 < 40),
+    ]);
+    rows.push([
+      '',
+      'proof',
+      `${a.proof.encoding}, ${a.proof.vapid}`,
+      '',
+      a.undecryptable || a.missing
+        ? `${a.missing} missing, ${a.undecryptable} undecryptable`
+        : 'all decrypted',
+      '',
+    ]);
     const failed = Object.entries(a.statuses).filter(([s]) => s !== '202');
-    if (failed.length) rows.push(['', '  triggers not accepted', failed.map(([s, n]) => `${s} ×${n}`).join(', '), '', '', '']);
+    if (failed.length)
+      rows.push([
+        '',
+        '  triggers not accepted',
+        failed.map(([s, n]) => `${s} ×${n}`).join(', '),
+        '',
+        '',
+        '',
+      ]);
   }
   for (const viewers of [200, 1000]) {
     const f = r.fanout?.[viewers];
     const c = r.fanoutCalibration?.[viewers];
     if (!f && !c) continue;
     const target = viewers === 200 ? 25 : 70;
-    rows.push(['3 fan-out', `${viewers} viewers, all have it: p50 / p99 ms`, f ? pct(f.everyViewerMs) : '–', c ? pct(c.everyViewerMs) : '–', `p99 < ${target}`, verdict(f?.everyViewerMs.p99, f?.everyViewerMs.p99 < target)]);
-    rows.push(['', `  joining ${viewers} sockets took`, f ? `${fmt(f.connectSeconds)} s` : '–', c ? `${fmt(c.connectSeconds)} s` : '–', '', '']);
+    rows.push([
+      '3 fan-out',
+      `${viewers} viewers, all have it: p50 / p99 ms`,
+      f ? pct(f.everyViewerMs) : '–',
+      c ? pct(c.everyViewerMs) : '–',
+      `p99 < ${target}`,
+      verdict(f?.everyViewerMs.p99, f?.everyViewerMs.p99 < target),
+    ]);
+    rows.push([
+      '',
+      `  joining ${viewers} sockets took`,
+      f ? `${fmt(f.connectSeconds)} s` : '–',
+      c ? `${fmt(c.connectSeconds)} s` : '–',
+      '',
+      '',
+    ]);
   }
   const e = r.escalation;
-  if (e) rows.push(['4 escalation', `lateness p50 / p99 / max ms (n=${e.latenessMs.n})`, `${fmt(e.latenessMs.p50)} / ${fmt(e.latenessMs.p99)} / ${fmt(e.latenessMs.max)}`, '', 'p99 < 50', verdict(e.latenessMs.p99, e.latenessMs.p99 < 50)]);
+  if (e)
+    rows.push([
+      '4 escalation',
+      `lateness p50 / p99 / max ms (n=${e.latenessMs.n})`,
+      `${fmt(e.latenessMs.p50)} / ${fmt(e.latenessMs.p99)} / ${fmt(e.latenessMs.max)}`,
+      '',
+      'p99 < 50',
+      verdict(e.latenessMs.p99, e.latenessMs.p99 < 50),
+    ]);
   const sd = r.storm?.dedup;
-  if (sd) rows.push(['5 storm', '1,000 triggers / 10 keys', `${sd.incidents} incidents, Σ alerts ${sd.alertCountSum}, ${sd.retried} retried`, '', 'exactly 10, Σ 1,000', verdict(true, sd.ok)]);
+  if (sd)
+    rows.push([
+      '5 storm',
+      '1,000 triggers / 10 keys',
+      `${sd.incidents} incidents, Σ alerts ${sd.alertCountSum}, ${sd.retried} retried`,
+      '',
+      'exactly 10, Σ 1,000',
+      verdict(true, sd.ok),
+    ]);
   const sr = r.storm?.restart;
   if (sr) {
-    rows.push(['', '2,000 alerts / 200 groups + SIGKILL', `${sr.incidents} incidents, ${sr.acknowledged}/${sr.alerts} acked, ${sr.lost} lost, ${sr.countedTwiceOtherwise} twice`, '', 'none lost, none twice', verdict(true, sr.ok)]);
-    rows.push(['', '  re-sent after a reset (at-least-once)', `${sr.countedTwiceAfterAmbiguousFailure} counted twice, each after its first try died unanswered`, '', '', '']);
-    rows.push(['', '  killed at / back after', `${fmt(sr.killedAtMs / 1000)} s / ${fmt(sr.restartMs / 1000)} s, ${sr.retried} alerts retried`, '', '', '']);
+    rows.push([
+      '',
+      '2,000 alerts / 200 groups + SIGKILL',
+      `${sr.incidents} incidents, ${sr.acknowledged}/${sr.alerts} acked, ${sr.lost} lost, ${sr.countedTwiceOtherwise} twice`,
+      '',
+      'none lost, none twice',
+      verdict(true, sr.ok),
+    ]);
+    rows.push([
+      '',
+      '  re-sent after a reset (at-least-once)',
+      `${sr.countedTwiceAfterAmbiguousFailure} counted twice, each after its first try died unanswered`,
+      '',
+      '',
+      '',
+    ]);
+    rows.push([
+      '',
+      '  killed at / back after',
+      `${fmt(sr.killedAtMs / 1000)} s / ${fmt(sr.restartMs / 1000)} s, ${sr.retried} alerts retried`,
+      '',
+      '',
+      '',
+    ]);
   }
   const g = r.stormGroup;
   if (g?.adapter) {
     const { streamed: st, wholeBodyReference: wb } = g.adapter;
-    rows.push(['7 big group', `${g.adapter.alerts} alerts, ${g.adapter.bodyMiB} MiB: stream-read + adapt`, `${fmt(st.ms)} ms, peak heap ${fmt(st.peakHeapMiB)} MiB`, `JSON.parse: ${fmt(wb.ms)} ms, ${fmt(wb.peakHeapMiB)} MiB`, '', '']);
+    rows.push([
+      '7 big group',
+      `${g.adapter.alerts} alerts, ${g.adapter.bodyMiB} MiB: stream-read + adapt`,
+      `${fmt(st.ms)} ms, peak heap ${fmt(st.peakHeapMiB)} MiB`,
+      `JSON.parse: ${fmt(wb.ms)} ms, ${fmt(wb.peakHeapMiB)} MiB`,
+      '',
+      '',
+    ]);
   }
   if (g?.endToEnd) {
     const e2e = g.endToEnd;
-    rows.push(['', '  posted to Firebell: 202 after / incident read', `${fmt(e2e.acceptedMs)} ms / ${fmt(e2e.incidentReadMs)} ms (${e2e.listed} listed, ${fmt(e2e.incidentReadMiB)} MiB)`, '', `server RSS +${fmt(e2e.serverRssMiB.growth)} MiB`, '']);
+    rows.push([
+      '',
+      '  posted to Firebell: 202 after / incident read',
+      `${fmt(e2e.acceptedMs)} ms / ${fmt(e2e.incidentReadMs)} ms (${e2e.listed} listed, ${fmt(e2e.incidentReadMiB)} MiB)`,
+      '',
+      `server RSS +${fmt(e2e.serverRssMiB.growth)} MiB`,
+      '',
+    ]);
   }
   const p = r.pwa;
   if (p) {
-    rows.push(['6 PWA', 'initial JS gzip bytes', `${p.initialJs.gzip} (${p.initialJs.files.length} file${p.initialJs.files.length === 1 ? '' : 's'}; css ${p.initialJs.css.gzip})`, '', '', '']);
+    rows.push([
+      '6 PWA',
+      'initial JS gzip bytes',
+      `${p.initialJs.gzip} (${p.initialJs.files.length} file${p.initialJs.files.length === 1 ? '' : 's'}; css ${p.initialJs.css.gzip})`,
+      '',
+      '',
+      '',
+    ]);
     const lh = p.lighthouse;
-    if (lh) rows.push(['', 'Lighthouse mobile perf / a11y / best-practices', lh.skipped ?? lh.error?.slice(0, 60) ?? lh.runtimeError?.slice(0, 60) ?? `${lh.performance} / ${lh.accessibility} / ${lh.bestPractices}`, '', '', '']);
+    if (lh)
+      rows.push([
+        '',
+        'Lighthouse mobile perf / a11y / best-practices',
+        lh.skipped ??
+          lh.error?.slice(0, 60) ??
+          lh.runtimeError?.slice(0, 60) ??
+          `${lh.performance} / ${lh.accessibility} / ${lh.bestPractices}`,
+        '',
+        '',
+        '',
+      ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)));
   const line = (row) => `| ${row.map((cell, i) => String(cell).padEnd(widths[i])).join(' | ')} |`;
-  return [line(rows[0]), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.slice(1).map(line)].join('\n');
+  return [
+    line(rows[0]),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...rows.slice(1).map(line),
+  ].join('\n');
 }

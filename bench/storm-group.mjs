@@ -70,7 +70,12 @@ async function measure(work) {
   sample();
   gc();
   const retained = process.memoryUsage().heapUsed - base;
-  return { ms: round(ms, 1), peakHeapMiB: mib(peak - base), retainedHeapMiB: mib(retained), result };
+  return {
+    ms: round(ms, 1),
+    peakHeapMiB: mib(peak - base),
+    retainedHeapMiB: mib(retained),
+    result,
+  };
 }
 
 export async function benchGroupAdapter({ runs = 5, log = console.log } = {}) {
@@ -83,7 +88,13 @@ export async function benchGroupAdapter({ runs = 5, log = console.log } = {}) {
   for (let i = 0; i < runs; i++) {
     streamed.push(
       await measure(async (sample) => {
-        const read = await readGroup(chunked(bytes), { maxBytes: 16 * 2 ** 20, fields: Object.keys(adapter.fieldsSchema.shape), alertSchema: adapter.alertSchema, keepHead: 8193, onChunk: sample });
+        const read = await readGroup(chunked(bytes), {
+          maxBytes: 16 * 2 ** 20,
+          fields: Object.keys(adapter.fieldsSchema.shape),
+          alertSchema: adapter.alertSchema,
+          keepHead: 8193,
+          onChunk: sample,
+        });
         if (!read.ok) throw new Error(`refused: ${JSON.stringify(read)}`);
         sample();
         const events = await adapter.toEvents(adapter.fieldsSchema.parse(read.fields), read.alerts);
@@ -99,9 +110,21 @@ export async function benchGroupAdapter({ runs = 5, log = console.log } = {}) {
       }),
     );
   }
-  const median = (rows, key) => round(rows.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(rows.length / 2)], 1);
-  const summarize = (rows) => ({ events: rows[0].result, ms: median(rows, 'ms'), peakHeapMiB: median(rows, 'peakHeapMiB'), retainedHeapMiB: median(rows, 'retainedHeapMiB') });
-  return { alerts: ALERTS, bodyMiB: mib(bytes.byteLength), gcExposed: typeof globalThis.gc === 'function', streamed: summarize(streamed), wholeBodyReference: summarize(whole) };
+  const median = (rows, key) =>
+    round(rows.map((r) => r[key]).sort((a, b) => a - b)[Math.floor(rows.length / 2)], 1);
+  const summarize = (rows) => ({
+    events: rows[0].result,
+    ms: median(rows, 'ms'),
+    peakHeapMiB: median(rows, 'peakHeapMiB'),
+    retainedHeapMiB: median(rows, 'retainedHeapMiB'),
+  });
+  return {
+    alerts: ALERTS,
+    bodyMiB: mib(bytes.byteLength),
+    gcExposed: typeof globalThis.gc === 'function',
+    streamed: summarize(streamed),
+    wholeBodyReference: summarize(whole),
+  };
 }
 
 /** Resident memory (bytes) of every live process in the process group `pgid` (Node + workerd). */
@@ -125,12 +148,15 @@ export async function benchGroupEndToEnd(fb, { log = console.log } = {}) {
   const body = JSON.stringify(alertGroup(0, ALERTS));
   const agent = new http.Agent({ keepAlive: true });
   const rssBefore = groupRss(fb.pid);
-  log(`  end to end: posting ${ALERTS} alerts (${mib(Buffer.byteLength(body))} MiB) to ${url.replace(/[^/]+$/, '<key>')} …`);
+  log(
+    `  end to end: posting ${ALERTS} alerts (${mib(Buffer.byteLength(body))} MiB) to ${url.replace(/[^/]+$/, '<key>')} …`,
+  );
   const t0 = now();
   const res = await postJson(agent, url, body);
   const acceptedMs = now() - t0;
   const rssAfterPost = groupRss(fb.pid);
-  if (res.status !== 202) throw new Error(`expected 202, got ${res.status}: ${res.text.slice(0, 300)}`);
+  if (res.status !== 202)
+    throw new Error(`expected 202, got ${res.status}: ${res.text.slice(0, 300)}`);
   const incidentId = JSON.parse(res.text).incidents[0].incidentId;
   const t1 = now();
   const read = await fb.api(`/api/incidents/${incidentId}`);
@@ -147,7 +173,11 @@ export async function benchGroupEndToEnd(fb, { log = console.log } = {}) {
     incidentReadMiB: mib(readBytes),
     listed,
     timelineEntriesInRead: read.body.timeline.length,
-    serverRssMiB: { before: mib(rssBefore), afterPost: mib(rssAfterPost), growth: mib(rssAfterPost - rssBefore) },
+    serverRssMiB: {
+      before: mib(rssBefore),
+      afterPost: mib(rssAfterPost),
+      growth: mib(rssAfterPost - rssBefore),
+    },
     serviceId: service.id,
   };
 }

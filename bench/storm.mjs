@@ -15,24 +15,36 @@ async function incidentsOf(fb, serviceId) {
   const all = [];
   let cursor = null;
   do {
-    const page = await fb.must(`/api/incidents?service=${serviceId}&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+    const page = await fb.must(
+      `/api/incidents?service=${serviceId}&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+    );
     all.push(...page.incidents);
     cursor = page.nextCursor;
   } while (cursor);
   return all;
 }
 
-export async function stormDedup(fb, { triggers = 1000, keys = 10, concurrency = 100, log = console.log } = {}) {
+export async function stormDedup(
+  fb,
+  { triggers = 1000, keys = 10, concurrency = 100, log = console.log } = {},
+) {
   const { service, key } = await fb.integration('pagerduty', { name: 'storm-dedup' });
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const firstAttempt = {};
   let retried = 0;
   let notAcknowledged = 0;
-  log(`  storm: ${triggers} triggers for ${keys} dedup keys, all sent at once over ${concurrency} connections …`);
+  log(
+    `  storm: ${triggers} triggers for ${keys} dedup keys, all sent at once over ${concurrency} connections …`,
+  );
   const t0 = now();
   await Promise.all(
     Array.from({ length: triggers }, async (_, i) => {
-      const body = { routing_key: key, event_action: 'trigger', dedup_key: `storm-${i % keys}`, payload: { summary: `Storm key ${i % keys}`, source: 'bench', severity: 'critical' } };
+      const body = {
+        routing_key: key,
+        event_action: 'trigger',
+        dedup_key: `storm-${i % keys}`,
+        payload: { summary: `Storm key ${i % keys}`, source: 'bench', severity: 'critical' },
+      };
       // Retried on connection failures and 5xx, as every real sender does.
       const result = await deliver(agent, `${fb.origin}/v2/enqueue`, body);
       const first = result.attempts[0];
@@ -65,7 +77,12 @@ export async function stormDedup(fb, { triggers = 1000, keys = 10, concurrency =
 }
 
 /** Alertmanager-style delivery: retry 5xx and connection failures with exponential backoff and jitter. */
-async function deliver(agent, url, body, { maxElapsedMs = 30_000, initialMs = 100, maxMs = 2_000 } = {}) {
+async function deliver(
+  agent,
+  url,
+  body,
+  { maxElapsedMs = 30_000, initialMs = 100, maxMs = 2_000 } = {},
+) {
   const started = now();
   const attempts = [];
   let wait = initialMs;
@@ -80,7 +97,8 @@ async function deliver(agent, url, body, { maxElapsedMs = 30_000, initialMs = 10
     }
     attempts.push(outcome);
     if (outcome.status >= 200 && outcome.status < 300) return { ok: true, attempts };
-    if (outcome.status >= 400 && outcome.status < 500) return { ok: false, dropped: true, attempts };
+    if (outcome.status >= 400 && outcome.status < 500)
+      return { ok: false, dropped: true, attempts };
     if (outcome.status >= 500) outcome.ambiguous = true; // a 5xx after the router may have applied it
     if (now() - started > maxElapsedMs) return { ok: false, attempts };
     await sleep(wait * (0.5 + Math.random()));
@@ -88,7 +106,10 @@ async function deliver(agent, url, body, { maxElapsedMs = 30_000, initialMs = 10
   }
 }
 
-export async function stormRestart(fb, { alerts = 2000, groups = 200, concurrency = 16, killAfter = 1000, log = console.log } = {}) {
+export async function stormRestart(
+  fb,
+  { alerts = 2000, groups = 200, concurrency = 16, killAfter = 1000, log = console.log } = {},
+) {
   const { service, url } = await fb.integration('alertmanager', { name: 'storm-restart' });
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const results = new Array(alerts);
@@ -96,7 +117,9 @@ export async function stormRestart(fb, { alerts = 2000, groups = 200, concurrenc
   let killedAt = null;
   let restartedAfterMs = null;
   let restart = null;
-  log(`  storm: ${alerts} alerts across ${groups} groups, SIGKILL + restart after ~${killAfter} acknowledged …`);
+  log(
+    `  storm: ${alerts} alerts across ${groups} groups, SIGKILL + restart after ~${killAfter} acknowledged …`,
+  );
   const t0 = now();
   await pool(alerts, concurrency, async (i) => {
     const group = `storm-group-${i % groups}`;
@@ -109,9 +132,21 @@ export async function stormRestart(fb, { alerts = 2000, groups = 200, concurrenc
       commonLabels: { alertname: 'Storm', group },
       commonAnnotations: {},
       externalURL: 'http://alertmanager.bench',
-      alerts: [{ status: 'firing', labels: { alertname: 'Storm', group, n: String(i) }, annotations: { summary: `Storm alert ${i}` }, startsAt: new Date().toISOString(), fingerprint: `fp${i}` }],
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'Storm', group, n: String(i) },
+          annotations: { summary: `Storm alert ${i}` },
+          startsAt: new Date().toISOString(),
+          fingerprint: `fp${i}`,
+        },
+      ],
     };
-    results[i] = { group: body.groupKey, fingerprint: `fp${i}`, ...(await deliver(agent, url, body)) };
+    results[i] = {
+      group: body.groupKey,
+      fingerprint: `fp${i}`,
+      ...(await deliver(agent, url, body)),
+    };
     if (results[i].ok) acked += 1;
     if (acked >= killAfter && !restart) {
       killedAt = now() - t0;
@@ -132,7 +167,10 @@ export async function stormRestart(fb, { alerts = 2000, groups = 200, concurrenc
   const incidentsPerGroup = new Map();
   const countOf = new Map(); // fingerprint → times counted across all incidents
   for (const v of views) {
-    incidentsPerGroup.set(v.incident.dedupKey, (incidentsPerGroup.get(v.incident.dedupKey) ?? 0) + 1);
+    incidentsPerGroup.set(
+      v.incident.dedupKey,
+      (incidentsPerGroup.get(v.incident.dedupKey) ?? 0) + 1,
+    );
     for (const a of v.alerts) countOf.set(a.labels?.n, (countOf.get(a.labels?.n) ?? 0) + a.count);
   }
   let lost = 0;
@@ -172,6 +210,7 @@ export async function stormRestart(fb, { alerts = 2000, groups = 200, concurrenc
     lost,
     countedTwiceAfterAmbiguousFailure: countedTwiceExplained,
     countedTwiceOtherwise: countedTwiceUnexplained,
-    ok: lost === 0 && countedTwiceUnexplained === 0 && incidents.length === groups && notAcked === 0,
+    ok:
+      lost === 0 && countedTwiceUnexplained === 0 && incidents.length === groups && notAcked === 0,
   };
 }

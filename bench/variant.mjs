@@ -18,14 +18,34 @@ if (!dirArg) throw new Error('usage: node bench/variant.mjs <dir> [patch-file â€
 const dir = resolve(dirArg);
 rmSync(dir, { recursive: true, force: true });
 mkdirSync(dir, { recursive: true });
-for (const item of ['worker', 'schema', 'scripts', 'wrangler.toml', 'tsconfig.json', 'package.json']) cpSync(join(ROOT, item), join(dir, item), { recursive: true });
+for (const item of [
+  'worker',
+  'schema',
+  'scripts',
+  'wrangler.toml',
+  'tsconfig.json',
+  'package.json',
+])
+  cpSync(join(ROOT, item), join(dir, item), { recursive: true });
 symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
 mkdirSync(join(dir, 'pwa'));
 symlinkSync(join(ROOT, 'pwa', 'dist'), join(dir, 'pwa', 'dist'));
 for (const patch of patches) {
-  execFileSync('git', ['apply', '--unsafe-paths', '--directory', '.', resolve(patch)], { cwd: dir, stdio: 'inherit' });
+  execFileSync('git', ['apply', '--unsafe-paths', '--directory', '.', resolve(patch)], {
+    cwd: dir,
+    stdio: 'inherit',
+  });
   console.log(`applied ${patch}`);
 }
-execFileSync(join(ROOT, 'node_modules', '.bin', 'wrangler'), ['deploy', '--dry-run', '--outdir', 'dist/worker'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, ...WRANGLER_OFFLINE } });
-if (!existsSync(join(dir, 'dist', 'worker', 'index.js'))) throw new Error('the variant did not build');
+execFileSync(
+  join(ROOT, 'node_modules', '.bin', 'wrangler'),
+  ['deploy', '--dry-run', '--outdir', 'dist/worker'],
+  {
+    cwd: dir,
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, ...WRANGLER_OFFLINE },
+  },
+);
+if (!existsSync(join(dir, 'dist', 'worker', 'index.js')))
+  throw new Error('the variant did not build');
 console.log(`built ${dir}/dist/worker/index.js`);

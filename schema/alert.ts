@@ -9,7 +9,13 @@ export type Severity = (typeof SEVERITIES)[number];
 export const ALERT_ACTIONS = ['trigger', 'acknowledge', 'resolve'] as const;
 export type AlertAction = (typeof ALERT_ACTIONS)[number];
 
-export const INTEGRATION_TYPES = ['pagerduty', 'alertmanager', 'grafana', 'opsgenie', 'generic'] as const;
+export const INTEGRATION_TYPES = [
+  'pagerduty',
+  'alertmanager',
+  'grafana',
+  'opsgenie',
+  'generic',
+] as const;
 export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
 
 /** Limits enforced once, in the adapters' shared normalize step. */

@@ -146,7 +146,11 @@ export interface IncidentSummary {
  * Whether `userId` is one of the people an open incident is waiting on: an assignee, a role holder,
  * or someone paged while it is still unacknowledged. "Needs me" is this and triggered.
  */
-export function involves(incident: Pick<IncidentSummary, 'status' | 'assignees'> & Partial<Pick<IncidentSummary, 'roles' | 'paged'>>, userId: string): boolean {
+export function involves(
+  incident: Pick<IncidentSummary, 'status' | 'assignees'> &
+    Partial<Pick<IncidentSummary, 'roles' | 'paged'>>,
+  userId: string,
+): boolean {
   if (incident.assignees.includes(userId)) return true;
   if (Object.values(incident.roles ?? {}).includes(userId)) return true;
   return incident.status === 'triggered' && (incident.paged ?? []).includes(userId);

@@ -30,7 +30,15 @@ export type ServerMessage =
    * page only; when `more` is true, `backlog` messages with the rest follow at once, before any `event`.
    * (`earlier` and `more` are absent from servers older than paged timelines, which sent everything at once.)
    */
-  | { type: 'snapshot'; incident: Incident; timeline: TimelineEntry[]; since: number; earlier?: number | null; more?: boolean; viewers: Viewer[] }
+  | {
+      type: 'snapshot';
+      incident: Incident;
+      timeline: TimelineEntry[];
+      since: number;
+      earlier?: number | null;
+      more?: boolean;
+      viewers: Viewer[];
+    }
   /** The next page of a resume's entries after `since`, in order; the last one has `more: false`. */
   | { type: 'backlog'; timeline: TimelineEntry[]; more: boolean }
   /** One new timeline entry, with the incident as it is after it. */

@@ -21,8 +21,14 @@ function tar(args) {
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
 
 /** Write `.dev.vars` and the state folder into `file` (readable by its owner only, since it holds the secrets). */
-export function backup(file = `firebell-backup-${stamp()}.tar.gz`, { devVars = DEV_VARS, state = STATE } = {}) {
-  for (const [what, path] of [['the secrets', devVars], ['the state folder', state]]) {
+export function backup(
+  file = `firebell-backup-${stamp()}.tar.gz`,
+  { devVars = DEV_VARS, state = STATE } = {},
+) {
+  for (const [what, path] of [
+    ['the secrets', devVars],
+    ['the state folder', state],
+  ]) {
     if (!existsSync(path)) throw new Error(`nothing to back up: ${what} (${path}) does not exist`);
   }
   const staging = mkdtempSync(join(tmpdir(), 'firebell-backup-'));
@@ -39,12 +45,14 @@ export function backup(file = `firebell-backup-${stamp()}.tar.gz`, { devVars = D
 
 /** Put a backup's secrets and state back; whatever is in their place is moved aside (…before-restore-<time>), never deleted. */
 export function restore(file, { devVars = DEV_VARS, state = STATE } = {}) {
-  if (!file || !existsSync(file)) throw new Error(`no backup file ${file ?? ''}: npm run restore -- <firebell-backup-….tar.gz>`);
+  if (!file || !existsSync(file))
+    throw new Error(`no backup file ${file ?? ''}: npm run restore -- <firebell-backup-….tar.gz>`);
   const staging = mkdtempSync(join(tmpdir(), 'firebell-restore-'));
   try {
     tar(['-xzf', resolve(file), '-C', staging]);
     const from = { devVars: join(staging, TOP, 'dev.vars'), state: join(staging, TOP, 'state') };
-    if (!existsSync(from.devVars) || !existsSync(from.state)) throw new Error(`${file} is not a Firebell backup: it lacks ${TOP}/dev.vars or ${TOP}/state`);
+    if (!existsSync(from.devVars) || !existsSync(from.state))
+      throw new Error(`${file} is not a Firebell backup: it lacks ${TOP}/dev.vars or ${TOP}/state`);
     const aside = [];
     const suffix = `.before-restore-${stamp()}`;
     for (const path of [devVars, state]) {
@@ -66,9 +74,13 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   try {
     if (command === 'restore') {
       const { aside } = restore(file);
-      console.log(`Restored ${DEV_VARS} and ${STATE} from ${file}.${aside.length ? ` What was there is kept as ${aside.join(' and ')}.` : ''} Start Firebell again: npm start`);
+      console.log(
+        `Restored ${DEV_VARS} and ${STATE} from ${file}.${aside.length ? ` What was there is kept as ${aside.join(' and ')}.` : ''} Start Firebell again: npm start`,
+      );
     } else {
-      console.log(`Backed up ${DEV_VARS} and ${STATE} to ${backup(command)} (it holds the secrets: keep it somewhere safe).`);
+      console.log(
+        `Backed up ${DEV_VARS} and ${STATE} to ${backup(command)} (it holds the secrets: keep it somewhere safe).`,
+      );
     }
   } catch (err) {
     console.error(`Not done: ${err.message}`);

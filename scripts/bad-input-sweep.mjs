@@ -26,9 +26,14 @@ export const BUDGET_MS = 50_000;
 
 /** A browser's push subscription keys: an ECDH P-256 public key and a 16-byte auth secret, base64url. */
 async function subscriptionKeys() {
-  const pair = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, ['deriveBits']);
+  const pair = await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, [
+    'deriveBits',
+  ]);
   const raw = Buffer.from(await crypto.subtle.exportKey('raw', pair.publicKey));
-  return { p256dh: raw.toString('base64url'), auth: Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url') };
+  return {
+    p256dh: raw.toString('base64url'),
+    auth: Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url'),
+  };
 }
 
 /** mulberry32: a small seeded PRNG, so a failing body can be regenerated from the seed. */
@@ -63,33 +68,78 @@ const INVALID_UTF8 = [
 function randomJson(rand, depth = 0) {
   const r = rand();
   if (depth > 4 || r < 0.3) {
-    const scalars = [null, true, false, 0, -1, 1e308, -0.5, 2 ** 53 + 2, '', 'x', '\u0000', '\ud83d\ude80', '<script>', 'null', '1e999', '{}'];
+    const scalars = [
+      null,
+      true,
+      false,
+      0,
+      -1,
+      1e308,
+      -0.5,
+      2 ** 53 + 2,
+      '',
+      'x',
+      '\u0000',
+      '\ud83d\ude80',
+      '<script>',
+      'null',
+      '1e999',
+      '{}',
+    ];
     return scalars[Math.floor(rand() * scalars.length)];
   }
-  if (r < 0.6) return Array.from({ length: Math.floor(rand() * 5) }, () => randomJson(rand, depth + 1));
-  const keys = ['summary', 'title', 'severity', 'status', 'alerts', 'labels', 'dedup_key', 'routing_key', 'event_action', 'payload', 'token', 'name', 'levels', 'id', 'type', '__proto__', 'constructor'];
+  if (r < 0.6)
+    return Array.from({ length: Math.floor(rand() * 5) }, () => randomJson(rand, depth + 1));
+  const keys = [
+    'summary',
+    'title',
+    'severity',
+    'status',
+    'alerts',
+    'labels',
+    'dedup_key',
+    'routing_key',
+    'event_action',
+    'payload',
+    'token',
+    'name',
+    'levels',
+    'id',
+    'type',
+    '__proto__',
+    'constructor',
+  ];
   const obj = {};
-  for (let i = Math.floor(rand() * 6); i > 0; i -= 1) obj[keys[Math.floor(rand() * keys.length)]] = randomJson(rand, depth + 1);
+  for (let i = Math.floor(rand() * 6); i > 0; i -= 1)
+    obj[keys[Math.floor(rand() * keys.length)]] = randomJson(rand, depth + 1);
   return obj;
 }
 
 /** A plausible value for a JSON schema (first enum value, minimum lengths), resolving $refs against the spec. */
 function sample(schema, spec, depth = 0) {
   if (!schema || depth > 8) return null;
-  if (schema.$ref) return sample(spec.components?.schemas?.[schema.$ref.split('/').pop()], spec, depth + 1);
+  if (schema.$ref)
+    return sample(spec.components?.schemas?.[schema.$ref.split('/').pop()], spec, depth + 1);
   if (schema.example !== undefined) return schema.example;
   if (schema.default !== undefined) return schema.default;
   if (schema.enum) return schema.enum[0];
   if (schema.const !== undefined) return schema.const;
-  for (const k of ['anyOf', 'oneOf']) if (schema[k]) return sample(schema[k].find((s) => s.type !== 'null') ?? schema[k][0], spec, depth + 1);
-  if (schema.allOf) return Object.assign({}, ...schema.allOf.map((s) => sample(s, spec, depth + 1)));
+  for (const k of ['anyOf', 'oneOf'])
+    if (schema[k])
+      return sample(schema[k].find((s) => s.type !== 'null') ?? schema[k][0], spec, depth + 1);
+  if (schema.allOf)
+    return Object.assign({}, ...schema.allOf.map((s) => sample(s, spec, depth + 1)));
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   if (type === 'object' || schema.properties) {
     const out = {};
-    for (const [key, sub] of Object.entries(schema.properties ?? {})) out[key] = sample(sub, spec, depth + 1);
+    for (const [key, sub] of Object.entries(schema.properties ?? {}))
+      out[key] = sample(sub, spec, depth + 1);
     return out;
   }
-  if (type === 'array') return Array.from({ length: Math.max(1, schema.minItems ?? 1) }, () => sample(schema.items, spec, depth + 1));
+  if (type === 'array')
+    return Array.from({ length: Math.max(1, schema.minItems ?? 1) }, () =>
+      sample(schema.items, spec, depth + 1),
+    );
   if (type === 'string') return 'x'.repeat(Math.max(1, schema.minLength ?? 1));
   if (type === 'integer' || type === 'number') return schema.minimum ?? 1;
   if (type === 'boolean') return true;
@@ -101,7 +151,8 @@ const WRONG = [123, 'not-the-right-type', true, null, [], {}, [1, 'two', null], 
 /** Malformed variants of a template body: each { label, body (string|Buffer), type }. */
 function variants(template, rand) {
   const out = [];
-  const json = (label, value, type = JSON_TYPE) => out.push({ label, body: JSON.stringify(value), type });
+  const json = (label, value, type = JSON_TYPE) =>
+    out.push({ label, body: JSON.stringify(value), type });
   const raw = (label, body, type = JSON_TYPE) => out.push({ label, body, type });
   const isObj = template && typeof template === 'object' && !Array.isArray(template);
   json('template', template);
@@ -111,21 +162,47 @@ function variants(template, rand) {
       json(`missing ${key}`, rest);
       json(`${key}: null`, { ...template, [key]: null });
       json(`${key}: wrong type`, { ...template, [key]: WRONG[Math.floor(rand() * WRONG.length)] });
-      json(`${key}: another wrong type`, { ...template, [key]: WRONG[Math.floor(rand() * WRONG.length)] });
+      json(`${key}: another wrong type`, {
+        ...template,
+        [key]: WRONG[Math.floor(rand() * WRONG.length)],
+      });
       json(`${key}: 100 KB string`, { ...template, [key]: 'x'.repeat(100_000) });
-      raw(`${key}: 5,000-deep array`, JSON.stringify({ ...template, [key]: '@@' }).replace('"@@"', nested(5_000)));
-      raw(`${key}: invalid UTF-8`, Buffer.concat([Buffer.from(JSON.stringify({ ...template, [key]: '@@' }).split('"@@"')[0] + '"a'), INVALID_UTF8[Math.floor(rand() * INVALID_UTF8.length)], Buffer.from('b"' + JSON.stringify({ ...template, [key]: '@@' }).split('"@@"')[1])]));
+      raw(
+        `${key}: 5,000-deep array`,
+        JSON.stringify({ ...template, [key]: '@@' }).replace('"@@"', nested(5_000)),
+      );
+      raw(
+        `${key}: invalid UTF-8`,
+        Buffer.concat([
+          Buffer.from(JSON.stringify({ ...template, [key]: '@@' }).split('"@@"')[0] + '"a'),
+          INVALID_UTF8[Math.floor(rand() * INVALID_UTF8.length)],
+          Buffer.from('b"' + JSON.stringify({ ...template, [key]: '@@' }).split('"@@"')[1]),
+        ]),
+      );
       const inner = template[key];
       if (inner && typeof inner === 'object' && !Array.isArray(inner)) {
-        for (const sub of Object.keys(inner).slice(0, 6)) json(`${key}.${sub}: wrong type`, { ...template, [key]: { ...inner, [sub]: WRONG[Math.floor(rand() * WRONG.length)] } });
+        for (const sub of Object.keys(inner).slice(0, 6))
+          json(`${key}.${sub}: wrong type`, {
+            ...template,
+            [key]: { ...inner, [sub]: WRONG[Math.floor(rand() * WRONG.length)] },
+          });
       }
       if (Array.isArray(inner)) {
-        json(`${key}: 10,000 items`, { ...template, [key]: Array.from({ length: 10_000 }, () => inner[0] ?? 1) });
+        json(`${key}: 10,000 items`, {
+          ...template,
+          [key]: Array.from({ length: 10_000 }, () => inner[0] ?? 1),
+        });
         json(`${key}: items of wrong type`, { ...template, [key]: [1, 'x', null, [], {}] });
       }
     }
     json('unknown extra key', { ...template, zzUnexpected: 1 });
-    raw('__proto__ key', JSON.stringify(template).replace(/^\{/, '{"__proto__":{"admin":true},"constructor":{"prototype":1},'));
+    raw(
+      '__proto__ key',
+      JSON.stringify(template).replace(
+        /^\{/,
+        '{"__proto__":{"admin":true},"constructor":{"prototype":1},',
+      ),
+    );
   }
   json('empty object', {});
   json('null', null);
@@ -134,12 +211,18 @@ function variants(template, rand) {
   json('string', 'hello');
   raw('empty body', '');
   raw('whitespace body', '   \n\t ');
-  raw('truncated JSON', JSON.stringify(template).slice(0, Math.max(1, Math.floor(JSON.stringify(template).length / 2))));
+  raw(
+    'truncated JSON',
+    JSON.stringify(template).slice(0, Math.max(1, Math.floor(JSON.stringify(template).length / 2))),
+  );
   raw('trailing garbage', `${JSON.stringify(template)} }}} garbage`);
   raw('comments in JSON', `/* hi */ ${JSON.stringify(template)}`);
   raw('UTF-8 BOM', `\ufeff${JSON.stringify(template)}`);
   raw('NaN and Infinity tokens', '{"a": NaN, "b": Infinity, "c": -Infinity}');
-  raw('1e999 everywhere', JSON.stringify(template).replace(/:(\s*)(-?\d+(\.\d+)?|"[^"]*")/g, ':1e999'));
+  raw(
+    '1e999 everywhere',
+    JSON.stringify(template).replace(/:(\s*)(-?\d+(\.\d+)?|"[^"]*")/g, ':1e999'),
+  );
   raw('100,000-deep array', nested(100_000));
   raw('100,000-deep object', nestedObject(100_000));
   raw('1 MB string', JSON.stringify({ ...(isObj ? template : {}), junk: 'y'.repeat(1_000_000) }));
@@ -147,11 +230,27 @@ function variants(template, rand) {
   raw('invalid UTF-8 only', Buffer.concat(INVALID_UTF8));
   raw('template as text/plain', JSON.stringify(template), 'text/plain');
   raw('template as form', JSON.stringify(template), 'application/x-www-form-urlencoded');
-  raw('form body', 'summary=x&severity=critical&token=&a[b][c]=d', 'application/x-www-form-urlencoded');
-  raw('multipart garbage', '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nx\r\n--b--', 'multipart/form-data; boundary=b');
+  raw(
+    'form body',
+    'summary=x&severity=critical&token=&a[b][c]=d',
+    'application/x-www-form-urlencoded',
+  );
+  raw(
+    'multipart garbage',
+    '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nx\r\n--b--',
+    'multipart/form-data; boundary=b',
+  );
   raw('template without content type', JSON.stringify(template), null);
-  raw('json; charset=utf-16', Buffer.from(JSON.stringify(template), 'utf16le'), 'application/json; charset=utf-16');
-  raw('content type 5 KB long', JSON.stringify(template), `application/json; x=${'a'.repeat(5_000)}`);
+  raw(
+    'json; charset=utf-16',
+    Buffer.from(JSON.stringify(template), 'utf16le'),
+    'application/json; charset=utf-16',
+  );
+  raw(
+    'content type 5 KB long',
+    JSON.stringify(template),
+    `application/json; x=${'a'.repeat(5_000)}`,
+  );
   raw('xml', '<?xml version="1.0"?><alert><summary>x</summary></alert>', 'application/xml');
   for (let i = 0; i < 6; i += 1) json(`random JSON #${i}`, randomJson(rand));
   return out;
@@ -162,20 +261,122 @@ function variants(template, rand) {
 
 /** Body templates for the ingestion formats (their routes document no request schema). */
 function ingestionTemplates(keys) {
-  const amAlert = { status: 'firing', labels: { alertname: 'Sweep', severity: 'critical', instance: 'web-1' }, annotations: { summary: 'Sweep alert' }, startsAt: '2026-01-01T00:00:00Z', fingerprint: 'abc123' };
-  const group = { version: '4', groupKey: '{}:{alertname="Sweep"}', status: 'firing', receiver: 'firebell', groupLabels: { alertname: 'Sweep' }, commonLabels: { alertname: 'Sweep' }, commonAnnotations: {}, externalURL: 'http://am.local', alerts: [amAlert] };
+  const amAlert = {
+    status: 'firing',
+    labels: { alertname: 'Sweep', severity: 'critical', instance: 'web-1' },
+    annotations: { summary: 'Sweep alert' },
+    startsAt: '2026-01-01T00:00:00Z',
+    fingerprint: 'abc123',
+  };
+  const group = {
+    version: '4',
+    groupKey: '{}:{alertname="Sweep"}',
+    status: 'firing',
+    receiver: 'firebell',
+    groupLabels: { alertname: 'Sweep' },
+    commonLabels: { alertname: 'Sweep' },
+    commonAnnotations: {},
+    externalURL: 'http://am.local',
+    alerts: [amAlert],
+  };
   return [
-    { method: 'POST', path: '/v2/enqueue', template: { routing_key: keys.pagerduty, event_action: 'trigger', dedup_key: 'sweep', payload: { summary: 'Sweep', source: 'sweep', severity: 'critical' } } },
-    { method: 'POST', path: '/v2/alerts', headers: { authorization: `GenieKey ${keys.opsgenie}` }, template: { message: 'Sweep', alias: 'sweep', priority: 'P1', description: 'x', tags: ['a'], details: { a: 'b' } } },
-    { method: 'POST', path: '/v2/alerts/sweep/close?identifierType=alias', headers: { authorization: `GenieKey ${keys.opsgenie}` }, template: { note: 'closed', source: 'sweep' } },
-    { method: 'POST', path: '/v2/alerts/sweep/acknowledge?identifierType=alias', headers: { authorization: `GenieKey ${keys.opsgenie}` }, template: { note: 'ack' } },
-    { method: 'POST', path: '/v2/alerts/sweep/notes?identifierType=alias', headers: { authorization: `GenieKey ${keys.opsgenie}` }, template: { note: 'sweep note', user: 'sweep', source: 'sweep' } },
-    { method: 'POST', path: '/v2/change/enqueue', template: { routing_key: keys.pagerduty, payload: { summary: 'Deploy sweep', timestamp: '2026-01-01T00:00:00Z', source: 'ci', custom_details: { build: 1 } }, links: [{ href: 'https://example.com', text: 'x' }] } },
+    {
+      method: 'POST',
+      path: '/v2/enqueue',
+      template: {
+        routing_key: keys.pagerduty,
+        event_action: 'trigger',
+        dedup_key: 'sweep',
+        payload: { summary: 'Sweep', source: 'sweep', severity: 'critical' },
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v2/alerts',
+      headers: { authorization: `GenieKey ${keys.opsgenie}` },
+      template: {
+        message: 'Sweep',
+        alias: 'sweep',
+        priority: 'P1',
+        description: 'x',
+        tags: ['a'],
+        details: { a: 'b' },
+      },
+    },
+    {
+      method: 'POST',
+      path: '/v2/alerts/sweep/close?identifierType=alias',
+      headers: { authorization: `GenieKey ${keys.opsgenie}` },
+      template: { note: 'closed', source: 'sweep' },
+    },
+    {
+      method: 'POST',
+      path: '/v2/alerts/sweep/acknowledge?identifierType=alias',
+      headers: { authorization: `GenieKey ${keys.opsgenie}` },
+      template: { note: 'ack' },
+    },
+    {
+      method: 'POST',
+      path: '/v2/alerts/sweep/notes?identifierType=alias',
+      headers: { authorization: `GenieKey ${keys.opsgenie}` },
+      template: { note: 'sweep note', user: 'sweep', source: 'sweep' },
+    },
+    {
+      method: 'POST',
+      path: '/v2/change/enqueue',
+      template: {
+        routing_key: keys.pagerduty,
+        payload: {
+          summary: 'Deploy sweep',
+          timestamp: '2026-01-01T00:00:00Z',
+          source: 'ci',
+          custom_details: { build: 1 },
+        },
+        links: [{ href: 'https://example.com', text: 'x' }],
+      },
+    },
     { method: 'POST', path: `/hooks/alertmanager/${keys.alertmanager}`, template: group },
-    { method: 'POST', path: '/hooks/alertmanager', headers: { authorization: `Bearer ${keys.alertmanager}` }, template: group },
-    { method: 'POST', path: `/hooks/grafana/${keys.grafana}`, template: { ...group, version: '1', orgId: 1, title: 'Sweep', state: 'alerting', message: 'x' } },
-    { method: 'PUT', path: `/hooks/grafana/${keys.grafana}`, template: { ...group, version: '1', orgId: 1, title: 'Sweep', state: 'alerting', message: 'x' } },
-    { method: 'POST', path: `/hooks/generic/${keys.generic}`, template: { summary: 'Sweep', severity: 'critical', dedup_key: 'sweep', details: { a: 1 }, links: [{ href: 'https://example.com', text: 'x' }] } },
+    {
+      method: 'POST',
+      path: '/hooks/alertmanager',
+      headers: { authorization: `Bearer ${keys.alertmanager}` },
+      template: group,
+    },
+    {
+      method: 'POST',
+      path: `/hooks/grafana/${keys.grafana}`,
+      template: {
+        ...group,
+        version: '1',
+        orgId: 1,
+        title: 'Sweep',
+        state: 'alerting',
+        message: 'x',
+      },
+    },
+    {
+      method: 'PUT',
+      path: `/hooks/grafana/${keys.grafana}`,
+      template: {
+        ...group,
+        version: '1',
+        orgId: 1,
+        title: 'Sweep',
+        state: 'alerting',
+        message: 'x',
+      },
+    },
+    {
+      method: 'POST',
+      path: `/hooks/generic/${keys.generic}`,
+      template: {
+        summary: 'Sweep',
+        severity: 'critical',
+        dedup_key: 'sweep',
+        details: { a: 1 },
+        links: [{ href: 'https://example.com', text: 'x' }],
+      },
+    },
     { method: 'POST', path: '/hooks/generic', template: { summary: 'Sweep', token: keys.generic } },
   ];
 }
@@ -186,7 +387,10 @@ function ingestionTemplates(keys) {
  */
 function fillPath(path, method, ids, rand) {
   const junk = ['nope', 'x'.repeat(300), '%00', '..%2F..%2Fetc', '%F0%9F%9A%80', '-1'];
-  const destructive = method === 'DELETE' || path.endsWith('/rotate') || (method === 'PATCH' && path.startsWith('/api/users/'));
+  const destructive =
+    method === 'DELETE' ||
+    path.endsWith('/rotate') ||
+    (method === 'PATCH' && path.startsWith('/api/users/'));
   const set = destructive ? { ...ids, ...ids.victims } : ids;
   return path.replace(/\{(\w+)\}/g, (_, name) => {
     if (rand() < 0.15) return junk[Math.floor(rand() * junk.length)];
@@ -221,12 +425,18 @@ async function buildPlan({ origin, adminToken, seed }) {
     const request = () =>
       fetch(origin + path, {
         method: body === undefined ? 'GET' : 'POST',
-        headers: { authorization: `Bearer ${adminToken}`, ...(body === undefined ? {} : { 'content-type': JSON_TYPE }), ...headers },
+        headers: {
+          authorization: `Bearer ${adminToken}`,
+          ...(body === undefined ? {} : { 'content-type': JSON_TYPE }),
+          ...headers,
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     // A kept-alive connection the server closed just as it was reused resets before any answer (a client-side race,
     // not a server fault): set-up asks again once on a fresh connection. The sweep itself never reuses connections.
-    const res = await request().catch((err) => (err instanceof TypeError ? request() : Promise.reject(err)));
+    const res = await request().catch((err) =>
+      err instanceof TypeError ? request() : Promise.reject(err),
+    );
     const text = await res.text();
     if (res.status >= 300) throw new Error(`setup ${path} → ${res.status} ${text.slice(0, 300)}`);
     return JSON.parse(text);
@@ -234,38 +444,94 @@ async function buildPlan({ origin, adminToken, seed }) {
   // Setup: something real behind every id and key, so malformed bodies reach validation, adapters and objects.
   const person = async (name, role = 'responder') => {
     const invite = await call('/api/auth/invites', { role });
-    const accept = await fetch(`${origin}/api/auth/accept`, { method: 'POST', headers: { 'content-type': JSON_TYPE }, body: JSON.stringify({ token: invite.token, name }) });
-    if (accept.status !== 200) throw new Error(`setup accept → ${accept.status} ${await accept.text()}`);
+    const accept = await fetch(`${origin}/api/auth/accept`, {
+      method: 'POST',
+      headers: { 'content-type': JSON_TYPE },
+      body: JSON.stringify({ token: invite.token, name }),
+    });
+    if (accept.status !== 200)
+      throw new Error(`setup accept → ${accept.status} ${await accept.text()}`);
     const cookie = (accept.headers.get('set-cookie') ?? '').split(';')[0];
-    const token = await call('/api/tokens', { name: 'sweep' }, { authorization: '', cookie, origin });
+    const token = await call(
+      '/api/tokens',
+      { name: 'sweep' },
+      { authorization: '', cookie, origin },
+    );
     return { user: (await accept.json()).user, cookie, token };
   };
   const { user, token } = await person('Sweep');
-  const { team } = await call('/api/teams', { name: 'Sweep team' }).catch(() => ({ team: { id: 'team_none' } }));
-  const layers = [{ name: 'L1', start: '2026-01-05T09:00', rotation: { type: 'weekly' }, users: [user.id] }];
-  const { schedule } = await call('/api/schedules', { name: 'Sweep', timeZone: 'Europe/Berlin', layers }).catch(() => ({ schedule: { id: 'sch_none' } }));
-  const { policy } = await call('/api/policies', { name: 'Sweep', levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: user.id }] }] });
+  const { team } = await call('/api/teams', { name: 'Sweep team' }).catch(() => ({
+    team: { id: 'team_none' },
+  }));
+  const layers = [
+    { name: 'L1', start: '2026-01-05T09:00', rotation: { type: 'weekly' }, users: [user.id] },
+  ];
+  const { schedule } = await call('/api/schedules', {
+    name: 'Sweep',
+    timeZone: 'Europe/Berlin',
+    layers,
+  }).catch(() => ({ schedule: { id: 'sch_none' } }));
+  const { policy } = await call('/api/policies', {
+    name: 'Sweep',
+    levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: user.id }] }],
+  });
   const { service } = await call('/api/services', { name: 'Sweep', policyId: policy.id });
   const keys = {};
-  for (const type of ['pagerduty', 'alertmanager', 'grafana', 'opsgenie', 'generic']) keys[type] = (await call(`/api/services/${service.id}/integrations`, { type, ratePerMinute: 10_000 })).key;
-  const { incident } = await call('/api/incidents', { title: 'Sweep target', severity: 'critical', serviceId: service.id });
+  for (const type of ['pagerduty', 'alertmanager', 'grafana', 'opsgenie', 'generic'])
+    keys[type] = (
+      await call(`/api/services/${service.id}/integrations`, { type, ratePerMinute: 10_000 })
+    ).key;
+  const { incident } = await call('/api/incidents', {
+    title: 'Sweep target',
+    severity: 'critical',
+    serviceId: service.id,
+  });
   // A push endpoint on a closed loopback port (only accepted with the insecure outbound switch): the test page
   // goes through the whole sender and meets a refused connection, never the internet.
   const device = async (label) =>
     (
-      await call('/api/push/subscriptions', { endpoint: `http://127.0.0.1:9/sweep/${label}`, keys: await subscriptionKeys(), label }, { authorization: `Bearer ${token.token}` }).catch(() => ({
+      await call(
+        '/api/push/subscriptions',
+        { endpoint: `http://127.0.0.1:9/sweep/${label}`, keys: await subscriptionKeys(), label },
+        { authorization: `Bearer ${token.token}` },
+      ).catch(() => ({
         subscription: { id: 'psb_none' },
       }))
     ).subscription.id;
-  const ids = { incident: incident.id, service: service.id, serviceForPolicy: service.id, policy: policy.id, team: team?.id, schedule: schedule.id, token: token.id, subscription: await device('sweep-phone'), user: user.id, keys };
+  const ids = {
+    incident: incident.id,
+    service: service.id,
+    serviceForPolicy: service.id,
+    policy: policy.id,
+    team: team?.id,
+    schedule: schedule.id,
+    token: token.id,
+    subscription: await device('sweep-phone'),
+    user: user.id,
+    keys,
+  };
 
   // Victims: made to be deleted, rotated, revoked or signed out by the destructive routes.
   const victim = await person('Sweep victim');
   const victimDetail = await call(`/api/users/${victim.user.id}`);
-  const { schedule: doomedSchedule } = await call('/api/schedules', { name: 'Sweep victim', timeZone: 'UTC', layers }).catch(() => ({ schedule: { id: 'sch_none' } }));
-  const override = await call(`/api/schedules/${doomedSchedule.id}/overrides`, { userId: user.id, start: Date.now() + 86_400_000, end: Date.now() + 2 * 86_400_000 }).catch(() => ({ override: { id: 'ovr_none' } }));
-  const { policy: doomedPolicy } = await call('/api/policies', { name: 'Sweep victim', levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: user.id }] }] });
-  const { service: doomedService } = await call('/api/services', { name: 'Sweep victim', policyId: doomedPolicy.id });
+  const { schedule: doomedSchedule } = await call('/api/schedules', {
+    name: 'Sweep victim',
+    timeZone: 'UTC',
+    layers,
+  }).catch(() => ({ schedule: { id: 'sch_none' } }));
+  const override = await call(`/api/schedules/${doomedSchedule.id}/overrides`, {
+    userId: user.id,
+    start: Date.now() + 86_400_000,
+    end: Date.now() + 2 * 86_400_000,
+  }).catch(() => ({ override: { id: 'ovr_none' } }));
+  const { policy: doomedPolicy } = await call('/api/policies', {
+    name: 'Sweep victim',
+    levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: user.id }] }],
+  });
+  const { service: doomedService } = await call('/api/services', {
+    name: 'Sweep victim',
+    policyId: doomedPolicy.id,
+  });
   ids.victims = {
     token: (await call('/api/tokens', { name: 'sweep victim' })).id,
     integration: (await call(`/api/services/${service.id}/integrations`, { type: 'generic' })).id,
@@ -277,7 +543,13 @@ async function buildPlan({ origin, adminToken, seed }) {
     user: victim.user.id,
     session: victimDetail.sessions[0]?.id ?? 'sid_none',
     userToken: victim.token.id,
-    calendarFeed: (await call('/api/oncall/me/calendar-feed', {}, { authorization: `Bearer ${victim.token.token}` })).id,
+    calendarFeed: (
+      await call(
+        '/api/oncall/me/calendar-feed',
+        {},
+        { authorization: `Bearer ${victim.token.token}` },
+      )
+    ).id,
   };
 
   const spec = await call('/api/openapi.json');
@@ -292,7 +564,12 @@ async function buildPlan({ origin, adminToken, seed }) {
       }
       const schema = op.requestBody?.content?.[JSON_TYPE]?.schema;
       const unauthenticated = /\/auth\/accept$|\/push\/receipts$|\/push\/ack$/.test(path);
-      targets.push({ method: method.toUpperCase(), path, template: schema ? sample(schema, spec) : {}, headers: unauthenticated ? { authorization: '' } : {} });
+      targets.push({
+        method: method.toUpperCase(),
+        path,
+        template: schema ? sample(schema, spec) : {},
+        headers: unauthenticated ? { authorization: '' } : {},
+      });
     }
   }
   targets.push(...ingestionTemplates(keys).map((t) => ({ ...t, ingestion: true })));
@@ -300,15 +577,47 @@ async function buildPlan({ origin, adminToken, seed }) {
   // Every target's variants, interleaved so a time-bounded run still covers every route.
   const perTarget = targets.map((t) => {
     if (t.method === 'GET') {
-      const junkQueries = ['?limit=abc', '?limit=-1', `?cursor=${'z'.repeat(500)}`, '?status=bogus,triggered', '?from=yesterday&to=x', '?from=0&to=99999999999999999', '?since=-5', '?%ZZ=1', `?a=${'%F0'.repeat(50)}`, '?limit=1e999'];
-      const params = t.query.length ? t.query.flatMap((q) => [`?${q}=%00`, `?${q}=${'x'.repeat(3000)}`, `?${q}=-1e999`, `?${q}[]=1&${q}[]=2`]) : [];
-      return [...junkQueries, ...params].map((q) => ({ method: 'GET', path: fillPath(t.path, 'GET', ids, rand) + q, label: `query ${q.slice(0, 60)}`, body: null, type: null, route: `GET ${t.path}` }));
+      const junkQueries = [
+        '?limit=abc',
+        '?limit=-1',
+        `?cursor=${'z'.repeat(500)}`,
+        '?status=bogus,triggered',
+        '?from=yesterday&to=x',
+        '?from=0&to=99999999999999999',
+        '?since=-5',
+        '?%ZZ=1',
+        `?a=${'%F0'.repeat(50)}`,
+        '?limit=1e999',
+      ];
+      const params = t.query.length
+        ? t.query.flatMap((q) => [
+            `?${q}=%00`,
+            `?${q}=${'x'.repeat(3000)}`,
+            `?${q}=-1e999`,
+            `?${q}[]=1&${q}[]=2`,
+          ])
+        : [];
+      return [...junkQueries, ...params].map((q) => ({
+        method: 'GET',
+        path: fillPath(t.path, 'GET', ids, rand) + q,
+        label: `query ${q.slice(0, 60)}`,
+        body: null,
+        type: null,
+        route: `GET ${t.path}`,
+      }));
     }
-    return variants(t.template, rand).map((v) => ({ ...v, method: t.method, path: t.ingestion ? t.path : fillPath(t.path, t.method, ids, rand), headers: t.headers ?? {}, route: `${t.method} ${t.path}` }));
+    return variants(t.template, rand).map((v) => ({
+      ...v,
+      method: t.method,
+      path: t.ingestion ? t.path : fillPath(t.path, t.method, ids, rand),
+      headers: t.headers ?? {},
+      route: `${t.method} ${t.path}`,
+    }));
   });
   const plan = [];
   for (let i = 0; plan.length < MAX_REQUESTS && perTarget.some((list) => i < list.length); i += 1) {
-    for (const list of perTarget) if (i < list.length && plan.length < MAX_REQUESTS) plan.push(list[i]);
+    for (const list of perTarget)
+      if (i < list.length && plan.length < MAX_REQUESTS) plan.push(list[i]);
   }
   return { plan, targets: targets.length, ids };
 }
@@ -318,30 +627,51 @@ async function buildPlan({ origin, adminToken, seed }) {
 
 function send(agent, origin, adminToken, req) {
   return new Promise((resolve) => {
-    const body = req.body === null || req.body === undefined ? null : Buffer.isBuffer(req.body) ? req.body : Buffer.from(req.body, 'utf8');
+    const body =
+      req.body === null || req.body === undefined
+        ? null
+        : Buffer.isBuffer(req.body)
+          ? req.body
+          : Buffer.from(req.body, 'utf8');
     const headers = { authorization: `Bearer ${adminToken}`, ...req.headers };
     if (!headers.authorization) delete headers.authorization;
     if (req.type) headers['content-type'] = req.type;
     if (body) headers['content-length'] = body.length;
-    const r = http.request(`${origin}${req.path}`, { method: req.method, agent, headers, timeout: 15_000 }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.length < 8 && chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, text: Buffer.concat(chunks).toString('utf8').slice(0, 500) }));
-      res.on('error', (err) => resolve({ status: `error ${err.code ?? err.message}` }));
-    });
+    const r = http.request(
+      `${origin}${req.path}`,
+      { method: req.method, agent, headers, timeout: 15_000 },
+      (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.length < 8 && chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode,
+            text: Buffer.concat(chunks).toString('utf8').slice(0, 500),
+          }),
+        );
+        res.on('error', (err) => resolve({ status: `error ${err.code ?? err.message}` }));
+      },
+    );
     r.on('timeout', () => r.destroy(new Error('timeout')));
     r.on('error', (err) => resolve({ status: `error ${err.code ?? err.message}` }));
     r.end(body ?? undefined);
   });
 }
 
-const bodyBytes = (req) => (req.body === null || req.body === undefined ? 0 : Buffer.isBuffer(req.body) ? req.body.length : Buffer.byteLength(req.body));
+const bodyBytes = (req) =>
+  req.body === null || req.body === undefined
+    ? 0
+    : Buffer.isBuffer(req.body)
+      ? req.body.length
+      : Buffer.byteLength(req.body);
 
 const excerpt = (body) => {
   if (body === null || body === undefined) return '';
   const text = Buffer.isBuffer(body) ? body.toString('latin1') : body;
   const shown = text.length > 240 ? `${text.slice(0, 200)}… (${text.length} bytes)` : text;
-  return Buffer.isBuffer(body) && /[\x80-\xff]/.test(shown) ? `hex:${body.subarray(0, 64).toString('hex')}${body.length > 64 ? '…' : ''}` : shown;
+  return Buffer.isBuffer(body) && /[\x80-\xff]/.test(shown)
+    ? `hex:${body.subarray(0, 64).toString('hex')}${body.length > 64 ? '…' : ''}`
+    : shown;
 };
 
 async function healthy(origin) {
@@ -354,7 +684,14 @@ async function healthy(origin) {
 }
 
 /** Run the sweep against a running Firebell; resolves with a report (never throws for 5xx). */
-export async function sweep({ origin, adminToken, seed = Number(process.env.SWEEP_SEED ?? 8), concurrency = 6, budgetMs = BUDGET_MS, log = () => {} }) {
+export async function sweep({
+  origin,
+  adminToken,
+  seed = Number(process.env.SWEEP_SEED ?? 8),
+  concurrency = 6,
+  budgetMs = BUDGET_MS,
+  log = () => {},
+}) {
   const started = Date.now();
   const { plan, targets, ids } = await buildPlan({ origin, adminToken, seed });
   log(`sweep: ${plan.length} requests planned over ${targets} routes (seed ${seed})`);
@@ -379,14 +716,24 @@ export async function sweep({ origin, adminToken, seed = Number(process.env.SWEE
           await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
           res = await send(agent, origin, adminToken, req);
         }
-        if (typeof res.status !== 'number' && bodyBytes(req) > 16 * 1024) res = { status: 'upload refused early (connection reset)', text: '' };
+        if (typeof res.status !== 'number' && bodyBytes(req) > 16 * 1024)
+          res = { status: 'upload refused early (connection reset)', text: '' };
         sent += 1;
         statuses[res.status] = (statuses[res.status] ?? 0) + 1;
         const counts = (byRoute[req.route] ??= {});
         counts[res.status] = (counts[res.status] ?? 0) + 1;
-        const finding = { route: req.route, path: req.path.length > 120 ? `${req.path.slice(0, 120)}…` : req.path, variant: req.label, contentType: req.type, body: excerpt(req.body), status: res.status, response: res.text };
+        const finding = {
+          route: req.route,
+          path: req.path.length > 120 ? `${req.path.slice(0, 120)}…` : req.path,
+          variant: req.label,
+          contentType: req.type,
+          body: excerpt(req.body),
+          status: res.status,
+          response: res.text,
+        };
         if (typeof res.status === 'number' && res.status >= 500) serverErrors.push(finding);
-        else if (typeof res.status !== 'number' && !res.status.startsWith('upload refused')) connectionErrors.push(finding);
+        else if (typeof res.status !== 'number' && !res.status.startsWith('upload refused'))
+          connectionErrors.push(finding);
         if (sent % 250 === 0 && !(await healthy(origin))) healthFailures += 1;
       }
     }),
@@ -415,7 +762,8 @@ export async function sweep({ origin, adminToken, seed = Number(process.env.SWEE
 
 /** Frames no client should send: each must get a 4xx result (or be ignored, on the feed), never a 5xx or a broken socket. */
 function socketFrames() {
-  const command = (cmd, extra = {}) => JSON.stringify({ type: 'command', id: 'sweep', command: cmd, ...extra });
+  const command = (cmd, extra = {}) =>
+    JSON.stringify({ type: 'command', id: 'sweep', command: cmd, ...extra });
   return [
     ['not JSON', 'hello'],
     ['empty frame', ''],
@@ -431,13 +779,31 @@ function socketFrames() {
     ['empty note', command({ type: 'add_note', text: '' })],
     ['100 KB note', command({ type: 'add_note', text: 'x'.repeat(100_000) })],
     ['extra field', command({ type: 'acknowledge', admin: true })],
-    ['__proto__ command', '{"type":"command","id":"sweep","command":{"__proto__":{"type":"resolve"},"type":"add_note","text":"p"}}'],
-    ['reassign 10,000 people', command({ type: 'reassign', assignees: Array.from({ length: 10_000 }, (_, i) => `usr_${i}`) })],
+    [
+      '__proto__ command',
+      '{"type":"command","id":"sweep","command":{"__proto__":{"type":"resolve"},"type":"add_note","text":"p"}}',
+    ],
+    [
+      'reassign 10,000 people',
+      command({
+        type: 'reassign',
+        assignees: Array.from({ length: 10_000 }, (_, i) => `usr_${i}`),
+      }),
+    ],
     ['unknown role', command({ type: 'assign_role', role: 'x'.repeat(500), userId: 'usr_admin' })],
-    ['idempotency key of 10,000 characters', command({ type: 'add_note', text: 'k' }, { idempotencyKey: 'k'.repeat(10_000) })],
-    ['idempotency key a number', command({ type: 'add_note', text: 'k' }, { idempotencyKey: 12345 })],
+    [
+      'idempotency key of 10,000 characters',
+      command({ type: 'add_note', text: 'k' }, { idempotencyKey: 'k'.repeat(10_000) }),
+    ],
+    [
+      'idempotency key a number',
+      command({ type: 'add_note', text: 'k' }, { idempotencyKey: 12345 }),
+    ],
     ['idempotency key empty', command({ type: 'add_note', text: 'k' }, { idempotencyKey: '' })],
-    ['5,000-deep nesting', `{"type":"command","id":"sweep","command":${'['.repeat(5_000)}${']'.repeat(5_000)}}`],
+    [
+      '5,000-deep nesting',
+      `{"type":"command","id":"sweep","command":${'['.repeat(5_000)}${']'.repeat(5_000)}}`,
+    ],
     ['invalid UTF-8 (binary frame)', Buffer.from([0xff, 0xfe, 0x7b, 0x22])],
     ['binary JSON', Buffer.from('{"type":"ping"}')],
     ['2 MB frame', command({ type: 'add_note', text: 'x'.repeat(2_000_000) })],
@@ -462,7 +828,13 @@ function exchange(ws, frame, ms = 5_000) {
       } catch {
         message = { type: 'unparseable', text: String(data).slice(0, 200) };
       }
-      if (message.type === 'snapshot' || message.type === 'presence' || message.type === 'event' || message.type === 'incident') return; // not an answer
+      if (
+        message.type === 'snapshot' ||
+        message.type === 'presence' ||
+        message.type === 'event' ||
+        message.type === 'incident'
+      )
+        return; // not an answer
       done(message);
     };
     const onClose = (code) => done({ type: 'closed', code });
@@ -502,7 +874,11 @@ function connectOnce(url, adminToken) {
 async function sweepSockets({ origin, adminToken, incidentId, log }) {
   const base = origin.replace(/^http/, 'ws');
   const sockets = [
-    { route: 'WS /api/incidents/{id}/live', url: `${base}/api/incidents/${incidentId}/live`, answers: true },
+    {
+      route: 'WS /api/incidents/{id}/live',
+      url: `${base}/api/incidents/${incidentId}/live`,
+      answers: true,
+    },
     { route: 'WS /api/feed/live', url: `${base}/api/feed/live`, answers: false },
   ];
   const serverErrors = [];
@@ -519,32 +895,76 @@ async function sweepSockets({ origin, adminToken, incidentId, log }) {
     const attempt = await connect(`${base}/api/incidents/${incidentId}/live${bad}`, adminToken);
     attempt.ws?.close();
     count(route, attempt.status ?? (attempt.ws ? 101 : `error ${attempt.error}`));
-    if (attempt.status >= 500) serverErrors.push({ route, path: bad, variant: `upgrade ${bad}`, status: attempt.status, body: '' });
-    if (attempt.error) connectionErrors.push({ route, path: bad, variant: `upgrade ${bad}`, status: `error ${attempt.error}`, body: '' });
+    if (attempt.status >= 500)
+      serverErrors.push({
+        route,
+        path: bad,
+        variant: `upgrade ${bad}`,
+        status: attempt.status,
+        body: '',
+      });
+    if (attempt.error)
+      connectionErrors.push({
+        route,
+        path: bad,
+        variant: `upgrade ${bad}`,
+        status: `error ${attempt.error}`,
+        body: '',
+      });
   }
   for (const socket of sockets) {
     let open = await connect(socket.url, adminToken);
     for (const [label, frame] of socketFrames()) {
-      const finding = (status, response = '') => ({ route: socket.route, path: socket.url.replace(base, ''), variant: label, contentType: 'websocket', body: excerpt(frame), status, response });
+      const finding = (status, response = '') => ({
+        route: socket.route,
+        path: socket.url.replace(base, ''),
+        variant: label,
+        contentType: 'websocket',
+        body: excerpt(frame),
+        status,
+        response,
+      });
       if (!open.ws) {
         connectionErrors.push(finding(`could not connect: ${open.status ?? open.error}`));
         break;
       }
       const answer = await exchange(open.ws, frame, socket.answers ? 5_000 : 300);
-      const status = answer === null ? 'no answer' : answer.type === 'result' ? (answer.ok ? 200 : answer.problem?.status) : answer.type === 'closed' ? `closed ${answer.code}` : answer.type;
+      const status =
+        answer === null
+          ? 'no answer'
+          : answer.type === 'result'
+            ? answer.ok
+              ? 200
+              : answer.problem?.status
+            : answer.type === 'closed'
+              ? `closed ${answer.code}`
+              : answer.type;
       count(socket.route, status);
-      if (typeof status === 'number' && status >= 500) serverErrors.push(finding(status, JSON.stringify(answer.problem)));
+      if (typeof status === 'number' && status >= 500)
+        serverErrors.push(finding(status, JSON.stringify(answer.problem)));
       // The room answers every frame; the feed answers pings only. A socket that drops is a failure either way,
       // except the runtime's own refusal of a frame over its 1 MiB limit (close 1009, "message too big").
-      const refusedAsTooBig = answer?.type === 'closed' && answer.code === 1009 && frame.length > 1_048_576;
+      const refusedAsTooBig =
+        answer?.type === 'closed' && answer.code === 1009 && frame.length > 1_048_576;
       if (refusedAsTooBig) open = await connect(socket.url, adminToken);
-      else if (answer?.type === 'closed' || (socket.answers && answer === null) || answer?.type === 'unparseable') {
+      else if (
+        answer?.type === 'closed' ||
+        (socket.answers && answer === null) ||
+        answer?.type === 'unparseable'
+      ) {
         connectionErrors.push(finding(status, JSON.stringify(answer)));
         open = await connect(socket.url, adminToken);
       }
     }
     const alive = open.ws ? await exchange(open.ws, '{"type":"ping"}') : null;
-    if (alive?.type !== 'pong') connectionErrors.push({ route: socket.route, path: socket.url.replace(base, ''), variant: 'ping after the sweep', status: JSON.stringify(alive), body: '' });
+    if (alive?.type !== 'pong')
+      connectionErrors.push({
+        route: socket.route,
+        path: socket.url.replace(base, ''),
+        variant: 'ping after the sweep',
+        status: JSON.stringify(alive),
+        body: '',
+      });
     open.ws?.close();
   }
   log(`sweep: ${sent} socket frames and upgrades over ${sockets.length} sockets`);
@@ -557,20 +977,31 @@ async function sweepSockets({ origin, adminToken, incidentId, log }) {
 export function formatReport(report) {
   const lines = [
     `Bad-input sweep: ${report.sent} requests and frames (${report.planned} planned requests) to ${report.routes} routes in ${report.seconds} s (seed ${report.seed})`,
-    `  statuses: ${Object.entries(report.statuses).map(([s, n]) => `${s}×${n}`).join(', ')}`,
+    `  statuses: ${Object.entries(report.statuses)
+      .map(([s, n]) => `${s}×${n}`)
+      .join(', ')}`,
     `  5xx: ${report.serverErrors.length}; connection errors: ${report.connectionErrors.length}; health failures during the run: ${report.healthFailures}; healthy at end: ${report.healthyAtEnd}`,
     ...Object.entries(report.byRoute)
       .filter(([route]) => route.startsWith('WS '))
-      .map(([route, counts]) => `  ${route}: ${Object.entries(counts).map(([s, n]) => `${s}×${n}`).join(', ')}`),
+      .map(
+        ([route, counts]) =>
+          `  ${route}: ${Object.entries(counts)
+            .map(([s, n]) => `${s}×${n}`)
+            .join(', ')}`,
+      ),
   ];
   for (const f of [...report.serverErrors, ...report.connectionErrors].slice(0, 40)) {
-    lines.push(`  ✗ ${f.status} ${f.route} [${f.variant}] ${f.path} content-type=${f.contentType ?? '(none)'}\n      body: ${f.body}\n      response: ${f.response ?? ''}`);
+    lines.push(
+      `  ✗ ${f.status} ${f.route} [${f.variant}] ${f.path} content-type=${f.contentType ?? '(none)'}\n      body: ${f.body}\n      response: ${f.response ?? ''}`,
+    );
   }
   return lines.join('\n');
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const own = process.env.FIREBELL_ORIGIN ? null : await startFirebell({ env: { ALLOW_INSECURE_OUTBOUND: 'true' } });
+  const own = process.env.FIREBELL_ORIGIN
+    ? null
+    : await startFirebell({ env: { ALLOW_INSECURE_OUTBOUND: 'true' } });
   const origin = process.env.FIREBELL_ORIGIN ?? own.origin;
   const adminToken = process.env.FIREBELL_ADMIN_TOKEN ?? own.adminToken;
   let report;
@@ -578,11 +1009,22 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     report = await sweep({ origin, adminToken, log: console.log });
   } finally {
     if (own && report?.serverErrors.length) {
-      const log = own.output().split('\n').filter((l) => /error|exception/i.test(l)).slice(-20);
+      const log = own
+        .output()
+        .split('\n')
+        .filter((l) => /error|exception/i.test(l))
+        .slice(-20);
       if (log.length) console.log(`Server log (errors):\n  ${log.join('\n  ')}`);
     }
     await own?.stop();
   }
   console.log(formatReport(report));
-  process.exit(report.serverErrors.length || report.connectionErrors.length || report.healthFailures || !report.healthyAtEnd ? 1 : 0);
+  process.exit(
+    report.serverErrors.length ||
+      report.connectionErrors.length ||
+      report.healthFailures ||
+      !report.healthyAtEnd
+      ? 1
+      : 0,
+  );
 }

@@ -15,7 +15,13 @@ import { WRANGLER } from './wrangler-env.mjs';
 
 const SECRETS_FILE = '.deploy.vars';
 const CONFIG = 'wrangler.deploy.toml';
-const SECRET_NAMES = ['ADMIN_TOKEN', 'SESSION_SECRET', 'VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT'];
+const SECRET_NAMES = [
+  'ADMIN_TOKEN',
+  'SESSION_SECRET',
+  'VAPID_PUBLIC_KEY',
+  'VAPID_PRIVATE_KEY',
+  'VAPID_SUBJECT',
+];
 const PLACEHOLDER_ID = /^database_id = "00000000-0000-0000-0000-000000000000"$/m;
 
 class DeployError extends Error {}
@@ -23,10 +29,18 @@ class DeployError extends Error {}
 /** Run wrangler; its output is shown as it would be, and returned. `input` goes to its stdin. */
 function wrangler(args, input = '') {
   console.log(`\n$ wrangler ${args.join(' ')}`);
-  const res = spawnSync(WRANGLER, args, { input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'inherit'] });
-  if (res.error) throw new DeployError(`could not run wrangler (${WRANGLER}): ${res.error.message}`);
+  const res = spawnSync(WRANGLER, args, {
+    input,
+    encoding: 'utf8',
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  if (res.error)
+    throw new DeployError(`could not run wrangler (${WRANGLER}): ${res.error.message}`);
   if (res.stdout) process.stdout.write(res.stdout);
-  if (res.status !== 0) throw new DeployError(`wrangler ${args[0]}${args[1] && !args[1].startsWith('-') ? ` ${args[1]}` : ''} failed (exit ${res.status}); see its output above`);
+  if (res.status !== 0)
+    throw new DeployError(
+      `wrangler ${args[0]}${args[1] && !args[1].startsWith('-') ? ` ${args[1]}` : ''} failed (exit ${res.status}); see its output above`,
+    );
   return res.stdout;
 }
 
@@ -44,7 +58,10 @@ function databaseId(name) {
   }
   wrangler(['d1', 'create', name]);
   const created = find();
-  if (!created) throw new DeployError(`wrangler created the D1 database "${name}" but it is not in \`wrangler d1 list\``);
+  if (!created)
+    throw new DeployError(
+      `wrangler created the D1 database "${name}" but it is not in \`wrangler d1 list\``,
+    );
   return created;
 }
 
@@ -53,11 +70,20 @@ function secrets(contact) {
   if (existsSync(SECRETS_FILE)) {
     const kept = parseDevVars(readFileSync(SECRETS_FILE, 'utf8'));
     const missing = SECRET_NAMES.filter((k) => !kept[k]);
-    if (missing.length) throw new DeployError(`${SECRETS_FILE} lacks ${missing.join(', ')}; restore it from your backup, or move it away to start over (new keys unsubscribe every phone)`);
-    if (contact && contact !== kept.VAPID_SUBJECT) console.log(`Keeping VAPID_SUBJECT ${kept.VAPID_SUBJECT} from ${SECRETS_FILE}; edit that file to change it.`);
+    if (missing.length)
+      throw new DeployError(
+        `${SECRETS_FILE} lacks ${missing.join(', ')}; restore it from your backup, or move it away to start over (new keys unsubscribe every phone)`,
+      );
+    if (contact && contact !== kept.VAPID_SUBJECT)
+      console.log(
+        `Keeping VAPID_SUBJECT ${kept.VAPID_SUBJECT} from ${SECRETS_FILE}; edit that file to change it.`,
+      );
     return kept;
   }
-  if (!contact) throw new DeployError('the first deploy needs a contact for push services: --contact mailto:you@example.com (or an https: URL)');
+  if (!contact)
+    throw new DeployError(
+      'the first deploy needs a contact for push services: --contact mailto:you@example.com (or an https: URL)',
+    );
   const vapid = vapidKeys();
   const made = {
     ADMIN_TOKEN: `fba_${randomBytes(32).toString('base64url')}`,
@@ -66,26 +92,46 @@ function secrets(contact) {
     VAPID_PRIVATE_KEY: vapid.privateKey,
     VAPID_SUBJECT: contact,
   };
-  const body = ['# Firebell production secrets, made by scripts/deploy.mjs. Never commit this file; back it up.', ...SECRET_NAMES.map((k) => `${k}="${made[k]}"`)];
+  const body = [
+    '# Firebell production secrets, made by scripts/deploy.mjs. Never commit this file; back it up.',
+    ...SECRET_NAMES.map((k) => `${k}="${made[k]}"`),
+  ];
   writeFileSync(SECRETS_FILE, `${body.join('\n')}\n`, { mode: 0o600 });
-  console.log(`Wrote new secrets to ${SECRETS_FILE} (keep it: the ADMIN_TOKEN is in it, and the same VAPID keys must be used on every deploy).`);
+  console.log(
+    `Wrote new secrets to ${SECRETS_FILE} (keep it: the ADMIN_TOKEN is in it, and the same VAPID keys must be used on every deploy).`,
+  );
   return made;
 }
 
 function main() {
-  const { values } = parseArgs({ options: { contact: { type: 'string' }, database: { type: 'string', default: 'firebell' } } });
-  if (values.contact !== undefined && !/^(mailto:[^@\s]+@[^@\s]+|https:\/\/\S+)$/.test(values.contact)) {
-    throw new DeployError(`--contact must be a mailto: address or an https: URL (got ${values.contact})`);
+  const { values } = parseArgs({
+    options: { contact: { type: 'string' }, database: { type: 'string', default: 'firebell' } },
+  });
+  if (
+    values.contact !== undefined &&
+    !/^(mailto:[^@\s]+@[^@\s]+|https:\/\/\S+)$/.test(values.contact)
+  ) {
+    throw new DeployError(
+      `--contact must be a mailto: address or an https: URL (got ${values.contact})`,
+    );
   }
-  if (!existsSync('pwa/dist/index.html')) throw new DeployError('pwa/dist is missing: run `npm run deploy`, which builds the PWA first');
+  if (!existsSync('pwa/dist/index.html'))
+    throw new DeployError('pwa/dist is missing: run `npm run deploy`, which builds the PWA first');
   const template = readFileSync('wrangler.toml', 'utf8');
-  if (!PLACEHOLDER_ID.test(template)) throw new DeployError('wrangler.toml no longer has the placeholder database_id this script replaces');
+  if (!PLACEHOLDER_ID.test(template))
+    throw new DeployError(
+      'wrangler.toml no longer has the placeholder database_id this script replaces',
+    );
   const vars = secrets(values.contact);
 
   const id = databaseId(values.database);
-  writeFileSync(CONFIG, `# Generated by scripts/deploy.mjs from wrangler.toml; do not edit.\n${template.replace(PLACEHOLDER_ID, `database_id = "${id}"`)}`);
+  writeFileSync(
+    CONFIG,
+    `# Generated by scripts/deploy.mjs from wrangler.toml; do not edit.\n${template.replace(PLACEHOLDER_ID, `database_id = "${id}"`)}`,
+  );
   wrangler(['d1', 'migrations', 'apply', 'DB', '--remote', '--config', CONFIG]);
-  for (const name of SECRET_NAMES) wrangler(['secret', 'put', name, '--config', CONFIG], vars[name]);
+  for (const name of SECRET_NAMES)
+    wrangler(['secret', 'put', name, '--config', CONFIG], vars[name]);
   const deployed = wrangler(['deploy', '--config', CONFIG]);
 
   const url = /https:\/\/[\w.-]+\.workers\.dev/.exec(deployed)?.[0] ?? 'https://<your worker URL>';

@@ -31,7 +31,13 @@ export async function startFirebell({ env = {}, timeoutMs = 60_000 } = {}) {
   let output = '';
   const child = spawn(process.execPath, ['scripts/start.mjs'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), FIREBELL_STATE: join(dir, 'state'), FIREBELL_DEV_VARS: devVars, ...env },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      FIREBELL_STATE: join(dir, 'state'),
+      FIREBELL_DEV_VARS: devVars,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so a hard kill takes workerd down with it.
     detached: true,
@@ -52,10 +58,19 @@ export async function startFirebell({ env = {}, timeoutMs = 60_000 } = {}) {
   while (!/Firebell is running at/.test(output)) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
-      throw new Error(`Firebell did not start${child.exitCode !== null ? ` (exit ${child.exitCode})` : ` within ${timeoutMs / 1000} s`}:\n${output}`);
+      throw new Error(
+        `Firebell did not start${child.exitCode !== null ? ` (exit ${child.exitCode})` : ` within ${timeoutMs / 1000} s`}:\n${output}`,
+      );
     }
     await new Promise((r) => setTimeout(r, 50));
   }
   const adminToken = /ADMIN_TOKEN="([^"]+)"/.exec(readFileSync(devVars, 'utf8'))[1];
-  return { origin: `http://127.0.0.1:${port}`, adminToken, devVars, child, output: () => output, stop };
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    adminToken,
+    devVars,
+    child,
+    output: () => output,
+    stop,
+  };
 }

@@ -14,17 +14,26 @@ export const MIGRATIONS_DIR = join(ROOT, 'schema', 'migrations');
 
 /** Apply every migration in `dir` that `db` (a D1 binding) has not run yet, in file-name order. Returns their names. */
 export async function applyMigrations(db, { dir = MIGRATIONS_DIR, log = () => {} } = {}) {
-  await db.exec('CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)');
-  const done = new Set((await db.prepare('SELECT name FROM d1_migrations').all()).results.map((r) => r.name));
+  await db.exec(
+    'CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)',
+  );
+  const done = new Set(
+    (await db.prepare('SELECT name FROM d1_migrations').all()).results.map((r) => r.name),
+  );
   const applied = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.sql')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()) {
     if (done.has(file)) continue;
     const statements = readFileSync(join(dir, file), 'utf8')
       .split(/;\s*(?:\n|$)/)
       .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
       .filter(Boolean);
     // One batch is one transaction: a migration lands whole or not at all.
-    await db.batch([...statements.map((s) => db.prepare(s)), db.prepare('INSERT INTO d1_migrations (name) VALUES (?)').bind(file)]);
+    await db.batch([
+      ...statements.map((s) => db.prepare(s)),
+      db.prepare('INSERT INTO d1_migrations (name) VALUES (?)').bind(file),
+    ]);
     applied.push(file);
     log(`Applied migration ${file}`);
   }
@@ -36,7 +45,10 @@ export async function applyMigrations(db, { dir = MIGRATIONS_DIR, log = () => {}
  * a missing table. A throwaway Miniflare holding only the D1 binding opens the same file the server will
  * (D1's file is keyed by database_id, not by the Worker), on a loopback port nothing is told about.
  */
-export async function migrateLocalState(persistRoot, { configPath = join(ROOT, 'wrangler.toml'), log = () => {} } = {}) {
+export async function migrateLocalState(
+  persistRoot,
+  { configPath = join(ROOT, 'wrangler.toml'), log = () => {} } = {},
+) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(configPath);
   const mf = new Miniflare({
     modules: true,

@@ -27,6 +27,10 @@ export declare class PushStandIn extends EventEmitter<{ push: [ReceivedPush] }> 
   static vapidKeyOf(devVarsPath: string): string;
   get origin(): string;
   subscribe(): StandInSubscription;
-  next(match: (push: ReceivedPush) => boolean, what: string, timeoutMs?: number): Promise<ReceivedPush>;
+  next(
+    match: (push: ReceivedPush) => boolean,
+    what: string,
+    timeoutMs?: number,
+  ): Promise<ReceivedPush>;
   close(): Promise<void>;
 }

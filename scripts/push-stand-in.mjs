@@ -59,7 +59,11 @@ export class PushStandIn extends EventEmitter {
     ecdh.generateKeys();
     const auth = randomBytes(16).toString('base64url');
     this.#subscribers.set(id, { ecdh, auth });
-    return { id, endpoint: `${this.origin}/push/${id}`, keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth } };
+    return {
+      id,
+      endpoint: `${this.origin}/push/${id}`,
+      keys: { p256dh: ecdh.getPublicKey().toString('base64url'), auth },
+    };
   }
 
   /** The first received message matching `match`, waiting up to `timeoutMs` for one to arrive. */
@@ -75,7 +79,11 @@ export class PushStandIn extends EventEmitter {
       };
       const timer = setTimeout(() => {
         this.off('push', onPush);
-        reject(new Error(`timed out waiting for ${what}${this.errors.length ? `; refused: ${this.errors.join('; ')}` : ''}`));
+        reject(
+          new Error(
+            `timed out waiting for ${what}${this.errors.length ? `; refused: ${this.errors.join('; ')}` : ''}`,
+          ),
+        );
       }, timeoutMs);
       this.on('push', onPush);
     });
@@ -102,12 +110,19 @@ export class PushStandIn extends EventEmitter {
 
     const vapid = await this.#checkVapid(req.headers.authorization);
     if (vapid) return refuse(403, vapid);
-    if (req.headers['content-encoding'] !== 'aes128gcm') return refuse(415, `content-encoding ${req.headers['content-encoding']} is not aes128gcm`);
+    if (req.headers['content-encoding'] !== 'aes128gcm')
+      return refuse(415, `content-encoding ${req.headers['content-encoding']} is not aes128gcm`);
     if (!req.headers.ttl) return refuse(400, 'missing TTL header');
 
     let text;
     try {
-      text = Buffer.from(ece.decrypt(Buffer.concat(chunks), { version: 'aes128gcm', privateKey: subscriber.ecdh, authSecret: subscriber.auth })).toString('utf8');
+      text = Buffer.from(
+        ece.decrypt(Buffer.concat(chunks), {
+          version: 'aes128gcm',
+          privateKey: subscriber.ecdh,
+          authSecret: subscriber.auth,
+        }),
+      ).toString('utf8');
     } catch (err) {
       return refuse(400, `could not decrypt: ${String(err)}`);
     }
@@ -121,7 +136,13 @@ export class PushStandIn extends EventEmitter {
       const value = req.headers[name];
       return Array.isArray(value) ? value[0] : value;
     };
-    const push = { subscriptionId: id, arrivedAt, headers: { ttl: header('ttl'), urgency: header('urgency'), topic: header('topic') }, text, payload };
+    const push = {
+      subscriptionId: id,
+      arrivedAt,
+      headers: { ttl: header('ttl'), urgency: header('urgency'), topic: header('topic') },
+      text,
+      payload,
+    };
     this.received.push(push);
     res.writeHead(201, { location: `${this.origin}/message/${randomUUID()}` }).end();
     this.emit('push', push);
@@ -132,20 +153,34 @@ export class PushStandIn extends EventEmitter {
     const match = /^vapid t=([^,\s]+),\s*k=([A-Za-z0-9_-]+)$/.exec(authorization ?? '');
     if (!match?.[1] || !match[2]) return `not a VAPID Authorization header: ${authorization}`;
     const [jwt, k] = [match[1], match[2]];
-    if (k !== this.#vapidPublicKey) return 'k= is not the VAPID public key this Firebell instance was configured with';
+    if (k !== this.#vapidPublicKey)
+      return 'k= is not the VAPID public key this Firebell instance was configured with';
     const [h, c, s] = jwt.split('.');
     if (!h || !c || !s) return 'malformed JWT';
     const header = JSON.parse(Buffer.from(h, 'base64url').toString('utf8'));
     const claims = JSON.parse(Buffer.from(c, 'base64url').toString('utf8'));
     if (header.alg !== 'ES256') return `JWT alg ${String(header.alg)} is not ES256`;
-    const key = await webcrypto.subtle.importKey('raw', Buffer.from(k, 'base64url'), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['verify']);
-    const ok = await webcrypto.subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, key, Buffer.from(s, 'base64url'), new TextEncoder().encode(`${h}.${c}`));
+    const key = await webcrypto.subtle.importKey(
+      'raw',
+      Buffer.from(k, 'base64url'),
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['verify'],
+    );
+    const ok = await webcrypto.subtle.verify(
+      { name: 'ECDSA', hash: 'SHA-256' },
+      key,
+      Buffer.from(s, 'base64url'),
+      new TextEncoder().encode(`${h}.${c}`),
+    );
     if (!ok) return 'JWT signature does not verify against k=';
     const audience = `https://127.0.0.1:${this.port}`;
     if (claims.aud !== audience) return `JWT aud ${String(claims.aud)} is not ${audience}`;
     const nowSec = Date.now() / 1000;
-    if (typeof claims.exp !== 'number' || claims.exp <= nowSec || claims.exp > nowSec + 24 * 3600) return `JWT exp ${String(claims.exp)} is not within the next 24 hours`;
-    if (typeof claims.sub !== 'string' || !/^(mailto:|https:)/.test(claims.sub)) return `JWT sub ${String(claims.sub)} is not a mailto: or https: contact`;
+    if (typeof claims.exp !== 'number' || claims.exp <= nowSec || claims.exp > nowSec + 24 * 3600)
+      return `JWT exp ${String(claims.exp)} is not within the next 24 hours`;
+    if (typeof claims.sub !== 'string' || !/^(mailto:|https:)/.test(claims.sub))
+      return `JWT sub ${String(claims.sub)} is not a mailto: or https: contact`;
     return null;
   }
 }

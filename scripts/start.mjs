@@ -20,7 +20,10 @@ try {
   // FIREBELL_DEV_VARS lets end-to-end tests run an isolated instance with its own secrets.
   const result = ensureDevVars(process.env.FIREBELL_DEV_VARS ?? '.dev.vars', { stateDir: PERSIST });
   vars = result.vars;
-  if (result.created) console.log('First start: created .dev.vars with a new ADMIN_TOKEN, session secret and VAPID key pair. Back it up with the state folder (npm run backup).');
+  if (result.created)
+    console.log(
+      'First start: created .dev.vars with a new ADMIN_TOKEN, session secret and VAPID key pair. Back it up with the state folder (npm run backup).',
+    );
 } catch (err) {
   if (!(err instanceof SecretsError)) throw err;
   console.error(`Not starting: ${err.message}`);
@@ -40,7 +43,12 @@ const mf = new Miniflare({
   name,
   modules: true,
   scriptPath: 'dist/worker/index.js',
-  bindings: { ...workerOptions.bindings, ...vars, PUBLIC_URL: process.env.PUBLIC_URL ?? ORIGIN, ...extraBindings() },
+  bindings: {
+    ...workerOptions.bindings,
+    ...vars,
+    PUBLIC_URL: process.env.PUBLIC_URL ?? ORIGIN,
+    ...extraBindings(),
+  },
   defaultPersistRoot: PERSIST,
   cf: false,
   host: HOST,
@@ -50,7 +58,8 @@ const mf = new Miniflare({
 /** Settings a trial or test may pass through the environment (never secrets in the repo). */
 function extraBindings() {
   const out = {};
-  for (const key of ['ALLOW_INSECURE_OUTBOUND', 'ALLOW_INSECURE_PUSH', 'ESCALATION_TICK_MS']) if (process.env[key]) out[key] = process.env[key];
+  for (const key of ['ALLOW_INSECURE_OUTBOUND', 'ALLOW_INSECURE_PUSH', 'ESCALATION_TICK_MS'])
+    if (process.env[key]) out[key] = process.env[key];
   return out;
 }
 
@@ -61,14 +70,21 @@ async function signInLink() {
     headers: { authorization: `Bearer ${vars.ADMIN_TOKEN}`, 'content-type': 'application/json' },
     body: JSON.stringify({ userId: 'usr_admin' }),
   });
-  if (!res.ok) throw new Error(`could not create the admin sign-in link: ${res.status} ${await res.text()}`);
+  if (!res.ok)
+    throw new Error(`could not create the admin sign-in link: ${res.status} ${await res.text()}`);
   return (await res.json()).url;
 }
 
 const url = await mf.ready;
 // The link is a credential: printed on first start or when asked for, never on every start (logs keep stdout).
-if (firstStart || WANTS_LINK) console.log(`Admin sign-in link (one use, expires in an hour; open it on your phone or browser): ${await signInLink()}`);
-else console.log('Need to sign in on a new phone or browser? Stop and run: npm start -- --sign-in-link');
+if (firstStart || WANTS_LINK)
+  console.log(
+    `Admin sign-in link (one use, expires in an hour; open it on your phone or browser): ${await signInLink()}`,
+  );
+else
+  console.log(
+    'Need to sign in on a new phone or browser? Stop and run: npm start -- --sign-in-link',
+  );
 console.log('API token for scripts: ADMIN_TOKEN in .dev.vars. API docs: /api/docs');
 console.log(`Firebell is running at ${url.origin} (state in ${PERSIST})`);
 

@@ -29,10 +29,12 @@ const vitest = (name, config, extra = []) => [
 const steps = [
   ['build', 'npm', ['run', 'build', '--silent']],
   ['typecheck', 'npm', ['run', 'typecheck', '--silent']],
+  ['formatting (prettier --check)', 'npm', ['run', 'format:check', '--silent']],
   ['worker tests (workerd)', 'npx', vitest('worker', 'vitest.config.ts')],
   ['PWA component tests', 'npx', vitest('pwa', 'pwa/vitest.config.ts')],
 ];
-if (existsSync('test/e2e/vitest.config.ts')) steps.push(['end-to-end tests (Chromium)', 'npx', vitest('e2e', 'test/e2e/vitest.config.ts')]);
+if (existsSync('test/e2e/vitest.config.ts'))
+  steps.push(['end-to-end tests (Chromium)', 'npx', vitest('e2e', 'test/e2e/vitest.config.ts')]);
 
 let ok = true;
 for (const [label, cmd, args] of steps) {

@@ -11,4 +11,6 @@ export const WRANGLER_OFFLINE = {
 Object.assign(process.env, WRANGLER_OFFLINE);
 
 /** The project's pinned wrangler (4.86.0 is the newest that runs on Node 20); WRANGLER overrides it, e.g. with a test stand-in. */
-export const WRANGLER = process.env.WRANGLER ?? join(fileURLToPath(new URL('..', import.meta.url)), 'node_modules', '.bin', 'wrangler');
+export const WRANGLER =
+  process.env.WRANGLER ??
+  join(fileURLToPath(new URL('..', import.meta.url)), 'node_modules', '.bin', 'wrangler');

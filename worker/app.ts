@@ -44,11 +44,25 @@ export function createApp() {
   // and a Content-Security-Policy: API answers are data and may load nothing; the docs page only its stylesheet.
   // (The PWA's own policy is in pwa/public/_headers: its assets are served without running the Worker.)
   // A WebSocket upgrade's 101 comes back from a Durable Object with immutable headers, and needs none of them.
-  const hardened = secureHeaders({ xFrameOptions: 'DENY', contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } });
-  const docs = secureHeaders({ xFrameOptions: 'DENY', contentSecurityPolicy: cspDirectives(DOCS_CSP) });
+  const hardened = secureHeaders({
+    xFrameOptions: 'DENY',
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'none'"],
+    },
+  });
+  const docs = secureHeaders({
+    xFrameOptions: 'DENY',
+    contentSecurityPolicy: cspDirectives(DOCS_CSP),
+  });
   app.use('*', (c, next) => {
     if (isWebSocketUpgrade(c.req.header('upgrade'))) return next();
-    return (c.req.path === '/api/docs' || c.req.path === '/api/docs/style.css' ? docs : hardened)(c, next);
+    return (c.req.path === '/api/docs' || c.req.path === '/api/docs/style.css' ? docs : hardened)(
+      c,
+      next,
+    );
   });
   app.use('*', noStore);
 
@@ -72,15 +86,36 @@ export function createApp() {
   app.route('/', ingest);
   app.route('/api/push', push);
 
-  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', description: 'ADMIN_TOKEN or a personal API token' });
-  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', { type: 'apiKey', in: 'cookie', name: 'fb_session' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'ADMIN_TOKEN or a personal API token',
+  });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'sessionCookie', {
+    type: 'apiKey',
+    in: 'cookie',
+    name: 'fb_session',
+  });
 
-  const description = { openapi: '3.1.0', info: { title: 'Firebell API', version: '0.1.0', description: 'Incident paging: webhooks in, pages out, live triage.' } };
+  const description = {
+    openapi: '3.1.0',
+    info: {
+      title: 'Firebell API',
+      version: '0.1.0',
+      description: 'Incident paging: webhooks in, pages out, live triage.',
+    },
+  };
   app.doc31('/api/openapi.json', description);
   mountDocs(app, () => app.getOpenAPI31Document(description));
 
   app.notFound((c) =>
-    problemResponse(new ProblemError(404, 'not-found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`).toProblem()),
+    problemResponse(
+      new ProblemError(
+        404,
+        'not-found',
+        `No route for ${c.req.method} ${new URL(c.req.url).pathname}`,
+      ).toProblem(),
+    ),
   );
 
   app.onError((err, c) => {
@@ -88,11 +123,23 @@ export function createApp() {
     if (err instanceof HTTPException) {
       // Hono's own validators throw these (e.g. malformed JSON); keep their message, which says what is wrong.
       const status = err.status as ContentfulStatusCode;
-      return problemResponse(new ProblemError(status, status === 400 ? 'bad-request' : 'internal', err.message || 'Bad request').toProblem());
+      return problemResponse(
+        new ProblemError(
+          status,
+          status === 400 ? 'bad-request' : 'internal',
+          err.message || 'Bad request',
+        ).toProblem(),
+      );
     }
     // Never leak a stack trace to a client; log it for the operator.
     console.error('unhandled error', c.req.method, c.req.path, err);
-    return problemResponse(new ProblemError(500, 'internal', 'Something went wrong on our side; the request may be retried.').toProblem());
+    return problemResponse(
+      new ProblemError(
+        500,
+        'internal',
+        'Something went wrong on our side; the request may be retried.',
+      ).toProblem(),
+    );
   });
 
   return app;

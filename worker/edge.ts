@@ -14,7 +14,11 @@ export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
   return bodyLimit({
     maxSize: maxBytes,
     onError: () => {
-      throw new ProblemError(413, 'payload-too-large', `Request bodies are limited to ${Math.round(maxBytes / 1024)} KB.`);
+      throw new ProblemError(
+        413,
+        'payload-too-large',
+        `Request bodies are limited to ${Math.round(maxBytes / 1024)} KB.`,
+      );
     },
   });
 }
@@ -24,9 +28,17 @@ export function requireJson(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (BODY_METHODS.has(c.req.method)) {
       const type = c.req.header('content-type');
-      const hasBody = c.req.header('content-length') !== '0' && (type !== undefined || c.req.header('transfer-encoding') !== undefined || Number(c.req.header('content-length') ?? 0) > 0);
+      const hasBody =
+        c.req.header('content-length') !== '0' &&
+        (type !== undefined ||
+          c.req.header('transfer-encoding') !== undefined ||
+          Number(c.req.header('content-length') ?? 0) > 0);
       if (hasBody && !/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type ?? '')) {
-        throw new ProblemError(415, 'unsupported-media-type', `Send the body as application/json (got ${type ?? 'no Content-Type'}).`);
+        throw new ProblemError(
+          415,
+          'unsupported-media-type',
+          `Send the body as application/json (got ${type ?? 'no Content-Type'}).`,
+        );
       }
     }
     await next();
@@ -36,12 +48,19 @@ export function requireJson(): MiddlewareHandler<AppEnv> {
 /** Turns a failed zod validation into a 400 problem that names each bad field. */
 export const validationHook: Hook<unknown, AppEnv, string, unknown> = (result) => {
   if (result.success) return;
-  throw invalid(result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })));
+  throw invalid(
+    result.error.issues.map((i) => ({ path: i.path.join('.') || '(body)', message: i.message })),
+  );
 };
 
 /** A 400 naming each bad field, from the schema or from checks that need the database (unknown ids). */
 export function invalid(errors: { path: string; message: string }[]): ProblemError {
-  return new ProblemError(400, 'validation', errors.map((e) => `${e.path}: ${e.message}`).join('; ') || 'The request did not validate.', { errors });
+  return new ProblemError(
+    400,
+    'validation',
+    errors.map((e) => `${e.path}: ${e.message}`).join('; ') || 'The request did not validate.',
+    { errors },
+  );
 }
 
 /** Whether a request asks for a WebSocket (the header's value is case-insensitive: RFC 6455 §4.2.1). */
@@ -51,5 +70,10 @@ export function isWebSocketUpgrade(upgrade: string | null | undefined): boolean 
 
 /** WebSocket routes refuse plain HTTP with 426 and say how to connect. */
 export function requireWebSocketUpgrade(upgrade: string | undefined): void {
-  if (!isWebSocketUpgrade(upgrade)) throw new ProblemError(426 as 400, 'bad-request', 'This endpoint is a WebSocket: connect with Upgrade: websocket.');
+  if (!isWebSocketUpgrade(upgrade))
+    throw new ProblemError(
+      426 as 400,
+      'bad-request',
+      'This endpoint is a WebSocket: connect with Upgrade: websocket.',
+    );
 }

@@ -57,7 +57,10 @@ export class ProblemError extends Error {
   static from(problem: Problem): ProblemError {
     const { status, code, detail, type: _type, title: _title, ...extensions } = problem;
     // Headers do not cross RPC; a wait the problem states in seconds is the one that must reach the client.
-    const headers: Record<string, string> = typeof extensions.retryAfter === 'number' ? { 'retry-after': String(extensions.retryAfter) } : {};
+    const headers: Record<string, string> =
+      typeof extensions.retryAfter === 'number'
+        ? { 'retry-after': String(extensions.retryAfter) }
+        : {};
     return new ProblemError(status as ContentfulStatusCode, code, detail, extensions, headers);
   }
 
@@ -73,11 +76,20 @@ export class ProblemError extends Error {
   }
 }
 
-export const badRequest = (detail: string, ext?: Record<string, unknown>) => new ProblemError(400, 'bad-request', detail, ext);
-export const unauthorized = (detail: string) => new ProblemError(401, 'unauthorized', detail, {}, { 'WWW-Authenticate': 'Bearer realm="firebell"' });
+export const badRequest = (detail: string, ext?: Record<string, unknown>) =>
+  new ProblemError(400, 'bad-request', detail, ext);
+export const unauthorized = (detail: string) =>
+  new ProblemError(
+    401,
+    'unauthorized',
+    detail,
+    {},
+    { 'WWW-Authenticate': 'Bearer realm="firebell"' },
+  );
 export const forbidden = (detail: string) => new ProblemError(403, 'forbidden', detail);
 export const notFound = (detail: string) => new ProblemError(404, 'not-found', detail);
-export const conflict = (detail: string, ext?: Record<string, unknown>) => new ProblemError(409, 'conflict', detail, ext);
+export const conflict = (detail: string, ext?: Record<string, unknown>) =>
+  new ProblemError(409, 'conflict', detail, ext);
 
 /** Serialize a problem as a Response (used by onError and by code paths outside Hono, e.g. the DO). */
 export function problemResponse(problem: Problem, headers: Record<string, string> = {}): Response {

@@ -4,7 +4,9 @@ export class SqlError extends Error {
     readonly query: string,
     cause: unknown,
   ) {
-    super(`SQL failed: ${cause instanceof Error ? cause.message : String(cause)} — in: ${query}`, { cause });
+    super(`SQL failed: ${cause instanceof Error ? cause.message : String(cause)} — in: ${query}`, {
+      cause,
+    });
     this.name = 'SqlError';
   }
 }
@@ -12,7 +14,11 @@ export class SqlError extends Error {
 type SqlValue = ArrayBuffer | string | number | null;
 
 /** Run one statement on a Durable Object's SQLite storage and return its rows. */
-export function sql<T extends Record<string, SqlValue>>(storage: SqlStorage, query: string, ...params: SqlValue[]): T[] {
+export function sql<T extends Record<string, SqlValue>>(
+  storage: SqlStorage,
+  query: string,
+  ...params: SqlValue[]
+): T[] {
   try {
     return storage.exec<T>(query, ...params).toArray();
   } catch (err) {

@@ -16,7 +16,10 @@ const mf = new Miniflare({
   scriptPath: join(here, 'worker.js'),
   compatibilityDate: '2026-05-03',
   compatibilityFlags: ['nodejs_compat'],
-  durableObjects: { CAL: { className: 'Calibration', useSQLite: true }, ROOM: { className: 'Room', useSQLite: true } },
+  durableObjects: {
+    CAL: { className: 'Calibration', useSQLite: true },
+    ROOM: { className: 'Room', useSQLite: true },
+  },
   d1Databases: { DB: 'calibration' },
   defaultPersistRoot: PERSIST,
   cf: false,
@@ -26,7 +29,10 @@ const mf = new Miniflare({
 
 const url = await mf.ready;
 const db = await mf.getD1Database('DB');
-await db.batch([db.prepare('CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)'), db.prepare("INSERT OR REPLACE INTO kv (k, v) VALUES ('one', 'calibration')")]);
+await db.batch([
+  db.prepare('CREATE TABLE IF NOT EXISTS kv (k TEXT PRIMARY KEY, v TEXT NOT NULL)'),
+  db.prepare("INSERT OR REPLACE INTO kv (k, v) VALUES ('one', 'calibration')"),
+]);
 console.log(`Calibration Worker listening at ${url.origin} (state in ${PERSIST})`);
 
 let stopping = false;

@@ -13,7 +13,9 @@ import { DurableObject } from 'cloudflare:workers';
 export class Calibration extends DurableObject {
   constructor(ctx, env) {
     super(ctx, env);
-    ctx.storage.sql.exec('CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL, n INTEGER NOT NULL DEFAULT 1, at INTEGER NOT NULL)');
+    ctx.storage.sql.exec(
+      'CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL, n INTEGER NOT NULL DEFAULT 1, at INTEGER NOT NULL)',
+    );
   }
 
   insert(body) {
@@ -23,7 +25,11 @@ export class Calibration extends DurableObject {
 
   update(body) {
     const row = this.ctx.storage.sql
-      .exec('INSERT INTO rows (id, body, at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET n = n + 1, body = excluded.body, at = excluded.at RETURNING n', body, Date.now())
+      .exec(
+        'INSERT INTO rows (id, body, at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET n = n + 1, body = excluded.body, at = excluded.at RETURNING n',
+        body,
+        Date.now(),
+      )
       .one();
     return { ok: true, n: row.n };
   }
@@ -78,7 +84,8 @@ export default {
       const row = await env.DB.prepare('SELECT v FROM kv WHERE k = ?').bind('one').first();
       return Response.json({ status: 'ok', v: row?.v ?? null });
     }
-    if (pathname === '/live' && request.headers.get('upgrade') === 'websocket') return env.ROOM.get(env.ROOM.idFromName('room')).fetch(request);
+    if (pathname === '/live' && request.headers.get('upgrade') === 'websocket')
+      return env.ROOM.get(env.ROOM.idFromName('room')).fetch(request);
     if (request.method === 'POST' && pathname === '/broadcast') {
       const sent = await env.ROOM.get(env.ROOM.idFromName('room')).broadcast(await request.text());
       return Response.json({ sent });

@@ -29,7 +29,8 @@ export function App() {
   // Commands taken offline are replayed whatever page is showing.
   useEffect(() => startOutbox(), []);
   // A notification's link: /incidents/:id?ack=<action token> (browsers without notification buttons).
-  const ackToken = route.name === 'incident' ? new URLSearchParams(location.search).get('ack') : null;
+  const ackToken =
+    route.name === 'incident' ? new URLSearchParams(location.search).get('ack') : null;
   const me = session.status === 'signed-in' ? session.user : null;
   const tabs = me !== null && route.name !== 'join' && TOP_LEVEL.has(route.name);
 
@@ -46,7 +47,11 @@ export function App() {
         ) : session.status === 'loading' ? (
           <div class="splash" aria-busy="true" />
         ) : session.status === 'signed-out' ? (
-          route.name === 'incident' && ackToken ? <PagedSignedOut incidentId={route.id} token={ackToken} /> : <SignedOut />
+          route.name === 'incident' && ackToken ? (
+            <PagedSignedOut incidentId={route.id} token={ackToken} />
+          ) : (
+            <SignedOut />
+          )
         ) : session.status === 'error' ? (
           <MessageScreen title="Firebell can't be reached">
             <p role="alert">{session.detail}</p>
@@ -55,7 +60,13 @@ export function App() {
             </button>
           </MessageScreen>
         ) : (
-          <Page route={route} me={session.user} ackToken={ackToken} onSignedOut={signedOut} onRenamed={signedIn} />
+          <Page
+            route={route}
+            me={session.user}
+            ackToken={ackToken}
+            onSignedOut={signedOut}
+            onRenamed={signedIn}
+          />
         )}
       </div>
       {tabs && <TabBar current={route.name} me={me} />}
@@ -64,7 +75,19 @@ export function App() {
   );
 }
 
-function Page({ route, me, ackToken, onSignedOut, onRenamed }: { route: Route; me: User; ackToken: string | null; onSignedOut: () => void; onRenamed: (user: User) => void }) {
+function Page({
+  route,
+  me,
+  ackToken,
+  onSignedOut,
+  onRenamed,
+}: {
+  route: Route;
+  me: User;
+  ackToken: string | null;
+  onSignedOut: () => void;
+  onRenamed: (user: User) => void;
+}) {
   switch (route.name) {
     case 'home':
       return <HomePage me={me} />;

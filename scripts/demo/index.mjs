@@ -9,7 +9,12 @@ import { startPhone } from './phone.mjs';
 import { seedTrial, triggerAlert } from './seed.mjs';
 
 const PHONE_PORT = Number(process.env.DEMO_PORT ?? 8789);
-const ALERTS = ['Checkout error rate above 5%', 'Payment API p99 latency above 2 s', 'Disk 95% full on db-1', 'Login success rate below 90%'];
+const ALERTS = [
+  'Checkout error rate above 5%',
+  'Payment API p99 latency above 2 s',
+  'Disk 95% full on db-1',
+  'Login success rate below 90%',
+];
 
 let firebell = null;
 let standIn = null;
@@ -27,11 +32,15 @@ process.on('SIGINT', () => void stop(0));
 process.on('SIGTERM', () => void stop(0));
 
 try {
-  console.log('Firebell local trial: starting Firebell with its own state, a push-service stand-in and a demo phone…');
+  console.log(
+    'Firebell local trial: starting Firebell with its own state, a push-service stand-in and a demo phone…',
+  );
   firebell = await startFirebell({ env: { ALLOW_INSECURE_PUSH: 'true' } });
   firebell.child.on('exit', (code) => {
     if (stopping) return;
-    console.error(`Firebell stopped unexpectedly (exit ${code}). Its output:\n${firebell.output()}`);
+    console.error(
+      `Firebell stopped unexpectedly (exit ${code}). Its output:\n${firebell.output()}`,
+    );
     void stop(1);
   });
   const { origin, adminToken, devVars } = firebell;
@@ -48,11 +57,17 @@ try {
     await triggerAlert(seeded.webhookUrl, { summary, dedupKey: `demo-${sent}` });
     console.log(`Alert sent: "${summary}" (as a monitor would, to the checkout service's webhook)`);
   };
-  const pages = () => standIn.received.filter((p) => p.subscriptionId === subscription.id && p.payload.kind === 'page');
+  const pages = () =>
+    standIn.received.filter(
+      (p) => p.subscriptionId === subscription.id && p.payload.kind === 'page',
+    );
   standIn.on('push', (push) => {
     if (push.subscriptionId !== subscription.id || push.payload.kind !== 'page') return;
-    const after = push.arrivedAt - (alertTimes.filter((t) => t <= push.arrivedAt).at(-1) ?? push.arrivedAt);
-    console.log(`Page arrived at the push service ${after} ms after the alert: "#${push.payload.number} ${push.payload.title}" (${push.payload.body})`);
+    const after =
+      push.arrivedAt - (alertTimes.filter((t) => t <= push.arrivedAt).at(-1) ?? push.arrivedAt);
+    console.log(
+      `Page arrived at the push service ${after} ms after the alert: "#${push.payload.number} ${push.payload.title}" (${push.payload.body})`,
+    );
   });
   phone = await startPhone({
     port: PHONE_PORT,
@@ -60,7 +75,10 @@ try {
     pages,
     alertTimes: () => alertTimes,
     trigger,
-    onAck: (incident) => console.log(`Acknowledged by ${incident.acknowledgedBy?.name ?? 'someone'} from the demo phone: incident #${incident.number} is ${incident.status}.`),
+    onAck: (incident) =>
+      console.log(
+        `Acknowledged by ${incident.acknowledgedBy?.name ?? 'someone'} from the demo phone: incident #${incident.number} is ${incident.status}.`,
+      ),
   });
 
   console.log(`
@@ -68,9 +86,13 @@ try {
   Push service   ${standIn.origin}   (stand-in for FCM/autopush: checks VAPID, decrypts each page)
   Seeded         service "checkout" → policy "Checkout on-call" → schedule "Checkout primary": Dana is on call, her demo phone subscribed
 `);
-  console.log(`Demo phone: open ${phone.url} to watch the page arrive and acknowledge it. Ctrl+C stops the trial and deletes its state.`);
+  console.log(
+    `Demo phone: open ${phone.url} to watch the page arrive and acknowledge it. Ctrl+C stops the trial and deletes its state.`,
+  );
   await trigger();
 } catch (err) {
-  console.error(`The local trial could not start: ${err instanceof Error ? err.message : String(err)}${firebell ? `\nFirebell's output:\n${firebell.output()}` : ''}`);
+  console.error(
+    `The local trial could not start: ${err instanceof Error ? err.message : String(err)}${firebell ? `\nFirebell's output:\n${firebell.output()}` : ''}`,
+  );
   await stop(1);
 }

@@ -30,7 +30,9 @@ export async function startPhone({ port, firebell, pages, alertTimes, trigger, o
   const admin = { authorization: `Bearer ${firebell.adminToken}` };
 
   async function incidentOf(id) {
-    const res = await fetch(`${firebell.origin}/api/incidents/${encodeURIComponent(id)}`, { headers: admin });
+    const res = await fetch(`${firebell.origin}/api/incidents/${encodeURIComponent(id)}`, {
+      headers: admin,
+    });
     return res.ok ? (await res.json()).incident : null;
   }
 
@@ -57,18 +59,31 @@ export async function startPhone({ port, firebell, pages, alertTimes, trigger, o
     const idempotencyKey = req.headers['idempotency-key'];
     const answer = await fetch(`${firebell.origin}/api/push/ack`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(typeof idempotencyKey === 'string' ? { 'idempotency-key': idempotencyKey } : {}) },
+      headers: {
+        'content-type': 'application/json',
+        ...(typeof idempotencyKey === 'string' ? { 'idempotency-key': idempotencyKey } : {}),
+      },
       body: await readBody(req),
     });
     const text = await answer.text();
-    res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' }).end(text);
+    res
+      .writeHead(answer.status, {
+        'content-type': answer.headers.get('content-type') ?? 'application/json',
+      })
+      .end(text);
     if (answer.ok) onAck(JSON.parse(text).incident);
   }
 
   async function handle(req, res) {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-    if (req.method === 'GET' && path === '/') return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(html);
-    if (req.method === 'GET' && path === '/state') return void res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(await state()));
+    if (req.method === 'GET' && path === '/')
+      return void res
+        .writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
+        .end(html);
+    if (req.method === 'GET' && path === '/state')
+      return void res
+        .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify(await state()));
     if (req.method === 'POST' && path === '/api/push/ack') return forwardAck(req, res);
     if (req.method === 'POST' && path === '/trigger') {
       await trigger();
@@ -80,11 +95,23 @@ export async function startPhone({ port, firebell, pages, alertTimes, trigger, o
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/problem+json' });
-      res.end(JSON.stringify({ title: 'Demo phone error', status: 502, detail: err instanceof Error ? err.message : String(err) }));
+      res.end(
+        JSON.stringify({
+          title: 'Demo phone error',
+          status: 502,
+          detail: err instanceof Error ? err.message : String(err),
+        }),
+      );
     });
   });
   await new Promise((resolve, reject) => {
-    server.once('error', (err) => reject(err.code === 'EADDRINUSE' ? new Error(`port ${port} is in use; set DEMO_PORT to another port`) : err));
+    server.once('error', (err) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new Error(`port ${port} is in use; set DEMO_PORT to another port`)
+          : err,
+      ),
+    );
     server.listen(port, '127.0.0.1', resolve);
   });
   return {

@@ -35,7 +35,11 @@ describe('Alertmanager webhook v4', () => {
           severity: 'critical',
           source: 'web-1',
           occurredAt: Date.parse('2026-11-26T11:00:46Z'),
-          details: { receiver: 'incident-api', groupLabels: { alertname: 'ProbeDiskFull', instance: 'web-1' }, startsAt: '2026-11-26T11:00:46Z' },
+          details: {
+            receiver: 'incident-api',
+            groupLabels: { alertname: 'ProbeDiskFull', instance: 'web-1' },
+            startsAt: '2026-11-26T11:00:46Z',
+          },
           labels: firstAlert.labels,
           annotations: firstAlert.annotations,
           links: [
@@ -51,8 +55,15 @@ describe('Alertmanager webhook v4', () => {
   });
 
   it('carries no group summary when the alerts of the group say different things', async () => {
-    const other = { ...firstAlert, annotations: { summary: 'Disk full on web-2' }, fingerprint: 'f00dfeedf00dfeed' };
-    const result = await adaptAlertmanager(withAlerts([firstAlert, other], { commonAnnotations: {} }), NOW);
+    const other = {
+      ...firstAlert,
+      annotations: { summary: 'Disk full on web-2' },
+      fingerprint: 'f00dfeedf00dfeed',
+    };
+    const result = await adaptAlertmanager(
+      withAlerts([firstAlert, other], { commonAnnotations: {} }),
+      NOW,
+    );
     expect(result.ok && result.events.map((e) => e.groupSummary)).toEqual([undefined, undefined]);
   });
 
@@ -67,9 +78,19 @@ describe('Alertmanager webhook v4', () => {
   });
 
   it('lists every alert of an Alertmanager group by fingerprint, firing and resolved alike', async () => {
-    const second = { ...firstAlert, status: 'resolved', fingerprint: 'aaaabbbbccccdddd', labels: { ...firstAlert.labels, instance: 'web-2' } };
-    const result = await adaptAlertmanager(withAlerts([firstAlert, second], { truncatedAlerts: 3 }), NOW);
-    expect(result.ok && result.events.map((e) => [e.alertKey, e.action, e.dedupKey, e.truncatedAlerts])).toEqual([
+    const second = {
+      ...firstAlert,
+      status: 'resolved',
+      fingerprint: 'aaaabbbbccccdddd',
+      labels: { ...firstAlert.labels, instance: 'web-2' },
+    };
+    const result = await adaptAlertmanager(
+      withAlerts([firstAlert, second], { truncatedAlerts: 3 }),
+      NOW,
+    );
+    expect(
+      result.ok && result.events.map((e) => [e.alertKey, e.action, e.dedupKey, e.truncatedAlerts]),
+    ).toEqual([
       ['e5a1bcca5d669f68', 'trigger', group.groupKey, 3],
       ['aaaabbbbccccdddd', 'resolve', group.groupKey, 3],
     ]);
@@ -80,7 +101,11 @@ describe('Alertmanager webhook v4', () => {
     const bare = { ...firstAlert, annotations: {}, fingerprint: 'f2' };
     const nameless = { ...firstAlert, annotations: null, labels: {}, fingerprint: 'f3' };
     const result = await adaptAlertmanager(withAlerts([noSummary, bare, nameless]), NOW);
-    expect(result.ok && result.events.map((e) => e.summary)).toEqual(['/var at 99%', 'ProbeDiskFull on web-1', 'Alert f3']);
+    expect(result.ok && result.events.map((e) => e.summary)).toEqual([
+      '/var at 99%',
+      'ProbeDiskFull on web-1',
+      'Alert f3',
+    ]);
   });
 
   it.each([
@@ -92,19 +117,31 @@ describe('Alertmanager webhook v4', () => {
     [undefined, 'error'],
   ])('maps a severity label of %s to %s', async (label, expected) => {
     const labels = { ...firstAlert.labels, severity: label };
-    const result = await adaptAlertmanager(withAlerts([{ ...firstAlert, labels: label === undefined ? { alertname: 'X' } : labels }]), NOW);
+    const result = await adaptAlertmanager(
+      withAlerts([{ ...firstAlert, labels: label === undefined ? { alertname: 'X' } : labels }]),
+      NOW,
+    );
     expect(result.ok && result.events[0]?.severity).toBe(expected);
   });
 
   it('links to the runbook annotation first', async () => {
-    const alert = { ...firstAlert, annotations: { ...firstAlert.annotations, runbook_url: 'https://runbooks.example.com/disk' } };
+    const alert = {
+      ...firstAlert,
+      annotations: { ...firstAlert.annotations, runbook_url: 'https://runbooks.example.com/disk' },
+    };
     const result = await adaptAlertmanager(withAlerts([alert]), NOW);
-    expect(result.ok && result.events[0]?.links[0]).toEqual({ href: 'https://runbooks.example.com/disk', text: 'Runbook' });
+    expect(result.ok && result.events[0]?.links[0]).toEqual({
+      href: 'https://runbooks.example.com/disk',
+      text: 'Runbook',
+    });
   });
 
   it('hashes a group key too long to store, identically on every notification', async () => {
     const longKey = `{}:{${'label="value", '.repeat(40)}}`;
-    const [a, b] = await Promise.all([adaptAlertmanager({ ...group, groupKey: longKey }, NOW), adaptAlertmanager({ ...group, groupKey: longKey }, NOW)]);
+    const [a, b] = await Promise.all([
+      adaptAlertmanager({ ...group, groupKey: longKey }, NOW),
+      adaptAlertmanager({ ...group, groupKey: longKey }, NOW),
+    ]);
     expect(a.ok && a.events[0]?.dedupKey).toMatch(/^sha256:/);
     expect(a.ok && a.events[0]?.dedupKey).toBe(b.ok && b.events[0]?.dedupKey);
   });
@@ -117,7 +154,10 @@ describe('Alertmanager webhook v4', () => {
   });
 
   it('ignores fields a newer Alertmanager adds instead of refusing to page', async () => {
-    const result = await adaptAlertmanager({ ...group, futureField: { x: 1 }, alerts: [{ ...firstAlert, silenceURL: 'x' }] }, NOW);
+    const result = await adaptAlertmanager(
+      { ...group, futureField: { x: 1 }, alerts: [{ ...firstAlert, silenceURL: 'x' }] },
+      NOW,
+    );
     expect(result.ok).toBe(true);
   });
 
@@ -137,7 +177,9 @@ describe('Alertmanager webhook v4', () => {
   });
 
   it('rejects a notification with no alerts or no fingerprint', async () => {
-    expect(await errorsOf(withAlerts([]))).toEqual(['alerts: a notification must carry at least one alert']);
+    expect(await errorsOf(withAlerts([]))).toEqual([
+      'alerts: a notification must carry at least one alert',
+    ]);
     const { fingerprint: _omit, ...noFingerprint } = firstAlert;
     expect((await errorsOf(withAlerts([noFingerprint])))[0]).toMatch(/^alerts\[0\]\.fingerprint: /);
   });
@@ -157,15 +199,36 @@ describe('Alertmanager webhook v4', () => {
 describe('an Alertmanager group past the alerts one incident lists', () => {
   it('keeps the first 10,000 distinct alerts whole and only key, state, summary and severity of the rest', async () => {
     const { alertGroup } = await import('../fixtures/alert-storm.mjs');
-    const body = alertGroup(0, LIMITS.alertsPerIncident + 2, (i) => (i % 2 ? 'resolved' : 'firing'));
+    const body = alertGroup(0, LIMITS.alertsPerIncident + 2, (i) =>
+      i % 2 ? 'resolved' : 'firing',
+    );
     // A repeat of a listed alert further down stays whole.
     body.alerts.push({ ...body.alerts[0]!, status: 'firing' });
     const result = await adaptAlertmanager(body, NOW);
     if (!result.ok) throw new Error(result.errors.join('; '));
-    const [listed, past, repeat] = [result.events[9_999]!, result.events[10_001]!, result.events.at(-1)!];
-    expect(listed).toMatchObject({ alertKey: (9_999).toString(16).padStart(16, '0'), labels: expect.objectContaining({ instance: 'node-9999.prod.internal:9100' }) });
+    const [listed, past, repeat] = [
+      result.events[9_999]!,
+      result.events[10_001]!,
+      result.events.at(-1)!,
+    ];
+    expect(listed).toMatchObject({
+      alertKey: (9_999).toString(16).padStart(16, '0'),
+      labels: expect.objectContaining({ instance: 'node-9999.prod.internal:9100' }),
+    });
     expect(listed.links.length).toBeGreaterThan(0);
-    expect(past).toEqual({ action: 'resolve', dedupKey: body.groupKey, alertKey: (10_001).toString(16).padStart(16, '0'), summary: 'node-10001 is down', severity: 'critical', truncated: false, links: [], truncatedAlerts: 0 });
-    expect(repeat).toMatchObject({ alertKey: '0000000000000000', labels: expect.objectContaining({ instance: 'node-0.prod.internal:9100' }) });
+    expect(past).toEqual({
+      action: 'resolve',
+      dedupKey: body.groupKey,
+      alertKey: (10_001).toString(16).padStart(16, '0'),
+      summary: 'node-10001 is down',
+      severity: 'critical',
+      truncated: false,
+      links: [],
+      truncatedAlerts: 0,
+    });
+    expect(repeat).toMatchObject({
+      alertKey: '0000000000000000',
+      labels: expect.objectContaining({ instance: 'node-0.prod.internal:9100' }),
+    });
   });
 });

@@ -14,7 +14,10 @@ export const HOSTILE_BODIES: ReadonlyArray<readonly [string, unknown]> = [
   ['an empty object', {}],
   ['a deeply nested object', deeplyNested(50_000)],
   ['an object with a huge unknown key', { ['k'.repeat(100_000)]: 'v' }],
-  ['an object whose prototype-named keys hold junk', JSON.parse('{"__proto__":{"summary":"x"},"constructor":1}') as unknown],
+  [
+    'an object whose prototype-named keys hold junk',
+    JSON.parse('{"__proto__":{"summary":"x"},"constructor":1}') as unknown,
+  ],
 ];
 
 export { deeplyNested };

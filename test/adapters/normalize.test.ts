@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../schema/alert';
-import { clip, fallbackDedupKey, fitKey, mapSeverity, normalizeEvent } from '../../worker/adapters/normalize';
+import {
+  clip,
+  fallbackDedupKey,
+  fitKey,
+  mapSeverity,
+  normalizeEvent,
+} from '../../worker/adapters/normalize';
 import { deeplyNested } from './hostile-bodies';
 
 const base = { action: 'trigger', dedupKey: 'k', summary: 'Disk full', severity: 'error' } as const;
 
 describe('normalizeEvent', () => {
   it('passes a small event through unchanged and marks it untruncated', () => {
-    const event = normalizeEvent({ ...base, source: 'web-1', details: { used: '99%' }, links: [{ href: 'https://example.com', text: 'Runbook' }] });
+    const event = normalizeEvent({
+      ...base,
+      source: 'web-1',
+      details: { used: '99%' },
+      links: [{ href: 'https://example.com', text: 'Runbook' }],
+    });
     expect(event).toEqual({
       action: 'trigger',
       dedupKey: 'k',
@@ -55,12 +66,17 @@ describe('normalizeEvent', () => {
   });
 
   it('wraps string details so details is always an object', () => {
-    expect(normalizeEvent({ ...base, details: 'stack trace' }).details).toEqual({ text: 'stack trace' });
+    expect(normalizeEvent({ ...base, details: 'stack trace' }).details).toEqual({
+      text: 'stack trace',
+    });
     expect(normalizeEvent({ ...base, details: [1, 2] }).details).toEqual({ value: [1, 2] });
   });
 
   it('caps long label values and reports the event as truncated', () => {
-    const event = normalizeEvent({ ...base, labels: { team: 'ops', blob: 'z'.repeat(LIMITS.labelValue + 1) } });
+    const event = normalizeEvent({
+      ...base,
+      labels: { team: 'ops', blob: 'z'.repeat(LIMITS.labelValue + 1) },
+    });
     expect(event.labels?.team).toBe('ops');
     expect(event.labels?.blob).toHaveLength(LIMITS.labelValue);
     expect(event.truncated).toBe(true);

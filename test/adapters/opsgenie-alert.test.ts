@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Incident, IncidentAlert } from '../../schema/incident';
-import { parseListParams, toOpsgenieAlert, toOpsgenieBaseAlert } from '../../worker/adapters/opsgenie-alert';
+import {
+  parseListParams,
+  toOpsgenieAlert,
+  toOpsgenieBaseAlert,
+} from '../../worker/adapters/opsgenie-alert';
 
 const T = Date.parse('2026-11-26T11:00:00Z');
 const incident: Incident = {
@@ -50,29 +54,72 @@ const params = (query: Record<string, string>) => parseListParams((name) => quer
 describe('incidents as Opsgenie alerts', () => {
   it('keeps the priority the sender gave while it still matches the severity, and follows the severity once it changes', () => {
     expect(toOpsgenieAlert(incident, [alert], integration).priority).toBe('P5');
-    expect(toOpsgenieAlert({ ...incident, severity: 'critical' }, [alert], integration).priority).toBe('P1');
+    expect(
+      toOpsgenieAlert({ ...incident, severity: 'critical' }, [alert], integration).priority,
+    ).toBe('P1');
   });
 
   it('takes tags, actions and entity from the alert that opened the incident, ignoring values of the wrong type', () => {
-    const og = toOpsgenieAlert(incident, [{ ...alert, key: 'other', details: {} }, alert], integration);
-    expect(og).toMatchObject({ tags: [], actions: ['Restart'], entity: 'mail-queue', details: { queue: 'mail' }, description: 'From worker-3', lastOccurredAt: new Date(T + 60_000).toISOString() });
+    const og = toOpsgenieAlert(
+      incident,
+      [{ ...alert, key: 'other', details: {} }, alert],
+      integration,
+    );
+    expect(og).toMatchObject({
+      tags: [],
+      actions: ['Restart'],
+      entity: 'mail-queue',
+      details: { queue: 'mail' },
+      description: 'From worker-3',
+      lastOccurredAt: new Date(T + 60_000).toISOString(),
+    });
   });
 
   it('leaves actions, entity, description and details out of the list form', () => {
-    expect(Object.keys(toOpsgenieBaseAlert(toOpsgenieAlert(incident, [alert], integration)))).not.toEqual(expect.arrayContaining(['actions', 'entity', 'description', 'details']));
+    expect(
+      Object.keys(toOpsgenieBaseAlert(toOpsgenieAlert(incident, [alert], integration))),
+    ).not.toEqual(expect.arrayContaining(['actions', 'entity', 'description', 'details']));
   });
 
   it('narrows the statuses by every query term, and defaults to the newest 20 first', () => {
-    expect(params({})).toEqual({ ok: true, params: { statuses: ['triggered', 'acknowledged', 'resolved'], acknowledged: null, sort: 'created_at', order: 'desc', offset: 0, limit: 20 } });
-    expect(params({ query: 'status:open AND acknowledged:true' })).toMatchObject({ ok: true, params: { statuses: ['triggered', 'acknowledged'], acknowledged: true } });
+    expect(params({})).toEqual({
+      ok: true,
+      params: {
+        statuses: ['triggered', 'acknowledged', 'resolved'],
+        acknowledged: null,
+        sort: 'created_at',
+        order: 'desc',
+        offset: 0,
+        limit: 20,
+      },
+    });
+    expect(params({ query: 'status:open AND acknowledged:true' })).toMatchObject({
+      ok: true,
+      params: { statuses: ['triggered', 'acknowledged'], acknowledged: true },
+    });
     // Resolving is not acknowledging: a closed alert nobody acknowledged is one to find.
-    expect(params({ query: 'status:closed acknowledged:false' })).toMatchObject({ ok: true, params: { statuses: ['resolved'], acknowledged: false } });
-    expect(params({ query: 'acknowledged:true AND acknowledged:false' })).toMatchObject({ ok: true, params: { statuses: [] } });
+    expect(params({ query: 'status:closed acknowledged:false' })).toMatchObject({
+      ok: true,
+      params: { statuses: ['resolved'], acknowledged: false },
+    });
+    expect(params({ query: 'acknowledged:true AND acknowledged:false' })).toMatchObject({
+      ok: true,
+      params: { statuses: [] },
+    });
   });
 
   it('refuses what it cannot honour, including names that exist on every object', () => {
-    expect(params({ sort: 'constructor' })).toMatchObject({ ok: false, message: expect.stringMatching(/Sort by 'constructor' is not supported/) });
-    expect(params({ offset: '-1' })).toEqual({ ok: false, message: 'Offset should be an integer from 0 to 100000.' });
-    expect(params({ order: 'sideways' })).toEqual({ ok: false, message: 'Order should be one of asc, desc.' });
+    expect(params({ sort: 'constructor' })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/Sort by 'constructor' is not supported/),
+    });
+    expect(params({ offset: '-1' })).toEqual({
+      ok: false,
+      message: 'Offset should be an integer from 0 to 100000.',
+    });
+    expect(params({ order: 'sideways' })).toEqual({
+      ok: false,
+      message: 'Order should be one of asc, desc.',
+    });
   });
 });

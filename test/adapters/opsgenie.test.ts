@@ -47,8 +47,20 @@ describe('Opsgenie Alert API', () => {
 
   it('closes the alert when opsgenie-sdk closes it by alias, keeping the note', async () => {
     const { identifier, identifierType } = closeRef(sdkClose.url);
-    const result = await adaptOpsgenieAction('close', identifier, identifierType, sdkClose.body, NOW);
-    expect(result.ok && result.events[0]).toMatchObject({ action: 'resolve', dedupKey: 'probe-alias-1', alertKey: 'probe-alias-1', summary: 'recovered', details: { note: 'recovered' } });
+    const result = await adaptOpsgenieAction(
+      'close',
+      identifier,
+      identifierType,
+      sdkClose.body,
+      NOW,
+    );
+    expect(result.ok && result.events[0]).toMatchObject({
+      action: 'resolve',
+      dedupKey: 'probe-alias-1',
+      alertKey: 'probe-alias-1',
+      summary: 'recovered',
+      details: { note: 'recovered' },
+    });
   });
 
   it("pages from Alertmanager's Opsgenie sender with its labels and then closes the same alias", async () => {
@@ -57,12 +69,27 @@ describe('Opsgenie Alert API', () => {
       dedupKey: amCreate.body.alias,
       summary: '[FIRING:1] ProbeDiskFull web-1 (checkout critical)',
       severity: 'critical',
-      labels: { alertname: 'ProbeDiskFull', instance: 'web-1', service: 'checkout', severity: 'critical' },
+      labels: {
+        alertname: 'ProbeDiskFull',
+        instance: 'web-1',
+        service: 'checkout',
+        severity: 'critical',
+      },
       details: { tags: ['probe', 'checkout'] },
     });
     const { identifier, identifierType } = closeRef(amClose.url);
-    const closed = await adaptOpsgenieAction('close', identifier, identifierType, amClose.body, NOW);
-    expect(closed.ok && closed.events[0]).toMatchObject({ action: 'resolve', dedupKey: amCreate.body.alias, summary: 'Closed via the Opsgenie API' });
+    const closed = await adaptOpsgenieAction(
+      'close',
+      identifier,
+      identifierType,
+      amClose.body,
+      NOW,
+    );
+    expect(closed.ok && closed.events[0]).toMatchObject({
+      action: 'resolve',
+      dedupKey: amCreate.body.alias,
+      summary: 'Closed via the Opsgenie API',
+    });
   });
 
   it.each([
@@ -78,38 +105,68 @@ describe('Opsgenie Alert API', () => {
   });
 
   it('derives a stable alias from the message when the sender gives none', async () => {
-    const [a, b] = await Promise.all([adaptOpsgenieCreate({ message: 'CPU hot' }, NOW), adaptOpsgenieCreate({ message: 'CPU hot' }, NOW)]);
+    const [a, b] = await Promise.all([
+      adaptOpsgenieCreate({ message: 'CPU hot' }, NOW),
+      adaptOpsgenieCreate({ message: 'CPU hot' }, NOW),
+    ]);
     expect(a.ok && a.events[0]?.dedupKey).toMatch(/^[0-9a-f]{64}$/);
     expect(a.ok && a.events[0]?.dedupKey).toBe(b.ok && b.events[0]?.dedupKey);
   });
 
   it('acknowledges by an id as if it were the alias (the route sends ids that name an incident straight to it)', async () => {
     const result = await adaptOpsgenieAction('acknowledge', 'probe-alias-1', null, undefined, NOW);
-    expect(result.ok && result.events[0]).toMatchObject({ action: 'acknowledge', dedupKey: 'probe-alias-1' });
+    expect(result.ok && result.events[0]).toMatchObject({
+      action: 'acknowledge',
+      dedupKey: 'probe-alias-1',
+    });
   });
 
   it('refuses tiny ids, which name incidents rather than aliases, and unknown identifier types', async () => {
-    expect(await messageOf(adaptOpsgenieAction('close', '42', 'tiny', {}, NOW))).toMatch(/tiny id names an incident/);
-    expect(await messageOf(adaptOpsgenieAction('close', '42', 'name', {}, NOW))).toBe('IdentifierType should be one of id, alias, tiny.');
-    expect(await messageOf(adaptOpsgenieAction('close', ' ', 'alias', {}, NOW))).toBe('Identifier can not be empty.');
-    expect(await messageOf(adaptOpsgenieAction('close', 'a', 'alias', null, NOW))).toBe('Request body should be a JSON object.');
+    expect(await messageOf(adaptOpsgenieAction('close', '42', 'tiny', {}, NOW))).toMatch(
+      /tiny id names an incident/,
+    );
+    expect(await messageOf(adaptOpsgenieAction('close', '42', 'name', {}, NOW))).toBe(
+      'IdentifierType should be one of id, alias, tiny.',
+    );
+    expect(await messageOf(adaptOpsgenieAction('close', ' ', 'alias', {}, NOW))).toBe(
+      'Identifier can not be empty.',
+    );
+    expect(await messageOf(adaptOpsgenieAction('close', 'a', 'alias', null, NOW))).toBe(
+      'Request body should be a JSON object.',
+    );
   });
 
   it('answers a missing or blank message the way Opsgenie does', async () => {
-    expect(await messageOf(adaptOpsgenieCreate({ alias: 'a' }, NOW))).toBe('Message can not be empty.');
-    expect(await messageOf(adaptOpsgenieCreate({ message: '   ' }, NOW))).toBe('Message can not be empty.');
+    expect(await messageOf(adaptOpsgenieCreate({ alias: 'a' }, NOW))).toBe(
+      'Message can not be empty.',
+    );
+    expect(await messageOf(adaptOpsgenieCreate({ message: '   ' }, NOW))).toBe(
+      'Message can not be empty.',
+    );
   });
 
   it('rejects fields of the wrong type with a sentence naming the field', async () => {
-    expect(await messageOf(adaptOpsgenieCreate({ message: 42 }, NOW))).toBe('Message should be a string.');
-    expect(await messageOf(adaptOpsgenieCreate({ message: 'm', priority: 'P9' }, NOW))).toBe('Priority should be one of P1, P2, P3, P4, P5.');
-    expect(await messageOf(adaptOpsgenieCreate({ message: 'm', tags: 'a,b' }, NOW))).toBe('Tags should be a list of strings.');
-    expect(await messageOf(adaptOpsgenieCreate({ message: 'm', details: { n: 1 } }, NOW))).toBe('Details should be a map of string keys to string values.');
-    expect(await messageOf(adaptOpsgenieCreate({ message: 'm', alias: 'a'.repeat(513) }, NOW))).toBe('Alias can not be longer than 512 characters.');
+    expect(await messageOf(adaptOpsgenieCreate({ message: 42 }, NOW))).toBe(
+      'Message should be a string.',
+    );
+    expect(await messageOf(adaptOpsgenieCreate({ message: 'm', priority: 'P9' }, NOW))).toBe(
+      'Priority should be one of P1, P2, P3, P4, P5.',
+    );
+    expect(await messageOf(adaptOpsgenieCreate({ message: 'm', tags: 'a,b' }, NOW))).toBe(
+      'Tags should be a list of strings.',
+    );
+    expect(await messageOf(adaptOpsgenieCreate({ message: 'm', details: { n: 1 } }, NOW))).toBe(
+      'Details should be a map of string keys to string values.',
+    );
+    expect(
+      await messageOf(adaptOpsgenieCreate({ message: 'm', alias: 'a'.repeat(513) }, NOW)),
+    ).toBe('Alias can not be longer than 512 characters.');
   });
 
   it('ignores fields it does not know, as senders add them across versions', async () => {
-    expect((await adaptOpsgenieCreate({ message: 'm', extraProperties: { a: 1 } }, NOW)).ok).toBe(true);
+    expect((await adaptOpsgenieCreate({ message: 'm', extraProperties: { a: 1 } }, NOW)).ok).toBe(
+      true,
+    );
   });
 
   it('accepts a message longer than Opsgenie allows and truncates it at our limit', async () => {

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../schema/alert';
-import { adaptPagerDuty, adaptPagerDutyChange, pagerdutyRoutingKey } from '../../worker/adapters/pagerduty';
+import {
+  adaptPagerDuty,
+  adaptPagerDutyChange,
+  pagerdutyRoutingKey,
+} from '../../worker/adapters/pagerduty';
 import amResolve from '../fixtures/payloads/alertmanager-pagerduty-resolve.json';
 import amTrigger from '../fixtures/payloads/alertmanager-pagerduty-trigger.json';
 import pdjs from '../fixtures/payloads/pdjs-event.json';
@@ -40,15 +44,25 @@ describe('PagerDuty Events API v2', () => {
 
   it('resolves the same dedup key when @pagerduty/pdjs sends a resolve', () => {
     const result = adaptPagerDuty(pdjs.resolve.body, NOW);
-    expect(result.ok && result.events[0]).toMatchObject({ action: 'resolve', dedupKey: 'probe-dedup-1', alertKey: 'probe-dedup-1' });
+    expect(result.ok && result.events[0]).toMatchObject({
+      action: 'resolve',
+      dedupKey: 'probe-dedup-1',
+      alertKey: 'probe-dedup-1',
+    });
   });
 
   it('accepts the minimal pdjs trigger sent with a warning severity', () => {
     const result = adaptPagerDuty(pdjs.trigger_via_NODE_EXTRA_CA_CERTS.body, NOW);
-    expect(result.ok && result.events[0]).toMatchObject({ action: 'trigger', dedupKey: 'env-ca', severity: 'warning', summary: 'env CA test', links: [] });
+    expect(result.ok && result.events[0]).toMatchObject({
+      action: 'trigger',
+      dedupKey: 'env-ca',
+      severity: 'warning',
+      summary: 'env CA test',
+      links: [],
+    });
   });
 
-  it("rejects a pdjs change event posted to the alert endpoint because it has no event_action", () => {
+  it('rejects a pdjs change event posted to the alert endpoint because it has no event_action', () => {
     expect(errorsOf(pdjs.change.body)).toEqual(["'event_action' is missing or blank"]);
   });
 
@@ -69,7 +83,11 @@ describe('PagerDuty Events API v2', () => {
 
   it("resolves the incident when Alertmanager's PagerDuty sender reports it resolved", () => {
     const result = adaptPagerDuty(amResolve.body, NOW);
-    expect(result.ok && result.events[0]).toMatchObject({ action: 'resolve', dedupKey: amTrigger.body.dedup_key, summary: '[RESOLVED] ProbeDiskFull web-1 (checkout critical)' });
+    expect(result.ok && result.events[0]).toMatchObject({
+      action: 'resolve',
+      dedupKey: amTrigger.body.dedup_key,
+      summary: '[RESOLVED] ProbeDiskFull web-1 (checkout critical)',
+    });
   });
 
   it('generates a fresh dedup key for a trigger without one, so the route can return it', () => {
@@ -88,8 +106,16 @@ describe('PagerDuty Events API v2', () => {
   });
 
   it('names each missing trigger field the way PagerDuty does', () => {
-    const errors = errorsOf({ routing_key: 'k', event_action: 'trigger', payload: { summary: '  ' } });
-    expect(errors).toEqual(["'payload.summary' is missing or blank", "'payload.source' is missing or blank", "'payload.severity' is missing or blank"]);
+    const errors = errorsOf({
+      routing_key: 'k',
+      event_action: 'trigger',
+      payload: { summary: '  ' },
+    });
+    expect(errors).toEqual([
+      "'payload.summary' is missing or blank",
+      "'payload.source' is missing or blank",
+      "'payload.severity' is missing or blank",
+    ]);
   });
 
   it('reports a missing routing key and an unknown event action', () => {
@@ -100,13 +126,24 @@ describe('PagerDuty Events API v2', () => {
   });
 
   it('requires a dedup key to acknowledge or resolve', () => {
-    expect(errorsOf({ routing_key: 'k', event_action: 'acknowledge' })).toEqual(["'dedup_key' is missing or blank"]);
-    expect(errorsOf({ routing_key: 'k', event_action: 'resolve', dedup_key: '' })).toEqual(["'dedup_key' is missing or blank"]);
+    expect(errorsOf({ routing_key: 'k', event_action: 'acknowledge' })).toEqual([
+      "'dedup_key' is missing or blank",
+    ]);
+    expect(errorsOf({ routing_key: 'k', event_action: 'resolve', dedup_key: '' })).toEqual([
+      "'dedup_key' is missing or blank",
+    ]);
   });
 
   it('acknowledges without a payload, as PagerDuty allows', () => {
-    const result = adaptPagerDuty({ routing_key: 'k', event_action: 'acknowledge', dedup_key: 'd1' }, NOW);
-    expect(result.ok && result.events[0]).toMatchObject({ action: 'acknowledge', dedupKey: 'd1', summary: 'Acknowledged d1' });
+    const result = adaptPagerDuty(
+      { routing_key: 'k', event_action: 'acknowledge', dedup_key: 'd1' },
+      NOW,
+    );
+    expect(result.ok && result.events[0]).toMatchObject({
+      action: 'acknowledge',
+      dedupKey: 'd1',
+      summary: 'Acknowledged d1',
+    });
   });
 
   it('rejects fields of the wrong type and an unsupported severity', () => {
@@ -133,32 +170,55 @@ describe('PagerDuty Events API v2', () => {
   });
 
   it('rejects a dedup key longer than PagerDuty allows', () => {
-    expect(errorsOf({ ...trigger, dedup_key: 'd'.repeat(256) })).toEqual(["'dedup_key' is too long (must be at most 255 characters)"]);
+    expect(errorsOf({ ...trigger, dedup_key: 'd'.repeat(256) })).toEqual([
+      "'dedup_key' is too long (must be at most 255 characters)",
+    ]);
   });
 
   it('uses the payload timestamp as the time the alert started', () => {
-    const result = adaptPagerDuty({ ...trigger, payload: { ...trigger.payload, timestamp: '2026-11-26T10:58:11.612Z' } }, NOW);
+    const result = adaptPagerDuty(
+      { ...trigger, payload: { ...trigger.payload, timestamp: '2026-11-26T10:58:11.612Z' } },
+      NOW,
+    );
     expect(result.ok && result.events[0]?.occurredAt).toBe(Date.parse('2026-11-26T10:58:11.612Z'));
   });
 
   it('truncates an overlong summary with an ellipsis instead of rejecting it', () => {
-    const result = adaptPagerDuty({ ...trigger, payload: { ...trigger.payload, summary: 's'.repeat(600_000) } }, NOW);
+    const result = adaptPagerDuty(
+      { ...trigger, payload: { ...trigger.payload, summary: 's'.repeat(600_000) } },
+      NOW,
+    );
     expect(result.ok && result.events[0]).toMatchObject({ truncated: true });
     expect(result.ok && result.events[0]?.summary).toHaveLength(LIMITS.summary);
   });
 
   it('keeps only the first links when an event carries too many, and turns images into links', () => {
-    const links = Array.from({ length: 30 }, (_, i) => ({ href: `https://example.com/${i}`, text: `l${i}` }));
-    const images = [{ src: 'https://img.example.com/a.png', href: 'https://grafana.example.com/d/1', alt: 'graph' }];
+    const links = Array.from({ length: 30 }, (_, i) => ({
+      href: `https://example.com/${i}`,
+      text: `l${i}`,
+    }));
+    const images = [
+      {
+        src: 'https://img.example.com/a.png',
+        href: 'https://grafana.example.com/d/1',
+        alt: 'graph',
+      },
+    ];
     const few = adaptPagerDuty({ ...trigger, links: links.slice(0, 2), images }, NOW);
-    expect(few.ok && few.events[0]?.links).toEqual([...links.slice(0, 2), { href: 'https://grafana.example.com/d/1', text: 'graph' }]);
+    expect(few.ok && few.events[0]?.links).toEqual([
+      ...links.slice(0, 2),
+      { href: 'https://grafana.example.com/d/1', text: 'graph' },
+    ]);
     const many = adaptPagerDuty({ ...trigger, links }, NOW);
     expect(many.ok && many.events[0]?.links).toHaveLength(LIMITS.links);
     expect(many.ok && many.events[0]?.truncated).toBe(true);
   });
 
   it('names the broken entry of a links array', () => {
-    expect(errorsOf({ ...trigger, links: [{ text: 'no href' }, 'bare'] })).toEqual(["'links[0].href' is missing or blank", "'links[1]' is invalid (must be an object)"]);
+    expect(errorsOf({ ...trigger, links: [{ text: 'no href' }, 'bare'] })).toEqual([
+      "'links[0].href' is missing or blank",
+      "'links[1]' is invalid (must be an object)",
+    ]);
   });
 
   it.each(HOSTILE_BODIES)('answers %s with an error instead of throwing', (_name, body) => {
@@ -173,20 +233,35 @@ describe('PagerDuty change events', () => {
     expect(adaptPagerDutyChange(pdjs.change.body, NOW)).toEqual({
       ok: true,
       routingKey: 'R0UTINGKEY0000000000000000000000',
-      change: { summary: 'deploy v1.2', source: null, occurredAt: Date.parse('2026-11-26T10:58:11.612Z'), details: null, links: [] },
+      change: {
+        summary: 'deploy v1.2',
+        source: null,
+        occurredAt: Date.parse('2026-11-26T10:58:11.612Z'),
+        details: null,
+        links: [],
+      },
     });
   });
 
   it('cuts the summary and custom details of a change to the limits an alert has', () => {
-    const result = adaptPagerDutyChange({ routing_key: 'k', payload: { summary: 'x'.repeat(5000), custom_details: { log: 'y'.repeat(LIMITS.details) } } }, NOW);
+    const result = adaptPagerDutyChange(
+      {
+        routing_key: 'k',
+        payload: { summary: 'x'.repeat(5000), custom_details: { log: 'y'.repeat(LIMITS.details) } },
+      },
+      NOW,
+    );
     if (!result.ok) throw new Error(result.errors.join('; '));
     expect(result.change.summary).toHaveLength(LIMITS.summary);
     expect(result.change.details).toMatchObject({ truncated: true, limit: LIMITS.details });
     expect(result.change).not.toHaveProperty('occurredAt');
   });
 
-  it.each(HOSTILE_BODIES)('answers %s as a change event with an error instead of throwing', (_name, body) => {
-    const result = adaptPagerDutyChange(body, NOW);
-    expect(result.ok).toBe(false);
-  });
+  it.each(HOSTILE_BODIES)(
+    'answers %s as a change event with an error instead of throwing',
+    (_name, body) => {
+      const result = adaptPagerDutyChange(body, NOW);
+      expect(result.ok).toBe(false);
+    },
+  );
 });

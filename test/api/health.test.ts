@@ -39,7 +39,9 @@ describe('health and docs', () => {
 
   it('gives every API answer a Content-Security-Policy that loads nothing and cannot be framed', async () => {
     for (const path of ['/api/health', '/api/openapi.json', '/api/nope']) {
-      const csp = (await SELF.fetch(`http://firebell.test${path}`)).headers.get('content-security-policy');
+      const csp = (await SELF.fetch(`http://firebell.test${path}`)).headers.get(
+        'content-security-policy',
+      );
       expect(csp, path).toMatch(/default-src 'none'/);
       expect(csp, path).toMatch(/frame-ancestors 'none'/);
     }

@@ -18,8 +18,13 @@ function frozen(start = Date.now()): (ms: number) => void {
   };
 }
 
-const signInLink = async (userId: string) => json<{ token: string; expiresAt: number }>(api('/api/auth/invites', { body: { userId }, headers: ADMIN }), 201);
-const accept = (token: string, name?: string) => api('/api/auth/accept', { body: { token, ...(name ? { name } : {}) } });
+const signInLink = async (userId: string) =>
+  json<{ token: string; expiresAt: number }>(
+    api('/api/auth/invites', { body: { userId }, headers: ADMIN }),
+    201,
+  );
+const accept = (token: string, name?: string) =>
+  api('/api/auth/accept', { body: { token, ...(name ? { name } : {}) } });
 
 describe('sign-in links for an existing user', () => {
   it('stop working an hour after they were made if nobody used them', async () => {
@@ -47,7 +52,10 @@ describe('sign-in links for an existing user', () => {
     const advance = frozen();
     const [cy, di] = [await createUser('Cy'), await createUser('Di')];
     const cysLink = await signInLink(cy.id);
-    const invite = await json<{ token: string; expiresAt: number }>(api('/api/auth/invites', { body: { role: 'responder' }, headers: ADMIN }), 201);
+    const invite = await json<{ token: string; expiresAt: number }>(
+      api('/api/auth/invites', { body: { role: 'responder' }, headers: ADMIN }),
+      201,
+    );
     await signInLink(di.id);
     expect((await accept(cysLink.token)).status).toBe(200);
     advance(6 * 24 * HOUR);

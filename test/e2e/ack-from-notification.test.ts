@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { clickNotification, fireWebhook, incidentView, serviceFor, shownNotifications, signInThroughInvite } from './browser';
+import {
+  clickNotification,
+  fireWebhook,
+  incidentView,
+  serviceFor,
+  shownNotifications,
+  signInThroughInvite,
+} from './browser';
 import { until } from './harness';
 import { pagedResponder, pagingStand } from './push-stand-in';
 
@@ -13,19 +20,33 @@ describe('acknowledging from the notification', () => {
     const webhook = await serviceFor(fb, ana.user.id);
 
     const acceptedAt = await fireWebhook(webhook, 'Checkout error rate above 5%', 'checkout-5xx');
-    const push = await standIn.next((p) => p.subscriptionId === ana.subscription.id && p.payload.kind === 'page', 'the page to reach the push service');
-    console.log(`webhook accepted → push request received by the push service: ${push.arrivedAt - acceptedAt} ms`);
+    const push = await standIn.next(
+      (p) => p.subscriptionId === ana.subscription.id && p.payload.kind === 'page',
+      'the page to reach the push service',
+    );
+    console.log(
+      `webhook accepted → push request received by the push service: ${push.arrivedAt - acceptedAt} ms`,
+    );
     expect(standIn.errors).toEqual([]);
     expect(push.headers).toMatchObject({ urgency: 'high', ttl: '3600' });
     expect(push.headers.topic).toMatch(/^[A-Za-z0-9_-]{1,32}$/);
     const page = push.payload;
-    expect(page).toMatchObject({ kind: 'page', title: 'Checkout error rate above 5%', severity: 'critical', service: 'checkout', alertCount: 1, url: `/incidents/${page.incidentId}` });
+    expect(page).toMatchObject({
+      kind: 'page',
+      title: 'Checkout error rate above 5%',
+      severity: 'critical',
+      service: 'checkout',
+      alertCount: 1,
+      url: `/incidents/${page.incidentId}`,
+    });
 
     // Ben is on the incident page before anything happens, to see the acknowledgement arrive.
     await ben.page.goto(`${fb.origin}/incidents/${page.incidentId}`);
     await ben.page.getByText('Live', { exact: true }).waitFor();
     await ben.page.getByRole('button', { name: 'Acknowledge', exact: true }).waitFor();
-    await ben.page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    await ben.page.evaluate(
+      () => ((window as unknown as { sameDocument: boolean }).sameDocument = true),
+    );
 
     // The push service hands the decrypted message to the phone's service worker.
     await ana.devtools.deliverPushMessage(push.text);
@@ -33,17 +54,32 @@ describe('acknowledging from the notification', () => {
       const list = await shownNotifications(ana.sw, page.incidentId);
       return list.length ? list : undefined;
     }, 'the notification to be shown');
-    expect(shown).toMatchObject({ title: `#${page.number} Checkout error rate above 5%`, body: page.body, tag: page.incidentId, requireInteraction: true, actions: ['ack', 'open'] });
+    expect(shown).toMatchObject({
+      title: `#${page.number} Checkout error rate above 5%`,
+      body: page.body,
+      tag: page.incidentId,
+      requireInteraction: true,
+      actions: ['ack', 'open'],
+    });
 
     // The notification, Ana's list and the incident page agree on who is being paged: Ana.
     await ben.page.getByText('Paging Ana', { exact: true }).waitFor({ timeout: 5_000 });
     const home = await ana.context.newPage();
     await home.goto(`${fb.origin}/`);
-    await home.getByRole('region', { name: 'Needs me' }).getByRole('link', { name: /Checkout error rate above 5%/ }).waitFor({ timeout: 5_000 });
+    await home
+      .getByRole('region', { name: 'Needs me' })
+      .getByRole('link', { name: /Checkout error rate above 5%/ })
+      .waitFor({ timeout: 5_000 });
     await home.close();
 
     // Showing it posts a delivery receipt: the timeline says the page reached Ana's phone.
-    const delivered = await until(async () => (await incidentView(fb, page.incidentId)).timeline.find((e) => e.kind === 'notification_delivered'), 'the delivery receipt on the timeline');
+    const delivered = await until(
+      async () =>
+        (await incidentView(fb, page.incidentId)).timeline.find(
+          (e) => e.kind === 'notification_delivered',
+        ),
+      'the delivery receipt on the timeline',
+    );
     expect(delivered.text).toMatch(/^Delivered to Ana.*phone/);
 
     await clickNotification(ana.sw, page.incidentId, 'ack');
@@ -52,22 +88,34 @@ describe('acknowledging from the notification', () => {
       const v = await incidentView(fb, page.incidentId);
       return v.incident.status === 'acknowledged' ? v : undefined;
     }, 'the incident to be acknowledged');
-    expect(view.incident.acknowledgedBy).toMatchObject({ kind: 'user', id: ana.user.id, name: 'Ana' });
-    expect(view.timeline.filter((e) => e.kind === 'acknowledged').map((e) => e.text)).toEqual(['Acknowledged by Ana']);
+    expect(view.incident.acknowledgedBy).toMatchObject({
+      kind: 'user',
+      id: ana.user.id,
+      name: 'Ana',
+    });
+    expect(view.timeline.filter((e) => e.kind === 'acknowledged').map((e) => e.text)).toEqual([
+      'Acknowledged by Ana',
+    ]);
 
     // The page is replaced by a quiet "Acknowledged by you", same tag, no buttons.
     const [quiet] = await until(async () => {
       const list = await shownNotifications(ana.sw, page.incidentId);
       // Thrown, so a timeout says what the notification said instead.
-      if (list[0]?.body !== 'Acknowledged by you') throw new Error(`the notification says ${JSON.stringify(list[0]?.body)}`);
+      if (list[0]?.body !== 'Acknowledged by you')
+        throw new Error(`the notification says ${JSON.stringify(list[0]?.body)}`);
       return list;
     }, 'the notification to say it was acknowledged');
     expect(quiet).toMatchObject({ tag: page.incidentId, silent: true, actions: [] });
 
     // Ben's page got it over the live socket, without a reload.
-    await ben.page.getByText('Acknowledged by Ana', { exact: true }).first().waitFor({ timeout: 5_000 });
+    await ben.page
+      .getByText('Acknowledged by Ana', { exact: true })
+      .first()
+      .waitFor({ timeout: 5_000 });
     await ben.page.getByRole('button', { name: 'Acknowledged' }).waitFor({ timeout: 5_000 });
-    expect(await ben.page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(
+      await ben.page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
+    ).toBe(true);
 
     await Promise.all([ana.devtools.detach(), ana.context.close(), ben.context.close()]);
   });

@@ -13,7 +13,8 @@ const run = promisify(execFile);
 
 export const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? '/usr/bin/prometheus-alertmanager';
 export const AMTOOL_BIN = process.env.AMTOOL_BIN ?? join(dirname(ALERTMANAGER_BIN), 'amtool');
-const INSTALL_HINT = 'apt-get install -y --no-install-recommends prometheus-alertmanager (see ../shared/TOOLCHAIN.md)';
+const INSTALL_HINT =
+  'apt-get install -y --no-install-recommends prometheus-alertmanager (see ../shared/TOOLCHAIN.md)';
 
 /** The subset of alertmanager.yml these tests write. JSON is valid YAML, so the config file is written as JSON. */
 export interface AlertmanagerConfig {
@@ -47,13 +48,18 @@ export class Alertmanager {
 
   /** Start Alertmanager with `config` and resolve once /-/ready answers 200. */
   static async start(config: AlertmanagerConfig): Promise<Alertmanager> {
-    for (const bin of [ALERTMANAGER_BIN, AMTOOL_BIN]) if (!existsSync(bin)) throw new Error(`${bin} is missing: ${INSTALL_HINT}`);
+    for (const bin of [ALERTMANAGER_BIN, AMTOOL_BIN])
+      if (!existsSync(bin)) throw new Error(`${bin} is missing: ${INSTALL_HINT}`);
     const am = new Alertmanager(await freePort());
     writeFileSync(am.configFile, JSON.stringify(config, null, 2));
     // Fail on a config mistake with amtool's explanation rather than a process that never gets ready.
-    await run(AMTOOL_BIN, ['check-config', am.configFile]).catch((err: { stdout?: string; stderr?: string }) => {
-      throw new Error(`amtool check-config rejected ${am.configFile}:\n${err.stdout ?? ''}${err.stderr ?? ''}`);
-    });
+    await run(AMTOOL_BIN, ['check-config', am.configFile]).catch(
+      (err: { stdout?: string; stderr?: string }) => {
+        throw new Error(
+          `amtool check-config rejected ${am.configFile}:\n${err.stdout ?? ''}${err.stderr ?? ''}`,
+        );
+      },
+    );
     const child = spawn(
       ALERTMANAGER_BIN,
       [
@@ -73,7 +79,8 @@ export class Alertmanager {
     try {
       await until(
         async () => {
-          if (child.exitCode !== null) throw new Error(`Alertmanager exited with ${child.exitCode}`);
+          if (child.exitCode !== null)
+            throw new Error(`Alertmanager exited with ${child.exitCode}`);
           return (await fetch(`${am.url}/-/ready`)).ok;
         },
         `Alertmanager to be ready on ${am.url}`,
@@ -89,11 +96,15 @@ export class Alertmanager {
   /** Run amtool against this Alertmanager; rejects with amtool's output when it fails. */
   async amtool(...args: string[]): Promise<string> {
     try {
-      const { stdout } = await run(AMTOOL_BIN, [`--alertmanager.url=${this.url}`, ...args], { timeout: 10_000 });
+      const { stdout } = await run(AMTOOL_BIN, [`--alertmanager.url=${this.url}`, ...args], {
+        timeout: 10_000,
+      });
       return stdout;
     } catch (err) {
       const e = err as { stdout?: string; stderr?: string; message: string };
-      throw new Error(`amtool ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+      throw new Error(
+        `amtool ${args.join(' ')} failed: ${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}`,
+      );
     }
   }
 

@@ -33,17 +33,34 @@ afterAll(async () => {
 
 describe('bad-input sweep', () => {
   it('answers thousands of malformed requests and socket frames to every documented route, both sockets included, without a 5xx or a broken connection, and keeps answering', async () => {
-    const report = (await sweep({ origin: fb.origin, adminToken: fb.adminToken, budgetMs: 50_000 })) as Report;
+    const report = (await sweep({
+      origin: fb.origin,
+      adminToken: fb.adminToken,
+      budgetMs: 50_000,
+    })) as Report;
     console.log(formatReport(report));
     expect(report.sent).toBeGreaterThan(1000);
-    const spec = (await fb.api<{ paths: Record<string, Record<string, unknown>> }>('/api/openapi.json')).body;
-    const documented = Object.entries(spec.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const spec = (
+      await fb.api<{ paths: Record<string, Record<string, unknown>> }>('/api/openapi.json')
+    ).body;
+    const documented = Object.entries(spec.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`),
+    );
     const swept = new Set(Object.keys(report.byRoute));
     const ingestion = (route: string) => / \/(v2|hooks)\//.test(route);
     expect(documented.filter((route) => !ingestion(route) && !swept.has(route))).toEqual([]);
-    expect([...swept].filter((route) => route.startsWith('WS '))).toEqual(['WS /api/incidents/{id}/live', 'WS /api/feed/live']);
-    expect(report.serverErrors.map((f) => `${f.status} ${f.route} [${f.variant}]: ${f.response ?? ''}`)).toEqual([]);
-    expect(report.connectionErrors.map((f) => `${f.status} ${f.route} [${f.variant}]: ${f.response ?? ''}`)).toEqual([]);
+    expect([...swept].filter((route) => route.startsWith('WS '))).toEqual([
+      'WS /api/incidents/{id}/live',
+      'WS /api/feed/live',
+    ]);
+    expect(
+      report.serverErrors.map((f) => `${f.status} ${f.route} [${f.variant}]: ${f.response ?? ''}`),
+    ).toEqual([]);
+    expect(
+      report.connectionErrors.map(
+        (f) => `${f.status} ${f.route} [${f.variant}]: ${f.response ?? ''}`,
+      ),
+    ).toEqual([]);
     expect(report.healthFailures).toBe(0);
     expect(report.healthyAtEnd).toBe(true);
   }, 150_000);

@@ -3,7 +3,14 @@
  * phone-sized context per user, sign-in through a real invite link, and the CDP handles a test needs
  * to play the push service (deliverPushMessage) and the network coming back (dispatchSyncEvent).
  */
-import { chromium, type Browser, type BrowserContext, type CDPSession, type Page, type Worker } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type CDPSession,
+  type Page,
+  type Worker,
+} from 'playwright-core';
 import { afterAll, beforeAll, onTestFailed } from 'vitest';
 import type { Incident, TimelineEntry } from '../../schema/incident';
 import { CHROMIUM_FLAGS, CHROMIUM_PATH } from '../../scripts/chromium.mjs';
@@ -13,7 +20,10 @@ import { Firebell, until } from './harness';
  * A test file's own Firebell (started as `npm start` starts it) and Chromium, up before its tests and gone after.
  * Read `fb` and `browser` inside the tests: they exist once beforeAll has run.
  */
-export function firebellInChromium(vars?: Record<string, string>): { readonly fb: Firebell; readonly browser: Browser } {
+export function firebellInChromium(vars?: Record<string, string>): {
+  readonly fb: Firebell;
+  readonly browser: Browser;
+} {
   const stand = {} as { fb: Firebell; browser: Browser };
   beforeAll(async () => {
     [stand.fb, stand.browser] = await Promise.all([Firebell.start(vars), launchBrowser()]);
@@ -51,7 +61,9 @@ function printPagesOnFailure(context: BrowserContext): void {
   try {
     onTestFailed(async () => {
       for (const page of context.pages()) {
-        const text = await page.evaluate(() => document.body.innerText).catch((err: Error) => `(unreadable: ${err.message})`);
+        const text = await page
+          .evaluate(() => document.body.innerText)
+          .catch((err: Error) => `(unreadable: ${err.message})`);
         console.log(`--- ${page.url()} when the test failed:\n${text.slice(0, 3000)}`);
       }
     });
@@ -67,27 +79,52 @@ export interface SignedIn {
 }
 
 /** The admin invites someone; they open /join/<token> on their phone, type their name and join. */
-export async function signInThroughInvite(fb: Firebell, browser: Browser, name: string, role: 'responder' | 'admin' | 'viewer' = 'responder'): Promise<SignedIn> {
-  const invite = await fb.api<{ url: string; token: string }>('/api/auth/invites', { body: { role } });
-  if (invite.status !== 201) throw new Error(`invite failed: ${invite.status} ${JSON.stringify(invite.body)}`);
+export async function signInThroughInvite(
+  fb: Firebell,
+  browser: Browser,
+  name: string,
+  role: 'responder' | 'admin' | 'viewer' = 'responder',
+): Promise<SignedIn> {
+  const invite = await fb.api<{ url: string; token: string }>('/api/auth/invites', {
+    body: { role },
+  });
+  if (invite.status !== 201)
+    throw new Error(`invite failed: ${invite.status} ${JSON.stringify(invite.body)}`);
   const context = await phoneContext(browser, fb.origin);
   const page = await context.newPage();
   await page.goto(`${fb.origin}/join/${invite.body.token}`);
   await page.getByLabel('Your name').fill(name);
   await page.getByRole('button', { name: 'Join' }).click();
   await page.waitForURL(`${fb.origin}/`);
-  const user = await page.evaluate(async () => ((await (await fetch('/api/me')).json()) as { user: { id: string; name: string; role: string } }).user);
+  const user = await page.evaluate(
+    async () =>
+      (
+        (await (await fetch('/api/me')).json()) as {
+          user: { id: string; name: string; role: string };
+        }
+      ).user,
+  );
   return { context, page, user };
 }
 
 /** Resolves once the page's service worker has reached `activated` (`ready` resolves earlier) and controls the page. */
 export async function serviceWorkerActivated(page: Page): Promise<Worker> {
   await page.waitForFunction(
-    async () => (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated' && navigator.serviceWorker.controller !== null,
+    async () =>
+      (await navigator.serviceWorker.getRegistration())?.active?.state === 'activated' &&
+      navigator.serviceWorker.controller !== null,
     undefined,
     { timeout: 20_000, polling: 50 },
   );
-  return until(() => page.context().serviceWorkers().find((w) => w.url().endsWith('/sw.js')), 'the service worker to attach', 10_000);
+  return until(
+    () =>
+      page
+        .context()
+        .serviceWorkers()
+        .find((w) => w.url().endsWith('/sw.js')),
+    'the service worker to attach',
+    10_000,
+  );
 }
 
 /** The CDP ServiceWorker domain for one page: the registration's id, push delivery, sync dispatch. */
@@ -101,20 +138,35 @@ export class ServiceWorkerDevtools {
   static async attach(page: Page, origin: string): Promise<ServiceWorkerDevtools> {
     const session = await page.context().newCDPSession(page);
     const registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] = [];
-    session.on('ServiceWorker.workerRegistrationUpdated', (e) => registrations.push(...e.registrations));
+    session.on('ServiceWorker.workerRegistrationUpdated', (e) =>
+      registrations.push(...e.registrations),
+    );
     await session.send('ServiceWorker.enable');
-    const reg = await until(() => registrations.find((r) => r.scopeURL === `${origin}/` && !r.isDeleted), 'the service worker registration id', 10_000);
+    const reg = await until(
+      () => registrations.find((r) => r.scopeURL === `${origin}/` && !r.isDeleted),
+      'the service worker registration id',
+      10_000,
+    );
     return new ServiceWorkerDevtools(session, origin, reg.registrationId);
   }
 
   /** What a push service does when a message arrives: wake the worker with a `push` event carrying `data`. */
   async deliverPushMessage(data: string): Promise<void> {
-    await this.session.send('ServiceWorker.deliverPushMessage', { origin: this.origin, registrationId: this.registrationId, data });
+    await this.session.send('ServiceWorker.deliverPushMessage', {
+      origin: this.origin,
+      registrationId: this.registrationId,
+      data,
+    });
   }
 
   /** Fire a background-sync event now, as the browser does when the network returns. */
   async dispatchSyncEvent(tag: string, lastChance = false): Promise<void> {
-    await this.session.send('ServiceWorker.dispatchSyncEvent', { origin: this.origin, registrationId: this.registrationId, tag, lastChance });
+    await this.session.send('ServiceWorker.dispatchSyncEvent', {
+      origin: this.origin,
+      registrationId: this.registrationId,
+      tag,
+      lastChance,
+    });
   }
 
   async detach(): Promise<void> {
@@ -139,7 +191,14 @@ export function shownNotifications(sw: Worker, tag?: string): Promise<ShownNotif
     const list = await scope.registration.getNotifications(t ? { tag: t } : undefined);
     return list.map((n) => {
       const extra = n as Notification & { actions?: { action: string }[] };
-      return { title: n.title, body: n.body, tag: n.tag, silent: n.silent, requireInteraction: n.requireInteraction, actions: (extra.actions ?? []).map((a) => a.action) };
+      return {
+        title: n.title,
+        body: n.body,
+        tag: n.tag,
+        silent: n.silent,
+        requireInteraction: n.requireInteraction,
+        actions: (extra.actions ?? []).map((a) => a.action),
+      };
     });
   }, tag);
 }
@@ -176,7 +235,11 @@ export function queuedRequests(sw: Worker, queueName: string): Promise<number> {
             resolve(0);
             return;
           }
-          const count = db.transaction('requests').objectStore('requests').index('queueName').count(name);
+          const count = db
+            .transaction('requests')
+            .objectStore('requests')
+            .index('queueName')
+            .count(name);
           count.onsuccess = () => {
             db.close();
             resolve(count.result);
@@ -191,20 +254,46 @@ export function queuedRequests(sw: Worker, queueName: string): Promise<number> {
 // Scenario set-up through the API, shared by the browser tests.
 
 /** A policy paging `userId` first, a service using it, and an integration (generic unless said): returns the webhook URL. */
-export async function serviceFor(fb: Firebell, userId: string, opts: { name?: string; type?: 'generic' | 'alertmanager' } = {}): Promise<string> {
+export async function serviceFor(
+  fb: Firebell,
+  userId: string,
+  opts: { name?: string; type?: 'generic' | 'alertmanager' } = {},
+): Promise<string> {
   const name = opts.name ?? 'checkout';
-  const policy = await fb.api<{ policy: { id: string } }>('/api/policies', { body: { name: `${name} on-call`, levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: userId }] }] } });
-  if (policy.status !== 201) throw new Error(`policy: ${policy.status} ${JSON.stringify(policy.body)}`);
-  const service = await fb.api<{ service: { id: string } }>('/api/services', { body: { name, policyId: policy.body.policy.id } });
-  if (service.status !== 201) throw new Error(`service: ${service.status} ${JSON.stringify(service.body)}`);
-  const integration = await fb.api<{ url: string }>(`/api/services/${service.body.service.id}/integrations`, { body: { type: opts.type ?? 'generic' } });
-  if (integration.status !== 201) throw new Error(`integration: ${integration.status} ${JSON.stringify(integration.body)}`);
+  const policy = await fb.api<{ policy: { id: string } }>('/api/policies', {
+    body: {
+      name: `${name} on-call`,
+      levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: userId }] }],
+    },
+  });
+  if (policy.status !== 201)
+    throw new Error(`policy: ${policy.status} ${JSON.stringify(policy.body)}`);
+  const service = await fb.api<{ service: { id: string } }>('/api/services', {
+    body: { name, policyId: policy.body.policy.id },
+  });
+  if (service.status !== 201)
+    throw new Error(`service: ${service.status} ${JSON.stringify(service.body)}`);
+  const integration = await fb.api<{ url: string }>(
+    `/api/services/${service.body.service.id}/integrations`,
+    { body: { type: opts.type ?? 'generic' } },
+  );
+  if (integration.status !== 201)
+    throw new Error(`integration: ${integration.status} ${JSON.stringify(integration.body)}`);
   return integration.body.url;
 }
 
 /** Fire a monitor's generic webhook; resolves with the time Firebell accepted it. */
-export async function fireWebhook(url: string, summary: string, dedupKey: string, severity: 'critical' | 'error' | 'warning' | 'info' = 'critical'): Promise<number> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ summary, severity, dedup_key: dedupKey }) });
+export async function fireWebhook(
+  url: string,
+  summary: string,
+  dedupKey: string,
+  severity: 'critical' | 'error' | 'warning' | 'info' = 'critical',
+): Promise<number> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ summary, severity, dedup_key: dedupKey }),
+  });
   const acceptedAt = Date.now();
   if (!res.ok) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
   await res.body?.cancel();
@@ -212,21 +301,33 @@ export async function fireWebhook(url: string, summary: string, dedupKey: string
 }
 
 /** The incident and its timeline, read as admin. */
-export async function incidentView(fb: Firebell, id: string): Promise<{ incident: Incident; timeline: TimelineEntry[] }> {
-  const res = await fb.api<{ incident: Incident; timeline: TimelineEntry[] }>(`/api/incidents/${id}`);
+export async function incidentView(
+  fb: Firebell,
+  id: string,
+): Promise<{ incident: Incident; timeline: TimelineEntry[] }> {
+  const res = await fb.api<{ incident: Incident; timeline: TimelineEntry[] }>(
+    `/api/incidents/${id}`,
+  );
   if (res.status !== 200) throw new Error(`GET incident ${id}: ${res.status}`);
   return res.body;
 }
 
 /** The newest incident whose title is `title`, once the index has it. */
 export function incidentTitled(fb: Firebell, title: string, timeoutMs = 10_000): Promise<Incident> {
-  return until(async () => {
-    const res = await fb.api<{ incidents: Incident[] }>('/api/incidents?limit=20');
-    return res.body.incidents.find((i) => i.title === title);
-  }, `an incident titled "${title}"`, timeoutMs);
+  return until(
+    async () => {
+      const res = await fb.api<{ incidents: Incident[] }>('/api/incidents?limit=20');
+      return res.body.incidents.find((i) => i.title === title);
+    },
+    `an incident titled "${title}"`,
+    timeoutMs,
+  );
 }
 
 /** README screenshots are refreshed only on request (UPDATE_SCREENSHOTS=1), so a test run leaves the tree clean. */
-export async function screenshotFor(page: { screenshot(opts: { path: string }): Promise<unknown> }, name: string): Promise<void> {
+export async function screenshotFor(
+  page: { screenshot(opts: { path: string }): Promise<unknown> },
+  name: string,
+): Promise<void> {
   if (process.env.UPDATE_SCREENSHOTS === '1') await page.screenshot({ path: `docs/${name}.png` });
 }

@@ -10,7 +10,8 @@ import { freePort, until } from './harness';
 /** The environment of a person's shell: without vitest's NODE_ENV=test and VITEST* variables, with which vite builds a development PWA. */
 export function shellEnv(extra: Record<string, string> = {}): Record<string, string> {
   const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) if (value !== undefined && key !== 'NODE_ENV' && !key.startsWith('VITEST')) env[key] = value;
+  for (const [key, value] of Object.entries(process.env))
+    if (value !== undefined && key !== 'NODE_ENV' && !key.startsWith('VITEST')) env[key] = value;
   return { ...env, ...extra };
 }
 
@@ -22,8 +23,20 @@ export class Started {
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
   }
 
-  static run(command: string, args: string[], cwd: string, env: Record<string, string> = {}): Started {
-    return new Started(spawn(command, args, { cwd, env: shellEnv(env), stdio: ['ignore', 'pipe', 'pipe'], detached: true }));
+  static run(
+    command: string,
+    args: string[],
+    cwd: string,
+    env: Record<string, string> = {},
+  ): Started {
+    return new Started(
+      spawn(command, args, {
+        cwd,
+        env: shellEnv(env),
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      }),
+    );
   }
 
   get exitCode(): number | null {
@@ -36,7 +49,8 @@ export class Started {
       () => {
         const match = pattern.exec(this.output);
         if (match) return match[1] ?? match[0];
-        if (this.child.exitCode !== null) throw new Error(`it exited with ${this.child.exitCode}; output:\n${this.output}`);
+        if (this.child.exitCode !== null)
+          throw new Error(`it exited with ${this.child.exitCode}; output:\n${this.output}`);
         return undefined;
       },
       what,
@@ -62,14 +76,25 @@ export class Started {
 }
 
 /** Start `npm run demo` in `cwd` on a free phone port; resolves with the process and the demo phone's URL. */
-export async function startDemo(cwd: string, timeoutMs = 60_000): Promise<{ demo: Started; phoneUrl: string }> {
+export async function startDemo(
+  cwd: string,
+  timeoutMs = 60_000,
+): Promise<{ demo: Started; phoneUrl: string }> {
   const demo = Started.run('npm', ['run', 'demo'], cwd, { DEMO_PORT: String(await freePort()) });
-  const phoneUrl = await demo.waitForOutput(/Demo phone: open (http:\/\/127\.0\.0\.1:\d+\/)/, 'the demo phone to be ready', timeoutMs);
+  const phoneUrl = await demo.waitForOutput(
+    /Demo phone: open (http:\/\/127\.0\.0\.1:\d+\/)/,
+    'the demo phone to be ready',
+    timeoutMs,
+  );
   return { demo, phoneUrl };
 }
 
 /** Open the demo phone, wait for the first page to arrive, press Acknowledge; resolves with what the page then says. */
-export async function acknowledgeOnDemoPhone(browser: Browser, phoneUrl: string, timeoutMs = 30_000): Promise<{ title: string; status: string }> {
+export async function acknowledgeOnDemoPhone(
+  browser: Browser,
+  phoneUrl: string,
+  timeoutMs = 30_000,
+): Promise<{ title: string; status: string }> {
   const context = await phoneContext(browser, phoneUrl.replace(/\/$/, ''));
   try {
     const page = await context.newPage();
@@ -79,7 +104,10 @@ export async function acknowledgeOnDemoPhone(browser: Browser, phoneUrl: string,
     await card.getByText('Triggered: nobody has acknowledged yet').waitFor({ timeout: timeoutMs });
     await card.getByRole('button', { name: 'Acknowledge', exact: true }).click();
     await card.getByText('Acknowledged by Dana').waitFor({ timeout: timeoutMs });
-    return { title: await card.locator('.title').innerText(), status: await card.getByRole('status').innerText() };
+    return {
+      title: await card.locator('.title').innerText(),
+      status: await card.getByRole('status').innerText(),
+    };
   } finally {
     await context.close();
   }

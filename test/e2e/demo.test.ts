@@ -21,11 +21,22 @@ describe('the local trial (npm run demo)', () => {
     demo = started.demo;
     const shown = await acknowledgeOnDemoPhone(browser, started.phoneUrl);
     const seconds = (Date.now() - startedAt) / 1000;
-    console.log(`npm run demo → acknowledged page: ${seconds.toFixed(1)} s (including npm run build)`);
-    expect(shown).toEqual({ title: '#1 Checkout error rate above 5%', status: 'Acknowledged by Dana' });
+    console.log(
+      `npm run demo → acknowledged page: ${seconds.toFixed(1)} s (including npm run build)`,
+    );
+    expect(shown).toEqual({
+      title: '#1 Checkout error rate above 5%',
+      status: 'Acknowledged by Dana',
+    });
     // The demo says so too: the acknowledgement reached Firebell and the incident changed there.
-    await demo.waitForOutput(/Acknowledged by Dana from the demo phone: incident #1 is acknowledged\./, 'the demo to report the acknowledgement', 10_000);
-    expect(demo.output).toMatch(/Page arrived at the push service \d+ ms after the alert: "#1 Checkout error rate above 5%"/);
+    await demo.waitForOutput(
+      /Acknowledged by Dana from the demo phone: incident #1 is acknowledged\./,
+      'the demo to report the acknowledgement',
+      10_000,
+    );
+    expect(demo.output).toMatch(
+      /Page arrived at the push service \d+ ms after the alert: "#1 Checkout error rate above 5%"/,
+    );
     expect(demo.output).not.toMatch(/refused|could not/i);
   });
 
@@ -39,7 +50,9 @@ describe('the local trial (npm run demo)', () => {
     const card = page.locator('article.card').first();
     await card.getByText('#2 Payment API p99 latency above 2 s').waitFor({ timeout: 15_000 });
     await card.getByRole('button', { name: 'Acknowledge', exact: true }).waitFor();
-    expect(await page.locator('article.card').nth(1).getByRole('status').innerText()).toBe('Acknowledged by Dana');
+    expect(await page.locator('article.card').nth(1).getByRole('status').innerText()).toBe(
+      'Acknowledged by Dana',
+    );
     await context.close();
   });
 });

@@ -22,7 +22,12 @@ export async function freePort(): Promise<number> {
 }
 
 /** Poll `check` until it returns a value (not undefined/false), bounded by `timeoutMs`. */
-export async function until<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+export async function until<T>(
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  what: string,
+  timeoutMs = 20_000,
+  everyMs = 50,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -32,7 +37,8 @@ export async function until<T>(check: () => Promise<T | undefined | false> | T |
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
@@ -69,7 +75,13 @@ export class Firebell {
   async boot(args: string[] = []): Promise<void> {
     this.output = '';
     const child = spawn(process.execPath, ['scripts/start.mjs', ...args], {
-      env: { ...process.env, PORT: String(this.port), FIREBELL_STATE: this.stateDir, FIREBELL_DEV_VARS: this.devVars, ...this.env },
+      env: {
+        ...process.env,
+        PORT: String(this.port),
+        FIREBELL_STATE: this.stateDir,
+        FIREBELL_DEV_VARS: this.devVars,
+        ...this.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group, so a hard kill takes workerd down with it, as a crashed host would.
       detached: true,
@@ -78,13 +90,25 @@ export class Firebell {
     child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
     const closed = new Promise((r) => child.once('close', r));
-    const outcome = await until(() => (child.exitCode !== null ? 'exited' : /Firebell is running at/.test(this.output) && 'running'), `Firebell to start on ${this.origin}`, 30_000).catch((err: Error) => {
+    const outcome = await until(
+      () =>
+        child.exitCode !== null
+          ? 'exited'
+          : /Firebell is running at/.test(this.output) && 'running',
+      `Firebell to start on ${this.origin}`,
+      30_000,
+    ).catch((err: Error) => {
       throw new Error(`${err.message}; its output:\n${this.output || '(none)'}`);
     });
     if (outcome === 'exited') {
       this.child = null;
       await closed; // every line it wrote has been read
-      throw Object.assign(new Error(`start.mjs exited with ${child.exitCode} instead of starting; its output:\n${this.output}`), { exitCode: child.exitCode, output: this.output });
+      throw Object.assign(
+        new Error(
+          `start.mjs exited with ${child.exitCode} instead of starting; its output:\n${this.output}`,
+        ),
+        { exitCode: child.exitCode, output: this.output },
+      );
     }
     this.signInLink = /Admin sign-in link[^:]*: (\S+)/.exec(this.output)?.[1] ?? this.signInLink;
     this.adminToken = /ADMIN_TOKEN="([^"]+)"/.exec(readFileSync(this.devVars, 'utf8'))?.[1] ?? '';
@@ -112,10 +136,17 @@ export class Firebell {
   }
 
   /** JSON API call as admin (or with the given headers). */
-  async api<T = unknown>(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<{ status: number; body: T }> {
+  async api<T = unknown>(
+    path: string,
+    init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+  ): Promise<{ status: number; body: T }> {
     const res = await fetch(`${this.origin}${path}`, {
       method: init.method ?? (init.body !== undefined ? 'POST' : 'GET'),
-      headers: { authorization: `Bearer ${this.adminToken}`, ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}), ...init.headers },
+      headers: {
+        authorization: `Bearer ${this.adminToken}`,
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...init.headers,
+      },
       body: init.body !== undefined ? JSON.stringify(init.body) : undefined,
     });
     const text = await res.text();

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { clickNotification, fireWebhook, incidentView, queuedRequests, serviceFor, shownNotifications } from './browser';
+import {
+  clickNotification,
+  fireWebhook,
+  incidentView,
+  queuedRequests,
+  serviceFor,
+  shownNotifications,
+} from './browser';
 import { until } from './harness';
 import { pagedResponder, pagingStand } from './push-stand-in';
 
@@ -14,12 +21,24 @@ describe('acknowledging from the notification while offline', () => {
     const webhook = await serviceFor(fb, ana.user.id);
 
     await fireWebhook(webhook, 'Payments queue backing up', 'payments-queue');
-    const push = await standIn.next((p) => p.subscriptionId === ana.subscription.id && p.payload.kind === 'page', 'the page to reach the push service');
+    const push = await standIn.next(
+      (p) => p.subscriptionId === ana.subscription.id && p.payload.kind === 'page',
+      'the page to reach the push service',
+    );
     const incidentId = push.payload.incidentId;
     await ana.devtools.deliverPushMessage(push.text);
-    await until(async () => (await shownNotifications(ana.sw, incidentId)).length > 0, 'the notification to be shown');
+    await until(
+      async () => (await shownNotifications(ana.sw, incidentId)).length > 0,
+      'the notification to be shown',
+    );
     // Wait for the receipt, so the only request the worker makes offline is the acknowledgement.
-    await until(async () => (await incidentView(fb, incidentId)).timeline.some((e) => e.kind === 'notification_delivered'), 'the delivery receipt');
+    await until(
+      async () =>
+        (await incidentView(fb, incidentId)).timeline.some(
+          (e) => e.kind === 'notification_delivered',
+        ),
+      'the delivery receipt',
+    );
 
     // The phone loses its network just as Ana taps Acknowledge.
     await ana.context.setOffline(true);
@@ -37,9 +56,15 @@ describe('acknowledging from the notification while offline', () => {
     await ana.context.setOffline(false);
     await ana.devtools.dispatchSyncEvent(`workbox-background-sync:${ACK_QUEUE}`);
 
-    await until(async () => (await incidentView(fb, incidentId)).incident.status === 'acknowledged', 'the queued acknowledgement to land');
+    await until(
+      async () => (await incidentView(fb, incidentId)).incident.status === 'acknowledged',
+      'the queued acknowledgement to land',
+    );
     await until(async () => (await queuedRequests(ana.sw, ACK_QUEUE)) === 0, 'the queue to drain');
-    await until(async () => (await shownNotifications(ana.sw, incidentId))[0]?.body === 'Acknowledged by you', 'the notification to say it was acknowledged');
+    await until(
+      async () => (await shownNotifications(ana.sw, incidentId))[0]?.body === 'Acknowledged by you',
+      'the notification to say it was acknowledged',
+    );
 
     // A second sync (the browser's own retry, say) finds nothing left to send.
     await ana.devtools.dispatchSyncEvent(`workbox-background-sync:${ACK_QUEUE}`);

@@ -6,14 +6,32 @@
 import type { Browser, Worker } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { PushStandIn, type StandInSubscription } from '../../scripts/push-stand-in.mjs';
-import { ServiceWorkerDevtools, firebellInChromium, serviceWorkerActivated, signInThroughInvite, type SignedIn } from './browser';
+import {
+  ServiceWorkerDevtools,
+  firebellInChromium,
+  serviceWorkerActivated,
+  signInThroughInvite,
+  type SignedIn,
+} from './browser';
 import type { Firebell } from './harness';
 
-export { PushStandIn, type ReceivedPush, type StandInSubscription } from '../../scripts/push-stand-in.mjs';
+export {
+  PushStandIn,
+  type ReceivedPush,
+  type StandInSubscription,
+} from '../../scripts/push-stand-in.mjs';
 
 /** firebellInChromium with insecure push allowed, plus a push-service stand-in that checks this Firebell's VAPID key. */
-export function pagingStand(): { readonly fb: Firebell; readonly browser: Browser; readonly standIn: PushStandIn } {
-  const stand = firebellInChromium({ ALLOW_INSECURE_PUSH: 'true' }) as { fb: Firebell; browser: Browser; standIn: PushStandIn };
+export function pagingStand(): {
+  readonly fb: Firebell;
+  readonly browser: Browser;
+  readonly standIn: PushStandIn;
+} {
+  const stand = firebellInChromium({ ALLOW_INSECURE_PUSH: 'true' }) as {
+    fb: Firebell;
+    browser: Browser;
+    standIn: PushStandIn;
+  };
   // Hooks run in order: Firebell is up (and its VAPID key known) by now.
   beforeAll(async () => {
     stand.standIn = await PushStandIn.start(PushStandIn.vapidKeyOf(stand.fb.devVars));
@@ -32,7 +50,12 @@ export interface PagedResponder extends SignedIn {
 }
 
 /** Sign `name` in on a phone and register a stand-in subscription for them through the API, with the app's own session. */
-export async function pagedResponder(fb: Firebell, browser: Browser, standIn: PushStandIn, name: string): Promise<PagedResponder> {
+export async function pagedResponder(
+  fb: Firebell,
+  browser: Browser,
+  standIn: PushStandIn,
+  name: string,
+): Promise<PagedResponder> {
   const signedIn = await signInThroughInvite(fb, browser, name);
   const sw = await serviceWorkerActivated(signedIn.page);
   const devtools = await ServiceWorkerDevtools.attach(signedIn.page, fb.origin);
@@ -40,7 +63,14 @@ export async function pagedResponder(fb: Firebell, browser: Browser, standIn: Pu
   // (it holds the private key) and registers that subscription exactly as the Settings page would.
   const subscription = standIn.subscribe();
   const status = await signedIn.page.evaluate(
-    async (body) => (await fetch('/api/push/subscriptions', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status,
+    async (body) =>
+      (
+        await fetch('/api/push/subscriptions', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).status,
     { endpoint: subscription.endpoint, keys: subscription.keys, label: `${name}'s phone` },
   );
   if (status !== 201) throw new Error(`registering the stand-in subscription answered ${status}`);

@@ -27,10 +27,14 @@ describe('setting up on-call from the admin screen', () => {
     const newSchedule = page.getByRole('form', { name: 'New schedule' });
     await newSchedule.getByLabel('Name').fill('Web primary');
     await newSchedule.getByLabel('Add a person').selectOption({ label: 'Grace' });
-    expect(await newSchedule.getByText('Nobody will be on call until', { exact: false }).count()).toBe(0);
+    expect(
+      await newSchedule.getByText('Nobody will be on call until', { exact: false }).count(),
+    ).toBe(0);
     await newSchedule.getByRole('button', { name: 'Create schedule' }).click();
     await newSchedule.getByText('Schedule “Web primary” created.', { exact: false }).waitFor();
-    const card = page.getByRole('listitem').filter({ has: page.getByText('Web primary', { exact: true }) });
+    const card = page
+      .getByRole('listitem')
+      .filter({ has: page.getByText('Web primary', { exact: true }) });
     await card.getByRole('button', { name: 'Change' }).waitFor();
     expect(await card.getByRole('note', { name: 'Coverage gaps in Web primary' }).count()).toBe(0);
 
@@ -62,21 +66,31 @@ describe('setting up on-call from the admin screen', () => {
     const edit = card.getByRole('form', { name: 'Change Web primary' });
     const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
     await edit.getByLabel(/First handover/).fill(`${tomorrow}T09:00`);
-    await edit.getByText(`Nobody will be on call until ${tomorrow} 09:00`, { exact: false }).waitFor();
+    await edit
+      .getByText(`Nobody will be on call until ${tomorrow} 09:00`, { exact: false })
+      .waitFor();
     // Forms stay within the phone's width: nothing scrolls sideways.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBe(390);
     await edit.getByRole('button', { name: 'Save schedule' }).click();
-    await card.getByText('Schedule “Web primary” saved. Nobody is on call until', { exact: false }).waitFor();
-    expect(await card.getByRole('note', { name: 'Coverage gaps in Web primary' }).textContent()).toMatch(/^Nobody on callnow → /);
+    await card
+      .getByText('Schedule “Web primary” saved. Nobody is on call until', { exact: false })
+      .waitFor();
+    expect(
+      await card.getByRole('note', { name: 'Coverage gaps in Web primary' }).textContent(),
+    ).toMatch(/^Nobody on callnow → /);
     await page.evaluate(() => window.scrollTo(0, 0));
     await screenshotFor(page, 'admin');
 
     await page.getByRole('button', { name: 'Policies' }).click();
-    const policy = page.getByRole('listitem').filter({ has: page.getByText('Web on-call', { exact: true }) });
+    const policy = page
+      .getByRole('listitem')
+      .filter({ has: page.getByText('Web on-call', { exact: true }) });
     await policy.getByText('nobody on call now, until', { exact: false }).waitFor();
     await policy.getByRole('button', { name: 'Delete' }).click();
     await policy.getByRole('button', { name: 'Tap again to delete' }).click();
-    expect(await policy.getByRole('alert').textContent()).toMatch(/pages for “web” \(svc_\w+\); point it at another policy first\./);
+    expect(await policy.getByRole('alert').textContent()).toMatch(
+      /pages for “web” \(svc_\w+\); point it at another policy first\./,
+    );
 
     await tabs.getByRole('link', { name: 'Home' }).click();
     await page.locator('.oncall-now summary').getByText('1 service reaches nobody').waitFor();
@@ -86,7 +100,9 @@ describe('setting up on-call from the admin screen', () => {
     await page.getByLabel('Your name').fill('Grace Hopper');
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByText('Your teammates now see you as Grace Hopper.').waitFor();
-    expect((await fb.api<{ user: { name: string } }>('/api/me')).body.user.name).toBe('Grace Hopper');
+    expect((await fb.api<{ user: { name: string } }>('/api/me')).body.user.name).toBe(
+      'Grace Hopper',
+    );
 
     await context.close();
   });

@@ -16,7 +16,11 @@ import { Firebell } from './harness';
 const stand = firebellInChromium();
 
 /** The notification Debian's Alertmanager 0.25 sent for a firing alert (see the fixture's `client`). */
-const firing = (JSON.parse(readFileSync(new URL('../fixtures/payloads/alertmanager-firing.json', import.meta.url), 'utf8')) as { body: Record<string, unknown> }).body;
+const firing = (
+  JSON.parse(
+    readFileSync(new URL('../fixtures/payloads/alertmanager-firing.json', import.meta.url), 'utf8'),
+  ) as { body: Record<string, unknown> }
+).body;
 
 /** amtool's verdict on a config file, when amtool is installed (it is in ../shared/TOOLCHAIN.md's set-up). */
 async function amtoolCheck(yaml: string): Promise<string | null> {
@@ -25,7 +29,9 @@ async function amtoolCheck(yaml: string): Promise<string | null> {
   try {
     const file = join(dir, 'alertmanager.yml');
     writeFileSync(file, yaml);
-    const { stdout } = await promisify(execFile)(AMTOOL_BIN, ['check-config', file], { timeout: 10_000 });
+    const { stdout } = await promisify(execFile)(AMTOOL_BIN, ['check-config', file], {
+      timeout: 10_000,
+    });
     return stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -46,7 +52,9 @@ describe('wiring Alertmanager from the admin screen', () => {
     await page.getByText('Service “Payments API” created', { exact: false }).waitFor();
 
     // The new service opens by itself; Alertmanager is the first monitor offered.
-    const card = page.getByRole('listitem').filter({ has: page.getByText('Payments API', { exact: true }) });
+    const card = page
+      .getByRole('listitem')
+      .filter({ has: page.getByText('Payments API', { exact: true }) });
     expect(await card.getByRole('combobox', { name: 'Monitor' }).inputValue()).toBe('alertmanager');
     await card.getByRole('button', { name: 'Add integration' }).click();
     await card.getByText('Firebell will not show this key again.', { exact: false }).waitFor();
@@ -54,7 +62,9 @@ describe('wiring Alertmanager from the admin screen', () => {
     await card.getByRole('button', { name: 'Copy Alertmanager (alertmanager.yml)' }).click();
     await card.getByText('Alertmanager (alertmanager.yml) copied').waitFor();
     const snippet = await page.evaluate(() => navigator.clipboard.readText());
-    expect(snippet).toBe(await card.getByLabel('Alertmanager (alertmanager.yml)', { exact: true }).textContent());
+    expect(snippet).toBe(
+      await card.getByLabel('Alertmanager (alertmanager.yml)', { exact: true }).textContent(),
+    );
     const url = /url: '([^']+)'/.exec(snippet)?.[1];
     expect(url).toMatch(new RegExp(`^${fb.origin}/hooks/alertmanager/fbk_`));
     const verdict = await amtoolCheck(snippet);
@@ -63,26 +73,41 @@ describe('wiring Alertmanager from the admin screen', () => {
     // Home, listening to the feed: nothing is open yet.
     await tabs.getByRole('link', { name: 'Home' }).click();
     await page.getByText('Live', { exact: true }).waitFor();
-    await page.getByRole('region', { name: 'All open' }).getByText('No other open incidents.').waitFor();
-    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    await page
+      .getByRole('region', { name: 'All open' })
+      .getByText('No other open incidents.')
+      .waitFor();
+    await page.evaluate(
+      () => ((window as unknown as { sameDocument: boolean }).sameDocument = true),
+    );
 
-    const res = await fetch(url!, { method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': 'Alertmanager/0.25.0' }, body: JSON.stringify(firing) });
+    const res = await fetch(url!, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'user-agent': 'Alertmanager/0.25.0' },
+      body: JSON.stringify(firing),
+    });
     const postedAt = Date.now();
     expect(res.status).toBeLessThan(300);
     await res.body?.cancel();
 
     const row = page.getByRole('link', { name: /Disk full on web-1/ });
     await row.waitFor({ timeout: 5_000 });
-    console.log(`Alertmanager payload accepted → incident on the home screen: ${Date.now() - postedAt} ms`);
+    console.log(
+      `Alertmanager payload accepted → incident on the home screen: ${Date.now() - postedAt} ms`,
+    );
     expect(await row.textContent()).toContain('critical');
-    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    expect(
+      await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
+    ).toBe(true);
 
     // Back in Admin, the integration shows what it received, and no longer the key.
     await tabs.getByRole('link', { name: 'Admin' }).click();
     await page.getByText('Payments API', { exact: true }).click();
     await card.getByText('Last received (1)').click();
     await card.getByText('accepted', { exact: true }).waitFor();
-    expect(await card.getByLabel('Alertmanager (alertmanager.yml)', { exact: true }).textContent()).toContain("url: '" + `${fb.origin}/hooks/alertmanager/<INTEGRATION_KEY>'`);
+    expect(
+      await card.getByLabel('Alertmanager (alertmanager.yml)', { exact: true }).textContent(),
+    ).toContain("url: '" + `${fb.origin}/hooks/alertmanager/<INTEGRATION_KEY>'`);
 
     await context.close();
   });

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { firebellInChromium, fireWebhook, incidentTitled, incidentView, serviceFor, serviceWorkerActivated, signInThroughInvite } from './browser';
+import {
+  firebellInChromium,
+  fireWebhook,
+  incidentTitled,
+  incidentView,
+  serviceFor,
+  serviceWorkerActivated,
+  signInThroughInvite,
+} from './browser';
 import { until } from './harness';
 
 const stand = firebellInChromium();
@@ -18,14 +26,19 @@ describe('the incident page without a network', () => {
     await page.getByRole('link', { name: /Search latency p99 above 3s/ }).click();
     await page.waitForURL(`${fb.origin}/incidents/${id}`);
     await page.getByText('Live', { exact: true }).waitFor();
-    await page.evaluate(() => ((window as unknown as { sameDocument: boolean }).sameDocument = true));
+    await page.evaluate(
+      () => ((window as unknown as { sameDocument: boolean }).sameDocument = true),
+    );
 
     // The tunnel: the socket drops, and the tap on Acknowledge cannot reach the server.
     await context.setOffline(true);
     await page.getByText('Offline', { exact: true }).waitFor();
     await page.getByRole('button', { name: 'Acknowledge', exact: true }).click();
     await page.getByText('Acknowledgement queued: waiting for network.').waitFor();
-    await page.getByRole('list', { name: 'Waiting for network' }).getByText('Acknowledge: waiting for network').waitFor();
+    await page
+      .getByRole('list', { name: 'Waiting for network' })
+      .getByText('Acknowledge: waiting for network')
+      .waitFor();
     expect(await page.getByRole('button', { name: 'Acknowledge queued' }).isDisabled()).toBe(true);
     await page.getByLabel('Add a note').fill('In a tunnel, back in 5');
     await page.getByRole('button', { name: 'Add note' }).click();
@@ -36,10 +49,21 @@ describe('the incident page without a network', () => {
 
     // Out of the tunnel: the queued commands replay by themselves, in order.
     await context.setOffline(false);
-    await page.getByRole('button', { name: 'Acknowledged', exact: true }).waitFor({ timeout: 10_000 });
-    await page.getByRole('list', { name: 'Timeline' }).getByText('In a tunnel, back in 5').waitFor();
-    await until(async () => (await incidentView(fb, id)).incident.status === 'acknowledged', 'the acknowledgement to land');
-    await until(() => page.evaluate(() => localStorage.getItem('firebell.outbox') === null), 'the outbox to drain');
+    await page
+      .getByRole('button', { name: 'Acknowledged', exact: true })
+      .waitFor({ timeout: 10_000 });
+    await page
+      .getByRole('list', { name: 'Timeline' })
+      .getByText('In a tunnel, back in 5')
+      .waitFor();
+    await until(
+      async () => (await incidentView(fb, id)).incident.status === 'acknowledged',
+      'the acknowledgement to land',
+    );
+    await until(
+      () => page.evaluate(() => localStorage.getItem('firebell.outbox') === null),
+      'the outbox to drain',
+    );
 
     // The same queue replayed again (a second tab, or a response lost on the way back) carries the same
     // Idempotency-Keys, so the server changes nothing.
@@ -47,14 +71,23 @@ describe('the incident page without a network', () => {
       localStorage.setItem('firebell.outbox', outbox);
       window.dispatchEvent(new Event('online'));
     }, queuedOutbox!);
-    await until(() => page.evaluate(() => localStorage.getItem('firebell.outbox') === null), 'the replayed outbox to drain');
-    expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    await until(
+      () => page.evaluate(() => localStorage.getItem('firebell.outbox') === null),
+      'the replayed outbox to drain',
+    );
+    expect(
+      await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument),
+    ).toBe(true);
     // The socket is back too: Live again, and the page agrees with the server.
     await page.getByText('Live', { exact: true }).waitFor();
     const { incident, timeline } = await incidentView(fb, id);
     expect(incident.acknowledgedBy).toMatchObject({ id: ana.user.id });
-    expect(timeline.filter((e) => e.kind === 'acknowledged').map((e) => e.text)).toEqual(['Acknowledged by Ana']);
-    expect(timeline.filter((e) => e.kind === 'note').map((e) => e.text)).toEqual(['In a tunnel, back in 5']);
+    expect(timeline.filter((e) => e.kind === 'acknowledged').map((e) => e.text)).toEqual([
+      'Acknowledged by Ana',
+    ]);
+    expect(timeline.filter((e) => e.kind === 'note').map((e) => e.text)).toEqual([
+      'In a tunnel, back in 5',
+    ]);
 
     // Offline again, a reload still opens the app (precached shell) and this incident as last seen.
     await context.setOffline(true);

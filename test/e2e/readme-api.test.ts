@@ -29,8 +29,14 @@ describe("the README's API examples", () => {
     expect(blocks.length).toBeGreaterThanOrEqual(3);
     // As a reader would paste them, in a checkout whose .dev.vars is this instance's; only the port differs.
     copyFileSync(fb.devVars, join(fb.dir, '.dev.vars'));
-    const script = ['set -euo pipefail', ...blocks].join('\n').replaceAll('127.0.0.1:8787', `127.0.0.1:${fb.port}`);
-    const res = spawnSync('bash', ['-c', script], { cwd: fb.dir, encoding: 'utf8', timeout: 30_000 });
+    const script = ['set -euo pipefail', ...blocks]
+      .join('\n')
+      .replaceAll('127.0.0.1:8787', `127.0.0.1:${fb.port}`);
+    const res = spawnSync('bash', ['-c', script], {
+      cwd: fb.dir,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(res.status, `${res.stdout}\n${res.stderr}`).toBe(0);
 
     const byHand = await incidentTitled(fb, 'Checkout is down');
@@ -38,8 +44,12 @@ describe("the README's API examples", () => {
       const v = await incidentView(fb, byHand.id);
       return v.incident.nobodyPaged ? v : undefined;
     }, 'the hand-opened incident to be flagged');
-    expect(view.timeline.map((e) => e.text)).toContain('Nobody paged: opened by hand without a service, so no escalation policy applies');
-    expect(view.timeline.some((e) => e.kind === 'notification_sent' || e.kind === 'notification_failed')).toBe(false);
+    expect(view.timeline.map((e) => e.text)).toContain(
+      'Nobody paged: opened by hand without a service, so no escalation policy applies',
+    );
+    expect(
+      view.timeline.some((e) => e.kind === 'notification_sent' || e.kind === 'notification_failed'),
+    ).toBe(false);
 
     const fromMonitor = await until(async () => {
       const list = await fb.api<{ incidents: Incident[] }>('/api/incidents?status=resolved');

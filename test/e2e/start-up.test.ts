@@ -21,8 +21,13 @@ async function start(): Promise<Firebell> {
 
 /** A service with a generic integration; returns the integration's key. */
 async function integrationKey(fb: Firebell): Promise<string> {
-  const svc = await fb.api<{ service: { id: string } }>('/api/services', { body: { name: 'checkout' } });
-  const integration = await fb.api<{ key: string }>(`/api/services/${svc.body.service.id}/integrations`, { body: { type: 'generic' } });
+  const svc = await fb.api<{ service: { id: string } }>('/api/services', {
+    body: { name: 'checkout' },
+  });
+  const integration = await fb.api<{ key: string }>(
+    `/api/services/${svc.body.service.id}/integrations`,
+    { body: { type: 'generic' } },
+  );
   expect(integration.status).toBe(201);
   return integration.body.key;
 }
@@ -31,7 +36,11 @@ async function trigger(fb: Firebell, key: string, dedup: string): Promise<number
   const res = await fetch(`${fb.origin}/hooks/generic/${key}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ summary: `Disk full (${dedup})`, severity: 'critical', dedup_key: dedup }),
+    body: JSON.stringify({
+      summary: `Disk full (${dedup})`,
+      severity: 'critical',
+      dedup_key: dedup,
+    }),
   });
   return res.status;
 }
@@ -41,7 +50,8 @@ async function refusal(fb: Firebell): Promise<{ exitCode: number; output: string
     () => null,
     (e: unknown) => e,
   )) as { exitCode?: number; output?: string } | null;
-  if (!err || err.exitCode === undefined) throw new Error(`expected start.mjs to refuse to start; it started:\n${fb.output}`);
+  if (!err || err.exitCode === undefined)
+    throw new Error(`expected start.mjs to refuse to start; it started:\n${fb.output}`);
   return { exitCode: err.exitCode, output: err.output ?? '' };
 }
 
@@ -78,7 +88,9 @@ describe('starting on existing state', () => {
     await Promise.all([mine.stop(), other.stop()]);
     writeFileSync(mine.devVars, readFileSync(other.devVars, 'utf8'));
     const refused = await refusal(mine);
-    expect(refused.output).toContain('SESSION_SECRET, VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY differ from the ones the state was made with');
+    expect(refused.output).toContain(
+      'SESSION_SECRET, VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY differ from the ones the state was made with',
+    );
   });
 
   it('restores the secrets and state with npm run restore from a npm run backup, and old keys keep working', async () => {
@@ -89,18 +101,26 @@ describe('starting on existing state', () => {
 
     const file = join(fb.dir, 'backup.tar.gz');
     const env = { ...process.env, FIREBELL_DEV_VARS: fb.devVars, FIREBELL_STATE: fb.stateDir };
-    const made = spawnSync('npm', ['run', '--silent', 'backup', '--', file], { env, encoding: 'utf8' });
+    const made = spawnSync('npm', ['run', '--silent', 'backup', '--', file], {
+      env,
+      encoding: 'utf8',
+    });
     expect(made.status, made.stderr).toBe(0);
 
     rmSync(fb.devVars);
     rmSync(fb.stateDir, { recursive: true });
-    const restored = spawnSync('npm', ['run', '--silent', 'restore', '--', file], { env, encoding: 'utf8' });
+    const restored = spawnSync('npm', ['run', '--silent', 'restore', '--', file], {
+      env,
+      encoding: 'utf8',
+    });
     expect(restored.status, restored.stderr).toBe(0);
 
     await fb.boot();
     expect(await trigger(fb, key, 'after-restore')).toBe(202);
     const list = await fb.api<{ incidents: { title: string }[] }>('/api/incidents');
-    expect(list.body.incidents.map((i) => i.title)).toEqual(expect.arrayContaining(['Disk full (before-backup)', 'Disk full (after-restore)']));
+    expect(list.body.incidents.map((i) => i.title)).toEqual(
+      expect.arrayContaining(['Disk full (before-backup)', 'Disk full (after-restore)']),
+    );
   });
 });
 
@@ -109,11 +129,22 @@ describe('health means ready', () => {
     const fb = new Firebell(await freePort());
     started.push(fb);
     const booting = fb.boot();
-    await until(async () => (await fetch(`${fb.origin}/api/health`)).status === 200, 'the first 200 from /api/health', 30_000, 2);
+    await until(
+      async () => (await fetch(`${fb.origin}/api/health`)).status === 200,
+      'the first 200 from /api/health',
+      30_000,
+      2,
+    );
     const token = /ADMIN_TOKEN="([^"]+)"/.exec(readFileSync(fb.devVars, 'utf8'))?.[1];
     const headers = { authorization: `Bearer ${token}` };
-    const [incidents, services] = await Promise.all([fetch(`${fb.origin}/api/incidents`, { headers }), fetch(`${fb.origin}/api/services`, { headers })]);
-    expect([incidents.status, await incidents.text()]).toEqual([200, expect.stringContaining('"incidents"')]);
+    const [incidents, services] = await Promise.all([
+      fetch(`${fb.origin}/api/incidents`, { headers }),
+      fetch(`${fb.origin}/api/services`, { headers }),
+    ]);
+    expect([incidents.status, await incidents.text()]).toEqual([
+      200,
+      expect.stringContaining('"incidents"'),
+    ]);
     expect(services.status).toBe(200);
     await booting;
   });
@@ -135,7 +166,11 @@ describe('the admin sign-in link', () => {
     expect(second).not.toBe(first);
 
     const accept = (link: string) =>
-      fetch(`${fb.origin}/api/auth/accept`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: link.split('/join/')[1] }) });
+      fetch(`${fb.origin}/api/auth/accept`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ token: link.split('/join/')[1] }),
+      });
     expect((await accept(first)).status).toBe(403);
     const signedIn = await accept(second);
     expect(signedIn.status).toBe(200);

@@ -40,9 +40,20 @@ export class TlsFront {
     const front: { value?: TlsFront } = {};
     const server = createServer({ key: pems.private, cert: pems.cert }, (req, res) => {
       const upstream = request(
-        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, 'x-forwarded-proto': 'https' } },
+        {
+          host: target.hostname,
+          port: target.port,
+          method: req.method,
+          path: req.url,
+          headers: { ...req.headers, 'x-forwarded-proto': 'https' },
+        },
         (answer) => {
-          front.value?.forwarded.push({ method: req.method ?? '', url: req.url ?? '', userAgent: req.headers['user-agent'], status: answer.statusCode ?? 0 });
+          front.value?.forwarded.push({
+            method: req.method ?? '',
+            url: req.url ?? '',
+            userAgent: req.headers['user-agent'],
+            status: answer.statusCode ?? 0,
+          });
           res.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(res);
         },

@@ -26,17 +26,26 @@ describe('command rate limit', () => {
   it('answers the 31st of 300 notes sent at once over one socket with rate-limited results, and takes commands again a second later', async () => {
     const inc = await openIncident(ana);
     const live = await LiveClient.connect(inc.id, ana.auth);
-    for (let i = 0; i < 300; i += 1) live.send({ type: 'command', id: `n${i}`, command: { type: 'add_note', text: `note ${i}` } });
+    for (let i = 0; i < 300; i += 1)
+      live.send({ type: 'command', id: `n${i}`, command: { type: 'add_note', text: `note ${i}` } });
     // Refusals answer at once; accepted notes answer as they land, so wait for all 300 answers.
     await live.waitFor(() => live.messages.filter(isResult).length === 300, 20_000);
     const results = live.messages.filter(isResult);
     expect(results.filter((r) => r.ok)).toHaveLength(30);
     const refused = results.filter((r): r is Extract<Result, { ok: false }> => !r.ok);
     expect(refused).toHaveLength(270);
-    expect(refused[0]?.problem).toMatchObject({ status: 429, code: 'rate-limited', detail: expect.stringMatching(/10 a second/) });
+    expect(refused[0]?.problem).toMatchObject({
+      status: 429,
+      code: 'rate-limited',
+      detail: expect.stringMatching(/10 a second/),
+    });
 
     t += 1000;
-    live.send({ type: 'command', id: 'later', command: { type: 'add_note', text: 'after a breath' } });
+    live.send({
+      type: 'command',
+      id: 'later',
+      command: { type: 'add_note', text: 'after a breath' },
+    });
     expect(await live.waitFor((m) => isResult(m) && m.id === 'later')).toMatchObject({ ok: true });
     live.close();
     expect((await timeline(inc.id)).filter((e) => e.kind === 'note')).toHaveLength(31);
@@ -44,7 +53,8 @@ describe('command rate limit', () => {
 
   it('answers 429 problem+json with Retry-After over HTTP, counting each person on their own', async () => {
     const inc = await openIncident(ana);
-    for (let i = 0; i < 30; i += 1) expect((await command(ana, inc.id, 'notes', { text: `n${i}` })).status).toBe(200);
+    for (let i = 0; i < 30; i += 1)
+      expect((await command(ana, inc.id, 'notes', { text: `n${i}` })).status).toBe(200);
     const over = await command(ana, inc.id, 'notes', { text: 'one too many' });
     expect(over.status).toBe(429);
     expect(over.headers.get('content-type')).toBe('application/problem+json');

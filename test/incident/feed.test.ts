@@ -9,7 +9,9 @@ beforeAll(async () => {
 });
 
 async function connectFeed(headers: Record<string, string>) {
-  const res = await SELF.fetch(`${BASE}/api/feed/live`, { headers: { upgrade: 'websocket', ...headers } });
+  const res = await SELF.fetch(`${BASE}/api/feed/live`, {
+    headers: { upgrade: 'websocket', ...headers },
+  });
   if (!res.webSocket) throw new Error(`feed connect failed: ${res.status}`);
   const ws = res.webSocket;
   ws.accept();
@@ -32,9 +34,16 @@ describe('live incident list feed', () => {
     const feed = await connectFeed(ana.auth);
     const inc = await openIncident(ana, { title: 'Feed me' });
     const opened = await feed.waitFor((m) => m.type === 'incident' && m.incident.id === inc.id);
-    expect(opened.type === 'incident' && opened.incident).toMatchObject({ title: 'Feed me', status: 'triggered', number: inc.number });
+    expect(opened.type === 'incident' && opened.incident).toMatchObject({
+      title: 'Feed me',
+      status: 'triggered',
+      number: inc.number,
+    });
     await command(ana, inc.id, 'acknowledge');
-    await feed.waitFor((m) => m.type === 'incident' && m.incident.id === inc.id && m.incident.status === 'acknowledged');
+    await feed.waitFor(
+      (m) =>
+        m.type === 'incident' && m.incident.id === inc.id && m.incident.status === 'acknowledged',
+    );
     feed.ws.close();
   });
 

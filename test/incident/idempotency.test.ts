@@ -2,7 +2,15 @@ import { env, runInDurableObject } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../schema/incident';
 import { setClock } from '../../worker/clock';
-import { LiveClient, command, createUser, json, openIncident, timeline, type TestUser } from '../helpers';
+import {
+  LiveClient,
+  command,
+  createUser,
+  json,
+  openIncident,
+  timeline,
+  type TestUser,
+} from '../helpers';
 
 let ana: TestUser;
 beforeAll(async () => {
@@ -13,8 +21,14 @@ describe('Idempotency-Key', () => {
   it('returns the original result for a replayed note and writes nothing more', async () => {
     const inc = await openIncident(ana);
     const key = { 'idempotency-key': 'phone-note-1' };
-    const first = await json<{ incident: Incident }>(command(ana, inc.id, 'notes', { text: 'checking the LB' }, key), 200);
-    const replay = await json<{ incident: Incident }>(command(ana, inc.id, 'notes', { text: 'checking the LB' }, key), 200);
+    const first = await json<{ incident: Incident }>(
+      command(ana, inc.id, 'notes', { text: 'checking the LB' }, key),
+      200,
+    );
+    const replay = await json<{ incident: Incident }>(
+      command(ana, inc.id, 'notes', { text: 'checking the LB' }, key),
+      200,
+    );
     expect(replay).toEqual(first);
     const notes = (await timeline(inc.id)).filter((e) => e.kind === 'note');
     expect(notes).toHaveLength(1);
@@ -29,7 +43,9 @@ describe('Idempotency-Key', () => {
     await command(ana, inc.id, 'reopen');
     const replay = await command(ana, inc.id, 'acknowledge', {}, key);
     expect(replay.status).toBe(409);
-    expect((await json<Incident>(await command(ana, inc.id, 'title', { title: 'x' }), 200))).toBeTruthy();
+    expect(
+      await json<Incident>(await command(ana, inc.id, 'title', { title: 'x' }), 200),
+    ).toBeTruthy();
     expect((await timeline(inc.id)).filter((e) => e.kind === 'acknowledged')).toHaveLength(0);
   });
 
@@ -37,7 +53,10 @@ describe('Idempotency-Key', () => {
     const inc = await openIncident(ana);
     await command(ana, inc.id, 'notes', { text: 'one' }, { 'idempotency-key': 'a' });
     await command(ana, inc.id, 'notes', { text: 'two' }, { 'idempotency-key': 'b' });
-    expect((await timeline(inc.id)).filter((e) => e.kind === 'note').map((e) => e.text)).toEqual(['one', 'two']);
+    expect((await timeline(inc.id)).filter((e) => e.kind === 'note').map((e) => e.text)).toEqual([
+      'one',
+      'two',
+    ]);
   });
 });
 
@@ -46,7 +65,10 @@ describe('Idempotency-Key bound to the request', () => {
     const inc = await openIncident(ana);
     const key = { 'idempotency-key': 'same-key-twice' };
     await json(command(ana, inc.id, 'notes', { text: 'looking' }, key), 200);
-    const resolved = await json<{ incident: Incident }>(command(ana, inc.id, 'resolve', {}, key), 200);
+    const resolved = await json<{ incident: Incident }>(
+      command(ana, inc.id, 'resolve', {}, key),
+      200,
+    );
     expect(resolved.incident.status).toBe('resolved');
     expect((await timeline(inc.id)).filter((e) => e.kind === 'resolved')).toHaveLength(1);
   });
@@ -58,8 +80,12 @@ describe('Idempotency-Key bound to the request', () => {
     const reused = await command(ana, inc.id, 'notes', { text: 'other words' }, key);
     expect(reused.status).toBe(422);
     expect(reused.headers.get('content-type')).toBe('application/problem+json');
-    expect((await json<{ code: string; detail: string }>(reused)).detail).toMatch(/different add_note request/);
-    expect((await timeline(inc.id)).filter((e) => e.kind === 'note').map((e) => e.text)).toEqual(['first words']);
+    expect((await json<{ code: string; detail: string }>(reused)).detail).toMatch(
+      /different add_note request/,
+    );
+    expect((await timeline(inc.id)).filter((e) => e.kind === 'note').map((e) => e.text)).toEqual([
+      'first words',
+    ]);
   });
 
   it('never replays one person’s answer to another person who sends the same key', async () => {
@@ -75,7 +101,10 @@ describe('Idempotency-Key bound to the request', () => {
   it('runs a command once when two requests with the same key arrive together, and answers both alike', async () => {
     const inc = await openIncident(ana);
     const key = { 'idempotency-key': 'double-tap' };
-    const [a, b] = await Promise.all([command(ana, inc.id, 'notes', { text: 'tapped twice' }, key), command(ana, inc.id, 'notes', { text: 'tapped twice' }, key)]);
+    const [a, b] = await Promise.all([
+      command(ana, inc.id, 'notes', { text: 'tapped twice' }, key),
+      command(ana, inc.id, 'notes', { text: 'tapped twice' }, key),
+    ]);
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(await a.json()).toEqual(await b.json());
     expect((await timeline(inc.id)).filter((e) => e.kind === 'note')).toHaveLength(1);
@@ -84,11 +113,21 @@ describe('Idempotency-Key bound to the request', () => {
   it('refuses keys longer than 200 characters over HTTP and over the socket', async () => {
     const inc = await openIncident(ana);
     const long = 'k'.repeat(201);
-    expect((await command(ana, inc.id, 'notes', { text: 'x' }, { 'idempotency-key': long })).status).toBe(400);
+    expect(
+      (await command(ana, inc.id, 'notes', { text: 'x' }, { 'idempotency-key': long })).status,
+    ).toBe(400);
     const live = await LiveClient.connect(inc.id, ana.auth);
-    live.send({ type: 'command', id: 'c1', idempotencyKey: long, command: { type: 'add_note', text: 'x' } });
+    live.send({
+      type: 'command',
+      id: 'c1',
+      idempotencyKey: long,
+      command: { type: 'add_note', text: 'x' },
+    });
     const result = await live.waitFor((m) => m.type === 'result' && m.id === 'c1');
-    expect(result).toMatchObject({ ok: false, problem: { status: 400, detail: expect.stringMatching(/200 characters/) } });
+    expect(result).toMatchObject({
+      ok: false,
+      problem: { status: 400, detail: expect.stringMatching(/200 characters/) },
+    });
     live.close();
     expect((await timeline(inc.id)).filter((e) => e.kind === 'note')).toHaveLength(0);
   });
@@ -105,8 +144,17 @@ describe('Idempotency-Key bound to the request', () => {
       expect((await timeline(inc.id)).filter((e) => e.kind === 'note')).toHaveLength(1);
       t += 2 * 3600_000;
       const object = env.INCIDENT.get(env.INCIDENT.idFromName(inc.id));
-      const kept = () => runInDurableObject(object, (_o, state) => state.storage.sql.exec<{ at: number }>('SELECT at FROM command_keys').toArray().map((r) => r.at));
-      await json(command(ana, inc.id, 'severity', { severity: 'info' }, { 'idempotency-key': 'today' }), 200);
+      const kept = () =>
+        runInDurableObject(object, (_o, state) =>
+          state.storage.sql
+            .exec<{ at: number }>('SELECT at FROM command_keys')
+            .toArray()
+            .map((r) => r.at),
+        );
+      await json(
+        command(ana, inc.id, 'severity', { severity: 'info' }, { 'idempotency-key': 'today' }),
+        200,
+      );
       expect(await kept()).toEqual([t]);
       await json(command(ana, inc.id, 'notes', { text: 'once' }, key), 200);
       expect((await timeline(inc.id)).filter((e) => e.kind === 'note')).toHaveLength(2);

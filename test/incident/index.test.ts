@@ -12,19 +12,28 @@ beforeAll(async () => {
 });
 
 type Page = { incidents: IncidentSummary[]; nextCursor: string | null };
-const list = (query: string, as: Record<string, string> = ADMIN) => json<Page>(api(`/api/incidents${query}`, { headers: as }), 200);
+const list = (query: string, as: Record<string, string> = ADMIN) =>
+  json<Page>(api(`/api/incidents${query}`, { headers: as }), 200);
 
 describe('incident index', () => {
   it('lists an incident with its new status right after a command', async () => {
     const inc = await openIncident(ana, { title: 'Index me' });
     await command(ben, inc.id, 'acknowledge');
     const page = await list('?status=acknowledged');
-    expect(page.incidents.find((i) => i.id === inc.id)).toMatchObject({ status: 'acknowledged', title: 'Index me', number: inc.number });
+    expect(page.incidents.find((i) => i.id === inc.id)).toMatchObject({
+      status: 'acknowledged',
+      title: 'Index me',
+      number: inc.number,
+    });
     expect((await list('?status=triggered')).incidents.some((i) => i.id === inc.id)).toBe(false);
   });
 
   it('filters by severity, service and "assigned to me"', async () => {
-    const mine = await openIncident(ana, { title: 'Mine', severity: 'info', serviceId: 'svc_payments' });
+    const mine = await openIncident(ana, {
+      title: 'Mine',
+      severity: 'info',
+      serviceId: 'svc_payments',
+    });
     await command(ana, mine.id, 'reassign', { assignees: [ben.id] });
     const bens = await list('?assignee=me', ben.auth);
     expect(bens.incidents.map((i) => i.id)).toEqual([mine.id]);
@@ -33,11 +42,14 @@ describe('incident index', () => {
   });
 
   it('pages newest first with a cursor, without repeating or skipping', async () => {
-    for (let i = 0; i < 5; i++) await openIncident(ana, { title: `page ${i}`, serviceId: 'svc_paging' });
+    for (let i = 0; i < 5; i++)
+      await openIncident(ana, { title: `page ${i}`, serviceId: 'svc_paging' });
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: Page = await list(`?service=svc_paging&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: Page = await list(
+        `?service=svc_paging&limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       seen.push(...page.incidents.map((i) => i.title));
       cursor = page.nextCursor;
     } while (cursor);
@@ -65,6 +77,8 @@ describe('incident index', () => {
     } finally {
       restore();
     }
-    expect((await list('?status=acknowledged')).incidents.find((i) => i.id === inc.id)).toMatchObject({ status: 'acknowledged' });
+    expect(
+      (await list('?status=acknowledged')).incidents.find((i) => i.id === inc.id),
+    ).toMatchObject({ status: 'acknowledged' });
   });
 });

@@ -14,16 +14,28 @@ const incidentOf = async (res: Response) => (await json<{ incident: Incident }>(
 
 describe('incident lifecycle', () => {
   it('opens as triggered with a human number, all configured roles empty, and a created entry', async () => {
-    const first = await openIncident(ana, { title: 'Payments failing', description: 'card auth 5xx' });
+    const first = await openIncident(ana, {
+      title: 'Payments failing',
+      description: 'card auth 5xx',
+    });
     const second = await openIncident(ana);
     expect(first.status).toBe('triggered');
     expect(second.number).toBe(first.number + 1);
-    expect(first.roles).toEqual({ incident_commander: null, incident_manager: null, communications_lead: null, scribe: null });
+    expect(first.roles).toEqual({
+      incident_commander: null,
+      incident_manager: null,
+      communications_lead: null,
+      scribe: null,
+    });
     expect(first.createdBy).toMatchObject({ id: ana.id, name: 'Ana' });
     const entries = await timeline(first.id);
     // Opened by hand without a service: nobody is paged, and the timeline says so.
     expect(entries).toEqual([
-      expect.objectContaining({ seq: 1, kind: 'created', text: expect.stringContaining('Payments failing') }),
+      expect.objectContaining({
+        seq: 1,
+        kind: 'created',
+        text: expect.stringContaining('Payments failing'),
+      }),
       expect.objectContaining({ seq: 2, kind: 'nobody_paged' }),
     ]);
   });
@@ -33,11 +45,21 @@ describe('incident lifecycle', () => {
     const acked = await incidentOf(await command(ben, inc.id, 'acknowledge'));
     expect(acked).toMatchObject({ status: 'acknowledged', acknowledgedBy: { id: ben.id } });
     expect(acked.acknowledgedAt).toEqual(expect.any(Number));
-    const resolved = await incidentOf(await command(ana, inc.id, 'resolve', { note: 'rolled back' }));
+    const resolved = await incidentOf(
+      await command(ana, inc.id, 'resolve', { note: 'rolled back' }),
+    );
     expect(resolved).toMatchObject({ status: 'resolved', resolvedBy: { id: ana.id } });
-    const reopened = await incidentOf(await command(ana, inc.id, 'reopen', { reason: 'errors are back' }));
+    const reopened = await incidentOf(
+      await command(ana, inc.id, 'reopen', { reason: 'errors are back' }),
+    );
     expect(reopened).toMatchObject({ status: 'triggered', acknowledgedAt: null, resolvedAt: null });
-    expect((await timeline(inc.id)).map((e) => e.kind)).toEqual(['created', 'nobody_paged', 'acknowledged', 'resolved', 'reopened']);
+    expect((await timeline(inc.id)).map((e) => e.kind)).toEqual([
+      'created',
+      'nobody_paged',
+      'acknowledged',
+      'resolved',
+      'reopened',
+    ]);
   });
 
   it('refuses to acknowledge a resolved incident with 409 and says how to fix it', async () => {
@@ -56,7 +78,9 @@ describe('incident lifecycle', () => {
     await command(ana, inc.id, 'acknowledge');
     const res = await command(ana, inc.id, 'reopen');
     expect(res.status).toBe(409);
-    expect((await json<{ detail: string }>(res)).detail).toMatch(/only a resolved incident can be reopened/);
+    expect((await json<{ detail: string }>(res)).detail).toMatch(
+      /only a resolved incident can be reopened/,
+    );
   });
 
   it('treats repeating a command that already took effect as harmless: same state, no new entry', async () => {
@@ -67,7 +91,12 @@ describe('incident lifecycle', () => {
     expect(twice.acknowledgedBy?.id).toBe(ana.id);
     await command(ana, inc.id, 'resolve');
     expect((await command(ben, inc.id, 'resolve')).status).toBe(200);
-    expect((await timeline(inc.id)).map((e) => e.kind)).toEqual(['created', 'nobody_paged', 'acknowledged', 'resolved']);
+    expect((await timeline(inc.id)).map((e) => e.kind)).toEqual([
+      'created',
+      'nobody_paged',
+      'acknowledged',
+      'resolved',
+    ]);
   });
 
   it('records roles, severity, notes, status updates, title and assignees on the timeline with names', async () => {
@@ -78,7 +107,9 @@ describe('incident lifecycle', () => {
     await command(ben, inc.id, 'notes', { text: 'DB primary at 100% CPU' });
     await command(ben, inc.id, 'status-updates', { text: 'Failing over to the replica' });
     await command(ben, inc.id, 'title', { title: 'Checkout down: DB primary saturated' });
-    const last = await incidentOf(await command(ana, inc.id, 'reassign', { assignees: [ben.id, ana.id] }));
+    const last = await incidentOf(
+      await command(ana, inc.id, 'reassign', { assignees: [ben.id, ana.id] }),
+    );
     expect(last).toMatchObject({
       severity: 'critical',
       title: 'Checkout down: DB primary saturated',
@@ -103,10 +134,15 @@ describe('incident lifecycle', () => {
   it('clears a role, and rejects roles that are not configured and users that do not exist', async () => {
     const inc = await openIncident(ana);
     await command(ana, inc.id, 'roles', { role: 'scribe', userId: ben.id });
-    expect((await incidentOf(await command(ana, inc.id, 'roles/unassign', { role: 'scribe' }))).roles.scribe).toBeNull();
+    expect(
+      (await incidentOf(await command(ana, inc.id, 'roles/unassign', { role: 'scribe' }))).roles
+        .scribe,
+    ).toBeNull();
     const badRole = await command(ana, inc.id, 'roles', { role: 'wizard', userId: ben.id });
     expect(badRole.status).toBe(400);
-    expect((await json<{ detail: string }>(badRole)).detail).toMatch(/Unknown role 'wizard'; roles are incident_commander/);
+    expect((await json<{ detail: string }>(badRole)).detail).toMatch(
+      /Unknown role 'wizard'; roles are incident_commander/,
+    );
     const badUser = await command(ana, inc.id, 'reassign', { assignees: ['usr_nobody'] });
     expect(badUser.status).toBe(400);
     expect((await json<{ detail: string }>(badUser)).detail).toBe('Unknown user: usr_nobody.');

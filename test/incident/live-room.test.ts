@@ -17,7 +17,10 @@ type Snapshot = Extract<ServerMessage, { type: 'snapshot' }>;
 type Event = Extract<ServerMessage, { type: 'event' }>;
 type Result = Extract<ServerMessage, { type: 'result' }>;
 const isSnapshot = (m: ServerMessage): m is Snapshot => m.type === 'snapshot';
-const isEvent = (kind: string) => (m: ServerMessage): m is Event => m.type === 'event' && m.entry.kind === kind;
+const isEvent =
+  (kind: string) =>
+  (m: ServerMessage): m is Event =>
+    m.type === 'event' && m.entry.kind === kind;
 
 describe('live room', () => {
   it('sends a snapshot with the incident and its whole timeline on connect', async () => {
@@ -77,7 +80,10 @@ describe('live room', () => {
     await a.waitFor(isSnapshot);
     const b = await LiveClient.connect(inc.id, ben.auth);
     const joined = await a.waitFor((m) => m.type === 'presence' && m.viewers.length === 2);
-    expect(joined.type === 'presence' && joined.viewers.map((v) => v.name).sort()).toEqual(['Ana', 'Ben']);
+    expect(joined.type === 'presence' && joined.viewers.map((v) => v.name).sort()).toEqual([
+      'Ana',
+      'Ben',
+    ]);
     b.close();
     const left = await a.waitFor((m) => m.type === 'presence' && m.viewers.length === 1);
     expect(left.type === 'presence' && left.viewers.map((v) => v.name)).toEqual(['Ana']);
@@ -89,7 +95,12 @@ describe('live room', () => {
     const a = await LiveClient.connect(inc.id, ana.auth);
     const b = await LiveClient.connect(inc.id, ben.auth);
     await a.waitFor(isSnapshot);
-    a.send({ type: 'command', id: 'c1', idempotencyKey: 'sock-1', command: { type: 'acknowledge' } });
+    a.send({
+      type: 'command',
+      id: 'c1',
+      idempotencyKey: 'sock-1',
+      command: { type: 'acknowledge' },
+    });
     const result = await a.waitFor((m): m is Result => m.type === 'result' && m.id === 'c1');
     expect(result.ok && result.incident.status).toBe('acknowledged');
     const seen = await b.waitFor(isEvent('acknowledged'));
@@ -125,18 +136,31 @@ describe('live room', () => {
     const inc = await openIncident(ana);
     const stub = env.INCIDENT.get(env.INCIDENT.idFromName(inc.id));
     const monitor = { kind: 'integration' as const, id: 'int_test', name: 'Test monitor' };
-    const alert: AlertEvent = { action: 'trigger', dedupKey: 'k', alertKey: 'k', summary: 'CPU hot', truncated: false, severity: 'critical', links: [] };
+    const alert: AlertEvent = {
+      action: 'trigger',
+      dedupKey: 'k',
+      alertKey: 'k',
+      summary: 'CPU hot',
+      truncated: false,
+      severity: 'critical',
+      links: [],
+    };
     await stub.ingest([alert], monitor);
     await stub.ingest([alert], monitor);
     const first = await LiveClient.connect(inc.id, ana.auth);
     const snap = await first.waitFor(isSnapshot);
     const counter = snap.timeline.at(-1);
-    expect(counter).toMatchObject({ kind: 'duplicate_suppressed', text: '1 duplicate alert suppressed' });
+    expect(counter).toMatchObject({
+      kind: 'duplicate_suppressed',
+      text: '1 duplicate alert suppressed',
+    });
     first.close();
     await stub.ingest([alert, alert], monitor);
     const again = await LiveClient.connect(inc.id, ana.auth, counter?.seq);
     const resumed = await again.waitFor(isSnapshot);
-    expect(resumed.timeline).toEqual([expect.objectContaining({ seq: counter?.seq, text: '3 duplicate alerts suppressed' })]);
+    expect(resumed.timeline).toEqual([
+      expect.objectContaining({ seq: counter?.seq, text: '3 duplicate alerts suppressed' }),
+    ]);
     again.close();
   });
 });

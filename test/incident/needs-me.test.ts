@@ -4,7 +4,13 @@
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Incident, IncidentSummary } from '../../schema/incident';
-import { controlClock, fireAlarm, openOn, serviceWithPolicy, untilEscalated } from '../escalation/setup';
+import {
+  controlClock,
+  fireAlarm,
+  openOn,
+  serviceWithPolicy,
+  untilEscalated,
+} from '../escalation/setup';
 import { ADMIN, api, command, createUser, json, type TestUser } from '../helpers';
 
 let ana: TestUser;
@@ -21,9 +27,20 @@ beforeEach(() => {
 afterEach(() => clock.restore());
 
 type Page = { incidents: IncidentSummary[] };
-const needing = async (as: TestUser) => (await json<Page>(api('/api/incidents?status=triggered,acknowledged&involves=me', { headers: as.auth }), 200)).incidents.map((i) => i.id);
-const row = async (id: string) => (await json<Page>(api('/api/incidents?limit=200', { headers: ADMIN }), 200)).incidents.find((i) => i.id === id);
-const incident = async (id: string) => (await json<{ incident: Incident }>(api(`/api/incidents/${id}`, { headers: ADMIN }), 200)).incident;
+const needing = async (as: TestUser) =>
+  (
+    await json<Page>(
+      api('/api/incidents?status=triggered,acknowledged&involves=me', { headers: as.auth }),
+      200,
+    )
+  ).incidents.map((i) => i.id);
+const row = async (id: string) =>
+  (await json<Page>(api('/api/incidents?limit=200', { headers: ADMIN }), 200)).incidents.find(
+    (i) => i.id === id,
+  );
+const incident = async (id: string) =>
+  (await json<{ incident: Incident }>(api(`/api/incidents/${id}`, { headers: ADMIN }), 200))
+    .incident;
 
 const twoLevels = () =>
   serviceWithPolicy([
@@ -62,7 +79,9 @@ describe('who an incident needs', () => {
     await command(ana, inc.id, 'acknowledge');
     await command(ana, inc.id, 'reassign', { assignees: [ben.id] });
     await command(ana, inc.id, 'roles', { role: 'incident_commander', userId: cat.id });
-    expect(await row(inc.id)).toMatchObject({ roles: expect.objectContaining({ incident_commander: cat.id }) });
+    expect(await row(inc.id)).toMatchObject({
+      roles: expect.objectContaining({ incident_commander: cat.id }),
+    });
     expect(await needing(ben)).toContain(inc.id);
     expect(await needing(cat)).toContain(inc.id);
     expect(await needing(ana)).not.toContain(inc.id);
@@ -77,7 +96,8 @@ describe('who an incident needs', () => {
     clock.advanceMinutes(5);
     await fireAlarm(inc.id);
     await command(ana, inc.id, 'resolve');
-    const reopened = (await json<{ incident: Incident }>(command(ana, inc.id, 'reopen'), 200)).incident;
+    const reopened = (await json<{ incident: Incident }>(command(ana, inc.id, 'reopen'), 200))
+      .incident;
     expect(reopened.paged).toEqual([]);
     await untilEscalated(inc.id, /Reopened[\s\S]*Escalated to level 1/);
     expect((await incident(inc.id)).paged).toEqual([ana.id]);

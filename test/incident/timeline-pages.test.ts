@@ -6,7 +6,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { TimelineEntry } from '../../schema/incident';
 import type { ServerMessage } from '../../schema/protocol';
 import { setClock } from '../../worker/clock';
-import { ADMIN, LiveClient, api, command, createUser, json, openIncident, type TestUser } from '../helpers';
+import {
+  ADMIN,
+  LiveClient,
+  api,
+  command,
+  createUser,
+  json,
+  openIncident,
+  type TestUser,
+} from '../helpers';
 import { alertGroup, send, serviceWith } from '../ingest/support';
 
 interface Read {
@@ -14,10 +23,15 @@ interface Read {
   timeline: TimelineEntry[];
   earlier: number | null;
 }
-const read = (id: string, before?: number) => json<Read>(api(`/api/incidents/${id}${before ? `?before=${before}` : ''}`, { headers: ADMIN }), 200);
+const read = (id: string, before?: number) =>
+  json<Read>(
+    api(`/api/incidents/${id}${before ? `?before=${before}` : ''}`, { headers: ADMIN }),
+    200,
+  );
 const bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).byteLength;
 const seqs = (entries: TimelineEntry[]) => entries.map((e) => e.seq);
-const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
 let ana: TestUser;
 let stormId: string;
@@ -27,8 +41,12 @@ beforeAll(async () => {
   ana = await createUser('Ana');
   const { integration } = await serviceWith('alertmanager');
   const res = await send(integration.url, alertGroup(0, 10_500));
-  stormId = ((await res.json()) as { incidents: { incidentId: string }[] }).incidents[0]!.incidentId;
-  const acked = await json<{ incident: { lastSeq: number } }>(command(ana, stormId, 'acknowledge'), 200);
+  stormId = ((await res.json()) as { incidents: { incidentId: string }[] }).incidents[0]!
+    .incidentId;
+  const acked = await json<{ incident: { lastSeq: number } }>(
+    command(ana, stormId, 'acknowledge'),
+    200,
+  );
   ackSeq = acked.incident.lastSeq;
   expect(ackSeq).toBeGreaterThan(10_000);
 });
@@ -39,7 +57,10 @@ describe('the incident read after a storm', () => {
     const lastSeq = page.incident.lastSeq;
     expect(page.timeline).toHaveLength(500);
     expect(seqs(page.timeline)).toEqual(range(lastSeq - 499, lastSeq));
-    expect(page.timeline.find((e) => e.seq === ackSeq)).toMatchObject({ kind: 'acknowledged', text: 'Acknowledged by Ana' });
+    expect(page.timeline.find((e) => e.seq === ackSeq)).toMatchObject({
+      kind: 'acknowledged',
+      text: 'Acknowledged by Ana',
+    });
     expect(page.earlier).toBe(lastSeq - 499);
   });
 
@@ -63,7 +84,10 @@ describe('the incident read after a storm', () => {
     let t = Date.now();
     const restore = setClock(() => t);
     try {
-      for (let i = 0; i < 40; i++, t += 100) expect((await command(ana, inc.id, 'notes', { text: `${i} ${'ü'.repeat(7990)}` })).status).toBe(200);
+      for (let i = 0; i < 40; i++, t += 100)
+        expect(
+          (await command(ana, inc.id, 'notes', { text: `${i} ${'ü'.repeat(7990)}` })).status,
+        ).toBe(200);
     } finally {
       restore();
     }
@@ -72,12 +96,15 @@ describe('the incident read after a storm', () => {
     expect(bytes(page.timeline)).toBeLessThanOrEqual(256 * 1024);
     expect(page.timeline.at(-1)?.text).toMatch(/^39 /);
     const before = await read(inc.id, page.earlier ?? undefined);
-    expect(seqs([...before.timeline, ...page.timeline])).toEqual(range(before.timeline[0]!.seq, page.timeline.at(-1)!.seq));
+    expect(seqs([...before.timeline, ...page.timeline])).toEqual(
+      range(before.timeline[0]!.seq, page.timeline.at(-1)!.seq),
+    );
   });
 });
 
 describe('the live room after a storm', () => {
-  const isSnapshot = (m: ServerMessage): m is Extract<ServerMessage, { type: 'snapshot' }> => m.type === 'snapshot';
+  const isSnapshot = (m: ServerMessage): m is Extract<ServerMessage, { type: 'snapshot' }> =>
+    m.type === 'snapshot';
 
   it('greets a new viewer with the newest page, acknowledgement included, and the cursor for earlier entries', async () => {
     const live = await LiveClient.connect(stormId, ana.auth);
@@ -96,10 +123,14 @@ describe('the live room after a storm', () => {
     await command(ana, stormId, 'notes', { text: 'still digging' });
     const note = await live.waitFor((m) => m.type === 'event' && m.entry.text === 'still digging');
     live.close();
-    const pages = live.messages.flatMap((m) => (m.type === 'snapshot' || m.type === 'backlog' ? [m.timeline] : []));
+    const pages = live.messages.flatMap((m) =>
+      m.type === 'snapshot' || m.type === 'backlog' ? [m.timeline] : [],
+    );
     expect(pages.length).toBeGreaterThanOrEqual(20);
     for (const page of pages) expect(page.length).toBeLessThanOrEqual(500);
     expect(seqs(pages.flat())).toEqual(range(6, snap.incident.lastSeq));
-    expect(live.messages.indexOf(note)).toBeGreaterThan(live.messages.findLastIndex((m) => m.type === 'backlog'));
+    expect(live.messages.indexOf(note)).toBeGreaterThan(
+      live.messages.findLastIndex((m) => m.type === 'backlog'),
+    );
   });
 });

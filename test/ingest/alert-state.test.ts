@@ -10,8 +10,18 @@ import { onlyIncident, send, serviceWith } from './support';
 type Status = 'firing' | 'resolved';
 const [disk] = firing.body.alerts;
 /** Two alerts of one Alertmanager group: a warning that fires first, then a critical one. */
-const warn = { ...disk, labels: { ...disk?.labels, alertname: 'Latency', severity: 'warning' }, annotations: { summary: 'p99 latency above 1s' }, fingerprint: 'aaaa000000000001' };
-const crit = { ...disk, labels: { ...disk?.labels, alertname: 'Errors', severity: 'critical' }, annotations: { summary: '5xx above 5%' }, fingerprint: 'aaaa000000000002' };
+const warn = {
+  ...disk,
+  labels: { ...disk?.labels, alertname: 'Latency', severity: 'warning' },
+  annotations: { summary: 'p99 latency above 1s' },
+  fingerprint: 'aaaa000000000001',
+};
+const crit = {
+  ...disk,
+  labels: { ...disk?.labels, alertname: 'Errors', severity: 'critical' },
+  annotations: { summary: '5xx above 5%' },
+  fingerprint: 'aaaa000000000002',
+};
 /** What Alertmanager posts for the group: commonAnnotations holds only what every alert shares. */
 function notification(alerts: { alert: typeof warn; status: Status }[]) {
   const shown = alerts.map(({ alert, status }) => ({ ...alert, status }));
@@ -25,7 +35,12 @@ function notification(alerts: { alert: typeof warn; status: Status }[]) {
   };
 }
 
-const pdTrigger = (key: string, summary: string, severity: string, details: Record<string, unknown>) => ({
+const pdTrigger = (
+  key: string,
+  summary: string,
+  severity: string,
+  details: Record<string, unknown>,
+) => ({
   routing_key: key,
   event_action: 'trigger',
   dedup_key: 'disk-web-1',
@@ -35,15 +50,29 @@ const pdTrigger = (key: string, summary: string, severity: string, details: Reco
 describe('alert state and counts', () => {
   it('counts a group of two re-notified twice as 2 alerts from 4 notifications, and says how many still fire', async () => {
     const { serviceId, integration } = await serviceWith('alertmanager');
-    const both = notification([{ alert: warn, status: 'firing' }, { alert: crit, status: 'firing' }]);
+    const both = notification([
+      { alert: warn, status: 'firing' },
+      { alert: crit, status: 'firing' },
+    ]);
     await send(integration.url, both);
     await send(integration.url, both);
     let { incident } = await onlyIncident(serviceId);
     expect(incident).toMatchObject({ alertCount: 2, firingCount: 2, notificationCount: 4 });
 
-    await send(integration.url, notification([{ alert: warn, status: 'resolved' }, { alert: crit, status: 'firing' }]));
+    await send(
+      integration.url,
+      notification([
+        { alert: warn, status: 'resolved' },
+        { alert: crit, status: 'firing' },
+      ]),
+    );
     ({ incident } = await onlyIncident(serviceId));
-    expect(incident).toMatchObject({ status: 'triggered', alertCount: 2, firingCount: 1, notificationCount: 5 });
+    expect(incident).toMatchObject({
+      status: 'triggered',
+      alertCount: 2,
+      firingCount: 1,
+      notificationCount: 5,
+    });
   });
 
   it('counts a sender retrying the same request after a lost answer as one alert', async () => {
@@ -61,21 +90,49 @@ describe('alert state and counts', () => {
     await send(integration.url, notification([{ alert: warn, status: 'firing' }]));
     expect((await onlyIncident(serviceId)).incident.title).toBe('p99 latency above 1s');
 
-    await send(integration.url, notification([{ alert: warn, status: 'firing' }, { alert: crit, status: 'firing' }]));
+    await send(
+      integration.url,
+      notification([
+        { alert: warn, status: 'firing' },
+        { alert: crit, status: 'firing' },
+      ]),
+    );
     let view = await onlyIncident(serviceId);
     expect(view.incident).toMatchObject({ title: '5xx above 5%', severity: 'critical' });
-    expect(view.timeline.filter((e) => e.kind === 'title_changed').map((e) => e.text)).toEqual(['Title follows the alerts: “5xx above 5%”']);
+    expect(view.timeline.filter((e) => e.kind === 'title_changed').map((e) => e.text)).toEqual([
+      'Title follows the alerts: “5xx above 5%”',
+    ]);
 
-    await send(integration.url, notification([{ alert: warn, status: 'firing' }, { alert: crit, status: 'resolved' }]));
+    await send(
+      integration.url,
+      notification([
+        { alert: warn, status: 'firing' },
+        { alert: crit, status: 'resolved' },
+      ]),
+    );
     view = await onlyIncident(serviceId);
-    expect(view.incident).toMatchObject({ title: 'p99 latency above 1s', status: 'triggered', firingCount: 1 });
+    expect(view.incident).toMatchObject({
+      title: 'p99 latency above 1s',
+      status: 'triggered',
+      firingCount: 1,
+    });
   });
 
   it('takes the summary the whole group shares as the title when Alertmanager sends one', async () => {
     const { serviceId, integration } = await serviceWith('alertmanager');
-    const body = { ...notification([{ alert: warn, status: 'firing' }, { alert: crit, status: 'firing' }]), commonAnnotations: { summary: 'Checkout is degraded' } };
+    const body = {
+      ...notification([
+        { alert: warn, status: 'firing' },
+        { alert: crit, status: 'firing' },
+      ]),
+      commonAnnotations: { summary: 'Checkout is degraded' },
+    };
     await send(integration.url, body);
-    expect((await onlyIncident(serviceId)).incident).toMatchObject({ title: 'Checkout is degraded', severity: 'critical', titleEdited: false });
+    expect((await onlyIncident(serviceId)).incident).toMatchObject({
+      title: 'Checkout is degraded',
+      severity: 'critical',
+      titleEdited: false,
+    });
   });
 
   it('keeps a title a person chose, whatever the alerts do next', async () => {
@@ -84,39 +141,101 @@ describe('alert state and counts', () => {
     const { incident } = await onlyIncident(serviceId);
     const ana = await createUser('Ana');
     await command(ana, incident.id, 'title', { title: 'Checkout slow after 1.42 deploy' });
-    await send(integration.url, notification([{ alert: warn, status: 'firing' }, { alert: crit, status: 'firing' }]));
-    expect((await onlyIncident(serviceId)).incident).toMatchObject({ title: 'Checkout slow after 1.42 deploy', titleEdited: true, severity: 'critical' });
+    await send(
+      integration.url,
+      notification([
+        { alert: warn, status: 'firing' },
+        { alert: crit, status: 'firing' },
+      ]),
+    );
+    expect((await onlyIncident(serviceId)).incident).toMatchObject({
+      title: 'Checkout slow after 1.42 deploy',
+      titleEdited: true,
+      severity: 'critical',
+    });
   });
 
   it('keeps the first body of an alert and its severity when a repeat says something else', async () => {
     const { serviceId, integration } = await serviceWith('pagerduty');
-    await send('/v2/enqueue', pdTrigger(integration.key, 'Disk 91% on web-1', 'warning', { used: '91%' }));
-    await send('/v2/enqueue', pdTrigger(integration.key, 'Disk 99% on web-1', 'critical', { used: '99%' }));
+    await send(
+      '/v2/enqueue',
+      pdTrigger(integration.key, 'Disk 91% on web-1', 'warning', { used: '91%' }),
+    );
+    await send(
+      '/v2/enqueue',
+      pdTrigger(integration.key, 'Disk 99% on web-1', 'critical', { used: '99%' }),
+    );
     const { incident, alerts, timeline } = await onlyIncident(serviceId);
-    expect(incident).toMatchObject({ title: 'Disk 91% on web-1', severity: 'warning', alertCount: 1, notificationCount: 2 });
-    expect(alerts).toEqual([expect.objectContaining({ summary: 'Disk 91% on web-1', severity: 'warning', details: { used: '91%' }, count: 2 })]);
+    expect(incident).toMatchObject({
+      title: 'Disk 91% on web-1',
+      severity: 'warning',
+      alertCount: 1,
+      notificationCount: 2,
+    });
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        summary: 'Disk 91% on web-1',
+        severity: 'warning',
+        details: { used: '91%' },
+        count: 2,
+      }),
+    ]);
     expect(timeline.some((e) => e.kind === 'severity_changed')).toBe(false);
   });
 
   it('ignores a repeat in the very batch that opens the incident, too', async () => {
     const { serviceId, integration } = await serviceWith('alertmanager');
-    const louder = { ...warn, labels: { ...warn.labels, severity: 'critical' }, annotations: { summary: 'p99 latency above 5s' } };
-    await send(integration.url, { ...notification([{ alert: warn, status: 'firing' }]), alerts: [{ ...warn, status: 'firing' }, { ...louder, status: 'firing' }], commonAnnotations: {} });
+    const louder = {
+      ...warn,
+      labels: { ...warn.labels, severity: 'critical' },
+      annotations: { summary: 'p99 latency above 5s' },
+    };
+    await send(integration.url, {
+      ...notification([{ alert: warn, status: 'firing' }]),
+      alerts: [
+        { ...warn, status: 'firing' },
+        { ...louder, status: 'firing' },
+      ],
+      commonAnnotations: {},
+    });
     const { incident, alerts } = await onlyIncident(serviceId);
-    expect(incident).toMatchObject({ title: 'p99 latency above 1s', severity: 'warning', alertCount: 1, notificationCount: 2 });
+    expect(incident).toMatchObject({
+      title: 'p99 latency above 1s',
+      severity: 'warning',
+      alertCount: 1,
+      notificationCount: 2,
+    });
     expect(alerts.map((a) => [a.summary, a.count])).toEqual([['p99 latency above 1s', 2]]);
   });
 
   it('ends the alerts still firing when a person resolves the incident, saying so, without acknowledging it', async () => {
     const { serviceId, integration } = await serviceWith('alertmanager');
-    await send(integration.url, notification([{ alert: warn, status: 'firing' }, { alert: crit, status: 'firing' }]));
-    await send(integration.url, notification([{ alert: warn, status: 'resolved' }, { alert: crit, status: 'firing' }]));
+    await send(
+      integration.url,
+      notification([
+        { alert: warn, status: 'firing' },
+        { alert: crit, status: 'firing' },
+      ]),
+    );
+    await send(
+      integration.url,
+      notification([
+        { alert: warn, status: 'resolved' },
+        { alert: crit, status: 'firing' },
+      ]),
+    );
     const { incident } = await onlyIncident(serviceId);
     const ana = await createUser('Ana');
     expect((await command(ana, incident.id, 'resolve')).status).toBe(200);
 
     const after = await onlyIncident(serviceId);
-    expect(after.incident).toMatchObject({ status: 'resolved', firingCount: 0, alertCount: 2, acknowledgedAt: null, acknowledgedBy: null });
+    expect(after.incident).toMatchObject({
+      status: 'resolved',
+      firingCount: 0,
+      alertCount: 2,
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+    });
     expect(after.alerts.map((a) => [a.key, a.status, a.resolvedBy])).toEqual([
       [warn.fingerprint, 'resolved', 'monitor'],
       [crit.fingerprint, 'resolved', 'incident'],
@@ -126,8 +245,17 @@ describe('alert state and counts', () => {
   it('leaves acknowledgedAt empty when the monitor resolves an incident nobody acknowledged', async () => {
     const { serviceId, integration } = await serviceWith('generic');
     await send(integration.url, { summary: 'Disk full on web-1', dedup_key: 'disk-web-1' });
-    await send(integration.url, { summary: 'Disk full on web-1', dedup_key: 'disk-web-1', action: 'resolve' });
+    await send(integration.url, {
+      summary: 'Disk full on web-1',
+      dedup_key: 'disk-web-1',
+      action: 'resolve',
+    });
     const { incident } = await onlyIncident(serviceId);
-    expect(incident).toMatchObject({ status: 'resolved', acknowledgedAt: null, acknowledgedBy: null, resolvedAt: expect.any(Number) });
+    expect(incident).toMatchObject({
+      status: 'resolved',
+      acknowledgedAt: null,
+      acknowledgedBy: null,
+      resolvedAt: expect.any(Number),
+    });
   });
 });

@@ -1,10 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import firing from '../fixtures/payloads/alertmanager-firing.json';
 import resolved from '../fixtures/payloads/alertmanager-resolved.json';
-import { OVERSIZED, expectProblem, onlyIncident, send, serviceIncidents, serviceWith, story } from './support';
+import {
+  OVERSIZED,
+  expectProblem,
+  onlyIncident,
+  send,
+  serviceIncidents,
+  serviceWith,
+  story,
+} from './support';
 
 const [diskAlert] = firing.body.alerts;
-const secondAlert = { ...diskAlert, labels: { ...diskAlert?.labels, instance: 'web-2' }, annotations: { summary: 'Disk full on web-2' }, fingerprint: 'f00dfeedf00dfeed' };
+const secondAlert = {
+  ...diskAlert,
+  labels: { ...diskAlert?.labels, instance: 'web-2' },
+  annotations: { summary: 'Disk full on web-2' },
+  fingerprint: 'f00dfeedf00dfeed',
+};
 const group = (statuses: ['firing' | 'resolved', 'firing' | 'resolved'], truncatedAlerts = 0) => ({
   ...firing.body,
   status: statuses.includes('firing') ? 'firing' : 'resolved',
@@ -20,20 +33,36 @@ describe('Alertmanager webhook', () => {
   it('opens an incident from the captured notification, listing the alert with its labels, annotations and source link', async () => {
     const { serviceId, integration } = await serviceWith('alertmanager');
     expect(integration.url).toBe(`http://127.0.0.1:8787/hooks/alertmanager/${integration.key}`);
-    const res = await send(integration.url, firing.body, { 'user-agent': firing.headers['user-agent'] });
+    const res = await send(integration.url, firing.body, {
+      'user-agent': firing.headers['user-agent'],
+    });
     expect(res.status).toBe(202);
-    const body = (await res.json()) as { status: string; incidents: { incidentId: string; result: string }[] };
-    expect(body).toMatchObject({ status: 'accepted', incidents: [{ dedupKey: firing.body.groupKey, result: 'opened' }] });
+    const body = (await res.json()) as {
+      status: string;
+      incidents: { incidentId: string; result: string }[];
+    };
+    expect(body).toMatchObject({
+      status: 'accepted',
+      incidents: [{ dedupKey: firing.body.groupKey, result: 'opened' }],
+    });
 
     const { incident, alerts } = await onlyIncident(serviceId);
-    expect(incident).toMatchObject({ id: body.incidents[0]?.incidentId, title: 'Disk full on web-1', severity: 'critical', dedupKey: firing.body.groupKey, truncatedAlerts: 0 });
+    expect(incident).toMatchObject({
+      id: body.incidents[0]?.incidentId,
+      title: 'Disk full on web-1',
+      severity: 'critical',
+      dedupKey: firing.body.groupKey,
+      truncatedAlerts: 0,
+    });
     expect(alerts).toEqual([
       expect.objectContaining({
         key: 'e5a1bcca5d669f68',
         status: 'firing',
         labels: diskAlert?.labels,
         annotations: diskAlert?.annotations,
-        links: expect.arrayContaining([{ href: 'http://127.0.0.1:9090/graph?g0.expr=disk', text: 'Source' }]),
+        links: expect.arrayContaining([
+          { href: 'http://127.0.0.1:9090/graph?g0.expr=disk', text: 'Source' },
+        ]),
       }),
     ]);
   });
@@ -50,7 +79,9 @@ describe('Alertmanager webhook', () => {
 
   it('accepts the key as a Bearer token, as http_config.authorization sends it', async () => {
     const { serviceId, integration } = await serviceWith('alertmanager');
-    const res = await send('/hooks/alertmanager', firing.body, { authorization: `Bearer ${integration.key}` });
+    const res = await send('/hooks/alertmanager', firing.body, {
+      authorization: `Bearer ${integration.key}`,
+    });
     expect(res.status).toBe(202);
     expect((await serviceIncidents(serviceId)).length).toBe(1);
   });
@@ -87,19 +118,33 @@ describe('Alertmanager webhook', () => {
     expect(broken.status).toBe(400);
     expect((await expectProblem(broken)).detail).toMatch(/not valid JSON/);
 
-    const wrong = await send(integration.url, { ...firing.body, truncatedAlerts: 'none', alerts: [{ ...diskAlert, status: 'burning' }] });
+    const wrong = await send(integration.url, {
+      ...firing.body,
+      truncatedAlerts: 'none',
+      alerts: [{ ...diskAlert, status: 'burning' }],
+    });
     expect(wrong.status).toBe(400);
     const problem = await expectProblem(wrong);
     expect(problem).toMatchObject({ code: 'validation', status: 400 });
-    expect(problem.errors).toEqual(expect.arrayContaining([expect.stringMatching(/^truncatedAlerts: /), expect.stringMatching(/^alerts\[0\]\.status: /)]));
+    expect(problem.errors).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^truncatedAlerts: /),
+        expect.stringMatching(/^alerts\[0\]\.status: /),
+      ]),
+    );
 
-    const version = await expectProblem(await send(integration.url, { ...firing.body, version: '3' }));
+    const version = await expectProblem(
+      await send(integration.url, { ...firing.body, version: '3' }),
+    );
     expect(version.detail).toMatch(/unsupported webhook payload version/);
   });
 
   it('refuses a body nested 100,000 levels deep with a 400 naming the depth, without parsing on', async () => {
     const { integration } = await serviceWith('alertmanager');
-    const res = await send(integration.url, `{"alerts":[${'['.repeat(100_000)}${']'.repeat(100_000)}]}`);
+    const res = await send(
+      integration.url,
+      `{"alerts":[${'['.repeat(100_000)}${']'.repeat(100_000)}]}`,
+    );
     expect(res.status).toBe(400);
     expect((await expectProblem(res)).detail).toBe('body: nested deeper than 32 levels');
   });
@@ -123,8 +168,13 @@ describe('Alertmanager webhook', () => {
     const { integration } = await serviceWith('alertmanager');
     const notAGroup = await send(integration.url, OVERSIZED);
     expect(notAGroup.status).toBe(400);
-    expect((await expectProblem(notAGroup)).detail).toContain('alerts: a notification must carry at least one alert');
-    const res = await send(integration.url, `{"alerts":[],"pad":"${'x'.repeat(16 * 1024 * 1024)}"}`);
+    expect((await expectProblem(notAGroup)).detail).toContain(
+      'alerts: a notification must carry at least one alert',
+    );
+    const res = await send(
+      integration.url,
+      `{"alerts":[],"pad":"${'x'.repeat(16 * 1024 * 1024)}"}`,
+    );
     expect(res.status).toBe(413);
     const problem = await expectProblem(res);
     expect(problem.code).toBe('payload-too-large');

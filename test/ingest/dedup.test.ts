@@ -12,27 +12,48 @@ const trigger = (key: string, dedup: string, summary = 'Checkout 5xx above 5%') 
 describe('deduplication', () => {
   it('opens one incident for fifty concurrent triggers with the same dedup key, counting one alert from fifty notifications', async () => {
     const { serviceId, integration } = await serviceWith('pagerduty');
-    const responses = await Promise.all(Array.from({ length: 50 }, () => send('/v2/enqueue', trigger(integration.key, 'checkout-5xx'))));
+    const responses = await Promise.all(
+      Array.from({ length: 50 }, () =>
+        send('/v2/enqueue', trigger(integration.key, 'checkout-5xx')),
+      ),
+    );
     expect(responses.map((r) => r.status)).toEqual(Array(50).fill(202));
 
     const { incident, timeline, alerts } = await onlyIncident(serviceId);
-    expect(incident).toMatchObject({ alertCount: 1, firingCount: 1, notificationCount: 50, dedupKey: 'checkout-5xx', status: 'triggered' });
+    expect(incident).toMatchObject({
+      alertCount: 1,
+      firingCount: 1,
+      notificationCount: 50,
+      dedupKey: 'checkout-5xx',
+      status: 'triggered',
+    });
     expect(alerts).toEqual([expect.objectContaining({ key: 'checkout-5xx', count: 50 })]);
     // Duplicates fold into one running entry while it is the newest; paging runs concurrently, so a paging
     // entry may land between two batches and start a second running entry. Together they count all 49.
     const suppressed = timeline.filter((e) => e.kind === 'duplicate_suppressed');
     expect(suppressed.reduce((n, e) => n + Number(e.data?.count), 0)).toBe(49);
-    for (const e of suppressed) expect(e.text).toBe(`${e.data?.count} duplicate alert${e.data?.count === 1 ? '' : 's'} suppressed`);
+    for (const e of suppressed)
+      expect(e.text).toBe(
+        `${e.data?.count} duplicate alert${e.data?.count === 1 ? '' : 's'} suppressed`,
+      );
     expect([...new Set(story(timeline))]).toEqual(['created', 'duplicate_suppressed']);
   });
 
   it('opens one incident per dedup key when different keys trigger at the same time', async () => {
     const { serviceId, integration } = await serviceWith('pagerduty');
     const keys = ['a', 'b', 'c', 'd', 'e'];
-    await Promise.all(keys.flatMap((k) => Array.from({ length: 4 }, () => send('/v2/enqueue', trigger(integration.key, k, `alert ${k}`)))));
+    await Promise.all(
+      keys.flatMap((k) =>
+        Array.from({ length: 4 }, () =>
+          send('/v2/enqueue', trigger(integration.key, k, `alert ${k}`)),
+        ),
+      ),
+    );
     const incidents = await serviceIncidents(serviceId);
     expect(incidents.map((i) => i.title).sort()).toEqual(keys.map((k) => `alert ${k}`));
-    expect(incidents.map((i) => [i.alertCount, i.notificationCount])).toEqual(keys.map(() => [1, 4]));
+    expect(incidents.map((i) => [i.alertCount, i.notificationCount])).toEqual(
+      keys.map(() => [1, 4]),
+    );
   });
 
   it('keeps counting later duplicates into the same running entry', async () => {
@@ -40,7 +61,9 @@ describe('deduplication', () => {
     for (let i = 0; i < 4; i++) await send('/v2/enqueue', trigger(integration.key, 'slow'));
     const { incident, timeline } = await onlyIncident(serviceId);
     expect([incident.alertCount, incident.notificationCount]).toEqual([1, 4]);
-    expect(timeline.filter((e) => e.kind === 'duplicate_suppressed').map((e) => e.data?.count)).toEqual([3]);
+    expect(
+      timeline.filter((e) => e.kind === 'duplicate_suppressed').map((e) => e.data?.count),
+    ).toEqual([3]);
   });
 
   it('falls back to a hash of summary and source when a generic alert has no dedup key', async () => {
@@ -58,11 +81,20 @@ describe('deduplication', () => {
     // What a crash between "reserve the id" and "create the incident" leaves behind.
     const stub = env.SERVICE.get(env.SERVICE.idFromName(serviceId));
     await runInDurableObject(stub, (_router, state) => {
-      state.storage.sql.exec("INSERT INTO open_keys (dedup_key, incident_id, opened_at) VALUES ('retried', 'inc_reserved0000000000', 0)");
+      state.storage.sql.exec(
+        "INSERT INTO open_keys (dedup_key, incident_id, opened_at) VALUES ('retried', 'inc_reserved0000000000', 0)",
+      );
     });
     expect((await send('/v2/enqueue', trigger(integration.key, 'retried'))).status).toBe(202);
     const { incident } = await view('inc_reserved0000000000');
-    expect(incident).toMatchObject({ id: 'inc_reserved0000000000', dedupKey: 'retried', serviceId, alertCount: 1 });
-    expect((await serviceIncidents(serviceId)).map((i) => i.id)).toEqual(['inc_reserved0000000000']);
+    expect(incident).toMatchObject({
+      id: 'inc_reserved0000000000',
+      dedupKey: 'retried',
+      serviceId,
+      alertCount: 1,
+    });
+    expect((await serviceIncidents(serviceId)).map((i) => i.id)).toEqual([
+      'inc_reserved0000000000',
+    ]);
   });
 });

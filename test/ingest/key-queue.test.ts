@@ -5,7 +5,15 @@ import { KeyQueue } from '../../worker/service/key-queue';
 
 const monitor: Actor = { kind: 'integration', id: 'int_a', name: 'A' };
 const other: Actor = { kind: 'integration', id: 'int_b', name: 'B' };
-const event = (action: AlertAction, summary: string): AlertEvent => ({ action, dedupKey: 'k', alertKey: 'k', summary, truncated: false, severity: 'info', links: [] });
+const event = (action: AlertAction, summary: string): AlertEvent => ({
+  action,
+  dedupKey: 'k',
+  alertKey: 'k',
+  summary,
+  truncated: false,
+  severity: 'info',
+  links: [],
+});
 
 /** A queue whose work is released by hand, recording each batch it ran. */
 function harness() {
@@ -26,7 +34,9 @@ function harness() {
 describe('per-key queue', () => {
   it('runs the first request alone and coalesces the triggers that queued behind it into one batch', async () => {
     const { queue, batches, release } = harness();
-    const results = [1, 2, 3, 4].map((n) => queue.submit('k', [event('trigger', `t${n}`)], monitor));
+    const results = [1, 2, 3, 4].map((n) =>
+      queue.submit('k', [event('trigger', `t${n}`)], monitor),
+    );
     await release();
     await release();
     expect(await Promise.all(results)).toEqual([1, 2, 2, 2]);
@@ -49,7 +59,10 @@ describe('per-key queue', () => {
 
   it('lets different keys run side by side', async () => {
     const { queue, batches, release } = harness();
-    const done = Promise.all([queue.submit('a', [event('trigger', 'a')], monitor), queue.submit('b', [event('trigger', 'b')], monitor)]);
+    const done = Promise.all([
+      queue.submit('a', [event('trigger', 'a')], monitor),
+      queue.submit('b', [event('trigger', 'b')], monitor),
+    ]);
     await new Promise((r) => setTimeout(r, 0));
     expect(batches.map((b) => b.key)).toEqual(['a', 'b']);
     await release();

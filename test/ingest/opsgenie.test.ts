@@ -20,7 +20,11 @@ describe('Opsgenie Alert API', () => {
   it('opens and closes an incident with the opsgenie-sdk requests, trailing slashes and all', async () => {
     const { serviceId, integration } = await serviceWith('opsgenie');
     expect(integration.url).toBe(BASE);
-    const created = await send(`${integration.url}${sdkCreate?.url}`, sdkCreate?.body, genie(integration.key));
+    const created = await send(
+      `${integration.url}${sdkCreate?.url}`,
+      sdkCreate?.body,
+      genie(integration.key),
+    );
     expect(created.status).toBe(202);
     const body = (await created.json()) as Envelope;
     expect(Object.keys(body)).toEqual(['result', 'took', 'requestId']);
@@ -28,10 +32,23 @@ describe('Opsgenie Alert API', () => {
     expectEnvelope(body);
 
     const { incident, alerts } = await onlyIncident(serviceId);
-    expect(incident).toMatchObject({ title: 'Disk full on web-1', severity: 'critical', dedupKey: 'probe-alias-1', status: 'triggered' });
-    expect(alerts[0]).toMatchObject({ source: 'og-probe', labels: { host: 'web-1' }, details: { description: '/var at 99%', priority: 'P1', tags: ['probe'] } });
+    expect(incident).toMatchObject({
+      title: 'Disk full on web-1',
+      severity: 'critical',
+      dedupKey: 'probe-alias-1',
+      status: 'triggered',
+    });
+    expect(alerts[0]).toMatchObject({
+      source: 'og-probe',
+      labels: { host: 'web-1' },
+      details: { description: '/var at 99%', priority: 'P1', tags: ['probe'] },
+    });
 
-    const closed = await send(`${integration.url}${sdkClose?.url}`, sdkClose?.body, genie(integration.key));
+    const closed = await send(
+      `${integration.url}${sdkClose?.url}`,
+      sdkClose?.body,
+      genie(integration.key),
+    );
     expect(closed.status).toBe(202);
     expect((await onlyIncident(serviceId)).incident.status).toBe('resolved');
   });
@@ -40,23 +57,49 @@ describe('Opsgenie Alert API', () => {
     const { serviceId, integration } = await serviceWith('opsgenie');
     // Alertmanager appends /v2/alerts to api_url; the captured URLs carry the listener's /opsgenie prefix.
     const path = (url: string | undefined) => (url ?? '').replace(/^\/opsgenie/, '');
-    expect((await send(`${integration.url}${path(amCreate?.url)}`, amCreate?.body, genie(integration.key))).status).toBe(202);
-    expect((await onlyIncident(serviceId)).incident).toMatchObject({ title: '[FIRING:1] ProbeDiskFull web-1 (checkout critical)', status: 'triggered' });
-    expect((await send(`${integration.url}${path(amClose?.url)}`, amClose?.body, genie(integration.key))).status).toBe(202);
+    expect(
+      (
+        await send(
+          `${integration.url}${path(amCreate?.url)}`,
+          amCreate?.body,
+          genie(integration.key),
+        )
+      ).status,
+    ).toBe(202);
+    expect((await onlyIncident(serviceId)).incident).toMatchObject({
+      title: '[FIRING:1] ProbeDiskFull web-1 (checkout critical)',
+      status: 'triggered',
+    });
+    expect(
+      (await send(`${integration.url}${path(amClose?.url)}`, amClose?.body, genie(integration.key)))
+        .status,
+    ).toBe(202);
     expect((await onlyIncident(serviceId)).incident.status).toBe('resolved');
   });
 
   it('acknowledges by alias, with or without a body', async () => {
     const { serviceId, integration } = await serviceWith('opsgenie');
-    await send('/v2/alerts', { message: 'Queue backlog', alias: 'backlog' }, genie(integration.key));
-    const res = await send('/v2/alerts/backlog/acknowledge?identifierType=alias', '', genie(integration.key));
+    await send(
+      '/v2/alerts',
+      { message: 'Queue backlog', alias: 'backlog' },
+      genie(integration.key),
+    );
+    const res = await send(
+      '/v2/alerts/backlog/acknowledge?identifierType=alias',
+      '',
+      genie(integration.key),
+    );
     expect(res.status).toBe(202);
     expect((await onlyIncident(serviceId)).incident.status).toBe('acknowledged');
   });
 
   it('accepts and drops a close for an alias that has no open incident', async () => {
     const { serviceId, integration } = await serviceWith('opsgenie');
-    const res = await send('/v2/alerts/nothing-here/close?identifierType=alias', {}, genie(integration.key));
+    const res = await send(
+      '/v2/alerts/nothing-here/close?identifierType=alias',
+      {},
+      genie(integration.key),
+    );
     expect(res.status).toBe(202);
     expect(await serviceIncidents(serviceId)).toEqual([]);
   });
@@ -69,11 +112,23 @@ describe('Opsgenie Alert API', () => {
     expect(Object.keys(body)).toEqual(['message', 'took', 'requestId']);
     expect(body.message).toBe('Message can not be empty.');
     expectEnvelope(body);
-    const wrongType = await send('/v2/alerts', { message: 'x', priority: 'urgent' }, genie(integration.key));
-    expect(((await wrongType.json()) as Envelope).message).toBe('Priority should be one of P1, P2, P3, P4, P5.');
-    const badType = await send('/v2/alerts/abc/close?identifierType=name', {}, genie(integration.key));
+    const wrongType = await send(
+      '/v2/alerts',
+      { message: 'x', priority: 'urgent' },
+      genie(integration.key),
+    );
+    expect(((await wrongType.json()) as Envelope).message).toBe(
+      'Priority should be one of P1, P2, P3, P4, P5.',
+    );
+    const badType = await send(
+      '/v2/alerts/abc/close?identifierType=name',
+      {},
+      genie(integration.key),
+    );
     expect(badType.status).toBe(422);
-    expect(((await badType.json()) as Envelope).message).toBe('IdentifierType should be one of id, alias, tiny.');
+    expect(((await badType.json()) as Envelope).message).toBe(
+      'IdentifierType should be one of id, alias, tiny.',
+    );
     const broken = await send('/v2/alerts', '{"message":', genie(integration.key));
     expect(broken.status).toBe(400);
     expect(((await broken.json()) as Envelope).message).toMatch(/not valid JSON/);

@@ -3,24 +3,48 @@ import type { ChangeEvent } from '../../schema/change';
 import { setClock } from '../../worker/clock';
 import pdjs from '../fixtures/payloads/pdjs-event.json';
 import { ADMIN, api, json } from '../helpers';
-import { OVERSIZED, newIntegration, onlyIncident, send, serviceIncidents, serviceWith } from './support';
+import {
+  OVERSIZED,
+  newIntegration,
+  onlyIncident,
+  send,
+  serviceIncidents,
+  serviceWith,
+} from './support';
 
 const CHANGE = '/v2/change/enqueue';
 const ENQUEUE = '/v2/enqueue';
 const MINUTE = 60_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-const change = (key: string, summary: string, extra: Record<string, unknown> = {}) => ({ routing_key: key, payload: { summary, ...extra } });
-const trigger = (key: string, dedup: string) => ({ routing_key: key, event_action: 'trigger', dedup_key: dedup, payload: { summary: `Errors on ${dedup}`, source: 'web-1', severity: 'critical' } });
+const change = (key: string, summary: string, extra: Record<string, unknown> = {}) => ({
+  routing_key: key,
+  payload: { summary, ...extra },
+});
+const trigger = (key: string, dedup: string) => ({
+  routing_key: key,
+  event_action: 'trigger',
+  dedup_key: dedup,
+  payload: { summary: `Errors on ${dedup}`, source: 'web-1', severity: 'critical' },
+});
 
 async function serviceChanges(serviceId: string): Promise<ChangeEvent[]> {
-  return (await json<{ changes: ChangeEvent[] }>(api(`/api/services/${serviceId}/changes`, { headers: ADMIN }), 200)).changes;
+  return (
+    await json<{ changes: ChangeEvent[] }>(
+      api(`/api/services/${serviceId}/changes`, { headers: ADMIN }),
+      200,
+    )
+  ).changes;
 }
 
 describe('PagerDuty change events', () => {
   it('records the change @pagerduty/pdjs sends and answers exactly as PagerDuty does, without opening an incident', async () => {
     const { serviceId, integration } = await serviceWith('pagerduty', { name: 'Deploy pipeline' });
-    const res = await send(CHANGE, { ...pdjs.change.body, routing_key: integration.key }, pdjs.change.headers);
+    const res = await send(
+      CHANGE,
+      { ...pdjs.change.body, routing_key: integration.key },
+      pdjs.change.headers,
+    );
     expect(res.status).toBe(202);
     expect(await res.text()).toBe('{"status":"success","message":"Change event processed"}');
 
@@ -44,10 +68,20 @@ describe('PagerDuty change events', () => {
   it('keeps the source, custom details and links, and lists the newest change first', async () => {
     const { serviceId, integration } = await serviceWith('pagerduty');
     const t = Date.now();
-    await send(CHANGE, change(integration.key, 'Build 41 passed', { timestamp: iso(t - 20 * MINUTE) }));
+    await send(
+      CHANGE,
+      change(integration.key, 'Build 41 passed', { timestamp: iso(t - 20 * MINUTE) }),
+    );
     await send(CHANGE, {
-      ...change(integration.key, 'Build 42: raise the snapshot timeout to 30 s', { timestamp: iso(t - 5 * MINUTE), source: 'ci-runner-7', custom_details: { build_state: 'passed', run_time: '1236s' } }),
-      links: [{ href: 'https://ci.example.com/build/42', text: 'Build 42' }, { href: 'javascript:alert(1)', text: 'not a link' }],
+      ...change(integration.key, 'Build 42: raise the snapshot timeout to 30 s', {
+        timestamp: iso(t - 5 * MINUTE),
+        source: 'ci-runner-7',
+        custom_details: { build_state: 'passed', run_time: '1236s' },
+      }),
+      links: [
+        { href: 'https://ci.example.com/build/42', text: 'Build 42' },
+        { href: 'javascript:alert(1)', text: 'not a link' },
+      ],
     });
     const [newest, older] = await serviceChanges(serviceId);
     expect(newest).toMatchObject({
@@ -63,10 +97,22 @@ describe('PagerDuty change events', () => {
     const { serviceId, integration } = await serviceWith('pagerduty');
     const { integration: elsewhere } = await serviceWith('pagerduty');
     const t = Date.now();
-    await send(CHANGE, change(integration.key, 'Deploy checkout v7', { timestamp: iso(t - 50 * MINUTE) }));
-    await send(CHANGE, change(integration.key, 'Flip the new-cart feature flag', { timestamp: iso(t - 2 * MINUTE) }));
-    await send(CHANGE, change(integration.key, 'Deploy checkout v6', { timestamp: iso(t - 70 * MINUTE) }));
-    await send(CHANGE, change(elsewhere.key, 'Deploy search v3', { timestamp: iso(t - 5 * MINUTE) }));
+    await send(
+      CHANGE,
+      change(integration.key, 'Deploy checkout v7', { timestamp: iso(t - 50 * MINUTE) }),
+    );
+    await send(
+      CHANGE,
+      change(integration.key, 'Flip the new-cart feature flag', { timestamp: iso(t - 2 * MINUTE) }),
+    );
+    await send(
+      CHANGE,
+      change(integration.key, 'Deploy checkout v6', { timestamp: iso(t - 70 * MINUTE) }),
+    );
+    await send(
+      CHANGE,
+      change(elsewhere.key, 'Deploy search v3', { timestamp: iso(t - 5 * MINUTE) }),
+    );
     expect((await send(ENQUEUE, trigger(integration.key, 'checkout-5xx'))).status).toBe(202);
 
     const restore = setClock(() => Date.now() + 5 * MINUTE);
@@ -75,26 +121,56 @@ describe('PagerDuty change events', () => {
     } finally {
       restore();
     }
-    const view = (await json<{ changes: ChangeEvent[] }>(api(`/api/incidents/${(await serviceIncidents(serviceId))[0]?.id}`, { headers: ADMIN }), 200)).changes;
-    expect(view.map((c) => c.summary)).toEqual(['Flip the new-cart feature flag', 'Deploy checkout v7']);
-    expect((await serviceChanges(serviceId)).map((c) => c.summary)).toEqual(['Roll back checkout to v6', 'Flip the new-cart feature flag', 'Deploy checkout v7', 'Deploy checkout v6']);
+    const view = (
+      await json<{ changes: ChangeEvent[] }>(
+        api(`/api/incidents/${(await serviceIncidents(serviceId))[0]?.id}`, { headers: ADMIN }),
+        200,
+      )
+    ).changes;
+    expect(view.map((c) => c.summary)).toEqual([
+      'Flip the new-cart feature flag',
+      'Deploy checkout v7',
+    ]);
+    expect((await serviceChanges(serviceId)).map((c) => c.summary)).toEqual([
+      'Roll back checkout to v6',
+      'Flip the new-cart feature flag',
+      'Deploy checkout v7',
+      'Deploy checkout v6',
+    ]);
   });
 
   it('takes a change whose timestamp is in the future as happening when it arrived', async () => {
     const { serviceId, integration } = await serviceWith('pagerduty');
     const before = Date.now();
-    await send(CHANGE, change(integration.key, 'Deploy from a clock running ahead', { timestamp: iso(before + 3 * 60 * MINUTE) }));
+    await send(
+      CHANGE,
+      change(integration.key, 'Deploy from a clock running ahead', {
+        timestamp: iso(before + 3 * 60 * MINUTE),
+      }),
+    );
     const [recorded] = await serviceChanges(serviceId);
     expect(recorded?.at).toBe(recorded?.receivedAt);
     expect(recorded?.at).toBeGreaterThanOrEqual(before);
     // So the incident it may have caused, opened a minute later, still shows it.
     await send(ENQUEUE, trigger(integration.key, 'after-deploy'));
-    expect((await json<{ changes: ChangeEvent[] }>(api(`/api/incidents/${(await onlyIncident(serviceId)).incident.id}`, { headers: ADMIN }), 200)).changes).toHaveLength(1);
+    expect(
+      (
+        await json<{ changes: ChangeEvent[] }>(
+          api(`/api/incidents/${(await onlyIncident(serviceId)).incident.id}`, { headers: ADMIN }),
+          200,
+        )
+      ).changes,
+    ).toHaveLength(1);
   });
 
   it('answers an invalid change event in PagerDuty’s shape, naming every bad field, and keeps nothing', async () => {
     const { serviceId, integration } = await serviceWith('pagerduty');
-    const res = await send(CHANGE, { routing_key: integration.key, event_action: 'trigger', payload: { summary: ' ', timestamp: 'yesterday', custom_details: 'ok' }, links: [{ text: 'no href' }] });
+    const res = await send(CHANGE, {
+      routing_key: integration.key,
+      event_action: 'trigger',
+      payload: { summary: ' ', timestamp: 'yesterday', custom_details: 'ok' },
+      links: [{ text: 'no href' }],
+    });
     expect(res.status).toBe(400);
     const body = (await res.json()) as { status: string; message: string; errors: string[] };
     expect(body).toMatchObject({ status: 'invalid event', message: 'Event object is invalid' });
@@ -105,8 +181,17 @@ describe('PagerDuty change events', () => {
       "'payload.custom_details' is invalid (must be an object)",
       "'links[0].href' is missing or blank",
     ]);
-    expect(((await (await send(CHANGE, { routing_key: integration.key })).json()) as { errors: string[] }).errors).toEqual(["'payload' is missing"]);
-    expect(((await (await send(CHANGE, { payload: { summary: 'x' } })).json()) as { errors: string[] }).errors).toEqual(["'routing_key' is missing"]);
+    expect(
+      (
+        (await (await send(CHANGE, { routing_key: integration.key })).json()) as {
+          errors: string[];
+        }
+      ).errors,
+    ).toEqual(["'payload' is missing"]);
+    expect(
+      ((await (await send(CHANGE, { payload: { summary: 'x' } })).json()) as { errors: string[] })
+        .errors,
+    ).toEqual(["'routing_key' is missing"]);
     expect((await send(CHANGE, '{"routing_key":')).status).toBe(400);
     expect((await send(CHANGE, OVERSIZED)).status).toBe(413);
     expect(await serviceChanges(serviceId)).toEqual([]);
@@ -115,11 +200,22 @@ describe('PagerDuty change events', () => {
   it('answers an unknown or revoked routing key with 400 "Invalid routing key", as for alert events', async () => {
     const { serviceId, integration } = await serviceWith('pagerduty');
     const generic = await newIntegration(serviceId, 'generic');
-    expect((await api(`/api/services/${serviceId}/integrations/${integration.id}`, { method: 'DELETE', headers: ADMIN })).status).toBe(204);
+    expect(
+      (
+        await api(`/api/services/${serviceId}/integrations/${integration.id}`, {
+          method: 'DELETE',
+          headers: ADMIN,
+        })
+      ).status,
+    ).toBe(204);
     for (const key of ['fbk_unknown', integration.key, generic.key]) {
       const res = await send(CHANGE, change(key, 'Deploy v9'));
       expect(res.status).toBe(400);
-      expect(await res.json()).toEqual({ status: 'invalid event', message: 'Event object is invalid', errors: ['Invalid routing key'] });
+      expect(await res.json()).toEqual({
+        status: 'invalid event',
+        message: 'Event object is invalid',
+        errors: ['Invalid routing key'],
+      });
     }
     expect(await serviceChanges(serviceId)).toEqual([]);
   });
@@ -131,19 +227,24 @@ describe('PagerDuty change events', () => {
     const limited = await send(CHANGE, change(integration.key, 'Deploy v2'));
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
-    expect(await limited.json()).toEqual({ status: 'throttle exceeded', message: 'Requests for this service are arriving too quickly. Please retry later.' });
+    expect(await limited.json()).toEqual({
+      status: 'throttle exceeded',
+      message: 'Requests for this service are arriving too quickly. Please retry later.',
+    });
     expect((await serviceChanges(serviceId)).map((c) => c.summary)).toEqual(['Deploy v1']);
   });
 
   it('shows each change event among the integration’s recent payloads, with the key redacted', async () => {
     const { serviceId, integration } = await serviceWith('pagerduty');
     await send(CHANGE, change(integration.key, 'Deploy v3'));
-    const listing = await json<{ integrations: { recentPayloads: { body: string; outcome: string; detail: string }[] }[] }>(
-      api(`/api/services/${serviceId}/integrations`, { headers: ADMIN }),
-      200,
-    );
+    const listing = await json<{
+      integrations: { recentPayloads: { body: string; outcome: string; detail: string }[] }[];
+    }>(api(`/api/services/${serviceId}/integrations`, { headers: ADMIN }), 200);
     const [recorded] = listing.integrations[0]?.recentPayloads ?? [];
-    expect(recorded).toMatchObject({ outcome: 'accepted', detail: expect.stringMatching(/^change event chg_\w+ recorded$/) });
+    expect(recorded).toMatchObject({
+      outcome: 'accepted',
+      detail: expect.stringMatching(/^change event chg_\w+ recorded$/),
+    });
     expect(recorded?.body).not.toContain(integration.key);
   });
 

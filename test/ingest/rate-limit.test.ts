@@ -19,14 +19,28 @@ describe('rate limit', () => {
   });
 
   it('does not let a burst at a minute boundary through twice', () => {
-    const results = run(10, [...Array.from({ length: 10 }, () => T0 + 59_000), ...Array.from({ length: 10 }, () => T0 + MINUTE + 1000)]);
+    const results = run(10, [
+      ...Array.from({ length: 10 }, () => T0 + 59_000),
+      ...Array.from({ length: 10 }, () => T0 + MINUTE + 1000),
+    ]);
     expect(results.filter((r) => r === 'ok')).toHaveLength(10);
   });
 
   it('frees capacity as the previous minute slides out of view', () => {
     const full: RateWindow = { start: T0 - MINUTE, count: 4, previous: 0 };
-    expect(run(4, [T0, T0 + 15_000, T0 + 30_000, T0 + 45_000, T0 + 46_000])).toEqual(['ok', 'ok', 'ok', 'ok', 29]);
-    expect(run(4, [T0 + 1000, T0 + 15_000, T0 + 30_000, T0 + 31_000], full)).toEqual([14, 'ok', 'ok', 14]);
+    expect(run(4, [T0, T0 + 15_000, T0 + 30_000, T0 + 45_000, T0 + 46_000])).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+      29,
+    ]);
+    expect(run(4, [T0 + 1000, T0 + 15_000, T0 + 30_000, T0 + 31_000], full)).toEqual([
+      14,
+      'ok',
+      'ok',
+      14,
+    ]);
   });
 
   it('forgets everything after two quiet minutes', () => {

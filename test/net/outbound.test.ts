@@ -3,7 +3,11 @@ import { checkOutboundUrl, insecureOutboundAllowed } from '../../worker/net/outb
 
 const secure = {};
 const insecure = { ALLOW_INSECURE_OUTBOUND: 'true' };
-const problem = (url: string, env: Parameters<typeof checkOutboundUrl>[1] = secure, rule?: Parameters<typeof checkOutboundUrl>[2]) => {
+const problem = (
+  url: string,
+  env: Parameters<typeof checkOutboundUrl>[1] = secure,
+  rule?: Parameters<typeof checkOutboundUrl>[2],
+) => {
   const check = checkOutboundUrl(url, env, rule);
   return check.ok ? null : check.problem;
 };
@@ -16,13 +20,41 @@ describe('the outbound URL check every server-side request goes through', () => 
   });
 
   it('refuses every literal address that is not public unicast, however it is spelled', () => {
-    for (const url of ['https://127.0.0.1/', 'https://2130706433/', 'https://0x7f.1/', 'https://0177.0.0.1/', 'https://10.0.0.1/', 'https://172.16.5.4/', 'https://192.168.0.1/', 'https://169.254.169.254/', 'https://100.64.0.1/', 'https://0.0.0.0/', 'https://224.0.0.1/', 'https://255.255.255.255/', 'https://[::1]/', 'https://[::]/', 'https://[fe80::1]/', 'https://[fd12::1]/', 'https://[::ffff:10.0.0.1]/', 'https://[64:ff9b::a00:1]/', 'https://[2002:a00:1::]/']) {
+    for (const url of [
+      'https://127.0.0.1/',
+      'https://2130706433/',
+      'https://0x7f.1/',
+      'https://0177.0.0.1/',
+      'https://10.0.0.1/',
+      'https://172.16.5.4/',
+      'https://192.168.0.1/',
+      'https://169.254.169.254/',
+      'https://100.64.0.1/',
+      'https://0.0.0.0/',
+      'https://224.0.0.1/',
+      'https://255.255.255.255/',
+      'https://[::1]/',
+      'https://[::]/',
+      'https://[fe80::1]/',
+      'https://[fd12::1]/',
+      'https://[::ffff:10.0.0.1]/',
+      'https://[64:ff9b::a00:1]/',
+      'https://[2002:a00:1::]/',
+    ]) {
       expect(problem(url), url).toMatch(/must not point at a/);
     }
   });
 
   it('refuses local names, credentials and anything but https', () => {
-    for (const url of ['https://localhost/', 'https://api.localhost/', 'https://nas.local/', 'https://db.internal/', 'https://router.home.arpa/', 'https://intranet/', 'https://LOCALHOST./']) {
+    for (const url of [
+      'https://localhost/',
+      'https://api.localhost/',
+      'https://nas.local/',
+      'https://db.internal/',
+      'https://router.home.arpa/',
+      'https://intranet/',
+      'https://LOCALHOST./',
+    ]) {
       expect(problem(url), url).toMatch(/local one/);
     }
     expect(problem('https://user:pw@example.com/')).toMatch(/credentials/);
@@ -53,6 +85,9 @@ describe('the outbound URL check every server-side request goes through', () => 
   it('takes the switch only when it is exactly "true", under either of its names', () => {
     expect(insecureOutboundAllowed({ ALLOW_INSECURE_OUTBOUND: 'true' })).toBe(true);
     expect(insecureOutboundAllowed({ ALLOW_INSECURE_PUSH: 'true' })).toBe(true);
-    for (const value of ['1', 'yes', 'TRUE', '', undefined]) expect(insecureOutboundAllowed({ ALLOW_INSECURE_OUTBOUND: value, ALLOW_INSECURE_PUSH: value })).toBe(false);
+    for (const value of ['1', 'yes', 'TRUE', '', undefined])
+      expect(
+        insecureOutboundAllowed({ ALLOW_INSECURE_OUTBOUND: value, ALLOW_INSECURE_PUSH: value }),
+      ).toBe(false);
   });
 });

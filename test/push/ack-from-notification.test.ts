@@ -18,7 +18,14 @@ const devices = new Map<string, string>();
 
 async function registerDevice(user: TestUser): Promise<string> {
   const keys = await subscriber();
-  const res = await api('/api/push/subscriptions', { body: { endpoint: `https://fcm.googleapis.com/fcm/send/${crypto.randomUUID()}`, keys: { p256dh: keys.p256dh, auth: keys.auth }, label: `${user.name}'s phone` }, headers: user.auth });
+  const res = await api('/api/push/subscriptions', {
+    body: {
+      endpoint: `https://fcm.googleapis.com/fcm/send/${crypto.randomUUID()}`,
+      keys: { p256dh: keys.p256dh, auth: keys.auth },
+      label: `${user.name}'s phone`,
+    },
+    headers: user.auth,
+  });
   return (await json<{ subscription: { id: string } }>(res, 201)).subscription.id;
 }
 
@@ -29,9 +36,14 @@ beforeAll(async () => {
   for (const u of [ana, ben, vic]) devices.set(u.id, await registerDevice(u));
 });
 
-const tokenFor = (user: TestUser, incidentId: string, exp = Date.now() + 3600_000, subscriptionId = devices.get(user.id)) =>
-  signActionToken(env.SESSION_SECRET, { userId: user.id, incidentId, subscriptionId, exp });
-const ack = (body: Record<string, unknown>, key?: string) => api('/api/push/ack', { body, headers: key ? { 'idempotency-key': key } : {} });
+const tokenFor = (
+  user: TestUser,
+  incidentId: string,
+  exp = Date.now() + 3600_000,
+  subscriptionId = devices.get(user.id),
+) => signActionToken(env.SESSION_SECRET, { userId: user.id, incidentId, subscriptionId, exp });
+const ack = (body: Record<string, unknown>, key?: string) =>
+  api('/api/push/ack', { body, headers: key ? { 'idempotency-key': key } : {} });
 
 async function expectProblem(res: Response, status: number, code: string): Promise<Problem> {
   expect(res.status).toBe(status);
@@ -46,33 +58,78 @@ describe('acknowledging from the notification', () => {
     const incident = await openIncident(ben, { title: 'Checkout is down' });
     const phone = await subscriber();
     const endpoint = `https://fcm.googleapis.com/fcm/send/${crypto.randomUUID()}`;
-    await json(api('/api/push/subscriptions', { body: { endpoint, keys: { p256dh: phone.p256dh, auth: phone.auth }, label: 'Pixel' }, headers: ana.auth }), 201);
+    await json(
+      api('/api/push/subscriptions', {
+        body: { endpoint, keys: { p256dh: phone.p256dh, auth: phone.auth }, label: 'Pixel' },
+        headers: ana.auth,
+      }),
+      201,
+    );
     const push = pushService(201);
     const pushEnv = { DB: env.DB, SESSION_SECRET: env.SESSION_SECRET, ...(await vapidKeys()) };
-    await pageUser(pushEnv, ana, { id: incident.id, number: incident.number, title: incident.title, serviceName: null, severity: incident.severity, alertCount: incident.alertCount }, Date.now(), push.transport);
+    await pageUser(
+      pushEnv,
+      ana,
+      {
+        id: incident.id,
+        number: incident.number,
+        title: incident.title,
+        serviceName: null,
+        severity: incident.severity,
+        alertCount: incident.alertCount,
+      },
+      Date.now(),
+      push.transport,
+    );
     const sent = push.requests.find((r) => r.url === endpoint);
-    const page = JSON.parse(phone.decrypt(sent?.body ?? new Uint8Array())) as { actionToken: string; incidentId: string };
+    const page = JSON.parse(phone.decrypt(sent?.body ?? new Uint8Array())) as {
+      actionToken: string;
+      incidentId: string;
+    };
     expect(page.incidentId).toBe(incident.id);
 
-    const first = await json<{ incident: Incident }>(ack({ token: page.actionToken, incidentId: incident.id }, 'sw-ack-1'), 200);
-    expect(first.incident).toMatchObject({ status: 'acknowledged', acknowledgedBy: { kind: 'user', id: ana.id, name: 'Ana' } });
-    const replay = await json<{ incident: Incident }>(ack({ token: page.actionToken, incidentId: incident.id }, 'sw-ack-1'), 200);
+    const first = await json<{ incident: Incident }>(
+      ack({ token: page.actionToken, incidentId: incident.id }, 'sw-ack-1'),
+      200,
+    );
+    expect(first.incident).toMatchObject({
+      status: 'acknowledged',
+      acknowledgedBy: { kind: 'user', id: ana.id, name: 'Ana' },
+    });
+    const replay = await json<{ incident: Incident }>(
+      ack({ token: page.actionToken, incidentId: incident.id }, 'sw-ack-1'),
+      200,
+    );
     expect(replay.incident).toEqual(first.incident);
-    expect((await timeline(incident.id)).filter((e) => e.kind === 'acknowledged')).toEqual([expect.objectContaining({ actor: expect.objectContaining({ id: ana.id }) })]);
+    expect((await timeline(incident.id)).filter((e) => e.kind === 'acknowledged')).toEqual([
+      expect.objectContaining({ actor: expect.objectContaining({ id: ana.id }) }),
+    ]);
   });
 
   it('refuses an expired token with 401', async () => {
     const incident = await openIncident(ben);
-    const problem = await expectProblem(await ack({ token: await tokenFor(ana, incident.id, Date.now() - 1) }), 401, 'unauthorized');
+    const problem = await expectProblem(
+      await ack({ token: await tokenFor(ana, incident.id, Date.now() - 1) }),
+      401,
+      'unauthorized',
+    );
     expect(problem.detail).toMatch(/expired/);
-    expect((await json<{ incident: Incident }>(api(`/api/incidents/${incident.id}`, { headers: ana.auth }), 200)).incident.status).toBe('triggered');
+    expect(
+      (
+        await json<{ incident: Incident }>(
+          api(`/api/incidents/${incident.id}`, { headers: ana.auth }),
+          200,
+        )
+      ).incident.status,
+    ).toBe('triggered');
   });
 
   it('refuses a forged token (one bit flipped in the signature) with 401', async () => {
     const incident = await openIncident(ben);
     const token = await tokenFor(ana, incident.id);
     const i = token.length - 4;
-    const forged = token.slice(0, i) + String.fromCharCode(token.charCodeAt(i) ^ 1) + token.slice(i + 1);
+    const forged =
+      token.slice(0, i) + String.fromCharCode(token.charCodeAt(i) ^ 1) + token.slice(i + 1);
     await expectProblem(await ack({ token: forged }), 401, 'unauthorized');
     await expectProblem(await ack({ token: 'garbage' }), 401, 'unauthorized');
   });
@@ -80,15 +137,29 @@ describe('acknowledging from the notification', () => {
   it('refuses a token used for another incident than the one it was issued for with 403', async () => {
     const mine = await openIncident(ben);
     const other = await openIncident(ben);
-    await expectProblem(await ack({ token: await tokenFor(ana, mine.id), incidentId: other.id }), 403, 'forbidden');
-    expect((await json<{ incident: Incident }>(api(`/api/incidents/${other.id}`, { headers: ana.auth }), 200)).incident.status).toBe('triggered');
+    await expectProblem(
+      await ack({ token: await tokenFor(ana, mine.id), incidentId: other.id }),
+      403,
+      'forbidden',
+    );
+    expect(
+      (
+        await json<{ incident: Incident }>(
+          api(`/api/incidents/${other.id}`, { headers: ana.auth }),
+          200,
+        )
+      ).incident.status,
+    ).toBe('triggered');
   });
 
   it('stops honouring pages sent to a device its owner has removed', async () => {
     const incident = await openIncident(ben);
     const lost = await registerDevice(ana);
     const token = await tokenFor(ana, incident.id, undefined, lost);
-    expect((await api(`/api/push/subscriptions/${lost}`, { method: 'DELETE', headers: ana.auth })).status).toBe(204);
+    expect(
+      (await api(`/api/push/subscriptions/${lost}`, { method: 'DELETE', headers: ana.auth }))
+        .status,
+    ).toBe(204);
     const problem = await expectProblem(await ack({ token }), 401, 'unauthorized');
     expect(problem.detail).toMatch(/removed/);
   });
@@ -100,7 +171,11 @@ describe('acknowledging from the notification', () => {
   });
 
   it('passes on the incident’s own answer, e.g. 404 for an incident that does not exist', async () => {
-    await expectProblem(await ack({ token: await tokenFor(ana, 'inc_doesnotexist0000000') }), 404, 'not-found');
+    await expectProblem(
+      await ack({ token: await tokenFor(ana, 'inc_doesnotexist0000000') }),
+      404,
+      'not-found',
+    );
   });
 });
 
@@ -110,7 +185,11 @@ describe('delivery receipts', () => {
   it('refuses a receipt with an invalid or expired token', async () => {
     const incident = await openIncident(ben);
     await expectProblem(await receipt({ token: 'nope.nope' }), 401, 'unauthorized');
-    await expectProblem(await receipt({ token: await tokenFor(ana, incident.id, Date.now() - 1) }), 401, 'unauthorized');
+    await expectProblem(
+      await receipt({ token: await tokenFor(ana, incident.id, Date.now() - 1) }),
+      401,
+      'unauthorized',
+    );
   });
 
   it('accepts the receipt of a test page without touching any incident', async () => {
@@ -122,7 +201,14 @@ describe('delivery receipts', () => {
     const token = await tokenFor(ana, incident.id);
     expect((await receipt({ token, shownAt: Date.now() - 1000 })).status).toBe(204);
     expect((await receipt({ token })).status).toBe(204);
-    const delivered = (await timeline(incident.id)).filter((e) => e.kind === 'notification_delivered');
-    expect(delivered).toEqual([expect.objectContaining({ text: expect.stringContaining("Ana's phone"), data: expect.objectContaining({ userId: ana.id, subscriptionId: devices.get(ana.id) }) })]);
+    const delivered = (await timeline(incident.id)).filter(
+      (e) => e.kind === 'notification_delivered',
+    );
+    expect(delivered).toEqual([
+      expect.objectContaining({
+        text: expect.stringContaining("Ana's phone"),
+        data: expect.objectContaining({ userId: ana.id, subscriptionId: devices.get(ana.id) }),
+      }),
+    ]);
   });
 });

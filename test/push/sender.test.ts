@@ -1,37 +1,85 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildPagePayload, PAGE_TTL_SECONDS, pageOptions, parseRetryAfter, sendPage, topicFor, type PagePayload } from '../../worker/push/sender';
-import { parseVapid, pushService, subscriber, vapidKeys, verifyEs256, type Subscriber } from './fixtures';
+import {
+  buildPagePayload,
+  PAGE_TTL_SECONDS,
+  pageOptions,
+  parseRetryAfter,
+  sendPage,
+  topicFor,
+  type PagePayload,
+} from '../../worker/push/sender';
+import {
+  parseVapid,
+  pushService,
+  subscriber,
+  vapidKeys,
+  verifyEs256,
+  type Subscriber,
+} from './fixtures';
 
 let vapid: Awaited<ReturnType<typeof vapidKeys>>;
 let phone: Subscriber;
-const incident = { id: 'inc_0123456789abcdefghjk', number: 42, title: 'Checkout is down', serviceName: 'checkout', severity: 'critical' as const, alertCount: 3 };
+const incident = {
+  id: 'inc_0123456789abcdefghjk',
+  number: 42,
+  title: 'Checkout is down',
+  serviceName: 'checkout',
+  severity: 'critical' as const,
+  alertCount: 3,
+};
 
 beforeAll(async () => {
   vapid = await vapidKeys();
   phone = await subscriber();
 });
 
-const device = (endpoint = 'https://fcm.googleapis.com/fcm/send/abc123') => ({ id: 'psb_test', endpoint, p256dh: phone.p256dh, auth: phone.auth });
-const page = (): PagePayload => buildPagePayload({ incident, actionToken: 'token-for-test', sentAt: 1_700_000_000_000 });
+const device = (endpoint = 'https://fcm.googleapis.com/fcm/send/abc123') => ({
+  id: 'psb_test',
+  endpoint,
+  p256dh: phone.p256dh,
+  auth: phone.auth,
+});
+const page = (): PagePayload =>
+  buildPagePayload({ incident, actionToken: 'token-for-test', sentAt: 1_700_000_000_000 });
 
 describe('sending a page', () => {
   it('encrypts the page so that an independent aes128gcm decryptor (http_ece) recovers the payload JSON', async () => {
     const push = pushService(201);
-    const outcome = await sendPage(vapid, device(), page(), await pageOptions(incident.id), push.transport);
+    const outcome = await sendPage(
+      vapid,
+      device(),
+      page(),
+      await pageOptions(incident.id),
+      push.transport,
+    );
     expect(outcome).toEqual({ kind: 'sent', status: 201 });
     const [req] = push.requests;
     expect(req?.headers.get('content-encoding')).toBe('aes128gcm');
     expect(req?.method).toBe('POST');
     const decrypted = JSON.parse(phone.decrypt(req?.body ?? new Uint8Array()));
     expect(decrypted).toEqual(page());
-    expect(decrypted).toMatchObject({ kind: 'page', number: 42, title: 'Checkout is down', service: 'checkout', severity: 'critical', alertCount: 3, url: `/incidents/${incident.id}` });
+    expect(decrypted).toMatchObject({
+      kind: 'page',
+      number: 42,
+      title: 'Checkout is down',
+      service: 'checkout',
+      severity: 'critical',
+      alertCount: 3,
+      url: `/incidents/${incident.id}`,
+    });
   });
 
   it('signs a VAPID JWT that verifies with ES256 against VAPID_PUBLIC_KEY, for the endpoint origin, expiring within 24 hours', async () => {
     const push = pushService(201);
     const before = Math.floor(Date.now() / 1000);
-    await sendPage(vapid, device('https://fcm.googleapis.com:8443/fcm/send/xyz'), page(), await pageOptions(incident.id), push.transport);
+    await sendPage(
+      vapid,
+      device('https://fcm.googleapis.com:8443/fcm/send/xyz'),
+      page(),
+      await pageOptions(incident.id),
+      push.transport,
+    );
     const auth = parseVapid(push.requests[0]?.headers.get('authorization') ?? null);
     expect(auth.k).toBe(vapid.VAPID_PUBLIC_KEY);
     expect(auth.header).toMatchObject({ alg: 'ES256', typ: 'JWT' });
@@ -58,15 +106,30 @@ describe('sending a page', () => {
 
   it('keeps a page for a very long title well under 3 KB and still decryptable', async () => {
     const push = pushService(201);
-    const long = buildPagePayload({ incident: { ...incident, title: '🔥'.repeat(1000), serviceName: '🧯'.repeat(500) }, actionToken: 'a'.repeat(200), sentAt: 0 });
+    const long = buildPagePayload({
+      incident: { ...incident, title: '🔥'.repeat(1000), serviceName: '🧯'.repeat(500) },
+      actionToken: 'a'.repeat(200),
+      sentAt: 0,
+    });
     expect(new TextEncoder().encode(JSON.stringify(long)).byteLength).toBeLessThan(2048);
-    expect(await sendPage(vapid, device(), long, await pageOptions(incident.id), push.transport)).toEqual({ kind: 'sent', status: 201 });
-    expect(JSON.parse(phone.decrypt(push.requests[0]?.body ?? new Uint8Array())).title).toMatch(/^(?:🔥)+…$/u);
+    expect(
+      await sendPage(vapid, device(), long, await pageOptions(incident.id), push.transport),
+    ).toEqual({ kind: 'sent', status: 201 });
+    expect(JSON.parse(phone.decrypt(push.requests[0]?.body ?? new Uint8Array())).title).toMatch(
+      /^(?:🔥)+…$/u,
+    );
   });
 });
 
 describe("honouring the push service's answer", () => {
-  const send = async (...answers: Parameters<typeof pushService>) => sendPage(vapid, device(), page(), await pageOptions(incident.id), pushService(...answers).transport);
+  const send = async (...answers: Parameters<typeof pushService>) =>
+    sendPage(
+      vapid,
+      device(),
+      page(),
+      await pageOptions(incident.id),
+      pushService(...answers).transport,
+    );
 
   it('treats 201 and 202 as sent', async () => {
     expect(await send(201)).toEqual({ kind: 'sent', status: 201 });
@@ -79,8 +142,14 @@ describe("honouring the push service's answer", () => {
   });
 
   it('retries 429 after the Retry-After the push service asked for, in seconds or as a date', async () => {
-    expect(await send({ status: 429, headers: { 'retry-after': '30' } })).toEqual({ kind: 'retry', status: 429, retryAfterMs: 30_000 });
-    expect(parseRetryAfter('Wed, 21 Oct 2026 07:28:00 GMT', Date.parse('Wed, 21 Oct 2026 07:27:00 GMT'))).toBe(60_000);
+    expect(await send({ status: 429, headers: { 'retry-after': '30' } })).toEqual({
+      kind: 'retry',
+      status: 429,
+      retryAfterMs: 30_000,
+    });
+    expect(
+      parseRetryAfter('Wed, 21 Oct 2026 07:28:00 GMT', Date.parse('Wed, 21 Oct 2026 07:27:00 GMT')),
+    ).toBe(60_000);
     expect(parseRetryAfter('soon', 0)).toBeUndefined();
   });
 
@@ -92,16 +161,44 @@ describe("honouring the push service's answer", () => {
 
   it('rejects on 413 (our bug: the page was too big) and on other 4xx or a redirect, in its own words and never the push service’s', async () => {
     const secret = '<html>internal admin console: root password hunter2</html>';
-    expect(await send({ status: 413, body: secret })).toEqual({ kind: 'rejected', status: 413, detail: 'page too large' });
-    expect(await send({ status: 400, body: secret })).toEqual({ kind: 'rejected', status: 400, detail: 'request not accepted' });
-    expect(await send({ status: 403, body: secret })).toEqual({ kind: 'rejected', status: 403, detail: 'VAPID signature not accepted' });
-    expect(await send({ status: 302, headers: { location: 'http://169.254.169.254/' }, body: secret })).toEqual({ kind: 'rejected', status: 302, detail: 'a redirect, which Firebell does not follow' });
+    expect(await send({ status: 413, body: secret })).toEqual({
+      kind: 'rejected',
+      status: 413,
+      detail: 'page too large',
+    });
+    expect(await send({ status: 400, body: secret })).toEqual({
+      kind: 'rejected',
+      status: 400,
+      detail: 'request not accepted',
+    });
+    expect(await send({ status: 403, body: secret })).toEqual({
+      kind: 'rejected',
+      status: 403,
+      detail: 'VAPID signature not accepted',
+    });
+    expect(
+      await send({ status: 302, headers: { location: 'http://169.254.169.254/' }, body: secret }),
+    ).toEqual({
+      kind: 'rejected',
+      status: 302,
+      detail: 'a redirect, which Firebell does not follow',
+    });
   });
 
   it('rejects without sending when the VAPID keys are not configured', async () => {
     const push = pushService(201);
-    const outcome = await sendPage({}, device(), page(), await pageOptions(incident.id), push.transport);
-    expect(outcome).toMatchObject({ kind: 'rejected', status: 0, detail: expect.stringContaining('not configured') });
+    const outcome = await sendPage(
+      {},
+      device(),
+      page(),
+      await pageOptions(incident.id),
+      push.transport,
+    );
+    expect(outcome).toMatchObject({
+      kind: 'rejected',
+      status: 0,
+      detail: expect.stringContaining('not configured'),
+    });
     expect(push.requests).toHaveLength(0);
   });
 });
@@ -109,25 +206,49 @@ describe("honouring the push service's answer", () => {
 describe('the insecure loopback push service for tests and local trials', () => {
   it('refuses an http://127.0.0.1 endpoint unless ALLOW_INSECURE_PUSH is "true"', async () => {
     const push = pushService(201);
-    const outcome = await sendPage({ ...vapid, ALLOW_INSECURE_PUSH: 'false' }, device('http://127.0.0.1:9876/push/1'), page(), await pageOptions(incident.id), push.transport);
-    expect(outcome).toMatchObject({ kind: 'rejected', status: 0, detail: expect.stringContaining('https') });
+    const outcome = await sendPage(
+      { ...vapid, ALLOW_INSECURE_PUSH: 'false' },
+      device('http://127.0.0.1:9876/push/1'),
+      page(),
+      await pageOptions(incident.id),
+      push.transport,
+    );
+    expect(outcome).toMatchObject({
+      kind: 'rejected',
+      status: 0,
+      detail: expect.stringContaining('https'),
+    });
     expect(push.requests).toHaveLength(0);
   });
 
   it('with ALLOW_INSECURE_PUSH sends to the http URL with a JWT whose audience is the same origin over https', async () => {
     const push = pushService(201);
-    const outcome = await sendPage({ ...vapid, ALLOW_INSECURE_PUSH: 'true' }, device('http://127.0.0.1:9876/push/1'), page(), await pageOptions(incident.id), push.transport);
+    const outcome = await sendPage(
+      { ...vapid, ALLOW_INSECURE_PUSH: 'true' },
+      device('http://127.0.0.1:9876/push/1'),
+      page(),
+      await pageOptions(incident.id),
+      push.transport,
+    );
     expect(outcome).toEqual({ kind: 'sent', status: 201 });
     expect(push.requests[0]?.url).toBe('http://127.0.0.1:9876/push/1');
     const auth = parseVapid(push.requests[0]?.headers.get('authorization') ?? null);
     expect(auth.claims.aud).toBe('https://127.0.0.1:9876');
     expect(await verifyEs256(auth.jwt, vapid.VAPID_PUBLIC_KEY)).toBe(true);
-    expect(JSON.parse(phone.decrypt(push.requests[0]?.body ?? new Uint8Array())).incidentId).toBe(incident.id);
+    expect(JSON.parse(phone.decrypt(push.requests[0]?.body ?? new Uint8Array())).incidentId).toBe(
+      incident.id,
+    );
   });
 
   it('never extends the exception to other http hosts', async () => {
     const push = pushService(201);
-    const outcome = await sendPage({ ...vapid, ALLOW_INSECURE_PUSH: 'true' }, device('http://push.example.test/push/1'), page(), await pageOptions(incident.id), push.transport);
+    const outcome = await sendPage(
+      { ...vapid, ALLOW_INSECURE_PUSH: 'true' },
+      device('http://push.example.test/push/1'),
+      page(),
+      await pageOptions(incident.id),
+      push.transport,
+    );
     expect(outcome.kind).toBe('rejected');
     expect(push.requests).toHaveLength(0);
     expect(env.ALLOW_INSECURE_PUSH).toBeUndefined();

@@ -9,8 +9,21 @@ const ORIGIN = 'https://firebell.example.com';
 const T = Date.now() - 86_400_000;
 const KEY = 'fbk_shown_once_0123456789';
 
-const service: Service = { id: 'svc_pay', name: 'payments', description: '', policyId: null, createdAt: T };
-const policy: Policy = { id: 'pol_1', name: 'Payments on-call', levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: 'u_ann' }] }], repeat: 1, renotifyMinutes: null, services: [] };
+const service: Service = {
+  id: 'svc_pay',
+  name: 'payments',
+  description: '',
+  policyId: null,
+  createdAt: T,
+};
+const policy: Policy = {
+  id: 'pol_1',
+  name: 'Payments on-call',
+  levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: 'u_ann' }] }],
+  repeat: 1,
+  renotifyMinutes: null,
+  services: [],
+};
 
 function integration(overrides: Partial<Integration> = {}): Integration {
   return {
@@ -28,7 +41,9 @@ function integration(overrides: Partial<Integration> = {}): Integration {
   };
 }
 
-function adminApi(opts: { services?: Service[]; integrations?: Integration[]; changes?: ChangeEvent[] } = {}) {
+function adminApi(
+  opts: { services?: Service[]; integrations?: Integration[]; changes?: ChangeEvent[] } = {},
+) {
   let services = opts.services ?? [service];
   let integrations = opts.integrations ?? [];
   const calls = stubFetch({
@@ -43,15 +58,33 @@ function adminApi(opts: { services?: Service[]; integrations?: Integration[]; ch
     'GET /api/teams': () => json({ teams: [] }),
     'GET /api/users': () => json({ users: [{ id: 'u_ann', name: 'Ann', role: 'responder' }] }),
     'GET /api/services/svc_pay/changes': () => json({ changes: opts.changes ?? [] }),
-    'GET /api/services/svc_pay/integrations': () => json({ integrations: integrations.map((i) => ({ ...i, recentPayloads: i.recentPayloads ?? [] })) }),
+    'GET /api/services/svc_pay/integrations': () =>
+      json({
+        integrations: integrations.map((i) => ({ ...i, recentPayloads: i.recentPayloads ?? [] })),
+      }),
     'POST /api/services/svc_pay/integrations': ({ body }) => {
       const created = integration({ type: (body as { type: Integration['type'] }).type });
       integrations = [...integrations, created];
       return json({ ...created, key: KEY, url: created.endpoint.replace('{key}', KEY) }, 201);
     },
-    'POST /api/services/svc_pay/integrations/int_1/rotate': () => json({ ...integration(), key: 'fbk_rotated', url: `${ORIGIN}/hooks/alertmanager/fbk_rotated` }),
-    'PUT /api/policies/pol_1/services/svc_pay': () => json({ serviceId: 'svc_pay', policyId: 'pol_1' }),
-    'POST /api/auth/invites': ({ body }) => json({ url: `${ORIGIN}/join/inv_tok`, token: 'inv_tok', expiresAt: Date.now() + 7 * 86_400_000, role: (body as { role: string }).role }, 201),
+    'POST /api/services/svc_pay/integrations/int_1/rotate': () =>
+      json({
+        ...integration(),
+        key: 'fbk_rotated',
+        url: `${ORIGIN}/hooks/alertmanager/fbk_rotated`,
+      }),
+    'PUT /api/policies/pol_1/services/svc_pay': () =>
+      json({ serviceId: 'svc_pay', policyId: 'pol_1' }),
+    'POST /api/auth/invites': ({ body }) =>
+      json(
+        {
+          url: `${ORIGIN}/join/inv_tok`,
+          token: 'inv_tok',
+          expiresAt: Date.now() + 7 * 86_400_000,
+          role: (body as { role: string }).role,
+        },
+        201,
+      ),
   });
   return calls;
 }
@@ -70,23 +103,33 @@ describe('the admin screen: services and integrations', () => {
     const card = await openService('payments');
     await within(card).findByText('No integrations: nothing can page for this service yet.');
 
-    fireEvent.change(within(card).getByRole('combobox', { name: 'Monitor' }), { target: { value: 'alertmanager' } });
+    fireEvent.change(within(card).getByRole('combobox', { name: 'Monitor' }), {
+      target: { value: 'alertmanager' },
+    });
     fireEvent.click(within(card).getByRole('button', { name: 'Add integration' }));
 
-    expect(await within(card).findByText(/Firebell will not show this key again/)).toBeInTheDocument();
+    expect(
+      await within(card).findByText(/Firebell will not show this key again/),
+    ).toBeInTheDocument();
     expect(within(card).getByLabelText('Alertmanager key')).toHaveValue(KEY);
     const yaml = within(card).getByLabelText('Alertmanager (alertmanager.yml)');
     expect(yaml.textContent).toContain(`url: '${ORIGIN}/hooks/alertmanager/${KEY}'`);
-    fireEvent.click(within(card).getByRole('button', { name: 'Copy Alertmanager (alertmanager.yml)' }));
+    fireEvent.click(
+      within(card).getByRole('button', { name: 'Copy Alertmanager (alertmanager.yml)' }),
+    );
     await vi.waitFor(() => expect(writeText).toHaveBeenCalledWith(yaml.textContent));
-    expect(await within(card).findByText('Alertmanager (alertmanager.yml) copied')).toBeInTheDocument();
+    expect(
+      await within(card).findByText('Alertmanager (alertmanager.yml) copied'),
+    ).toBeInTheDocument();
 
     // Another visit: the API never returns the key again, so neither does the screen.
     cleanup();
     render(<AdminPage />);
     const again = await openService('payments');
     const placeholder = await within(again).findByLabelText('Alertmanager (alertmanager.yml)');
-    expect(placeholder.textContent).toContain(`url: '${ORIGIN}/hooks/alertmanager/${KEY_PLACEHOLDER}'`);
+    expect(placeholder.textContent).toContain(
+      `url: '${ORIGIN}/hooks/alertmanager/${KEY_PLACEHOLDER}'`,
+    );
     expect(within(again).queryByText(KEY, { exact: false })).toBeNull();
   });
 
@@ -98,17 +141,33 @@ describe('the admin screen: services and integrations', () => {
 
     fireEvent.click(rotate);
     expect(calls.some((c) => c.url.pathname.endsWith('/rotate'))).toBe(false);
-    fireEvent.click(within(card).getByRole('button', { name: 'Tap again: the old key stops working' }));
+    fireEvent.click(
+      within(card).getByRole('button', { name: 'Tap again: the old key stops working' }),
+    );
 
     expect(await within(card).findByLabelText('Alertmanager key')).toHaveValue('fbk_rotated');
-    expect(within(card).getByLabelText('Alertmanager (alertmanager.yml)').textContent).toContain('/hooks/alertmanager/fbk_rotated');
+    expect(within(card).getByLabelText('Alertmanager (alertmanager.yml)').textContent).toContain(
+      '/hooks/alertmanager/fbk_rotated',
+    );
   });
 
   it('shows what each integration last received, folded away', async () => {
     adminApi({
       integrations: [
         integration({
-          recentPayloads: [{ receivedAt: Date.now() - 60_000, method: 'POST', contentType: 'application/json', userAgent: 'Alertmanager/0.25.0', bytes: 812, body: '{"status":"firing"}', truncated: false, outcome: 'rejected', detail: 'unsupported webhook payload version (expected "4")' }],
+          recentPayloads: [
+            {
+              receivedAt: Date.now() - 60_000,
+              method: 'POST',
+              contentType: 'application/json',
+              userAgent: 'Alertmanager/0.25.0',
+              bytes: 812,
+              body: '{"status":"firing"}',
+              truncated: false,
+              outcome: 'rejected',
+              detail: 'unsupported webhook payload version (expected "4")',
+            },
+          ],
         }),
       ],
     });
@@ -116,11 +175,18 @@ describe('the admin screen: services and integrations', () => {
     const card = await openService('payments');
     const received = await within(card).findByText('Last received (1)');
     expect(received.closest('details')).not.toHaveAttribute('open');
-    expect(within(card).getByText('unsupported webhook payload version (expected "4")')).toBeInTheDocument();
+    expect(
+      within(card).getByText('unsupported webhook payload version (expected "4")'),
+    ).toBeInTheDocument();
   });
 
   it('lists the service’s recent change events when its card is opened, with links back to the pipeline', async () => {
-    const change = (id: string, summary: string, minutesAgo: number, extra: Partial<ChangeEvent> = {}): ChangeEvent => ({
+    const change = (
+      id: string,
+      summary: string,
+      minutesAgo: number,
+      extra: Partial<ChangeEvent> = {},
+    ): ChangeEvent => ({
       id,
       serviceId: 'svc_pay',
       integrationId: 'int_pd',
@@ -134,16 +200,34 @@ describe('the admin screen: services and integrations', () => {
       ...extra,
     });
     const calls = adminApi({
-      changes: [change('chg_2', 'Deploy payments v42', 5, { source: 'ci-runner-7', links: [{ href: 'https://ci.example.com/42', text: 'Build 42' }, { href: 'javascript:alert(1)', text: 'evil' }] }), change('chg_1', 'Raise pool size to 40', 90)],
+      changes: [
+        change('chg_2', 'Deploy payments v42', 5, {
+          source: 'ci-runner-7',
+          links: [
+            { href: 'https://ci.example.com/42', text: 'Build 42' },
+            { href: 'javascript:alert(1)', text: 'evil' },
+          ],
+        }),
+        change('chg_1', 'Raise pool size to 40', 90),
+      ],
     });
     render(<AdminPage />);
     expect(calls.some((c) => c.url.pathname.endsWith('/changes'))).toBe(false);
     const card = await openService('payments');
-    const section = (await within(card).findByRole('heading', { name: 'Recent changes' })).closest('section')!;
-    expect(within(section).getAllByRole('listitem').map((li) => li.querySelector('.alert-summary')?.textContent)).toEqual(['Deploy payments v42', 'Raise pool size to 40']);
+    const section = (await within(card).findByRole('heading', { name: 'Recent changes' })).closest(
+      'section',
+    )!;
+    expect(
+      within(section)
+        .getAllByRole('listitem')
+        .map((li) => li.querySelector('.alert-summary')?.textContent),
+    ).toEqual(['Deploy payments v42', 'Raise pool size to 40']);
     expect(within(section).getByText('ci-runner-7')).toBeInTheDocument();
     expect(within(section).getAllByText('via Deploys')).toHaveLength(2);
-    expect(within(section).getByRole('link', { name: 'Build 42 ↗' })).toHaveAttribute('href', 'https://ci.example.com/42');
+    expect(within(section).getByRole('link', { name: 'Build 42 ↗' })).toHaveAttribute(
+      'href',
+      'https://ci.example.com/42',
+    );
     expect(within(section).queryByRole('link', { name: /evil/ })).toBeNull();
   });
 
@@ -151,21 +235,32 @@ describe('the admin screen: services and integrations', () => {
     adminApi();
     render(<AdminPage />);
     const card = await openService('payments');
-    expect(await within(card).findByText(/No change events yet\..*\/v2\/change\/enqueue/)).toBeInTheDocument();
+    expect(
+      await within(card).findByText(/No change events yet\..*\/v2\/change\/enqueue/),
+    ).toBeInTheDocument();
   });
 
   it('creates a service and attaches an escalation policy to it', async () => {
     const calls = adminApi();
     render(<AdminPage />);
-    fireEvent.input(await screen.findByLabelText('New service name'), { target: { value: 'search' } });
+    fireEvent.input(await screen.findByLabelText('New service name'), {
+      target: { value: 'search' },
+    });
     fireEvent.click(screen.getByRole('button', { name: 'Create service' }));
     expect(await screen.findByText(/Service “search” created/)).toBeInTheDocument();
-    expect(calls.find((c) => c.method === 'POST' && c.url.pathname === '/api/services')!.body).toEqual({ name: 'search' });
+    expect(
+      calls.find((c) => c.method === 'POST' && c.url.pathname === '/api/services')!.body,
+    ).toEqual({ name: 'search' });
 
     const card = await openService('payments');
-    fireEvent.change(within(card).getByRole('combobox', { name: 'Escalation policy for payments' }), { target: { value: 'pol_1' } });
+    fireEvent.change(
+      within(card).getByRole('combobox', { name: 'Escalation policy for payments' }),
+      { target: { value: 'pol_1' } },
+    );
     fireEvent.click(within(card).getByRole('button', { name: 'Save policy' }));
-    expect(await within(card).findByText('Payments on-call now pages for payments.')).toBeInTheDocument();
+    expect(
+      await within(card).findByText('Payments on-call now pages for payments.'),
+    ).toBeInTheDocument();
   });
 });
 
@@ -179,14 +274,24 @@ describe('the admin screen: people', () => {
 
     expect(await screen.findByLabelText('Invite link')).toHaveValue(`${ORIGIN}/join/inv_tok`);
     expect(screen.getByRole('button', { name: 'Copy Invite link' })).toBeInTheDocument();
-    expect(calls.find((c) => c.url.pathname === '/api/auth/invites')!.body).toEqual({ role: 'admin' });
+    expect(calls.find((c) => c.url.pathname === '/api/auth/invites')!.body).toEqual({
+      role: 'admin',
+    });
   });
 });
 
 describe('configuration snippets', () => {
   it('gives PagerDuty senders the events URL, the routing key and a pagerduty_configs receiver', () => {
-    const pd = snippetsFor({ type: 'pagerduty', name: 'PD', endpoint: `${ORIGIN}/v2/enqueue` }, 'R0UTING');
-    expect(pd.map((s) => s.title)).toEqual(['PagerDuty-compatible events URL', 'Routing key (integration key)', 'Alertmanager pagerduty_configs', 'Test with curl']);
+    const pd = snippetsFor(
+      { type: 'pagerduty', name: 'PD', endpoint: `${ORIGIN}/v2/enqueue` },
+      'R0UTING',
+    );
+    expect(pd.map((s) => s.title)).toEqual([
+      'PagerDuty-compatible events URL',
+      'Routing key (integration key)',
+      'Alertmanager pagerduty_configs',
+      'Test with curl',
+    ]);
     expect(pd[2]!.text).toContain(`url: '${ORIGIN}/v2/enqueue'`);
     expect(pd[2]!.text).toContain("routing_key: 'R0UTING'");
   });
@@ -196,11 +301,21 @@ describe('configuration snippets', () => {
     expect(og[0]!.text).toBe(ORIGIN);
     expect(og[2]!.text).toContain(`api_url: '${ORIGIN}/'`);
     expect(og[2]!.text).toContain(`api_key: '${KEY_PLACEHOLDER}'`);
-    expect(og.every((s) => s.ready === (s.title.startsWith('Opsgenie API URL')))).toBe(true);
+    expect(og.every((s) => s.ready === s.title.startsWith('Opsgenie API URL'))).toBe(true);
   });
 
   it('gives Grafana the contact point URL and generic senders a curl line', () => {
-    expect(snippetsFor({ type: 'grafana', name: 'G', endpoint: `${ORIGIN}/hooks/grafana/{key}` }, 'k1')[0]!.text).toBe(`${ORIGIN}/hooks/grafana/k1`);
-    expect(snippetsFor({ type: 'generic', name: 'curl', endpoint: `${ORIGIN}/hooks/generic/{key}` }, 'k2')[1]!.text).toMatch(/^curl -sS -X POST 'https:\/\/firebell\.example\.com\/hooks\/generic\/k2'/);
+    expect(
+      snippetsFor(
+        { type: 'grafana', name: 'G', endpoint: `${ORIGIN}/hooks/grafana/{key}` },
+        'k1',
+      )[0]!.text,
+    ).toBe(`${ORIGIN}/hooks/grafana/k1`);
+    expect(
+      snippetsFor(
+        { type: 'generic', name: 'curl', endpoint: `${ORIGIN}/hooks/generic/{key}` },
+        'k2',
+      )[1]!.text,
+    ).toMatch(/^curl -sS -X POST 'https:\/\/firebell\.example\.com\/hooks\/generic\/k2'/);
   });
 });

@@ -8,10 +8,24 @@ import { FakeWebSocket, entry, incident, json, me, stubFetch } from './fakes';
 beforeEach(() => FakeWebSocket.install());
 
 function alert(overrides: Partial<IncidentAlert> = {}): IncidentAlert {
-  return { key: 'a1', status: 'firing', summary: 'Disk 91% on db-1', severity: 'error', links: [], count: 1, firstSeenAt: Date.now() - 60_000, lastSeenAt: Date.now(), ...overrides };
+  return {
+    key: 'a1',
+    status: 'firing',
+    summary: 'Disk 91% on db-1',
+    severity: 'error',
+    links: [],
+    count: 1,
+    firstSeenAt: Date.now() - 60_000,
+    lastSeenAt: Date.now(),
+    ...overrides,
+  };
 }
 
-async function open(inc: Incident, alerts: IncidentAlert[], timeline: TimelineEntry[] = [entry(1, { kind: 'created', text: 'Opened by PagerDuty' })]) {
+async function open(
+  inc: Incident,
+  alerts: IncidentAlert[],
+  timeline: TimelineEntry[] = [entry(1, { kind: 'created', text: 'Opened by PagerDuty' })],
+) {
   stubFetch({
     'GET /api/incidents/inc_1': () => json({ incident: inc, timeline, alerts }),
     'GET /api/users': () => json({ users: [me, { id: 'u_ann', name: 'Ann', role: 'responder' }] }),
@@ -35,7 +49,9 @@ describe('what an alert says beyond its summary', () => {
     const folded = within(alerts).getByText('Details · 5 fields').closest('details')!;
     expect(folded.open).toBe(false);
     fireEvent.click(within(folded).getByText('Details · 5 fields'));
-    const pairs = within(folded).getAllByRole('term').map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]);
+    const pairs = within(folded)
+      .getAllByRole('term')
+      .map((dt) => [dt.textContent, dt.nextElementSibling?.textContent]);
     expect(pairs).toEqual(
       expect.arrayContaining([
         ['used', '91%'],
@@ -44,12 +60,23 @@ describe('what an alert says beyond its summary', () => {
         ['trace', 'line one\nline two'],
       ]),
     );
-    expect(within(folded).getByRole('link', { name: 'https://grafana.example.com/d/disk' })).toHaveAttribute('rel', 'noopener noreferrer');
-    expect(within(folded).getByText('db-1').closest('dl')?.closest('dd')?.previousElementSibling).toHaveTextContent('host');
+    expect(
+      within(folded).getByRole('link', { name: 'https://grafana.example.com/d/disk' }),
+    ).toHaveAttribute('rel', 'noopener noreferrer');
+    expect(
+      within(folded).getByText('db-1').closest('dl')?.closest('dd')?.previousElementSibling,
+    ).toHaveTextContent('host');
   });
 
   it('renders hostile details as plain text: no markup, no script links', async () => {
-    const alerts = await open(incident(), [alert({ details: { note: '<img src=x onerror=alert(1)><b>bold</b>', runbook: 'javascript:alert(1)' } })]);
+    const alerts = await open(incident(), [
+      alert({
+        details: {
+          note: '<img src=x onerror=alert(1)><b>bold</b>',
+          runbook: 'javascript:alert(1)',
+        },
+      }),
+    ]);
     fireEvent.click(within(alerts).getByText('Details · 2 fields'));
     expect(alerts.querySelector('img, b')).toBeNull();
     expect(within(alerts).getByText('<img src=x onerror=alert(1)><b>bold</b>')).toBeInTheDocument();
@@ -58,7 +85,16 @@ describe('what an alert says beyond its summary', () => {
 
   it('shows an Opsgenie description in full and its tags and entity among the details', async () => {
     const alerts = await open(incident(), [
-      alert({ summary: 'Queue backlog above 10k', labels: { region: 'eu' }, details: { description: 'Orders are piling up since the 03:00 deploy.', priority: 'P2', tags: ['orders', 'queue'], entity: 'orders-worker' } }),
+      alert({
+        summary: 'Queue backlog above 10k',
+        labels: { region: 'eu' },
+        details: {
+          description: 'Orders are piling up since the 03:00 deploy.',
+          priority: 'P2',
+          tags: ['orders', 'queue'],
+          entity: 'orders-worker',
+        },
+      }),
     ]);
     expect(within(alerts).getByText('Orders are piling up since the 03:00 deploy.')).toBeVisible();
     fireEvent.click(within(alerts).getByText('Details · 3 fields'));
@@ -67,31 +103,58 @@ describe('what an alert says beyond its summary', () => {
   });
 
   it('shows what was kept of details too large to store, and says so', async () => {
-    const alerts = await open(incident(), [alert({ details: { truncated: true, bytes: 40_000, limit: 16_384, preview: '{"dump":"aaaa' } })]);
+    const alerts = await open(incident(), [
+      alert({
+        details: { truncated: true, bytes: 40_000, limit: 16_384, preview: '{"dump":"aaaa' },
+      }),
+    ]);
     fireEvent.click(within(alerts).getByText('Details (too large to keep in full)'));
-    expect(within(alerts).getByText(/The monitor sent 40000 bytes; Firebell keeps 16384 bytes/)).toBeInTheDocument();
+    expect(
+      within(alerts).getByText(/The monitor sent 40000 bytes; Firebell keeps 16384 bytes/),
+    ).toBeInTheDocument();
     expect(within(alerts).getByText('{"dump":"aaaa')).toBeInTheDocument();
   });
 });
 
 describe('alert state and counts on the incident page', () => {
   it('says how many distinct alerts there are, how many fire and how many notifications came, and which alert ended with the incident', async () => {
-    const inc = incident({ status: 'resolved', alertCount: 2, firingCount: 0, notificationCount: 4, resolvedAt: Date.now() });
+    const inc = incident({
+      status: 'resolved',
+      alertCount: 2,
+      firingCount: 0,
+      notificationCount: 4,
+      resolvedAt: Date.now(),
+    });
     const alerts = await open(inc, [
       alert({ key: 'a1', status: 'resolved', resolvedBy: 'monitor', count: 2 }),
-      alert({ key: 'a2', summary: '5xx above 5%', status: 'resolved', resolvedBy: 'incident', count: 2 }),
+      alert({
+        key: 'a2',
+        summary: '5xx above 5%',
+        status: 'resolved',
+        resolvedBy: 'incident',
+        count: 2,
+      }),
     ]);
     const header = screen.getByRole('heading', { name: inc.title }).closest('section')!;
     expect(within(header).getByText('2 alerts')).toBeInTheDocument();
     expect(within(header).getByText('4 notifications')).toBeInTheDocument();
     expect(within(header).queryByText(/firing/)).toBeNull();
-    const states = within(alerts).getAllByRole('listitem').filter((li) => li.classList.contains('alert'));
-    expect(states.map((li) => li.querySelector('.incident-row-meta span:nth-child(2)')?.textContent)).toEqual(['Resolved', 'Resolved with the incident']);
+    const states = within(alerts)
+      .getAllByRole('listitem')
+      .filter((li) => li.classList.contains('alert'));
+    expect(
+      states.map((li) => li.querySelector('.incident-row-meta span:nth-child(2)')?.textContent),
+    ).toEqual(['Resolved', 'Resolved with the incident']);
   });
 
   it('counts the alerts still firing on an open incident', async () => {
-    await open(incident({ alertCount: 2, firingCount: 1, notificationCount: 2 }), [alert({ status: 'resolved' }), alert({ key: 'a2', summary: '5xx above 5%' })]);
-    const header = screen.getByRole('heading', { name: 'Checkout latency above 2s' }).closest('section')!;
+    await open(incident({ alertCount: 2, firingCount: 1, notificationCount: 2 }), [
+      alert({ status: 'resolved' }),
+      alert({ key: 'a2', summary: '5xx above 5%' }),
+    ]);
+    const header = screen
+      .getByRole('heading', { name: 'Checkout latency above 2s' })
+      .closest('section')!;
     expect(within(header).getByText('1 firing')).toBeInTheDocument();
     expect(within(header).queryByText(/notification/)).toBeNull();
   });
@@ -106,7 +169,17 @@ describe('alert state and counts on the incident page', () => {
 describe('push retries on the timeline', () => {
   const system = { kind: 'system' as const, id: 'firebell', name: 'Firebell' };
   const attempt = (seq: number, n: number, text: string, sent = false): TimelineEntry =>
-    entry(seq, { kind: sent ? 'notification_sent' : 'notification_failed', actor: system, text, data: { userId: 'u_me', subscriptionId: 'psb_1', outcome: sent ? 'sent' : 'retry', attempt: n } });
+    entry(seq, {
+      kind: sent ? 'notification_sent' : 'notification_failed',
+      actor: system,
+      text,
+      data: {
+        userId: 'u_me',
+        subscriptionId: 'psb_1',
+        outcome: sent ? 'sent' : 'retry',
+        attempt: n,
+      },
+    });
 
   it('shows the retries of one page as one line saying where the page stands, not one line each', () => {
     const entries = [

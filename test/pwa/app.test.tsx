@@ -5,9 +5,37 @@ import { matchRoute } from '../../pwa/src/lib/router';
 import type { IncidentSummary } from '../../pwa/src/lib/types';
 import { FakeWebSocket, entry, incident, json, me, problem, stubFetch } from './fakes';
 
-function summary(id: string, number: number, title: string, status: IncidentSummary['status'] = 'triggered'): IncidentSummary {
-  const { serviceId, severity, assignees, alertCount, createdAt, acknowledgedAt, resolvedAt, updatedAt } = incident();
-  return { id, number, title, status, serviceId, severity, assignees, alertCount, createdAt, acknowledgedAt, resolvedAt, updatedAt, nobodyPaged: false };
+function summary(
+  id: string,
+  number: number,
+  title: string,
+  status: IncidentSummary['status'] = 'triggered',
+): IncidentSummary {
+  const {
+    serviceId,
+    severity,
+    assignees,
+    alertCount,
+    createdAt,
+    acknowledgedAt,
+    resolvedAt,
+    updatedAt,
+  } = incident();
+  return {
+    id,
+    number,
+    title,
+    status,
+    serviceId,
+    severity,
+    assignees,
+    alertCount,
+    createdAt,
+    acknowledgedAt,
+    resolvedAt,
+    updatedAt,
+    nobodyPaged: false,
+  };
 }
 
 beforeEach(() => FakeWebSocket.install());
@@ -37,14 +65,19 @@ describe('the tab bar', () => {
     home();
     render(<App />);
     const nav = await screen.findByRole('navigation', { name: 'Main' });
-    expect(within(nav).getAllByRole('link').map((a) => a.textContent)).toEqual(['Home', 'On call', 'Reports', 'Settings']);
+    expect(
+      within(nav)
+        .getAllByRole('link')
+        .map((a) => a.textContent),
+    ).toEqual(['Home', 'On call', 'Reports', 'Settings']);
     expect(within(nav).getByRole('link', { name: 'Home' })).toHaveAttribute('aria-current', 'page');
   });
 
   it('adds Admin for an admin, and an incident page has its own bottom bar instead', async () => {
     stubFetch({
       'GET /api/auth/session': () => json({ user: { ...me, role: 'admin' } }),
-      'GET /api/incidents': () => json({ incidents: [summary('inc_1', 4, 'Checkout latency above 2s')], nextCursor: null }),
+      'GET /api/incidents': () =>
+        json({ incidents: [summary('inc_1', 4, 'Checkout latency above 2s')], nextCursor: null }),
       'GET /api/incidents/inc_1': () => json({ incident: incident(), timeline: [entry(1)] }),
     });
     render(<App />);
@@ -69,7 +102,9 @@ describe('the app shell', () => {
     stubFetch({ 'GET /api/auth/session': () => json({ user: null }) });
     render(<App />);
 
-    expect(await screen.findByRole('heading', { name: 'Open your invite link on this phone' })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('heading', { name: 'Open your invite link on this phone' }),
+    ).toBeInTheDocument();
   });
 
   it('lists what needs me first, then the rest of the open incidents, and opens one in place', async () => {
@@ -78,7 +113,10 @@ describe('the app shell', () => {
     stubFetch({
       'GET /api/auth/session': () => json({ user: me }),
       'GET /api/incidents': ({ url }) =>
-        json({ incidents: url.searchParams.get('assignee') === 'me' ? [mine] : [mine, other], nextCursor: null }),
+        json({
+          incidents: url.searchParams.get('assignee') === 'me' ? [mine] : [mine, other],
+          nextCursor: null,
+        }),
       'GET /api/incidents/inc_1': () => json({ incident: incident(), timeline: [entry(1)] }),
     });
     render(<App />);
@@ -86,11 +124,17 @@ describe('the app shell', () => {
     const needsMe = await screen.findByRole('region', { name: 'Needs me' });
     await within(needsMe).findByText(/Checkout latency/);
     const allOpen = screen.getByRole('region', { name: 'All open' });
-    expect(within(allOpen).getAllByRole('link').map((a) => a.textContent)).toEqual([expect.stringContaining('#3 Disk 91% on db-2')]);
+    expect(
+      within(allOpen)
+        .getAllByRole('link')
+        .map((a) => a.textContent),
+    ).toEqual([expect.stringContaining('#3 Disk 91% on db-2')]);
 
     fireEvent.click(within(needsMe).getByRole('link'));
 
-    expect(await screen.findByRole('heading', { name: 'Checkout latency above 2s' })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('heading', { name: 'Checkout latency above 2s' }),
+    ).toBeInTheDocument();
     expect(location.pathname).toBe('/incidents/inc_1');
   });
 });

@@ -53,27 +53,84 @@ export const me = { id: 'u_me', name: 'Mo', role: 'responder' as const };
 
 /** A row of the incident list (GET /api/incidents, the feed), from the same defaults as `incident()`. */
 export function summary(overrides: Partial<IncidentSummary> = {}): IncidentSummary {
-  const { id, number, title, serviceId, severity, status, assignees, roles, paged, alertCount, firingCount, notificationCount, createdAt, acknowledgedAt, resolvedAt, updatedAt, nobodyPaged, escalationLevel } =
-    incident();
-  return { id, number, title, serviceId, severity, status, assignees, roles, paged, alertCount, firingCount, notificationCount, createdAt, acknowledgedAt, resolvedAt, updatedAt, nobodyPaged, escalationLevel, ...overrides };
+  const {
+    id,
+    number,
+    title,
+    serviceId,
+    severity,
+    status,
+    assignees,
+    roles,
+    paged,
+    alertCount,
+    firingCount,
+    notificationCount,
+    createdAt,
+    acknowledgedAt,
+    resolvedAt,
+    updatedAt,
+    nobodyPaged,
+    escalationLevel,
+  } = incident();
+  return {
+    id,
+    number,
+    title,
+    serviceId,
+    severity,
+    status,
+    assignees,
+    roles,
+    paged,
+    alertCount,
+    firingCount,
+    notificationCount,
+    createdAt,
+    acknowledgedAt,
+    resolvedAt,
+    updatedAt,
+    nobodyPaged,
+    escalationLevel,
+    ...overrides,
+  };
 }
 
 export function json(body: unknown, status = 200): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-}
-
-export function problem(status: number, detail: string, code = 'conflict'): Response {
-  return new Response(JSON.stringify({ type: `https://firebell.dev/problems/${code}`, title: code, status, detail, code }), {
+  return new Response(JSON.stringify(body), {
     status,
-    headers: { 'content-type': 'application/problem+json' },
+    headers: { 'content-type': 'application/json' },
   });
 }
 
-type Handler = (req: { method: string; url: URL; body: unknown; headers: Headers; init: RequestInit }) => Response | Promise<Response>;
+export function problem(status: number, detail: string, code = 'conflict'): Response {
+  return new Response(
+    JSON.stringify({
+      type: `https://firebell.dev/problems/${code}`,
+      title: code,
+      status,
+      detail,
+      code,
+    }),
+    {
+      status,
+      headers: { 'content-type': 'application/problem+json' },
+    },
+  );
+}
+
+type Handler = (req: {
+  method: string;
+  url: URL;
+  body: unknown;
+  headers: Headers;
+  init: RequestInit;
+}) => Response | Promise<Response>;
 
 /** Stub global fetch with handlers keyed "METHOD /path" (query ignored); unmatched requests 404. Returns the call log. */
 export function stubFetch(routes: Record<string, Handler>) {
-  const calls: { method: string; url: URL; body: unknown; headers: Headers; init: RequestInit }[] = [];
+  const calls: { method: string; url: URL; body: unknown; headers: Headers; init: RequestInit }[] =
+    [];
   const fn = vi.fn(async (input: string | URL | Request, init: RequestInit = {}) => {
     const url = new URL(String(input), location.origin);
     const method = (init.method ?? 'GET').toUpperCase();
@@ -81,7 +138,9 @@ export function stubFetch(routes: Record<string, Handler>) {
     const req = { method, url, body, headers: new Headers(init.headers), init };
     calls.push(req);
     const handler = routes[`${method} ${url.pathname}`];
-    return handler ? handler(req) : problem(404, `No route for ${method} ${url.pathname}`, 'not-found');
+    return handler
+      ? handler(req)
+      : problem(404, `No route for ${method} ${url.pathname}`, 'not-found');
   });
   vi.stubGlobal('fetch', fn);
   return calls;
@@ -150,7 +209,11 @@ export class FakeWebSocket {
 // Web Push in the browser: a service worker registration, PushManager and Notification, all scriptable.
 // setup.ts removes navigator.serviceWorker after each test.
 
-export const toBase64url = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+export const toBase64url = (bytes: Uint8Array) =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 
 /** 65 bytes, 0x04 first: an uncompressed P-256 point as base64url. */
 export const VAPID = toBase64url(Uint8Array.from({ length: 65 }, (_, i) => (i === 0 ? 4 : i)));
@@ -173,7 +236,12 @@ export function subscription(endpoint = 'https://push.example.net/send/abc'): Fa
 }
 
 /** A browser with a service worker, the Push API and Notification, all scriptable. */
-export function browserWith(opts: { permission?: NotificationPermission; answer?: NotificationPermission; existing?: FakeSubscription | null; subscribe?: () => Promise<FakeSubscription> }) {
+export function browserWith(opts: {
+  permission?: NotificationPermission;
+  answer?: NotificationPermission;
+  existing?: FakeSubscription | null;
+  subscribe?: () => Promise<FakeSubscription>;
+}) {
   const Notification = Object.assign(function Notification() {}, {
     permission: opts.permission ?? 'default',
     requestPermission: vi.fn(async () => {
@@ -194,4 +262,3 @@ export function browserWith(opts: { permission?: NotificationPermission; answer?
   });
   return { Notification, pushManager };
 }
-

@@ -21,7 +21,10 @@ function alert(overrides: Partial<IncidentAlert> = {}): IncidentAlert {
     summary: 'Checkout 5xx above 5%',
     severity: 'critical',
     labels: { alertname: 'CheckoutErrors', instance: 'web-1' },
-    annotations: { runbook_url: 'https://runbooks.example.com/checkout', description: 'POST /checkout failing' },
+    annotations: {
+      runbook_url: 'https://runbooks.example.com/checkout',
+      description: 'POST /checkout failing',
+    },
     links: [
       { href: 'https://prometheus.example.com/graph?g0.expr=x', text: 'Source' },
       { href: 'javascript:alert(1)', text: 'Evil' },
@@ -35,9 +38,18 @@ function alert(overrides: Partial<IncidentAlert> = {}): IncidentAlert {
 
 type Routes = Parameters<typeof stubFetch>[0];
 
-async function open(inc: Incident, extra: Routes = {}, opts: { ackToken?: string; alerts?: IncidentAlert[] } = {}) {
+async function open(
+  inc: Incident,
+  extra: Routes = {},
+  opts: { ackToken?: string; alerts?: IncidentAlert[] } = {},
+) {
   const calls = stubFetch({
-    'GET /api/incidents/inc_1': () => json({ incident: inc, timeline: [entry(1, { kind: 'created', text: 'Opened by Alertmanager' })], alerts: opts.alerts ?? [] }),
+    'GET /api/incidents/inc_1': () =>
+      json({
+        incident: inc,
+        timeline: [entry(1, { kind: 'created', text: 'Opened by Alertmanager' })],
+        alerts: opts.alerts ?? [],
+      }),
     'GET /api/users': () => json({ users: people }),
     ...extra,
   });
@@ -57,31 +69,63 @@ describe('the incident page’s commands', () => {
     expect(within(alerts).getByText('Checkout 5xx above 5%')).toBeInTheDocument();
     expect(within(alerts).getByText('alertname=CheckoutErrors')).toBeInTheDocument();
     expect(within(alerts).getByText('×3')).toBeInTheDocument();
-    expect(within(alerts).getByRole('link', { name: 'https://runbooks.example.com/checkout' })).toHaveAttribute('rel', 'noopener noreferrer');
-    expect(within(alerts).getByRole('link', { name: /Source/ })).toHaveAttribute('href', 'https://prometheus.example.com/graph?g0.expr=x');
+    expect(
+      within(alerts).getByRole('link', { name: 'https://runbooks.example.com/checkout' }),
+    ).toHaveAttribute('rel', 'noopener noreferrer');
+    expect(within(alerts).getByRole('link', { name: /Source/ })).toHaveAttribute(
+      'href',
+      'https://prometheus.example.com/graph?g0.expr=x',
+    );
     expect(within(alerts).queryByRole('link', { name: /Evil/ })).toBeNull();
   });
 
   it('changes severity with progress and then the outcome', async () => {
     let answer!: (r: Response) => void;
-    const calls = await open(incident(), { 'POST /api/incidents/inc_1/severity': () => new Promise<Response>((r) => (answer = r)) });
+    const calls = await open(incident(), {
+      'POST /api/incidents/inc_1/severity': () => new Promise<Response>((r) => (answer = r)),
+    });
 
-    fireEvent.click(within(screen.getByRole('group', { name: 'Severity' })).getByRole('button', { name: 'warning' }));
+    fireEvent.click(
+      within(screen.getByRole('group', { name: 'Severity' })).getByRole('button', {
+        name: 'warning',
+      }),
+    );
     expect(await screen.findByText('Changing severity…')).toBeInTheDocument();
-    await act(async () => answer(json({ incident: incident({ severity: 'warning', lastSeq: 2 }) })));
+    await act(async () =>
+      answer(json({ incident: incident({ severity: 'warning', lastSeq: 2 }) })),
+    );
 
     expect(await screen.findByText('Severity is now warning.')).toBeInTheDocument();
     expect(posts(calls)[0]!.body).toEqual({ severity: 'warning' });
-    expect(within(screen.getByRole('group', { name: 'Severity' })).getByRole('button', { name: 'warning' })).toHaveAttribute('aria-pressed', 'true');
+    expect(
+      within(screen.getByRole('group', { name: 'Severity' })).getByRole('button', {
+        name: 'warning',
+      }),
+    ).toHaveAttribute('aria-pressed', 'true');
   });
 
   it('assigns a role from the people picker, leaving viewers out, and clears it again', async () => {
     const calls = await open(incident({ roles: { incident_commander: null, scribe: 'u_ann' } }), {
-      'POST /api/incidents/inc_1/roles': () => json({ incident: incident({ roles: { incident_commander: 'u_me', scribe: 'u_ann' }, lastSeq: 2 }) }),
-      'POST /api/incidents/inc_1/roles/unassign': () => json({ incident: incident({ roles: { incident_commander: 'u_me', scribe: null }, lastSeq: 3 }) }),
+      'POST /api/incidents/inc_1/roles': () =>
+        json({
+          incident: incident({
+            roles: { incident_commander: 'u_me', scribe: 'u_ann' },
+            lastSeq: 2,
+          }),
+        }),
+      'POST /api/incidents/inc_1/roles/unassign': () =>
+        json({
+          incident: incident({ roles: { incident_commander: 'u_me', scribe: null }, lastSeq: 3 }),
+        }),
     });
     const commander = await screen.findByRole('combobox', { name: 'Incident commander' });
-    await vi.waitFor(() => expect(within(commander).getAllByRole('option').map((o) => o.textContent)).toEqual(['Nobody', 'Mo', 'Ann']));
+    await vi.waitFor(() =>
+      expect(
+        within(commander)
+          .getAllByRole('option')
+          .map((o) => o.textContent),
+      ).toEqual(['Nobody', 'Mo', 'Ann']),
+    );
 
     fireEvent.change(commander, { target: { value: 'u_me' } });
     expect(await screen.findByText('Mo is incident commander.')).toBeInTheDocument();
@@ -97,7 +141,13 @@ describe('the incident page’s commands', () => {
 
   it('reassigns the incident to the people ticked, in one command', async () => {
     const calls = await open(incident({ assignees: ['u_me'] }), {
-      'POST /api/incidents/inc_1/reassign': ({ body }) => json({ incident: incident({ assignees: (body as { assignees: string[] }).assignees, lastSeq: 2 }) }),
+      'POST /api/incidents/inc_1/reassign': ({ body }) =>
+        json({
+          incident: incident({
+            assignees: (body as { assignees: string[] }).assignees,
+            lastSeq: 2,
+          }),
+        }),
     });
     const ann = await screen.findByRole('checkbox', { name: 'Ann' });
     expect(button('Save assignees')).toBeDisabled();
@@ -112,18 +162,28 @@ describe('the incident page’s commands', () => {
   });
 
   it('escalates now', async () => {
-    const calls = await open(incident(), { 'POST /api/incidents/inc_1/escalate': () => json({ incident: incident({ escalationLevel: 2, lastSeq: 2 }) }) });
+    const calls = await open(incident(), {
+      'POST /api/incidents/inc_1/escalate': () =>
+        json({ incident: incident({ escalationLevel: 2, lastSeq: 2 }) }),
+    });
 
     fireEvent.click(button('Escalate now'));
 
-    expect(await screen.findByText('Escalated: the next level is being paged.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Escalated: the next level is being paged.'),
+    ).toBeInTheDocument();
     expect(posts(calls)[0]!.url.pathname).toBe('/api/incidents/inc_1/escalate');
   });
 
   it('posts a status update from the same box as notes', async () => {
-    const calls = await open(incident(), { 'POST /api/incidents/inc_1/status-updates': () => json({ incident: incident({ lastSeq: 2 }) }) });
+    const calls = await open(incident(), {
+      'POST /api/incidents/inc_1/status-updates': () =>
+        json({ incident: incident({ lastSeq: 2 }) }),
+    });
 
-    fireEvent.input(screen.getByLabelText('Add a note'), { target: { value: 'Mitigated: traffic moved to eu-west' } });
+    fireEvent.input(screen.getByLabelText('Add a note'), {
+      target: { value: 'Mitigated: traffic moved to eu-west' },
+    });
     fireEvent.click(button('Post as status update'));
 
     expect(await screen.findByText('Status update posted.')).toBeInTheDocument();
@@ -134,27 +194,41 @@ describe('the incident page’s commands', () => {
   it('explains a conflict and reloads the incident as it now is', async () => {
     let loads = 0;
     await open(incident(), {
-      'GET /api/incidents/inc_1': () => json({ incident: incident(++loads > 1 ? { status: 'resolved', lastSeq: 5 } : {}), timeline: [entry(1)] }),
-      'POST /api/incidents/inc_1/acknowledge': () => problem(409, 'Incident #4 is resolved; reopen it first.'),
+      'GET /api/incidents/inc_1': () =>
+        json({
+          incident: incident(++loads > 1 ? { status: 'resolved', lastSeq: 5 } : {}),
+          timeline: [entry(1)],
+        }),
+      'POST /api/incidents/inc_1/acknowledge': () =>
+        problem(409, 'Incident #4 is resolved; reopen it first.'),
     });
 
     fireEvent.click(button('Acknowledge'));
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('Not done: Incident #4 is resolved; reopen it first. This page now shows the incident as it is.');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Not done: Incident #4 is resolved; reopen it first. This page now shows the incident as it is.',
+    );
     expect(await screen.findByRole('button', { name: 'Reopen' })).toBeEnabled();
   });
 
   it('queues an acknowledgement made offline, says it waits for the network, and replays it once with the same key', async () => {
     let online = false;
     const calls = await open(incident(), {
-      'POST /api/incidents/inc_1/acknowledge': () => (online ? json({ incident: incident({ status: 'acknowledged', lastSeq: 2 }) }) : Promise.reject(new TypeError('Failed to fetch'))),
+      'POST /api/incidents/inc_1/acknowledge': () =>
+        online
+          ? json({ incident: incident({ status: 'acknowledged', lastSeq: 2 }) })
+          : Promise.reject(new TypeError('Failed to fetch')),
     });
     const stop = startOutbox();
 
     fireEvent.click(button('Acknowledge'));
 
-    expect(await screen.findByText('Acknowledgement queued: waiting for network.')).toBeInTheDocument();
-    expect(screen.getByRole('list', { name: 'Waiting for network' })).toHaveTextContent('Acknowledge: waiting for network');
+    expect(
+      await screen.findByText('Acknowledgement queued: waiting for network.'),
+    ).toBeInTheDocument();
+    expect(screen.getByRole('list', { name: 'Waiting for network' })).toHaveTextContent(
+      'Acknowledge: waiting for network',
+    );
     expect(button('Acknowledge queued')).toBeDisabled();
 
     online = true;
@@ -173,7 +247,14 @@ describe('the incident page’s commands', () => {
 
   it('acknowledges with the action token from a notification link, under the notification’s own key', async () => {
     history.replaceState(null, '', '/incidents/inc_1?ack=tok.sig');
-    const calls = await open(incident(), { 'POST /api/push/ack': () => json({ incident: incident({ status: 'acknowledged', lastSeq: 2 }) }) }, { ackToken: 'tok.sig' });
+    const calls = await open(
+      incident(),
+      {
+        'POST /api/push/ack': () =>
+          json({ incident: incident({ status: 'acknowledged', lastSeq: 2 }) }),
+      },
+      { ackToken: 'tok.sig' },
+    );
     expect(screen.getByText(/You were paged for this incident/)).toBeInTheDocument();
 
     fireEvent.click(button('Acknowledge'));

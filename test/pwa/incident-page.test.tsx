@@ -8,7 +8,11 @@ beforeEach(() => FakeWebSocket.install());
 
 function serve(inc: Incident, extra: Parameters<typeof stubFetch>[0] = {}) {
   return stubFetch({
-    'GET /api/incidents/inc_1': () => json({ incident: inc, timeline: [entry(1, { kind: 'created', text: 'Opened by Alertmanager' })] }),
+    'GET /api/incidents/inc_1': () =>
+      json({
+        incident: inc,
+        timeline: [entry(1, { kind: 'created', text: 'Opened by Alertmanager' })],
+      }),
     ...extra,
   });
 }
@@ -28,13 +32,20 @@ describe('the incident page', () => {
 
     expect(button('Acknowledge')).toBeEnabled();
     expect(button('Resolve')).toBeEnabled();
-    const header = screen.getByRole('heading', { name: 'Checkout latency above 2s' }).closest('section')!;
+    const header = screen
+      .getByRole('heading', { name: 'Checkout latency above 2s' })
+      .closest('section')!;
     expect(within(header).getByText('critical')).toBeInTheDocument();
     expect(within(header).getByText('2 alerts')).toBeInTheDocument();
   });
 
   it('disables Acknowledge once the incident is acknowledged but still allows Resolve', async () => {
-    await open(incident({ status: 'acknowledged', acknowledgedBy: { kind: 'user', id: 'u_ann', name: 'Ann' } }));
+    await open(
+      incident({
+        status: 'acknowledged',
+        acknowledgedBy: { kind: 'user', id: 'u_ann', name: 'Ann' },
+      }),
+    );
 
     expect(button('Acknowledged')).toBeDisabled();
     expect(button('Resolve')).toBeEnabled();
@@ -51,12 +62,15 @@ describe('the incident page', () => {
 
   it('shows the detail of a 409 problem when the server refuses an action', async () => {
     await open(incident({ status: 'acknowledged' }), {
-      'POST /api/incidents/inc_1/resolve': () => problem(409, 'Incident #4 is already resolved; reopen it first.'),
+      'POST /api/incidents/inc_1/resolve': () =>
+        problem(409, 'Incident #4 is already resolved; reopen it first.'),
     });
 
     fireEvent.click(button('Resolve'));
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('Incident #4 is already resolved; reopen it first.');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Incident #4 is already resolved; reopen it first.',
+    );
     expect(button('Resolve')).toBeEnabled();
   });
 
@@ -70,7 +84,9 @@ describe('the incident page', () => {
     expect(await screen.findByText('Acknowledging…')).toBeInTheDocument();
     expect(button('Resolve')).toBeDisabled();
 
-    await act(async () => answer(json({ incident: incident({ status: 'acknowledged', lastSeq: 2 }) })));
+    await act(async () =>
+      answer(json({ incident: incident({ status: 'acknowledged', lastSeq: 2 }) })),
+    );
 
     expect(await screen.findByText('Acknowledged. Escalation stopped.')).toBeInTheDocument();
     expect(button('Acknowledged')).toBeDisabled();
@@ -87,27 +103,45 @@ describe('the incident page', () => {
 
     act(() => {
       ws.open();
-      ws.receive({ type: 'snapshot', incident: incident(), timeline: [entry(1, { kind: 'created', text: 'Opened by Alertmanager' })], since: 0, viewers: [{ id: 'u_me', name: 'Mo' }, { id: 'u_ann', name: 'Ann' }] });
-      ws.receive({ type: 'event', entry: entry(2, { text: 'Ann acknowledged' }), incident: incident({ status: 'acknowledged', lastSeq: 2 }) });
+      ws.receive({
+        type: 'snapshot',
+        incident: incident(),
+        timeline: [entry(1, { kind: 'created', text: 'Opened by Alertmanager' })],
+        since: 0,
+        viewers: [
+          { id: 'u_me', name: 'Mo' },
+          { id: 'u_ann', name: 'Ann' },
+        ],
+      });
+      ws.receive({
+        type: 'event',
+        entry: entry(2, { text: 'Ann acknowledged' }),
+        incident: incident({ status: 'acknowledged', lastSeq: 2 }),
+      });
     });
 
     const timeline = screen.getByRole('list', { name: 'Timeline' });
     expect(timeline).toHaveAttribute('aria-live', 'polite');
-    expect(within(timeline).getAllByRole('listitem').map((li) => li.querySelector('.tl-text')?.textContent)).toEqual([
-      'Opened by Alertmanager',
-      'Ann acknowledged',
-    ]);
+    expect(
+      within(timeline)
+        .getAllByRole('listitem')
+        .map((li) => li.querySelector('.tl-text')?.textContent),
+    ).toEqual(['Opened by Alertmanager', 'Ann acknowledged']);
     expect(screen.getByText('Also here: Ann')).toBeInTheDocument();
     expect(screen.getByText('Live')).toBeInTheDocument();
     expect(button('Acknowledged')).toBeDisabled();
   });
 
   it('explains a missing incident and stops trying to connect to it', async () => {
-    stubFetch({ 'GET /api/incidents/inc_1': () => problem(404, 'No incident inc_1.', 'not-found') });
+    stubFetch({
+      'GET /api/incidents/inc_1': () => problem(404, 'No incident inc_1.', 'not-found'),
+    });
     render(<IncidentPage id="inc_1" me={me} />);
 
     expect(await screen.findByRole('alert')).toHaveTextContent('No incident inc_1.');
-    await vi.waitFor(() => expect(FakeWebSocket.all.every((ws) => ws.readyState === FakeWebSocket.CLOSED)).toBe(true));
+    await vi.waitFor(() =>
+      expect(FakeWebSocket.all.every((ws) => ws.readyState === FakeWebSocket.CLOSED)).toBe(true),
+    );
     expect(screen.getByRole('link', { name: 'Back to incidents' })).toHaveAttribute('href', '/');
   });
 
@@ -115,10 +149,14 @@ describe('the incident page', () => {
     let attempt = 0;
     const calls = await open(incident(), {
       'POST /api/incidents/inc_1/notes': () =>
-        ++attempt === 1 ? problem(503, 'The incident is busy; try again.', 'unavailable') : json({ incident: incident({ lastSeq: 2 }) }),
+        ++attempt === 1
+          ? problem(503, 'The incident is busy; try again.', 'unavailable')
+          : json({ incident: incident({ lastSeq: 2 }) }),
     });
 
-    fireEvent.input(screen.getByLabelText('Add a note'), { target: { value: 'Rolling back 1.42' } });
+    fireEvent.input(screen.getByLabelText('Add a note'), {
+      target: { value: 'Rolling back 1.42' },
+    });
     fireEvent.click(button('Add note'));
     expect(await screen.findByText('The incident is busy; try again.')).toBeInTheDocument();
 
@@ -126,7 +164,10 @@ describe('the incident page', () => {
     expect(await screen.findByText('Note added.')).toBeInTheDocument();
 
     const posts = calls.filter((c) => c.method === 'POST');
-    expect(posts.map((p) => p.body)).toEqual([{ text: 'Rolling back 1.42' }, { text: 'Rolling back 1.42' }]);
+    expect(posts.map((p) => p.body)).toEqual([
+      { text: 'Rolling back 1.42' },
+      { text: 'Rolling back 1.42' },
+    ]);
     expect(posts[0]!.headers.get('idempotency-key')).toBe(posts[1]!.headers.get('idempotency-key'));
     expect(screen.getByLabelText('Add a note')).toHaveValue('');
   });
@@ -141,15 +182,41 @@ describe('the incident page', () => {
 
   it('shows the changes to the service from the hour before the incident opened, newest first', async () => {
     const inc = incident();
-    const change = (id: string, summary: string, at: number) => ({ id, serviceId: 'svc_checkout', integrationId: 'int_pd', integrationName: 'Deploys', summary, source: 'ci', at, receivedAt: at, details: null, links: [] });
+    const change = (id: string, summary: string, at: number) => ({
+      id,
+      serviceId: 'svc_checkout',
+      integrationId: 'int_pd',
+      integrationName: 'Deploys',
+      summary,
+      source: 'ci',
+      at,
+      receivedAt: at,
+      details: null,
+      links: [],
+    });
     stubFetch({
       'GET /api/incidents/inc_1': () =>
-        json({ incident: inc, timeline: [entry(1, { kind: 'created' })], alerts: [], changes: [change('chg_2', 'Flip new-cart flag', inc.createdAt - 60_000), change('chg_1', 'Deploy checkout v7', inc.createdAt - 40 * 60_000)] }),
+        json({
+          incident: inc,
+          timeline: [entry(1, { kind: 'created' })],
+          alerts: [],
+          changes: [
+            change('chg_2', 'Flip new-cart flag', inc.createdAt - 60_000),
+            change('chg_1', 'Deploy checkout v7', inc.createdAt - 40 * 60_000),
+          ],
+        }),
     });
     render(<IncidentPage id="inc_1" me={me} />);
-    const section = (await screen.findByRole('heading', { name: 'Recent changes' })).closest('section')!;
-    expect(within(section).getByText('Changes to this service in the hour before the incident opened.')).toBeInTheDocument();
-    expect([...section.querySelectorAll('.alert-summary')].map((e) => e.textContent)).toEqual(['Flip new-cart flag', 'Deploy checkout v7']);
+    const section = (await screen.findByRole('heading', { name: 'Recent changes' })).closest(
+      'section',
+    )!;
+    expect(
+      within(section).getByText('Changes to this service in the hour before the incident opened.'),
+    ).toBeInTheDocument();
+    expect([...section.querySelectorAll('.alert-summary')].map((e) => e.textContent)).toEqual([
+      'Flip new-cart flag',
+      'Deploy checkout v7',
+    ]);
   });
 
   it('shows no Recent changes section when nothing changed before the incident', async () => {
@@ -159,8 +226,12 @@ describe('the incident page', () => {
 });
 
 describe('a long incident timeline', () => {
-  const texts = () => within(screen.getByRole('list', { name: 'Timeline' })).getAllByRole('listitem').map((li) => li.querySelector('.tl-text')?.textContent);
-  const page = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => entry(from + i, { text: `entry ${from + i}` }));
+  const texts = () =>
+    within(screen.getByRole('list', { name: 'Timeline' }))
+      .getAllByRole('listitem')
+      .map((li) => li.querySelector('.tl-text')?.textContent);
+  const page = (from: number, to: number) =>
+    Array.from({ length: to - from + 1 }, (_, i) => entry(from + i, { text: `entry ${from + i}` }));
 
   it('shows the newest entries and loads earlier ones a page at a time until the first', async () => {
     const inc = incident({ lastSeq: 700 });
@@ -168,7 +239,11 @@ describe('a long incident timeline', () => {
       'GET /api/incidents/inc_1': ({ url }) => {
         const before = Number(url.searchParams.get('before') ?? 701);
         const from = Math.max(1, before - 500);
-        return json({ incident: inc, timeline: page(from, before - 1), earlier: from > 1 ? from : null });
+        return json({
+          incident: inc,
+          timeline: page(from, before - 1),
+          earlier: from > 1 ? from : null,
+        });
       },
     });
     render(<IncidentPage id="inc_1" me={me} />);
@@ -195,7 +270,15 @@ describe('a long incident timeline', () => {
     // The socket had the start of the story; the HTTP read brings the newest page after a storm.
     act(() => {
       ws.open();
-      ws.receive({ type: 'snapshot', incident: incident({ lastSeq: 3 }), timeline: page(1, 3), since: 0, earlier: null, more: false, viewers: [] });
+      ws.receive({
+        type: 'snapshot',
+        incident: incident({ lastSeq: 3 }),
+        timeline: page(1, 3),
+        since: 0,
+        earlier: null,
+        more: false,
+        viewers: [],
+      });
     });
     await vi.waitFor(() => expect(texts()[0]).toBe('entry 800'));
     expect(texts()).not.toContain('entry 3');
@@ -219,7 +302,12 @@ describe('an incident with thousands of alerts', () => {
       lastSeenAt: Date.now(),
     }));
     await open(incident({ alertCount: 1_200, truncatedAlerts: 200 }), {
-      'GET /api/incidents/inc_1': () => json({ incident: incident({ alertCount: 1_200, truncatedAlerts: 200 }), timeline: [entry(1)], alerts }),
+      'GET /api/incidents/inc_1': () =>
+        json({
+          incident: incident({ alertCount: 1_200, truncatedAlerts: 200 }),
+          timeline: [entry(1)],
+          alerts,
+        }),
     });
     const drawn = () => screen.getAllByText(/^node-\d+ is down$/).length;
     await vi.waitFor(() => expect(drawn()).toBe(100));

@@ -35,13 +35,18 @@ describe('the join page', () => {
   });
 
   it('shows why the invite was refused and stays on the page', async () => {
-    stubFetch({ 'POST /api/auth/accept': () => problem(400, 'This invite has expired: ask an admin for a new one.', 'bad-request') });
+    stubFetch({
+      'POST /api/auth/accept': () =>
+        problem(400, 'This invite has expired: ask an admin for a new one.', 'bad-request'),
+    });
     const onSignedIn = vi.fn();
     render(<JoinPage token="tok123" onSignedIn={onSignedIn} />);
 
     fireEvent.click(screen.getByRole('button', { name: 'Join' }));
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('This invite has expired: ask an admin for a new one.');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'This invite has expired: ask an admin for a new one.',
+    );
     expect(onSignedIn).not.toHaveBeenCalled();
     expect(location.pathname).toBe('/join/tok123');
     expect(screen.getByRole('button', { name: 'Join' })).toBeEnabled();

@@ -93,7 +93,9 @@ describe('useLiveIncident', () => {
     act(() => void window.dispatchEvent(new Event('offline')));
     expect(result.current.connection).toBe('offline');
     // A message from the abandoned socket (it may not know it is dead) changes nothing.
-    act(() => first.receive({ type: 'event', entry: entry(9), incident: incident({ lastSeq: 9 }) }));
+    act(() =>
+      first.receive({ type: 'event', entry: entry(9), incident: incident({ lastSeq: 9 }) }),
+    );
     expect(result.current.timeline.map((e) => e.seq)).toEqual([1, 2, 3]);
     act(() => void vi.advanceTimersByTime(60_000));
     expect(FakeWebSocket.all).toHaveLength(1);

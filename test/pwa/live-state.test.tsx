@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { applyLive, backoffDelay, emptyLiveState, newestRunStart, resumeSince } from '../../pwa/src/lib/live-state';
+import {
+  applyLive,
+  backoffDelay,
+  emptyLiveState,
+  newestRunStart,
+  resumeSince,
+} from '../../pwa/src/lib/live-state';
 import type { LiveState } from '../../pwa/src/lib/live-state';
 import { entry, incident } from './fakes';
 
@@ -7,7 +13,13 @@ const seqs = (s: LiveState) => s.timeline.map((e) => e.seq);
 
 function snapshotOf(lastSeq: number, since = 0): LiveState {
   const timeline = Array.from({ length: lastSeq - since }, (_, i) => entry(since + i + 1));
-  return applyLive(emptyLiveState, { type: 'snapshot', incident: incident({ lastSeq }), timeline, since, viewers: [] });
+  return applyLive(emptyLiveState, {
+    type: 'snapshot',
+    incident: incident({ lastSeq }),
+    timeline,
+    since,
+    viewers: [],
+  });
 }
 
 describe('applying live messages', () => {
@@ -19,7 +31,11 @@ describe('applying live messages', () => {
       since: 0,
       viewers: [{ id: 'u_ann', name: 'Ann' }],
     });
-    s = applyLive(s, { type: 'event', entry: entry(3), incident: incident({ lastSeq: 3, status: 'acknowledged' }) });
+    s = applyLive(s, {
+      type: 'event',
+      entry: entry(3),
+      incident: incident({ lastSeq: 3, status: 'acknowledged' }),
+    });
 
     expect(seqs(s)).toEqual([1, 2, 3]);
     expect(s.lastSeq).toBe(3);
@@ -30,7 +46,11 @@ describe('applying live messages', () => {
   it('drops an event whose seq it already holds, however many times it is replayed', () => {
     let s = snapshotOf(3);
     const before = s;
-    s = applyLive(s, { type: 'event', entry: entry(3, { text: 'replayed' }), incident: incident({ lastSeq: 3 }) });
+    s = applyLive(s, {
+      type: 'event',
+      entry: entry(3, { text: 'replayed' }),
+      incident: incident({ lastSeq: 3 }),
+    });
     s = applyLive(s, { type: 'event', entry: entry(2), incident: incident({ lastSeq: 2 }) });
 
     expect(seqs(s)).toEqual([1, 2, 3]);
@@ -40,15 +60,29 @@ describe('applying live messages', () => {
 
   it('merges a resumed snapshot that overlaps what it already has without duplicating entries', () => {
     let s = snapshotOf(3);
-    s = applyLive(s, { type: 'snapshot', incident: incident({ lastSeq: 5 }), timeline: [entry(3), entry(4), entry(5)], since: 2, viewers: [] });
+    s = applyLive(s, {
+      type: 'snapshot',
+      incident: incident({ lastSeq: 5 }),
+      timeline: [entry(3), entry(4), entry(5)],
+      since: 2,
+      viewers: [],
+    });
 
     expect(seqs(s)).toEqual([1, 2, 3, 4, 5]);
     expect(s.lastSeq).toBe(5);
   });
 
   it('puts an out-of-order entry where its seq belongs', () => {
-    let s = applyLive(emptyLiveState, { type: 'event', entry: entry(4), incident: incident({ lastSeq: 4 }) });
-    s = applyLive(s, { type: 'loaded', incident: incident({ lastSeq: 3 }), timeline: [entry(1), entry(2), entry(3)] });
+    let s = applyLive(emptyLiveState, {
+      type: 'event',
+      entry: entry(4),
+      incident: incident({ lastSeq: 4 }),
+    });
+    s = applyLive(s, {
+      type: 'loaded',
+      incident: incident({ lastSeq: 3 }),
+      timeline: [entry(1), entry(2), entry(3)],
+    });
 
     expect(seqs(s)).toEqual([1, 2, 3, 4]);
     expect(s.lastSeq).toBe(4);
@@ -58,7 +92,11 @@ describe('applying live messages', () => {
     let s = snapshotOf(2);
     s = applyLive(s, {
       type: 'entry_updated',
-      entry: entry(2, { kind: 'duplicate_suppressed', text: '7 duplicates suppressed', data: { count: 7 } }),
+      entry: entry(2, {
+        kind: 'duplicate_suppressed',
+        text: '7 duplicates suppressed',
+        data: { count: 7 },
+      }),
       incident: incident({ lastSeq: 2 }),
     });
 
@@ -67,15 +105,28 @@ describe('applying live messages', () => {
   });
 
   it('never rolls the incident back to an older copy that arrives late', () => {
-    let s = applyLive(emptyLiveState, { type: 'incident', incident: incident({ lastSeq: 6, status: 'resolved' }) });
-    s = applyLive(s, { type: 'event', entry: entry(5), incident: incident({ lastSeq: 5, status: 'acknowledged' }) });
+    let s = applyLive(emptyLiveState, {
+      type: 'incident',
+      incident: incident({ lastSeq: 6, status: 'resolved' }),
+    });
+    s = applyLive(s, {
+      type: 'event',
+      entry: entry(5),
+      incident: incident({ lastSeq: 5, status: 'acknowledged' }),
+    });
 
     expect(s.incident?.status).toBe('resolved');
     expect(seqs(s)).toEqual([5]);
   });
 
   it('keeps who is viewing when an HTTP load arrives, and updates it on presence', () => {
-    let s = applyLive(emptyLiveState, { type: 'snapshot', incident: incident(), timeline: [entry(1)], since: 0, viewers: [{ id: 'a', name: 'A' }] });
+    let s = applyLive(emptyLiveState, {
+      type: 'snapshot',
+      incident: incident(),
+      timeline: [entry(1)],
+      since: 0,
+      viewers: [{ id: 'a', name: 'A' }],
+    });
     s = applyLive(s, { type: 'loaded', incident: incident(), timeline: [entry(1)] });
     expect(s.viewers).toEqual([{ id: 'a', name: 'A' }]);
 
@@ -84,8 +135,18 @@ describe('applying live messages', () => {
   });
 
   it('applies a successful command result and ignores a failed one', () => {
-    const ok = applyLive(emptyLiveState, { type: 'result', id: 'c1', ok: true, incident: incident({ status: 'acknowledged', lastSeq: 2 }) });
-    const failed = applyLive(ok, { type: 'result', id: 'c2', ok: false, problem: { type: 't', title: 'Conflict', status: 409, detail: 'no', code: 'conflict' } });
+    const ok = applyLive(emptyLiveState, {
+      type: 'result',
+      id: 'c1',
+      ok: true,
+      incident: incident({ status: 'acknowledged', lastSeq: 2 }),
+    });
+    const failed = applyLive(ok, {
+      type: 'result',
+      id: 'c2',
+      ok: false,
+      problem: { type: 't', title: 'Conflict', status: 409, detail: 'no', code: 'conflict' },
+    });
 
     expect(ok.incident?.status).toBe('acknowledged');
     expect(failed).toBe(ok);
@@ -116,9 +177,18 @@ describe('resuming and backing off', () => {
 
 describe('resuming after a storm', () => {
   it('folds the backlog pages that follow a resumed snapshot into one unbroken timeline, so the next resume starts after them', () => {
-    const page = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => entry(from + i));
+    const page = (from: number, to: number) =>
+      Array.from({ length: to - from + 1 }, (_, i) => entry(from + i));
     let s = snapshotOf(10);
-    s = applyLive(s, { type: 'snapshot', incident: incident({ lastSeq: 1200 }), timeline: page(10, 509), since: 9, earlier: null, more: true, viewers: [] });
+    s = applyLive(s, {
+      type: 'snapshot',
+      incident: incident({ lastSeq: 1200 }),
+      timeline: page(10, 509),
+      since: 9,
+      earlier: null,
+      more: true,
+      viewers: [],
+    });
     s = applyLive(s, { type: 'backlog', timeline: page(510, 1009), more: true });
     s = applyLive(s, { type: 'backlog', timeline: page(1010, 1200), more: false });
 

@@ -8,7 +8,8 @@ describe('my name in Settings', () => {
     const calls = stubFetch({
       'GET /api/push/subscriptions': () => json({ subscriptions: [] }),
       'GET /api/tokens': () => json({ tokens: [] }),
-      'PATCH /api/me': ({ body }) => json({ user: { ...me, name: (body as { name: string }).name } }),
+      'PATCH /api/me': ({ body }) =>
+        json({ user: { ...me, name: (body as { name: string }).name } }),
     });
     const onRenamed = vi.fn();
     render(<SettingsPage me={me} onSignedOut={() => {}} onRenamed={onRenamed} />);
@@ -25,7 +26,8 @@ describe('my name in Settings', () => {
     stubFetch({
       'GET /api/push/subscriptions': () => json({ subscriptions: [] }),
       'GET /api/tokens': () => json({ tokens: [] }),
-      'PATCH /api/me': () => problem(400, 'name: Too big: expected string to have <=80 characters', 'validation'),
+      'PATCH /api/me': () =>
+        problem(400, 'name: Too big: expected string to have <=80 characters', 'validation'),
     });
     render(<SettingsPage me={me} onSignedOut={() => {}} />);
     fireEvent.click(await screen.findByRole('button', { name: 'Change name' }));

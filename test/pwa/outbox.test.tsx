@@ -3,11 +3,20 @@ import { describe, expect, it, vi } from 'vitest';
 import { enqueue, flush, queued, startOutbox, useOutbox } from '../../pwa/src/lib/outbox';
 import { incident, json, problem, stubFetch } from './fakes';
 
-const command = (key: string, path = '/api/incidents/inc_1/notes') => ({ key, incidentId: 'inc_1', path, body: { text: key }, label: `Note ${key}`, done: 'Note added.' });
+const command = (key: string, path = '/api/incidents/inc_1/notes') => ({
+  key,
+  incidentId: 'inc_1',
+  path,
+  body: { text: key },
+  label: `Note ${key}`,
+  done: 'Note added.',
+});
 
 describe('the offline outbox', () => {
   it('keeps commands on the device in order and replays them with their own Idempotency-Keys', async () => {
-    const calls = stubFetch({ 'POST /api/incidents/inc_1/notes': () => json({ incident: incident() }) });
+    const calls = stubFetch({
+      'POST /api/incidents/inc_1/notes': () => json({ incident: incident() }),
+    });
     enqueue(command('k1'));
     enqueue(command('k2'));
     enqueue(command('k1')); // the same intent twice is kept once
@@ -25,7 +34,10 @@ describe('the offline outbox', () => {
 
   it('stops at the first command that still cannot reach the server, keeping it and everything after it', async () => {
     let up = false;
-    const calls = stubFetch({ 'POST /api/incidents/inc_1/notes': () => (up ? json({ incident: incident() }) : Promise.reject(new TypeError('Failed to fetch'))) });
+    const calls = stubFetch({
+      'POST /api/incidents/inc_1/notes': () =>
+        up ? json({ incident: incident() }) : Promise.reject(new TypeError('Failed to fetch')),
+    });
     enqueue(command('k1'));
     enqueue(command('k2'));
 
@@ -55,10 +67,11 @@ describe('the offline outbox', () => {
 
     await act(() => flush());
 
-    expect(onSettled.mock.calls.map(([s]) => (s.ok ? `${s.command.label}: ok` : `${s.command.label}: ${s.error.detail}`))).toEqual([
-      'Resolve: Incident #4 is already resolved.',
-      'Note k2: ok',
-    ]);
+    expect(
+      onSettled.mock.calls.map(([s]) =>
+        s.ok ? `${s.command.label}: ok` : `${s.command.label}: ${s.error.detail}`,
+      ),
+    ).toEqual(['Resolve: Incident #4 is already resolved.', 'Note k2: ok']);
     expect(result.current).toEqual([]);
     expect(queued()).toEqual([]);
   });

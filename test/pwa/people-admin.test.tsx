@@ -15,11 +15,33 @@ function ann(overrides: Partial<PersonDetail['user']> = {}): PersonDetail {
   return {
     user: { ...people[2]!, ...overrides },
     sessions: [
-      { id: 'sid_phone', createdAt: T, expiresAt: T + 90 * 86_400_000, userAgent: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36' },
-      { id: 'sid_mac', createdAt: T, expiresAt: T + 90 * 86_400_000, userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Safari/605.1.15' },
+      {
+        id: 'sid_phone',
+        createdAt: T,
+        expiresAt: T + 90 * 86_400_000,
+        userAgent:
+          'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36',
+      },
+      {
+        id: 'sid_mac',
+        createdAt: T,
+        expiresAt: T + 90 * 86_400_000,
+        userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) Safari/605.1.15',
+      },
     ],
-    tokens: [{ id: 'tok_1', name: 'deploy script', createdAt: T, lastUsedAt: null, revokedAt: null }],
-    calendarFeeds: [{ id: 'cal_1', kind: 'user', refId: 'u_ann', refName: 'Ann', createdBy: 'u_ann', createdAt: T }],
+    tokens: [
+      { id: 'tok_1', name: 'deploy script', createdAt: T, lastUsedAt: null, revokedAt: null },
+    ],
+    calendarFeeds: [
+      {
+        id: 'cal_1',
+        kind: 'user',
+        refId: 'u_ann',
+        refName: 'Ann',
+        createdBy: 'u_ann',
+        createdAt: T,
+      },
+    ],
     stillNamedBy: { schedules: [{ id: 'sch_1', name: 'Primary' }], policies: [] },
   };
 }
@@ -31,14 +53,18 @@ function peopleApi() {
     'GET /api/users/u_ann': () => json(detail),
     'PATCH /api/users/u_ann': ({ body }) => {
       const change = body as { role?: string; disabled?: boolean };
-      detail = ann({ ...(change.role ? { role: change.role as 'viewer' } : {}), ...(change.disabled !== undefined ? { disabled: change.disabled } : {}) });
+      detail = ann({
+        ...(change.role ? { role: change.role as 'viewer' } : {}),
+        ...(change.disabled !== undefined ? { disabled: change.disabled } : {}),
+      });
       return json({ user: detail.user, stillNamedBy: detail.stillNamedBy });
     },
     'DELETE /api/users/u_ann/sessions/sid_phone': () => {
       detail = { ...detail, sessions: detail.sessions.filter((s) => s.id !== 'sid_phone') };
       return new Response(null, { status: 204 });
     },
-    'DELETE /api/users/u_ann': () => json({ removed: { id: 'u_ann', name: 'Ann' }, stillNamedBy: detail.stillNamedBy }),
+    'DELETE /api/users/u_ann': () =>
+      json({ removed: { id: 'u_ann', name: 'Ann' }, stillNamedBy: detail.stillNamedBy }),
   });
 }
 
@@ -57,10 +83,16 @@ describe('the admin screen: people', () => {
     expect(within(card).getByText('deploy script')).toBeInTheDocument();
     expect(within(card).getByText(/Shifts of Ann/)).toBeInTheDocument();
 
-    const phone = within(card).getByText(/Android phone · Chrome/).closest('li')!;
+    const phone = within(card)
+      .getByText(/Android phone · Chrome/)
+      .closest('li')!;
     fireEvent.click(within(phone).getByRole('button', { name: 'Sign out' }));
     expect(await within(card).findByText('That session has ended.')).toBeInTheDocument();
-    expect(calls.some((c) => c.method === 'DELETE' && c.url.pathname === '/api/users/u_ann/sessions/sid_phone')).toBe(true);
+    expect(
+      calls.some(
+        (c) => c.method === 'DELETE' && c.url.pathname === '/api/users/u_ann/sessions/sid_phone',
+      ),
+    ).toBe(true);
     expect(within(card).queryByText(/Android phone · Chrome/)).toBeNull();
   });
 
@@ -70,15 +102,24 @@ describe('the admin screen: people', () => {
     render(<PeopleAdmin users={people} onChanged={onChanged} />);
     const card = await openPerson('Ann');
     await within(card).findByText('deploy script');
-    fireEvent.change(within(card).getByRole('combobox', { name: 'Role of Ann' }), { target: { value: 'viewer' } });
+    fireEvent.change(within(card).getByRole('combobox', { name: 'Role of Ann' }), {
+      target: { value: 'viewer' },
+    });
     fireEvent.click(within(card).getByRole('button', { name: 'Save role' }));
     expect(await within(card).findByText(/Ann is now a viewer/)).toBeInTheDocument();
 
     fireEvent.click(within(card).getByRole('button', { name: 'Disable' }));
-    expect(await within(card).findByText(/Ann is disabled: every sign-in refused, open screens closed, never paged/)).toBeInTheDocument();
+    expect(
+      await within(card).findByText(
+        /Ann is disabled: every sign-in refused, open screens closed, never paged/,
+      ),
+    ).toBeInTheDocument();
     expect(within(card).getAllByText(/Still named on rotation Primary/).length).toBeGreaterThan(0);
     expect(within(card).getByRole('button', { name: 'Re-enable' })).toBeInTheDocument();
-    expect(calls.filter((c) => c.method === 'PATCH').map((c) => c.body)).toEqual([{ role: 'viewer' }, { disabled: true }]);
+    expect(calls.filter((c) => c.method === 'PATCH').map((c) => c.body)).toEqual([
+      { role: 'viewer' },
+      { disabled: true },
+    ]);
     expect(onChanged).toHaveBeenCalledTimes(2);
   });
 
@@ -88,10 +129,16 @@ describe('the admin screen: people', () => {
     const card = await openPerson('Ann');
     await within(card).findByText('deploy script');
     fireEvent.click(within(card).getByRole('button', { name: 'Remove…' }));
-    expect(calls.some((c) => c.method === 'DELETE' && c.url.pathname === '/api/users/u_ann')).toBe(false);
+    expect(calls.some((c) => c.method === 'DELETE' && c.url.pathname === '/api/users/u_ann')).toBe(
+      false,
+    );
     fireEvent.click(within(card).getByRole('button', { name: 'Remove Ann for good' }));
-    expect(await screen.findAllByText(/Ann was removed\. Still named on rotation Primary/)).not.toHaveLength(0);
-    expect(calls.some((c) => c.method === 'DELETE' && c.url.pathname === '/api/users/u_ann')).toBe(true);
+    expect(
+      await screen.findAllByText(/Ann was removed\. Still named on rotation Primary/),
+    ).not.toHaveLength(0);
+    expect(calls.some((c) => c.method === 'DELETE' && c.url.pathname === '/api/users/u_ann')).toBe(
+      true,
+    );
   });
 
   it('offers no access changes for the ADMIN_TOKEN’s account or for yourself', async () => {

@@ -13,7 +13,14 @@ function review(overrides: Partial<Review> = {}): Review {
     incidentId: 'inc_1',
     status: 'draft',
     version: 1,
-    sections: { summary: '', customerImpact: '', rootCause: '', contributingFactors: '', wentWell: '', wentBadly: '' },
+    sections: {
+      summary: '',
+      customerImpact: '',
+      rootCause: '',
+      contributingFactors: '',
+      wentWell: '',
+      wentBadly: '',
+    },
     actionItems: [],
     facts: {
       incidentId: 'inc_1',
@@ -29,9 +36,27 @@ function review(overrides: Partial<Review> = {}): Review {
       timeToResolve: { ms: 1_800_000, text: '30 min' },
       escalationLevel: 1,
       keyMoments: [
-        { kind: 'triggered', at: T, offsetMs: 0, text: 'Triggered by Alertmanager', actor: 'Alertmanager' },
-        { kind: 'acknowledged', at: T + 240_000, offsetMs: 240_000, text: 'Acknowledged by Mo', actor: 'Mo' },
-        { kind: 'resolved', at: T + 1_800_000, offsetMs: 1_800_000, text: 'Resolved by Mo', actor: 'Mo' },
+        {
+          kind: 'triggered',
+          at: T,
+          offsetMs: 0,
+          text: 'Triggered by Alertmanager',
+          actor: 'Alertmanager',
+        },
+        {
+          kind: 'acknowledged',
+          at: T + 240_000,
+          offsetMs: 240_000,
+          text: 'Acknowledged by Mo',
+          actor: 'Mo',
+        },
+        {
+          kind: 'resolved',
+          at: T + 1_800_000,
+          offsetMs: 1_800_000,
+          text: 'Resolved by Mo',
+          actor: 'Mo',
+        },
       ],
       participants: [{ id: 'u_me', name: 'Mo', roles: ['incident_commander', 'acknowledged'] }],
       alerts: [],
@@ -55,10 +80,20 @@ describe('the review page', () => {
   it('starts a suggested review pre-filled from the incident, with its key moments and durations', async () => {
     const calls = stubFetch({
       'GET /api/incidents/inc_1/review': () =>
-        new Response(JSON.stringify({ type: 'x', title: 'Not found', status: 404, code: 'not-found', detail: 'Incident inc_1 has no review yet.', suggested: true }), {
-          status: 404,
-          headers: { 'content-type': 'application/problem+json' },
-        }),
+        new Response(
+          JSON.stringify({
+            type: 'x',
+            title: 'Not found',
+            status: 404,
+            code: 'not-found',
+            detail: 'Incident inc_1 has no review yet.',
+            suggested: true,
+          }),
+          {
+            status: 404,
+            headers: { 'content-type': 'application/problem+json' },
+          },
+        ),
       'POST /api/incidents/inc_1/review': () => json(review(), 201),
       'GET /api/users': users,
     });
@@ -67,17 +102,28 @@ describe('the review page', () => {
     expect(await screen.findByText(/A review is suggested for this incident/)).toBeInTheDocument();
     fireEvent.click(screen.getByRole('button', { name: 'Start the review' }));
 
-    expect(await screen.findByRole('heading', { name: 'Checkout latency above 2s' })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('heading', { name: 'Checkout latency above 2s' }),
+    ).toBeInTheDocument();
     expect(screen.getByText('Time to acknowledge').nextSibling).toHaveTextContent('4 min');
     expect(screen.getByText('Time to resolve').nextSibling).toHaveTextContent('30 min');
-    expect(within(screen.getByRole('list', { name: 'Key moments' })).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+    expect(
+      within(screen.getByRole('list', { name: 'Key moments' }))
+        .getAllByRole('listitem')
+        .map((li) => li.textContent),
+    ).toEqual([
       expect.stringContaining('Triggered by Alertmanager'),
       expect.stringContaining('Acknowledged by Mo'),
       expect.stringContaining('Resolved by Mo'),
     ]);
-    expect(screen.getByText('Incident commander, Acknowledged', { exact: false })).toBeInTheDocument();
+    expect(
+      screen.getByText('Incident commander, Acknowledged', { exact: false }),
+    ).toBeInTheDocument();
     expect(calls.filter((c) => c.method === 'POST')).toHaveLength(1);
-    expect(screen.getByRole('link', { name: 'Markdown' })).toHaveAttribute('href', '/api/incidents/inc_1/review.md');
+    expect(screen.getByRole('link', { name: 'Markdown' })).toHaveAttribute(
+      'href',
+      '/api/incidents/inc_1/review.md',
+    );
   });
 
   it('saves sections, an action item and the status against the version it read', async () => {
@@ -85,17 +131,39 @@ describe('the review page', () => {
       'GET /api/incidents/inc_1/review': () => json(review()),
       'PUT /api/incidents/inc_1/review': ({ body }) => {
         const edit = body as { sections: Review['sections']; status: Review['status'] };
-        return json(review({ version: 2, sections: edit.sections, status: edit.status, actionItems: [{ id: 'act_1', title: 'Alert on p99', ownerId: 'u_ann', ownerName: 'Ann', dueDate: '2030-01-31', done: false, doneAt: null, createdAt: T }] }));
+        return json(
+          review({
+            version: 2,
+            sections: edit.sections,
+            status: edit.status,
+            actionItems: [
+              {
+                id: 'act_1',
+                title: 'Alert on p99',
+                ownerId: 'u_ann',
+                ownerName: 'Ann',
+                dueDate: '2030-01-31',
+                done: false,
+                doneAt: null,
+                createdAt: T,
+              },
+            ],
+          }),
+        );
       },
       'GET /api/users': users,
     });
     render(<ReviewPage id="inc_1" me={me} />);
 
-    fireEvent.input(await screen.findByLabelText('Summary'), { target: { value: 'Checkout slowed for 30 minutes.' } });
+    fireEvent.input(await screen.findByLabelText('Summary'), {
+      target: { value: 'Checkout slowed for 30 minutes.' },
+    });
     fireEvent.click(screen.getByRole('button', { name: 'In review' }));
     fireEvent.click(screen.getByRole('button', { name: 'Add action item' }));
     fireEvent.input(screen.getByLabelText('Action item 1'), { target: { value: 'Alert on p99' } });
-    fireEvent.change(await screen.findByRole('combobox', { name: 'Owner' }), { target: { value: 'u_ann' } });
+    fireEvent.change(await screen.findByRole('combobox', { name: 'Owner' }), {
+      target: { value: 'u_ann' },
+    });
     fireEvent.input(screen.getByLabelText('Due'), { target: { value: '2030-01-31' } });
     expect(screen.getByText('Unsaved: Summary, Action items, Status')).toBeInTheDocument();
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
@@ -104,7 +172,9 @@ describe('the review page', () => {
     expect(calls.find((c) => c.method === 'PUT')!.body).toEqual({
       version: 1,
       sections: sections({ summary: 'Checkout slowed for 30 minutes.' }),
-      actionItems: [{ title: 'Alert on p99', ownerId: 'u_ann', dueDate: '2030-01-31', done: false }],
+      actionItems: [
+        { title: 'Alert on p99', ownerId: 'u_ann', dueDate: '2030-01-31', done: false },
+      ],
       status: 'in_review',
     });
     expect(screen.getByText(/^Version 2/)).toBeInTheDocument();
@@ -112,19 +182,39 @@ describe('the review page', () => {
   });
 
   it('explains a conflicting save, shows their text, and merges: their untouched parts plus my edits, against their version', async () => {
-    const theirs = review({ version: 2, sections: sections({ rootCause: 'A bad deploy of checkout 1.42.' }), updatedBy: { id: 'u_ann', name: 'Ann' }, updatedAt: Date.now() - 60_000 });
+    const theirs = review({
+      version: 2,
+      sections: sections({ rootCause: 'A bad deploy of checkout 1.42.' }),
+      updatedBy: { id: 'u_ann', name: 'Ann' },
+      updatedAt: Date.now() - 60_000,
+    });
     let puts = 0;
     const calls = stubFetch({
       'GET /api/incidents/inc_1/review': () => json(review()),
       'PUT /api/incidents/inc_1/review': () => {
         puts += 1;
         if (puts === 1) {
-          return new Response(JSON.stringify({ type: 'x', title: 'Conflict', status: 409, code: 'conflict', detail: 'Someone else saved this review.', current: theirs }), {
-            status: 409,
-            headers: { 'content-type': 'application/problem+json' },
-          });
+          return new Response(
+            JSON.stringify({
+              type: 'x',
+              title: 'Conflict',
+              status: 409,
+              code: 'conflict',
+              detail: 'Someone else saved this review.',
+              current: theirs,
+            }),
+            {
+              status: 409,
+              headers: { 'content-type': 'application/problem+json' },
+            },
+          );
         }
-        return json(review({ version: 3, sections: sections({ summary: 'Mine', rootCause: 'A bad deploy of checkout 1.42.' }) }));
+        return json(
+          review({
+            version: 3,
+            sections: sections({ summary: 'Mine', rootCause: 'A bad deploy of checkout 1.42.' }),
+          }),
+        );
       },
       'GET /api/users': users,
     });
@@ -133,7 +223,9 @@ describe('the review page', () => {
     fireEvent.input(await screen.findByLabelText('Summary'), { target: { value: 'Mine' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
 
-    expect(await screen.findByRole('alert')).toHaveTextContent('Not saved: someone else changed this review.');
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Not saved: someone else changed this review.',
+    );
     const conflict = screen.getByRole('region', { name: 'Someone else changed this review' });
     expect(conflict).toHaveTextContent('Ann saved version 2');
     expect(within(conflict).getByText('A bad deploy of checkout 1.42.')).toBeInTheDocument();
@@ -144,24 +236,47 @@ describe('the review page', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
 
     expect(await screen.findByText('Saved.')).toBeInTheDocument();
-    const second = calls.filter((c) => c.method === 'PUT')[1]!.body as { version: number; sections: Review['sections'] };
+    const second = calls.filter((c) => c.method === 'PUT')[1]!.body as {
+      version: number;
+      sections: Review['sections'];
+    };
     expect(second.version).toBe(2);
-    expect(second.sections).toEqual(sections({ summary: 'Mine', rootCause: 'A bad deploy of checkout 1.42.' }));
+    expect(second.sections).toEqual(
+      sections({ summary: 'Mine', rootCause: 'A bad deploy of checkout 1.42.' }),
+    );
   });
 
   it('can drop my edits and load theirs instead', async () => {
-    const theirs = review({ version: 5, sections: sections({ summary: 'Theirs' }), updatedBy: { id: 'u_ann', name: 'Ann' } });
+    const theirs = review({
+      version: 5,
+      sections: sections({ summary: 'Theirs' }),
+      updatedBy: { id: 'u_ann', name: 'Ann' },
+    });
     stubFetch({
       'GET /api/incidents/inc_1/review': () => json(review()),
       'PUT /api/incidents/inc_1/review': () =>
-        new Response(JSON.stringify({ type: 'x', title: 'Conflict', status: 409, code: 'conflict', detail: 'x', current: theirs }), { status: 409, headers: { 'content-type': 'application/problem+json' } }),
+        new Response(
+          JSON.stringify({
+            type: 'x',
+            title: 'Conflict',
+            status: 409,
+            code: 'conflict',
+            detail: 'x',
+            current: theirs,
+          }),
+          { status: 409, headers: { 'content-type': 'application/problem+json' } },
+        ),
       'GET /api/users': users,
     });
     render(<ReviewPage id="inc_1" me={me} />);
     fireEvent.input(await screen.findByLabelText('Summary'), { target: { value: 'Mine' } });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
-    const conflict = await screen.findByRole('region', { name: 'Someone else changed this review' });
-    expect(within(conflict).getByRole('heading', { name: 'Summary (you both changed it)' })).toBeInTheDocument();
+    const conflict = await screen.findByRole('region', {
+      name: 'Someone else changed this review',
+    });
+    expect(
+      within(conflict).getByRole('heading', { name: 'Summary (you both changed it)' }),
+    ).toBeInTheDocument();
 
     fireEvent.click(within(conflict).getByRole('button', { name: 'Load their version' }));
     expect(screen.getByLabelText('Summary')).toHaveValue('Theirs');
@@ -170,9 +285,14 @@ describe('the review page', () => {
   });
 
   it('says so when the incident itself does not exist, rather than offering to start a review', async () => {
-    stubFetch({ 'GET /api/incidents/inc_1/review': () => problem(404, 'No incident inc_1.', 'not-found'), 'GET /api/users': users });
+    stubFetch({
+      'GET /api/incidents/inc_1/review': () => problem(404, 'No incident inc_1.', 'not-found'),
+      'GET /api/users': users,
+    });
     render(<ReviewPage id="inc_1" me={me} />);
-    expect(await screen.findByRole('heading', { name: "Can't open this review" })).toBeInTheDocument();
+    expect(
+      await screen.findByRole('heading', { name: "Can't open this review" }),
+    ).toBeInTheDocument();
     expect(screen.getByRole('alert')).toHaveTextContent('No incident inc_1.');
     expect(screen.queryByRole('button', { name: 'Start the review' })).toBeNull();
   });
@@ -182,24 +302,71 @@ describe('the review page', () => {
     const withAlerts = review({
       facts: {
         ...facts,
-        keyMoments: [facts.keyMoments[0]!, { kind: 'escalation_skipped', at: T, offsetMs: 0, text: 'Skipped level 1: Night shift has nobody on shift', actor: 'Firebell' }, ...facts.keyMoments.slice(1)],
+        keyMoments: [
+          facts.keyMoments[0]!,
+          {
+            kind: 'escalation_skipped',
+            at: T,
+            offsetMs: 0,
+            text: 'Skipped level 1: Night shift has nobody on shift',
+            actor: 'Firebell',
+          },
+          ...facts.keyMoments.slice(1),
+        ],
         alerts: [
-          { key: 'a1', summary: 'p99 latency above 2s', severity: 'warning', status: 'resolved', resolvedBy: 'monitor', source: 'web-1', count: 3, firstSeenAt: T, lastSeenAt: T + 600_000, annotations: { description: 'Slow since the 1.42 deploy' } },
-          { key: 'a2', summary: '5xx above 5%', severity: 'critical', status: 'resolved', resolvedBy: 'incident', source: null, count: 1, firstSeenAt: T, lastSeenAt: T, details: { build: '1.42', dashboard: 'https://grafana.example.com/d/x' } },
+          {
+            key: 'a1',
+            summary: 'p99 latency above 2s',
+            severity: 'warning',
+            status: 'resolved',
+            resolvedBy: 'monitor',
+            source: 'web-1',
+            count: 3,
+            firstSeenAt: T,
+            lastSeenAt: T + 600_000,
+            annotations: { description: 'Slow since the 1.42 deploy' },
+          },
+          {
+            key: 'a2',
+            summary: '5xx above 5%',
+            severity: 'critical',
+            status: 'resolved',
+            resolvedBy: 'incident',
+            source: null,
+            count: 1,
+            firstSeenAt: T,
+            lastSeenAt: T,
+            details: { build: '1.42', dashboard: 'https://grafana.example.com/d/x' },
+          },
         ],
       },
     });
-    stubFetch({ 'GET /api/incidents/inc_1/review': () => json(withAlerts), 'GET /api/users': users });
+    stubFetch({
+      'GET /api/incidents/inc_1/review': () => json(withAlerts),
+      'GET /api/users': users,
+    });
     render(<ReviewPage id="inc_1" me={me} />);
 
-    expect((await screen.findByText('Alerts', { selector: 'dt' })).nextSibling).toHaveTextContent(/^2$/);
-    expect(within(screen.getByRole('list', { name: 'Key moments' })).getByText('Skipped level 1: Night shift has nobody on shift')).toBeInTheDocument();
+    expect((await screen.findByText('Alerts', { selector: 'dt' })).nextSibling).toHaveTextContent(
+      /^2$/,
+    );
+    expect(
+      within(screen.getByRole('list', { name: 'Key moments' })).getByText(
+        'Skipped level 1: Night shift has nobody on shift',
+      ),
+    ).toBeInTheDocument();
     const involved = screen.getByRole('region', { name: 'Alerts involved' });
-    expect(involved).toHaveTextContent('p99 latency above 2s · warning · 3 notifications · resolved');
-    expect(involved).toHaveTextContent('5xx above 5% · critical · 1 notification · resolved with the incident');
+    expect(involved).toHaveTextContent(
+      'p99 latency above 2s · warning · 3 notifications · resolved',
+    );
+    expect(involved).toHaveTextContent(
+      '5xx above 5% · critical · 1 notification · resolved with the incident',
+    );
     expect(within(involved).getByText('Slow since the 1.42 deploy')).toBeInTheDocument();
     fireEvent.click(within(involved).getByText('Details · 2 fields'));
-    expect(within(involved).getByRole('link', { name: 'https://grafana.example.com/d/x' })).toHaveAttribute('target', '_blank');
+    expect(
+      within(involved).getByRole('link', { name: 'https://grafana.example.com/d/x' }),
+    ).toHaveAttribute('target', '_blank');
   });
 
   it('is read-only for a viewer', async () => {
@@ -213,10 +380,19 @@ describe('the review page', () => {
 describe('merging my draft onto someone else’s save', () => {
   it('takes their version of everything I did not touch and names what we both changed', () => {
     const base = review();
-    const theirs = review({ version: 2, sections: sections({ summary: 'Theirs', rootCause: 'Deploy' }), status: 'in_review' });
-    const draft = { ...toDraft(base), sections: sections({ summary: 'Mine', wentWell: 'Fast ack' }) };
+    const theirs = review({
+      version: 2,
+      sections: sections({ summary: 'Theirs', rootCause: 'Deploy' }),
+      status: 'in_review',
+    });
+    const draft = {
+      ...toDraft(base),
+      sections: sections({ summary: 'Mine', wentWell: 'Fast ack' }),
+    };
     const { draft: merged, clashes } = rebase(draft, base, theirs);
-    expect(merged.sections).toEqual(sections({ summary: 'Mine', rootCause: 'Deploy', wentWell: 'Fast ack' }));
+    expect(merged.sections).toEqual(
+      sections({ summary: 'Mine', rootCause: 'Deploy', wentWell: 'Fast ack' }),
+    );
     expect(merged.status).toBe('in_review');
     expect(clashes).toEqual(['summary']);
   });
@@ -226,22 +402,41 @@ describe('the review prompt on a resolved incident', () => {
   it('asks prominently for a review when the server suggests one', async () => {
     stubFetch({
       'GET /api/incidents/inc_1/review': () =>
-        new Response(JSON.stringify({ type: 'x', title: 'Not found', status: 404, code: 'not-found', detail: 'No review yet.', suggested: true }), { status: 404, headers: { 'content-type': 'application/problem+json' } }),
+        new Response(
+          JSON.stringify({
+            type: 'x',
+            title: 'Not found',
+            status: 404,
+            code: 'not-found',
+            detail: 'No review yet.',
+            suggested: true,
+          }),
+          { status: 404, headers: { 'content-type': 'application/problem+json' } },
+        ),
     });
     render(<ReviewPrompt incidentId="inc_1" />);
-    expect(await screen.findByRole('link', { name: 'Start the review' })).toHaveAttribute('href', '/incidents/inc_1/review');
+    expect(await screen.findByRole('link', { name: 'Start the review' })).toHaveAttribute(
+      'href',
+      '/incidents/inc_1/review',
+    );
     expect(screen.getByText(/A review is suggested/)).toBeInTheDocument();
   });
 
   it('links to the review that exists, with its status', async () => {
-    stubFetch({ 'GET /api/incidents/inc_1/review': () => json(review({ status: 'published', version: 7 })) });
+    stubFetch({
+      'GET /api/incidents/inc_1/review': () => json(review({ status: 'published', version: 7 })),
+    });
     render(<ReviewPrompt incidentId="inc_1" />);
-    expect(await screen.findByText('Post-incident review: published, version 7.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Post-incident review: published, version 7.'),
+    ).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Open the review' })).toBeInTheDocument();
   });
 
   it('offers a quiet link otherwise', async () => {
-    stubFetch({ 'GET /api/incidents/inc_1/review': () => problem(404, 'No review yet.', 'not-found') });
+    stubFetch({
+      'GET /api/incidents/inc_1/review': () => problem(404, 'No review yet.', 'not-found'),
+    });
     render(<ReviewPrompt incidentId="inc_1" />);
     expect(await screen.findByRole('link', { name: 'Write a review' })).toBeInTheDocument();
   });

@@ -8,10 +8,25 @@ import type { ApiToken, PushDevice } from '../../pwa/src/lib/types';
 import { VAPID, browserWith, json, me, stubFetch, summary } from './fakes';
 
 function device(id: string, label: string, overrides: Partial<PushDevice> = {}): PushDevice {
-  return { id, label, endpoint: `https://push.example.net/send/${id}`, createdAt: Date.now() - 86_400_000, lastSuccessAt: null, lastFailureAt: null, lastFailure: null, ...overrides };
+  return {
+    id,
+    label,
+    endpoint: `https://push.example.net/send/${id}`,
+    createdAt: Date.now() - 86_400_000,
+    lastSuccessAt: null,
+    lastFailureAt: null,
+    lastFailure: null,
+    ...overrides,
+  };
 }
 
-const token = (id: string, name: string): ApiToken => ({ id, name, createdAt: Date.now() - 3_600_000, lastUsedAt: null, revokedAt: null });
+const token = (id: string, name: string): ApiToken => ({
+  id,
+  name,
+  createdAt: Date.now() - 3_600_000,
+  lastUsedAt: null,
+  revokedAt: null,
+});
 
 describe('the settings page', () => {
   it('lists my devices and renames, test-pages and removes one', async () => {
@@ -19,10 +34,17 @@ describe('the settings page', () => {
     const calls = stubFetch({
       'GET /api/push/subscriptions': () => json({ subscriptions: devices }),
       'PATCH /api/push/subscriptions/psb_1': ({ body }) => {
-        devices = devices.map((d) => (d.id === 'psb_1' ? { ...d, label: (body as { label: string }).label } : d));
+        devices = devices.map((d) =>
+          d.id === 'psb_1' ? { ...d, label: (body as { label: string }).label } : d,
+        );
         return json({ subscription: devices[0] });
       },
-      'POST /api/push/subscriptions/psb_1/test': () => json({ outcome: { kind: 'sent', status: 201 }, removed: false, message: 'Test page to "Pixel 8 Pro": sent.' }),
+      'POST /api/push/subscriptions/psb_1/test': () =>
+        json({
+          outcome: { kind: 'sent', status: 201 },
+          removed: false,
+          message: 'Test page to "Pixel 8 Pro": sent.',
+        }),
       'DELETE /api/push/subscriptions/psb_2': () => {
         devices = devices.filter((d) => d.id !== 'psb_2');
         return new Response(null, { status: 204 });
@@ -39,14 +61,18 @@ describe('the settings page', () => {
     const renamed = (await within(list).findByText('Pixel 8 Pro')).closest('li')!;
 
     fireEvent.click(within(renamed).getByRole('button', { name: 'Send test page' }));
-    expect(await within(renamed).findByText('Test page to "Pixel 8 Pro": sent.')).toBeInTheDocument();
+    expect(
+      await within(renamed).findByText('Test page to "Pixel 8 Pro": sent.'),
+    ).toBeInTheDocument();
 
     const laptop = within(list).getByText('Work laptop').closest('li')!;
     fireEvent.click(within(laptop).getByRole('button', { name: 'Remove' }));
     fireEvent.click(within(laptop).getByRole('button', { name: 'Tap again to remove' }));
     await vi.waitFor(() => expect(within(list).queryByText('Work laptop')).toBeNull());
 
-    expect(calls.filter((c) => c.method !== 'GET').map((c) => `${c.method} ${c.url.pathname}`)).toEqual([
+    expect(
+      calls.filter((c) => c.method !== 'GET').map((c) => `${c.method} ${c.url.pathname}`),
+    ).toEqual([
       'PATCH /api/push/subscriptions/psb_1',
       'POST /api/push/subscriptions/psb_1/test',
       'DELETE /api/push/subscriptions/psb_2',
@@ -71,10 +97,14 @@ describe('the settings page', () => {
     render(<SettingsPage me={me} onSignedOut={() => {}} />);
     const section = await screen.findByRole('region', { name: 'My API tokens' });
 
-    fireEvent.input(within(section).getByLabelText('New token name'), { target: { value: 'deploy script' } });
+    fireEvent.input(within(section).getByLabelText('New token name'), {
+      target: { value: 'deploy script' },
+    });
     fireEvent.click(within(section).getByRole('button', { name: 'Create' }));
 
-    expect(await within(section).findByLabelText('Token deploy script')).toHaveValue('fbt_secret_shown_once');
+    expect(await within(section).findByLabelText('Token deploy script')).toHaveValue(
+      'fbt_secret_shown_once',
+    );
     expect(within(section).getByText(/Firebell will not show it again/)).toBeInTheDocument();
     fireEvent.click(within(section).getByRole('button', { name: 'Done' }));
     expect(within(section).queryByDisplayValue('fbt_secret_shown_once')).toBeNull();
@@ -92,7 +122,14 @@ describe('the settings page', () => {
       'GET /api/tokens': () => json({ tokens: [] }),
       'POST /api/auth/logout': () => new Response(null, { status: 204 }),
     });
-    enqueue({ key: 'k1', incidentId: 'inc_1', path: '/api/incidents/inc_1/notes', body: { text: 'x' }, label: 'Add a note', done: 'Note added.' });
+    enqueue({
+      key: 'k1',
+      incidentId: 'inc_1',
+      path: '/api/incidents/inc_1/notes',
+      body: { text: 'x' },
+      label: 'Add a note',
+      done: 'Note added.',
+    });
     saveList(me.id, 'open||', [summary({ id: 'inc_1' })]);
     const onSignedOut = vi.fn();
     render(<SettingsPage me={me} onSignedOut={onSignedOut} />);
@@ -107,20 +144,27 @@ describe('the settings page', () => {
 
 describe('whether this device will ring', () => {
   it('offers the one-tap fix when notifications are off, and only then asks for permission', async () => {
-    vi.spyOn(navigator, 'userAgent', 'get').mockReturnValue('Mozilla/5.0 (Linux; Android 14; Pixel 8) Chrome/131.0 Mobile Safari/537.36');
+    vi.spyOn(navigator, 'userAgent', 'get').mockReturnValue(
+      'Mozilla/5.0 (Linux; Android 14; Pixel 8) Chrome/131.0 Mobile Safari/537.36',
+    );
     const { Notification } = browserWith({ permission: 'default' });
     stubFetch({
       'GET /api/push/vapid-public-key': () => json({ publicKey: VAPID }),
-      'POST /api/push/subscriptions': ({ body }) => json({ subscription: device('psb_9', (body as { label: string }).label) }, 201),
+      'POST /api/push/subscriptions': ({ body }) =>
+        json({ subscription: device('psb_9', (body as { label: string }).label) }, 201),
     });
     render(<DeviceStatus compact />);
 
-    expect(await screen.findByText(/This device will not ring when you are paged/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/This device will not ring when you are paged/),
+    ).toBeInTheDocument();
     expect(Notification.requestPermission).not.toHaveBeenCalled();
 
     fireEvent.click(screen.getByRole('button', { name: 'Turn on notifications' }));
 
-    expect(await screen.findByText('Done: “Android phone · Chrome” will ring when you are paged.')).toBeInTheDocument();
+    expect(
+      await screen.findByText('Done: “Android phone · Chrome” will ring when you are paged.'),
+    ).toBeInTheDocument();
     expect(Notification.requestPermission).toHaveBeenCalledTimes(1);
     expect(screen.queryByRole('button', { name: 'Turn on notifications' })).toBeNull();
   });

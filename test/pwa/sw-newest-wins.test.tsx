@@ -11,7 +11,12 @@ function run(plugin: ReturnType<typeof newestRequestWins>, url = URL_A) {
   return {
     started,
     put: async (body: string, status = 200) => {
-      const kept = await plugin.cacheWillUpdate!({ request, response: new Response(body, { status }), event: new Event('fetch') as never, state });
+      const kept = await plugin.cacheWillUpdate!({
+        request,
+        response: new Response(body, { status }),
+        event: new Event('fetch') as never,
+        state,
+      });
       return kept ? await kept.text() : null;
     },
   };

@@ -32,25 +32,53 @@ beforeAll(async () => {
 });
 
 const titles = async (query: string, as: TestUser = vic) =>
-  (await json<{ actionItems: ActionItemListing[] }>(api(`/api/action-items${query}`, { headers: as.auth }), 200)).actionItems.filter((i) => i.incidentId === incidentId).map((i) => i.title);
+  (
+    await json<{ actionItems: ActionItemListing[] }>(
+      api(`/api/action-items${query}`, { headers: as.auth }),
+      200,
+    )
+  ).actionItems
+    .filter((i) => i.incidentId === incidentId)
+    .map((i) => i.title);
 
 describe('action items across reviews', () => {
   it('lists every item soonest due first, undated last, with its incident and review', async () => {
-    const { actionItems } = await json<{ actionItems: ActionItemListing[] }>(api('/api/action-items', { headers: vic.auth }), 200);
+    const { actionItems } = await json<{ actionItems: ActionItemListing[] }>(
+      api('/api/action-items', { headers: vic.auth }),
+      200,
+    );
     const mine = actionItems.filter((i) => i.incidentId === incidentId);
-    expect(mine.map((i) => i.title)).toEqual(['Done: raise worker count', 'Late: add queue depth alert', 'Upcoming: load test', 'Undated: write runbook']);
-    expect(mine[1]).toMatchObject({ incidentTitle: 'Queue backed up', reviewStatus: 'draft', ownerName: 'Ana', overdue: true, done: false });
+    expect(mine.map((i) => i.title)).toEqual([
+      'Done: raise worker count',
+      'Late: add queue depth alert',
+      'Upcoming: load test',
+      'Undated: write runbook',
+    ]);
+    expect(mine[1]).toMatchObject({
+      incidentTitle: 'Queue backed up',
+      reviewStatus: 'draft',
+      ownerName: 'Ana',
+      overdue: true,
+      done: false,
+    });
     expect(mine[0]?.overdue).toBe(false);
   });
 
   it('filters open, overdue and done items', async () => {
-    expect(await titles('?status=open')).toEqual(['Late: add queue depth alert', 'Upcoming: load test', 'Undated: write runbook']);
+    expect(await titles('?status=open')).toEqual([
+      'Late: add queue depth alert',
+      'Upcoming: load test',
+      'Undated: write runbook',
+    ]);
     expect(await titles('?status=overdue')).toEqual(['Late: add queue depth alert']);
     expect(await titles('?status=done')).toEqual(['Done: raise worker count']);
   });
 
   it('filters by owner, with "me" meaning the caller', async () => {
-    expect(await titles('?owner=me', ana)).toEqual(['Done: raise worker count', 'Late: add queue depth alert']);
+    expect(await titles('?owner=me', ana)).toEqual([
+      'Done: raise worker count',
+      'Late: add queue depth alert',
+    ]);
     expect(await titles(`?owner=${ben.id}&status=open`)).toEqual(['Upcoming: load test']);
     expect(await titles('?owner=me&status=overdue', ben)).toEqual([]);
   });

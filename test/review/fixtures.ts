@@ -24,18 +24,37 @@ export async function insertIncidents(rows: readonly IndexRow[], chunk = 500): P
     `INSERT INTO incidents (id, number, title, service_id, severity, status, assignees, alert_count, dedup_key, nobody_paged, escalation_level,
        created_at, acknowledged_at, resolved_at, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, 1)`,
   );
-  const assign = env.DB.prepare('INSERT INTO incident_assignees (incident_id, user_id) VALUES (?, ?)');
+  const assign = env.DB.prepare(
+    'INSERT INTO incident_assignees (incident_id, user_id) VALUES (?, ?)',
+  );
   const statements = rows.flatMap((r) => {
     const acknowledgedAt = r.ackAfterMin === undefined ? null : r.createdAt + r.ackAfterMin * MIN;
-    const resolvedAt = r.resolveAfterMin === undefined ? null : r.createdAt + r.resolveAfterMin * MIN;
-    const status = resolvedAt !== null ? 'resolved' : acknowledgedAt !== null ? 'acknowledged' : 'triggered';
+    const resolvedAt =
+      r.resolveAfterMin === undefined ? null : r.createdAt + r.resolveAfterMin * MIN;
+    const status =
+      resolvedAt !== null ? 'resolved' : acknowledgedAt !== null ? 'acknowledged' : 'triggered';
     return [
-      insert.bind(r.id, r.number, r.title, r.serviceId, r.severity, status, JSON.stringify(r.assignees ?? []), r.alertCount ?? 1, r.dedupKey ?? null,
-        r.escalationLevel ?? 0, r.createdAt, acknowledgedAt, resolvedAt, resolvedAt ?? acknowledgedAt ?? r.createdAt),
+      insert.bind(
+        r.id,
+        r.number,
+        r.title,
+        r.serviceId,
+        r.severity,
+        status,
+        JSON.stringify(r.assignees ?? []),
+        r.alertCount ?? 1,
+        r.dedupKey ?? null,
+        r.escalationLevel ?? 0,
+        r.createdAt,
+        acknowledgedAt,
+        resolvedAt,
+        resolvedAt ?? acknowledgedAt ?? r.createdAt,
+      ),
       ...(r.assignees ?? []).map((u) => assign.bind(r.id, u)),
     ];
   });
-  for (let i = 0; i < statements.length; i += chunk) await env.DB.batch(statements.slice(i, i + chunk));
+  for (let i = 0; i < statements.length; i += chunk)
+    await env.DB.batch(statements.slice(i, i + chunk));
 }
 
 /** A UTC instant from a readable 'YYYY-MM-DD HH:mm'. */
@@ -50,15 +69,15 @@ export function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      if (ch === '"' && text[i + 1] === '"') ((field += '"'), i++);
       else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
+    else if (ch === ',') (row.push(field), (field = ''));
     else if (ch === '\r' && text[i + 1] === '\n') {
       row.push(field);
       rows.push(row);
-      (row = []), (field = ''), i++;
+      ((row = []), (field = ''), i++);
     } else field += ch;
   }
   if (field || row.length) rows.push([...row, field]);

@@ -40,16 +40,30 @@ beforeAll(async () => {
       alertCount: 1 + Math.floor(rand() * 20),
       dedupKey: `key-${Math.floor(rand() * 300)}`,
     });
-    pages.push({ incidentId: `perf_${i}`, userId: `usr_perf_${Math.floor(rand() * 12)}`, at: createdAt });
-    if (i % 2 === 0) pages.push({ incidentId: `perf_${i}`, userId: `usr_perf_${Math.floor(rand() * 12)}`, at: createdAt + 5 * 60_000 });
+    pages.push({
+      incidentId: `perf_${i}`,
+      userId: `usr_perf_${Math.floor(rand() * 12)}`,
+      at: createdAt,
+    });
+    if (i % 2 === 0)
+      pages.push({
+        incidentId: `perf_${i}`,
+        userId: `usr_perf_${Math.floor(rand() * 12)}`,
+        at: createdAt + 5 * 60_000,
+      });
   }
   const t0 = performance.now();
   await insertIncidents(rows, 1000);
   for (let i = 0; i < pages.length; i += 1000) await recordPages(env.DB, pages.slice(i, i + 1000));
-  console.log(`perf: inserted ${COUNT} incidents and ${pages.length} pages in ${Math.round(performance.now() - t0)} ms`);
+  console.log(
+    `perf: inserted ${COUNT} incidents and ${pages.length} pages in ${Math.round(performance.now() - t0)} ms`,
+  );
 }, 120_000);
 
-const timed = async <T>(label: string, run: () => Promise<T>): Promise<{ ms: number; value: T }> => {
+const timed = async <T>(
+  label: string,
+  run: () => Promise<T>,
+): Promise<{ ms: number; value: T }> => {
   await run(); // warm: first-query compilation is not what we are measuring
   const samples: number[] = [];
   let value!: T;
@@ -59,33 +73,58 @@ const timed = async <T>(label: string, run: () => Promise<T>): Promise<{ ms: num
     samples.push(performance.now() - t);
   }
   const ms = Math.round(samples.sort((a, b) => a - b)[2]!);
-  console.log(`perf: ${label}: median ${ms} ms over 5 runs (${samples.map(Math.round).join(', ')})`);
+  console.log(
+    `perf: ${label}: median ${ms} ms over 5 runs (${samples.map(Math.round).join(', ')})`,
+  );
   return { ms, value };
 };
 
 describe('report performance', () => {
   it('reports on a year of 10,000 incidents in well under a second', async () => {
     const { ms, value } = await timed('GET /api/reports for the whole year', () =>
-      json<{ incidents: { total: number; byWeek: unknown[] }; mttr: { count: number }; pagesPerResponder: unknown[] }>(
-        api('/api/reports?from=2023-01-01&to=2023-12-31', { headers: ADMIN }),
-        200,
-      ),
+      json<{
+        incidents: { total: number; byWeek: unknown[] };
+        mttr: { count: number };
+        pagesPerResponder: unknown[];
+      }>(api('/api/reports?from=2023-01-01&to=2023-12-31', { headers: ADMIN }), 200),
     );
     expect(value.incidents.total).toBe(COUNT);
     expect(value.incidents.byWeek.length).toBeGreaterThanOrEqual(52);
     expect(value.pagesPerResponder).toHaveLength(12);
     expect(ms).toBeLessThan(1000);
-    await timed('GET /api/reports for one service, one quarter', () => json(api('/api/reports?from=2023-04-01&to=2023-06-30&service=svc_perf_3&zone=Europe/Berlin', { headers: ADMIN }), 200));
+    await timed('GET /api/reports for one service, one quarter', () =>
+      json(
+        api('/api/reports?from=2023-04-01&to=2023-06-30&service=svc_perf_3&zone=Europe/Berlin', {
+          headers: ADMIN,
+        }),
+        200,
+      ),
+    );
   });
 
   it('exports the year as CSV, streamed a page at a time', async () => {
-    const { value } = await timed('GET /api/reports/incidents.csv for the whole year', async () => (await api('/api/reports/incidents.csv?from=2023-01-01&to=2023-12-31', { headers: ADMIN })).text());
+    const { value } = await timed('GET /api/reports/incidents.csv for the whole year', async () =>
+      (
+        await api('/api/reports/incidents.csv?from=2023-01-01&to=2023-12-31', { headers: ADMIN })
+      ).text(),
+    );
     expect(value.split('\r\n').filter(Boolean)).toHaveLength(COUNT + 1);
   });
 
   it('answers the range filters from indexes, not table scans', async () => {
-    const plan = async (sql: string) => (await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(1, 2).all<{ detail: string }>()).results.map((r) => r.detail).join(' | ');
-    expect(await plan('SELECT severity, COUNT(*) FROM incidents WHERE created_at >= ? AND created_at < ? GROUP BY severity')).toMatch(/USING COVERING INDEX incidents_report/);
-    expect(await plan('SELECT user_id, COUNT(*) FROM pages WHERE at >= ? AND at < ? GROUP BY user_id')).toMatch(/USING (COVERING )?INDEX pages_at/);
+    const plan = async (sql: string) =>
+      (
+        await env.DB.prepare(`EXPLAIN QUERY PLAN ${sql}`).bind(1, 2).all<{ detail: string }>()
+      ).results
+        .map((r) => r.detail)
+        .join(' | ');
+    expect(
+      await plan(
+        'SELECT severity, COUNT(*) FROM incidents WHERE created_at >= ? AND created_at < ? GROUP BY severity',
+      ),
+    ).toMatch(/USING COVERING INDEX incidents_report/);
+    expect(
+      await plan('SELECT user_id, COUNT(*) FROM pages WHERE at >= ? AND at < ? GROUP BY user_id'),
+    ).toMatch(/USING (COVERING )?INDEX pages_at/);
   });
 });

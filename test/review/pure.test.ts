@@ -10,14 +10,23 @@ const MIN = 60_000;
 
 describe('review building blocks', () => {
   it('says durations the way a responder would', () => {
-    expect([45_000, 4 * MIN, 4 * MIN + 30_000, 65 * MIN, 3_599_600, 26 * 60 * MIN, 48 * 60 * MIN].map(humanDuration)).toEqual([
-      '45 s', '4 min', '4 min 30 s', '1 h 5 min', '1 h', '1 d 2 h', '2 d',
-    ]);
+    expect(
+      [45_000, 4 * MIN, 4 * MIN + 30_000, 65 * MIN, 3_599_600, 26 * 60 * MIN, 48 * 60 * MIN].map(
+        humanDuration,
+      ),
+    ).toEqual(['45 s', '4 min', '4 min 30 s', '1 h 5 min', '1 h', '1 d 2 h', '2 d']);
   });
 
   it('quotes CSV fields only when needed and defuses spreadsheet formulas', () => {
-    expect(csvRow(['plain', 'a,b', 'say "hi"', 'two\nlines', 42, null, true])).toBe('plain,"a,b","say ""hi""","two\nlines",42,,true\r\n');
-    expect(['=1+1', '+1', '-1', '@SUM(A1)'].map(csvField)).toEqual(["'=1+1", "'+1", "'-1", "'@SUM(A1)"]);
+    expect(csvRow(['plain', 'a,b', 'say "hi"', 'two\nlines', 42, null, true])).toBe(
+      'plain,"a,b","say ""hi""","two\nlines",42,,true\r\n',
+    );
+    expect(['=1+1', '+1', '-1', '@SUM(A1)'].map(csvField)).toEqual([
+      "'=1+1",
+      "'+1",
+      "'-1",
+      "'@SUM(A1)",
+    ]);
     expect(csvField(-1)).toBe('-1');
   });
 
@@ -30,7 +39,11 @@ describe('review building blocks', () => {
 
   it('finds a zone’s DST transitions to the millisecond, so working hours stay local all year', () => {
     const berlin = zoneOf('Europe/Berlin');
-    const segments = offsetSegments(berlin, Date.parse('2021-01-01T00:00:00Z'), Date.parse('2022-01-01T00:00:00Z'));
+    const segments = offsetSegments(
+      berlin,
+      Date.parse('2021-01-01T00:00:00Z'),
+      Date.parse('2022-01-01T00:00:00Z'),
+    );
     expect(segments).toEqual([
       { start: Date.parse('2021-01-01T00:00:00Z'), offsetMs: 60 * MIN },
       { start: Date.parse('2021-03-28T01:00:00Z'), offsetMs: 120 * MIN },
@@ -42,8 +55,27 @@ describe('review building blocks', () => {
   it('takes only the first page and the first delivery as key moments, and counts paged users as participants', () => {
     const t = Date.parse('2025-03-04T09:00:00Z');
     const system = { kind: 'system' as const, id: 'firebell', name: 'Firebell' };
-    const entry = (seq: number, kind: TimelineEntry['kind'], minutes: number, data?: Record<string, unknown>): TimelineEntry => ({ seq, kind, at: t + minutes * MIN, actor: system, text: kind, data });
-    const incident = { id: 'inc_1', number: 1, title: 'x', serviceId: null, severity: 'critical', status: 'triggered', assignees: ['usr_c'], roles: { incident_commander: null }, createdAt: t, acknowledgedAt: null, resolvedAt: null, escalationLevel: 1, lastSeq: 6 } as unknown as Incident;
+    const entry = (
+      seq: number,
+      kind: TimelineEntry['kind'],
+      minutes: number,
+      data?: Record<string, unknown>,
+    ): TimelineEntry => ({ seq, kind, at: t + minutes * MIN, actor: system, text: kind, data });
+    const incident = {
+      id: 'inc_1',
+      number: 1,
+      title: 'x',
+      serviceId: null,
+      severity: 'critical',
+      status: 'triggered',
+      assignees: ['usr_c'],
+      roles: { incident_commander: null },
+      createdAt: t,
+      acknowledgedAt: null,
+      resolvedAt: null,
+      escalationLevel: 1,
+      lastSeq: 6,
+    } as unknown as Incident;
     const facts = buildFacts(
       {
         incident,
@@ -60,7 +92,12 @@ describe('review building blocks', () => {
       { usr_a: 'Ana', usr_b: 'Ben', usr_c: 'Cleo' },
       t,
     );
-    expect(facts.keyMoments.map((m) => [m.kind, m.offsetMs])).toEqual([['triggered', 0], ['escalated', 0], ['first_page', 0], ['first_delivered', MIN]]);
+    expect(facts.keyMoments.map((m) => [m.kind, m.offsetMs])).toEqual([
+      ['triggered', 0],
+      ['escalated', 0],
+      ['first_page', 0],
+      ['first_delivered', MIN],
+    ]);
     expect(facts.participants).toEqual([
       { id: 'usr_a', name: 'Ana', roles: ['paged'] },
       { id: 'usr_b', name: 'Ben', roles: ['paged'] },

@@ -6,13 +6,33 @@ import { insertIncidents, parseCsv, utc } from './fixtures';
 
 type Report = {
   range: { from: number; to: number; zone: string };
-  incidents: { total: number; bySeverity: Record<string, number>; byWeek: { week: string; weekStart: string; count: number; bySeverity: Record<string, number> }[] };
+  incidents: {
+    total: number;
+    bySeverity: Record<string, number>;
+    byWeek: {
+      week: string;
+      weekStart: string;
+      count: number;
+      bySeverity: Record<string, number>;
+    }[];
+  };
   mtta: { count: number; meanMs: number; medianMs: number; p90Ms: number };
   mttr: { count: number; meanMs: number; medianMs: number; p90Ms: number };
   resolvedWithoutAck: { count: number; resolved: number };
   escalation: { escalated: number; total: number; rate: number };
-  pagesPerResponder: { userId: string; name: string; pages: number; outOfHours: number; incidents: number }[];
-  noisiestServices: { serviceId: string | null; name: string | null; incidents: number; alerts: number }[];
+  pagesPerResponder: {
+    userId: string;
+    name: string;
+    pages: number;
+    outOfHours: number;
+    incidents: number;
+  }[];
+  noisiestServices: {
+    serviceId: string | null;
+    name: string | null;
+    incidents: number;
+    alerts: number;
+  }[];
   noisiestAlerts: { dedupKey: string | null; title: string; incidents: number; alerts: number }[];
 };
 
@@ -30,20 +50,118 @@ beforeAll(async () => {
   ben = await createUser('Ben');
   vic = await createUser('Vic', 'viewer');
   await env.DB.batch([
-    env.DB.prepare("INSERT INTO services (id, name, created_at) VALUES ('svc_rep_a', 'Storefront', 0), ('svc_rep_b', 'Batch jobs', 0)"),
+    env.DB.prepare(
+      "INSERT INTO services (id, name, created_at) VALUES ('svc_rep_a', 'Storefront', 0), ('svc_rep_b', 'Batch jobs', 0)",
+    ),
     env.DB.prepare("INSERT INTO teams (id, name, created_at) VALUES ('team_rep', 'Nights', 0)"),
-    env.DB.prepare("INSERT INTO team_members (team_id, user_id) VALUES ('team_rep', ?)").bind(ben.id),
+    env.DB.prepare("INSERT INTO team_members (team_id, user_id) VALUES ('team_rep', ?)").bind(
+      ben.id,
+    ),
   ]);
   await insertIncidents([
-    { id: 'rep_0', number: 9000, title: 'Before the range', serviceId: 'svc_rep_a', severity: 'critical', createdAt: utc('2021-01-03 23:59'), ackAfterMin: 1 },
-    { id: 'rep_1', number: 9001, title: 'Disk full on db-1', serviceId: 'svc_rep_a', severity: 'critical', createdAt: utc('2021-01-04 10:00'), ackAfterMin: 2, resolveAfterMin: 10, escalationLevel: 1, alertCount: 3, dedupKey: 'disk-full' },
-    { id: 'rep_2', number: 9002, title: 'Disk full on db-1', serviceId: 'svc_rep_a', severity: 'critical', createdAt: utc('2021-01-05 03:00'), ackAfterMin: 6, resolveAfterMin: 60, escalationLevel: 2, alertCount: 5, dedupKey: 'disk-full' },
-    { id: 'rep_3', number: 9003, title: 'CPU pegged', serviceId: 'svc_rep_a', severity: 'error', createdAt: utc('2021-01-09 12:00'), ackAfterMin: 10, resolveAfterMin: 30, escalationLevel: 3, alertCount: 1, dedupKey: 'cpu' },
-    { id: 'rep_4', number: 9004, title: 'Latency, "p99" high\nsecond line', serviceId: 'svc_rep_a', severity: 'warning', createdAt: utc('2021-01-12 18:00'), ackAfterMin: 4, resolveAfterMin: 20, escalationLevel: 1, alertCount: 2, assignees: [ben.id] },
-    { id: 'rep_5', number: 9005, title: '=HYPERLINK("http://evil")', serviceId: 'svc_rep_b', severity: 'info', createdAt: utc('2021-01-14 09:30'), resolveAfterMin: 5, alertCount: 1, dedupKey: 'batch' },
-    { id: 'rep_6', number: 9006, title: 'Disk full on db-2', serviceId: 'svc_rep_b', severity: 'error', createdAt: utc('2021-01-15 16:59'), ackAfterMin: 20, escalationLevel: 2, alertCount: 10, dedupKey: 'disk-full' },
-    { id: 'rep_7', number: 9007, title: 'Certificate expires soon', serviceId: 'svc_rep_a', severity: 'warning', createdAt: utc('2021-01-17 23:00'), alertCount: 1, dedupKey: 'cert-expiry' },
-    { id: 'rep_8', number: 9008, title: 'After the range', serviceId: 'svc_rep_a', severity: 'critical', createdAt: utc('2021-01-18 00:00'), ackAfterMin: 1 },
+    {
+      id: 'rep_0',
+      number: 9000,
+      title: 'Before the range',
+      serviceId: 'svc_rep_a',
+      severity: 'critical',
+      createdAt: utc('2021-01-03 23:59'),
+      ackAfterMin: 1,
+    },
+    {
+      id: 'rep_1',
+      number: 9001,
+      title: 'Disk full on db-1',
+      serviceId: 'svc_rep_a',
+      severity: 'critical',
+      createdAt: utc('2021-01-04 10:00'),
+      ackAfterMin: 2,
+      resolveAfterMin: 10,
+      escalationLevel: 1,
+      alertCount: 3,
+      dedupKey: 'disk-full',
+    },
+    {
+      id: 'rep_2',
+      number: 9002,
+      title: 'Disk full on db-1',
+      serviceId: 'svc_rep_a',
+      severity: 'critical',
+      createdAt: utc('2021-01-05 03:00'),
+      ackAfterMin: 6,
+      resolveAfterMin: 60,
+      escalationLevel: 2,
+      alertCount: 5,
+      dedupKey: 'disk-full',
+    },
+    {
+      id: 'rep_3',
+      number: 9003,
+      title: 'CPU pegged',
+      serviceId: 'svc_rep_a',
+      severity: 'error',
+      createdAt: utc('2021-01-09 12:00'),
+      ackAfterMin: 10,
+      resolveAfterMin: 30,
+      escalationLevel: 3,
+      alertCount: 1,
+      dedupKey: 'cpu',
+    },
+    {
+      id: 'rep_4',
+      number: 9004,
+      title: 'Latency, "p99" high\nsecond line',
+      serviceId: 'svc_rep_a',
+      severity: 'warning',
+      createdAt: utc('2021-01-12 18:00'),
+      ackAfterMin: 4,
+      resolveAfterMin: 20,
+      escalationLevel: 1,
+      alertCount: 2,
+      assignees: [ben.id],
+    },
+    {
+      id: 'rep_5',
+      number: 9005,
+      title: '=HYPERLINK("http://evil")',
+      serviceId: 'svc_rep_b',
+      severity: 'info',
+      createdAt: utc('2021-01-14 09:30'),
+      resolveAfterMin: 5,
+      alertCount: 1,
+      dedupKey: 'batch',
+    },
+    {
+      id: 'rep_6',
+      number: 9006,
+      title: 'Disk full on db-2',
+      serviceId: 'svc_rep_b',
+      severity: 'error',
+      createdAt: utc('2021-01-15 16:59'),
+      ackAfterMin: 20,
+      escalationLevel: 2,
+      alertCount: 10,
+      dedupKey: 'disk-full',
+    },
+    {
+      id: 'rep_7',
+      number: 9007,
+      title: 'Certificate expires soon',
+      serviceId: 'svc_rep_a',
+      severity: 'warning',
+      createdAt: utc('2021-01-17 23:00'),
+      alertCount: 1,
+      dedupKey: 'cert-expiry',
+    },
+    {
+      id: 'rep_8',
+      number: 9008,
+      title: 'After the range',
+      serviceId: 'svc_rep_a',
+      severity: 'critical',
+      createdAt: utc('2021-01-18 00:00'),
+      ackAfterMin: 1,
+    },
   ]);
   await recordPages(env.DB, [
     { incidentId: 'rep_0', userId: ana.id, at: utc('2021-01-03 23:59') }, // before the range
@@ -61,18 +179,33 @@ beforeAll(async () => {
   await recordPages(env.DB, [{ incidentId: 'rep_6', userId: ana.id, at: utc('2021-01-15 17:00') }]);
 });
 
-const report = (query: string, as: TestUser = vic) => json<Report>(api(`/api/reports${query}`, { headers: as.auth }), 200);
+const report = (query: string, as: TestUser = vic) =>
+  json<Report>(api(`/api/reports${query}`, { headers: as.auth }), 200);
 const JANUARY = '?from=2021-01-04&to=2021-01-17';
 
 describe('reports', () => {
   it('counts incidents in the range by severity and ISO week, excluding both ends outside it', async () => {
     const r = await report(JANUARY);
-    expect(r.range).toMatchObject({ from: utc('2021-01-04 00:00'), to: utc('2021-01-18 00:00'), zone: 'UTC' });
+    expect(r.range).toMatchObject({
+      from: utc('2021-01-04 00:00'),
+      to: utc('2021-01-18 00:00'),
+      zone: 'UTC',
+    });
     expect(r.incidents.total).toBe(7);
     expect(r.incidents.bySeverity).toEqual({ critical: 2, error: 2, warning: 2, info: 1 });
     expect(r.incidents.byWeek).toEqual([
-      { week: '2021-W01', weekStart: '2021-01-04', count: 3, bySeverity: { critical: 2, error: 1, warning: 0, info: 0 } },
-      { week: '2021-W02', weekStart: '2021-01-11', count: 4, bySeverity: { critical: 0, error: 1, warning: 2, info: 1 } },
+      {
+        week: '2021-W01',
+        weekStart: '2021-01-04',
+        count: 3,
+        bySeverity: { critical: 2, error: 1, warning: 0, info: 0 },
+      },
+      {
+        week: '2021-W02',
+        weekStart: '2021-01-11',
+        count: 4,
+        bySeverity: { critical: 0, error: 1, warning: 2, info: 1 },
+      },
     ]);
   });
 
@@ -102,15 +235,27 @@ describe('reports', () => {
 
   it('keeps a resolve nobody acknowledged out of MTTA when it happens through the API', async () => {
     const from = Date.now() - 1000;
-    const acked = await openIncident(ana, { title: 'Acked, then resolved', serviceId: 'svc_rep_live' });
-    const straight = await openIncident(ana, { title: 'Resolved straight away', serviceId: 'svc_rep_live' });
+    const acked = await openIncident(ana, {
+      title: 'Acked, then resolved',
+      serviceId: 'svc_rep_live',
+    });
+    const straight = await openIncident(ana, {
+      title: 'Resolved straight away',
+      serviceId: 'svc_rep_live',
+    });
     await command(ben, acked.id, 'acknowledge');
     await command(ben, acked.id, 'resolve');
     await command(ben, straight.id, 'resolve');
     const r = await report(`?from=${from}&service=svc_rep_live`);
     expect(r.resolvedWithoutAck).toEqual({ count: 1, resolved: 2 });
     expect(r.mtta.count).toBe(1);
-    const csv = parseCsv(await (await api(`/api/reports/incidents.csv?from=${from}&service=svc_rep_live`, { headers: vic.auth })).text());
+    const csv = parseCsv(
+      await (
+        await api(`/api/reports/incidents.csv?from=${from}&service=svc_rep_live`, {
+          headers: vic.auth,
+        })
+      ).text(),
+    );
     const [header, ...rows] = csv;
     const ack = header!.indexOf('acknowledged_at');
     expect(Object.fromEntries(rows.map((row) => [row[2], row[ack]]))).toEqual({
@@ -135,14 +280,20 @@ describe('reports', () => {
     // Tokyo is UTC+9: Ana's pages fall at Mon 19:00, Tue 12:00, Sat 21:00, Wed 03:00, Thu 18:00, Sat 01:59 and Sat 02:00.
     const r = await report('?from=2021-01-04T00:00:00Z&to=2021-01-18T00:00:00Z&zone=Asia/Tokyo');
     expect(r.range.zone).toBe('Asia/Tokyo');
-    expect(r.pagesPerResponder.find((p) => p.userId === ana.id)).toMatchObject({ pages: 7, outOfHours: 6 });
+    expect(r.pagesPerResponder.find((p) => p.userId === ana.id)).toMatchObject({
+      pages: 7,
+      outOfHours: 6,
+    });
   });
 
   it('reads date-only bounds as local days in the zone asked for', async () => {
     const r = await report(`${JANUARY}&zone=Asia/Tokyo`);
     expect(r.range).toMatchObject({ from: utc('2021-01-03 15:00'), to: utc('2021-01-17 15:00') });
     // 2021-01-03 23:59 UTC is Monday 08:59 in Tokyo: now inside the range, and before working hours.
-    expect(r.pagesPerResponder.find((p) => p.userId === ana.id)).toMatchObject({ pages: 8, outOfHours: 7 });
+    expect(r.pagesPerResponder.find((p) => p.userId === ana.id)).toMatchObject({
+      pages: 8,
+      outOfHours: 7,
+    });
   });
 
   it('ranks the noisiest services and alerts', async () => {
@@ -161,11 +312,17 @@ describe('reports', () => {
     const r = await report(`${JANUARY}&team=team_rep`);
     expect(r.incidents.total).toBe(3); // rep_2 and rep_5 paged Ben; rep_4 is assigned to him
     expect(r.pagesPerResponder.map((p) => p.name)).toEqual(['Ben']);
-    expect((await api(`/api/reports${JANUARY}&team=team_nope`, { headers: vic.auth })).status).toBe(404);
+    expect((await api(`/api/reports${JANUARY}&team=team_nope`, { headers: vic.auth })).status).toBe(
+      404,
+    );
   });
 
   it('rejects a backwards range, an unknown zone and an unreadable date', async () => {
-    for (const query of ['?from=2021-02-01&to=2021-01-01', '?zone=Mars/Olympus', '?from=yesterday']) {
+    for (const query of [
+      '?from=2021-02-01&to=2021-01-01',
+      '?zone=Mars/Olympus',
+      '?from=yesterday',
+    ]) {
       const res = await api(`/api/reports${query}`, { headers: vic.auth });
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toBe('application/problem+json');
@@ -176,13 +333,23 @@ describe('reports', () => {
     const res = await api(`/api/reports/incidents.csv${JANUARY}`, { headers: vic.auth });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(res.headers.get('content-disposition')).toBe('attachment; filename="incidents-2021-01-04-to-2021-01-17.csv"');
+    expect(res.headers.get('content-disposition')).toBe(
+      'attachment; filename="incidents-2021-01-04-to-2021-01-17.csv"',
+    );
     const text = await res.text();
     expect(text).toContain('"Latency, ""p99"" high\nsecond line"');
     expect(text).toContain(`,"'=HYPERLINK(""http://evil"")",`);
     const [header, ...rows] = parseCsv(text);
     expect(header?.slice(0, 4)).toEqual(['number', 'id', 'title', 'service_id']);
-    expect(rows.map((r) => r[1])).toEqual(['rep_1', 'rep_2', 'rep_3', 'rep_4', 'rep_5', 'rep_6', 'rep_7']);
+    expect(rows.map((r) => r[1])).toEqual([
+      'rep_1',
+      'rep_2',
+      'rep_3',
+      'rep_4',
+      'rep_5',
+      'rep_6',
+      'rep_7',
+    ]);
     const latency = Object.fromEntries(header!.map((h, i) => [h, rows[3]![i]]));
     expect(latency).toMatchObject({
       title: 'Latency, "p99" high\nsecond line',

@@ -5,7 +5,14 @@
 import { z } from 'zod';
 import { LIMITS, type AlertEvent, type AlertLink, type Severity } from '../../schema/alert';
 import type { AdapterResult } from './normalize';
-import { fitKey, isRecord, issueMessages, mapSeverity, normalizeEvent, parseTimestamp } from './normalize';
+import {
+  fitKey,
+  isRecord,
+  issueMessages,
+  mapSeverity,
+  normalizeEvent,
+  parseTimestamp,
+} from './normalize';
 
 /**
  * Alertmanager routes by free-form labels, so an unknown severity label is not an error.
@@ -37,7 +44,9 @@ export const groupSchema = z.object({
   commonLabels: stringMap,
   commonAnnotations: stringMap,
   externalURL: z.string().optional(),
-  alerts: z.array(groupAlertSchema).min(1, { error: 'a notification must carry at least one alert' }),
+  alerts: z
+    .array(groupAlertSchema)
+    .min(1, { error: 'a notification must carry at least one alert' }),
 });
 
 const alertmanagerSchema = groupSchema.extend({
@@ -57,7 +66,10 @@ export interface GroupAdapter<A = unknown, F = unknown> {
 const alertmanagerFields = alertmanagerSchema.omit({ alerts: true });
 
 /** Alertmanager's group, read alert by alert. */
-export const alertmanagerGroup: GroupAdapter<z.infer<typeof groupAlertSchema>, z.infer<typeof alertmanagerFields>> = {
+export const alertmanagerGroup: GroupAdapter<
+  z.infer<typeof groupAlertSchema>,
+  z.infer<typeof alertmanagerFields>
+> = {
   alertSchema: groupAlertSchema,
   fieldsSchema: alertmanagerFields,
   toEvents: (fields, alerts) => groupToEvents({ ...fields, alerts }, 'Alertmanager'),
@@ -117,7 +129,9 @@ export async function groupToEvents(group: AlertGroup, senderName: string): Prom
       occurredAt: parseTimestamp(alert.startsAt),
       details: {
         receiver: group.receiver,
-        ...(group.groupLabels && Object.keys(group.groupLabels).length ? { groupLabels: group.groupLabels } : {}),
+        ...(group.groupLabels && Object.keys(group.groupLabels).length
+          ? { groupLabels: group.groupLabels }
+          : {}),
         ...(alert.startsAt ? { startsAt: alert.startsAt } : {}),
         ...(endsAt !== undefined ? { endsAt: alert.endsAt } : {}),
         ...alert.extraDetails,

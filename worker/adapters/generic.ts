@@ -5,15 +5,37 @@
 import type { AlertAction, AlertLink, Severity } from '../../schema/alert';
 import { ALERT_ACTIONS } from '../../schema/alert';
 import type { AdapterResult } from './normalize';
-import { KEY_MAX, capErrors, fallbackDedupKey, isRecord, listNames, mapSeverity, normalizeEvent, unknownKeys } from './normalize';
+import {
+  KEY_MAX,
+  capErrors,
+  fallbackDedupKey,
+  isRecord,
+  listNames,
+  mapSeverity,
+  normalizeEvent,
+  unknownKeys,
+} from './normalize';
 
-const FIELDS = ['summary', 'details', 'severity', 'dedup_key', 'action', 'links', 'source', 'token'] as const;
+const FIELDS = [
+  'summary',
+  'details',
+  'severity',
+  'dedup_key',
+  'action',
+  'links',
+  'source',
+  'token',
+] as const;
 const ALLOWED: ReadonlySet<string> = new Set(FIELDS);
 const ACTIONS: ReadonlySet<string> = new Set(ALERT_ACTIONS);
 /** No severity given: "error", the same default PagerDuty's agent and Alertmanager use. */
 const DEFAULT_SEVERITY: Severity = 'error';
 
-function optionalString(errors: string[], body: Record<string, unknown>, key: string): string | undefined {
+function optionalString(
+  errors: string[],
+  body: Record<string, unknown>,
+  key: string,
+): string | undefined {
   const value = body[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') {
@@ -32,9 +54,18 @@ function readLinks(errors: string[], value: unknown): AlertLink[] {
   const links: AlertLink[] = [];
   value.forEach((item: unknown, i) => {
     if (typeof item === 'string') links.push({ href: item.trim() });
-    else if (isRecord(item) && typeof item.href === 'string' && (item.text === undefined || typeof item.text === 'string')) {
-      links.push(item.text ? { href: item.href.trim(), text: item.text } : { href: item.href.trim() });
-    } else errors.push(`links[${i}] must be a URL string or an object with a string href and optional string text`);
+    else if (
+      isRecord(item) &&
+      typeof item.href === 'string' &&
+      (item.text === undefined || typeof item.text === 'string')
+    ) {
+      links.push(
+        item.text ? { href: item.href.trim(), text: item.text } : { href: item.href.trim() },
+      );
+    } else
+      errors.push(
+        `links[${i}] must be a URL string or an object with a string href and optional string text`,
+      );
   });
   return links;
 }
@@ -44,11 +75,13 @@ export async function adaptGeneric(body: unknown, _now: number): Promise<Adapter
   if (!isRecord(body)) return { ok: false, errors: ['body must be a JSON object'] };
   const errors: string[] = [];
   const unknown = unknownKeys(body, ALLOWED);
-  if (unknown.length) errors.push(`unknown field(s): ${listNames(unknown)} (allowed: ${FIELDS.join(', ')})`);
+  if (unknown.length)
+    errors.push(`unknown field(s): ${listNames(unknown)} (allowed: ${FIELDS.join(', ')})`);
 
   const before = errors.length;
   const summary = optionalString(errors, body, 'summary');
-  if (summary === undefined && errors.length === before) errors.push('summary is required and must not be blank');
+  if (summary === undefined && errors.length === before)
+    errors.push('summary is required and must not be blank');
 
   const severityText = optionalString(errors, body, 'severity');
   const severity = severityText === undefined ? DEFAULT_SEVERITY : mapSeverity(severityText);
@@ -59,15 +92,23 @@ export async function adaptGeneric(body: unknown, _now: number): Promise<Adapter
   if (!action) errors.push('action must be one of trigger, acknowledge, resolve');
 
   const dedupKey = optionalString(errors, body, 'dedup_key');
-  if (dedupKey && dedupKey.length > KEY_MAX) errors.push(`dedup_key must be at most ${KEY_MAX} characters`);
+  if (dedupKey && dedupKey.length > KEY_MAX)
+    errors.push(`dedup_key must be at most ${KEY_MAX} characters`);
   const source = optionalString(errors, body, 'source');
   optionalString(errors, body, 'token');
 
   const details = body.details;
-  if (details !== undefined && details !== null && typeof details !== 'string' && !isRecord(details)) errors.push('details must be an object or a string');
+  if (
+    details !== undefined &&
+    details !== null &&
+    typeof details !== 'string' &&
+    !isRecord(details)
+  )
+    errors.push('details must be an object or a string');
   const links = readLinks(errors, body.links);
 
-  if (errors.length || summary === undefined || !severity || !action) return { ok: false, errors: capErrors(errors) };
+  if (errors.length || summary === undefined || !severity || !action)
+    return { ok: false, errors: capErrors(errors) };
   return {
     ok: true,
     events: [
@@ -97,7 +138,13 @@ export function genericFromForm(form: URLSearchParams): Record<string, unknown> 
     const values = form.getAll(key);
     if (key === 'links' || key === 'link') links.push(...values);
     // defineProperty, not assignment: a field named "__proto__" must stay a field, not a prototype.
-    else Object.defineProperty(out, key, { value: values.length === 1 ? values[0] : values, enumerable: true, writable: true, configurable: true });
+    else
+      Object.defineProperty(out, key, {
+        value: values.length === 1 ? values[0] : values,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
   }
   if (links.length) out.links = links;
   return out;

@@ -14,7 +14,10 @@ import { isRecord, issueMessages } from './normalize';
  * Grafana's UI placeholder and docs name this header; the Go sender's built-in fallback when the
  * field is left empty is "X-Grafana-Alert-Signature", so the route should accept either.
  */
-export const GRAFANA_SIGNATURE_HEADERS = ['X-Grafana-Alerting-Signature', 'X-Grafana-Alert-Signature'] as const;
+export const GRAFANA_SIGNATURE_HEADERS = [
+  'X-Grafana-Alerting-Signature',
+  'X-Grafana-Alert-Signature',
+] as const;
 /** Grafana has no default timestamp header; this is the name we tell users to configure. */
 export const GRAFANA_TIMESTAMP_HEADER = 'X-Grafana-Alerting-Signature-Timestamp';
 export const GRAFANA_MAX_SKEW_MS = 5 * 60 * 1000;
@@ -35,35 +38,45 @@ const grafanaSchema = groupSchema.extend({
   title: z.string().optional(),
   state: z.string().optional(),
   message: z.string().optional(),
-  alerts: z.array(grafanaAlertSchema).min(1, { error: 'a notification must carry at least one alert' }),
+  alerts: z
+    .array(grafanaAlertSchema)
+    .min(1, { error: 'a notification must carry at least one alert' }),
 });
 
 const grafanaFields = grafanaSchema.omit({ alerts: true });
 
-async function grafanaEvents({ orgId, ...group }: z.infer<typeof grafanaFields>, alerts: z.infer<typeof grafanaAlertSchema>[]) {
+async function grafanaEvents(
+  { orgId, ...group }: z.infer<typeof grafanaFields>,
+  alerts: z.infer<typeof grafanaAlertSchema>[],
+) {
   return groupToEvents(
     {
       ...group,
-      alerts: alerts.map(({ valueString, silenceURL, dashboardURL, panelURL, imageURL, values, ...alert }) => {
-        const extraLinks: AlertLink[] = [];
-        if (dashboardURL) extraLinks.push({ href: dashboardURL, text: 'Dashboard' });
-        if (panelURL) extraLinks.push({ href: panelURL, text: 'Panel' });
-        if (imageURL) extraLinks.push({ href: imageURL, text: 'Image' });
-        if (silenceURL) extraLinks.push({ href: silenceURL, text: 'Silence' });
-        const extraDetails = {
-          ...(valueString ? { valueString } : {}),
-          ...(values && Object.keys(values).length ? { values } : {}),
-          ...(orgId !== undefined ? { orgId } : {}),
-        };
-        return { ...alert, extraLinks, extraDetails };
-      }),
+      alerts: alerts.map(
+        ({ valueString, silenceURL, dashboardURL, panelURL, imageURL, values, ...alert }) => {
+          const extraLinks: AlertLink[] = [];
+          if (dashboardURL) extraLinks.push({ href: dashboardURL, text: 'Dashboard' });
+          if (panelURL) extraLinks.push({ href: panelURL, text: 'Panel' });
+          if (imageURL) extraLinks.push({ href: imageURL, text: 'Image' });
+          if (silenceURL) extraLinks.push({ href: silenceURL, text: 'Silence' });
+          const extraDetails = {
+            ...(valueString ? { valueString } : {}),
+            ...(values && Object.keys(values).length ? { values } : {}),
+            ...(orgId !== undefined ? { orgId } : {}),
+          };
+          return { ...alert, extraLinks, extraDetails };
+        },
+      ),
     },
     'Grafana',
   );
 }
 
 /** Grafana's group, read alert by alert. */
-export const grafanaGroup: GroupAdapter<z.infer<typeof grafanaAlertSchema>, z.infer<typeof grafanaFields>> = {
+export const grafanaGroup: GroupAdapter<
+  z.infer<typeof grafanaAlertSchema>,
+  z.infer<typeof grafanaFields>
+> = {
   alertSchema: grafanaAlertSchema,
   fieldsSchema: grafanaFields,
   toEvents: grafanaEvents,
@@ -77,7 +90,12 @@ export async function adaptGrafana(body: unknown, _now: number): Promise<Adapter
   return { ok: true, events: await grafanaEvents(fields, alerts) };
 }
 
-export type SignatureCheck = { ok: true } | { ok: false; reason: 'no-secret' | 'missing' | 'no-timestamp' | 'malformed' | 'stale' | 'mismatch' };
+export type SignatureCheck =
+  | { ok: true }
+  | {
+      ok: false;
+      reason: 'no-secret' | 'missing' | 'no-timestamp' | 'malformed' | 'stale' | 'mismatch';
+    };
 
 function hexToBytes(hex: string): Uint8Array | undefined {
   if (!/^[0-9a-f]{64}$/.test(hex)) return undefined;
@@ -101,9 +119,14 @@ export function grafanaSignature(
   signatureHeader: string | null | undefined,
   timestampHeader: string | null | undefined,
   now: number,
-): { ok: true; stream: SignatureStream } | { ok: false; reason: 'no-secret' | 'missing' | 'no-timestamp' | 'malformed' | 'stale' } {
+):
+  | { ok: true; stream: SignatureStream }
+  | { ok: false; reason: 'no-secret' | 'missing' | 'no-timestamp' | 'malformed' | 'stale' } {
   if (!secret) return { ok: false, reason: 'no-secret' };
-  const provided = signatureHeader?.trim().toLowerCase().replace(/^sha256=/, '');
+  const provided = signatureHeader
+    ?.trim()
+    .toLowerCase()
+    .replace(/^sha256=/, '');
   if (!provided) return { ok: false, reason: 'missing' };
   const signature = hexToBytes(provided);
   if (!signature) return { ok: false, reason: 'malformed' };
@@ -113,7 +136,8 @@ export function grafanaSignature(
   const timestamp = timestampHeader?.trim();
   if (!timestamp) return { ok: false, reason: 'no-timestamp' };
   if (!/^\d{1,15}$/.test(timestamp)) return { ok: false, reason: 'malformed' };
-  if (Math.abs(now - Number(timestamp) * 1000) > GRAFANA_MAX_SKEW_MS) return { ok: false, reason: 'stale' };
+  if (Math.abs(now - Number(timestamp) * 1000) > GRAFANA_MAX_SKEW_MS)
+    return { ok: false, reason: 'stale' };
   mac.update(encoder.encode(`${timestamp}:`));
   return {
     ok: true,

@@ -49,10 +49,23 @@ export function clip(text: string, max: number): string {
 
 // A Map, not an object literal: user input like "constructor" must not hit Object.prototype.
 const SEVERITY_ALIASES = new Map<string, Severity>([
-  ...['critical', 'crit', 'page', 'fatal', 'emergency', 'emerg', 'alert', 'disaster', 'p1'].map((k) => [k, 'critical'] as const),
+  ...['critical', 'crit', 'page', 'fatal', 'emergency', 'emerg', 'alert', 'disaster', 'p1'].map(
+    (k) => [k, 'critical'] as const,
+  ),
   ...['error', 'err', 'high', 'major', 'p2'].map((k) => [k, 'error'] as const),
   ...['warning', 'warn', 'medium', 'minor', 'average', 'p3'].map((k) => [k, 'warning'] as const),
-  ...['info', 'information', 'informational', 'notice', 'low', 'none', 'ok', 'debug', 'p4', 'p5'].map((k) => [k, 'info'] as const),
+  ...[
+    'info',
+    'information',
+    'informational',
+    'notice',
+    'low',
+    'none',
+    'ok',
+    'debug',
+    'p4',
+    'p5',
+  ].map((k) => [k, 'info'] as const),
 ]);
 
 /** Case-insensitive severity from any monitor's vocabulary; undefined when unrecognized so callers pick the fallback. */
@@ -77,24 +90,35 @@ export function parseTimestamp(value: unknown): number | undefined {
   return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
-export const unknownKeys = (body: Record<string, unknown>, allowed: ReadonlySet<string>): string[] => Object.keys(body).filter((k) => !allowed.has(k));
+export const unknownKeys = (
+  body: Record<string, unknown>,
+  allowed: ReadonlySet<string>,
+): string[] => Object.keys(body).filter((k) => !allowed.has(k));
 
 /** Field names quoted back to the sender, bounded so a hostile key cannot bloat the error response. */
 export function listNames(names: readonly string[]): string {
   const shown = names.slice(0, 10).map((n) => clip(n, 64));
-  return names.length > shown.length ? `${shown.join(', ')} and ${names.length - shown.length} more` : shown.join(', ');
+  return names.length > shown.length
+    ? `${shown.join(', ')} and ${names.length - shown.length} more`
+    : shown.join(', ');
 }
 
 export function capErrors(errors: string[]): string[] {
-  return errors.length > MAX_ERRORS ? [...errors.slice(0, MAX_ERRORS), `…and ${errors.length - MAX_ERRORS} more errors`] : errors;
+  return errors.length > MAX_ERRORS
+    ? [...errors.slice(0, MAX_ERRORS), `…and ${errors.length - MAX_ERRORS} more errors`]
+    : errors;
 }
 
 /** Zod issues as "alerts[0].labels.severity: message", for formats with no error wording of their own. */
-export function issueMessages(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): string[] {
+export function issueMessages(
+  issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>,
+): string[] {
   return capErrors(
     issues.map((issue) => {
       const path = issue.path
-        .map((part, i) => (typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${clip(String(part), 64)}`))
+        .map((part, i) =>
+          typeof part === 'number' ? `[${part}]` : `${i === 0 ? '' : '.'}${clip(String(part), 64)}`,
+        )
         .join('');
       return `${path || 'body'}: ${issue.message}`;
     }),
@@ -130,7 +154,10 @@ function fitMap(map: Record<string, string>, cut: { truncated: boolean }): Recor
   );
 }
 
-function fitDetails(value: unknown, cut: { truncated: boolean }): Record<string, unknown> | undefined {
+function fitDetails(
+  value: unknown,
+  cut: { truncated: boolean },
+): Record<string, unknown> | undefined {
   if (value === undefined || value === null) return undefined;
   const details = isRecord(value) ? value : typeof value === 'string' ? { text: value } : { value };
   let json: string | undefined;
@@ -140,7 +167,12 @@ function fitDetails(value: unknown, cut: { truncated: boolean }): Record<string,
   const bytes = json === undefined ? undefined : new TextEncoder().encode(json).length;
   if (bytes !== undefined && bytes <= LIMITS.details) return details;
   cut.truncated = true;
-  return { truncated: true, bytes: bytes ?? null, limit: LIMITS.details, preview: clip(json ?? '', PREVIEW_CHARS) };
+  return {
+    truncated: true,
+    bytes: bytes ?? null,
+    limit: LIMITS.details,
+    preview: clip(json ?? '', PREVIEW_CHARS),
+  };
 }
 
 function fitLinks(links: readonly AlertLink[], cut: { truncated: boolean }): AlertLink[] {
@@ -175,7 +207,9 @@ export function normalizeEvent(draft: EventDraft): AlertEvent {
   const links = fitLinks(draft.links ?? [], cut);
   const source = draft.source?.trim() ? clip(draft.source.trim(), LIMITS.labelValue) : undefined;
   if (source !== undefined && source !== draft.source?.trim()) cut.truncated = true;
-  const groupSummary = draft.groupSummary?.trim() ? clip(draft.groupSummary.trim(), LIMITS.summary) : undefined;
+  const groupSummary = draft.groupSummary?.trim()
+    ? clip(draft.groupSummary.trim(), LIMITS.summary)
+    : undefined;
   return {
     action: draft.action,
     dedupKey: draft.dedupKey,
@@ -201,7 +235,13 @@ export type ChangeDraft = Pick<ChangeEvent, 'summary' | 'source' | 'details' | '
 };
 
 /** The same limits for change events: summary, source, details and links are cut exactly as an alert's are. */
-export function normalizeChange(draft: { summary: string; source?: string | undefined; occurredAt?: number | undefined; details?: unknown; links?: readonly AlertLink[] }): ChangeDraft {
+export function normalizeChange(draft: {
+  summary: string;
+  source?: string | undefined;
+  occurredAt?: number | undefined;
+  details?: unknown;
+  links?: readonly AlertLink[];
+}): ChangeDraft {
   const cut = { truncated: false };
   const source = draft.source?.trim() ? clip(draft.source.trim(), LIMITS.labelValue) : null;
   return {

@@ -47,14 +47,23 @@ export interface OpsgenieAlert extends OpsgenieBaseAlert {
   details: Record<string, string>;
 }
 
-const PRIORITY_OF: Record<Severity, string> = { critical: 'P1', error: 'P2', warning: 'P3', info: 'P4' };
+const PRIORITY_OF: Record<Severity, string> = {
+  critical: 'P1',
+  error: 'P2',
+  warning: 'P3',
+  info: 'P4',
+};
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const strings = (value: unknown): string[] => (Array.isArray(value) && value.every((v: unknown) => typeof v === 'string') ? value : []);
+const strings = (value: unknown): string[] =>
+  Array.isArray(value) && value.every((v: unknown) => typeof v === 'string') ? value : [];
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /** The alert that opened the incident (its key is the dedup key for Opsgenie senders), or the first one. */
-function mainAlert(incident: Incident, alerts: readonly IncidentAlert[]): IncidentAlert | undefined {
+function mainAlert(
+  incident: Incident,
+  alerts: readonly IncidentAlert[],
+): IncidentAlert | undefined {
   return alerts.find((a) => a.key === incident.dedupKey) ?? alerts[0];
 }
 
@@ -71,7 +80,11 @@ function priorityOf(incident: Incident, details: Record<string, unknown>): strin
  * The Opsgenie alert for an incident and its alerts. `integrationOf` names the integration that opened it
  * (Firebell's own "Web" for incidents opened by hand).
  */
-export function toOpsgenieAlert(incident: Incident, alerts: readonly IncidentAlert[], integrationOf: (actor: Actor) => OpsgenieIntegration): OpsgenieAlert {
+export function toOpsgenieAlert(
+  incident: Incident,
+  alerts: readonly IncidentAlert[],
+  integrationOf: (actor: Actor) => OpsgenieIntegration,
+): OpsgenieAlert {
   const main = mainAlert(incident, alerts);
   const details = isRecord(main?.details) ? main.details : {};
   const report: OpsgenieBaseAlert['report'] = {};
@@ -118,7 +131,14 @@ export function toOpsgenieBaseAlert(alert: OpsgenieAlert): OpsgenieBaseAlert {
   return base;
 }
 
-const SORTS = { createdAt: 'created_at', updatedAt: 'updated_at', tinyId: 'number', count: 'notification_count', message: 'title', status: 'status' } as const;
+const SORTS = {
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  tinyId: 'number',
+  count: 'notification_count',
+  message: 'title',
+  status: 'status',
+} as const;
 export type ListSort = (typeof SORTS)[keyof typeof SORTS];
 
 export interface ListParams {
@@ -144,31 +164,53 @@ const ACK_TERMS = new Map<string, boolean>([
 ]);
 const TERMS = [...STATUS_TERMS.keys(), ...ACK_TERMS.keys()];
 
-function integer(value: string | undefined, name: string, fallback: number, min: number, max: number): number | string {
+function integer(
+  value: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number | string {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  return Number.isInteger(n) && n >= min && n <= max ? n : `${name} should be an integer from ${min} to ${max}.`;
+  return Number.isInteger(n) && n >= min && n <= max
+    ? n
+    : `${name} should be an integer from ${min} to ${max}.`;
 }
 
 /** Opsgenie's list parameters, or a message in Opsgenie's style saying what is wrong or unsupported. */
-export function parseListParams(get: (name: string) => string | undefined): { ok: true; params: ListParams } | { ok: false; message: string } {
-  if (get('searchIdentifier')) return { ok: false, message: 'Saved searches are not supported by Firebell; use query.' };
+export function parseListParams(
+  get: (name: string) => string | undefined,
+): { ok: true; params: ListParams } | { ok: false; message: string } {
+  if (get('searchIdentifier'))
+    return { ok: false, message: 'Saved searches are not supported by Firebell; use query.' };
   let statuses = [...ALL];
   let acknowledged: boolean | null = null;
-  for (const term of (get('query') ?? '').split(/\s+/).filter((t) => t && t.toUpperCase() !== 'AND')) {
+  for (const term of (get('query') ?? '')
+    .split(/\s+/)
+    .filter((t) => t && t.toUpperCase() !== 'AND')) {
     const keep = STATUS_TERMS.get(term.toLowerCase());
     const ack = ACK_TERMS.get(term.toLowerCase());
     if (keep) statuses = statuses.filter((s) => keep.includes(s));
     else if (ack !== undefined) {
       if (acknowledged !== null && acknowledged !== ack) statuses = []; // acknowledged:true AND acknowledged:false
       acknowledged = ack;
-    } else return { ok: false, message: `Query term '${term.slice(0, 100)}' is not supported by Firebell; use ${TERMS.join(', ')} (joined by AND).` };
+    } else
+      return {
+        ok: false,
+        message: `Query term '${term.slice(0, 100)}' is not supported by Firebell; use ${TERMS.join(', ')} (joined by AND).`,
+      };
   }
   const sortName = get('sort') ?? 'createdAt';
   const sort = Object.hasOwn(SORTS, sortName) ? SORTS[sortName as keyof typeof SORTS] : undefined;
-  if (!sort) return { ok: false, message: `Sort by '${sortName.slice(0, 100)}' is not supported by Firebell; use ${Object.keys(SORTS).join(', ')}.` };
+  if (!sort)
+    return {
+      ok: false,
+      message: `Sort by '${sortName.slice(0, 100)}' is not supported by Firebell; use ${Object.keys(SORTS).join(', ')}.`,
+    };
   const order = get('order') ?? 'desc';
-  if (order !== 'asc' && order !== 'desc') return { ok: false, message: 'Order should be one of asc, desc.' };
+  if (order !== 'asc' && order !== 'desc')
+    return { ok: false, message: 'Order should be one of asc, desc.' };
   const offset = integer(get('offset'), 'Offset', 0, 0, 100_000);
   const limit = integer(get('limit'), 'Limit', 20, 1, 100);
   if (typeof offset === 'string') return { ok: false, message: offset };

@@ -31,10 +31,15 @@ function text(obj: Record<string, unknown>, key: string, label: string): string 
   return value.trim() === '' ? undefined : value;
 }
 
-function stringList(obj: Record<string, unknown>, key: string, label: string): string[] | undefined {
+function stringList(
+  obj: Record<string, unknown>,
+  key: string,
+  label: string,
+): string[] | undefined {
   const value = obj[key];
   if (value === undefined || value === null) return undefined;
-  const isStrings = (v: unknown): v is string[] => Array.isArray(v) && v.every((item: unknown) => typeof item === 'string');
+  const isStrings = (v: unknown): v is string[] =>
+    Array.isArray(v) && v.every((item: unknown) => typeof item === 'string');
   if (!isStrings(value)) throw new Invalid(`${label} should be a list of strings.`);
   return value.length ? value : undefined;
 }
@@ -49,7 +54,8 @@ function list(obj: Record<string, unknown>, key: string, label: string): unknown
 function stringMap(obj: Record<string, unknown>, key: string): Record<string, string> | undefined {
   const value = obj[key];
   if (value === undefined || value === null) return undefined;
-  if (!isRecord(value) || !Object.values(value).every((v) => typeof v === 'string')) throw new Invalid('Details should be a map of string keys to string values.');
+  if (!isRecord(value) || !Object.values(value).every((v) => typeof v === 'string'))
+    throw new Invalid('Details should be a map of string keys to string values.');
   return Object.keys(value).length ? (value as Record<string, string>) : undefined;
 }
 
@@ -80,7 +86,8 @@ export function adaptOpsgenieCreate(body: unknown, _now: number): Promise<Opsgen
     const message = text(body, 'message', 'Message');
     if (!message) throw new Invalid('Message can not be empty.');
     const alias = text(body, 'alias', 'Alias');
-    if (alias && alias.length > ALIAS_MAX) throw new Invalid(`Alias can not be longer than ${ALIAS_MAX} characters.`);
+    if (alias && alias.length > ALIAS_MAX)
+      throw new Invalid(`Alias can not be longer than ${ALIAS_MAX} characters.`);
     const priority = text(body, 'priority', 'Priority') ?? DEFAULT_PRIORITY;
     const severity = PRIORITIES.get(priority);
     if (!severity) throw new Invalid('Priority should be one of P1, P2, P3, P4, P5.');
@@ -98,16 +105,32 @@ export function adaptOpsgenieCreate(body: unknown, _now: number): Promise<Opsgen
     });
     const labels = stringMap(body, 'details');
     const dedupKey = alias ? await fitKey(alias) : await fallbackDedupKey(message, source);
-    return [normalizeEvent({ action: 'trigger', dedupKey, summary: message, severity, source, details, labels, links: [] })];
+    return [
+      normalizeEvent({
+        action: 'trigger',
+        dedupKey,
+        summary: message,
+        severity,
+        source,
+        details,
+        labels,
+        links: [],
+      }),
+    ];
   });
 }
 
 /** Opsgenie's check of an identifier and its type, in Opsgenie's words; null when both are fine. */
-export function identifierProblem(identifier: string, identifierType: string | null | undefined): string | null {
+export function identifierProblem(
+  identifier: string,
+  identifierType: string | null | undefined,
+): string | null {
   const type = identifierType ?? 'id';
-  if (type !== 'id' && type !== 'alias' && type !== 'tiny') return 'IdentifierType should be one of id, alias, tiny.';
+  if (type !== 'id' && type !== 'alias' && type !== 'tiny')
+    return 'IdentifierType should be one of id, alias, tiny.';
   if (!identifier.trim()) return 'Identifier can not be empty.';
-  if (identifier.length > ALIAS_MAX) return `Identifier can not be longer than ${ALIAS_MAX} characters.`;
+  if (identifier.length > ALIAS_MAX)
+    return `Identifier can not be longer than ${ALIAS_MAX} characters.`;
   return null;
 }
 
@@ -128,7 +151,9 @@ function actionFields(body: unknown): ActionFields {
 }
 
 /** Read an action's body; an absent body (undefined) is allowed, as Opsgenie allows it. */
-export function readActionFields(body: unknown): { ok: true; fields: ActionFields } | { ok: false; message: string } {
+export function readActionFields(
+  body: unknown,
+): { ok: true; fields: ActionFields } | { ok: false; message: string } {
   try {
     return { ok: true, fields: actionFields(body) };
   } catch (error) {
@@ -152,13 +177,18 @@ export function adaptOpsgenieAction(
   return guard(async () => {
     const problem = identifierProblem(identifier, identifierType);
     if (problem) throw new Invalid(problem);
-    if (identifierType === 'tiny') throw new Invalid('A tiny id names an incident, not an alias; look it up before adapting.');
+    if (identifierType === 'tiny')
+      throw new Invalid('A tiny id names an incident, not an alias; look it up before adapting.');
     const { note, user, source } = actionFields(body);
     return [
       normalizeEvent({
         action: action === 'close' ? 'resolve' : 'acknowledge',
         dedupKey: await fitKey(identifier),
-        summary: note ?? (action === 'close' ? 'Closed via the Opsgenie API' : 'Acknowledged via the Opsgenie API'),
+        summary:
+          note ??
+          (action === 'close'
+            ? 'Closed via the Opsgenie API'
+            : 'Acknowledged via the Opsgenie API'),
         // Placeholder: ingestion ignores severity on acknowledge/resolve.
         severity: 'info',
         source,

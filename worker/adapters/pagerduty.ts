@@ -5,12 +5,33 @@
  */
 import type { AlertAction, AlertEvent, AlertLink, Severity } from '../../schema/alert';
 import { ALERT_ACTIONS, SEVERITIES } from '../../schema/alert';
-import { KEY_MAX, capErrors, clip, isRecord, normalizeChange, normalizeEvent, parseTimestamp, unknownKeys, type ChangeDraft } from './normalize';
+import {
+  KEY_MAX,
+  capErrors,
+  clip,
+  isRecord,
+  normalizeChange,
+  normalizeEvent,
+  parseTimestamp,
+  unknownKeys,
+  type ChangeDraft,
+} from './normalize';
 
-export type PagerDutyResult = { ok: true; routingKey: string; events: AlertEvent[] } | { ok: false; errors: string[] };
-export type PagerDutyChangeResult = { ok: true; routingKey: string; change: ChangeDraft } | { ok: false; errors: string[] };
+export type PagerDutyResult =
+  { ok: true; routingKey: string; events: AlertEvent[] } | { ok: false; errors: string[] };
+export type PagerDutyChangeResult =
+  { ok: true; routingKey: string; change: ChangeDraft } | { ok: false; errors: string[] };
 
-const TOP_LEVEL = new Set(['routing_key', 'event_action', 'dedup_key', 'payload', 'links', 'images', 'client', 'client_url']);
+const TOP_LEVEL = new Set([
+  'routing_key',
+  'event_action',
+  'dedup_key',
+  'payload',
+  'links',
+  'images',
+  'client',
+  'client_url',
+]);
 const CHANGE_TOP_LEVEL = new Set(['routing_key', 'payload', 'links']);
 const SEVERITY_SET: ReadonlySet<string> = new Set(SEVERITIES);
 const ACTION_SET: ReadonlySet<string> = new Set(ALERT_ACTIONS);
@@ -22,11 +43,18 @@ export function pagerdutyRoutingKey(body: unknown): string | undefined {
 }
 
 function missingKey(body: Record<string, unknown>): string {
-  return typeof body.routing_key === 'string' || body.routing_key == null ? "'routing_key' is missing" : "'routing_key' is invalid (must be a string)";
+  return typeof body.routing_key === 'string' || body.routing_key == null
+    ? "'routing_key' is missing"
+    : "'routing_key' is invalid (must be a string)";
 }
 
 /** Optional string field: undefined when absent, an error when present with the wrong type. */
-function optionalText(errors: string[], obj: Record<string, unknown>, key: string, label: string): string | undefined {
+function optionalText(
+  errors: string[],
+  obj: Record<string, unknown>,
+  key: string,
+  label: string,
+): string | undefined {
   const value = obj[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') {
@@ -36,10 +64,16 @@ function optionalText(errors: string[], obj: Record<string, unknown>, key: strin
   return value.trim() === '' ? undefined : value;
 }
 
-function requiredText(errors: string[], obj: Record<string, unknown>, key: string, label: string): string | undefined {
+function requiredText(
+  errors: string[],
+  obj: Record<string, unknown>,
+  key: string,
+  label: string,
+): string | undefined {
   const before = errors.length;
   const value = optionalText(errors, obj, key, label);
-  if (value === undefined && errors.length === before) errors.push(`'${label}' is missing or blank`);
+  if (value === undefined && errors.length === before)
+    errors.push(`'${label}' is missing or blank`);
   return value;
 }
 
@@ -60,7 +94,10 @@ function readLinks(errors: string[], body: Record<string, unknown>): AlertLink[]
       const href = requiredText(errors, item, hrefKey, `${field}[${i}].${hrefKey}`);
       const text = optionalText(errors, item, textKey, `${field}[${i}].${textKey}`);
       // An image's own link (href) beats its source: that is where PagerDuty sends a tap.
-      const target = field === 'images' ? (optionalText(errors, item, 'href', `${field}[${i}].href`) ?? href) : href;
+      const target =
+        field === 'images'
+          ? (optionalText(errors, item, 'href', `${field}[${i}].href`) ?? href)
+          : href;
       if (target) links.push(text ? { href: target, text } : { href: target });
     });
   };
@@ -73,7 +110,11 @@ function readLinks(errors: string[], body: Record<string, unknown>): AlertLink[]
 }
 
 /** PagerDuty only validates the payload of triggers; acknowledge/resolve payloads are read leniently. */
-function lenientPayload(payload: unknown): { summary?: string; severity?: Severity; source?: string } {
+function lenientPayload(payload: unknown): {
+  summary?: string;
+  severity?: Severity;
+  source?: string;
+} {
   if (!isRecord(payload)) return {};
   const pick = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
   const severity = pick(payload.severity);
@@ -90,17 +131,25 @@ function lenientPayload(payload: unknown): { summary?: string; severity?: Severi
  */
 export function adaptPagerDuty(body: unknown, _now: number): PagerDutyResult {
   if (!isRecord(body)) return { ok: false, errors: ["'event' is invalid (must be a JSON object)"] };
-  const errors: string[] = unknownKeys(body, TOP_LEVEL).slice(0, 10).map((key) => `'${clip(key, 64)}' is not a recognized field`);
+  const errors: string[] = unknownKeys(body, TOP_LEVEL)
+    .slice(0, 10)
+    .map((key) => `'${clip(key, 64)}' is not a recognized field`);
 
   const routingKey = pagerdutyRoutingKey(body);
   if (!routingKey) errors.push(missingKey(body));
 
   const actionValue = requiredText(errors, body, 'event_action', 'event_action');
-  const action = actionValue && ACTION_SET.has(actionValue) ? (actionValue as AlertAction) : undefined;
-  if (actionValue && !action) errors.push("'event_action' is invalid (must be one of trigger, acknowledge, resolve)");
+  const action =
+    actionValue && ACTION_SET.has(actionValue) ? (actionValue as AlertAction) : undefined;
+  if (actionValue && !action)
+    errors.push("'event_action' is invalid (must be one of trigger, acknowledge, resolve)");
 
-  const dedupKey = action && action !== 'trigger' ? requiredText(errors, body, 'dedup_key', 'dedup_key') : optionalText(errors, body, 'dedup_key', 'dedup_key');
-  if (dedupKey && dedupKey.length > KEY_MAX) errors.push(`'dedup_key' is too long (must be at most ${KEY_MAX} characters)`);
+  const dedupKey =
+    action && action !== 'trigger'
+      ? requiredText(errors, body, 'dedup_key', 'dedup_key')
+      : optionalText(errors, body, 'dedup_key', 'dedup_key');
+  if (dedupKey && dedupKey.length > KEY_MAX)
+    errors.push(`'dedup_key' is too long (must be at most ${KEY_MAX} characters)`);
 
   let summary: string | undefined;
   let source: string | undefined;
@@ -115,11 +164,15 @@ export function adaptPagerDuty(body: unknown, _now: number): PagerDutyResult {
       summary = requiredText(errors, payload, 'summary', 'payload.summary');
       source = requiredText(errors, payload, 'source', 'payload.source');
       const sev = requiredText(errors, payload, 'severity', 'payload.severity');
-      if (sev && !SEVERITY_SET.has(sev)) errors.push("'payload.severity' is invalid (must be one of critical, error, warning, info)");
+      if (sev && !SEVERITY_SET.has(sev))
+        errors.push(
+          "'payload.severity' is invalid (must be one of critical, error, warning, info)",
+        );
       else severity = sev as Severity | undefined;
       const timestamp = optionalText(errors, payload, 'timestamp', 'payload.timestamp');
       occurredAt = parseTimestamp(timestamp);
-      if (timestamp && occurredAt === undefined) errors.push("'payload.timestamp' is invalid (must be an ISO 8601 timestamp)");
+      if (timestamp && occurredAt === undefined)
+        errors.push("'payload.timestamp' is invalid (must be an ISO 8601 timestamp)");
       const entries = (['component', 'group', 'class'] as const).flatMap((k) => {
         const v = optionalText(errors, payload, k, `payload.${k}`);
         return v ? [[k, v] as const] : [];
@@ -151,7 +204,9 @@ export function adaptPagerDuty(body: unknown, _now: number): PagerDutyResult {
 /** Adapt one change event (POST /v2/change/enqueue); payload.timestamp becomes occurredAt. */
 export function adaptPagerDutyChange(body: unknown, _now: number): PagerDutyChangeResult {
   if (!isRecord(body)) return { ok: false, errors: ["'event' is invalid (must be a JSON object)"] };
-  const errors: string[] = unknownKeys(body, CHANGE_TOP_LEVEL).slice(0, 10).map((key) => `'${clip(key, 64)}' is not a recognized field`);
+  const errors: string[] = unknownKeys(body, CHANGE_TOP_LEVEL)
+    .slice(0, 10)
+    .map((key) => `'${clip(key, 64)}' is not a recognized field`);
   const routingKey = pagerdutyRoutingKey(body);
   if (!routingKey) errors.push(missingKey(body));
 
@@ -166,12 +221,22 @@ export function adaptPagerDutyChange(body: unknown, _now: number): PagerDutyChan
     source = optionalText(errors, payload, 'source', 'payload.source');
     const timestamp = optionalText(errors, payload, 'timestamp', 'payload.timestamp');
     occurredAt = parseTimestamp(timestamp);
-    if (timestamp && occurredAt === undefined) errors.push("'payload.timestamp' is invalid (must be an ISO 8601 timestamp)");
-    if (payload.custom_details != null && !isRecord(payload.custom_details)) errors.push("'payload.custom_details' is invalid (must be an object)");
+    if (timestamp && occurredAt === undefined)
+      errors.push("'payload.timestamp' is invalid (must be an ISO 8601 timestamp)");
+    if (payload.custom_details != null && !isRecord(payload.custom_details))
+      errors.push("'payload.custom_details' is invalid (must be an object)");
   }
   const links = readLinks(errors, body);
 
-  if (errors.length || !routingKey || !summary || !isRecord(payload)) return { ok: false, errors: capErrors(errors) };
-  const details = isRecord(payload.custom_details) && Object.keys(payload.custom_details).length ? payload.custom_details : undefined;
-  return { ok: true, routingKey, change: normalizeChange({ summary, source, occurredAt, details, links }) };
+  if (errors.length || !routingKey || !summary || !isRecord(payload))
+    return { ok: false, errors: capErrors(errors) };
+  const details =
+    isRecord(payload.custom_details) && Object.keys(payload.custom_details).length
+      ? payload.custom_details
+      : undefined;
+  return {
+    ok: true,
+    routingKey,
+    change: normalizeChange({ summary, source, occurredAt, details, links }),
+  };
 }

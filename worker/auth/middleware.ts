@@ -23,13 +23,24 @@ async function authenticate(c: Context<AppEnv>): Promise<Principal | null> {
     if (!match?.[1]) throw unauthorized('Authorization must be "Bearer <token>".');
     const token = match[1];
     const hash = await hashSecret(c.env.SESSION_SECRET, token);
-    const kind = c.env.ADMIN_TOKEN && (await safeEqual(token, c.env.ADMIN_TOKEN)) ? 'admin-token' : 'api-token';
+    const kind =
+      c.env.ADMIN_TOKEN && (await safeEqual(token, c.env.ADMIN_TOKEN))
+        ? 'admin-token'
+        : 'api-token';
     const principal = await principalFor(c.env, { kind, hash }, now());
-    if (!principal) throw unauthorized('That token is not valid: it may have been revoked. Create a new one under Settings → API tokens.');
+    if (!principal)
+      throw unauthorized(
+        'That token is not valid: it may have been revoked. Create a new one under Settings → API tokens.',
+      );
     return principal;
   }
   const session = getCookie(c, SESSION_COOKIE);
-  if (session) return principalFor(c.env, { kind: 'session', hash: await hashSecret(c.env.SESSION_SECRET, session) }, now());
+  if (session)
+    return principalFor(
+      c.env,
+      { kind: 'session', hash: await hashSecret(c.env.SESSION_SECRET, session) },
+      now(),
+    );
   return null;
 }
 
@@ -40,16 +51,23 @@ function checkOrigin(c: Context<AppEnv>, principal: Principal): void {
   const origin = c.req.header('origin');
   const allowed = new Set([new URL(c.req.url).origin]);
   if (c.env.PUBLIC_URL) allowed.add(new URL(c.env.PUBLIC_URL).origin);
-  if (!origin || !allowed.has(origin)) throw forbidden('Cross-origin request refused: browser writes must come from the Firebell app itself.');
+  if (!origin || !allowed.has(origin))
+    throw forbidden(
+      'Cross-origin request refused: browser writes must come from the Firebell app itself.',
+    );
 }
 
 /** Require a signed-in principal with at least `role`. */
 export function requireRole(role: Role): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const principal = c.get('principal') ?? (await authenticate(c));
-    if (!principal) throw unauthorized('Sign in first: open your invite link, or send "Authorization: Bearer <token>".');
+    if (!principal)
+      throw unauthorized(
+        'Sign in first: open your invite link, or send "Authorization: Bearer <token>".',
+      );
     checkOrigin(c, principal);
-    if (RANK[principal.role] < RANK[role]) throw forbidden(`This needs the ${role} role; you are signed in as a ${principal.role}.`);
+    if (RANK[principal.role] < RANK[role])
+      throw forbidden(`This needs the ${role} role; you are signed in as a ${principal.role}.`);
     c.set('principal', principal);
     await next();
   };

@@ -35,7 +35,11 @@ export interface IndexExtras {
   escalationLevel: number;
 }
 
-export async function upsertIndex(db: D1Database, incident: Incident, extras: IndexExtras): Promise<void> {
+export async function upsertIndex(
+  db: D1Database,
+  incident: Incident,
+  extras: IndexExtras,
+): Promise<void> {
   const upsert = db
     .prepare(
       `INSERT INTO incidents (id, number, title, service_id, severity, status, assignees, alert_count, dedup_key, nobody_paged, escalation_level,
@@ -75,18 +79,32 @@ export async function upsertIndex(db: D1Database, incident: Incident, extras: In
   // The link tables follow the row only when this write is the row's version: a late retry changes nothing.
   const current = '(SELECT version FROM incidents WHERE id = ?1) = ?2';
   const clear = [
-    db.prepare(`DELETE FROM incident_assignees WHERE incident_id = ?1 AND ${current}`).bind(incident.id, incident.lastSeq),
-    db.prepare(`DELETE FROM incident_responders WHERE incident_id = ?1 AND ${current}`).bind(incident.id, incident.lastSeq),
+    db
+      .prepare(`DELETE FROM incident_assignees WHERE incident_id = ?1 AND ${current}`)
+      .bind(incident.id, incident.lastSeq),
+    db
+      .prepare(`DELETE FROM incident_responders WHERE incident_id = ?1 AND ${current}`)
+      .bind(incident.id, incident.lastSeq),
   ];
   const add = incident.assignees.map((userId) =>
-    db.prepare(`INSERT OR IGNORE INTO incident_assignees (incident_id, user_id) SELECT ?1, ?3 WHERE ${current}`).bind(incident.id, incident.lastSeq, userId),
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO incident_assignees (incident_id, user_id) SELECT ?1, ?3 WHERE ${current}`,
+      )
+      .bind(incident.id, incident.lastSeq, userId),
   );
   const responders = [
     ...incident.paged.map((userId) => [userId, 'paged'] as const),
-    ...[...new Set(Object.values(incident.roles))].flatMap((userId) => (userId ? [[userId, 'role'] as const] : [])),
+    ...[...new Set(Object.values(incident.roles))].flatMap((userId) =>
+      userId ? [[userId, 'role'] as const] : [],
+    ),
   ];
   const addResponders = responders.map(([userId, relation]) =>
-    db.prepare(`INSERT OR IGNORE INTO incident_responders (incident_id, user_id, relation) SELECT ?1, ?3, ?4 WHERE ${current}`).bind(incident.id, incident.lastSeq, userId, relation),
+    db
+      .prepare(
+        `INSERT OR IGNORE INTO incident_responders (incident_id, user_id, relation) SELECT ?1, ?3, ?4 WHERE ${current}`,
+      )
+      .bind(incident.id, incident.lastSeq, userId, relation),
   );
   await db.batch([upsert, ...clear, ...add, ...addResponders]);
 }
@@ -104,9 +122,24 @@ export interface ListFilter {
 }
 
 type Row = {
-  id: string; number: number; title: string; service_id: string | null; severity: Severity; status: IncidentStatus; assignees: string; roles: string; paged: string;
-  alert_count: number; firing_count: number; notification_count: number; created_at: number; acknowledged_at: number | null; resolved_at: number | null;
-  updated_at: number; nobody_paged: number; escalation_level: number;
+  id: string;
+  number: number;
+  title: string;
+  service_id: string | null;
+  severity: Severity;
+  status: IncidentStatus;
+  assignees: string;
+  roles: string;
+  paged: string;
+  alert_count: number;
+  firing_count: number;
+  notification_count: number;
+  created_at: number;
+  acknowledged_at: number | null;
+  resolved_at: number | null;
+  updated_at: number;
+  nobody_paged: number;
+  escalation_level: number;
 };
 
 /** Cursor = the last row's (created_at, id), so pages stay stable while new incidents arrive. */
@@ -124,7 +157,11 @@ export function decodeCursor(cursor: string): { createdAt: number; id: string } 
   }
 }
 
-export async function listIncidents(db: D1Database, filter: ListFilter, after: { createdAt: number; id: string } | null): Promise<{ incidents: IncidentSummary[]; nextCursor: string | null }> {
+export async function listIncidents(
+  db: D1Database,
+  filter: ListFilter,
+  after: { createdAt: number; id: string } | null,
+): Promise<{ incidents: IncidentSummary[]; nextCursor: string | null }> {
   const where: string[] = [];
   const params: (string | number)[] = [];
   const inList = (column: string, values: readonly string[]) => {
@@ -155,12 +192,16 @@ export async function listIncidents(db: D1Database, filter: ListFilter, after: {
   const query = `SELECT id, number, title, service_id, severity, status, assignees, roles, paged, alert_count, firing_count, notification_count,
       created_at, acknowledged_at, resolved_at, updated_at, nobody_paged, escalation_level
     FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
-  const { results } = await db.prepare(query).bind(...params, filter.limit + 1).all<Row>();
+  const { results } = await db
+    .prepare(query)
+    .bind(...params, filter.limit + 1)
+    .all<Row>();
   const page = results.slice(0, filter.limit);
   const last = page[page.length - 1];
   return {
     incidents: page.map(toSummary),
-    nextCursor: results.length > filter.limit && last ? encodeCursor(last.created_at, last.id) : null,
+    nextCursor:
+      results.length > filter.limit && last ? encodeCursor(last.created_at, last.id) : null,
   };
 }
 
@@ -189,7 +230,9 @@ function toSummary(r: Row): IncidentSummary {
 
 /** Next human incident number for this deployment (#1, #2 …); atomic in D1. */
 export async function nextIncidentNumber(db: D1Database): Promise<number> {
-  const row = await db.prepare("UPDATE counters SET value = value + 1 WHERE name = 'incident_number' RETURNING value").first<{ value: number }>();
+  const row = await db
+    .prepare("UPDATE counters SET value = value + 1 WHERE name = 'incident_number' RETURNING value")
+    .first<{ value: number }>();
   if (!row) throw new Error('incident_number counter missing: are D1 migrations applied?');
   return row.value;
 }
@@ -210,7 +253,10 @@ export async function pageIncidentIds(
 ): Promise<{ ids: string[]; more: boolean }> {
   if (!filter.statuses.length) return { ids: [], more: false };
   const direction = filter.order === 'asc' ? 'ASC' : 'DESC';
-  const acknowledged = filter.acknowledged === null ? '' : ` AND acknowledged_at IS ${filter.acknowledged ? 'NOT ' : ''}NULL`;
+  const acknowledged =
+    filter.acknowledged === null
+      ? ''
+      : ` AND acknowledged_at IS ${filter.acknowledged ? 'NOT ' : ''}NULL`;
   const { results } = await db
     .prepare(
       `SELECT id FROM incidents WHERE service_id = ? AND status IN (${filter.statuses.map(() => '?').join(', ')})${acknowledged}
@@ -218,10 +264,20 @@ export async function pageIncidentIds(
     )
     .bind(filter.serviceId, ...filter.statuses, filter.limit + 1, filter.offset)
     .all<{ id: string }>();
-  return { ids: results.slice(0, filter.limit).map((r) => r.id), more: results.length > filter.limit };
+  return {
+    ids: results.slice(0, filter.limit).map((r) => r.id),
+    more: results.length > filter.limit,
+  };
 }
 
 /** The incident with this human number (#12), if any. */
 export async function incidentIdByNumber(db: D1Database, number: number): Promise<string | null> {
-  return (await db.prepare('SELECT id FROM incidents WHERE number = ?').bind(number).first<{ id: string }>())?.id ?? null;
+  return (
+    (
+      await db
+        .prepare('SELECT id FROM incidents WHERE number = ?')
+        .bind(number)
+        .first<{ id: string }>()
+    )?.id ?? null
+  );
 }

@@ -27,7 +27,8 @@ type Row = {
   revoked_at: number | null;
 };
 
-const COLUMNS = 'id, service_id, type, name, signing_secret, rate_per_minute, created_at, revoked_at';
+const COLUMNS =
+  'id, service_id, type, name, signing_secret, rate_per_minute, created_at, revoked_at';
 
 const toIntegration = (r: Row): Integration => ({
   id: r.id,
@@ -40,20 +41,44 @@ const toIntegration = (r: Row): Integration => ({
   revokedAt: r.revoked_at,
 });
 
-export async function createIntegration(db: D1Database, integration: Omit<Integration, 'revokedAt'> & { keyHash: string }): Promise<void> {
+export async function createIntegration(
+  db: D1Database,
+  integration: Omit<Integration, 'revokedAt'> & { keyHash: string },
+): Promise<void> {
   await db
-    .prepare('INSERT INTO integrations (id, service_id, type, name, key_hash, signing_secret, rate_per_minute, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-    .bind(integration.id, integration.serviceId, integration.type, integration.name, integration.keyHash, integration.signingSecret, integration.ratePerMinute, integration.createdAt)
+    .prepare(
+      'INSERT INTO integrations (id, service_id, type, name, key_hash, signing_secret, rate_per_minute, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    )
+    .bind(
+      integration.id,
+      integration.serviceId,
+      integration.type,
+      integration.name,
+      integration.keyHash,
+      integration.signingSecret,
+      integration.ratePerMinute,
+      integration.createdAt,
+    )
     .run();
 }
 
 export async function listIntegrations(db: D1Database, serviceId: string): Promise<Integration[]> {
-  const { results } = await db.prepare(`SELECT ${COLUMNS} FROM integrations WHERE service_id = ? ORDER BY created_at, id`).bind(serviceId).all<Row>();
+  const { results } = await db
+    .prepare(`SELECT ${COLUMNS} FROM integrations WHERE service_id = ? ORDER BY created_at, id`)
+    .bind(serviceId)
+    .all<Row>();
   return results.map(toIntegration);
 }
 
-export async function getIntegration(db: D1Database, serviceId: string, id: string): Promise<Integration | null> {
-  const row = await db.prepare(`SELECT ${COLUMNS} FROM integrations WHERE id = ? AND service_id = ?`).bind(id, serviceId).first<Row>();
+export async function getIntegration(
+  db: D1Database,
+  serviceId: string,
+  id: string,
+): Promise<Integration | null> {
+  const row = await db
+    .prepare(`SELECT ${COLUMNS} FROM integrations WHERE id = ? AND service_id = ?`)
+    .bind(id, serviceId)
+    .first<Row>();
   return row ? toIntegration(row) : null;
 }
 
@@ -61,27 +86,60 @@ export async function getIntegration(db: D1Database, serviceId: string, id: stri
  * The live integration holding this key hash, or null. Unknown and revoked keys take the same single
  * query and the same answer, so a caller cannot tell them apart.
  */
-export async function integrationByKeyHash(db: D1Database, keyHash: string): Promise<Integration | null> {
-  const row = await db.prepare(`SELECT ${COLUMNS} FROM integrations WHERE key_hash = ? AND revoked_at IS NULL`).bind(keyHash).first<Row>();
+export async function integrationByKeyHash(
+  db: D1Database,
+  keyHash: string,
+): Promise<Integration | null> {
+  const row = await db
+    .prepare(`SELECT ${COLUMNS} FROM integrations WHERE key_hash = ? AND revoked_at IS NULL`)
+    .bind(keyHash)
+    .first<Row>();
   return row ? toIntegration(row) : null;
 }
 
 /** Replace a live integration's key; false when there is no such live integration. */
-export async function rotateIntegrationKey(db: D1Database, serviceId: string, id: string, keyHash: string): Promise<boolean> {
-  const res = await db.prepare('UPDATE integrations SET key_hash = ? WHERE id = ? AND service_id = ? AND revoked_at IS NULL').bind(keyHash, id, serviceId).run();
+export async function rotateIntegrationKey(
+  db: D1Database,
+  serviceId: string,
+  id: string,
+  keyHash: string,
+): Promise<boolean> {
+  const res = await db
+    .prepare(
+      'UPDATE integrations SET key_hash = ? WHERE id = ? AND service_id = ? AND revoked_at IS NULL',
+    )
+    .bind(keyHash, id, serviceId)
+    .run();
   return res.meta.changes > 0;
 }
 
 /** Revoke a live integration; false when there is no such live integration. */
-export async function revokeIntegration(db: D1Database, serviceId: string, id: string, now: number): Promise<boolean> {
-  const res = await db.prepare('UPDATE integrations SET revoked_at = ? WHERE id = ? AND service_id = ? AND revoked_at IS NULL').bind(now, id, serviceId).run();
+export async function revokeIntegration(
+  db: D1Database,
+  serviceId: string,
+  id: string,
+  now: number,
+): Promise<boolean> {
+  const res = await db
+    .prepare(
+      'UPDATE integrations SET revoked_at = ? WHERE id = ? AND service_id = ? AND revoked_at IS NULL',
+    )
+    .bind(now, id, serviceId)
+    .run();
   return res.meta.changes > 0;
 }
 
 /** Change an integration's name and/or rate; false when there is no such integration. Ingestion reads both per request, so it applies at once. */
-export async function updateIntegration(db: D1Database, serviceId: string, id: string, patch: { name?: string; ratePerMinute?: number }): Promise<boolean> {
+export async function updateIntegration(
+  db: D1Database,
+  serviceId: string,
+  id: string,
+  patch: { name?: string; ratePerMinute?: number },
+): Promise<boolean> {
   const res = await db
-    .prepare('UPDATE integrations SET name = coalesce(?3, name), rate_per_minute = coalesce(?4, rate_per_minute) WHERE id = ?1 AND service_id = ?2')
+    .prepare(
+      'UPDATE integrations SET name = coalesce(?3, name), rate_per_minute = coalesce(?4, rate_per_minute) WHERE id = ?1 AND service_id = ?2',
+    )
     .bind(id, serviceId, patch.name ?? null, patch.ratePerMinute ?? null)
     .run();
   return res.meta.changes > 0;

@@ -22,7 +22,8 @@ type Row = {
   last_failure: string | null;
 };
 
-const COLUMNS = 'id, user_id, label, endpoint, p256dh, auth, created_at, last_success_at, last_failure_at, last_failure';
+const COLUMNS =
+  'id, user_id, label, endpoint, p256dh, auth, created_at, last_success_at, last_failure_at, last_failure';
 
 const toRecord = (r: Row): PushSubscriptionRecord => ({
   id: r.id,
@@ -39,7 +40,15 @@ const toRecord = (r: Row): PushSubscriptionRecord => ({
 
 /** The owner's view of a record: key material stays on the server. */
 export function toDevice(r: PushSubscriptionRecord): PushDevice {
-  return { id: r.id, label: r.label, endpoint: r.endpoint, createdAt: r.createdAt, lastSuccessAt: r.lastSuccessAt, lastFailureAt: r.lastFailureAt, lastFailure: r.lastFailure };
+  return {
+    id: r.id,
+    label: r.label,
+    endpoint: r.endpoint,
+    createdAt: r.createdAt,
+    lastSuccessAt: r.lastSuccessAt,
+    lastFailureAt: r.lastFailureAt,
+    lastFailure: r.lastFailure,
+  };
 }
 
 /**
@@ -50,7 +59,15 @@ export function toDevice(r: PushSubscriptionRecord): PushDevice {
  */
 export async function addSubscription(
   db: D1Database,
-  sub: { id: string; userId: string; label: string; endpoint: string; p256dh: string; auth: string; now: number },
+  sub: {
+    id: string;
+    userId: string;
+    label: string;
+    endpoint: string;
+    p256dh: string;
+    auth: string;
+    now: number;
+  },
 ): Promise<{ subscription: PushSubscriptionRecord; created: boolean } | null> {
   const row = await db
     .prepare(
@@ -69,8 +86,16 @@ export async function addSubscription(
 const OWNER_ACTIVE = `EXISTS (SELECT 1 FROM users u WHERE u.id = push_subscriptions.user_id AND ${ACTIVE})`;
 
 /** Every device of a user, oldest first, with keys: what pageUser sends to. */
-export async function subscriptionsForUser(db: D1Database, userId: string): Promise<PushSubscriptionRecord[]> {
-  const { results } = await db.prepare(`SELECT ${COLUMNS} FROM push_subscriptions WHERE user_id = ? AND ${OWNER_ACTIVE} ORDER BY created_at, id`).bind(userId).all<Row>();
+export async function subscriptionsForUser(
+  db: D1Database,
+  userId: string,
+): Promise<PushSubscriptionRecord[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT ${COLUMNS} FROM push_subscriptions WHERE user_id = ? AND ${OWNER_ACTIVE} ORDER BY created_at, id`,
+    )
+    .bind(userId)
+    .all<Row>();
   return results.map(toRecord);
 }
 
@@ -80,25 +105,54 @@ export async function listSubscriptions(db: D1Database, userId: string): Promise
 }
 
 export async function countSubscriptions(db: D1Database, userId: string): Promise<number> {
-  const row = await db.prepare('SELECT COUNT(*) AS n FROM push_subscriptions WHERE user_id = ?').bind(userId).first<{ n: number }>();
+  const row = await db
+    .prepare('SELECT COUNT(*) AS n FROM push_subscriptions WHERE user_id = ?')
+    .bind(userId)
+    .first<{ n: number }>();
   return row?.n ?? 0;
 }
 
 /** One of the user's devices; null when it does not exist, belongs to someone else, or its owner is no longer active. */
-export async function getSubscription(db: D1Database, userId: string, id: string): Promise<PushSubscriptionRecord | null> {
-  const row = await db.prepare(`SELECT ${COLUMNS} FROM push_subscriptions WHERE id = ? AND user_id = ? AND ${OWNER_ACTIVE}`).bind(id, userId).first<Row>();
+export async function getSubscription(
+  db: D1Database,
+  userId: string,
+  id: string,
+): Promise<PushSubscriptionRecord | null> {
+  const row = await db
+    .prepare(
+      `SELECT ${COLUMNS} FROM push_subscriptions WHERE id = ? AND user_id = ? AND ${OWNER_ACTIVE}`,
+    )
+    .bind(id, userId)
+    .first<Row>();
   return row ? toRecord(row) : null;
 }
 
 /** Rename one of the user's devices; null when they have no such device. */
-export async function renameSubscription(db: D1Database, userId: string, id: string, label: string): Promise<PushDevice | null> {
-  const row = await db.prepare(`UPDATE push_subscriptions SET label = ? WHERE id = ? AND user_id = ? RETURNING ${COLUMNS}`).bind(label, id, userId).first<Row>();
+export async function renameSubscription(
+  db: D1Database,
+  userId: string,
+  id: string,
+  label: string,
+): Promise<PushDevice | null> {
+  const row = await db
+    .prepare(
+      `UPDATE push_subscriptions SET label = ? WHERE id = ? AND user_id = ? RETURNING ${COLUMNS}`,
+    )
+    .bind(label, id, userId)
+    .first<Row>();
   return row ? toDevice(toRecord(row)) : null;
 }
 
 /** The user removes one of their devices; false when they have no such device. */
-export async function deleteSubscription(db: D1Database, userId: string, id: string): Promise<boolean> {
-  const res = await db.prepare('DELETE FROM push_subscriptions WHERE id = ? AND user_id = ?').bind(id, userId).run();
+export async function deleteSubscription(
+  db: D1Database,
+  userId: string,
+  id: string,
+): Promise<boolean> {
+  const res = await db
+    .prepare('DELETE FROM push_subscriptions WHERE id = ? AND user_id = ?')
+    .bind(id, userId)
+    .run();
   return res.meta.changes > 0;
 }
 
@@ -108,23 +162,43 @@ export async function removeSubscription(db: D1Database, id: string): Promise<bo
   return res.meta.changes > 0;
 }
 
-export async function markSubscriptionSuccess(db: D1Database, id: string, at: number): Promise<void> {
-  await db.prepare('UPDATE push_subscriptions SET last_success_at = ? WHERE id = ?').bind(at, id).run();
+export async function markSubscriptionSuccess(
+  db: D1Database,
+  id: string,
+  at: number,
+): Promise<void> {
+  await db
+    .prepare('UPDATE push_subscriptions SET last_success_at = ? WHERE id = ?')
+    .bind(at, id)
+    .run();
 }
 
-export async function markSubscriptionFailure(db: D1Database, id: string, at: number, detail: string): Promise<void> {
-  await db.prepare('UPDATE push_subscriptions SET last_failure_at = ?, last_failure = ? WHERE id = ?').bind(at, detail.slice(0, 500), id).run();
+export async function markSubscriptionFailure(
+  db: D1Database,
+  id: string,
+  at: number,
+  detail: string,
+): Promise<void> {
+  await db
+    .prepare('UPDATE push_subscriptions SET last_failure_at = ?, last_failure = ? WHERE id = ?')
+    .bind(at, detail.slice(0, 500), id)
+    .run();
 }
 
 /** Which of `userIds` have at least one device, i.e. can be paged by push at all. */
-export async function reachableUsers(db: D1Database, userIds: readonly string[]): Promise<Set<string>> {
+export async function reachableUsers(
+  db: D1Database,
+  userIds: readonly string[],
+): Promise<Set<string>> {
   const unique = [...new Set(userIds)];
   const reachable = new Set<string>();
   // D1 allows 100 bound parameters per statement.
   for (let i = 0; i < unique.length; i += 90) {
     const chunk = unique.slice(i, i + 90);
     const { results } = await db
-      .prepare(`SELECT DISTINCT user_id FROM push_subscriptions WHERE user_id IN (${chunk.map(() => '?').join(', ')})`)
+      .prepare(
+        `SELECT DISTINCT user_id FROM push_subscriptions WHERE user_id IN (${chunk.map(() => '?').join(', ')})`,
+      )
       .bind(...chunk)
       .all<{ user_id: string }>();
     for (const r of results) reachable.add(r.user_id);

@@ -6,7 +6,13 @@
  * with integer arithmetic, so the median of 1, 2, 3, 4 is exactly 2.5.
  */
 import { SEVERITIES, type Severity } from '../../schema/alert';
-import { isoWeek, localSql, outOfHoursSql, weekStartDaySql, type OffsetSegment } from '../review/hours';
+import {
+  isoWeek,
+  localSql,
+  outOfHoursSql,
+  weekStartDaySql,
+  type OffsetSegment,
+} from '../review/hours';
 
 /** One person paged for an incident at one moment; all their devices together count as one page. */
 export interface PageRecord {
@@ -21,7 +27,9 @@ export interface PageRecord {
  */
 export async function recordPages(db: D1Database, rows: readonly PageRecord[]): Promise<void> {
   if (!rows.length) return;
-  const insert = db.prepare('INSERT OR IGNORE INTO pages (incident_id, user_id, at) VALUES (?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT OR IGNORE INTO pages (incident_id, user_id, at) VALUES (?, ?, ?)',
+  );
   await db.batch(rows.map((r) => insert.bind(r.incidentId, r.userId, r.at)));
 }
 
@@ -42,15 +50,35 @@ export interface DurationStats {
 }
 
 export interface Report {
-  incidents: { total: number; bySeverity: Record<Severity, number>; byWeek: { week: string; weekStart: string; count: number; bySeverity: Record<Severity, number> }[] };
+  incidents: {
+    total: number;
+    bySeverity: Record<Severity, number>;
+    byWeek: {
+      week: string;
+      weekStart: string;
+      count: number;
+      bySeverity: Record<Severity, number>;
+    }[];
+  };
   /** Over acknowledged incidents only: one resolved without an acknowledgement counts under resolvedWithoutAck instead. */
   mtta: DurationStats;
   mttr: DurationStats;
   /** Resolved incidents nobody acknowledged (a monitor or a person resolved them straight away), out of all resolved. */
   resolvedWithoutAck: { count: number; resolved: number };
   escalation: { escalated: number; total: number; rate: number | null };
-  pagesPerResponder: { userId: string; name: string; pages: number; outOfHours: number; incidents: number }[];
-  noisiestServices: { serviceId: string | null; name: string | null; incidents: number; alerts: number }[];
+  pagesPerResponder: {
+    userId: string;
+    name: string;
+    pages: number;
+    outOfHours: number;
+    incidents: number;
+  }[];
+  noisiestServices: {
+    serviceId: string | null;
+    name: string | null;
+    incidents: number;
+    alerts: number;
+  }[];
   noisiestAlerts: { dedupKey: string | null; title: string; incidents: number; alerts: number }[];
 }
 
@@ -60,7 +88,10 @@ const TOP = 10;
  * The incidents in scope, as a CTE: created in [from, to), on the service, and for a team, those a member
  * was paged for or assigned to (services do not belong to teams; people do).
  */
-function scope(filter: ReportFilter, columns: string): { sql: string; params: (string | number)[] } {
+function scope(
+  filter: ReportFilter,
+  columns: string,
+): { sql: string; params: (string | number)[] } {
   const where = ['created_at >= ?1', 'created_at < ?2'];
   const params: (string | number)[] = [filter.from, filter.to];
   if (filter.serviceId) {
@@ -70,16 +101,23 @@ function scope(filter: ReportFilter, columns: string): { sql: string; params: (s
   if (filter.teamId) {
     params.push(filter.teamId);
     const members = `SELECT user_id FROM team_members WHERE team_id = ?${params.length}`;
-    where.push(`(id IN (SELECT incident_id FROM incident_assignees WHERE user_id IN (${members})) OR id IN (SELECT incident_id FROM pages WHERE user_id IN (${members})))`);
+    where.push(
+      `(id IN (SELECT incident_id FROM incident_assignees WHERE user_id IN (${members})) OR id IN (SELECT incident_id FROM pages WHERE user_id IN (${members})))`,
+    );
   }
-  return { sql: `WITH scope AS (SELECT ${columns} FROM incidents WHERE ${where.join(' AND ')})`, params };
+  return {
+    sql: `WITH scope AS (SELECT ${columns} FROM incidents WHERE ${where.join(' AND ')})`,
+    params,
+  };
 }
 
 /**
  * Count, mean, median and p90 of `expr` over the scope rows where it is known. One statement per metric:
  * a single ROW_NUMBER() sort each, which measured twice as fast as one statement partitioned by metric.
  */
-const durationSql = (expr: string) => `, d AS (SELECT ${expr} AS v FROM scope WHERE ${expr} IS NOT NULL),
+const durationSql = (
+  expr: string,
+) => `, d AS (SELECT ${expr} AS v FROM scope WHERE ${expr} IS NOT NULL),
   r AS (SELECT v, ROW_NUMBER() OVER (ORDER BY v) AS rn, COUNT(*) OVER () AS n FROM d)
   SELECT COUNT(*) AS n, AVG(v) AS mean,
     SUM(CASE WHEN rn = (n - 1) / 2 + 1 THEN v * (1.0 - ((n - 1) % 2) / 2.0) WHEN rn = (n - 1) / 2 + 2 THEN v * (((n - 1) % 2) / 2.0) ELSE 0 END) AS median,
@@ -87,7 +125,8 @@ const durationSql = (expr: string) => `, d AS (SELECT ${expr} AS v FROM scope WH
   FROM r`;
 
 export async function buildReport(db: D1Database, filter: ReportFilter): Promise<Report> {
-  const cols = 'id, title, dedup_key, service_id, severity, created_at, acknowledged_at, resolved_at, escalation_level, alert_count';
+  const cols =
+    'id, title, dedup_key, service_id, severity, created_at, acknowledged_at, resolved_at, escalation_level, alert_count';
   const { sql: withScope, params } = scope(filter, cols);
   const q = (body: string) => db.prepare(`${withScope} ${body}`).bind(...params);
   const pageLocal = localSql('p.at', filter.segments);
@@ -97,15 +136,23 @@ export async function buildReport(db: D1Database, filter: ReportFilter): Promise
   const pageParams: (string | number)[] = [filter.from, filter.to];
   if (filter.serviceId) {
     pageParams.push(filter.serviceId);
-    pageWhere.push(`p.incident_id IN (SELECT id FROM incidents WHERE service_id = ?${pageParams.length})`);
+    pageWhere.push(
+      `p.incident_id IN (SELECT id FROM incidents WHERE service_id = ?${pageParams.length})`,
+    );
   }
   if (filter.teamId) {
     pageParams.push(filter.teamId);
-    pageWhere.push(`p.user_id IN (SELECT user_id FROM team_members WHERE team_id = ?${pageParams.length})`);
+    pageWhere.push(
+      `p.user_id IN (SELECT user_id FROM team_members WHERE team_id = ?${pageParams.length})`,
+    );
   }
 
-  const perSeverity = SEVERITIES.map((s) => `COALESCE(SUM(severity = '${s}'), 0) AS "${s}"`).join(', ');
-  const [totals, weeks, mtta, mttr, pages, services, alerts] = await db.batch<Record<string, unknown>>([
+  const perSeverity = SEVERITIES.map((s) => `COALESCE(SUM(severity = '${s}'), 0) AS "${s}"`).join(
+    ', ',
+  );
+  const [totals, weeks, mtta, mttr, pages, services, alerts] = await db.batch<
+    Record<string, unknown>
+  >([
     q(`SELECT COUNT(*) AS total, COALESCE(SUM(escalation_level >= 2), 0) AS escalated, COALESCE(SUM(resolved_at IS NOT NULL), 0) AS resolved,
        COALESCE(SUM(resolved_at IS NOT NULL AND acknowledged_at IS NULL), 0) AS unacknowledged, ${perSeverity} FROM scope`),
     q(`SELECT ${week} AS day, COUNT(*) AS n, ${perSeverity} FROM scope GROUP BY day ORDER BY day`),
@@ -125,28 +172,69 @@ export async function buildReport(db: D1Database, filter: ReportFilter): Promise
   ]);
 
   const rows = <T>(r: D1Result<Record<string, unknown>> | undefined) => (r?.results ?? []) as T[];
-  const esc = rows<{ total: number; escalated: number; resolved: number; unacknowledged: number } & Record<Severity, number>>(totals)[0];
-  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, esc?.[s] ?? 0])) as Record<Severity, number>;
+  const esc = rows<
+    { total: number; escalated: number; resolved: number; unacknowledged: number } & Record<
+      Severity,
+      number
+    >
+  >(totals)[0];
+  const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, esc?.[s] ?? 0])) as Record<
+    Severity,
+    number
+  >;
   const stats = (result: D1Result<Record<string, unknown>> | undefined): DurationStats => {
     const r = rows<{ n: number; mean: number; median: number; p90: number }>(result)[0];
-    return r?.n ? { count: r.n, meanMs: Math.round(r.mean), medianMs: Math.round(r.median), p90Ms: Math.round(r.p90) } : { count: 0, meanMs: null, medianMs: null, p90Ms: null };
+    return r?.n
+      ? {
+          count: r.n,
+          meanMs: Math.round(r.mean),
+          medianMs: Math.round(r.median),
+          p90Ms: Math.round(r.p90),
+        }
+      : { count: 0, meanMs: null, medianMs: null, p90Ms: null };
   };
 
   return {
-    incidents: { total: esc?.total ?? 0, bySeverity, byWeek: fillWeeks(rows<WeekRow>(weeks), filter) },
+    incidents: {
+      total: esc?.total ?? 0,
+      bySeverity,
+      byWeek: fillWeeks(rows<WeekRow>(weeks), filter),
+    },
     mtta: stats(mtta),
     mttr: stats(mttr),
     resolvedWithoutAck: { count: esc?.unacknowledged ?? 0, resolved: esc?.resolved ?? 0 },
-    escalation: { escalated: esc?.escalated ?? 0, total: esc?.total ?? 0, rate: esc?.total ? esc.escalated / esc.total : null },
-    pagesPerResponder: rows<{ user_id: string; name: string | null; pages: number; out_of_hours: number; incidents: number }>(pages).map((r) => ({
+    escalation: {
+      escalated: esc?.escalated ?? 0,
+      total: esc?.total ?? 0,
+      rate: esc?.total ? esc.escalated / esc.total : null,
+    },
+    pagesPerResponder: rows<{
+      user_id: string;
+      name: string | null;
+      pages: number;
+      out_of_hours: number;
+      incidents: number;
+    }>(pages).map((r) => ({
       userId: r.user_id,
       name: r.name ?? r.user_id,
       pages: r.pages,
       outOfHours: r.out_of_hours,
       incidents: r.incidents,
     })),
-    noisiestServices: rows<{ service_id: string | null; name: string | null; n: number; alerts: number }>(services).map((r) => ({ serviceId: r.service_id, name: r.name, incidents: r.n, alerts: r.alerts })),
-    noisiestAlerts: rows<{ dedup_key: string | null; title: string; n: number; alerts: number }>(alerts).map((r) => ({ dedupKey: r.dedup_key, title: r.title, incidents: r.n, alerts: r.alerts })),
+    noisiestServices: rows<{
+      service_id: string | null;
+      name: string | null;
+      n: number;
+      alerts: number;
+    }>(services).map((r) => ({
+      serviceId: r.service_id,
+      name: r.name,
+      incidents: r.n,
+      alerts: r.alerts,
+    })),
+    noisiestAlerts: rows<{ dedup_key: string | null; title: string; n: number; alerts: number }>(
+      alerts,
+    ).map((r) => ({ dedupKey: r.dedup_key, title: r.title, incidents: r.n, alerts: r.alerts })),
   };
 }
 
@@ -155,11 +243,19 @@ type WeekRow = { day: number; n: number } & Record<Severity, number>;
 
 function fillWeeks(counted: WeekRow[], filter: ReportFilter): Report['incidents']['byWeek'] {
   const byDay = new Map(counted.map((r) => [r.day, r]));
-  const severities = (r: WeekRow | undefined) => Object.fromEntries(SEVERITIES.map((s) => [s, r?.[s] ?? 0])) as Record<Severity, number>;
+  const severities = (r: WeekRow | undefined) =>
+    Object.fromEntries(SEVERITIES.map((s) => [s, r?.[s] ?? 0])) as Record<Severity, number>;
   const first = mondayOf(filter.from + (filter.segments[0]?.offsetMs ?? 0));
-  const last = mondayOf(filter.to - 1 + (filter.segments[filter.segments.length - 1]?.offsetMs ?? 0));
+  const last = mondayOf(
+    filter.to - 1 + (filter.segments[filter.segments.length - 1]?.offsetMs ?? 0),
+  );
   const weeks: Report['incidents']['byWeek'] = [];
-  for (let day = first; day <= last; day += 7) weeks.push({ ...isoWeek(day), count: byDay.get(day)?.n ?? 0, bySeverity: severities(byDay.get(day)) });
+  for (let day = first; day <= last; day += 7)
+    weeks.push({
+      ...isoWeek(day),
+      count: byDay.get(day)?.n ?? 0,
+      bySeverity: severities(byDay.get(day)),
+    });
   return weeks;
 }
 
@@ -169,15 +265,34 @@ const mondayOf = (localMs: number) => {
 };
 
 export interface CsvIncidentRow {
-  id: string; number: number; title: string; service_id: string | null; service_name: string | null; severity: string; status: string;
-  assignees: string; alert_count: number; dedup_key: string | null; nobody_paged: number; escalation_level: number;
-  created_at: number; acknowledged_at: number | null; resolved_at: number | null;
+  id: string;
+  number: number;
+  title: string;
+  service_id: string | null;
+  service_name: string | null;
+  severity: string;
+  status: string;
+  assignees: string;
+  alert_count: number;
+  dedup_key: string | null;
+  nobody_paged: number;
+  escalation_level: number;
+  created_at: number;
+  acknowledged_at: number | null;
+  resolved_at: number | null;
 }
 
 /** One page of the incidents in scope, oldest first, after the keyset cursor (created_at, id). */
-export async function incidentsPage(db: D1Database, filter: Omit<ReportFilter, 'segments'>, after: { createdAt: number; id: string } | null, limit: number): Promise<CsvIncidentRow[]> {
+export async function incidentsPage(
+  db: D1Database,
+  filter: Omit<ReportFilter, 'segments'>,
+  after: { createdAt: number; id: string } | null,
+  limit: number,
+): Promise<CsvIncidentRow[]> {
   const { sql: withScope, params } = scope({ ...filter, segments: [] }, '*');
-  const cursor = after ? `WHERE (i.created_at > ?${params.length + 1} OR (i.created_at = ?${params.length + 1} AND i.id > ?${params.length + 2}))` : '';
+  const cursor = after
+    ? `WHERE (i.created_at > ?${params.length + 1} OR (i.created_at = ?${params.length + 1} AND i.id > ?${params.length + 2}))`
+    : '';
   const bound = after ? [...params, after.createdAt, after.id] : params;
   const { results } = await db
     .prepare(

@@ -26,8 +26,24 @@ export interface Window {
   to: number;
 }
 
-type Row = { id: string; name: string; team_id: string | null; time_zone: string; layers: string; created_at: number; updated_at: number };
-type OverrideRow = { id: string; schedule_id: string; user_id: string; start_at: number; end_at: number; created_by: string; created_at: number };
+type Row = {
+  id: string;
+  name: string;
+  team_id: string | null;
+  time_zone: string;
+  layers: string;
+  created_at: number;
+  updated_at: number;
+};
+type OverrideRow = {
+  id: string;
+  schedule_id: string;
+  user_id: string;
+  start_at: number;
+  end_at: number;
+  created_by: string;
+  created_at: number;
+};
 
 const COLUMNS = 'id, name, team_id, time_zone, layers, created_at, updated_at';
 const OVERRIDE_COLUMNS = 'id, schedule_id, user_id, start_at, end_at, created_by, created_at';
@@ -36,12 +52,20 @@ const OVERRIDE_COLUMNS = 'id, schedule_id, user_id, start_at, end_at, created_by
  * One schedule with its overrides, oldest first (a later override wins where two overlap);
  * all of them, or only those overlapping `window`.
  */
-export async function getSchedule(db: D1Database, id: string, window?: Window): Promise<ScheduleRecord | null> {
+export async function getSchedule(
+  db: D1Database,
+  id: string,
+  window?: Window,
+): Promise<ScheduleRecord | null> {
   return (await load(db, [id], window))[0] ?? null;
 }
 
 /** The schedules among `ids` that exist, each with its overrides (see getSchedule). */
-export async function getSchedules(db: D1Database, ids: readonly string[], window?: Window): Promise<ScheduleRecord[]> {
+export async function getSchedules(
+  db: D1Database,
+  ids: readonly string[],
+  window?: Window,
+): Promise<ScheduleRecord[]> {
   return ids.length ? load(db, ids, window) : [];
 }
 
@@ -50,22 +74,42 @@ export async function listSchedules(db: D1Database, window?: Window): Promise<Sc
   return load(db, null, window);
 }
 
-async function load(db: D1Database, ids: readonly string[] | null, window?: Window): Promise<ScheduleRecord[]> {
+async function load(
+  db: D1Database,
+  ids: readonly string[] | null,
+  window?: Window,
+): Promise<ScheduleRecord[]> {
   // Ids go in as one JSON parameter (D1 caps bound parameters at 100); filters are numbered so each
   // statement binds exactly the parameters it mentions.
   const idList = JSON.stringify(ids ?? []);
   const schedules = ids
-    ? db.prepare(`SELECT ${COLUMNS} FROM schedules WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY name, id`).bind(idList)
+    ? db
+        .prepare(
+          `SELECT ${COLUMNS} FROM schedules WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY name, id`,
+        )
+        .bind(idList)
     : db.prepare(`SELECT ${COLUMNS} FROM schedules ORDER BY name, id`);
-  const where = [ids ? 'schedule_id IN (SELECT value FROM json_each(?1))' : '?1 IS NOT NULL', window ? 'end_at > ?2 AND start_at < ?3' : '?2 IS NULL AND ?3 IS NULL'];
+  const where = [
+    ids ? 'schedule_id IN (SELECT value FROM json_each(?1))' : '?1 IS NOT NULL',
+    window ? 'end_at > ?2 AND start_at < ?3' : '?2 IS NULL AND ?3 IS NULL',
+  ];
   const overrides = db
-    .prepare(`SELECT ${OVERRIDE_COLUMNS} FROM schedule_overrides WHERE ${where.join(' AND ')} ORDER BY created_at, id`)
+    .prepare(
+      `SELECT ${OVERRIDE_COLUMNS} FROM schedule_overrides WHERE ${where.join(' AND ')} ORDER BY created_at, id`,
+    )
     .bind(idList, window?.from ?? null, window?.to ?? null);
   const [scheduleRows, overrideRows] = await db.batch<Row | OverrideRow>([schedules, overrides]);
   const bySchedule = new Map<string, StoredOverride[]>();
   for (const o of (overrideRows?.results ?? []) as OverrideRow[]) {
     const list = bySchedule.get(o.schedule_id) ?? [];
-    list.push({ id: o.id, userId: o.user_id, start: o.start_at, end: o.end_at, createdBy: o.created_by, createdAt: o.created_at });
+    list.push({
+      id: o.id,
+      userId: o.user_id,
+      start: o.start_at,
+      end: o.end_at,
+      createdBy: o.created_by,
+      createdAt: o.created_at,
+    });
     bySchedule.set(o.schedule_id, list);
   }
   return ((scheduleRows?.results ?? []) as Row[]).map((r) => ({
@@ -81,13 +125,18 @@ async function load(db: D1Database, ids: readonly string[] | null, window?: Wind
 }
 
 export async function scheduleExists(db: D1Database, id: string): Promise<boolean> {
-  return (await db.prepare('SELECT 1 AS one FROM schedules WHERE id = ?').bind(id).first()) !== null;
+  return (
+    (await db.prepare('SELECT 1 AS one FROM schedules WHERE id = ?').bind(id).first()) !== null
+  );
 }
 
 /** The ids among `ids` that are not schedules, in the order given. */
 export async function unknownSchedules(db: D1Database, ids: readonly string[]): Promise<string[]> {
   if (!ids.length) return [];
-  const { results } = await db.prepare('SELECT id FROM schedules WHERE id IN (SELECT value FROM json_each(?))').bind(JSON.stringify([...new Set(ids)])).all<{ id: string }>();
+  const { results } = await db
+    .prepare('SELECT id FROM schedules WHERE id IN (SELECT value FROM json_each(?))')
+    .bind(JSON.stringify([...new Set(ids)]))
+    .all<{ id: string }>();
   const known = new Set(results.map((r) => r.id));
   return ids.filter((id) => !known.has(id));
 }
@@ -100,7 +149,12 @@ export interface ScheduleInput {
   layers: Layer[];
 }
 
-export async function createSchedule(db: D1Database, id: string, input: ScheduleInput, now: number): Promise<void> {
+export async function createSchedule(
+  db: D1Database,
+  id: string,
+  input: ScheduleInput,
+  now: number,
+): Promise<void> {
   await db
     .prepare(`INSERT INTO schedules (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`)
     .bind(id, input.name, input.teamId, input.timeZone, JSON.stringify(input.layers), now, now)
@@ -108,9 +162,16 @@ export async function createSchedule(db: D1Database, id: string, input: Schedule
 }
 
 /** Replace a schedule's definition (its overrides stay); false when there is no such schedule. */
-export async function updateSchedule(db: D1Database, id: string, input: ScheduleInput, now: number): Promise<boolean> {
+export async function updateSchedule(
+  db: D1Database,
+  id: string,
+  input: ScheduleInput,
+  now: number,
+): Promise<boolean> {
   const res = await db
-    .prepare('UPDATE schedules SET name = ?, team_id = ?, time_zone = ?, layers = ?, updated_at = ? WHERE id = ?')
+    .prepare(
+      'UPDATE schedules SET name = ?, team_id = ?, time_zone = ?, layers = ?, updated_at = ? WHERE id = ?',
+    )
     .bind(input.name, input.teamId, input.timeZone, JSON.stringify(input.layers), now, id)
     .run();
   return res.meta.changes > 0;
@@ -124,22 +185,47 @@ export async function updateSchedule(db: D1Database, id: string, input: Schedule
 export async function deleteSchedule(db: D1Database, id: string): Promise<boolean> {
   const unreferenced = `NOT EXISTS (SELECT 1 FROM escalation_policies p WHERE ${TARGETS_SCHEDULE})`;
   const results = await db.batch([
-    db.prepare(`DELETE FROM schedule_overrides WHERE schedule_id = ?1 AND ${unreferenced}`).bind(id),
-    db.prepare(`DELETE FROM calendar_feeds WHERE kind = 'schedule' AND ref_id = ?1 AND ${unreferenced}`).bind(id),
+    db
+      .prepare(`DELETE FROM schedule_overrides WHERE schedule_id = ?1 AND ${unreferenced}`)
+      .bind(id),
+    db
+      .prepare(
+        `DELETE FROM calendar_feeds WHERE kind = 'schedule' AND ref_id = ?1 AND ${unreferenced}`,
+      )
+      .bind(id),
     db.prepare(`DELETE FROM schedules WHERE id = ?1 AND ${unreferenced}`).bind(id),
   ]);
   return (results[2]?.meta.changes ?? 0) > 0;
 }
 
-export async function addOverride(db: D1Database, scheduleId: string, override: StoredOverride): Promise<void> {
+export async function addOverride(
+  db: D1Database,
+  scheduleId: string,
+  override: StoredOverride,
+): Promise<void> {
   await db
     .prepare(`INSERT INTO schedule_overrides (${OVERRIDE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-    .bind(override.id, scheduleId, override.userId, override.start, override.end, override.createdBy, override.createdAt)
+    .bind(
+      override.id,
+      scheduleId,
+      override.userId,
+      override.start,
+      override.end,
+      override.createdBy,
+      override.createdAt,
+    )
     .run();
 }
 
 /** False when the schedule has no such override. */
-export async function deleteOverride(db: D1Database, scheduleId: string, overrideId: string): Promise<boolean> {
-  const res = await db.prepare('DELETE FROM schedule_overrides WHERE id = ? AND schedule_id = ?').bind(overrideId, scheduleId).run();
+export async function deleteOverride(
+  db: D1Database,
+  scheduleId: string,
+  overrideId: string,
+): Promise<boolean> {
+  const res = await db
+    .prepare('DELETE FROM schedule_overrides WHERE id = ? AND schedule_id = ?')
+    .bind(overrideId, scheduleId)
+    .run();
   return res.meta.changes > 0;
 }

@@ -18,9 +18,14 @@ export interface Team {
 type Row = { id: string; name: string; created_at: number };
 type MemberRow = { team_id: string; id: string; name: string };
 
-export async function createTeam(db: D1Database, team: { id: string; name: string; userIds: string[]; createdAt: number }): Promise<void> {
+export async function createTeam(
+  db: D1Database,
+  team: { id: string; name: string; userIds: string[]; createdAt: number },
+): Promise<void> {
   await db.batch([
-    db.prepare('INSERT INTO teams (id, name, created_at) VALUES (?, ?, ?)').bind(team.id, team.name, team.createdAt),
+    db
+      .prepare('INSERT INTO teams (id, name, created_at) VALUES (?, ?, ?)')
+      .bind(team.id, team.name, team.createdAt),
     ...memberInserts(db, team.id, team.userIds),
   ]);
 }
@@ -28,7 +33,9 @@ export async function createTeam(db: D1Database, team: { id: string; name: strin
 export async function listTeams(db: D1Database): Promise<Team[]> {
   const [teams, members] = await db.batch<Row | MemberRow>([
     db.prepare('SELECT id, name, created_at FROM teams ORDER BY name, id'),
-    db.prepare('SELECT m.team_id, u.id, u.name FROM team_members m JOIN users u ON u.id = m.user_id ORDER BY u.name, u.id'),
+    db.prepare(
+      'SELECT m.team_id, u.id, u.name FROM team_members m JOIN users u ON u.id = m.user_id ORDER BY u.name, u.id',
+    ),
   ]);
   const byTeam = new Map<string, TeamMember[]>();
   for (const m of (members?.results ?? []) as MemberRow[]) {
@@ -36,17 +43,31 @@ export async function listTeams(db: D1Database): Promise<Team[]> {
     list.push({ id: m.id, name: m.name });
     byTeam.set(m.team_id, list);
   }
-  return ((teams?.results ?? []) as Row[]).map((t) => ({ id: t.id, name: t.name, members: byTeam.get(t.id) ?? [], createdAt: t.created_at }));
+  return ((teams?.results ?? []) as Row[]).map((t) => ({
+    id: t.id,
+    name: t.name,
+    members: byTeam.get(t.id) ?? [],
+    createdAt: t.created_at,
+  }));
 }
 
 export async function getTeam(db: D1Database, id: string): Promise<Team | null> {
   const [team, members] = await db.batch<Row | MemberRow>([
     db.prepare('SELECT id, name, created_at FROM teams WHERE id = ?').bind(id),
-    db.prepare('SELECT m.team_id, u.id, u.name FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = ? ORDER BY u.name, u.id').bind(id),
+    db
+      .prepare(
+        'SELECT m.team_id, u.id, u.name FROM team_members m JOIN users u ON u.id = m.user_id WHERE m.team_id = ? ORDER BY u.name, u.id',
+      )
+      .bind(id),
   ]);
   const row = team?.results[0] as Row | undefined;
   if (!row) return null;
-  return { id: row.id, name: row.name, members: ((members?.results ?? []) as MemberRow[]).map((m) => ({ id: m.id, name: m.name })), createdAt: row.created_at };
+  return {
+    id: row.id,
+    name: row.name,
+    members: ((members?.results ?? []) as MemberRow[]).map((m) => ({ id: m.id, name: m.name })),
+    createdAt: row.created_at,
+  };
 }
 
 export async function teamExists(db: D1Database, id: string): Promise<boolean> {
@@ -54,20 +75,32 @@ export async function teamExists(db: D1Database, id: string): Promise<boolean> {
 }
 
 /** Replace a team's members in one transaction; false when there is no such team. */
-export async function setTeamMembers(db: D1Database, teamId: string, userIds: string[]): Promise<boolean> {
+export async function setTeamMembers(
+  db: D1Database,
+  teamId: string,
+  userIds: string[],
+): Promise<boolean> {
   if (!(await teamExists(db, teamId))) return false;
-  await db.batch([db.prepare('DELETE FROM team_members WHERE team_id = ?').bind(teamId), ...memberInserts(db, teamId, userIds)]);
+  await db.batch([
+    db.prepare('DELETE FROM team_members WHERE team_id = ?').bind(teamId),
+    ...memberInserts(db, teamId, userIds),
+  ]);
   return true;
 }
 
 function memberInserts(db: D1Database, teamId: string, userIds: string[]): D1PreparedStatement[] {
-  return [...new Set(userIds)].map((userId) => db.prepare('INSERT INTO team_members (team_id, user_id) VALUES (?, ?)').bind(teamId, userId));
+  return [...new Set(userIds)].map((userId) =>
+    db.prepare('INSERT INTO team_members (team_id, user_id) VALUES (?, ?)').bind(teamId, userId),
+  );
 }
 
 /** The ids among `ids` that are not users, in the order given. */
 export async function unknownUsers(db: D1Database, ids: readonly string[]): Promise<string[]> {
   if (!ids.length) return [];
-  const { results } = await db.prepare('SELECT id FROM users WHERE id IN (SELECT value FROM json_each(?))').bind(JSON.stringify([...new Set(ids)])).all<{ id: string }>();
+  const { results } = await db
+    .prepare('SELECT id FROM users WHERE id IN (SELECT value FROM json_each(?))')
+    .bind(JSON.stringify([...new Set(ids)]))
+    .all<{ id: string }>();
   const known = new Set(results.map((r) => r.id));
   return ids.filter((id) => !known.has(id));
 }
@@ -80,7 +113,10 @@ export async function renameTeam(db: D1Database, id: string, name: string): Prom
 
 /** Schedules that belong to a team, named. */
 export async function schedulesOfTeam(db: D1Database, teamId: string): Promise<TeamMember[]> {
-  const { results } = await db.prepare('SELECT id, name FROM schedules WHERE team_id = ? ORDER BY name, id').bind(teamId).all<TeamMember>();
+  const { results } = await db
+    .prepare('SELECT id, name FROM schedules WHERE team_id = ? ORDER BY name, id')
+    .bind(teamId)
+    .all<TeamMember>();
   return results;
 }
 

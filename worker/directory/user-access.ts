@@ -8,7 +8,12 @@ import type { Named } from './policies';
 import { toUser, type User, type UserRow } from './users';
 
 /** Set a person's role and/or suspend or restore them; null when there is no such (unremoved) person. */
-export async function updateAccess(db: D1Database, id: string, change: { role?: Role; disabled?: boolean }, at: number): Promise<User | null> {
+export async function updateAccess(
+  db: D1Database,
+  id: string,
+  change: { role?: Role; disabled?: boolean },
+  at: number,
+): Promise<User | null> {
   const disabledAt = change.disabled === undefined ? null : change.disabled ? at : 0;
   const row = await db
     .prepare(
@@ -29,14 +34,28 @@ export async function updateAccess(db: D1Database, id: string, change: { role?: 
  */
 export async function removeUser(db: D1Database, id: string, at: number): Promise<boolean> {
   const results = await db.batch([
-    db.prepare('UPDATE users SET removed_at = ?2, disabled_at = COALESCE(disabled_at, ?2) WHERE id = ?1 AND removed_at IS NULL').bind(id, at),
+    db
+      .prepare(
+        'UPDATE users SET removed_at = ?2, disabled_at = COALESCE(disabled_at, ?2) WHERE id = ?1 AND removed_at IS NULL',
+      )
+      .bind(id, at),
     db.prepare('DELETE FROM sessions WHERE user_id = ?').bind(id),
-    db.prepare('UPDATE api_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL').bind(id, at),
-    db.prepare("UPDATE invites SET used_at = ?2, used_by = 'removed' WHERE user_id = ?1 AND used_at IS NULL").bind(id, at),
+    db
+      .prepare('UPDATE api_tokens SET revoked_at = ?2 WHERE user_id = ?1 AND revoked_at IS NULL')
+      .bind(id, at),
+    db
+      .prepare(
+        "UPDATE invites SET used_at = ?2, used_by = 'removed' WHERE user_id = ?1 AND used_at IS NULL",
+      )
+      .bind(id, at),
     db.prepare('DELETE FROM push_subscriptions WHERE user_id = ?').bind(id),
     db.prepare('DELETE FROM team_members WHERE user_id = ?').bind(id),
     db.prepare('DELETE FROM schedule_overrides WHERE user_id = ?1 AND end_at > ?2').bind(id, at),
-    db.prepare("DELETE FROM calendar_feeds WHERE (kind = 'user' AND ref_id = ?1) OR created_by = ?1").bind(id),
+    db
+      .prepare(
+        "DELETE FROM calendar_feeds WHERE (kind = 'user' AND ref_id = ?1) OR created_by = ?1",
+      )
+      .bind(id),
   ]);
   return (results[0]?.meta.changes ?? 0) > 0;
 }
@@ -45,10 +64,15 @@ export async function removeUser(db: D1Database, id: string, at: number): Promis
  * Schedules whose rotations and policies whose levels still name the person: after a removal (or while
  * disabled) those places page nobody, and the admin should fill them.
  */
-export async function placesNaming(db: D1Database, id: string): Promise<{ schedules: Named[]; policies: Named[] }> {
+export async function placesNaming(
+  db: D1Database,
+  id: string,
+): Promise<{ schedules: Named[]; policies: Named[] }> {
   const [schedules, policies] = await db.batch<Named>([
     db
-      .prepare("SELECT s.id, s.name FROM schedules s WHERE EXISTS (SELECT 1 FROM json_each(s.layers) l, json_each(l.value, '$.users') u WHERE u.value = ?1) ORDER BY s.name, s.id")
+      .prepare(
+        "SELECT s.id, s.name FROM schedules s WHERE EXISTS (SELECT 1 FROM json_each(s.layers) l, json_each(l.value, '$.users') u WHERE u.value = ?1) ORDER BY s.name, s.id",
+      )
       .bind(id),
     db
       .prepare(

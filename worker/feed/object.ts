@@ -15,8 +15,12 @@ export const FEED_NAME = 'incidents';
 
 export class IncidentFeed extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
-    if (!isWebSocketUpgrade(request.headers.get('upgrade'))) return new Response('expected a WebSocket upgrade', { status: 426 });
-    const identity = JSON.parse(request.headers.get(VIEWER_HEADER) ?? 'null') as { id: string; credential?: Credential } | null;
+    if (!isWebSocketUpgrade(request.headers.get('upgrade')))
+      return new Response('expected a WebSocket upgrade', { status: 426 });
+    const identity = JSON.parse(request.headers.get(VIEWER_HEADER) ?? 'null') as {
+      id: string;
+      credential?: Credential;
+    } | null;
     if (!identity) return new Response('who is watching?', { status: 400 });
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     // Tagged and attached with who opened it, so withdrawing their access can close it.
@@ -43,7 +47,8 @@ export class IncidentFeed extends DurableObject<Env> {
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    if (message === '{"type":"ping"}') ws.send(JSON.stringify({ type: 'pong' } satisfies FeedMessage));
+    if (message === '{"type":"ping"}')
+      ws.send(JSON.stringify({ type: 'pong' } satisfies FeedMessage));
   }
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {

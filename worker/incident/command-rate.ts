@@ -13,14 +13,24 @@ export interface Bucket {
   at: number;
 }
 
-export type Take = { allowed: true; bucket: Bucket } | { allowed: false; bucket: Bucket; retryAfterMs: number };
+export type Take =
+  { allowed: true; bucket: Bucket } | { allowed: false; bucket: Bucket; retryAfterMs: number };
 
 /** Spend one token from `bucket` (a full one when absent) at `now`, or say how long until one is there. */
-export function take(bucket: Bucket | undefined, now: number, rate = COMMANDS_PER_SECOND, burst = COMMAND_BURST): Take {
+export function take(
+  bucket: Bucket | undefined,
+  now: number,
+  rate = COMMANDS_PER_SECOND,
+  burst = COMMAND_BURST,
+): Take {
   const elapsed = bucket ? Math.max(0, now - bucket.at) : 0;
   const tokens = Math.min(burst, (bucket?.tokens ?? burst) + (elapsed * rate) / 1000);
   if (tokens >= 1) return { allowed: true, bucket: { tokens: tokens - 1, at: now } };
-  return { allowed: false, bucket: { tokens, at: now }, retryAfterMs: Math.ceil(((1 - tokens) * 1000) / rate) };
+  return {
+    allowed: false,
+    bucket: { tokens, at: now },
+    retryAfterMs: Math.ceil(((1 - tokens) * 1000) / rate),
+  };
 }
 
 /** One bucket per key (a user id), forgetting buckets that have refilled so the map stays small. */
@@ -41,6 +51,7 @@ export class RateLimiter {
   }
 
   private forgetFull(now: number): void {
-    for (const [key, b] of this.buckets) if (b.tokens + ((now - b.at) * this.rate) / 1000 >= this.burst) this.buckets.delete(key);
+    for (const [key, b] of this.buckets)
+      if (b.tokens + ((now - b.at) * this.rate) / 1000 >= this.burst) this.buckets.delete(key);
   }
 }

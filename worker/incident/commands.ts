@@ -49,9 +49,13 @@ export function parseCommand(value: unknown): IncidentCommand | null {
 }
 
 /** A frame from the live room's socket: a ping, a command, or why it is not one (answered with that reason). */
-export type ParsedMessage = Exclude<ClientMessage, { type: 'command' }> | (Extract<ClientMessage, { type: 'command' }>) | { type: 'invalid'; id: string; detail: string };
+export type ParsedMessage =
+  | Exclude<ClientMessage, { type: 'command' }>
+  | Extract<ClientMessage, { type: 'command' }>
+  | { type: 'invalid'; id: string; detail: string };
 
-const SHAPE = 'Messages must be JSON: {"type":"command","id":…,"command":{…},"idempotencyKey"?:…} or {"type":"ping"}.';
+const SHAPE =
+  'Messages must be JSON: {"type":"command","id":…,"command":{…},"idempotencyKey"?:…} or {"type":"ping"}.';
 
 /** Parse one socket frame; never throws. */
 export function parseClientMessage(raw: string | ArrayBuffer): ParsedMessage {
@@ -62,16 +66,29 @@ export function parseClientMessage(raw: string | ArrayBuffer): ParsedMessage {
   } catch {
     return { type: 'invalid', id: '', detail: SHAPE };
   }
-  if (typeof value !== 'object' || value === null || !('type' in value)) return { type: 'invalid', id: '', detail: SHAPE };
+  if (typeof value !== 'object' || value === null || !('type' in value))
+    return { type: 'invalid', id: '', detail: SHAPE };
   if (value.type === 'ping') return { type: 'ping' };
   const id = 'id' in value && typeof value.id === 'string' ? value.id.slice(0, 200) : '';
-  if (value.type !== 'command' || !id || !('command' in value)) return { type: 'invalid', id, detail: SHAPE };
+  if (value.type !== 'command' || !id || !('command' in value))
+    return { type: 'invalid', id, detail: SHAPE };
   const parsed = parseCommand(value.command);
-  if (!parsed) return { type: 'invalid', id, detail: 'That command does not validate: check its type and fields against the HTTP route of the same name.' };
-  if (!('idempotencyKey' in value) || value.idempotencyKey === undefined) return { type: 'command', id, command: parsed };
+  if (!parsed)
+    return {
+      type: 'invalid',
+      id,
+      detail:
+        'That command does not validate: check its type and fields against the HTTP route of the same name.',
+    };
+  if (!('idempotencyKey' in value) || value.idempotencyKey === undefined)
+    return { type: 'command', id, command: parsed };
   const key = value.idempotencyKey;
   if (typeof key !== 'string' || !key || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-    return { type: 'invalid', id, detail: `idempotencyKey must be a string of 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.` };
+    return {
+      type: 'invalid',
+      id,
+      detail: `idempotencyKey must be a string of 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`,
+    };
   }
   return { type: 'command', id, command: parsed, idempotencyKey: key };
 }

@@ -22,7 +22,14 @@ export interface EscalationState {
 export type Step = { kind: 'page'; level: number; round: number } | { kind: 'exhausted' };
 
 export function startState(policy: EscalationPolicy, serviceName?: string): EscalationState {
-  return { policy, round: 0, level: -1, reachedSomeone: false, stopped: false, ...(serviceName === undefined ? {} : { serviceName }) };
+  return {
+    policy,
+    round: 0,
+    level: -1,
+    reachedSomeone: false,
+    stopped: false,
+    ...(serviceName === undefined ? {} : { serviceName }),
+  };
 }
 
 /** The level after the current one, wrapping into the next round while repeats remain. */
@@ -30,7 +37,8 @@ export function nextStep(state: EscalationState): Step {
   const levels = state.policy.levels.length;
   if (levels === 0) return { kind: 'exhausted' };
   if (state.level + 1 < levels) return { kind: 'page', level: state.level + 1, round: state.round };
-  if (state.round + 1 < Math.max(1, state.policy.repeat)) return { kind: 'page', level: 0, round: state.round + 1 };
+  if (state.round + 1 < Math.max(1, state.policy.repeat))
+    return { kind: 'page', level: 0, round: state.round + 1 };
   return { kind: 'exhausted' };
 }
 
@@ -49,5 +57,7 @@ export const MAX_PUSH_ATTEMPTS = 5;
 
 /** "level 2" for people; round shown only when the policy repeats. */
 export function levelLabel(step: { level: number; round: number }, repeat: number): string {
-  return repeat > 1 ? `level ${step.level + 1} (round ${step.round + 1} of ${repeat})` : `level ${step.level + 1}`;
+  return repeat > 1
+    ? `level ${step.level + 1} (round ${step.round + 1} of ${repeat})`
+    : `level ${step.level + 1}`;
 }

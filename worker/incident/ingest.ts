@@ -53,7 +53,10 @@ export function alertFromEvent(event: AlertEvent, now: number): IncidentAlert {
 }
 
 /** Distinct alerts and how many of them fire. */
-export function alertCounts(alerts: Iterable<IncidentAlert>): { alertCount: number; firingCount: number } {
+export function alertCounts(alerts: Iterable<IncidentAlert>): {
+  alertCount: number;
+  firingCount: number;
+} {
   let alertCount = 0;
   let firingCount = 0;
   for (const alert of alerts) {
@@ -73,7 +76,12 @@ export function alertTitle(alerts: Iterable<IncidentAlert>, groupSummary?: strin
   let best: IncidentAlert | null = null;
   for (const alert of alerts) {
     if (alert.status !== 'firing') continue;
-    if (!best || moreSevere(alert.severity, best.severity) || (alert.severity === best.severity && alert.firstSeenAt < best.firstSeenAt)) best = alert;
+    if (
+      !best ||
+      moreSevere(alert.severity, best.severity) ||
+      (alert.severity === best.severity && alert.firstSeenAt < best.firstSeenAt)
+    )
+      best = alert;
   }
   return best?.summary ?? null;
 }
@@ -81,12 +89,14 @@ export function alertTitle(alerts: Iterable<IncidentAlert>, groupSummary?: strin
 /** The most severe of the alerts' own severities (their first bodies), or `fallback` when there are none. */
 export function worstSeverity(alerts: Iterable<IncidentAlert>, fallback: Severity): Severity {
   let worst: Severity | null = null;
-  for (const alert of alerts) if (!worst || moreSevere(alert.severity, worst)) worst = alert.severity;
+  for (const alert of alerts)
+    if (!worst || moreSevere(alert.severity, worst)) worst = alert.severity;
   return worst ?? fallback;
 }
 
 /** The summary shared by the group in this batch, if the sender said one. */
-export const groupSummaryOf = (events: readonly AlertEvent[]): string | undefined => events.find((e) => e.groupSummary)?.groupSummary;
+export const groupSummaryOf = (events: readonly AlertEvent[]): string | undefined =>
+  events.find((e) => e.groupSummary)?.groupSummary;
 
 /** The one timeline entry an incident gets when it first leaves alerts unlisted. */
 export function capReachedEntry(cap: number): EntryDraft {
@@ -151,17 +161,36 @@ export function applyAlertEvents(
         firing += 1;
         overflow.set(key, 'firing');
       } else {
-        const alert = current ? { ...alertFromEvent(event, now), count: current.count + 1, firstSeenAt: current.firstSeenAt } : alertFromEvent(event, now);
+        const alert = current
+          ? {
+              ...alertFromEvent(event, now),
+              count: current.count + 1,
+              firstSeenAt: current.firstSeenAt,
+            }
+          : alertFromEvent(event, now);
         save(alert);
-        entries.push({ kind: 'alert_added', text: current ? `Firing again: ${event.summary}` : `Alert: ${event.summary}`, data: { alertKey: key, severity: event.severity } });
+        entries.push({
+          kind: 'alert_added',
+          text: current ? `Firing again: ${event.summary}` : `Alert: ${event.summary}`,
+          data: { alertKey: key, severity: event.severity },
+        });
       }
       if (moreSevere(event.severity, next.severity)) {
-        entries.push({ kind: 'severity_changed', text: `Severity raised from ${next.severity} to ${event.severity} by a new alert`, data: { from: next.severity, to: event.severity } });
+        entries.push({
+          kind: 'severity_changed',
+          text: `Severity raised from ${next.severity} to ${event.severity} by a new alert`,
+          data: { from: next.severity, to: event.severity },
+        });
         next.severity = event.severity;
       }
     } else if (current?.status === 'firing') {
       save({ ...current, status: 'resolved', resolvedBy: 'monitor', lastSeenAt: now });
-      if (alerts.size > 1) entries.push({ kind: 'alert_resolved', text: `Alert resolved: ${current.summary}`, data: { alertKey: key } });
+      if (alerts.size > 1)
+        entries.push({
+          kind: 'alert_resolved',
+          text: `Alert resolved: ${current.summary}`,
+          data: { alertKey: key },
+        });
     } else if (over === 'firing') {
       firing -= 1;
       overflow.set(key, 'resolved');
@@ -171,11 +200,19 @@ export function applyAlertEvents(
 
   // Distinct and firing alerts count those past the cap too: only their bodies are not kept.
   const listed = alertCounts(alerts.values());
-  next = { ...next, alertCount: listed.alertCount + total, firingCount: listed.firingCount + firing };
+  next = {
+    ...next,
+    alertCount: listed.alertCount + total,
+    firingCount: listed.firingCount + firing,
+  };
   if (!next.titleEdited && events.some((e) => e.action !== 'acknowledge')) {
     const title = alertTitle(alerts.values(), groupSummaryOf(events));
     if (title && title !== next.title) {
-      entries.push({ kind: 'title_changed', text: `Title follows the alerts: “${title}”`, data: { from: next.title, to: title } });
+      entries.push({
+        kind: 'title_changed',
+        text: `Title follows the alerts: “${title}”`,
+        data: { from: next.title, to: title },
+      });
       next.title = title;
     }
   }
@@ -185,7 +222,13 @@ export function applyAlertEvents(
   if (allResolved && anyResolveNow && next.status !== 'resolved') {
     // Resolving is not acknowledging: an incident nobody acknowledged keeps acknowledgedAt null, so MTTA stays honest.
     next = { ...next, status: 'resolved', resolvedAt: now, resolvedBy: actor };
-    entries.push({ kind: 'resolved', text: next.alertCount > 1 ? `Resolved by ${actor.name}: all ${next.alertCount} alerts resolved` : `Resolved by ${actor.name}` });
+    entries.push({
+      kind: 'resolved',
+      text:
+        next.alertCount > 1
+          ? `Resolved by ${actor.name}: all ${next.alertCount} alerts resolved`
+          : `Resolved by ${actor.name}`,
+    });
   }
   if (entries.length || duplicates || changed.size || overflow.size) next.updatedAt = now;
   return { incident: next, alerts: [...changed.values()], overflow, entries, duplicates };
@@ -196,5 +239,7 @@ export function applyAlertEvents(
  * still be firing, and its next trigger opens a new incident). Returns the alerts that changed.
  */
 export function closeAlerts(alerts: readonly IncidentAlert[]): IncidentAlert[] {
-  return alerts.filter((a) => a.status === 'firing').map((a) => ({ ...a, status: 'resolved' as const, resolvedBy: 'incident' as const }));
+  return alerts
+    .filter((a) => a.status === 'firing')
+    .map((a) => ({ ...a, status: 'resolved' as const, resolvedBy: 'incident' as const }));
 }

@@ -4,7 +4,13 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import { LIMITS, type AlertEvent, type Severity } from '../../schema/alert';
-import type { Actor, Incident, IncidentAlert, IncidentCommand, TimelineEntry } from '../../schema/incident';
+import type {
+  Actor,
+  Incident,
+  IncidentAlert,
+  IncidentCommand,
+  TimelineEntry,
+} from '../../schema/incident';
 import type { ServerMessage } from '../../schema/protocol';
 import { now } from '../clock';
 import { nextIncidentNumber, summaryOf, upsertIndex } from '../directory/incident-index';
@@ -17,10 +23,26 @@ import { ProblemError, type Problem } from '../errors';
 import { RateLimiter } from './command-rate';
 import { parseClientMessage } from './commands';
 import { Idempotency, MAX_IDEMPOTENCY_KEY_LENGTH, fingerprint } from './idempotency';
-import { alertFromEvent, alertTitle, applyAlertEvents, capReachedEntry, closeAlerts, groupSummaryOf, worstSeverity, type OverflowState } from './ingest';
+import {
+  alertFromEvent,
+  alertTitle,
+  applyAlertEvents,
+  capReachedEntry,
+  closeAlerts,
+  groupSummaryOf,
+  worstSeverity,
+  type OverflowState,
+} from './ingest';
 import { FIREBELL, Paging } from './paging';
 import { applyCommand, moreSevere, type EntryDraft } from './reducer';
-import { ACCESS_WITHDRAWN, Room, VIEWER_HEADER, closeQuietly, closeUserSockets, type SocketIdentity } from './room';
+import {
+  ACCESS_WITHDRAWN,
+  Room,
+  VIEWER_HEADER,
+  closeQuietly,
+  closeUserSockets,
+  type SocketIdentity,
+} from './room';
 import { Scheduler, type Task } from './scheduler';
 import { IncidentStore } from './store';
 
@@ -38,7 +60,8 @@ export interface CreateIncidentInput {
 
 export type CommandResult = { ok: true; incident: Incident } | { ok: false; problem: Problem };
 
-export type IngestResult = { accepted: true; incident: Incident } | { accepted: false; reason: 'resolved' | 'missing' };
+export type IngestResult =
+  { accepted: true; incident: Incident } | { accepted: false; reason: 'resolved' | 'missing' };
 
 export interface IncidentView {
   incident: Incident;
@@ -100,7 +123,8 @@ export class IncidentObject extends DurableObject<Env> {
         // a repeat past the cap: counted below as a duplicate
       } else if (alerts.size >= LIMITS.alertsPerIncident) {
         overflow.set(event.alertKey, 'firing');
-        if (!overflowSeverity || moreSevere(event.severity, overflowSeverity)) overflowSeverity = event.severity;
+        if (!overflowSeverity || moreSevere(event.severity, overflowSeverity))
+          overflowSeverity = event.severity;
       } else alerts.set(event.alertKey, alertFromEvent(event, at));
       if (event.truncatedAlerts !== undefined) truncatedAlerts = event.truncatedAlerts;
     }
@@ -108,7 +132,10 @@ export class IncidentObject extends DurableObject<Env> {
     const duplicates = events.length - distinct;
     const title = alertTitle(alerts.values(), groupSummaryOf(events)) ?? input.title;
     const listedSeverity = worstSeverity(alerts.values(), input.severity);
-    const severity = overflowSeverity && moreSevere(overflowSeverity, listedSeverity) ? overflowSeverity : listedSeverity;
+    const severity =
+      overflowSeverity && moreSevere(overflowSeverity, listedSeverity)
+        ? overflowSeverity
+        : listedSeverity;
     let incident: Incident = {
       id: input.id,
       number,
@@ -138,11 +165,28 @@ export class IncidentObject extends DurableObject<Env> {
       nobodyPaged: false,
       lastSeq: 0,
     };
-    const drafts: EntryDraft[] = [{ kind: 'created', text: `Incident #${number} opened by ${input.actor.name}: ${title}`, data: { severity } }];
-    drafts.push(...[...alerts.values()].slice(1).map((a): EntryDraft => ({ kind: 'alert_added', text: `Alert: ${a.summary}`, data: { alertKey: a.key } })));
+    const drafts: EntryDraft[] = [
+      {
+        kind: 'created',
+        text: `Incident #${number} opened by ${input.actor.name}: ${title}`,
+        data: { severity },
+      },
+    ];
+    drafts.push(
+      ...[...alerts.values()].slice(1).map((a): EntryDraft => ({
+        kind: 'alert_added',
+        text: `Alert: ${a.summary}`,
+        data: { alertKey: a.key },
+      })),
+    );
     if (overflow.size) drafts.push(capReachedEntry(LIMITS.alertsPerIncident));
     // Triggers merged into the opening batch are duplicates too: same running entry as ingest() keeps.
-    if (duplicates) drafts.push({ kind: 'duplicate_suppressed', text: duplicateText(duplicates), data: { count: duplicates, lastAt: at } });
+    if (duplicates)
+      drafts.push({
+        kind: 'duplicate_suppressed',
+        text: duplicateText(duplicates),
+        data: { count: duplicates, lastAt: at },
+      });
 
     this.ctx.storage.transactionSync(() => {
       this.store.init();
@@ -170,14 +214,20 @@ export class IncidentObject extends DurableObject<Env> {
   /** The whole timeline, for the post-incident review. */
   async history(): Promise<IncidentView | null> {
     const incident = this.store.load();
-    return incident ? { incident, timeline: this.store.everything(), earlier: null, alerts: this.store.alerts() } : null;
+    return incident
+      ? { incident, timeline: this.store.everything(), earlier: null, alerts: this.store.alerts() }
+      : null;
   }
 
   /**
    * Run a responder command (HTTP and notification doors; the socket has its own, below). Rate-limited per
    * person; with an Idempotency-Key it runs once per (person, command, key): see idempotency.ts.
    */
-  async command(command: IncidentCommand, actor: Actor, idempotencyKey?: string): Promise<CommandResult> {
+  async command(
+    command: IncidentCommand,
+    actor: Actor,
+    idempotencyKey?: string,
+  ): Promise<CommandResult> {
     return this.limited(actor.id) ?? this.runOnce(command, actor, idempotencyKey);
   }
 
@@ -187,16 +237,35 @@ export class IncidentObject extends DurableObject<Env> {
     if (waitMs === null) return null;
     const retryAfter = Math.max(1, Math.ceil(waitMs / 1000));
     const detail = `Too many commands on this incident: at most 10 a second (bursts of 30) per person. Wait ${retryAfter} s and send it again.`;
-    return { ok: false, problem: new ProblemError(429, 'rate-limited', detail, { retryAfter }).toProblem() };
+    return {
+      ok: false,
+      problem: new ProblemError(429, 'rate-limited', detail, { retryAfter }).toProblem(),
+    };
   }
 
-  private async runOnce(command: IncidentCommand, actor: Actor, key?: string): Promise<CommandResult> {
+  private async runOnce(
+    command: IncidentCommand,
+    actor: Actor,
+    key?: string,
+  ): Promise<CommandResult> {
     if (key === undefined) return this.execute(command, actor);
     if (!key || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
-      return { ok: false, problem: new ProblemError(400, 'validation', `An Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`).toProblem() };
+      return {
+        ok: false,
+        problem: new ProblemError(
+          400,
+          'validation',
+          `An Idempotency-Key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`,
+        ).toProblem(),
+      };
     }
     const print = await fingerprint(command);
-    return this.idempotency.once({ userId: actor.id, command: command.type, key }, print, now(), () => this.execute(command, actor));
+    return this.idempotency.once(
+      { userId: actor.id, command: command.type, key },
+      print,
+      now(),
+      () => this.execute(command, actor),
+    );
   }
 
   /** Apply monitor events to this incident, unless it is resolved (then the caller opens a new one). */
@@ -206,8 +275,18 @@ export class IncidentObject extends DurableObject<Env> {
     if (incident.status === 'resolved') return { accepted: false, reason: 'resolved' };
     const at = now();
     const known = new Map(this.store.alerts().map((a) => [a.key, a]));
-    const overflow = this.store.overflow(events.filter((e) => !known.has(e.alertKey)).map((e) => e.alertKey));
-    const outcome = applyAlertEvents(incident, known, events, actor, at, LIMITS.alertsPerIncident, overflow);
+    const overflow = this.store.overflow(
+      events.filter((e) => !known.has(e.alertKey)).map((e) => e.alertKey),
+    );
+    const outcome = applyAlertEvents(
+      incident,
+      known,
+      events,
+      actor,
+      at,
+      LIMITS.alertsPerIncident,
+      overflow,
+    );
     let next = outcome.incident;
     let entries: TimelineEntry[] = [];
     let updated: TimelineEntry | null = null;
@@ -233,8 +312,11 @@ export class IncidentObject extends DurableObject<Env> {
 
   /** WebSocket upgrade into the live room; the Worker has already authenticated the viewer. */
   override async fetch(request: Request): Promise<Response> {
-    if (!isWebSocketUpgrade(request.headers.get('upgrade'))) return new Response('expected a WebSocket upgrade', { status: 426 });
-    const identity = JSON.parse(request.headers.get(VIEWER_HEADER) ?? 'null') as SocketIdentity | null;
+    if (!isWebSocketUpgrade(request.headers.get('upgrade')))
+      return new Response('expected a WebSocket upgrade', { status: 426 });
+    const identity = JSON.parse(
+      request.headers.get(VIEWER_HEADER) ?? 'null',
+    ) as SocketIdentity | null;
     const incident = this.store.load();
     if (!identity || !incident) return new Response('unknown incident', { status: 404 });
     const since = Math.max(0, Number(new URL(request.url).searchParams.get('since') ?? 0) || 0);
@@ -253,14 +335,34 @@ export class IncidentObject extends DurableObject<Env> {
     const viewers = this.room.viewers();
     if (!since) {
       const { entries, earlier } = this.store.newest();
-      this.room.send(ws, { type: 'snapshot', incident, timeline: entries, since, earlier, more: false, viewers } satisfies ServerMessage);
+      this.room.send(ws, {
+        type: 'snapshot',
+        incident,
+        timeline: entries,
+        since,
+        earlier,
+        more: false,
+        viewers,
+      } satisfies ServerMessage);
       return;
     }
     let page = this.store.after(since);
-    this.room.send(ws, { type: 'snapshot', incident, timeline: page.entries, since, earlier: null, more: page.more, viewers } satisfies ServerMessage);
+    this.room.send(ws, {
+      type: 'snapshot',
+      incident,
+      timeline: page.entries,
+      since,
+      earlier: null,
+      more: page.more,
+      viewers,
+    } satisfies ServerMessage);
     while (page.more) {
       page = this.store.after(page.entries.at(-1)?.seq ?? since, false);
-      this.room.send(ws, { type: 'backlog', timeline: page.entries, more: page.more } satisfies ServerMessage);
+      this.room.send(ws, {
+        type: 'backlog',
+        timeline: page.entries,
+        more: page.more,
+      } satisfies ServerMessage);
     }
   }
 
@@ -268,22 +370,61 @@ export class IncidentObject extends DurableObject<Env> {
     const who = this.room.identity(ws);
     const message = parseClientMessage(raw);
     if (message.type === 'ping') return this.room.send(ws, { type: 'pong' });
-    const refuse = (id: string, problem: Problem) => this.room.send(ws, { type: 'result', id, ok: false, problem });
-    if (!who) return refuse(message.id, new ProblemError(401, 'unauthorized', 'This socket has no identity; connect again.').toProblem());
+    const refuse = (id: string, problem: Problem) =>
+      this.room.send(ws, { type: 'result', id, ok: false, problem });
+    if (!who)
+      return refuse(
+        message.id,
+        new ProblemError(
+          401,
+          'unauthorized',
+          'This socket has no identity; connect again.',
+        ).toProblem(),
+      );
     // Counted before anything costs a lookup, so a flood is refused cheaply.
     const limited = this.limited(who.id);
     if (limited && !limited.ok) return refuse(message.id, limited.problem);
-    if (message.type === 'invalid') return refuse(message.id, new ProblemError(400, 'bad-request', message.detail).toProblem());
+    if (message.type === 'invalid')
+      return refuse(message.id, new ProblemError(400, 'bad-request', message.detail).toProblem());
     // Access may have been withdrawn since the socket opened: ask again, with the credential it was opened with.
     const current = who.credential ? await principalFor(this.env, who.credential, now()) : null;
     if (!current) {
-      refuse(message.id, new ProblemError(401, 'unauthorized', 'Your access has been withdrawn or your sign-in has ended; sign in again.').toProblem());
+      refuse(
+        message.id,
+        new ProblemError(
+          401,
+          'unauthorized',
+          'Your access has been withdrawn or your sign-in has ended; sign in again.',
+        ).toProblem(),
+      );
       return ws.close(ACCESS_WITHDRAWN, 'access withdrawn');
     }
-    if (current.role !== who.role || current.name !== who.name) ws.serializeAttachment({ ...who, role: current.role, name: current.name } satisfies SocketIdentity);
-    if (current.role === 'viewer') return refuse(message.id, new ProblemError(403, 'forbidden', 'Viewers can watch an incident but not change it.').toProblem());
-    const result = await this.runOnce(message.command, { kind: 'user', id: current.id, name: current.name }, message.idempotencyKey);
-    this.room.send(ws, result.ok ? { type: 'result', id: message.id, ok: true, incident: result.incident } : { type: 'result', id: message.id, ok: false, problem: result.problem });
+    if (current.role !== who.role || current.name !== who.name)
+      ws.serializeAttachment({
+        ...who,
+        role: current.role,
+        name: current.name,
+      } satisfies SocketIdentity);
+    if (current.role === 'viewer')
+      return refuse(
+        message.id,
+        new ProblemError(
+          403,
+          'forbidden',
+          'Viewers can watch an incident but not change it.',
+        ).toProblem(),
+      );
+    const result = await this.runOnce(
+      message.command,
+      { kind: 'user', id: current.id, name: current.name },
+      message.idempotencyKey,
+    );
+    this.room.send(
+      ws,
+      result.ok
+        ? { type: 'result', id: message.id, ok: true, incident: result.incident }
+        : { type: 'result', id: message.id, ok: false, problem: result.problem },
+    );
   }
 
   /** Close a person's sockets here: those opened with the credential hashed `hash`, or all of them. */
@@ -311,58 +452,101 @@ export class IncidentObject extends DurableObject<Env> {
       if (incident) await this.flushIndex(incident, { throwOnFailure: true });
       return;
     }
-    if (!(await this.paging.run(task, now()))) console.error(`unknown scheduled task ${task.kind}; dropping it`);
+    if (!(await this.paging.run(task, now())))
+      console.error(`unknown scheduled task ${task.kind}; dropping it`);
   }
 
   private async execute(command: IncidentCommand, actor: Actor): Promise<CommandResult> {
     const incident = this.store.load();
-    if (!incident) return { ok: false, problem: new ProblemError(404, 'not-found', 'No such incident.').toProblem() };
+    if (!incident)
+      return {
+        ok: false,
+        problem: new ProblemError(404, 'not-found', 'No such incident.').toProblem(),
+      };
     if (command.type === 'escalate') return this.escalate(incident, actor);
     const named = await this.namesFor(command);
     if (!named.ok) return named;
-    const outcome = applyCommand(incident, command, actor, now(), { roles: this.roleNames(), names: named.names });
+    const outcome = applyCommand(incident, command, actor, now(), {
+      roles: this.roleNames(),
+      names: named.names,
+    });
     if (!outcome.ok) {
       const code = outcome.status === 409 ? 'conflict' : 'validation';
-      return { ok: false, problem: new ProblemError(outcome.status, code, outcome.detail, { incident: { id: incident.id, status: incident.status, lastSeq: incident.lastSeq } }).toProblem() };
+      return {
+        ok: false,
+        problem: new ProblemError(outcome.status, code, outcome.detail, {
+          incident: { id: incident.id, status: incident.status, lastSeq: incident.lastSeq },
+        }).toProblem(),
+      };
     }
     if (!outcome.entries.length) return { ok: true, incident };
     const closing = outcome.incident.status === 'resolved' && incident.status !== 'resolved';
-    const next = await this.commit(incident, outcome.incident, outcome.entries, actor, closing ? { alerts: closeAlerts(this.store.alerts()), overflow: true } : undefined);
+    const next = await this.commit(
+      incident,
+      outcome.incident,
+      outcome.entries,
+      actor,
+      closing ? { alerts: closeAlerts(this.store.alerts()), overflow: true } : undefined,
+    );
     await this.transition(incident, next);
     return { ok: true, incident: this.store.load() ?? next };
   }
 
   private async escalate(incident: Incident, actor: Actor): Promise<CommandResult> {
     if (incident.status === 'resolved') {
-      return { ok: false, problem: new ProblemError(409, 'conflict', `Incident #${incident.number} is resolved; reopen it before escalating.`).toProblem() };
+      return {
+        ok: false,
+        problem: new ProblemError(
+          409,
+          'conflict',
+          `Incident #${incident.number} is resolved; reopen it before escalating.`,
+        ).toProblem(),
+      };
     }
     const refused = await this.paging.escalateNow(actor, now());
-    if (refused) return { ok: false, problem: new ProblemError(409, 'conflict', refused).toProblem() };
+    if (refused)
+      return { ok: false, problem: new ProblemError(409, 'conflict', refused).toProblem() };
     return { ok: true, incident: this.store.load() ?? incident };
   }
 
   /** Acknowledging or resolving stops escalation at once; reopening starts it again from level 1. */
   private async transition(before: Incident, after: Incident): Promise<void> {
     if (before.status === 'triggered' && after.status !== 'triggered') await this.paging.stop();
-    else if (before.status === 'resolved' && after.status === 'triggered') await this.paging.start(after, now());
+    else if (before.status === 'resolved' && after.status === 'triggered')
+      await this.paging.start(after, now());
   }
 
   /**
    * Append entries written by Firebell itself (escalation, paging, receipts), with an optional incident patch;
    * a function patch is computed from the incident as it is when written, not as it was before an await.
    */
-  private async record(drafts: EntryDraft[], actor: Actor, patch: Partial<Incident> | ((current: Incident) => Partial<Incident>) = {}): Promise<void> {
+  private async record(
+    drafts: EntryDraft[],
+    actor: Actor,
+    patch: Partial<Incident> | ((current: Incident) => Partial<Incident>) = {},
+  ): Promise<void> {
     const incident = this.store.load();
     if (!incident || !drafts.length) return;
     const at = now();
-    await this.commit(incident, { ...incident, ...(typeof patch === 'function' ? patch(incident) : patch), updatedAt: at }, drafts, actor);
+    await this.commit(
+      incident,
+      { ...incident, ...(typeof patch === 'function' ? patch(incident) : patch), updatedAt: at },
+      drafts,
+      actor,
+    );
   }
 
   /**
    * Append drafts after `before`'s last entry and save `next` in one transaction, then broadcast and index.
    * `closed`: a person resolved the incident, so its firing alerts (those past the cap too) end with it.
    */
-  private async commit(before: Incident, next: Incident, drafts: readonly EntryDraft[], actor: Actor, closed?: { alerts: readonly IncidentAlert[]; overflow: boolean }): Promise<Incident> {
+  private async commit(
+    before: Incident,
+    next: Incident,
+    drafts: readonly EntryDraft[],
+    actor: Actor,
+    closed?: { alerts: readonly IncidentAlert[]; overflow: boolean },
+  ): Promise<Incident> {
     let saved = next;
     let entries: TimelineEntry[] = [];
     this.ctx.storage.transactionSync(() => {
@@ -377,43 +561,96 @@ export class IncidentObject extends DurableObject<Env> {
   }
 
   /** The service worker showed the page on a device: say so once, with the time it landed. */
-  async recordDelivery(input: { userId: string; subscriptionId: string; deviceLabel?: string; at: number }): Promise<boolean> {
+  async recordDelivery(input: {
+    userId: string;
+    subscriptionId: string;
+    deviceLabel?: string;
+    at: number;
+  }): Promise<boolean> {
     const incident = this.store.load();
     if (!incident || !this.store.delivered(input.subscriptionId, input.at)) return false;
     const names = await userNames(this.env.DB, [input.userId]);
     const who = names[input.userId] ?? input.userId;
     const device = input.deviceLabel ? `${who}'s ${input.deviceLabel}` : `a device of ${who}`;
     const clock = new Date(input.at).toISOString().slice(11, 19);
-    await this.record([{ kind: 'notification_delivered', text: `Delivered to ${device} at ${clock} UTC`, data: { userId: input.userId, subscriptionId: input.subscriptionId, at: input.at } }], FIREBELL);
+    await this.record(
+      [
+        {
+          kind: 'notification_delivered',
+          text: `Delivered to ${device} at ${clock} UTC`,
+          data: { userId: input.userId, subscriptionId: input.subscriptionId, at: input.at },
+        },
+      ],
+      FIREBELL,
+    );
     return true;
   }
 
   /** Users named by a command must exist and be active (not disabled or removed); their names go on the timeline. */
-  private async namesFor(command: IncidentCommand): Promise<{ ok: true; names: Record<string, string> } | { ok: false; problem: Problem }> {
-    const ids = command.type === 'reassign' ? command.assignees : command.type === 'assign_role' ? [command.userId] : [];
+  private async namesFor(
+    command: IncidentCommand,
+  ): Promise<{ ok: true; names: Record<string, string> } | { ok: false; problem: Problem }> {
+    const ids =
+      command.type === 'reassign'
+        ? command.assignees
+        : command.type === 'assign_role'
+          ? [command.userId]
+          : [];
     if (!ids.length) return { ok: true, names: {} };
     const names = await activeUserNames(this.env.DB, ids);
     const unknown = ids.filter((id) => !(id in names));
-    if (unknown.length) return { ok: false, problem: new ProblemError(400, 'validation', `Unknown user${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`).toProblem() };
+    if (unknown.length)
+      return {
+        ok: false,
+        problem: new ProblemError(
+          400,
+          'validation',
+          `Unknown user${unknown.length > 1 ? 's' : ''}: ${unknown.join(', ')}.`,
+        ).toProblem(),
+      };
     return { ok: true, names };
   }
 
   /** One running entry counts suppressed duplicates while nothing else has happened since. */
-  private countDuplicates(incident: Incident, count: number, actor: Actor, at: number): TimelineEntry {
+  private countDuplicates(
+    incident: Incident,
+    count: number,
+    actor: Actor,
+    at: number,
+  ): TimelineEntry {
     const last = this.store.entry(incident.lastSeq);
     if (last?.kind === 'duplicate_suppressed') {
       const total = Number(last.data?.count ?? 0) + count;
-      const entry: TimelineEntry = { ...last, text: duplicateText(total), data: { count: total, lastAt: at } };
+      const entry: TimelineEntry = {
+        ...last,
+        text: duplicateText(total),
+        data: { count: total, lastAt: at },
+      };
       this.store.rewrite(entry);
       return entry;
     }
-    const [entry] = this.store.append(incident.lastSeq, [{ kind: 'duplicate_suppressed', text: duplicateText(count), data: { count, lastAt: at } }], actor, at);
+    const [entry] = this.store.append(
+      incident.lastSeq,
+      [{ kind: 'duplicate_suppressed', text: duplicateText(count), data: { count, lastAt: at } }],
+      actor,
+      at,
+    );
     return entry as TimelineEntry;
   }
 
-  private async afterChange(incident: Incident, entries: readonly TimelineEntry[], updated: TimelineEntry | null = null): Promise<void> {
-    for (const entry of entries) this.room.broadcast({ type: 'event', entry, incident } satisfies ServerMessage);
-    if (updated) this.room.broadcast({ type: 'entry_updated', entry: updated, incident } satisfies ServerMessage);
+  private async afterChange(
+    incident: Incident,
+    entries: readonly TimelineEntry[],
+    updated: TimelineEntry | null = null,
+  ): Promise<void> {
+    for (const entry of entries)
+      this.room.broadcast({ type: 'event', entry, incident } satisfies ServerMessage);
+    if (updated)
+      this.room.broadcast({
+        type: 'entry_updated',
+        entry: updated,
+        incident,
+      } satisfies ServerMessage);
     // Lists update live too; the feed is best-effort (a list reloads over HTTP on reconnect), so it never delays this change.
     this.ctx.waitUntil(
       this.env.FEED.get(this.env.FEED.idFromName(FEED_NAME))
@@ -424,22 +661,38 @@ export class IncidentObject extends DurableObject<Env> {
   }
 
   /** Push the pending index version to D1; on failure the outbox task retries with backoff until it lands. */
-  private async flushIndex(incident: Incident, opts: { throwOnFailure?: boolean } = {}): Promise<void> {
+  private async flushIndex(
+    incident: Incident,
+    opts: { throwOnFailure?: boolean } = {},
+  ): Promise<void> {
     const pending = this.store.pendingIndexVersion();
     if (!pending) return;
     try {
-      await upsertIndex(this.env.DB, incident, { nobodyPaged: incident.nobodyPaged, escalationLevel: incident.escalationLevel });
+      await upsertIndex(this.env.DB, incident, {
+        nobodyPaged: incident.nobodyPaged,
+        escalationLevel: incident.escalationLevel,
+      });
       this.store.indexLanded(incident.lastSeq);
     } catch (err) {
       const attempts = this.store.indexFailed();
-      console.error(`index write for ${incident.id} failed (attempt ${attempts}); retrying from the outbox`, err);
+      console.error(
+        `index write for ${incident.id} failed (attempt ${attempts}); retrying from the outbox`,
+        err,
+      );
       if (opts.throwOnFailure) throw err;
-      await this.scheduler.schedule(OUTBOX_TASK, OUTBOX_TASK, now() + Math.min(60_000, 500 * 2 ** Math.min(attempts, 7)));
+      await this.scheduler.schedule(
+        OUTBOX_TASK,
+        OUTBOX_TASK,
+        now() + Math.min(60_000, 500 * 2 ** Math.min(attempts, 7)),
+      );
     }
   }
 
   private roleNames(): string[] {
-    return (this.env.INCIDENT_ROLES ?? 'incident_commander,incident_manager').split(',').map((r) => r.trim()).filter(Boolean);
+    return (this.env.INCIDENT_ROLES ?? 'incident_commander,incident_manager')
+      .split(',')
+      .map((r) => r.trim())
+      .filter(Boolean);
   }
 }
 

@@ -11,7 +11,15 @@ import type { Env } from '../env';
 import { resolveTargets, type EmptyTarget } from '../oncall/targets';
 import { pageUser, retryPage, type PageAttempt, type PagedIncident } from '../push/notifier';
 import { describeOutcome } from '../push/sender';
-import { MAX_PUSH_ATTEMPTS, levelDelayMs, levelLabel, nextStep, pushRetryDelayMs, startState, type EscalationState } from './escalation';
+import {
+  MAX_PUSH_ATTEMPTS,
+  levelDelayMs,
+  levelLabel,
+  nextStep,
+  pushRetryDelayMs,
+  startState,
+  type EscalationState,
+} from './escalation';
 import type { EntryDraft } from './reducer';
 import type { Scheduler, Task } from './scheduler';
 
@@ -32,7 +40,11 @@ export interface PagingHost {
   /** A device was sent a page: its next delivery receipt is news. */
   markPaged(subscriptionId: string, at: number): void;
   /** Commit timeline entries (and an optional incident patch, or one computed from the incident as written), broadcast them, update the index. */
-  record(drafts: EntryDraft[], actor: Actor, patch?: Partial<Incident> | ((current: Incident) => Partial<Incident>)): Promise<void>;
+  record(
+    drafts: EntryDraft[],
+    actor: Actor,
+    patch?: Partial<Incident> | ((current: Incident) => Partial<Incident>),
+  ): Promise<void>;
 }
 
 export class Paging {
@@ -54,7 +66,16 @@ export class Paging {
    */
   private async unrouted(incident: Incident): Promise<void> {
     if (incident.nobodyPaged) return;
-    await this.host.record([{ kind: 'nobody_paged', text: 'Nobody paged: opened by hand without a service, so no escalation policy applies' }], FIREBELL, { nobodyPaged: true });
+    await this.host.record(
+      [
+        {
+          kind: 'nobody_paged',
+          text: 'Nobody paged: opened by hand without a service, so no escalation policy applies',
+        },
+      ],
+      FIREBELL,
+      { nobodyPaged: true },
+    );
   }
 
   /** Look up the service's policy when the first page is due; no policy means nobody would be paged. */
@@ -79,7 +100,10 @@ export class Paging {
   async escalateNow(actor: Actor, now: number): Promise<string | null> {
     const state = this.host.state();
     if (!state) return 'This incident has no escalation policy to escalate through.';
-    await this.host.record([{ kind: 'escalated', text: `${actor.name} escalated the incident by hand` }], actor);
+    await this.host.record(
+      [{ kind: 'escalated', text: `${actor.name} escalated the incident by hand` }],
+      actor,
+    );
     this.host.saveState({ ...state, stopped: false });
     await this.advance(now);
     return null;
@@ -106,8 +130,21 @@ export class Paging {
       if (step.kind === 'exhausted') {
         this.host.saveState({ ...state, stopped: true });
         await this.host.scheduler.cancel(RENOTIFY);
-        if (!state.reachedSomeone) return this.nobodyPaged(incident, now, `nobody on escalation policy “${state.policy.name}” could be reached`);
-        return this.host.record([{ kind: 'escalated', text: `Escalation policy “${state.policy.name}” ran out with nobody acknowledging` }], FIREBELL);
+        if (!state.reachedSomeone)
+          return this.nobodyPaged(
+            incident,
+            now,
+            `nobody on escalation policy “${state.policy.name}” could be reached`,
+          );
+        return this.host.record(
+          [
+            {
+              kind: 'escalated',
+              text: `Escalation policy “${state.policy.name}” ran out with nobody acknowledging`,
+            },
+          ],
+          FIREBELL,
+        );
       }
       state = { ...state, level: step.level, round: step.round };
       const level = state.policy.levels[step.level];
@@ -116,7 +153,16 @@ export class Paging {
       if (!resolved.userIds.length) {
         const why = resolved.empty.map(emptyReason).join('; ') || 'it has no targets';
         this.host.saveState(state);
-        await this.host.record([{ kind: 'escalation_skipped', text: `Skipped ${label}: ${why}`, data: { level: step.level + 1, round: step.round + 1 } }], FIREBELL);
+        await this.host.record(
+          [
+            {
+              kind: 'escalation_skipped',
+              text: `Skipped ${label}: ${why}`,
+              data: { level: step.level + 1, round: step.round + 1 },
+            },
+          ],
+          FIREBELL,
+        );
         continue;
       }
       state = { ...state, reachedSomeone: true };
@@ -126,11 +172,22 @@ export class Paging {
       await this.page(
         resolved.userIds.map((id) => ({ id, name: resolved.names[id] ?? id })),
         now,
-        [{ kind: 'escalated', text: `Escalated to ${label}: ${who}`, data: { level: step.level + 1, round: step.round + 1, userIds: resolved.userIds } }],
+        [
+          {
+            kind: 'escalated',
+            text: `Escalated to ${label}: ${who}`,
+            data: { level: step.level + 1, round: step.round + 1, userIds: resolved.userIds },
+          },
+        ],
         { escalationLevel: step.level + 1 },
       );
       await this.host.scheduler.schedule(ESCALATE, ESCALATE, now + levelDelayMs(state, step.level));
-      if (state.policy.renotifyMinutes) await this.host.scheduler.schedule(RENOTIFY, RENOTIFY, now + state.policy.renotifyMinutes * 60_000);
+      if (state.policy.renotifyMinutes)
+        await this.host.scheduler.schedule(
+          RENOTIFY,
+          RENOTIFY,
+          now + state.policy.renotifyMinutes * 60_000,
+        );
       return;
     }
   }
@@ -139,14 +196,36 @@ export class Paging {
   private async renotify(now: number): Promise<void> {
     const state = this.host.state();
     const incident = this.host.incident();
-    if (!state || state.stopped || !incident || incident.status !== 'triggered' || !state.policy.renotifyMinutes) return;
-    const resolved = await resolveTargets(this.host.env.DB, state.policy.levels[state.level]?.targets ?? [], now);
+    if (
+      !state ||
+      state.stopped ||
+      !incident ||
+      incident.status !== 'triggered' ||
+      !state.policy.renotifyMinutes
+    )
+      return;
+    const resolved = await resolveTargets(
+      this.host.env.DB,
+      state.policy.levels[state.level]?.targets ?? [],
+      now,
+    );
     if (resolved.userIds.length) {
-      await this.page(resolved.userIds.map((id) => ({ id, name: resolved.names[id] ?? id })), now, [
-        { kind: 'escalated', text: `Still unacknowledged: paging ${resolved.userIds.map((id) => resolved.names[id] ?? id).join(', ')} again` },
-      ]);
+      await this.page(
+        resolved.userIds.map((id) => ({ id, name: resolved.names[id] ?? id })),
+        now,
+        [
+          {
+            kind: 'escalated',
+            text: `Still unacknowledged: paging ${resolved.userIds.map((id) => resolved.names[id] ?? id).join(', ')} again`,
+          },
+        ],
+      );
     }
-    await this.host.scheduler.schedule(RENOTIFY, RENOTIFY, now + state.policy.renotifyMinutes * 60_000);
+    await this.host.scheduler.schedule(
+      RENOTIFY,
+      RENOTIFY,
+      now + state.policy.renotifyMinutes * 60_000,
+    );
   }
 
   /** Never silence: flag the incident and page the admins instead. */
@@ -156,7 +235,12 @@ export class Paging {
     await this.page(
       admins.map((id) => ({ id, name: names[id] ?? id })),
       now,
-      [{ kind: 'nobody_paged', text: `Nobody paged: ${why}. Paging admins instead: ${admins.map((id) => names[id] ?? id).join(', ') || 'none exist'}` }],
+      [
+        {
+          kind: 'nobody_paged',
+          text: `Nobody paged: ${why}. Paging admins instead: ${admins.map((id) => names[id] ?? id).join(', ') || 'none exist'}`,
+        },
+      ],
       { nobodyPaged: true },
     );
   }
@@ -165,15 +249,27 @@ export class Paging {
    * Page each user on all their devices; every attempt is a timeline entry, retryable ones get a timer.
    * Everyone targeted joins the incident's `paged`, device or not: it is them the incident now waits on.
    */
-  private async page(users: { id: string; name: string }[], now: number, lead: EntryDraft[] = [], patch: Partial<Incident> = {}): Promise<void> {
+  private async page(
+    users: { id: string; name: string }[],
+    now: number,
+    lead: EntryDraft[] = [],
+    patch: Partial<Incident> = {},
+  ): Promise<void> {
     const incident = this.host.incident();
     if (!incident) return;
     const paged = await this.pagedIncident(incident);
-    const results = await Promise.all(users.map(async (user) => ({ user, attempts: await this.safePage(user, paged, now) })));
+    const results = await Promise.all(
+      users.map(async (user) => ({ user, attempts: await this.safePage(user, paged, now) })),
+    );
     await this.countPages(incident.id, users, now);
     const drafts: EntryDraft[] = [...lead];
     for (const { user, attempts } of results) {
-      if (!attempts.length) drafts.push({ kind: 'notification_failed', text: `Could not page ${user.name}: no device registered for push`, data: { userId: user.id } });
+      if (!attempts.length)
+        drafts.push({
+          kind: 'notification_failed',
+          text: `Could not page ${user.name}: no device registered for push`,
+          data: { userId: user.id },
+        });
       for (const attempt of attempts) {
         if (attempt.outcome.kind === 'sent') this.host.markPaged(attempt.subscriptionId, now);
         drafts.push(attemptEntry(user, attempt, 1));
@@ -181,7 +277,11 @@ export class Paging {
       }
     }
     const ids = users.map((u) => u.id);
-    if (drafts.length) await this.host.record(drafts, FIREBELL, (current) => ({ ...patch, paged: [...new Set([...current.paged, ...ids])] }));
+    if (drafts.length)
+      await this.host.record(drafts, FIREBELL, (current) => ({
+        ...patch,
+        paged: [...new Set([...current.paged, ...ids])],
+      }));
   }
 
   private async retry(task: Task, now: number): Promise<void> {
@@ -190,14 +290,26 @@ export class Paging {
     const name = String(task.data.userName);
     const attemptNo = Number(task.data.attempt);
     if (!incident || incident.status !== 'triggered') return;
-    const attempt = await retryPage(this.host.env, userId, String(task.data.subscriptionId), await this.pagedIncident(incident), now);
+    const attempt = await retryPage(
+      this.host.env,
+      userId,
+      String(task.data.subscriptionId),
+      await this.pagedIncident(incident),
+      now,
+    );
     if (!attempt) return;
     if (attempt.outcome.kind === 'sent') this.host.markPaged(attempt.subscriptionId, now);
     await this.host.record([attemptEntry({ id: userId, name }, attempt, attemptNo)], FIREBELL);
-    if (attempt.outcome.kind === 'retry') await this.scheduleRetry({ id: userId, name }, attempt, attemptNo, now);
+    if (attempt.outcome.kind === 'retry')
+      await this.scheduleRetry({ id: userId, name }, attempt, attemptNo, now);
   }
 
-  private async scheduleRetry(user: { id: string; name: string }, attempt: PageAttempt, attemptNo: number, now: number): Promise<void> {
+  private async scheduleRetry(
+    user: { id: string; name: string },
+    attempt: PageAttempt,
+    attemptNo: number,
+    now: number,
+  ): Promise<void> {
     if (attemptNo >= MAX_PUSH_ATTEMPTS || attempt.outcome.kind !== 'retry') return;
     const due = now + pushRetryDelayMs(attemptNo, attempt.outcome.retryAfterMs);
     await this.host.scheduler.schedule(`${PUSH_RETRY}:${attempt.subscriptionId}`, PUSH_RETRY, due, {
@@ -209,16 +321,27 @@ export class Paging {
   }
 
   /** Pages per responder feed on-call health reports; losing a count must never stop a page. */
-  private async countPages(incidentId: string, users: { id: string }[], now: number): Promise<void> {
+  private async countPages(
+    incidentId: string,
+    users: { id: string }[],
+    now: number,
+  ): Promise<void> {
     try {
-      await recordPages(this.host.env.DB, users.map((u) => ({ incidentId, userId: u.id, at: now })));
+      await recordPages(
+        this.host.env.DB,
+        users.map((u) => ({ incidentId, userId: u.id, at: now })),
+      );
     } catch (err) {
       console.error(`could not count pages for ${incidentId}`, err);
     }
   }
 
   /** A push failure must never stop escalation: it becomes an attempt the timeline can show. */
-  private async safePage(user: { id: string; name: string }, paged: PagedIncident, now: number): Promise<PageAttempt[]> {
+  private async safePage(
+    user: { id: string; name: string },
+    paged: PagedIncident,
+    now: number,
+  ): Promise<PageAttempt[]> {
     try {
       return await pageUser(this.host.env, user, paged, now);
     } catch (err) {
@@ -230,14 +353,27 @@ export class Paging {
   /** What a page says. The service name comes with the policy; only a page without one (admins paged instead) reads it. */
   private async pagedIncident(incident: Incident): Promise<PagedIncident> {
     const serviceName =
-      this.host.state()?.serviceName ?? (incident.serviceId ? (await getService(this.host.env.DB, incident.serviceId))?.name ?? null : null);
-    return { id: incident.id, number: incident.number, title: incident.title, serviceName, severity: incident.severity, alertCount: incident.alertCount };
+      this.host.state()?.serviceName ??
+      (incident.serviceId
+        ? ((await getService(this.host.env.DB, incident.serviceId))?.name ?? null)
+        : null);
+    return {
+      id: incident.id,
+      number: incident.number,
+      title: incident.title,
+      serviceName,
+      severity: incident.severity,
+      alertCount: incident.alertCount,
+    };
   }
 }
 
 /** Why a target reached nobody, as the timeline says it. */
 function emptyReason(e: EmptyTarget): string {
-  if (e.reason === 'inactive') return e.type === 'schedule' ? `everyone on shift on ${e.name} is disabled or removed` : `${e.name} is disabled or removed`;
+  if (e.reason === 'inactive')
+    return e.type === 'schedule'
+      ? `everyone on shift on ${e.name} is disabled or removed`
+      : `${e.name} is disabled or removed`;
   return e.type === 'schedule' ? `${e.name} has nobody on shift` : `user ${e.name} does not exist`;
 }
 
@@ -245,12 +381,22 @@ function emptyReason(e: EmptyTarget): string {
  * One attempt as a timeline entry. Retries of one page to one device carry the same subscriptionId and
  * the next attempt number, which is how the PWA and the review fold them into one line (schema/timeline.ts).
  */
-function attemptEntry(user: { id: string; name: string }, attempt: PageAttempt, attemptNo: number): EntryDraft {
+function attemptEntry(
+  user: { id: string; name: string },
+  attempt: PageAttempt,
+  attemptNo: number,
+): EntryDraft {
   const sent = attempt.outcome.kind === 'sent';
   const retry = attemptNo > 1 ? ` (attempt ${attemptNo})` : '';
   return {
     kind: sent ? 'notification_sent' : 'notification_failed',
     text: `Paged ${user.name} on ${attempt.deviceLabel}: ${describeOutcome(attempt.outcome, attemptNo < MAX_PUSH_ATTEMPTS)}${retry}`,
-    data: { userId: user.id, subscriptionId: attempt.subscriptionId, outcome: attempt.outcome.kind, status: attempt.outcome.status, attempt: attemptNo },
+    data: {
+      userId: user.id,
+      subscriptionId: attempt.subscriptionId,
+      outcome: attempt.outcome.kind,
+      status: attempt.outcome.status,
+      attempt: attemptNo,
+    },
   };
 }

@@ -41,7 +41,13 @@ const unchanged = (incident: Incident): Outcome => ({ ok: true, incident, entrie
 const refuse = (detail: string): Outcome => ({ ok: false, status: 409, detail });
 
 /** Apply one responder command. Repeating a command that already took effect is a no-op, not an error. */
-export function applyCommand(incident: Incident, command: IncidentCommand, actor: Actor, now: number, ctx: CommandContext): Outcome {
+export function applyCommand(
+  incident: Incident,
+  command: IncidentCommand,
+  actor: Actor,
+  now: number,
+  ctx: CommandContext,
+): Outcome {
   const label = `Incident #${incident.number}`;
   const next = (patch: Partial<Incident>, entry: EntryDraft): Outcome => ({
     ok: true,
@@ -52,7 +58,8 @@ export function applyCommand(incident: Incident, command: IncidentCommand, actor
   switch (command.type) {
     case 'acknowledge':
       if (incident.status === 'acknowledged') return unchanged(incident);
-      if (incident.status === 'resolved') return refuse(`${label} is already resolved; reopen it before acknowledging.`);
+      if (incident.status === 'resolved')
+        return refuse(`${label} is already resolved; reopen it before acknowledging.`);
       return next(
         { status: 'acknowledged', acknowledgedAt: now, acknowledgedBy: actor },
         { kind: 'acknowledged', text: `Acknowledged by ${actor.name}` },
@@ -63,41 +70,84 @@ export function applyCommand(incident: Incident, command: IncidentCommand, actor
       return next(
         // Resolving is not acknowledging: acknowledgedAt stays null when nobody acknowledged, so MTTA is not 0 s.
         { status: 'resolved', resolvedAt: now, resolvedBy: actor, firingCount: 0 },
-        { kind: 'resolved', text: command.note ? `Resolved by ${actor.name}: ${command.note}` : `Resolved by ${actor.name}`, ...(command.note ? { data: { note: command.note } } : {}) },
+        {
+          kind: 'resolved',
+          text: command.note
+            ? `Resolved by ${actor.name}: ${command.note}`
+            : `Resolved by ${actor.name}`,
+          ...(command.note ? { data: { note: command.note } } : {}),
+        },
       );
 
     case 'reopen':
       if (incident.status === 'triggered') return unchanged(incident);
-      if (incident.status === 'acknowledged') return refuse(`${label} is acknowledged, not resolved; only a resolved incident can be reopened.`);
+      if (incident.status === 'acknowledged')
+        return refuse(
+          `${label} is acknowledged, not resolved; only a resolved incident can be reopened.`,
+        );
       return next(
         // Paging starts again from level 1: who was paged before is not who is paged now.
-        { status: 'triggered', acknowledgedAt: null, acknowledgedBy: null, resolvedAt: null, resolvedBy: null, paged: [] },
-        { kind: 'reopened', text: command.reason ? `Reopened by ${actor.name}: ${command.reason}` : `Reopened by ${actor.name}`, ...(command.reason ? { data: { reason: command.reason } } : {}) },
+        {
+          status: 'triggered',
+          acknowledgedAt: null,
+          acknowledgedBy: null,
+          resolvedAt: null,
+          resolvedBy: null,
+          paged: [],
+        },
+        {
+          kind: 'reopened',
+          text: command.reason
+            ? `Reopened by ${actor.name}: ${command.reason}`
+            : `Reopened by ${actor.name}`,
+          ...(command.reason ? { data: { reason: command.reason } } : {}),
+        },
       );
 
     case 'reassign': {
       const assignees = [...new Set(command.assignees)];
       if (sameMembers(assignees, incident.assignees)) return unchanged(incident);
       const who = assignees.length ? assignees.map((id) => nameOf(ctx, id)).join(', ') : 'nobody';
-      return next({ assignees }, { kind: 'reassigned', text: `${actor.name} assigned ${who}`, data: { assignees } });
+      return next(
+        { assignees },
+        { kind: 'reassigned', text: `${actor.name} assigned ${who}`, data: { assignees } },
+      );
     }
 
     case 'assign_role': {
-      if (!ctx.roles.includes(command.role)) return { ok: false, status: 400, detail: `Unknown role '${command.role}'; roles are ${ctx.roles.join(', ')}.` };
+      if (!ctx.roles.includes(command.role))
+        return {
+          ok: false,
+          status: 400,
+          detail: `Unknown role '${command.role}'; roles are ${ctx.roles.join(', ')}.`,
+        };
       if (incident.roles[command.role] === command.userId) return unchanged(incident);
       const who = nameOf(ctx, command.userId);
       return next(
         { roles: { ...incident.roles, [command.role]: command.userId } },
-        { kind: 'role_assigned', text: `${who} is now ${roleLabel(command.role)} (set by ${actor.name})`, data: { role: command.role, userId: command.userId } },
+        {
+          kind: 'role_assigned',
+          text: `${who} is now ${roleLabel(command.role)} (set by ${actor.name})`,
+          data: { role: command.role, userId: command.userId },
+        },
       );
     }
 
     case 'unassign_role': {
-      if (!ctx.roles.includes(command.role)) return { ok: false, status: 400, detail: `Unknown role '${command.role}'; roles are ${ctx.roles.join(', ')}.` };
+      if (!ctx.roles.includes(command.role))
+        return {
+          ok: false,
+          status: 400,
+          detail: `Unknown role '${command.role}'; roles are ${ctx.roles.join(', ')}.`,
+        };
       if (incident.roles[command.role] == null) return unchanged(incident);
       return next(
         { roles: { ...incident.roles, [command.role]: null } },
-        { kind: 'role_unassigned', text: `${actor.name} cleared ${roleLabel(command.role)}`, data: { role: command.role } },
+        {
+          kind: 'role_unassigned',
+          text: `${actor.name} cleared ${roleLabel(command.role)}`,
+          data: { role: command.role },
+        },
       );
     }
 
@@ -105,12 +155,23 @@ export function applyCommand(incident: Incident, command: IncidentCommand, actor
       if (incident.severity === command.severity) return unchanged(incident);
       return next(
         { severity: command.severity },
-        { kind: 'severity_changed', text: `${actor.name} changed severity from ${incident.severity} to ${command.severity}`, data: { from: incident.severity, to: command.severity } },
+        {
+          kind: 'severity_changed',
+          text: `${actor.name} changed severity from ${incident.severity} to ${command.severity}`,
+          data: { from: incident.severity, to: command.severity },
+        },
       );
 
     case 'change_title':
       if (incident.title === command.title) return unchanged(incident);
-      return next({ title: command.title, titleEdited: true }, { kind: 'title_changed', text: `${actor.name} renamed the incident to “${command.title}”`, data: { from: incident.title, to: command.title } });
+      return next(
+        { title: command.title, titleEdited: true },
+        {
+          kind: 'title_changed',
+          text: `${actor.name} renamed the incident to “${command.title}”`,
+          data: { from: incident.title, to: command.title },
+        },
+      );
 
     case 'add_note':
       return next({}, { kind: 'note', text: command.text });

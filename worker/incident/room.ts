@@ -18,7 +18,11 @@ export const VIEWER_HEADER = 'x-firebell-viewer';
 export const ACCESS_WITHDRAWN = 1008;
 
 /** Close `userId`'s sockets on this object (tagged with their id at accept): those opened with the credential hashed `hash`, or all. */
-export function closeUserSockets(ctx: DurableObjectState, userId: string, hash: string | null): number {
+export function closeUserSockets(
+  ctx: DurableObjectState,
+  userId: string,
+  hash: string | null,
+): number {
   let closed = 0;
   for (const ws of ctx.getWebSockets(userId)) {
     const identity = ws.deserializeAttachment() as { credential?: Credential } | null;

@@ -16,12 +16,15 @@ export interface Task {
 }
 
 export class Scheduler {
-  constructor(
-    private readonly storage: DurableObjectStorage,
-  ) {}
+  constructor(private readonly storage: DurableObjectStorage) {}
 
   /** Schedule (or move) the task with this id. */
-  async schedule(id: string, kind: string, dueAt: number, data: Record<string, unknown> = {}): Promise<void> {
+  async schedule(
+    id: string,
+    kind: string,
+    dueAt: number,
+    data: Record<string, unknown> = {},
+  ): Promise<void> {
     // Every write bumps the version, so a run that claimed an older version cannot delete this one.
     sql(
       this.storage.sql,
@@ -41,7 +44,10 @@ export class Scheduler {
   }
 
   pending(): Task[] {
-    return sql<{ id: string; kind: string; due_at: number; data: string }>(this.storage.sql, 'SELECT id, kind, due_at, data FROM schedule ORDER BY due_at, id').map((r) => ({
+    return sql<{ id: string; kind: string; due_at: number; data: string }>(
+      this.storage.sql,
+      'SELECT id, kind, due_at, data FROM schedule ORDER BY due_at, id',
+    ).map((r) => ({
       id: r.id,
       kind: r.kind,
       dueAt: r.due_at,
@@ -54,18 +60,39 @@ export class Scheduler {
    * ahead), so a second alarm running concurrently skips it, and a crash mid-task re-runs it after the
    * lease: at least once, never twice at the same time. A task that throws is retried later.
    */
-  async runDue(now: number, run: (task: Task) => Promise<void>, retryDelayMs = 5_000): Promise<void> {
+  async runDue(
+    now: number,
+    run: (task: Task) => Promise<void>,
+    retryDelayMs = 5_000,
+  ): Promise<void> {
     const due = this.pending().filter((t) => t.dueAt <= now);
     for (const task of due) {
-      const claim = sql<{ version: number }>(this.storage.sql, 'UPDATE schedule SET due_at = ? WHERE id = ? AND due_at = ? RETURNING version', now + LEASE_MS, task.id, task.dueAt)[0];
+      const claim = sql<{ version: number }>(
+        this.storage.sql,
+        'UPDATE schedule SET due_at = ? WHERE id = ? AND due_at = ? RETURNING version',
+        now + LEASE_MS,
+        task.id,
+        task.dueAt,
+      )[0];
       if (!claim) continue;
       try {
         await run(task);
         // A task that re-scheduled itself while running has a new version and keeps its row.
-        sql(this.storage.sql, 'DELETE FROM schedule WHERE id = ? AND version = ?', task.id, claim.version);
+        sql(
+          this.storage.sql,
+          'DELETE FROM schedule WHERE id = ? AND version = ?',
+          task.id,
+          claim.version,
+        );
       } catch (err) {
         console.error('scheduled task failed; will retry', task.kind, task.id, err);
-        sql(this.storage.sql, 'UPDATE schedule SET due_at = ? WHERE id = ? AND version = ?', now + retryDelayMs, task.id, claim.version);
+        sql(
+          this.storage.sql,
+          'UPDATE schedule SET due_at = ? WHERE id = ? AND version = ?',
+          now + retryDelayMs,
+          task.id,
+          claim.version,
+        );
       }
     }
     await this.arm();
@@ -73,7 +100,9 @@ export class Scheduler {
 
   /** Point the alarm at the earliest pending task, or clear it. */
   async arm(): Promise<void> {
-    const next = sql<{ due: number | null }>(this.storage.sql, 'SELECT min(due_at) AS due FROM schedule')[0]?.due ?? null;
+    const next =
+      sql<{ due: number | null }>(this.storage.sql, 'SELECT min(due_at) AS due FROM schedule')[0]
+        ?.due ?? null;
     if (next === null) await this.storage.deleteAlarm();
     else await this.storage.setAlarm(next);
   }

@@ -23,7 +23,14 @@ CREATE TABLE IF NOT EXISTS receipts (subscription_id TEXT PRIMARY KEY, paged_at 
 CREATE TABLE IF NOT EXISTS overflow (key TEXT PRIMARY KEY, status TEXT NOT NULL);
 `;
 
-type TimelineRow = { seq: number; kind: string; at: number; actor: string; text: string; data: string | null };
+type TimelineRow = {
+  seq: number;
+  kind: string;
+  at: number;
+  actor: string;
+  text: string;
+  data: string | null;
+};
 
 function toEntry(row: TimelineRow): TimelineEntry {
   return {
@@ -48,8 +55,10 @@ function fitPage(rows: TimelineRow[]): { entries: TimelineEntry[]; more: boolean
   let bytes = 0;
   for (const row of rows) {
     // The entry's size on the wire: its JSON parts in UTF-8, plus the field names and numbers around them.
-    bytes += utf8Bytes(JSON.stringify(row.text)) + utf8Bytes(row.actor) + utf8Bytes(row.data ?? '') + 96;
-    if (entries.length && (entries.length >= TIMELINE_PAGE.entries || bytes > TIMELINE_PAGE.bytes)) return { entries, more: true };
+    bytes +=
+      utf8Bytes(JSON.stringify(row.text)) + utf8Bytes(row.actor) + utf8Bytes(row.data ?? '') + 96;
+    if (entries.length && (entries.length >= TIMELINE_PAGE.entries || bytes > TIMELINE_PAGE.bytes))
+      return { entries, more: true };
     entries.push(toEntry(row));
   }
   return { entries, more: false };
@@ -64,7 +73,11 @@ export class IncidentStore {
 
   constructor(private readonly storage: SqlStorage) {
     // Tables are created by the first write only: looking up an unknown id must not leave storage behind.
-    this.ready = sql<{ n: number }>(storage, "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'incident'")[0]?.n === 1;
+    this.ready =
+      sql<{ n: number }>(
+        storage,
+        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'incident'",
+      )[0]?.n === 1;
     if (this.ready) storage.exec(SCHEMA);
   }
 
@@ -82,23 +95,58 @@ export class IncidentStore {
   }
 
   save(incident: Incident): void {
-    sql(this.storage, 'INSERT INTO incident (id, doc) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc', JSON.stringify(incident));
+    sql(
+      this.storage,
+      'INSERT INTO incident (id, doc) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc',
+      JSON.stringify(incident),
+    );
     // Every saved change must reach the D1 index; the outbox row is the promise that it will.
-    sql(this.storage, 'INSERT INTO outbox (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version', incident.lastSeq);
+    sql(
+      this.storage,
+      'INSERT INTO outbox (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version',
+      incident.lastSeq,
+    );
   }
 
   /** Append drafts after `lastSeq`; returns the stored entries. */
-  append(lastSeq: number, drafts: readonly EntryDraft[], actor: TimelineEntry['actor'], at: number): TimelineEntry[] {
+  append(
+    lastSeq: number,
+    drafts: readonly EntryDraft[],
+    actor: TimelineEntry['actor'],
+    at: number,
+  ): TimelineEntry[] {
     return drafts.map((draft, i) => {
-      const entry: TimelineEntry = { seq: lastSeq + i + 1, kind: draft.kind, at, actor, text: draft.text, ...(draft.data ? { data: draft.data } : {}) };
-      sql(this.storage, 'INSERT INTO timeline (seq, kind, at, actor, text, data) VALUES (?, ?, ?, ?, ?, ?)', entry.seq, entry.kind, entry.at, JSON.stringify(actor), entry.text, draft.data ? JSON.stringify(draft.data) : null);
+      const entry: TimelineEntry = {
+        seq: lastSeq + i + 1,
+        kind: draft.kind,
+        at,
+        actor,
+        text: draft.text,
+        ...(draft.data ? { data: draft.data } : {}),
+      };
+      sql(
+        this.storage,
+        'INSERT INTO timeline (seq, kind, at, actor, text, data) VALUES (?, ?, ?, ?, ?, ?)',
+        entry.seq,
+        entry.kind,
+        entry.at,
+        JSON.stringify(actor),
+        entry.text,
+        draft.data ? JSON.stringify(draft.data) : null,
+      );
       return entry;
     });
   }
 
   /** Rewrite one entry in place: only for running counters (duplicates), never for history. */
   rewrite(entry: TimelineEntry): void {
-    sql(this.storage, 'UPDATE timeline SET text = ?, data = ? WHERE seq = ?', entry.text, entry.data ? JSON.stringify(entry.data) : null, entry.seq);
+    sql(
+      this.storage,
+      'UPDATE timeline SET text = ?, data = ? WHERE seq = ?',
+      entry.text,
+      entry.data ? JSON.stringify(entry.data) : null,
+      entry.seq,
+    );
   }
 
   /**
@@ -137,30 +185,51 @@ export class IncidentStore {
 
   /** Every entry, oldest first: for the post-incident review, which reads the whole story once. */
   everything(): TimelineEntry[] {
-    return sql<TimelineRow>(this.storage, 'SELECT seq, kind, at, actor, text, data FROM timeline ORDER BY seq').map(toEntry);
+    return sql<TimelineRow>(
+      this.storage,
+      'SELECT seq, kind, at, actor, text, data FROM timeline ORDER BY seq',
+    ).map(toEntry);
   }
 
   entry(seq: number): TimelineEntry | null {
-    const row = sql<TimelineRow>(this.storage, 'SELECT seq, kind, at, actor, text, data FROM timeline WHERE seq = ?', seq)[0];
+    const row = sql<TimelineRow>(
+      this.storage,
+      'SELECT seq, kind, at, actor, text, data FROM timeline WHERE seq = ?',
+      seq,
+    )[0];
     return row ? toEntry(row) : null;
   }
 
   alerts(): IncidentAlert[] {
-    return sql<{ doc: string }>(this.storage, 'SELECT doc FROM alerts ORDER BY rowid').map((r) => JSON.parse(r.doc) as IncidentAlert);
+    return sql<{ doc: string }>(this.storage, 'SELECT doc FROM alerts ORDER BY rowid').map(
+      (r) => JSON.parse(r.doc) as IncidentAlert,
+    );
   }
 
   saveAlert(alert: IncidentAlert): void {
-    sql(this.storage, 'INSERT INTO alerts (key, doc) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET doc = excluded.doc', alert.key, JSON.stringify(alert));
+    sql(
+      this.storage,
+      'INSERT INTO alerts (key, doc) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET doc = excluded.doc',
+      alert.key,
+      JSON.stringify(alert),
+    );
   }
 
   /** Over-cap alerts (see ingest.ts): the state of those among `keys` seen before, and the totals. */
   overflow(keys: Iterable<string>): Overflow {
-    const [counts] = sql<{ total: number; firing: number | null }>(this.storage, "SELECT count(*) AS total, sum(status = 'firing') AS firing FROM overflow");
+    const [counts] = sql<{ total: number; firing: number | null }>(
+      this.storage,
+      "SELECT count(*) AS total, sum(status = 'firing') AS firing FROM overflow",
+    );
     const known = new Map<string, OverflowState>();
     // Nothing past the cap yet: no lookups at all (the common case).
     if (counts?.total) {
       for (const key of new Set(keys)) {
-        const row = sql<{ status: OverflowState }>(this.storage, 'SELECT status FROM overflow WHERE key = ?', key)[0];
+        const row = sql<{ status: OverflowState }>(
+          this.storage,
+          'SELECT status FROM overflow WHERE key = ?',
+          key,
+        )[0];
         if (row) known.set(key, row.status);
       }
     }
@@ -168,7 +237,13 @@ export class IncidentStore {
   }
 
   saveOverflow(changes: ReadonlyMap<string, OverflowState>): void {
-    for (const [key, status] of changes) sql(this.storage, 'INSERT INTO overflow (key, status) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET status = excluded.status', key, status);
+    for (const [key, status] of changes)
+      sql(
+        this.storage,
+        'INSERT INTO overflow (key, status) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET status = excluded.status',
+        key,
+        status,
+      );
   }
 
   /** A person resolved the incident: the over-cap alerts still firing end with it, as the listed ones do. */
@@ -179,19 +254,44 @@ export class IncidentStore {
   /** The remembered answer for an Idempotency-Key scope, unless it is older than `since`. */
   recall(scope: string, since: number): { fingerprint: string; response: string } | null {
     if (!this.ready) return null;
-    return sql<{ fingerprint: string; response: string }>(this.storage, 'SELECT fingerprint, response FROM command_keys WHERE scope = ? AND at >= ?', scope, since)[0] ?? null;
+    return (
+      sql<{ fingerprint: string; response: string }>(
+        this.storage,
+        'SELECT fingerprint, response FROM command_keys WHERE scope = ? AND at >= ?',
+        scope,
+        since,
+      )[0] ?? null
+    );
   }
 
   /** Remember an answer under its scope, and forget every answer older than `expireBefore`. */
-  remember(scope: string, fingerprint: string, response: string, at: number, expireBefore: number): void {
+  remember(
+    scope: string,
+    fingerprint: string,
+    response: string,
+    at: number,
+    expireBefore: number,
+  ): void {
     if (!this.ready) return; // no incident here: nothing was done, so there is nothing to replay
     sql(this.storage, 'DELETE FROM command_keys WHERE at < ?', expireBefore);
-    sql(this.storage, 'INSERT INTO command_keys (scope, fingerprint, response, at) VALUES (?, ?, ?, ?) ON CONFLICT (scope) DO UPDATE SET fingerprint = excluded.fingerprint, response = excluded.response, at = excluded.at', scope, fingerprint, response, at);
+    sql(
+      this.storage,
+      'INSERT INTO command_keys (scope, fingerprint, response, at) VALUES (?, ?, ?, ?) ON CONFLICT (scope) DO UPDATE SET fingerprint = excluded.fingerprint, response = excluded.response, at = excluded.at',
+      scope,
+      fingerprint,
+      response,
+      at,
+    );
   }
 
   /** The index version still owed to D1, if any. */
   pendingIndexVersion(): { version: number; attempts: number } | null {
-    return sql<{ version: number; attempts: number }>(this.storage, 'SELECT version, attempts FROM outbox WHERE id = 1')[0] ?? null;
+    return (
+      sql<{ version: number; attempts: number }>(
+        this.storage,
+        'SELECT version, attempts FROM outbox WHERE id = 1',
+      )[0] ?? null
+    );
   }
 
   indexLanded(version: number): void {
@@ -199,7 +299,12 @@ export class IncidentStore {
   }
 
   indexFailed(): number {
-    return sql<{ attempts: number }>(this.storage, 'UPDATE outbox SET attempts = attempts + 1 WHERE id = 1 RETURNING attempts')[0]?.attempts ?? 0;
+    return (
+      sql<{ attempts: number }>(
+        this.storage,
+        'UPDATE outbox SET attempts = attempts + 1 WHERE id = 1 RETURNING attempts',
+      )[0]?.attempts ?? 0
+    );
   }
 
   escalation(): EscalationState | null {
@@ -209,13 +314,23 @@ export class IncidentStore {
   }
 
   saveEscalation(state: EscalationState | null): void {
-    if (state) sql(this.storage, 'INSERT INTO escalation (id, doc) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc', JSON.stringify(state));
+    if (state)
+      sql(
+        this.storage,
+        'INSERT INTO escalation (id, doc) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc',
+        JSON.stringify(state),
+      );
     else sql(this.storage, 'DELETE FROM escalation');
   }
 
   /** A device was paged: its next delivery receipt counts once. */
   paged(subscriptionId: string, at: number): void {
-    sql(this.storage, 'INSERT INTO receipts (subscription_id, paged_at) VALUES (?, ?) ON CONFLICT (subscription_id) DO UPDATE SET paged_at = excluded.paged_at, delivered_at = NULL', subscriptionId, at);
+    sql(
+      this.storage,
+      'INSERT INTO receipts (subscription_id, paged_at) VALUES (?, ?) ON CONFLICT (subscription_id) DO UPDATE SET paged_at = excluded.paged_at, delivered_at = NULL',
+      subscriptionId,
+      at,
+    );
   }
 
   /** Record a delivery receipt; false when this page's delivery was already recorded. */

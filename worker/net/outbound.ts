@@ -29,7 +29,15 @@ export interface OutboundRule {
 export type OutboundCheck = { ok: true; url: URL } | { ok: false; problem: string };
 
 /** Names that only mean something inside a network (RFC 6761, RFC 6762, RFC 8375, and common private TLDs). */
-const LOCAL_SUFFIXES = ['.localhost', '.local', '.internal', '.localdomain', '.home.arpa', '.intranet', '.lan'];
+const LOCAL_SUFFIXES = [
+  '.localhost',
+  '.local',
+  '.internal',
+  '.localdomain',
+  '.home.arpa',
+  '.intranet',
+  '.lan',
+];
 
 /** True only when the insecure switch is exactly "true"; anything else (unset, "1", "yes") keeps every check. */
 export function insecureOutboundAllowed(env: OutboundEnv): boolean {
@@ -42,7 +50,11 @@ export function isLoopbackHttp(url: URL): boolean {
 }
 
 /** Whether `raw` may be fetched by Firebell under `rule`; the problem is a sentence fragment for a 400 detail. */
-export function checkOutboundUrl(raw: string, env: OutboundEnv, rule: OutboundRule = {}): OutboundCheck {
+export function checkOutboundUrl(
+  raw: string,
+  env: OutboundEnv,
+  rule: OutboundRule = {},
+): OutboundCheck {
   const insecure = insecureOutboundAllowed(env);
   let url: URL;
   try {
@@ -52,13 +64,18 @@ export function checkOutboundUrl(raw: string, env: OutboundEnv, rule: OutboundRu
   }
   if (url.username || url.password) return { ok: false, problem: 'must not carry credentials' };
   const loopbackHttp = insecure && isLoopbackHttp(url);
-  if (url.protocol !== 'https:' && !loopbackHttp) return { ok: false, problem: 'must be an https URL' };
+  if (url.protocol !== 'https:' && !loopbackHttp)
+    return { ok: false, problem: 'must be an https URL' };
 
   const host = url.hostname.toLowerCase().replace(/\.$/, '');
   const range = literalRange(host);
   if (range !== null) {
-    if (range === 'unicast' || (insecure && range === 'loopback')) return hostListed(url, host, insecure, rule);
-    return { ok: false, problem: `must not point at a ${range === 'unicast' ? 'public' : describeRange(range)} address` };
+    if (range === 'unicast' || (insecure && range === 'loopback'))
+      return hostListed(url, host, insecure, rule);
+    return {
+      ok: false,
+      problem: `must not point at a ${range === 'unicast' ? 'public' : describeRange(range)} address`,
+    };
   }
   if (host === 'localhost' || LOCAL_SUFFIXES.some((s) => host.endsWith(s)) || !host.includes('.')) {
     return { ok: false, problem: 'must name a public host, not a local one' };
@@ -68,14 +85,22 @@ export function checkOutboundUrl(raw: string, env: OutboundEnv, rule: OutboundRu
 
 function hostListed(url: URL, host: string, insecure: boolean, rule: OutboundRule): OutboundCheck {
   if (!rule.hosts || insecure) return { ok: true, url };
-  const listed = rule.hosts.some((pattern) => (pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern));
-  return listed ? { ok: true, url } : { ok: false, problem: `must be ${rule.hostsLabel ?? 'one of the known hosts'} (got ${host})` };
+  const listed = rule.hosts.some((pattern) =>
+    pattern.startsWith('*.') ? host.endsWith(pattern.slice(1)) : host === pattern,
+  );
+  return listed
+    ? { ok: true, url }
+    : {
+        ok: false,
+        problem: `must be ${rule.hostsLabel ?? 'one of the known hosts'} (got ${host})`,
+      };
 }
 
 /** The ipaddr.js range of a literal IP host ("unicast" when public), or null when the host is a name. */
 function literalRange(hostname: string): string | null {
   // The URL parser has already turned 0x7f.1, 2130706433 and friends into dotted quads, and bracketed IPv6.
-  const bare = hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
+  const bare =
+    hostname.startsWith('[') && hostname.endsWith(']') ? hostname.slice(1, -1) : hostname;
   if (ipaddr.IPv4.isValidFourPartDecimal(bare)) return ipaddr.IPv4.parse(bare).range();
   if (bare !== hostname && ipaddr.IPv6.isValid(bare)) return ipaddr.IPv6.parse(bare).range();
   return null;

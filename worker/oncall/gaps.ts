@@ -3,7 +3,13 @@
  * as an argument. Shifts come from renderShifts, so layers, restrictions, overrides and DST are
  * decided in one place and a gap is exactly "renderShifts has nobody here".
  */
-import type { Coverage, EmptyLevel, EscalationLevel, EscalationTarget, Interval } from '../../schema/oncall';
+import type {
+  Coverage,
+  EmptyLevel,
+  EscalationLevel,
+  EscalationTarget,
+  Interval,
+} from '../../schema/oncall';
 import { renderShifts } from './render';
 import type { Schedule, Shift } from './types';
 
@@ -13,7 +19,9 @@ export const COVERAGE_DAYS = 7;
 /** The parts of [from, to) that no interval in `covered` (any order, may overlap) covers, sorted. */
 export function uncovered(covered: readonly Interval[], from: number, to: number): Interval[] {
   if (!(to > from)) return [];
-  const sorted = [...covered].filter((c) => c.end > from && c.start < to).sort((a, b) => a.start - b.start);
+  const sorted = [...covered]
+    .filter((c) => c.end > from && c.start < to)
+    .sort((a, b) => a.start - b.start);
   const gaps: Interval[] = [];
   let cursor = from;
   for (const c of sorted) {
@@ -58,7 +66,12 @@ export interface CoverageData {
  * target (whether their phone rings is `reachable`'s business, not coverage's); a schedule through its shifts
  * of people who may be paged; an unknown id, or a disabled or removed person, covers nothing.
  */
-export function targetGaps(targets: readonly EscalationTarget[], data: CoverageData, from: number, to: number): Interval[] {
+export function targetGaps(
+  targets: readonly EscalationTarget[],
+  data: CoverageData,
+  from: number,
+  to: number,
+): Interval[] {
   const covered: Interval[] = [];
   for (const t of targets) {
     if (t.type === 'user') {
@@ -77,11 +90,27 @@ export function targetGaps(targets: readonly EscalationTarget[], data: CoverageD
  * empty levels, so the policy pages nobody only when all are empty); `emptyNow` lists the levels that
  * reach nobody at `from`, with when each next reaches someone.
  */
-export function policyCoverage(levels: readonly EscalationLevel[], data: CoverageData, from: number, to: number): Coverage & { emptyNow: EmptyLevel[] } {
+export function policyCoverage(
+  levels: readonly EscalationLevel[],
+  data: CoverageData,
+  from: number,
+  to: number,
+): Coverage & { emptyNow: EmptyLevel[] } {
   const emptyNow: EmptyLevel[] = [];
   levels.forEach((level, i) => {
     const first = targetGaps(level.targets, data, from, to)[0];
-    if (first && first.start === from) emptyNow.push({ level: i + 1, until: first.end < to ? first.end : null });
+    if (first && first.start === from)
+      emptyNow.push({ level: i + 1, until: first.end < to ? first.end : null });
   });
-  return { from, to, gaps: targetGaps(levels.flatMap((l) => l.targets), data, from, to), emptyNow };
+  return {
+    from,
+    to,
+    gaps: targetGaps(
+      levels.flatMap((l) => l.targets),
+      data,
+      from,
+      to,
+    ),
+    emptyNow,
+  };
 }

@@ -20,7 +20,12 @@ export function shiftUid(scheduleId: string, shift: Shift): string {
   return `${encodeURIComponent(scheduleId)}-${shift.start}-${encodeURIComponent(shift.userId)}@firebell`;
 }
 
-function render(schedule: Schedule, shifts: readonly Shift[], opts: CalendarOptions, summary: (s: Shift) => string): string {
+function render(
+  schedule: Schedule,
+  shifts: readonly Shift[],
+  opts: CalendarOptions,
+  summary: (s: Shift) => string,
+): string {
   const calendar = ical({ name: opts.name, prodId: '//Firebell//On-call//EN' });
   const stamp = new Date(opts.now);
   for (const s of shifts) {

@@ -44,7 +44,12 @@ function handoffs(layer: Layer, zone: IANAZone): Handoffs {
 type Interval = [start: number, end: number];
 
 /** Restriction windows overlapping [from, to), clipped, sorted and merged. */
-export function restrictionWindows(restrictions: Restriction[], zone: IANAZone, from: number, to: number): Interval[] {
+export function restrictionWindows(
+  restrictions: Restriction[],
+  zone: IANAZone,
+  from: number,
+  to: number,
+): Interval[] {
   const parsed = restrictions.map((r) => {
     if (r.days.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) {
       throw new RangeError(`Restriction days must be 1 (Mon) … 7 (Sun): ${r.days.join(',')}`);
@@ -105,9 +110,16 @@ export function layerShifts(layer: Layer, timeZone: string, from: number, to: nu
   for (let start = rotation.at(k); start < to; k++) {
     const end = rotation.at(k + 1);
     const userId = layer.users[k % layer.users.length]!;
-    shifts.push({ userId, start: Math.max(start, from), end: Math.min(end, to), layerId: layer.id });
+    shifts.push({
+      userId,
+      start: Math.max(start, from),
+      end: Math.min(end, to),
+      layerId: layer.id,
+    });
     start = end;
   }
   const restrictions = layer.restrictions ?? [];
-  return restrictions.length === 0 ? shifts : intersect(shifts, restrictionWindows(restrictions, zone, from, to));
+  return restrictions.length === 0
+    ? shifts
+    : intersect(shifts, restrictionWindows(restrictions, zone, from, to));
 }

@@ -40,14 +40,26 @@ export interface OnCallSnapshot {
 }
 
 /** Load for resolving at `at`; pass `until` to also render the schedules up to then (coverage gaps). */
-export async function loadSnapshot(db: D1Database, targets: readonly EscalationTarget[], at: number, until = at + 1): Promise<OnCallSnapshot> {
+export async function loadSnapshot(
+  db: D1Database,
+  targets: readonly EscalationTarget[],
+  at: number,
+  until = at + 1,
+): Promise<OnCallSnapshot> {
   const scheduleIds = [...new Set(targets.filter((t) => t.type === 'schedule').map((t) => t.id))];
   // Only overrides overlapping [at, until) matter for who is on call in it.
-  const schedules = new Map((await getSchedules(db, scheduleIds, { from: at, to: until })).map((s) => [s.id, s as Schedule]));
+  const schedules = new Map(
+    (await getSchedules(db, scheduleIds, { from: at, to: until })).map((s) => [
+      s.id,
+      s as Schedule,
+    ]),
+  );
   const userIds = targets.filter((t) => t.type === 'user').map((t) => t.id);
   for (const s of schedules.values()) userIds.push(...onCallSafely(s, at));
   // Rendering a window (coverage) needs to know who of everyone on these schedules may be paged.
-  if (until > at + 1) for (const s of schedules.values()) userIds.push(...s.layers.flatMap((l) => l.users), ...s.overrides.map((o) => o.userId));
+  if (until > at + 1)
+    for (const s of schedules.values())
+      userIds.push(...s.layers.flatMap((l) => l.users), ...s.overrides.map((o) => o.userId));
   const people = await peopleOf(db, userIds);
   return { at, until, schedules, names: people.names, inactive: people.inactive };
 }
@@ -62,7 +74,10 @@ export function coverageData(snapshot: OnCallSnapshot): CoverageData {
 }
 
 /** Resolve targets against a snapshot (pure). */
-export function resolveIn(snapshot: OnCallSnapshot, targets: readonly EscalationTarget[]): ResolvedTargets {
+export function resolveIn(
+  snapshot: OnCallSnapshot,
+  targets: readonly EscalationTarget[],
+): ResolvedTargets {
   const userIds: string[] = [];
   const names: Record<string, string> = {};
   const empty: ResolvedTargets['empty'] = [];
@@ -74,7 +89,13 @@ export function resolveIn(snapshot: OnCallSnapshot, targets: readonly Escalation
   for (const t of targets) {
     if (t.type === 'user') {
       if (!Object.hasOwn(snapshot.names, t.id)) empty.push({ type: 'user', id: t.id, name: t.id });
-      else if (snapshot.inactive.has(t.id)) empty.push({ type: 'user', id: t.id, name: snapshot.names[t.id] ?? t.id, reason: 'inactive' });
+      else if (snapshot.inactive.has(t.id))
+        empty.push({
+          type: 'user',
+          id: t.id,
+          name: snapshot.names[t.id] ?? t.id,
+          reason: 'inactive',
+        });
       else add(t.id);
       continue;
     }
@@ -82,7 +103,13 @@ export function resolveIn(snapshot: OnCallSnapshot, targets: readonly Escalation
     const onCall = schedule ? onCallSafely(schedule, snapshot.at) : [];
     const pageable = onCall.filter((id) => !snapshot.inactive.has(id));
     if (pageable.length) pageable.forEach(add);
-    else empty.push({ type: 'schedule', id: t.id, name: schedule?.name ?? t.id, ...(onCall.length ? { reason: 'inactive' as const } : {}) });
+    else
+      empty.push({
+        type: 'schedule',
+        id: t.id,
+        name: schedule?.name ?? t.id,
+        ...(onCall.length ? { reason: 'inactive' as const } : {}),
+      });
   }
   return { userIds, names, empty };
 }
@@ -101,7 +128,11 @@ function onCallSafely(schedule: Schedule, at: number): string[] {
 }
 
 /** Users directly, plus whoever is on call at `at` on each schedule, de-duplicated in order. */
-export async function resolveTargets(db: D1Database, targets: EscalationTarget[], at: number): Promise<ResolvedTargets> {
+export async function resolveTargets(
+  db: D1Database,
+  targets: EscalationTarget[],
+  at: number,
+): Promise<ResolvedTargets> {
   return resolveIn(await loadSnapshot(db, targets, at), targets);
 }
 
@@ -113,40 +144,66 @@ export interface Responder {
 }
 
 /** Names and reachability for user ids (one query each, however many ids). */
-export async function describeUsers(db: D1Database, ids: readonly string[]): Promise<Record<string, Responder>> {
+export async function describeUsers(
+  db: D1Database,
+  ids: readonly string[],
+): Promise<Record<string, Responder>> {
   const unique = [...new Set(ids)];
-  const [{ names }, reachable] = await Promise.all([peopleOf(db, unique), reachableUsers(db, unique)]);
-  return Object.fromEntries(unique.map((id) => [id, { id, name: names[id] ?? id, reachable: reachable.has(id) }]));
+  const [{ names }, reachable] = await Promise.all([
+    peopleOf(db, unique),
+    reachableUsers(db, unique),
+  ]);
+  return Object.fromEntries(
+    unique.map((id) => [id, { id, name: names[id] ?? id, reachable: reachable.has(id) }]),
+  );
 }
 
 /** Active users among `ids` with at least one push subscription: the only way Firebell can page them. */
 export async function reachableUsers(db: D1Database, ids: readonly string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
   const { results } = await db
-    .prepare(`SELECT DISTINCT p.user_id FROM push_subscriptions p JOIN users u ON u.id = p.user_id WHERE p.user_id IN (SELECT value FROM json_each(?)) AND ${ACTIVE}`)
+    .prepare(
+      `SELECT DISTINCT p.user_id FROM push_subscriptions p JOIN users u ON u.id = p.user_id WHERE p.user_id IN (SELECT value FROM json_each(?)) AND ${ACTIVE}`,
+    )
     .bind(JSON.stringify([...new Set(ids)]))
     .all<{ user_id: string }>();
   return new Set(results.map((r) => r.user_id));
 }
 
 /** Display names of the ids that are users, and which of them are inactive; one JSON parameter, so any number of ids. */
-async function peopleOf(db: D1Database, ids: readonly string[]): Promise<{ names: Record<string, string>; inactive: Set<string> }> {
+async function peopleOf(
+  db: D1Database,
+  ids: readonly string[],
+): Promise<{ names: Record<string, string>; inactive: Set<string> }> {
   if (!ids.length) return { names: {}, inactive: new Set() };
   const { results } = await db
-    .prepare(`SELECT u.id, u.name, NOT (${ACTIVE}) AS inactive FROM users u WHERE u.id IN (SELECT value FROM json_each(?))`)
+    .prepare(
+      `SELECT u.id, u.name, NOT (${ACTIVE}) AS inactive FROM users u WHERE u.id IN (SELECT value FROM json_each(?))`,
+    )
     .bind(JSON.stringify([...new Set(ids)]))
     .all<{ id: string; name: string; inactive: number }>();
-  return { names: Object.fromEntries(results.map((r) => [r.id, r.name])), inactive: new Set(results.filter((r) => r.inactive).map((r) => r.id)) };
+  return {
+    names: Object.fromEntries(results.map((r) => [r.id, r.name])),
+    inactive: new Set(results.filter((r) => r.inactive).map((r) => r.id)),
+  };
 }
 
 /**
  * Whether these targets could page `userId`: as a direct target, or as someone in a targeted
  * schedule's rotation or override (overrides as loaded into the snapshot, i.e. those overlapping [at, until)).
  */
-export function targetsInvolve(snapshot: OnCallSnapshot, targets: readonly EscalationTarget[], userId: string): boolean {
+export function targetsInvolve(
+  snapshot: OnCallSnapshot,
+  targets: readonly EscalationTarget[],
+  userId: string,
+): boolean {
   return targets.some((t) => {
     if (t.type === 'user') return t.id === userId;
     const schedule = snapshot.schedules.get(t.id);
-    return !!schedule && (schedule.layers.some((l) => l.users.includes(userId)) || schedule.overrides.some((o) => o.userId === userId));
+    return (
+      !!schedule &&
+      (schedule.layers.some((l) => l.users.includes(userId)) ||
+        schedule.overrides.some((o) => o.userId === userId))
+    );
   });
 }

@@ -30,9 +30,18 @@ function actionKey(secret: string): Promise<CryptoKey> {
   let key = keys.get(secret);
   if (!key) {
     key = (async () => {
-      const root = await crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+      const root = await crypto.subtle.importKey(
+        'raw',
+        encoder.encode(secret),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['sign'],
+      );
       const derived = await crypto.subtle.sign('HMAC', root, encoder.encode(PURPOSE));
-      return crypto.subtle.importKey('raw', derived, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+      return crypto.subtle.importKey('raw', derived, { name: 'HMAC', hash: 'SHA-256' }, false, [
+        'sign',
+        'verify',
+      ]);
     })();
     keys.set(secret, key);
   }
@@ -59,14 +68,26 @@ export async function signActionToken(secret: string, claims: ActionClaims): Pro
 }
 
 /** The claims of a genuine, unexpired token; null when it is forged, malformed or expired at `now` (epoch ms). */
-export async function verifyActionToken(secret: string, token: string, now: number): Promise<ActionClaims | null> {
+export async function verifyActionToken(
+  secret: string,
+  token: string,
+  now: number,
+): Promise<ActionClaims | null> {
   if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) return null;
   const [payload, sig, ...rest] = token.split('.');
   if (!payload || !sig || rest.length) return null;
   const sigBytes = fromBase64url(sig);
   if (!sigBytes || sigBytes.byteLength !== 32) return null;
   // crypto.subtle.verify compares in constant time; check the signature before parsing anything.
-  if (!(await crypto.subtle.verify('HMAC', await actionKey(secret), sigBytes, encoder.encode(payload)))) return null;
+  if (
+    !(await crypto.subtle.verify(
+      'HMAC',
+      await actionKey(secret),
+      sigBytes,
+      encoder.encode(payload),
+    ))
+  )
+    return null;
   const bytes = fromBase64url(payload);
   if (!bytes) return null;
   let body: unknown;
@@ -77,7 +98,13 @@ export async function verifyActionToken(secret: string, token: string, now: numb
   }
   if (typeof body !== 'object' || body === null) return null;
   const { u, i, s, e } = body as Record<string, unknown>;
-  if (typeof u !== 'string' || typeof i !== 'string' || typeof e !== 'number' || (s !== undefined && typeof s !== 'string')) return null;
+  if (
+    typeof u !== 'string' ||
+    typeof i !== 'string' ||
+    typeof e !== 'number' ||
+    (s !== undefined && typeof s !== 'string')
+  )
+    return null;
   if (!(now < e)) return null;
   return { userId: u, incidentId: i, exp: e, ...(s !== undefined ? { subscriptionId: s } : {}) };
 }

@@ -25,7 +25,16 @@ export interface PageAttempt {
   outcome: PushOutcome;
 }
 
-type NotifierEnv = Pick<Env, 'DB' | 'SESSION_SECRET' | 'VAPID_PUBLIC_KEY' | 'VAPID_PRIVATE_KEY' | 'VAPID_SUBJECT' | 'ALLOW_INSECURE_OUTBOUND' | 'ALLOW_INSECURE_PUSH'>;
+type NotifierEnv = Pick<
+  Env,
+  | 'DB'
+  | 'SESSION_SECRET'
+  | 'VAPID_PUBLIC_KEY'
+  | 'VAPID_PRIVATE_KEY'
+  | 'VAPID_SUBJECT'
+  | 'ALLOW_INSECURE_OUTBOUND'
+  | 'ALLOW_INSECURE_PUSH'
+>;
 
 /** Page `user` about `incident` on every device they registered; [] when they have none. */
 export async function pageUser(
@@ -36,25 +45,55 @@ export async function pageUser(
   transport?: Transport,
 ): Promise<PageAttempt[]> {
   const devices = await subscriptionsForUser(env.DB, user.id);
-  return Promise.all(devices.map((device) => attempt(env, device, incident, 'page', now, transport)));
+  return Promise.all(
+    devices.map((device) => attempt(env, device, incident, 'page', now, transport)),
+  );
 }
 
 /** Page one device again (the incident alarm's backoff retry); null when the device is gone or no longer the user's. */
-export async function retryPage(env: NotifierEnv, userId: string, subscriptionId: string, incident: PagedIncident, now: number, transport?: Transport): Promise<PageAttempt | null> {
+export async function retryPage(
+  env: NotifierEnv,
+  userId: string,
+  subscriptionId: string,
+  incident: PagedIncident,
+  now: number,
+  transport?: Transport,
+): Promise<PageAttempt | null> {
   const device = await getSubscription(env.DB, userId, subscriptionId);
   return device ? attempt(env, device, incident, 'page', now, transport) : null;
 }
 
 /** Send a test page to one of the user's devices; null when they have no such device. */
-export async function sendTestPage(env: NotifierEnv, userId: string, subscriptionId: string, now: number, transport?: Transport): Promise<PageAttempt | null> {
+export async function sendTestPage(
+  env: NotifierEnv,
+  userId: string,
+  subscriptionId: string,
+  now: number,
+  transport?: Transport,
+): Promise<PageAttempt | null> {
   const device = await getSubscription(env.DB, userId, subscriptionId);
   return device ? attempt(env, device, testIncident(), 'test', now, transport) : null;
 }
 
-async function attempt(env: NotifierEnv, device: PushSubscriptionRecord, incident: PagedIncident, kind: 'page' | 'test', now: number, transport?: Transport): Promise<PageAttempt> {
-  const actionToken = await signActionToken(env.SESSION_SECRET, { userId: device.userId, incidentId: incident.id, subscriptionId: device.id, exp: now + ACTION_TOKEN_LIFETIME_MS });
+async function attempt(
+  env: NotifierEnv,
+  device: PushSubscriptionRecord,
+  incident: PagedIncident,
+  kind: 'page' | 'test',
+  now: number,
+  transport?: Transport,
+): Promise<PageAttempt> {
+  const actionToken = await signActionToken(env.SESSION_SECRET, {
+    userId: device.userId,
+    incidentId: incident.id,
+    subscriptionId: device.id,
+    exp: now + ACTION_TOKEN_LIFETIME_MS,
+  });
   const payload = buildPagePayload({ kind, incident, actionToken, sentAt: now });
-  const opts = kind === 'test' ? { ttlSeconds: 60, urgency: 'high' as const, topic: `firebell-${TEST_INCIDENT_ID}` } : await pageOptions(incident.id);
+  const opts =
+    kind === 'test'
+      ? { ttlSeconds: 60, urgency: 'high' as const, topic: `firebell-${TEST_INCIDENT_ID}` }
+      : await pageOptions(incident.id);
   const outcome = await sendPage(env, device, payload, opts, transport);
   await record(env.DB, device.id, outcome, now);
   return { subscriptionId: device.id, deviceLabel: device.label, outcome };

@@ -48,7 +48,12 @@ function clip(text: string, max: number): string {
 }
 
 /** Build the payload for an incident page, or for a device test page when kind is 'test'. */
-export function buildPagePayload(input: { kind?: 'page' | 'test'; incident: PagedIncident; actionToken: string; sentAt: number }): PagePayload {
+export function buildPagePayload(input: {
+  kind?: 'page' | 'test';
+  incident: PagedIncident;
+  actionToken: string;
+  sentAt: number;
+}): PagePayload {
   const { incident, actionToken, sentAt } = input;
   const kind = input.kind ?? 'page';
   const service = clip(incident.serviceName ?? 'no service', LIMITS.service);
@@ -58,7 +63,10 @@ export function buildPagePayload(input: { kind?: 'page' | 'test'; incident: Page
     incidentId: incident.id,
     number: incident.number,
     title: clip(incident.title, LIMITS.title),
-    body: kind === 'test' ? 'Test page: this device will ring when Firebell pages you.' : `#${incident.number} · ${incident.severity} · ${service} · ${alerts}`,
+    body:
+      kind === 'test'
+        ? 'Test page: this device will ring when Firebell pages you.'
+        : `#${incident.number} · ${incident.severity} · ${service} · ${alerts}`,
     service,
     severity: incident.severity,
     alertCount: incident.alertCount,
@@ -70,5 +78,12 @@ export function buildPagePayload(input: { kind?: 'page' | 'test'; incident: Page
 
 /** The stand-in incident a test page describes. */
 export function testIncident(): PagedIncident {
-  return { id: TEST_INCIDENT_ID, number: 0, title: 'Firebell test page', serviceName: 'Firebell', severity: 'info', alertCount: 0 };
+  return {
+    id: TEST_INCIDENT_ID,
+    number: 0,
+    title: 'Firebell test page',
+    serviceName: 'Firebell',
+    severity: 'info',
+    alertCount: 0,
+  };
 }

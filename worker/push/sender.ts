@@ -52,11 +52,16 @@ export async function pageOptions(incidentId: string): Promise<SendOptions> {
 
 /** RFC 8030 Topic for an incident: 32 base64url characters of its hash, so the id itself is not shown to the push service. */
 export async function topicFor(incidentId: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`firebell-topic:${incidentId}`));
+  const digest = await crypto.subtle.digest(
+    'SHA-256',
+    new TextEncoder().encode(`firebell-topic:${incidentId}`),
+  );
   return base64url(new Uint8Array(digest)).slice(0, 32);
 }
 
-export function vapidConfigured(env: Pick<Env, 'VAPID_PUBLIC_KEY' | 'VAPID_PRIVATE_KEY' | 'VAPID_SUBJECT'>): boolean {
+export function vapidConfigured(
+  env: Pick<Env, 'VAPID_PUBLIC_KEY' | 'VAPID_PRIVATE_KEY' | 'VAPID_SUBJECT'>,
+): boolean {
   return Boolean(env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY && env.VAPID_SUBJECT);
 }
 
@@ -71,8 +76,14 @@ export async function sendPage(
   transport: Transport = defaultTransport,
 ): Promise<PushOutcome> {
   if (!env.VAPID_PUBLIC_KEY || !env.VAPID_PRIVATE_KEY || !env.VAPID_SUBJECT) {
-    console.error('Web Push is not configured: set VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT (scripts/setup.mjs makes a pair)');
-    return { kind: 'rejected', status: 0, detail: 'Web Push is not configured on this server (VAPID keys missing).' };
+    console.error(
+      'Web Push is not configured: set VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT (scripts/setup.mjs makes a pair)',
+    );
+    return {
+      kind: 'rejected',
+      status: 0,
+      detail: 'Web Push is not configured on this server (VAPID keys missing).',
+    };
   }
   const problem = endpointProblem(subscription.endpoint, env);
   if (problem) return { kind: 'rejected', status: 0, detail: `endpoint ${problem}` };
@@ -80,23 +91,44 @@ export async function sendPage(
   const target = new URL(subscription.endpoint);
   // Insecure loopback (ALLOW_INSECURE_OUTBOUND only): the library insists on https, so build the request for
   // the same URL with https — the JWT audience becomes https://127.0.0.1:<port> — and send it to the real http URL.
-  const buildFor = isLoopbackHttp(target) ? new URL(target.href.replace(/^http:/, 'https:')) : target;
+  const buildFor = isLoopbackHttp(target)
+    ? new URL(target.href.replace(/^http:/, 'https:'))
+    : target;
 
   const json = JSON.stringify(payload);
   const size = new TextEncoder().encode(json).byteLength;
   if (size > MAX_PAGE_BYTES) {
-    console.error(`push payload for ${payload.incidentId} is ${size} bytes (limit ${MAX_PAGE_BYTES}): a bug in buildPagePayload`);
-    return { kind: 'rejected', status: 0, detail: `payload is ${size} bytes, over the ${MAX_PAGE_BYTES}-byte limit` };
+    console.error(
+      `push payload for ${payload.incidentId} is ${size} bytes (limit ${MAX_PAGE_BYTES}): a bug in buildPagePayload`,
+    );
+    return {
+      kind: 'rejected',
+      status: 0,
+      detail: `payload is ${size} bytes, over the ${MAX_PAGE_BYTES}-byte limit`,
+    };
   }
 
   let request: Request;
   try {
     const built = await buildPushPayload(
       { data: json, options: { ttl: opts.ttlSeconds, urgency: opts.urgency, topic: opts.topic } },
-      { endpoint: buildFor.href, expirationTime: null, keys: { p256dh: subscription.p256dh, auth: subscription.auth } },
-      { subject: env.VAPID_SUBJECT, publicKey: env.VAPID_PUBLIC_KEY, privateKey: env.VAPID_PRIVATE_KEY },
+      {
+        endpoint: buildFor.href,
+        expirationTime: null,
+        keys: { p256dh: subscription.p256dh, auth: subscription.auth },
+      },
+      {
+        subject: env.VAPID_SUBJECT,
+        publicKey: env.VAPID_PUBLIC_KEY,
+        privateKey: env.VAPID_PRIVATE_KEY,
+      },
     );
-    request = new Request(target.href, { method: 'POST', headers: built.headers, body: built.body, redirect: 'manual' });
+    request = new Request(target.href, {
+      method: 'POST',
+      headers: built.headers,
+      body: built.body,
+      redirect: 'manual',
+    });
   } catch (err) {
     // Bad subscription keys or bad VAPID keys: retrying cannot help.
     const detail = err instanceof Error ? err.message : String(err);
@@ -108,13 +140,20 @@ export async function sendPage(
   try {
     res = await transport(request);
   } catch (err) {
-    console.warn(`push to ${target.host} failed before an answer; will retry`, err instanceof Error ? err.message : err);
+    console.warn(
+      `push to ${target.host} failed before an answer; will retry`,
+      err instanceof Error ? err.message : err,
+    );
     return { kind: 'retry', status: 0 };
   }
   return outcomeOf(res, subscription.id, size);
 }
 
-async function outcomeOf(res: Response, subscriptionId: string, payloadBytes: number): Promise<PushOutcome> {
+async function outcomeOf(
+  res: Response,
+  subscriptionId: string,
+  payloadBytes: number,
+): Promise<PushOutcome> {
   // The body and reason phrase are the push service's words, never ours to pass on: a device list or a
   // test-page answer that echoed them would let anyone who registers an endpoint read another server's replies.
   await res.body?.cancel();
@@ -123,9 +162,14 @@ async function outcomeOf(res: Response, subscriptionId: string, payloadBytes: nu
   if (status === 404 || status === 410) return { kind: 'gone', status };
   if (status === 429 || status >= 500) {
     const retryAfterMs = parseRetryAfter(res.headers.get('retry-after'), now());
-    return retryAfterMs === undefined ? { kind: 'retry', status } : { kind: 'retry', status, retryAfterMs };
+    return retryAfterMs === undefined
+      ? { kind: 'retry', status }
+      : { kind: 'retry', status, retryAfterMs };
   }
-  if (status === 413) console.error(`push service refused a ${payloadBytes}-byte page to ${subscriptionId} as too large (413): a bug, pages must stay small`);
+  if (status === 413)
+    console.error(
+      `push service refused a ${payloadBytes}-byte page to ${subscriptionId} as too large (413): a bug, pages must stay small`,
+    );
   return { kind: 'rejected', status, detail: refusal(status) };
 }
 
@@ -155,9 +199,13 @@ export function describeOutcome(outcome: PushOutcome, willRetry = true): string 
       return `device gone (${outcome.status}), subscription removed`;
     case 'retry': {
       const next = willRetry ? 'will retry' : 'gave up';
-      return outcome.status ? `push service busy (${outcome.status}), ${next}` : `push service unreachable, ${next}`;
+      return outcome.status
+        ? `push service busy (${outcome.status}), ${next}`
+        : `push service unreachable, ${next}`;
     }
     case 'rejected':
-      return outcome.status ? `refused by the push service (${outcome.status}): ${outcome.detail}` : `not sent: ${outcome.detail}`;
+      return outcome.status
+        ? `refused by the push service (${outcome.status}): ${outcome.detail}`
+        : `not sent: ${outcome.detail}`;
   }
 }

@@ -18,15 +18,19 @@ export const PUSH_SERVICES: OutboundRule = {
     '*.push.apple.com', // Safari on macOS and iOS
     '*.notify.windows.com', // Edge on Windows (WNS)
   ],
-  hostsLabel: "a browser push service's URL (Google FCM, Mozilla, Apple or Windows) as PushManager.subscribe returned it",
+  hostsLabel:
+    "a browser push service's URL (Google FCM, Mozilla, Apple or Windows) as PushManager.subscribe returned it",
 };
 
 /** Why `endpoint` is not acceptable, or null when it is. */
 export function endpointProblem(endpoint: string, env: OutboundEnv): string | null {
-  if (endpoint.length > MAX_ENDPOINT_LENGTH) return `must be at most ${MAX_ENDPOINT_LENGTH} characters`;
+  if (endpoint.length > MAX_ENDPOINT_LENGTH)
+    return `must be at most ${MAX_ENDPOINT_LENGTH} characters`;
   const check = checkOutboundUrl(endpoint, env, PUSH_SERVICES);
   if (check.ok) return null;
-  return check.problem === 'must be an https URL' ? 'must be an https URL (the push service URL your browser returned from PushManager.subscribe)' : check.problem;
+  return check.problem === 'must be an https URL'
+    ? 'must be an https URL (the push service URL your browser returned from PushManager.subscribe)'
+    : check.problem;
 }
 
 /** Decode base64url (padding and standard alphabet tolerated, as browsers differ); null when it is not base64. */
@@ -44,7 +48,8 @@ export function decodeBase64url(text: string): Uint8Array | null {
 export function p256dhProblem(key: string): string | null {
   const bytes = decodeBase64url(key);
   if (!bytes) return 'must be base64url';
-  if (bytes.byteLength !== 65 || bytes[0] !== 0x04) return `must decode to a 65-byte uncompressed P-256 point starting 0x04 (got ${bytes.byteLength} bytes)`;
+  if (bytes.byteLength !== 65 || bytes[0] !== 0x04)
+    return `must decode to a 65-byte uncompressed P-256 point starting 0x04 (got ${bytes.byteLength} bytes)`;
   return null;
 }
 

@@ -12,7 +12,8 @@ export function humanDuration(ms: number): string {
   return pair(Math.floor(hours / 24), 'd', hours % 24, 'h');
 }
 
-const pair = (big: number, bigUnit: string, small: number, smallUnit: string) => (small ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`);
+const pair = (big: number, bigUnit: string, small: number, smallUnit: string) =>
+  small ? `${big} ${bigUnit} ${small} ${smallUnit}` : `${big} ${bigUnit}`;
 
 /** The duration between two instants, or null when the later one has not happened. */
 export function between(from: number, to: number | null): Duration | null {

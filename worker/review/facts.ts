@@ -15,7 +15,14 @@ import type { KeyMoment, KeyMomentKind, Participant, ReviewAlert, ReviewFacts } 
 const ALERT_BODY_BUDGET = 256 * 1024;
 
 /** Involvement labels, after the incident's own role names (incident_commander …). */
-const INVOLVEMENT = ['opened', 'paged', 'acknowledged', 'resolved', 'assignee', 'responder'] as const;
+const INVOLVEMENT = [
+  'opened',
+  'paged',
+  'acknowledged',
+  'resolved',
+  'assignee',
+  'responder',
+] as const;
 
 /** Every user id the view mentions, so the caller can look up names the timeline does not carry. */
 export function mentionedUserIds(view: IncidentView): string[] {
@@ -30,7 +37,11 @@ export function mentionedUserIds(view: IncidentView): string[] {
   return [...ids];
 }
 
-export function buildFacts(view: IncidentView, names: Record<string, string>, capturedAt: number): ReviewFacts {
+export function buildFacts(
+  view: IncidentView,
+  names: Record<string, string>,
+  capturedAt: number,
+): ReviewFacts {
   const { incident, timeline, alerts } = view;
   const firstAck = timeline.find((e) => e.kind === 'acknowledged');
   // After a reopen the record's acknowledgedAt is cleared; the first acknowledgement is what the review measures.
@@ -95,7 +106,10 @@ const EVERY: Partial<Record<TimelineEntry['kind'], KeyMomentKind>> = {
   reopened: 'reopened',
   resolved: 'resolved',
 };
-const FIRST: Partial<Record<TimelineEntry['kind'], KeyMomentKind>> = { notification_sent: 'first_page', notification_delivered: 'first_delivered' };
+const FIRST: Partial<Record<TimelineEntry['kind'], KeyMomentKind>> = {
+  notification_sent: 'first_page',
+  notification_delivered: 'first_delivered',
+};
 
 /**
  * Every paging decision that explains a delay, and the moments around it. A page that did not get through
@@ -104,7 +118,14 @@ const FIRST: Partial<Record<TimelineEntry['kind'], KeyMomentKind>> = { notificat
 function keyMoments(timeline: TimelineEntry[], createdAt: number): KeyMoment[] {
   const seenFirst = new Set<KeyMomentKind>();
   const moments: KeyMoment[] = [];
-  const moment = (kind: KeyMomentKind, entry: TimelineEntry) => moments.push({ kind, at: entry.at, offsetMs: Math.max(0, entry.at - createdAt), text: entry.text, actor: entry.actor.name });
+  const moment = (kind: KeyMomentKind, entry: TimelineEntry) =>
+    moments.push({
+      kind,
+      at: entry.at,
+      offsetMs: Math.max(0, entry.at - createdAt),
+      text: entry.text,
+      actor: entry.actor.name,
+    });
   for (const { entry, retries } of foldPageRetries(timeline)) {
     const last = retries.at(-1) ?? entry;
     const first = FIRST[last.kind];
@@ -135,7 +156,14 @@ function participants(view: IncidentView, names: Record<string, string>): Partic
     if (entry.kind === 'notification_sent' && userId) add(userId, 'paged');
     if (entry.kind === 'escalated') for (const id of pagedIds(entry)) add(id, 'paged');
     if (entry.actor.kind !== 'user') continue;
-    const involvement = entry.kind === 'created' ? 'opened' : entry.kind === 'acknowledged' ? 'acknowledged' : entry.kind === 'resolved' ? 'resolved' : 'responder';
+    const involvement =
+      entry.kind === 'created'
+        ? 'opened'
+        : entry.kind === 'acknowledged'
+          ? 'acknowledged'
+          : entry.kind === 'resolved'
+            ? 'resolved'
+            : 'responder';
     add(entry.actor.id, involvement, entry.actor.name);
   }
   for (const id of incident.assignees) add(id, 'assignee');
@@ -148,9 +176,15 @@ function participants(view: IncidentView, names: Record<string, string>): Partic
     .map(([id, p]) => {
       const roles = [...p.roles].sort((a, b) => rank(a) - rank(b));
       // "responder" only says something when nothing more specific does.
-      return { id, name: p.name, roles: roles.length > 1 ? roles.filter((r) => r !== 'responder') : roles };
+      return {
+        id,
+        name: p.name,
+        roles: roles.length > 1 ? roles.filter((r) => r !== 'responder') : roles,
+      };
     })
-    .sort((a, b) => rank(a.roles[0] ?? '') - rank(b.roles[0] ?? '') || a.name.localeCompare(b.name));
+    .sort(
+      (a, b) => rank(a.roles[0] ?? '') - rank(b.roles[0] ?? '') || a.name.localeCompare(b.name),
+    );
 }
 
 /** The users an escalation step targeted (data.userIds), whether or not a device took the push. */

@@ -40,7 +40,9 @@ export function localSql(column: string, segments: OffsetSegment[]): string {
   const [first, ...rest] = segments;
   if (!first) return column;
   if (!rest.length) return first.offsetMs ? `(${column} + ${first.offsetMs})` : column;
-  const whens = rest.map((s, i) => `WHEN ${column} < ${s.start} THEN ${(i === 0 ? first : rest[i - 1]!).offsetMs}`).join(' ');
+  const whens = rest
+    .map((s, i) => `WHEN ${column} < ${s.start} THEN ${(i === 0 ? first : rest[i - 1]!).offsetMs}`)
+    .join(' ');
   return `(${column} + CASE ${whens} ELSE ${rest[rest.length - 1]!.offsetMs} END)`;
 }
 
@@ -63,5 +65,8 @@ export function isoWeek(mondayDay: number): { week: string; weekStart: string } 
   const year = thursday.getUTCFullYear();
   const dayOfYear = Math.floor((thursday.getTime() - Date.UTC(year, 0, 1)) / DAY);
   const week = Math.floor(dayOfYear / 7) + 1;
-  return { week: `${year}-W${String(week).padStart(2, '0')}`, weekStart: monday.toISOString().slice(0, 10) };
+  return {
+    week: `${year}-W${String(week).padStart(2, '0')}`,
+    weekStart: monday.toISOString().slice(0, 10),
+  };
 }

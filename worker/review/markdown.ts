@@ -7,7 +7,11 @@ import { humanDuration } from './duration';
 import { authored, plain } from './safe-markdown';
 import { SECTION_KEYS, SECTION_TITLES, type KeyMomentKind, type Review } from './types';
 
-const STATUS: Record<Review['status'], string> = { draft: 'Draft', in_review: 'In review', published: 'Published' };
+const STATUS: Record<Review['status'], string> = {
+  draft: 'Draft',
+  in_review: 'In review',
+  published: 'Published',
+};
 
 const MOMENT: Record<KeyMomentKind, string> = {
   triggered: 'Triggered',
@@ -29,7 +33,9 @@ export function renderMarkdown(review: Review, serviceName: string | null): stri
   const out: string[] = [`# Post-incident review: #${f.number} ${plain(f.title)}`, ''];
 
   out.push('| | |', '|---|---|');
-  out.push(`| Status | ${STATUS[review.status]}${review.publishedAt ? ` (published ${utc(review.publishedAt)})` : ''} |`);
+  out.push(
+    `| Status | ${STATUS[review.status]}${review.publishedAt ? ` (published ${utc(review.publishedAt)})` : ''} |`,
+  );
   out.push(`| Severity | ${f.severity} |`);
   out.push(`| Service | ${plain(serviceName ?? f.serviceId ?? 'none')} |`);
   out.push(`| Triggered | ${utc(f.createdAt)} |`);
@@ -49,27 +55,51 @@ export function renderMarkdown(review: Review, serviceName: string | null): stri
   if (!review.actionItems.length) out.push('_None._');
   for (const item of review.actionItems) {
     const owner = item.ownerName ?? item.ownerId;
-    const meta = [owner ? `owner: ${plain(owner)}` : null, item.dueDate ? `due ${item.dueDate}` : null].filter(Boolean);
-    out.push(`- [${item.done ? 'x' : ' '}] ${plain(item.title)}${meta.length ? ` (${meta.join(', ')})` : ''}`);
+    const meta = [
+      owner ? `owner: ${plain(owner)}` : null,
+      item.dueDate ? `due ${item.dueDate}` : null,
+    ].filter(Boolean);
+    out.push(
+      `- [${item.done ? 'x' : ' '}] ${plain(item.title)}${meta.length ? ` (${meta.join(', ')})` : ''}`,
+    );
   }
   out.push('');
 
-  out.push('## Key moments', '', '| Time (UTC) | Since trigger | Moment | What happened |', '|---|---|---|---|');
-  for (const m of f.keyMoments) out.push(`| ${utc(m.at)} | +${humanDuration(m.offsetMs)} | ${MOMENT[m.kind]} | ${plain(m.text)} |`);
+  out.push(
+    '## Key moments',
+    '',
+    '| Time (UTC) | Since trigger | Moment | What happened |',
+    '|---|---|---|---|',
+  );
+  for (const m of f.keyMoments)
+    out.push(
+      `| ${utc(m.at)} | +${humanDuration(m.offsetMs)} | ${MOMENT[m.kind]} | ${plain(m.text)} |`,
+    );
   out.push('');
 
   out.push('## Participants', '');
   if (!f.participants.length) out.push('_Nobody acted on this incident._');
-  for (const p of f.participants) out.push(`- ${plain(p.name)}: ${p.roles.map((r) => r.replace(/_/g, ' ')).join(', ')}`);
+  for (const p of f.participants)
+    out.push(`- ${plain(p.name)}: ${p.roles.map((r) => r.replace(/_/g, ' ')).join(', ')}`);
   out.push('');
 
   out.push('## Alerts', '');
   if (!f.alerts.length) out.push('_Opened by hand; no alerts._');
   else {
-    out.push('| Alert | Severity | Status | Source | Notifications | First seen (UTC) | Last seen (UTC) |', '|---|---|---|---|---|---|---|');
+    out.push(
+      '| Alert | Severity | Status | Source | Notifications | First seen (UTC) | Last seen (UTC) |',
+      '|---|---|---|---|---|---|---|',
+    );
     for (const a of f.alerts) {
-      const status = a.status === 'firing' ? 'firing' : a.resolvedBy === 'incident' ? 'resolved with the incident' : 'resolved';
-      out.push(`| ${plain(a.summary)} | ${a.severity} | ${status} | ${plain(a.source ?? '')} | ${a.count} | ${utc(a.firstSeenAt)} | ${utc(a.lastSeenAt)} |`);
+      const status =
+        a.status === 'firing'
+          ? 'firing'
+          : a.resolvedBy === 'incident'
+            ? 'resolved with the incident'
+            : 'resolved';
+      out.push(
+        `| ${plain(a.summary)} | ${a.severity} | ${status} | ${plain(a.source ?? '')} | ${a.count} | ${utc(a.firstSeenAt)} | ${utc(a.lastSeenAt)} |`,
+      );
     }
   }
   out.push('');

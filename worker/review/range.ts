@@ -19,13 +19,18 @@ export interface ReportRange {
   zoneName: string;
 }
 
-export function parseRange(query: { from?: string; to?: string; zone?: string }, now: number): ReportRange {
+export function parseRange(
+  query: { from?: string; to?: string; zone?: string },
+  now: number,
+): ReportRange {
   let zone: IANAZone | null = null;
   if (query.zone && query.zone !== 'UTC') {
     try {
       zone = zoneOf(query.zone);
     } catch {
-      throw badRequest(`zone: unknown time zone ${query.zone}; use an IANA name such as Europe/Berlin.`);
+      throw badRequest(
+        `zone: unknown time zone ${query.zone}; use an IANA name such as Europe/Berlin.`,
+      );
     }
   }
   const to = query.to ? instant('to', query.to, zone, true) : now;
@@ -38,7 +43,8 @@ export function parseRange(query: { from?: string; to?: string; zone?: string },
 function instant(name: string, value: string, zone: IANAZone | null, endOfDay: boolean): number {
   if (/^\d{1,15}$/.test(value)) return Number(value);
   const parsed = DateTime.fromISO(value, { zone: zone ?? 'utc', setZone: false });
-  if (!parsed.isValid) throw badRequest(`${name}: expected epoch ms or an ISO 8601 date or date-time, got ${value}.`);
+  if (!parsed.isValid)
+    throw badRequest(`${name}: expected epoch ms or an ISO 8601 date or date-time, got ${value}.`);
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
   return dateOnly && endOfDay ? parsed.plus({ days: 1 }).toMillis() : parsed.toMillis();
 }

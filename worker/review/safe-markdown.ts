@@ -73,16 +73,24 @@ function escapeProse(text: string): string {
   // `&` first, so an entity cannot spell out a scheme ("java&#115;cript:") or a tag; `<` so no tag or autolink opens.
   const escaped = text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
   // Inline links and images: "](" then the destination. Breaking "](" leaves the text as text.
-  const links = escaped.replace(/\]\(([ \t]*\n?[ \t]*)([^\s)]*)/g, (whole, space: string, dest: string) => (safeDestination(dest) ? whole : `]\\(${space}${dest}`));
+  const links = escaped.replace(
+    /\]\(([ \t]*\n?[ \t]*)([^\s)]*)/g,
+    (whole, space: string, dest: string) => (safeDestination(dest) ? whole : `]\\(${space}${dest}`),
+  );
   // Reference definitions: "[label]: destination" at the start of a line.
-  return links.replace(/^( {0,3})\[([^\]\n]*)\]:([ \t]*)(\S*)/gm, (whole, indent: string, label: string, space: string, dest: string) =>
-    safeDestination(dest) ? whole : `${indent}\\[${label}\\]:${space}${dest}`,
+  return links.replace(
+    /^( {0,3})\[([^\]\n]*)\]:([ \t]*)(\S*)/gm,
+    (whole, indent: string, label: string, space: string, dest: string) =>
+      safeDestination(dest) ? whole : `${indent}\\[${label}\\]:${space}${dest}`,
   );
 }
 
 /** True when a link destination is relative or uses a safe scheme (as a renderer would read it: escapes and controls removed). */
 function safeDestination(dest: string): boolean {
-  const normal = dest.replace(/\\([!-/:-@[-`{-~])/g, '$1').replace(/[\u0000-\u0020\u007f]/g, '').toLowerCase();
+  const normal = dest
+    .replace(/\\([!-/:-@[-`{-~])/g, '$1')
+    .replace(/[\u0000-\u0020\u007f]/g, '')
+    .toLowerCase();
   const scheme = /^([a-z][a-z0-9+.-]*):/.exec(normal)?.[1];
   return scheme === undefined || SAFE_SCHEMES.has(scheme);
 }

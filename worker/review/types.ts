@@ -8,7 +8,14 @@ export const REVIEW_STATUSES = ['draft', 'in_review', 'published'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
 
 /** The authored sections, in the order a reader meets them. */
-export const SECTION_KEYS = ['summary', 'customerImpact', 'rootCause', 'contributingFactors', 'wentWell', 'wentBadly'] as const;
+export const SECTION_KEYS = [
+  'summary',
+  'customerImpact',
+  'rootCause',
+  'contributingFactors',
+  'wentWell',
+  'wentBadly',
+] as const;
 export type SectionKey = (typeof SECTION_KEYS)[number];
 export type Sections = Record<SectionKey, string>;
 

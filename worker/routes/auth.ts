@@ -8,7 +8,13 @@ import type { AppEnv } from '../app-env';
 import { SESSION_COOKIE, isLocalhost, principalOf, requireRole } from '../auth/middleware';
 import { hashSecret } from '../auth/secrets';
 import { now } from '../clock';
-import { createInvite, deleteSession, findInvite, redeemInvite, userBySession } from '../directory/credentials';
+import {
+  createInvite,
+  deleteSession,
+  findInvite,
+  redeemInvite,
+  userBySession,
+} from '../directory/credentials';
 import { getUser, isActive, renameUser, type User } from '../directory/users';
 import { limitBody, requireJson, validationHook } from '../edge';
 import { ProblemError, badRequest, conflict, forbidden, notFound } from '../errors';
@@ -22,7 +28,12 @@ export const SIGN_IN_LINK_TTL_MS = 3600_000;
 const SESSION_TTL_MS = 90 * 24 * 3600_000;
 
 const roleSchema = z.enum(['admin', 'responder', 'viewer']);
-const displayName = z.string().trim().min(1).max(80).openapi({ description: 'how teammates see you', example: 'Ana Lima' });
+const displayName = z
+  .string()
+  .trim()
+  .min(1)
+  .max(80)
+  .openapi({ description: 'how teammates see you', example: 'Ana Lima' });
 const userSchema = z.object({ id: z.string(), name: z.string(), role: roleSchema }).openapi('User');
 
 export const auth = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -49,11 +60,10 @@ auth.openapi(
             schema: z
               .object({
                 role: roleSchema.default('responder'),
-                userId: z
-                  .string()
-                  .max(64)
-                  .optional()
-                  .openapi({ description: 'Sign in an existing user instead of creating one (e.g. the admin on a new phone). Such a link lasts an hour and replaces that user’s older unused links.' }),
+                userId: z.string().max(64).optional().openapi({
+                  description:
+                    'Sign in an existing user instead of creating one (e.g. the admin on a new phone). Such a link lasts an hour and replaces that user’s older unused links.',
+                }),
               })
               .strict(),
           },
@@ -61,7 +71,14 @@ auth.openapi(
       },
     },
     responses: {
-      201: { description: 'The invite; the token is shown only now', content: { 'application/json': { schema: z.object({ url: z.string(), token: z.string(), expiresAt: z.number() }) } } },
+      201: {
+        description: 'The invite; the token is shown only now',
+        content: {
+          'application/json': {
+            schema: z.object({ url: z.string(), token: z.string(), expiresAt: z.number() }),
+          },
+        },
+      },
       400: problems[400],
       401: problems[401],
       403: problems[403],
@@ -80,8 +97,18 @@ auth.openapi(
     const token = newSecret('inv');
     const at = now();
     const ttlMs = body.userId ? SIGN_IN_LINK_TTL_MS : INVITE_TTL_MS;
-    await createInvite(c.env.DB, { tokenHash: await hashSecret(c.env.SESSION_SECRET, token), role, userId: body.userId ?? null, createdBy: who.id, now: at, ttlMs });
-    return c.json({ url: `${publicOrigin(c.env, c.req.url)}/join/${token}`, token, expiresAt: at + ttlMs }, 201);
+    await createInvite(c.env.DB, {
+      tokenHash: await hashSecret(c.env.SESSION_SECRET, token),
+      role,
+      userId: body.userId ?? null,
+      createdBy: who.id,
+      now: at,
+      ttlMs,
+    });
+    return c.json(
+      { url: `${publicOrigin(c.env, c.req.url)}/join/${token}`, token, expiresAt: at + ttlMs },
+      201,
+    );
   },
 );
 
@@ -90,23 +117,53 @@ auth.openapi(
     method: 'post',
     path: '/accept',
     tags: ['auth'],
-    summary: 'Redeem an invite: creates the user (or signs in the invited one, renaming them when a name is given) and starts a session',
-    request: { body: { required: true, content: { 'application/json': { schema: z.object({ token: z.string().min(10).max(200), name: displayName.optional() }).strict() } } } },
-    responses: { 200: { description: 'Signed in; the session cookie is set', content: { 'application/json': { schema: z.object({ user: userSchema }) } } }, 400: problems[400], 403: problems[403] },
+    summary:
+      'Redeem an invite: creates the user (or signs in the invited one, renaming them when a name is given) and starts a session',
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z
+              .object({ token: z.string().min(10).max(200), name: displayName.optional() })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      200: {
+        description: 'Signed in; the session cookie is set',
+        content: { 'application/json': { schema: z.object({ user: userSchema }) } },
+      },
+      400: problems[400],
+      403: problems[403],
+    },
   }),
   async (c) => {
     const { token, name } = c.req.valid('json');
     const at = now();
     const tokenHash = await hashSecret(c.env.SESSION_SECRET, token);
-    const spent = () => new ProblemError(403, 'forbidden', 'This invite link has already been used or has expired. Ask your admin for a new one.');
+    const spent = () =>
+      new ProblemError(
+        403,
+        'forbidden',
+        'This invite link has already been used or has expired. Ask your admin for a new one.',
+      );
     // Check everything before using the invite up: a refused accept leaves the link working.
     const invite = await findInvite(c.env.DB, tokenHash, at);
     if (!invite) throw spent();
     const existing = invite.userId ? await getUser(c.env.DB, invite.userId) : null;
-    if (invite.userId && (!existing || !isActive(existing))) throw forbidden('The account this invite signs in has been disabled or removed. Ask your admin.');
-    if (!existing && !name) throw badRequest('Pick a display name: your teammates will see it on the timeline.');
+    if (invite.userId && (!existing || !isActive(existing)))
+      throw forbidden(
+        'The account this invite signs in has been disabled or removed. Ask your admin.',
+      );
+    if (!existing && !name)
+      throw badRequest('Pick a display name: your teammates will see it on the timeline.');
     // A sign-in link for an existing user (the admin's first one, a new phone): a name typed there is theirs now.
-    const user: User = existing ? { ...existing, ...(name ? { name } : {}) } : { id: newId('usr'), name: name as string, role: invite.role, createdAt: at };
+    const user: User = existing
+      ? { ...existing, ...(name ? { name } : {}) }
+      : { id: newId('usr'), name: name as string, role: invite.role, createdAt: at };
     const session = newSecret('ses');
     const redeemed = await redeemInvite(c.env.DB, {
       tokenHash,
@@ -114,10 +171,21 @@ auth.openapi(
       newUser: existing ? null : user,
       rename: existing && name ? name : null,
       userId: user.id,
-      session: { id: newId('sid'), tokenHash: await hashSecret(c.env.SESSION_SECRET, session), ttlMs: SESSION_TTL_MS, userAgent: c.req.header('user-agent') ?? null },
+      session: {
+        id: newId('sid'),
+        tokenHash: await hashSecret(c.env.SESSION_SECRET, session),
+        ttlMs: SESSION_TTL_MS,
+        userAgent: c.req.header('user-agent') ?? null,
+      },
     });
     if (!redeemed) throw spent();
-    setCookie(c, SESSION_COOKIE, session, { httpOnly: true, sameSite: 'Lax', secure: !isLocalhost(c.req.url), path: '/', maxAge: SESSION_TTL_MS / 1000 });
+    setCookie(c, SESSION_COOKIE, session, {
+      httpOnly: true,
+      sameSite: 'Lax',
+      secure: !isLocalhost(c.req.url),
+      path: '/',
+      maxAge: SESSION_TTL_MS / 1000,
+    });
     return c.json({ user: { id: user.id, name: user.name, role: user.role } }, 200);
   },
 );
@@ -150,12 +218,20 @@ auth.openapi(
     method: 'get',
     path: '/session',
     tags: ['auth'],
-    summary: 'Who this browser is signed in as, or null (200 either way, so a signed-out app start logs no error)',
-    responses: { 200: { description: 'The session cookie’s user, or null', content: { 'application/json': { schema: z.object({ user: userSchema.nullable() }) } } } },
+    summary:
+      'Who this browser is signed in as, or null (200 either way, so a signed-out app start logs no error)',
+    responses: {
+      200: {
+        description: 'The session cookie’s user, or null',
+        content: { 'application/json': { schema: z.object({ user: userSchema.nullable() }) } },
+      },
+    },
   }),
   async (c) => {
     const session = getCookie(c, SESSION_COOKIE);
-    const user = session ? await userBySession(c.env.DB, await hashSecret(c.env.SESSION_SECRET, session), now()) : null;
+    const user = session
+      ? await userBySession(c.env.DB, await hashSecret(c.env.SESSION_SECRET, session), now())
+      : null;
     return c.json({ user: user ? { id: user.id, name: user.name, role: user.role } : null }, 200);
   },
 );
@@ -170,7 +246,13 @@ me.openapi(
     summary: 'The signed-in user',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    responses: { 200: { description: 'You', content: { 'application/json': { schema: z.object({ user: userSchema }) } } }, 401: problems[401] },
+    responses: {
+      200: {
+        description: 'You',
+        content: { 'application/json': { schema: z.object({ user: userSchema }) } },
+      },
+      401: problems[401],
+    },
   }),
   (c) => {
     const { id, name, role } = principalOf(c);
@@ -186,8 +268,21 @@ me.openapi(
     summary: 'Change my display name',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { body: { required: true, content: { 'application/json': { schema: z.object({ name: displayName }).strict() } } } },
-    responses: { 200: { description: 'You, renamed', content: { 'application/json': { schema: z.object({ user: userSchema }) } } }, 400: problems[400], 401: problems[401], 403: problems[403] },
+    request: {
+      body: {
+        required: true,
+        content: { 'application/json': { schema: z.object({ name: displayName }).strict() } },
+      },
+    },
+    responses: {
+      200: {
+        description: 'You, renamed',
+        content: { 'application/json': { schema: z.object({ user: userSchema }) } },
+      },
+      400: problems[400],
+      401: problems[401],
+      403: problems[403],
+    },
   }),
   async (c) => {
     const user = await renameUser(c.env.DB, principalOf(c).id, c.req.valid('json').name);

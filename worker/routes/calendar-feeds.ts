@@ -35,9 +35,18 @@ calendarFeeds.openapi(
     summary: 'Calendar feeds (never their URLs): all of them for an admin, my own otherwise',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    responses: { 200: { description: 'Feeds, newest first', content: { 'application/json': { schema: z.object({ calendarFeeds: z.array(calendarFeedSchema) }) } } }, 401: problems[401] },
+    responses: {
+      200: {
+        description: 'Feeds, newest first',
+        content: {
+          'application/json': { schema: z.object({ calendarFeeds: z.array(calendarFeedSchema) }) },
+        },
+      },
+      401: problems[401],
+    },
   }),
-  async (c) => c.json({ calendarFeeds: await listCalendarFeeds(c.env.DB, scope(principalOf(c))) }, 200),
+  async (c) =>
+    c.json({ calendarFeeds: await listCalendarFeeds(c.env.DB, scope(principalOf(c))) }, 200),
 );
 
 calendarFeeds.openapi(
@@ -48,11 +57,20 @@ calendarFeeds.openapi(
     summary: 'Revoke a calendar feed: its URL stops answering at once',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { params: z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) }) },
+    request: {
+      params: z.object({
+        id: z
+          .string()
+          .min(1)
+          .max(64)
+          .openapi({ param: { name: 'id', in: 'path' } }),
+      }),
+    },
     responses: { 204: { description: 'Revoked' }, 401: problems[401], 404: problems[404] },
   }),
   async (c) => {
-    if (!(await revokeCalendarFeed(c.env.DB, c.req.valid('param').id, scope(principalOf(c))))) throw notFound('You have no calendar feed with that id.');
+    if (!(await revokeCalendarFeed(c.env.DB, c.req.valid('param').id, scope(principalOf(c)))))
+      throw notFound('You have no calendar feed with that id.');
     return c.body(null, 204);
   },
 );

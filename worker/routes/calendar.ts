@@ -24,10 +24,23 @@ export const calendar = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 const FEED_FILE = /^(fbc_[A-Za-z0-9_-]{43})\.ics$/;
 
 /** Issue a fresh secret feed URL for a schedule or a user; the secret is in this answer only, the id revokes it. */
-export async function issueFeed(env: AppEnv['Bindings'], requestUrl: string, kind: FeedKind, refId: string, createdBy: string): Promise<{ url: string; id: string }> {
+export async function issueFeed(
+  env: AppEnv['Bindings'],
+  requestUrl: string,
+  kind: FeedKind,
+  refId: string,
+  createdBy: string,
+): Promise<{ url: string; id: string }> {
   const token = newSecret('fbc');
   const id = newId('cal');
-  await createCalendarFeed(env.DB, { id, tokenHash: await hashSecret(env.SESSION_SECRET, token), kind, refId, createdBy, createdAt: now() });
+  await createCalendarFeed(env.DB, {
+    id,
+    tokenHash: await hashSecret(env.SESSION_SECRET, token),
+    kind,
+    refId,
+    createdBy,
+    createdAt: now(),
+  });
   const origin = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : new URL(requestUrl).origin;
   return { url: `${origin}/calendar/${token}.ics`, id };
 }
@@ -51,37 +64,70 @@ calendar.openapi(
     tags: ['on-call'],
     summary: 'A calendar feed (iCalendar); the secret in the URL is the only credential',
     request: { params: z.object({ file: z.string().max(100).openapi({ example: 'fbc_….ics' }) }) },
-    responses: { 200: { description: 'The shifts from 7 days ago to 60 days ahead', content: { 'text/calendar': { schema: z.string() } } }, 404: problems[404] },
+    responses: {
+      200: {
+        description: 'The shifts from 7 days ago to 60 days ahead',
+        content: { 'text/calendar': { schema: z.string() } },
+      },
+      404: problems[404],
+    },
   }),
   async (c) => {
     const token = FEED_FILE.exec(c.req.valid('param').file)?.[1];
-    const feed = token ? await calendarFeed(c.env.DB, await hashSecret(c.env.SESSION_SECRET, token)) : null;
+    const feed = token
+      ? await calendarFeed(c.env.DB, await hashSecret(c.env.SESSION_SECRET, token))
+      : null;
     // A disabled or removed person's own feed stops answering with their access.
     const person = feed?.kind === 'user' ? await getUser(c.env.DB, feed.refId) : null;
-    if (!feed || (feed.kind === 'user' && (!person || !isActive(person)))) throw notFound('No calendar feed at this address.');
+    if (!feed || (feed.kind === 'user' && (!person || !isActive(person))))
+      throw notFound('No calendar feed at this address.');
     const at = now();
     const window = feedWindow(at);
-    const ics = feed.kind === 'schedule' ? await scheduleFeed(c.env.DB, feed.refId, window, at) : await userFeed(c.env.DB, feed.refId, window, at);
+    const ics =
+      feed.kind === 'schedule'
+        ? await scheduleFeed(c.env.DB, feed.refId, window, at)
+        : await userFeed(c.env.DB, feed.refId, window, at);
     if (ics === null) throw notFound('The schedule behind this calendar feed has been deleted.');
-    return c.body(ics, 200, { 'content-type': 'text/calendar; charset=utf-8', 'cache-control': 'private, max-age=300' });
+    return c.body(ics, 200, {
+      'content-type': 'text/calendar; charset=utf-8',
+      'cache-control': 'private, max-age=300',
+    });
   },
 );
 
-async function scheduleFeed(db: D1Database, scheduleId: string, window: { from: number; to: number }, at: number): Promise<string | null> {
+async function scheduleFeed(
+  db: D1Database,
+  scheduleId: string,
+  window: { from: number; to: number },
+  at: number,
+): Promise<string | null> {
   const schedule = await getSchedule(db, scheduleId, window);
   if (!schedule) return null;
   const shifts = renderShifts(schedule, window.from, window.to);
-  const people = await describeUsers(db, shifts.map((s) => s.userId));
+  const people = await describeUsers(
+    db,
+    shifts.map((s) => s.userId),
+  );
   const names = Object.fromEntries(Object.values(people).map((p) => [p.id, p.name]));
   return scheduleCalendar(schedule, shifts, names, { name: `${schedule.name} on-call`, now: at });
 }
 
-async function userFeed(db: D1Database, userId: string, window: { from: number; to: number }, at: number): Promise<string> {
-  const [schedules, people] = await Promise.all([listSchedules(db, window), describeUsers(db, [userId])]);
+async function userFeed(
+  db: D1Database,
+  userId: string,
+  window: { from: number; to: number },
+  at: number,
+): Promise<string> {
+  const [schedules, people] = await Promise.all([
+    listSchedules(db, window),
+    describeUsers(db, [userId]),
+  ]);
   const names = { [userId]: people[userId]?.name ?? userId };
   const opts = { name: `${names[userId]}: my on-call`, now: at };
   const none: Schedule = { id: 'none', name: 'none', timeZone: 'UTC', layers: [], overrides: [] };
-  const parts = (schedules.length ? schedules : [none]).map((s) => userCalendar(s, renderShifts(s, window.from, window.to), userId, names, opts));
+  const parts = (schedules.length ? schedules : [none]).map((s) =>
+    userCalendar(s, renderShifts(s, window.from, window.to), userId, names, opts),
+  );
   return mergeCalendars(parts);
 }
 

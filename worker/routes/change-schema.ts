@@ -9,7 +9,10 @@ export const changeSchema = z
     integrationName: z.string(),
     summary: z.string(),
     source: z.string().nullable(),
-    at: z.number().openapi({ description: 'When the change happened (epoch ms): the sender’s timestamp, never later than receivedAt' }),
+    at: z.number().openapi({
+      description:
+        'When the change happened (epoch ms): the sender’s timestamp, never later than receivedAt',
+    }),
     receivedAt: z.number(),
     details: z.record(z.string(), z.unknown()).nullable(),
     links: z.array(z.object({ href: z.string(), text: z.string().optional() })),

@@ -7,14 +7,20 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
 
 /** What the docs page may load: its own stylesheet, nothing else. */
-export const DOCS_CSP = "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+export const DOCS_CSP =
+  "default-src 'none'; style-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 type Json = Record<string, unknown>;
-type Spec = { info?: { title?: string; version?: string; description?: string }; paths?: Record<string, Record<string, Json>>; components?: { schemas?: Record<string, Json> } };
+type Spec = {
+  info?: { title?: string; version?: string; description?: string };
+  paths?: Record<string, Record<string, Json>>;
+  components?: { schemas?: Record<string, Json> };
+};
 
 const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
 
-const esc = (text: unknown) => String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const esc = (text: unknown) =>
+  String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 const isJson = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -22,7 +28,12 @@ const isJson = (v: unknown): v is Json => typeof v === 'object' && v !== null &&
 export function mountDocs(app: OpenAPIHono<AppEnv>, spec: () => unknown): void {
   let page: string | null = null; // routes are all registered before the first request, so render once
   app.get('/api/docs', (c) => c.html((page ??= render(asSpec(spec())))));
-  app.get('/api/docs/style.css', (c) => c.body(STYLE, 200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'public, max-age=3600' }));
+  app.get('/api/docs/style.css', (c) =>
+    c.body(STYLE, 200, {
+      'content-type': 'text/css; charset=utf-8',
+      'cache-control': 'public, max-age=3600',
+    }),
+  );
 }
 
 /** Every field is read defensively below, so a loosely typed view of the document is enough. */
@@ -52,7 +63,10 @@ Errors are <code>application/problem+json</code>. Machine-readable: <a href="/ap
 
 function operation(spec: Spec, method: string, path: string, op: Json): string {
   const params = (Array.isArray(op.parameters) ? op.parameters : []).filter(isJson);
-  const body = isJson(op.requestBody) && isJson(op.requestBody.content) ? op.requestBody.content['application/json'] : undefined;
+  const body =
+    isJson(op.requestBody) && isJson(op.requestBody.content)
+      ? op.requestBody.content['application/json']
+      : undefined;
   const responses = isJson(op.responses) ? Object.entries(op.responses) : [];
   const secured = Array.isArray(op.security) && op.security.length > 0;
   return `<article id="${esc(slug(`${method} ${path}`))}"><h3><span class="m ${method}">${method.toUpperCase()}</span> <code>${esc(path)}</code></h3>
@@ -66,38 +80,52 @@ ${isJson(body) ? `<h4>Body (JSON)</h4>${fields(spec, body.schema, 0)}` : ''}
 function fields(spec: Spec, raw: unknown, depth: number): string {
   const schema = resolve(spec, raw);
   const props = isJson(schema.properties) ? Object.entries(schema.properties) : [];
-  if (!props.length && schema.type === 'object' && depth === 0) return '<p class="t">{} (no fields)</p>';
+  if (!props.length && schema.type === 'object' && depth === 0)
+    return '<p class="t">{} (no fields)</p>';
   if (!props.length || depth > 2) return `<p class="t">${esc(typeName(spec, schema))}</p>`;
   const required = new Set(Array.isArray(schema.required) ? schema.required : []);
   return `<ul>${props
     .map(([name, sub]) => {
       const child = resolve(spec, sub);
-      const nested = isJson(child.properties) ? fields(spec, child, depth + 1) : isJson(child.items) && isJson(resolve(spec, child.items).properties) ? fields(spec, child.items, depth + 1) : '';
+      const nested = isJson(child.properties)
+        ? fields(spec, child, depth + 1)
+        : isJson(child.items) && isJson(resolve(spec, child.items).properties)
+          ? fields(spec, child.items, depth + 1)
+          : '';
       return `<li><code>${esc(name)}</code> <span class="t">${required.has(name) ? 'required, ' : ''}${esc(typeName(spec, child))}${constraints(child)}</span>${child.description ? ` — ${esc(child.description)}` : ''}${nested}</li>`;
     })
     .join('')}</ul>`;
 }
 
 function describe(spec: Spec, raw: unknown): string {
-  return raw === undefined ? '' : `, ${esc(typeName(spec, resolve(spec, raw)))}${constraints(resolve(spec, raw))}`;
+  return raw === undefined
+    ? ''
+    : `, ${esc(typeName(spec, resolve(spec, raw)))}${constraints(resolve(spec, raw))}`;
 }
 
 function typeName(spec: Spec, schema: Json): string {
-  if (Array.isArray(schema.enum)) return `one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (Array.isArray(schema.enum))
+    return `one of ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`;
   if ('const' in schema) return JSON.stringify(schema.const);
   for (const key of ['anyOf', 'oneOf'] as const) {
     const list = schema[key];
     if (Array.isArray(list)) return list.map((s) => typeName(spec, resolve(spec, s))).join(' or ');
   }
   if (schema.type === 'array') return `array of ${typeName(spec, resolve(spec, schema.items))}`;
-  const type = Array.isArray(schema.type) ? schema.type.join(' or ') : typeof schema.type === 'string' ? schema.type : 'object';
+  const type = Array.isArray(schema.type)
+    ? schema.type.join(' or ')
+    : typeof schema.type === 'string'
+      ? schema.type
+      : 'object';
   return schema.format ? `${type} (${String(schema.format)})` : type;
 }
 
 function constraints(schema: Json): string {
   const parts: string[] = [];
-  if (schema.minLength !== undefined || schema.maxLength !== undefined) parts.push(`${schema.minLength ?? 0}–${schema.maxLength ?? '∞'} characters`);
-  if (schema.minimum !== undefined || schema.maximum !== undefined) parts.push(`${schema.minimum ?? '−∞'}–${schema.maximum ?? '∞'}`);
+  if (schema.minLength !== undefined || schema.maxLength !== undefined)
+    parts.push(`${schema.minLength ?? 0}–${schema.maxLength ?? '∞'} characters`);
+  if (schema.minimum !== undefined || schema.maximum !== undefined)
+    parts.push(`${schema.minimum ?? '−∞'}–${schema.maximum ?? '∞'}`);
   if (schema.maxItems !== undefined) parts.push(`at most ${String(schema.maxItems)} items`);
   if (schema.default !== undefined) parts.push(`default ${JSON.stringify(schema.default)}`);
   return parts.length ? `; ${esc(parts.join('; '))}` : '';
@@ -105,11 +133,16 @@ function constraints(schema: Json): string {
 
 function resolve(spec: Spec, raw: unknown): Json {
   if (!isJson(raw)) return {};
-  if (typeof raw.$ref === 'string') return spec.components?.schemas?.[raw.$ref.split('/').pop() ?? ''] ?? {};
+  if (typeof raw.$ref === 'string')
+    return spec.components?.schemas?.[raw.$ref.split('/').pop() ?? ''] ?? {};
   return raw;
 }
 
-const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slug = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 const STYLE = `:root{color-scheme:light dark;--fg:#1b1b1f;--bg:#fff;--muted:#5f6368;--line:#e3e3e8;--code:#f4f4f6}
 @media (prefers-color-scheme:dark){:root{--fg:#e8e8ec;--bg:#141417;--muted:#a0a0a8;--line:#2c2c33;--code:#1f1f24}}

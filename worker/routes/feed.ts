@@ -14,10 +14,15 @@ feed.openapi(
     method: 'get',
     path: '/live',
     tags: ['incidents'],
-    summary: 'Live incident list (WebSocket): {type:"incident", incident: IncidentSummary} for every change',
+    summary:
+      'Live incident list (WebSocket): {type:"incident", incident: IncidentSummary} for every change',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    responses: { 101: { description: 'Switching to WebSocket' }, 401: problems[401], 426: { description: 'Not a WebSocket upgrade' } },
+    responses: {
+      101: { description: 'Switching to WebSocket' },
+      401: problems[401],
+      426: { description: 'Not a WebSocket upgrade' },
+    },
   }),
   async (c) => {
     requireWebSocketUpgrade(c.req.header('upgrade'));
@@ -25,7 +30,9 @@ feed.openapi(
     // Set here, never taken from the client: the feed tags the socket with it so withdrawing access can close it.
     const headers = new Headers(c.req.raw.headers);
     headers.set(VIEWER_HEADER, JSON.stringify({ id: who.id, credential: who.credential }));
-    const res = await c.env.FEED.get(c.env.FEED.idFromName(FEED_NAME)).fetch(new Request(c.req.url, { headers }));
+    const res = await c.env.FEED.get(c.env.FEED.idFromName(FEED_NAME)).fetch(
+      new Request(c.req.url, { headers }),
+    );
     return res as unknown as ReturnType<typeof c.json>;
   },
 );

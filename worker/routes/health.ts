@@ -9,10 +9,14 @@ const route = createRoute({
   responses: {
     200: {
       description: 'Firebell is up',
-      content: { 'application/json': { schema: z.object({ status: z.literal('ok'), service: z.string() }) } },
+      content: {
+        'application/json': { schema: z.object({ status: z.literal('ok'), service: z.string() }) },
+      },
     },
   },
 });
 
 /** Liveness: answers without touching storage so a load balancer can poll it cheaply. */
-export const health = new OpenAPIHono<AppEnv>().openapi(route, (c) => c.json({ status: 'ok' as const, service: 'firebell' }, 200));
+export const health = new OpenAPIHono<AppEnv>().openapi(route, (c) =>
+  c.json({ status: 'ok' as const, service: 'firebell' }, 200),
+);

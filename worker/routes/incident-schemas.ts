@@ -3,7 +3,11 @@ import { z } from '@hono/zod-openapi';
 import { SEVERITIES } from '../../schema/alert';
 import { INCIDENT_STATUSES, TIMELINE_KINDS } from '../../schema/incident';
 
-const actor = z.object({ kind: z.enum(['user', 'integration', 'system']), id: z.string(), name: z.string() });
+const actor = z.object({
+  kind: z.enum(['user', 'integration', 'system']),
+  id: z.string(),
+  name: z.string(),
+});
 
 export const incidentSchema = z
   .object({
@@ -17,12 +21,22 @@ export const incidentSchema = z
     assignees: z.array(z.string()),
     roles: z.record(z.string(), z.string().nullable()),
     dedupKey: z.string().nullable(),
-    alertCount: z.number().int().openapi({ description: 'Distinct alerts (by fingerprint / dedup key)' }),
+    alertCount: z
+      .number()
+      .int()
+      .openapi({ description: 'Distinct alerts (by fingerprint / dedup key)' }),
     firingCount: z.number().int().openapi({ description: 'Alerts firing now' }),
-    notificationCount: z.number().int().openapi({ description: 'Trigger notifications received, repeats and retries included' }),
+    notificationCount: z
+      .number()
+      .int()
+      .openapi({ description: 'Trigger notifications received, repeats and retries included' }),
     truncatedAlerts: z.number().int(),
-    titleEdited: z.boolean().openapi({ description: 'A person renamed the incident; until then its title follows the alerts' }),
-    paged: z.array(z.string()).openapi({ description: 'Users paged since the incident (re)opened' }),
+    titleEdited: z.boolean().openapi({
+      description: 'A person renamed the incident; until then its title follows the alerts',
+    }),
+    paged: z
+      .array(z.string())
+      .openapi({ description: 'Users paged since the incident (re)opened' }),
     createdAt: z.number(),
     createdBy: actor,
     acknowledgedAt: z.number().nullable(),
@@ -37,14 +51,24 @@ export const incidentSchema = z
   .openapi('Incident');
 
 export const timelineEntrySchema = z
-  .object({ seq: z.number().int(), kind: z.enum(TIMELINE_KINDS), at: z.number(), actor, text: z.string(), data: z.record(z.string(), z.unknown()).optional() })
+  .object({
+    seq: z.number().int(),
+    kind: z.enum(TIMELINE_KINDS),
+    at: z.number(),
+    actor,
+    text: z.string(),
+    data: z.record(z.string(), z.unknown()).optional(),
+  })
   .openapi('TimelineEntry');
 
 export const alertSchema = z
   .object({
     key: z.string(),
     status: z.enum(['firing', 'resolved']),
-    resolvedBy: z.enum(['monitor', 'incident']).optional().openapi({ description: 'incident: ended because a person resolved the incident' }),
+    resolvedBy: z
+      .enum(['monitor', 'incident'])
+      .optional()
+      .openapi({ description: 'incident: ended because a person resolved the incident' }),
     summary: z.string(),
     severity: z.enum(SEVERITIES),
     source: z.string().optional(),

@@ -19,23 +19,35 @@ import { commandBodies, severitySchema } from '../incident/commands';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../incident/idempotency';
 import { serviceChanges } from '../service/router-calls';
 import { changeSchema } from './change-schema';
-import { alertSchema, incidentSchema, summarySchema, timelineEntrySchema } from './incident-schemas';
+import {
+  alertSchema,
+  incidentSchema,
+  summarySchema,
+  timelineEntrySchema,
+} from './incident-schemas';
 import { bearer, problems } from './openapi-shared';
 
 export const incidents = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 incidents.use('*', limitBody(64 * 1024), requireJson());
 
-const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'inc_…' }) });
-const idempotencyHeader = z.object({
-  'idempotency-key': z
+const idParam = z.object({
+  id: z
     .string()
     .min(1)
-    .max(MAX_IDEMPOTENCY_KEY_LENGTH)
-    .optional()
-    .openapi({ description: 'Per person and command, for 24 h: a replay returns the first result and changes nothing; the same key with a different body answers 422.' }),
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'inc_…' }),
 });
-const commandResponse = { description: 'The incident after the command', content: { 'application/json': { schema: z.object({ incident: incidentSchema }) } } };
+const idempotencyHeader = z.object({
+  'idempotency-key': z.string().min(1).max(MAX_IDEMPOTENCY_KEY_LENGTH).optional().openapi({
+    description:
+      'Per person and command, for 24 h: a replay returns the first result and changes nothing; the same key with a different body answers 422.',
+  }),
+});
+const commandResponse = {
+  description: 'The incident after the command',
+  content: { 'application/json': { schema: z.object({ incident: incidentSchema }) } },
+};
 
 const csv = <T extends string>(values: readonly [T, ...T[]]) =>
   z
@@ -43,9 +55,16 @@ const csv = <T extends string>(values: readonly [T, ...T[]]) =>
     .optional()
     .transform((s, ctx) => {
       if (!s) return undefined;
-      const parts = s.split(',').map((p) => p.trim()).filter(Boolean);
+      const parts = s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean);
       const bad = parts.filter((p) => !values.includes(p as T));
-      if (bad.length) ctx.addIssue({ code: 'custom', message: `unknown value ${bad.join(', ')}; use ${values.join(', ')}` });
+      if (bad.length)
+        ctx.addIssue({
+          code: 'custom',
+          message: `unknown value ${bad.join(', ')}; use ${values.join(', ')}`,
+        });
       return parts as T[];
     });
 
@@ -58,21 +77,36 @@ const listRoute = createRoute({
   middleware: [requireRole('viewer')] as const,
   request: {
     query: z.object({
-      status: csv(['triggered', 'acknowledged', 'resolved']).openapi({ type: 'string', example: 'triggered,acknowledged' }),
-      severity: csv(['critical', 'error', 'warning', 'info']).openapi({ type: 'string', example: 'critical' }),
+      status: csv(['triggered', 'acknowledged', 'resolved']).openapi({
+        type: 'string',
+        example: 'triggered,acknowledged',
+      }),
+      severity: csv(['critical', 'error', 'warning', 'info']).openapi({
+        type: 'string',
+        example: 'critical',
+      }),
       service: z.string().max(64).optional(),
       assignee: z.string().max(64).optional().openapi({ description: 'a user id, or "me"' }),
-      involves: z
-        .string()
-        .max(64)
-        .optional()
-        .openapi({ description: 'a user id, or "me": incidents waiting on them (assignee, role holder, or paged while unacknowledged)' }),
+      involves: z.string().max(64).optional().openapi({
+        description:
+          'a user id, or "me": incidents waiting on them (assignee, role holder, or paged while unacknowledged)',
+      }),
       limit: z.coerce.number().int().min(1).max(200).default(50),
       cursor: z.string().max(200).optional(),
     }),
   },
   responses: {
-    200: { description: 'A page of incidents', content: { 'application/json': { schema: z.object({ incidents: z.array(summarySchema), nextCursor: z.string().nullable() }) } } },
+    200: {
+      description: 'A page of incidents',
+      content: {
+        'application/json': {
+          schema: z.object({
+            incidents: z.array(summarySchema),
+            nextCursor: z.string().nullable(),
+          }),
+        },
+      },
+    },
     400: problems[400],
     401: problems[401],
   },
@@ -83,7 +117,18 @@ incidents.openapi(listRoute, async (c) => {
   const after = q.cursor ? decodeCursor(q.cursor) : null;
   if (q.cursor && !after) throw badRequest('That cursor is not valid; start again without it.');
   const who = (id: string | undefined) => (id === 'me' ? principalOf(c).id : id);
-  const page = await listIncidents(c.env.DB, { statuses: q.status, severities: q.severity, serviceId: q.service, assignee: who(q.assignee), involves: who(q.involves), limit: q.limit }, after);
+  const page = await listIncidents(
+    c.env.DB,
+    {
+      statuses: q.status,
+      severities: q.severity,
+      serviceId: q.service,
+      assignee: who(q.assignee),
+      involves: who(q.involves),
+      limit: q.limit,
+    },
+    after,
+  );
   return c.json(page, 200);
 });
 
@@ -100,13 +145,28 @@ const createIncidentRoute = createRoute({
       content: {
         'application/json': {
           schema: z
-            .object({ title: z.string().trim().min(1).max(TITLE_MAX_CHARS), description: z.string().max(8000).optional(), severity: severitySchema.default('error'), serviceId: z.string().max(64).optional() })
+            .object({
+              title: z.string().trim().min(1).max(TITLE_MAX_CHARS),
+              description: z.string().max(8000).optional(),
+              severity: severitySchema.default('error'),
+              serviceId: z.string().max(64).optional(),
+            })
             .strict(),
         },
       },
     },
   },
-  responses: { 201: { description: 'The new incident', content: { 'application/json': { schema: z.object({ incident: incidentSchema }) } } }, 400: problems[400], 401: problems[401], 403: problems[403], 413: problems[413], 415: problems[415] },
+  responses: {
+    201: {
+      description: 'The new incident',
+      content: { 'application/json': { schema: z.object({ incident: incidentSchema }) } },
+    },
+    400: problems[400],
+    401: problems[401],
+    403: problems[403],
+    413: problems[413],
+    415: problems[415],
+  },
 });
 
 incidents.openapi(createIncidentRoute, async (c) => {
@@ -128,7 +188,8 @@ const getRoute = createRoute({
   method: 'get',
   path: '/{id}',
   tags: ['incidents'],
-  summary: 'One incident with its newest timeline entries, its alerts, and the changes to its service in the hour before it opened',
+  summary:
+    'One incident with its newest timeline entries, its alerts, and the changes to its service in the hour before it opened',
   description:
     'The timeline is paged: the newest entries (at most 500, or 256 KB of them, whichever comes first), oldest first. ' +
     '`earlier` is the cursor for the page before them: pass it as `before` to read that page; it is null once the first entry is included.',
@@ -136,7 +197,13 @@ const getRoute = createRoute({
   middleware: [requireRole('viewer')] as const,
   request: {
     params: idParam,
-    query: z.object({ before: z.coerce.number().int().min(1).optional().openapi({ description: 'Return the newest entries with a seq below this (the `earlier` of a previous answer).', example: 9501 }) }),
+    query: z.object({
+      before: z.coerce.number().int().min(1).optional().openapi({
+        description:
+          'Return the newest entries with a seq below this (the `earlier` of a previous answer).',
+        example: 9501,
+      }),
+    }),
   },
   responses: {
     200: {
@@ -146,9 +213,15 @@ const getRoute = createRoute({
           schema: z.object({
             incident: incidentSchema,
             timeline: z.array(timelineEntrySchema),
-            earlier: z.number().int().nullable().openapi({ description: 'Cursor for the entries before `timeline` (use as `before`); null when none are' }),
+            earlier: z.number().int().nullable().openapi({
+              description:
+                'Cursor for the entries before `timeline` (use as `before`); null when none are',
+            }),
             alerts: z.array(alertSchema),
-            changes: z.array(changeSchema).openapi({ description: 'Change events of its service in the hour before it opened, newest first' }),
+            changes: z.array(changeSchema).openapi({
+              description:
+                'Change events of its service in the hour before it opened, newest first',
+            }),
           }),
         },
       },
@@ -163,11 +236,19 @@ incidents.openapi(getRoute, async (c) => {
   const { id } = c.req.valid('param');
   const { before } = c.req.valid('query');
   // RPC return types are structurally rewritten by workers-types; the object returns an IncidentView.
-  const view = (await c.env.INCIDENT.get(c.env.INCIDENT.idFromName(id)).view(before === undefined ? {} : { before })) as IncidentView | null;
+  const view = (await c.env.INCIDENT.get(c.env.INCIDENT.idFromName(id)).view(
+    before === undefined ? {} : { before },
+  )) as IncidentView | null;
   if (!view) throw notFound(`No incident ${id}.`);
   const { serviceId, createdAt } = view.incident;
   // As PagerDuty does: what changed on the service in the hour before the incident is the first suspect.
-  const changes = serviceId ? await serviceChanges(c.env, serviceId, { from: createdAt - CHANGE_WINDOW_MS, to: createdAt, limit: 50 }) : [];
+  const changes = serviceId
+    ? await serviceChanges(c.env, serviceId, {
+        from: createdAt - CHANGE_WINDOW_MS,
+        to: createdAt,
+        limit: 50,
+      })
+    : [];
   return c.json({ ...view, changes }, 200);
 });
 
@@ -177,13 +258,21 @@ const commandRoutes: { path: string; type: IncidentCommand['type']; summary: str
   { path: 'resolve', type: 'resolve', summary: 'Resolve' },
   { path: 'reopen', type: 'reopen', summary: 'Reopen a resolved incident' },
   { path: 'reassign', type: 'reassign', summary: 'Replace the assignees' },
-  { path: 'roles', type: 'assign_role', summary: 'Assign an incident role (incident commander, incident manager …)' },
+  {
+    path: 'roles',
+    type: 'assign_role',
+    summary: 'Assign an incident role (incident commander, incident manager …)',
+  },
   { path: 'roles/unassign', type: 'unassign_role', summary: 'Clear an incident role' },
   { path: 'severity', type: 'set_severity', summary: 'Change severity' },
   { path: 'notes', type: 'add_note', summary: 'Add a note to the timeline' },
   { path: 'status-updates', type: 'post_status_update', summary: 'Post a status update' },
   { path: 'title', type: 'change_title', summary: 'Change the title' },
-  { path: 'escalate', type: 'escalate', summary: 'Escalate now: page the next level without waiting' },
+  {
+    path: 'escalate',
+    type: 'escalate',
+    summary: 'Escalate now: page the next level without waiting',
+  },
 ];
 
 for (const { path, type, summary } of commandRoutes) {
@@ -194,21 +283,52 @@ for (const { path, type, summary } of commandRoutes) {
     summary,
     security: bearer,
     middleware: [requireRole('responder')] as const,
-    request: { params: idParam, headers: idempotencyHeader, body: { required: false, content: { 'application/json': { schema: commandBodies[type] } } } },
-    responses: { 200: commandResponse, 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404], 409: problems[409], 413: problems[413], 415: problems[415], 422: problems[422], 429: problems[429] },
+    request: {
+      params: idParam,
+      headers: idempotencyHeader,
+      body: { required: false, content: { 'application/json': { schema: commandBodies[type] } } },
+    },
+    responses: {
+      200: commandResponse,
+      400: problems[400],
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+      409: problems[409],
+      413: problems[413],
+      415: problems[415],
+      422: problems[422],
+      429: problems[429],
+    },
   });
   incidents.openapi(route, async (c) => {
     const { id } = c.req.valid('param');
     const body = c.req.valid('json') ?? {};
     const key = c.req.valid('header')['idempotency-key'];
-    const result = await runCommand(c.env, id, { type, ...body } as IncidentCommand, principalOf(c), key);
+    const result = await runCommand(
+      c.env,
+      id,
+      { type, ...body } as IncidentCommand,
+      principalOf(c),
+      key,
+    );
     return c.json({ incident: result }, 200);
   });
 }
 
-async function runCommand(env: AppEnv['Bindings'], id: string, command: IncidentCommand, who: Principal, key?: string) {
+async function runCommand(
+  env: AppEnv['Bindings'],
+  id: string,
+  command: IncidentCommand,
+  who: Principal,
+  key?: string,
+) {
   // RPC return types are structurally rewritten by workers-types; the object returns a CommandResult.
-  const result = (await env.INCIDENT.get(env.INCIDENT.idFromName(id)).command(command, { kind: 'user', id: who.id, name: who.name }, key)) as CommandResult;
+  const result = (await env.INCIDENT.get(env.INCIDENT.idFromName(id)).command(
+    command,
+    { kind: 'user', id: who.id, name: who.name },
+    key,
+  )) as CommandResult;
   if (result.ok) return result.incident;
   throw ProblemError.from(result.problem);
 }
@@ -223,8 +343,15 @@ const liveRoute = createRoute({
     'since=N: the snapshot and `backlog` messages hold every entry after N, a page (500 entries or 256 KB) per message. Messages: schema/protocol.ts.',
   security: bearer,
   middleware: [requireRole('viewer')] as const,
-  request: { params: idParam, query: z.object({ since: z.coerce.number().int().min(0).optional() }) },
-  responses: { 101: { description: 'Switching to WebSocket' }, 401: problems[401], 426: { description: 'Not a WebSocket upgrade' } },
+  request: {
+    params: idParam,
+    query: z.object({ since: z.coerce.number().int().min(0).optional() }),
+  },
+  responses: {
+    101: { description: 'Switching to WebSocket' },
+    401: problems[401],
+    426: { description: 'Not a WebSocket upgrade' },
+  },
 });
 
 incidents.openapi(liveRoute, async (c) => {
@@ -232,10 +359,15 @@ incidents.openapi(liveRoute, async (c) => {
   const { id } = c.req.valid('param');
   const who = principalOf(c);
   const headers = new Headers(c.req.raw.headers);
-  headers.set(VIEWER_HEADER, JSON.stringify({ id: who.id, name: who.name, role: who.role, credential: who.credential }));
+  headers.set(
+    VIEWER_HEADER,
+    JSON.stringify({ id: who.id, name: who.name, role: who.role, credential: who.credential }),
+  );
   // Recorded before the socket exists, so withdrawing this person's access can always find it.
   await recordRoom(c.env.DB, who.id, id, now());
-  const res = await c.env.INCIDENT.get(c.env.INCIDENT.idFromName(id)).fetch(new Request(c.req.url, { headers }));
+  const res = await c.env.INCIDENT.get(c.env.INCIDENT.idFromName(id)).fetch(
+    new Request(c.req.url, { headers }),
+  );
   if (res.status === 404) {
     await forgetRoom(c.env.DB, who.id, id);
     throw notFound(`No incident ${id}.`);

@@ -10,15 +10,20 @@ import { documentHook, handleHook, type HookFormat } from './ingest-hook';
 
 const format: HookFormat = {
   type: 'alertmanager',
-  keyHint: 'post to /hooks/alertmanager/<key>, or set http_config.authorization.credentials to the key',
+  keyHint:
+    'post to /hooks/alertmanager/<key>, or set http_config.authorization.credentials to the key',
   overloadStatus: 503,
   group: { adapter: alertmanagerGroup as GroupAdapter<unknown, unknown> },
 };
 
 export const alertmanager = new OpenAPIHono<AppEnv>();
 
-alertmanager.on('POST', ['/hooks/alertmanager/:key', '/hooks/alertmanager/:key/'], (c) => handleHook(c, format, c.req.param('key')));
-alertmanager.on('POST', ['/hooks/alertmanager', '/hooks/alertmanager/'], (c) => handleHook(c, format, credentials(c.req.raw, 'Bearer')));
+alertmanager.on('POST', ['/hooks/alertmanager/:key', '/hooks/alertmanager/:key/'], (c) =>
+  handleHook(c, format, c.req.param('key')),
+);
+alertmanager.on('POST', ['/hooks/alertmanager', '/hooks/alertmanager/'], (c) =>
+  handleHook(c, format, credentials(c.req.raw, 'Bearer')),
+);
 
 documentHook(alertmanager, {
   method: 'post',

@@ -21,7 +21,10 @@ function readGeneric(text: string, request: Request): Parsed {
   }
   const parsed = parseJson(text);
   if (parsed.ok || /json/i.test(type) || !type) return parsed;
-  return { ok: false, message: `send JSON (application/json) or a form (application/x-www-form-urlencoded); got ${type.slice(0, 100)} that is not JSON` };
+  return {
+    ok: false,
+    message: `send JSON (application/json) or a form (application/x-www-form-urlencoded); got ${type.slice(0, 100)} that is not JSON`,
+  };
 }
 
 const format: HookFormat = {
@@ -43,8 +46,12 @@ const format: HookFormat = {
 
 export const generic = new OpenAPIHono<AppEnv>();
 
-generic.on('POST', ['/hooks/generic/:key', '/hooks/generic/:key/'], (c) => handleHook(c, format, c.req.param('key')));
-generic.on('POST', ['/hooks/generic', '/hooks/generic/'], (c) => handleHook(c, format, credentials(c.req.raw, 'Bearer')));
+generic.on('POST', ['/hooks/generic/:key', '/hooks/generic/:key/'], (c) =>
+  handleHook(c, format, c.req.param('key')),
+);
+generic.on('POST', ['/hooks/generic', '/hooks/generic/'], (c) =>
+  handleHook(c, format, credentials(c.req.raw, 'Bearer')),
+);
 
 documentHook(generic, {
   method: 'post',
@@ -53,6 +60,6 @@ documentHook(generic, {
   description:
     'Fields: summary (required), details, severity (critical|error|warning|info), dedup_key, action (trigger|acknowledge|resolve), links, source. ' +
     'Unknown fields are refused. Without dedup_key, a hash of summary and source is the key. ' +
-    "Example: curl -X POST <url> -H 'content-type: application/json' -d '{\"summary\":\"Disk full on web-1\",\"severity\":\"critical\"}'",
+    'Example: curl -X POST <url> -H \'content-type: application/json\' -d \'{"summary":"Disk full on web-1","severity":"critical"}\'',
   keyInPath: true,
 });

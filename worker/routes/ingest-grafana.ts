@@ -5,7 +5,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
 import type { GroupAdapter } from '../adapters/alertmanager';
-import { GRAFANA_SIGNATURE_HEADERS, GRAFANA_TIMESTAMP_HEADER, grafanaGroup, grafanaSignature } from '../adapters/grafana';
+import {
+  GRAFANA_SIGNATURE_HEADERS,
+  GRAFANA_TIMESTAMP_HEADER,
+  grafanaGroup,
+  grafanaSignature,
+} from '../adapters/grafana';
 import { now } from '../clock';
 import { credentials } from '../service/intake';
 import { documentHook, handleHook, type HookFormat } from './ingest-hook';
@@ -13,7 +18,8 @@ import { documentHook, handleHook, type HookFormat } from './ingest-hook';
 const SIGNATURE_PROBLEMS: Record<string, string> = {
   missing: `This integration has a signing secret: set it in the contact point's HMAC settings so Grafana sends ${GRAFANA_SIGNATURE_HEADERS[0]}.`,
   'no-timestamp': `Signed requests must carry a timestamp: set the contact point's HMAC "Timestamp header" to ${GRAFANA_TIMESTAMP_HEADER}.`,
-  malformed: 'The signature (or its timestamp) is malformed: expected lowercase hex HMAC-SHA256 and Unix seconds.',
+  malformed:
+    'The signature (or its timestamp) is malformed: expected lowercase hex HMAC-SHA256 and Unix seconds.',
   stale: `The signature timestamp is more than five minutes from Firebell's clock.`,
 };
 
@@ -25,17 +31,29 @@ const format: HookFormat = {
     adapter: grafanaGroup as GroupAdapter<unknown, unknown>,
     signature: (integration, request) => {
       if (!integration.signingSecret) return null;
-      const signature = GRAFANA_SIGNATURE_HEADERS.map((h) => request.headers.get(h)).find((v) => v) ?? null;
-      const check = grafanaSignature(integration.signingSecret, signature, request.headers.get(GRAFANA_TIMESTAMP_HEADER), now());
-      return check.ok ? check.stream : (SIGNATURE_PROBLEMS[check.reason] ?? 'The signature could not be verified.');
+      const signature =
+        GRAFANA_SIGNATURE_HEADERS.map((h) => request.headers.get(h)).find((v) => v) ?? null;
+      const check = grafanaSignature(
+        integration.signingSecret,
+        signature,
+        request.headers.get(GRAFANA_TIMESTAMP_HEADER),
+        now(),
+      );
+      return check.ok
+        ? check.stream
+        : (SIGNATURE_PROBLEMS[check.reason] ?? 'The signature could not be verified.');
     },
   },
 };
 
 export const grafana = new OpenAPIHono<AppEnv>();
 
-grafana.on(['POST', 'PUT'], ['/hooks/grafana/:key', '/hooks/grafana/:key/'], (c) => handleHook(c, format, c.req.param('key')));
-grafana.on(['POST', 'PUT'], ['/hooks/grafana', '/hooks/grafana/'], (c) => handleHook(c, format, credentials(c.req.raw, 'Bearer')));
+grafana.on(['POST', 'PUT'], ['/hooks/grafana/:key', '/hooks/grafana/:key/'], (c) =>
+  handleHook(c, format, c.req.param('key')),
+);
+grafana.on(['POST', 'PUT'], ['/hooks/grafana', '/hooks/grafana/'], (c) =>
+  handleHook(c, format, credentials(c.req.raw, 'Bearer')),
+);
 
 for (const method of ['post', 'put'] as const) {
   documentHook(grafana, {

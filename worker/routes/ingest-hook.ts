@@ -17,12 +17,19 @@ import type { GroupAdapter } from '../adapters/alertmanager';
 import type { SignatureStream } from '../adapters/grafana';
 import { issueMessages } from '../adapters/normalize';
 import { readGroup } from '../service/group-body';
-import { authenticateKey, deliver, MAX_BODY_BYTES, payloadRecord, readBody } from '../service/intake';
+import {
+  authenticateKey,
+  deliver,
+  MAX_BODY_BYTES,
+  payloadRecord,
+  readBody,
+} from '../service/intake';
 import type { ReceiveResult } from '../service/router';
 import { PAYLOAD_MAX_BYTES } from '../service/store';
 import { problems } from './openapi-shared';
 
-export const INVALID_KEY = 'That integration key is not valid: it may have been rotated or revoked. Copy the current URL from the service’s integrations in Firebell.';
+export const INVALID_KEY =
+  'That integration key is not valid: it may have been rotated or revoked. Copy the current URL from the service’s integrations in Firebell.';
 
 export type Adapted = { events: AlertEvent[] } | { errors: string[] };
 
@@ -44,34 +51,66 @@ export interface HookFormat {
   };
 }
 
-export const tooLarge = (limit = MAX_BODY_BYTES) => new ProblemError(413, 'payload-too-large', `Request bodies are limited to ${limit / 1024} KB.`);
-const MISMATCH = 'The signature does not match the body: check the contact point uses the same secret as the integration.';
+export const tooLarge = (limit = MAX_BODY_BYTES) =>
+  new ProblemError(413, 'payload-too-large', `Request bodies are limited to ${limit / 1024} KB.`);
+const MISMATCH =
+  'The signature does not match the body: check the contact point uses the same secret as the integration.';
 
 /** Run one webhook request through the pipeline; every failure is a ProblemError for app.onError. */
-export async function handleHook(c: Context<AppEnv>, format: HookFormat, keyFromRequest: string | undefined): Promise<Response> {
+export async function handleHook(
+  c: Context<AppEnv>,
+  format: HookFormat,
+  keyFromRequest: string | undefined,
+): Promise<Response> {
   if (format.group) return handleGroup(c, format, format.group, keyFromRequest);
   const request = c.req.raw;
   const body = await readBody(request);
   if (!body) throw tooLarge();
   const key = keyFromRequest ?? format.keyFromBody?.(body.text, request);
   const integration = await authenticate(c, format, key);
-  const adapted = format.adapt ? await format.adapt(body.text, request) : { errors: ['this format reads no whole bodies'] };
-  return answer(c, format, integration, adapted, await deliver(c.env, integration, payloadRecord(request, body, key as string), adapted));
+  const adapted = format.adapt
+    ? await format.adapt(body.text, request)
+    : { errors: ['this format reads no whole bodies'] };
+  return answer(
+    c,
+    format,
+    integration,
+    adapted,
+    await deliver(c.env, integration, payloadRecord(request, body, key as string), adapted),
+  );
 }
 
-async function authenticate(c: Context<AppEnv>, format: HookFormat, key: string | undefined): Promise<Integration> {
+async function authenticate(
+  c: Context<AppEnv>,
+  format: HookFormat,
+  key: string | undefined,
+): Promise<Integration> {
   if (!key) throw unauthorized(`No integration key: ${format.keyHint}.`);
   const integration = await authenticateKey(c.env, format.type, key);
   if (!integration) throw unauthorized(INVALID_KEY);
   return integration;
 }
 
-async function handleGroup(c: Context<AppEnv>, format: HookFormat, group: NonNullable<HookFormat['group']>, key: string | undefined): Promise<Response> {
+async function handleGroup(
+  c: Context<AppEnv>,
+  format: HookFormat,
+  group: NonNullable<HookFormat['group']>,
+  key: string | undefined,
+): Promise<Response> {
   const request = c.req.raw;
-  if (Number(request.headers.get('content-length') ?? NaN) > LIMITS.groupBody) throw tooLarge(LIMITS.groupBody);
+  if (Number(request.headers.get('content-length') ?? NaN) > LIMITS.groupBody)
+    throw tooLarge(LIMITS.groupBody);
   const integration = await authenticate(c, format, key);
   const signature = group.signature?.(integration, request) ?? null;
-  if (typeof signature === 'string') return refuse(c, integration, request, key as string, await readHead(request, PAYLOAD_MAX_BYTES + 1), signature);
+  if (typeof signature === 'string')
+    return refuse(
+      c,
+      integration,
+      request,
+      key as string,
+      await readHead(request, PAYLOAD_MAX_BYTES + 1),
+      signature,
+    );
   const { adapter } = group;
   const read = await readGroup(request.body, {
     maxBytes: LIMITS.groupBody,
@@ -83,19 +122,41 @@ async function handleGroup(c: Context<AppEnv>, format: HookFormat, group: NonNul
   });
   if (!read.ok && read.reason === 'too-large') throw tooLarge(LIMITS.groupBody);
   const head = { text: new TextDecoder().decode(read.head), bytes: read.bytes };
-  if (signature && !signature.verify()) return refuse(c, integration, request, key as string, head, MISMATCH);
+  if (signature && !signature.verify())
+    return refuse(c, integration, request, key as string, head, MISMATCH);
   const fields = read.fields ? adapter.fieldsSchema.safeParse(read.fields) : null;
-  const errors = [...(fields && !fields.success ? issueMessages(fields.error.issues) : []), ...(read.ok ? [] : read.errors)];
-  const adapted: Adapted = errors.length || !read.ok || !fields?.success ? { errors } : { events: await adapter.toEvents(fields.data, read.alerts) };
-  return answer(c, format, integration, adapted, await deliver(c.env, integration, payloadRecord(request, head, key as string), adapted));
+  const errors = [
+    ...(fields && !fields.success ? issueMessages(fields.error.issues) : []),
+    ...(read.ok ? [] : read.errors),
+  ];
+  const adapted: Adapted =
+    errors.length || !read.ok || !fields?.success
+      ? { errors }
+      : { events: await adapter.toEvents(fields.data, read.alerts) };
+  return answer(
+    c,
+    format,
+    integration,
+    adapted,
+    await deliver(c.env, integration, payloadRecord(request, head, key as string), adapted),
+  );
 }
 
 /**
  * A sender whose proof stopped passing (a changed secret or setting) must show up where the admin looks, not only
  * in its own logs: record the refusal with the integration's recent payloads, then answer 401.
  */
-async function refuse(c: Context<AppEnv>, integration: Integration, request: Request, key: string, body: { text: string; bytes: number }, reason: string): Promise<never> {
-  await deliver(c.env, integration, payloadRecord(request, body, key), { errors: [`refused: ${reason}`] });
+async function refuse(
+  c: Context<AppEnv>,
+  integration: Integration,
+  request: Request,
+  key: string,
+  body: { text: string; bytes: number },
+  reason: string,
+): Promise<never> {
+  await deliver(c.env, integration, payloadRecord(request, body, key), {
+    errors: [`refused: ${reason}`],
+  });
   throw unauthorized(reason);
 }
 
@@ -114,11 +175,20 @@ async function readHead(request: Request, max: number): Promise<{ text: string; 
     kept += part.byteLength;
   }
   await reader.cancel();
-  return { text: new TextDecoder().decode(head.subarray(0, kept)), bytes: Number.isFinite(declared) ? declared : kept };
+  return {
+    text: new TextDecoder().decode(head.subarray(0, kept)),
+    bytes: Number.isFinite(declared) ? declared : kept,
+  };
 }
 
 /** The answer once the router has had the events: 202, the format's overload status, or 400. */
-function answer(c: Context<AppEnv>, format: HookFormat, integration: Integration, adapted: Adapted, result: ReceiveResult): Response {
+function answer(
+  c: Context<AppEnv>,
+  format: HookFormat,
+  integration: Integration,
+  adapted: Adapted,
+  result: ReceiveResult,
+): Response {
   if (!result.ok && result.reason === 'rate-limited') {
     const status = format.overloadStatus;
     throw new ProblemError(
@@ -130,21 +200,38 @@ function answer(c: Context<AppEnv>, format: HookFormat, integration: Integration
     );
   }
   if ('errors' in adapted) {
-    throw new ProblemError(400, 'validation', adapted.errors.join('; '), { errors: adapted.errors });
+    throw new ProblemError(400, 'validation', adapted.errors.join('; '), {
+      errors: adapted.errors,
+    });
   }
   if (!result.ok) throw new ProblemError(400, 'validation', 'The payload was refused.');
   return c.json({ status: 'accepted', incidents: result.outcomes }, 202);
 }
 
 /** Document a webhook endpoint in the OpenAPI description (the handlers themselves are plain routes). */
-export function documentHook(app: OpenAPIHono<AppEnv>, route: { method: 'post' | 'put'; path: string; summary: string; description: string; keyInPath: boolean }): void {
+export function documentHook(
+  app: OpenAPIHono<AppEnv>,
+  route: {
+    method: 'post' | 'put';
+    path: string;
+    summary: string;
+    description: string;
+    keyInPath: boolean;
+  },
+): void {
   app.openAPIRegistry.registerPath({
     method: route.method,
     path: route.path,
     tags: ['ingestion'],
     summary: route.summary,
     description: route.description,
-    ...(route.keyInPath ? { request: { params: z.object({ key: z.string().openapi({ description: 'The integration key' }) }) } } : {}),
+    ...(route.keyInPath
+      ? {
+          request: {
+            params: z.object({ key: z.string().openapi({ description: 'The integration key' }) }),
+          },
+        }
+      : {}),
     responses: {
       202: {
         description: 'Accepted: the incidents the events opened or joined',
@@ -152,7 +239,13 @@ export function documentHook(app: OpenAPIHono<AppEnv>, route: { method: 'post' |
           'application/json': {
             schema: z.object({
               status: z.literal('accepted'),
-              incidents: z.array(z.object({ dedupKey: z.string(), incidentId: z.string().nullable(), result: z.enum(['opened', 'appended', 'dropped']) })),
+              incidents: z.array(
+                z.object({
+                  dedupKey: z.string(),
+                  incidentId: z.string().nullable(),
+                  result: z.enum(['opened', 'appended', 'dropped']),
+                }),
+              ),
             }),
           },
         },

@@ -8,13 +8,27 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { IncidentCommand } from '../../schema/incident';
 import type { AppEnv } from '../app-env';
-import { adaptOpsgenieAction, adaptOpsgenieCreate, readActionFields, type OpsgenieAction, type OpsgenieResult } from '../adapters/opsgenie';
+import {
+  adaptOpsgenieAction,
+  adaptOpsgenieCreate,
+  readActionFields,
+  type OpsgenieAction,
+  type OpsgenieResult,
+} from '../adapters/opsgenie';
 import { clip } from '../adapters/normalize';
 import { now } from '../clock';
 import type { Integration } from '../directory/integrations';
 import type { PayloadInput } from '../../schema/directory';
 import type { Adapted } from './ingest-hook';
-import { deliver, MAX_BODY_BYTES, parseJson, payloadRecord, readBody, credentials, type Parsed } from '../service/intake';
+import {
+  deliver,
+  MAX_BODY_BYTES,
+  parseJson,
+  payloadRecord,
+  readBody,
+  credentials,
+  type Parsed,
+} from '../service/intake';
 import type { KeyOutcome } from '../service/router';
 import { commandAsIntegration, recordRequest } from '../service/router-calls';
 import { answer, authenticate, findAlert, tooManyRequests, type Answer } from './opsgenie-common';
@@ -29,22 +43,45 @@ const INCIDENT_ID = /^inc_[0-9a-z]{1,64}$/;
 type Begun = { integration: Integration; parsed: Parsed; payload: PayloadInput };
 
 /** Read the body within the limit, authenticate, and parse; or the answer that ends the request. */
-async function begin(c: Context<AppEnv>, reply: Answer, bodyOptional: boolean): Promise<Begun | Response> {
+async function begin(
+  c: Context<AppEnv>,
+  reply: Answer,
+  bodyOptional: boolean,
+): Promise<Begun | Response> {
   const body = await readBody(c.req.raw);
-  if (!body) return reply.send(413, { message: `Request body can not be larger than ${MAX_BODY_BYTES / 1024} KB.` });
+  if (!body)
+    return reply.send(413, {
+      message: `Request body can not be larger than ${MAX_BODY_BYTES / 1024} KB.`,
+    });
   const integration = await authenticate(c, reply);
   if (integration instanceof Response) return integration;
-  const parsed: Parsed = bodyOptional && !body.text.trim() ? { ok: true, value: undefined } : parseJson(body.text);
-  return { integration, parsed, payload: payloadRecord(c.req.raw, body, credentials(c.req.raw, 'GenieKey') ?? '') };
+  const parsed: Parsed =
+    bodyOptional && !body.text.trim() ? { ok: true, value: undefined } : parseJson(body.text);
+  return {
+    integration,
+    parsed,
+    payload: payloadRecord(c.req.raw, body, credentials(c.req.raw, 'GenieKey') ?? ''),
+  };
 }
 
 const accepted = (reply: Answer) => reply.send(202, { result: 'Request will be processed' });
 
 /** Opsgenie's words for what an accepted request did, kept for GET /v2/alerts/requests/:id. */
-const DONE: Record<string, string> = { Create: 'Created alert', Close: 'Closed alert', Acknowledge: 'Acknowledged alert', AddNote: 'Added note' };
+const DONE: Record<string, string> = {
+  Create: 'Created alert',
+  Close: 'Closed alert',
+  Acknowledge: 'Acknowledged alert',
+  AddNote: 'Added note',
+};
 
 /** Create, or close/acknowledge by alias: adapt to alert events and hand them to the service router. */
-async function viaEvents(c: Context<AppEnv>, reply: Answer, begun: Begun, action: 'Create' | 'Close' | 'Acknowledge', adapt: (body: unknown) => Promise<OpsgenieResult>): Promise<Response> {
+async function viaEvents(
+  c: Context<AppEnv>,
+  reply: Answer,
+  begun: Begun,
+  action: 'Create' | 'Close' | 'Acknowledge',
+  adapt: (body: unknown) => Promise<OpsgenieResult>,
+): Promise<Response> {
   const { integration, parsed } = begun;
   let adapted: Adapted;
   if (!parsed.ok) adapted = { errors: [`Request body is not valid JSON: ${parsed.message}.`] };
@@ -53,22 +90,57 @@ async function viaEvents(c: Context<AppEnv>, reply: Answer, begun: Begun, action
     adapted = result.ok ? { events: result.events } : { errors: [result.message] };
   }
   const delivered = await deliver(c.env, integration, begun.payload, adapted);
-  if (!delivered.ok && delivered.reason === 'rate-limited') return tooManyRequests(reply, delivered.retryAfterSeconds);
-  if ('errors' in adapted || !delivered.ok) return reply.send(parsed.ok ? 422 : 400, { message: 'errors' in adapted ? adapted.errors.join(' ') : 'The request was refused.' });
+  if (!delivered.ok && delivered.reason === 'rate-limited')
+    return tooManyRequests(reply, delivered.retryAfterSeconds);
+  if ('errors' in adapted || !delivered.ok)
+    return reply.send(parsed.ok ? 422 : 400, {
+      message: 'errors' in adapted ? adapted.errors.join(' ') : 'The request was refused.',
+    });
   const outcome = delivered.outcomes[0] as KeyOutcome;
   // As Opsgenie: an action on an alias with no open alert is accepted; its request status says what happened.
-  const status = outcome.result === 'dropped' ? 'Alert does not exist' : outcome.result === 'appended' && action === 'Create' ? 'Alert already exists; its count went up' : (DONE[action] as string);
-  await recordRequest(c.env, integration, { requestId: reply.requestId, action, processedAt: now(), isSuccess: outcome.result !== 'dropped', status, alertId: outcome.incidentId ?? '', alias: outcome.dedupKey });
+  const status =
+    outcome.result === 'dropped'
+      ? 'Alert does not exist'
+      : outcome.result === 'appended' && action === 'Create'
+        ? 'Alert already exists; its count went up'
+        : (DONE[action] as string);
+  await recordRequest(c.env, integration, {
+    requestId: reply.requestId,
+    action,
+    processedAt: now(),
+    isSuccess: outcome.result !== 'dropped',
+    status,
+    alertId: outcome.incidentId ?? '',
+    alias: outcome.dedupKey,
+  });
   return accepted(reply);
 }
 
 /** An action on one incident found by id, tiny id or alias: run as a command by the integration. */
-async function viaCommand(c: Context<AppEnv>, reply: Answer, begun: Begun, found: { id: string; alias: string }, action: 'Close' | 'Acknowledge' | 'AddNote', command: IncidentCommand): Promise<Response> {
+async function viaCommand(
+  c: Context<AppEnv>,
+  reply: Answer,
+  begun: Begun,
+  found: { id: string; alias: string },
+  action: 'Close' | 'Acknowledge' | 'AddNote',
+  command: IncidentCommand,
+): Promise<Response> {
   const { integration } = begun;
   const ran = await commandAsIntegration(c.env, integration, begun.payload, found.id, command);
-  if (!ran.ok) return ran.reason === 'rate-limited' ? tooManyRequests(reply, ran.retryAfterSeconds) : reply.send(422, { message: 'The request was refused.' });
+  if (!ran.ok)
+    return ran.reason === 'rate-limited'
+      ? tooManyRequests(reply, ran.retryAfterSeconds)
+      : reply.send(422, { message: 'The request was refused.' });
   const status = ran.result.ok ? (DONE[action] as string) : ran.result.problem.detail;
-  await recordRequest(c.env, integration, { requestId: reply.requestId, action, processedAt: now(), isSuccess: ran.result.ok, status, alertId: found.id, alias: found.alias });
+  await recordRequest(c.env, integration, {
+    requestId: reply.requestId,
+    action,
+    processedAt: now(),
+    isSuccess: ran.result.ok,
+    status,
+    alertId: found.id,
+    alias: found.alias,
+  });
   return accepted(reply);
 }
 
@@ -93,15 +165,32 @@ const act = (which: OpsgenieAction) => async (c: Context<AppEnv>) => {
   if (type === 'tiny' || ((type ?? 'id') === 'id' && INCIDENT_ID.test(identifier))) {
     const found = await findAlert(c.env, begun.integration, identifier, type);
     if (found.ok && (type === 'tiny' || found.view.incident.id === identifier)) {
-      const fields = begun.parsed.ok ? readActionFields(begun.parsed.value) : { ok: false as const, message: `Request body is not valid JSON: ${begun.parsed.message}.` };
+      const fields = begun.parsed.ok
+        ? readActionFields(begun.parsed.value)
+        : {
+            ok: false as const,
+            message: `Request body is not valid JSON: ${begun.parsed.message}.`,
+          };
       if (!fields.ok) return reply.send(begun.parsed.ok ? 422 : 400, { message: fields.message });
       const note = fields.fields.note && clip(fields.fields.note, RESOLVE_NOTE_MAX);
-      const command: IncidentCommand = which === 'close' ? { type: 'resolve', ...(note ? { note } : {}) } : { type: 'acknowledge' };
-      return viaCommand(c, reply, begun, { id: found.view.incident.id, alias: found.view.incident.dedupKey ?? '' }, action, command);
+      const command: IncidentCommand =
+        which === 'close'
+          ? { type: 'resolve', ...(note ? { note } : {}) }
+          : { type: 'acknowledge' };
+      return viaCommand(
+        c,
+        reply,
+        begun,
+        { id: found.view.incident.id, alias: found.view.incident.dedupKey ?? '' },
+        action,
+        command,
+      );
     }
     if (!found.ok && type === 'tiny') return reply.send(found.status, { message: found.message });
   }
-  return viaEvents(c, reply, begun, action, (body) => adaptOpsgenieAction(which, identifier, type, body, now()));
+  return viaEvents(c, reply, begun, action, (body) =>
+    adaptOpsgenieAction(which, identifier, type, body, now()),
+  );
 };
 
 /** POST /v2/alerts/:identifier/notes: the note lands on the incident's timeline, by the integration. */
@@ -109,15 +198,29 @@ async function addNote(c: Context<AppEnv>): Promise<Response> {
   const reply = answer(c);
   const begun = await begin(c, reply, false);
   if (begun instanceof Response) return begun;
-  if (!begun.parsed.ok) return reply.send(400, { message: `Request body is not valid JSON: ${begun.parsed.message}.` });
+  if (!begun.parsed.ok)
+    return reply.send(400, { message: `Request body is not valid JSON: ${begun.parsed.message}.` });
   const fields = readActionFields(begun.parsed.value);
   if (!fields.ok) return reply.send(422, { message: fields.message });
   const note = fields.fields.note?.trim();
   if (!note) return reply.send(422, { message: 'Note can not be empty.' });
-  if (note.length > NOTE_MAX) return reply.send(422, { message: `Note can not be longer than ${NOTE_MAX} characters.` });
-  const found = await findAlert(c.env, begun.integration, c.req.param('identifier') ?? '', c.req.query('identifierType'));
+  if (note.length > NOTE_MAX)
+    return reply.send(422, { message: `Note can not be longer than ${NOTE_MAX} characters.` });
+  const found = await findAlert(
+    c.env,
+    begun.integration,
+    c.req.param('identifier') ?? '',
+    c.req.query('identifierType'),
+  );
   if (!found.ok) return reply.send(found.status, { message: found.message });
-  return viaCommand(c, reply, begun, { id: found.view.incident.id, alias: found.view.incident.dedupKey ?? '' }, 'AddNote', { type: 'add_note', text: note });
+  return viaCommand(
+    c,
+    reply,
+    begun,
+    { id: found.view.incident.id, alias: found.view.incident.dedupKey ?? '' },
+    'AddNote',
+    { type: 'add_note', text: note },
+  );
 }
 
 /** Alert API calls Firebell does not implement, named so the answer can say which one was refused. A Map: paths are user input. */
@@ -155,8 +258,15 @@ async function unsupported(c: Context<AppEnv>): Promise<Response> {
   // count and saved-searches are collections of their own; anything else first is an alert identifier.
   const collection = first === 'count' || first === 'saved-searches';
   const deleting = c.req.method === 'DELETE' && parts.length === 1 && !collection;
-  const what = deleting ? 'deleting alerts (Firebell keeps every incident)' : (UNSUPPORTED.get(collection ? first : action) ?? 'this call');
-  const path = clip(collection || !first ? `/v2/alerts${first ? `/${parts.join('/')}` : ''}` : `/v2/alerts/{identifier}${action ? `/${action}` : ''}`, 120);
+  const what = deleting
+    ? 'deleting alerts (Firebell keeps every incident)'
+    : (UNSUPPORTED.get(collection ? first : action) ?? 'this call');
+  const path = clip(
+    collection || !first
+      ? `/v2/alerts${first ? `/${parts.join('/')}` : ''}`
+      : `/v2/alerts/{identifier}${action ? `/${action}` : ''}`,
+    120,
+  );
   return reply.send(404, {
     message: `Firebell does not support ${what} (${c.req.method} ${path}). Its Opsgenie Alert API supports create, get, list, close, acknowledge, add note and request status.`,
   });
@@ -165,11 +275,32 @@ async function unsupported(c: Context<AppEnv>): Promise<Response> {
 export const opsgenie = new OpenAPIHono<AppEnv>();
 opsgenie.on('POST', ['/v2/alerts', '/v2/alerts/'], create);
 opsgenie.on('GET', ['/v2/alerts', '/v2/alerts/'], listAlerts);
-opsgenie.on('GET', ['/v2/alerts/requests/:requestId', '/v2/alerts/requests/:requestId/'], getRequestStatus);
-opsgenie.on('GET', ['/v2/alerts/count', '/v2/alerts/count/', '/v2/alerts/saved-searches', '/v2/alerts/saved-searches/'], unsupported);
+opsgenie.on(
+  'GET',
+  ['/v2/alerts/requests/:requestId', '/v2/alerts/requests/:requestId/'],
+  getRequestStatus,
+);
+opsgenie.on(
+  'GET',
+  [
+    '/v2/alerts/count',
+    '/v2/alerts/count/',
+    '/v2/alerts/saved-searches',
+    '/v2/alerts/saved-searches/',
+  ],
+  unsupported,
+);
 opsgenie.on('GET', ['/v2/alerts/:identifier', '/v2/alerts/:identifier/'], getAlert);
-opsgenie.on('POST', ['/v2/alerts/:identifier/close', '/v2/alerts/:identifier/close/'], act('close'));
-opsgenie.on('POST', ['/v2/alerts/:identifier/acknowledge', '/v2/alerts/:identifier/acknowledge/'], act('acknowledge'));
+opsgenie.on(
+  'POST',
+  ['/v2/alerts/:identifier/close', '/v2/alerts/:identifier/close/'],
+  act('close'),
+);
+opsgenie.on(
+  'POST',
+  ['/v2/alerts/:identifier/acknowledge', '/v2/alerts/:identifier/acknowledge/'],
+  act('acknowledge'),
+);
 opsgenie.on('POST', ['/v2/alerts/:identifier/notes', '/v2/alerts/:identifier/notes/'], addNote);
 opsgenie.all('/v2/alerts/*', unsupported);
 documentOpsgenie(opsgenie);

@@ -10,16 +10,38 @@ import type { AppEnv } from '../app-env';
 import { adaptPagerDuty, adaptPagerDutyChange, pagerdutyRoutingKey } from '../adapters/pagerduty';
 import { now } from '../clock';
 import type { Integration } from '../directory/integrations';
-import { authenticateKey, deliver, MAX_BODY_BYTES, parseJson, payloadRecord, readBody } from '../service/intake';
+import {
+  authenticateKey,
+  deliver,
+  MAX_BODY_BYTES,
+  parseJson,
+  payloadRecord,
+  readBody,
+} from '../service/intake';
 import { deliverChange } from '../service/router-calls';
 
 const invalid = (c: Context<AppEnv>, status: ContentfulStatusCode, errors: string[]) =>
   c.json({ status: 'invalid event', message: 'Event object is invalid', errors }, status);
 
 const throttled = (c: Context<AppEnv>, retryAfterSeconds: number) =>
-  c.json({ status: 'throttle exceeded', message: 'Requests for this service are arriving too quickly. Please retry later.' }, 429, { 'retry-after': String(retryAfterSeconds) });
+  c.json(
+    {
+      status: 'throttle exceeded',
+      message: 'Requests for this service are arriving too quickly. Please retry later.',
+    },
+    429,
+    { 'retry-after': String(retryAfterSeconds) },
+  );
 
-type Received = { ok: true; value: unknown; key: string | undefined; integration: Integration | null; record: () => ReturnType<typeof payloadRecord> } | { ok: false; response: Response };
+type Received =
+  | {
+      ok: true;
+      value: unknown;
+      key: string | undefined;
+      integration: Integration | null;
+      record: () => ReturnType<typeof payloadRecord>;
+    }
+  | { ok: false; response: Response };
 
 /**
  * Read and parse the body and look up its routing key, which sits inside the body. An unknown key is
@@ -28,13 +50,27 @@ type Received = { ok: true; value: unknown; key: string | undefined; integration
  */
 async function receive(c: Context<AppEnv>): Promise<Received> {
   const body = await readBody(c.req.raw);
-  if (!body) return { ok: false, response: invalid(c, 413, [`Request body is larger than ${MAX_BODY_BYTES / 1024} KB`]) };
+  if (!body)
+    return {
+      ok: false,
+      response: invalid(c, 413, [`Request body is larger than ${MAX_BODY_BYTES / 1024} KB`]),
+    };
   const parsed = parseJson(body.text);
-  if (!parsed.ok) return { ok: false, response: invalid(c, 400, [`Event object is not valid JSON: ${parsed.message}`]) };
+  if (!parsed.ok)
+    return {
+      ok: false,
+      response: invalid(c, 400, [`Event object is not valid JSON: ${parsed.message}`]),
+    };
   const key = pagerdutyRoutingKey(parsed.value);
   const integration = key ? await authenticateKey(c.env, 'pagerduty', key) : null;
   if (key && !integration) return { ok: false, response: invalid(c, 400, ['Invalid routing key']) };
-  return { ok: true, value: parsed.value, key, integration, record: () => payloadRecord(c.req.raw, body, key ?? '') };
+  return {
+    ok: true,
+    value: parsed.value,
+    key,
+    integration,
+    record: () => payloadRecord(c.req.raw, body, key ?? ''),
+  };
 }
 
 async function enqueue(c: Context<AppEnv>): Promise<Response> {
@@ -42,11 +78,25 @@ async function enqueue(c: Context<AppEnv>): Promise<Response> {
   if (!received.ok) return received.response;
   const { integration, key } = received;
   const adapted = adaptPagerDuty(received.value, now());
-  if (!integration || !key) return invalid(c, 400, adapted.ok ? ["'routing_key' is missing"] : adapted.errors);
-  const result = await deliver(c.env, integration, received.record(), adapted.ok ? { events: adapted.events } : { errors: adapted.errors });
+  if (!integration || !key)
+    return invalid(c, 400, adapted.ok ? ["'routing_key' is missing"] : adapted.errors);
+  const result = await deliver(
+    c.env,
+    integration,
+    received.record(),
+    adapted.ok ? { events: adapted.events } : { errors: adapted.errors },
+  );
   if (!result.ok && result.reason === 'rate-limited') return throttled(c, result.retryAfterSeconds);
-  if (!adapted.ok || !result.ok) return invalid(c, 400, adapted.ok ? ['Event was refused'] : adapted.errors);
-  return c.json({ status: 'success', message: 'Event processed', dedup_key: (adapted.events[0] as { dedupKey: string }).dedupKey }, 202);
+  if (!adapted.ok || !result.ok)
+    return invalid(c, 400, adapted.ok ? ['Event was refused'] : adapted.errors);
+  return c.json(
+    {
+      status: 'success',
+      message: 'Event processed',
+      dedup_key: (adapted.events[0] as { dedupKey: string }).dedupKey,
+    },
+    202,
+  );
 }
 
 /** A change event is kept on the service and shown on incidents opened within the hour after; it pages no one. */
@@ -55,10 +105,17 @@ async function enqueueChange(c: Context<AppEnv>): Promise<Response> {
   if (!received.ok) return received.response;
   const { integration, key } = received;
   const adapted = adaptPagerDutyChange(received.value, now());
-  if (!integration || !key) return invalid(c, 400, adapted.ok ? ["'routing_key' is missing"] : adapted.errors);
-  const result = await deliverChange(c.env, integration, received.record(), adapted.ok ? { change: adapted.change } : { errors: adapted.errors });
+  if (!integration || !key)
+    return invalid(c, 400, adapted.ok ? ["'routing_key' is missing"] : adapted.errors);
+  const result = await deliverChange(
+    c.env,
+    integration,
+    received.record(),
+    adapted.ok ? { change: adapted.change } : { errors: adapted.errors },
+  );
   if (!result.ok && result.reason === 'rate-limited') return throttled(c, result.retryAfterSeconds);
-  if (!adapted.ok || !result.ok) return invalid(c, 400, adapted.ok ? ['Event was refused'] : adapted.errors);
+  if (!adapted.ok || !result.ok)
+    return invalid(c, 400, adapted.ok ? ['Event was refused'] : adapted.errors);
   return c.json({ status: 'success', message: 'Change event processed' }, 202);
 }
 
@@ -68,7 +125,10 @@ pagerduty.on('POST', ['/v2/change/enqueue', '/v2/change/enqueue/'], enqueueChang
 
 const pdError = z.object({ status: z.string(), message: z.string(), errors: z.array(z.string()) });
 const failures = {
-  400: { description: 'Event object is invalid, or "Invalid routing key" (unknown, rotated or revoked)', content: { 'application/json': { schema: pdError } } },
+  400: {
+    description: 'Event object is invalid, or "Invalid routing key" (unknown, rotated or revoked)',
+    content: { 'application/json': { schema: pdError } },
+  },
   413: { description: 'Body over 512 KB', content: { 'application/json': { schema: pdError } } },
   429: { description: 'Rate limited; see Retry-After' },
 };
@@ -81,7 +141,18 @@ pagerduty.openAPIRegistry.registerPath({
     'routing_key = the integration key. event_action trigger|acknowledge|resolve; after a resolve the same dedup_key opens a new incident; ' +
     'acknowledge/resolve for an unknown dedup_key are accepted and dropped. Over the rate limit: 429 with Retry-After.',
   responses: {
-    202: { description: 'Event processed', content: { 'application/json': { schema: z.object({ status: z.literal('success'), message: z.string(), dedup_key: z.string() }) } } },
+    202: {
+      description: 'Event processed',
+      content: {
+        'application/json': {
+          schema: z.object({
+            status: z.literal('success'),
+            message: z.string(),
+            dedup_key: z.string(),
+          }),
+        },
+      },
+    },
     ...failures,
   },
 });
@@ -95,7 +166,17 @@ pagerduty.openAPIRegistry.registerPath({
     'it is listed on the service (GET /api/services/{id}/changes) and on every incident of the service opened within the hour after it. ' +
     'Its time is payload.timestamp, or when it arrived; never later than arrival. Same key and rate limit as alert events.',
   responses: {
-    202: { description: 'Change event processed', content: { 'application/json': { schema: z.object({ status: z.literal('success'), message: z.literal('Change event processed') }) } } },
+    202: {
+      description: 'Change event processed',
+      content: {
+        'application/json': {
+          schema: z.object({
+            status: z.literal('success'),
+            message: z.literal('Change event processed'),
+          }),
+        },
+      },
+    },
     ...failures,
   },
 });

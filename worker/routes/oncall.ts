@@ -12,7 +12,13 @@ import { listSchedules } from '../directory/schedules';
 import { validationHook } from '../edge';
 import { renderShifts } from '../oncall';
 import { COVERAGE_DAYS, targetGaps } from '../oncall/gaps';
-import { coverageData, loadSnapshot, reachableUsers, resolveIn, targetsInvolve } from '../oncall/targets';
+import {
+  coverageData,
+  loadSnapshot,
+  reachableUsers,
+  resolveIn,
+  targetsInvolve,
+} from '../oncall/targets';
 import { DAY } from '../oncall/zone';
 import { issueFeed, issuedFeedSchema } from './calendar';
 import { bearer, problems } from './openapi-shared';
@@ -26,7 +32,9 @@ const levelSchema = z.object({
   level: z.number().int().openapi({ description: '1-based' }),
   delayMinutes: z.number(),
   users: z.array(responderSchema).openapi({ description: 'who this level pages now, in order' }),
-  empty: z.array(z.object({ type: z.enum(['user', 'schedule']), id: z.string(), name: z.string() })).openapi({ description: 'targets that reach nobody now' }),
+  empty: z
+    .array(z.object({ type: z.enum(['user', 'schedule']), id: z.string(), name: z.string() }))
+    .openapi({ description: 'targets that reach nobody now' }),
 });
 const serviceOnCallSchema = z
   .object({
@@ -34,11 +42,23 @@ const serviceOnCallSchema = z
     name: z.string(),
     policy: z.object({ id: z.string(), name: z.string() }),
     levels: z.array(levelSchema),
-    reachesNobody: z.boolean().openapi({ description: 'no level has anyone on call: an incident now would page the admins instead' }),
-    gaps: z.array(intervalSchema).openapi({ description: `when no level reaches anyone within the next ${COVERAGE_DAYS} days; a gap under way starts at \`at\`` }),
+    reachesNobody: z.boolean().openapi({
+      description: 'no level has anyone on call: an incident now would page the admins instead',
+    }),
+    gaps: z.array(intervalSchema).openapi({
+      description: `when no level reaches anyone within the next ${COVERAGE_DAYS} days; a gap under way starts at \`at\``,
+    }),
   })
   .openapi('ServiceOnCall');
-const myShiftSchema = z.object({ scheduleId: z.string(), scheduleName: z.string(), start: z.number(), end: z.number(), override: z.boolean() }).openapi('MyShift');
+const myShiftSchema = z
+  .object({
+    scheduleId: z.string(),
+    scheduleName: z.string(),
+    start: z.number(),
+    end: z.number(),
+    override: z.boolean(),
+  })
+  .openapi('MyShift');
 
 oncall.openapi(
   createRoute({
@@ -48,11 +68,26 @@ oncall.openapi(
     summary: 'Who each service’s escalation policy pages right now, level by level',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { query: z.object({ mine: z.enum(['0', '1', 'true', 'false']).optional().openapi({ description: '1: only services whose policy can page me' }) }) },
+    request: {
+      query: z.object({
+        mine: z
+          .enum(['0', '1', 'true', 'false'])
+          .optional()
+          .openapi({ description: '1: only services whose policy can page me' }),
+      }),
+    },
     responses: {
       200: {
         description: 'Services with a policy, by name',
-        content: { 'application/json': { schema: z.object({ at: z.number(), until: z.number().openapi({ description: 'gaps are looked for in [at, until)' }), services: z.array(serviceOnCallSchema) }) } },
+        content: {
+          'application/json': {
+            schema: z.object({
+              at: z.number(),
+              until: z.number().openapi({ description: 'gaps are looked for in [at, until)' }),
+              services: z.array(serviceOnCallSchema),
+            }),
+          },
+        },
       },
       400: problems[400],
       401: problems[401],
@@ -62,7 +97,10 @@ oncall.openapi(
     const mine = ['1', 'true'].includes(c.req.valid('query').mine ?? '');
     const me = principalOf(c).id;
     const at = now();
-    const [services, policies] = await Promise.all([servicesWithPolicy(c.env.DB), listPolicies(c.env.DB)]);
+    const [services, policies] = await Promise.all([
+      servicesWithPolicy(c.env.DB),
+      listPolicies(c.env.DB),
+    ]);
     const byId = new Map(policies.map((p) => [p.id, p]));
     const paged = services.flatMap((s) => {
       const policy = byId.get(s.policyId);
@@ -70,10 +108,26 @@ oncall.openapi(
     });
     // One load for every service: schedules and names are shared across policies.
     const until = at + COVERAGE_DAYS * DAY;
-    const snapshot = await loadSnapshot(c.env.DB, paged.flatMap((p) => policyTargets(p.policy)), at, until);
-    const shown = mine ? paged.filter((p) => targetsInvolve(snapshot, policyTargets(p.policy), me)) : paged;
-    const resolved = shown.map((p) => ({ ...p, levels: p.policy.levels.map((l) => ({ delayMinutes: l.delayMinutes, ...resolveIn(snapshot, l.targets) })) }));
-    const reachable = await reachableUsers(c.env.DB, resolved.flatMap((r) => r.levels.flatMap((l) => l.userIds)));
+    const snapshot = await loadSnapshot(
+      c.env.DB,
+      paged.flatMap((p) => policyTargets(p.policy)),
+      at,
+      until,
+    );
+    const shown = mine
+      ? paged.filter((p) => targetsInvolve(snapshot, policyTargets(p.policy), me))
+      : paged;
+    const resolved = shown.map((p) => ({
+      ...p,
+      levels: p.policy.levels.map((l) => ({
+        delayMinutes: l.delayMinutes,
+        ...resolveIn(snapshot, l.targets),
+      })),
+    }));
+    const reachable = await reachableUsers(
+      c.env.DB,
+      resolved.flatMap((r) => r.levels.flatMap((l) => l.userIds)),
+    );
     return c.json(
       {
         at,
@@ -85,7 +139,11 @@ oncall.openapi(
           levels: levels.map((l, i) => ({
             level: i + 1,
             delayMinutes: l.delayMinutes,
-            users: l.userIds.map((u) => ({ id: u, name: l.names[u] ?? u, reachable: reachable.has(u) })),
+            users: l.userIds.map((u) => ({
+              id: u,
+              name: l.names[u] ?? u,
+              reachable: reachable.has(u),
+            })),
             empty: l.empty,
           })),
           reachesNobody: levels.every((l) => l.userIds.length === 0),
@@ -108,7 +166,16 @@ oncall.openapi(
     responses: {
       200: {
         description: 'Shifts by start',
-        content: { 'application/json': { schema: z.object({ from: z.number(), to: z.number(), reachable: z.boolean(), shifts: z.array(myShiftSchema) }) } },
+        content: {
+          'application/json': {
+            schema: z.object({
+              from: z.number(),
+              to: z.number(),
+              reachable: z.boolean(),
+              shifts: z.array(myShiftSchema),
+            }),
+          },
+        },
       },
       401: problems[401],
     },
@@ -117,12 +184,21 @@ oncall.openapi(
     const me = principalOf(c).id;
     const from = now();
     const to = from + UPCOMING_DAYS * DAY;
-    const [schedules, reachable] = await Promise.all([listSchedules(c.env.DB, { from, to }), reachableUsers(c.env.DB, [me])]);
+    const [schedules, reachable] = await Promise.all([
+      listSchedules(c.env.DB, { from, to }),
+      reachableUsers(c.env.DB, [me]),
+    ]);
     const shifts = schedules
       .flatMap((s) =>
         renderShifts(s, from, to)
           .filter((shift) => shift.userId === me)
-          .map((shift) => ({ scheduleId: s.id, scheduleName: s.name, start: shift.start, end: shift.end, override: shift.override ?? false })),
+          .map((shift) => ({
+            scheduleId: s.id,
+            scheduleName: s.name,
+            start: shift.start,
+            end: shift.end,
+            override: shift.override ?? false,
+          })),
       )
       .sort((a, b) => a.start - b.start || a.scheduleName.localeCompare(b.scheduleName));
     return c.json({ from, to, reachable: reachable.has(me), shifts }, 200);
@@ -137,7 +213,14 @@ oncall.openapi(
     summary: 'A new secret iCalendar URL with my shifts on every schedule',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    responses: { 201: { description: 'Subscribe to this URL; it is shown once', content: { 'application/json': { schema: issuedFeedSchema } } }, 401: problems[401] },
+    responses: {
+      201: {
+        description: 'Subscribe to this URL; it is shown once',
+        content: { 'application/json': { schema: issuedFeedSchema } },
+      },
+      401: problems[401],
+    },
   }),
-  async (c) => c.json(await issueFeed(c.env, c.req.url, 'user', principalOf(c).id, principalOf(c).id), 201),
+  async (c) =>
+    c.json(await issueFeed(c.env, c.req.url, 'user', principalOf(c).id, principalOf(c).id), 201),
 );

@@ -4,14 +4,33 @@ import { z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
 
 const envelope = { took: z.number().openapi({ description: 'Seconds' }), requestId: z.string() };
-const failure = (description: string) => ({ description, content: { 'application/json': { schema: z.object({ message: z.string(), ...envelope }) } } });
-const accepted = { description: 'Request will be processed (its outcome: GET /v2/alerts/requests/{requestId})', content: { 'application/json': { schema: z.object({ result: z.string(), ...envelope }) } } };
-const common = { 401: failure('Missing, unknown, rotated or revoked GenieKey'), 429: failure('Rate limited; see Retry-After') };
-const writeFailures = { ...common, 400: failure('Body is not JSON'), 413: failure('Body over 512 KB'), 422: failure('Semantic errors, in Opsgenie’s words') };
+const failure = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: z.object({ message: z.string(), ...envelope }) } },
+});
+const accepted = {
+  description: 'Request will be processed (its outcome: GET /v2/alerts/requests/{requestId})',
+  content: { 'application/json': { schema: z.object({ result: z.string(), ...envelope }) } },
+};
+const common = {
+  401: failure('Missing, unknown, rotated or revoked GenieKey'),
+  429: failure('Rate limited; see Retry-After'),
+};
+const writeFailures = {
+  ...common,
+  400: failure('Body is not JSON'),
+  413: failure('Body over 512 KB'),
+  422: failure('Semantic errors, in Opsgenie’s words'),
+};
 
 const identified = {
   params: z.object({ identifier: z.string() }),
-  query: z.object({ identifierType: z.enum(['id', 'tiny', 'alias']).optional().openapi({ description: 'id (default) = incident id, tiny = incident number, alias = dedup key of an open incident' }) }),
+  query: z.object({
+    identifierType: z.enum(['id', 'tiny', 'alias']).optional().openapi({
+      description:
+        'id (default) = incident id, tiny = incident number, alias = dedup key of an open incident',
+    }),
+  }),
 };
 
 const baseAlert = z.object({
@@ -21,7 +40,9 @@ const baseAlert = z.object({
   message: z.string(),
   status: z.enum(['open', 'closed']),
   acknowledged: z.boolean(),
-  isSeen: z.boolean().openapi({ description: 'Same as acknowledged: Firebell does not track views' }),
+  isSeen: z
+    .boolean()
+    .openapi({ description: 'Same as acknowledged: Firebell does not track views' }),
   tags: z.array(z.string()),
   snoozed: z.literal(false),
   count: z.number().int(),
@@ -33,59 +54,162 @@ const baseAlert = z.object({
   priority: z.string(),
   responders: z.array(z.object({ type: z.string(), id: z.string() })),
   integration: z.object({ id: z.string(), name: z.string(), type: z.string() }),
-  report: z.object({ ackTime: z.number().optional(), closeTime: z.number().optional(), acknowledgedBy: z.string().optional(), closedBy: z.string().optional() }),
+  report: z.object({
+    ackTime: z.number().optional(),
+    closeTime: z.number().optional(),
+    acknowledgedBy: z.string().optional(),
+    closedBy: z.string().optional(),
+  }),
 });
-const alert = baseAlert.extend({ actions: z.array(z.string()), entity: z.string(), description: z.string(), details: z.record(z.string(), z.string()) });
+const alert = baseAlert.extend({
+  actions: z.array(z.string()),
+  entity: z.string(),
+  description: z.string(),
+  details: z.record(z.string(), z.string()),
+});
 
 /** Register every Opsgenie call Firebell answers. */
 export function documentOpsgenie(app: OpenAPIHono<AppEnv>): void {
-  const path = (method: 'get' | 'post', route: string, summary: string, description: string, extra: Record<string, unknown>) =>
-    app.openAPIRegistry.registerPath({ method, path: route, tags: ['ingestion'], summary, description, ...extra } as Parameters<typeof app.openAPIRegistry.registerPath>[0]);
+  const path = (
+    method: 'get' | 'post',
+    route: string,
+    summary: string,
+    description: string,
+    extra: Record<string, unknown>,
+  ) =>
+    app.openAPIRegistry.registerPath({
+      method,
+      path: route,
+      tags: ['ingestion'],
+      summary,
+      description,
+      ...extra,
+    } as Parameters<typeof app.openAPIRegistry.registerPath>[0]);
 
-  path('post', '/v2/alerts', 'Opsgenie: create alert', 'Authorization: GenieKey <key>. alias is the dedup key; priority P1–P5 maps to critical, error, warning, info, info.', {
-    responses: { 202: accepted, ...writeFailures },
-  });
-  path('get', '/v2/alerts', 'Opsgenie: list alerts (incidents of the key’s service)', 'query supports status:open, status:closed, acknowledged:true|false joined by AND; sort createdAt, updatedAt, tinyId, count, message, status; offset; limit 1–100 (20).', {
-    request: { query: z.object({ query: z.string().optional(), offset: z.number().int().optional(), limit: z.number().int().optional(), sort: z.string().optional(), order: z.enum(['asc', 'desc']).optional() }) },
-    responses: {
-      200: { description: 'A page of alerts', content: { 'application/json': { schema: z.object({ data: z.array(baseAlert), paging: z.object({ first: z.string(), next: z.string().optional(), prev: z.string().optional() }), ...envelope }) } } },
-      422: failure('Unsupported query term, sort or paging value'),
-      ...common,
+  path(
+    'post',
+    '/v2/alerts',
+    'Opsgenie: create alert',
+    'Authorization: GenieKey <key>. alias is the dedup key; priority P1–P5 maps to critical, error, warning, info, info.',
+    {
+      responses: { 202: accepted, ...writeFailures },
     },
-  });
-  path('get', '/v2/alerts/{identifier}', 'Opsgenie: get alert', 'One incident of the key’s service as an Opsgenie alert.', {
-    request: identified,
-    responses: { 200: { description: 'The alert', content: { 'application/json': { schema: z.object({ data: alert, ...envelope }) } } }, 404: failure('Alert does not exist'), 422: failure('Bad identifierType'), ...common },
-  });
+  );
+  path(
+    'get',
+    '/v2/alerts',
+    'Opsgenie: list alerts (incidents of the key’s service)',
+    'query supports status:open, status:closed, acknowledged:true|false joined by AND; sort createdAt, updatedAt, tinyId, count, message, status; offset; limit 1–100 (20).',
+    {
+      request: {
+        query: z.object({
+          query: z.string().optional(),
+          offset: z.number().int().optional(),
+          limit: z.number().int().optional(),
+          sort: z.string().optional(),
+          order: z.enum(['asc', 'desc']).optional(),
+        }),
+      },
+      responses: {
+        200: {
+          description: 'A page of alerts',
+          content: {
+            'application/json': {
+              schema: z.object({
+                data: z.array(baseAlert),
+                paging: z.object({
+                  first: z.string(),
+                  next: z.string().optional(),
+                  prev: z.string().optional(),
+                }),
+                ...envelope,
+              }),
+            },
+          },
+        },
+        422: failure('Unsupported query term, sort or paging value'),
+        ...common,
+      },
+    },
+  );
+  path(
+    'get',
+    '/v2/alerts/{identifier}',
+    'Opsgenie: get alert',
+    'One incident of the key’s service as an Opsgenie alert.',
+    {
+      request: identified,
+      responses: {
+        200: {
+          description: 'The alert',
+          content: { 'application/json': { schema: z.object({ data: alert, ...envelope }) } },
+        },
+        404: failure('Alert does not exist'),
+        422: failure('Bad identifierType'),
+        ...common,
+      },
+    },
+  );
   for (const [which, does] of [
     ['close', 'resolves the incident'],
     ['acknowledge', 'acknowledges the incident'],
   ] as const) {
-    path('post', `/v2/alerts/{identifier}/${which}`, `Opsgenie: ${which} alert`, `By id or tiny id: ${does}. By alias: the alert of that dedup key; an unknown alias is accepted and its request status says "Alert does not exist".`, {
-      request: identified,
-      responses: { 202: accepted, 404: failure('No incident has that tiny id'), ...writeFailures },
-    });
-  }
-  path('post', '/v2/alerts/{identifier}/notes', 'Opsgenie: add note', 'Body {note, user?, source?}: the note lands on the incident’s timeline as a note by the integration (8,000 characters at most).', {
-    request: identified,
-    responses: { 202: accepted, 404: failure('Alert does not exist'), ...writeFailures },
-  });
-  path('get', '/v2/alerts/requests/{requestId}', 'Opsgenie: request status', 'What an accepted write of this key did; the 500 newest per integration are kept.', {
-    request: { params: z.object({ requestId: z.string() }) },
-    responses: {
-      200: {
-        description: 'The outcome',
-        content: {
-          'application/json': {
-            schema: z.object({
-              data: z.object({ success: z.boolean(), action: z.string(), processedAt: z.string(), integrationId: z.string(), isSuccess: z.boolean(), status: z.string(), alertId: z.string(), alias: z.string() }),
-              ...envelope,
-            }),
-          },
+    path(
+      'post',
+      `/v2/alerts/{identifier}/${which}`,
+      `Opsgenie: ${which} alert`,
+      `By id or tiny id: ${does}. By alias: the alert of that dedup key; an unknown alias is accepted and its request status says "Alert does not exist".`,
+      {
+        request: identified,
+        responses: {
+          202: accepted,
+          404: failure('No incident has that tiny id'),
+          ...writeFailures,
         },
       },
-      404: failure('Request not found. It might not be processed, yet.'),
-      ...common,
+    );
+  }
+  path(
+    'post',
+    '/v2/alerts/{identifier}/notes',
+    'Opsgenie: add note',
+    'Body {note, user?, source?}: the note lands on the incident’s timeline as a note by the integration (8,000 characters at most).',
+    {
+      request: identified,
+      responses: { 202: accepted, 404: failure('Alert does not exist'), ...writeFailures },
     },
-  });
+  );
+  path(
+    'get',
+    '/v2/alerts/requests/{requestId}',
+    'Opsgenie: request status',
+    'What an accepted write of this key did; the 500 newest per integration are kept.',
+    {
+      request: { params: z.object({ requestId: z.string() }) },
+      responses: {
+        200: {
+          description: 'The outcome',
+          content: {
+            'application/json': {
+              schema: z.object({
+                data: z.object({
+                  success: z.boolean(),
+                  action: z.string(),
+                  processedAt: z.string(),
+                  integrationId: z.string(),
+                  isSuccess: z.boolean(),
+                  status: z.string(),
+                  alertId: z.string(),
+                  alias: z.string(),
+                }),
+                ...envelope,
+              }),
+            },
+          },
+        },
+        404: failure('Request not found. It might not be processed, yet.'),
+        ...common,
+      },
+    },
+  );
 }

@@ -37,11 +37,17 @@ export const policies = new OpenAPIHono<AppEnv>({ defaultHook: validationHook })
 policies.use('*', limitBody(64 * 1024), requireJson());
 
 const id = z.string().min(1).max(64);
-const target = z.object({ type: z.enum(['user', 'schedule']), id }).strict().openapi('EscalationTarget');
+const target = z
+  .object({ type: z.enum(['user', 'schedule']), id })
+  .strict()
+  .openapi('EscalationTarget');
 const level = z
   .object({
     // Whole minutes are the product rule; fractions are accepted so a test or a restart drill can wait seconds, not minutes.
-    delayMinutes: z.number().min(0).max(1440).openapi({ description: 'minutes to wait for an acknowledgement before the next level; fractions allowed (0.1 = 6 s)' }),
+    delayMinutes: z.number().min(0).max(1440).openapi({
+      description:
+        'minutes to wait for an acknowledgement before the next level; fractions allowed (0.1 = 6 s)',
+    }),
     targets: z.array(target).min(1).max(20),
   })
   .strict()
@@ -50,8 +56,17 @@ const policyInput = z
   .object({
     name: z.string().trim().min(1).max(120),
     levels: z.array(level).min(1).max(20),
-    repeat: z.number().int().min(1).max(10).default(1).openapi({ description: 'times the whole policy runs (1 = once through)' }),
-    renotifyMinutes: z.number().int().min(1).max(1440).nullable().default(null).openapi({ description: 'page the current level again every N minutes while unacknowledged; null = never' }),
+    repeat: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .default(1)
+      .openapi({ description: 'times the whole policy runs (1 = once through)' }),
+    renotifyMinutes: z.number().int().min(1).max(1440).nullable().default(null).openapi({
+      description:
+        'page the current level again every N minutes while unacknowledged; null = never',
+    }),
   })
   .strict()
   .openapi('EscalationPolicyInput');
@@ -65,25 +80,54 @@ const policySchema = z
     renotifyMinutes: z.number().nullable(),
     services: z.array(named).openapi({ description: 'services this policy pages for' }),
     coverage: coverageSchema
-      .extend({ emptyNow: z.array(z.object({ level: z.number().int(), until: z.number().nullable() })).openapi({ description: 'levels (1-based) that reach nobody now, and when someone next comes on call (null: not within the window)' }) })
-      .openapi({ description: `over the next ${COVERAGE_DAYS} days; gaps are when no level reaches anyone` }),
+      .extend({
+        emptyNow: z
+          .array(z.object({ level: z.number().int(), until: z.number().nullable() }))
+          .openapi({
+            description:
+              'levels (1-based) that reach nobody now, and when someone next comes on call (null: not within the window)',
+          }),
+      })
+      .openapi({
+        description: `over the next ${COVERAGE_DAYS} days; gaps are when no level reaches anyone`,
+      }),
     createdAt: z.number(),
     updatedAt: z.number(),
   })
   .openapi('EscalationPolicy');
 
-const idParam = z.object({ id: id.openapi({ param: { name: 'id', in: 'path' }, example: 'pol_…' }) });
-const serviceParams = idParam.extend({ serviceId: id.openapi({ param: { name: 'serviceId', in: 'path' }, example: 'svc_…' }) });
-const policyResponse = (description: string) => ({ description, content: { 'application/json': { schema: z.object({ policy: policySchema }) } } });
-const writeProblems = { 400: problems[400], 401: problems[401], 403: problems[403], 413: problems[413], 415: problems[415] } as const;
+const idParam = z.object({
+  id: id.openapi({ param: { name: 'id', in: 'path' }, example: 'pol_…' }),
+});
+const serviceParams = idParam.extend({
+  serviceId: id.openapi({ param: { name: 'serviceId', in: 'path' }, example: 'svc_…' }),
+});
+const policyResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: z.object({ policy: policySchema }) } },
+});
+const writeProblems = {
+  400: problems[400],
+  401: problems[401],
+  403: problems[403],
+  413: problems[413],
+  415: problems[415],
+} as const;
 
 /** Every target must exist now; each unknown one is a 400 naming its place in the body. */
 async function checkTargets(db: D1Database, input: Omit<EscalationPolicy, 'id'>): Promise<void> {
-  const all = input.levels.flatMap((l, i) => l.targets.map((t, j) => ({ ...t, path: `levels.${i}.targets.${j}.id` })));
+  const all = input.levels.flatMap((l, i) =>
+    l.targets.map((t, j) => ({ ...t, path: `levels.${i}.targets.${j}.id` })),
+  );
   const idsOf = (type: 'user' | 'schedule') => all.filter((t) => t.type === type).map((t) => t.id);
-  const [users, schedules] = await Promise.all([unknownUsers(db, idsOf('user')), unknownSchedules(db, idsOf('schedule'))]);
+  const [users, schedules] = await Promise.all([
+    unknownUsers(db, idsOf('user')),
+    unknownSchedules(db, idsOf('schedule')),
+  ]);
   const missing = { user: new Set(users), schedule: new Set(schedules) };
-  const errors = all.filter((t) => missing[t.type].has(t.id)).map((t) => ({ path: t.path, message: `unknown ${t.type} ${t.id}` }));
+  const errors = all
+    .filter((t) => missing[t.type].has(t.id))
+    .map((t) => ({ path: t.path, message: `unknown ${t.type} ${t.id}` }));
   if (errors.length) throw invalid(errors);
 }
 
@@ -97,7 +141,9 @@ async function withCoverage<P extends PolicyRecord>(db: D1Database, list: P[]) {
 
 async function view(db: D1Database, policy: PolicyRecord | null, policyId: string) {
   if (!policy) throw notFound(`No escalation policy ${policyId}.`);
-  const [withServices] = await withCoverage(db, [{ ...policy, services: await servicesUsingPolicy(db, policy.id) }]);
+  const [withServices] = await withCoverage(db, [
+    { ...policy, services: await servicesUsingPolicy(db, policy.id) },
+  ]);
   return withServices!;
 }
 
@@ -117,7 +163,11 @@ policies.openapi(
     await checkTargets(c.env.DB, body);
     const policyId = newId('pol');
     await createPolicy(c.env.DB, { id: policyId, ...body }, now());
-    return c.json({ policy: await view(c.env.DB, await getPolicy(c.env.DB, policyId), policyId) }, 201, { location: `/api/policies/${policyId}` });
+    return c.json(
+      { policy: await view(c.env.DB, await getPolicy(c.env.DB, policyId), policyId) },
+      201,
+      { location: `/api/policies/${policyId}` },
+    );
   },
 );
 
@@ -129,13 +179,31 @@ policies.openapi(
     summary: 'Every escalation policy, with the services it pages for',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    responses: { 200: { description: 'Policies by name', content: { 'application/json': { schema: z.object({ policies: z.array(policySchema) }) } } }, 401: problems[401] },
+    responses: {
+      200: {
+        description: 'Policies by name',
+        content: { 'application/json': { schema: z.object({ policies: z.array(policySchema) }) } },
+      },
+      401: problems[401],
+    },
   }),
   async (c) => {
-    const [all, services] = await Promise.all([listPolicies(c.env.DB), servicesWithPolicy(c.env.DB)]);
+    const [all, services] = await Promise.all([
+      listPolicies(c.env.DB),
+      servicesWithPolicy(c.env.DB),
+    ]);
     const byPolicy = new Map<string, Named[]>();
-    for (const s of services) byPolicy.set(s.policyId, [...(byPolicy.get(s.policyId) ?? []), { id: s.id, name: s.name }]);
-    return c.json({ policies: await withCoverage(c.env.DB, all.map((p) => ({ ...p, services: byPolicy.get(p.id) ?? [] }))) }, 200);
+    for (const s of services)
+      byPolicy.set(s.policyId, [...(byPolicy.get(s.policyId) ?? []), { id: s.id, name: s.name }]);
+    return c.json(
+      {
+        policies: await withCoverage(
+          c.env.DB,
+          all.map((p) => ({ ...p, services: byPolicy.get(p.id) ?? [] })),
+        ),
+      },
+      200,
+    );
   },
 );
 
@@ -152,7 +220,10 @@ policies.openapi(
   }),
   async (c) => {
     const policyId = c.req.valid('param').id;
-    return c.json({ policy: await view(c.env.DB, await getPolicy(c.env.DB, policyId), policyId) }, 200);
+    return c.json(
+      { policy: await view(c.env.DB, await getPolicy(c.env.DB, policyId), policyId) },
+      200,
+    );
   },
 );
 
@@ -164,7 +235,10 @@ policies.openapi(
     summary: 'Replace an escalation policy',
     security: bearer,
     middleware: [requireRole('admin')] as const,
-    request: { params: idParam, body: { required: true, content: { 'application/json': { schema: policyInput } } } },
+    request: {
+      params: idParam,
+      body: { required: true, content: { 'application/json': { schema: policyInput } } },
+    },
     responses: { 200: policyResponse('The policy'), ...writeProblems, 404: problems[404] },
   }),
   async (c) => {
@@ -172,8 +246,12 @@ policies.openapi(
     const body = c.req.valid('json');
     if (!(await getPolicy(c.env.DB, policyId))) throw notFound(`No escalation policy ${policyId}.`);
     await checkTargets(c.env.DB, body);
-    if (!(await updatePolicy(c.env.DB, { id: policyId, ...body }, now()))) throw notFound(`No escalation policy ${policyId}.`);
-    return c.json({ policy: await view(c.env.DB, await getPolicy(c.env.DB, policyId), policyId) }, 200);
+    if (!(await updatePolicy(c.env.DB, { id: policyId, ...body }, now())))
+      throw notFound(`No escalation policy ${policyId}.`);
+    return c.json(
+      { policy: await view(c.env.DB, await getPolicy(c.env.DB, policyId), policyId) },
+      200,
+    );
   },
 );
 
@@ -186,7 +264,13 @@ policies.openapi(
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: { params: idParam },
-    responses: { 204: { description: 'Deleted' }, 401: problems[401], 403: problems[403], 404: problems[404], 409: problems[409] },
+    responses: {
+      204: { description: 'Deleted' },
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+      409: problems[409],
+    },
   }),
   async (c) => {
     const policyId = c.req.valid('param').id;
@@ -195,7 +279,10 @@ policies.openapi(
     if (!(await deletePolicy(c.env.DB, policyId))) {
       const services = await servicesUsingPolicy(c.env.DB, policyId);
       const names = services.map((s) => `“${s.name}” (${s.id})`).join(', ');
-      throw conflict(`Escalation policy ${policyId} pages for ${names || 'a service'}; point ${services.length === 1 ? 'it' : 'them'} at another policy first.`, { services });
+      throw conflict(
+        `Escalation policy ${policyId} pages for ${names || 'a service'}; point ${services.length === 1 ? 'it' : 'them'} at another policy first.`,
+        { services },
+      );
     }
     return c.body(null, 204);
   },
@@ -211,7 +298,12 @@ policies.openapi(
     middleware: [requireRole('admin')] as const,
     request: { params: serviceParams },
     responses: {
-      200: { description: 'The service now uses this policy', content: { 'application/json': { schema: z.object({ serviceId: z.string(), policyId: z.string() }) } } },
+      200: {
+        description: 'The service now uses this policy',
+        content: {
+          'application/json': { schema: z.object({ serviceId: z.string(), policyId: z.string() }) },
+        },
+      },
       401: problems[401],
       403: problems[403],
       404: problems[404],
@@ -221,7 +313,8 @@ policies.openapi(
     const { id: policyId, serviceId } = c.req.valid('param');
     if (!(await getPolicy(c.env.DB, policyId))) throw notFound(`No escalation policy ${policyId}.`);
     if (!(await serviceNamed(c.env.DB, serviceId))) throw notFound(`No service ${serviceId}.`);
-    if (!(await attachService(c.env.DB, policyId, serviceId))) throw notFound(`Escalation policy ${policyId} or service ${serviceId} was just deleted.`);
+    if (!(await attachService(c.env.DB, policyId, serviceId)))
+      throw notFound(`Escalation policy ${policyId} or service ${serviceId} was just deleted.`);
     return c.json({ serviceId, policyId }, 200);
   },
 );
@@ -235,11 +328,17 @@ policies.openapi(
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: { params: serviceParams },
-    responses: { 204: { description: 'Detached' }, 401: problems[401], 403: problems[403], 404: problems[404] },
+    responses: {
+      204: { description: 'Detached' },
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+    },
   }),
   async (c) => {
     const { id: policyId, serviceId } = c.req.valid('param');
-    if (!(await detachService(c.env.DB, policyId, serviceId))) throw notFound(`Service ${serviceId} does not use escalation policy ${policyId}.`);
+    if (!(await detachService(c.env.DB, policyId, serviceId)))
+      throw notFound(`Service ${serviceId} does not use escalation policy ${policyId}.`);
     return c.body(null, 204);
   },
 );

@@ -20,11 +20,20 @@ import { limitBody, requireJson, validationHook } from '../edge';
 import { ProblemError, badRequest, conflict, forbidden, notFound, unauthorized } from '../errors';
 import { newId } from '../ids';
 import type { CommandResult } from '../incident/object';
-import { ACTION_TOKEN_LIFETIME_MS, verifyActionToken, type ActionClaims } from '../push/action-token';
+import {
+  ACTION_TOKEN_LIFETIME_MS,
+  verifyActionToken,
+  type ActionClaims,
+} from '../push/action-token';
 import { sendTestPage } from '../push/notifier';
 import { TEST_INCIDENT_ID } from '../push/payload';
 import { describeOutcome, vapidConfigured } from '../push/sender';
-import { authSecretProblem, endpointProblem, MAX_ENDPOINT_LENGTH, p256dhProblem } from '../push/validate';
+import {
+  authSecretProblem,
+  endpointProblem,
+  MAX_ENDPOINT_LENGTH,
+  p256dhProblem,
+} from '../push/validate';
 import { incidentSchema } from './incident-schemas';
 import { bearer, problemSchema, problems } from './openapi-shared';
 
@@ -49,7 +58,10 @@ const deviceSchema = z
 const outcomeSchema = z
   .object({
     kind: z.enum(['sent', 'gone', 'retry', 'rejected']),
-    status: z.number().int().openapi({ description: 'HTTP status from the push service; 0 when none came back' }),
+    status: z
+      .number()
+      .int()
+      .openapi({ description: 'HTTP status from the push service; 0 when none came back' }),
     retryAfterMs: z.number().optional(),
     detail: z.string().optional(),
   })
@@ -74,10 +86,25 @@ const subscribeBody = z
   })
   .strict();
 
-const unavailable = { description: 'Web Push is not configured on this server', content: { 'application/problem+json': { schema: problemSchema } } };
-const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
-const tokenField = z.string().min(1).max(1024).openapi({ description: 'The actionToken from the page payload' });
-const deviceResponse = { content: { 'application/json': { schema: z.object({ subscription: deviceSchema }) } } };
+const unavailable = {
+  description: 'Web Push is not configured on this server',
+  content: { 'application/problem+json': { schema: problemSchema } },
+};
+const idParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+const tokenField = z
+  .string()
+  .min(1)
+  .max(1024)
+  .openapi({ description: 'The actionToken from the page payload' });
+const deviceResponse = {
+  content: { 'application/json': { schema: z.object({ subscription: deviceSchema }) } },
+};
 
 push.openapi(
   createRoute({
@@ -85,7 +112,13 @@ push.openapi(
     path: '/vapid-public-key',
     tags: ['push'],
     summary: 'The VAPID public key to pass to PushManager.subscribe as applicationServerKey',
-    responses: { 200: { description: 'Key (base64url, uncompressed P-256 point)', content: { 'application/json': { schema: z.object({ publicKey: z.string() }) } } }, 503: unavailable },
+    responses: {
+      200: {
+        description: 'Key (base64url, uncompressed P-256 point)',
+        content: { 'application/json': { schema: z.object({ publicKey: z.string() }) } },
+      },
+      503: unavailable,
+    },
   }),
   async (c) => {
     if (!c.env.VAPID_PUBLIC_KEY) throw notConfigured();
@@ -98,10 +131,13 @@ push.openapi(
     method: 'post',
     path: '/subscriptions',
     tags: ['push'],
-    summary: 'Register this device for pages (re-registering my own endpoint updates it; another user’s answers 409)',
+    summary:
+      'Register this device for pages (re-registering my own endpoint updates it; another user’s answers 409)',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { body: { required: true, content: { 'application/json': { schema: subscribeBody } } } },
+    request: {
+      body: { required: true, content: { 'application/json': { schema: subscribeBody } } },
+    },
     responses: {
       201: { description: 'Registered', ...deviceResponse },
       200: { description: 'Already registered: keys and label updated', ...deviceResponse },
@@ -113,11 +149,16 @@ push.openapi(
   async (c) => {
     const body = c.req.valid('json');
     const problem = endpointProblem(body.endpoint, c.env);
-    if (problem) throw new ProblemError(400, 'validation', `endpoint: ${problem}`, { errors: [{ path: 'endpoint', message: problem }] });
+    if (problem)
+      throw new ProblemError(400, 'validation', `endpoint: ${problem}`, {
+        errors: [{ path: 'endpoint', message: problem }],
+      });
     const who = principalOf(c);
     const mine = await listSubscriptions(c.env.DB, who.id);
     if (mine.length >= MAX_DEVICES_PER_USER && !mine.some((d) => d.endpoint === body.endpoint)) {
-      throw conflict(`You already have ${mine.length} devices registered; remove one you no longer use first.`);
+      throw conflict(
+        `You already have ${mine.length} devices registered; remove one you no longer use first.`,
+      );
     }
     const added = await addSubscription(c.env.DB, {
       id: newId('psb'),
@@ -129,11 +170,16 @@ push.openapi(
       now: now(),
     });
     if (!added) {
-      throw conflict('This push endpoint is registered to someone else’s account. Turn notifications off and on again on this device to get a new endpoint.', { endpointTaken: true });
+      throw conflict(
+        'This push endpoint is registered to someone else’s account. Turn notifications off and on again on this device to get a new endpoint.',
+        { endpointTaken: true },
+      );
     }
     const { subscription, created } = added;
     const device = toDevice(subscription);
-    return created ? c.json({ subscription: device }, 201, { location: `/api/push/subscriptions/${device.id}` }) : c.json({ subscription: device }, 200);
+    return created
+      ? c.json({ subscription: device }, 201, { location: `/api/push/subscriptions/${device.id}` })
+      : c.json({ subscription: device }, 200);
   },
 );
 
@@ -145,7 +191,15 @@ push.openapi(
     summary: 'My devices',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    responses: { 200: { description: 'Devices', content: { 'application/json': { schema: z.object({ subscriptions: z.array(deviceSchema) }) } } }, 401: problems[401] },
+    responses: {
+      200: {
+        description: 'Devices',
+        content: {
+          'application/json': { schema: z.object({ subscriptions: z.array(deviceSchema) }) },
+        },
+      },
+      401: problems[401],
+    },
   }),
   async (c) => c.json({ subscriptions: await listSubscriptions(c.env.DB, principalOf(c).id) }, 200),
 );
@@ -158,11 +212,31 @@ push.openapi(
     summary: 'Rename one of my devices',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { params: idParam, body: { required: true, content: { 'application/json': { schema: z.object({ label: z.string().trim().min(1).max(80) }).strict() } } } },
-    responses: { 200: { description: 'Renamed', ...deviceResponse }, 400: problems[400], 401: problems[401], 404: problems[404] },
+    request: {
+      params: idParam,
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.object({ label: z.string().trim().min(1).max(80) }).strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      200: { description: 'Renamed', ...deviceResponse },
+      400: problems[400],
+      401: problems[401],
+      404: problems[404],
+    },
   }),
   async (c) => {
-    const device = await renameSubscription(c.env.DB, principalOf(c).id, c.req.valid('param').id, c.req.valid('json').label);
+    const device = await renameSubscription(
+      c.env.DB,
+      principalOf(c).id,
+      c.req.valid('param').id,
+      c.req.valid('json').label,
+    );
     if (!device) throw notFound('You have no device with that id.');
     return c.json({ subscription: device }, 200);
   },
@@ -180,7 +254,8 @@ push.openapi(
     responses: { 204: { description: 'Removed' }, 401: problems[401], 404: problems[404] },
   }),
   async (c) => {
-    if (!(await deleteSubscription(c.env.DB, principalOf(c).id, c.req.valid('param').id))) throw notFound('You have no device with that id.');
+    if (!(await deleteSubscription(c.env.DB, principalOf(c).id, c.req.valid('param').id)))
+      throw notFound('You have no device with that id.');
     return c.body(null, 204);
   },
 );
@@ -197,7 +272,11 @@ push.openapi(
     responses: {
       200: {
         description: 'What happened; a device the push service no longer knows is removed',
-        content: { 'application/json': { schema: z.object({ outcome: outcomeSchema, removed: z.boolean(), message: z.string() }) } },
+        content: {
+          'application/json': {
+            schema: z.object({ outcome: outcomeSchema, removed: z.boolean(), message: z.string() }),
+          },
+        },
       },
       401: problems[401],
       404: problems[404],
@@ -225,7 +304,18 @@ push.openapi(
     request: {
       body: {
         required: true,
-        content: { 'application/json': { schema: z.object({ token: tokenField, shownAt: z.number().int().optional().openapi({ description: 'When it was shown (epoch ms); clamped to the last 24 h' }) }).strict() } },
+        content: {
+          'application/json': {
+            schema: z
+              .object({
+                token: tokenField,
+                shownAt: z.number().int().optional().openapi({
+                  description: 'When it was shown (epoch ms); clamped to the last 24 h',
+                }),
+              })
+              .strict(),
+          },
+        },
       },
     },
     responses: { 204: { description: 'Recorded' }, 400: problems[400], 401: problems[401] },
@@ -234,12 +324,19 @@ push.openapi(
     const { token, shownAt } = c.req.valid('json');
     const at = now();
     const { claims, device } = await actionClaims(c.env, token, at);
-    if (!device) throw badRequest('This token does not name a device, so there is no delivery to record.');
+    if (!device)
+      throw badRequest('This token does not name a device, so there is no delivery to record.');
     if (claims.incidentId === TEST_INCIDENT_ID) return c.body(null, 204);
     // The service worker may queue a receipt while offline: believe its clock, within the token's lifetime.
-    const when = shownAt === undefined ? at : Math.min(at, Math.max(at - ACTION_TOKEN_LIFETIME_MS, shownAt));
+    const when =
+      shownAt === undefined ? at : Math.min(at, Math.max(at - ACTION_TOKEN_LIFETIME_MS, shownAt));
     const stub = c.env.INCIDENT.get(c.env.INCIDENT.idFromName(claims.incidentId));
-    await stub.recordDelivery({ userId: claims.userId, subscriptionId: device.id, deviceLabel: device.label, at: when });
+    await stub.recordDelivery({
+      userId: claims.userId,
+      subscriptionId: device.id,
+      deviceLabel: device.label,
+      at: when,
+    });
     return c.body(null, 204);
   },
 );
@@ -251,14 +348,30 @@ push.openapi(
     tags: ['push'],
     summary: "Acknowledge the page's incident as the paged user (action-token auth, no session)",
     request: {
-      headers: z.object({ 'idempotency-key': z.string().min(1).max(200).optional().openapi({ description: 'Replays with the same key return the first result' }) }),
+      headers: z.object({
+        'idempotency-key': z
+          .string()
+          .min(1)
+          .max(200)
+          .optional()
+          .openapi({ description: 'Replays with the same key return the first result' }),
+      }),
       body: {
         required: true,
-        content: { 'application/json': { schema: z.object({ token: tokenField, incidentId: z.string().min(1).max(64).optional() }).strict() } },
+        content: {
+          'application/json': {
+            schema: z
+              .object({ token: tokenField, incidentId: z.string().min(1).max(64).optional() })
+              .strict(),
+          },
+        },
       },
     },
     responses: {
-      200: { description: 'The incident after the acknowledgement', content: { 'application/json': { schema: z.object({ incident: incidentSchema }) } } },
+      200: {
+        description: 'The incident after the acknowledgement',
+        content: { 'application/json': { schema: z.object({ incident: incidentSchema }) } },
+      },
       400: problems[400],
       401: problems[401],
       403: problems[403],
@@ -269,30 +382,52 @@ push.openapi(
   async (c) => {
     const { token, incidentId } = c.req.valid('json');
     const { claims } = await actionClaims(c.env, token, now());
-    if (incidentId !== undefined && incidentId !== claims.incidentId) throw forbidden('This token was issued for a different incident.');
-    if (claims.incidentId === TEST_INCIDENT_ID) throw badRequest('That was a test page: there is nothing to acknowledge.');
+    if (incidentId !== undefined && incidentId !== claims.incidentId)
+      throw forbidden('This token was issued for a different incident.');
+    if (claims.incidentId === TEST_INCIDENT_ID)
+      throw badRequest('That was a test page: there is nothing to acknowledge.');
     const user = await getUser(c.env.DB, claims.userId);
-    if (!user || !isActive(user)) throw unauthorized('The person this page was sent to no longer has access to Firebell.');
-    if (user.role === 'viewer') throw forbidden('Viewers can watch an incident but not acknowledge it.');
+    if (!user || !isActive(user))
+      throw unauthorized('The person this page was sent to no longer has access to Firebell.');
+    if (user.role === 'viewer')
+      throw forbidden('Viewers can watch an incident but not acknowledge it.');
     const key = c.req.valid('header')['idempotency-key'];
     const stub = c.env.INCIDENT.get(c.env.INCIDENT.idFromName(claims.incidentId));
     // The object scopes keys to the person and the command, so one person's key never replays another's result.
-    const result = (await stub.command({ type: 'acknowledge' }, { kind: 'user', id: user.id, name: user.name }, key)) as CommandResult;
+    const result = (await stub.command(
+      { type: 'acknowledge' },
+      { kind: 'user', id: user.id, name: user.name },
+      key,
+    )) as CommandResult;
     if (!result.ok) throw ProblemError.from(result.problem);
     return c.json({ incident: result.incident }, 200);
   },
 );
 
 /** Verify the token, and that the device it was sent to is still registered: removing a lost phone revokes its pages. */
-async function actionClaims(env: AppEnv['Bindings'], token: string, at: number): Promise<{ claims: ActionClaims; device: PushSubscriptionRecord | null }> {
+async function actionClaims(
+  env: AppEnv['Bindings'],
+  token: string,
+  at: number,
+): Promise<{ claims: ActionClaims; device: PushSubscriptionRecord | null }> {
   const claims = await verifyActionToken(env.SESSION_SECRET, token, at);
-  if (!claims) throw unauthorized('This action token is invalid or has expired; open Firebell and act from the incident page.');
+  if (!claims)
+    throw unauthorized(
+      'This action token is invalid or has expired; open Firebell and act from the incident page.',
+    );
   if (!claims.subscriptionId) return { claims, device: null };
   const device = await getSubscription(env.DB, claims.userId, claims.subscriptionId);
-  if (!device) throw unauthorized('The device this page was sent to has been removed; open Firebell and act from the incident page.');
+  if (!device)
+    throw unauthorized(
+      'The device this page was sent to has been removed; open Firebell and act from the incident page.',
+    );
   return { claims, device };
 }
 
 function notConfigured(): ProblemError {
-  return new ProblemError(503, 'unavailable', 'Web Push is not configured on this server: the operator must set VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT.');
+  return new ProblemError(
+    503,
+    'unavailable',
+    'Web Push is not configured on this server: the operator must set VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY and VAPID_SUBJECT.',
+  );
 }

@@ -21,7 +21,10 @@ type ReportQuery = z.infer<typeof reportQuerySchema>;
 async function scopeOf(c: Context<AppEnv>, q: ReportQuery) {
   const range = parseRange(q, now());
   if (q.team && !(await teamExists(c.env.DB, q.team))) throw notFound(`No team ${q.team}.`);
-  return { range, filter: { from: range.from, to: range.to, serviceId: q.service, teamId: q.team } };
+  return {
+    range,
+    filter: { from: range.from, to: range.to, serviceId: q.service, teamId: q.team },
+  };
 }
 
 reports.openapi(
@@ -29,19 +32,35 @@ reports.openapi(
     method: 'get',
     path: '/',
     tags: ['reports'],
-    summary: 'Incident counts, MTTA/MTTR (mean, median, p90), escalation rate, pages per responder, noisiest services and alerts',
+    summary:
+      'Incident counts, MTTA/MTTR (mean, median, p90), escalation rate, pages per responder, noisiest services and alerts',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
     request: { query: reportQuerySchema },
-    responses: { 200: { description: 'The report', content: { 'application/json': { schema: reportSchema } } }, 400: problems[400], 401: problems[401], 404: problems[404] },
+    responses: {
+      200: { description: 'The report', content: { 'application/json': { schema: reportSchema } } },
+      400: problems[400],
+      401: problems[401],
+      404: problems[404],
+    },
   }),
   async (c) => {
     const q = c.req.valid('query');
     const { range, filter } = await scopeOf(c, q);
-    const report = await buildReport(c.env.DB, { ...filter, segments: offsetSegments(range.zone, range.from, range.to) });
+    const report = await buildReport(c.env.DB, {
+      ...filter,
+      segments: offsetSegments(range.zone, range.from, range.to),
+    });
     return c.json(
       {
-        range: { from: range.from, to: range.to, zone: range.zoneName, serviceId: q.service ?? null, teamId: q.team ?? null, outOfHours: `outside 09:00–17:00 Monday to Friday, ${range.zoneName}` },
+        range: {
+          from: range.from,
+          to: range.to,
+          zone: range.zoneName,
+          serviceId: q.service ?? null,
+          teamId: q.team ?? null,
+          outOfHours: `outside 09:00–17:00 Monday to Friday, ${range.zoneName}`,
+        },
         ...report,
       },
       200,
@@ -50,18 +69,48 @@ reports.openapi(
 );
 
 const CSV_COLUMNS = [
-  'number', 'id', 'title', 'service_id', 'service', 'severity', 'status', 'created_at', 'acknowledged_at', 'resolved_at',
-  'time_to_acknowledge_s', 'time_to_resolve_s', 'escalation_level', 'alert_count', 'nobody_paged', 'dedup_key', 'assignees',
+  'number',
+  'id',
+  'title',
+  'service_id',
+  'service',
+  'severity',
+  'status',
+  'created_at',
+  'acknowledged_at',
+  'resolved_at',
+  'time_to_acknowledge_s',
+  'time_to_resolve_s',
+  'escalation_level',
+  'alert_count',
+  'nobody_paged',
+  'dedup_key',
+  'assignees',
 ];
 const PAGE = 1000;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-const seconds = (from: number, to: number | null) => (to === null ? null : Math.round((to - from) / 1000));
+const seconds = (from: number, to: number | null) =>
+  to === null ? null : Math.round((to - from) / 1000);
 
 function toCsv(r: CsvIncidentRow): string {
   return csvRow([
-    r.number, r.id, r.title, r.service_id, r.service_name, r.severity, r.status, iso(r.created_at), iso(r.acknowledged_at), iso(r.resolved_at),
-    seconds(r.created_at, r.acknowledged_at), seconds(r.created_at, r.resolved_at), r.escalation_level, r.alert_count, r.nobody_paged === 1, r.dedup_key,
+    r.number,
+    r.id,
+    r.title,
+    r.service_id,
+    r.service_name,
+    r.severity,
+    r.status,
+    iso(r.created_at),
+    iso(r.acknowledged_at),
+    iso(r.resolved_at),
+    seconds(r.created_at, r.acknowledged_at),
+    seconds(r.created_at, r.resolved_at),
+    r.escalation_level,
+    r.alert_count,
+    r.nobody_paged === 1,
+    r.dedup_key,
     (JSON.parse(r.assignees) as string[]).join(' '),
   ]);
 }
@@ -75,7 +124,12 @@ reports.openapi(
     security: bearer,
     middleware: [requireRole('viewer')] as const,
     request: { query: reportQuerySchema },
-    responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, 400: problems[400], 401: problems[401], 404: problems[404] },
+    responses: {
+      200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } },
+      400: problems[400],
+      401: problems[401],
+      404: problems[404],
+    },
   }),
   async (c) => {
     const { range, filter } = await scopeOf(c, c.req.valid('query'));
@@ -96,6 +150,9 @@ reports.openapi(
       },
     });
     const name = `incidents-${iso(range.from)?.slice(0, 10)}-to-${iso(range.to - 1)?.slice(0, 10)}.csv`;
-    return c.body(body, 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${name}"` });
+    return c.body(body, 200, {
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="${name}"`,
+    });
   },
 );

@@ -7,7 +7,13 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { principalOf, requireRole } from '../auth/middleware';
 import { now } from '../clock';
-import { createReview, getReview, listActionItems, refreshFacts, saveReview } from '../directory/reviews';
+import {
+  createReview,
+  getReview,
+  listActionItems,
+  refreshFacts,
+  saveReview,
+} from '../directory/reviews';
 import { getService } from '../directory/services';
 import { userNames } from '../directory/users';
 import { limitBody, requireJson, validationHook } from '../edge';
@@ -25,15 +31,26 @@ import { bearer, problems } from './openapi-shared';
 export const reviews = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 export const actionItems = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'inc_…' }) });
-const reviewResponse = (description: string) => ({ description, content: { 'application/json': { schema: reviewSchema } } });
+const idParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'inc_…' }),
+});
+const reviewResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: reviewSchema } },
+});
 
 /** Critical and error incidents that are resolved get a nudge: the 404 says a review is suggested. */
 const SUGGEST_FOR = new Set(['critical', 'error']);
 
 const incidentView = async (c: Context<AppEnv>, id: string): Promise<IncidentView> => {
   // The whole timeline: a review reads every entry once. RPC return types are rewritten by workers-types.
-  const view = (await c.env.INCIDENT.get(c.env.INCIDENT.idFromName(id)).history()) as IncidentView | null;
+  const view = (await c.env.INCIDENT.get(
+    c.env.INCIDENT.idFromName(id),
+  ).history()) as IncidentView | null;
   if (!view) throw notFound(`No incident ${id}.`);
   return view;
 };
@@ -48,8 +65,12 @@ async function reviewOr404(c: Context<AppEnv>, id: string): Promise<Review> {
   if (review) return review;
   const { incident } = await incidentView(c, id);
   const suggested = incident.status === 'resolved' && SUGGEST_FOR.has(incident.severity);
-  const hint = suggested ? ` A review is suggested for a resolved ${incident.severity} incident: POST to this URL to start one.` : ' POST to this URL to start one.';
-  throw new ProblemError(404, 'not-found', `Incident ${id} has no review yet.${hint}`, { suggested });
+  const hint = suggested
+    ? ` A review is suggested for a resolved ${incident.severity} incident: POST to this URL to start one.`
+    : ' POST to this URL to start one.';
+  throw new ProblemError(404, 'not-found', `Incident ${id} has no review yet.${hint}`, {
+    suggested,
+  });
 }
 
 reviews.openapi(
@@ -57,11 +78,18 @@ reviews.openapi(
     method: 'post',
     path: '/{id}/review',
     tags: ['reviews'],
-    summary: 'Start the review, pre-filled from the incident (returns the existing one, its facts refreshed while unpublished)',
+    summary:
+      'Start the review, pre-filled from the incident (returns the existing one, its facts refreshed while unpublished)',
     security: bearer,
     middleware: [requireRole('responder')] as const,
     request: { params: idParam },
-    responses: { 200: reviewResponse('The review that already existed'), 201: reviewResponse('The new draft'), 401: problems[401], 403: problems[403], 404: problems[404] },
+    responses: {
+      200: reviewResponse('The review that already existed'),
+      201: reviewResponse('The new draft'),
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+    },
   }),
   async (c) => {
     const { id } = c.req.valid('param');
@@ -70,7 +98,9 @@ reviews.openapi(
     if (!created) await refreshFacts(c.env.DB, facts);
     const review = await getReview(c.env.DB, id);
     if (!review) throw new Error(`review of ${id} vanished after create`);
-    return created ? c.json(review, 201, { location: `/api/incidents/${id}/review` }) : c.json(review, 200);
+    return created
+      ? c.json(review, 201, { location: `/api/incidents/${id}/review` })
+      : c.json(review, 200);
   },
 );
 
@@ -79,7 +109,8 @@ reviews.openapi(
     method: 'get',
     path: '/{id}/review',
     tags: ['reviews'],
-    summary: 'The review; 404 with `suggested: true` when a resolved critical/error incident has none',
+    summary:
+      'The review; 404 with `suggested: true` when a resolved critical/error incident has none',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
     request: { params: idParam },
@@ -93,22 +124,42 @@ reviews.openapi(
     method: 'put',
     path: '/{id}/review',
     tags: ['reviews'],
-    summary: 'Edit sections, action items and status; 409 with `current` when your version is stale',
+    summary:
+      'Edit sections, action items and status; 409 with `current` when your version is stale',
     security: bearer,
     middleware: [requireRole('responder'), limitBody(64 * 1024), requireJson()] as const,
-    request: { params: idParam, body: { required: true, content: { 'application/json': { schema: reviewEditSchema } } } },
-    responses: { 200: reviewResponse('The review after the edit'), 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404], 409: problems[409], 413: problems[413], 415: problems[415] },
+    request: {
+      params: idParam,
+      body: { required: true, content: { 'application/json': { schema: reviewEditSchema } } },
+    },
+    responses: {
+      200: reviewResponse('The review after the edit'),
+      400: problems[400],
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+      409: problems[409],
+      413: problems[413],
+      415: problems[415],
+    },
   }),
   async (c) => {
     const { id } = c.req.valid('param');
     const input = c.req.valid('json');
     const current = await reviewOr404(c, id);
     const owners = (input.actionItems ?? []).flatMap((i) => (i.ownerId ? [i.ownerId] : []));
-    const plan = planEdit(current, input, { now: now(), newId: () => newId('act'), users: await userNames(c.env.DB, owners) });
+    const plan = planEdit(current, input, {
+      now: now(),
+      newId: () => newId('act'),
+      users: await userNames(c.env.DB, owners),
+    });
     if (!plan.changes.length) return c.json(current, 200);
     if (!(await saveReview(c.env.DB, id, current.version, plan, principalOf(c).id, now()))) {
       const latest = await getReview(c.env.DB, id);
-      throw conflict(`Someone else saved this review while you were editing (it is now at version ${latest?.version}). Merge your edits into the current text and send again.`, { current: latest });
+      throw conflict(
+        `Someone else saved this review while you were editing (it is now at version ${latest?.version}). Merge your edits into the current text and send again.`,
+        { current: latest },
+      );
     }
     return c.json((await getReview(c.env.DB, id)) as Review, 200);
   },
@@ -123,11 +174,17 @@ reviews.openapi(
     security: bearer,
     middleware: [requireRole('viewer')] as const,
     request: { params: idParam },
-    responses: { 200: { description: 'Markdown', content: { 'text/markdown': { schema: z.string() } } }, 401: problems[401], 404: problems[404] },
+    responses: {
+      200: { description: 'Markdown', content: { 'text/markdown': { schema: z.string() } } },
+      401: problems[401],
+      404: problems[404],
+    },
   }),
   async (c) => {
     const review = await reviewOr404(c, c.req.valid('param').id);
-    const service = review.facts.serviceId ? await getService(c.env.DB, review.facts.serviceId) : null;
+    const service = review.facts.serviceId
+      ? await getService(c.env.DB, review.facts.serviceId)
+      : null;
     return c.body(renderMarkdown(review, service?.name ?? null), 200, {
       'content-type': 'text/markdown; charset=utf-8',
       'content-disposition': `inline; filename="incident-${review.facts.number}-review.md"`,
@@ -148,7 +205,9 @@ reviews.openapi(
   }),
   async (c) => {
     const review = await reviewOr404(c, c.req.valid('param').id);
-    return c.json(review, 200, { 'content-disposition': `inline; filename="incident-${review.facts.number}-review.json"` });
+    return c.json(review, 200, {
+      'content-disposition': `inline; filename="incident-${review.facts.number}-review.json"`,
+    });
   },
 );
 
@@ -162,17 +221,41 @@ actionItems.openapi(
     middleware: [requireRole('viewer')] as const,
     request: {
       query: z.object({
-        status: z.enum(['open', 'overdue', 'done']).optional().openapi({ description: 'open = not done; overdue = not done and due before today (UTC); default all' }),
+        status: z.enum(['open', 'overdue', 'done']).optional().openapi({
+          description:
+            'open = not done; overdue = not done and due before today (UTC); default all',
+        }),
         owner: z.string().max(64).optional().openapi({ description: 'a user id, or "me"' }),
         limit: z.coerce.number().int().min(1).max(500).default(200),
       }),
     },
-    responses: { 200: { description: 'Action items', content: { 'application/json': { schema: z.object({ actionItems: z.array(actionItemListingSchema) }) } } }, 400: problems[400], 401: problems[401] },
+    responses: {
+      200: {
+        description: 'Action items',
+        content: {
+          'application/json': {
+            schema: z.object({ actionItems: z.array(actionItemListingSchema) }),
+          },
+        },
+      },
+      400: problems[400],
+      401: problems[401],
+    },
   }),
   async (c) => {
     const q = c.req.valid('query');
     const ownerId = q.owner === 'me' ? principalOf(c).id : q.owner;
     const today = new Date(now()).toISOString().slice(0, 10);
-    return c.json({ actionItems: await listActionItems(c.env.DB, { status: q.status, ownerId, today, limit: q.limit }) }, 200);
+    return c.json(
+      {
+        actionItems: await listActionItems(c.env.DB, {
+          status: q.status,
+          ownerId,
+          today,
+          limit: q.limit,
+        }),
+      },
+      200,
+    );
   },
 );

@@ -29,21 +29,54 @@ import { describeUsers } from '../oncall/targets';
 import { DAY } from '../oncall/zone';
 import { issueFeed, issuedFeedSchema } from './calendar';
 import { bearer, problems } from './openapi-shared';
-import { coverageSchema, id, instant, overrideSchema, responderSchema, scheduleInput, scheduleSchema, shiftSchema } from './schedule-schemas';
+import {
+  coverageSchema,
+  id,
+  instant,
+  overrideSchema,
+  responderSchema,
+  scheduleInput,
+  scheduleSchema,
+  shiftSchema,
+} from './schedule-schemas';
 
 export const schedules = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 schedules.use('*', limitBody(64 * 1024), requireJson());
 
-const idParam = z.object({ id: id.openapi({ param: { name: 'id', in: 'path' }, example: 'sch_…' }) });
-const scheduleResponse = (description: string) => ({ description, content: { 'application/json': { schema: z.object({ schedule: scheduleSchema }) } } });
-const writeProblems = { 400: problems[400], 401: problems[401], 403: problems[403], 413: problems[413], 415: problems[415] } as const;
+const idParam = z.object({
+  id: id.openapi({ param: { name: 'id', in: 'path' }, example: 'sch_…' }),
+});
+const scheduleResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: z.object({ schedule: scheduleSchema }) } },
+});
+const writeProblems = {
+  400: problems[400],
+  401: problems[401],
+  403: problems[403],
+  413: problems[413],
+  415: problems[415],
+} as const;
 const MAX_WINDOW_DAYS = 90;
 
 /** Unknown users and team become 400s naming the field; missing layer ids and names are filled in. */
-async function toInput(db: D1Database, body: z.infer<typeof scheduleInput>): Promise<ScheduleInput> {
-  const missing = new Set(await unknownUsers(db, body.layers.flatMap((l) => l.users)));
-  const errors = body.layers.flatMap((l, i) => l.users.flatMap((u, j) => (missing.has(u) ? [{ path: `layers.${i}.users.${j}`, message: `unknown user ${u}` }] : [])));
-  if (body.teamId && !(await teamExists(db, body.teamId))) errors.push({ path: 'teamId', message: `unknown team ${body.teamId}` });
+async function toInput(
+  db: D1Database,
+  body: z.infer<typeof scheduleInput>,
+): Promise<ScheduleInput> {
+  const missing = new Set(
+    await unknownUsers(
+      db,
+      body.layers.flatMap((l) => l.users),
+    ),
+  );
+  const errors = body.layers.flatMap((l, i) =>
+    l.users.flatMap((u, j) =>
+      missing.has(u) ? [{ path: `layers.${i}.users.${j}`, message: `unknown user ${u}` }] : [],
+    ),
+  );
+  if (body.teamId && !(await teamExists(db, body.teamId)))
+    errors.push({ path: 'teamId', message: `unknown team ${body.teamId}` });
   if (errors.length) throw invalid(errors);
   const layers = body.layers.map(({ restrictions, ...l }, i) => ({
     ...l,
@@ -77,7 +110,13 @@ async function inWindow(db: D1Database, scheduleId: string, query: z.infer<typeo
   const from = query.from ?? now();
   const to = query.to ?? from + 7 * DAY;
   if (to <= from) throw invalid([{ path: 'to', message: 'must be after from' }]);
-  if (to - from > MAX_WINDOW_DAYS * DAY) throw invalid([{ path: 'to', message: `the window is limited to ${MAX_WINDOW_DAYS} days; ask for it in pieces` }]);
+  if (to - from > MAX_WINDOW_DAYS * DAY)
+    throw invalid([
+      {
+        path: 'to',
+        message: `the window is limited to ${MAX_WINDOW_DAYS} days; ask for it in pieces`,
+      },
+    ]);
   const schedule = await getSchedule(db, scheduleId, { from, to });
   if (!schedule) throw notFound(`No schedule ${scheduleId}.`);
   return { schedule, from, to };
@@ -95,14 +134,18 @@ schedules.openapi(
     summary: 'Create a schedule',
     security: bearer,
     middleware: [requireRole('admin')] as const,
-    request: { body: { required: true, content: { 'application/json': { schema: scheduleInput } } } },
+    request: {
+      body: { required: true, content: { 'application/json': { schema: scheduleInput } } },
+    },
     responses: { 201: scheduleResponse('The new schedule'), ...writeProblems },
   }),
   async (c) => {
     const input = await toInput(c.env.DB, c.req.valid('json'));
     const scheduleId = newId('sch');
     await createSchedule(c.env.DB, scheduleId, input, now());
-    return c.json({ schedule: await current(c.env.DB, scheduleId) }, 201, { location: `/api/schedules/${scheduleId}` });
+    return c.json({ schedule: await current(c.env.DB, scheduleId) }, 201, {
+      location: `/api/schedules/${scheduleId}`,
+    });
   },
 );
 
@@ -114,11 +157,26 @@ schedules.openapi(
     summary: 'Every schedule',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    responses: { 200: { description: 'Schedules by name', content: { 'application/json': { schema: z.object({ schedules: z.array(scheduleSchema) }) } } }, 401: problems[401] },
+    responses: {
+      200: {
+        description: 'Schedules by name',
+        content: {
+          'application/json': { schema: z.object({ schedules: z.array(scheduleSchema) }) },
+        },
+      },
+      401: problems[401],
+    },
   }),
   async (c) => {
     const at = now();
-    return c.json({ schedules: (await listSchedules(c.env.DB, { from: at, to: Number.MAX_SAFE_INTEGER })).map((s) => present(s, at)) }, 200);
+    return c.json(
+      {
+        schedules: (await listSchedules(c.env.DB, { from: at, to: Number.MAX_SAFE_INTEGER })).map(
+          (s) => present(s, at),
+        ),
+      },
+      200,
+    );
   },
 );
 
@@ -144,14 +202,18 @@ schedules.openapi(
     summary: 'Replace a schedule’s name, zone, team and layers (overrides stay)',
     security: bearer,
     middleware: [requireRole('admin')] as const,
-    request: { params: idParam, body: { required: true, content: { 'application/json': { schema: scheduleInput } } } },
+    request: {
+      params: idParam,
+      body: { required: true, content: { 'application/json': { schema: scheduleInput } } },
+    },
     responses: { 200: scheduleResponse('The schedule'), ...writeProblems, 404: problems[404] },
   }),
   async (c) => {
     const scheduleId = c.req.valid('param').id;
     await mustExist(c.env.DB, scheduleId);
     const input = await toInput(c.env.DB, c.req.valid('json'));
-    if (!(await updateSchedule(c.env.DB, scheduleId, input, now()))) throw notFound(`No schedule ${scheduleId}.`);
+    if (!(await updateSchedule(c.env.DB, scheduleId, input, now())))
+      throw notFound(`No schedule ${scheduleId}.`);
     return c.json({ schedule: await current(c.env.DB, scheduleId) }, 200);
   },
 );
@@ -161,11 +223,18 @@ schedules.openapi(
     method: 'delete',
     path: '/{id}',
     tags: ['schedules'],
-    summary: 'Delete a schedule no escalation policy targets, with its overrides and calendar feeds',
+    summary:
+      'Delete a schedule no escalation policy targets, with its overrides and calendar feeds',
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: { params: idParam },
-    responses: { 204: { description: 'Deleted' }, 401: problems[401], 403: problems[403], 404: problems[404], 409: problems[409] },
+    responses: {
+      204: { description: 'Deleted' },
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+      409: problems[409],
+    },
   }),
   async (c) => {
     const scheduleId = c.req.valid('param').id;
@@ -173,10 +242,16 @@ schedules.openapi(
     const policies = await policiesUsingSchedule(c.env.DB, scheduleId);
     if (policies.length) {
       const names = policies.map((p) => `“${p.name}” (${p.id})`).join(', ');
-      throw conflict(`Schedule ${scheduleId} is a target of ${policies.length === 1 ? 'policy' : 'policies'} ${names}; remove it from their levels first.`, { policies });
+      throw conflict(
+        `Schedule ${scheduleId} is a target of ${policies.length === 1 ? 'policy' : 'policies'} ${names}; remove it from their levels first.`,
+        { policies },
+      );
     }
     // The delete re-checks in the same statement, so a policy created since the check above still wins.
-    if (!(await deleteSchedule(c.env.DB, scheduleId))) throw conflict(`A policy started targeting schedule ${scheduleId}; remove it from that policy first.`);
+    if (!(await deleteSchedule(c.env.DB, scheduleId)))
+      throw conflict(
+        `A policy started targeting schedule ${scheduleId}; remove it from that policy first.`,
+      );
     return c.body(null, 204);
   },
 );
@@ -199,20 +274,36 @@ schedules.openapi(
               .object({ userId: id, start: instant, end: instant })
               .strict()
               .superRefine((o, ctx) => {
-                if (o.end <= o.start) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
+                if (o.end <= o.start)
+                  ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
               }),
           },
         },
       },
     },
-    responses: { 201: { description: 'The override', content: { 'application/json': { schema: z.object({ override: overrideSchema }) } } }, ...writeProblems, 404: problems[404] },
+    responses: {
+      201: {
+        description: 'The override',
+        content: { 'application/json': { schema: z.object({ override: overrideSchema }) } },
+      },
+      ...writeProblems,
+      404: problems[404],
+    },
   }),
   async (c) => {
     const scheduleId = c.req.valid('param').id;
     const body = c.req.valid('json');
     await mustExist(c.env.DB, scheduleId);
-    if ((await unknownUsers(c.env.DB, [body.userId])).length) throw invalid([{ path: 'userId', message: `unknown user ${body.userId}` }]);
-    const override = { id: newId('ovr'), userId: body.userId, start: body.start, end: body.end, createdBy: principalOf(c).id, createdAt: now() };
+    if ((await unknownUsers(c.env.DB, [body.userId])).length)
+      throw invalid([{ path: 'userId', message: `unknown user ${body.userId}` }]);
+    const override = {
+      id: newId('ovr'),
+      userId: body.userId,
+      start: body.start,
+      end: body.end,
+      createdBy: principalOf(c).id,
+      createdAt: now(),
+    };
     await addOverride(c.env.DB, scheduleId, override);
     return c.json({ override }, 201);
   },
@@ -227,11 +318,17 @@ schedules.openapi(
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: { params: idParam.extend({ oid: id }) },
-    responses: { 204: { description: 'Removed' }, 401: problems[401], 403: problems[403], 404: problems[404] },
+    responses: {
+      204: { description: 'Removed' },
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+    },
   }),
   async (c) => {
     const { id: scheduleId, oid } = c.req.valid('param');
-    if (!(await deleteOverride(c.env.DB, scheduleId, oid))) throw notFound(`Schedule ${scheduleId} has no override ${oid}.`);
+    if (!(await deleteOverride(c.env.DB, scheduleId, oid)))
+      throw notFound(`Schedule ${scheduleId} has no override ${oid}.`);
     return c.body(null, 204);
   },
 );
@@ -246,7 +343,14 @@ schedules.openapi(
     middleware: [requireRole('viewer')] as const,
     request: { params: idParam, query: z.object({ at: instant.optional() }) },
     responses: {
-      200: { description: 'Nobody, or the one person on call', content: { 'application/json': { schema: z.object({ at: z.number(), users: z.array(responderSchema) }) } } },
+      200: {
+        description: 'Nobody, or the one person on call',
+        content: {
+          'application/json': {
+            schema: z.object({ at: z.number(), users: z.array(responderSchema) }),
+          },
+        },
+      },
       400: problems[400],
       401: problems[401],
       404: problems[404],
@@ -273,17 +377,42 @@ schedules.openapi(
     middleware: [requireRole('viewer')] as const,
     request: { params: idParam, query: windowQuery },
     responses: {
-      200: { description: 'Shifts, sorted', content: { 'application/json': { schema: z.object({ from: z.number(), to: z.number(), shifts: z.array(shiftSchema) }) } } },
+      200: {
+        description: 'Shifts, sorted',
+        content: {
+          'application/json': {
+            schema: z.object({ from: z.number(), to: z.number(), shifts: z.array(shiftSchema) }),
+          },
+        },
+      },
       400: problems[400],
       401: problems[401],
       404: problems[404],
     },
   }),
   async (c) => {
-    const { schedule, from, to } = await inWindow(c.env.DB, c.req.valid('param').id, c.req.valid('query'));
+    const { schedule, from, to } = await inWindow(
+      c.env.DB,
+      c.req.valid('param').id,
+      c.req.valid('query'),
+    );
     const shifts = renderShifts(schedule, from, to);
-    const people = await describeUsers(c.env.DB, shifts.map((s) => s.userId));
-    return c.json({ from, to, shifts: shifts.map((s) => ({ ...s, name: people[s.userId]!.name, reachable: people[s.userId]!.reachable })) }, 200);
+    const people = await describeUsers(
+      c.env.DB,
+      shifts.map((s) => s.userId),
+    );
+    return c.json(
+      {
+        from,
+        to,
+        shifts: shifts.map((s) => ({
+          ...s,
+          name: people[s.userId]!.name,
+          reachable: people[s.userId]!.reachable,
+        })),
+      },
+      200,
+    );
   },
 );
 
@@ -297,14 +426,21 @@ schedules.openapi(
     middleware: [requireRole('viewer')] as const,
     request: { params: idParam, query: windowQuery },
     responses: {
-      200: { description: 'Gaps, sorted; one ending at `to` may run on past it', content: { 'application/json': { schema: coverageSchema } } },
+      200: {
+        description: 'Gaps, sorted; one ending at `to` may run on past it',
+        content: { 'application/json': { schema: coverageSchema } },
+      },
       400: problems[400],
       401: problems[401],
       404: problems[404],
     },
   }),
   async (c) => {
-    const { schedule, from, to } = await inWindow(c.env.DB, c.req.valid('param').id, c.req.valid('query'));
+    const { schedule, from, to } = await inWindow(
+      c.env.DB,
+      c.req.valid('param').id,
+      c.req.valid('query'),
+    );
     return c.json({ from, to, gaps: scheduleGaps(schedule, from, to) }, 200);
   },
 );
@@ -318,11 +454,21 @@ schedules.openapi(
     security: bearer,
     middleware: [requireRole('viewer')] as const,
     request: { params: idParam },
-    responses: { 201: { description: 'Subscribe to this URL; it is shown once', content: { 'application/json': { schema: issuedFeedSchema } } }, 401: problems[401], 404: problems[404] },
+    responses: {
+      201: {
+        description: 'Subscribe to this URL; it is shown once',
+        content: { 'application/json': { schema: issuedFeedSchema } },
+      },
+      401: problems[401],
+      404: problems[404],
+    },
   }),
   async (c) => {
     const scheduleId = c.req.valid('param').id;
     await mustExist(c.env.DB, scheduleId);
-    return c.json(await issueFeed(c.env, c.req.url, 'schedule', scheduleId, principalOf(c).id), 201);
+    return c.json(
+      await issueFeed(c.env, c.req.url, 'schedule', scheduleId, principalOf(c).id),
+      201,
+    );
   },
 );

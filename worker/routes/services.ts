@@ -8,8 +8,24 @@ import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
 import { hashSecret } from '../auth/secrets';
 import { now } from '../clock';
-import { createIntegration, getIntegration, listIntegrations, revokeIntegration, rotateIntegrationKey, updateIntegration, type Integration } from '../directory/integrations';
-import { createService, deleteService, getService, listServices, serviceUses, updateService, type ServiceUses } from '../directory/services';
+import {
+  createIntegration,
+  getIntegration,
+  listIntegrations,
+  revokeIntegration,
+  rotateIntegrationKey,
+  updateIntegration,
+  type Integration,
+} from '../directory/integrations';
+import {
+  createService,
+  deleteService,
+  getService,
+  listServices,
+  serviceUses,
+  updateService,
+  type ServiceUses,
+} from '../directory/services';
 import { limitBody, requireJson, validationHook } from '../edge';
 import { badRequest, conflict, notFound } from '../errors';
 import { newId, newSecret } from '../ids';
@@ -20,7 +36,13 @@ import type { RecordedPayload } from '../../schema/directory';
 import { publicOrigin } from './auth';
 import { bearer, problems } from './openapi-shared';
 
-const LABELS: Record<IntegrationType, string> = { pagerduty: 'PagerDuty', alertmanager: 'Alertmanager', grafana: 'Grafana', opsgenie: 'Opsgenie', generic: 'Generic' };
+const LABELS: Record<IntegrationType, string> = {
+  pagerduty: 'PagerDuty',
+  alertmanager: 'Alertmanager',
+  grafana: 'Grafana',
+  opsgenie: 'Opsgenie',
+  generic: 'Generic',
+};
 
 /** Where a monitor of each type posts: the key goes in the URL for webhooks, in the body or a header otherwise. */
 function integrationUrl(origin: string, type: IntegrationType, key: string): string {
@@ -33,11 +55,20 @@ const KEY_HOW: Record<IntegrationType, string> = {
   pagerduty: 'routing_key in the event body',
   alertmanager: 'in the URL, or as Authorization: Bearer <key>',
   grafana: 'in the URL, or as Authorization: Bearer <key>',
-  opsgenie: 'Authorization: GenieKey <key> (Alertmanager: opsgenie_configs api_key; api_url is the URL)',
+  opsgenie:
+    'Authorization: GenieKey <key> (Alertmanager: opsgenie_configs api_key; api_url is the URL)',
   generic: 'in the URL, as Authorization: Bearer <key>, or a token field',
 };
 
-const serviceSchema = z.object({ id: z.string(), name: z.string(), description: z.string(), policyId: z.string().nullable(), createdAt: z.number() }).openapi('Service');
+const serviceSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    policyId: z.string().nullable(),
+    createdAt: z.number(),
+  })
+  .openapi('Service');
 
 const integrationSchema = z
   .object({
@@ -46,8 +77,12 @@ const integrationSchema = z
     type: z.enum(INTEGRATION_TYPES),
     name: z.string(),
     ratePerMinute: z.number().int(),
-    signed: z.boolean().openapi({ description: 'Whether payloads must carry a Grafana HMAC signature' }),
-    endpoint: z.string().openapi({ description: 'Where the monitor posts; {key} stands for the key' }),
+    signed: z
+      .boolean()
+      .openapi({ description: 'Whether payloads must carry a Grafana HMAC signature' }),
+    endpoint: z
+      .string()
+      .openapi({ description: 'Where the monitor posts; {key} stands for the key' }),
     keyIn: z.string(),
     createdAt: z.number(),
     revokedAt: z.number().nullable(),
@@ -68,7 +103,9 @@ const payloadSchema = z
   })
   .openapi('ReceivedPayload');
 
-const withKey = integrationSchema.extend({ key: z.string(), url: z.string() }).openapi('IntegrationWithKey');
+const withKey = integrationSchema
+  .extend({ key: z.string(), url: z.string() })
+  .openapi('IntegrationWithKey');
 
 function present(i: Integration, origin: string) {
   return {
@@ -90,8 +127,20 @@ function presentWithKey(i: Integration, origin: string, key: string) {
   return { ...present(i, origin), key, url: integrationUrl(origin, i.type, key) };
 }
 
-const serviceParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' } }) });
-const integrationParam = serviceParam.extend({ iid: z.string().min(1).max(64).openapi({ param: { name: 'iid', in: 'path' } }) });
+const serviceParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' } }),
+});
+const integrationParam = serviceParam.extend({
+  iid: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'iid', in: 'path' } }),
+});
 
 export const services = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 services.use('*', limitBody(16 * 1024), requireJson());
@@ -119,18 +168,37 @@ services.openapi(
               .object({
                 name: z.string().trim().min(1).max(120),
                 description: z.string().max(2000).optional(),
-                policyId: z.string().min(1).max(64).optional().openapi({ description: 'Escalation policy that pages for this service' }),
+                policyId: z
+                  .string()
+                  .min(1)
+                  .max(64)
+                  .optional()
+                  .openapi({ description: 'Escalation policy that pages for this service' }),
               })
               .strict(),
           },
         },
       },
     },
-    responses: { 201: { description: 'The service', content: { 'application/json': { schema: z.object({ service: serviceSchema }) } } }, 400: problems[400], 401: problems[401], 403: problems[403] },
+    responses: {
+      201: {
+        description: 'The service',
+        content: { 'application/json': { schema: z.object({ service: serviceSchema }) } },
+      },
+      400: problems[400],
+      401: problems[401],
+      403: problems[403],
+    },
   }),
   async (c) => {
     const body = c.req.valid('json');
-    const service = { id: newId('svc'), name: body.name, description: body.description ?? '', policyId: body.policyId ?? null, createdAt: now() };
+    const service = {
+      id: newId('svc'),
+      name: body.name,
+      description: body.description ?? '',
+      policyId: body.policyId ?? null,
+      createdAt: now(),
+    };
     await createService(c.env.DB, service);
     return c.json({ service }, 201, { location: `/api/services/${service.id}` });
   },
@@ -144,7 +212,13 @@ services.openapi(
     summary: 'All services',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    responses: { 200: { description: 'Services', content: { 'application/json': { schema: z.object({ services: z.array(serviceSchema) }) } } }, 401: problems[401] },
+    responses: {
+      200: {
+        description: 'Services',
+        content: { 'application/json': { schema: z.object({ services: z.array(serviceSchema) }) } },
+      },
+      401: problems[401],
+    },
   }),
   async (c) => c.json({ services: await listServices(c.env.DB) }, 200),
 );
@@ -158,20 +232,29 @@ services.openapi(
     security: bearer,
     middleware: [requireRole('viewer')] as const,
     request: { params: serviceParam },
-    responses: { 200: { description: 'The service', content: { 'application/json': { schema: z.object({ service: serviceSchema }) } } }, 401: problems[401], 404: problems[404] },
+    responses: {
+      200: {
+        description: 'The service',
+        content: { 'application/json': { schema: z.object({ service: serviceSchema }) } },
+      },
+      401: problems[401],
+      404: problems[404],
+    },
   }),
   async (c) => c.json({ service: await serviceOr404(c.env.DB, c.req.valid('param').id) }, 200),
 );
 
 /** An empty PATCH is a mistake worth saying so. */
-const anyField = (body: Record<string, unknown>) => Object.values(body).some((v) => v !== undefined);
+const anyField = (body: Record<string, unknown>) =>
+  Object.values(body).some((v) => v !== undefined);
 
 services.openapi(
   createRoute({
     method: 'patch',
     path: '/{id}',
     tags: ['services'],
-    summary: 'Rename a service or change its description (admin); its policy is set under /api/policies',
+    summary:
+      'Rename a service or change its description (admin); its policy is set under /api/policies',
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: {
@@ -181,18 +264,31 @@ services.openapi(
         content: {
           'application/json': {
             schema: z
-              .object({ name: z.string().trim().min(1).max(120).optional(), description: z.string().max(2000).optional() })
+              .object({
+                name: z.string().trim().min(1).max(120).optional(),
+                description: z.string().max(2000).optional(),
+              })
               .strict()
               .refine(anyField, { message: 'send name and/or description' }),
           },
         },
       },
     },
-    responses: { 200: { description: 'The service', content: { 'application/json': { schema: z.object({ service: serviceSchema }) } } }, 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404] },
+    responses: {
+      200: {
+        description: 'The service',
+        content: { 'application/json': { schema: z.object({ service: serviceSchema }) } },
+      },
+      400: problems[400],
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+    },
   }),
   async (c) => {
     const { id } = c.req.valid('param');
-    if (!(await updateService(c.env.DB, id, c.req.valid('json')))) throw notFound(`No service ${id}.`);
+    if (!(await updateService(c.env.DB, id, c.req.valid('json'))))
+      throw notFound(`No service ${id}.`);
     return c.json({ service: await serviceOr404(c.env.DB, id) }, 200);
   },
 );
@@ -200,8 +296,14 @@ services.openapi(
 /** "open incidents #4 “Disk full”, and live integrations “Alertmanager”": what a 409 names. */
 function describeUses(uses: ServiceUses): string {
   const parts: string[] = [];
-  if (uses.incidents.length) parts.push(`open ${uses.incidents.length === 1 ? 'incident' : 'incidents'} ${uses.incidents.map((i) => `#${i.number} “${i.title}”`).join(', ')}`);
-  if (uses.integrations.length) parts.push(`live ${uses.integrations.length === 1 ? 'integration' : 'integrations'} ${uses.integrations.map((i) => `“${i.name}” (${i.id})`).join(', ')}`);
+  if (uses.incidents.length)
+    parts.push(
+      `open ${uses.incidents.length === 1 ? 'incident' : 'incidents'} ${uses.incidents.map((i) => `#${i.number} “${i.title}”`).join(', ')}`,
+    );
+  if (uses.integrations.length)
+    parts.push(
+      `live ${uses.integrations.length === 1 ? 'integration' : 'integrations'} ${uses.integrations.map((i) => `“${i.name}” (${i.id})`).join(', ')}`,
+    );
   return parts.join(' and ');
 }
 
@@ -214,7 +316,13 @@ services.openapi(
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: { params: serviceParam },
-    responses: { 204: { description: 'Deleted' }, 401: problems[401], 403: problems[403], 404: problems[404], 409: problems[409] },
+    responses: {
+      204: { description: 'Deleted' },
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+      409: problems[409],
+    },
   }),
   async (c) => {
     const { id } = c.req.valid('param');
@@ -223,7 +331,10 @@ services.openapi(
     if (await deleteService(c.env.DB, id)) return c.body(null, 204);
     const uses = await serviceUses(c.env.DB, id);
     const what = describeUses(uses) || 'an incident or integration that just arrived';
-    throw conflict(`Service “${service.name}” still has ${what}; resolve the incidents and revoke the integrations first.`, { ...uses });
+    throw conflict(
+      `Service “${service.name}” still has ${what}; resolve the incidents and revoke the integrations first.`,
+      { ...uses },
+    );
   },
 );
 
@@ -245,20 +356,41 @@ services.openapi(
               .object({
                 type: z.enum(INTEGRATION_TYPES),
                 name: z.string().trim().min(1).max(120).optional(),
-                signingSecret: z.string().min(8).max(256).optional().openapi({ description: 'Grafana only: the HMAC secret set on the contact point, whose Timestamp header must be X-Grafana-Alerting-Signature-Timestamp' }),
-                ratePerMinute: z.number().int().min(1).max(10_000).optional().openapi({ description: `Requests a minute this key may send (default ${DEFAULT_RATE_PER_MINUTE})` }),
+                signingSecret: z.string().min(8).max(256).optional().openapi({
+                  description:
+                    'Grafana only: the HMAC secret set on the contact point, whose Timestamp header must be X-Grafana-Alerting-Signature-Timestamp',
+                }),
+                ratePerMinute: z
+                  .number()
+                  .int()
+                  .min(1)
+                  .max(10_000)
+                  .optional()
+                  .openapi({
+                    description: `Requests a minute this key may send (default ${DEFAULT_RATE_PER_MINUTE})`,
+                  }),
               })
               .strict(),
           },
         },
       },
     },
-    responses: { 201: { description: 'The integration with its key', content: { 'application/json': { schema: withKey } } }, 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404] },
+    responses: {
+      201: {
+        description: 'The integration with its key',
+        content: { 'application/json': { schema: withKey } },
+      },
+      400: problems[400],
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+    },
   }),
   async (c) => {
     const { id: serviceId } = c.req.valid('param');
     const body = c.req.valid('json');
-    if (body.signingSecret !== undefined && body.type !== 'grafana') throw badRequest('signingSecret is only used by Grafana integrations.');
+    if (body.signingSecret !== undefined && body.type !== 'grafana')
+      throw badRequest('signingSecret is only used by Grafana integrations.');
     await serviceOr404(c.env.DB, serviceId);
     const key = newSecret('fbk');
     const integration: Integration = {
@@ -271,7 +403,10 @@ services.openapi(
       createdAt: now(),
       revokedAt: null,
     };
-    await createIntegration(c.env.DB, { ...integration, keyHash: await hashSecret(c.env.SESSION_SECRET, key) });
+    await createIntegration(c.env.DB, {
+      ...integration,
+      keyHash: await hashSecret(c.env.SESSION_SECRET, key),
+    });
     return c.json(presentWithKey(integration, publicOrigin(c.env, c.req.url), key), 201);
   },
 );
@@ -288,7 +423,15 @@ services.openapi(
     responses: {
       200: {
         description: 'Integrations, each with up to 20 recent payloads (newest first, 8 KB each)',
-        content: { 'application/json': { schema: z.object({ integrations: z.array(integrationSchema.extend({ recentPayloads: z.array(payloadSchema) })) }) } },
+        content: {
+          'application/json': {
+            schema: z.object({
+              integrations: z.array(
+                integrationSchema.extend({ recentPayloads: z.array(payloadSchema) }),
+              ),
+            }),
+          },
+        },
       },
       401: problems[401],
       403: problems[403],
@@ -300,9 +443,20 @@ services.openapi(
     await serviceOr404(c.env.DB, id);
     const list = await listIntegrations(c.env.DB, id);
     const router = c.env.SERVICE.get(c.env.SERVICE.idFromName(id));
-    const payloads = (await router.recentPayloads(list.map((i) => i.id))) as Record<string, RecordedPayload[]>;
+    const payloads = (await router.recentPayloads(list.map((i) => i.id))) as Record<
+      string,
+      RecordedPayload[]
+    >;
     const origin = publicOrigin(c.env, c.req.url);
-    return c.json({ integrations: list.map((i) => ({ ...present(i, origin), recentPayloads: payloads[i.id] ?? [] })) }, 200);
+    return c.json(
+      {
+        integrations: list.map((i) => ({
+          ...present(i, origin),
+          recentPayloads: payloads[i.id] ?? [],
+        })),
+      },
+      200,
+    );
   },
 );
 
@@ -312,16 +466,31 @@ services.openapi(
     path: '/{id}/changes',
     tags: ['services'],
     summary: 'The service’s change events (deploys, config pushes), newest first',
-    description: 'Sent to POST /v2/change/enqueue with a PagerDuty integration key of the service; kept 90 days, at most 500.',
+    description:
+      'Sent to POST /v2/change/enqueue with a PagerDuty integration key of the service; kept 90 days, at most 500.',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { params: serviceParam, query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }) },
-    responses: { 200: { description: 'Change events', content: { 'application/json': { schema: z.object({ changes: z.array(changeSchema) }) } } }, 400: problems[400], 401: problems[401], 404: problems[404] },
+    request: {
+      params: serviceParam,
+      query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
+    },
+    responses: {
+      200: {
+        description: 'Change events',
+        content: { 'application/json': { schema: z.object({ changes: z.array(changeSchema) }) } },
+      },
+      400: problems[400],
+      401: problems[401],
+      404: problems[404],
+    },
   }),
   async (c) => {
     const { id } = c.req.valid('param');
     await serviceOr404(c.env.DB, id);
-    return c.json({ changes: await serviceChanges(c.env, id, { limit: c.req.valid('query').limit }) }, 200);
+    return c.json(
+      { changes: await serviceChanges(c.env, id, { limit: c.req.valid('query').limit }) },
+      200,
+    );
   },
 );
 
@@ -334,12 +503,23 @@ services.openapi(
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: { params: integrationParam },
-    responses: { 200: { description: 'The integration with its new key', content: { 'application/json': { schema: withKey } } }, 401: problems[401], 403: problems[403], 404: problems[404] },
+    responses: {
+      200: {
+        description: 'The integration with its new key',
+        content: { 'application/json': { schema: withKey } },
+      },
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+    },
   }),
   async (c) => {
     const { id, iid } = c.req.valid('param');
     const key = newSecret('fbk');
-    if (!(await rotateIntegrationKey(c.env.DB, id, iid, await hashSecret(c.env.SESSION_SECRET, key)))) throw notFound(`Service ${id} has no live integration ${iid}.`);
+    if (
+      !(await rotateIntegrationKey(c.env.DB, id, iid, await hashSecret(c.env.SESSION_SECRET, key)))
+    )
+      throw notFound(`Service ${id} has no live integration ${iid}.`);
     const integration = (await getIntegration(c.env.DB, id, iid)) as Integration;
     return c.json(presentWithKey(integration, publicOrigin(c.env, c.req.url), key), 200);
   },
@@ -360,19 +540,38 @@ services.openapi(
         content: {
           'application/json': {
             schema: z
-              .object({ name: z.string().trim().min(1).max(120).optional(), ratePerMinute: z.number().int().min(1).max(10_000).optional() })
+              .object({
+                name: z.string().trim().min(1).max(120).optional(),
+                ratePerMinute: z.number().int().min(1).max(10_000).optional(),
+              })
               .strict()
               .refine(anyField, { message: 'send name and/or ratePerMinute' }),
           },
         },
       },
     },
-    responses: { 200: { description: 'The integration', content: { 'application/json': { schema: integrationSchema } } }, 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404] },
+    responses: {
+      200: {
+        description: 'The integration',
+        content: { 'application/json': { schema: integrationSchema } },
+      },
+      400: problems[400],
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+    },
   }),
   async (c) => {
     const { id, iid } = c.req.valid('param');
-    if (!(await updateIntegration(c.env.DB, id, iid, c.req.valid('json')))) throw notFound(`Service ${id} has no integration ${iid}.`);
-    return c.json(present((await getIntegration(c.env.DB, id, iid)) as Integration, publicOrigin(c.env, c.req.url)), 200);
+    if (!(await updateIntegration(c.env.DB, id, iid, c.req.valid('json'))))
+      throw notFound(`Service ${id} has no integration ${iid}.`);
+    return c.json(
+      present(
+        (await getIntegration(c.env.DB, id, iid)) as Integration,
+        publicOrigin(c.env, c.req.url),
+      ),
+      200,
+    );
   },
 );
 
@@ -385,11 +584,17 @@ services.openapi(
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: { params: integrationParam },
-    responses: { 204: { description: 'Revoked' }, 401: problems[401], 403: problems[403], 404: problems[404] },
+    responses: {
+      204: { description: 'Revoked' },
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+    },
   }),
   async (c) => {
     const { id, iid } = c.req.valid('param');
-    if (!(await revokeIntegration(c.env.DB, id, iid, now()))) throw notFound(`Service ${id} has no live integration ${iid}.`);
+    if (!(await revokeIntegration(c.env.DB, id, iid, now())))
+      throw notFound(`Service ${id} has no live integration ${iid}.`);
     return c.body(null, 204);
   },
 );

@@ -3,7 +3,16 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
 import { now } from '../clock';
-import { createTeam, deleteTeam, getTeam, listTeams, renameTeam, schedulesOfTeam, setTeamMembers, unknownUsers } from '../directory/teams';
+import {
+  createTeam,
+  deleteTeam,
+  getTeam,
+  listTeams,
+  renameTeam,
+  schedulesOfTeam,
+  setTeamMembers,
+  unknownUsers,
+} from '../directory/teams';
 import { invalid, limitBody, requireJson, validationHook } from '../edge';
 import { conflict, notFound } from '../errors';
 import { newId } from '../ids';
@@ -14,13 +23,30 @@ teams.use('*', limitBody(32 * 1024), requireJson());
 
 const id = z.string().min(1).max(64);
 const userIds = z.array(id).max(200);
-const teamSchema = z.object({ id: z.string(), name: z.string(), members: z.array(z.object({ id: z.string(), name: z.string() })), createdAt: z.number() }).openapi('Team');
-const teamResponse = (description: string) => ({ description, content: { 'application/json': { schema: z.object({ team: teamSchema }) } } });
-const idParam = z.object({ id: id.openapi({ param: { name: 'id', in: 'path' }, example: 'team_…' }) });
+const teamSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    members: z.array(z.object({ id: z.string(), name: z.string() })),
+    createdAt: z.number(),
+  })
+  .openapi('Team');
+const teamResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: z.object({ team: teamSchema }) } },
+});
+const idParam = z.object({
+  id: id.openapi({ param: { name: 'id', in: 'path' }, example: 'team_…' }),
+});
 
 async function checkUsers(db: D1Database, ids: string[]): Promise<void> {
   const missing = new Set(await unknownUsers(db, ids));
-  if (missing.size) throw invalid(ids.flatMap((u, i) => (missing.has(u) ? [{ path: `userIds.${i}`, message: `unknown user ${u}` }] : [])));
+  if (missing.size)
+    throw invalid(
+      ids.flatMap((u, i) =>
+        missing.has(u) ? [{ path: `userIds.${i}`, message: `unknown user ${u}` }] : [],
+      ),
+    );
 }
 
 async function found(db: D1Database, teamId: string) {
@@ -37,15 +63,40 @@ teams.openapi(
     summary: 'Create a team',
     security: bearer,
     middleware: [requireRole('admin')] as const,
-    request: { body: { required: true, content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(120), userIds: userIds.default([]) }).strict() } } } },
-    responses: { 201: teamResponse('The new team'), 400: problems[400], 401: problems[401], 403: problems[403], 413: problems[413], 415: problems[415] },
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z
+              .object({ name: z.string().trim().min(1).max(120), userIds: userIds.default([]) })
+              .strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      201: teamResponse('The new team'),
+      400: problems[400],
+      401: problems[401],
+      403: problems[403],
+      413: problems[413],
+      415: problems[415],
+    },
   }),
   async (c) => {
     const body = c.req.valid('json');
     await checkUsers(c.env.DB, body.userIds);
     const teamId = newId('team');
-    await createTeam(c.env.DB, { id: teamId, name: body.name, userIds: body.userIds, createdAt: now() });
-    return c.json({ team: await found(c.env.DB, teamId) }, 201, { location: `/api/teams/${teamId}` });
+    await createTeam(c.env.DB, {
+      id: teamId,
+      name: body.name,
+      userIds: body.userIds,
+      createdAt: now(),
+    });
+    return c.json({ team: await found(c.env.DB, teamId) }, 201, {
+      location: `/api/teams/${teamId}`,
+    });
   },
 );
 
@@ -57,7 +108,13 @@ teams.openapi(
     summary: 'Every team with its members',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    responses: { 200: { description: 'Teams by name', content: { 'application/json': { schema: z.object({ teams: z.array(teamSchema) }) } } }, 401: problems[401] },
+    responses: {
+      200: {
+        description: 'Teams by name',
+        content: { 'application/json': { schema: z.object({ teams: z.array(teamSchema) }) } },
+      },
+      401: problems[401],
+    },
   }),
   async (c) => c.json({ teams: await listTeams(c.env.DB) }, 200),
 );
@@ -84,14 +141,29 @@ teams.openapi(
     summary: 'Replace a team’s members',
     security: bearer,
     middleware: [requireRole('admin')] as const,
-    request: { params: idParam, body: { required: true, content: { 'application/json': { schema: z.object({ userIds }).strict() } } } },
-    responses: { 200: teamResponse('The team'), 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404], 413: problems[413], 415: problems[415] },
+    request: {
+      params: idParam,
+      body: {
+        required: true,
+        content: { 'application/json': { schema: z.object({ userIds }).strict() } },
+      },
+    },
+    responses: {
+      200: teamResponse('The team'),
+      400: problems[400],
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+      413: problems[413],
+      415: problems[415],
+    },
   }),
   async (c) => {
     const teamId = c.req.valid('param').id;
     const body = c.req.valid('json');
     await checkUsers(c.env.DB, body.userIds);
-    if (!(await setTeamMembers(c.env.DB, teamId, body.userIds))) throw notFound(`No team ${teamId}.`);
+    if (!(await setTeamMembers(c.env.DB, teamId, body.userIds)))
+      throw notFound(`No team ${teamId}.`);
     return c.json({ team: await found(c.env.DB, teamId) }, 200);
   },
 );
@@ -104,12 +176,31 @@ teams.openapi(
     summary: 'Rename a team',
     security: bearer,
     middleware: [requireRole('admin')] as const,
-    request: { params: idParam, body: { required: true, content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(120) }).strict() } } } },
-    responses: { 200: teamResponse('The team'), 400: problems[400], 401: problems[401], 403: problems[403], 404: problems[404], 413: problems[413], 415: problems[415] },
+    request: {
+      params: idParam,
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.object({ name: z.string().trim().min(1).max(120) }).strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      200: teamResponse('The team'),
+      400: problems[400],
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+      413: problems[413],
+      415: problems[415],
+    },
   }),
   async (c) => {
     const teamId = c.req.valid('param').id;
-    if (!(await renameTeam(c.env.DB, teamId, c.req.valid('json').name))) throw notFound(`No team ${teamId}.`);
+    if (!(await renameTeam(c.env.DB, teamId, c.req.valid('json').name)))
+      throw notFound(`No team ${teamId}.`);
     return c.json({ team: await found(c.env.DB, teamId) }, 200);
   },
 );
@@ -123,7 +214,13 @@ teams.openapi(
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: { params: idParam },
-    responses: { 204: { description: 'Deleted' }, 401: problems[401], 403: problems[403], 404: problems[404], 409: problems[409] },
+    responses: {
+      204: { description: 'Deleted' },
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+      409: problems[409],
+    },
   }),
   async (c) => {
     const teamId = c.req.valid('param').id;
@@ -132,6 +229,9 @@ teams.openapi(
     if (await deleteTeam(c.env.DB, teamId)) return c.body(null, 204);
     const schedules = await schedulesOfTeam(c.env.DB, teamId);
     const names = schedules.map((s) => `“${s.name}” (${s.id})`).join(', ') || 'a schedule';
-    throw conflict(`Team “${team.name}” owns ${schedules.length === 1 ? 'schedule' : 'schedules'} ${names}; move ${schedules.length === 1 ? 'it' : 'them'} to another team or none first.`, { schedules });
+    throw conflict(
+      `Team “${team.name}” owns ${schedules.length === 1 ? 'schedule' : 'schedules'} ${names}; move ${schedules.length === 1 ? 'it' : 'them'} to another team or none first.`,
+      { schedules },
+    );
   },
 );

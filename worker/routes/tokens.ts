@@ -11,7 +11,15 @@ import { notFound } from '../errors';
 import { newId, newSecret } from '../ids';
 import { bearer, problems } from './openapi-shared';
 
-const tokenSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.number(), lastUsedAt: z.number().nullable(), revokedAt: z.number().nullable() }).openapi('ApiToken');
+const tokenSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    createdAt: z.number(),
+    lastUsedAt: z.number().nullable(),
+    revokedAt: z.number().nullable(),
+  })
+  .openapi('ApiToken');
 
 export const tokens = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 tokens.use('*', limitBody(16 * 1024), requireJson());
@@ -24,7 +32,13 @@ tokens.openapi(
     summary: 'My API tokens (never the secrets)',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    responses: { 200: { description: 'Tokens', content: { 'application/json': { schema: z.object({ tokens: z.array(tokenSchema) }) } } }, 401: problems[401] },
+    responses: {
+      200: {
+        description: 'Tokens',
+        content: { 'application/json': { schema: z.object({ tokens: z.array(tokenSchema) }) } },
+      },
+      401: problems[401],
+    },
   }),
   async (c) => c.json({ tokens: await listApiTokens(c.env.DB, principalOf(c).id) }, 200),
 );
@@ -37,15 +51,37 @@ tokens.openapi(
     summary: 'Create a personal API token; the secret is in this response only',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { body: { required: true, content: { 'application/json': { schema: z.object({ name: z.string().trim().min(1).max(80) }).strict() } } } },
-    responses: { 201: { description: 'The token', content: { 'application/json': { schema: tokenSchema.extend({ token: z.string() }) } } }, 400: problems[400], 401: problems[401] },
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: z.object({ name: z.string().trim().min(1).max(80) }).strict(),
+          },
+        },
+      },
+    },
+    responses: {
+      201: {
+        description: 'The token',
+        content: { 'application/json': { schema: tokenSchema.extend({ token: z.string() }) } },
+      },
+      400: problems[400],
+      401: problems[401],
+    },
   }),
   async (c) => {
     const { name } = c.req.valid('json');
     const token = newSecret('fbt');
     const id = newId('tok');
     const at = now();
-    await createApiToken(c.env.DB, { id, userId: principalOf(c).id, name, tokenHash: await hashSecret(c.env.SESSION_SECRET, token), now: at });
+    await createApiToken(c.env.DB, {
+      id,
+      userId: principalOf(c).id,
+      name,
+      tokenHash: await hashSecret(c.env.SESSION_SECRET, token),
+      now: at,
+    });
     return c.json({ id, name, createdAt: at, lastUsedAt: null, revokedAt: null, token }, 201);
   },
 );

@@ -17,16 +17,52 @@ import { calendarFeedSchema } from './calendar-feeds';
 import { bearer, problems } from './openapi-shared';
 
 const roleSchema = z.enum(['admin', 'responder', 'viewer']);
-const userSchema = z.object({ id: z.string(), name: z.string(), role: roleSchema, disabled: z.boolean().openapi({ description: 'suspended by an admin: cannot sign in, is not paged' }) }).openapi('Person');
+const userSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    role: roleSchema,
+    disabled: z
+      .boolean()
+      .openapi({ description: 'suspended by an admin: cannot sign in, is not paged' }),
+  })
+  .openapi('Person');
 const namedSchema = z.object({ id: z.string(), name: z.string() });
-const sessionSchema = z.object({ id: z.string(), createdAt: z.number(), expiresAt: z.number(), userAgent: z.string().nullable() }).openapi('Session');
-const tokenSchema = z.object({ id: z.string(), name: z.string(), createdAt: z.number(), lastUsedAt: z.number().nullable(), revokedAt: z.number().nullable() });
-const idParam = z.object({ id: z.string().min(1).max(64).openapi({ param: { name: 'id', in: 'path' }, example: 'usr_…' }) });
+const sessionSchema = z
+  .object({
+    id: z.string(),
+    createdAt: z.number(),
+    expiresAt: z.number(),
+    userAgent: z.string().nullable(),
+  })
+  .openapi('Session');
+const tokenSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.number(),
+  lastUsedAt: z.number().nullable(),
+  revokedAt: z.number().nullable(),
+});
+const idParam = z.object({
+  id: z
+    .string()
+    .min(1)
+    .max(64)
+    .openapi({ param: { name: 'id', in: 'path' }, example: 'usr_…' }),
+});
 const placesSchema = z
   .object({ schedules: z.array(namedSchema), policies: z.array(namedSchema) })
-  .openapi({ description: 'Rotations and escalation levels that still name this person: they page nobody there until an admin edits them' });
+  .openapi({
+    description:
+      'Rotations and escalation levels that still name this person: they page nobody there until an admin edits them',
+  });
 
-const person = (u: User) => ({ id: u.id, name: u.name, role: u.role, disabled: Boolean(u.disabledAt) });
+const person = (u: User) => ({
+  id: u.id,
+  name: u.name,
+  role: u.role,
+  disabled: Boolean(u.disabledAt),
+});
 
 export const users = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 users.use('*', limitBody(16 * 1024), requireJson());
@@ -39,7 +75,13 @@ users.openapi(
     summary: 'Everyone in this deployment (removed people are not listed)',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    responses: { 200: { description: 'Users', content: { 'application/json': { schema: z.object({ users: z.array(userSchema) }) } } }, 401: problems[401] },
+    responses: {
+      200: {
+        description: 'Users',
+        content: { 'application/json': { schema: z.object({ users: z.array(userSchema) }) } },
+      },
+      401: problems[401],
+    },
   }),
   async (c) => c.json({ users: (await listUsers(c.env.DB)).map(person) }, 200),
 );
@@ -58,7 +100,13 @@ users.openapi(
         description: 'The person and every way they are signed in',
         content: {
           'application/json': {
-            schema: z.object({ user: userSchema, sessions: z.array(sessionSchema), tokens: z.array(tokenSchema), calendarFeeds: z.array(calendarFeedSchema), stillNamedBy: placesSchema }),
+            schema: z.object({
+              user: userSchema,
+              sessions: z.array(sessionSchema),
+              tokens: z.array(tokenSchema),
+              calendarFeeds: z.array(calendarFeedSchema),
+              stillNamedBy: placesSchema,
+            }),
           },
         },
       },
@@ -84,7 +132,8 @@ users.openapi(
     method: 'patch',
     path: '/{id}',
     tags: ['users'],
-    summary: 'Change someone’s role, or disable or re-enable them (admin); their open sockets close at once',
+    summary:
+      'Change someone’s role, or disable or re-enable them (admin); their open sockets close at once',
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: {
@@ -94,15 +143,29 @@ users.openapi(
         content: {
           'application/json': {
             schema: z
-              .object({ role: roleSchema.optional(), disabled: z.boolean().optional().openapi({ description: 'true: no sign-in, no pages, no acknowledging; false: restore' }) })
+              .object({
+                role: roleSchema.optional(),
+                disabled: z.boolean().optional().openapi({
+                  description: 'true: no sign-in, no pages, no acknowledging; false: restore',
+                }),
+              })
               .strict()
-              .refine((b) => b.role !== undefined || b.disabled !== undefined, { message: 'send role, disabled or both' }),
+              .refine((b) => b.role !== undefined || b.disabled !== undefined, {
+                message: 'send role, disabled or both',
+              }),
           },
         },
       },
     },
     responses: {
-      200: { description: 'The person now', content: { 'application/json': { schema: z.object({ user: userSchema, stillNamedBy: placesSchema }) } } },
+      200: {
+        description: 'The person now',
+        content: {
+          'application/json': {
+            schema: z.object({ user: userSchema, stillNamedBy: placesSchema }),
+          },
+        },
+      },
       400: problems[400],
       401: problems[401],
       403: problems[403],
@@ -126,12 +189,20 @@ users.openapi(
     method: 'delete',
     path: '/{id}',
     tags: ['users'],
-    summary: 'Remove someone for good (admin): sessions, tokens, devices, team places, future overrides and calendar feeds go; their name stays on history',
+    summary:
+      'Remove someone for good (admin): sessions, tokens, devices, team places, future overrides and calendar feeds go; their name stays on history',
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: { params: idParam },
     responses: {
-      200: { description: 'Removed; where they are still named', content: { 'application/json': { schema: z.object({ removed: namedSchema, stillNamedBy: placesSchema }) } } },
+      200: {
+        description: 'Removed; where they are still named',
+        content: {
+          'application/json': {
+            schema: z.object({ removed: namedSchema, stillNamedBy: placesSchema }),
+          },
+        },
+      },
       401: problems[401],
       403: problems[403],
       404: problems[404],
@@ -142,7 +213,13 @@ users.openapi(
     const target = await changeable(c.env.DB, c.req.valid('param').id, principalOf(c).id);
     if (!(await removeUser(c.env.DB, target.id, now()))) throw notFound(`No person ${target.id}.`);
     await closeSockets(c.env, target.id);
-    return c.json({ removed: { id: target.id, name: target.name }, stillNamedBy: await placesNaming(c.env.DB, target.id) }, 200);
+    return c.json(
+      {
+        removed: { id: target.id, name: target.name },
+        stillNamedBy: await placesNaming(c.env.DB, target.id),
+      },
+      200,
+    );
   },
 );
 
@@ -155,7 +232,15 @@ users.openapi(
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: { params: idParam },
-    responses: { 200: { description: 'How many sessions ended', content: { 'application/json': { schema: z.object({ ended: z.number().int() }) } } }, 401: problems[401], 403: problems[403], 404: problems[404] },
+    responses: {
+      200: {
+        description: 'How many sessions ended',
+        content: { 'application/json': { schema: z.object({ ended: z.number().int() }) } },
+      },
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+    },
   }),
   async (c) => {
     const user = await found(c.env.DB, c.req.valid('param').id);
@@ -173,8 +258,21 @@ users.openapi(
     summary: 'End one of someone’s sessions (admin)',
     security: bearer,
     middleware: [requireRole('admin')] as const,
-    request: { params: idParam.extend({ sid: z.string().min(1).max(64).openapi({ param: { name: 'sid', in: 'path' } }) }) },
-    responses: { 204: { description: 'Ended' }, 401: problems[401], 403: problems[403], 404: problems[404] },
+    request: {
+      params: idParam.extend({
+        sid: z
+          .string()
+          .min(1)
+          .max(64)
+          .openapi({ param: { name: 'sid', in: 'path' } }),
+      }),
+    },
+    responses: {
+      204: { description: 'Ended' },
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+    },
   }),
   async (c) => {
     const { id, sid } = c.req.valid('param');
@@ -193,8 +291,21 @@ users.openapi(
     summary: 'Revoke one of someone’s API tokens (admin)',
     security: bearer,
     middleware: [requireRole('admin')] as const,
-    request: { params: idParam.extend({ tid: z.string().min(1).max(64).openapi({ param: { name: 'tid', in: 'path' } }) }) },
-    responses: { 204: { description: 'Revoked' }, 401: problems[401], 403: problems[403], 404: problems[404] },
+    request: {
+      params: idParam.extend({
+        tid: z
+          .string()
+          .min(1)
+          .max(64)
+          .openapi({ param: { name: 'tid', in: 'path' } }),
+      }),
+    },
+    responses: {
+      204: { description: 'Revoked' },
+      401: problems[401],
+      403: problems[403],
+      404: problems[404],
+    },
   }),
   async (c) => {
     const { id, tid } = c.req.valid('param');
@@ -214,7 +325,10 @@ async function found(db: D1Database, id: string): Promise<User> {
 /** The person, unless the change would lock the deployment out: ADMIN_TOKEN's account, or your own. */
 async function changeable(db: D1Database, id: string, me: string): Promise<User> {
   const user = await found(db, id);
-  if (id === TOKEN_ADMIN_ID) throw conflict('This is the ADMIN_TOKEN’s account: it cannot be demoted, disabled or removed. Rotate ADMIN_TOKEN to withdraw it.');
+  if (id === TOKEN_ADMIN_ID)
+    throw conflict(
+      'This is the ADMIN_TOKEN’s account: it cannot be demoted, disabled or removed. Rotate ADMIN_TOKEN to withdraw it.',
+    );
   if (id === me) throw forbidden('You cannot change your own access: ask another admin.');
   return user;
 }

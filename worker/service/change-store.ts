@@ -67,8 +67,16 @@ export class ChangeStore {
       change.details ? JSON.stringify(change.details) : null,
       JSON.stringify(change.links),
     );
-    sql(this.db, 'DELETE FROM changes WHERE received_at < ?', change.receivedAt - CHANGE_RETENTION_MS);
-    sql(this.db, 'DELETE FROM changes WHERE id NOT IN (SELECT id FROM changes ORDER BY at DESC, id DESC LIMIT ?)', CHANGES_KEPT);
+    sql(
+      this.db,
+      'DELETE FROM changes WHERE received_at < ?',
+      change.receivedAt - CHANGE_RETENTION_MS,
+    );
+    sql(
+      this.db,
+      'DELETE FROM changes WHERE id NOT IN (SELECT id FROM changes ORDER BY at DESC, id DESC LIMIT ?)',
+      CHANGES_KEPT,
+    );
   }
 
   /** Changes newest first, optionally within [from, to]. */

@@ -25,7 +25,14 @@ export type GroupRead<A> =
     }
   | { ok: false; reason: 'too-large'; bytes: number }
   /** `fields` is there when the JSON itself was whole, so the group's own fields can be checked too. */
-  | { ok: false; reason: 'invalid'; errors: string[]; bytes: number; head: Uint8Array; fields?: Record<string, unknown> };
+  | {
+      ok: false;
+      reason: 'invalid';
+      errors: string[];
+      bytes: number;
+      head: Uint8Array;
+      fields?: Record<string, unknown>;
+    };
 
 export interface GroupReadOptions<A> {
   maxBytes: number;
@@ -38,9 +45,15 @@ export interface GroupReadOptions<A> {
 }
 
 /** Read and check `body` as `{ alerts: [...], ...fields }` within `maxBytes`. */
-export async function readGroup<A>(body: ReadableStream<Uint8Array> | null, opts: GroupReadOptions<A>): Promise<GroupRead<A>> {
+export async function readGroup<A>(
+  body: ReadableStream<Uint8Array> | null,
+  opts: GroupReadOptions<A>,
+): Promise<GroupRead<A>> {
   const tokenizer = new Tokenizer();
-  const parser = new TokenParser({ paths: ['$.alerts.*', ...opts.fields.map((f) => `$.${f}`)], keepStack: false });
+  const parser = new TokenParser({
+    paths: ['$.alerts.*', ...opts.fields.map((f) => `$.${f}`)],
+    keepStack: false,
+  });
   const fields: Record<string, unknown> = {};
   const alerts: A[] = [];
   const issues: string[] = [];
@@ -52,7 +65,8 @@ export async function readGroup<A>(body: ReadableStream<Uint8Array> | null, opts
     firstToken ??= token.token;
     if (firstToken !== TokenType.LEFT_BRACE) throw new Refused('body: expected a JSON object');
     if (token.token === TokenType.LEFT_BRACE || token.token === TokenType.LEFT_BRACKET) depth += 1;
-    else if (token.token === TokenType.RIGHT_BRACE || token.token === TokenType.RIGHT_BRACKET) depth -= 1;
+    else if (token.token === TokenType.RIGHT_BRACE || token.token === TokenType.RIGHT_BRACKET)
+      depth -= 1;
     // A group is a few levels deep; deeper is an attack on the parser (its cost grows with depth × nesting).
     if (depth > MAX_DEPTH) throw new Refused(`body: nested deeper than ${MAX_DEPTH} levels`);
     parser.write(token);
@@ -70,7 +84,12 @@ export async function readGroup<A>(body: ReadableStream<Uint8Array> | null, opts
     if (issues.length > 20) return; // already refused; count the rest without checking them
     const checked = opts.alertSchema.safeParse(value);
     if (checked.success) alerts.push(checked.data);
-    else issues.push(...issueMessages(checked.error.issues.map((i) => ({ ...i, path: ['alerts', key, ...i.path] }))));
+    else
+      issues.push(
+        ...issueMessages(
+          checked.error.issues.map((i) => ({ ...i, path: ['alerts', key, ...i.path] })),
+        ),
+      );
   };
 
   const head = new Uint8Array(opts.keepHead);
@@ -104,12 +123,20 @@ export async function readGroup<A>(body: ReadableStream<Uint8Array> | null, opts
     }
   }
   const kept = head.subarray(0, headBytes);
-  const refuse = (errors: string[], whole = false): GroupRead<A> => ({ ok: false, reason: 'invalid', errors: capErrors(errors), bytes, head: kept, ...(whole ? { fields } : {}) });
+  const refuse = (errors: string[], whole = false): GroupRead<A> => ({
+    ok: false,
+    reason: 'invalid',
+    errors: capErrors(errors),
+    bytes,
+    head: kept,
+    ...(whole ? { fields } : {}),
+  });
   if (!bytes) return refuse(['the body is empty; send a JSON object']);
   if (refused) return refuse([refused]);
   if (broken) return refuse([`the body is not valid JSON (${broken})`]);
   if (firstToken !== TokenType.LEFT_BRACE) return refuse(['body: expected a JSON object']);
-  if (!parser.isEnded) return refuse(['the body is not valid JSON (it ended before the object did)']);
+  if (!parser.isEnded)
+    return refuse(['the body is not valid JSON (it ended before the object did)']);
   if (issues.length) return refuse(issues, true);
   if (!count) return refuse(['alerts: a notification must carry at least one alert'], true);
   return { ok: true, bytes, head: kept, fields, alerts };

@@ -50,7 +50,10 @@ export function parseJson(text: string): Parsed {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch (error) {
-    return { ok: false, message: `the body is not valid JSON (${error instanceof Error ? error.message : 'parse error'})` };
+    return {
+      ok: false,
+      message: `the body is not valid JSON (${error instanceof Error ? error.message : 'parse error'})`,
+    };
   }
 }
 
@@ -58,7 +61,11 @@ export function parseJson(text: string): Parsed {
  * The live integration of `type` holding `key`, or null. Unknown, revoked and other-format keys all
  * cost one hash and one query and get the same null, so an answer says nothing about which keys exist.
  */
-export async function authenticateKey(env: Env, type: IntegrationType, key: string | undefined | null): Promise<Integration | null> {
+export async function authenticateKey(
+  env: Env,
+  type: IntegrationType,
+  key: string | undefined | null,
+): Promise<Integration | null> {
   const hash = await hashSecret(env.SESSION_SECRET, key ?? '');
   if (!key) return null;
   const integration = await integrationByKeyHash(env.DB, hash);
@@ -67,12 +74,18 @@ export async function authenticateKey(env: Env, type: IntegrationType, key: stri
 
 /** `Authorization: <scheme> <credentials>` → credentials, when the scheme matches (case-insensitively). */
 export function credentials(request: Request, scheme: 'Bearer' | 'GenieKey'): string | undefined {
-  const match = new RegExp(`^${scheme}\\s+(\\S+)\\s*$`, 'i').exec(request.headers.get('authorization') ?? '');
+  const match = new RegExp(`^${scheme}\\s+(\\S+)\\s*$`, 'i').exec(
+    request.headers.get('authorization') ?? '',
+  );
   return match?.[1];
 }
 
 /** What the integration listing shows of a request: the key redacted, the body cut to PAYLOAD_MAX_BYTES. */
-export function payloadRecord(request: Request, body: { text: string; bytes: number }, key: string): PayloadInput {
+export function payloadRecord(
+  request: Request,
+  body: { text: string; bytes: number },
+  key: string,
+): PayloadInput {
   const redacted = key ? body.text.split(key).join('[redacted]') : body.text;
   const encoded = new TextEncoder().encode(redacted);
   const truncated = encoded.byteLength > PAYLOAD_MAX_BYTES;
@@ -99,7 +112,9 @@ export async function deliver(
     serviceId: integration.serviceId,
     source: sourceOf(integration),
     payload,
-    ...('events' in adapted ? { events: adapted.events } : { events: null, errors: adapted.errors }),
+    ...('events' in adapted
+      ? { events: adapted.events }
+      : { events: null, errors: adapted.errors }),
   });
   // RPC return types are structurally rewritten by workers-types; the object returns a ReceiveResult.
   return result as ReceiveResult;

@@ -23,7 +23,9 @@ const triggersOnly = (events: readonly AlertEvent[]) => events.every((e) => e.ac
 export class KeyQueue<R> {
   private readonly pending = new Map<string, Job<R>[]>();
 
-  constructor(private readonly run: (key: string, events: AlertEvent[], actor: Actor) => Promise<R>) {}
+  constructor(
+    private readonly run: (key: string, events: AlertEvent[], actor: Actor) => Promise<R>,
+  ) {}
 
   /** Queue one request's events for a key; resolves with the result of the batch they ran in. */
   submit(key: string, events: AlertEvent[], actor: Actor): Promise<R> {
@@ -45,7 +47,11 @@ export class KeyQueue<R> {
       while (queue.length) {
         const batch = takeBatch(queue);
         try {
-          const result = await this.run(key, batch.flatMap((j) => j.events), (batch[0] as Job<R>).actor);
+          const result = await this.run(
+            key,
+            batch.flatMap((j) => j.events),
+            (batch[0] as Job<R>).actor,
+          );
           for (const job of batch) job.resolve(result);
         } catch (error) {
           for (const job of batch) job.reject(error);
@@ -68,7 +74,12 @@ function takeBatch<R>(queue: Job<R>[]): Job<R>[] {
   let size = head.events.length;
   while (queue.length) {
     const next = queue[0] as Job<R>;
-    if (next.actor.id !== head.actor.id || !triggersOnly(next.events) || size + next.events.length > MAX_BATCH_EVENTS) break;
+    if (
+      next.actor.id !== head.actor.id ||
+      !triggersOnly(next.events) ||
+      size + next.events.length > MAX_BATCH_EVENTS
+    )
+      break;
     batch.push(queue.shift() as Job<R>);
     size += next.events.length;
   }

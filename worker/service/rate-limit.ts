@@ -17,7 +17,8 @@ export interface RateWindow {
   previous: number;
 }
 
-export type RateDecision = { allowed: true; next: RateWindow } | { allowed: false; retryAfterSeconds: number };
+export type RateDecision =
+  { allowed: true; next: RateWindow } | { allowed: false; retryAfterSeconds: number };
 
 /** Admit one event or say how long to wait; refused events are not counted, so a flood does not extend its own block. */
 export function admit(stored: RateWindow | null, limit: number, now: number): RateDecision {
@@ -28,8 +29,12 @@ export function admit(stored: RateWindow | null, limit: number, now: number): Ra
       : { start, count: 0, previous: stored?.start === start - WINDOW_MS ? stored.count : 0 };
   const elapsed = (now - start) / WINDOW_MS;
   const estimate = current.previous * (1 - elapsed) + current.count;
-  if (estimate + 1 <= limit) return { allowed: true, next: { ...current, count: current.count + 1 } };
-  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((nextAdmission(current, limit) - now) / 1000)) };
+  if (estimate + 1 <= limit)
+    return { allowed: true, next: { ...current, count: current.count + 1 } };
+  return {
+    allowed: false,
+    retryAfterSeconds: Math.max(1, Math.ceil((nextAdmission(current, limit) - now) / 1000)),
+  };
 }
 
 /** The first moment the estimate leaves room for one more event. */

@@ -75,9 +75,23 @@ export class RequestLog {
 
   /** The outcome of one of this integration's requests; another integration's ids are not found. */
   find(integrationId: string, requestId: string): RequestOutcome | null {
-    const r = sql<Row>(this.db, 'SELECT request_id, integration_id, action, processed_at, is_success, status, alert_id, alias FROM requests WHERE request_id = ? AND integration_id = ?', requestId, integrationId)[0];
+    const r = sql<Row>(
+      this.db,
+      'SELECT request_id, integration_id, action, processed_at, is_success, status, alert_id, alias FROM requests WHERE request_id = ? AND integration_id = ?',
+      requestId,
+      integrationId,
+    )[0];
     return r
-      ? { requestId: r.request_id, integrationId: r.integration_id, action: r.action, processedAt: r.processed_at, isSuccess: r.is_success === 1, status: r.status, alertId: r.alert_id, alias: r.alias }
+      ? {
+          requestId: r.request_id,
+          integrationId: r.integration_id,
+          action: r.action,
+          processedAt: r.processed_at,
+          isSuccess: r.is_success === 1,
+          status: r.status,
+          alertId: r.alert_id,
+          alias: r.alias,
+        }
       : null;
   }
 }

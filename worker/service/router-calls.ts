@@ -14,7 +14,8 @@ import type { RequestOutcome } from './request-log';
 import type { ChangeResult, IntakeSource, IntegrationCommandResult } from './router';
 
 /** The router object of a service. */
-export const routerOf = (env: Env, serviceId: string) => env.SERVICE.get(env.SERVICE.idFromName(serviceId));
+export const routerOf = (env: Env, serviceId: string) =>
+  env.SERVICE.get(env.SERVICE.idFromName(serviceId));
 
 /** The integration as the router knows it: who to count the request against and name on the timeline. */
 export const sourceOf = (integration: Integration): IntakeSource => ({
@@ -25,33 +26,70 @@ export const sourceOf = (integration: Integration): IntakeSource => ({
 });
 
 /** Record one change event for the integration's service (or the adapter's complaints about it). */
-export async function deliverChange(env: Env, integration: Integration, payload: PayloadInput, adapted: { change: ChangeDraft } | { errors: string[] }): Promise<ChangeResult> {
+export async function deliverChange(
+  env: Env,
+  integration: Integration,
+  payload: PayloadInput,
+  adapted: { change: ChangeDraft } | { errors: string[] },
+): Promise<ChangeResult> {
   const result = await routerOf(env, integration.serviceId).receiveChange({
     serviceId: integration.serviceId,
     source: sourceOf(integration),
     payload,
-    ...('change' in adapted ? { change: adapted.change } : { change: null, errors: adapted.errors }),
+    ...('change' in adapted
+      ? { change: adapted.change }
+      : { change: null, errors: adapted.errors }),
   });
   // RPC return types are structurally rewritten by workers-types; the object returns a ChangeResult.
   return result as ChangeResult;
 }
 
 /** Run a command on an incident of the integration's service, as the integration. */
-export async function commandAsIntegration(env: Env, integration: Integration, payload: PayloadInput, incidentId: string, command: IncidentCommand): Promise<IntegrationCommandResult> {
-  const result = await routerOf(env, integration.serviceId).receiveCommand({ serviceId: integration.serviceId, source: sourceOf(integration), payload, incidentId, command });
+export async function commandAsIntegration(
+  env: Env,
+  integration: Integration,
+  payload: PayloadInput,
+  incidentId: string,
+  command: IncidentCommand,
+): Promise<IntegrationCommandResult> {
+  const result = await routerOf(env, integration.serviceId).receiveCommand({
+    serviceId: integration.serviceId,
+    source: sourceOf(integration),
+    payload,
+    incidentId,
+    command,
+  });
   return result as IntegrationCommandResult;
 }
 
 /** A service's change events, newest first. */
-export async function serviceChanges(env: Env, serviceId: string, query: ChangeQuery): Promise<ChangeEvent[]> {
+export async function serviceChanges(
+  env: Env,
+  serviceId: string,
+  query: ChangeQuery,
+): Promise<ChangeEvent[]> {
   return (await routerOf(env, serviceId).recentChanges(query)) as ChangeEvent[];
 }
 
 /** Keep what an accepted Opsgenie request did, for GET /v2/alerts/requests/:id. */
-export async function recordRequest(env: Env, integration: Integration, outcome: Omit<RequestOutcome, 'integrationId'>): Promise<void> {
-  await routerOf(env, integration.serviceId).recordRequest({ ...outcome, integrationId: integration.id });
+export async function recordRequest(
+  env: Env,
+  integration: Integration,
+  outcome: Omit<RequestOutcome, 'integrationId'>,
+): Promise<void> {
+  await routerOf(env, integration.serviceId).recordRequest({
+    ...outcome,
+    integrationId: integration.id,
+  });
 }
 
-export async function requestOutcome(env: Env, integration: Integration, requestId: string): Promise<RequestOutcome | null> {
-  return (await routerOf(env, integration.serviceId).requestOutcome(integration.id, requestId)) as RequestOutcome | null;
+export async function requestOutcome(
+  env: Env,
+  integration: Integration,
+  requestId: string,
+): Promise<RequestOutcome | null> {
+  return (await routerOf(env, integration.serviceId).requestOutcome(
+    integration.id,
+    requestId,
+  )) as RequestOutcome | null;
 }

@@ -44,7 +44,9 @@ export interface KeyOutcome {
   result: 'opened' | 'appended' | 'dropped';
 }
 
-type Refused = { ok: false; reason: 'rate-limited'; retryAfterSeconds: number } | { ok: false; reason: 'rejected' };
+type Refused =
+  | { ok: false; reason: 'rate-limited'; retryAfterSeconds: number }
+  | { ok: false; reason: 'rejected' };
 
 export type ReceiveResult = { ok: true; outcomes: KeyOutcome[] } | Refused;
 
@@ -90,16 +92,35 @@ export class ServiceRouter extends DurableObject<Env> {
     this.serviceId = input.serviceId;
     const at = now();
     const { source } = input;
-    const refused = this.gate(source, input.payload, input.events ? null : (input.errors ?? []), at);
+    const refused = this.gate(
+      source,
+      input.payload,
+      input.events ? null : (input.errors ?? []),
+      at,
+    );
     if (refused || !input.events) return refused ?? { ok: false, reason: 'rejected' };
 
     const actor = actorOf(source);
     try {
-      const outcomes = await Promise.all([...groupByKey(input.events)].map(([key, events]) => this.queue.submit(key, events, actor)));
-      this.store.recordPayload(source.integrationId, at, input.payload, 'accepted', outcomes.map(describe).join('; ') || 'no events');
+      const outcomes = await Promise.all(
+        [...groupByKey(input.events)].map(([key, events]) => this.queue.submit(key, events, actor)),
+      );
+      this.store.recordPayload(
+        source.integrationId,
+        at,
+        input.payload,
+        'accepted',
+        outcomes.map(describe).join('; ') || 'no events',
+      );
       return { ok: true, outcomes };
     } catch (error) {
-      this.store.recordPayload(source.integrationId, at, input.payload, 'failed', 'could not be applied; the sender should retry');
+      this.store.recordPayload(
+        source.integrationId,
+        at,
+        input.payload,
+        'failed',
+        'could not be applied; the sender should retry',
+      );
       throw error;
     }
   }
@@ -113,13 +134,32 @@ export class ServiceRouter extends DurableObject<Env> {
   async receiveChange(input: ChangeInput): Promise<ChangeResult> {
     const at = now();
     const { source } = input;
-    const refused = this.gate(source, input.payload, input.change ? null : (input.errors ?? []), at);
+    const refused = this.gate(
+      source,
+      input.payload,
+      input.change ? null : (input.errors ?? []),
+      at,
+    );
     if (refused || !input.change) return refused ?? { ok: false, reason: 'rejected' };
     const { occurredAt, ...draft } = input.change;
     // A change cannot have happened after it arrived; a sender's clock running ahead must not hide it from the incident it caused.
-    const change: ChangeEvent = { id: newId('chg'), serviceId: input.serviceId, integrationId: source.integrationId, integrationName: source.name, ...draft, at: Math.min(occurredAt ?? at, at), receivedAt: at };
+    const change: ChangeEvent = {
+      id: newId('chg'),
+      serviceId: input.serviceId,
+      integrationId: source.integrationId,
+      integrationName: source.name,
+      ...draft,
+      at: Math.min(occurredAt ?? at, at),
+      receivedAt: at,
+    };
     this.changes.add(change);
-    this.store.recordPayload(source.integrationId, at, input.payload, 'accepted', `change event ${change.id} recorded`);
+    this.store.recordPayload(
+      source.integrationId,
+      at,
+      input.payload,
+      'accepted',
+      `change event ${change.id} recorded`,
+    );
     return { ok: true, change };
   }
 
@@ -134,9 +174,20 @@ export class ServiceRouter extends DurableObject<Env> {
     const { source } = input;
     const refused = this.gate(source, input.payload, null, at);
     if (refused) return refused;
-    const result = (await this.incident(input.incidentId).command(input.command, actorOf(source))) as CommandResult;
-    const detail = result.ok ? `${input.command.type} on ${input.incidentId}` : `${input.command.type} on ${input.incidentId} refused: ${result.problem.detail}`;
-    this.store.recordPayload(source.integrationId, at, input.payload, result.ok ? 'accepted' : 'rejected', detail.slice(0, 2000));
+    const result = (await this.incident(input.incidentId).command(
+      input.command,
+      actorOf(source),
+    )) as CommandResult;
+    const detail = result.ok
+      ? `${input.command.type} on ${input.incidentId}`
+      : `${input.command.type} on ${input.incidentId} refused: ${result.problem.detail}`;
+    this.store.recordPayload(
+      source.integrationId,
+      at,
+      input.payload,
+      result.ok ? 'accepted' : 'rejected',
+      detail.slice(0, 2000),
+    );
     return { ok: true, result };
   }
 
@@ -158,15 +209,32 @@ export class ServiceRouter extends DurableObject<Env> {
    * Count a request against its integration's rate. Over the rate, or refused by its adapter (`errors`
    * not null), it is recorded and the refusal returned; otherwise null and the caller records the outcome.
    */
-  private gate(source: IntakeSource, payload: PayloadInput, errors: string[] | null, at: number): Refused | null {
+  private gate(
+    source: IntakeSource,
+    payload: PayloadInput,
+    errors: string[] | null,
+    at: number,
+  ): Refused | null {
     const decision = admit(this.store.rateWindow(source.integrationId), source.ratePerMinute, at);
     if (!decision.allowed) {
-      this.store.recordPayload(source.integrationId, at, payload, 'rate_limited', `over ${source.ratePerMinute} requests a minute; retry after ${decision.retryAfterSeconds}s`);
+      this.store.recordPayload(
+        source.integrationId,
+        at,
+        payload,
+        'rate_limited',
+        `over ${source.ratePerMinute} requests a minute; retry after ${decision.retryAfterSeconds}s`,
+      );
       return { ok: false, reason: 'rate-limited', retryAfterSeconds: decision.retryAfterSeconds };
     }
     this.store.saveRateWindow(source.integrationId, decision.next);
     if (errors) {
-      this.store.recordPayload(source.integrationId, at, payload, 'rejected', errors.join('; ').slice(0, 2000) || 'invalid payload');
+      this.store.recordPayload(
+        source.integrationId,
+        at,
+        payload,
+        'rejected',
+        errors.join('; ').slice(0, 2000) || 'invalid payload',
+      );
       return { ok: false, reason: 'rejected' };
     }
     return null;
@@ -184,7 +252,8 @@ export class ServiceRouter extends DurableObject<Env> {
       }
       // "missing": the mapping was written but create() never finished (a crash or a failed D1 call);
       // creating again under the same id is safe because create() is idempotent per id.
-      if (result.reason === 'missing' && triggers.length) return this.open(key, mapped, events, actor);
+      if (result.reason === 'missing' && triggers.length)
+        return this.open(key, mapped, events, actor);
       // "resolved": as in PagerDuty, the key is free again and the next trigger opens a new incident.
       this.store.unmapKey(key, mapped);
     }
@@ -195,7 +264,12 @@ export class ServiceRouter extends DurableObject<Env> {
     return this.open(key, id, events, actor);
   }
 
-  private async open(key: string, id: string, events: AlertEvent[], actor: Actor): Promise<KeyOutcome> {
+  private async open(
+    key: string,
+    id: string,
+    events: AlertEvent[],
+    actor: Actor,
+  ): Promise<KeyOutcome> {
     const triggers = events.filter((e) => e.action === 'trigger');
     const first = triggers[0] as AlertEvent;
     // Title and severity here are fallbacks: create() derives both from the distinct alerts of `events`.
@@ -217,7 +291,11 @@ export class ServiceRouter extends DurableObject<Env> {
   }
 }
 
-const actorOf = (source: IntakeSource): Actor => ({ kind: 'integration', id: source.integrationId, name: source.name });
+const actorOf = (source: IntakeSource): Actor => ({
+  kind: 'integration',
+  id: source.integrationId,
+  name: source.name,
+});
 
 function groupByKey(events: readonly AlertEvent[]): Map<string, AlertEvent[]> {
   const groups = new Map<string, AlertEvent[]>();

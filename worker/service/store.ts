@@ -56,29 +56,65 @@ export class RouterStore {
 
   /** The incident currently open for a dedup key, as far as this router knows. */
   openIncident(dedupKey: string): string | null {
-    return sql<{ incident_id: string }>(this.db, 'SELECT incident_id FROM open_keys WHERE dedup_key = ?', dedupKey)[0]?.incident_id ?? null;
+    return (
+      sql<{ incident_id: string }>(
+        this.db,
+        'SELECT incident_id FROM open_keys WHERE dedup_key = ?',
+        dedupKey,
+      )[0]?.incident_id ?? null
+    );
   }
 
   /** Written before the incident is created, so a retry after a crash reuses the same id. */
   mapKey(dedupKey: string, incidentId: string, at: number): void {
-    sql(this.db, 'INSERT OR REPLACE INTO open_keys (dedup_key, incident_id, opened_at) VALUES (?, ?, ?)', dedupKey, incidentId, at);
+    sql(
+      this.db,
+      'INSERT OR REPLACE INTO open_keys (dedup_key, incident_id, opened_at) VALUES (?, ?, ?)',
+      dedupKey,
+      incidentId,
+      at,
+    );
   }
 
   /** Forget a key whose incident resolved; only if it still points at that incident. */
   unmapKey(dedupKey: string, incidentId: string): void {
-    sql(this.db, 'DELETE FROM open_keys WHERE dedup_key = ? AND incident_id = ?', dedupKey, incidentId);
+    sql(
+      this.db,
+      'DELETE FROM open_keys WHERE dedup_key = ? AND incident_id = ?',
+      dedupKey,
+      incidentId,
+    );
   }
 
   rateWindow(integrationId: string): RateWindow | null {
-    return sql<{ start: number; count: number; previous: number }>(this.db, 'SELECT start, count, previous FROM rate_windows WHERE integration_id = ?', integrationId)[0] ?? null;
+    return (
+      sql<{ start: number; count: number; previous: number }>(
+        this.db,
+        'SELECT start, count, previous FROM rate_windows WHERE integration_id = ?',
+        integrationId,
+      )[0] ?? null
+    );
   }
 
   saveRateWindow(integrationId: string, w: RateWindow): void {
-    sql(this.db, 'INSERT OR REPLACE INTO rate_windows (integration_id, start, count, previous) VALUES (?, ?, ?, ?)', integrationId, w.start, w.count, w.previous);
+    sql(
+      this.db,
+      'INSERT OR REPLACE INTO rate_windows (integration_id, start, count, previous) VALUES (?, ?, ?, ?)',
+      integrationId,
+      w.start,
+      w.count,
+      w.previous,
+    );
   }
 
   /** Keep the payload and drop all but the newest PAYLOADS_KEPT for its integration. */
-  recordPayload(integrationId: string, at: number, payload: PayloadInput, outcome: PayloadOutcome, detail: string): void {
+  recordPayload(
+    integrationId: string,
+    at: number,
+    payload: PayloadInput,
+    outcome: PayloadOutcome,
+    detail: string,
+  ): void {
     sql(
       this.db,
       `INSERT INTO payloads (integration_id, received_at, method, content_type, user_agent, bytes, body, truncated, outcome, detail)
@@ -104,7 +140,9 @@ export class RouterStore {
 
   /** Recent payloads of each integration, newest first. */
   payloads(integrationIds: readonly string[]): Record<string, RecordedPayload[]> {
-    const out: Record<string, RecordedPayload[]> = Object.fromEntries(integrationIds.map((id) => [id, []]));
+    const out: Record<string, RecordedPayload[]> = Object.fromEntries(
+      integrationIds.map((id) => [id, []]),
+    );
     if (!integrationIds.length) return out;
     const rows = sql<PayloadRow>(
       this.db,

@@ -20,8 +20,10 @@ const MAX_DEPTH = 3;
 const JSON_PREVIEW_CHARS = 2000;
 
 type Scalar = string | number | boolean | null;
-const isScalar = (v: unknown): v is Scalar => v === null || ['string', 'number', 'boolean'].includes(typeof v);
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isScalar = (v: unknown): v is Scalar =>
+  v === null || ['string', 'number', 'boolean'].includes(typeof v);
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A string that is a whole http(s) URL becomes a link; anything else is text. */
 export function TextOrLink({ text }: { text: string }) {
@@ -52,7 +54,11 @@ function Value({ value, depth }: { value: unknown; depth: number }) {
   }
   if (depth >= MAX_DEPTH) {
     const json = JSON.stringify(value) ?? '';
-    return <pre class="detail-json">{json.length > JSON_PREVIEW_CHARS ? `${json.slice(0, JSON_PREVIEW_CHARS)}…` : json}</pre>;
+    return (
+      <pre class="detail-json">
+        {json.length > JSON_PREVIEW_CHARS ? `${json.slice(0, JSON_PREVIEW_CHARS)}…` : json}
+      </pre>
+    );
   }
   if (Array.isArray(value)) {
     return (
@@ -69,7 +75,13 @@ function Value({ value, depth }: { value: unknown; depth: number }) {
 }
 
 /** Key/value pairs, in the order the monitor sent them. */
-export function DetailList({ details, depth = 0 }: { details: Record<string, unknown>; depth?: number }) {
+export function DetailList({
+  details,
+  depth = 0,
+}: {
+  details: Record<string, unknown>;
+  depth?: number;
+}) {
   return (
     <dl class="annotations">
       {Object.entries(details).map(([k, v]) => (
@@ -85,8 +97,12 @@ export function DetailList({ details, depth = 0 }: { details: Record<string, unk
 }
 
 /** Details too large to keep are stored as a marker with a preview (worker/adapters/normalize.ts). */
-function tooLarge(details: Record<string, unknown>): { bytes: unknown; limit: unknown; preview: string } | null {
-  return details.truncated === true && typeof details.preview === 'string' ? { bytes: details.bytes, limit: details.limit, preview: details.preview } : null;
+function tooLarge(
+  details: Record<string, unknown>,
+): { bytes: unknown; limit: unknown; preview: string } | null {
+  return details.truncated === true && typeof details.preview === 'string'
+    ? { bytes: details.bytes, limit: details.limit, preview: details.preview }
+    : null;
 }
 
 /** The details, folded away until asked for: at 3 a.m. the summary and annotations come first. */
@@ -96,11 +112,15 @@ export function AlertDetails({ details }: { details: Record<string, unknown> }) 
   const cut = tooLarge(details);
   return (
     <details class="alert-details">
-      <summary>{cut ? 'Details (too large to keep in full)' : `Details · ${plural(fields, 'field')}`}</summary>
+      <summary>
+        {cut ? 'Details (too large to keep in full)' : `Details · ${plural(fields, 'field')}`}
+      </summary>
       {cut ? (
         <>
           <p class="muted small">
-            The monitor sent {typeof cut.bytes === 'number' ? `${cut.bytes} bytes` : 'more than could be stored'}; Firebell keeps {String(cut.limit)} bytes. The start of it:
+            The monitor sent{' '}
+            {typeof cut.bytes === 'number' ? `${cut.bytes} bytes` : 'more than could be stored'};
+            Firebell keeps {String(cut.limit)} bytes. The start of it:
           </p>
           <pre class="detail-json">{cut.preview}</pre>
         </>

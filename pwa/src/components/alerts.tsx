@@ -15,7 +15,15 @@ const FIRST_SHOWN = 100;
 const MORE_SHOWN = 500;
 
 /** The alerts grouped into an incident: what fired, its labels, and links back to the monitor. */
-export function AlertList({ alerts, truncated, now }: { alerts: IncidentAlert[]; truncated: number; now: number }) {
+export function AlertList({
+  alerts,
+  truncated,
+  now,
+}: {
+  alerts: IncidentAlert[];
+  truncated: number;
+  now: number;
+}) {
   const [limit, setLimit] = useState(FIRST_SHOWN);
   if (!alerts.length) return null;
   const hidden = alerts.length - limit;
@@ -28,7 +36,11 @@ export function AlertList({ alerts, truncated, now }: { alerts: IncidentAlert[];
         ))}
       </ul>
       {hidden > 0 && (
-        <button type="button" class="button button-small" onClick={() => setLimit((n) => n + MORE_SHOWN)}>
+        <button
+          type="button"
+          class="button button-small"
+          onClick={() => setLimit((n) => n + MORE_SHOWN)}
+        >
           Show {Math.min(hidden, MORE_SHOWN)} more of {alerts.length} alerts
         </button>
       )}
@@ -44,7 +56,9 @@ function AlertItem({ alert, now }: { alert: IncidentAlert; now: number }) {
       <p class="alert-summary">{alert.summary}</p>
       <p class="incident-row-meta">
         <SeverityBadge severity={alert.severity} />
-        <span class={alert.status === 'firing' ? 'alert-firing-label' : 'muted'}>{alertState(alert)}</span>
+        <span class={alert.status === 'firing' ? 'alert-firing-label' : 'muted'}>
+          {alertState(alert)}
+        </span>
         {alert.count > 1 && <span title={plural(alert.count, 'notification')}>×{alert.count}</span>}
         {alert.source && <span>{alert.source}</span>}
         <span>last {formatTime(alert.lastSeenAt, now)}</span>
@@ -55,13 +69,21 @@ function AlertItem({ alert, now }: { alert: IncidentAlert; now: number }) {
 }
 
 /** What an alert carries besides its summary: labels, annotations and the monitor's description, details, links. */
-export function AlertBody({ alert }: { alert: Pick<IncidentAlert, 'summary'> & Partial<Pick<IncidentAlert, 'labels' | 'annotations' | 'details' | 'links'>> }) {
+export function AlertBody({
+  alert,
+}: {
+  alert: Pick<IncidentAlert, 'summary'> &
+    Partial<Pick<IncidentAlert, 'labels' | 'annotations' | 'details' | 'links'>>;
+}) {
   const labels = Object.entries(alert.labels ?? {});
   // The summary annotation is usually the alert's summary already shown as its heading.
-  const annotations = Object.entries(alert.annotations ?? {}).filter(([k, v]) => !(k === 'summary' && v === alert.summary));
+  const annotations = Object.entries(alert.annotations ?? {}).filter(
+    ([k, v]) => !(k === 'summary' && v === alert.summary),
+  );
   // A description in the details (Opsgenie's) is the monitor's own words: shown like an annotation, not folded away.
   const { description, ...details } = alert.details ?? {};
-  if (typeof description === 'string' && !alert.annotations?.description) annotations.push(['description', description]);
+  if (typeof description === 'string' && !alert.annotations?.description)
+    annotations.push(['description', description]);
   else if (description !== undefined) Object.assign(details, { description });
   return (
     <>
@@ -94,12 +116,20 @@ export function AlertBody({ alert }: { alert: Pick<IncidentAlert, 'summary'> & P
 
 /** A monitor's links as buttons that open outside the app; only http(s) ones are shown. */
 export function LinkButtons({ links }: { links: readonly { href: string; text?: string }[] }) {
-  const safe = links.map((l) => ({ href: safeHref(l.href), text: l.text })).filter((l): l is { href: string; text: string | undefined } => l.href !== null);
+  const safe = links
+    .map((l) => ({ href: safeHref(l.href), text: l.text }))
+    .filter((l): l is { href: string; text: string | undefined } => l.href !== null);
   if (!safe.length) return null;
   return (
     <p class="alert-links">
       {safe.map((l) => (
-        <a key={l.href} class="button button-small" href={l.href} target="_blank" rel="noopener noreferrer">
+        <a
+          key={l.href}
+          class="button button-small"
+          href={l.href}
+          target="_blank"
+          rel="noopener noreferrer"
+        >
           {l.text || new URL(l.href).host} ↗
         </a>
       ))}

@@ -40,20 +40,29 @@ export function ApiTokens() {
       <form class="inline-form" onSubmit={create}>
         <label class="field">
           <span>New token name</span>
-          <input value={name} maxLength={80} placeholder="deploy script" onInput={(e) => setName(e.currentTarget.value)} />
+          <input
+            value={name}
+            maxLength={80}
+            placeholder="deploy script"
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
         </label>
         <button type="submit" class="button" disabled={pending !== null || !name.trim()}>
           Create
         </button>
       </form>
       <Notice outcome={outcome} pending={pending} />
-      {secret && <NewSecret name={secret.name} token={secret.token} onDone={() => setSecret(null)} />}
+      {secret && (
+        <NewSecret name={secret.name} token={secret.token} onDone={() => setSecret(null)} />
+      )}
       {error && (
         <p class="notice notice-error" role="alert">
           {error}
         </p>
       )}
-      {tokens && tokens.length === 0 && <p class="empty">No tokens. Scripts can use one as “Authorization: Bearer …”.</p>}
+      {tokens && tokens.length === 0 && (
+        <p class="empty">No tokens. Scripts can use one as “Authorization: Bearer …”.</p>
+      )}
       {tokens && tokens.length > 0 && (
         <ul class="card-list">
           {tokens.map((t) => (
@@ -73,9 +82,24 @@ function NewSecret({ name, token, onDone }: { name: string; token: string; onDon
       <p>
         <strong>{name}</strong>: copy it now, Firebell will not show it again.
       </p>
-      <input class="secret-value" readOnly value={token} aria-label={`Token ${name}`} onFocus={(e) => e.currentTarget.select()} />
+      <input
+        class="secret-value"
+        readOnly
+        value={token}
+        aria-label={`Token ${name}`}
+        onFocus={(e) => e.currentTarget.select()}
+      />
       <div class="row-buttons">
-        <button type="button" class="button" onClick={() => void navigator.clipboard?.writeText(token).then(() => setCopied(true), () => undefined)}>
+        <button
+          type="button"
+          class="button"
+          onClick={() =>
+            void navigator.clipboard?.writeText(token).then(
+              () => setCopied(true),
+              () => undefined,
+            )
+          }
+        >
           {copied ? 'Copied' : 'Copy'}
         </button>
         <button type="button" class="button" onClick={onDone}>
@@ -104,9 +128,15 @@ function TokenRow({ token, onRevoked }: { token: ApiToken; onRevoked: () => Prom
         <strong>{token.name}</strong>
       </p>
       <p class="muted small">
-        Created {formatTime(token.createdAt, now)} · {token.lastUsedAt ? `last used ${formatTime(token.lastUsedAt, now)}` : 'never used'}
+        Created {formatTime(token.createdAt, now)} ·{' '}
+        {token.lastUsedAt ? `last used ${formatTime(token.lastUsedAt, now)}` : 'never used'}
       </p>
-      <button type="button" class="button button-danger" disabled={pending !== null} onClick={revoke}>
+      <button
+        type="button"
+        class="button button-danger"
+        disabled={pending !== null}
+        onClick={revoke}
+      >
         {confirm ? 'Tap again to revoke' : 'Revoke'}
       </button>
       <Notice outcome={outcome} pending={pending} />

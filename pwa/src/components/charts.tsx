@@ -20,7 +20,17 @@ export interface Bar {
 const total = (segments: Segment[]) => segments.reduce((n, s) => n + s.value, 0);
 
 /** A chart's frame: a heading, the chart, and an optional note under it. */
-export function Chart({ id, title, note, children }: { id: string; title: string; note?: ComponentChildren; children: ComponentChildren }) {
+export function Chart({
+  id,
+  title,
+  note,
+  children,
+}: {
+  id: string;
+  title: string;
+  note?: ComponentChildren;
+  children: ComponentChildren;
+}) {
   return (
     <section class="chart card" aria-labelledby={id}>
       <h3 id={id}>{title}</h3>
@@ -48,7 +58,9 @@ export function BarList({ bars, max, empty }: { bars: Bar[]; max?: number; empty
               <rect class="bar-track" x="0" y="0" width="100" height="10" />
               {b.segments.map((s) => {
                 const w = (s.value / scale) * 100;
-                const rect = <rect key={s.kind} class={`seg-${s.kind}`} x={x} y="0" width={w} height="10" />;
+                const rect = (
+                  <rect key={s.kind} class={`seg-${s.kind}`} x={x} y="0" width={w} height="10" />
+                );
                 x += w;
                 return rect;
               })}
@@ -75,7 +87,15 @@ const AXIS = 18;
 const TOP = 14;
 
 /** Stacked columns (weeks), with a table of the same numbers one tap away. */
-export function ColumnChart({ columns, kinds, summary }: { columns: Column[]; kinds: { kind: string; label: string }[]; summary: string }) {
+export function ColumnChart({
+  columns,
+  kinds,
+  summary,
+}: {
+  columns: Column[];
+  kinds: { kind: string; label: string }[];
+  summary: string;
+}) {
   const max = Math.max(1, ...columns.map((c) => total(c.segments)));
   const every = Math.ceil(columns.length / 6); // at most six date labels fit a phone
   const w = WIDTH / Math.max(columns.length, 1);
@@ -95,7 +115,16 @@ export function ColumnChart({ columns, kinds, summary }: { columns: Column[]; ki
               {c.segments.map((s) => {
                 const h = (s.value / max) * (H - TOP);
                 y -= h;
-                return <rect key={s.kind} class={`seg-${s.kind}`} x={i * w + gap / 2} y={y} width={w - gap} height={h} />;
+                return (
+                  <rect
+                    key={s.kind}
+                    class={`seg-${s.kind}`}
+                    x={i * w + gap / 2}
+                    y={y}
+                    width={w - gap}
+                    height={h}
+                  />
+                );
               })}
               {i % every === 0 && (
                 <text class="axis-text" x={i * w + w / 2} y={H + 14} text-anchor="middle">

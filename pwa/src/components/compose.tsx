@@ -8,15 +8,31 @@ import { Notice } from './notice';
 type Kind = 'notes' | 'status-updates';
 
 const WORDS: Record<Kind, { progress: string; done: string; queued: string; label: string }> = {
-  notes: { progress: 'Saving note…', done: 'Note added.', queued: 'Note queued: waiting for network.', label: 'Add a note' },
-  'status-updates': { progress: 'Posting status update…', done: 'Status update posted.', queued: 'Status update queued: waiting for network.', label: 'Post a status update' },
+  notes: {
+    progress: 'Saving note…',
+    done: 'Note added.',
+    queued: 'Note queued: waiting for network.',
+    label: 'Add a note',
+  },
+  'status-updates': {
+    progress: 'Posting status update…',
+    done: 'Status update posted.',
+    queued: 'Status update queued: waiting for network.',
+    label: 'Post a status update',
+  },
 };
 
 /**
  * Write a note or a status update. One idempotency key per draft, so retrying after a timeout, or the
  * offline queue replaying it, cannot post it twice.
  */
-export function ComposeForm({ id, onSaved }: { id: string; onSaved: (incident: Incident) => void }) {
+export function ComposeForm({
+  id,
+  onSaved,
+}: {
+  id: string;
+  onSaved: (incident: Incident) => void;
+}) {
   const [text, setText] = useState('');
   const keyRef = useRef<string | null>(null);
   const { pending, outcome, run } = useAction();
@@ -33,7 +49,14 @@ export function ComposeForm({ id, onSaved }: { id: string; onSaved: (incident: I
         return words.done;
       } catch (err) {
         if (!isNetworkError(err)) throw err;
-        enqueue({ key, incidentId: id, path: commandPath(id, kind), body: { text: body }, label: `${words.label}: “${body.slice(0, 40)}”`, done: words.done });
+        enqueue({
+          key,
+          incidentId: id,
+          path: commandPath(id, kind),
+          body: { text: body },
+          label: `${words.label}: “${body.slice(0, 40)}”`,
+          done: words.done,
+        });
         return words.queued;
       }
     }).then((ok) => {
@@ -69,7 +92,12 @@ export function ComposeForm({ id, onSaved }: { id: string; onSaved: (incident: I
         <button type="submit" class="button" disabled={pending !== null || !text.trim()}>
           {pending === WORDS.notes.progress ? 'Saving…' : 'Add note'}
         </button>
-        <button type="button" class="button" disabled={pending !== null || !text.trim()} onClick={() => submit('status-updates')}>
+        <button
+          type="button"
+          class="button"
+          disabled={pending !== null || !text.trim()}
+          onClick={() => submit('status-updates')}
+        >
           {pending === WORDS['status-updates'].progress ? 'Posting…' : 'Post as status update'}
         </button>
       </div>

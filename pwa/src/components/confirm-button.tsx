@@ -18,7 +18,13 @@ export function ConfirmButton({ label, confirm, onConfirm, disabled, danger = tr
     onConfirm();
   };
   return (
-    <button type="button" class={`button ${danger ? 'button-danger' : ''}`} disabled={disabled} onClick={tap} onBlur={() => setArmed(false)}>
+    <button
+      type="button"
+      class={`button ${danger ? 'button-danger' : ''}`}
+      disabled={disabled}
+      onClick={tap}
+      onBlur={() => setArmed(false)}
+    >
       {armed ? confirm : label}
     </button>
   );

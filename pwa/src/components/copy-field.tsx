@@ -23,13 +23,23 @@ export function CopyField({ label, value, multiline = false }: Props) {
           {value}
         </pre>
       ) : (
-        <input class="secret-value" readOnly value={value} aria-label={label} onFocus={(e) => e.currentTarget.select()} />
+        <input
+          class="secret-value"
+          readOnly
+          value={value}
+          aria-label={label}
+          onFocus={(e) => e.currentTarget.select()}
+        />
       )}
       <button type="button" class="button" aria-label={`Copy ${label}`} onClick={copy}>
         {copied === 'yes' ? 'Copied' : 'Copy'}
       </button>
       <span class="visually-hidden" role="status">
-        {copied === 'yes' ? `${label} copied` : copied === 'no' ? 'Copying is blocked here: select the text and copy it by hand.' : ''}
+        {copied === 'yes'
+          ? `${label} copied`
+          : copied === 'no'
+            ? 'Copying is blocked here: select the text and copy it by hand.'
+            : ''}
       </span>
     </div>
   );

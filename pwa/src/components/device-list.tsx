@@ -36,7 +36,9 @@ export function DeviceList({ version }: { version: number }) {
       {devices === null ? (
         !error && <p class="muted">Loading…</p>
       ) : devices.length === 0 ? (
-        <p class="empty">No devices yet: turn notifications on above, on each phone you want paged.</p>
+        <p class="empty">
+          No devices yet: turn notifications on above, on each phone you want paged.
+        </p>
       ) : (
         <ul class="card-list">
           {devices.map((d) => (
@@ -48,7 +50,15 @@ export function DeviceList({ version }: { version: number }) {
   );
 }
 
-function DeviceRow({ device, thisDevice, onChanged }: { device: PushDevice; thisDevice: boolean; onChanged: () => Promise<void> }) {
+function DeviceRow({
+  device,
+  thisDevice,
+  onChanged,
+}: {
+  device: PushDevice;
+  thisDevice: boolean;
+  onChanged: () => Promise<void>;
+}) {
   const { pending, outcome, run } = useAction();
   const [renaming, setRenaming] = useState(false);
   const [label, setLabel] = useState(device.label);
@@ -86,8 +96,12 @@ function DeviceRow({ device, thisDevice, onChanged }: { device: PushDevice; this
         {thisDevice && <span class="badge status-acknowledged">this device</span>}
       </p>
       <p class="muted small">
-        {device.lastSuccessAt ? `Last page sent ${formatTime(device.lastSuccessAt, now)}` : `Added ${formatTime(device.createdAt, now)}`}
-        {device.lastFailureAt && device.lastFailure ? ` · last failure ${formatTime(device.lastFailureAt, now)}: ${device.lastFailure}` : ''}
+        {device.lastSuccessAt
+          ? `Last page sent ${formatTime(device.lastSuccessAt, now)}`
+          : `Added ${formatTime(device.createdAt, now)}`}
+        {device.lastFailureAt && device.lastFailure
+          ? ` · last failure ${formatTime(device.lastFailureAt, now)}: ${device.lastFailure}`
+          : ''}
       </p>
       {renaming ? (
         <form class="inline-form" onSubmit={rename}>
@@ -107,10 +121,20 @@ function DeviceRow({ device, thisDevice, onChanged }: { device: PushDevice; this
           <button type="button" class="button" disabled={pending !== null} onClick={test}>
             Send test page
           </button>
-          <button type="button" class="button" disabled={pending !== null} onClick={() => setRenaming(true)}>
+          <button
+            type="button"
+            class="button"
+            disabled={pending !== null}
+            onClick={() => setRenaming(true)}
+          >
             Rename
           </button>
-          <button type="button" class="button button-danger" disabled={pending !== null} onClick={remove}>
+          <button
+            type="button"
+            class="button button-danger"
+            disabled={pending !== null}
+            onClick={remove}
+          >
             {confirmRemove ? 'Tap again to remove' : 'Remove'}
           </button>
         </div>

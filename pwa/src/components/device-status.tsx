@@ -7,9 +7,12 @@ const SAY: Record<DeviceState['kind'], string> = {
   on: 'This device will ring when you are paged.',
   off: 'This device will not ring when you are paged: notifications are off.',
   lost: 'This device stopped receiving pages: it was removed, or the browser dropped its subscription.',
-  blocked: 'Notifications are blocked for Firebell here. Allow them in the browser’s site settings (the icon left of the address), then come back.',
-  'install-first': 'On iPhone and iPad, pages only reach the installed app: tap Share, then “Add to Home Screen”, open Firebell from there and turn notifications on.',
-  unsupported: 'This browser cannot receive pages. Use Chrome, Edge or Firefox, or Safari from the Home Screen.',
+  blocked:
+    'Notifications are blocked for Firebell here. Allow them in the browser’s site settings (the icon left of the address), then come back.',
+  'install-first':
+    'On iPhone and iPad, pages only reach the installed app: tap Share, then “Add to Home Screen”, open Firebell from there and turn notifications on.',
+  unsupported:
+    'This browser cannot receive pages. Use Chrome, Edge or Firefox, or Safari from the Home Screen.',
   unknown: 'Could not check whether this device will ring (offline?).',
 };
 
@@ -21,7 +24,10 @@ const FIX: Partial<Record<DeviceState['kind'], string>> = {
 /** Where this device stands, re-checked on demand. */
 export function useDeviceState() {
   const [state, setState] = useState<DeviceState | null>(null);
-  const refresh = useCallback(async () => setState(await checkDevice().catch((): DeviceState => ({ kind: 'unknown' }))), []);
+  const refresh = useCallback(
+    async () => setState(await checkDevice().catch((): DeviceState => ({ kind: 'unknown' }))),
+    [],
+  );
   useEffect(() => void refresh(), [refresh]);
   return { state, setState, refresh };
 }
@@ -55,11 +61,22 @@ export function DeviceStatus({ compact = false, onTurnedOn }: Props) {
     );
   }
   return (
-    <section class={`card device-status ${state && state.kind !== 'on' ? 'device-status-warn' : ''}`} aria-label="Pages on this device" aria-busy={state === null}>
+    <section
+      class={`card device-status ${state && state.kind !== 'on' ? 'device-status-warn' : ''}`}
+      aria-label="Pages on this device"
+      aria-busy={state === null}
+    >
       <p>{state ? SAY[state.kind] : 'Checking whether this device will ring…'}</p>
-      {state?.kind === 'on' && !compact && <p class="muted">Registered as “{state.device.label}”.</p>}
+      {state?.kind === 'on' && !compact && (
+        <p class="muted">Registered as “{state.device.label}”.</p>
+      )}
       {fix && (
-        <button type="button" class="button button-primary" disabled={pending !== null} onClick={turnOn}>
+        <button
+          type="button"
+          class="button button-primary"
+          disabled={pending !== null}
+          onClick={turnOn}
+        >
           {pending ? 'Turning on…' : fix}
         </button>
       )}

@@ -1,5 +1,13 @@
 /** Cancel and the primary action at the end of an edit form, thumb-reachable, side by side. */
-export function FormButtons({ save, disabled, onCancel }: { save: string; disabled: boolean; onCancel?: () => void }) {
+export function FormButtons({
+  save,
+  disabled,
+  onCancel,
+}: {
+  save: string;
+  disabled: boolean;
+  onCancel?: () => void;
+}) {
   return (
     <div class="form-buttons">
       {onCancel && (

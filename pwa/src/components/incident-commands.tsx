@@ -11,7 +11,11 @@ export const roleLabel = (role: string) => {
 };
 
 /** Run one incident command; the page owns progress, outcome and the offline queue. */
-export type Send = <K extends keyof CommandBodies>(command: K, body: CommandBodies[K], labels: CommandLabels) => void;
+export type Send = <K extends keyof CommandBodies>(
+  command: K,
+  body: CommandBodies[K],
+  labels: CommandLabels,
+) => void;
 
 export interface CommandLabels {
   /** Shown while it runs: "Changing severity…". */
@@ -45,7 +49,17 @@ export function IncidentCommands({ incident, users, busy, send }: Props) {
                 type="button"
                 aria-pressed={incident.severity === s}
                 disabled={busy || incident.severity === s}
-                onClick={() => send('severity', { severity: s }, { progress: 'Changing severity…', done: `Severity is now ${s}.`, label: `Change severity to ${s}` })}
+                onClick={() =>
+                  send(
+                    'severity',
+                    { severity: s },
+                    {
+                      progress: 'Changing severity…',
+                      done: `Severity is now ${s}.`,
+                      label: `Change severity to ${s}`,
+                    },
+                  )
+                }
               >
                 {s}
               </button>
@@ -55,7 +69,9 @@ export function IncidentCommands({ incident, users, busy, send }: Props) {
 
         <fieldset class="fieldset">
           <legend>Roles</legend>
-          {Object.keys(incident.roles).length === 0 && <p class="muted">No incident roles are configured.</p>}
+          {Object.keys(incident.roles).length === 0 && (
+            <p class="muted">No incident roles are configured.</p>
+          )}
           {Object.entries(incident.roles).map(([role, holder]) => (
             <label key={role} class="field">
               <span>{roleLabel(role)}</span>
@@ -65,16 +81,36 @@ export function IncidentCommands({ incident, users, busy, send }: Props) {
                 onChange={(e) => {
                   const userId = e.currentTarget.value;
                   const name = users?.find((u) => u.id === userId)?.name ?? userId;
-                  if (userId) send('roles', { role, userId }, { progress: `Assigning ${roleLabel(role).toLowerCase()}…`, done: `${name} is ${roleLabel(role).toLowerCase()}.`, label: `Make ${name} ${roleLabel(role).toLowerCase()}` });
-                  else send('roles/unassign', { role }, { progress: `Clearing ${roleLabel(role).toLowerCase()}…`, done: `Nobody is ${roleLabel(role).toLowerCase()} now.`, label: `Clear ${roleLabel(role).toLowerCase()}` });
+                  if (userId)
+                    send(
+                      'roles',
+                      { role, userId },
+                      {
+                        progress: `Assigning ${roleLabel(role).toLowerCase()}…`,
+                        done: `${name} is ${roleLabel(role).toLowerCase()}.`,
+                        label: `Make ${name} ${roleLabel(role).toLowerCase()}`,
+                      },
+                    );
+                  else
+                    send(
+                      'roles/unassign',
+                      { role },
+                      {
+                        progress: `Clearing ${roleLabel(role).toLowerCase()}…`,
+                        done: `Nobody is ${roleLabel(role).toLowerCase()} now.`,
+                        label: `Clear ${roleLabel(role).toLowerCase()}`,
+                      },
+                    );
                 }}
               >
                 <option value="">Nobody</option>
-                {(users ?? []).filter((u) => u.role !== 'viewer' || u.id === holder).map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.name}
-                  </option>
-                ))}
+                {(users ?? [])
+                  .filter((u) => u.role !== 'viewer' || u.id === holder)
+                  .map((u) => (
+                    <option key={u.id} value={u.id}>
+                      {u.name}
+                    </option>
+                  ))}
               </select>
             </label>
           ))}
@@ -86,7 +122,17 @@ export function IncidentCommands({ incident, users, busy, send }: Props) {
           type="button"
           class="button"
           disabled={busy || resolved}
-          onClick={() => send('escalate', {}, { progress: 'Escalating…', done: 'Escalated: the next level is being paged.', label: 'Escalate now' })}
+          onClick={() =>
+            send(
+              'escalate',
+              {},
+              {
+                progress: 'Escalating…',
+                done: 'Escalated: the next level is being paged.',
+                label: 'Escalate now',
+              },
+            )
+          }
         >
           Escalate now
         </button>
@@ -114,7 +160,11 @@ function Reassign({ incident, users, busy, send }: Props) {
             checked={picked.includes(u.id)}
             onChange={(e) => {
               const on = e.currentTarget.checked; // read now: currentTarget is gone once the event is over
-              setDraft(on ? [...picked.filter((id) => id !== u.id), u.id] : picked.filter((id) => id !== u.id));
+              setDraft(
+                on
+                  ? [...picked.filter((id) => id !== u.id), u.id]
+                  : picked.filter((id) => id !== u.id),
+              );
             }}
           />
           {u.name}
@@ -126,7 +176,11 @@ function Reassign({ incident, users, busy, send }: Props) {
         disabled={busy || !changed}
         onClick={() => {
           const who = names.length ? names.join(', ') : 'nobody';
-          send('reassign', { assignees: picked }, { progress: 'Reassigning…', done: `Assigned to ${who}.`, label: `Reassign to ${who}` });
+          send(
+            'reassign',
+            { assignees: picked },
+            { progress: 'Reassigning…', done: `Assigned to ${who}.`, label: `Reassign to ${who}` },
+          );
           setDraft(null);
         }}
       >

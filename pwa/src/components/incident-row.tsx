@@ -6,7 +6,10 @@ import { SeverityBadge, StatusBadge } from './badges';
 export function IncidentRow({ incident, now }: { incident: IncidentSummary; now: number }) {
   return (
     <li>
-      <a class={`incident-row sev-edge-${incident.severity}`} href={`/incidents/${encodeURIComponent(incident.id)}`}>
+      <a
+        class={`incident-row sev-edge-${incident.severity}`}
+        href={`/incidents/${encodeURIComponent(incident.id)}`}
+      >
         <span class="incident-row-title">
           #{incident.number} {incident.title}
         </span>

@@ -21,7 +21,10 @@ function gapSoon(service: ServiceOnCall, now: number): Interval | undefined {
 }
 
 /** The line the summary shows: everyone first up anywhere, once each, any service that reaches nobody, and gaps coming within a day. */
-export function onCallSummary(services: ServiceOnCall[], now = Date.now()): { text: string; warn: boolean } {
+export function onCallSummary(
+  services: ServiceOnCall[],
+  now = Date.now(),
+): { text: string; warn: boolean } {
   if (!services.length) return { text: 'No service has an escalation policy yet', warn: false };
   const people = new Map<string, Responder>();
   for (const s of services) for (const p of firstUp(s)) people.set(p.id, p);
@@ -29,7 +32,8 @@ export function onCallSummary(services: ServiceOnCall[], now = Date.now()): { te
   const soon = services.filter((s) => !s.reachesNobody && gapSoon(s, now)).length;
   const parts = people.size ? [names([...people.values()])] : [];
   if (nobody) parts.push(`${nobody} ${nobody === 1 ? 'service reaches' : 'services reach'} nobody`);
-  if (soon) parts.push(`${soon} ${soon === 1 ? 'service has' : 'services have'} a gap within a day`);
+  if (soon)
+    parts.push(`${soon} ${soon === 1 ? 'service has' : 'services have'} a gap within a day`);
   const warn = nobody > 0 || soon > 0 || [...people.values()].some((p) => !p.reachable);
   return { text: parts.join(' · '), warn };
 }
@@ -38,7 +42,11 @@ export function onCallSummary(services: ServiceOnCall[], now = Date.now()): { te
 function GapNote({ service, until, now }: { service: ServiceOnCall; until: number; now: number }) {
   if (service.reachesNobody) {
     const gap = gapNow(service.gaps, now);
-    return <span class="warn">nobody is on call{gap && gap.end < until ? `, until ${whenShort(gap.end, now)}` : ''}</span>;
+    return (
+      <span class="warn">
+        nobody is on call{gap && gap.end < until ? `, until ${whenShort(gap.end, now)}` : ''}
+      </span>
+    );
   }
   const soon = gapSoon(service, now);
   return soon ? <span class="warn"> · nobody {gapText(soon, until, now)}</span> : null;
@@ -68,10 +76,15 @@ export function OnCallNow({ version = 0 }: { version?: number }) {
   const now = Date.now();
   const summary = services ? onCallSummary(services, now) : null;
   return (
-    <details class={`oncall-now ${summary?.warn ? 'oncall-warn' : ''}`} aria-busy={!services && !failed}>
+    <details
+      class={`oncall-now ${summary?.warn ? 'oncall-warn' : ''}`}
+      aria-busy={!services && !failed}
+    >
       <summary>
         <span class="oncall-label">On call now</span>
-        <span class="oncall-names">{summary ? summary.text : failed ? 'not available right now' : '…'}</span>
+        <span class="oncall-names">
+          {summary ? summary.text : failed ? 'not available right now' : '…'}
+        </span>
       </summary>
       {services && (
         <ul class="oncall-list">

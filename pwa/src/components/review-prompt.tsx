@@ -2,9 +2,17 @@ import { useEffect, useState } from 'preact/hooks';
 import { getReview, isSuggested } from '../lib/review-api';
 import type { Review } from '../lib/types';
 
-type Known = { kind: 'checking' } | { kind: 'exists'; review: Review } | { kind: 'suggested' } | { kind: 'none' };
+type Known =
+  | { kind: 'checking' }
+  | { kind: 'exists'; review: Review }
+  | { kind: 'suggested' }
+  | { kind: 'none' };
 
-const STATUS: Record<Review['status'], string> = { draft: 'draft', in_review: 'in review', published: 'published' };
+const STATUS: Record<Review['status'], string> = {
+  draft: 'draft',
+  in_review: 'in review',
+  published: 'published',
+};
 
 /**
  * On a resolved incident: its review, or the nudge to write one (prominent when the server suggests it).
@@ -16,7 +24,8 @@ export function ReviewPrompt({ incidentId }: { incidentId: string }) {
     const ctrl = new AbortController();
     getReview(incidentId, ctrl.signal).then(
       (review) => setKnown({ kind: 'exists', review }),
-      (err: unknown) => !ctrl.signal.aborted && setKnown({ kind: isSuggested(err) ? 'suggested' : 'none' }),
+      (err: unknown) =>
+        !ctrl.signal.aborted && setKnown({ kind: isSuggested(err) ? 'suggested' : 'none' }),
     );
     return () => ctrl.abort();
   }, [incidentId]);
@@ -24,7 +33,10 @@ export function ReviewPrompt({ incidentId }: { incidentId: string }) {
   const href = `/incidents/${encodeURIComponent(incidentId)}/review`;
   const suggested = known.kind === 'suggested';
   return (
-    <aside class={`card review-prompt ${suggested ? 'review-suggested' : ''}`} aria-label="Post-incident review">
+    <aside
+      class={`card review-prompt ${suggested ? 'review-suggested' : ''}`}
+      aria-label="Post-incident review"
+    >
       <p>
         {known.kind === 'exists'
           ? `Post-incident review: ${STATUS[known.review.status]}, version ${known.review.version}.`
@@ -35,7 +47,11 @@ export function ReviewPrompt({ incidentId }: { incidentId: string }) {
               : 'Post-incident review'}
       </p>
       <a class={`button ${suggested ? 'button-primary' : ''}`} href={href}>
-        {known.kind === 'exists' ? 'Open the review' : suggested ? 'Start the review' : 'Write a review'}
+        {known.kind === 'exists'
+          ? 'Open the review'
+          : suggested
+            ? 'Start the review'
+            : 'Write a review'}
       </a>
     </aside>
   );

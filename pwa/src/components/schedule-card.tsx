@@ -25,30 +25,56 @@ export function ScheduleCard({ schedule, nameOf, now, children }: Props) {
       {schedule.layers.map((l) => (
         <p key={l.id} class="muted small">
           {several ? `${l.name}: ` : ''}
-          {rotationText(l.rotation)} from {l.start.replace('T', ' ')}: {l.users.map(nameOf).join(' → ')}
-          {l.restrictions?.length ? ` · only ${l.restrictions.map(restrictionText).join(', ')}` : ''}
+          {rotationText(l.rotation)} from {l.start.replace('T', ' ')}:{' '}
+          {l.users.map(nameOf).join(' → ')}
+          {l.restrictions?.length
+            ? ` · only ${l.restrictions.map(restrictionText).join(', ')}`
+            : ''}
         </p>
       ))}
-      <CoverageNote coverage={schedule.coverage} title="Nobody on call" label={`Coverage gaps in ${schedule.name}`} now={now} />
+      <CoverageNote
+        coverage={schedule.coverage}
+        title="Nobody on call"
+        label={`Coverage gaps in ${schedule.name}`}
+        now={now}
+      />
       {children}
     </li>
   );
 }
 
 /** "Nobody on call: now → Wed 09:00", then the next few; silence when every hour of the coming days is covered. */
-export function CoverageNote({ coverage, title, label, now }: { coverage: Coverage | undefined; title: string; label: string; now: number }) {
+export function CoverageNote({
+  coverage,
+  title,
+  label,
+  now,
+}: {
+  coverage: Coverage | undefined;
+  title: string;
+  label: string;
+  now: number;
+}) {
   if (!coverage?.gaps.length) return null;
   const shown = coverage.gaps.slice(0, SHOWN_GAPS);
   const more = coverage.gaps.length - shown.length;
   const days = Math.round((coverage.to - coverage.from) / 86_400_000);
   return (
-    <div class={`gaps ${gapNow(coverage.gaps, now) ? 'gaps-now' : ''}`} role="note" aria-label={label}>
+    <div
+      class={`gaps ${gapNow(coverage.gaps, now) ? 'gaps-now' : ''}`}
+      role="note"
+      aria-label={label}
+    >
       <p class="gaps-title">{title}</p>
       <ul class="plain-list small">
         {shown.map((g) => (
           <li key={g.start}>{gapText(g, coverage.to, now)}</li>
         ))}
-        {more > 0 && <li class="muted">and {more} more in the next {days} days</li>}
+        {more > 0 && (
+          <li class="muted">
+            and {more} more in the next {days} days
+          </li>
+        )}
       </ul>
     </div>
   );

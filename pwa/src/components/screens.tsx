@@ -18,7 +18,10 @@ export function MessageScreen({ title, children }: { title: string; children: Co
 export function SignedOut() {
   return (
     <MessageScreen title="Open your invite link on this phone">
-      <p>Firebell signs you in with the invite link your admin sent you. Open it on this phone and you are in.</p>
+      <p>
+        Firebell signs you in with the invite link your admin sent you. Open it on this phone and
+        you are in.
+      </p>
       <p class="muted">Lost it? Ask an admin for a new one.</p>
     </MessageScreen>
   );

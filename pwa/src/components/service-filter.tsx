@@ -1,7 +1,15 @@
 import type { Service } from '../lib/types';
 
 /** "Service" filter shared by the home list and reports: all services, or one. */
-export function ServiceFilter({ services, value, onChange }: { services: Service[]; value: string | null; onChange: (id: string | null) => void }) {
+export function ServiceFilter({
+  services,
+  value,
+  onChange,
+}: {
+  services: Service[];
+  value: string | null;
+  onChange: (id: string | null) => void;
+}) {
   return (
     <label class="field">
       <span>Service</span>

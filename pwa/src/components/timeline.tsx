@@ -33,7 +33,15 @@ const WINDOW = 500;
  * this page holds, and when nothing is left here asks `loadEarlier` for the page before the first one shown
  * (it resolves with how many entries it added).
  */
-export function PagedTimeline({ entries, now, loadEarlier }: { entries: TimelineEntry[]; now: number; loadEarlier: (before: number) => Promise<number> }) {
+export function PagedTimeline({
+  entries,
+  now,
+  loadEarlier,
+}: {
+  entries: TimelineEntry[];
+  now: number;
+  loadEarlier: (before: number) => Promise<number>;
+}) {
   const [shown, setShown] = useState(WINDOW);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -60,7 +68,12 @@ export function PagedTimeline({ entries, now, loadEarlier }: { entries: Timeline
     <>
       {first && first.seq > 1 && (
         <p class="timeline-earlier">
-          <button type="button" class="button button-small" disabled={loading} onClick={() => void showEarlier()}>
+          <button
+            type="button"
+            class="button button-small"
+            disabled={loading}
+            onClick={() => void showEarlier()}
+          >
             {loading ? 'Loading earlier entries…' : 'Show earlier entries'}
           </button>
           {error && (
@@ -75,14 +88,24 @@ export function PagedTimeline({ entries, now, loadEarlier }: { entries: Timeline
   );
 }
 
-function Retries({ first, retries, now }: { first: TimelineEntry; retries: TimelineEntry[]; now: number }) {
+function Retries({
+  first,
+  retries,
+  now,
+}: {
+  first: TimelineEntry;
+  retries: TimelineEntry[];
+  now: number;
+}) {
   const last = retries[retries.length - 1]!;
   // "Paged Ana on Pixel: " is already on the line above; the latest attempt's outcome is what is new.
   const prefix = first.text.slice(0, first.text.indexOf(': ') + 2);
-  const outcome = prefix && last.text.startsWith(prefix) ? last.text.slice(prefix.length) : last.text;
+  const outcome =
+    prefix && last.text.startsWith(prefix) ? last.text.slice(prefix.length) : last.text;
   return (
     <span class={`tl-retries ${last.kind === 'notification_sent' ? 'tl-retries-ok' : ''}`}>
-      {retries.length === 1 ? 'Retried once' : `Retried ${retries.length} times`}, latest <time dateTime={new Date(last.at).toISOString()}>{formatTime(last.at, now)}</time>: {outcome}
+      {retries.length === 1 ? 'Retried once' : `Retried ${retries.length} times`}, latest{' '}
+      <time dateTime={new Date(last.at).toISOString()}>{formatTime(last.at, now)}</time>: {outcome}
     </span>
   );
 }

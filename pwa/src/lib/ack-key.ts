@@ -4,6 +4,8 @@
  * A hash, not the token: keys end up in logs and queues, the capability should not.
  */
 export async function ackKey(token: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)));
+  const digest = new Uint8Array(
+    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token)),
+  );
   return `ack:${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`;
 }

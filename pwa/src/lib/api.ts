@@ -2,7 +2,18 @@
  * The one way the PWA talks HTTP to the Worker: same-origin cookies, JSON bodies,
  * an Idempotency-Key on every POST, and problem+json turned into an ApiError.
  */
-import type { ApiToken, Incident, IncidentDetail, IncidentPage, OnCallNow, ProblemBody, PushDevice, Service, Severity, User } from './types';
+import type {
+  ApiToken,
+  Incident,
+  IncidentDetail,
+  IncidentPage,
+  OnCallNow,
+  ProblemBody,
+  PushDevice,
+  Service,
+  Severity,
+  User,
+} from './types';
 
 /** A failed request; `detail` is written for the user and is safe to show as is. */
 export class ApiError extends Error {
@@ -36,7 +47,8 @@ export class UserFacingError extends Error {
 }
 
 /** True when a request never got an answer: the phone is offline or the server is unreachable. */
-export const isNetworkError = (err: unknown): boolean => err instanceof ApiError && err.code === 'network';
+export const isNetworkError = (err: unknown): boolean =>
+  err instanceof ApiError && err.code === 'network';
 
 /** Called on any 401 outside /api/auth/: the session is gone, so the app shows the signed-out screen. */
 export function setUnauthorizedHandler(handler: (() => void) | null): void {
@@ -45,7 +57,12 @@ export function setUnauthorizedHandler(handler: (() => void) | null): void {
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
 
-async function request<T>(method: Method, path: string, body?: unknown, opts: RequestOptions = {}): Promise<T> {
+async function request<T>(
+  method: Method,
+  path: string,
+  body?: unknown,
+  opts: RequestOptions = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json, application/problem+json' };
   const hasBody = method === 'POST' || method === 'PATCH' || method === 'PUT';
   if (hasBody) headers['content-type'] = 'application/json';
@@ -61,7 +78,13 @@ async function request<T>(method: Method, path: string, body?: unknown, opts: Re
     });
   } catch (err) {
     if (err instanceof DOMException && err.name === 'AbortError') throw err;
-    throw new ApiError(0, navigator.onLine === false ? 'You are offline.' : 'Firebell could not be reached. Check your connection.', 'network');
+    throw new ApiError(
+      0,
+      navigator.onLine === false
+        ? 'You are offline.'
+        : 'Firebell could not be reached. Check your connection.',
+      'network',
+    );
   }
   if (res.status === 401 && !NOT_SESSION.test(path)) onUnauthorized?.();
   if (!res.ok) throw await toApiError(res);
@@ -71,9 +94,17 @@ async function request<T>(method: Method, path: string, body?: unknown, opts: Re
 
 async function toApiError(res: Response): Promise<ApiError> {
   const fallback = `Request failed (${res.status}${res.statusText ? ` ${res.statusText}` : ''}).`;
-  if (!/\bjson\b/.test(res.headers.get('content-type') ?? '')) return new ApiError(res.status, fallback);
+  if (!/\bjson\b/.test(res.headers.get('content-type') ?? ''))
+    return new ApiError(res.status, fallback);
   try {
-    const { detail, title, code, type, status: _status, ...extensions } = (await res.json()) as Partial<ProblemBody> & Record<string, unknown>;
+    const {
+      detail,
+      title,
+      code,
+      type,
+      status: _status,
+      ...extensions
+    } = (await res.json()) as Partial<ProblemBody> & Record<string, unknown>;
     return new ApiError(res.status, detail || title || fallback, code, type, extensions);
   } catch {
     return new ApiError(res.status, fallback);
@@ -81,27 +112,34 @@ async function toApiError(res: Response): Promise<ApiError> {
 }
 
 /** GET a JSON resource. */
-export const get = <T>(path: string, opts?: RequestOptions) => request<T>('GET', path, undefined, opts);
+export const get = <T>(path: string, opts?: RequestOptions) =>
+  request<T>('GET', path, undefined, opts);
 /** POST a JSON body. */
-export const post = <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('POST', path, body, opts);
+export const post = <T>(path: string, body: unknown, opts?: RequestOptions) =>
+  request<T>('POST', path, body, opts);
 /** PATCH a JSON body. */
-export const patch = <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('PATCH', path, body, opts);
+export const patch = <T>(path: string, body: unknown, opts?: RequestOptions) =>
+  request<T>('PATCH', path, body, opts);
 /** PUT a JSON body. */
-export const put = <T>(path: string, body: unknown, opts?: RequestOptions) => request<T>('PUT', path, body, opts);
+export const put = <T>(path: string, body: unknown, opts?: RequestOptions) =>
+  request<T>('PUT', path, body, opts);
 /** DELETE a resource. */
-export const del = (path: string, opts?: RequestOptions) => request<void>('DELETE', path, undefined, opts);
+export const del = (path: string, opts?: RequestOptions) =>
+  request<void>('DELETE', path, undefined, opts);
 
 // Endpoints. Keep them thin: a path and a shape.
 
 /** The browser's session: `user` is null when signed out (a 200, so a signed-out start logs no console error). */
-export const getSession = (opts?: RequestOptions) => get<{ user: User | null }>('/api/auth/session', opts);
+export const getSession = (opts?: RequestOptions) =>
+  get<{ user: User | null }>('/api/auth/session', opts);
 export const acceptInvite = (token: string, name?: string) =>
   post<{ user: User }>('/api/auth/accept', name ? { token, name } : { token });
 export const logout = () => post<unknown>('/api/auth/logout', {});
 /** Change my display name. */
 export const renameMe = (name: string) => patch<{ user: User }>('/api/me', { name });
 export const listUsers = (opts?: RequestOptions) => get<{ users: User[] }>('/api/users', opts);
-export const listServices = (opts?: RequestOptions) => get<{ services: Service[] }>('/api/services', opts);
+export const listServices = (opts?: RequestOptions) =>
+  get<{ services: Service[] }>('/api/services', opts);
 /** Who each service's escalation policy pages right now. */
 export const getOnCall = (opts?: RequestOptions) => get<OnCallNow>('/api/oncall', opts);
 
@@ -130,7 +168,10 @@ export function listIncidents(query: IncidentQuery, opts?: RequestOptions): Prom
 
 /** The incident with its newest timeline page, or (`before`) the page of entries before that seq. */
 export const getIncident = (id: string, opts?: RequestOptions & { before?: number }) =>
-  get<IncidentDetail>(`/api/incidents/${encodeURIComponent(id)}${opts?.before ? `?before=${opts.before}` : ''}`, opts);
+  get<IncidentDetail>(
+    `/api/incidents/${encodeURIComponent(id)}${opts?.before ? `?before=${opts.before}` : ''}`,
+    opts,
+  );
 
 /** Body of each incident command, keyed by its path segment. */
 export interface CommandBodies {
@@ -148,7 +189,8 @@ export interface CommandBodies {
 }
 
 /** Path of an incident command, e.g. /api/incidents/inc_1/acknowledge. */
-export const commandPath = (id: string, command: keyof CommandBodies) => `/api/incidents/${encodeURIComponent(id)}/${command}`;
+export const commandPath = (id: string, command: keyof CommandBodies) =>
+  `/api/incidents/${encodeURIComponent(id)}/${command}`;
 
 /** Run a command on an incident; resolves with the incident as it is afterwards. */
 export function runCommand<K extends keyof CommandBodies>(
@@ -167,17 +209,29 @@ export const ackWithToken = (token: string, incidentId: string, idempotencyKey: 
 // Push devices
 
 export const vapidPublicKey = () => get<{ publicKey: string }>('/api/push/vapid-public-key');
-export const listDevices = (opts?: RequestOptions) => get<{ subscriptions: PushDevice[] }>('/api/push/subscriptions', opts);
-export const registerDevice = (body: { endpoint: string; keys: { p256dh: string; auth: string }; label: string }) =>
-  post<{ subscription: PushDevice }>('/api/push/subscriptions', body);
+export const listDevices = (opts?: RequestOptions) =>
+  get<{ subscriptions: PushDevice[] }>('/api/push/subscriptions', opts);
+export const registerDevice = (body: {
+  endpoint: string;
+  keys: { p256dh: string; auth: string };
+  label: string;
+}) => post<{ subscription: PushDevice }>('/api/push/subscriptions', body);
 export const renameDevice = (id: string, label: string) =>
-  patch<{ subscription: PushDevice }>(`/api/push/subscriptions/${encodeURIComponent(id)}`, { label });
-export const removeDevice = (id: string) => del(`/api/push/subscriptions/${encodeURIComponent(id)}`);
+  patch<{ subscription: PushDevice }>(`/api/push/subscriptions/${encodeURIComponent(id)}`, {
+    label,
+  });
+export const removeDevice = (id: string) =>
+  del(`/api/push/subscriptions/${encodeURIComponent(id)}`);
 export const testDevice = (id: string) =>
-  post<{ removed: boolean; message: string }>(`/api/push/subscriptions/${encodeURIComponent(id)}/test`, {});
+  post<{ removed: boolean; message: string }>(
+    `/api/push/subscriptions/${encodeURIComponent(id)}/test`,
+    {},
+  );
 
 // Personal API tokens
 
-export const listTokens = (opts?: RequestOptions) => get<{ tokens: ApiToken[] }>('/api/tokens', opts);
-export const createToken = (name: string) => post<ApiToken & { token: string }>('/api/tokens', { name });
+export const listTokens = (opts?: RequestOptions) =>
+  get<{ tokens: ApiToken[] }>('/api/tokens', opts);
+export const createToken = (name: string) =>
+  post<ApiToken & { token: string }>('/api/tokens', { name });
 export const revokeToken = (id: string) => del(`/api/tokens/${encodeURIComponent(id)}`);

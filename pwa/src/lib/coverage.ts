@@ -8,7 +8,12 @@ export function whenShort(at: number, now: number): string {
   if (at <= now) return 'now';
   const d = new Date(at);
   const time = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  const day = d.toLocaleDateString(undefined, at - now < 6 * 86_400_000 ? { weekday: 'short' } : { weekday: 'short', day: 'numeric', month: 'short' });
+  const day = d.toLocaleDateString(
+    undefined,
+    at - now < 6 * 86_400_000
+      ? { weekday: 'short' }
+      : { weekday: 'short', day: 'numeric', month: 'short' },
+  );
   return `${day} ${time}`;
 }
 
@@ -17,11 +22,14 @@ export function whenShort(at: number, now: number): string {
  * past the window the server looked at (`until`).
  */
 export function gapText(gap: Interval, until: number, now: number): string {
-  return gap.end >= until ? `from ${whenShort(gap.start, now)}` : `${whenShort(gap.start, now)} → ${whenShort(gap.end, now)}`;
+  return gap.end >= until
+    ? `from ${whenShort(gap.start, now)}`
+    : `${whenShort(gap.start, now)} → ${whenShort(gap.end, now)}`;
 }
 
 /** The gap under way at `now`, if any. */
-export const gapNow = (gaps: readonly Interval[] | undefined, now: number): Interval | undefined => gaps?.find((g) => g.start <= now && now < g.end);
+export const gapNow = (gaps: readonly Interval[] | undefined, now: number): Interval | undefined =>
+  gaps?.find((g) => g.start <= now && now < g.end);
 
 /** The phone's IANA time zone (UTC when it cannot say). */
 export function browserZone(): string {
@@ -33,16 +41,40 @@ export function browserZone(): string {
 }
 
 /** Wall-clock parts in `zone` (the phone's own zone when it is not a valid IANA name). */
-function wallParts(at: number, zone: string): { y: number; m: number; d: number; hh: number; mm: number } {
+function wallParts(
+  at: number,
+  zone: string,
+): { y: number; m: number; d: number; hh: number; mm: number } {
   let parts: Intl.DateTimeFormatPart[];
   try {
-    parts = new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', hourCycle: 'h23' }).formatToParts(at);
+    parts = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      hourCycle: 'h23',
+    }).formatToParts(at);
   } catch {
     const d = new Date(at);
-    return { y: d.getFullYear(), m: d.getMonth() + 1, d: d.getDate(), hh: d.getHours(), mm: d.getMinutes() };
+    return {
+      y: d.getFullYear(),
+      m: d.getMonth() + 1,
+      d: d.getDate(),
+      hh: d.getHours(),
+      mm: d.getMinutes(),
+    };
   }
-  const get = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return { y: get('year'), m: get('month'), d: get('day'), hh: get('hour') % 24, mm: get('minute') };
+  const get = (type: Intl.DateTimeFormatPartTypes) =>
+    Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return {
+    y: get('year'),
+    m: get('month'),
+    d: get('day'),
+    hh: get('hour') % 24,
+    mm: get('minute'),
+  };
 }
 
 /** The wall-clock time in `zone` at `at`, as a datetime-local value: "2026-03-03T15:20". */

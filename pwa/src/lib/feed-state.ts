@@ -38,10 +38,15 @@ export function matches(row: IncidentSummary, filter: ListFilter, meId: string):
 }
 
 /** Triggered and waiting on me (paged, assigned, or holding a role): the rows that go first. */
-export const needsMe = (row: IncidentSummary, meId: string) => row.status === 'triggered' && involves(row, meId);
+export const needsMe = (row: IncidentSummary, meId: string) =>
+  row.status === 'triggered' && involves(row, meId);
 
 /** Split the rows into "Needs me" and the rest (the resolved view has no "Needs me"). */
-export function splitLists(state: ListState, filter: ListFilter, meId: string): { needsMe: IncidentSummary[]; rest: IncidentSummary[] } {
+export function splitLists(
+  state: ListState,
+  filter: ListFilter,
+  meId: string,
+): { needsMe: IncidentSummary[]; rest: IncidentSummary[] } {
   if (filter.view === 'resolved') return { needsMe: [], rest: state.rows };
   const first: IncidentSummary[] = [];
   const rest: IncidentSummary[] = [];
@@ -58,7 +63,12 @@ function newerFirst(a: IncidentSummary, b: IncidentSummary): number {
  * Fold one row from the feed in: replace the old copy, add it if it now matches, drop it if it no longer does.
  * Returns the same object when nothing changed.
  */
-export function mergeRow(state: ListState, row: IncidentSummary, filter: ListFilter, meId: string): ListState {
+export function mergeRow(
+  state: ListState,
+  row: IncidentSummary,
+  filter: ListFilter,
+  meId: string,
+): ListState {
   const seenAt = state.seen[row.id];
   if (seenAt !== undefined && seenAt > row.updatedAt) return state;
   const seen = seenAt === row.updatedAt ? state.seen : { ...state.seen, [row.id]: row.updatedAt };
@@ -67,7 +77,8 @@ export function mergeRow(state: ListState, row: IncidentSummary, filter: ListFil
   if (at === -1) {
     // A row older than everything loaded belongs to a page not fetched yet: "Show more" will bring it.
     const oldest = state.rows.at(-1);
-    if (!keep || (state.nextCursor && oldest && newerFirst(row, oldest) > 0)) return seen === state.seen ? state : { ...state, seen };
+    if (!keep || (state.nextCursor && oldest && newerFirst(row, oldest) > 0))
+      return seen === state.seen ? state : { ...state, seen };
     return { ...state, rows: [...state.rows, row].sort(newerFirst), seen };
   }
   const rows = state.rows.slice();
@@ -80,7 +91,10 @@ export function mergeRow(state: ListState, row: IncidentSummary, filter: ListFil
  * A fresh first page from HTTP (a load, a reconnect, a fallback poll) replaces what page 1 covered.
  * Copies we already hold that are newer win; rows paged in with "Show more" (older than page 1) stay.
  */
-export function mergeLoaded(prev: ListState | null, loaded: { rows: IncidentSummary[]; nextCursor: string | null }): ListState {
+export function mergeLoaded(
+  prev: ListState | null,
+  loaded: { rows: IncidentSummary[]; nextCursor: string | null },
+): ListState {
   const seen: Record<string, number> = { ...prev?.seen };
   const held = new Map((prev?.rows ?? []).map((r) => [r.id, r]));
   const rows: IncidentSummary[] = [];
@@ -88,7 +102,8 @@ export function mergeLoaded(prev: ListState | null, loaded: { rows: IncidentSumm
     const mine = held.get(row.id);
     const seenAt = seen[row.id];
     if (mine && mine.updatedAt > row.updatedAt) rows.push(mine);
-    else if (seenAt !== undefined && seenAt > row.updatedAt) continue; // a newer copy already left the list
+    else if (seenAt !== undefined && seenAt > row.updatedAt)
+      continue; // a newer copy already left the list
     else rows.push(row);
     seen[row.id] = Math.max(seenAt ?? 0, row.updatedAt);
   }
@@ -107,7 +122,10 @@ export function mergeLoaded(prev: ListState | null, loaded: { rows: IncidentSumm
 }
 
 /** The next page from "Show more", appended after what is already there. */
-export function appendPage(state: ListState, page: { rows: IncidentSummary[]; nextCursor: string | null }): ListState {
+export function appendPage(
+  state: ListState,
+  page: { rows: IncidentSummary[]; nextCursor: string | null },
+): ListState {
   const ids = new Set(state.rows.map((r) => r.id));
   const seen = { ...state.seen };
   const fresh = page.rows.filter((r) => {

@@ -10,7 +10,10 @@ import type { FeedMessage, IncidentSummary } from './types';
  * Listen to the feed while mounted. `onRow` gets every row; `onLive` runs each time the socket proves it
  * works (its first pong), which is when a fresh HTTP load closes the gap since the last connection.
  */
-export function useIncidentFeed(onRow: (row: IncidentSummary) => void, onLive: () => void): Connection {
+export function useIncidentFeed(
+  onRow: (row: IncidentSummary) => void,
+  onLive: () => void,
+): Connection {
   const [connection, setConnection] = useState<Connection>('connecting');
   const handlers = useRef({ onRow, onLive });
   handlers.current = { onRow, onLive };
@@ -18,7 +21,8 @@ export function useIncidentFeed(onRow: (row: IncidentSummary) => void, onLive: (
   useEffect(
     () =>
       keepSocketOpen<FeedMessage>({
-        url: () => `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/api/feed/live`,
+        url: () =>
+          `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}/api/feed/live`,
         // The feed says nothing until something changes: the answer to the first ping is what says "live".
         proves: (msg) => msg.type === 'pong',
         onMessage: (msg) => {

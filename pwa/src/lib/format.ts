@@ -43,12 +43,23 @@ export function formatDayTime(at: number): string {
  * when asked and repeats came, how many notifications arrived. Older rows without the counts show alerts only.
  */
 export function alertFigures(
-  i: { status: 'triggered' | 'acknowledged' | 'resolved'; alertCount: number; firingCount?: number; notificationCount?: number },
+  i: {
+    status: 'triggered' | 'acknowledged' | 'resolved';
+    alertCount: number;
+    firingCount?: number;
+    notificationCount?: number;
+  },
   opts: { notifications?: boolean } = {},
 ): string[] {
   const figures = [plural(i.alertCount, 'alert')];
   // One alert of an open incident is firing by definition; say it only when it tells something.
-  if (i.firingCount !== undefined && i.status !== 'resolved' && (i.alertCount > 1 || i.firingCount !== i.alertCount)) figures.push(`${i.firingCount} firing`);
-  if (opts.notifications && i.notificationCount !== undefined && i.notificationCount > i.alertCount) figures.push(plural(i.notificationCount, 'notification'));
+  if (
+    i.firingCount !== undefined &&
+    i.status !== 'resolved' &&
+    (i.alertCount > 1 || i.firingCount !== i.alertCount)
+  )
+    figures.push(`${i.firingCount} firing`);
+  if (opts.notifications && i.notificationCount !== undefined && i.notificationCount > i.alertCount)
+    figures.push(plural(i.notificationCount, 'notification'));
   return figures;
 }

@@ -33,12 +33,22 @@ function query(filter: ListFilter): IncidentQuery {
  * Page 1 for a filter. When there is more than one page, "Needs me" (triggered and waiting on me) is asked
  * for separately so it is complete however long the list.
  */
-async function loadFirst(filter: ListFilter, signal: AbortSignal): Promise<{ rows: IncidentSummary[]; nextCursor: string | null }> {
+async function loadFirst(
+  filter: ListFilter,
+  signal: AbortSignal,
+): Promise<{ rows: IncidentSummary[]; nextCursor: string | null }> {
   const page = await listIncidents(query(filter), { signal });
-  if (filter.view === 'resolved' || !page.nextCursor) return { rows: page.incidents, nextCursor: page.nextCursor };
-  const mine = await listIncidents({ ...query(filter), status: ['triggered'], involves: 'me' }, { signal });
+  if (filter.view === 'resolved' || !page.nextCursor)
+    return { rows: page.incidents, nextCursor: page.nextCursor };
+  const mine = await listIncidents(
+    { ...query(filter), status: ['triggered'], involves: 'me' },
+    { signal },
+  );
   const ids = new Set(page.incidents.map((i) => i.id));
-  return { rows: [...page.incidents, ...mine.incidents.filter((i) => !ids.has(i.id))], nextCursor: page.nextCursor };
+  return {
+    rows: [...page.incidents, ...mine.incidents.filter((i) => !ids.has(i.id))],
+    nextCursor: page.nextCursor,
+  };
 }
 
 export interface IncidentList {
@@ -67,7 +77,9 @@ export function useIncidentList(filter: ListFilter, me: User): IncidentList {
     try {
       const first = await loadFirst(f, current.ctrl.signal);
       if (load.current !== current) return;
-      setList((prev) => current.arrived.reduce((s, row) => mergeRow(s, row, f, me.id), mergeLoaded(prev, first)));
+      setList((prev) =>
+        current.arrived.reduce((s, row) => mergeRow(s, row, f, me.id), mergeLoaded(prev, first)),
+      );
       setError(null);
     } catch (err) {
       if (current.ctrl.signal.aborted) return;
@@ -145,7 +157,9 @@ export function useIncidentList(filter: ListFilter, me: User): IncidentList {
     setLoadingMore(true);
     try {
       const page = await listIncidents({ ...query(f), cursor });
-      setList((prev) => prev && appendPage(prev, { rows: page.incidents, nextCursor: page.nextCursor }));
+      setList(
+        (prev) => prev && appendPage(prev, { rows: page.incidents, nextCursor: page.nextCursor }),
+      );
     } catch (err) {
       setError(errorText(err));
     } finally {

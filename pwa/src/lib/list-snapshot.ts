@@ -23,7 +23,10 @@ interface Saved {
 export function saveList(userId: string, filter: string, rows: IncidentSummary[]): void {
   const saved = readStored<Saved>(KEY);
   const others = saved?.userId === userId ? saved.lists.filter((l) => l.filter !== filter) : [];
-  const next: Saved = { userId, lists: [{ filter, rows: rows.slice(0, KEEP_ROWS) }, ...others].slice(0, KEEP_FILTERS) };
+  const next: Saved = {
+    userId,
+    lists: [{ filter, rows: rows.slice(0, KEEP_ROWS) }, ...others].slice(0, KEEP_FILTERS),
+  };
   writeStored(KEY, next);
 }
 

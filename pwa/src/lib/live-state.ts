@@ -27,7 +27,10 @@ export function applyLive(state: LiveState, action: LiveAction): LiveState {
   switch (action.type) {
     // Snapshots and HTTP loads are fresh reads: their copy of an entry replaces ours.
     case 'snapshot':
-      return { ...mergeEntries(withIncident(state, action.incident), action.timeline, 'replace'), viewers: action.viewers };
+      return {
+        ...mergeEntries(withIncident(state, action.incident), action.timeline, 'replace'),
+        viewers: action.viewers,
+      };
     case 'loaded':
       return mergeEntries(withIncident(state, action.incident), action.timeline, 'replace');
     // The rest of a resume, page by page: fresh reads like the snapshot.
@@ -75,13 +78,21 @@ export function resumeSince(state: LiveState): number {
 /** Keep whichever incident is newer, so a late message never rolls the header back. */
 function withIncident(state: LiveState, next: Incident): LiveState {
   const cur = state.incident;
-  if (cur && cur.id === next.id && (cur.lastSeq > next.lastSeq || (cur.lastSeq === next.lastSeq && cur.updatedAt > next.updatedAt))) {
+  if (
+    cur &&
+    cur.id === next.id &&
+    (cur.lastSeq > next.lastSeq || (cur.lastSeq === next.lastSeq && cur.updatedAt > next.updatedAt))
+  ) {
     return state;
   }
   return { ...state, incident: next };
 }
 
-function mergeEntries(state: LiveState, entries: TimelineEntry[], onSameSeq: 'keep' | 'replace'): LiveState {
+function mergeEntries(
+  state: LiveState,
+  entries: TimelineEntry[],
+  onSameSeq: 'keep' | 'replace',
+): LiveState {
   let timeline = state.timeline;
   let lastSeq = state.lastSeq;
   for (const entry of entries) {
@@ -103,7 +114,12 @@ function sameEntry(a: TimelineEntry, b: TimelineEntry): boolean {
 }
 
 /** Reconnect delay: exponential from `base`, capped, with "equal jitter" (half fixed, half random). */
-export function backoffDelay(attempt: number, random: () => number = Math.random, base = 500, cap = 30_000): number {
+export function backoffDelay(
+  attempt: number,
+  random: () => number = Math.random,
+  base = 500,
+  cap = 30_000,
+): number {
   const ceiling = Math.min(cap, base * 2 ** Math.min(attempt, 16));
   return Math.round(ceiling / 2 + random() * (ceiling / 2));
 }

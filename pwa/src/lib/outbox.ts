@@ -22,7 +22,9 @@ export interface QueuedCommand {
 }
 
 /** A queued command reached the server: it either took effect or was refused. */
-export type Settled = { command: QueuedCommand; ok: true; incident: Incident } | { command: QueuedCommand; ok: false; error: ApiError };
+export type Settled =
+  | { command: QueuedCommand; ok: true; incident: Incident }
+  | { command: QueuedCommand; ok: false; error: ApiError };
 
 const STORE = 'firebell.outbox';
 /** Besides the browser's `online` event (which a flaky network never sends), try again this often. */
@@ -64,7 +66,9 @@ export function flush(): Promise<void> {
       for (const command of queued()) {
         let settled: Settled;
         try {
-          const { incident } = await post<{ incident: Incident }>(command.path, command.body, { idempotencyKey: command.key });
+          const { incident } = await post<{ incident: Incident }>(command.path, command.body, {
+            idempotencyKey: command.key,
+          });
           settled = { command, ok: true, incident };
         } catch (err) {
           if (!(err instanceof ApiError) || isNetworkError(err) || err.status >= 500) {
@@ -91,7 +95,8 @@ function scheduleRetry(): void {
 /** Replay on start-up, whenever the browser says it is online again, and when the app comes back to the front. */
 export function startOutbox(): () => void {
   const kick = () => {
-    if (navigator.onLine !== false && document.visibilityState !== 'hidden' && queued().length) void flush();
+    if (navigator.onLine !== false && document.visibilityState !== 'hidden' && queued().length)
+      void flush();
   };
   window.addEventListener('online', kick);
   document.addEventListener('visibilitychange', kick);

@@ -43,9 +43,13 @@ export interface PersonDetail {
 const user = (id: string) => `/api/users/${encodeURIComponent(id)}`;
 
 export const getPerson = (id: string) => get<PersonDetail>(user(id));
-export const changeAccess = (id: string, change: { role?: Role; disabled?: boolean }) => patch<{ user: Person; stillNamedBy: StillNamedBy }>(user(id), change);
+export const changeAccess = (id: string, change: { role?: Role; disabled?: boolean }) =>
+  patch<{ user: Person; stillNamedBy: StillNamedBy }>(user(id), change);
 export const removePerson = (id: string) => del(user(id));
-export const endSession = (id: string, sessionId: string) => del(`${user(id)}/sessions/${encodeURIComponent(sessionId)}`);
+export const endSession = (id: string, sessionId: string) =>
+  del(`${user(id)}/sessions/${encodeURIComponent(sessionId)}`);
 export const endAllSessions = (id: string) => del(`${user(id)}/sessions`);
-export const revokePersonToken = (id: string, tokenId: string) => del(`${user(id)}/tokens/${encodeURIComponent(tokenId)}`);
-export const revokeCalendarFeed = (id: string) => del(`/api/calendar-feeds/${encodeURIComponent(id)}`);
+export const revokePersonToken = (id: string, tokenId: string) =>
+  del(`${user(id)}/tokens/${encodeURIComponent(tokenId)}`);
+export const revokeCalendarFeed = (id: string) =>
+  del(`/api/calendar-feeds/${encodeURIComponent(id)}`);

@@ -26,12 +26,18 @@ export const SUBSCRIBE_TIMEOUT_MS = 15_000;
 
 export function isIos(nav: Pick<Navigator, 'userAgent' | 'maxTouchPoints'> = navigator): boolean {
   // iPadOS reports itself as a Mac; a touch screen gives it away.
-  return /iPhone|iPad|iPod/.test(nav.userAgent) || (/Macintosh/.test(nav.userAgent) && nav.maxTouchPoints > 1);
+  return (
+    /iPhone|iPad|iPod/.test(nav.userAgent) ||
+    (/Macintosh/.test(nav.userAgent) && nav.maxTouchPoints > 1)
+  );
 }
 
 /** Opened from the Home Screen rather than a browser tab. */
 export function isStandalone(): boolean {
-  return (navigator as Navigator & { standalone?: boolean }).standalone === true || matchMedia('(display-mode: standalone)').matches;
+  return (
+    (navigator as Navigator & { standalone?: boolean }).standalone === true ||
+    matchMedia('(display-mode: standalone)').matches
+  );
 }
 
 function pushSupported(): boolean {
@@ -74,7 +80,15 @@ export function deviceLabel(ua: string = navigator.userAgent): string {
               : /Linux/.test(ua)
                 ? 'Linux PC'
                 : 'This device';
-  const browser = /Edg\//.test(ua) ? 'Edge' : /Firefox\//.test(ua) ? 'Firefox' : /Chrome\/|Chromium\//.test(ua) ? 'Chrome' : /Safari\//.test(ua) ? 'Safari' : '';
+  const browser = /Edg\//.test(ua)
+    ? 'Edge'
+    : /Firefox\//.test(ua)
+      ? 'Firefox'
+      : /Chrome\/|Chromium\//.test(ua)
+        ? 'Chrome'
+        : /Safari\//.test(ua)
+          ? 'Safari'
+          : '';
   return browser ? `${os} · ${browser}` : os;
 }
 
@@ -84,10 +98,16 @@ export function deviceLabel(ua: string = navigator.userAgent): string {
  */
 export async function turnOnPaging(label: string = deviceLabel()): Promise<PushDevice> {
   if (isIos() && !isStandalone()) {
-    throw new UserFacingError('On iPhone and iPad, add Firebell to your Home Screen first (Share → Add to Home Screen), open it from there, then turn notifications on.');
+    throw new UserFacingError(
+      'On iPhone and iPad, add Firebell to your Home Screen first (Share → Add to Home Screen), open it from there, then turn notifications on.',
+    );
   }
-  if (!pushSupported()) throw new UserFacingError('This browser cannot receive push notifications. Use Chrome, Edge, Firefox, or Safari from the Home Screen.');
-  const permission = Notification.permission === 'granted' ? 'granted' : await Notification.requestPermission();
+  if (!pushSupported())
+    throw new UserFacingError(
+      'This browser cannot receive push notifications. Use Chrome, Edge, Firefox, or Safari from the Home Screen.',
+    );
+  const permission =
+    Notification.permission === 'granted' ? 'granted' : await Notification.requestPermission();
   if (permission !== 'granted') {
     throw new UserFacingError(
       permission === 'denied'
@@ -95,7 +115,11 @@ export async function turnOnPaging(label: string = deviceLabel()): Promise<PushD
         : 'Firebell needs permission to show notifications, or it cannot page you.',
     );
   }
-  const registration = await withTimeout(navigator.serviceWorker.ready, 10_000, 'The app is still installing; try again in a moment.');
+  const registration = await withTimeout(
+    navigator.serviceWorker.ready,
+    10_000,
+    'The app is still installing; try again in a moment.',
+  );
   const { publicKey } = await vapidPublicKey();
   const applicationServerKey = fromBase64url(publicKey);
   let subscription = await registration.pushManager.getSubscription();
@@ -124,8 +148,10 @@ export async function turnOnPaging(label: string = deviceLabel()): Promise<PushD
 
 async function register(subscription: PushSubscription, label: string): Promise<PushDevice> {
   const { endpoint, keys } = subscription.toJSON();
-  if (!endpoint || !keys?.p256dh || !keys.auth) throw new UserFacingError('The browser returned an incomplete push subscription; try again.');
-  return (await registerDevice({ endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth }, label })).subscription;
+  if (!endpoint || !keys?.p256dh || !keys.auth)
+    throw new UserFacingError('The browser returned an incomplete push subscription; try again.');
+  return (await registerDevice({ endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth }, label }))
+    .subscription;
 }
 
 /** The endpoint this browser is subscribed at, if any (to mark "this device" in a list). */
@@ -145,7 +171,11 @@ export function withTimeout<T>(work: Promise<T>, ms: number, message: string): P
       },
       (err: unknown) => {
         clearTimeout(timer);
-        reject(err instanceof Error && err.name === 'NotAllowedError' ? new UserFacingError('Notifications are not allowed for Firebell on this device.') : err);
+        reject(
+          err instanceof Error && err.name === 'NotAllowedError'
+            ? new UserFacingError('Notifications are not allowed for Firebell on this device.')
+            : err,
+        );
       },
     );
   });
@@ -153,7 +183,9 @@ export function withTimeout<T>(work: Promise<T>, ms: number, message: string): P
 
 function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
   const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
-  return Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+  return Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) =>
+    c.charCodeAt(0),
+  );
 }
 
 function sameKey(a: ArrayBuffer | null, b: Uint8Array): boolean {

@@ -16,14 +16,24 @@ export const SEVERITY_KINDS: { kind: Severity; label: string }[] = [
  * The query string for the last `days` days up to `now`, optionally one service, in the viewer's zone
  * (weeks and working hours are local). The CSV link uses the very same string.
  */
-export function reportQuery(days: number, service: string | null, now: number, zone: string | undefined): string {
+export function reportQuery(
+  days: number,
+  service: string | null,
+  now: number,
+  zone: string | undefined,
+): string {
   const params = new URLSearchParams({ from: String(now - days * DAY), to: String(now) });
   if (service) params.set('service', service);
   if (zone) params.set('zone', zone);
   return params.toString();
 }
 
-const shortDate = (isoDate: string) => new Date(`${isoDate}T00:00:00Z`).toLocaleDateString(undefined, { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const shortDate = (isoDate: string) =>
+  new Date(`${isoDate}T00:00:00Z`).toLocaleDateString(undefined, {
+    day: 'numeric',
+    month: 'short',
+    timeZone: 'UTC',
+  });
 
 /** One column per week, stacked by severity when the server breaks weeks down, else one total. */
 export function weekColumns(report: Report): { columns: Column[]; stacked: boolean } {
@@ -31,7 +41,9 @@ export function weekColumns(report: Report): { columns: Column[]; stacked: boole
   const columns = report.incidents.byWeek.map((w) => ({
     label: shortDate(w.weekStart),
     title: `Week of ${shortDate(w.weekStart)} (${w.week})`,
-    segments: stacked ? SEVERITY_KINDS.map((k) => ({ kind: k.kind, value: w.bySeverity?.[k.kind] ?? 0 })) : [{ kind: 'total', value: w.count }],
+    segments: stacked
+      ? SEVERITY_KINDS.map((k) => ({ kind: k.kind, value: w.bySeverity?.[k.kind] ?? 0 }))
+      : [{ kind: 'total', value: w.count }],
   }));
   return { columns, stacked };
 }
@@ -43,7 +55,11 @@ export function durationBars(stats: DurationStats): Bar[] {
     ['Median', stats.medianMs],
     ['90th percentile', stats.p90Ms],
   ];
-  return rows.map(([label, ms]) => ({ label, text: ms === null ? '—' : formatDuration(ms), segments: [{ kind: 'time', value: ms ?? 0 }] }));
+  return rows.map(([label, ms]) => ({
+    label,
+    text: ms === null ? '—' : formatDuration(ms),
+    segments: [{ kind: 'time', value: ms ?? 0 }],
+  }));
 }
 
 /** Pages per responder, split into working hours and out of hours. */

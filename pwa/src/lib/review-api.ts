@@ -19,4 +19,5 @@ export function conflictingReview(err: unknown): Review | null {
 }
 
 /** Whether a 404 says a review is suggested (a resolved critical or error incident without one). */
-export const isSuggested = (err: unknown) => err instanceof ApiError && err.status === 404 && err.extensions.suggested === true;
+export const isSuggested = (err: unknown) =>
+  err instanceof ApiError && err.status === 404 && err.extensions.suggested === true;

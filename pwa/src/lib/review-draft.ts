@@ -19,10 +19,21 @@ export interface Draft {
   status: ReviewStatus;
 }
 
-const item = (a: ActionItem): DraftItem => ({ key: a.id, id: a.id, title: a.title, ownerId: a.ownerId, dueDate: a.dueDate, done: a.done });
+const item = (a: ActionItem): DraftItem => ({
+  key: a.id,
+  id: a.id,
+  title: a.title,
+  ownerId: a.ownerId,
+  dueDate: a.dueDate,
+  done: a.done,
+});
 
 export function toDraft(review: Review): Draft {
-  return { sections: { ...review.sections }, items: review.actionItems.map(item), status: review.status };
+  return {
+    sections: { ...review.sections },
+    items: review.actionItems.map(item),
+    status: review.status,
+  };
 }
 
 /** The PUT body: everything, against the version we read. Items without a title are left out (an empty new row). */
@@ -32,7 +43,13 @@ export function toEdit(draft: Draft, version: number): ReviewEditInput {
     sections: draft.sections,
     actionItems: draft.items
       .filter((i) => i.title.trim())
-      .map((i) => ({ ...(i.id ? { id: i.id } : {}), title: i.title.trim(), ownerId: i.ownerId, dueDate: i.dueDate, done: i.done })),
+      .map((i) => ({
+        ...(i.id ? { id: i.id } : {}),
+        title: i.title.trim(),
+        ownerId: i.ownerId,
+        dueDate: i.dueDate,
+        done: i.done,
+      })),
     status: draft.status,
   };
 }
@@ -51,15 +68,25 @@ export function changedParts(draft: Draft, review: Review): string[] {
  * Keep my edits on top of someone else's save: every part I did not touch since `base` takes their
  * version, every part I did touch keeps mine. `clashes` names the parts we both changed differently.
  */
-export function rebase(draft: Draft, base: Review, theirs: Review): { draft: Draft; clashes: string[] } {
+export function rebase(
+  draft: Draft,
+  base: Review,
+  theirs: Review,
+): { draft: Draft; clashes: string[] } {
   const mine = new Set(changedParts(draft, base));
   const ours = toDraft(theirs);
   const theyChanged = new Set(changedParts(ours, base));
-  const clashes = [...mine].filter((p) => theyChanged.has(p) && changedParts(draft, theirs).includes(p));
+  const clashes = [...mine].filter(
+    (p) => theyChanged.has(p) && changedParts(draft, theirs).includes(p),
+  );
   const sections = { ...ours.sections };
   for (const k of SECTION_KEYS) if (mine.has(k)) sections[k] = draft.sections[k];
   return {
-    draft: { sections, items: mine.has('actionItems') ? draft.items : ours.items, status: mine.has('status') ? draft.status : ours.status },
+    draft: {
+      sections,
+      items: mine.has('actionItems') ? draft.items : ours.items,
+      status: mine.has('status') ? draft.status : ours.status,
+    },
     clashes,
   };
 }

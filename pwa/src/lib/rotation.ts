@@ -21,7 +21,11 @@ export function daysText(days: readonly number[]): string {
     else runs.push([d]);
   }
   const name = (d: number) => DAY_NAMES[d - 1] ?? String(d);
-  return runs.map((r) => (r.length >= 3 ? `${name(r[0]!)}–${name(r[r.length - 1]!)}` : r.map(name).join(', '))).join(', ');
+  return runs
+    .map((r) =>
+      r.length >= 3 ? `${name(r[0]!)}–${name(r[r.length - 1]!)}` : r.map(name).join(', '),
+    )
+    .join(', ');
 }
 
 /** "Mon–Fri 09:00–17:00"; a window past midnight reads "22:00–06:00 (next day)". */

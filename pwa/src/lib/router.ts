@@ -64,11 +64,20 @@ export function usePathname(): string {
 
 /** Turn plain clicks on same-origin <a href> into pushState navigations; leave everything else to the browser. */
 function interceptLinkClick(ev: MouseEvent): void {
-  if (ev.defaultPrevented || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+  if (
+    ev.defaultPrevented ||
+    ev.button !== 0 ||
+    ev.metaKey ||
+    ev.ctrlKey ||
+    ev.shiftKey ||
+    ev.altKey
+  )
+    return;
   const a = (ev.target as Element | null)?.closest?.('a');
   if (!a || (a.target && a.target !== '_self') || a.hasAttribute('download')) return;
   const url = new URL(a.href, location.href);
   if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return;
   ev.preventDefault();
-  if (url.pathname + url.search !== location.pathname + location.search) navigate(url.pathname + url.search);
+  if (url.pathname + url.search !== location.pathname + location.search)
+    navigate(url.pathname + url.search);
 }

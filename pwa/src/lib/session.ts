@@ -40,7 +40,10 @@ export function useSession() {
       if (err instanceof ApiError && err.status === 401) return signedOut();
       const user = remembered();
       if (user) return setSession({ status: 'signed-in', user, offline: true });
-      setSession({ status: 'error', detail: err instanceof ApiError ? err.detail : 'Firebell could not be reached.' });
+      setSession({
+        status: 'error',
+        detail: err instanceof ApiError ? err.detail : 'Firebell could not be reached.',
+      });
     }
   }, [signedIn, signedOut]);
 

@@ -23,7 +23,10 @@ const yaml = (s: string) => `'${s.replace(/'/g, "''")}'`;
 const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 /** The snippets for one integration; `key` only right after it was created or rotated. */
-export function snippetsFor(integration: Pick<Integration, 'type' | 'endpoint' | 'name'>, key: string | null): Snippet[] {
+export function snippetsFor(
+  integration: Pick<Integration, 'type' | 'endpoint' | 'name'>,
+  key: string | null,
+): Snippet[] {
   const k = key ?? KEY_PLACEHOLDER;
   const ready = key !== null;
   const url = integration.endpoint.replace('{key}', k);
@@ -50,7 +53,12 @@ receivers:
       ];
     case 'grafana':
       return [
-        { title: 'Grafana contact point: webhook URL', hint: 'Alerting → Contact points → New → Webhook; paste as the URL (method POST).', ready, text: url },
+        {
+          title: 'Grafana contact point: webhook URL',
+          hint: 'Alerting → Contact points → New → Webhook; paste as the URL (method POST).',
+          ready,
+          text: url,
+        },
         {
           title: 'Grafana provisioning (contact point YAML)',
           hint: 'For provisioning/alerting/*.yaml instead of the UI.',
@@ -70,8 +78,18 @@ contactPoints:
       ];
     case 'pagerduty':
       return [
-        { title: 'PagerDuty-compatible events URL', hint: 'Use instead of https://events.pagerduty.com/v2/enqueue.', ready: true, text: integration.endpoint },
-        { title: 'Routing key (integration key)', hint: 'Goes in the event body as routing_key.', ready, text: k },
+        {
+          title: 'PagerDuty-compatible events URL',
+          hint: 'Use instead of https://events.pagerduty.com/v2/enqueue.',
+          ready: true,
+          text: integration.endpoint,
+        },
+        {
+          title: 'Routing key (integration key)',
+          hint: 'Goes in the event body as routing_key.',
+          ready,
+          text: k,
+        },
         {
           title: 'Alertmanager pagerduty_configs',
           hint: 'A receiver for alertmanager.yml that speaks PagerDuty Events v2 to Firebell.',
@@ -94,8 +112,18 @@ contactPoints:
       ];
     case 'opsgenie':
       return [
-        { title: 'Opsgenie API URL (api_url)', hint: 'Clients append /v2/alerts to it.', ready: true, text: integration.endpoint },
-        { title: 'API key (GenieKey)', hint: 'Sent as Authorization: GenieKey <key>.', ready, text: k },
+        {
+          title: 'Opsgenie API URL (api_url)',
+          hint: 'Clients append /v2/alerts to it.',
+          ready: true,
+          text: integration.endpoint,
+        },
+        {
+          title: 'API key (GenieKey)',
+          hint: 'Sent as Authorization: GenieKey <key>.',
+          ready,
+          text: k,
+        },
         {
           title: 'Alertmanager opsgenie_configs',
           hint: 'A receiver for alertmanager.yml that speaks the Opsgenie Alert API to Firebell.',
@@ -136,7 +164,15 @@ function curlAlertmanager(url: string, ready: boolean): Snippet {
     status: 'firing',
     receiver: 'firebell',
     groupKey: 'firebell-test',
-    alerts: [{ status: 'firing', labels: { alertname: 'FirebellTest', severity: 'warning' }, annotations: { summary: 'Test from curl' }, startsAt: '2026-01-01T00:00:00Z', fingerprint: 'firebelltest' }],
+    alerts: [
+      {
+        status: 'firing',
+        labels: { alertname: 'FirebellTest', severity: 'warning' },
+        annotations: { summary: 'Test from curl' },
+        startsAt: '2026-01-01T00:00:00Z',
+        fingerprint: 'firebelltest',
+      },
+    ],
   };
   return {
     title: 'Test with curl',

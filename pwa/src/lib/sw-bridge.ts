@@ -27,7 +27,8 @@ export function registerServiceWorker(): void {
   void wb.register().then(() => checkKillSwitch());
   // Paging apps stay open for days; look for a new version whenever the user comes back.
   document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible' && Date.now() - lastCheck > 60_000) void checkForUpdate();
+    if (document.visibilityState === 'visible' && Date.now() - lastCheck > 60_000)
+      void checkForUpdate();
   });
 }
 
@@ -64,7 +65,11 @@ export function useUpdateAvailable(): boolean {
 export async function clearApiCache(): Promise<void> {
   if (!('caches' in globalThis)) return;
   const names = await caches.keys();
-  await Promise.all(names.filter((n) => n.startsWith(CACHE_PREFIX) && n.endsWith('-api')).map((n) => caches.delete(n)));
+  await Promise.all(
+    names
+      .filter((n) => n.startsWith(CACHE_PREFIX) && n.endsWith('-api'))
+      .map((n) => caches.delete(n)),
+  );
 }
 
 /**

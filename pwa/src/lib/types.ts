@@ -2,11 +2,23 @@
 import type { IntegrationType } from '../../../schema/alert';
 import type { ChangeEvent } from '../../../schema/change';
 import type { RecordedPayload as ReceivedPayload } from '../../../schema/directory';
-import type { Incident, IncidentAlert, IncidentSummary as WireSummary, Severity, TimelineEntry } from '../../../schema/incident';
+import type {
+  Incident,
+  IncidentAlert,
+  IncidentSummary as WireSummary,
+  Severity,
+  TimelineEntry,
+} from '../../../schema/incident';
 import type { Coverage, EmptyLevel, EscalationLevel, Interval } from '../../../schema/oncall';
 
 export type { Incident, IncidentStatus, Severity, TimelineEntry } from '../../../schema/incident';
-export type { ProblemBody, ServerMessage, ClientMessage, FeedMessage, Viewer } from '../../../schema/protocol';
+export type {
+  ProblemBody,
+  ServerMessage,
+  ClientMessage,
+  FeedMessage,
+  Viewer,
+} from '../../../schema/protocol';
 
 export type Role = 'admin' | 'responder' | 'viewer';
 
@@ -31,7 +43,9 @@ export type IncidentSummary = Pick<
   | 'acknowledgedAt'
   | 'resolvedAt'
   | 'updatedAt'
-> & { nobodyPaged: boolean } & Partial<Pick<WireSummary, 'roles' | 'paged' | 'firingCount' | 'notificationCount'>>; // absent from rows an older version saved
+> & { nobodyPaged: boolean } & Partial<
+    Pick<WireSummary, 'roles' | 'paged' | 'firingCount' | 'notificationCount'>
+  >; // absent from rows an older version saved
 
 export interface IncidentPage {
   incidents: IncidentSummary[];
@@ -54,10 +68,29 @@ export interface IncidentDetail {
 
 export type { ChangeEvent };
 
-export type { ApiToken, PushDevice, RecordedPayload as ReceivedPayload, Service } from '../../../schema/directory';
+export type {
+  ApiToken,
+  PushDevice,
+  RecordedPayload as ReceivedPayload,
+  Service,
+} from '../../../schema/directory';
 export type { IntegrationType } from '../../../schema/alert';
-export type { Coverage, EmptyLevel, EscalationLevel, EscalationTarget, Interval } from '../../../schema/oncall';
-export type { ActionItem, ActionItemInput, Review, ReviewEditInput, ReviewStatus, SectionKey, Sections } from '../../../worker/review/types';
+export type {
+  Coverage,
+  EmptyLevel,
+  EscalationLevel,
+  EscalationTarget,
+  Interval,
+} from '../../../schema/oncall';
+export type {
+  ActionItem,
+  ActionItemInput,
+  Review,
+  ReviewEditInput,
+  ReviewStatus,
+  SectionKey,
+  Sections,
+} from '../../../worker/review/types';
 
 /** Someone a page would reach, and whether it can (a push subscription on some device). */
 export interface Responder {
@@ -71,7 +104,12 @@ export interface ServiceOnCall {
   id: string;
   name: string;
   policy: { id: string; name: string };
-  levels: { level: number; delayMinutes: number; users: Responder[]; empty: { type: 'user' | 'schedule'; id: string; name: string }[] }[];
+  levels: {
+    level: number;
+    delayMinutes: number;
+    users: Responder[];
+    empty: { type: 'user' | 'schedule'; id: string; name: string }[];
+  }[];
   reachesNobody: boolean;
   /** When no level reaches anyone over the next days (absent from older servers and caches). */
   gaps?: Interval[];
@@ -89,7 +127,13 @@ export interface MyShifts {
   from: number;
   to: number;
   reachable: boolean;
-  shifts: { scheduleId: string; scheduleName: string; start: number; end: number; override: boolean }[];
+  shifts: {
+    scheduleId: string;
+    scheduleName: string;
+    start: number;
+    end: number;
+    override: boolean;
+  }[];
 }
 
 export type RotationType = 'hourly' | 'daily' | 'weekly' | 'custom';
@@ -138,7 +182,11 @@ export interface ScheduleInput {
   name: string;
   timeZone: string;
   teamId: string | null;
-  layers: (Pick<ScheduleLayer, 'users' | 'rotation' | 'start'> & { id?: string; name?: string; restrictions?: Restriction[] })[];
+  layers: (Pick<ScheduleLayer, 'users' | 'rotation' | 'start'> & {
+    id?: string;
+    name?: string;
+    restrictions?: Restriction[];
+  })[];
 }
 
 export interface Team {
@@ -198,12 +246,24 @@ export interface DurationStats {
 
 /** GET /api/reports. */
 export interface Report {
-  range: { from: number; to: number; zone: string; serviceId: string | null; teamId: string | null; outOfHours: string };
+  range: {
+    from: number;
+    to: number;
+    zone: string;
+    serviceId: string | null;
+    teamId: string | null;
+    outOfHours: string;
+  };
   incidents: {
     total: number;
     bySeverity: Partial<Record<Severity, number>>;
     /** `bySeverity` per week when the server provides it; the chart stacks by severity then. */
-    byWeek: { week: string; weekStart: string; count: number; bySeverity?: Partial<Record<Severity, number>> }[];
+    byWeek: {
+      week: string;
+      weekStart: string;
+      count: number;
+      bySeverity?: Partial<Record<Severity, number>>;
+    }[];
   };
   /** Over acknowledged incidents only. */
   mtta: DurationStats;
@@ -211,7 +271,18 @@ export interface Report {
   /** Resolved incidents nobody acknowledged, out of all resolved (absent from older servers). */
   resolvedWithoutAck?: { count: number; resolved: number };
   escalation: { escalated: number; total: number; rate: number | null };
-  pagesPerResponder: { userId: string; name: string; pages: number; outOfHours: number; incidents: number }[];
-  noisiestServices: { serviceId: string | null; name: string | null; incidents: number; alerts: number }[];
+  pagesPerResponder: {
+    userId: string;
+    name: string;
+    pages: number;
+    outOfHours: number;
+    incidents: number;
+  }[];
+  noisiestServices: {
+    serviceId: string | null;
+    name: string | null;
+    incidents: number;
+    alerts: number;
+  }[];
   noisiestAlerts: { dedupKey: string | null; title: string; incidents: number; alerts: number }[];
 }

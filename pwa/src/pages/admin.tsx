@@ -37,7 +37,13 @@ export function AdminPage() {
   // One read of everything the forms pick from; every write re-reads it, so the lists never disagree.
   const reload = useCallback(async () => {
     try {
-      const [services, policies, schedules, teams, users] = await Promise.all([listServices(), listPolicies(), listSchedules(), listTeams(), listUsers()]);
+      const [services, policies, schedules, teams, users] = await Promise.all([
+        listServices(),
+        listPolicies(),
+        listSchedules(),
+        listTeams(),
+        listUsers(),
+      ]);
       setDir({
         services: [...services.services].sort((a, b) => a.name.localeCompare(b.name)),
         policies: policies.policies,
@@ -59,7 +65,12 @@ export function AdminPage() {
         <h1 class="visually-hidden">Admin</h1>
         <div class="segmented segmented-4 admin-tabs" role="group" aria-label="Manage">
           {TABS.map((t) => (
-            <button key={t.value} type="button" aria-pressed={tab === t.value} onClick={() => setTab(t.value)}>
+            <button
+              key={t.value}
+              type="button"
+              aria-pressed={tab === t.value}
+              onClick={() => setTab(t.value)}
+            >
               {t.label}
             </button>
           ))}
@@ -76,9 +87,19 @@ export function AdminPage() {
         ) : tab === 'people' ? (
           <PeopleAdmin users={dir.users} onChanged={reload} />
         ) : tab === 'schedules' ? (
-          <SchedulesAdmin schedules={dir.schedules} users={dir.users} teams={dir.teams} onChanged={reload} />
+          <SchedulesAdmin
+            schedules={dir.schedules}
+            users={dir.users}
+            teams={dir.teams}
+            onChanged={reload}
+          />
         ) : (
-          <PoliciesAdmin policies={dir.policies} schedules={dir.schedules} users={dir.users} onChanged={reload} />
+          <PoliciesAdmin
+            policies={dir.policies}
+            schedules={dir.schedules}
+            users={dir.users}
+            onChanged={reload}
+          />
         )}
       </main>
     </>

@@ -42,16 +42,30 @@ export function HomePage({ me }: { me: User }) {
         <OnCallNow version={version} />
         <div class="segmented" role="group" aria-label="Show">
           {VIEWS.map((v) => (
-            <button key={v.value} type="button" aria-pressed={filter.view === v.value} onClick={() => set({ view: v.value })}>
+            <button
+              key={v.value}
+              type="button"
+              aria-pressed={filter.view === v.value}
+              onClick={() => set({ view: v.value })}
+            >
               {v.label}
             </button>
           ))}
         </div>
         <div class="filters">
-          <ServiceFilter services={services} value={filter.service} onChange={(service) => set({ service })} />
+          <ServiceFilter
+            services={services}
+            value={filter.service}
+            onChange={(service) => set({ service })}
+          />
           <label class="field">
             <span>Severity</span>
-            <select value={filter.severity ?? ''} onChange={(e) => set({ severity: (e.currentTarget.value || null) as Severity | null })}>
+            <select
+              value={filter.severity ?? ''}
+              onChange={(e) =>
+                set({ severity: (e.currentTarget.value || null) as Severity | null })
+              }
+            >
               <option value="">All severities</option>
               {SEVERITIES.map((s) => (
                 <option key={s} value={s}>
@@ -87,7 +101,9 @@ export function HomePage({ me }: { me: User }) {
               </section>
             )}
             <section aria-labelledby="others">
-              <h2 id="others">{resolved ? 'Resolved' : filter.view === 'mine' ? 'Also mine' : 'All open'}</h2>
+              <h2 id="others">
+                {resolved ? 'Resolved' : filter.view === 'mine' ? 'Also mine' : 'All open'}
+              </h2>
               {rest.length ? (
                 <ul class="incident-list">
                   {rest.map((i) => (
@@ -101,7 +117,12 @@ export function HomePage({ me }: { me: User }) {
                 </p>
               )}
               {list.nextCursor && (
-                <button type="button" class="button" disabled={loadingMore} onClick={() => void showMore()}>
+                <button
+                  type="button"
+                  class="button"
+                  disabled={loadingMore}
+                  onClick={() => void showMore()}
+                >
                   {loadingMore ? 'Loading…' : 'Show more'}
                 </button>
               )}
@@ -118,13 +139,20 @@ export function HomePage({ me }: { me: User }) {
  * An incident on a service we have not heard of means services (and who is on call for them) changed:
  * `version` counts those moments, and each re-reads them once.
  */
-function useServices(rows: IncidentSummary[] | undefined): { services: Service[]; version: number } {
+function useServices(rows: IncidentSummary[] | undefined): {
+  services: Service[];
+  version: number;
+} {
   const [services, setServices] = useState<Service[]>([]);
   const [version, setVersion] = useState(0);
   const asked = useRef(new Set<string>());
   useEffect(() => {
     const known = new Set(services.map((s) => s.id));
-    const fresh = (rows ?? []).flatMap((r) => (r.serviceId && !known.has(r.serviceId) && !asked.current.has(r.serviceId) ? [r.serviceId] : []));
+    const fresh = (rows ?? []).flatMap((r) =>
+      r.serviceId && !known.has(r.serviceId) && !asked.current.has(r.serviceId)
+        ? [r.serviceId]
+        : [],
+    );
     if (!fresh.length) return;
     for (const id of fresh) asked.current.add(id);
     setVersion((v) => v + 1);

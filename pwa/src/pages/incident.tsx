@@ -5,13 +5,27 @@ import { AppBar } from '../components/app-bar';
 import { SeverityBadge, StatusBadge } from '../components/badges';
 import { ComposeForm } from '../components/compose';
 import { ConnectionIndicator } from '../components/connection-indicator';
-import { IncidentCommands, roleLabel, type CommandLabels, type Send } from '../components/incident-commands';
+import {
+  IncidentCommands,
+  roleLabel,
+  type CommandLabels,
+  type Send,
+} from '../components/incident-commands';
 import { Notice } from '../components/notice';
 import { RecentChanges } from '../components/recent-changes';
 import { ReviewPrompt } from '../components/review-prompt';
 import { PagedTimeline } from '../components/timeline';
 import { ackKey } from '../lib/ack-key';
-import { ApiError, ackWithToken, commandPath, getIncident, isNetworkError, listUsers, runCommand, type CommandBodies } from '../lib/api';
+import {
+  ApiError,
+  ackWithToken,
+  commandPath,
+  getIncident,
+  isNetworkError,
+  listUsers,
+  runCommand,
+  type CommandBodies,
+} from '../lib/api';
 import { alertFigures, formatAge } from '../lib/format';
 import { errorText, useAction, useNow, useTitle } from '../lib/hooks';
 import { useLiveIncident } from '../lib/live';
@@ -27,9 +41,24 @@ interface Props {
 
 type Labels = CommandLabels & { queued: string };
 
-const ACK: Labels = { progress: 'Acknowledging…', done: 'Acknowledged. Escalation stopped.', queued: 'Acknowledgement queued: waiting for network.', label: 'Acknowledge' };
-const RESOLVE: Labels = { progress: 'Resolving…', done: 'Resolved.', queued: 'Resolve queued: waiting for network.', label: 'Resolve' };
-const REOPEN: Labels = { progress: 'Reopening…', done: 'Reopened.', queued: 'Reopen queued: waiting for network.', label: 'Reopen' };
+const ACK: Labels = {
+  progress: 'Acknowledging…',
+  done: 'Acknowledged. Escalation stopped.',
+  queued: 'Acknowledgement queued: waiting for network.',
+  label: 'Acknowledge',
+};
+const RESOLVE: Labels = {
+  progress: 'Resolving…',
+  done: 'Resolved.',
+  queued: 'Resolve queued: waiting for network.',
+  label: 'Resolve',
+};
+const REOPEN: Labels = {
+  progress: 'Reopening…',
+  done: 'Reopened.',
+  queued: 'Reopen queued: waiting for network.',
+  label: 'Reopen',
+};
 
 /** /incidents/:id — the live incident: header, alerts, presence, timeline, every command, and the big thumb buttons. */
 export function IncidentPage({ id, me, ackToken = null }: Props) {
@@ -58,7 +87,8 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
         })
         .catch((err: unknown) => {
           if (signal?.aborted) return;
-          if (err instanceof ApiError && (err.status === 404 || err.status === 403)) setFatal(err.detail);
+          if (err instanceof ApiError && (err.status === 404 || err.status === 403))
+            setFatal(err.detail);
           else setLoadError(errorText(err));
         }),
     [id, apply],
@@ -79,14 +109,21 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
     setFatal(null);
     const ctrl = new AbortController();
     void load(ctrl.signal);
-    listUsers({ signal: ctrl.signal }).then((r) => setUsers(r.users), () => undefined);
+    listUsers({ signal: ctrl.signal }).then(
+      (r) => setUsers(r.users),
+      () => undefined,
+    );
     return () => ctrl.abort();
   }, [load]);
 
   // Alerts are not on the socket: re-read them when the timeline says one arrived or resolved, or the
   // firing count moves (a person resolving the incident ends the alerts still firing). Not on every
   // repeat notification: a storm of duplicates must not become a storm of reloads.
-  const alertSeq = timeline.reduce((max, e) => (e.kind === 'alert_added' || e.kind === 'alert_resolved' ? Math.max(max, e.seq) : max), 0);
+  const alertSeq = timeline.reduce(
+    (max, e) =>
+      e.kind === 'alert_added' || e.kind === 'alert_resolved' ? Math.max(max, e.seq) : max,
+    0,
+  );
   const alertState = incident ? `${alertSeq}|${incident.alertCount}|${incident.firingCount}` : '';
   const seenAlertState = useRef('');
   // A storm brings thousands of alert entries in a burst: one re-read at a time, and one more after it if more came.
@@ -140,7 +177,13 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
   }
 
   /** Run a command now; offline, queue it under the key it was given; on a conflict, explain and show the latest. */
-  const perform = (labels: Labels, path: string, body: unknown, attempt: (key: string) => Promise<{ incident: Incident }>, key: string = crypto.randomUUID()) =>
+  const perform = (
+    labels: Labels,
+    path: string,
+    body: unknown,
+    attempt: (key: string) => Promise<{ incident: Incident }>,
+    key: string = crypto.randomUUID(),
+  ) =>
     action.run(labels.progress, async () => {
       try {
         apply({ type: 'incident', incident: (await attempt(key)).incident });
@@ -152,20 +195,40 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
         }
         if (err instanceof ApiError && err.status === 409) {
           void load();
-          throw new ApiError(409, `Not done: ${err.detail} This page now shows the incident as it is.`, err.code, err.type);
+          throw new ApiError(
+            409,
+            `Not done: ${err.detail} This page now shows the incident as it is.`,
+            err.code,
+            err.type,
+          );
         }
         throw err;
       }
     });
 
-  const send: Send = <K extends keyof CommandBodies>(command: K, body: CommandBodies[K], labels: CommandLabels & { queued?: string }) =>
-    void perform({ queued: `${labels.label}: queued, waiting for network.`, ...labels }, commandPath(id, command), body, (key) => runCommand(id, command, body, { idempotencyKey: key }));
+  const send: Send = <K extends keyof CommandBodies>(
+    command: K,
+    body: CommandBodies[K],
+    labels: CommandLabels & { queued?: string },
+  ) =>
+    void perform(
+      { queued: `${labels.label}: queued, waiting for network.`, ...labels },
+      commandPath(id, command),
+      body,
+      (key) => runCommand(id, command, body, { idempotencyKey: key }),
+    );
 
   const acknowledge = async () => {
     if (!token) return send('acknowledge', {}, ACK);
     // The link a notification opened: acknowledge with its token, under the same key the notification would use.
     const key = await ackKey(token);
-    const ok = await perform(ACK, '/api/push/ack', { token, incidentId: id }, (k) => ackWithToken(token, id, k), key);
+    const ok = await perform(
+      ACK,
+      '/api/push/ack',
+      { token, incidentId: id },
+      (k) => ackWithToken(token, id, k),
+      key,
+    );
     if (ok) forgetToken(setToken);
   };
 
@@ -177,23 +240,49 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
         <ConnectionIndicator connection={connection} />
       </AppBar>
       <main class="page incident-page">
-        {incident ? <IncidentHeader incident={incident} users={users} me={me} now={now} /> : <div class="skeleton-header" aria-busy="true" />}
+        {incident ? (
+          <IncidentHeader incident={incident} users={users} me={me} now={now} />
+        ) : (
+          <div class="skeleton-header" aria-busy="true" />
+        )}
         {loadError && !incident && (
           <p class="notice notice-error" role="alert">
             {loadError}
           </p>
         )}
-        {incident?.status === 'resolved' && <ReviewPrompt key={incident.resolvedAt} incidentId={id} />}
+        {incident?.status === 'resolved' && (
+          <ReviewPrompt key={incident.resolvedAt} incidentId={id} />
+        )}
         {incident?.status === 'triggered' && (token || (incident.paged ?? []).includes(me.id)) && (
-          <p class="paged-banner">You were paged for this incident. One tap on Acknowledge stops the escalation.</p>
+          <p class="paged-banner">
+            You were paged for this incident. One tap on Acknowledge stops the escalation.
+          </p>
         )}
         <Presence viewers={viewers} me={me} />
         <AlertList alerts={alerts} truncated={incident?.truncatedAlerts ?? 0} now={now} />
-        {changes.length > 0 && <RecentChanges changes={changes} now={now} id="changes-heading" level={2} heading="Recent changes" hint="Changes to this service in the hour before the incident opened." />}
+        {changes.length > 0 && (
+          <RecentChanges
+            changes={changes}
+            now={now}
+            id="changes-heading"
+            level={2}
+            heading="Recent changes"
+            hint="Changes to this service in the hour before the incident opened."
+          />
+        )}
         <h2>Timeline</h2>
         <PagedTimeline entries={timeline} now={now} loadEarlier={loadEarlier} />
-        {incident && canAct && <ComposeForm id={id} onSaved={(i) => apply({ type: 'incident', incident: i })} />}
-        {incident && canAct && <IncidentCommands incident={incident} users={users} busy={action.pending !== null} send={send} />}
+        {incident && canAct && (
+          <ComposeForm id={id} onSaved={(i) => apply({ type: 'incident', incident: i })} />
+        )}
+        {incident && canAct && (
+          <IncidentCommands
+            incident={incident}
+            users={users}
+            busy={action.pending !== null}
+            send={send}
+          />
+        )}
       </main>
       <ActionBar
         incident={incident}
@@ -219,7 +308,17 @@ function forgetToken(setToken: (t: null) => void): void {
   history.replaceState(history.state, '', url.pathname + url.search + url.hash);
 }
 
-function IncidentHeader({ incident, users, me, now }: { incident: Incident; users: User[] | null; me: User; now: number }) {
+function IncidentHeader({
+  incident,
+  users,
+  me,
+  now,
+}: {
+  incident: Incident;
+  users: User[] | null;
+  me: User;
+  now: number;
+}) {
   const name = (uid: string) => (uid === me.id ? me.name : users?.find((u) => u.id === uid)?.name);
   const assignees = incident.assignees.map(name).filter(Boolean);
   // Cached copies from an older version have no `paged`.
@@ -231,14 +330,24 @@ function IncidentHeader({ incident, users, me, now }: { incident: Incident; user
       <p class="incident-row-meta">
         <SeverityBadge severity={incident.severity} />
         <StatusBadge status={incident.status} />
-        <span>{formatAge(incident.createdAt, now) === 'now' ? 'opened just now' : `opened ${formatAge(incident.createdAt, now)} ago`}</span>
+        <span>
+          {formatAge(incident.createdAt, now) === 'now'
+            ? 'opened just now'
+            : `opened ${formatAge(incident.createdAt, now)} ago`}
+        </span>
         {alertFigures(incident, { notifications: true }).map((f) => (
           <span key={f}>{f}</span>
         ))}
       </p>
-      {incident.nobodyPaged && <p class="warn">Nobody was paged: the escalation policy reached no one.</p>}
-      {incident.status === 'triggered' && paged.length > 0 && <p class="muted">Paging {paged.join(', ')}</p>}
-      {incident.acknowledgedBy && incident.status === 'acknowledged' && <p class="muted">Acknowledged by {incident.acknowledgedBy.name}</p>}
+      {incident.nobodyPaged && (
+        <p class="warn">Nobody was paged: the escalation policy reached no one.</p>
+      )}
+      {incident.status === 'triggered' && paged.length > 0 && (
+        <p class="muted">Paging {paged.join(', ')}</p>
+      )}
+      {incident.acknowledgedBy && incident.status === 'acknowledged' && (
+        <p class="muted">Acknowledged by {incident.acknowledgedBy.name}</p>
+      )}
       {assignees.length > 0 && <p class="muted">Assigned to {assignees.join(', ')}</p>}
       {roles.length > 0 && (
         <p class="muted">
@@ -285,7 +394,16 @@ interface ActionBarProps {
 }
 
 /** Fixed to the bottom, within thumb reach; the same height in every state so the page never jumps. */
-function ActionBar({ incident, canAct, pending, queued, onAcknowledge, onResolve, onReopen, children }: ActionBarProps) {
+function ActionBar({
+  incident,
+  canAct,
+  pending,
+  queued,
+  onAcknowledge,
+  onResolve,
+  onReopen,
+  children,
+}: ActionBarProps) {
   const busy = pending !== null || !incident || !canAct;
   const status = incident?.status;
   return (
@@ -293,7 +411,12 @@ function ActionBar({ incident, canAct, pending, queued, onAcknowledge, onResolve
       {children}
       <div class="action-buttons">
         {status === 'resolved' ? (
-          <button type="button" class="button button-big" disabled={busy || queued.has(REOPEN.label)} onClick={onReopen}>
+          <button
+            type="button"
+            class="button button-big"
+            disabled={busy || queued.has(REOPEN.label)}
+            onClick={onReopen}
+          >
             {queued.has(REOPEN.label) ? 'Reopen queued' : 'Reopen'}
           </button>
         ) : (
@@ -304,9 +427,18 @@ function ActionBar({ incident, canAct, pending, queued, onAcknowledge, onResolve
               disabled={busy || status !== 'triggered' || queued.has(ACK.label)}
               onClick={onAcknowledge}
             >
-              {status === 'acknowledged' ? 'Acknowledged' : queued.has(ACK.label) ? 'Acknowledge queued' : 'Acknowledge'}
+              {status === 'acknowledged'
+                ? 'Acknowledged'
+                : queued.has(ACK.label)
+                  ? 'Acknowledge queued'
+                  : 'Acknowledge'}
             </button>
-            <button type="button" class="button button-big button-success" disabled={busy || queued.has(RESOLVE.label)} onClick={onResolve}>
+            <button
+              type="button"
+              class="button button-big button-success"
+              disabled={busy || queued.has(RESOLVE.label)}
+              onClick={onResolve}
+            >
               {queued.has(RESOLVE.label) ? 'Resolve queued' : 'Resolve'}
             </button>
           </>

@@ -27,7 +27,10 @@ export function OnCallPage({ me }: { me: User }) {
       },
       (err: unknown) => !signal.aborted && setError(errorText(err)),
     );
-    listUsers({ signal }).then((r) => setPeople(Object.fromEntries(r.users.map((u) => [u.id, u.name]))), () => undefined);
+    listUsers({ signal }).then(
+      (r) => setPeople(Object.fromEntries(r.users.map((u) => [u.id, u.name]))),
+      () => undefined,
+    );
     return () => ctrl.abort();
   }, [me.id]);
 
@@ -44,7 +47,8 @@ export function OnCallPage({ me }: { me: User }) {
         )}
         {mine && !mine.reachable && (
           <p class="card secret" role="status">
-            You can't be paged: none of your devices has notifications on. <a href="/settings">Turn them on in Settings.</a>
+            You can't be paged: none of your devices has notifications on.{' '}
+            <a href="/settings">Turn them on in Settings.</a>
           </p>
         )}
         <section aria-labelledby="shifts-heading">
@@ -63,7 +67,8 @@ export function OnCallPage({ me }: { me: User }) {
                     {s.override && <span class="badge status-acknowledged">override</span>}
                   </p>
                   <p class="muted small">
-                    {formatDayTime(s.start)} → {formatDayTime(s.end)} · {formatDuration(s.end - s.start)}
+                    {formatDayTime(s.start)} → {formatDayTime(s.end)} ·{' '}
+                    {formatDuration(s.end - s.start)}
                   </p>
                 </li>
               ))}
@@ -72,11 +77,18 @@ export function OnCallPage({ me }: { me: User }) {
         </section>
         <section aria-labelledby="schedules-heading">
           <h2 id="schedules-heading">Schedules I'm in</h2>
-          {schedules && schedules.length === 0 && <p class="empty">You are not in any schedule yet.</p>}
+          {schedules && schedules.length === 0 && (
+            <p class="empty">You are not in any schedule yet.</p>
+          )}
           {schedules && schedules.length > 0 && (
             <ul class="card-list">
               {schedules.map((s) => (
-                <ScheduleCard key={s.id} schedule={s} now={now} nameOf={(u) => (u === me.id ? 'you' : people[u] ?? u)} />
+                <ScheduleCard
+                  key={s.id}
+                  schedule={s}
+                  now={now}
+                  nameOf={(u) => (u === me.id ? 'you' : (people[u] ?? u))}
+                />
               ))}
             </ul>
           )}
@@ -99,9 +111,16 @@ function CalendarFeed() {
   return (
     <section aria-labelledby="calendar-heading">
       <h2 id="calendar-heading">Calendar feed</h2>
-      <p class="muted small">Your shifts in Google Calendar, Outlook or Apple Calendar, kept up to date.</p>
+      <p class="muted small">
+        Your shifts in Google Calendar, Outlook or Apple Calendar, kept up to date.
+      </p>
       {url && <CopyField label="Calendar feed URL" value={url} />}
-      <button type="button" class="button" disabled={pending !== null} onClick={() => void create()}>
+      <button
+        type="button"
+        class="button"
+        disabled={pending !== null}
+        onClick={() => void create()}
+      >
         {url ? 'Create another link' : 'Create my calendar link'}
       </button>
       <Notice outcome={outcome} pending={pending} />

@@ -24,7 +24,14 @@ export function PagedSignedOut({ incidentId, token }: { incidentId: string; toke
         return `#${incident.number} acknowledged. Escalation stopped.`;
       } catch (err) {
         if (!isNetworkError(err)) throw err;
-        enqueue({ key, incidentId, path: '/api/push/ack', body: { token, incidentId }, label: 'Acknowledge', done: 'Acknowledged. Escalation stopped.' });
+        enqueue({
+          key,
+          incidentId,
+          path: '/api/push/ack',
+          body: { token, incidentId },
+          label: 'Acknowledge',
+          done: 'Acknowledged. Escalation stopped.',
+        });
         setDone('Queued');
         return 'Acknowledgement queued: waiting for network.';
       }
@@ -32,8 +39,16 @@ export function PagedSignedOut({ incidentId, token }: { incidentId: string; toke
 
   return (
     <MessageScreen title="You were paged">
-      <p>Acknowledge to stop the escalation. To see the incident and its timeline, open your invite link on this phone.</p>
-      <button type="button" class="button button-big button-primary" disabled={pending !== null || done !== null} onClick={acknowledge}>
+      <p>
+        Acknowledge to stop the escalation. To see the incident and its timeline, open your invite
+        link on this phone.
+      </p>
+      <button
+        type="button"
+        class="button button-big button-primary"
+        disabled={pending !== null || done !== null}
+        onClick={acknowledge}
+      >
         {done ?? 'Acknowledge'}
       </button>
       <Notice outcome={outcome} pending={pending} />

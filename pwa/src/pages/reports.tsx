@@ -5,7 +5,14 @@ import { ServiceFilter } from '../components/service-filter';
 import { get, listServices } from '../lib/api';
 import { formatDuration } from '../lib/format';
 import { errorText, useTitle } from '../lib/hooks';
-import { SEVERITY_KINDS, durationBars, reportQuery, responderBars, serviceBars, weekColumns } from '../lib/reports';
+import {
+  SEVERITY_KINDS,
+  durationBars,
+  reportQuery,
+  responderBars,
+  serviceBars,
+  weekColumns,
+} from '../lib/reports';
 import type { Report, Service } from '../lib/types';
 
 const RANGES = [7, 30, 90] as const;
@@ -19,7 +26,11 @@ const zone = (() => {
   }
 })();
 
-const scope = (days: Days, service: string | null) => ({ days, service, query: reportQuery(days, service, Date.now(), zone) });
+const scope = (days: Days, service: string | null) => ({
+  days,
+  service,
+  query: reportQuery(days, service, Date.now(), zone),
+});
 
 /** /reports — incidents by week and severity, time to acknowledge and resolve, on-call load, noisiest services. Loaded on demand. */
 export function ReportsPage() {
@@ -32,13 +43,19 @@ export function ReportsPage() {
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
-    listServices().then((r) => setServices([...r.services].sort((a, b) => a.name.localeCompare(b.name))), () => undefined);
+    listServices().then(
+      (r) => setServices([...r.services].sort((a, b) => a.name.localeCompare(b.name))),
+      () => undefined,
+    );
   }, []);
   useEffect(() => {
     const ctrl = new AbortController();
     setReport(null);
     setError(null);
-    get<Report>(`/api/reports?${query}`, { signal: ctrl.signal }).then(setReport, (err: unknown) => !ctrl.signal.aborted && setError(errorText(err)));
+    get<Report>(`/api/reports?${query}`, { signal: ctrl.signal }).then(
+      setReport,
+      (err: unknown) => !ctrl.signal.aborted && setError(errorText(err)),
+    );
     return () => ctrl.abort();
   }, [query]);
 
@@ -49,7 +66,13 @@ export function ReportsPage() {
         <h1 class="visually-hidden">Reports</h1>
         <div class="segmented" role="group" aria-label="Time range">
           {RANGES.map((d) => (
-            <button key={d} type="button" aria-pressed={days === d} aria-label={`Last ${d} days`} onClick={() => choose(d, service)}>
+            <button
+              key={d}
+              type="button"
+              aria-pressed={days === d}
+              aria-label={`Last ${d} days`}
+              onClick={() => choose(d, service)}
+            >
               {d} days
             </button>
           ))}
@@ -108,7 +131,10 @@ function ReportView({ report }: { report: Report }) {
           <div class="tile-wide">
             <dt>Resolved without acknowledgement</dt>
             <dd>
-              {report.resolvedWithoutAck.count} <span class="tile-of">of {report.resolvedWithoutAck.resolved} resolved · not in MTTA</span>
+              {report.resolvedWithoutAck.count}{' '}
+              <span class="tile-of">
+                of {report.resolvedWithoutAck.resolved} resolved · not in MTTA
+              </span>
             </dd>
           </div>
         )}
@@ -116,27 +142,55 @@ function ReportView({ report }: { report: Report }) {
 
       <Chart id="chart-severity" title="By severity">
         <BarList
-          bars={SEVERITY_KINDS.map((k) => ({ label: k.label, text: String(incidents.bySeverity[k.kind] ?? 0), segments: [{ kind: k.kind, value: incidents.bySeverity[k.kind] ?? 0 }] }))}
+          bars={SEVERITY_KINDS.map((k) => ({
+            label: k.label,
+            text: String(incidents.bySeverity[k.kind] ?? 0),
+            segments: [{ kind: k.kind, value: incidents.bySeverity[k.kind] ?? 0 }],
+          }))}
           empty="No incidents."
         />
       </Chart>
 
-      <Chart id="chart-weeks" title="Incidents by week" note={stacked ? undefined : 'Per-week severity is not available from this server; the severity split above covers the whole range.'}>
+      <Chart
+        id="chart-weeks"
+        title="Incidents by week"
+        note={
+          stacked
+            ? undefined
+            : 'Per-week severity is not available from this server; the severity split above covers the whole range.'
+        }
+      >
         {stacked ? (
           <ColumnChart columns={columns} kinds={SEVERITY_KINDS} summary={weekSummary} />
         ) : (
-          <ColumnChart columns={columns} kinds={[{ kind: 'total', label: 'Incidents' }]} summary={weekSummary} />
+          <ColumnChart
+            columns={columns}
+            kinds={[{ kind: 'total', label: 'Incidents' }]}
+            summary={weekSummary}
+          />
         )}
       </Chart>
 
-      <Chart id="chart-mtta" title="Time to acknowledge" note={`${mtta.count} acknowledged ${mtta.count === 1 ? 'incident' : 'incidents'}`}>
+      <Chart
+        id="chart-mtta"
+        title="Time to acknowledge"
+        note={`${mtta.count} acknowledged ${mtta.count === 1 ? 'incident' : 'incidents'}`}
+      >
         <BarList bars={durationBars(mtta)} empty="Nothing was acknowledged." />
       </Chart>
-      <Chart id="chart-mttr" title="Time to resolve" note={`${mttr.count} resolved ${mttr.count === 1 ? 'incident' : 'incidents'}`}>
+      <Chart
+        id="chart-mttr"
+        title="Time to resolve"
+        note={`${mttr.count} resolved ${mttr.count === 1 ? 'incident' : 'incidents'}`}
+      >
         <BarList bars={durationBars(mttr)} empty="Nothing was resolved." />
       </Chart>
 
-      <Chart id="chart-pages" title="Pages per responder" note={`Out of hours: ${report.range.outOfHours}.`}>
+      <Chart
+        id="chart-pages"
+        title="Pages per responder"
+        note={`Out of hours: ${report.range.outOfHours}.`}
+      >
         <Legend
           kinds={[
             { kind: 'in-hours', label: 'Working hours' },

@@ -8,7 +8,14 @@ import { SECTION_KEYS, SECTION_TITLES } from '../../../worker/review/types';
 import { ApiError, listUsers } from '../lib/api';
 import { formatTime } from '../lib/format';
 import { errorText, useAction, useNow, useTitle } from '../lib/hooks';
-import { conflictingReview, exportUrl, getReview, isSuggested, saveReview, startReview } from '../lib/review-api';
+import {
+  conflictingReview,
+  exportUrl,
+  getReview,
+  isSuggested,
+  saveReview,
+  startReview,
+} from '../lib/review-api';
 import { changedParts, rebase, toDraft, toEdit, type Draft } from '../lib/review-draft';
 import type { Review, ReviewStatus, User } from '../lib/types';
 
@@ -18,19 +25,28 @@ const STATUSES: { value: ReviewStatus; label: string }[] = [
   { value: 'published', label: 'Published' },
 ];
 
-const PART_TITLES: Record<string, string> = { ...SECTION_TITLES, actionItems: 'Action items', status: 'Status' };
+const PART_TITLES: Record<string, string> = {
+  ...SECTION_TITLES,
+  actionItems: 'Action items',
+  status: 'Status',
+};
 
 /** "Summary, root cause, added “Roll back faster”": one line per saved edit. */
 function describeChanges(changes: Review['edits'][number]['changes']): string {
   const words = changes.map((c) => {
-    if (c.field === 'status') return `status ${String(c.from).replace('_', ' ')} → ${String(c.to).replace('_', ' ')}`;
+    if (c.field === 'status')
+      return `status ${String(c.from).replace('_', ' ')} → ${String(c.to).replace('_', ' ')}`;
     if (c.detail) return c.detail;
     return (PART_TITLES[c.field.replace(/^sections\./, '')] ?? c.field).toLowerCase();
   });
   return [...new Set(words)].join(', ');
 }
 
-type Loaded = { kind: 'loading' } | { kind: 'missing'; suggested: boolean } | { kind: 'failed'; detail: string } | { kind: 'ready' };
+type Loaded =
+  | { kind: 'loading' }
+  | { kind: 'missing'; suggested: boolean }
+  | { kind: 'failed'; detail: string }
+  | { kind: 'ready' };
 
 /** /incidents/:id/review — the post-incident review: the record's facts, the written sections, action items, status. Loaded on demand. */
 export function ReviewPage({ id, me }: { id: string; me: User }) {
@@ -55,10 +71,14 @@ export function ReviewPage({ id, me }: { id: string; me: User }) {
     getReview(id, ctrl.signal).then(show, (err: unknown) => {
       if (ctrl.signal.aborted) return;
       // A 404 about the review carries `suggested`; one about the incident itself does not.
-      if (err instanceof ApiError && err.status === 404 && 'suggested' in err.extensions) setLoaded({ kind: 'missing', suggested: isSuggested(err) });
+      if (err instanceof ApiError && err.status === 404 && 'suggested' in err.extensions)
+        setLoaded({ kind: 'missing', suggested: isSuggested(err) });
       else setLoaded({ kind: 'failed', detail: errorText(err) });
     });
-    listUsers({ signal: ctrl.signal }).then((r) => setUsers(r.users), () => undefined);
+    listUsers({ signal: ctrl.signal }).then(
+      (r) => setUsers(r.users),
+      () => undefined,
+    );
     return () => ctrl.abort();
   }, [id]);
 
@@ -80,7 +100,10 @@ export function ReviewPage({ id, me }: { id: string; me: User }) {
         const theirs = conflictingReview(err);
         if (!theirs) throw err;
         setConflict({ theirs, clashes: rebase(draft, review, theirs).clashes });
-        throw new ApiError(409, 'Not saved: someone else changed this review. Their version is shown below.');
+        throw new ApiError(
+          409,
+          'Not saved: someone else changed this review. Their version is shown below.',
+        );
       }
     });
   };
@@ -121,7 +144,12 @@ export function ReviewPage({ id, me }: { id: string; me: User }) {
                   : 'A review starts pre-filled from the incident’s record: key moments, time to acknowledge and resolve, who took part.'}
               </p>
               {canEdit ? (
-                <button type="button" class="button button-primary" disabled={action.pending !== null} onClick={() => void start()}>
+                <button
+                  type="button"
+                  class="button button-primary"
+                  disabled={action.pending !== null}
+                  onClick={() => void start()}
+                >
                   Start the review
                 </button>
               ) : (
@@ -146,11 +174,16 @@ export function ReviewPage({ id, me }: { id: string; me: User }) {
           <h1>{facts.title}</h1>
           <p class="incident-row-meta">
             <SeverityBadge severity={facts.severity} />
-            <span class={`badge review-${review.status}`}>{STATUSES.find((s) => s.value === review.status)?.label}</span>
+            <span class={`badge review-${review.status}`}>
+              {STATUSES.find((s) => s.value === review.status)?.label}
+            </span>
             <a href={back}>Incident #{facts.number}</a>
           </p>
           <p class="muted small">
-            Version {review.version} · {last ? `last edited by ${last.by.name} ${formatTime(last.at, now)}` : `started by ${review.createdBy.name} ${formatTime(review.createdAt, now)}`}
+            Version {review.version} ·{' '}
+            {last
+              ? `last edited by ${last.by.name} ${formatTime(last.at, now)}`
+              : `started by ${review.createdBy.name} ${formatTime(review.createdAt, now)}`}
           </p>
         </header>
 
@@ -160,18 +193,21 @@ export function ReviewPage({ id, me }: { id: string; me: User }) {
           <section class="card conflict" aria-labelledby="conflict-heading">
             <h2 id="conflict-heading">Someone else changed this review</h2>
             <p>
-              {conflict.theirs.updatedBy.name} saved version {conflict.theirs.version} {formatTime(conflict.theirs.updatedAt, now)}. Your edits are not saved yet.
+              {conflict.theirs.updatedBy.name} saved version {conflict.theirs.version}{' '}
+              {formatTime(conflict.theirs.updatedAt, now)}. Your edits are not saved yet.
             </p>
-            {SECTION_KEYS.filter((k) => conflict.theirs.sections[k] !== draft.sections[k]).map((k) => (
-              <div key={k}>
-                <h3>
-                  {SECTION_TITLES[k]}
-                  {conflict.clashes.includes(k) ? ' (you both changed it)' : ''}
-                </h3>
-                <p class="muted small">Their text:</p>
-                <blockquote class="theirs">{conflict.theirs.sections[k] || '(empty)'}</blockquote>
-              </div>
-            ))}
+            {SECTION_KEYS.filter((k) => conflict.theirs.sections[k] !== draft.sections[k]).map(
+              (k) => (
+                <div key={k}>
+                  <h3>
+                    {SECTION_TITLES[k]}
+                    {conflict.clashes.includes(k) ? ' (you both changed it)' : ''}
+                  </h3>
+                  <p class="muted small">Their text:</p>
+                  <blockquote class="theirs">{conflict.theirs.sections[k] || '(empty)'}</blockquote>
+                </div>
+              ),
+            )}
             <div class="row-buttons">
               <button type="button" class="button" onClick={loadTheirs}>
                 Load their version
@@ -186,7 +222,13 @@ export function ReviewPage({ id, me }: { id: string; me: User }) {
         <form class="stack" onSubmit={save}>
           <div class="segmented" role="group" aria-label="Review status">
             {STATUSES.map((s) => (
-              <button key={s.value} type="button" aria-pressed={draft.status === s.value} disabled={!canEdit} onClick={() => setDraft({ ...draft, status: s.value })}>
+              <button
+                key={s.value}
+                type="button"
+                aria-pressed={draft.status === s.value}
+                disabled={!canEdit}
+                onClick={() => setDraft({ ...draft, status: s.value })}
+              >
                 {s.label}
               </button>
             ))}
@@ -199,17 +241,33 @@ export function ReviewPage({ id, me }: { id: string; me: User }) {
                 maxLength={20_000}
                 disabled={!canEdit}
                 value={draft.sections[k]}
-                onInput={(e) => setDraft({ ...draft, sections: { ...draft.sections, [k]: e.currentTarget.value } })}
+                onInput={(e) =>
+                  setDraft({
+                    ...draft,
+                    sections: { ...draft.sections, [k]: e.currentTarget.value },
+                  })
+                }
               />
             </label>
           ))}
-          <ActionItemsEditor items={draft.items} users={users.filter((u) => u.role !== 'viewer')} disabled={!canEdit} onChange={(items) => setDraft({ ...draft, items })} />
+          <ActionItemsEditor
+            items={draft.items}
+            users={users.filter((u) => u.role !== 'viewer')}
+            disabled={!canEdit}
+            onChange={(items) => setDraft({ ...draft, items })}
+          />
           {canEdit && (
             <div class="save-bar">
               <p class="muted small" aria-live="polite">
-                {unsaved.length ? `Unsaved: ${unsaved.map((p) => PART_TITLES[p] ?? p).join(', ')}` : 'All changes saved.'}
+                {unsaved.length
+                  ? `Unsaved: ${unsaved.map((p) => PART_TITLES[p] ?? p).join(', ')}`
+                  : 'All changes saved.'}
               </p>
-              <button type="submit" class="button button-primary" disabled={action.pending !== null || unsaved.length === 0}>
+              <button
+                type="submit"
+                class="button button-primary"
+                disabled={action.pending !== null || unsaved.length === 0}
+              >
                 {action.pending === 'Saving…' ? 'Saving…' : 'Save'}
               </button>
               <Notice outcome={action.outcome} pending={action.pending} />

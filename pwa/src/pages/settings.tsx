@@ -52,8 +52,9 @@ export function SettingsPage({ me, onSignedOut, onRenamed }: Props) {
           <DeviceStatus onTurnedOn={() => setDevicesVersion((v) => v + 1)} />
           {isIos() && (
             <p class="muted small">
-              iPhone and iPad (iOS 16.4 or later) deliver web pages only to apps on the Home Screen: in Safari tap Share, then “Add to Home
-              Screen”, and turn notifications on from the installed app.
+              iPhone and iPad (iOS 16.4 or later) deliver web pages only to apps on the Home Screen:
+              in Safari tap Share, then “Add to Home Screen”, and turn notifications on from the
+              installed app.
             </p>
           )}
         </section>
@@ -66,7 +67,12 @@ export function SettingsPage({ me, onSignedOut, onRenamed }: Props) {
             <button type="button" class="button" disabled={pending !== null} onClick={checkUpdate}>
               Check for updates
             </button>
-            <button type="button" class="button button-danger" disabled={pending !== null} onClick={signOut}>
+            <button
+              type="button"
+              class="button button-danger"
+              disabled={pending !== null}
+              onClick={signOut}
+            >
               Sign out
             </button>
           </div>
@@ -97,9 +103,18 @@ function MyName({ me, onRenamed }: { me: User; onRenamed?: (user: User) => void 
         <form class="inline-form" onSubmit={save}>
           <label class="field">
             <span>Your name</span>
-            <input value={name} maxLength={80} autocomplete="name" onInput={(e) => setName(e.currentTarget.value)} />
+            <input
+              value={name}
+              maxLength={80}
+              autocomplete="name"
+              onInput={(e) => setName(e.currentTarget.value)}
+            />
           </label>
-          <button type="submit" class="button button-primary" disabled={pending !== null || !name.trim()}>
+          <button
+            type="submit"
+            class="button button-primary"
+            disabled={pending !== null || !name.trim()}
+          >
             Save
           </button>
           <button type="button" class="button" onClick={() => setEditing(false)}>

@@ -19,9 +19,11 @@ export function notificationTitle(page: Pick<PagePayload, 'kind' | 'number' | 't
  * only way in, so it carries the token for a one-tap acknowledge on the incident page.
  */
 export function tapUrl(data: NotificationData, origin: string, maxActions: number): string {
-  const path = data.url ?? (data.incidentId ? `/incidents/${encodeURIComponent(data.incidentId)}` : '/');
+  const path =
+    data.url ?? (data.incidentId ? `/incidents/${encodeURIComponent(data.incidentId)}` : '/');
   const url = new URL(sameOrigin(path, origin));
-  if (data.state === 'paged' && data.kind === 'page' && data.actionToken && maxActions === 0) url.searchParams.set('ack', data.actionToken);
+  if (data.state === 'paged' && data.kind === 'page' && data.actionToken && maxActions === 0)
+    url.searchParams.set('ack', data.actionToken);
   return url.href;
 }
 
@@ -39,8 +41,13 @@ function sameOrigin(url: string, origin: string): string {
  * The quiet line that replaces a page once acknowledged: "Acknowledged by you", or who beat you to it
  * (acknowledging an acknowledged incident succeeds and changes nothing). The token names its user.
  */
-export function acknowledgedText(by: { id: string; name: string } | null, actionToken: string): string {
-  return !by || by.id === tokenUser(actionToken) ? 'Acknowledged by you' : `Already acknowledged by ${by.name}`;
+export function acknowledgedText(
+  by: { id: string; name: string } | null,
+  actionToken: string,
+): string {
+  return !by || by.id === tokenUser(actionToken)
+    ? 'Acknowledged by you'
+    : `Already acknowledged by ${by.name}`;
 }
 
 /** The user an action token was issued to (its payload is base64url JSON with `u`), or null. Unverified: display only. */

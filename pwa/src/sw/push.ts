@@ -9,7 +9,12 @@
 import { Queue } from 'workbox-background-sync';
 import type { PagePayload } from '../../../worker/push/payload';
 import { ackKey } from '../lib/ack-key';
-import { acknowledgedText, notificationTitle, tapUrl, type NotificationData } from './notification-content';
+import {
+  acknowledgedText,
+  notificationTitle,
+  tapUrl,
+  type NotificationData,
+} from './notification-content';
 import { sendTwice } from './send-twice';
 
 export type { PagePayload };
@@ -26,7 +31,11 @@ interface NotificationActionOption {
   action: string;
   title: string;
 }
-type PageNotificationOptions = NotificationOptions & { actions?: NotificationActionOption[]; renotify?: boolean; timestamp?: number };
+type PageNotificationOptions = NotificationOptions & {
+  actions?: NotificationActionOption[];
+  renotify?: boolean;
+  timestamp?: number;
+};
 
 const ACTIONS: NotificationActionOption[] = [
   { action: 'ack', title: 'Acknowledge' },
@@ -34,11 +43,15 @@ const ACTIONS: NotificationActionOption[] = [
 ];
 
 /** How many action buttons this browser shows on a notification; 0 (or absent, as on iOS) means none. */
-const maxActions = () => (globalThis as { Notification?: { maxActions?: number } }).Notification?.maxActions ?? 0;
+const maxActions = () =>
+  (globalThis as { Notification?: { maxActions?: number } }).Notification?.maxActions ?? 0;
 
 /** Install the push, notificationclick and queue-replay handlers on the worker. */
 export function registerPushHandlers(sw: ServiceWorkerGlobalScope): void {
-  const acks = new Queue(ACK_QUEUE, { maxRetentionTime: RETENTION_MINUTES, onSync: ({ queue }) => replayAcks(sw, queue) });
+  const acks = new Queue(ACK_QUEUE, {
+    maxRetentionTime: RETENTION_MINUTES,
+    onSync: ({ queue }) => replayAcks(sw, queue),
+  });
   const receipts = new Queue(RECEIPT_QUEUE, { maxRetentionTime: RETENTION_MINUTES });
 
   sw.addEventListener('push', (event) => {
@@ -57,7 +70,11 @@ export function registerPushHandlers(sw: ServiceWorkerGlobalScope): void {
   });
 }
 
-async function showPage(sw: ServiceWorkerGlobalScope, receipts: Queue, page: PagePayload): Promise<void> {
+async function showPage(
+  sw: ServiceWorkerGlobalScope,
+  receipts: Queue,
+  page: PagePayload,
+): Promise<void> {
   const options: PageNotificationOptions = {
     body: page.body,
     // One notification per incident: a re-page replaces the last one and rings again.
@@ -72,17 +89,36 @@ async function showPage(sw: ServiceWorkerGlobalScope, receipts: Queue, page: Pag
   };
   await sw.registration.showNotification(notificationTitle(page), options);
   // The receipt is how the team learns the page reached a phone and not just a push service.
-  if (page.actionToken) await postOrQueue(receipts, jsonRequest('/api/push/receipts', { token: page.actionToken, shownAt: Date.now() }));
+  if (page.actionToken)
+    await postOrQueue(
+      receipts,
+      jsonRequest('/api/push/receipts', { token: page.actionToken, shownAt: Date.now() }),
+    );
 }
 
 /** The Acknowledge action: post now, or queue for when the network is back. */
-async function acknowledge(sw: ServiceWorkerGlobalScope, acks: Queue, data: NotificationData): Promise<void> {
-  const request = jsonRequest('/api/push/ack', { token: data.actionToken, incidentId: data.incidentId }, await ackKey(data.actionToken!));
+async function acknowledge(
+  sw: ServiceWorkerGlobalScope,
+  acks: Queue,
+  data: NotificationData,
+): Promise<void> {
+  const request = jsonRequest(
+    '/api/push/ack',
+    { token: data.actionToken, incidentId: data.incidentId },
+    await ackKey(data.actionToken!),
+  );
   let response: Response;
   try {
     response = await sendTwice(request);
   } catch {
-    await acks.pushRequest({ request, metadata: { incidentId: data.incidentId ?? '', number: data.number ?? 0, title: data.title ?? '' } });
+    await acks.pushRequest({
+      request,
+      metadata: {
+        incidentId: data.incidentId ?? '',
+        number: data.number ?? 0,
+        title: data.title ?? '',
+      },
+    });
     await replaceNotification(sw, data, 'queued', 'Acknowledgement queued: waiting for network');
     return;
   }
@@ -100,21 +136,42 @@ async function replayAcks(sw: ServiceWorkerGlobalScope, queue: Queue): Promise<v
       // Throwing tells the browser the sync failed, so it schedules another attempt.
       throw new Error('Acknowledgement replay failed: still offline');
     }
-    const queued = (entry.metadata ?? {}) as Pick<NotificationData, 'incidentId' | 'number' | 'title'>;
-    const [shown] = queued.incidentId ? await sw.registration.getNotifications({ tag: queued.incidentId }) : [];
+    const queued = (entry.metadata ?? {}) as Pick<
+      NotificationData,
+      'incidentId' | 'number' | 'title'
+    >;
+    const [shown] = queued.incidentId
+      ? await sw.registration.getNotifications({ tag: queued.incidentId })
+      : [];
     await settle(sw, (shown?.data ?? { ...queued, kind: 'page' }) as NotificationData, response);
   }
 }
 
 /** Turn the server's answer into the notification the responder is left with. */
-async function settle(sw: ServiceWorkerGlobalScope, data: NotificationData, response: Response): Promise<void> {
+async function settle(
+  sw: ServiceWorkerGlobalScope,
+  data: NotificationData,
+  response: Response,
+): Promise<void> {
   if (response.ok) {
-    const answer = (await response.json().catch(() => null)) as { incident?: { acknowledgedBy?: { id: string; name: string } | null } } | null;
-    await replaceNotification(sw, data, 'acknowledged', acknowledgedText(answer?.incident?.acknowledgedBy ?? null, data.actionToken ?? ''));
+    const answer = (await response.json().catch(() => null)) as {
+      incident?: { acknowledgedBy?: { id: string; name: string } | null };
+    } | null;
+    await replaceNotification(
+      sw,
+      data,
+      'acknowledged',
+      acknowledgedText(answer?.incident?.acknowledgedBy ?? null, data.actionToken ?? ''),
+    );
     return;
   }
   const detail = await problemDetail(response);
-  await replaceNotification(sw, data, 'failed', `Not acknowledged: ${detail} Tap to open the incident.`);
+  await replaceNotification(
+    sw,
+    data,
+    'failed',
+    `Not acknowledged: ${detail} Tap to open the incident.`,
+  );
 }
 
 async function problemDetail(response: Response): Promise<string> {
@@ -128,7 +185,12 @@ async function problemDetail(response: Response): Promise<string> {
 }
 
 /** Same tag, so it replaces the page; quiet, and without actions, since there is nothing left to do. */
-async function replaceNotification(sw: ServiceWorkerGlobalScope, data: NotificationData, state: NonNullable<NotificationData['state']>, body: string): Promise<void> {
+async function replaceNotification(
+  sw: ServiceWorkerGlobalScope,
+  data: NotificationData,
+  state: NonNullable<NotificationData['state']>,
+  body: string,
+): Promise<void> {
   const options: PageNotificationOptions = {
     body,
     tag: data.incidentId || undefined,
@@ -140,13 +202,30 @@ async function replaceNotification(sw: ServiceWorkerGlobalScope, data: Notificat
     data: { ...data, state } satisfies NotificationData,
     actions: [],
   };
-  await sw.registration.showNotification(data.title ? notificationTitle({ kind: data.kind ?? 'page', number: data.number ?? 0, title: data.title }) : 'Firebell', options);
+  await sw.registration.showNotification(
+    data.title
+      ? notificationTitle({
+          kind: data.kind ?? 'page',
+          number: data.number ?? 0,
+          title: data.title,
+        })
+      : 'Firebell',
+    options,
+  );
 }
 
 function jsonRequest(path: string, body: unknown, idempotencyKey?: string): Request {
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, application/problem+json' };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    accept: 'application/json, application/problem+json',
+  };
   if (idempotencyKey) headers['idempotency-key'] = idempotencyKey;
-  return new Request(path, { method: 'POST', headers, body: JSON.stringify(body), credentials: 'omit' });
+  return new Request(path, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+    credentials: 'omit',
+  });
 }
 
 /** Send now; if the network is not there, queue it for background sync. Never throws. */

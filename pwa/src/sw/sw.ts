@@ -13,7 +13,11 @@
  */
 import { clientsClaim, setCacheNameDetails } from 'workbox-core';
 import { ExpirationPlugin } from 'workbox-expiration';
-import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute } from 'workbox-precaching';
+import {
+  cleanupOutdatedCaches,
+  createHandlerBoundToURL,
+  precacheAndRoute,
+} from 'workbox-precaching';
 import type { PrecacheEntry } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
@@ -49,7 +53,9 @@ self.addEventListener('activate', (event) => {
       .keys()
       .then((names) =>
         Promise.all(
-          names.filter((n) => n.startsWith('firebell-') && !n.startsWith(`${PREFIX}-`)).map((n) => caches.delete(n)),
+          names
+            .filter((n) => n.startsWith('firebell-') && !n.startsWith(`${PREFIX}-`))
+            .map((n) => caches.delete(n)),
         ),
       ),
   );
@@ -59,18 +65,29 @@ self.addEventListener('activate', (event) => {
 const SERVER_PATHS = [/^\/api\//, /^\/v2\//, /^\/hooks\//];
 
 // Any in-app URL opens the precached shell, offline too; the client router takes it from there.
-registerRoute(new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: SERVER_PATHS }));
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL('/index.html'), { denylist: SERVER_PATHS }),
+);
 
 // One incident (the last ones viewed): fresh when possible, the last copy when offline or slow. Other /api/
 // requests are not routed, so they go straight to the network and are never cached; the home list keeps its
 // own copy of what was on screen (src/lib/list-snapshot.ts).
 registerRoute(
   ({ url, request }) =>
-    request.method === 'GET' && url.origin === self.location.origin && /^\/api\/incidents\/[^/]+$/.test(url.pathname),
+    request.method === 'GET' &&
+    url.origin === self.location.origin &&
+    /^\/api\/incidents\/[^/]+$/.test(url.pathname),
   new NetworkFirst({
     cacheName: API_CACHE,
     networkTimeoutSeconds: 4,
-    plugins: [newestRequestWins(), new ExpirationPlugin({ maxEntries: 40, maxAgeSeconds: 24 * 60 * 60, purgeOnQuotaError: true })],
+    plugins: [
+      newestRequestWins(),
+      new ExpirationPlugin({
+        maxEntries: 40,
+        maxAgeSeconds: 24 * 60 * 60,
+        purgeOnQuotaError: true,
+      }),
+    ],
   }),
 );
 

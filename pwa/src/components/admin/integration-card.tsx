@@ -9,7 +9,13 @@ import { CopyField } from '../copy-field';
 import { FormButtons } from '../form-buttons';
 import { Notice } from '../notice';
 
-const TYPE_LABEL: Record<Integration['type'], string> = { alertmanager: 'Alertmanager', grafana: 'Grafana', pagerduty: 'PagerDuty-compatible', opsgenie: 'Opsgenie-compatible', generic: 'Generic (curl)' };
+const TYPE_LABEL: Record<Integration['type'], string> = {
+  alertmanager: 'Alertmanager',
+  grafana: 'Grafana',
+  pagerduty: 'PagerDuty-compatible',
+  opsgenie: 'Opsgenie-compatible',
+  generic: 'Generic (curl)',
+};
 
 interface Props {
   integration: Integration;
@@ -43,7 +49,10 @@ export function IntegrationCard({ integration, fresh, onKey, onChanged }: Props)
   const save = (ev: Event) => {
     ev.preventDefault();
     void run('Saving…', async () => {
-      const saved = await updateIntegration(integration.serviceId, integration.id, { name: name.trim(), ratePerMinute: rate });
+      const saved = await updateIntegration(integration.serviceId, integration.id, {
+        name: name.trim(),
+        ratePerMinute: rate,
+      });
       setEditing(false);
       await onChanged();
       return `Saved: “${saved.name}” takes ${saved.ratePerMinute} requests a minute, from now on.`;
@@ -58,7 +67,8 @@ export function IntegrationCard({ integration, fresh, onKey, onChanged }: Props)
         {revoked && <span class="badge status-resolved">revoked</span>}
       </p>
       <p class="muted small">
-        Added {formatTime(integration.createdAt, Date.now())} · key {integration.keyIn} · {integration.ratePerMinute}/min
+        Added {formatTime(integration.createdAt, Date.now())} · key {integration.keyIn} ·{' '}
+        {integration.ratePerMinute}/min
       </p>
       {!revoked && (
         <>
@@ -70,7 +80,10 @@ export function IntegrationCard({ integration, fresh, onKey, onChanged }: Props)
               <CopyField label={`${integration.name} key`} value={key} />
             </div>
           ) : (
-            <p class="muted small">The key is shown only when it is made. The snippets below have {'<INTEGRATION_KEY>'} in its place; rotate to get a new key and ready-to-paste snippets.</p>
+            <p class="muted small">
+              The key is shown only when it is made. The snippets below have {'<INTEGRATION_KEY>'}{' '}
+              in its place; rotate to get a new key and ready-to-paste snippets.
+            </p>
           )}
           <details class="snippets" open={key !== null}>
             <summary class="button">Configuration snippets</summary>
@@ -86,21 +99,51 @@ export function IntegrationCard({ integration, fresh, onKey, onChanged }: Props)
             <form class="stack" onSubmit={save}>
               <label class="field">
                 <span>Integration name</span>
-                <input value={name} maxLength={120} onInput={(e) => setName(e.currentTarget.value)} />
+                <input
+                  value={name}
+                  maxLength={120}
+                  onInput={(e) => setName(e.currentTarget.value)}
+                />
               </label>
               <label class="field">
                 <span>Requests a minute</span>
-                <input type="number" min={1} max={10_000} value={rate} onInput={(e) => setRate(Number(e.currentTarget.value))} />
+                <input
+                  type="number"
+                  min={1}
+                  max={10_000}
+                  value={rate}
+                  onInput={(e) => setRate(Number(e.currentTarget.value))}
+                />
               </label>
-              <FormButtons save="Save" disabled={pending !== null || !name.trim() || !(rate >= 1 && rate <= 10_000)} onCancel={() => setEditing(false)} />
+              <FormButtons
+                save="Save"
+                disabled={pending !== null || !name.trim() || !(rate >= 1 && rate <= 10_000)}
+                onCancel={() => setEditing(false)}
+              />
             </form>
           ) : (
             <div class="row-buttons">
-              <button type="button" class="button" disabled={pending !== null} onClick={() => setEditing(true)}>
+              <button
+                type="button"
+                class="button"
+                disabled={pending !== null}
+                onClick={() => setEditing(true)}
+              >
                 Edit
               </button>
-              <ConfirmButton label="Rotate key" confirm="Tap again: the old key stops working" danger={false} disabled={pending !== null} onConfirm={rotate} />
-              <ConfirmButton label="Revoke" confirm="Tap again to revoke" disabled={pending !== null} onConfirm={revoke} />
+              <ConfirmButton
+                label="Rotate key"
+                confirm="Tap again: the old key stops working"
+                danger={false}
+                disabled={pending !== null}
+                onConfirm={rotate}
+              />
+              <ConfirmButton
+                label="Revoke"
+                confirm="Tap again to revoke"
+                disabled={pending !== null}
+                onConfirm={revoke}
+              />
             </div>
           )}
           <Notice outcome={outcome} pending={pending} />
@@ -111,7 +154,12 @@ export function IntegrationCard({ integration, fresh, onKey, onChanged }: Props)
   );
 }
 
-const OUTCOME: Record<ReceivedPayload['outcome'], string> = { accepted: 'accepted', rejected: 'rejected', rate_limited: 'rate limited', failed: 'failed' };
+const OUTCOME: Record<ReceivedPayload['outcome'], string> = {
+  accepted: 'accepted',
+  rejected: 'rejected',
+  rate_limited: 'rate limited',
+  failed: 'failed',
+};
 
 /** The last requests this key received, body redacted, newest first: "why did my monitor not page?". */
 function Payloads({ payloads }: { payloads: ReceivedPayload[] }) {
@@ -125,11 +173,19 @@ function Payloads({ payloads }: { payloads: ReceivedPayload[] }) {
           {payloads.map((p, i) => (
             <li key={`${p.receivedAt}-${i}`}>
               <p>
-                <span class={`badge ${p.outcome === 'accepted' ? 'status-acknowledged' : 'status-triggered'}`}>{OUTCOME[p.outcome]}</span> {formatTime(p.receivedAt, Date.now())} · {p.method} · {p.bytes} bytes
+                <span
+                  class={`badge ${p.outcome === 'accepted' ? 'status-acknowledged' : 'status-triggered'}`}
+                >
+                  {OUTCOME[p.outcome]}
+                </span>{' '}
+                {formatTime(p.receivedAt, Date.now())} · {p.method} · {p.bytes} bytes
                 {p.userAgent ? ` · ${p.userAgent}` : ''}
               </p>
               {p.detail && <p class="muted small">{p.detail}</p>}
-              <pre class="snippet">{p.body}{p.truncated ? '\n…(cut)' : ''}</pre>
+              <pre class="snippet">
+                {p.body}
+                {p.truncated ? '\n…(cut)' : ''}
+              </pre>
             </li>
           ))}
         </ol>

@@ -44,9 +44,18 @@ export function layerInput(d: DraftLayer) {
     ...(d.id ? { id: d.id } : {}),
     ...(d.name.trim() ? { name: d.name.trim() } : {}),
     users: d.users,
-    rotation: d.rotation === 'hours' ? { type: 'custom' as const, hours: d.hours } : { type: d.rotation },
+    rotation:
+      d.rotation === 'hours' ? { type: 'custom' as const, hours: d.hours } : { type: d.rotation },
     start: d.start,
-    ...(d.restrictions.length ? { restrictions: d.restrictions.map(({ days, from, to }) => ({ days: [...days].sort((a, b) => a - b), from, to })) } : {}),
+    ...(d.restrictions.length
+      ? {
+          restrictions: d.restrictions.map(({ days, from, to }) => ({
+            days: [...days].sort((a, b) => a - b),
+            from,
+            to,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -65,8 +74,19 @@ export function LayerFields({ layer, index, several, users, onChange, onRemove }
   const nameOf = (id: string) => users.find((u) => u.id === id)?.name ?? id;
   const candidates = users.filter((u) => u.role !== 'viewer' && !layer.users.includes(u.id));
   const n = index + 1;
-  const move = (i: number) => onChange({ users: [...layer.users.slice(0, i - 1), layer.users[i]!, layer.users[i - 1]!, ...layer.users.slice(i + 1)] });
-  const setRestriction = (key: number, change: Partial<Restriction>) => onChange({ restrictions: layer.restrictions.map((r) => (r.key === key ? { ...r, ...change } : r)) });
+  const move = (i: number) =>
+    onChange({
+      users: [
+        ...layer.users.slice(0, i - 1),
+        layer.users[i]!,
+        layer.users[i - 1]!,
+        ...layer.users.slice(i + 1),
+      ],
+    });
+  const setRestriction = (key: number, change: Partial<Restriction>) =>
+    onChange({
+      restrictions: layer.restrictions.map((r) => (r.key === key ? { ...r, ...change } : r)),
+    });
 
   return (
     <fieldset class="fieldset">
@@ -74,7 +94,12 @@ export function LayerFields({ layer, index, several, users, onChange, onRemove }
       {several && (
         <label class="field">
           <span>Layer {n} name</span>
-          <input value={layer.name} maxLength={80} placeholder={`Layer ${n}`} onInput={(e) => onChange({ name: e.currentTarget.value })} />
+          <input
+            value={layer.name}
+            maxLength={80}
+            placeholder={`Layer ${n}`}
+            onInput={(e) => onChange({ name: e.currentTarget.value })}
+          />
         </label>
       )}
       <p class="field-label">People, in rotation order</p>
@@ -83,10 +108,21 @@ export function LayerFields({ layer, index, several, users, onChange, onRemove }
         {layer.users.map((id, i) => (
           <li key={id}>
             <span>{nameOf(id)}</span>
-            <button type="button" class="icon-button" aria-label={`Move ${nameOf(id)} up`} disabled={i === 0} onClick={() => move(i)}>
+            <button
+              type="button"
+              class="icon-button"
+              aria-label={`Move ${nameOf(id)} up`}
+              disabled={i === 0}
+              onClick={() => move(i)}
+            >
               ↑
             </button>
-            <button type="button" class="icon-button" aria-label={`Remove ${nameOf(id)}`} onClick={() => onChange({ users: layer.users.filter((u) => u !== id) })}>
+            <button
+              type="button"
+              class="icon-button"
+              aria-label={`Remove ${nameOf(id)}`}
+              onClick={() => onChange({ users: layer.users.filter((u) => u !== id) })}
+            >
               ×
             </button>
           </li>
@@ -94,7 +130,13 @@ export function LayerFields({ layer, index, several, users, onChange, onRemove }
       </ol>
       <label class="field">
         <span>Add a person{several ? ` to layer ${n}` : ''}</span>
-        <select value="" disabled={candidates.length === 0} onChange={(e) => e.currentTarget.value && onChange({ users: [...layer.users, e.currentTarget.value] })}>
+        <select
+          value=""
+          disabled={candidates.length === 0}
+          onChange={(e) =>
+            e.currentTarget.value && onChange({ users: [...layer.users, e.currentTarget.value] })
+          }
+        >
           <option value="">Choose…</option>
           {candidates.map((u) => (
             <option key={u.id} value={u.id}>
@@ -106,7 +148,10 @@ export function LayerFields({ layer, index, several, users, onChange, onRemove }
       <div class="filters">
         <label class="field">
           <span>Hand over</span>
-          <select value={layer.rotation} onChange={(e) => onChange({ rotation: e.currentTarget.value as RotationChoice })}>
+          <select
+            value={layer.rotation}
+            onChange={(e) => onChange({ rotation: e.currentTarget.value as RotationChoice })}
+          >
             <option value="daily">Daily</option>
             <option value="weekly">Weekly</option>
             <option value="hours">Every N hours</option>
@@ -115,7 +160,13 @@ export function LayerFields({ layer, index, several, users, onChange, onRemove }
         {layer.rotation === 'hours' ? (
           <label class="field">
             <span>Hours</span>
-            <input type="number" min={1} max={8760} value={layer.hours} onInput={(e) => onChange({ hours: Number(e.currentTarget.value) })} />
+            <input
+              type="number"
+              min={1}
+              max={8760}
+              value={layer.hours}
+              onInput={(e) => onChange({ hours: Number(e.currentTarget.value) })}
+            />
           </label>
         ) : (
           <span />
@@ -123,7 +174,11 @@ export function LayerFields({ layer, index, several, users, onChange, onRemove }
       </div>
       <label class="field">
         <span>First handover (in the schedule’s time zone)</span>
-        <input type="datetime-local" value={layer.start} onInput={(e) => onChange({ start: e.currentTarget.value })} />
+        <input
+          type="datetime-local"
+          value={layer.start}
+          onInput={(e) => onChange({ start: e.currentTarget.value })}
+        />
       </label>
       {layer.restrictions.map((r, i) => (
         <fieldset key={r.key} class="fieldset">
@@ -134,7 +189,13 @@ export function LayerFields({ layer, index, several, users, onChange, onRemove }
                 <input
                   type="checkbox"
                   checked={r.days.includes(d + 1)}
-                  onChange={(e) => setRestriction(r.key, { days: e.currentTarget.checked ? [...r.days, d + 1] : r.days.filter((x) => x !== d + 1) })}
+                  onChange={(e) =>
+                    setRestriction(r.key, {
+                      days: e.currentTarget.checked
+                        ? [...r.days, d + 1]
+                        : r.days.filter((x) => x !== d + 1),
+                    })
+                  }
                 />
                 {day}
               </label>
@@ -143,19 +204,44 @@ export function LayerFields({ layer, index, several, users, onChange, onRemove }
           <div class="filters">
             <label class="field">
               <span>From</span>
-              <input type="time" value={r.from} onInput={(e) => setRestriction(r.key, { from: e.currentTarget.value })} />
+              <input
+                type="time"
+                value={r.from}
+                onInput={(e) => setRestriction(r.key, { from: e.currentTarget.value })}
+              />
             </label>
             <label class="field">
               <span>To</span>
-              <input type="time" value={r.to} onInput={(e) => setRestriction(r.key, { to: e.currentTarget.value })} />
+              <input
+                type="time"
+                value={r.to}
+                onInput={(e) => setRestriction(r.key, { to: e.currentTarget.value })}
+              />
             </label>
           </div>
-          <button type="button" class="button button-danger" onClick={() => onChange({ restrictions: layer.restrictions.filter((x) => x.key !== r.key) })}>
+          <button
+            type="button"
+            class="button button-danger"
+            onClick={() =>
+              onChange({ restrictions: layer.restrictions.filter((x) => x.key !== r.key) })
+            }
+          >
             Remove window {i + 1}
           </button>
         </fieldset>
       ))}
-      <button type="button" class="button" onClick={() => onChange({ restrictions: [...layer.restrictions, { key: nextKey(), days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' }] })}>
+      <button
+        type="button"
+        class="button"
+        onClick={() =>
+          onChange({
+            restrictions: [
+              ...layer.restrictions,
+              { key: nextKey(), days: [1, 2, 3, 4, 5], from: '09:00', to: '17:00' },
+            ],
+          })
+        }
+      >
         {layer.restrictions.length ? 'Add another window' : 'Only at certain times…'}
       </button>
       {several && (

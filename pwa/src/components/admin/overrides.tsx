@@ -56,9 +56,17 @@ export function OverridesEditor({ schedule, users, onChanged }: Props) {
           {overrides.map((o) => (
             <li key={o.id} class="override-row">
               <span>
-                {nameOf(o.userId)} <span class="muted small">· {whenShort(o.start, now)} → {whenShort(o.end, now)}</span>
+                {nameOf(o.userId)}{' '}
+                <span class="muted small">
+                  · {whenShort(o.start, now)} → {whenShort(o.end, now)}
+                </span>
               </span>
-              <ConfirmButton label="Remove" confirm="Tap again to remove" disabled={pending !== null} onConfirm={() => remove(o.id)} />
+              <ConfirmButton
+                label="Remove"
+                confirm="Tap again to remove"
+                disabled={pending !== null}
+                onConfirm={() => remove(o.id)}
+              />
             </li>
           ))}
         </ul>
@@ -80,7 +88,11 @@ export function OverridesEditor({ schedule, users, onChanged }: Props) {
         <div class="filters filters-1">
           <label class="field">
             <span>From (your time)</span>
-            <input type="datetime-local" value={from} onInput={(e) => setFrom(e.currentTarget.value)} />
+            <input
+              type="datetime-local"
+              value={from}
+              onInput={(e) => setFrom(e.currentTarget.value)}
+            />
           </label>
           <label class="field">
             <span>Until (your time)</span>

@@ -3,15 +3,34 @@ import { createInvite } from '../../lib/admin-api';
 import { getSession } from '../../lib/api';
 import { formatDayTime } from '../../lib/format';
 import { errorText, useAction } from '../../lib/hooks';
-import { changeAccess, endAllSessions, endSession, getPerson, removePerson, revokeCalendarFeed, revokePersonToken, type Person, type PersonDetail, type StillNamedBy } from '../../lib/people-api';
+import {
+  changeAccess,
+  endAllSessions,
+  endSession,
+  getPerson,
+  removePerson,
+  revokeCalendarFeed,
+  revokePersonToken,
+  type Person,
+  type PersonDetail,
+  type StillNamedBy,
+} from '../../lib/people-api';
 import { deviceLabel } from '../../lib/push';
 import type { Role } from '../../lib/types';
 import { CopyField } from '../copy-field';
 import { Notice } from '../notice';
 
 const ROLES: { value: Role; label: string; hint: string }[] = [
-  { value: 'responder', label: 'Responder', hint: 'gets paged, acknowledges, resolves, writes reviews' },
-  { value: 'admin', label: 'Admin', hint: 'everything, plus services, schedules, policies and invites' },
+  {
+    value: 'responder',
+    label: 'Responder',
+    hint: 'gets paged, acknowledges, resolves, writes reviews',
+  },
+  {
+    value: 'admin',
+    label: 'Admin',
+    hint: 'everything, plus services, schedules, policies and invites',
+  },
   { value: 'viewer', label: 'Viewer', hint: 'reads incidents and reports, changes nothing' },
 ];
 
@@ -19,7 +38,13 @@ const ROLES: { value: Role; label: string; hint: string }[] = [
 const TOKEN_ADMIN_ID = 'usr_admin';
 
 /** Invite someone: pick a role, get a one-time link to send them; and manage who is here already. */
-export function PeopleAdmin({ users, onChanged }: { users: Person[]; onChanged?: () => Promise<void> }) {
+export function PeopleAdmin({
+  users,
+  onChanged,
+}: {
+  users: Person[];
+  onChanged?: () => Promise<void>;
+}) {
   const [role, setRole] = useState<Role>('responder');
   const [invite, setInvite] = useState<{ url: string; role: Role; expiresAt: number } | null>(null);
   const [me, setMe] = useState<string | null>(null);
@@ -50,21 +75,33 @@ export function PeopleAdmin({ users, onChanged }: { users: Person[]; onChanged?:
           <legend>Role</legend>
           {ROLES.map((r) => (
             <label key={r.value} class="check">
-              <input type="radio" name="invite-role" value={r.value} checked={role === r.value} onChange={() => setRole(r.value)} />
+              <input
+                type="radio"
+                name="invite-role"
+                value={r.value}
+                checked={role === r.value}
+                onChange={() => setRole(r.value)}
+              />
               <span>
                 {r.label} <span class="muted small">· {r.hint}</span>
               </span>
             </label>
           ))}
         </fieldset>
-        <button type="button" class="button button-primary" disabled={pending !== null} onClick={create}>
+        <button
+          type="button"
+          class="button button-primary"
+          disabled={pending !== null}
+          onClick={create}
+        >
           Create invite link
         </button>
         <Notice outcome={outcome} pending={pending} />
         {invite && (
           <div class="secret">
             <p>
-              Invite for a <strong>{invite.role}</strong>, valid until {formatDayTime(invite.expiresAt)}:
+              Invite for a <strong>{invite.role}</strong>, valid until{' '}
+              {formatDayTime(invite.expiresAt)}:
             </p>
             <CopyField label="Invite link" value={invite.url} />
           </div>
@@ -77,7 +114,13 @@ export function PeopleAdmin({ users, onChanged }: { users: Person[]; onChanged?:
           <PersonCard
             key={u.id}
             person={u}
-            locked={u.id === TOKEN_ADMIN_ID ? 'The ADMIN_TOKEN’s account: rotate ADMIN_TOKEN to withdraw it.' : u.id === me ? 'This is you: another admin can change your access.' : null}
+            locked={
+              u.id === TOKEN_ADMIN_ID
+                ? 'The ADMIN_TOKEN’s account: rotate ADMIN_TOKEN to withdraw it.'
+                : u.id === me
+                  ? 'This is you: another admin can change your access.'
+                  : null
+            }
             open={opened === u.id}
             onToggle={(open) => setOpened(open ? u.id : opened === u.id ? null : opened)}
             onChanged={onChanged}
@@ -125,11 +168,18 @@ function PersonCard({ person, locked, open, onToggle, onChanged, onRemoved }: Ca
       return said;
     });
 
-  const saveRole = () => act('Changing the role…', async () => `${person.name} is now a ${(await changeAccess(person.id, { role })).user.role}. Their open screens reconnect with it.`);
+  const saveRole = () =>
+    act(
+      'Changing the role…',
+      async () =>
+        `${person.name} is now a ${(await changeAccess(person.id, { role })).user.role}. Their open screens reconnect with it.`,
+    );
   const setDisabled = (disabled: boolean) =>
     act(disabled ? 'Disabling…' : 'Re-enabling…', async () => {
       const { stillNamedBy } = await changeAccess(person.id, { disabled });
-      return disabled ? `${person.name} is disabled: every sign-in refused, open screens closed, never paged, no acknowledging.${gaps(stillNamedBy)}` : `${person.name} can sign in and be paged again.`;
+      return disabled
+        ? `${person.name} is disabled: every sign-in refused, open screens closed, never paged, no acknowledging.${gaps(stillNamedBy)}`
+        : `${person.name} can sign in and be paged again.`;
     });
   const remove = () =>
     void run('Removing…', async () => {
@@ -182,21 +232,41 @@ function PersonCard({ person, locked, open, onToggle, onChanged, onRemoved }: Ca
                     ))}
                   </select>
                 </label>
-                <button type="button" class="button" disabled={pending !== null || role === (detail?.user.role ?? person.role)} onClick={saveRole}>
+                <button
+                  type="button"
+                  class="button"
+                  disabled={pending !== null || role === (detail?.user.role ?? person.role)}
+                  onClick={saveRole}
+                >
                   Save role
                 </button>
               </div>
               <div class="row-buttons">
-                <button type="button" class="button" disabled={pending !== null} onClick={() => setDisabled(!disabled)}>
+                <button
+                  type="button"
+                  class="button"
+                  disabled={pending !== null}
+                  onClick={() => setDisabled(!disabled)}
+                >
                   {disabled ? 'Re-enable' : 'Disable'}
                 </button>
                 {!confirmRemove ? (
-                  <button type="button" class="button button-danger" disabled={pending !== null} onClick={() => setConfirmRemove(true)}>
+                  <button
+                    type="button"
+                    class="button button-danger"
+                    disabled={pending !== null}
+                    onClick={() => setConfirmRemove(true)}
+                  >
                     Remove…
                   </button>
                 ) : (
                   <>
-                    <button type="button" class="button button-danger" disabled={pending !== null} onClick={remove}>
+                    <button
+                      type="button"
+                      class="button button-danger"
+                      disabled={pending !== null}
+                      onClick={remove}
+                    >
                       Remove {person.name} for good
                     </button>
                     <button type="button" class="button" onClick={() => setConfirmRemove(false)}>
@@ -208,26 +278,54 @@ function PersonCard({ person, locked, open, onToggle, onChanged, onRemoved }: Ca
             </>
           )}
           <Notice outcome={outcome} pending={pending} />
-          {disabled && detail && gaps(detail.stillNamedBy) && <p class="warn small">{gaps(detail.stillNamedBy).trim()}</p>}
+          {disabled && detail && gaps(detail.stillNamedBy) && (
+            <p class="warn small">{gaps(detail.stillNamedBy).trim()}</p>
+          )}
           {detail && (
             <>
               <h3>Signed in on</h3>
-              {disabled && detail.sessions.length > 0 && <p class="muted small">Refused while {person.name} is disabled; they work again on re-enabling unless you sign them out.</p>}
+              {disabled && detail.sessions.length > 0 && (
+                <p class="muted small">
+                  Refused while {person.name} is disabled; they work again on re-enabling unless you
+                  sign them out.
+                </p>
+              )}
               {detail.sessions.length === 0 && <p class="empty">No open sessions.</p>}
               <ul class="plain-list">
                 {detail.sessions.map((s) => (
                   <li key={s.id} class="row-buttons">
                     <span>
-                      {s.userAgent ? deviceLabel(s.userAgent) : 'Unknown device'} <span class="muted small">· since {formatDayTime(s.createdAt)}</span>
+                      {s.userAgent ? deviceLabel(s.userAgent) : 'Unknown device'}{' '}
+                      <span class="muted small">· since {formatDayTime(s.createdAt)}</span>
                     </span>
-                    <button type="button" class="button" disabled={pending !== null} onClick={() => act('Signing out…', () => endSession(person.id, s.id).then(() => 'That session has ended.'))}>
+                    <button
+                      type="button"
+                      class="button"
+                      disabled={pending !== null}
+                      onClick={() =>
+                        act('Signing out…', () =>
+                          endSession(person.id, s.id).then(() => 'That session has ended.'),
+                        )
+                      }
+                    >
                       Sign out
                     </button>
                   </li>
                 ))}
               </ul>
               {detail.sessions.length > 1 && (
-                <button type="button" class="button" disabled={pending !== null} onClick={() => act('Signing out everywhere…', () => endAllSessions(person.id).then(() => `${person.name} is signed out on every device.`))}>
+                <button
+                  type="button"
+                  class="button"
+                  disabled={pending !== null}
+                  onClick={() =>
+                    act('Signing out everywhere…', () =>
+                      endAllSessions(person.id).then(
+                        () => `${person.name} is signed out on every device.`,
+                      ),
+                    )
+                  }
+                >
                   Sign out everywhere
                 </button>
               )}
@@ -237,7 +335,18 @@ function PersonCard({ person, locked, open, onToggle, onChanged, onRemoved }: Ca
                 {liveTokens.map((t) => (
                   <li key={t.id} class="row-buttons">
                     <span>{t.name}</span>
-                    <button type="button" class="button" disabled={pending !== null} onClick={() => act('Revoking…', () => revokePersonToken(person.id, t.id).then(() => `Token “${t.name}” revoked.`))}>
+                    <button
+                      type="button"
+                      class="button"
+                      disabled={pending !== null}
+                      onClick={() =>
+                        act('Revoking…', () =>
+                          revokePersonToken(person.id, t.id).then(
+                            () => `Token “${t.name}” revoked.`,
+                          ),
+                        )
+                      }
+                    >
                       Revoke token
                     </button>
                   </li>
@@ -249,9 +358,23 @@ function PersonCard({ person, locked, open, onToggle, onChanged, onRemoved }: Ca
                 {detail.calendarFeeds.map((f) => (
                   <li key={f.id} class="row-buttons">
                     <span>
-                      {f.kind === 'user' ? `Shifts of ${f.refName ?? f.refId}` : `Schedule ${f.refName ?? f.refId}`} <span class="muted small">· made {formatDayTime(f.createdAt)}</span>
+                      {f.kind === 'user'
+                        ? `Shifts of ${f.refName ?? f.refId}`
+                        : `Schedule ${f.refName ?? f.refId}`}{' '}
+                      <span class="muted small">· made {formatDayTime(f.createdAt)}</span>
                     </span>
-                    <button type="button" class="button" disabled={pending !== null} onClick={() => act('Revoking…', () => revokeCalendarFeed(f.id).then(() => 'That calendar link no longer works.'))}>
+                    <button
+                      type="button"
+                      class="button"
+                      disabled={pending !== null}
+                      onClick={() =>
+                        act('Revoking…', () =>
+                          revokeCalendarFeed(f.id).then(
+                            () => 'That calendar link no longer works.',
+                          ),
+                        )
+                      }
+                    >
                       Revoke feed
                     </button>
                   </li>
@@ -267,6 +390,11 @@ function PersonCard({ person, locked, open, onToggle, onChanged, onRemoved }: Ca
 
 /** " Still named on: rotation A; policy B (they page nobody there until edited)." or "". */
 function gaps(named: StillNamedBy): string {
-  const places = [...named.schedules.map((s) => `rotation ${s.name}`), ...named.policies.map((p) => `policy ${p.name}`)];
-  return places.length ? ` Still named on ${places.join('; ')}: nobody is paged there in their place until you edit it.` : '';
+  const places = [
+    ...named.schedules.map((s) => `rotation ${s.name}`),
+    ...named.policies.map((p) => `policy ${p.name}`),
+  ];
+  return places.length
+    ? ` Still named on ${places.join('; ')}: nobody is paged there in their place until you edit it.`
+    : '';
 }

@@ -23,7 +23,13 @@ export function PoliciesAdmin({ policies, schedules, users, onChanged }: Props) 
       {policies.length === 0 && <p class="empty">No escalation policies yet.</p>}
       <ul class="card-list">
         {policies.map((p) => (
-          <PolicyCard key={p.id} policy={p} schedules={schedules} users={users} onChanged={onChanged} />
+          <PolicyCard
+            key={p.id}
+            policy={p}
+            schedules={schedules}
+            users={users}
+            onChanged={onChanged}
+          />
         ))}
       </ul>
       <PolicyForm schedules={schedules} users={users} onSaved={() => onChanged()} />
@@ -31,10 +37,23 @@ export function PoliciesAdmin({ policies, schedules, users, onChanged }: Props) 
   );
 }
 
-function PolicyCard({ policy, schedules, users, onChanged }: { policy: Policy; schedules: Schedule[]; users: User[]; onChanged: () => Promise<void> }) {
+function PolicyCard({
+  policy,
+  schedules,
+  users,
+  onChanged,
+}: {
+  policy: Policy;
+  schedules: Schedule[];
+  users: User[];
+  onChanged: () => Promise<void>;
+}) {
   const [editing, setEditing] = useState(false);
   const { pending, outcome, run, report } = useAction();
-  const nameOf = (t: EscalationTarget) => (t.type === 'user' ? users.find((u) => u.id === t.id)?.name : schedules.find((s) => s.id === t.id)?.name) ?? t.id;
+  const nameOf = (t: EscalationTarget) =>
+    (t.type === 'user'
+      ? users.find((u) => u.id === t.id)?.name
+      : schedules.find((s) => s.id === t.id)?.name) ?? t.id;
   const now = Date.now();
   const coverage = policy.coverage;
   const emptyNow = new Map(coverage?.emptyNow.map((e) => [e.level, e.until]));
@@ -68,17 +87,26 @@ function PolicyCard({ policy, schedules, users, onChanged }: { policy: Policy; s
     <li class="card">
       <p>
         <strong>{policy.name}</strong>
-        <span class="muted small"> · {policy.services.length ? `pages for ${policy.services.map((s) => s.name).join(', ')}` : 'no service uses it'}</span>
+        <span class="muted small">
+          {' '}
+          ·{' '}
+          {policy.services.length
+            ? `pages for ${policy.services.map((s) => s.name).join(', ')}`
+            : 'no service uses it'}
+        </span>
       </p>
       <ol class="plain-list small">
         {policy.levels.map((l, i) => (
           <li key={i}>
             Level {i + 1}: {l.targets.map(nameOf).join(', ')}
-            {i < policy.levels.length - 1 || policy.repeat > 1 ? ` · ${i < policy.levels.length - 1 ? 'next level' : 'starts over'} after ${l.delayMinutes} min` : ''}
+            {i < policy.levels.length - 1 || policy.repeat > 1
+              ? ` · ${i < policy.levels.length - 1 ? 'next level' : 'starts over'} after ${l.delayMinutes} min`
+              : ''}
             {emptyNow.has(i + 1) && (
               <span class="warn">
                 {' '}
-                · nobody on call now{emptyNow.get(i + 1) ? `, until ${whenShort(emptyNow.get(i + 1)!, now)}` : ''}
+                · nobody on call now
+                {emptyNow.get(i + 1) ? `, until ${whenShort(emptyNow.get(i + 1)!, now)}` : ''}
               </span>
             )}
           </li>
@@ -90,12 +118,22 @@ function PolicyCard({ policy, schedules, users, onChanged }: { policy: Policy; s
           {policy.renotifyMinutes ? ` · re-pages every ${policy.renotifyMinutes} min` : ''}
         </p>
       )}
-      <CoverageNote coverage={coverage} title="Reaches nobody (incidents then page the admins)" label={`Coverage gaps in ${policy.name}`} now={now} />
+      <CoverageNote
+        coverage={coverage}
+        title="Reaches nobody (incidents then page the admins)"
+        label={`Coverage gaps in ${policy.name}`}
+        now={now}
+      />
       <div class="row-buttons">
         <button type="button" class="button" onClick={() => setEditing(true)}>
           Change
         </button>
-        <ConfirmButton label="Delete" confirm="Tap again to delete" disabled={pending !== null} onConfirm={remove} />
+        <ConfirmButton
+          label="Delete"
+          confirm="Tap again to delete"
+          disabled={pending !== null}
+          onConfirm={remove}
+        />
       </div>
       <Notice outcome={outcome} pending={pending} />
     </li>

@@ -25,7 +25,13 @@ export function SchedulesAdmin({ schedules, users, teams, onChanged }: Props) {
         {schedules.length === 0 && <p class="empty">No schedules yet.</p>}
         <ul class="card-list">
           {schedules.map((s) => (
-            <ScheduleAdminCard key={s.id} schedule={s} users={users} teams={teams} onChanged={onChanged} />
+            <ScheduleAdminCard
+              key={s.id}
+              schedule={s}
+              users={users}
+              teams={teams}
+              onChanged={onChanged}
+            />
           ))}
         </ul>
         <ScheduleForm users={users} teams={teams} onSaved={() => onChanged()} />
@@ -37,7 +43,17 @@ export function SchedulesAdmin({ schedules, users, teams, onChanged }: Props) {
 
 type Open = 'edit' | 'overrides' | null;
 
-function ScheduleAdminCard({ schedule, users, teams, onChanged }: { schedule: Schedule; users: User[]; teams: Team[]; onChanged: () => Promise<void> }) {
+function ScheduleAdminCard({
+  schedule,
+  users,
+  teams,
+  onChanged,
+}: {
+  schedule: Schedule;
+  users: User[];
+  teams: Team[];
+  onChanged: () => Promise<void>;
+}) {
   const [open, setOpen] = useState<Open>(null);
   const { pending, outcome, run, report } = useAction();
   const nameOf = (id: string) => users.find((u) => u.id === id)?.name ?? id;
@@ -71,13 +87,25 @@ function ScheduleAdminCard({ schedule, users, teams, onChanged }: { schedule: Sc
           <button type="button" class="button" aria-expanded={false} onClick={() => toggle('edit')}>
             Change
           </button>
-          <button type="button" class="button" aria-expanded={open === 'overrides'} onClick={() => toggle('overrides')}>
+          <button
+            type="button"
+            class="button"
+            aria-expanded={open === 'overrides'}
+            onClick={() => toggle('overrides')}
+          >
             Overrides{schedule.overrides?.length ? ` (${schedule.overrides.length})` : ''}
           </button>
-          <ConfirmButton label="Delete" confirm="Tap again to delete" disabled={pending !== null} onConfirm={remove} />
+          <ConfirmButton
+            label="Delete"
+            confirm="Tap again to delete"
+            disabled={pending !== null}
+            onConfirm={remove}
+          />
         </div>
       )}
-      {open === 'overrides' && <OverridesEditor schedule={schedule} users={users} onChanged={onChanged} />}
+      {open === 'overrides' && (
+        <OverridesEditor schedule={schedule} users={users} onChanged={onChanged} />
+      )}
       <Notice outcome={outcome} pending={pending} />
     </ScheduleCard>
   );

@@ -31,7 +31,10 @@ export function ServiceChanges({ service }: { service: Service }) {
     return (
       <>
         <h3>Recent changes</h3>
-        <p class="empty">No change events yet. Deploy pipelines send them to /v2/change/enqueue with a PagerDuty-compatible integration’s key.</p>
+        <p class="empty">
+          No change events yet. Deploy pipelines send them to /v2/change/enqueue with a
+          PagerDuty-compatible integration’s key.
+        </p>
       </>
     );
   }

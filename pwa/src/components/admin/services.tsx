@@ -1,7 +1,21 @@
 import { useCallback, useState } from 'preact/hooks';
-import { attachPolicy, createIntegration, createService, deleteService, detachPolicy, listIntegrations, updateService } from '../../lib/admin-api';
+import {
+  attachPolicy,
+  createIntegration,
+  createService,
+  deleteService,
+  detachPolicy,
+  listIntegrations,
+  updateService,
+} from '../../lib/admin-api';
 import { errorText, useAction } from '../../lib/hooks';
-import type { Integration, IntegrationType, IntegrationWithKey, Policy, Service } from '../../lib/types';
+import type {
+  Integration,
+  IntegrationType,
+  IntegrationWithKey,
+  Policy,
+  Service,
+} from '../../lib/types';
 import { ConfirmButton } from '../confirm-button';
 import { FormButtons } from '../form-buttons';
 import { Notice } from '../notice';
@@ -32,7 +46,10 @@ export function ServicesAdmin({ services, policies, onChanged }: Props) {
   const create = (ev: Event) => {
     ev.preventDefault();
     void run('Creating the service…', async () => {
-      const { service } = await createService({ name: name.trim(), ...(policyId ? { policyId } : {}) });
+      const { service } = await createService({
+        name: name.trim(),
+        ...(policyId ? { policyId } : {}),
+      });
       setName('');
       // The next service may well be paged by someone else: start it from "None" again.
       setPolicyId('');
@@ -48,10 +65,19 @@ export function ServicesAdmin({ services, policies, onChanged }: Props) {
       <form class="card stack admin-form" onSubmit={create}>
         <label class="field">
           <span>New service name</span>
-          <input value={name} maxLength={120} placeholder="checkout" onInput={(e) => setName(e.currentTarget.value)} />
+          <input
+            value={name}
+            maxLength={120}
+            placeholder="checkout"
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
         </label>
         <PolicySelect policies={policies} value={policyId} onChange={setPolicyId} />
-        <button type="submit" class="button button-primary" disabled={pending !== null || !name.trim()}>
+        <button
+          type="submit"
+          class="button button-primary"
+          disabled={pending !== null || !name.trim()}
+        >
           Create service
         </button>
         <Notice outcome={outcome} pending={pending} />
@@ -59,14 +85,31 @@ export function ServicesAdmin({ services, policies, onChanged }: Props) {
       {services.length === 0 && <p class="empty">No services yet.</p>}
       <ul class="card-list">
         {services.map((s) => (
-          <ServiceCard key={s.id} service={s} policies={policies} open={opened === s.id} onToggle={(open) => setOpened(open ? s.id : opened === s.id ? null : opened)} onChanged={onChanged} />
+          <ServiceCard
+            key={s.id}
+            service={s}
+            policies={policies}
+            open={opened === s.id}
+            onToggle={(open) => setOpened(open ? s.id : opened === s.id ? null : opened)}
+            onChanged={onChanged}
+          />
         ))}
       </ul>
     </section>
   );
 }
 
-function PolicySelect({ policies, value, onChange, label = 'Escalation policy' }: { policies: Policy[]; value: string; onChange: (id: string) => void; label?: string }) {
+function PolicySelect({
+  policies,
+  value,
+  onChange,
+  label = 'Escalation policy',
+}: {
+  policies: Policy[];
+  value: string;
+  onChange: (id: string) => void;
+  label?: string;
+}) {
   return (
     <label class="field">
       <span>{label}</span>
@@ -119,7 +162,11 @@ function ServiceCard({ service, policies, open, onToggle, onChanged }: CardProps
   const keep = (withKey: IntegrationWithKey) => {
     setFresh((f) => ({ ...f, [withKey.id]: withKey }));
     const { key: _key, url: _url, ...integration } = withKey;
-    setIntegrations((list) => (list?.some((i) => i.id === integration.id) ? list : [...(list ?? []), { ...integration, recentPayloads: [] }]));
+    setIntegrations((list) =>
+      list?.some((i) => i.id === integration.id)
+        ? list
+        : [...(list ?? []), { ...integration, recentPayloads: [] }],
+    );
     void load();
   };
 
@@ -136,13 +183,18 @@ function ServiceCard({ service, policies, open, onToggle, onChanged }: CardProps
       if (policyId) await attachPolicy(policyId, service.id);
       else if (service.policyId) await detachPolicy(service.policyId, service.id);
       await onChanged();
-      return policyId ? `${policies.find((p) => p.id === policyId)?.name ?? 'The policy'} now pages for ${service.name}.` : `${service.name} has no escalation policy now.`;
+      return policyId
+        ? `${policies.find((p) => p.id === policyId)?.name ?? 'The policy'} now pages for ${service.name}.`
+        : `${service.name} has no escalation policy now.`;
     });
 
   const rename = (ev: Event) => {
     ev.preventDefault();
     void edit.run('Saving…', async () => {
-      const { service: saved } = await updateService(service.id, { name: newName.trim(), description: description.trim() });
+      const { service: saved } = await updateService(service.id, {
+        name: newName.trim(),
+        description: description.trim(),
+      });
       setRenaming(false);
       await onChanged();
       return `Saved “${saved.name}”.`;
@@ -167,7 +219,9 @@ function ServiceCard({ service, policies, open, onToggle, onChanged }: CardProps
       >
         <summary class="service-summary">
           <strong>{service.name}</strong>
-          <span class="muted small">{policy ? `paged by ${policy.name}` : 'no escalation policy'}</span>
+          <span class="muted small">
+            {policy ? `paged by ${policy.name}` : 'no escalation policy'}
+          </span>
         </summary>
         <div class="stack">
           {service.description && !renaming && <p class="muted small">{service.description}</p>}
@@ -175,26 +229,59 @@ function ServiceCard({ service, policies, open, onToggle, onChanged }: CardProps
             <form class="stack" onSubmit={rename}>
               <label class="field">
                 <span>Service name</span>
-                <input value={newName} maxLength={120} onInput={(e) => setNewName(e.currentTarget.value)} />
+                <input
+                  value={newName}
+                  maxLength={120}
+                  onInput={(e) => setNewName(e.currentTarget.value)}
+                />
               </label>
               <label class="field">
                 <span>Description</span>
-                <input value={description} maxLength={2000} placeholder="What it does, who to ask" onInput={(e) => setDescription(e.currentTarget.value)} />
+                <input
+                  value={description}
+                  maxLength={2000}
+                  placeholder="What it does, who to ask"
+                  onInput={(e) => setDescription(e.currentTarget.value)}
+                />
               </label>
-              <FormButtons save="Save" disabled={edit.pending !== null || !newName.trim()} onCancel={() => setRenaming(false)} />
+              <FormButtons
+                save="Save"
+                disabled={edit.pending !== null || !newName.trim()}
+                onCancel={() => setRenaming(false)}
+              />
             </form>
           ) : (
             <div class="row-buttons">
-              <button type="button" class="button" disabled={edit.pending !== null} onClick={() => setRenaming(true)}>
+              <button
+                type="button"
+                class="button"
+                disabled={edit.pending !== null}
+                onClick={() => setRenaming(true)}
+              >
                 Rename
               </button>
-              <ConfirmButton label="Delete service" confirm="Tap again to delete" disabled={edit.pending !== null} onConfirm={remove} />
+              <ConfirmButton
+                label="Delete service"
+                confirm="Tap again to delete"
+                disabled={edit.pending !== null}
+                onConfirm={remove}
+              />
             </div>
           )}
           <Notice outcome={edit.outcome} pending={edit.pending} />
           <div class="inline-form">
-            <PolicySelect policies={policies} value={policyId} onChange={setPolicyId} label={`Escalation policy for ${service.name}`} />
-            <button type="button" class="button" disabled={attach.pending !== null || policyId === (service.policyId ?? '')} onClick={savePolicy}>
+            <PolicySelect
+              policies={policies}
+              value={policyId}
+              onChange={setPolicyId}
+              label={`Escalation policy for ${service.name}`}
+            />
+            <button
+              type="button"
+              class="button"
+              disabled={attach.pending !== null || policyId === (service.policyId ?? '')}
+              onClick={savePolicy}
+            >
               Save policy
             </button>
           </div>
@@ -206,18 +293,29 @@ function ServiceCard({ service, policies, open, onToggle, onChanged }: CardProps
               {loadError}
             </p>
           )}
-          {integrations && integrations.length === 0 && <p class="empty">No integrations: nothing can page for this service yet.</p>}
+          {integrations && integrations.length === 0 && (
+            <p class="empty">No integrations: nothing can page for this service yet.</p>
+          )}
           {integrations && integrations.length > 0 && (
             <ul class="card-list">
               {integrations.map((i) => (
-                <IntegrationCard key={i.id} integration={i} fresh={fresh[i.id] ?? null} onKey={keep} onChanged={load} />
+                <IntegrationCard
+                  key={i.id}
+                  integration={i}
+                  fresh={fresh[i.id] ?? null}
+                  onKey={keep}
+                  onChanged={load}
+                />
               ))}
             </ul>
           )}
           <form class="inline-form" onSubmit={addIntegration}>
             <label class="field">
               <span>Monitor</span>
-              <select value={type} onChange={(e) => setType(e.currentTarget.value as IntegrationType)}>
+              <select
+                value={type}
+                onChange={(e) => setType(e.currentTarget.value as IntegrationType)}
+              >
                 {TYPES.map((t) => (
                   <option key={t.value} value={t.value}>
                     {t.label}

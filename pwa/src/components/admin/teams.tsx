@@ -39,9 +39,18 @@ export function TeamsAdmin({ teams, users, onChanged }: Props) {
       <form class="card inline-form admin-form" onSubmit={create}>
         <label class="field">
           <span>New team name</span>
-          <input value={name} maxLength={120} placeholder="Payments" onInput={(e) => setName(e.currentTarget.value)} />
+          <input
+            value={name}
+            maxLength={120}
+            placeholder="Payments"
+            onInput={(e) => setName(e.currentTarget.value)}
+          />
         </label>
-        <button type="submit" class="button button-primary" disabled={pending !== null || !name.trim()}>
+        <button
+          type="submit"
+          class="button button-primary"
+          disabled={pending !== null || !name.trim()}
+        >
           Create team
         </button>
       </form>
@@ -50,7 +59,15 @@ export function TeamsAdmin({ teams, users, onChanged }: Props) {
   );
 }
 
-function TeamCard({ team, users, onChanged }: { team: Team; users: User[]; onChanged: () => Promise<void> }) {
+function TeamCard({
+  team,
+  users,
+  onChanged,
+}: {
+  team: Team;
+  users: User[];
+  onChanged: () => Promise<void>;
+}) {
   const [editing, setEditing] = useState(false);
   const [name, setName] = useState(team.name);
   const [members, setMembers] = useState(() => team.members.map((m) => m.id));
@@ -76,7 +93,10 @@ function TeamCard({ team, users, onChanged }: { team: Team; users: User[]; onCha
   return (
     <li class="card">
       <p>
-        <strong>{team.name}</strong> <span class="muted small">· {team.members.length ? team.members.map((m) => m.name).join(', ') : 'nobody yet'}</span>
+        <strong>{team.name}</strong>{' '}
+        <span class="muted small">
+          · {team.members.length ? team.members.map((m) => m.name).join(', ') : 'nobody yet'}
+        </span>
       </p>
       {editing ? (
         <form class="stack" onSubmit={save}>
@@ -88,19 +108,41 @@ function TeamCard({ team, users, onChanged }: { team: Team; users: User[]; onCha
             <legend>People in {team.name}</legend>
             {users.map((u) => (
               <label key={u.id} class="check">
-                <input type="checkbox" checked={members.includes(u.id)} onChange={(e) => setMembers((m) => (e.currentTarget.checked ? [...m, u.id] : m.filter((x) => x !== u.id)))} />
+                <input
+                  type="checkbox"
+                  checked={members.includes(u.id)}
+                  onChange={(e) =>
+                    setMembers((m) =>
+                      e.currentTarget.checked ? [...m, u.id] : m.filter((x) => x !== u.id),
+                    )
+                  }
+                />
                 {u.name}
               </label>
             ))}
           </fieldset>
-          <FormButtons save="Save team" disabled={pending !== null || !name.trim()} onCancel={() => setEditing(false)} />
+          <FormButtons
+            save="Save team"
+            disabled={pending !== null || !name.trim()}
+            onCancel={() => setEditing(false)}
+          />
         </form>
       ) : (
         <div class="row-buttons">
-          <button type="button" class="button" disabled={pending !== null} onClick={() => setEditing(true)}>
+          <button
+            type="button"
+            class="button"
+            disabled={pending !== null}
+            onClick={() => setEditing(true)}
+          >
             Change
           </button>
-          <ConfirmButton label="Delete" confirm="Tap again to delete the team" disabled={pending !== null} onConfirm={remove} />
+          <ConfirmButton
+            label="Delete"
+            confirm="Tap again to delete the team"
+            disabled={pending !== null}
+            onConfirm={remove}
+          />
         </div>
       )}
       <Notice outcome={outcome} pending={pending} />

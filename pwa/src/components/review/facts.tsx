@@ -51,7 +51,9 @@ export function ReviewFacts({ facts, now }: { facts: Facts; now: number }) {
             {facts.participants.map((p) => (
               <li key={p.id}>
                 <strong>{p.name}</strong>
-                {p.roles.length > 0 && <span class="muted"> · {p.roles.map(roleLabel).join(', ')}</span>}
+                {p.roles.length > 0 && (
+                  <span class="muted"> · {p.roles.map(roleLabel).join(', ')}</span>
+                )}
               </li>
             ))}
           </ul>
@@ -71,7 +73,12 @@ export function ReviewFacts({ facts, now }: { facts: Facts; now: number }) {
                   · {a.severity} · {plural(a.count, 'notification')} · {alertState(a).toLowerCase()}
                 </span>
                 <AlertBody alert={a} />
-                {a.bodyOmitted && <p class="muted small">What the monitor sent is left out of this review to keep it small; the incident has it.</p>}
+                {a.bodyOmitted && (
+                  <p class="muted small">
+                    What the monitor sent is left out of this review to keep it small; the incident
+                    has it.
+                  </p>
+                )}
               </li>
             ))}
           </ul>
