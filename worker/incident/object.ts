@@ -457,6 +457,9 @@ export class IncidentObject extends DurableObject<Env> {
   }
 
   private async execute(command: IncidentCommand, actor: Actor): Promise<CommandResult> {
+    // Look the named users up first: other commands run while D1 answers, so the incident is loaded
+    // after the last await, and the change below builds on it as it is now (not on a stale seq).
+    const named = await this.namesFor(command);
     const incident = this.store.load();
     if (!incident)
       return {
@@ -464,7 +467,6 @@ export class IncidentObject extends DurableObject<Env> {
         problem: new ProblemError(404, 'not-found', 'No such incident.').toProblem(),
       };
     if (command.type === 'escalate') return this.escalate(incident, actor);
-    const named = await this.namesFor(command);
     if (!named.ok) return named;
     const outcome = applyCommand(incident, command, actor, now(), {
       roles: this.roleNames(),
