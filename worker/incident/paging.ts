@@ -83,10 +83,21 @@ export class Paging {
     const incident = this.host.incident();
     if (!incident?.serviceId || incident.status !== 'triggered') return;
     const found = await policyForService(this.host.env.DB, incident.serviceId);
+    // Acknowledged or resolved while D1 answered: stop() found no state to stop, so check here.
+    if (this.host.incident()?.status !== 'triggered' || this.host.state()) return;
     if (!found) return this.nobodyPaged(incident, now, 'its service has no escalation policy');
     const { serviceName, ...policy } = found;
     this.host.saveState(startState(policy, serviceName));
     await this.advance(now);
+  }
+
+  /**
+   * The escalation state as stored, to compare across an await: D1 reads and pushes let commands run
+   * meanwhile, and a step must not write back a state an acknowledgement (or reopen, or manual
+   * escalation) has replaced, nor schedule the next level after one.
+   */
+  private course(): string {
+    return JSON.stringify(this.host.state());
   }
 
   /** Acknowledged or resolved: stop every timer at once. */
@@ -98,13 +109,13 @@ export class Paging {
 
   /** "Escalate now": page the next level without waiting for the delay. */
   async escalateNow(actor: Actor, now: number): Promise<string | null> {
-    const state = this.host.state();
-    if (!state) return 'This incident has no escalation policy to escalate through.';
+    if (!this.host.state()) return 'This incident has no escalation policy to escalate through.';
     await this.host.record(
       [{ kind: 'escalated', text: `${actor.name} escalated the incident by hand` }],
       actor,
     );
-    this.host.saveState({ ...state, stopped: false });
+    const state = this.host.state(); // as it is now: a task may have moved it while the entry was written
+    if (state) this.host.saveState({ ...state, stopped: false });
     await this.advance(now);
     return null;
   }
@@ -124,6 +135,7 @@ export class Paging {
     let state = this.host.state();
     const incident = this.host.incident();
     if (!state || !incident || state.stopped) return;
+    let course = this.course();
     if (incident.status === 'resolved') return this.stop();
     for (;;) {
       const step = nextStep(state);
@@ -149,10 +161,12 @@ export class Paging {
       state = { ...state, level: step.level, round: step.round };
       const level = state.policy.levels[step.level];
       const resolved = await resolveTargets(this.host.env.DB, level?.targets ?? [], now);
+      if (this.course() !== course) return;
       const label = levelLabel(step, state.policy.repeat);
       if (!resolved.userIds.length) {
         const why = resolved.empty.map(emptyReason).join('; ') || 'it has no targets';
         this.host.saveState(state);
+        course = this.course();
         await this.host.record(
           [
             {
@@ -163,10 +177,12 @@ export class Paging {
           ],
           FIREBELL,
         );
+        if (this.course() !== course) return;
         continue;
       }
       state = { ...state, reachedSomeone: true };
       this.host.saveState(state);
+      course = this.course();
       const who = resolved.userIds.map((id) => resolved.names[id] ?? id).join(', ');
       // Page first, then write "Escalated to …" and the attempts in one transaction (one index write after the push, not two before it).
       await this.page(
@@ -181,6 +197,8 @@ export class Paging {
         ],
         { escalationLevel: step.level + 1 },
       );
+      // Acknowledged (or resolved, or escalated by hand) while the push went out: that stopped the timers.
+      if (this.course() !== course) return;
       await this.host.scheduler.schedule(ESCALATE, ESCALATE, now + levelDelayMs(state, step.level));
       if (state.policy.renotifyMinutes)
         await this.host.scheduler.schedule(
@@ -204,11 +222,13 @@ export class Paging {
       !state.policy.renotifyMinutes
     )
       return;
+    const course = this.course();
     const resolved = await resolveTargets(
       this.host.env.DB,
       state.policy.levels[state.level]?.targets ?? [],
       now,
     );
+    if (this.course() !== course) return;
     if (resolved.userIds.length) {
       await this.page(
         resolved.userIds.map((id) => ({ id, name: resolved.names[id] ?? id })),
@@ -220,6 +240,7 @@ export class Paging {
           },
         ],
       );
+      if (this.course() !== course) return;
     }
     await this.host.scheduler.schedule(
       RENOTIFY,
