@@ -11,8 +11,6 @@ import type { Credential } from '../app-env';
 import type { Env } from '../env';
 import { VIEWER_HEADER, closeQuietly, closeUserSockets } from '../incident/room';
 
-export const FEED_NAME = 'incidents';
-
 export class IncidentFeed extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     if (!isWebSocketUpgrade(request.headers.get('upgrade')))

@@ -14,12 +14,12 @@ import type {
 import type { ServerMessage } from '../../schema/protocol';
 import { now } from '../clock';
 import { nextIncidentNumber, summaryOf, upsertIndex } from '../directory/incident-index';
-import { FEED_NAME } from '../feed/object';
 import { activeUserNames, userNames } from '../directory/users';
 import { isWebSocketUpgrade } from '../edge';
 import type { Env } from '../env';
 import { principalFor } from '../auth/credential';
 import { ProblemError, type Problem } from '../errors';
+import { feedStub } from '../stubs';
 import { RateLimiter } from './command-rate';
 import { parseClientMessage } from './commands';
 import { Idempotency, MAX_IDEMPOTENCY_KEY_LENGTH, fingerprint } from './idempotency';
@@ -653,7 +653,7 @@ export class IncidentObject extends DurableObject<Env> {
       } satisfies ServerMessage);
     // Lists update live too; the feed is best-effort (a list reloads over HTTP on reconnect), so it never delays this change.
     this.ctx.waitUntil(
-      this.env.FEED.get(this.env.FEED.idFromName(FEED_NAME))
+      feedStub(this.env)
         .publish(summaryOf(incident))
         .catch((err: unknown) => console.error('feed publish failed', err)),
     );
