@@ -15,7 +15,6 @@ import type { ServerMessage } from '../../schema/protocol';
 import { now } from '../clock';
 import { nextIncidentNumber, summaryOf, upsertIndex } from '../directory/incident-index';
 import { activeUserNames, userNames } from '../directory/users';
-import { isWebSocketUpgrade } from '../edge';
 import type { Env } from '../env';
 import { principalFor } from '../auth/credential';
 import { ProblemError, type Problem } from '../errors';
@@ -41,6 +40,7 @@ import {
   VIEWER_HEADER,
   closeQuietly,
   closeUserSockets,
+  isWebSocketUpgrade,
   type SocketIdentity,
 } from './room';
 import { Scheduler, type Task } from './scheduler';
