@@ -1,11 +1,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from './app-env';
-import { ProblemError, problemResponse } from './errors';
+import { ProblemError, problemForStatus, problemResponse } from './errors';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { isWebSocketUpgrade, validationHook } from './edge';
+import { validationHook } from './edge';
+import { isWebSocketUpgrade } from './incident/room';
 import { auth, me } from './routes/auth';
 import { DOCS_CSP, mountDocs } from './routes/docs';
 import { health } from './routes/health';
@@ -120,29 +121,37 @@ export function createApp() {
 
   app.onError((err, c) => {
     if (err instanceof ProblemError) return problemResponse(err.toProblem(), err.headers);
-    if (err instanceof HTTPException) {
-      // Hono's own validators throw these (e.g. malformed JSON); keep their message, which says what is wrong.
-      const status = err.status as ContentfulStatusCode;
-      return problemResponse(
-        new ProblemError(
-          status,
-          status === 400 ? 'bad-request' : 'internal',
-          err.message || 'Bad request',
-        ).toProblem(),
+    if (err instanceof HTTPException && err.status < 500) {
+      // Hono's validators and middleware throw these (malformed JSON, a body limit, bearer auth): keep the status,
+      // the message (it says what is wrong) and headers such as WWW-Authenticate, and name the problem after the status.
+      const problem = problemForStatus(
+        err.status as ContentfulStatusCode,
+        err.message,
+        headersOf(err.res),
       );
+      return problemResponse(problem.toProblem(), problem.headers);
     }
-    // Never leak a stack trace to a client; log it for the operator.
+    // Never leak a stack trace (or a framework's internal message) to a client; log it for the operator.
     console.error('unhandled error', c.req.method, c.req.path, err);
+    const status = err instanceof HTTPException ? (err.status as ContentfulStatusCode) : 500;
     return problemResponse(
-      new ProblemError(
-        500,
-        'internal',
+      problemForStatus(
+        status,
         'Something went wrong on our side; the request may be retried.',
       ).toProblem(),
     );
   });
 
   return app;
+}
+
+/** The headers an HTTPException's prepared response carries, less those describing its own (replaced) body. */
+function headersOf(res: Response | undefined): Record<string, string> {
+  const headers: Record<string, string> = {};
+  res?.headers.forEach((value, name) => {
+    if (name !== 'content-type' && name !== 'content-length') headers[name] = value;
+  });
+  return headers;
 }
 
 /** "default-src 'none'; style-src 'self'" → { defaultSrc: ["'none'"], styleSrc: ["'self'"] }, the shape secureHeaders takes. */

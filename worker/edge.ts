@@ -6,6 +6,7 @@ import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppEnv } from './app-env';
 import { ProblemError } from './errors';
+import { isWebSocketUpgrade } from './incident/room';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
@@ -63,17 +64,14 @@ export function invalid(errors: { path: string; message: string }[]): ProblemErr
   );
 }
 
-/** Whether a request asks for a WebSocket (the header's value is case-insensitive: RFC 6455 §4.2.1). */
-export function isWebSocketUpgrade(upgrade: string | null | undefined): boolean {
-  return upgrade?.toLowerCase() === 'websocket';
-}
-
-/** WebSocket routes refuse plain HTTP with 426 and say how to connect. */
+/** WebSocket routes refuse plain HTTP with 426, naming the protocol to upgrade to (RFC 9110 §15.5.22). */
 export function requireWebSocketUpgrade(upgrade: string | undefined): void {
   if (!isWebSocketUpgrade(upgrade))
     throw new ProblemError(
-      426 as 400,
-      'bad-request',
+      426,
+      'upgrade-required',
       'This endpoint is a WebSocket: connect with Upgrade: websocket.',
+      {},
+      { upgrade: 'websocket' },
     );
 }

@@ -7,9 +7,11 @@ export type ProblemCode =
   | 'unauthorized'
   | 'forbidden'
   | 'not-found'
+  | 'method-not-allowed'
   | 'conflict'
   | 'payload-too-large'
   | 'unsupported-media-type'
+  | 'upgrade-required'
   | 'rate-limited'
   | 'idempotency-key-reused'
   | 'unavailable'
@@ -21,13 +23,32 @@ const TITLES: Record<ProblemCode, string> = {
   unauthorized: 'Authentication required',
   forbidden: 'Not allowed',
   'not-found': 'Not found',
+  'method-not-allowed': 'Method not allowed',
   conflict: 'Conflict',
   'payload-too-large': 'Payload too large',
   'unsupported-media-type': 'Unsupported media type',
+  'upgrade-required': 'Upgrade required',
   'rate-limited': 'Too many requests',
   'idempotency-key-reused': 'Idempotency-Key reused for another request',
   unavailable: 'Service unavailable',
   internal: 'Internal error',
+};
+
+/** Codes for statuses another layer chose (Hono's HTTPException); any other 4xx is a bad request, 5xx internal. */
+const CODE_FOR_STATUS: Partial<Record<number, ProblemCode>> = {
+  400: 'bad-request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  409: 'conflict',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  426: 'upgrade-required',
+  429: 'rate-limited',
+  502: 'unavailable',
+  503: 'unavailable',
+  504: 'unavailable',
 };
 
 /** An RFC 9457 problem document. */
@@ -74,6 +95,16 @@ export class ProblemError extends Error {
       ...this.extensions,
     };
   }
+}
+
+/** A problem for a status another layer chose, named after the status; the title stands in for a missing detail. */
+export function problemForStatus(
+  status: ContentfulStatusCode,
+  detail: string | undefined,
+  headers: Record<string, string> = {},
+): ProblemError {
+  const code = CODE_FOR_STATUS[status] ?? (status >= 500 ? 'internal' : 'bad-request');
+  return new ProblemError(status, code, detail || `${TITLES[code]}.`, {}, headers);
 }
 
 export const badRequest = (detail: string, ext?: Record<string, unknown>) =>

@@ -5,6 +5,7 @@ import type { EscalationLevel } from '../../schema/oncall';
 import { setClock } from '../../worker/clock';
 import type { Layer } from '../../worker/oncall/types';
 import { ADMIN, api, json, timeline } from '../helpers';
+import { incidentStub } from '../../worker/stubs';
 
 let seq = 0;
 const unique = (prefix: string) => `${prefix}_${Date.now().toString(36)}${(seq++).toString(36)}`;
@@ -77,7 +78,7 @@ export async function openOn(serviceId: string, title = 'Disk full'): Promise<In
 
 /** Fire the incident's alarm now (as the runtime would at its due time) and return the timeline. */
 export async function fireAlarm(id: string): Promise<TimelineEntry[]> {
-  await runDurableObjectAlarm(env.INCIDENT.get(env.INCIDENT.idFromName(id)));
+  await runDurableObjectAlarm(incidentStub(env, id));
   return timeline(id);
 }
 

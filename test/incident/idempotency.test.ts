@@ -11,6 +11,7 @@ import {
   timeline,
   type TestUser,
 } from '../helpers';
+import { incidentStub } from '../../worker/stubs';
 
 let ana: TestUser;
 beforeAll(async () => {
@@ -143,7 +144,7 @@ describe('Idempotency-Key bound to the request', () => {
       await json(command(ana, inc.id, 'notes', { text: 'once' }, key), 200);
       expect((await timeline(inc.id)).filter((e) => e.kind === 'note')).toHaveLength(1);
       t += 2 * 3600_000;
-      const object = env.INCIDENT.get(env.INCIDENT.idFromName(inc.id));
+      const object = incidentStub(env, inc.id);
       const kept = () =>
         runInDurableObject(object, (_o, state) =>
           state.storage.sql

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setClock } from '../../worker/clock';
 import type { IncidentSummary } from '../../worker/directory/incident-index';
 import { ADMIN, api, command, createUser, json, openIncident, type TestUser } from '../helpers';
+import { incidentStub } from '../../worker/stubs';
 
 let ana: TestUser;
 let ben: TestUser;
@@ -70,7 +71,7 @@ describe('incident index', () => {
     expect(acked.status).toBe(200);
     await env.DB.exec('ALTER TABLE incidents_away RENAME TO incidents');
     expect((await list('?status=acknowledged')).incidents.some((i) => i.id === inc.id)).toBe(false);
-    const stub = env.INCIDENT.get(env.INCIDENT.idFromName(inc.id));
+    const stub = incidentStub(env, inc.id);
     const restore = setClock(() => Date.now() + 60_000); // past the retry backoff
     try {
       expect(await runDurableObjectAlarm(stub)).toBe(true);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Incident } from '../../schema/incident';
 import { ADMIN, api, json } from '../helpers';
 import { send, serviceWith } from '../ingest/support';
+import { incidentStub } from '../../worker/stubs';
 
 const view = async (id: string) =>
   (await json<{ incident: Incident }>(api(`/api/incidents/${id}`, { headers: ADMIN }), 200))
@@ -14,7 +15,7 @@ async function makeLegacy(
   id: string,
   change: (doc: Record<string, unknown>) => void,
 ): Promise<void> {
-  await runInDurableObject(env.INCIDENT.get(env.INCIDENT.idFromName(id)), (_object, state) => {
+  await runInDurableObject(incidentStub(env, id), (_object, state) => {
     const row = state.storage.sql
       .exec<{ doc: string }>('SELECT doc FROM incident WHERE id = 1')
       .one();
@@ -36,7 +37,7 @@ describe('incidents stored before alert counts and paged users existed', () => {
     await send(integration.url, { summary: 'Disk full', dedup_key: 'disk' });
     await send(integration.url, { summary: 'Disk full', dedup_key: 'disk' });
     // The service has no policy: its first alarm pages the admins instead.
-    await runDurableObjectAlarm(env.INCIDENT.get(env.INCIDENT.idFromName(id)));
+    await runDurableObjectAlarm(incidentStub(env, id));
     await makeLegacy(id, (doc) => (doc.alertCount = 3));
 
     expect(await view(id)).toMatchObject({

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AlertEvent } from '../../schema/alert';
 import type { ServerMessage } from '../../schema/protocol';
 import { LiveClient, command, createUser, openIncident, type TestUser } from '../helpers';
+import { incidentStub } from '../../worker/stubs';
 
 let ana: TestUser;
 let ben: TestUser;
@@ -134,7 +135,7 @@ describe('live room', () => {
 
   it('gives a reconnecting client the running duplicate count that grew while it was away', async () => {
     const inc = await openIncident(ana);
-    const stub = env.INCIDENT.get(env.INCIDENT.idFromName(inc.id));
+    const stub = incidentStub(env, inc.id);
     const monitor = { kind: 'integration' as const, id: 'int_test', name: 'Test monitor' };
     const alert: AlertEvent = {
       action: 'trigger',

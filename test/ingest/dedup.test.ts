@@ -1,6 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { onlyIncident, send, serviceIncidents, serviceWith, story, view } from './support';
+import { serviceRouter } from '../../worker/stubs';
 
 const trigger = (key: string, dedup: string, summary = 'Checkout 5xx above 5%') => ({
   routing_key: key,
@@ -79,7 +80,7 @@ describe('deduplication', () => {
   it('reuses the incident id it reserved when the create of a previous attempt never finished', async () => {
     const { serviceId, integration } = await serviceWith('pagerduty');
     // What a crash between "reserve the id" and "create the incident" leaves behind.
-    const stub = env.SERVICE.get(env.SERVICE.idFromName(serviceId));
+    const stub = serviceRouter(env, serviceId);
     await runInDurableObject(stub, (_router, state) => {
       state.storage.sql.exec(
         "INSERT INTO open_keys (dedup_key, incident_id, opened_at) VALUES ('retried', 'inc_reserved0000000000', 0)",

@@ -6,7 +6,7 @@
  */
 import type { Credential } from '../app-env';
 import type { Env } from '../env';
-import { FEED_NAME } from '../feed/object';
+import { feedStub, incidentStub } from '../stubs';
 
 /** Remember that `userId` has a live socket in `incidentId`'s room (before it is accepted), so it can be found to close. */
 export async function recordRoom(
@@ -49,8 +49,8 @@ export async function closeSockets(
   const { results } = await env.DB.prepare('SELECT incident_id FROM live_rooms WHERE user_id = ?')
     .bind(userId)
     .all<{ incident_id: string }>();
-  const rooms = results.map((r) => env.INCIDENT.get(env.INCIDENT.idFromName(r.incident_id)));
-  const feed = env.FEED.get(env.FEED.idFromName(FEED_NAME));
+  const rooms = results.map((r) => incidentStub(env, r.incident_id));
+  const feed = feedStub(env);
   const outcomes = await Promise.allSettled([
     feed.disconnect(userId, hash),
     ...rooms.map((room) => room.disconnect(userId, hash)),

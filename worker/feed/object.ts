@@ -6,12 +6,14 @@
 import { DurableObject } from 'cloudflare:workers';
 import type { IncidentSummary } from '../../schema/incident';
 import type { FeedMessage } from '../../schema/protocol';
-import { isWebSocketUpgrade } from '../edge';
 import type { Credential } from '../app-env';
 import type { Env } from '../env';
-import { VIEWER_HEADER, closeQuietly, closeUserSockets } from '../incident/room';
-
-export const FEED_NAME = 'incidents';
+import {
+  VIEWER_HEADER,
+  closeQuietly,
+  closeUserSockets,
+  isWebSocketUpgrade,
+} from '../incident/room';
 
 export class IncidentFeed extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {

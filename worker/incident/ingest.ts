@@ -7,7 +7,7 @@
  * alert (a re-notification, or a sender retrying after a lost answer) adds a notification, never an alert,
  * keeps the alert's first body and never raises the incident's severity.
  */
-import { LIMITS, type AlertEvent, type Severity } from '../../schema/alert';
+import { LIMITS, type AlertEvent } from '../../schema/alert';
 import type { Actor, Incident, IncidentAlert } from '../../schema/incident';
 import { moreSevere, type EntryDraft } from './reducer';
 
@@ -84,14 +84,6 @@ export function alertTitle(alerts: Iterable<IncidentAlert>, groupSummary?: strin
       best = alert;
   }
   return best?.summary ?? null;
-}
-
-/** The most severe of the alerts' own severities (their first bodies), or `fallback` when there are none. */
-export function worstSeverity(alerts: Iterable<IncidentAlert>, fallback: Severity): Severity {
-  let worst: Severity | null = null;
-  for (const alert of alerts)
-    if (!worst || moreSevere(alert.severity, worst)) worst = alert.severity;
-  return worst ?? fallback;
 }
 
 /** The summary shared by the group in this batch, if the sender said one. */

@@ -3,7 +3,7 @@
  * A thin shell: load, call the pure reducers, persist, broadcast, keep the D1 index current.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { LIMITS, type AlertEvent, type Severity } from '../../schema/alert';
+import { LIMITS, SEVERITIES, type AlertEvent, type Severity } from '../../schema/alert';
 import type {
   Actor,
   Incident,
@@ -14,33 +14,24 @@ import type {
 import type { ServerMessage } from '../../schema/protocol';
 import { now } from '../clock';
 import { nextIncidentNumber, summaryOf, upsertIndex } from '../directory/incident-index';
-import { FEED_NAME } from '../feed/object';
 import { activeUserNames, userNames } from '../directory/users';
-import { isWebSocketUpgrade } from '../edge';
 import type { Env } from '../env';
 import { principalFor } from '../auth/credential';
 import { ProblemError, type Problem } from '../errors';
+import { feedStub } from '../stubs';
 import { RateLimiter } from './command-rate';
 import { parseClientMessage } from './commands';
 import { Idempotency, MAX_IDEMPOTENCY_KEY_LENGTH, fingerprint } from './idempotency';
-import {
-  alertFromEvent,
-  alertTitle,
-  applyAlertEvents,
-  capReachedEntry,
-  closeAlerts,
-  groupSummaryOf,
-  worstSeverity,
-  type OverflowState,
-} from './ingest';
+import { applyAlertEvents, capReachedEntry, closeAlerts } from './ingest';
 import { FIREBELL, Paging } from './paging';
-import { applyCommand, moreSevere, type EntryDraft } from './reducer';
+import { applyCommand, type EntryDraft } from './reducer';
 import {
   ACCESS_WITHDRAWN,
   Room,
   VIEWER_HEADER,
   closeQuietly,
   closeUserSockets,
+  isWebSocketUpgrade,
   type SocketIdentity,
 } from './room';
 import { Scheduler, type Task } from './scheduler';
@@ -72,6 +63,7 @@ export interface IncidentView {
 }
 
 const OUTBOX_TASK = 'outbox';
+const LEAST_SEVERE = SEVERITIES[SEVERITIES.length - 1] as Severity;
 
 export class IncidentObject extends DurableObject<Env> {
   private readonly store: IncidentStore;
@@ -109,50 +101,25 @@ export class IncidentObject extends DurableObject<Env> {
 
     const at = now();
     const roles = Object.fromEntries(this.roleNames().map((r) => [r, null]));
-    // Repeats of one alert in the opening batch only count: the first body is the alert, as ingest() keeps it.
-    // The batch keeps the first LIMITS.alertsPerIncident distinct alerts in full; the rest fire past the cap.
-    const events = (input.events ?? []).filter((e) => e.action === 'trigger');
-    const alerts = new Map<string, IncidentAlert>();
-    const overflow = new Map<string, OverflowState>();
-    let truncatedAlerts = 0;
-    let overflowSeverity: Severity | null = null;
-    for (const event of events) {
-      const prior = alerts.get(event.alertKey);
-      if (prior) prior.count += 1;
-      else if (overflow.has(event.alertKey)) {
-        // a repeat past the cap: counted below as a duplicate
-      } else if (alerts.size >= LIMITS.alertsPerIncident) {
-        overflow.set(event.alertKey, 'firing');
-        if (!overflowSeverity || moreSevere(event.severity, overflowSeverity))
-          overflowSeverity = event.severity;
-      } else alerts.set(event.alertKey, alertFromEvent(event, at));
-      if (event.truncatedAlerts !== undefined) truncatedAlerts = event.truncatedAlerts;
-    }
-    const distinct = alerts.size + overflow.size;
-    const duplicates = events.length - distinct;
-    const title = alertTitle(alerts.values(), groupSummaryOf(events)) ?? input.title;
-    const listedSeverity = worstSeverity(alerts.values(), input.severity);
-    const severity =
-      overflowSeverity && moreSevere(overflowSeverity, listedSeverity)
-        ? overflowSeverity
-        : listedSeverity;
-    let incident: Incident = {
+    const triggers = (input.events ?? []).filter((e) => e.action === 'trigger');
+    const opening: Incident = {
       id: input.id,
       number,
-      title,
+      title: input.title,
       description: input.description ?? '',
       serviceId: input.serviceId ?? null,
-      severity,
+      // With alerts, the worst of their first bodies decides: grouping only ever raises it from the least severe.
+      severity: triggers.length ? LEAST_SEVERE : input.severity,
       status: 'triggered',
       assignees: [],
       roles,
       dedupKey: input.dedupKey ?? null,
-      alertCount: distinct,
-      firingCount: distinct,
-      notificationCount: events.length,
-      truncatedAlerts: truncatedAlerts + overflow.size,
+      alertCount: 0,
+      firingCount: 0,
+      notificationCount: 0,
+      truncatedAlerts: 0,
       // Opened by hand, the title is a person's; opened by a monitor, it follows the alerts until someone renames it.
-      titleEdited: !events.length,
+      titleEdited: !triggers.length,
       paged: [],
       createdAt: at,
       createdBy: input.actor,
@@ -165,15 +132,21 @@ export class IncidentObject extends DurableObject<Env> {
       nobodyPaged: false,
       lastSeq: 0,
     };
+    // The opening batch is grouped as ingest() groups any later one (ingest.ts): repeats of one alert only count,
+    // the first LIMITS.alertsPerIncident distinct alerts are kept in full, the rest fire past the cap. Its story
+    // is told below in one opening entry instead of alert by alert, so ingest's own entries are not kept.
+    const grouped = applyAlertEvents(opening, new Map(), triggers, input.actor, at);
+    const { alerts, overflow, duplicates } = grouped;
+    let incident: Incident = grouped.incident;
     const drafts: EntryDraft[] = [
       {
         kind: 'created',
-        text: `Incident #${number} opened by ${input.actor.name}: ${title}`,
-        data: { severity },
+        text: `Incident #${number} opened by ${input.actor.name}: ${incident.title}`,
+        data: { severity: incident.severity },
       },
     ];
     drafts.push(
-      ...[...alerts.values()].slice(1).map((a): EntryDraft => ({
+      ...alerts.slice(1).map((a): EntryDraft => ({
         kind: 'alert_added',
         text: `Alert: ${a.summary}`,
         data: { alertKey: a.key },
@@ -192,7 +165,7 @@ export class IncidentObject extends DurableObject<Env> {
       this.store.init();
       const entries = this.store.append(0, drafts, input.actor, at);
       incident = { ...incident, lastSeq: entries.length };
-      for (const alert of alerts.values()) this.store.saveAlert(alert);
+      for (const alert of alerts) this.store.saveAlert(alert);
       this.store.saveOverflow(overflow);
       this.store.save(incident);
     });
@@ -655,7 +628,7 @@ export class IncidentObject extends DurableObject<Env> {
       } satisfies ServerMessage);
     // Lists update live too; the feed is best-effort (a list reloads over HTTP on reconnect), so it never delays this change.
     this.ctx.waitUntil(
-      this.env.FEED.get(this.env.FEED.idFromName(FEED_NAME))
+      feedStub(this.env)
         .publish(summaryOf(incident))
         .catch((err: unknown) => console.error('feed publish failed', err)),
     );

@@ -14,6 +14,11 @@ export interface SocketIdentity extends Viewer {
 /** Header the Worker uses to hand a verified identity to a socket's object; the objects are not reachable otherwise. */
 export const VIEWER_HEADER = 'x-firebell-viewer';
 
+/** Whether a request asks for a WebSocket (the header's value is case-insensitive: RFC 6455 §4.2.1). */
+export function isWebSocketUpgrade(upgrade: string | null | undefined): boolean {
+  return upgrade?.toLowerCase() === 'websocket';
+}
+
 /** Close code for a socket whose access was withdrawn (RFC 6455 §7.4.1: policy violation). */
 export const ACCESS_WITHDRAWN = 1008;
 

@@ -3,7 +3,7 @@ import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
 import { principalOf, requireRole } from '../auth/middleware';
 import { requireWebSocketUpgrade, validationHook } from '../edge';
-import { FEED_NAME } from '../feed/object';
+import { feedStub } from '../stubs';
 import { VIEWER_HEADER } from '../incident/room';
 import { bearer, problems } from './openapi-shared';
 
@@ -30,9 +30,7 @@ feed.openapi(
     // Set here, never taken from the client: the feed tags the socket with it so withdrawing access can close it.
     const headers = new Headers(c.req.raw.headers);
     headers.set(VIEWER_HEADER, JSON.stringify({ id: who.id, credential: who.credential }));
-    const res = await c.env.FEED.get(c.env.FEED.idFromName(FEED_NAME)).fetch(
-      new Request(c.req.url, { headers }),
-    );
+    const res = await feedStub(c.env).fetch(new Request(c.req.url, { headers }));
     return res as unknown as ReturnType<typeof c.json>;
   },
 );

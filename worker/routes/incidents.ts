@@ -11,6 +11,7 @@ import { decodeCursor, listIncidents } from '../directory/incident-index';
 import { limitBody, requireJson, requireWebSocketUpgrade, validationHook } from '../edge';
 import { ProblemError, badRequest, notFound } from '../errors';
 import { newId } from '../ids';
+import { incidentStub } from '../stubs';
 import type { CommandResult, IncidentView } from '../incident/object';
 import { VIEWER_HEADER } from '../incident/room';
 import { forgetRoom, recordRoom } from '../auth/sockets';
@@ -173,7 +174,7 @@ incidents.openapi(createIncidentRoute, async (c) => {
   const body = c.req.valid('json');
   const who = principalOf(c);
   const id = newId('inc');
-  const incident = await c.env.INCIDENT.get(c.env.INCIDENT.idFromName(id)).create({
+  const incident = await incidentStub(c.env, id).create({
     id,
     title: body.title,
     description: body.description,
@@ -236,7 +237,7 @@ incidents.openapi(getRoute, async (c) => {
   const { id } = c.req.valid('param');
   const { before } = c.req.valid('query');
   // RPC return types are structurally rewritten by workers-types; the object returns an IncidentView.
-  const view = (await c.env.INCIDENT.get(c.env.INCIDENT.idFromName(id)).view(
+  const view = (await incidentStub(c.env, id).view(
     before === undefined ? {} : { before },
   )) as IncidentView | null;
   if (!view) throw notFound(`No incident ${id}.`);
@@ -324,7 +325,7 @@ async function runCommand(
   key?: string,
 ) {
   // RPC return types are structurally rewritten by workers-types; the object returns a CommandResult.
-  const result = (await env.INCIDENT.get(env.INCIDENT.idFromName(id)).command(
+  const result = (await incidentStub(env, id).command(
     command,
     { kind: 'user', id: who.id, name: who.name },
     key,
@@ -365,9 +366,7 @@ incidents.openapi(liveRoute, async (c) => {
   );
   // Recorded before the socket exists, so withdrawing this person's access can always find it.
   await recordRoom(c.env.DB, who.id, id, now());
-  const res = await c.env.INCIDENT.get(c.env.INCIDENT.idFromName(id)).fetch(
-    new Request(c.req.url, { headers }),
-  );
+  const res = await incidentStub(c.env, id).fetch(new Request(c.req.url, { headers }));
   if (res.status === 404) {
     await forgetRoom(c.env.DB, who.id, id);
     throw notFound(`No incident ${id}.`);

@@ -12,7 +12,7 @@ import type { Integration } from '../directory/integrations';
 import type { Env } from '../env';
 import type { IncidentView } from '../incident/object';
 import { authenticateKey, credentials } from '../service/intake';
-import { routerOf } from '../service/router-calls';
+import { incidentStub, serviceRouter } from '../stubs';
 
 const INCIDENT_ID = /^inc_[0-9a-z]{1,64}$/;
 
@@ -75,7 +75,7 @@ export type Identified =
 
 /** An incident with its alerts and timeline, or null. */
 export const viewOf = async (env: Env, id: string) =>
-  (await env.INCIDENT.get(env.INCIDENT.idFromName(id)).view()) as IncidentView | null;
+  (await incidentStub(env, id).view()) as IncidentView | null;
 
 /**
  * The incident of the integration's service that an identifier names: `id` is the incident id, `tiny`
@@ -105,7 +105,7 @@ export async function findAlert(
     if (type === 'id' && INCIDENT_ID.test(identifier)) view = await mine(identifier);
     if (!view) {
       const open = await mine(
-        await routerOf(env, integration.serviceId).openIncidentFor(await fitKey(identifier)),
+        await serviceRouter(env, integration.serviceId).openIncidentFor(await fitKey(identifier)),
       );
       // The router forgets a key lazily when a person resolves its incident, so check that it is still open.
       view = open?.incident.status === 'resolved' ? null : open;

@@ -19,6 +19,7 @@ import { getUser, isActive } from '../directory/users';
 import { limitBody, requireJson, validationHook } from '../edge';
 import { ProblemError, badRequest, conflict, forbidden, notFound, unauthorized } from '../errors';
 import { newId } from '../ids';
+import { incidentStub } from '../stubs';
 import type { CommandResult } from '../incident/object';
 import {
   ACTION_TOKEN_LIFETIME_MS,
@@ -330,7 +331,7 @@ push.openapi(
     // The service worker may queue a receipt while offline: believe its clock, within the token's lifetime.
     const when =
       shownAt === undefined ? at : Math.min(at, Math.max(at - ACTION_TOKEN_LIFETIME_MS, shownAt));
-    const stub = c.env.INCIDENT.get(c.env.INCIDENT.idFromName(claims.incidentId));
+    const stub = incidentStub(c.env, claims.incidentId);
     await stub.recordDelivery({
       userId: claims.userId,
       subscriptionId: device.id,
@@ -392,7 +393,7 @@ push.openapi(
     if (user.role === 'viewer')
       throw forbidden('Viewers can watch an incident but not acknowledge it.');
     const key = c.req.valid('header')['idempotency-key'];
-    const stub = c.env.INCIDENT.get(c.env.INCIDENT.idFromName(claims.incidentId));
+    const stub = incidentStub(c.env, claims.incidentId);
     // The object scopes keys to the person and the command, so one person's key never replays another's result.
     const result = (await stub.command(
       { type: 'acknowledge' },

@@ -19,6 +19,7 @@ import { userNames } from '../directory/users';
 import { limitBody, requireJson, validationHook } from '../edge';
 import { ProblemError, conflict, notFound } from '../errors';
 import { newId } from '../ids';
+import { incidentStub } from '../stubs';
 import type { IncidentView } from '../incident/object';
 import { planEdit } from '../review/edit';
 import { buildFacts, mentionedUserIds } from '../review/facts';
@@ -48,9 +49,7 @@ const SUGGEST_FOR = new Set(['critical', 'error']);
 
 const incidentView = async (c: Context<AppEnv>, id: string): Promise<IncidentView> => {
   // The whole timeline: a review reads every entry once. RPC return types are rewritten by workers-types.
-  const view = (await c.env.INCIDENT.get(
-    c.env.INCIDENT.idFromName(id),
-  ).history()) as IncidentView | null;
+  const view = (await incidentStub(c.env, id).history()) as IncidentView | null;
   if (!view) throw notFound(`No incident ${id}.`);
   return view;
 };

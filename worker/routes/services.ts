@@ -29,6 +29,7 @@ import {
 import { limitBody, requireJson, validationHook } from '../edge';
 import { badRequest, conflict, notFound } from '../errors';
 import { newId, newSecret } from '../ids';
+import { serviceRouter } from '../stubs';
 import { DEFAULT_RATE_PER_MINUTE } from '../service/rate-limit';
 import { serviceChanges } from '../service/router-calls';
 import { changeSchema } from './change-schema';
@@ -442,7 +443,7 @@ services.openapi(
     const { id } = c.req.valid('param');
     await serviceOr404(c.env.DB, id);
     const list = await listIntegrations(c.env.DB, id);
-    const router = c.env.SERVICE.get(c.env.SERVICE.idFromName(id));
+    const router = serviceRouter(c.env, id);
     const payloads = (await router.recentPayloads(list.map((i) => i.id))) as Record<
       string,
       RecordedPayload[]

@@ -9,7 +9,8 @@ import { hashSecret } from '../auth/secrets';
 import { integrationByKeyHash, type Integration } from '../directory/integrations';
 import type { Env } from '../env';
 import type { ReceiveResult } from './router';
-import { routerOf, sourceOf } from './router-calls';
+import { sourceOf } from './router-calls';
+import { serviceRouter } from '../stubs';
 import type { PayloadInput } from '../../schema/directory';
 import { PAYLOAD_MAX_BYTES } from './store';
 
@@ -108,7 +109,7 @@ export async function deliver(
   payload: PayloadInput,
   adapted: { events: AlertEvent[] } | { errors: string[] },
 ): Promise<ReceiveResult> {
-  const result = await routerOf(env, integration.serviceId).receive({
+  const result = await serviceRouter(env, integration.serviceId).receive({
     serviceId: integration.serviceId,
     source: sourceOf(integration),
     payload,

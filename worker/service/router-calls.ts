@@ -9,13 +9,10 @@ import type { PayloadInput } from '../../schema/directory';
 import type { ChangeDraft } from '../adapters/normalize';
 import type { Integration } from '../directory/integrations';
 import type { Env } from '../env';
+import { serviceRouter } from '../stubs';
 import type { ChangeQuery } from './change-store';
 import type { RequestOutcome } from './request-log';
 import type { ChangeResult, IntakeSource, IntegrationCommandResult } from './router';
-
-/** The router object of a service. */
-export const routerOf = (env: Env, serviceId: string) =>
-  env.SERVICE.get(env.SERVICE.idFromName(serviceId));
 
 /** The integration as the router knows it: who to count the request against and name on the timeline. */
 export const sourceOf = (integration: Integration): IntakeSource => ({
@@ -32,7 +29,7 @@ export async function deliverChange(
   payload: PayloadInput,
   adapted: { change: ChangeDraft } | { errors: string[] },
 ): Promise<ChangeResult> {
-  const result = await routerOf(env, integration.serviceId).receiveChange({
+  const result = await serviceRouter(env, integration.serviceId).receiveChange({
     serviceId: integration.serviceId,
     source: sourceOf(integration),
     payload,
@@ -52,7 +49,7 @@ export async function commandAsIntegration(
   incidentId: string,
   command: IncidentCommand,
 ): Promise<IntegrationCommandResult> {
-  const result = await routerOf(env, integration.serviceId).receiveCommand({
+  const result = await serviceRouter(env, integration.serviceId).receiveCommand({
     serviceId: integration.serviceId,
     source: sourceOf(integration),
     payload,
@@ -68,7 +65,7 @@ export async function serviceChanges(
   serviceId: string,
   query: ChangeQuery,
 ): Promise<ChangeEvent[]> {
-  return (await routerOf(env, serviceId).recentChanges(query)) as ChangeEvent[];
+  return (await serviceRouter(env, serviceId).recentChanges(query)) as ChangeEvent[];
 }
 
 /** Keep what an accepted Opsgenie request did, for GET /v2/alerts/requests/:id. */
@@ -77,7 +74,7 @@ export async function recordRequest(
   integration: Integration,
   outcome: Omit<RequestOutcome, 'integrationId'>,
 ): Promise<void> {
-  await routerOf(env, integration.serviceId).recordRequest({
+  await serviceRouter(env, integration.serviceId).recordRequest({
     ...outcome,
     integrationId: integration.id,
   });
@@ -88,7 +85,7 @@ export async function requestOutcome(
   integration: Integration,
   requestId: string,
 ): Promise<RequestOutcome | null> {
-  return (await routerOf(env, integration.serviceId).requestOutcome(
+  return (await serviceRouter(env, integration.serviceId).requestOutcome(
     integration.id,
     requestId,
   )) as RequestOutcome | null;

@@ -11,6 +11,7 @@ import type { ChangeDraft } from '../adapters/normalize';
 import { now } from '../clock';
 import type { Env } from '../env';
 import { newId } from '../ids';
+import { incidentStub } from '../stubs';
 import type { CommandResult, IngestResult } from '../incident/object';
 import { ChangeStore, type ChangeQuery } from './change-store';
 import { KeyQueue } from './key-queue';
@@ -287,7 +288,7 @@ export class ServiceRouter extends DurableObject<Env> {
   }
 
   private incident(id: string) {
-    return this.env.INCIDENT.get(this.env.INCIDENT.idFromName(id));
+    return incidentStub(this.env, id);
   }
 }
 
