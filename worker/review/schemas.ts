@@ -2,7 +2,7 @@
 import { z } from '@hono/zod-openapi';
 import { SEVERITIES } from '../../schema/alert';
 import { INCIDENT_STATUSES } from '../../schema/incident';
-import { REVIEW_STATUSES, SECTION_KEYS } from './types';
+import { REVIEW_STATUSES, SECTION_KEYS } from '../../schema/review';
 
 const duration = z.object({ ms: z.number(), text: z.string() });
 const person = z.object({ id: z.string(), name: z.string() });

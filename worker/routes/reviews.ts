@@ -24,7 +24,7 @@ import { planEdit } from '../review/edit';
 import { buildFacts, mentionedUserIds } from '../review/facts';
 import { renderMarkdown } from '../review/markdown';
 import { actionItemListingSchema, reviewEditSchema, reviewSchema } from '../review/schemas';
-import type { Review } from '../review/types';
+import type { Review } from '../../schema/review';
 import { bearer, problems } from './openapi-shared';
 
 // No use('*') here: this app shares the /api/incidents prefix, and a wildcard would reach the incident routes too.

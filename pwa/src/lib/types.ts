@@ -90,7 +90,7 @@ export type {
   ReviewStatus,
   SectionKey,
   Sections,
-} from '../../../worker/review/types';
+} from '../../../schema/review';
 
 /** Someone a page would reach, and whether it can (a push subscription on some device). */
 export interface Responder {

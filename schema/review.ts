@@ -1,8 +1,9 @@
 /**
- * A post-incident review as it travels over the wire. Types only, so the PWA can `import type` them.
+ * A post-incident review as it travels over the wire. Types and constants only (no validator), so the PWA
+ * can import them; the zod shapes are in ./review-schemas.
  */
-import type { Severity } from '../../schema/alert';
-import type { IncidentStatus } from '../../schema/incident';
+import type { Severity } from './alert';
+import type { IncidentStatus } from './incident';
 
 export const REVIEW_STATUSES = ['draft', 'in_review', 'published'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
