@@ -23,7 +23,11 @@ import type { IncidentView } from '../incident/object';
 import { planEdit } from '../review/edit';
 import { buildFacts, mentionedUserIds } from '../review/facts';
 import { renderMarkdown } from '../review/markdown';
-import { actionItemListingSchema, reviewEditSchema, reviewSchema } from '../review/schemas';
+import {
+  actionItemListingSchema,
+  reviewEditSchema,
+  reviewSchema,
+} from '../../schema/review-schemas';
 import type { Review } from '../../schema/review';
 import { bearer, problems } from './openapi-shared';
 

@@ -31,7 +31,7 @@ import { badRequest, conflict, notFound } from '../errors';
 import { newId, newSecret } from '../ids';
 import { DEFAULT_RATE_PER_MINUTE } from '../service/rate-limit';
 import { serviceChanges } from '../service/router-calls';
-import { changeSchema } from './change-schema';
+import { changeSchema } from '../../schema/change-schemas';
 import type { RecordedPayload } from '../../schema/directory';
 import { publicOrigin } from './auth';
 import { bearer, problems } from './openapi-shared';

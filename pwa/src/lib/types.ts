@@ -1,4 +1,7 @@
-/** Wire shapes the REST API returns that are not in schema/ (the live protocol is). */
+/**
+ * The wire shapes the PWA reads, as types only (no validator enters the bundle): re-exported from schema/,
+ * or, for answers whose zod shape still sits in a worker route, written out here.
+ */
 import type { IntegrationType } from '../../../schema/alert';
 import type { ChangeEvent } from '../../../schema/change';
 import type { RecordedPayload as ReceivedPayload } from '../../../schema/directory';
@@ -6,10 +9,10 @@ import type {
   Incident,
   IncidentAlert,
   IncidentSummary as WireSummary,
-  Severity,
   TimelineEntry,
 } from '../../../schema/incident';
 import type { Coverage, EmptyLevel, EscalationLevel, Interval } from '../../../schema/oncall';
+import type { Report as WireReport } from '../../../schema/report-schemas';
 
 export type { Incident, IncidentStatus, Severity, TimelineEntry } from '../../../schema/incident';
 export type {
@@ -28,24 +31,11 @@ export interface User {
   role: Role;
 }
 
-/** One row of GET /api/incidents. */
-export type IncidentSummary = Pick<
-  Incident,
-  | 'id'
-  | 'number'
-  | 'title'
-  | 'serviceId'
-  | 'severity'
-  | 'status'
-  | 'assignees'
-  | 'alertCount'
-  | 'createdAt'
-  | 'acknowledgedAt'
-  | 'resolvedAt'
-  | 'updatedAt'
-> & { nobodyPaged: boolean } & Partial<
-    Pick<WireSummary, 'roles' | 'paged' | 'firingCount' | 'notificationCount'>
-  >; // absent from rows an older version saved
+/** One row of GET /api/incidents; rows an older version saved may lack the later fields. */
+export type IncidentSummary = Omit<WireSummary, LaterSummaryFields> &
+  Partial<Pick<WireSummary, LaterSummaryFields>>;
+type LaterSummaryFields =
+  'roles' | 'paged' | 'firingCount' | 'notificationCount' | 'escalationLevel';
 
 export interface IncidentPage {
   incidents: IncidentSummary[];
@@ -237,52 +227,13 @@ export interface IntegrationWithKey extends Integration {
   url: string;
 }
 
-export interface DurationStats {
-  count: number;
-  meanMs: number | null;
-  medianMs: number | null;
-  p90Ms: number | null;
-}
+export type { DurationStats } from '../../../schema/report-schemas';
 
-/** GET /api/reports. */
-export interface Report {
-  range: {
-    from: number;
-    to: number;
-    zone: string;
-    serviceId: string | null;
-    teamId: string | null;
-    outOfHours: string;
+/** GET /api/reports; an older server's answer lacks resolvedWithoutAck and the weeks' bySeverity. */
+export type Report = Omit<WireReport, 'incidents' | 'resolvedWithoutAck'> &
+  Partial<Pick<WireReport, 'resolvedWithoutAck'>> & {
+    incidents: Omit<WireReport['incidents'], 'byWeek'> & {
+      byWeek: (Omit<WireWeek, 'bySeverity'> & Partial<Pick<WireWeek, 'bySeverity'>>)[];
+    };
   };
-  incidents: {
-    total: number;
-    bySeverity: Partial<Record<Severity, number>>;
-    /** `bySeverity` per week when the server provides it; the chart stacks by severity then. */
-    byWeek: {
-      week: string;
-      weekStart: string;
-      count: number;
-      bySeverity?: Partial<Record<Severity, number>>;
-    }[];
-  };
-  /** Over acknowledged incidents only. */
-  mtta: DurationStats;
-  mttr: DurationStats;
-  /** Resolved incidents nobody acknowledged, out of all resolved (absent from older servers). */
-  resolvedWithoutAck?: { count: number; resolved: number };
-  escalation: { escalated: number; total: number; rate: number | null };
-  pagesPerResponder: {
-    userId: string;
-    name: string;
-    pages: number;
-    outOfHours: number;
-    incidents: number;
-  }[];
-  noisiestServices: {
-    serviceId: string | null;
-    name: string | null;
-    incidents: number;
-    alerts: number;
-  }[];
-  noisiestAlerts: { dedupKey: string | null; title: string; incidents: number; alerts: number }[];
-}
+type WireWeek = WireReport['incidents']['byWeek'][number];
