@@ -12,6 +12,7 @@ import type {
   TimelineEntry,
 } from '../../../schema/incident';
 import type { Coverage, EmptyLevel, EscalationLevel, Interval } from '../../../schema/oncall';
+import type { Team as WireTeam } from '../../../schema/people-schemas';
 import type { Report as WireReport } from '../../../schema/report-schemas';
 
 export type { Incident, IncidentStatus, Severity, TimelineEntry } from '../../../schema/incident';
@@ -23,13 +24,10 @@ export type {
   Viewer,
 } from '../../../schema/protocol';
 
-export type Role = 'admin' | 'responder' | 'viewer';
+export type { Role, User } from '../../../schema/people-schemas';
 
-export interface User {
-  id: string;
-  name: string;
-  role: Role;
-}
+/** A team as the admin screens use it (they never show when it was created). */
+export type Team = Omit<WireTeam, 'createdAt'>;
 
 /** One row of GET /api/incidents; rows an older version saved may lack the later fields. */
 export type IncidentSummary = Omit<WireSummary, LaterSummaryFields> &
@@ -177,12 +175,6 @@ export interface ScheduleInput {
     name?: string;
     restrictions?: Restriction[];
   })[];
-}
-
-export interface Team {
-  id: string;
-  name: string;
-  members: { id: string; name: string }[];
 }
 
 /** An escalation policy as GET /api/policies lists it. */
