@@ -2,7 +2,6 @@
  * The wire shapes the PWA reads, as types only (no validator enters the bundle): re-exported from schema/,
  * or, for answers whose zod shape still sits in a worker route, written out here.
  */
-import type { IntegrationType } from '../../../schema/alert';
 import type { ChangeEvent } from '../../../schema/change';
 import type { RecordedPayload as ReceivedPayload } from '../../../schema/directory';
 import type {
@@ -12,6 +11,7 @@ import type {
   TimelineEntry,
 } from '../../../schema/incident';
 import type { Coverage, EmptyLevel, EscalationLevel, Interval } from '../../../schema/oncall';
+import type { Integration as WireIntegration } from '../../../schema/integration-schemas';
 import type { Team as WireTeam } from '../../../schema/people-schemas';
 import type { Report as WireReport } from '../../../schema/report-schemas';
 
@@ -197,27 +197,9 @@ export interface PolicyInput {
   renotifyMinutes: number | null;
 }
 
-/** An integration: a monitor's key into one service. The key itself is only in `IntegrationWithKey`. */
-export interface Integration {
-  id: string;
-  serviceId: string;
-  type: IntegrationType;
-  name: string;
-  ratePerMinute: number;
-  signed: boolean;
-  /** Where the monitor posts; `{key}` stands for the key. */
-  endpoint: string;
-  keyIn: string;
-  createdAt: number;
-  revokedAt: number | null;
-  recentPayloads?: ReceivedPayload[];
-}
-
-/** The answer to creating or rotating an integration: the only time the key is shown. */
-export interface IntegrationWithKey extends Integration {
-  key: string;
-  url: string;
-}
+/** An integration as the admin screens list it: the listing adds what it received lately. */
+export type Integration = WireIntegration & { recentPayloads?: ReceivedPayload[] };
+export type { IntegrationWithKey } from '../../../schema/integration-schemas';
 
 export type { DurationStats } from '../../../schema/report-schemas';
 
