@@ -1,16 +1,10 @@
 /**
  * What the directory API answers about services, devices, tokens and the payloads integrations received
- * (types only, shared with the PWA).
+ * (types only, shared with the PWA; services' and payloads' are derived from ./integration-schemas).
  */
+import type { RecordedPayload } from './integration-schemas';
 
-/** A service incidents are opened on (GET /api/services). */
-export interface Service {
-  id: string;
-  name: string;
-  description: string;
-  policyId: string | null;
-  createdAt: number;
-}
+export type { RecordedPayload, Service } from './integration-schemas';
 
 /** One of my devices registered for pages, without key material (GET /api/push/subscriptions). */
 export interface PushDevice {
@@ -32,24 +26,7 @@ export interface ApiToken {
   revokedAt: number | null;
 }
 
-export type PayloadOutcome = 'accepted' | 'rejected' | 'rate_limited' | 'failed';
+export type PayloadOutcome = RecordedPayload['outcome'];
 
 /** What a request to an integration carried, as the integration listing shows it. */
-export interface PayloadInput {
-  method: string;
-  contentType: string | null;
-  userAgent: string | null;
-  /** Size of the body as received. */
-  bytes: number;
-  /** The body with the integration key redacted, cut to PAYLOAD_MAX_BYTES (worker/service/store.ts). */
-  body: string;
-  truncated: boolean;
-}
-
-/** One request an integration received (newest first in an integration's `recentPayloads`). */
-export interface RecordedPayload extends PayloadInput {
-  receivedAt: number;
-  outcome: PayloadOutcome;
-  /** What came of it: the incident it opened or joined, or why it was refused. */
-  detail: string;
-}
+export type PayloadInput = Omit<RecordedPayload, 'receivedAt' | 'outcome' | 'detail'>;

@@ -1,8 +1,18 @@
 /**
- * The incident as it travels over the wire, shared by worker and PWA.
- * Types and small pure helpers only, so the PWA can import them without pulling in a validator.
+ * The incident as it travels over the wire, shared by worker and PWA: constants, small pure helpers and the
+ * types, which are derived from the zod shapes in ./incident-schemas. Nothing here loads zod, so the PWA can
+ * import it at runtime.
  */
 import { LIMITS, type Severity } from './alert';
+import type { IncidentSummary } from './incident-schemas';
+
+export type {
+  Actor,
+  Incident,
+  IncidentAlert,
+  IncidentSummary,
+  TimelineEntry,
+} from './incident-schemas';
 
 /** A title typed by hand may be as long as one taken from an alert, so an ingested title can always be edited. */
 export const TITLE_MAX_CHARS = LIMITS.summary;
@@ -37,110 +47,6 @@ export const TIMELINE_KINDS = [
   'notification_delivered',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
-
-/** Who did something: a person, a monitor integration, or Firebell itself. */
-export interface Actor {
-  kind: 'user' | 'integration' | 'system';
-  id: string;
-  name: string;
-}
-
-export interface TimelineEntry {
-  seq: number;
-  kind: TimelineKind;
-  at: number;
-  actor: Actor;
-  /** Human-readable line, as a responder would say it. */
-  text: string;
-  data?: Record<string, unknown>;
-}
-
-export interface IncidentAlert {
-  key: string;
-  status: 'firing' | 'resolved';
-  /** Who ended a resolved alert: its monitor, or a person resolving the whole incident (the monitor may still be firing). */
-  resolvedBy?: 'monitor' | 'incident';
-  summary: string;
-  severity: Severity;
-  source?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  links: { href: string; text?: string }[];
-  details?: Record<string, unknown>;
-  /** Notifications for this alert, the first included; repeats only count, the first body is kept. */
-  count: number;
-  firstSeenAt: number;
-  lastSeenAt: number;
-}
-
-export interface Incident {
-  id: string;
-  number: number;
-  title: string;
-  description: string;
-  serviceId: string | null;
-  severity: Severity;
-  status: IncidentStatus;
-  assignees: string[];
-  /** role name → user id; every configured role is present, unfilled ones are null. */
-  roles: Record<string, string | null>;
-  dedupKey: string | null;
-  /**
-   * Distinct alerts (by fingerprint / dedup key), those past LIMITS.alertsPerIncident included: a repeat or a
-   * sender's retry of one alert never adds to it.
-   */
-  alertCount: number;
-  /** Of those, how many are firing now. */
-  firingCount: number;
-  /** Trigger notifications received, repeats, retries and alerts past the cap included. */
-  notificationCount: number;
-  /** Alerts not listed: left out of the sender's latest notification, plus distinct alerts past LIMITS.alertsPerIncident. */
-  truncatedAlerts: number;
-  /**
-   * True once a person renamed the incident: from then on its title is theirs. Until then the title
-   * follows the alerts (the group's common summary, or the most severe firing alert).
-   */
-  titleEdited: boolean;
-  /** Everyone paged since the incident (re)opened; while it is triggered, they are the ones it needs. */
-  paged: string[];
-  createdAt: number;
-  createdBy: Actor;
-  acknowledgedAt: number | null;
-  acknowledgedBy: Actor | null;
-  resolvedAt: number | null;
-  resolvedBy: Actor | null;
-  updatedAt: number;
-  /** Current escalation level (1-based; 0 before the first page). */
-  escalationLevel: number;
-  /** The escalation policy reached nobody: admins were told instead. */
-  nobodyPaged: boolean;
-  /** Sequence number of the newest timeline entry. */
-  lastSeq: number;
-}
-
-/** An incident as lists show it (the D1 index row). */
-export interface IncidentSummary {
-  id: string;
-  number: number;
-  title: string;
-  serviceId: string | null;
-  severity: Severity;
-  status: IncidentStatus;
-  assignees: string[];
-  /** role name → user id, as on the incident. */
-  roles: Record<string, string | null>;
-  /** Users paged since the incident (re)opened. */
-  paged: string[];
-  alertCount: number;
-  firingCount: number;
-  notificationCount: number;
-  createdAt: number;
-  acknowledgedAt: number | null;
-  resolvedAt: number | null;
-  updatedAt: number;
-  nobodyPaged: boolean;
-  escalationLevel: number;
-}
 
 /**
  * Whether `userId` is one of the people an open incident is waiting on: an assignee, a role holder,

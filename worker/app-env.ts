@@ -1,6 +1,7 @@
+import type { Role } from '../schema/people-schemas';
 import type { Env } from './env';
 
-export type Role = 'admin' | 'responder' | 'viewer';
+export type { Role };
 
 /** Who is calling, as established by the auth middleware. */
 export interface Principal {

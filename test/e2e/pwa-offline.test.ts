@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   firebellInChromium,
@@ -101,5 +102,26 @@ describe('the incident page without a network', () => {
 
     await context.setOffline(false);
     await context.close();
+  });
+});
+
+describe('a server link opened in the installed app', () => {
+  it('gets the calendar feed from the Worker, not the app shell, once the service worker controls the page', async () => {
+    const { fb, browser } = stand;
+    const { page } = await signInThroughInvite(fb, browser, 'Cleo');
+    await serviceWorkerActivated(page);
+    const feed = await page.evaluate(async () => {
+      const res = await fetch('/api/oncall/me/calendar-feed', { method: 'POST' });
+      return (await res.json()) as { url: string };
+    });
+    expect(new URL(feed.url).pathname).toMatch(/^\/calendar\//);
+
+    // The Worker answers with the feed (which the browser downloads); the app shell would render instead.
+    const [download] = await Promise.all([
+      page.waitForEvent('download', { timeout: 10_000 }),
+      page.goto(`${fb.origin}${new URL(feed.url).pathname}`).catch(() => null),
+    ]);
+    const file = await download.path();
+    expect(readFileSync(file, 'utf8')).toContain('BEGIN:VCALENDAR');
   });
 });

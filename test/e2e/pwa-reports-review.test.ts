@@ -4,7 +4,7 @@
  * must show what the API computes, and the review must save an edit.
  */
 import { describe, expect, it } from 'vitest';
-import type { Review } from '../../worker/review/types';
+import type { Review } from '../../schema/review';
 import {
   firebellInChromium,
   fireWebhook,

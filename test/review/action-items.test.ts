@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ActionItemListing, Review } from '../../worker/review/types';
+import type { ActionItemListing, Review } from '../../schema/review';
 import { api, command, createUser, json, openIncident, type TestUser } from '../helpers';
 
 let ana: TestUser;

@@ -3,7 +3,7 @@ import { HtmlRenderer, Parser } from 'commonmark';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { getReview, saveReview } from '../../worker/directory/reviews';
 import { planEdit } from '../../worker/review/edit';
-import type { Review } from '../../worker/review/types';
+import type { Review } from '../../schema/review';
 import { addSubscription } from '../../worker/directory/push-subscriptions';
 import {
   controlClock,

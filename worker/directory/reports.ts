@@ -6,6 +6,7 @@
  * with integer arithmetic, so the median of 1, 2, 3, 4 is exactly 2.5.
  */
 import { SEVERITIES, type Severity } from '../../schema/alert';
+import type { DurationStats, Report as WireReport } from '../../schema/report-schemas';
 import {
   isoWeek,
   localSql,
@@ -42,45 +43,8 @@ export interface ReportFilter {
   segments: OffsetSegment[];
 }
 
-export interface DurationStats {
-  count: number;
-  meanMs: number | null;
-  medianMs: number | null;
-  p90Ms: number | null;
-}
-
-export interface Report {
-  incidents: {
-    total: number;
-    bySeverity: Record<Severity, number>;
-    byWeek: {
-      week: string;
-      weekStart: string;
-      count: number;
-      bySeverity: Record<Severity, number>;
-    }[];
-  };
-  /** Over acknowledged incidents only: one resolved without an acknowledgement counts under resolvedWithoutAck instead. */
-  mtta: DurationStats;
-  mttr: DurationStats;
-  /** Resolved incidents nobody acknowledged (a monitor or a person resolved them straight away), out of all resolved. */
-  resolvedWithoutAck: { count: number; resolved: number };
-  escalation: { escalated: number; total: number; rate: number | null };
-  pagesPerResponder: {
-    userId: string;
-    name: string;
-    pages: number;
-    outOfHours: number;
-    incidents: number;
-  }[];
-  noisiestServices: {
-    serviceId: string | null;
-    name: string | null;
-    incidents: number;
-    alerts: number;
-  }[];
-  noisiestAlerts: { dedupKey: string | null; title: string; incidents: number; alerts: number }[];
-}
+/** What buildReport computes: the wire report but its range, which the route fills in. */
+export type Report = Omit<WireReport, 'range'>;
 
 const TOP = 10;
 

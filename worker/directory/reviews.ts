@@ -14,7 +14,7 @@ import type {
   ReviewFacts,
   ReviewStatus,
   Sections,
-} from '../review/types';
+} from '../../schema/review';
 
 type ReviewRow = {
   incident_id: string;

@@ -3,36 +3,9 @@
  * screen, nothing more. It travels encrypted, but it is still cut to size so it stays well under
  * the 4 KB a push service must accept (@block65 pads every body to 4096 bytes: 3993 usable).
  */
-import type { Severity } from '../../schema/alert';
+import type { PagedIncident, PagePayload } from '../../schema/push';
 
-/** The incident facts a page carries. */
-export interface PagedIncident {
-  id: string;
-  number: number;
-  title: string;
-  serviceName: string | null;
-  severity: Severity;
-  alertCount: number;
-}
-
-/** The decrypted push message body, as pwa/src/sw reads it. */
-export interface PagePayload {
-  kind: 'page' | 'test';
-  incidentId: string;
-  number: number;
-  title: string;
-  /** One line for the notification body: "#42 · critical · checkout · 3 alerts". */
-  body: string;
-  service: string;
-  severity: Severity;
-  alertCount: number;
-  /** Same-origin path the notification opens. */
-  url: string;
-  /** Capability for the notification's Acknowledge action and the delivery receipt; see action-token.ts. */
-  actionToken: string;
-  /** When Firebell sent it, epoch ms. */
-  sentAt: number;
-}
+export type { PagedIncident, PagePayload } from '../../schema/push';
 
 /** Incident id used in test pages: the receipt route accepts it, the ack route refuses it. */
 export const TEST_INCIDENT_ID = 'test';

@@ -1,5 +1,5 @@
 /** Durations as people say them: "45 s", "4 min", "1 h 5 min", "2 d 3 h". */
-import type { Duration } from './types';
+import type { Duration } from '../../schema/review';
 
 /** Two units at most, the smaller rounded: precise enough for a review, short enough to read aloud. */
 export function humanDuration(ms: number): string {

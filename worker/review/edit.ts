@@ -13,7 +13,7 @@ import {
   type ReviewEditInput,
   type ReviewStatus,
   type Sections,
-} from './types';
+} from '../../schema/review';
 
 const NEXT: Record<ReviewStatus, readonly ReviewStatus[]> = {
   draft: ['in_review'],

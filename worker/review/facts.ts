@@ -9,7 +9,13 @@ import type { IncidentView as PagedView } from '../incident/object';
 /** What a review reads: the incident with its whole timeline (IncidentObject.history). */
 type IncidentView = Omit<PagedView, 'earlier'>;
 import { between } from './duration';
-import type { KeyMoment, KeyMomentKind, Participant, ReviewAlert, ReviewFacts } from './types';
+import type {
+  KeyMoment,
+  KeyMomentKind,
+  Participant,
+  ReviewAlert,
+  ReviewFacts,
+} from '../../schema/review';
 
 /** The alerts' bodies (labels, annotations, details, links) a review keeps, in JSON bytes; a review row must stay well inside D1's limits. */
 const ALERT_BODY_BUDGET = 256 * 1024;

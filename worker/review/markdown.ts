@@ -5,7 +5,7 @@
  */
 import { humanDuration } from './duration';
 import { authored, plain } from './safe-markdown';
-import { SECTION_KEYS, SECTION_TITLES, type KeyMomentKind, type Review } from './types';
+import { SECTION_KEYS, SECTION_TITLES, type KeyMomentKind, type Review } from '../../schema/review';
 
 const STATUS: Record<Review['status'], string> = {
   draft: 'Draft',

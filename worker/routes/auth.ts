@@ -3,6 +3,7 @@
  * the admin creates it, the responder opens it, picks a name and gets a session cookie.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { roleSchema, userSchema } from '../../schema/people-schemas';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env';
 import { SESSION_COOKIE, isLocalhost, principalOf, requireRole } from '../auth/middleware';
@@ -27,14 +28,12 @@ const INVITE_TTL_MS = 7 * 24 * 3600_000;
 export const SIGN_IN_LINK_TTL_MS = 3600_000;
 const SESSION_TTL_MS = 90 * 24 * 3600_000;
 
-const roleSchema = z.enum(['admin', 'responder', 'viewer']);
 const displayName = z
   .string()
   .trim()
   .min(1)
   .max(80)
   .openapi({ description: 'how teammates see you', example: 'Ana Lima' });
-const userSchema = z.object({ id: z.string(), name: z.string(), role: roleSchema }).openapi('User');
 
 export const auth = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 auth.use('*', limitBody(16 * 1024), requireJson());

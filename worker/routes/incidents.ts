@@ -19,13 +19,13 @@ import { now } from '../clock';
 import { commandBodies, severitySchema } from '../incident/commands';
 import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../incident/idempotency';
 import { serviceChanges } from '../service/router-calls';
-import { changeSchema } from './change-schema';
+import { changeSchema } from '../../schema/change-schemas';
 import {
   alertSchema,
   incidentSchema,
   summarySchema,
   timelineEntrySchema,
-} from './incident-schemas';
+} from '../../schema/incident-schemas';
 import { bearer, problems } from './openapi-shared';
 
 export const incidents = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -35,7 +35,7 @@ import {
   MAX_ENDPOINT_LENGTH,
   p256dhProblem,
 } from '../push/validate';
-import { incidentSchema } from './incident-schemas';
+import { incidentSchema } from '../../schema/incident-schemas';
 import { bearer, problemSchema, problems } from './openapi-shared';
 
 /** A person rarely has more than a phone, a laptop and a tablet; the cap stops a runaway client. */

@@ -11,7 +11,7 @@ import { notFound } from '../errors';
 import { csvRow } from '../review/csv';
 import { offsetSegments } from '../review/hours';
 import { parseRange } from '../review/range';
-import { reportQuerySchema, reportSchema } from '../review/schemas';
+import { reportQuerySchema, reportSchema } from '../../schema/report-schemas';
 import { bearer, problems } from './openapi-shared';
 
 export const reports = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

@@ -24,8 +24,12 @@ import type { IncidentView } from '../incident/object';
 import { planEdit } from '../review/edit';
 import { buildFacts, mentionedUserIds } from '../review/facts';
 import { renderMarkdown } from '../review/markdown';
-import { actionItemListingSchema, reviewEditSchema, reviewSchema } from '../review/schemas';
-import type { Review } from '../review/types';
+import {
+  actionItemListingSchema,
+  reviewEditSchema,
+  reviewSchema,
+} from '../../schema/review-schemas';
+import type { Review } from '../../schema/review';
 import { bearer, problems } from './openapi-shared';
 
 // No use('*') here: this app shares the /api/incidents prefix, and a wildcard would reach the incident routes too.

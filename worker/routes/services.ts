@@ -32,7 +32,13 @@ import { newId, newSecret } from '../ids';
 import { serviceRouter } from '../stubs';
 import { DEFAULT_RATE_PER_MINUTE } from '../service/rate-limit';
 import { serviceChanges } from '../service/router-calls';
-import { changeSchema } from './change-schema';
+import { changeSchema } from '../../schema/change-schemas';
+import {
+  integrationSchema,
+  integrationWithKeySchema,
+  payloadSchema,
+  serviceSchema,
+} from '../../schema/integration-schemas';
 import type { RecordedPayload } from '../../schema/directory';
 import { publicOrigin } from './auth';
 import { bearer, problems } from './openapi-shared';
@@ -60,53 +66,6 @@ const KEY_HOW: Record<IntegrationType, string> = {
     'Authorization: GenieKey <key> (Alertmanager: opsgenie_configs api_key; api_url is the URL)',
   generic: 'in the URL, as Authorization: Bearer <key>, or a token field',
 };
-
-const serviceSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    description: z.string(),
-    policyId: z.string().nullable(),
-    createdAt: z.number(),
-  })
-  .openapi('Service');
-
-const integrationSchema = z
-  .object({
-    id: z.string(),
-    serviceId: z.string(),
-    type: z.enum(INTEGRATION_TYPES),
-    name: z.string(),
-    ratePerMinute: z.number().int(),
-    signed: z
-      .boolean()
-      .openapi({ description: 'Whether payloads must carry a Grafana HMAC signature' }),
-    endpoint: z
-      .string()
-      .openapi({ description: 'Where the monitor posts; {key} stands for the key' }),
-    keyIn: z.string(),
-    createdAt: z.number(),
-    revokedAt: z.number().nullable(),
-  })
-  .openapi('Integration');
-
-const payloadSchema = z
-  .object({
-    receivedAt: z.number(),
-    method: z.string(),
-    contentType: z.string().nullable(),
-    userAgent: z.string().nullable(),
-    bytes: z.number().int(),
-    body: z.string().openapi({ description: 'The body with the key redacted, cut to 8 KB' }),
-    truncated: z.boolean(),
-    outcome: z.enum(['accepted', 'rejected', 'rate_limited', 'failed']),
-    detail: z.string(),
-  })
-  .openapi('ReceivedPayload');
-
-const withKey = integrationSchema
-  .extend({ key: z.string(), url: z.string() })
-  .openapi('IntegrationWithKey');
 
 function present(i: Integration, origin: string) {
   return {
@@ -379,7 +338,7 @@ services.openapi(
     responses: {
       201: {
         description: 'The integration with its key',
-        content: { 'application/json': { schema: withKey } },
+        content: { 'application/json': { schema: integrationWithKeySchema } },
       },
       400: problems[400],
       401: problems[401],
@@ -507,7 +466,7 @@ services.openapi(
     responses: {
       200: {
         description: 'The integration with its new key',
-        content: { 'application/json': { schema: withKey } },
+        content: { 'application/json': { schema: integrationWithKeySchema } },
       },
       401: problems[401],
       403: problems[403],

@@ -1,5 +1,6 @@
 /** /api/teams: named groups of users that schedules belong to (admin writes, viewer reads). */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { teamSchema } from '../../schema/people-schemas';
 import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
 import { now } from '../clock';
@@ -23,14 +24,6 @@ teams.use('*', limitBody(32 * 1024), requireJson());
 
 const id = z.string().min(1).max(64);
 const userIds = z.array(id).max(200);
-const teamSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    members: z.array(z.object({ id: z.string(), name: z.string() })),
-    createdAt: z.number(),
-  })
-  .openapi('Team');
 const teamResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: z.object({ team: teamSchema }) } },

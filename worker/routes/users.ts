@@ -3,6 +3,7 @@
  * suspension, removal, sessions and tokens. Every withdrawal closes the person's open sockets at once.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { personSchema, roleSchema } from '../../schema/people-schemas';
 import type { AppEnv } from '../app-env';
 import { principalOf, requireRole } from '../auth/middleware';
 import { closeSockets } from '../auth/sockets';
@@ -16,17 +17,6 @@ import { conflict, forbidden, notFound } from '../errors';
 import { calendarFeedSchema } from './calendar-feeds';
 import { bearer, problems } from './openapi-shared';
 
-const roleSchema = z.enum(['admin', 'responder', 'viewer']);
-const userSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    role: roleSchema,
-    disabled: z
-      .boolean()
-      .openapi({ description: 'suspended by an admin: cannot sign in, is not paged' }),
-  })
-  .openapi('Person');
 const namedSchema = z.object({ id: z.string(), name: z.string() });
 const sessionSchema = z
   .object({
@@ -78,7 +68,7 @@ users.openapi(
     responses: {
       200: {
         description: 'Users',
-        content: { 'application/json': { schema: z.object({ users: z.array(userSchema) }) } },
+        content: { 'application/json': { schema: z.object({ users: z.array(personSchema) }) } },
       },
       401: problems[401],
     },
@@ -101,7 +91,7 @@ users.openapi(
         content: {
           'application/json': {
             schema: z.object({
-              user: userSchema,
+              user: personSchema,
               sessions: z.array(sessionSchema),
               tokens: z.array(tokenSchema),
               calendarFeeds: z.array(calendarFeedSchema),
@@ -162,7 +152,7 @@ users.openapi(
         description: 'The person now',
         content: {
           'application/json': {
-            schema: z.object({ user: userSchema, stillNamedBy: placesSchema }),
+            schema: z.object({ user: personSchema, stillNamedBy: placesSchema }),
           },
         },
       },

@@ -1,5 +1,5 @@
 /** The review editor's state, kept apart from the saved review so a save (or a conflict) can compare the two. */
-import { SECTION_KEYS } from '../../../worker/review/types';
+import { SECTION_KEYS } from '../../../schema/review';
 import type { ActionItem, Review, ReviewEditInput, ReviewStatus, Sections } from './types';
 
 export interface DraftItem {

@@ -1,15 +1,19 @@
-/** Wire shapes the REST API returns that are not in schema/ (the live protocol is). */
-import type { IntegrationType } from '../../../schema/alert';
+/**
+ * The wire shapes the PWA reads, as types only (no validator enters the bundle): re-exported from schema/,
+ * or, for answers whose zod shape still sits in a worker route, written out here.
+ */
 import type { ChangeEvent } from '../../../schema/change';
 import type { RecordedPayload as ReceivedPayload } from '../../../schema/directory';
 import type {
   Incident,
   IncidentAlert,
   IncidentSummary as WireSummary,
-  Severity,
   TimelineEntry,
 } from '../../../schema/incident';
 import type { Coverage, EmptyLevel, EscalationLevel, Interval } from '../../../schema/oncall';
+import type { Integration as WireIntegration } from '../../../schema/integration-schemas';
+import type { Team as WireTeam } from '../../../schema/people-schemas';
+import type { Report as WireReport } from '../../../schema/report-schemas';
 
 export type { Incident, IncidentStatus, Severity, TimelineEntry } from '../../../schema/incident';
 export type {
@@ -20,32 +24,16 @@ export type {
   Viewer,
 } from '../../../schema/protocol';
 
-export type Role = 'admin' | 'responder' | 'viewer';
+export type { Role, User } from '../../../schema/people-schemas';
 
-export interface User {
-  id: string;
-  name: string;
-  role: Role;
-}
+/** A team as the admin screens use it (they never show when it was created). */
+export type Team = Omit<WireTeam, 'createdAt'>;
 
-/** One row of GET /api/incidents. */
-export type IncidentSummary = Pick<
-  Incident,
-  | 'id'
-  | 'number'
-  | 'title'
-  | 'serviceId'
-  | 'severity'
-  | 'status'
-  | 'assignees'
-  | 'alertCount'
-  | 'createdAt'
-  | 'acknowledgedAt'
-  | 'resolvedAt'
-  | 'updatedAt'
-> & { nobodyPaged: boolean } & Partial<
-    Pick<WireSummary, 'roles' | 'paged' | 'firingCount' | 'notificationCount'>
-  >; // absent from rows an older version saved
+/** One row of GET /api/incidents; rows an older version saved may lack the later fields. */
+export type IncidentSummary = Omit<WireSummary, LaterSummaryFields> &
+  Partial<Pick<WireSummary, LaterSummaryFields>>;
+type LaterSummaryFields =
+  'roles' | 'paged' | 'firingCount' | 'notificationCount' | 'escalationLevel';
 
 export interface IncidentPage {
   incidents: IncidentSummary[];
@@ -90,7 +78,7 @@ export type {
   ReviewStatus,
   SectionKey,
   Sections,
-} from '../../../worker/review/types';
+} from '../../../schema/review';
 
 /** Someone a page would reach, and whether it can (a push subscription on some device). */
 export interface Responder {
@@ -189,12 +177,6 @@ export interface ScheduleInput {
   })[];
 }
 
-export interface Team {
-  id: string;
-  name: string;
-  members: { id: string; name: string }[];
-}
-
 /** An escalation policy as GET /api/policies lists it. */
 export interface Policy {
   id: string;
@@ -215,74 +197,17 @@ export interface PolicyInput {
   renotifyMinutes: number | null;
 }
 
-/** An integration: a monitor's key into one service. The key itself is only in `IntegrationWithKey`. */
-export interface Integration {
-  id: string;
-  serviceId: string;
-  type: IntegrationType;
-  name: string;
-  ratePerMinute: number;
-  signed: boolean;
-  /** Where the monitor posts; `{key}` stands for the key. */
-  endpoint: string;
-  keyIn: string;
-  createdAt: number;
-  revokedAt: number | null;
-  recentPayloads?: ReceivedPayload[];
-}
+/** An integration as the admin screens list it: the listing adds what it received lately. */
+export type Integration = WireIntegration & { recentPayloads?: ReceivedPayload[] };
+export type { IntegrationWithKey } from '../../../schema/integration-schemas';
 
-/** The answer to creating or rotating an integration: the only time the key is shown. */
-export interface IntegrationWithKey extends Integration {
-  key: string;
-  url: string;
-}
+export type { DurationStats } from '../../../schema/report-schemas';
 
-export interface DurationStats {
-  count: number;
-  meanMs: number | null;
-  medianMs: number | null;
-  p90Ms: number | null;
-}
-
-/** GET /api/reports. */
-export interface Report {
-  range: {
-    from: number;
-    to: number;
-    zone: string;
-    serviceId: string | null;
-    teamId: string | null;
-    outOfHours: string;
+/** GET /api/reports; an older server's answer lacks resolvedWithoutAck and the weeks' bySeverity. */
+export type Report = Omit<WireReport, 'incidents' | 'resolvedWithoutAck'> &
+  Partial<Pick<WireReport, 'resolvedWithoutAck'>> & {
+    incidents: Omit<WireReport['incidents'], 'byWeek'> & {
+      byWeek: (Omit<WireWeek, 'bySeverity'> & Partial<Pick<WireWeek, 'bySeverity'>>)[];
+    };
   };
-  incidents: {
-    total: number;
-    bySeverity: Partial<Record<Severity, number>>;
-    /** `bySeverity` per week when the server provides it; the chart stacks by severity then. */
-    byWeek: {
-      week: string;
-      weekStart: string;
-      count: number;
-      bySeverity?: Partial<Record<Severity, number>>;
-    }[];
-  };
-  /** Over acknowledged incidents only. */
-  mtta: DurationStats;
-  mttr: DurationStats;
-  /** Resolved incidents nobody acknowledged, out of all resolved (absent from older servers). */
-  resolvedWithoutAck?: { count: number; resolved: number };
-  escalation: { escalated: number; total: number; rate: number | null };
-  pagesPerResponder: {
-    userId: string;
-    name: string;
-    pages: number;
-    outOfHours: number;
-    incidents: number;
-  }[];
-  noisiestServices: {
-    serviceId: string | null;
-    name: string | null;
-    incidents: number;
-    alerts: number;
-  }[];
-  noisiestAlerts: { dedupKey: string | null; title: string; incidents: number; alerts: number }[];
-}
+type WireWeek = WireReport['incidents']['byWeek'][number];

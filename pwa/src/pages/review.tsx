@@ -4,7 +4,7 @@ import { SeverityBadge } from '../components/badges';
 import { Notice } from '../components/notice';
 import { ActionItemsEditor } from '../components/review/action-items';
 import { ReviewFacts } from '../components/review/facts';
-import { SECTION_KEYS, SECTION_TITLES } from '../../../worker/review/types';
+import { SECTION_KEYS, SECTION_TITLES } from '../../../schema/review';
 import { ApiError, listUsers } from '../lib/api';
 import { formatTime } from '../lib/format';
 import { errorText, useAction, useNow, useTitle } from '../lib/hooks';

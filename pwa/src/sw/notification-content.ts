@@ -2,7 +2,7 @@
  * What a page's notification says and where a tap on it goes: pure functions of the payload,
  * kept apart from the service worker's globals so they can be tested anywhere.
  */
-import type { PagePayload } from '../../../worker/push/payload';
+import type { PagePayload } from '../../../schema/push';
 
 /** What a notification carries in `data`: the page, and whether it has been acted on. */
 export interface NotificationData extends Partial<PagePayload> {

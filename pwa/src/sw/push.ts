@@ -7,7 +7,7 @@
  * the same Idempotency-Key when the network returns: it lands exactly once.
  */
 import { Queue } from 'workbox-background-sync';
-import type { PagePayload } from '../../../worker/push/payload';
+import type { PagePayload } from '../../../schema/push';
 import { ackKey } from '../lib/ack-key';
 import {
   acknowledgedText,

@@ -21,6 +21,7 @@ import {
 import type { PrecacheEntry } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { NetworkFirst } from 'workbox-strategies';
+import { SERVER_PATH_PREFIXES } from '../../../schema/server-paths';
 import { newestRequestWins } from './newest-wins';
 import { registerPushHandlers } from './push';
 
@@ -62,7 +63,7 @@ self.addEventListener('activate', (event) => {
 });
 
 /** Paths the Worker answers itself (wrangler.toml run_worker_first); never the app shell. */
-const SERVER_PATHS = [/^\/api\//, /^\/v2\//, /^\/hooks\//];
+const SERVER_PATHS = SERVER_PATH_PREFIXES.map((prefix) => new RegExp(`^${prefix}`));
 
 // Any in-app URL opens the precached shell, offline too; the client router takes it from there.
 registerRoute(

@@ -1,8 +1,13 @@
-/** OpenAPI/zod shapes of incidents on the wire (the TypeScript types live in schema/incident.ts). */
+/**
+ * The incident on the wire, as zod shapes (for validation and the OpenAPI doc) with the TypeScript types
+ * derived from them. schema/incident.ts re-exports the types next to the constants and helpers the PWA
+ * loads at runtime, so the PWA never pulls in zod.
+ */
 import { z } from '@hono/zod-openapi';
-import { SEVERITIES } from '../../schema/alert';
-import { INCIDENT_STATUSES, TIMELINE_KINDS } from '../../schema/incident';
+import { SEVERITIES } from './alert';
+import { INCIDENT_STATUSES, TIMELINE_KINDS } from './incident';
 
+/** Who did something: a person, a monitor integration, or Firebell itself. */
 const actor = z.object({
   kind: z.enum(['user', 'integration', 'system']),
   id: z.string(),
@@ -19,21 +24,34 @@ export const incidentSchema = z
     severity: z.enum(SEVERITIES),
     status: z.enum(INCIDENT_STATUSES),
     assignees: z.array(z.string()),
+    /** role name → user id; every configured role is present, unfilled ones are null. */
     roles: z.record(z.string(), z.string().nullable()),
     dedupKey: z.string().nullable(),
+    /**
+     * Distinct alerts (by fingerprint / dedup key), those past LIMITS.alertsPerIncident included: a repeat or a
+     * sender's retry of one alert never adds to it.
+     */
     alertCount: z
       .number()
       .int()
       .openapi({ description: 'Distinct alerts (by fingerprint / dedup key)' }),
+    /** Of those, how many are firing now. */
     firingCount: z.number().int().openapi({ description: 'Alerts firing now' }),
+    /** Trigger notifications received, repeats, retries and alerts past the cap included. */
     notificationCount: z
       .number()
       .int()
       .openapi({ description: 'Trigger notifications received, repeats and retries included' }),
+    /** Alerts not listed: left out of the sender's latest notification, plus distinct alerts past LIMITS.alertsPerIncident. */
     truncatedAlerts: z.number().int(),
+    /**
+     * True once a person renamed the incident: from then on its title is theirs. Until then the title
+     * follows the alerts (the group's common summary, or the most severe firing alert).
+     */
     titleEdited: z.boolean().openapi({
       description: 'A person renamed the incident; until then its title follows the alerts',
     }),
+    /** Everyone paged since the incident (re)opened; while it is triggered, they are the ones it needs. */
     paged: z
       .array(z.string())
       .openapi({ description: 'Users paged since the incident (re)opened' }),
@@ -44,8 +62,11 @@ export const incidentSchema = z
     resolvedAt: z.number().nullable(),
     resolvedBy: actor.nullable(),
     updatedAt: z.number(),
+    /** Current escalation level (1-based; 0 before the first page). */
     escalationLevel: z.number().int(),
+    /** The escalation policy reached nobody: admins were told instead. */
     nobodyPaged: z.boolean(),
+    /** Sequence number of the newest timeline entry. */
     lastSeq: z.number().int(),
   })
   .openapi('Incident');
@@ -56,6 +77,7 @@ export const timelineEntrySchema = z
     kind: z.enum(TIMELINE_KINDS),
     at: z.number(),
     actor,
+    /** Human-readable line, as a responder would say it. */
     text: z.string(),
     data: z.record(z.string(), z.unknown()).optional(),
   })
@@ -65,6 +87,7 @@ export const alertSchema = z
   .object({
     key: z.string(),
     status: z.enum(['firing', 'resolved']),
+    /** Who ended a resolved alert: its monitor, or a person resolving the whole incident (the monitor may still be firing). */
     resolvedBy: z
       .enum(['monitor', 'incident'])
       .optional()
@@ -76,6 +99,7 @@ export const alertSchema = z
     annotations: z.record(z.string(), z.string()).optional(),
     links: z.array(z.object({ href: z.string(), text: z.string().optional() })),
     details: z.record(z.string(), z.unknown()).optional(),
+    /** Notifications for this alert, the first included; repeats only count, the first body is kept. */
     count: z.number().int(),
     firstSeenAt: z.number(),
     lastSeenAt: z.number(),
@@ -91,7 +115,9 @@ export const summarySchema = z
     severity: z.enum(SEVERITIES),
     status: z.enum(INCIDENT_STATUSES),
     assignees: z.array(z.string()),
+    /** role name → user id, as on the incident. */
     roles: z.record(z.string(), z.string().nullable()),
+    /** Users paged since the incident (re)opened. */
     paged: z.array(z.string()),
     alertCount: z.number().int(),
     firingCount: z.number().int(),
@@ -104,3 +130,10 @@ export const summarySchema = z
     escalationLevel: z.number().int(),
   })
   .openapi('IncidentSummary');
+
+export type Actor = z.infer<typeof actor>;
+export type Incident = z.infer<typeof incidentSchema>;
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+export type IncidentAlert = z.infer<typeof alertSchema>;
+/** An incident as lists show it (the D1 index row). */
+export type IncidentSummary = z.infer<typeof summarySchema>;
