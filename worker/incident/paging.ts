@@ -14,6 +14,7 @@ import { notifierFor, notifyAll, type Delivery, type PagedIncident } from '../no
 import {
   FIREBELL,
   decide,
+  type Decision,
   nobodyPagedEntry,
   type Effect,
   type EscalationEvent,
@@ -96,7 +97,8 @@ export class Paging {
     return true;
   }
 
-  private async handle(event: EscalationEvent, now: number) {
+  /** Load the facts, decide, commit the decision, then carry out its effects in order. */
+  private async handle(event: EscalationEvent, now: number): Promise<Decision | null> {
     const incident = this.host.incident();
     if (!incident) return null;
     const state = this.host.state();
