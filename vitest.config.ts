@@ -31,7 +31,7 @@ export default defineConfig(async () => {
     ],
     test: {
       include: ['test/**/*.test.ts'],
-      exclude: ['test/e2e/**', 'test/pwa/**', 'node_modules/**'],
+      exclude: ['test/e2e/**', 'test/pwa/**', 'test/unit/**', 'node_modules/**'],
       setupFiles: ['test/setup/apply-migrations.ts'],
       testTimeout: 20_000,
     },

@@ -30,6 +30,7 @@ const steps = [
   ['build', 'npm', ['run', 'build', '--silent']],
   ['typecheck', 'npm', ['run', 'typecheck', '--silent']],
   ['formatting (prettier --check)', 'npm', ['run', 'format:check', '--silent']],
+  ['unit tests (plain Node)', 'npx', vitest('unit', 'vitest.unit.config.ts')],
   ['worker tests (workerd)', 'npx', vitest('worker', 'vitest.config.ts')],
   ['PWA component tests', 'npx', vitest('pwa', 'pwa/vitest.config.ts')],
 ];
@@ -48,7 +49,7 @@ for (const [label, cmd, args] of steps) {
 // One plain closing line over all suites, so CI can read the totals.
 let passed = 0;
 let failed = 0;
-for (const name of ['worker', 'pwa', 'e2e']) {
+for (const name of ['unit', 'worker', 'pwa', 'e2e']) {
   const file = `${REPORTS}/${name}.json`;
   if (!existsSync(file)) continue;
   const report = JSON.parse(readFileSync(file, 'utf8'));

@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getPolicy, policyForService } from '../../worker/directory/policies';
 import { getSchedule } from '../../worker/directory/schedules';
-import { resolveTargets } from '../../worker/oncall/targets';
+import { resolveTargets } from '../../worker/directory/on-call';
 import { ADMIN, api, createUser, json, type TestUser } from '../helpers';
 
 type Problem = {

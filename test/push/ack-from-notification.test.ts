@@ -2,7 +2,7 @@ import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../schema/incident';
 import { signActionToken } from '../../worker/push/action-token';
-import { pageUser } from '../../worker/push/notifier';
+import { pageUser } from '../../worker/notify/push-devices';
 import { api, createUser, json, openIncident, timeline, type TestUser } from '../helpers';
 import { pushService, subscriber, vapidKeys } from './fixtures';
 

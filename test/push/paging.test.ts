@@ -6,7 +6,7 @@ import {
   subscriptionsForUser,
 } from '../../worker/directory/push-subscriptions';
 import { verifyActionToken } from '../../worker/push/action-token';
-import { pageUser, retryPage } from '../../worker/push/notifier';
+import { pageUser, retryPage } from '../../worker/notify/push-devices';
 import { createUser, type TestUser } from '../helpers';
 import { pushService, subscriber, vapidKeys, type Subscriber } from './fixtures';
 

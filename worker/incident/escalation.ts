@@ -1,6 +1,6 @@
 /**
  * Escalation maths, pure: where the policy stands and what comes next.
- * The incident object stores the state, resolves targets, pages, and arms timers from these answers.
+ * escalate.ts decides from these answers; the incident object stores the state and carries out the effects.
  */
 import type { EscalationPolicy } from '../../schema/oncall';
 
@@ -46,14 +46,6 @@ export function nextStep(state: EscalationState): Step {
 export function levelDelayMs(state: EscalationState, level: number): number {
   return Math.max(0, (state.policy.levels[level]?.delayMinutes ?? 0) * 60_000);
 }
-
-/** Backoff for a push service that asked us to retry: honour Retry-After, else 5 s, 10 s, 20 s … capped at 5 min. */
-export function pushRetryDelayMs(attempt: number, retryAfterMs?: number): number {
-  const backoff = Math.min(300_000, 5_000 * 2 ** Math.max(0, attempt - 1));
-  return Math.max(backoff, retryAfterMs ?? 0);
-}
-
-export const MAX_PUSH_ATTEMPTS = 5;
 
 /** "level 2" for people; round shown only when the policy repeats. */
 export function levelLabel(step: { level: number; round: number }, repeat: number): string {

@@ -23,7 +23,9 @@ import { RateLimiter } from './command-rate';
 import { parseClientMessage } from './commands';
 import { Idempotency, MAX_IDEMPOTENCY_KEY_LENGTH, fingerprint } from './idempotency';
 import { applyAlertEvents, capReachedEntry, closeAlerts } from './ingest';
-import { FIREBELL, Paging } from './paging';
+import { FIREBELL, type WrittenEntry } from './escalate';
+import type { EscalationState } from './escalation';
+import { Paging } from './paging';
 import { applyCommand, type EntryDraft } from './reducer';
 import {
   ACCESS_WITHDRAWN,
@@ -85,7 +87,7 @@ export class IncidentObject extends DurableObject<Env> {
       scheduler: this.scheduler,
       incident: () => this.store.load(),
       state: () => this.store.escalation(),
-      saveState: (state) => this.store.saveEscalation(state),
+      commit: (state, entries, patch) => this.commitEscalation(state, entries, patch),
       markPaged: (subscriptionId, at) => this.store.paged(subscriptionId, at),
       record: (drafts, actor, patch) => this.record(drafts, actor, patch),
     });
@@ -171,7 +173,7 @@ export class IncidentObject extends DurableObject<Env> {
     });
     // Arm level 1 before the index write, so its alarm can run while D1 answers.
     const opened = this.store.everything();
-    await this.paging.start(incident, at);
+    await this.paging.opened(at);
     await this.afterChange(this.store.load() ?? incident, opened);
     return this.store.load() ?? incident;
   }
@@ -486,9 +488,10 @@ export class IncidentObject extends DurableObject<Env> {
 
   /** Acknowledging or resolving stops escalation at once; reopening starts it again from level 1. */
   private async transition(before: Incident, after: Incident): Promise<void> {
-    if (before.status === 'triggered' && after.status !== 'triggered') await this.paging.stop();
+    if (before.status === 'triggered' && after.status !== 'triggered')
+      await this.paging.stopped(after.status, now());
     else if (before.status === 'resolved' && after.status === 'triggered')
-      await this.paging.start(after, now());
+      await this.paging.opened(now());
   }
 
   /**
@@ -533,6 +536,28 @@ export class IncidentObject extends DurableObject<Env> {
     });
     await this.afterChange(saved, entries);
     return saved;
+  }
+
+  /** An escalation decision: its state, entries (each by its author) and incident patch in one transaction. */
+  private async commitEscalation(
+    state: EscalationState | null,
+    written: readonly WrittenEntry[],
+    patch: Partial<Incident>,
+  ): Promise<void> {
+    const incident = this.store.load();
+    if (!incident) return;
+    if (!written.length && !Object.keys(patch).length) return this.store.saveEscalation(state);
+    const at = now();
+    let saved = incident;
+    const entries: TimelineEntry[] = [];
+    this.ctx.storage.transactionSync(() => {
+      this.store.saveEscalation(state);
+      for (const { actor, draft } of written)
+        entries.push(...this.store.append(incident.lastSeq + entries.length, [draft], actor, at));
+      saved = { ...incident, ...patch, updatedAt: at, lastSeq: incident.lastSeq + entries.length };
+      this.store.save(saved);
+    });
+    await this.afterChange(saved, entries);
   }
 
   /** The service worker showed the page on a device: say so once, with the time it landed. */

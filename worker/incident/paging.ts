@@ -1,45 +1,53 @@
 /**
- * The escalation engine inside the incident object: timers are rows in the scheduler table,
- * targets are resolved when a level fires (whoever is on call then), pages go through the notifier seam.
+ * The escalation runner inside the incident object: load the facts a decision needs (the policy, who is
+ * on call now), call the pure decision (escalate.ts), commit its state and entries in one transaction,
+ * then carry out its effects. Timers are rows in the scheduler table; pages go out through worker/notify/.
  */
 import type { Actor, Incident } from '../../schema/incident';
-import { getService } from '../directory/services';
-import { adminIds, userNames } from '../directory/users';
+import { resolveLevels } from '../directory/on-call';
 import { policyForService } from '../directory/policies';
 import { recordPages } from '../directory/reports';
+import { getService } from '../directory/services';
+import { adminIds, userNames } from '../directory/users';
 import type { Env } from '../env';
-import { resolveTargets, type EmptyTarget } from '../oncall/targets';
-import { pageUser, retryPage, type PageAttempt, type PagedIncident } from '../push/notifier';
-import { describeOutcome } from '../push/sender';
+import { notifierFor, notifyAll, type Delivery, type PagedIncident } from '../notify';
 import {
-  MAX_PUSH_ATTEMPTS,
-  levelDelayMs,
-  levelLabel,
-  nextStep,
-  pushRetryDelayMs,
-  startState,
-  type EscalationState,
-} from './escalation';
+  FIREBELL,
+  decide,
+  type Decision,
+  nobodyPagedEntry,
+  type Effect,
+  type EscalationEvent,
+  type Person,
+  type Timer,
+  type WrittenEntry,
+} from './escalate';
+import type { EscalationState } from './escalation';
 import type { EntryDraft } from './reducer';
 import type { Scheduler, Task } from './scheduler';
 
-export const FIREBELL: Actor = { kind: 'system', id: 'firebell', name: 'Firebell' };
+/** Scheduler rows per timer: the start and the level delay share one row, so either replaces the other. */
+const TASKS: Record<Timer, { id: string; kind: string }> = {
+  start: { id: 'escalate', kind: 'escalation-start' },
+  escalate: { id: 'escalate', kind: 'escalate' },
+  renotify: { id: 'renotify', kind: 'renotify' },
+};
 
-const ESCALATE = 'escalate';
-const START = 'escalation-start';
-const RENOTIFY = 'renotify';
-const PUSH_RETRY = 'push-retry';
-
-/** What the engine needs from its object. */
+/** What the runner needs from its object. */
 export interface PagingHost {
   env: Env;
   scheduler: Scheduler;
   incident(): Incident | null;
   state(): EscalationState | null;
-  saveState(state: EscalationState | null): void;
+  /** Commit a decision: its state, entries and incident patch in one transaction; broadcast, update the index. */
+  commit(
+    state: EscalationState | null,
+    entries: WrittenEntry[],
+    patch: Partial<Incident>,
+  ): Promise<void>;
   /** A device was sent a page: its next delivery receipt is news. */
   markPaged(subscriptionId: string, at: number): void;
-  /** Commit timeline entries (and an optional incident patch, or one computed from the incident as written), broadcast them, update the index. */
+  /** Commit timeline entries (and an incident patch computed from the incident as written), broadcast them, update the index. */
   record(
     drafts: EntryDraft[],
     actor: Actor,
@@ -50,253 +58,109 @@ export interface PagingHost {
 export class Paging {
   constructor(private readonly host: PagingHost) {}
 
-  /**
-   * A new incident (or a reopened one) starts at level 1. Everything else, even finding the policy,
-   * happens in the alarm set for now: the webhook that opened the incident is answered without waiting on paging.
-   */
-  async start(incident: Incident, now: number): Promise<void> {
-    if (!incident.serviceId) return this.unrouted(incident);
-    this.host.saveState(null);
-    await this.host.scheduler.schedule(ESCALATE, START, now);
-  }
-
-  /**
-   * Opened by hand without a service: no policy applies, so nobody is paged. Flag it and say so on the timeline;
-   * the admins are not woken, since the person who opened it is already there. A reopen is already flagged.
-   */
-  private async unrouted(incident: Incident): Promise<void> {
-    if (incident.nobodyPaged) return;
-    await this.host.record(
-      [
-        {
-          kind: 'nobody_paged',
-          text: 'Nobody paged: opened by hand without a service, so no escalation policy applies',
-        },
-      ],
-      FIREBELL,
-      { nobodyPaged: true },
-    );
-  }
-
-  /** Look up the service's policy when the first page is due; no policy means nobody would be paged. */
-  private async begin(now: number): Promise<void> {
-    const incident = this.host.incident();
-    if (!incident?.serviceId || incident.status !== 'triggered') return;
-    const found = await policyForService(this.host.env.DB, incident.serviceId);
-    // Acknowledged or resolved while D1 answered: stop() found no state to stop, so check here.
-    if (this.host.incident()?.status !== 'triggered' || this.host.state()) return;
-    if (!found) return this.nobodyPaged(incident, now, 'its service has no escalation policy');
-    const { serviceName, ...policy } = found;
-    this.host.saveState(startState(policy, serviceName));
-    await this.advance(now);
-  }
-
-  /**
-   * The escalation state as stored, to compare across an await: D1 reads and pushes let commands run
-   * meanwhile, and a step must not write back a state an acknowledgement (or reopen, or manual
-   * escalation) has replaced, nor schedule the next level after one.
-   */
-  private course(): string {
-    return JSON.stringify(this.host.state());
+  /** A new incident (or a reopened one) starts at level 1. */
+  async opened(now: number): Promise<void> {
+    await this.handle({ type: 'opened' }, now);
   }
 
   /** Acknowledged or resolved: stop every timer at once. */
-  async stop(): Promise<void> {
-    const state = this.host.state();
-    if (state && !state.stopped) this.host.saveState({ ...state, stopped: true });
-    await this.host.scheduler.cancel(ESCALATE, RENOTIFY);
+  async stopped(status: 'acknowledged' | 'resolved', now: number): Promise<void> {
+    await this.handle({ type: status }, now);
   }
 
-  /** "Escalate now": page the next level without waiting for the delay. */
+  /** "Escalate now": page the next level without waiting for the delay. A refusal comes back as its reason. */
   async escalateNow(actor: Actor, now: number): Promise<string | null> {
-    if (!this.host.state()) return 'This incident has no escalation policy to escalate through.';
-    await this.host.record(
-      [{ kind: 'escalated', text: `${actor.name} escalated the incident by hand` }],
-      actor,
-    );
-    const state = this.host.state(); // as it is now: a task may have moved it while the entry was written
-    if (state) this.host.saveState({ ...state, stopped: false });
-    await this.advance(now);
-    return null;
+    return (await this.handle({ type: 'escalate', actor }, now))?.refused ?? null;
   }
 
-  /** Run a due task; returns false when the task is not the engine's. */
+  /** Run a due task; returns false when the task is not the runner's. */
   async run(task: Task, now: number): Promise<boolean> {
-    if (task.kind === START) await this.begin(now);
-    else if (task.kind === ESCALATE) await this.advance(now);
-    else if (task.kind === RENOTIFY) await this.renotify(now);
-    else if (task.kind === PUSH_RETRY) await this.retry(task, now);
-    else return false;
+    if (task.kind === TASKS.start.kind) {
+      const serviceId = this.host.incident()?.serviceId;
+      const found = serviceId ? await policyForService(this.host.env.DB, serviceId) : null;
+      await this.handle({ type: 'policy-due', found }, now);
+    } else if (task.kind === TASKS.escalate.kind) await this.handle({ type: 'timer' }, now);
+    else if (task.kind === TASKS.renotify.kind) await this.handle({ type: 'renotify' }, now);
+    else {
+      const notifier = notifierFor(task.kind);
+      if (!notifier) return false;
+      const incident = this.host.incident();
+      if (!incident || incident.status !== 'triggered') return true;
+      const deliveries = await notifier.retry(
+        this.host.env,
+        task.data,
+        await this.pagedIncident(incident),
+        now,
+      );
+      await this.host.record(await this.settle(deliveries, now), FIREBELL);
+    }
     return true;
   }
 
-  /** Page the next level that reaches someone; empty levels are skipped at once and said so. */
-  private async advance(now: number): Promise<void> {
+  /** Load the facts, decide, commit the decision, then carry out its effects in order. */
+  private async handle(event: EscalationEvent, now: number): Promise<Decision | null> {
+    let incident = this.host.incident();
+    if (!incident) return null;
     let state = this.host.state();
-    const incident = this.host.incident();
-    if (!state || !incident || state.stopped) return;
-    let course = this.course();
-    if (incident.status === 'resolved') return this.stop();
-    for (;;) {
-      const step = nextStep(state);
-      if (step.kind === 'exhausted') {
-        this.host.saveState({ ...state, stopped: true });
-        await this.host.scheduler.cancel(RENOTIFY);
-        if (!state.reachedSomeone)
-          return this.nobodyPaged(
-            incident,
-            now,
-            `nobody on escalation policy “${state.policy.name}” could be reached`,
-          );
-        return this.host.record(
-          [
-            {
-              kind: 'escalated',
-              text: `Escalation policy “${state.policy.name}” ran out with nobody acknowledging`,
-            },
-          ],
-          FIREBELL,
-        );
-      }
-      state = { ...state, level: step.level, round: step.round };
-      const level = state.policy.levels[step.level];
-      const resolved = await resolveTargets(this.host.env.DB, level?.targets ?? [], now);
-      if (this.course() !== course) return;
-      const label = levelLabel(step, state.policy.repeat);
-      if (!resolved.userIds.length) {
-        const why = resolved.empty.map(emptyReason).join('; ') || 'it has no targets';
-        this.host.saveState(state);
-        course = this.course();
-        await this.host.record(
-          [
-            {
-              kind: 'escalation_skipped',
-              text: `Skipped ${label}: ${why}`,
-              data: { level: step.level + 1, round: step.round + 1 },
-            },
-          ],
-          FIREBELL,
-        );
-        if (this.course() !== course) return;
-        continue;
-      }
-      state = { ...state, reachedSomeone: true };
-      this.host.saveState(state);
-      course = this.course();
-      const who = resolved.userIds.map((id) => resolved.names[id] ?? id).join(', ');
-      // Page first, then write "Escalated to …" and the attempts in one transaction (one index write after the push, not two before it).
-      await this.page(
-        resolved.userIds.map((id) => ({ id, name: resolved.names[id] ?? id })),
-        now,
-        [
-          {
-            kind: 'escalated',
-            text: `Escalated to ${label}: ${who}`,
-            data: { level: step.level + 1, round: step.round + 1, userIds: resolved.userIds },
-          },
-        ],
-        { escalationLevel: step.level + 1 },
-      );
-      // Acknowledged (or resolved, or escalated by hand) while the push went out: that stopped the timers.
-      if (this.course() !== course) return;
-      await this.host.scheduler.schedule(ESCALATE, ESCALATE, now + levelDelayMs(state, step.level));
-      if (state.policy.renotifyMinutes)
-        await this.host.scheduler.schedule(
-          RENOTIFY,
-          RENOTIFY,
-          now + state.policy.renotifyMinutes * 60_000,
-        );
-      return;
+    const policy = event.type === 'policy-due' ? event.found : state?.policy;
+    // Who is on call is read only when the decision may page someone from the policy.
+    const levels =
+      policy && mayPage(event, state, incident)
+        ? await resolveLevels(this.host.env.DB, policy.levels, now)
+        : undefined;
+    if (levels) {
+      // Commands ran while D1 answered: decide on the state and status as they are now, or an
+      // acknowledgement that stopped the escalation meanwhile would be overwritten by a stale one.
+      const [before, status] = [JSON.stringify(state), incident.status];
+      incident = this.host.incident();
+      state = this.host.state();
+      if (!incident) return null;
+      if (JSON.stringify(state) !== before || incident.status !== status)
+        return this.handle(event, now);
     }
+    const decision = decide(state, event, now, { incident, levels });
+    if (decision.refused) return decision;
+    await this.host.commit(decision.state, decision.entries, decision.patch);
+    for (const effect of decision.effects) await this.carryOut(effect, now);
+    return decision;
   }
 
-  /** Still unacknowledged: page the current level's targets again. */
-  private async renotify(now: number): Promise<void> {
-    const state = this.host.state();
-    const incident = this.host.incident();
-    if (
-      !state ||
-      state.stopped ||
-      !incident ||
-      incident.status !== 'triggered' ||
-      !state.policy.renotifyMinutes
-    )
-      return;
-    const course = this.course();
-    const resolved = await resolveTargets(
-      this.host.env.DB,
-      state.policy.levels[state.level]?.targets ?? [],
-      now,
-    );
-    if (this.course() !== course) return;
-    if (resolved.userIds.length) {
-      await this.page(
-        resolved.userIds.map((id) => ({ id, name: resolved.names[id] ?? id })),
-        now,
-        [
-          {
-            kind: 'escalated',
-            text: `Still unacknowledged: paging ${resolved.userIds.map((id) => resolved.names[id] ?? id).join(', ')} again`,
-          },
-        ],
-      );
-      if (this.course() !== course) return;
+  private async carryOut(effect: Effect, now: number): Promise<void> {
+    const { scheduler } = this.host;
+    if (effect.kind === 'schedule') {
+      const task = TASKS[effect.timer];
+      await scheduler.schedule(task.id, task.kind, effect.at);
+    } else if (effect.kind === 'cancel') {
+      await scheduler.cancel(...new Set(effect.timers.map((t) => TASKS[t].id)));
+    } else if (effect.kind === 'page') {
+      await this.page(effect.users, now, effect.entries, effect.patch);
+    } else {
+      const ids = await adminIds(this.host.env.DB);
+      const names = await userNames(this.host.env.DB, ids);
+      const admins = ids.map((id) => ({ id, name: names[id] ?? id }));
+      await this.page(admins, now, [nobodyPagedEntry(effect.why, admins)], effect.patch);
     }
-    await this.host.scheduler.schedule(
-      RENOTIFY,
-      RENOTIFY,
-      now + state.policy.renotifyMinutes * 60_000,
-    );
-  }
-
-  /** Never silence: flag the incident and page the admins instead. */
-  private async nobodyPaged(incident: Incident, now: number, why: string): Promise<void> {
-    const admins = await adminIds(this.host.env.DB);
-    const names = await userNames(this.host.env.DB, admins);
-    await this.page(
-      admins.map((id) => ({ id, name: names[id] ?? id })),
-      now,
-      [
-        {
-          kind: 'nobody_paged',
-          text: `Nobody paged: ${why}. Paging admins instead: ${admins.map((id) => names[id] ?? id).join(', ') || 'none exist'}`,
-        },
-      ],
-      { nobodyPaged: true },
-    );
   }
 
   /**
-   * Page each user on all their devices; every attempt is a timeline entry, retryable ones get a timer.
-   * Everyone targeted joins the incident's `paged`, device or not: it is them the incident now waits on.
+   * Page each person through every notifier; each outcome is a timeline entry, written after the sending
+   * with the entries that led to it (one index write after the push, not two before it).
+   * Everyone targeted joins the incident's `paged`, reachable or not: it is them the incident now waits on.
    */
   private async page(
-    users: { id: string; name: string }[],
+    users: Person[],
     now: number,
-    lead: EntryDraft[] = [],
-    patch: Partial<Incident> = {},
+    lead: EntryDraft[],
+    patch: Partial<Incident>,
   ): Promise<void> {
     const incident = this.host.incident();
     if (!incident) return;
     const paged = await this.pagedIncident(incident);
-    const results = await Promise.all(
-      users.map(async (user) => ({ user, attempts: await this.safePage(user, paged, now) })),
+    const outcomes = await Promise.all(
+      users.map((recipient) => notifyAll(this.host.env, { recipient, incident: paged, now })),
     );
     await this.countPages(incident.id, users, now);
-    const drafts: EntryDraft[] = [...lead];
-    for (const { user, attempts } of results) {
-      if (!attempts.length)
-        drafts.push({
-          kind: 'notification_failed',
-          text: `Could not page ${user.name}: no device registered for push`,
-          data: { userId: user.id },
-        });
-      for (const attempt of attempts) {
-        if (attempt.outcome.kind === 'sent') this.host.markPaged(attempt.subscriptionId, now);
-        drafts.push(attemptEntry(user, attempt, 1));
-        if (attempt.outcome.kind === 'retry') await this.scheduleRetry(user, attempt, 1, now);
-      }
-    }
+    const drafts = [...lead, ...(await this.settle(outcomes.flat(), now))];
     const ids = users.map((u) => u.id);
     if (drafts.length)
       await this.host.record(drafts, FIREBELL, (current) => ({
@@ -305,40 +169,14 @@ export class Paging {
       }));
   }
 
-  private async retry(task: Task, now: number): Promise<void> {
-    const incident = this.host.incident();
-    const userId = String(task.data.userId);
-    const name = String(task.data.userName);
-    const attemptNo = Number(task.data.attempt);
-    if (!incident || incident.status !== 'triggered') return;
-    const attempt = await retryPage(
-      this.host.env,
-      userId,
-      String(task.data.subscriptionId),
-      await this.pagedIncident(incident),
-      now,
-    );
-    if (!attempt) return;
-    if (attempt.outcome.kind === 'sent') this.host.markPaged(attempt.subscriptionId, now);
-    await this.host.record([attemptEntry({ id: userId, name }, attempt, attemptNo)], FIREBELL);
-    if (attempt.outcome.kind === 'retry')
-      await this.scheduleRetry({ id: userId, name }, attempt, attemptNo, now);
-  }
-
-  private async scheduleRetry(
-    user: { id: string; name: string },
-    attempt: PageAttempt,
-    attemptNo: number,
-    now: number,
-  ): Promise<void> {
-    if (attemptNo >= MAX_PUSH_ATTEMPTS || attempt.outcome.kind !== 'retry') return;
-    const due = now + pushRetryDelayMs(attemptNo, attempt.outcome.retryAfterMs);
-    await this.host.scheduler.schedule(`${PUSH_RETRY}:${attempt.subscriptionId}`, PUSH_RETRY, due, {
-      userId: user.id,
-      userName: user.name,
-      subscriptionId: attempt.subscriptionId,
-      attempt: attemptNo + 1,
-    });
+  /** Note devices now paged and arm the retries the notifiers asked for; returns the timeline entries. */
+  private async settle(deliveries: Delivery[], now: number): Promise<EntryDraft[]> {
+    for (const d of deliveries) {
+      if (d.status === 'delivered' && d.address) this.host.markPaged(d.address, now);
+      if (d.retry)
+        await this.host.scheduler.schedule(d.retry.id, d.retry.kind, d.retry.at, d.retry.data);
+    }
+    return deliveries.map((d) => d.entry);
   }
 
   /** Pages per responder feed on-call health reports; losing a count must never stop a page. */
@@ -354,20 +192,6 @@ export class Paging {
       );
     } catch (err) {
       console.error(`could not count pages for ${incidentId}`, err);
-    }
-  }
-
-  /** A push failure must never stop escalation: it becomes an attempt the timeline can show. */
-  private async safePage(
-    user: { id: string; name: string },
-    paged: PagedIncident,
-    now: number,
-  ): Promise<PageAttempt[]> {
-    try {
-      return await pageUser(this.host.env, user, paged, now);
-    } catch (err) {
-      console.error(`paging ${user.id} failed`, err);
-      return [];
     }
   }
 
@@ -389,35 +213,16 @@ export class Paging {
   }
 }
 
-/** Why a target reached nobody, as the timeline says it. */
-function emptyReason(e: EmptyTarget): string {
-  if (e.reason === 'inactive')
-    return e.type === 'schedule'
-      ? `everyone on shift on ${e.name} is disabled or removed`
-      : `${e.name} is disabled or removed`;
-  return e.type === 'schedule' ? `${e.name} has nobody on shift` : `user ${e.name} does not exist`;
-}
-
-/**
- * One attempt as a timeline entry. Retries of one page to one device carry the same subscriptionId and
- * the next attempt number, which is how the PWA and the review fold them into one line (schema/timeline.ts).
- */
-function attemptEntry(
-  user: { id: string; name: string },
-  attempt: PageAttempt,
-  attemptNo: number,
-): EntryDraft {
-  const sent = attempt.outcome.kind === 'sent';
-  const retry = attemptNo > 1 ? ` (attempt ${attemptNo})` : '';
-  return {
-    kind: sent ? 'notification_sent' : 'notification_failed',
-    text: `Paged ${user.name} on ${attempt.deviceLabel}: ${describeOutcome(attempt.outcome, attemptNo < MAX_PUSH_ATTEMPTS)}${retry}`,
-    data: {
-      userId: user.id,
-      subscriptionId: attempt.subscriptionId,
-      outcome: attempt.outcome.kind,
-      status: attempt.outcome.status,
-      attempt: attemptNo,
-    },
-  };
+/** Whether this event can page from the policy, so who is on call must be read first. */
+function mayPage(
+  event: EscalationEvent,
+  state: EscalationState | null,
+  incident: Incident,
+): boolean {
+  if (incident.status === 'resolved') return false;
+  if (event.type === 'policy-due') return incident.status === 'triggered';
+  if (event.type === 'escalate') return true;
+  if (event.type === 'timer') return !state?.stopped;
+  if (event.type === 'renotify') return !state?.stopped && incident.status === 'triggered';
+  return false;
 }

@@ -10,4 +10,4 @@ export type {
 export { layerShifts } from './rotation';
 export { mergeAdjacent, onCallAt, renderShifts } from './render';
 export { scheduleCalendar, shiftUid, userCalendar, type CalendarOptions } from './ical';
-export { describeUsers, resolveTargets, type ResolvedTargets, type Responder } from './targets';
+export type { ResolvedTargets } from './targets';

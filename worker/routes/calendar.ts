@@ -14,7 +14,7 @@ import { validationHook } from '../edge';
 import { notFound } from '../errors';
 import { newId, newSecret } from '../ids';
 import { renderShifts, scheduleCalendar, userCalendar } from '../oncall';
-import { describeUsers } from '../oncall/targets';
+import { describeUsers } from '../directory/on-call';
 import type { Schedule } from '../oncall/types';
 import { DAY } from '../oncall/zone';
 import { problems } from './openapi-shared';

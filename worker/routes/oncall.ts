@@ -7,18 +7,13 @@ import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
 import { principalOf, requireRole } from '../auth/middleware';
 import { now } from '../clock';
+import { loadSnapshot, reachableUsers } from '../directory/on-call';
 import { listPolicies, policyTargets, servicesWithPolicy } from '../directory/policies';
 import { listSchedules } from '../directory/schedules';
 import { validationHook } from '../edge';
 import { renderShifts } from '../oncall';
 import { COVERAGE_DAYS, targetGaps } from '../oncall/gaps';
-import {
-  coverageData,
-  loadSnapshot,
-  reachableUsers,
-  resolveIn,
-  targetsInvolve,
-} from '../oncall/targets';
+import { coverageData, resolveIn, targetsInvolve } from '../oncall/targets';
 import { DAY } from '../oncall/zone';
 import { issueFeed, issuedFeedSchema } from './calendar';
 import { bearer, problems } from './openapi-shared';

@@ -26,7 +26,7 @@ import {
   verifyActionToken,
   type ActionClaims,
 } from '../push/action-token';
-import { sendTestPage } from '../push/notifier';
+import { sendTestPage } from '../notify/push-devices';
 import { TEST_INCIDENT_ID } from '../push/payload';
 import { describeOutcome, vapidConfigured } from '../push/sender';
 import {

@@ -25,7 +25,7 @@ import { conflict, notFound } from '../errors';
 import { newId } from '../ids';
 import { onCallAt, renderShifts } from '../oncall';
 import { COVERAGE_DAYS, scheduleCoverage, scheduleGaps } from '../oncall/gaps';
-import { describeUsers } from '../oncall/targets';
+import { describeUsers } from '../directory/on-call';
 import { DAY } from '../oncall/zone';
 import { issueFeed, issuedFeedSchema } from './calendar';
 import { bearer, problems } from './openapi-shared';

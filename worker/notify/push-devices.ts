@@ -1,5 +1,5 @@
 /**
- * What the escalation engine calls to page a person: send to each of their devices, keep the
+ * Web Push to a person's devices (web-push.ts wraps it as a notifier): send to each of them, keep the
  * subscription rows honest (gone devices removed, last success/failure recorded), and return one
  * attempt per device for the timeline. Retries are the caller's (the incident alarm) to schedule.
  */
@@ -12,11 +12,22 @@ import {
   type PushSubscriptionRecord,
 } from '../directory/push-subscriptions';
 import type { Env } from '../env';
-import { ACTION_TOKEN_LIFETIME_MS, signActionToken } from './action-token';
-import { buildPagePayload, testIncident, TEST_INCIDENT_ID, type PagedIncident } from './payload';
-import { describeOutcome, pageOptions, sendPage, type PushOutcome, type Transport } from './sender';
+import { ACTION_TOKEN_LIFETIME_MS, signActionToken } from '../push/action-token';
+import {
+  buildPagePayload,
+  testIncident,
+  TEST_INCIDENT_ID,
+  type PagedIncident,
+} from '../push/payload';
+import {
+  describeOutcome,
+  pageOptions,
+  sendPage,
+  type PushOutcome,
+  type Transport,
+} from '../push/sender';
 
-export type { PagedIncident } from './payload';
+export type { PagedIncident } from '../push/payload';
 
 /** One push to one device, as the timeline records it: "paged Ana on Pixel: sent". */
 export interface PageAttempt {
