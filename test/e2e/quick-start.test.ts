@@ -50,11 +50,12 @@ beforeAll(async () => {
   clone = freshClone();
   browser = await launchBrowser();
 });
+// Deleting the clone (its node_modules is half a gigabyte) can outlast the default hook bound on a busy machine.
 afterAll(async () => {
   await Promise.all(running.map((p) => p.stop()));
   await browser?.close();
   if (clone) rmSync(clone, { recursive: true, force: true });
-});
+}, 180_000);
 
 describe('the README quick start on a fresh clone', () => {
   it(
