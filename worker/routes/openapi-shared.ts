@@ -29,4 +29,13 @@ export const problems = {
   429: problem('Too many requests: wait Retry-After seconds'),
 } as const;
 
+/** What any authenticated JSON write can answer besides its own outcomes. */
+export const writeProblems = {
+  400: problems[400],
+  401: problems[401],
+  403: problems[403],
+  413: problems[413],
+  415: problems[415],
+} as const;
+
 export const bearer: Record<string, string[]>[] = [{ bearerAuth: [] }, { sessionCookie: [] }];

@@ -31,7 +31,7 @@ import { COVERAGE_DAYS, policyCoverage } from '../oncall/gaps';
 import { loadSnapshot } from '../directory/on-call';
 import { coverageData } from '../oncall/targets';
 import { DAY } from '../oncall/zone';
-import { bearer, problems } from './openapi-shared';
+import { bearer, problems, writeProblems } from './openapi-shared';
 import { coverageSchema } from './schedule-schemas';
 
 export const policies = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -107,13 +107,6 @@ const policyResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: z.object({ policy: policySchema }) } },
 });
-const writeProblems = {
-  400: problems[400],
-  401: problems[401],
-  403: problems[403],
-  413: problems[413],
-  415: problems[415],
-} as const;
 
 /** Every target must exist now; each unknown one is a 400 naming its place in the body. */
 async function checkTargets(db: D1Database, input: Omit<EscalationPolicy, 'id'>): Promise<void> {

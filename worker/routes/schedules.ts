@@ -28,7 +28,7 @@ import { COVERAGE_DAYS, scheduleCoverage, scheduleGaps } from '../oncall/gaps';
 import { describeUsers } from '../directory/on-call';
 import { DAY } from '../oncall/zone';
 import { issueFeed, issuedFeedSchema } from './calendar';
-import { bearer, problems } from './openapi-shared';
+import { bearer, problems, writeProblems } from './openapi-shared';
 import {
   coverageSchema,
   id,
@@ -50,13 +50,6 @@ const scheduleResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: z.object({ schedule: scheduleSchema }) } },
 });
-const writeProblems = {
-  400: problems[400],
-  401: problems[401],
-  403: problems[403],
-  413: problems[413],
-  415: problems[415],
-} as const;
 const MAX_WINDOW_DAYS = 90;
 
 /** Unknown users and team become 400s naming the field; missing layer ids and names are filled in. */

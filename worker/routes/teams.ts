@@ -17,7 +17,7 @@ import {
 import { invalid, limitBody, requireJson, validationHook } from '../edge';
 import { conflict, notFound } from '../errors';
 import { newId } from '../ids';
-import { bearer, problems } from './openapi-shared';
+import { bearer, problems, writeProblems } from './openapi-shared';
 
 export const teams = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 teams.use('*', limitBody(32 * 1024), requireJson());
@@ -70,11 +70,7 @@ teams.openapi(
     },
     responses: {
       201: teamResponse('The new team'),
-      400: problems[400],
-      401: problems[401],
-      403: problems[403],
-      413: problems[413],
-      415: problems[415],
+      ...writeProblems,
     },
   }),
   async (c) => {
@@ -143,12 +139,8 @@ teams.openapi(
     },
     responses: {
       200: teamResponse('The team'),
-      400: problems[400],
-      401: problems[401],
-      403: problems[403],
+      ...writeProblems,
       404: problems[404],
-      413: problems[413],
-      415: problems[415],
     },
   }),
   async (c) => {
@@ -182,12 +174,8 @@ teams.openapi(
     },
     responses: {
       200: teamResponse('The team'),
-      400: problems[400],
-      401: problems[401],
-      403: problems[403],
+      ...writeProblems,
       404: problems[404],
-      413: problems[413],
-      415: problems[415],
     },
   }),
   async (c) => {
