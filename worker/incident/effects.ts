@@ -1,0 +1,96 @@
+/**
+ * Carries out what a committed incident change sets off (decide.ts's IncidentEffect), in order.
+ * The one place effects leave the object: a new kind (an outgoing webhook, a chat update) is a case here.
+ */
+import type { Incident } from '../../schema/incident';
+import type { ServerMessage } from '../../schema/protocol';
+import { now } from '../clock';
+import { summaryOf, upsertIndex } from '../directory/incident-index';
+import type { Env } from '../env';
+import { feedStub } from '../stubs';
+import type { IncidentEffect } from './decide';
+import type { Committed } from './ledger';
+import type { Paging } from './paging';
+import type { Room } from './room';
+import type { Scheduler } from './scheduler';
+import type { IncidentStore } from './store';
+
+/** The scheduler task that retries an index write D1 refused. */
+export const OUTBOX_TASK = 'outbox';
+
+export interface EffectsHost {
+  env: Env;
+  ctx: DurableObjectState;
+  store: IncidentStore;
+  room: Room;
+  scheduler: Scheduler;
+  paging: Paging;
+}
+
+export class Effects {
+  constructor(private readonly host: EffectsHost) {}
+
+  /** Carry out `effects` for `committed`, each on the incident as it is when it runs (escalation may change it). */
+  async run(effects: readonly IncidentEffect[], committed: Committed): Promise<void> {
+    const { store, room, env, paging } = this.host;
+    const current = () => store.load() ?? committed.incident;
+    let incident = current();
+    for (const effect of effects) {
+      switch (effect.kind) {
+        case 'broadcast':
+          for (const entry of committed.entries)
+            room.broadcast({ type: 'event', entry, incident } satisfies ServerMessage);
+          if (committed.updated)
+            room.broadcast({
+              type: 'entry_updated',
+              entry: committed.updated,
+              incident,
+            } satisfies ServerMessage);
+          break;
+        case 'publish':
+          // The feed is best-effort (a list reloads over HTTP on reconnect), so it never delays this change.
+          this.host.ctx.waitUntil(
+            feedStub(env)
+              .publish(summaryOf(incident))
+              .catch((err: unknown) => console.error('feed publish failed', err)),
+          );
+          break;
+        case 'index':
+          await this.flushIndex(incident);
+          incident = current();
+          break;
+        case 'escalation':
+          if (effect.change === 'stopped') await paging.stopped(effect.status, now());
+          else await paging.opened(now());
+          incident = current();
+          break;
+      }
+    }
+  }
+
+  /** Push the pending index version to D1; on failure the outbox task retries with backoff until it lands. */
+  async flushIndex(incident: Incident, opts: { throwOnFailure?: boolean } = {}): Promise<void> {
+    const { store, env, scheduler } = this.host;
+    const pending = store.pendingIndexVersion();
+    if (!pending) return;
+    try {
+      await upsertIndex(env.DB, incident, {
+        nobodyPaged: incident.nobodyPaged,
+        escalationLevel: incident.escalationLevel,
+      });
+      store.indexLanded(incident.lastSeq);
+    } catch (err) {
+      const attempts = store.indexFailed();
+      console.error(
+        `index write for ${incident.id} failed (attempt ${attempts}); retrying from the outbox`,
+        err,
+      );
+      if (opts.throwOnFailure) throw err;
+      await scheduler.schedule(
+        OUTBOX_TASK,
+        OUTBOX_TASK,
+        now() + Math.min(60_000, 500 * 2 ** Math.min(attempts, 7)),
+      );
+    }
+  }
+}
