@@ -24,7 +24,8 @@ import { invalid, limitBody, requireJson, validationHook } from '../edge';
 import { conflict, notFound } from '../errors';
 import { newId } from '../ids';
 import { onCallAt, renderShifts } from '../oncall';
-import { COVERAGE_DAYS, scheduleCoverage, scheduleGaps } from '../oncall/gaps';
+import { COVERAGE_DAYS } from '../../schema/oncall';
+import { scheduleCoverage, scheduleGaps } from '../oncall/gaps';
 import { describeUsers } from '../directory/on-call';
 import { DAY } from '../oncall/zone';
 import { issueFeed, issuedFeedSchema } from './calendar';
@@ -38,7 +39,7 @@ import {
   scheduleInput,
   scheduleSchema,
   shiftSchema,
-} from './schedule-schemas';
+} from '../../schema/schedule-schemas';
 
 export const schedules = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 schedules.use('*', limitBody(64 * 1024), requireJson());
