@@ -16,8 +16,11 @@ import type { CommandResult, IncidentView } from '../incident/object';
 import { VIEWER_HEADER } from '../incident/room';
 import { forgetRoom, recordRoom } from '../auth/sockets';
 import { now } from '../clock';
-import { commandBodies, severitySchema } from '../incident/commands';
-import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../incident/idempotency';
+import {
+  MAX_IDEMPOTENCY_KEY_LENGTH,
+  commandBodies,
+  severitySchema,
+} from '../../schema/command-schemas';
 import { serviceChanges } from '../service/router-calls';
 import { changeSchema } from '../../schema/change-schemas';
 import {

@@ -36,7 +36,8 @@ import {
   p256dhProblem,
 } from '../push/validate';
 import { incidentSchema } from '../../schema/incident-schemas';
-import { bearer, problemSchema, problems } from './openapi-shared';
+import { problemBodySchema } from '../../schema/protocol-schemas';
+import { bearer, problems } from './openapi-shared';
 
 /** A person rarely has more than a phone, a laptop and a tablet; the cap stops a runaway client. */
 const MAX_DEVICES_PER_USER = 20;
@@ -89,7 +90,7 @@ const subscribeBody = z
 
 const unavailable = {
   description: 'Web Push is not configured on this server',
-  content: { 'application/problem+json': { schema: problemSchema } },
+  content: { 'application/problem+json': { schema: problemBodySchema } },
 };
 const idParam = z.object({
   id: z
