@@ -17,7 +17,8 @@ import { myShiftsSchema, onCallNowSchema } from '../../schema/oncall-schemas';
 import { targetGaps } from '../oncall/gaps';
 import { coverageData, resolveIn, targetsInvolve } from '../oncall/targets';
 import { DAY } from '../oncall/zone';
-import { issueFeed, issuedFeedSchema } from './calendar';
+import { issuedFeedSchema } from '../../schema/credential-schemas';
+import { issueFeed } from './calendar';
 import { bearer, problems } from './openapi-shared';
 
 export const oncall = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });

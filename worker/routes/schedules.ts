@@ -28,7 +28,8 @@ import { COVERAGE_DAYS } from '../../schema/oncall';
 import { scheduleCoverage, scheduleGaps } from '../oncall/gaps';
 import { describeUsers } from '../directory/on-call';
 import { DAY } from '../oncall/zone';
-import { issueFeed, issuedFeedSchema } from './calendar';
+import { issuedFeedSchema } from '../../schema/credential-schemas';
+import { issueFeed } from './calendar';
 import { bearer, problems, writeProblems } from './openapi-shared';
 import {
   coverageSchema,

@@ -3,13 +3,12 @@
  * narrowed where the screens need less or where older servers and cached copies lack later fields.
  */
 import type { ChangeEvent } from '../../../schema/change';
-import type { RecordedPayload as ReceivedPayload } from '../../../schema/directory';
 import type {
-  Incident,
-  IncidentAlert,
-  IncidentSummary as WireSummary,
-  TimelineEntry,
-} from '../../../schema/incident';
+  IncidentDetail as WireDetail,
+  IncidentPage as WirePage,
+} from '../../../schema/incident-schemas';
+import type { RecordedPayload as ReceivedPayload } from '../../../schema/directory';
+import type { IncidentAlert, IncidentSummary as WireSummary } from '../../../schema/incident';
 import type {
   OnCallNow as WireOnCallNow,
   ServiceOnCall as WireServiceOnCall,
@@ -40,24 +39,18 @@ export type IncidentSummary = Omit<WireSummary, LaterSummaryFields> &
 type LaterSummaryFields =
   'roles' | 'paged' | 'firingCount' | 'notificationCount' | 'escalationLevel';
 
-export interface IncidentPage {
-  incidents: IncidentSummary[];
-  nextCursor: string | null;
-}
+/** A page of GET /api/incidents, its rows as above. */
+export type IncidentPage = Omit<WirePage, 'incidents'> & { incidents: IncidentSummary[] };
 
 export type { IncidentAlert };
 
-export interface IncidentDetail {
-  incident: Incident;
-  /** The newest page of the timeline (or the page asked for with `before`), oldest first. */
-  timeline: TimelineEntry[];
-  /** Cursor for the page before `timeline`; null at the first entry (absent from older servers and cached copies). */
-  earlier?: number | null;
-  /** The alerts grouped into the incident, newest first (absent from older cached copies). */
-  alerts?: IncidentAlert[];
-  /** Change events of its service in the hour before it opened, newest first (absent from older cached copies). */
-  changes?: ChangeEvent[];
-}
+/**
+ * GET /api/incidents/:id. `timeline` is the newest page (or the page asked for with `before`), oldest first;
+ * earlier, alerts and changes are absent from older servers and cached copies.
+ */
+export type IncidentDetail = Omit<WireDetail, LaterDetailFields> &
+  Partial<Pick<WireDetail, LaterDetailFields>>;
+type LaterDetailFields = 'earlier' | 'alerts' | 'changes';
 
 export type { ChangeEvent };
 
