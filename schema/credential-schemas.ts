@@ -3,7 +3,7 @@
  * shapes with the types derived from them (the PWA imports the types only).
  */
 import { z } from '@hono/zod-openapi';
-import { roleSchema } from './people-schemas';
+import { personSchema, placesSchema, roleSchema } from './people-schemas';
 
 /** A personal API token, never its secret (GET /api/tokens). */
 export const apiTokenSchema = z
@@ -63,9 +63,19 @@ export const calendarFeedSchema = z
 /** What a new feed's answer looks like (the URL is shown once; DELETE /api/calendar-feeds/{id} revokes it). */
 export const issuedFeedSchema = z.object({ url: z.string(), id: z.string() });
 
+/** One person with every way they are signed in (GET /api/users/{id}, admin). */
+export const personDetailSchema = z.object({
+  user: personSchema,
+  sessions: z.array(sessionSchema),
+  tokens: z.array(apiTokenSchema),
+  calendarFeeds: z.array(calendarFeedSchema),
+  stillNamedBy: placesSchema,
+});
+
 export type ApiToken = z.infer<typeof apiTokenSchema>;
 export type IssuedToken = z.infer<typeof issuedTokenSchema>;
 export type Session = z.infer<typeof sessionSchema>;
 export type Invite = z.infer<typeof inviteSchema>;
 export type CalendarFeed = z.infer<typeof calendarFeedSchema>;
 export type IssuedFeed = z.infer<typeof issuedFeedSchema>;
+export type PersonDetail = z.infer<typeof personDetailSchema>;

@@ -113,6 +113,11 @@ export const integrationPatch = z
   .strict()
   .refine(anyField, { message: 'send name and/or ratePerMinute' });
 
+/** A service's integrations, each with what it received lately (newest first). */
+export const integrationListSchema = z.object({
+  integrations: z.array(integrationSchema.extend({ recentPayloads: z.array(payloadSchema) })),
+});
+
 export type Service = z.infer<typeof serviceSchema>;
 export type Integration = z.infer<typeof integrationSchema>;
 export type IntegrationWithKey = z.infer<typeof integrationWithKeySchema>;

@@ -204,6 +204,15 @@ export const shiftSchema = responderSchema
   })
   .openapi('Shift');
 
+/** Who a schedule has on call at one instant: nobody or one person. */
+export const onCallAtSchema = z.object({ at: z.number(), users: z.array(responderSchema) });
+/** A schedule's shifts over a window, sorted. */
+export const shiftsSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  shifts: z.array(shiftSchema),
+});
+
 export type RotationType = (typeof rotationTypes)[number];
 export type Restriction = z.infer<typeof restriction>;
 export type ScheduleLayer = z.infer<typeof layerSchema>;

@@ -36,10 +36,10 @@ import {
   id,
   instant,
   overrideSchema,
-  responderSchema,
+  onCallAtSchema,
   scheduleInput,
   scheduleSchema,
-  shiftSchema,
+  shiftsSchema,
 } from '../../schema/schedule-schemas';
 
 export const schedules = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
@@ -342,7 +342,7 @@ schedules.openapi(
         description: 'Nobody, or the one person on call',
         content: {
           'application/json': {
-            schema: z.object({ at: z.number(), users: z.array(responderSchema) }),
+            schema: onCallAtSchema,
           },
         },
       },
@@ -376,7 +376,7 @@ schedules.openapi(
         description: 'Shifts, sorted',
         content: {
           'application/json': {
-            schema: z.object({ from: z.number(), to: z.number(), shifts: z.array(shiftSchema) }),
+            schema: shiftsSchema,
           },
         },
       },

@@ -35,10 +35,10 @@ import { changeSchema } from '../../schema/change-schemas';
 import {
   DEFAULT_RATE_PER_MINUTE,
   integrationInput,
+  integrationListSchema,
   integrationPatch,
   integrationSchema,
   integrationWithKeySchema,
-  payloadSchema,
   serviceInput,
   servicePatch,
   serviceSchema,
@@ -350,11 +350,7 @@ services.openapi(
         description: 'Integrations, each with up to 20 recent payloads (newest first, 8 KB each)',
         content: {
           'application/json': {
-            schema: z.object({
-              integrations: z.array(
-                integrationSchema.extend({ recentPayloads: z.array(payloadSchema) }),
-              ),
-            }),
+            schema: integrationListSchema,
           },
         },
       },

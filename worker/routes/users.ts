@@ -9,7 +9,7 @@ import {
   personSchema,
   placesSchema,
 } from '../../schema/people-schemas';
-import { apiTokenSchema, calendarFeedSchema, sessionSchema } from '../../schema/credential-schemas';
+import { personDetailSchema } from '../../schema/credential-schemas';
 import type { AppEnv } from '../app-env';
 import { principalOf, requireRole } from '../auth/middleware';
 import { closeSockets } from '../auth/sockets';
@@ -73,13 +73,7 @@ users.openapi(
         description: 'The person and every way they are signed in',
         content: {
           'application/json': {
-            schema: z.object({
-              user: personSchema,
-              sessions: z.array(sessionSchema),
-              tokens: z.array(apiTokenSchema),
-              calendarFeeds: z.array(calendarFeedSchema),
-              stillNamedBy: placesSchema,
-            }),
+            schema: personDetailSchema,
           },
         },
       },
