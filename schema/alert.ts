@@ -1,6 +1,7 @@
 /**
- * The normalized alert event every monitor adapter produces.
- * Adapters are pure: native payload in, AlertEvent[] out; ingestion never sees a native format.
+ * The normalized alert event every monitor adapter produces: its constants, and its types (derived from the
+ * zod shape in ./alert-schemas; nothing here loads zod). Adapters are pure: native payload in, AlertEvent[]
+ * out; ingestion never sees a native format.
  */
 
 export const SEVERITIES = ['critical', 'error', 'warning', 'info'] as const;
@@ -35,30 +36,4 @@ export const LIMITS = {
   alertsPerIncident: 10_000,
 } as const;
 
-export interface AlertLink {
-  href: string;
-  text?: string;
-}
-
-export interface AlertEvent {
-  action: AlertAction;
-  /** Groups events into one open incident (PagerDuty dedup_key, Alertmanager groupKey, Opsgenie alias…). */
-  dedupKey: string;
-  /** Identity of one alert inside the incident (Alertmanager fingerprint); equals dedupKey for single-alert formats. */
-  alertKey: string;
-  summary: string;
-  /** True when summary or details were cut to fit LIMITS. */
-  truncated: boolean;
-  severity: Severity;
-  source?: string;
-  /** When the monitor says the alert started (epoch ms), if it says. */
-  occurredAt?: number;
-  details?: Record<string, unknown>;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  links: AlertLink[];
-  /** Alertmanager/Grafana: alerts the sender dropped from this notification. */
-  truncatedAlerts?: number;
-  /** Alertmanager/Grafana: the summary every alert of the group shares (commonAnnotations.summary), if any. */
-  groupSummary?: string;
-}
+export type { AlertEvent, AlertLink } from './alert-schemas';

@@ -1,30 +1,14 @@
 /**
  * What the directory API answers about services, devices, tokens and the payloads integrations received
- * (types only, shared with the PWA; services' and payloads' are derived from ./integration-schemas).
+ * (types only, shared with the PWA, derived from the zod shapes in ./integration-schemas,
+ * ./credential-schemas and ./device-schemas).
  */
 import type { RecordedPayload } from './integration-schemas';
 
 export type { RecordedPayload, Service } from './integration-schemas';
 
-/** One of my devices registered for pages, without key material (GET /api/push/subscriptions). */
-export interface PushDevice {
-  id: string;
-  label: string;
-  endpoint: string;
-  createdAt: number;
-  lastSuccessAt: number | null;
-  lastFailureAt: number | null;
-  lastFailure: string | null;
-}
-
-/** A personal API token, never its secret (GET /api/tokens). */
-export interface ApiToken {
-  id: string;
-  name: string;
-  createdAt: number;
-  lastUsedAt: number | null;
-  revokedAt: number | null;
-}
+export type { ApiToken } from './credential-schemas';
+export type { PushDevice } from './device-schemas';
 
 export type PayloadOutcome = RecordedPayload['outcome'];
 

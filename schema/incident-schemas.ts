@@ -5,7 +5,9 @@
  */
 import { z } from '@hono/zod-openapi';
 import { SEVERITIES } from './alert';
-import { INCIDENT_STATUSES, TIMELINE_KINDS } from './incident';
+import { changeSchema } from './change-schemas';
+import { severitySchema } from './command-schemas';
+import { INCIDENT_STATUSES, TIMELINE_KINDS, TITLE_MAX_CHARS } from './incident';
 
 /** Who did something: a person, a monitor integration, or Firebell itself. */
 const actor = z.object({
@@ -131,9 +133,40 @@ export const summarySchema = z
   })
   .openapi('IncidentSummary');
 
+/** A page of GET /api/incidents. */
+export const incidentPageSchema = z.object({
+  incidents: z.array(summarySchema),
+  nextCursor: z.string().nullable(),
+});
+
+/** GET /api/incidents/{id}: the incident, a page of its timeline, its alerts and its service's recent changes. */
+export const incidentDetailSchema = z.object({
+  incident: incidentSchema,
+  timeline: z.array(timelineEntrySchema),
+  earlier: z.number().int().nullable().openapi({
+    description: 'Cursor for the entries before `timeline` (use as `before`); null when none are',
+  }),
+  alerts: z.array(alertSchema),
+  changes: z.array(changeSchema).openapi({
+    description: 'Change events of its service in the hour before it opened, newest first',
+  }),
+});
+
+/** POST /api/incidents: an incident opened by hand. */
+export const newIncidentBody = z
+  .object({
+    title: z.string().trim().min(1).max(TITLE_MAX_CHARS),
+    description: z.string().max(8000).optional(),
+    severity: severitySchema.default('error'),
+    serviceId: z.string().max(64).optional(),
+  })
+  .strict();
+
 export type Actor = z.infer<typeof actor>;
 export type Incident = z.infer<typeof incidentSchema>;
 export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
 export type IncidentAlert = z.infer<typeof alertSchema>;
 /** An incident as lists show it (the D1 index row). */
 export type IncidentSummary = z.infer<typeof summarySchema>;
+export type IncidentPage = z.infer<typeof incidentPageSchema>;
+export type IncidentDetail = z.infer<typeof incidentDetailSchema>;

@@ -1,10 +1,13 @@
 /**
  * The incident as it travels over the wire, shared by worker and PWA: constants, small pure helpers and the
- * types, which are derived from the zod shapes in ./incident-schemas. Nothing here loads zod, so the PWA can
+ * types, which are derived from the zod shapes in ./incident-schemas and ./command-schemas. Nothing here loads zod, so the PWA can
  * import it at runtime.
  */
 import { LIMITS, type Severity } from './alert';
+import type { IncidentCommand } from './command-schemas';
 import type { IncidentSummary } from './incident-schemas';
+
+export type { IncidentCommand } from './command-schemas';
 
 export type {
   Actor,
@@ -61,20 +64,5 @@ export function involves(
   if (Object.values(incident.roles ?? {}).includes(userId)) return true;
   return incident.status === 'triggered' && (incident.paged ?? []).includes(userId);
 }
-
-/** What a responder can ask an incident to do. */
-export type IncidentCommand =
-  | { type: 'acknowledge' }
-  | { type: 'resolve'; note?: string }
-  | { type: 'reopen'; reason?: string }
-  | { type: 'reassign'; assignees: string[] }
-  | { type: 'assign_role'; role: string; userId: string }
-  | { type: 'unassign_role'; role: string }
-  | { type: 'set_severity'; severity: Severity }
-  | { type: 'add_note'; text: string }
-  | { type: 'post_status_update'; text: string }
-  | { type: 'change_title'; title: string }
-  /** Page the next escalation level now instead of waiting. */
-  | { type: 'escalate' };
 
 export type IncidentCommandType = IncidentCommand['type'];

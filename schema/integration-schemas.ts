@@ -5,6 +5,13 @@
 import { z } from '@hono/zod-openapi';
 import { INTEGRATION_TYPES } from './alert';
 
+/** PagerDuty's documented Events API limit per integration key; a sender that copes with PagerDuty copes with us. */
+export const DEFAULT_RATE_PER_MINUTE = 120;
+
+/** An empty PATCH is a mistake worth saying so. */
+const anyField = (body: Record<string, unknown>) =>
+  Object.values(body).some((v) => v !== undefined);
+
 /** A service incidents are opened on (GET /api/services). */
 export const serviceSchema = z
   .object({
@@ -58,6 +65,58 @@ export const payloadSchema = z
 export const integrationWithKeySchema = integrationSchema
   .extend({ key: z.string(), url: z.string() })
   .openapi('IntegrationWithKey');
+
+/** What an admin writes for a service and an integration. */
+export const serviceInput = z
+  .object({
+    name: z.string().trim().min(1).max(120),
+    description: z.string().max(2000).optional(),
+    policyId: z
+      .string()
+      .min(1)
+      .max(64)
+      .optional()
+      .openapi({ description: 'Escalation policy that pages for this service' }),
+  })
+  .strict();
+export const servicePatch = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    description: z.string().max(2000).optional(),
+  })
+  .strict()
+  .refine(anyField, { message: 'send name and/or description' });
+export const integrationInput = z
+  .object({
+    type: z.enum(INTEGRATION_TYPES),
+    name: z.string().trim().min(1).max(120).optional(),
+    signingSecret: z.string().min(8).max(256).optional().openapi({
+      description:
+        'Grafana only: the HMAC secret set on the contact point, whose Timestamp header must be X-Grafana-Alerting-Signature-Timestamp',
+    }),
+    ratePerMinute: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .optional()
+      .openapi({
+        description: `Requests a minute this key may send (default ${DEFAULT_RATE_PER_MINUTE})`,
+      }),
+  })
+  .strict();
+export const integrationPatch = z
+  .object({
+    name: z.string().trim().min(1).max(120).optional(),
+    ratePerMinute: z.number().int().min(1).max(10_000).optional(),
+  })
+  .strict()
+  .refine(anyField, { message: 'send name and/or ratePerMinute' });
+
+/** A service's integrations, each with what it received lately (newest first). */
+export const integrationListSchema = z.object({
+  integrations: z.array(integrationSchema.extend({ recentPayloads: z.array(payloadSchema) })),
+});
 
 export type Service = z.infer<typeof serviceSchema>;
 export type Integration = z.infer<typeof integrationSchema>;

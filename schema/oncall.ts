@@ -1,47 +1,22 @@
 /**
- * Escalation policies and paging targets on the wire (types only, shared with the PWA).
- * Schedules are modelled in worker/oncall/types.ts.
+ * Escalation policies, paging targets and coverage on the wire: the types, derived from the zod shapes in
+ * ./policy-schemas and ./schedule-schemas, and the constants they share. Nothing here loads zod.
+ * Schedules as the rotation maths sees them are modelled in worker/oncall/types.ts.
  */
+import type { Policy } from './policy-schemas';
 
-export interface EscalationTarget {
-  type: 'user' | 'schedule';
-  id: string;
-}
+export type { EmptyLevel, EscalationLevel, EscalationTarget } from './policy-schemas';
+export type { Coverage, Interval } from './schedule-schemas';
 
-export interface EscalationLevel {
-  /** Minutes to wait for an acknowledgement before the next level is paged. */
-  delayMinutes: number;
-  targets: EscalationTarget[];
-}
-
-export interface EscalationPolicy {
-  id: string;
-  name: string;
-  levels: EscalationLevel[];
-  /** How many times the whole policy runs before it stops (1 = once through). */
-  repeat: number;
-  /** Page the current level's targets again every N minutes while unacknowledged; null = never. */
-  renotifyMinutes: number | null;
-}
-
-/** A half-open interval [start, end) of epoch milliseconds. */
-export interface Interval {
-  start: number;
-  end: number;
-}
+/** How far ahead the on-call views look for gaps. */
+export const COVERAGE_DAYS = 7;
 
 /**
- * When nobody is on call within [from, to): the gaps, sorted. A gap that ends at `to` may run on
- * past the window; one that starts at `from` was already under way.
+ * A policy as paging reads it. levels[].delayMinutes: minutes to wait for an acknowledgement before the
+ * next level is paged; repeat: how many times the whole policy runs before it stops (1 = once through);
+ * renotifyMinutes: page the current level's targets again every N minutes while unacknowledged (null = never).
  */
-export interface Coverage {
-  from: number;
-  to: number;
-  gaps: Interval[];
-}
-
-/** A policy level that reaches nobody right now (1-based), and when someone next comes on call (null: not within the window). */
-export interface EmptyLevel {
-  level: number;
-  until: number | null;
-}
+export type EscalationPolicy = Pick<
+  Policy,
+  'id' | 'name' | 'levels' | 'repeat' | 'renotifyMinutes'
+>;

@@ -9,6 +9,8 @@ import {
   topicFor,
   type PagePayload,
 } from '../../worker/push/sender';
+import { testIncident } from '../../worker/push/payload';
+import { pagePayloadSchema } from '../../schema/push-schemas';
 import {
   parseVapid,
   pushService,
@@ -68,6 +70,20 @@ describe('sending a page', () => {
       alertCount: 3,
       url: `/incidents/${incident.id}`,
     });
+  });
+
+  it('builds incident pages and test pages in exactly the shape the service worker reads (schema/push-schemas.ts)', () => {
+    const testPage = buildPagePayload({
+      kind: 'test',
+      incident: testIncident(),
+      actionToken: 'token-for-test',
+      sentAt: 1_700_000_000_000,
+    });
+    for (const payload of [page(), testPage]) {
+      const onThePhone: unknown = JSON.parse(JSON.stringify(payload));
+      expect(pagePayloadSchema.strict().safeParse(onThePhone).error?.issues).toBeUndefined();
+    }
+    expect(pagePayloadSchema.safeParse({ ...page(), kind: 'digest' }).success).toBe(false);
   });
 
   it('signs a VAPID JWT that verifies with ES256 against VAPID_PUBLIC_KEY, for the endpoint origin, expiring within 24 hours', async () => {

@@ -2,7 +2,12 @@
  * Alertmanager webhook_configs, payload version 4. One notification carries a whole alert group:
  * the group is the incident (groupKey), each alert inside it is keyed by its fingerprint.
  */
-import { z } from 'zod';
+import type { z } from 'zod';
+import {
+  alertmanagerSchema,
+  groupAlertSchema,
+  type groupSchema,
+} from '../../schema/alert-group-schemas';
 import { LIMITS, type AlertEvent, type AlertLink, type Severity } from '../../schema/alert';
 import type { AdapterResult } from './normalize';
 import {
@@ -19,39 +24,6 @@ import {
  * Default "error" matches Alertmanager's own pagerduty_configs default severity.
  */
 export const DEFAULT_GROUP_SEVERITY: Severity = 'error';
-
-// Go encodes an empty map as null in some senders; treat it like {}.
-const stringMap = z.record(z.string(), z.string()).nullish();
-const status = z.enum(['firing', 'resolved']);
-
-export const groupAlertSchema = z.object({
-  status,
-  labels: z.record(z.string(), z.string()),
-  annotations: stringMap,
-  startsAt: z.string().optional(),
-  endsAt: z.string().optional(),
-  generatorURL: z.string().optional(),
-  fingerprint: z.string().min(1),
-});
-
-/** Unknown fields are ignored, not rejected: Alertmanager adds fields across releases and must keep paging. */
-export const groupSchema = z.object({
-  groupKey: z.string().min(1),
-  truncatedAlerts: z.number().int().min(0).optional(),
-  status,
-  receiver: z.string(),
-  groupLabels: stringMap,
-  commonLabels: stringMap,
-  commonAnnotations: stringMap,
-  externalURL: z.string().optional(),
-  alerts: z
-    .array(groupAlertSchema)
-    .min(1, { error: 'a notification must carry at least one alert' }),
-});
-
-const alertmanagerSchema = groupSchema.extend({
-  version: z.literal('4', { error: 'unsupported webhook payload version (expected "4")' }),
-});
 
 /**
  * A group format read alert by alert (worker/service/group-body.ts): each alert is checked on arrival,

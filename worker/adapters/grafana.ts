@@ -4,9 +4,10 @@
  */
 import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { z } from 'zod';
+import type { z } from 'zod';
+import { grafanaAlertSchema, grafanaSchema } from '../../schema/alert-group-schemas';
 import type { AlertLink } from '../../schema/alert';
-import { groupAlertSchema, groupSchema, groupToEvents, type GroupAdapter } from './alertmanager';
+import { groupToEvents, type GroupAdapter } from './alertmanager';
 import type { AdapterResult } from './normalize';
 import { isRecord, issueMessages } from './normalize';
 
@@ -21,27 +22,6 @@ export const GRAFANA_SIGNATURE_HEADERS = [
 /** Grafana has no default timestamp header; this is the name we tell users to configure. */
 export const GRAFANA_TIMESTAMP_HEADER = 'X-Grafana-Alerting-Signature-Timestamp';
 export const GRAFANA_MAX_SKEW_MS = 5 * 60 * 1000;
-
-const grafanaAlertSchema = groupAlertSchema.extend({
-  valueString: z.string().optional(),
-  silenceURL: z.string().optional(),
-  dashboardURL: z.string().optional(),
-  panelURL: z.string().optional(),
-  imageURL: z.string().optional(),
-  values: z.record(z.string(), z.unknown()).nullish(),
-});
-
-const grafanaSchema = groupSchema.extend({
-  // Not checked: Grafana's payload version is not a compatibility promise the way Alertmanager's is.
-  version: z.string().optional(),
-  orgId: z.number().optional(),
-  title: z.string().optional(),
-  state: z.string().optional(),
-  message: z.string().optional(),
-  alerts: z
-    .array(grafanaAlertSchema)
-    .min(1, { error: 'a notification must carry at least one alert' }),
-});
 
 const grafanaFields = grafanaSchema.omit({ alerts: true });
 

@@ -7,45 +7,12 @@
  */
 import type { Severity } from '../../schema/alert';
 import type { Actor, Incident, IncidentAlert, IncidentStatus } from '../../schema/incident';
+import type { OpsgenieAlert, OpsgenieBaseAlert } from '../../schema/opsgenie-schemas';
 import { PRIORITIES } from './opsgenie';
 import { isRecord } from './normalize';
 
-export interface OpsgenieIntegration {
-  id: string;
-  name: string;
-  type: string;
-}
-
-/** Opsgenie's BaseAlert: what a list shows of each alert. */
-export interface OpsgenieBaseAlert {
-  id: string;
-  tinyId: string;
-  alias: string;
-  message: string;
-  status: 'open' | 'closed';
-  acknowledged: boolean;
-  isSeen: boolean;
-  tags: string[];
-  snoozed: boolean;
-  count: number;
-  lastOccurredAt: string;
-  createdAt: string;
-  updatedAt: string;
-  source: string;
-  owner: string;
-  priority: string;
-  responders: { type: string; id: string }[];
-  integration: OpsgenieIntegration;
-  report: { ackTime?: number; closeTime?: number; acknowledgedBy?: string; closedBy?: string };
-}
-
-/** Opsgenie's Alert: what a get shows. */
-export interface OpsgenieAlert extends OpsgenieBaseAlert {
-  actions: string[];
-  entity: string;
-  description: string;
-  details: Record<string, string>;
-}
+export type { OpsgenieAlert, OpsgenieBaseAlert } from '../../schema/opsgenie-schemas';
+export type OpsgenieIntegration = OpsgenieBaseAlert['integration'];
 
 const PRIORITY_OF: Record<Severity, string> = {
   critical: 'P1',

@@ -13,7 +13,7 @@ import type { CommandResult } from './object';
 import type { IncidentStore } from './store';
 
 export const IDEMPOTENCY_TTL_MS = 24 * 3600_000;
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+export { MAX_IDEMPOTENCY_KEY_LENGTH } from '../../schema/command-schemas';
 
 /** A SHA-256 of the command in a canonical form (keys sorted), so the same request hashes the same from any door. */
 export async function fingerprint(command: IncidentCommand): Promise<string> {

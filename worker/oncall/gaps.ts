@@ -13,9 +13,6 @@ import type {
 import { renderShifts } from './render';
 import type { Schedule, Shift } from './types';
 
-/** How far ahead the on-call views look for gaps. */
-export const COVERAGE_DAYS = 7;
-
 /** The parts of [from, to) that no interval in `covered` (any order, may overlap) covers, sorted. */
 export function uncovered(covered: readonly Interval[], from: number, to: number): Interval[] {
   if (!(to > from)) return [];

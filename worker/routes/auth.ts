@@ -3,7 +3,13 @@
  * the admin creates it, the responder opens it, picks a name and gets a session cookie.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { roleSchema, userSchema } from '../../schema/people-schemas';
+import {
+  acceptBody,
+  inviteBody,
+  inviteSchema,
+  renameMeBody,
+} from '../../schema/credential-schemas';
+import { userSchema } from '../../schema/people-schemas';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../app-env';
 import { SESSION_COOKIE, isLocalhost, principalOf, requireRole } from '../auth/middleware';
@@ -28,13 +34,6 @@ const INVITE_TTL_MS = 7 * 24 * 3600_000;
 export const SIGN_IN_LINK_TTL_MS = 3600_000;
 const SESSION_TTL_MS = 90 * 24 * 3600_000;
 
-const displayName = z
-  .string()
-  .trim()
-  .min(1)
-  .max(80)
-  .openapi({ description: 'how teammates see you', example: 'Ana Lima' });
-
 export const auth = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 auth.use('*', limitBody(16 * 1024), requireJson());
 
@@ -56,15 +55,7 @@ auth.openapi(
         required: true,
         content: {
           'application/json': {
-            schema: z
-              .object({
-                role: roleSchema.default('responder'),
-                userId: z.string().max(64).optional().openapi({
-                  description:
-                    'Sign in an existing user instead of creating one (e.g. the admin on a new phone). Such a link lasts an hour and replaces that user’s older unused links.',
-                }),
-              })
-              .strict(),
+            schema: inviteBody,
           },
         },
       },
@@ -74,7 +65,7 @@ auth.openapi(
         description: 'The invite; the token is shown only now',
         content: {
           'application/json': {
-            schema: z.object({ url: z.string(), token: z.string(), expiresAt: z.number() }),
+            schema: inviteSchema,
           },
         },
       },
@@ -123,9 +114,7 @@ auth.openapi(
         required: true,
         content: {
           'application/json': {
-            schema: z
-              .object({ token: z.string().min(10).max(200), name: displayName.optional() })
-              .strict(),
+            schema: acceptBody,
           },
         },
       },
@@ -270,7 +259,7 @@ me.openapi(
     request: {
       body: {
         required: true,
-        content: { 'application/json': { schema: z.object({ name: displayName }).strict() } },
+        content: { 'application/json': { schema: renameMeBody } },
       },
     },
     responses: {

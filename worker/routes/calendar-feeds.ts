@@ -3,23 +3,13 @@
  * any; anyone else the feeds of their own shifts and the ones they made.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { calendarFeedSchema } from '../../schema/credential-schemas';
 import type { AppEnv, Principal } from '../app-env';
 import { principalOf, requireRole } from '../auth/middleware';
 import { listCalendarFeeds, revokeCalendarFeed } from '../directory/calendar-feeds';
 import { limitBody, requireJson, validationHook } from '../edge';
 import { notFound } from '../errors';
 import { bearer, problems } from './openapi-shared';
-
-export const calendarFeedSchema = z
-  .object({
-    id: z.string(),
-    kind: z.enum(['schedule', 'user']),
-    refId: z.string().openapi({ description: 'the schedule or the person it shows' }),
-    refName: z.string().nullable(),
-    createdBy: z.string().nullable(),
-    createdAt: z.number(),
-  })
-  .openapi('CalendarFeed');
 
 /** Whose feeds the caller may see and revoke: everyone's for an admin (null), else their own. */
 const scope = (who: Principal): string | null => (who.role === 'admin' ? null : who.id);

@@ -45,9 +45,6 @@ export async function issueFeed(
   return { url: `${origin}/calendar/${token}.ics`, id };
 }
 
-/** What a new feed's answer looks like (the URL is shown once; DELETE /api/calendar-feeds/{id} revokes it). */
-export const issuedFeedSchema = z.object({ url: z.string(), id: z.string() });
-
 /**
  * The rendered window: 7 days back to 60 ahead, cut at UTC midnights. Cutting at whole days keeps
  * the first (clipped) shift's start, and so its UID, the same on every fetch during a day.

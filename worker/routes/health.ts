@@ -1,4 +1,5 @@
-import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
+import { healthSchema } from '../../schema/health-schemas';
 import type { AppEnv } from '../app-env';
 
 const route = createRoute({
@@ -9,9 +10,7 @@ const route = createRoute({
   responses: {
     200: {
       description: 'Firebell is up',
-      content: {
-        'application/json': { schema: z.object({ status: z.literal('ok'), service: z.string() }) },
-      },
+      content: { 'application/json': { schema: healthSchema } },
     },
   },
 });

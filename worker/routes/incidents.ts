@@ -4,7 +4,7 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { CHANGE_WINDOW_MS } from '../../schema/change';
-import { TITLE_MAX_CHARS, type IncidentCommand } from '../../schema/incident';
+import type { IncidentCommand } from '../../schema/incident';
 import type { AppEnv, Principal } from '../app-env';
 import { principalOf, requireRole } from '../auth/middleware';
 import { decodeCursor, listIncidents } from '../directory/incident-index';
@@ -16,15 +16,13 @@ import type { CommandResult, IncidentView } from '../incident/object';
 import { VIEWER_HEADER } from '../incident/room';
 import { forgetRoom, recordRoom } from '../auth/sockets';
 import { now } from '../clock';
-import { commandBodies, severitySchema } from '../incident/commands';
-import { MAX_IDEMPOTENCY_KEY_LENGTH } from '../incident/idempotency';
+import { MAX_IDEMPOTENCY_KEY_LENGTH, commandBodies } from '../../schema/command-schemas';
 import { serviceChanges } from '../service/router-calls';
-import { changeSchema } from '../../schema/change-schemas';
 import {
-  alertSchema,
+  incidentDetailSchema,
+  incidentPageSchema,
   incidentSchema,
-  summarySchema,
-  timelineEntrySchema,
+  newIncidentBody,
 } from '../../schema/incident-schemas';
 import { bearer, problems } from './openapi-shared';
 
@@ -101,10 +99,7 @@ const listRoute = createRoute({
       description: 'A page of incidents',
       content: {
         'application/json': {
-          schema: z.object({
-            incidents: z.array(summarySchema),
-            nextCursor: z.string().nullable(),
-          }),
+          schema: incidentPageSchema,
         },
       },
     },
@@ -145,14 +140,7 @@ const createIncidentRoute = createRoute({
       required: true,
       content: {
         'application/json': {
-          schema: z
-            .object({
-              title: z.string().trim().min(1).max(TITLE_MAX_CHARS),
-              description: z.string().max(8000).optional(),
-              severity: severitySchema.default('error'),
-              serviceId: z.string().max(64).optional(),
-            })
-            .strict(),
+          schema: newIncidentBody,
         },
       },
     },
@@ -211,19 +199,7 @@ const getRoute = createRoute({
       description: 'The incident',
       content: {
         'application/json': {
-          schema: z.object({
-            incident: incidentSchema,
-            timeline: z.array(timelineEntrySchema),
-            earlier: z.number().int().nullable().openapi({
-              description:
-                'Cursor for the entries before `timeline` (use as `before`); null when none are',
-            }),
-            alerts: z.array(alertSchema),
-            changes: z.array(changeSchema).openapi({
-              description:
-                'Change events of its service in the hour before it opened, newest first',
-            }),
-          }),
+          schema: incidentDetailSchema,
         },
       },
     },

@@ -13,6 +13,7 @@ import type { AppEnv } from '../app-env';
 import { ProblemError, unauthorized } from '../errors';
 import type { Integration } from '../directory/integrations';
 import { LIMITS } from '../../schema/alert';
+import { hookAcceptedSchema } from '../../schema/ingest-schemas';
 import type { GroupAdapter } from '../adapters/alertmanager';
 import type { SignatureStream } from '../adapters/grafana';
 import { issueMessages } from '../adapters/normalize';
@@ -237,16 +238,7 @@ export function documentHook(
         description: 'Accepted: the incidents the events opened or joined',
         content: {
           'application/json': {
-            schema: z.object({
-              status: z.literal('accepted'),
-              incidents: z.array(
-                z.object({
-                  dedupKey: z.string(),
-                  incidentId: z.string().nullable(),
-                  result: z.enum(['opened', 'appended', 'dropped']),
-                }),
-              ),
-            }),
+            schema: hookAcceptedSchema,
           },
         },
       },

@@ -3,7 +3,12 @@
  * with the integration key as routing_key. Answers byte-compatible with PagerDuty, so pdjs, Alertmanager's
  * pagerduty_configs and every other PagerDuty sender work by changing only the host.
  */
-import { OpenAPIHono, z } from '@hono/zod-openapi';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import {
+  pagerDutyAcceptedSchema,
+  pagerDutyChangeAcceptedSchema,
+  pagerDutyErrorSchema,
+} from '../../schema/ingest-schemas';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../app-env';
@@ -123,13 +128,15 @@ export const pagerduty = new OpenAPIHono<AppEnv>();
 pagerduty.on('POST', ['/v2/enqueue', '/v2/enqueue/'], enqueue);
 pagerduty.on('POST', ['/v2/change/enqueue', '/v2/change/enqueue/'], enqueueChange);
 
-const pdError = z.object({ status: z.string(), message: z.string(), errors: z.array(z.string()) });
 const failures = {
   400: {
     description: 'Event object is invalid, or "Invalid routing key" (unknown, rotated or revoked)',
-    content: { 'application/json': { schema: pdError } },
+    content: { 'application/json': { schema: pagerDutyErrorSchema } },
   },
-  413: { description: 'Body over 512 KB', content: { 'application/json': { schema: pdError } } },
+  413: {
+    description: 'Body over 512 KB',
+    content: { 'application/json': { schema: pagerDutyErrorSchema } },
+  },
   429: { description: 'Rate limited; see Retry-After' },
 };
 pagerduty.openAPIRegistry.registerPath({
@@ -145,11 +152,7 @@ pagerduty.openAPIRegistry.registerPath({
       description: 'Event processed',
       content: {
         'application/json': {
-          schema: z.object({
-            status: z.literal('success'),
-            message: z.string(),
-            dedup_key: z.string(),
-          }),
+          schema: pagerDutyAcceptedSchema,
         },
       },
     },
@@ -170,10 +173,7 @@ pagerduty.openAPIRegistry.registerPath({
       description: 'Change event processed',
       content: {
         'application/json': {
-          schema: z.object({
-            status: z.literal('success'),
-            message: z.literal('Change event processed'),
-          }),
+          schema: pagerDutyChangeAcceptedSchema,
         },
       },
     },

@@ -12,48 +12,18 @@ import { listPolicies, policyTargets, servicesWithPolicy } from '../directory/po
 import { listSchedules } from '../directory/schedules';
 import { validationHook } from '../edge';
 import { renderShifts } from '../oncall';
-import { COVERAGE_DAYS, targetGaps } from '../oncall/gaps';
+import { COVERAGE_DAYS } from '../../schema/oncall';
+import { myShiftsSchema, onCallNowSchema } from '../../schema/oncall-schemas';
+import { targetGaps } from '../oncall/gaps';
 import { coverageData, resolveIn, targetsInvolve } from '../oncall/targets';
 import { DAY } from '../oncall/zone';
-import { issueFeed, issuedFeedSchema } from './calendar';
+import { issuedFeedSchema } from '../../schema/credential-schemas';
+import { issueFeed } from './calendar';
 import { bearer, problems } from './openapi-shared';
-import { intervalSchema, responderSchema } from './schedule-schemas';
 
 export const oncall = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 const UPCOMING_DAYS = 14;
-
-const levelSchema = z.object({
-  level: z.number().int().openapi({ description: '1-based' }),
-  delayMinutes: z.number(),
-  users: z.array(responderSchema).openapi({ description: 'who this level pages now, in order' }),
-  empty: z
-    .array(z.object({ type: z.enum(['user', 'schedule']), id: z.string(), name: z.string() }))
-    .openapi({ description: 'targets that reach nobody now' }),
-});
-const serviceOnCallSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    policy: z.object({ id: z.string(), name: z.string() }),
-    levels: z.array(levelSchema),
-    reachesNobody: z.boolean().openapi({
-      description: 'no level has anyone on call: an incident now would page the admins instead',
-    }),
-    gaps: z.array(intervalSchema).openapi({
-      description: `when no level reaches anyone within the next ${COVERAGE_DAYS} days; a gap under way starts at \`at\``,
-    }),
-  })
-  .openapi('ServiceOnCall');
-const myShiftSchema = z
-  .object({
-    scheduleId: z.string(),
-    scheduleName: z.string(),
-    start: z.number(),
-    end: z.number(),
-    override: z.boolean(),
-  })
-  .openapi('MyShift');
 
 oncall.openapi(
   createRoute({
@@ -76,11 +46,7 @@ oncall.openapi(
         description: 'Services with a policy, by name',
         content: {
           'application/json': {
-            schema: z.object({
-              at: z.number(),
-              until: z.number().openapi({ description: 'gaps are looked for in [at, until)' }),
-              services: z.array(serviceOnCallSchema),
-            }),
+            schema: onCallNowSchema,
           },
         },
       },
@@ -163,12 +129,7 @@ oncall.openapi(
         description: 'Shifts by start',
         content: {
           'application/json': {
-            schema: z.object({
-              from: z.number(),
-              to: z.number(),
-              reachable: z.boolean(),
-              shifts: z.array(myShiftSchema),
-            }),
+            schema: myShiftsSchema,
           },
         },
       },

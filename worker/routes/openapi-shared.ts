@@ -1,19 +1,9 @@
 /** OpenAPI pieces every route file uses: the problem response and the auth scheme. */
-import { z } from '@hono/zod-openapi';
-
-export const problemSchema = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string(),
-    code: z.string(),
-  })
-  .openapi('Problem');
+import { problemBodySchema } from '../../schema/protocol-schemas';
 
 const problem = (description: string) => ({
   description,
-  content: { 'application/problem+json': { schema: problemSchema } },
+  content: { 'application/problem+json': { schema: problemBodySchema } },
 });
 
 /** The error responses a route can produce, for its OpenAPI entry. */

@@ -1,16 +1,22 @@
 /** The OpenAPI description of Firebell's Opsgenie Alert API (the handlers are plain routes in ingest-opsgenie.ts). */
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
+import {
+  opsgenieAcceptedSchema,
+  opsgenieAlertAnswerSchema,
+  opsgenieAlertPageSchema,
+  opsgenieFailureSchema,
+  opsgenieRequestStatusSchema,
+} from '../../schema/opsgenie-schemas';
 import type { AppEnv } from '../app-env';
 
-const envelope = { took: z.number().openapi({ description: 'Seconds' }), requestId: z.string() };
 const failure = (description: string) => ({
   description,
-  content: { 'application/json': { schema: z.object({ message: z.string(), ...envelope }) } },
+  content: { 'application/json': { schema: opsgenieFailureSchema } },
 });
 const accepted = {
   description: 'Request will be processed (its outcome: GET /v2/alerts/requests/{requestId})',
-  content: { 'application/json': { schema: z.object({ result: z.string(), ...envelope }) } },
+  content: { 'application/json': { schema: opsgenieAcceptedSchema } },
 };
 const common = {
   401: failure('Missing, unknown, rotated or revoked GenieKey'),
@@ -32,41 +38,6 @@ const identified = {
     }),
   }),
 };
-
-const baseAlert = z.object({
-  id: z.string().openapi({ description: 'The incident id' }),
-  tinyId: z.string().openapi({ description: 'The incident number' }),
-  alias: z.string().openapi({ description: 'The dedup key' }),
-  message: z.string(),
-  status: z.enum(['open', 'closed']),
-  acknowledged: z.boolean(),
-  isSeen: z
-    .boolean()
-    .openapi({ description: 'Same as acknowledged: Firebell does not track views' }),
-  tags: z.array(z.string()),
-  snoozed: z.literal(false),
-  count: z.number().int(),
-  lastOccurredAt: z.string(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  source: z.string(),
-  owner: z.string(),
-  priority: z.string(),
-  responders: z.array(z.object({ type: z.string(), id: z.string() })),
-  integration: z.object({ id: z.string(), name: z.string(), type: z.string() }),
-  report: z.object({
-    ackTime: z.number().optional(),
-    closeTime: z.number().optional(),
-    acknowledgedBy: z.string().optional(),
-    closedBy: z.string().optional(),
-  }),
-});
-const alert = baseAlert.extend({
-  actions: z.array(z.string()),
-  entity: z.string(),
-  description: z.string(),
-  details: z.record(z.string(), z.string()),
-});
 
 /** Register every Opsgenie call Firebell answers. */
 export function documentOpsgenie(app: OpenAPIHono<AppEnv>): void {
@@ -115,15 +86,7 @@ export function documentOpsgenie(app: OpenAPIHono<AppEnv>): void {
           description: 'A page of alerts',
           content: {
             'application/json': {
-              schema: z.object({
-                data: z.array(baseAlert),
-                paging: z.object({
-                  first: z.string(),
-                  next: z.string().optional(),
-                  prev: z.string().optional(),
-                }),
-                ...envelope,
-              }),
+              schema: opsgenieAlertPageSchema,
             },
           },
         },
@@ -142,7 +105,7 @@ export function documentOpsgenie(app: OpenAPIHono<AppEnv>): void {
       responses: {
         200: {
           description: 'The alert',
-          content: { 'application/json': { schema: z.object({ data: alert, ...envelope }) } },
+          content: { 'application/json': { schema: opsgenieAlertAnswerSchema } },
         },
         404: failure('Alert does not exist'),
         422: failure('Bad identifierType'),
@@ -191,19 +154,7 @@ export function documentOpsgenie(app: OpenAPIHono<AppEnv>): void {
           description: 'The outcome',
           content: {
             'application/json': {
-              schema: z.object({
-                data: z.object({
-                  success: z.boolean(),
-                  action: z.string(),
-                  processedAt: z.string(),
-                  integrationId: z.string(),
-                  isSuccess: z.boolean(),
-                  status: z.string(),
-                  alertId: z.string(),
-                  alias: z.string(),
-                }),
-                ...envelope,
-              }),
+              schema: opsgenieRequestStatusSchema,
             },
           },
         },

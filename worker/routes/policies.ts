@@ -27,75 +27,17 @@ import { unknownUsers } from '../directory/teams';
 import { invalid, limitBody, requireJson, validationHook } from '../edge';
 import { conflict, notFound } from '../errors';
 import { newId } from '../ids';
-import { COVERAGE_DAYS, policyCoverage } from '../oncall/gaps';
+import { COVERAGE_DAYS } from '../../schema/oncall';
+import { policyInput, policySchema } from '../../schema/policy-schemas';
+import { id } from '../../schema/schedule-schemas';
+import { policyCoverage } from '../oncall/gaps';
 import { loadSnapshot } from '../directory/on-call';
 import { coverageData } from '../oncall/targets';
 import { DAY } from '../oncall/zone';
 import { bearer, problems, writeProblems } from './openapi-shared';
-import { coverageSchema } from './schedule-schemas';
 
 export const policies = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 policies.use('*', limitBody(64 * 1024), requireJson());
-
-const id = z.string().min(1).max(64);
-const target = z
-  .object({ type: z.enum(['user', 'schedule']), id })
-  .strict()
-  .openapi('EscalationTarget');
-const level = z
-  .object({
-    // Whole minutes are the product rule; fractions are accepted so a test or a restart drill can wait seconds, not minutes.
-    delayMinutes: z.number().min(0).max(1440).openapi({
-      description:
-        'minutes to wait for an acknowledgement before the next level; fractions allowed (0.1 = 6 s)',
-    }),
-    targets: z.array(target).min(1).max(20),
-  })
-  .strict()
-  .openapi('EscalationLevel');
-const policyInput = z
-  .object({
-    name: z.string().trim().min(1).max(120),
-    levels: z.array(level).min(1).max(20),
-    repeat: z
-      .number()
-      .int()
-      .min(1)
-      .max(10)
-      .default(1)
-      .openapi({ description: 'times the whole policy runs (1 = once through)' }),
-    renotifyMinutes: z.number().int().min(1).max(1440).nullable().default(null).openapi({
-      description:
-        'page the current level again every N minutes while unacknowledged; null = never',
-    }),
-  })
-  .strict()
-  .openapi('EscalationPolicyInput');
-const named = z.object({ id: z.string(), name: z.string() });
-const policySchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    levels: z.array(level),
-    repeat: z.number(),
-    renotifyMinutes: z.number().nullable(),
-    services: z.array(named).openapi({ description: 'services this policy pages for' }),
-    coverage: coverageSchema
-      .extend({
-        emptyNow: z
-          .array(z.object({ level: z.number().int(), until: z.number().nullable() }))
-          .openapi({
-            description:
-              'levels (1-based) that reach nobody now, and when someone next comes on call (null: not within the window)',
-          }),
-      })
-      .openapi({
-        description: `over the next ${COVERAGE_DAYS} days; gaps are when no level reaches anyone`,
-      }),
-    createdAt: z.number(),
-    updatedAt: z.number(),
-  })
-  .openapi('EscalationPolicy');
 
 const idParam = z.object({
   id: id.openapi({ param: { name: 'id', in: 'path' }, example: 'pol_…' }),

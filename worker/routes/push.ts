@@ -29,14 +29,18 @@ import {
 import { sendTestPage } from '../notify/push-devices';
 import { TEST_INCIDENT_ID } from '../push/payload';
 import { describeOutcome, vapidConfigured } from '../push/sender';
+import { endpointProblem } from '../push/validate';
 import {
-  authSecretProblem,
-  endpointProblem,
-  MAX_ENDPOINT_LENGTH,
-  p256dhProblem,
-} from '../push/validate';
+  pushAckBody,
+  pushDeviceSchema,
+  receiptBody,
+  renameDeviceBody,
+  subscribeBody,
+  testPageSchema,
+} from '../../schema/device-schemas';
 import { incidentSchema } from '../../schema/incident-schemas';
-import { bearer, problemSchema, problems } from './openapi-shared';
+import { problemBodySchema } from '../../schema/protocol-schemas';
+import { bearer, problems } from './openapi-shared';
 
 /** A person rarely has more than a phone, a laptop and a tablet; the cap stops a runaway client. */
 const MAX_DEVICES_PER_USER = 20;
@@ -44,52 +48,9 @@ const MAX_DEVICES_PER_USER = 20;
 export const push = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 push.use('*', limitBody(16 * 1024), requireJson());
 
-const deviceSchema = z
-  .object({
-    id: z.string(),
-    label: z.string(),
-    endpoint: z.string(),
-    createdAt: z.number(),
-    lastSuccessAt: z.number().nullable(),
-    lastFailureAt: z.number().nullable(),
-    lastFailure: z.string().nullable(),
-  })
-  .openapi('PushDevice');
-
-const outcomeSchema = z
-  .object({
-    kind: z.enum(['sent', 'gone', 'retry', 'rejected']),
-    status: z
-      .number()
-      .int()
-      .openapi({ description: 'HTTP status from the push service; 0 when none came back' }),
-    retryAfterMs: z.number().optional(),
-    detail: z.string().optional(),
-  })
-  .openapi('PushOutcome');
-
-const keyField = (check: (value: string) => string | null) =>
-  z
-    .string()
-    .max(200)
-    .superRefine((value, ctx) => {
-      const problem = check(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    });
-
-const subscribeBody = z
-  .object({
-    endpoint: z.string().min(1).max(MAX_ENDPOINT_LENGTH),
-    // Browsers' PushSubscription.toJSON() includes it; we accept and ignore it.
-    expirationTime: z.number().nullable().optional(),
-    keys: z.object({ p256dh: keyField(p256dhProblem), auth: keyField(authSecretProblem) }),
-    label: z.string().trim().min(1).max(80).openapi({ example: 'Pixel 8' }),
-  })
-  .strict();
-
 const unavailable = {
   description: 'Web Push is not configured on this server',
-  content: { 'application/problem+json': { schema: problemSchema } },
+  content: { 'application/problem+json': { schema: problemBodySchema } },
 };
 const idParam = z.object({
   id: z
@@ -98,13 +59,8 @@ const idParam = z.object({
     .max(64)
     .openapi({ param: { name: 'id', in: 'path' } }),
 });
-const tokenField = z
-  .string()
-  .min(1)
-  .max(1024)
-  .openapi({ description: 'The actionToken from the page payload' });
 const deviceResponse = {
-  content: { 'application/json': { schema: z.object({ subscription: deviceSchema }) } },
+  content: { 'application/json': { schema: z.object({ subscription: pushDeviceSchema }) } },
 };
 
 push.openapi(
@@ -196,7 +152,7 @@ push.openapi(
       200: {
         description: 'Devices',
         content: {
-          'application/json': { schema: z.object({ subscriptions: z.array(deviceSchema) }) },
+          'application/json': { schema: z.object({ subscriptions: z.array(pushDeviceSchema) }) },
         },
       },
       401: problems[401],
@@ -219,7 +175,7 @@ push.openapi(
         required: true,
         content: {
           'application/json': {
-            schema: z.object({ label: z.string().trim().min(1).max(80) }).strict(),
+            schema: renameDeviceBody,
           },
         },
       },
@@ -275,7 +231,7 @@ push.openapi(
         description: 'What happened; a device the push service no longer knows is removed',
         content: {
           'application/json': {
-            schema: z.object({ outcome: outcomeSchema, removed: z.boolean(), message: z.string() }),
+            schema: testPageSchema,
           },
         },
       },
@@ -307,14 +263,7 @@ push.openapi(
         required: true,
         content: {
           'application/json': {
-            schema: z
-              .object({
-                token: tokenField,
-                shownAt: z.number().int().optional().openapi({
-                  description: 'When it was shown (epoch ms); clamped to the last 24 h',
-                }),
-              })
-              .strict(),
+            schema: receiptBody,
           },
         },
       },
@@ -361,9 +310,7 @@ push.openapi(
         required: true,
         content: {
           'application/json': {
-            schema: z
-              .object({ token: tokenField, incidentId: z.string().min(1).max(64).optional() })
-              .strict(),
+            schema: pushAckBody,
           },
         },
       },

@@ -24,21 +24,23 @@ import { invalid, limitBody, requireJson, validationHook } from '../edge';
 import { conflict, notFound } from '../errors';
 import { newId } from '../ids';
 import { onCallAt, renderShifts } from '../oncall';
-import { COVERAGE_DAYS, scheduleCoverage, scheduleGaps } from '../oncall/gaps';
+import { COVERAGE_DAYS } from '../../schema/oncall';
+import { scheduleCoverage, scheduleGaps } from '../oncall/gaps';
 import { describeUsers } from '../directory/on-call';
 import { DAY } from '../oncall/zone';
-import { issueFeed, issuedFeedSchema } from './calendar';
+import { issuedFeedSchema } from '../../schema/credential-schemas';
+import { issueFeed } from './calendar';
 import { bearer, problems, writeProblems } from './openapi-shared';
 import {
   coverageSchema,
   id,
   instant,
   overrideSchema,
-  responderSchema,
+  onCallAtSchema,
   scheduleInput,
   scheduleSchema,
-  shiftSchema,
-} from './schedule-schemas';
+  shiftsSchema,
+} from '../../schema/schedule-schemas';
 
 export const schedules = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 schedules.use('*', limitBody(64 * 1024), requireJson());
@@ -340,7 +342,7 @@ schedules.openapi(
         description: 'Nobody, or the one person on call',
         content: {
           'application/json': {
-            schema: z.object({ at: z.number(), users: z.array(responderSchema) }),
+            schema: onCallAtSchema,
           },
         },
       },
@@ -374,7 +376,7 @@ schedules.openapi(
         description: 'Shifts, sorted',
         content: {
           'application/json': {
-            schema: z.object({ from: z.number(), to: z.number(), shifts: z.array(shiftSchema) }),
+            schema: shiftsSchema,
           },
         },
       },

@@ -3,7 +3,7 @@
  * A key is shown once, when created or rotated; only its keyed hash is stored.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { INTEGRATION_TYPES, type IntegrationType } from '../../schema/alert';
+import type { IntegrationType } from '../../schema/alert';
 import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
 import { hashSecret } from '../auth/secrets';
@@ -30,13 +30,17 @@ import { limitBody, requireJson, validationHook } from '../edge';
 import { badRequest, conflict, notFound } from '../errors';
 import { newId, newSecret } from '../ids';
 import { serviceRouter } from '../stubs';
-import { DEFAULT_RATE_PER_MINUTE } from '../service/rate-limit';
 import { serviceChanges } from '../service/router-calls';
 import { changeSchema } from '../../schema/change-schemas';
 import {
+  DEFAULT_RATE_PER_MINUTE,
+  integrationInput,
+  integrationListSchema,
+  integrationPatch,
   integrationSchema,
   integrationWithKeySchema,
-  payloadSchema,
+  serviceInput,
+  servicePatch,
   serviceSchema,
 } from '../../schema/integration-schemas';
 import type { RecordedPayload } from '../../schema/directory';
@@ -124,18 +128,7 @@ services.openapi(
         required: true,
         content: {
           'application/json': {
-            schema: z
-              .object({
-                name: z.string().trim().min(1).max(120),
-                description: z.string().max(2000).optional(),
-                policyId: z
-                  .string()
-                  .min(1)
-                  .max(64)
-                  .optional()
-                  .openapi({ description: 'Escalation policy that pages for this service' }),
-              })
-              .strict(),
+            schema: serviceInput,
           },
         },
       },
@@ -204,10 +197,6 @@ services.openapi(
   async (c) => c.json({ service: await serviceOr404(c.env.DB, c.req.valid('param').id) }, 200),
 );
 
-/** An empty PATCH is a mistake worth saying so. */
-const anyField = (body: Record<string, unknown>) =>
-  Object.values(body).some((v) => v !== undefined);
-
 services.openapi(
   createRoute({
     method: 'patch',
@@ -223,13 +212,7 @@ services.openapi(
         required: true,
         content: {
           'application/json': {
-            schema: z
-              .object({
-                name: z.string().trim().min(1).max(120).optional(),
-                description: z.string().max(2000).optional(),
-              })
-              .strict()
-              .refine(anyField, { message: 'send name and/or description' }),
+            schema: servicePatch,
           },
         },
       },
@@ -312,25 +295,7 @@ services.openapi(
         required: true,
         content: {
           'application/json': {
-            schema: z
-              .object({
-                type: z.enum(INTEGRATION_TYPES),
-                name: z.string().trim().min(1).max(120).optional(),
-                signingSecret: z.string().min(8).max(256).optional().openapi({
-                  description:
-                    'Grafana only: the HMAC secret set on the contact point, whose Timestamp header must be X-Grafana-Alerting-Signature-Timestamp',
-                }),
-                ratePerMinute: z
-                  .number()
-                  .int()
-                  .min(1)
-                  .max(10_000)
-                  .optional()
-                  .openapi({
-                    description: `Requests a minute this key may send (default ${DEFAULT_RATE_PER_MINUTE})`,
-                  }),
-              })
-              .strict(),
+            schema: integrationInput,
           },
         },
       },
@@ -385,11 +350,7 @@ services.openapi(
         description: 'Integrations, each with up to 20 recent payloads (newest first, 8 KB each)',
         content: {
           'application/json': {
-            schema: z.object({
-              integrations: z.array(
-                integrationSchema.extend({ recentPayloads: z.array(payloadSchema) }),
-              ),
-            }),
+            schema: integrationListSchema,
           },
         },
       },
@@ -499,13 +460,7 @@ services.openapi(
         required: true,
         content: {
           'application/json': {
-            schema: z
-              .object({
-                name: z.string().trim().min(1).max(120).optional(),
-                ratePerMinute: z.number().int().min(1).max(10_000).optional(),
-              })
-              .strict()
-              .refine(anyField, { message: 'send name and/or ratePerMinute' }),
+            schema: integrationPatch,
           },
         },
       },

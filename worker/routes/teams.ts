@@ -1,6 +1,11 @@
 /** /api/teams: named groups of users that schedules belong to (admin writes, viewer reads). */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { teamSchema } from '../../schema/people-schemas';
+import {
+  teamInput,
+  teamMembersBody,
+  teamRenameBody,
+  teamSchema,
+} from '../../schema/people-schemas';
 import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
 import { now } from '../clock';
@@ -23,7 +28,6 @@ export const teams = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 teams.use('*', limitBody(32 * 1024), requireJson());
 
 const id = z.string().min(1).max(64);
-const userIds = z.array(id).max(200);
 const teamResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: z.object({ team: teamSchema }) } },
@@ -61,9 +65,7 @@ teams.openapi(
         required: true,
         content: {
           'application/json': {
-            schema: z
-              .object({ name: z.string().trim().min(1).max(120), userIds: userIds.default([]) })
-              .strict(),
+            schema: teamInput,
           },
         },
       },
@@ -134,7 +136,7 @@ teams.openapi(
       params: idParam,
       body: {
         required: true,
-        content: { 'application/json': { schema: z.object({ userIds }).strict() } },
+        content: { 'application/json': { schema: teamMembersBody } },
       },
     },
     responses: {
@@ -167,7 +169,7 @@ teams.openapi(
         required: true,
         content: {
           'application/json': {
-            schema: z.object({ name: z.string().trim().min(1).max(120) }).strict(),
+            schema: teamRenameBody,
           },
         },
       },

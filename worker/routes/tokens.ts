@@ -1,5 +1,6 @@
 /** Personal API tokens for scripts: shown once, stored as keyed hashes, revocable. */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
+import { apiTokenSchema, issuedTokenSchema, newTokenBody } from '../../schema/credential-schemas';
 import type { AppEnv } from '../app-env';
 import { principalOf, requireRole } from '../auth/middleware';
 import { hashSecret } from '../auth/secrets';
@@ -10,16 +11,6 @@ import { limitBody, requireJson, validationHook } from '../edge';
 import { notFound } from '../errors';
 import { newId, newSecret } from '../ids';
 import { bearer, problems } from './openapi-shared';
-
-const tokenSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    createdAt: z.number(),
-    lastUsedAt: z.number().nullable(),
-    revokedAt: z.number().nullable(),
-  })
-  .openapi('ApiToken');
 
 export const tokens = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 tokens.use('*', limitBody(16 * 1024), requireJson());
@@ -35,7 +26,7 @@ tokens.openapi(
     responses: {
       200: {
         description: 'Tokens',
-        content: { 'application/json': { schema: z.object({ tokens: z.array(tokenSchema) }) } },
+        content: { 'application/json': { schema: z.object({ tokens: z.array(apiTokenSchema) }) } },
       },
       401: problems[401],
     },
@@ -56,7 +47,7 @@ tokens.openapi(
         required: true,
         content: {
           'application/json': {
-            schema: z.object({ name: z.string().trim().min(1).max(80) }).strict(),
+            schema: newTokenBody,
           },
         },
       },
@@ -64,7 +55,7 @@ tokens.openapi(
     responses: {
       201: {
         description: 'The token',
-        content: { 'application/json': { schema: tokenSchema.extend({ token: z.string() }) } },
+        content: { 'application/json': { schema: issuedTokenSchema } },
       },
       400: problems[400],
       401: problems[401],

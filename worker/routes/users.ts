@@ -3,7 +3,13 @@
  * suspension, removal, sessions and tokens. Every withdrawal closes the person's open sockets at once.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import { personSchema, roleSchema } from '../../schema/people-schemas';
+import {
+  namedSchema,
+  personPatchBody,
+  personSchema,
+  placesSchema,
+} from '../../schema/people-schemas';
+import { personDetailSchema } from '../../schema/credential-schemas';
 import type { AppEnv } from '../app-env';
 import { principalOf, requireRole } from '../auth/middleware';
 import { closeSockets } from '../auth/sockets';
@@ -14,25 +20,8 @@ import { placesNaming, removeUser, updateAccess } from '../directory/user-access
 import { TOKEN_ADMIN_ID, getUser, listUsers, type User } from '../directory/users';
 import { limitBody, requireJson, validationHook } from '../edge';
 import { conflict, forbidden, notFound } from '../errors';
-import { calendarFeedSchema } from './calendar-feeds';
 import { bearer, problems } from './openapi-shared';
 
-const namedSchema = z.object({ id: z.string(), name: z.string() });
-const sessionSchema = z
-  .object({
-    id: z.string(),
-    createdAt: z.number(),
-    expiresAt: z.number(),
-    userAgent: z.string().nullable(),
-  })
-  .openapi('Session');
-const tokenSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  createdAt: z.number(),
-  lastUsedAt: z.number().nullable(),
-  revokedAt: z.number().nullable(),
-});
 const idParam = z.object({
   id: z
     .string()
@@ -40,12 +29,6 @@ const idParam = z.object({
     .max(64)
     .openapi({ param: { name: 'id', in: 'path' }, example: 'usr_…' }),
 });
-const placesSchema = z
-  .object({ schedules: z.array(namedSchema), policies: z.array(namedSchema) })
-  .openapi({
-    description:
-      'Rotations and escalation levels that still name this person: they page nobody there until an admin edits them',
-  });
 
 const person = (u: User) => ({
   id: u.id,
@@ -90,13 +73,7 @@ users.openapi(
         description: 'The person and every way they are signed in',
         content: {
           'application/json': {
-            schema: z.object({
-              user: personSchema,
-              sessions: z.array(sessionSchema),
-              tokens: z.array(tokenSchema),
-              calendarFeeds: z.array(calendarFeedSchema),
-              stillNamedBy: placesSchema,
-            }),
+            schema: personDetailSchema,
           },
         },
       },
@@ -132,17 +109,7 @@ users.openapi(
         required: true,
         content: {
           'application/json': {
-            schema: z
-              .object({
-                role: roleSchema.optional(),
-                disabled: z.boolean().optional().openapi({
-                  description: 'true: no sign-in, no pages, no acknowledging; false: restore',
-                }),
-              })
-              .strict()
-              .refine((b) => b.role !== undefined || b.disabled !== undefined, {
-                message: 'send role, disabled or both',
-              }),
+            schema: personPatchBody,
           },
         },
       },

@@ -4,8 +4,7 @@
  * so a burst at a minute boundary cannot get through twice the limit the way a fixed window lets it.
  */
 
-/** PagerDuty's documented Events API limit per integration key; a sender that copes with PagerDuty copes with us. */
-export const DEFAULT_RATE_PER_MINUTE = 120;
+export { DEFAULT_RATE_PER_MINUTE } from '../../schema/integration-schemas';
 export const WINDOW_MS = 60_000;
 
 export interface RateWindow {

@@ -1,16 +1,20 @@
 /**
  * The wire shapes the PWA reads, as types only (no validator enters the bundle): re-exported from schema/,
- * or, for answers whose zod shape still sits in a worker route, written out here.
+ * narrowed where the screens need less or where older servers and cached copies lack later fields.
  */
 import type { ChangeEvent } from '../../../schema/change';
-import type { RecordedPayload as ReceivedPayload } from '../../../schema/directory';
 import type {
-  Incident,
-  IncidentAlert,
-  IncidentSummary as WireSummary,
-  TimelineEntry,
-} from '../../../schema/incident';
-import type { Coverage, EmptyLevel, EscalationLevel, Interval } from '../../../schema/oncall';
+  IncidentDetail as WireDetail,
+  IncidentPage as WirePage,
+} from '../../../schema/incident-schemas';
+import type { RecordedPayload as ReceivedPayload } from '../../../schema/directory';
+import type { IncidentAlert, IncidentSummary as WireSummary } from '../../../schema/incident';
+import type {
+  OnCallNow as WireOnCallNow,
+  ServiceOnCall as WireServiceOnCall,
+} from '../../../schema/oncall-schemas';
+import type { Policy as WirePolicy } from '../../../schema/policy-schemas';
+import type { Schedule as WireSchedule } from '../../../schema/schedule-schemas';
 import type { Integration as WireIntegration } from '../../../schema/integration-schemas';
 import type { Team as WireTeam } from '../../../schema/people-schemas';
 import type { Report as WireReport } from '../../../schema/report-schemas';
@@ -35,24 +39,18 @@ export type IncidentSummary = Omit<WireSummary, LaterSummaryFields> &
 type LaterSummaryFields =
   'roles' | 'paged' | 'firingCount' | 'notificationCount' | 'escalationLevel';
 
-export interface IncidentPage {
-  incidents: IncidentSummary[];
-  nextCursor: string | null;
-}
+/** A page of GET /api/incidents, its rows as above. */
+export type IncidentPage = Omit<WirePage, 'incidents'> & { incidents: IncidentSummary[] };
 
 export type { IncidentAlert };
 
-export interface IncidentDetail {
-  incident: Incident;
-  /** The newest page of the timeline (or the page asked for with `before`), oldest first. */
-  timeline: TimelineEntry[];
-  /** Cursor for the page before `timeline`; null at the first entry (absent from older servers and cached copies). */
-  earlier?: number | null;
-  /** The alerts grouped into the incident, newest first (absent from older cached copies). */
-  alerts?: IncidentAlert[];
-  /** Change events of its service in the hour before it opened, newest first (absent from older cached copies). */
-  changes?: ChangeEvent[];
-}
+/**
+ * GET /api/incidents/:id. `timeline` is the newest page (or the page asked for with `before`), oldest first;
+ * earlier, alerts and changes are absent from older servers and cached copies.
+ */
+export type IncidentDetail = Omit<WireDetail, LaterDetailFields> &
+  Partial<Pick<WireDetail, LaterDetailFields>>;
+type LaterDetailFields = 'earlier' | 'alerts' | 'changes';
 
 export type { ChangeEvent };
 
@@ -80,122 +78,35 @@ export type {
   Sections,
 } from '../../../schema/review';
 
-/** Someone a page would reach, and whether it can (a push subscription on some device). */
-export interface Responder {
-  id: string;
-  name: string;
-  reachable: boolean;
-}
+export type { MyShifts } from '../../../schema/oncall-schemas';
+export type {
+  Override,
+  Responder,
+  Restriction,
+  RotationType,
+  ScheduleInput,
+  ScheduleLayer,
+} from '../../../schema/schedule-schemas';
+export type { PolicyInput } from '../../../schema/policy-schemas';
 
-/** One service's escalation policy resolved to people right now (GET /api/oncall). */
-export interface ServiceOnCall {
-  id: string;
-  name: string;
-  policy: { id: string; name: string };
-  levels: {
-    level: number;
-    delayMinutes: number;
-    users: Responder[];
-    empty: { type: 'user' | 'schedule'; id: string; name: string }[];
-  }[];
-  reachesNobody: boolean;
-  /** When no level reaches anyone over the next days (absent from older servers and caches). */
-  gaps?: Interval[];
-}
+/** One service's escalation policy resolved to people right now; gaps are absent from older servers and caches. */
+export type ServiceOnCall = Omit<WireServiceOnCall, 'gaps'> &
+  Partial<Pick<WireServiceOnCall, 'gaps'>>;
 
-export interface OnCallNow {
-  at: number;
-  /** Gaps are looked for in [at, until) (absent from older servers). */
-  until?: number;
-  services: ServiceOnCall[];
-}
+/** GET /api/oncall; `until` is absent from older servers. */
+export type OnCallNow = Omit<WireOnCallNow, 'until' | 'services'> &
+  Partial<Pick<WireOnCallNow, 'until'>> & { services: ServiceOnCall[] };
 
-/** GET /api/oncall/me: my shifts over the next two weeks. */
-export interface MyShifts {
-  from: number;
-  to: number;
-  reachable: boolean;
-  shifts: {
-    scheduleId: string;
-    scheduleName: string;
-    start: number;
-    end: number;
-    override: boolean;
-  }[];
-}
+/** A schedule; overrides (those not over yet) and coverage are absent from older servers and caches. */
+export type Schedule = Omit<WireSchedule, 'overrides' | 'coverage'> &
+  Partial<Pick<WireSchedule, 'overrides' | 'coverage'>>;
 
-export type RotationType = 'hourly' | 'daily' | 'weekly' | 'custom';
-
-/** A weekly window a layer is on call in: days 1 (Mon) … 7 (Sun), HH:mm in the schedule's zone; to ≤ from runs past midnight. */
-export interface Restriction {
-  days: number[];
-  from: string;
-  to: string;
-}
-
-export interface ScheduleLayer {
-  id: string;
-  name: string;
-  users: string[];
-  rotation: { type: RotationType; hours?: number };
-  /** Local to the schedule's zone, e.g. 2026-03-02T09:00. */
-  start: string;
-  restrictions?: Restriction[];
-}
-
-/** Someone on call instead of the rotation for [start, end). */
-export interface Override {
-  id: string;
-  userId: string;
-  start: number;
-  end: number;
-}
-
-export interface Schedule {
-  id: string;
-  name: string;
-  timeZone: string;
-  teamId: string | null;
-  layers: ScheduleLayer[];
-  /** Those not over yet. */
-  overrides?: Override[];
-  /** Gaps over the next days (absent from older servers and caches). */
-  coverage?: Coverage;
-  createdAt: number;
-  updatedAt: number;
-}
-
-/** What an admin writes for a schedule (PUT replaces all of it but the overrides). */
-export interface ScheduleInput {
-  name: string;
-  timeZone: string;
-  teamId: string | null;
-  layers: (Pick<ScheduleLayer, 'users' | 'rotation' | 'start'> & {
-    id?: string;
-    name?: string;
-    restrictions?: Restriction[];
-  })[];
-}
-
-/** An escalation policy as GET /api/policies lists it. */
-export interface Policy {
-  id: string;
-  name: string;
-  levels: EscalationLevel[];
-  repeat: number;
-  renotifyMinutes: number | null;
-  services: { id: string; name: string }[];
-  /** Levels empty now and when no level reaches anyone, over the next days (absent from older servers). */
-  coverage?: Coverage & { emptyNow: EmptyLevel[] };
-}
-
-/** What an admin writes for a policy. */
-export interface PolicyInput {
-  name: string;
-  levels: EscalationLevel[];
-  repeat: number;
-  renotifyMinutes: number | null;
-}
+/**
+ * An escalation policy as GET /api/policies lists it, as the admin screens use it (they never show when it
+ * was created or changed); coverage is absent from older servers.
+ */
+export type Policy = Omit<WirePolicy, 'coverage' | 'createdAt' | 'updatedAt'> &
+  Partial<Pick<WirePolicy, 'coverage'>>;
 
 /** An integration as the admin screens list it: the listing adds what it received lately. */
 export type Integration = WireIntegration & { recentPayloads?: ReceivedPayload[] };

@@ -1,7 +1,10 @@
-/** The wire shapes of /api/schedules: what an admin writes, what readers get back. */
+/**
+ * The wire shapes of /api/schedules: what an admin writes, what readers get back, with the types derived
+ * from them (the PWA imports the types only).
+ */
 import { z } from '@hono/zod-openapi';
 import { DateTime, IANAZone } from 'luxon';
-import { COVERAGE_DAYS } from '../oncall/gaps';
+import { COVERAGE_DAYS } from './oncall';
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2})$/i;
 
@@ -160,6 +163,7 @@ export const overrideSchema = z
     createdAt: z.number(),
   })
   .openapi('Override');
+/** A half-open interval [start, end) of epoch milliseconds. */
 export const intervalSchema = z.object({ start: z.number(), end: z.number() }).openapi('Interval');
 export const coverageSchema = z
   .object({ from: z.number(), to: z.number(), gaps: z.array(intervalSchema) })
@@ -199,3 +203,23 @@ export const shiftSchema = responderSchema
     override: z.boolean().optional(),
   })
   .openapi('Shift');
+
+/** Who a schedule has on call at one instant: nobody or one person. */
+export const onCallAtSchema = z.object({ at: z.number(), users: z.array(responderSchema) });
+/** A schedule's shifts over a window, sorted. */
+export const shiftsSchema = z.object({
+  from: z.number(),
+  to: z.number(),
+  shifts: z.array(shiftSchema),
+});
+
+export type RotationType = (typeof rotationTypes)[number];
+export type Restriction = z.infer<typeof restriction>;
+export type ScheduleLayer = z.infer<typeof layerSchema>;
+/** What an admin writes for a schedule (PUT replaces all of it but the overrides). */
+export type ScheduleInput = z.input<typeof scheduleInput>;
+export type Override = z.infer<typeof overrideSchema>;
+export type Interval = z.infer<typeof intervalSchema>;
+export type Coverage = z.infer<typeof coverageSchema>;
+export type Schedule = z.infer<typeof scheduleSchema>;
+export type Responder = z.infer<typeof responderSchema>;
