@@ -1,0 +1,6 @@
+/**
+ * The ready-made mappings shipped with Firebell, one module per monitor, in the order the Admin screen lists them.
+ */
+import type { MappingPreset } from '../../../schema/mapping-schemas';
+
+export const MAPPING_PRESETS: readonly MappingPreset[] = [];
