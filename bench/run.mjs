@@ -11,6 +11,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { calibrationFanout, benchFanout } from './fanout.mjs';
+import { benchCustom } from './custom.mjs';
 import { benchIngest } from './ingest.mjs';
 import { Calibration, Firebell, ROOT, round } from './lib.mjs';
 import { benchAlertToPage, benchEscalation } from './paging.mjs';
@@ -125,6 +126,10 @@ let fb = await section('start Firebell (ingest)', async () => track(await Firebe
 if (cal && fb)
   results.ingest = await section('1. ingest vs calibration', () =>
     benchIngest(fb, cal, { duration: QUICK ? 2 : 5, log }),
+  );
+if (fb)
+  results.customMapping = await section('8. custom mapping vs generic shape', () =>
+    benchCustom(fb, { duration: QUICK ? 2 : 4, log }),
   );
 await untrack(fb);
 if (cal) {
@@ -260,6 +265,19 @@ function table(r) {
       '',
       '',
     ]);
+  const cm = r.customMapping;
+  for (const shape of ['new', 'duplicate']) {
+    const s = cm?.[shape];
+    if (!s) continue;
+    rows.push([
+      shape === 'new' ? '8 custom map' : '',
+      `${shape === 'new' ? 'distinct keys' : 'one shared key'}: req/s @8, p50 / p99 ms`,
+      `${fmt(s.custom.rps)}, ${pct(s.custom)}`,
+      `generic ${fmt(s.generic.rps)}, ${pct(s.generic)}`,
+      `${fmt(s.ratio, 2)} (≥ 0.8)`,
+      verdict(s.ratio, s.ratio >= 0.8),
+    ]);
+  }
   const a = r.alertToPage;
   if (a) {
     rows.push([
