@@ -28,6 +28,9 @@ import { Notice } from '../notice';
 import { MappingField } from './mapping-field';
 import { MappingPreview } from './mapping-preview';
 
+/** The fields most monitors do not need. */
+const MORE: FieldKey[] = ['alerts', 'occurred_at', 'links', 'images', 'details'];
+
 /** Long enough that typing a word sends one preview, short enough to feel live. */
 const PREVIEW_DEBOUNCE_MS = 400;
 
@@ -133,6 +136,13 @@ export function MappingEditor({
     ...(built.errors[key] ?? []),
     ...(serverErrors.fields[key] ?? []),
   ];
+  // Rarely needed, so folded away unless the mapping uses one; opened when one of them is wrong.
+  const [moreAtFirst] = useState(() => MORE.some((k) => form[k].trim() !== ''));
+  const more = useRef<HTMLDetailsElement>(null);
+  const moreWrong = MORE.some((k) => errors(k).length > 0);
+  useEffect(() => {
+    if (moreWrong && more.current) more.current.open = true;
+  }, [moreWrong]);
   const field = (
     key: FieldKey,
     label: string,
@@ -229,30 +239,39 @@ export function MappingEditor({
         '{{ monitor.id }}',
       )}
       {field('source', 'Source', 'Text: the host or component that failed.', '{{ monitor.url }}')}
-      {field(
-        'alerts',
-        'Alerts list',
-        'Expression giving a list: one alert per element, which the other fields then read. Empty: one alert per payload.',
-        'alerts',
-      )}
-      {field(
-        'occurred_at',
-        'Occurred at',
-        'Expression: epoch seconds or milliseconds, or an ISO 8601 time. Empty: when received.',
-        'heartbeat.time',
-      )}
-      {field(
-        'links',
-        'Links',
-        'Expression: a list of URLs or {href, text} objects.',
-        '[monitor.url]',
-      )}
-      {field('images', 'Images', 'Expression: a list of image URLs or {src, href, alt} objects.')}
-      {field(
-        'details',
-        'Details',
-        'Expression: an object kept on the alert. Empty: the whole payload.',
-      )}
+      <details class="more-fields" ref={more} open={moreAtFirst}>
+        <summary class="button">More fields: alerts list, time, links, images, details</summary>
+        <div class="stack">
+          {field(
+            'alerts',
+            'Alerts list',
+            'Expression giving a list: one alert per element, which the other fields then read. Empty: one alert per payload.',
+            'alerts',
+          )}
+          {field(
+            'occurred_at',
+            'Occurred at',
+            'Expression: epoch seconds or milliseconds, or an ISO 8601 time. Empty: when received.',
+            'heartbeat.time',
+          )}
+          {field(
+            'links',
+            'Links',
+            'Expression: a list of URLs or {href, text} objects.',
+            '[monitor.url]',
+          )}
+          {field(
+            'images',
+            'Images',
+            'Expression: a list of image URLs or {src, href, alt} objects.',
+          )}
+          {field(
+            'details',
+            'Details',
+            'Expression: an object kept on the alert. Empty: the whole payload.',
+          )}
+        </div>
+      </details>
       {serverErrors.general.length > 0 && (
         <ul class="notice notice-error" role="alert">
           {serverErrors.general.map((m, i) => (
@@ -271,7 +290,8 @@ export function MappingEditor({
       {ask !== null ? (
         <div class="confirm-save" role="alertdialog" aria-labelledby={`${integrationId}-ask`}>
           <p id={`${integrationId}-ask`} class="warn">
-            This mapping fails on all {ask} recent payloads — save anyway?
+            This mapping fails on{' '}
+            {ask === 1 ? 'the only recent payload' : `all ${ask} recent payloads`} — save anyway?
           </p>
           <div class="form-buttons">
             <button type="button" class="button" onClick={() => setAsk(null)}>
