@@ -83,7 +83,12 @@ describe('the mapping editor', () => {
             type: 'https://firebell.dev/problems/invalid-mapping',
             status: 400,
             detail: 'The mapping has 1 error.',
-            errors: ['dedup_key: expected an expression after {{ at column 3'],
+            errors: [
+              {
+                path: 'mapping',
+                message: 'dedup_key: expected an expression after {{ at column 3',
+              },
+            ],
           }),
           { status: 400, headers: { 'content-type': 'application/problem+json' } },
         ),
@@ -118,8 +123,8 @@ describe('the mapping editor', () => {
               JSON.stringify({
                 type: 'https://firebell.dev/problems/mapping-fails-everywhere',
                 status: 409,
-                detail: 'The mapping fails on all 3 recent payloads.',
-                payloads: 3,
+                detail:
+                  'This mapping fails on all 3 recent payloads: summary: rendered empty; send confirm: true to save it anyway.',
               }),
               { status: 409, headers: { 'content-type': 'application/problem+json' } },
             ),

@@ -43,10 +43,19 @@ interface Props {
   onCancel: () => void;
 }
 
-const messagesOf = (err: unknown): string[] | null =>
-  err instanceof ApiError && Array.isArray(err.extensions.errors)
-    ? (err.extensions.errors as unknown[]).map(String)
-    : null;
+/**
+ * A 400's `errors` as sentences naming their field: the static check's come as {path: 'mapping', message:
+ * 'summary: …'}, schema errors as {path: 'mapping.severity.map.x', message}.
+ */
+function messagesOf(err: unknown): string[] | null {
+  if (!(err instanceof ApiError) || !Array.isArray(err.extensions.errors)) return null;
+  return (err.extensions.errors as unknown[]).map((e) => {
+    if (typeof e !== 'object' || e === null) return String(e);
+    const { path, message } = e as { path?: unknown; message?: unknown };
+    const text = String(message ?? '');
+    return typeof path === 'string' && path && path !== 'mapping' ? `${path}: ${text}` : text;
+  });
+}
 
 export function MappingEditor({
   serviceId,
@@ -119,7 +128,7 @@ export function MappingEditor({
         await saveMapping(serviceId, integrationId, toSave, confirm);
       } catch (err) {
         if (err instanceof ApiError && err.status === 409 && refusedAsFailing(err)) {
-          setAsk(failingCount(err) ?? preview?.results.length ?? 0);
+          setAsk(failingCount(err) ?? preview?.results.filter((r) => r.error === null).length ?? 0);
           return 'Not saved yet.';
         }
         const messages = messagesOf(err);
@@ -324,13 +333,10 @@ function refusedAsFailing(err: ApiError): boolean {
   return err.type.endsWith(FAILS_EVERYWHERE) || err.code === FAILS_EVERYWHERE;
 }
 
-/** How many payloads it failed on, when the problem says. */
+/** How many payloads it failed on, as the problem says it ("fails on all 3 recent payloads"). */
 function failingCount(err: ApiError): number | null {
-  for (const key of ['payloads', 'failed', 'count', 'total']) {
-    const n = err.extensions[key];
-    if (typeof n === 'number') return n;
-  }
-  return null;
+  const n = /\ball (\d+) recent\b/.exec(err.detail)?.[1];
+  return n === undefined ? null : Number(n);
 }
 
 function Choice<T extends string>({
