@@ -137,7 +137,9 @@ export function MappingEditor({
       }
       setAsk(null);
       await onSaved();
-      return `Mapping saved: the next payload ${name} receives is mapped with it.`;
+      return confirm
+        ? `Saved anyway: the next payload ${name} receives is mapped with it, fallbacks and all.`
+        : `Mapping saved: the next payload ${name} receives is mapped with it.`;
     });
   };
 
