@@ -2,46 +2,25 @@
  * Custom integrations' mappings: the ready-made list, preview against what the integration last received,
  * and save. Types only from schema/ (zod stays out of the PWA); loaded with the Admin page.
  */
+import type { MappingPreview, PreviewResult } from '../../../schema/integration-schemas';
 import type { Mapping, MappingPreset } from '../../../schema/mapping-schemas';
 import { post, put, get, type RequestOptions } from './api';
-import type { IntegrationWithKey, Severity } from './types';
+import type { Integration, IntegrationWithKey } from './types';
 
 export type { Mapping, MappingPreset };
 
+/** What the mapping makes of each recorded payload (newest first), and whether it failed on every readable one. */
+export type Preview = MappingPreview;
+export type { PreviewResult };
 /** One alert a recorded payload maps to, as the preview shows it. */
-export interface PreviewAlert {
-  action: 'trigger' | 'acknowledge' | 'resolve';
-  summary: string;
-  severity: Severity;
-  dedupKey: string;
-  source?: string;
-  links: { href: string; text?: string }[];
-  details?: Record<string, unknown>;
-}
-
-/** What one of the last received payloads maps to; `error` when it could not be read at all. */
-export interface PreviewResult {
-  receivedAt: number;
-  contentType: string | null;
-  /** The stored copy was cut: the preview ran on its beginning only. */
-  truncated: boolean;
-  bytes: number;
-  alerts: PreviewAlert[];
-  notes: string[];
-  error: string | null;
-}
-
-export interface Preview {
-  results: PreviewResult[];
-  failsOnAll: boolean;
-}
+export type PreviewAlert = PreviewResult['alerts'][number];
 
 /** The problem type of a save refused because the mapping fails on every recent payload. */
 export const FAILS_EVERYWHERE = 'mapping-fails-everywhere';
 
 /**
  * Where "start from blank" starts: the first of the usual title fields, else the body's beginning, so the
- * first preview already shows something; every other field falls back (and says so) until filled in.
+ * first preview already shows something; every other field keeps its default until filled in.
  */
 export const BLANK_MAPPING: Mapping = {
   summary: '{{ title ?? summary ?? message ?? msg ?? $substring($string($), 0, 120) }}',
@@ -65,7 +44,7 @@ export const createCustomIntegration = (
 
 /** 400 carries `errors` naming the fields; 409 {@link FAILS_EVERYWHERE} unless `confirm`. */
 export const saveMapping = (serviceId: string, id: string, mapping: Mapping, confirm = false) =>
-  put<unknown>(
+  put<{ integration: Integration }>(
     `${integrationPath(serviceId, id)}/mapping`,
     confirm ? { mapping, confirm } : { mapping },
   );
