@@ -1,5 +1,6 @@
 import { fireEvent, render, screen, within } from '@testing-library/preact';
 import { describe, expect, it, vi } from 'vitest';
+import { AddIntegration } from '../../pwa/src/components/admin/add-integration';
 import { MappingEditor } from '../../pwa/src/components/admin/mapping-editor';
 import { errorsByField, fromForm, toForm } from '../../pwa/src/lib/mapping-form';
 import type { Mapping, Preview, PreviewAlert } from '../../pwa/src/lib/mapping-api';
@@ -173,5 +174,52 @@ describe('the mapping form', () => {
       },
       general: ['something else'],
     });
+  });
+});
+
+describe('adding a custom integration', () => {
+  it('offers the ready-made mappings with their set-up text, and sends the one chosen', async () => {
+    const calls = stubFetch({
+      'GET /api/mapping-presets': () =>
+        json({
+          presets: [
+            {
+              id: 'uptime-kuma',
+              name: 'Uptime Kuma',
+              setup:
+                'In Uptime Kuma, add a Webhook notification with this URL and the JSON body preset.',
+              docs: 'https://github.com/louislam/uptime-kuma/wiki',
+              mapping: uptimeKuma,
+            },
+          ],
+        }),
+      'POST /api/services/svc_web/integrations': ({ body }) =>
+        json(
+          { ...(body as object), id: 'int_new', key: 'fbk_x', url: 'https://x/hooks/custom/fbk_x' },
+          201,
+        ),
+    });
+    const onAdded = vi.fn();
+    render(<AddIntegration serviceId="svc_web" onAdded={onAdded} />);
+    fireEvent.change(screen.getByRole('combobox', { name: 'Monitor' }), {
+      target: { value: 'custom' },
+    });
+    const startFrom = await screen.findByRole('combobox', { name: 'Start from' });
+    await within(startFrom).findByRole('option', { name: 'Uptime Kuma (ready-made)' });
+    fireEvent.change(startFrom, { target: { value: 'uptime-kuma' } });
+    await screen.findByText('In Uptime Kuma, add a Webhook notification', { exact: false });
+    expect(screen.getByRole('link', { name: 'Uptime Kuma documentation' })).toHaveAttribute(
+      'href',
+      'https://github.com/louislam/uptime-kuma/wiki',
+    );
+
+    fireEvent.click(screen.getByRole('button', { name: 'Add integration' }));
+    await screen.findByText(/^Integration added/);
+    expect(calls.find((c) => c.method === 'POST')?.body).toEqual({
+      type: 'custom',
+      name: 'Uptime Kuma',
+      preset: 'uptime-kuma',
+    });
+    expect(onAdded).toHaveBeenCalledOnce();
   });
 });

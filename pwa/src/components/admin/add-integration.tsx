@@ -86,9 +86,14 @@ export function AddIntegration({
         </label>
         {custom && (
           <>
-            <label class="field">
-              <span>Start from</span>
-              <select value={preset} onChange={(e) => setPreset(e.currentTarget.value)}>
+            <div class="field">
+              <label for={`${serviceId}-preset`}>Start from</label>
+              <select
+                id={`${serviceId}-preset`}
+                value={preset}
+                aria-describedby={`${serviceId}-preset-help`}
+                onChange={(e) => setPreset(e.currentTarget.value)}
+              >
                 <option value={BLANK}>Blank mapping (write your own)</option>
                 {(presets ?? []).map((p) => (
                   <option key={p.id} value={p.id}>
@@ -96,7 +101,7 @@ export function AddIntegration({
                   </option>
                 ))}
               </select>
-              <small class="muted">
+              <small id={`${serviceId}-preset-help`} class="muted">
                 {presetsError
                   ? `The ready-made list could not be loaded: ${presetsError}`
                   : chosen
@@ -113,7 +118,7 @@ export function AddIntegration({
                   </>
                 )}
               </small>
-            </label>
+            </div>
           </>
         )}
         <button type="submit" class="button" disabled={add.pending !== null}>
