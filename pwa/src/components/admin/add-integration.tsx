@@ -85,41 +85,39 @@ export function AddIntegration({
           </select>
         </label>
         {custom && (
-          <>
-            <div class="field">
-              <label for={`${serviceId}-preset`}>Start from</label>
-              <select
-                id={`${serviceId}-preset`}
-                value={preset}
-                aria-describedby={`${serviceId}-preset-help`}
-                onChange={(e) => setPreset(e.currentTarget.value)}
-              >
-                <option value={BLANK}>Blank mapping (write your own)</option>
-                {(presets ?? []).map((p) => (
-                  <option key={p.id} value={p.id}>
-                    {p.name} (ready-made)
-                  </option>
-                ))}
-              </select>
-              <small id={`${serviceId}-preset-help`} class="muted">
-                {presetsError
-                  ? `The ready-made list could not be loaded: ${presetsError}`
-                  : chosen
-                    ? chosen.setup
-                    : presets === null
-                      ? 'Loading the ready-made mappings…'
-                      : 'Any JSON body pages; its title field (or its beginning) becomes the summary until you edit the mapping.'}
-                {chosen?.docs && (
-                  <>
-                    {' '}
-                    <a href={chosen.docs} target="_blank" rel="noopener noreferrer">
-                      {chosen.name} documentation
-                    </a>
-                  </>
-                )}
-              </small>
-            </div>
-          </>
+          <div class="field">
+            <label for={`${serviceId}-preset`}>Start from</label>
+            <select
+              id={`${serviceId}-preset`}
+              value={preset}
+              aria-describedby={`${serviceId}-preset-help`}
+              onChange={(e) => setPreset(e.currentTarget.value)}
+            >
+              <option value={BLANK}>Blank mapping (write your own)</option>
+              {(presets ?? []).map((p) => (
+                <option key={p.id} value={p.id}>
+                  {p.name} (ready-made)
+                </option>
+              ))}
+            </select>
+            <small id={`${serviceId}-preset-help`} class="muted">
+              {presetsError
+                ? `The ready-made list could not be loaded: ${presetsError}`
+                : chosen
+                  ? chosen.setup
+                  : presets === null
+                    ? 'Loading the ready-made mappings…'
+                    : 'Any JSON body pages; its title field (or its beginning) becomes the summary until you edit the mapping.'}
+              {chosen?.docs && (
+                <>
+                  {' '}
+                  <a href={chosen.docs} target="_blank" rel="noopener noreferrer">
+                    {chosen.name} documentation
+                  </a>
+                </>
+              )}
+            </small>
+          </div>
         )}
         <button type="submit" class="button" disabled={add.pending !== null}>
           Add integration

@@ -106,7 +106,7 @@ export function MappingEditor({
             const messages = messagesOf(err);
             if (messages) setServerErrors(errorsByField(messages));
             setPreviewError(
-              messages ? 'Fix the fields marked below to see a preview.' : errorText(err),
+              messages ? 'Fix the fields marked above to see a preview.' : errorText(err),
             );
           },
         )
@@ -184,8 +184,8 @@ export function MappingEditor({
     >
       <p class="muted small">
         Fields are JSONata expressions over the body, like <code>monitor.name</code>, or text with{' '}
-        <code>{'{{ expression }}'}</code> placeholders. An empty or failing field falls back to a
-        default, and the preview says so.
+        <code>{'{{ expression }}'}</code> placeholders. An empty field takes its default; one that
+        fails on a payload falls back to it, and the preview says why.
       </p>
       {field(
         'summary',
@@ -294,7 +294,7 @@ export function MappingEditor({
       <MappingPreview
         preview={preview}
         busy={previewBusy}
-        error={previewError}
+        error={built.mapping ? previewError : 'Fix the fields marked above to see a preview.'}
         onRefresh={() => setRefreshes((n) => n + 1)}
       />
 
