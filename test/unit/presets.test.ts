@@ -53,6 +53,11 @@ describe('every ready-made mapping', () => {
     }
   });
 
+  it('is listed in the table of docs/presets.md', () => {
+    const doc = readFileSync(join(__dirname, '../../docs/presets.md'), 'utf8');
+    for (const p of MAPPING_PRESETS) expect(doc, p.id).toContain(`| \`${p.id}\` |`);
+  });
+
   it('passes the check run when an admin saves a mapping', () => {
     for (const p of MAPPING_PRESETS) expect(mappingErrors(p.mapping), p.id).toEqual([]);
   });
@@ -293,9 +298,12 @@ describe('Zabbix', () => {
     );
   });
 
-  it('puts the parameters and the script in its setup text', () => {
+  it('puts the parameters and the script in its setup text and in docs/presets.md', () => {
     expect(preset('zabbix').setup).toContain('event_value = {EVENT.VALUE}');
     expect(preset('zabbix').setup).toContain(ZABBIX_MEDIA_SCRIPT);
+    const doc = readFileSync(join(__dirname, '../../docs/presets.md'), 'utf8');
+    expect(doc).toContain(ZABBIX_MEDIA_SCRIPT);
+    expect(doc).toContain('| `event_value` | `{EVENT.VALUE}` |');
   });
 });
 
