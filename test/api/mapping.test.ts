@@ -65,12 +65,30 @@ describe('custom integration mappings', () => {
       200,
     );
     expect((await api('/api/mapping-presets')).status).toBe(401);
+    expect(presets.length).toBeGreaterThan(0);
     const serviceId = await newService();
     for (const preset of presets) {
       expect(preset).toMatchObject({ id: expect.any(String), name: expect.any(String) });
       const made = await newIntegration(serviceId, 'custom', { preset: preset.id });
       expect(made).toMatchObject({ preset: preset.id, name: preset.name, mapping: preset.mapping });
     }
+  });
+
+  it('keeps naming the preset a mapping came from until the mapping is edited away from it', async () => {
+    const { presets } = await json<{ presets: MappingPreset[] }>(
+      api('/api/mapping-presets', { headers: ADMIN }),
+      200,
+    );
+    const preset = presets[0] as MappingPreset;
+    const integration = await customWith([]);
+    const put = (mapping: Mapping) =>
+      json<{ integration: Integration }>(
+        api(mappingPath(integration), { method: 'PUT', body: { mapping }, headers: ADMIN }),
+        200,
+      );
+    expect((await put(preset.mapping)).integration.preset).toBe(preset.id);
+    const edited = { ...preset.mapping, summary: `${preset.mapping.summary} (edited)` };
+    expect((await put(edited)).integration.preset).toBeNull();
   });
 
   it('previews a mapping over the recorded payloads, newest first, and says which it fails on', async () => {
