@@ -1,6 +1,8 @@
 import { SELF } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import type { Mapping } from '../../schema/mapping-schemas';
+import kumaDown from '../fixtures/monitors/uptime-kuma/down.json';
+import kumaUp from '../fixtures/monitors/uptime-kuma/up.json';
 import { BASE } from '../helpers';
 import {
   OVERSIZED,
@@ -67,6 +69,15 @@ describe('custom integration webhook', () => {
     expect(resolved.incidents).toEqual([
       { dedupKey: 'kuma-7', incidentId: opened.incidents[0]?.incidentId, result: 'appended' },
     ]);
+    expect((await onlyIncident(serviceId)).incident.status).toBe('resolved');
+  });
+
+  it('pages and recovers through a ready-made mapping chosen by its preset id', async () => {
+    const { serviceId, integration } = await serviceWith('custom', { preset: 'uptime-kuma' });
+    expect((await send(integration.url, kumaDown)).status).toBe(202);
+    expect((await onlyIncident(serviceId)).incident.status).toBe('triggered');
+    const recovered = (await (await send(integration.url, kumaUp)).json()) as Accepted;
+    expect(recovered).toMatchObject({ notes: [], incidents: [{ result: 'appended' }] });
     expect((await onlyIncident(serviceId)).incident.status).toBe('resolved');
   });
 
