@@ -41,7 +41,10 @@ describe('mapping a custom monitor from the admin screen', () => {
       .filter({ has: page.getByText('Shop', { exact: true }) });
     await card.getByRole('combobox', { name: 'Monitor' }).selectOption('custom');
     const startFrom = card.getByRole('combobox', { name: 'Start from' });
-    expect(await startFrom.inputValue()).toBe('');
+    // The ready-made mappings are offered with how to point the monitor here; this monitor starts from blank.
+    await startFrom.selectOption({ label: 'Uptime Kuma (ready-made)' });
+    await card.getByText('Uptime Kuma documentation').waitFor();
+    await startFrom.selectOption({ label: 'Blank mapping (write your own)' });
     await card.getByRole('button', { name: 'Add integration' }).click();
     await card.getByText('Firebell will not show this key again.', { exact: false }).waitFor();
     const url = (await card.getByLabel('Webhook URL', { exact: true }).textContent()) ?? '';
