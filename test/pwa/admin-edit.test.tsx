@@ -63,6 +63,8 @@ const integration: Integration = {
   signed: false,
   endpoint: 'https://firebell.example.com/hooks/generic/{key}',
   keyIn: 'in the URL',
+  mapping: null,
+  preset: null,
   createdAt: NOW,
   revokedAt: null,
 };

@@ -35,6 +35,8 @@ function integration(overrides: Partial<Integration> = {}): Integration {
     signed: false,
     endpoint: `${ORIGIN}/hooks/alertmanager/{key}`,
     keyIn: 'in the URL, or as Authorization: Bearer <key>',
+    mapping: null,
+    preset: null,
     createdAt: T,
     revokedAt: null,
     ...overrides,

@@ -155,6 +155,22 @@ contactPoints:
   -d '{"summary":"Disk full on web-1","severity":"critical","dedup_key":"disk-web-1"}'`,
         },
       ];
+    case 'custom':
+      return [
+        {
+          title: 'Webhook URL',
+          hint: "Point the monitor's webhook here: its own JSON (or form) body is read as this integration's mapping says.",
+          ready,
+          text: url,
+        },
+        {
+          title: 'Test with curl',
+          hint: 'Posts a small body; then open Edit mapping to see what it maps to.',
+          ready,
+          text: `curl -sS -X POST ${sh(url)} -H 'content-type: application/json' \\
+  -d '{"title":"Disk full on web-1","host":"web-1","level":"critical"}'`,
+        },
+      ];
   }
 }
 

@@ -2,5 +2,20 @@
  * The ready-made mappings shipped with Firebell, one module per monitor, in the order the Admin screen lists them.
  */
 import type { MappingPreset } from '../../../schema/mapping-schemas';
+import { datadog } from './datadog';
+import { githubActions } from './github-actions';
+import { gitlabPipeline } from './gitlab-pipeline';
+import { netdata } from './netdata';
+import { sentry } from './sentry';
+import { uptimeKuma } from './uptime-kuma';
+import { zabbix } from './zabbix';
 
-export const MAPPING_PRESETS: readonly MappingPreset[] = [];
+export const MAPPING_PRESETS: readonly MappingPreset[] = [
+  uptimeKuma,
+  sentry,
+  datadog,
+  zabbix,
+  netdata,
+  githubActions,
+  gitlabPipeline,
+];

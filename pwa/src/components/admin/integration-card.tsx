@@ -8,6 +8,7 @@ import { ConfirmButton } from '../confirm-button';
 import { CopyField } from '../copy-field';
 import { FormButtons } from '../form-buttons';
 import { Notice } from '../notice';
+import { MappingEditor } from './mapping-editor';
 
 const TYPE_LABEL: Record<Integration['type'], string> = {
   alertmanager: 'Alertmanager',
@@ -15,6 +16,7 @@ const TYPE_LABEL: Record<Integration['type'], string> = {
   pagerduty: 'PagerDuty-compatible',
   opsgenie: 'Opsgenie-compatible',
   generic: 'Generic (curl)',
+  custom: 'Custom (any JSON)',
 };
 
 interface Props {
@@ -29,6 +31,7 @@ interface Props {
 export function IntegrationCard({ integration, fresh, onKey, onChanged }: Props) {
   const { pending, outcome, run } = useAction();
   const [editing, setEditing] = useState(false);
+  const [mapping, setMapping] = useState(false);
   const [name, setName] = useState(integration.name);
   const [rate, setRate] = useState(integration.ratePerMinute);
   const revoked = integration.revokedAt !== null;
@@ -69,6 +72,7 @@ export function IntegrationCard({ integration, fresh, onKey, onChanged }: Props)
       <p class="muted small">
         Added {formatTime(integration.createdAt, Date.now())} · key {integration.keyIn} ·{' '}
         {integration.ratePerMinute}/min
+        {integration.preset ? ` · ready-made mapping ${integration.preset}` : ''}
       </p>
       {!revoked && (
         <>
@@ -121,8 +125,27 @@ export function IntegrationCard({ integration, fresh, onKey, onChanged }: Props)
                 onCancel={() => setEditing(false)}
               />
             </form>
+          ) : mapping ? (
+            <MappingEditor
+              serviceId={integration.serviceId}
+              integrationId={integration.id}
+              name={integration.name}
+              mapping={integration.mapping ?? null}
+              onSaved={onChanged}
+              onCancel={() => setMapping(false)}
+            />
           ) : (
             <div class="row-buttons">
+              {integration.type === 'custom' && (
+                <button
+                  type="button"
+                  class="button"
+                  disabled={pending !== null}
+                  onClick={() => setMapping(true)}
+                >
+                  Edit mapping
+                </button>
+              )}
               <button
                 type="button"
                 class="button"

@@ -1,7 +1,6 @@
 import { useCallback, useState } from 'preact/hooks';
 import {
   attachPolicy,
-  createIntegration,
   createService,
   deleteService,
   detachPolicy,
@@ -9,26 +8,13 @@ import {
   updateService,
 } from '../../lib/admin-api';
 import { errorText, useAction } from '../../lib/hooks';
-import type {
-  Integration,
-  IntegrationType,
-  IntegrationWithKey,
-  Policy,
-  Service,
-} from '../../lib/types';
+import type { Integration, IntegrationWithKey, Policy, Service } from '../../lib/types';
 import { ConfirmButton } from '../confirm-button';
 import { FormButtons } from '../form-buttons';
 import { Notice } from '../notice';
+import { AddIntegration } from './add-integration';
 import { IntegrationCard } from './integration-card';
 import { ServiceChanges } from './service-changes';
-
-const TYPES: { value: IntegrationType; label: string }[] = [
-  { value: 'alertmanager', label: 'Prometheus Alertmanager' },
-  { value: 'grafana', label: 'Grafana' },
-  { value: 'pagerduty', label: 'PagerDuty-compatible (Events v2)' },
-  { value: 'opsgenie', label: 'Opsgenie-compatible' },
-  { value: 'generic', label: 'Generic webhook / curl' },
-];
 
 interface Props {
   services: Service[];
@@ -140,9 +126,7 @@ function ServiceCard({ service, policies, open, onToggle, onChanged }: CardProps
   const [loadError, setLoadError] = useState<string | null>(null);
   // Keys exist only in the create/rotate answer: hold them while this screen is open, never anywhere else.
   const [fresh, setFresh] = useState<Record<string, IntegrationWithKey>>({});
-  const [type, setType] = useState<IntegrationType>('alertmanager');
   const [policyId, setPolicyId] = useState(service.policyId ?? '');
-  const add = useAction();
   const attach = useAction();
   const edit = useAction();
   const [renaming, setRenaming] = useState(false);
@@ -168,14 +152,6 @@ function ServiceCard({ service, policies, open, onToggle, onChanged }: CardProps
         : [...(list ?? []), { ...integration, recentPayloads: [] }],
     );
     void load();
-  };
-
-  const addIntegration = (ev: Event) => {
-    ev.preventDefault();
-    void add.run('Adding the integration…', async () => {
-      keep(await createIntegration(service.id, { type }));
-      return 'Integration added: copy its configuration from its card now, the key is shown only once.';
-    });
   };
 
   const savePolicy = () =>
@@ -309,25 +285,7 @@ function ServiceCard({ service, policies, open, onToggle, onChanged }: CardProps
               ))}
             </ul>
           )}
-          <form class="inline-form" onSubmit={addIntegration}>
-            <label class="field">
-              <span>Monitor</span>
-              <select
-                value={type}
-                onChange={(e) => setType(e.currentTarget.value as IntegrationType)}
-              >
-                {TYPES.map((t) => (
-                  <option key={t.value} value={t.value}>
-                    {t.label}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <button type="submit" class="button" disabled={add.pending !== null}>
-              Add integration
-            </button>
-          </form>
-          <Notice outcome={add.outcome} pending={add.pending} />
+          <AddIntegration serviceId={service.id} onAdded={keep} />
           {integrations && <ServiceChanges service={service} />}
         </div>
       </details>
