@@ -92,21 +92,17 @@ describe('Uptime Kuma', () => {
       source: 'Shop checkout',
       occurredAt: Date.parse('2026-11-30T21:14:05.118Z'),
       links: [{ href: 'https://shop.example.com/checkout', text: 'Checked URL' }],
+      details: {
+        type: 'http',
+        address: 'https://shop.example.com/checkout',
+        message: 'Request failed with status code 503',
+      },
     });
   });
 
   it('resolves the same incident when the monitor comes back up', async () => {
     const alert = await alertFrom('uptime-kuma', 'up');
     expect(alert).toMatchObject({ action: 'resolve', dedupKey: 'uptime-kuma/7' });
-  });
-
-  it('pages a pending monitor as a warning', async () => {
-    const body = fixture('uptime-kuma', 'down') as { heartbeat: { status: number } };
-    body.heartbeat.status = 2;
-    expect(await alertFrom('uptime-kuma', 'down', body)).toMatchObject({
-      action: 'trigger',
-      severity: 'warning',
-    });
   });
 
   it('turns the Test button (no monitor, no heartbeat) into an info alert with its message', async () => {
@@ -137,6 +133,7 @@ describe('Sentry', () => {
           text: 'Sentry event',
         },
       ],
+      details: { rule: 'Very Important Alert Rule!', tags: { browser: 'Chrome 75.0.3770' } },
     });
   });
 
