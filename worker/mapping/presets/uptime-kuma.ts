@@ -11,7 +11,9 @@ export const uptimeKuma: MappingPreset = {
   setup:
     'In Uptime Kuma, add a notification of type "Webhook": Post URL = this integration\'s URL, Request Body = ' +
     '"Preset - application/json". Enable it on each monitor that should page. A monitor going down opens an ' +
-    'incident; the same monitor coming back up resolves it.',
+    'incident; the same monitor coming back up resolves it. Uptime Kuma does not send its own address, so ' +
+    'incidents link to the checked URL; to link its dashboard too, add ' +
+    '{"href": "https://<your Uptime Kuma>/dashboard/" & monitor.id, "text": "Uptime Kuma"} to the links.',
   docs: 'https://github.com/louislam/uptime-kuma/wiki/Notification-Methods',
   mapping: {
     summary:
