@@ -35,5 +35,12 @@ export const sentry: MappingPreset = {
       '$exists(data.event) ? data.event.datetime : (event.datetime ? event.datetime : event.received)',
     links:
       '$exists(data.event) ? [{"href": data.event.web_url, "text": "Sentry event"}] : [{"href": url, "text": "Sentry issue"}]',
+    // Events carry whole stack traces; keep the issue's facts and the event's tags as an object.
+    details:
+      '$exists(data.event) ? {"issue_id": data.event.issue_id, "level": data.event.level, "culprit": data.event.culprit, ' +
+      '"platform": data.event.platform, "rule": data.triggered_rule, "event_id": data.event.event_id, ' +
+      '"tags": $merge($map(data.event.tags, function($t) { {$t[0]: $t[1]} }))} : ' +
+      '{"issue_id": id, "project": project_slug, "level": level, "culprit": culprit, "logger": logger, ' +
+      '"rules": triggering_rules, "event_id": event.event_id, "tags": $merge($map(event.tags, function($t) { {$t[0]: $t[1]} }))}',
   },
 };

@@ -11,20 +11,23 @@ export const uptimeKuma: MappingPreset = {
   setup:
     'In Uptime Kuma, add a notification of type "Webhook": Post URL = this integration\'s URL, Request Body = ' +
     '"Preset - application/json". Enable it on each monitor that should page. A monitor going down opens an ' +
-    'incident; the same monitor coming back up resolves it.',
+    'incident; the same monitor coming back up resolves it. Uptime Kuma does not send its own address, so ' +
+    'incidents link to the checked URL; to link its dashboard too, add ' +
+    '{"href": "https://<your Uptime Kuma>/dashboard/" & monitor.id, "text": "Uptime Kuma"} to the links.',
   docs: 'https://github.com/louislam/uptime-kuma/wiki/Notification-Methods',
   mapping: {
     summary:
       '{{ monitor ? monitor.name & (heartbeat.status = 1 ? " is up" : " is down") & ": " & heartbeat.msg : msg }}',
-    // Uptime Kuma has no severity of its own: down pages as critical, a pending retry as a warning.
+    // Uptime Kuma has no severity of its own: a monitor down pages as critical.
     severity: {
       value: '$exists(heartbeat.status) ? heartbeat.status : "test"',
-      map: { '0': 'critical', '1': 'info', '2': 'warning', '3': 'info', test: 'info' },
+      map: { '0': 'critical', '1': 'info', test: 'info' },
       default: 'critical',
     },
+    // Monitor.isImportantForNotification notifies only on a change to DOWN (0) or back UP (1).
     action: {
       value: '$exists(heartbeat.status) ? heartbeat.status : "test"',
-      map: { '0': 'trigger', '1': 'resolve', '2': 'trigger', test: 'trigger' },
+      map: { '0': 'trigger', '1': 'resolve', test: 'trigger' },
       default: 'trigger',
     },
     dedup_key: 'uptime-kuma/{{ monitor ? monitor.id : "test" }}',
@@ -34,5 +37,10 @@ export const uptimeKuma: MappingPreset = {
     // The checked address; Uptime Kuma does not send its own dashboard URL.
     links:
       '[$filter([monitor.url], function($u) { $type($u) = "string" and $contains($u, /^https?:\\/\\/[^\\/]+/) }).{"href": $, "text": "Checked URL"}]',
+    // The monitor object has ~90 settings; keep what says what failed.
+    details:
+      '{"monitor": monitor.name, "type": monitor.type, "address": monitor.url ? monitor.url : monitor.hostname, ' +
+      '"message": heartbeat ? heartbeat.msg : msg, "ping_ms": heartbeat.ping, "local_time": heartbeat.localDateTime, ' +
+      '"timezone": heartbeat.timezone, "down_since": heartbeat.lastDownTime, "tags": monitor.tags}',
   },
 };
