@@ -2,6 +2,7 @@
  * The custom-integration mapping engine as an admin meets it: a mapping and a monitor's body in, alert events and
  * the fallbacks used (notes) out. Plain Node: the engine is pure and runs the same in Workers.
  */
+import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
 import type { Mapping } from '../../schema/mapping-schemas';
 import { fallbackDedupKey } from '../../worker/adapters/normalize';
@@ -26,6 +27,7 @@ import {
 } from '../../worker/mapping/expression';
 
 const ctx = { integrationName: 'Uptime Kuma' };
+const json = (value: unknown) => (value === undefined ? 'undefined' : JSON.stringify(value));
 
 /** Uptime Kuma's webhook body, trimmed: heartbeat.status is 0 when down, 1 when up. */
 const kumaBody = (status: 0 | 1) => ({
@@ -312,6 +314,27 @@ describe('expression bounds', () => {
     const result = await applyMapping({ summary }, {}, ctx);
     expect(result.notes).toHaveLength(MAX_NOTES + 1);
     expect(result.notes.at(-1)).toBe('…and 6 more notes');
+  });
+
+  it('reads dotted paths exactly as JSONata does, arrays, nulls and missing fields included', async () => {
+    const bodies: unknown[] = [
+      { a: { b: 'x' } },
+      { a: { b: null } },
+      { a: { b: { c: 1 } } },
+      { a: [{ b: 1 }, { b: 2 }] },
+      { a: { b: [1, 2] } },
+      { a: 'text' },
+      { a: null },
+      {},
+      [{ a: { b: 3 } }],
+      { a: { constructor: 2 } },
+    ];
+    for (const body of bodies)
+      for (const path of ['a', 'a.b', 'a.b.c', 'a.constructor', 'a.toString'])
+        expect([path, json(await evaluate(path, body))]).toEqual([
+          path,
+          json(await jsonata(path).evaluate(body)),
+        ]);
   });
 
   it('compiles each distinct expression once, however many bodies it maps', () => {
