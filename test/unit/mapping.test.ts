@@ -21,6 +21,7 @@ import {
   MAX_DEPTH,
   MAX_INPUT_DEPTH,
   MAX_INPUT_NODES,
+  MAX_PARTS,
   MAX_STEPS,
   MAX_TEXT,
   renderTemplate,
@@ -283,6 +284,23 @@ describe('expression bounds', () => {
     await expect(evaluate('$pad("", 2000000)', {})).rejects.toThrow(
       `stopped: text longer than ${MAX_TEXT.toLocaleString('en-US')} characters`,
     );
+  });
+
+  it('stops a value built by nesting one object in itself, before writing it out', async () => {
+    const started = performance.now();
+    await expect(
+      evaluate(
+        '( $d := function($o, $n){ $n = 0 ? $o : $d({"l": $o, "r": $o}, $n - 1) }; $string($d({}, 30)) )',
+        {},
+      ),
+    ).rejects.toThrow(`stopped: a value of more than ${MAX_PARTS.toLocaleString('en-US')} parts`);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('names the bound a runaway inside $eval hit, not the wrapper error', async () => {
+    await expect(
+      evaluate(`$eval('( $f := function($x){ $f($x+1) }; $f(0) )')`, {}),
+    ).rejects.toThrow(/stopped after 20,000 steps$/);
   });
 
   it('refuses an input with more values than the bound before running', async () => {

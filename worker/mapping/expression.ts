@@ -170,6 +170,8 @@ export function inputProblem(value: unknown): string | undefined {
 /**
  * Run one expression over `item` with `bindings` (e.g. `{ body }` for `$body`). Throws ExpressionError with a
  * sentence when it does not parse, fails, or passes a bound. `budget` lets several runs share one step allowance.
+ * A list result may be a JSONata sequence (extra properties, a `push` function): pass it through plainJson before
+ * storing it or sending it over RPC.
  */
 export async function evaluate(
   expr: string,
