@@ -24,6 +24,7 @@ import {
   MAX_PARTS,
   MAX_STEPS,
   MAX_TEXT,
+  MAX_TEXT_BUILT,
   renderTemplate,
 } from '../../worker/mapping/expression';
 
@@ -301,6 +302,12 @@ describe('expression bounds', () => {
     await expect(
       evaluate(`$eval('( $f := function($x){ $f($x+1) }; $f(0) )')`, {}),
     ).rejects.toThrow(/stopped after 20,000 steps$/);
+  });
+
+  it('stops an expression building many long texts, each under the text bound', async () => {
+    await expect(evaluate('[1..20].$pad("", 1000000) ~> $count()', {})).rejects.toThrow(
+      `stopped: built more than ${MAX_TEXT_BUILT.toLocaleString('en-US')} characters of text`,
+    );
   });
 
   it('refuses an input with more values than the bound before running', async () => {

@@ -13,6 +13,11 @@ export const MAX_DEPTH = 300;
 export const MAX_SEQUENCE = 100_000;
 /** Characters in any text an expression builds; twice the largest body, so `$string($body)` still fits. */
 export const MAX_TEXT = 1_048_576;
+/**
+ * Characters of new text (function results and `&`) one expression may build in all: each string can be under
+ * MAX_TEXT while a list of thousands of them would not fit in a Worker's memory.
+ */
+export const MAX_TEXT_BUILT = 8 * MAX_TEXT;
 /** Parts (values, counted as written out) in any list or object an expression builds; two whole bodies fit. */
 export const MAX_PARTS = 500_000;
 /** Nesting of the input refused before evaluation: deeper JSON is an attack or a bug, not an alert. */
@@ -49,6 +54,8 @@ export interface StepBudget {
 interface Run {
   left: StepBudget;
   taken: number;
+  /** Characters of text built so far (see MAX_TEXT_BUILT). */
+  built: number;
   /** Why a bound stopped the run; kept here because `$eval` wraps the error it throws in its own. */
   stopped?: string;
 }
@@ -88,10 +95,22 @@ function onEntry(_expr: unknown, _input: unknown, env: jsonata.Environment): voi
     );
 }
 
-function onExit(_expr: unknown, _input: unknown, env: jsonata.Environment, result: unknown): void {
-  if (typeof result === 'string' && result.length > MAX_TEXT)
-    stop(env, `stopped: text longer than ${count(MAX_TEXT)} characters`);
-  if (typeof result === 'object' && result !== null && weigh(result, 0) > MAX_PARTS)
+function onExit(
+  expr: { type?: string },
+  _input: unknown,
+  env: jsonata.Environment,
+  result: unknown,
+): void {
+  if (typeof result === 'string') {
+    if (result.length > MAX_TEXT)
+      stop(env, `stopped: text longer than ${count(MAX_TEXT)} characters`);
+    // Paths and literals return text that already exists; calls and `&` make new text.
+    if (expr.type === 'function' || expr.type === 'binary') {
+      const run = runOf(env);
+      if (run && (run.built += result.length) > MAX_TEXT_BUILT)
+        stop(env, `stopped: built more than ${count(MAX_TEXT_BUILT)} characters of text`);
+    }
+  } else if (typeof result === 'object' && result !== null && weigh(result, 0) > MAX_PARTS)
     stop(env, `stopped: a value of more than ${count(MAX_PARTS)} parts`);
 }
 
@@ -195,7 +214,7 @@ export async function evaluate(
       );
     return direct.value;
   }
-  const run: Run = { left: budget, taken: 0 };
+  const run: Run = { left: budget, taken: 0, built: 0 };
   let result: unknown;
   try {
     result = await compiled.evaluate(item, { ...bindings, [BUDGET]: run });
