@@ -355,11 +355,17 @@ describe('expression bounds', () => {
       { a: { constructor: 2 } },
     ];
     for (const body of bodies)
-      for (const path of ['a', 'a.b', 'a.b.c', 'a.constructor', 'a.toString'])
+      for (const path of ['a', 'a.b', 'a.b.c', 'a.constructor', 'a.toString']) {
         expect([path, json(await evaluate(path, body))]).toEqual([
           path,
           json(await jsonata(path).evaluate(body)),
         ]);
+        const fromBody = `$body.${path}`;
+        expect([fromBody, json(await evaluate(fromBody, 'item', { body }))]).toEqual([
+          fromBody,
+          json(await jsonata(fromBody).evaluate('item', { body })),
+        ]);
+      }
   });
 
   it('compiles each distinct expression once, however many bodies it maps', () => {

@@ -206,7 +206,7 @@ export async function evaluate(
       .find((p) => p !== undefined);
   if (problem)
     throw new ExpressionError(`expression ${quote(expr)} was not run: its input ${problem}`);
-  const direct = simplePath(expr, item);
+  const direct = simplePath(expr, item, bindings);
   if (direct.hit) {
     if (--budget.steps < 0)
       throw new ExpressionError(
@@ -228,19 +228,26 @@ export async function evaluate(
   return result;
 }
 
-const DOTTED = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const DOTTED = /^(?:\$body\.)?[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const KEYWORDS = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
 type Direct = { hit: true; value: unknown } | { hit: false };
 const MISS: Direct = { hit: false };
 
 /**
- * JSONata's answer for a dotted path (`monitor.name`) read as plain property access, the common case in mappings,
- * without its interpreter (several times faster). A miss when JSONata's list semantics could apply: an array anywhere.
+ * JSONata's answer for a dotted path (`monitor.name`, `$body.groupKey`) read as plain property access, the common
+ * case in mappings, without its interpreter (several times faster). A miss when JSONata's list semantics could
+ * apply: an array anywhere on the way.
  */
-function simplePath(expr: string, item: unknown): Direct {
+function simplePath(expr: string, item: unknown, bindings: Record<string, unknown>): Direct {
   if (expr.length > 200 || !DOTTED.test(expr)) return MISS;
+  const keys = expr.split('.');
   let value: unknown = item;
-  for (const key of expr.split('.')) {
+  if (keys[0] === '$body') {
+    if (!Object.hasOwn(bindings, 'body')) return MISS;
+    value = bindings.body;
+    keys.shift();
+  }
+  for (const key of keys) {
     if (KEYWORDS.has(key) || Array.isArray(value)) return MISS;
     if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key))
       return { hit: true, value: undefined };
