@@ -498,6 +498,21 @@ describe('details', () => {
     expect(Object.keys(details?.hosts as object)).toEqual(['0', '1']);
   });
 
+  it('keeps the whole item when the details expression fails, with one note saying so', async () => {
+    const result = await applyMapping(
+      { summary: 'x', details: '$number(a)', occurred_at: '$number(a)' },
+      { a: 'one' },
+      ctx,
+    );
+    expect(result.events[0]?.details).toMatchObject({ a: 'one' });
+    expect(result.notes).toEqual([
+      expect.stringMatching(/^occurred_at: expression `\$number\(a\)` failed: .*; left out$/),
+      expect.stringMatching(
+        /^details: expression `\$number\(a\)` failed: .*; kept the whole alert item$/,
+      ),
+    ]);
+  });
+
   it('keeps text details as {text} and notes details that gave no value', async () => {
     const text = await applyMapping({ summary: 'x', details: 'message' }, { message: 'hi' }, ctx);
     expect(text.events[0]?.details).toEqual({ text: 'hi' });

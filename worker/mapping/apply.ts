@@ -161,11 +161,12 @@ async function mapItem(
 ): Promise<{ event: AlertEvent; notes: string[] }> {
   const notes: string[] = [];
   const bindings = { body };
-  const run = async (field: string, expr: string): Promise<unknown> => {
+  /** Evaluate, or note the failure and what was used instead and give undefined. */
+  const run = async (field: string, expr: string, instead: string): Promise<unknown> => {
     try {
       return await evaluate(expr, item, bindings, budget);
     } catch (err) {
-      notes.push(`${field}: ${message(err)}`);
+      notes.push(`${field}: ${message(err)}; ${instead}`);
       return undefined;
     }
   };
@@ -207,21 +208,23 @@ async function mapItem(
   const occurredAt =
     mapping.occurred_at === undefined
       ? undefined
-      : timestamp(await run('occurred_at', mapping.occurred_at), notes);
+      : timestamp(await run('occurred_at', mapping.occurred_at, 'left out'), notes);
   const links = [
     ...(mapping.links === undefined
       ? []
-      : toLinks('links', await run('links', mapping.links), notes, false)),
+      : toLinks('links', await run('links', mapping.links, 'no links'), notes, false)),
     ...(mapping.images === undefined
       ? []
-      : toLinks('images', await run('images', mapping.images), notes, true)),
+      : toLinks('images', await run('images', mapping.images, 'no images'), notes, true)),
   ];
 
   let details: unknown = item;
   if (mapping.details !== undefined) {
-    details = await run('details', mapping.details);
+    const before = notes.length;
+    details = await run('details', mapping.details, 'kept the whole alert item');
     if (details === undefined) {
-      notes.push(`details: no value at ${quote(mapping.details)}; kept the whole alert item`);
+      if (notes.length === before)
+        notes.push(`details: no value at ${quote(mapping.details)}; kept the whole alert item`);
       details = item;
     }
   }
@@ -252,13 +255,15 @@ async function mapItem(
 async function mapped<T extends string>(
   field: string,
   spec: { value: string; map?: Record<string, T> | undefined; default?: T | undefined },
-  run: (field: string, expr: string) => Promise<unknown>,
+  run: (field: string, expr: string, instead: string) => Promise<unknown>,
   notes: string[],
   known: (text: string | undefined) => T | undefined,
   fallback: T,
 ): Promise<T> {
+  const used = spec.default !== undefined ? `the default ${spec.default}` : fallback;
   const before = notes.length;
-  const value = await run(`${field}.value`, spec.value);
+  const value = await run(`${field}.value`, spec.value, `used ${used}`);
+  if (notes.length > before) return spec.default ?? fallback;
   const text = asText(value);
   if (text !== undefined && spec.map) {
     if (Object.hasOwn(spec.map, text)) return spec.map[text] as T;
@@ -270,11 +275,7 @@ async function mapped<T extends string>(
     const word = known(text);
     if (word) return word;
   }
-  const used = spec.default !== undefined ? `the default ${spec.default}` : fallback;
-  if (notes.length > before) {
-    // The expression failed: its sentence is already there; say what was used instead.
-    notes[notes.length - 1] += `; used ${used}`;
-  } else if (text === undefined) {
+  if (text === undefined) {
     notes.push(`${field}: no value at ${quote(spec.value)}; used ${used}`);
   } else {
     const shown = JSON.stringify(clip(text, 80));
