@@ -19,6 +19,7 @@ import {
   asText,
   evaluate,
   inputProblem,
+  plainJson,
   quote,
   renderTemplate,
   type StepBudget,
@@ -160,11 +161,12 @@ async function mapItem(
 ): Promise<{ event: AlertEvent; notes: string[] }> {
   const notes: string[] = [];
   const bindings = { body };
-  const run = async (field: string, expr: string): Promise<unknown> => {
+  /** Evaluate, or note the failure and what was used instead and give undefined. */
+  const run = async (field: string, expr: string, instead: string): Promise<unknown> => {
     try {
       return await evaluate(expr, item, bindings, budget);
     } catch (err) {
-      notes.push(`${field}: ${message(err)}`);
+      notes.push(`${field}: ${message(err)}; ${instead}`);
       return undefined;
     }
   };
@@ -206,25 +208,35 @@ async function mapItem(
   const occurredAt =
     mapping.occurred_at === undefined
       ? undefined
-      : timestamp(await run('occurred_at', mapping.occurred_at), notes);
+      : timestamp(await run('occurred_at', mapping.occurred_at, 'left out'), notes);
   const links = [
     ...(mapping.links === undefined
       ? []
-      : toLinks('links', await run('links', mapping.links), notes, false)),
+      : toLinks('links', await run('links', mapping.links, 'no links'), notes, false)),
     ...(mapping.images === undefined
       ? []
-      : toLinks('images', await run('images', mapping.images), notes, true)),
+      : toLinks('images', await run('images', mapping.images, 'no images'), notes, true)),
   ];
 
   let details: unknown = item;
   if (mapping.details !== undefined) {
-    details = await run('details', mapping.details);
+    const before = notes.length;
+    details = await run('details', mapping.details, 'kept the whole alert item');
     if (details === undefined) {
-      notes.push(`details: no value at ${quote(mapping.details)}; kept the whole alert item`);
+      if (notes.length === before)
+        notes.push(`details: no value at ${quote(mapping.details)}; kept the whole alert item`);
       details = item;
     }
   }
-  const plain = plainJson(details, notes);
+  // The body arrives parsed from JSON, so it is plain already; anything an expression built is copied.
+  let plain: unknown = body;
+  if (details !== body)
+    try {
+      plain = plainJson(details);
+    } catch (err) {
+      notes.push(`details: ${message(err)}; kept none`);
+      plain = undefined;
+    }
 
   const event = normalizeEvent({
     action,
@@ -243,13 +255,15 @@ async function mapItem(
 async function mapped<T extends string>(
   field: string,
   spec: { value: string; map?: Record<string, T> | undefined; default?: T | undefined },
-  run: (field: string, expr: string) => Promise<unknown>,
+  run: (field: string, expr: string, instead: string) => Promise<unknown>,
   notes: string[],
   known: (text: string | undefined) => T | undefined,
   fallback: T,
 ): Promise<T> {
+  const used = spec.default !== undefined ? `the default ${spec.default}` : fallback;
   const before = notes.length;
-  const value = await run(`${field}.value`, spec.value);
+  const value = await run(`${field}.value`, spec.value, `used ${used}`);
+  if (notes.length > before) return spec.default ?? fallback;
   const text = asText(value);
   if (text !== undefined && spec.map) {
     if (Object.hasOwn(spec.map, text)) return spec.map[text] as T;
@@ -261,11 +275,7 @@ async function mapped<T extends string>(
     const word = known(text);
     if (word) return word;
   }
-  const used = spec.default !== undefined ? `the default ${spec.default}` : fallback;
-  if (notes.length > before) {
-    // The expression failed: its sentence is already there; say what was used instead.
-    notes[notes.length - 1] += `; used ${used}`;
-  } else if (text === undefined) {
+  if (text === undefined) {
     notes.push(`${field}: no value at ${quote(spec.value)}; used ${used}`);
   } else {
     const shown = JSON.stringify(clip(text, 80));
@@ -324,61 +334,4 @@ function toLinks(field: string, value: unknown, notes: string[], images: boolean
     );
   }
   return links;
-}
-
-/** How deep and how large details may be when copied to plain data. */
-const PLAIN_DEPTH = 64;
-const PLAIN_NODES = 100_000;
-
-/**
- * JSONata values can be sequences (arrays with extra properties), functions (whose closures are cyclic) or
- * undefined; a bounded copy makes them plain JSON data that survives structured clone across Durable Object RPC
- * (a DataCloneError otherwise). Functions and undefined are left out, as JSON.stringify does.
- */
-export function plainJson(value: unknown, notes: string[] = []): unknown {
-  const state = { nodes: 0 };
-  try {
-    return copy(value, 0, state);
-  } catch (err) {
-    if (!(err instanceof TooBig)) throw err;
-    notes.push(
-      `details: nested deeper than ${PLAIN_DEPTH} levels or over ${PLAIN_NODES.toLocaleString('en-US')} values; kept none`,
-    );
-    return undefined;
-  }
-}
-
-class TooBig {}
-
-function copy(value: unknown, depth: number, state: { nodes: number }): unknown {
-  if (++state.nodes > PLAIN_NODES) throw new TooBig();
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-      return Number.isFinite(value) ? value : null;
-    case 'object':
-      break;
-    default:
-      return undefined; // functions, undefined, symbols, bigints: not JSON
-  }
-  if (value === null) return null;
-  const record = value as Record<string, unknown>;
-  if (record._jsonata_lambda || record._jsonata_function) return undefined;
-  if (depth >= PLAIN_DEPTH) throw new TooBig();
-  if (Array.isArray(value)) return value.map((v) => copy(v, depth + 1, state) ?? null);
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(record)) {
-    const kept = copy(v, depth + 1, state);
-    if (kept === undefined) continue;
-    // defineProperty, not assignment: a key named "__proto__" must stay a key, not a prototype.
-    Object.defineProperty(out, key, {
-      value: kept,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return out;
 }
