@@ -77,18 +77,12 @@ const SIGNED_KEYS: Record<SnsType, readonly (keyof SnsMessage)[]> = {
   ],
 };
 
-/** The envelope of one SNS delivery, or a 400 naming what is missing or malformed. */
-export function readSnsMessage(text: string, headerType: string | null): SnsMessage {
+/** The envelope of one SNS delivery (its JSON body, parsed), or a 400 naming what is missing or malformed. */
+export function readSnsMessage(body: unknown, headerType: string | null): SnsMessage {
   if (!SNS_TYPES.includes(headerType as SnsType))
     throw badRequest(
       `${SNS_TYPE_HEADER} must be one of ${SNS_TYPES.join(', ')}; got ${JSON.stringify(headerType?.slice(0, 60) ?? '')}.`,
     );
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw badRequest('An SNS delivery must be a JSON object; this body is not JSON.');
-  }
   if (typeof body !== 'object' || body === null || Array.isArray(body))
     throw badRequest('An SNS delivery must be a JSON object.');
   const fields = body as Record<string, unknown>;
