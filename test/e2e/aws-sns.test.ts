@@ -59,7 +59,11 @@ const incidents = async () =>
   (await fb.api<{ incidents: Incident[] }>(`/api/incidents?service=${serviceId}&limit=50`)).body
     .incidents;
 const view = async (id: string) =>
-  (await fb.api<{ incident: Incident }>(`/api/incidents/${id}`)).body;
+  (
+    await fb.api<{ incident: Incident; alerts: { links: { href: string }[] }[] }>(
+      `/api/incidents/${id}`,
+    )
+  ).body;
 const payloads = async () =>
   (
     await fb.api<{ integrations: { recentPayloads: Payload[] }[] }>(
@@ -100,7 +104,13 @@ describe('AWS CloudWatch through SNS against Firebell', () => {
       async () => ((await incidents()).length ? incidents() : undefined),
       'the CloudWatch incident to open',
     );
-    expect((await view(listed?.id ?? '')).incident).toMatchObject({
+    const { incident, alerts } = await view(listed?.id ?? '');
+    expect(alerts[0]?.links).toEqual([
+      expect.objectContaining({
+        href: 'https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#alarmsV2:alarm/checkout-high-cpu',
+      }),
+    ]);
+    expect(incident).toMatchObject({
       status: 'triggered',
       severity: 'error',
       dedupKey: ALARM_ARN,
