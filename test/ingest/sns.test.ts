@@ -5,6 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ADMIN, api, json } from '../helpers';
+import { awsCloudwatch } from '../../worker/mapping/presets/aws-cloudwatch';
+import alarm from '../fixtures/monitors/aws-cloudwatch/alarm.json';
 import { expectProblem, send, serviceIncidents, serviceWith } from './support';
 
 const TOPIC = 'arn:aws:sns:us-east-1:123456789012:firebell-alarms';
@@ -96,6 +98,44 @@ describe('SNS deliveries to a custom integration', () => {
     const badArn = await deliver(integration.url, notification({ TopicArn: 'arn:aws:sqs:x' }));
     expect(badArn.status).toBe(400);
     expect((await expectProblem(badArn)).detail).toContain('not an SNS topic ARN');
+  });
+
+  it('previews a mapping on the Message of recorded SNS deliveries, and shows a handshake as having no alert', async () => {
+    const { serviceId, integration } = await serviceWith('custom', { preset: 'aws-cloudwatch' });
+    // Refused here (a stale date), yet recorded: the preview reads every recorded body.
+    const stale = new Date(Date.now() - 2 * 60 * 60 * 1000).toISOString();
+    await deliver(
+      integration.url,
+      notification({ Message: JSON.stringify(alarm), Timestamp: stale }),
+    );
+    await deliver(
+      integration.url,
+      notification({
+        Type: 'SubscriptionConfirmation',
+        Token: '2336412f37f',
+        SubscribeURL:
+          'https://sns.us-east-1.amazonaws.com/?Action=ConfirmSubscription&Token=2336412f37f',
+        Timestamp: stale,
+      }),
+    );
+    const preview = await json<{
+      results: { alerts: { action: string; dedupKey: string }[]; error: string | null }[];
+      failsOnAll: boolean;
+    }>(
+      api(`/api/services/${serviceId}/integrations/${integration.id}/mapping/preview`, {
+        body: { mapping: awsCloudwatch.mapping },
+        headers: ADMIN,
+      }),
+      200,
+    );
+    expect(preview.results.map((r) => r.error)).toEqual([
+      'an SNS SubscriptionConfirmation: a handshake, with no alert to map',
+      null,
+    ]);
+    expect(preview.results[1]?.alerts).toEqual([
+      expect.objectContaining({ action: 'trigger', dedupKey: alarm.AlarmArn }),
+    ]);
+    expect(preview.failsOnAll).toBe(false);
   });
 
   it('checks the integration key before anything of SNS', async () => {

@@ -253,6 +253,26 @@ export function notificationBody(message: SnsMessage): unknown {
   };
 }
 
+/**
+ * A recorded payload's body for a mapping preview: the Message of an SNS notification (unchecked: the preview
+ * only reads, and a refused delivery is shown as such beside it), an error for a handshake, which carries no
+ * alert, and null for a body that is not an SNS envelope.
+ */
+export function recordedSnsBody(value: unknown): { body: unknown } | { error: string } | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const fields = value as Record<string, unknown>;
+  if (
+    !SNS_TYPES.includes(fields.Type as SnsType) ||
+    typeof fields.Message !== 'string' ||
+    typeof fields.TopicArn !== 'string' ||
+    typeof fields.SigningCertURL !== 'string'
+  )
+    return null;
+  if (fields.Type !== 'Notification')
+    return { error: `an SNS ${String(fields.Type)}: a handshake, with no alert to map` };
+  return { body: notificationBody(fields as unknown as SnsMessage) };
+}
+
 interface SigningCert {
   spki: ArrayBuffer;
   notBefore: number;
