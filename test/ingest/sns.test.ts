@@ -138,6 +138,16 @@ describe('SNS deliveries to a custom integration', () => {
     expect(preview.failsOnAll).toBe(false);
   });
 
+  it('refuses a raw message delivery, which SNS does not sign, saying which setting to turn off', async () => {
+    const { integration } = await serviceWith('custom', { preset: 'aws-cloudwatch' });
+    const res = await send(integration.url, alarm, {
+      'x-amz-sns-message-type': 'Notification',
+      'x-amz-sns-rawdelivery': 'true',
+    });
+    expect(res.status).toBe(400);
+    expect((await expectProblem(res)).detail).toContain('Turn raw message delivery off');
+  });
+
   it('checks the integration key before anything of SNS', async () => {
     const { integration } = await serviceWith('custom', { preset: 'aws-cloudwatch' });
     const res = await deliver(

@@ -17,6 +17,11 @@ import { checkOutboundUrl, insecureOutboundAllowed, type OutboundEnv } from '../
 /** The header SNS names each delivery's type in; its presence marks a request as an SNS delivery. */
 export const SNS_TYPE_HEADER = 'x-amz-sns-message-type';
 
+/** Set to "true" when the subscription has raw message delivery on: the body is the bare Message, unsigned. */
+export const SNS_RAW_HEADER = 'x-amz-sns-rawdelivery';
+export const RAW_DELIVERY_REFUSED =
+  'This SNS subscription has raw message delivery on, which sends no signature, so Firebell cannot tell the message came from SNS. Turn raw message delivery off on the subscription.';
+
 export const SNS_TYPES = [
   'SubscriptionConfirmation',
   'Notification',

@@ -4,12 +4,14 @@
  * visiting its SubscribeURL, once per confirmation, and kept on the integration's recent payloads; a
  * notification's Message goes on to the mapping. A refusal is recorded with the payloads, then answered.
  */
-import { ProblemError } from '../errors';
+import { badRequest, ProblemError } from '../errors';
 import { now } from '../clock';
 import {
   confirmSubscription,
   notificationBody,
+  RAW_DELIVERY_REFUSED,
   readSnsMessage,
+  SNS_RAW_HEADER,
   SNS_TYPE_HEADER,
   verifySnsMessage,
   type SnsMessage,
@@ -24,6 +26,8 @@ export const snsEnvelope: Envelope = {
   matches: (request) => request.headers.has(SNS_TYPE_HEADER),
   async open(body, request, integration, env) {
     try {
+      if (request.headers.get(SNS_RAW_HEADER)?.trim().toLowerCase() === 'true')
+        throw badRequest(RAW_DELIVERY_REFUSED);
       const message = readSnsMessage(body, request.headers.get(SNS_TYPE_HEADER));
       await verifySnsMessage(message, env, now());
       if (message.Type === 'Notification') return { body: notificationBody(message) };
