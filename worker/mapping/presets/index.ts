@@ -3,5 +3,21 @@
  */
 import type { MappingPreset } from '../../../schema/mapping-schemas';
 import { awsCloudwatch } from './aws-cloudwatch';
+import { datadog } from './datadog';
+import { githubActions } from './github-actions';
+import { gitlabPipeline } from './gitlab-pipeline';
+import { netdata } from './netdata';
+import { sentry } from './sentry';
+import { uptimeKuma } from './uptime-kuma';
+import { zabbix } from './zabbix';
 
-export const MAPPING_PRESETS: readonly MappingPreset[] = [awsCloudwatch];
+export const MAPPING_PRESETS: readonly MappingPreset[] = [
+  uptimeKuma,
+  sentry,
+  datadog,
+  zabbix,
+  netdata,
+  awsCloudwatch,
+  githubActions,
+  gitlabPipeline,
+];
