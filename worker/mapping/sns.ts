@@ -94,7 +94,7 @@ export function readSnsMessage(body: unknown, headerType: string | null): SnsMes
   const type = headerType as SnsType;
   if (fields.Type !== type)
     throw badRequest(
-      `The body's Type (${JSON.stringify(fields.Type)}) does not match the ${SNS_TYPE_HEADER} header (${type}).`,
+      `The body's Type (${String(JSON.stringify(fields.Type)).slice(0, 80)}) does not match the ${SNS_TYPE_HEADER} header (${type}).`,
     );
   const required = [
     'MessageId',
