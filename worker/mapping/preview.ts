@@ -8,6 +8,7 @@ import type { MappingPreview, PreviewResult } from '../../schema/integration-sch
 import type { Mapping, MappingPreset } from '../../schema/mapping-schemas';
 import { applyMapping, mappingFailed } from './apply';
 import { readCustomBody } from './body';
+import { recordedSnsBody } from './sns';
 
 /** Each payload's alerts, notes or error, newest first, and whether the mapping failed on every readable one. */
 export async function previewMapping(
@@ -32,7 +33,13 @@ export async function previewMapping(
       results.push({ ...base, alerts: [], notes: [], error });
       continue;
     }
-    const mapped = await applyMapping(mapping, read.value, { integrationName });
+    // An SNS delivery is previewed as the route maps it: its Message, not the envelope around it.
+    const sns = recordedSnsBody(read.value);
+    if (sns && 'error' in sns) {
+      results.push({ ...base, alerts: [], notes: [], error: sns.error });
+      continue;
+    }
+    const mapped = await applyMapping(mapping, sns ? sns.body : read.value, { integrationName });
     const cut = payload.truncated
       ? [
           `the body was cut when recorded (${payload.bytes} bytes received); the mapping saw only its head`,

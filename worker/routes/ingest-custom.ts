@@ -6,11 +6,13 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
 import type { Integration } from '../directory/integrations';
+import type { Env } from '../env';
 import { applyMapping } from '../mapping/apply';
 import { readCustomBody } from '../mapping/body';
 import { credentials } from '../service/intake';
 import { CUSTOM_PAYLOAD_MAX_BYTES } from '../service/store';
 import { documentHook, handleHook, type Adapted, type HookFormat } from './ingest-hook';
+import { snsEnvelope } from './ingest-sns';
 
 /**
  * A wrapper some senders put around the monitor's body, opened before the mapping runs. AWS SNS is one
@@ -24,17 +26,23 @@ export interface Envelope {
     body: unknown,
     request: Request,
     integration: Integration,
+    env: Env,
   ): Promise<{ body: unknown } | Adapted>;
 }
 
-const ENVELOPES: readonly Envelope[] = [];
+const ENVELOPES: readonly Envelope[] = [snsEnvelope];
 
-async function adapt(text: string, request: Request, integration: Integration): Promise<Adapted> {
+async function adapt(
+  text: string,
+  request: Request,
+  integration: Integration,
+  env: Env,
+): Promise<Adapted> {
   const read = readCustomBody(text, request.headers.get('content-type'));
   if (!read.ok) return { errors: [read.message], status: read.status };
   const envelope = ENVELOPES.find((e) => e.matches(request));
   const opened = envelope
-    ? await envelope.open(read.value, request, integration)
+    ? await envelope.open(read.value, request, integration, env)
     : { body: read.value };
   if (!('body' in opened)) return opened;
   // Creating a custom integration requires a mapping; a row without one is a bug, not the sender's mistake.

@@ -10,6 +10,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import type { AlertEvent, IntegrationType } from '../../schema/alert';
 import type { AppEnv } from '../app-env';
+import type { Env } from '../env';
 import { ProblemError, unauthorized } from '../errors';
 import type { Integration } from '../directory/integrations';
 import { LIMITS } from '../../schema/alert';
@@ -34,7 +35,13 @@ export const INVALID_KEY =
 
 /** What a format made of a body: events (with a mapping's fallbacks as notes), or why it refused it. */
 export type Adapted =
-  { events: AlertEvent[]; notes?: string[] } | { errors: string[]; status?: 400 | 415 };
+  | { events: AlertEvent[]; notes?: string[] }
+  | {
+      errors: string[];
+      status?: 400 | 415;
+      /** The answer when it is not a plain 400/415, e.g. a 401 for a bad SNS signature; recorded all the same. */
+      problem?: ProblemError;
+    };
 
 export interface HookFormat {
   type: IntegrationType;
@@ -45,7 +52,7 @@ export interface HookFormat {
   /** A key carried inside the body (generic's `token` field), read when the URL and headers have none. */
   keyFromBody?: (text: string, request: Request) => string | undefined;
   /** Whole-body formats: the text → events; the integration carries a custom integration's mapping. */
-  adapt?: (text: string, request: Request, integration: Integration) => Promise<Adapted>;
+  adapt?: (text: string, request: Request, integration: Integration, env: Env) => Promise<Adapted>;
   /** How much of each body the integration's recent payloads keep (default PAYLOAD_MAX_BYTES). */
   payloadMaxBytes?: number;
   /** Alert-group formats, read as a stream instead of `adapt`. */
@@ -74,7 +81,7 @@ export async function handleHook(
   const key = keyFromRequest ?? format.keyFromBody?.(body.text, request);
   const integration = await authenticate(c, format, key);
   const adapted = format.adapt
-    ? await format.adapt(body.text, request, integration)
+    ? await format.adapt(body.text, request, integration, c.env)
     : { errors: ['this format reads no whole bodies'] };
   const payload = payloadRecord(request, body, key as string, format.payloadMaxBytes);
   return answer(
@@ -206,6 +213,7 @@ function answer(
     );
   }
   if ('errors' in adapted) {
+    if (adapted.problem) throw adapted.problem;
     const unsupported = adapted.status === 415;
     throw new ProblemError(
       unsupported ? 415 : 400,

@@ -2,6 +2,7 @@
  * The ready-made mappings shipped with Firebell, one module per monitor, in the order the Admin screen lists them.
  */
 import type { MappingPreset } from '../../../schema/mapping-schemas';
+import { awsCloudwatch } from './aws-cloudwatch';
 import { datadog } from './datadog';
 import { githubActions } from './github-actions';
 import { gitlabPipeline } from './gitlab-pipeline';
@@ -16,6 +17,7 @@ export const MAPPING_PRESETS: readonly MappingPreset[] = [
   datadog,
   zabbix,
   netdata,
+  awsCloudwatch,
   githubActions,
   gitlabPipeline,
 ];
