@@ -1,0 +1,236 @@
+/**
+ * Debian's Monit and Nagios 4 for acceptance tests: each runs from the configs in ./monitors/ (filled in with a
+ * temporary directory and the integration URL), as the current user, with a check the test flips between failing
+ * and passing. Their own notification mechanism (Monit's `exec`, a Nagios notification command) posts to the URL.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { until } from './harness';
+
+export const MONIT_BIN = process.env.MONIT_BIN ?? '/usr/bin/monit';
+export const NAGIOS_BIN = process.env.NAGIOS_BIN ?? '/usr/sbin/nagios4';
+const CURL_BIN = '/usr/bin/curl';
+const CONFIGS = join(import.meta.dirname, 'monitors');
+/** The placeholder the presets' setup text and these configs share; replaced by the integration's URL. */
+export const URL_PLACEHOLDER = 'INTEGRATION_URL';
+
+/** A config from ./monitors/ with its placeholders filled in. */
+export function renderConfig(name: string, values: Record<string, string>): string {
+  let text = readFileSync(join(CONFIGS, name), 'utf8');
+  for (const [key, value] of Object.entries(values)) text = text.replaceAll(key, value);
+  return text;
+}
+
+function requireBins(...bins: string[]): void {
+  for (const bin of bins)
+    if (!existsSync(bin))
+      throw new Error(
+        `${bin} is missing: apt-get install -y --no-install-recommends monit nagios4-core curl (.ci/run does)`,
+      );
+}
+
+/** Replace a file in one step, so a monitor never reads it half-written. */
+function writeAtomically(path: string, text: string): void {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+
+/** A monitor process in its own process group, so stopping it also stops the checks and curls it started. */
+abstract class MonitorProcess {
+  readonly dir: string;
+  protected child: ChildProcess | null = null;
+  output = '';
+
+  protected constructor(prefix: string) {
+    this.dir = mkdtempSync(join(tmpdir(), prefix));
+  }
+
+  protected spawn(bin: string, args: string[]): void {
+    const child = spawn(bin, args, {
+      cwd: this.dir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    this.child = child;
+    child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
+    child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
+  }
+
+  protected get running(): boolean {
+    return !!this.child && this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  /** The monitor's own log, for a failure message. */
+  abstract log(): string;
+
+  /** SIGTERM to the group, SIGKILL after 5 s; then remove the directory. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    this.child = null;
+    if (child?.pid && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      const signal = (s: NodeJS.Signals) => {
+        try {
+          process.kill(-(child.pid as number), s);
+        } catch {
+          // Already gone.
+        }
+      };
+      signal('SIGTERM');
+      const timer = setTimeout(() => signal('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Monit in daemon mode with a 1 s cycle, in the foreground (-I): a `check file` (exists or not) and a
+ * `check program` (exit status) whose outcomes `fail` and `recover` flip.
+ */
+export class Monit extends MonitorProcess {
+  static readonly services = ['app-ready', 'disk-probe'] as const;
+
+  private constructor() {
+    super('firebell-monit-');
+  }
+
+  static async start(url: string): Promise<Monit> {
+    requireBins(MONIT_BIN, CURL_BIN);
+    const monit = new Monit();
+    monit.recover();
+    const rc = join(monit.dir, 'monitrc');
+    writeFileSync(rc, renderConfig('monitrc', { '@DIR@': monit.dir, [URL_PLACEHOLDER]: url }));
+    chmodSync(rc, 0o600); // Monit refuses a control file others can read.
+    try {
+      execFileSync(MONIT_BIN, ['-c', rc, '-t'], { stdio: 'pipe' });
+    } catch (err) {
+      const e = err as { stdout?: Buffer; stderr?: Buffer };
+      throw new Error(`monit -t rejected ${rc}:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    }
+    monit.spawn(MONIT_BIN, ['-c', rc, '-I']);
+    try {
+      // Its first cycle has run once it has written its state file.
+      await until(
+        () => {
+          if (!monit.running) throw new Error(`monit exited: ${monit.output}`);
+          return existsSync(join(monit.dir, 'monit.state'));
+        },
+        'Monit to finish its first cycle',
+        10_000,
+      );
+    } catch (err) {
+      await monit.stop();
+      throw err;
+    }
+    return monit;
+  }
+
+  /** The file disappears and the probe exits 2 with a message. */
+  fail(): void {
+    const ready = join(this.dir, 'app.ready');
+    if (existsSync(ready)) unlinkSync(ready);
+    writeAtomically(join(this.dir, 'probe.sh'), 'echo "disk /var at 97% (limit 90%)"\nexit 2\n');
+  }
+
+  /** The file is back and the probe exits 0. */
+  recover(): void {
+    writeFileSync(join(this.dir, 'app.ready'), 'ok\n');
+    writeAtomically(join(this.dir, 'probe.sh'), 'echo "disk /var at 40%"\nexit 0\n');
+  }
+
+  log(): string {
+    const file = join(this.dir, 'monit.log');
+    return existsSync(file) ? readFileSync(file, 'utf8') : this.output;
+  }
+}
+
+/**
+ * Nagios 4 with interval_length=1 (intervals in seconds), as the current user: host web-1, service disk, whose
+ * check plugin `setState` rewrites; one failed check is a hard state, so it notifies at once.
+ */
+export class Nagios extends MonitorProcess {
+  static readonly host = 'web-1';
+  static readonly service = 'disk';
+
+  private constructor() {
+    super('firebell-nagios-');
+  }
+
+  static async start(url: string): Promise<Nagios> {
+    requireBins(NAGIOS_BIN, CURL_BIN);
+    const nagios = new Nagios();
+    mkdirSync(join(nagios.dir, 'checkresults'));
+    nagios.setState('OK', 'DISK OK - /var at 40%');
+    // Nagios drops privileges to nagios_user when started as root; as anyone else it must name that user.
+    const user = userInfo();
+    const group = execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim();
+    const values = {
+      '@DIR@': nagios.dir,
+      '@USER@': user.username,
+      '@GROUP@': group,
+      [URL_PLACEHOLDER]: url,
+    };
+    const cfg = join(nagios.dir, 'nagios.cfg');
+    writeFileSync(cfg, renderConfig('nagios.cfg', values));
+    writeFileSync(join(nagios.dir, 'objects.cfg'), renderConfig('objects.cfg', values));
+    try {
+      execFileSync(NAGIOS_BIN, ['-v', cfg], { stdio: 'pipe' });
+    } catch (err) {
+      const e = err as { stdout?: Buffer; stderr?: Buffer };
+      throw new Error(`nagios4 -v rejected ${cfg}:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+    }
+    nagios.spawn(NAGIOS_BIN, [cfg]);
+    try {
+      // The service's first check has run once the status file shows a check time for it.
+      await until(
+        () => {
+          if (!nagios.running) throw new Error(`nagios4 exited: ${nagios.output}`);
+          const status = join(nagios.dir, 'status.dat');
+          return existsSync(status) && /last_check=[1-9]/.test(readFileSync(status, 'utf8'));
+        },
+        'Nagios to run its first service check',
+        15_000,
+      );
+    } catch (err) {
+      await nagios.stop();
+      throw err;
+    }
+    return nagios;
+  }
+
+  /** What the check plugin reports from its next run on: a state and its first line of output. */
+  setState(state: 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN', output: string): void {
+    const code = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 }[state];
+    writeAtomically(join(this.dir, 'check.sh'), `echo '${output}'\nexit ${code}\n`);
+  }
+
+  /** Acknowledge the service's problem as an operator would, through Nagios's external command file. */
+  acknowledge(author: string, comment: string): void {
+    const now = Math.floor(Date.now() / 1000);
+    // sticky=1, notify=1 (the contacts hear of it), persistent=0.
+    writeFileSync(
+      join(this.dir, 'nagios.cmd'),
+      `[${now}] ACKNOWLEDGE_SVC_PROBLEM;${Nagios.host};${Nagios.service};1;1;0;${author};${comment}\n`,
+      { flag: 'a' },
+    );
+  }
+
+  log(): string {
+    const file = join(this.dir, 'nagios.log');
+    return existsSync(file) ? readFileSync(file, 'utf8') : this.output;
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The Monit and Nagios ready-made mappings against requests captured from the real programs
+ * (test/fixtures/monitors/<id>/SOURCE.md), and their setup text against the configs the end-to-end test runs.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { mappingPresetSchema } from '../../schema/mapping-schemas';
+import { applyMapping } from '../../worker/mapping/apply';
+import { mappingErrors } from '../../worker/mapping/check';
+import { MAPPING_PRESETS } from '../../worker/mapping/presets/index';
+import { MONIT_EXEC, monit } from '../../worker/mapping/presets/monit';
+import { NAGIOS_COMMAND_LINE, nagios } from '../../worker/mapping/presets/nagios';
+
+const FIXTURES = join(import.meta.dirname, '../fixtures/monitors');
+const CONFIGS = join(import.meta.dirname, '../e2e/monitors');
+
+interface Captured {
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+}
+const captured = (id: string, name: string): Captured =>
+  JSON.parse(readFileSync(join(FIXTURES, id, `${name}.request.json`), 'utf8')) as Captured;
+/** A form body as the custom hook hands it to the mapping: one string field per name. */
+const fields = (c: Captured) => Object.fromEntries(new URLSearchParams(c.body));
+const mapCaptured = async (preset: typeof monit, name: string) => {
+  const result = await applyMapping(preset.mapping, fields(captured(preset.id, name)), {
+    integrationName: preset.name,
+  });
+  expect(result.notes, `${preset.id}/${name} maps without a fallback`).toEqual([]);
+  expect(result.events).toHaveLength(1);
+  return result.events[0]!;
+};
+
+describe.each([monit, nagios])('the $name preset', (preset) => {
+  it('is a valid preset whose expressions all parse, listed with the ready-made mappings', () => {
+    expect(mappingPresetSchema.safeParse(preset).success).toBe(true);
+    expect(mappingErrors(preset.mapping)).toEqual([]);
+    expect(MAPPING_PRESETS).toContain(preset);
+  });
+
+  it('has fixtures that are form posts captured from curl, with a SOURCE.md saying how', () => {
+    const files = readdirSync(join(FIXTURES, preset.id));
+    expect(files).toContain('SOURCE.md');
+    const requests = files.filter((f) => f.endsWith('.request.json'));
+    expect(requests.length).toBeGreaterThanOrEqual(2);
+    for (const file of requests) {
+      const c = captured(preset.id, file.replace('.request.json', ''));
+      expect(c.method).toBe('POST');
+      expect(c.headers['content-type']).toBe('application/x-www-form-urlencoded');
+      expect(c.headers['user-agent']).toMatch(/^curl\//);
+    }
+  });
+});
+
+describe('Monit, through its exec action', () => {
+  it('tells the SRE the exact exec command the end-to-end monitrc runs', () => {
+    const monitrc = readFileSync(join(CONFIGS, 'monitrc'), 'utf8');
+    expect(monit.setup).toContain(MONIT_EXEC);
+    // Every exec in the tested config is that command, for failures and recoveries alike.
+    const execs = [...monitrc.matchAll(/exec "(.*)"$/gm)].map((m) => m[1]);
+    expect(execs).toHaveLength(4);
+    for (const exec of execs) expect(exec).toBe(MONIT_EXEC);
+  });
+
+  it('opens a critical alert when a checked file does not exist, and resolves it when it exists again', async () => {
+    const failed = await mapCaptured(monit, 'does-not-exist');
+    expect(failed).toMatchObject({
+      action: 'trigger',
+      severity: 'critical',
+      summary: "app-ready on vm: file doesn't exist",
+      source: 'vm',
+      dedupKey: 'vm/app-ready',
+    });
+    const back = await mapCaptured(monit, 'exists');
+    expect(back).toMatchObject({ action: 'resolve', dedupKey: failed.dedupKey });
+  });
+
+  it('opens an error alert when a program check fails, with its output, and resolves it on success', async () => {
+    const failed = await mapCaptured(monit, 'status-failed');
+    expect(failed).toMatchObject({
+      action: 'trigger',
+      severity: 'error',
+      summary: 'disk-probe on vm: status failed (2) -- disk /var at 97% (limit 90%)',
+      dedupKey: 'vm/disk-probe',
+    });
+    // The whole post is kept as the alert's details.
+    expect(failed.details).toMatchObject({ event: 'Status failed', host: 'vm' });
+    const back = await mapCaptured(monit, 'status-succeeded');
+    expect(back).toMatchObject({ action: 'resolve', dedupKey: failed.dedupKey });
+  });
+
+  it.each([
+    ['Resource limit matched', 'trigger', 'warning'],
+    ['Connection failed', 'trigger', 'critical'],
+    ['Checksum failed', 'trigger', 'error'],
+    ['Resource limit succeeded', 'resolve'],
+    ['Connection succeeded', 'resolve'],
+    ['Timeout recovery', 'resolve'],
+    ['Link up', 'resolve'],
+    ['Download bytes ok', 'resolve'],
+  ])('maps the Monit event "%s" to %s', async (event, action, severity?: string) => {
+    const body = { ...fields(captured('monit', 'status-failed')), event };
+    const { events, notes } = await applyMapping(monit.mapping, body, { integrationName: 'Monit' });
+    expect(notes).toEqual([]);
+    expect(events[0]?.action).toBe(action);
+    if (severity) expect(events[0]?.severity).toBe(severity);
+  });
+});
+
+describe('Nagios, through a notification command', () => {
+  it('tells the SRE the exact command_line the end-to-end objects.cfg runs', () => {
+    const objects = readFileSync(join(CONFIGS, 'objects.cfg'), 'utf8');
+    expect(nagios.setup).toContain(`command_line ${NAGIOS_COMMAND_LINE}`);
+    expect(objects).toContain(`command_line ${NAGIOS_COMMAND_LINE}\n`);
+  });
+
+  it('opens one incident per host and service, its severity from the service state', async () => {
+    const critical = await mapCaptured(nagios, 'problem-critical');
+    expect(critical).toMatchObject({
+      action: 'trigger',
+      severity: 'critical',
+      summary: 'web-1/disk is CRITICAL: DISK CRITICAL - free space: /var 310 MB (3% inode=81%):',
+      source: 'web-1',
+      dedupKey: 'web-1/disk',
+    });
+    // When the state changed, from $LASTSERVICESTATECHANGE$ (epoch seconds).
+    const changed = Number(fields(captured('nagios', 'problem-critical')).changed);
+    expect(critical.occurredAt).toBe(changed * 1000);
+
+    const warning = await mapCaptured(nagios, 'problem-warning');
+    expect(warning).toMatchObject({
+      action: 'trigger',
+      severity: 'warning',
+      dedupKey: 'web-1/disk',
+    });
+    const unknown = await mapCaptured(nagios, 'problem-unknown');
+    expect(unknown).toMatchObject({ action: 'trigger', severity: 'error', dedupKey: 'web-1/disk' });
+  });
+
+  it('acknowledges on an ACKNOWLEDGEMENT and resolves on a RECOVERY', async () => {
+    const ack = await mapCaptured(nagios, 'acknowledgement');
+    expect(ack).toMatchObject({ action: 'acknowledge', dedupKey: 'web-1/disk' });
+    const recovery = await mapCaptured(nagios, 'recovery');
+    expect(recovery).toMatchObject({ action: 'resolve', dedupKey: 'web-1/disk' });
+  });
+
+  it('still pages on a notification type it does not know, and says so', async () => {
+    const body = { ...fields(captured('nagios', 'problem-critical')), type: 'CUSTOM' };
+    const { events, notes } = await applyMapping(nagios.mapping, body, {
+      integrationName: 'Nagios',
+    });
+    expect(events[0]?.action).toBe('trigger');
+    expect(notes.join(' ')).toMatch(/action: .*"CUSTOM"/);
+  });
+});
