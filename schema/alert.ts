@@ -16,6 +16,7 @@ export const INTEGRATION_TYPES = [
   'grafana',
   'opsgenie',
   'generic',
+  'custom',
 ] as const;
 export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
 

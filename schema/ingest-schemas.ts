@@ -5,7 +5,7 @@
  */
 import { z } from '@hono/zod-openapi';
 
-/** Every hook's 202: the incidents the events opened or joined. */
+/** Every hook's 202: the incidents the events opened or joined (and, for custom integrations, the fallbacks used). */
 export const hookAcceptedSchema = z.object({
   status: z.literal('accepted'),
   incidents: z.array(
@@ -15,6 +15,10 @@ export const hookAcceptedSchema = z.object({
       result: z.enum(['opened', 'appended', 'dropped']),
     }),
   ),
+  notes: z.array(z.string()).optional().openapi({
+    description:
+      'Custom integrations: each fallback the mapping used and why (also kept in the payload record and on the alert)',
+  }),
 });
 
 /** PagerDuty Events API v2: a refused event, as PagerDuty words it. */

@@ -4,6 +4,7 @@
  */
 import { z } from '@hono/zod-openapi';
 import { INTEGRATION_TYPES } from './alert';
+import { mappedAlertSchema, mappingPresetSchema, mappingSchema } from './mapping-schemas';
 
 /** PagerDuty's documented Events API limit per integration key; a sender that copes with PagerDuty copes with us. */
 export const DEFAULT_RATE_PER_MINUTE = 120;
@@ -38,6 +39,12 @@ export const integrationSchema = z
       .string()
       .openapi({ description: 'Where the monitor posts; {key} stands for the key' }),
     keyIn: z.string(),
+    mapping: mappingSchema
+      .nullable()
+      .openapi({ description: 'Custom integrations: how their bodies become alerts' }),
+    preset: z.string().nullable().openapi({
+      description: 'The ready-made mapping this one was made from, while it is unchanged',
+    }),
     createdAt: z.number(),
     revokedAt: z.number().nullable(),
   })
@@ -52,8 +59,11 @@ export const payloadSchema = z
     userAgent: z.string().nullable(),
     /** Size of the body as received. */
     bytes: z.number().int(),
-    /** The body with the integration key redacted, cut to PAYLOAD_MAX_BYTES (worker/service/store.ts). */
-    body: z.string().openapi({ description: 'The body with the key redacted, cut to 8 KB' }),
+    /** The body with the integration key redacted, cut to the payload limits of worker/service/store.ts. */
+    body: z.string().openapi({
+      description:
+        'The body with the key redacted, cut to 8 KB (64 KB for custom integrations, whose mapping previews read it)',
+    }),
     truncated: z.boolean(),
     outcome: z.enum(['accepted', 'rejected', 'rate_limited', 'failed']),
     /** What came of it: the incident it opened or joined, or why it was refused. */
@@ -103,6 +113,12 @@ export const integrationInput = z
       .openapi({
         description: `Requests a minute this key may send (default ${DEFAULT_RATE_PER_MINUTE})`,
       }),
+    preset: z.string().min(1).max(64).optional().openapi({
+      description: 'Custom only: the id of a ready-made mapping (GET /api/mapping-presets)',
+    }),
+    mapping: mappingSchema.optional().openapi({
+      description: 'Custom only: the mapping, when no preset is named',
+    }),
   })
   .strict();
 export const integrationPatch = z
@@ -118,7 +134,49 @@ export const integrationListSchema = z.object({
   integrations: z.array(integrationSchema.extend({ recentPayloads: z.array(payloadSchema) })),
 });
 
+/** PUT …/integrations/{iid}/mapping: a mapping failing on every recent payload needs `confirm: true`. */
+export const mappingUpdateInput = z
+  .object({
+    mapping: mappingSchema,
+    confirm: z.boolean().optional().openapi({
+      description: 'Save even though the mapping fails on every recent payload',
+    }),
+  })
+  .strict();
+
+/** POST …/integrations/{iid}/mapping/preview: try a mapping without saving it. */
+export const mappingPreviewInput = z.object({ mapping: mappingSchema }).strict();
+
+/** What a mapping makes of one recorded payload. */
+export const previewResultSchema = z
+  .object({
+    receivedAt: z.number(),
+    contentType: z.string().nullable(),
+    /** The body was cut when recorded; the mapping saw only its head, or could not read it. */
+    truncated: z.boolean(),
+    bytes: z.number().int(),
+    alerts: z.array(mappedAlertSchema),
+    /** Each fallback the mapping used, and why. */
+    notes: z.array(z.string()),
+    /** Why the body could not be mapped at all (not JSON, cut when recorded), else null. */
+    error: z.string().nullable(),
+  })
+  .openapi('MappingPreviewResult');
+
+/** A mapping tried on an integration's recent payloads, newest first. */
+export const mappingPreviewSchema = z
+  .object({
+    results: z.array(previewResultSchema),
+    /** True when at least one payload could be read and the mapping failed on every such one. */
+    failsOnAll: z.boolean(),
+  })
+  .openapi('MappingPreview');
+
+export const mappingPresetListSchema = z.object({ presets: z.array(mappingPresetSchema) });
+
 export type Service = z.infer<typeof serviceSchema>;
 export type Integration = z.infer<typeof integrationSchema>;
 export type IntegrationWithKey = z.infer<typeof integrationWithKeySchema>;
 export type RecordedPayload = z.infer<typeof payloadSchema>;
+export type MappingPreview = z.infer<typeof mappingPreviewSchema>;
+export type PreviewResult = z.infer<typeof previewResultSchema>;

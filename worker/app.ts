@@ -14,6 +14,8 @@ import { feed } from './routes/feed';
 import { incidents } from './routes/incidents';
 import { ingest } from './routes/ingest';
 import { services } from './routes/services';
+import { integrationMapping } from './routes/integration-mapping';
+import { mappingPresets } from './routes/mapping-presets';
 import { push } from './routes/push';
 import { tokens } from './routes/tokens';
 import { users } from './routes/users';
@@ -84,6 +86,8 @@ export function createApp() {
   app.route('/calendar', calendar);
   app.route('/api/calendar-feeds', calendarFeeds);
   app.route('/api/services', services);
+  app.route('/api/services', integrationMapping);
+  app.route('/api/mapping-presets', mappingPresets);
   app.route('/', ingest);
   app.route('/api/push', push);
 

@@ -14,6 +14,7 @@ export type ProblemCode =
   | 'upgrade-required'
   | 'rate-limited'
   | 'idempotency-key-reused'
+  | 'mapping-fails-everywhere'
   | 'unavailable'
   | 'internal';
 
@@ -30,6 +31,7 @@ const TITLES: Record<ProblemCode, string> = {
   'upgrade-required': 'Upgrade required',
   'rate-limited': 'Too many requests',
   'idempotency-key-reused': 'Idempotency-Key reused for another request',
+  'mapping-fails-everywhere': 'The mapping fails on every recent payload',
   unavailable: 'Service unavailable',
   internal: 'Internal error',
 };

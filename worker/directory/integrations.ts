@@ -3,6 +3,7 @@
  * stored; a revoked integration keeps its row (and hash) so the listing can show when it stopped.
  */
 import type { IntegrationType } from '../../schema/alert';
+import type { Mapping } from '../../schema/mapping-schemas';
 
 export interface Integration {
   id: string;
@@ -12,6 +13,10 @@ export interface Integration {
   /** Grafana HMAC secret; never returned by the API, only whether one is set. */
   signingSecret: string | null;
   ratePerMinute: number;
+  /** Custom integrations: how their bodies become alert events. */
+  mapping: Mapping | null;
+  /** The ready-made mapping the mapping was made from, until it is edited away from it. */
+  preset: string | null;
   createdAt: number;
   revokedAt: number | null;
 }
@@ -23,12 +28,14 @@ type Row = {
   name: string;
   signing_secret: string | null;
   rate_per_minute: number;
+  mapping: string | null;
+  preset: string | null;
   created_at: number;
   revoked_at: number | null;
 };
 
 const COLUMNS =
-  'id, service_id, type, name, signing_secret, rate_per_minute, created_at, revoked_at';
+  'id, service_id, type, name, signing_secret, rate_per_minute, mapping, preset, created_at, revoked_at';
 
 const toIntegration = (r: Row): Integration => ({
   id: r.id,
@@ -37,6 +44,9 @@ const toIntegration = (r: Row): Integration => ({
   name: r.name,
   signingSecret: r.signing_secret,
   ratePerMinute: r.rate_per_minute,
+  // Written only by setIntegrationMapping/createIntegration after validation, so the JSON is a Mapping.
+  mapping: r.mapping === null ? null : (JSON.parse(r.mapping) as Mapping),
+  preset: r.preset,
   createdAt: r.created_at,
   revokedAt: r.revoked_at,
 });
@@ -47,7 +57,7 @@ export async function createIntegration(
 ): Promise<void> {
   await db
     .prepare(
-      'INSERT INTO integrations (id, service_id, type, name, key_hash, signing_secret, rate_per_minute, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO integrations (id, service_id, type, name, key_hash, signing_secret, rate_per_minute, mapping, preset, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     )
     .bind(
       integration.id,
@@ -57,6 +67,8 @@ export async function createIntegration(
       integration.keyHash,
       integration.signingSecret,
       integration.ratePerMinute,
+      integration.mapping === null ? null : JSON.stringify(integration.mapping),
+      integration.preset,
       integration.createdAt,
     )
     .run();
@@ -141,6 +153,21 @@ export async function updateIntegration(
       'UPDATE integrations SET name = coalesce(?3, name), rate_per_minute = coalesce(?4, rate_per_minute) WHERE id = ?1 AND service_id = ?2',
     )
     .bind(id, serviceId, patch.name ?? null, patch.ratePerMinute ?? null)
+    .run();
+  return res.meta.changes > 0;
+}
+
+/** Replace an integration's mapping (and the preset it still matches, if any); false when there is no such integration. */
+export async function setIntegrationMapping(
+  db: D1Database,
+  serviceId: string,
+  id: string,
+  mapping: Mapping,
+  preset: string | null,
+): Promise<boolean> {
+  const res = await db
+    .prepare('UPDATE integrations SET mapping = ?3, preset = ?4 WHERE id = ?1 AND service_id = ?2')
+    .bind(id, serviceId, JSON.stringify(mapping), preset)
     .run();
   return res.meta.changes > 0;
 }

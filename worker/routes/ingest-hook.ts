@@ -32,7 +32,9 @@ import { problems } from './openapi-shared';
 export const INVALID_KEY =
   'That integration key is not valid: it may have been rotated or revoked. Copy the current URL from the service’s integrations in Firebell.';
 
-export type Adapted = { events: AlertEvent[] } | { errors: string[] };
+/** What a format made of a body: events (with a mapping's fallbacks as notes), or why it refused it. */
+export type Adapted =
+  { events: AlertEvent[]; notes?: string[] } | { errors: string[]; status?: 400 | 415 };
 
 export interface HookFormat {
   type: IntegrationType;
@@ -42,8 +44,10 @@ export interface HookFormat {
   overloadStatus: 429 | 503;
   /** A key carried inside the body (generic's `token` field), read when the URL and headers have none. */
   keyFromBody?: (text: string, request: Request) => string | undefined;
-  /** Whole-body formats: the text → events. */
-  adapt?: (text: string, request: Request) => Promise<Adapted>;
+  /** Whole-body formats: the text → events; the integration carries a custom integration's mapping. */
+  adapt?: (text: string, request: Request, integration: Integration) => Promise<Adapted>;
+  /** How much of each body the integration's recent payloads keep (default PAYLOAD_MAX_BYTES). */
+  payloadMaxBytes?: number;
   /** Alert-group formats, read as a stream instead of `adapt`. */
   group?: {
     adapter: GroupAdapter<unknown, unknown>;
@@ -70,14 +74,15 @@ export async function handleHook(
   const key = keyFromRequest ?? format.keyFromBody?.(body.text, request);
   const integration = await authenticate(c, format, key);
   const adapted = format.adapt
-    ? await format.adapt(body.text, request)
+    ? await format.adapt(body.text, request, integration)
     : { errors: ['this format reads no whole bodies'] };
+  const payload = payloadRecord(request, body, key as string, format.payloadMaxBytes);
   return answer(
     c,
     format,
     integration,
     adapted,
-    await deliver(c.env, integration, payloadRecord(request, body, key as string), adapted),
+    await deliver(c.env, integration, payload, adapted),
   );
 }
 
@@ -201,12 +206,17 @@ function answer(
     );
   }
   if ('errors' in adapted) {
-    throw new ProblemError(400, 'validation', adapted.errors.join('; '), {
-      errors: adapted.errors,
-    });
+    const unsupported = adapted.status === 415;
+    throw new ProblemError(
+      unsupported ? 415 : 400,
+      unsupported ? 'unsupported-media-type' : 'validation',
+      adapted.errors.join('; '),
+      { errors: adapted.errors },
+    );
   }
   if (!result.ok) throw new ProblemError(400, 'validation', 'The payload was refused.');
-  return c.json({ status: 'accepted', incidents: result.outcomes }, 202);
+  const notes = adapted.notes ? { notes: adapted.notes } : {};
+  return c.json({ status: 'accepted', incidents: result.outcomes, ...notes }, 202);
 }
 
 /** Document a webhook endpoint in the OpenAPI description (the handlers themselves are plain routes). */
@@ -218,21 +228,31 @@ export function documentHook(
     summary: string;
     description: string;
     keyInPath: boolean;
+    /** Body content types other than JSON the endpoint reads; listing any documents the 415 for the rest. */
+    accepts?: string[];
   },
 ): void {
+  const accepts = route.accepts ?? [];
   app.openAPIRegistry.registerPath({
     method: route.method,
     path: route.path,
     tags: ['ingestion'],
     summary: route.summary,
     description: route.description,
-    ...(route.keyInPath
-      ? {
-          request: {
-            params: z.object({ key: z.string().openapi({ description: 'The integration key' }) }),
-          },
-        }
-      : {}),
+    request: {
+      ...(route.keyInPath
+        ? { params: z.object({ key: z.string().openapi({ description: 'The integration key' }) }) }
+        : {}),
+      ...(accepts.length
+        ? {
+            body: {
+              content: Object.fromEntries(
+                accepts.map((type) => [type, { schema: z.unknown() }] as const),
+              ),
+            },
+          }
+        : {}),
+    },
     responses: {
       202: {
         description: 'Accepted: the incidents the events opened or joined',
@@ -245,6 +265,9 @@ export function documentHook(
       400: problems[400],
       401: problems[401],
       413: problems[413],
+      ...(accepts.length
+        ? { 415: { ...problems[415], description: `Body is not ${accepts.join(', ')}` } }
+        : {}),
     },
   });
 }

@@ -5,6 +5,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
 import { alertmanager } from './ingest-alertmanager';
+import { custom } from './ingest-custom';
 import { generic } from './ingest-generic';
 import { grafana } from './ingest-grafana';
 import { opsgenie } from './ingest-opsgenie';
@@ -16,3 +17,4 @@ ingest.route('/', opsgenie);
 ingest.route('/', alertmanager);
 ingest.route('/', grafana);
 ingest.route('/', generic);
+ingest.route('/', custom);

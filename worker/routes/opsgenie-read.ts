@@ -26,6 +26,7 @@ const OPSGENIE_TYPES: Record<IntegrationType, string> = {
   grafana: 'Grafana',
   pagerduty: 'PagerDuty',
   generic: 'Webhook',
+  custom: 'Webhook',
 };
 
 /** Names the integration behind an incident's creator; incidents opened by hand come from Firebell's "Web". */

@@ -3,7 +3,6 @@
  * A key is shown once, when created or rotated; only its keyed hash is stored.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
-import type { IntegrationType } from '../../schema/alert';
 import type { AppEnv } from '../app-env';
 import { requireRole } from '../auth/middleware';
 import { hashSecret } from '../auth/secrets';
@@ -45,51 +44,9 @@ import {
 } from '../../schema/integration-schemas';
 import type { RecordedPayload } from '../../schema/directory';
 import { publicOrigin } from './auth';
+import { initialMapping } from './integration-mapping';
+import { LABELS, present, presentWithKey } from './integration-view';
 import { bearer, problems } from './openapi-shared';
-
-const LABELS: Record<IntegrationType, string> = {
-  pagerduty: 'PagerDuty',
-  alertmanager: 'Alertmanager',
-  grafana: 'Grafana',
-  opsgenie: 'Opsgenie',
-  generic: 'Generic',
-};
-
-/** Where a monitor of each type posts: the key goes in the URL for webhooks, in the body or a header otherwise. */
-function integrationUrl(origin: string, type: IntegrationType, key: string): string {
-  if (type === 'pagerduty') return `${origin}/v2/enqueue`;
-  if (type === 'opsgenie') return origin; // Opsgenie clients append /v2/alerts to their api_url.
-  return `${origin}/hooks/${type}/${key}`;
-}
-
-const KEY_HOW: Record<IntegrationType, string> = {
-  pagerduty: 'routing_key in the event body',
-  alertmanager: 'in the URL, or as Authorization: Bearer <key>',
-  grafana: 'in the URL, or as Authorization: Bearer <key>',
-  opsgenie:
-    'Authorization: GenieKey <key> (Alertmanager: opsgenie_configs api_key; api_url is the URL)',
-  generic: 'in the URL, as Authorization: Bearer <key>, or a token field',
-};
-
-function present(i: Integration, origin: string) {
-  return {
-    id: i.id,
-    serviceId: i.serviceId,
-    type: i.type,
-    name: i.name,
-    ratePerMinute: i.ratePerMinute,
-    signed: i.signingSecret !== null,
-    endpoint: integrationUrl(origin, i.type, '{key}'),
-    keyIn: KEY_HOW[i.type],
-    createdAt: i.createdAt,
-    revokedAt: i.revokedAt,
-  };
-}
-
-/** The one answer that carries the key (creation and rotation): shown once, then only its hash is kept. */
-function presentWithKey(i: Integration, origin: string, key: string) {
-  return { ...present(i, origin), key, url: integrationUrl(origin, i.type, key) };
-}
 
 const serviceParam = z.object({
   id: z
@@ -107,7 +64,8 @@ const integrationParam = serviceParam.extend({
 });
 
 export const services = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
-services.use('*', limitBody(16 * 1024), requireJson());
+// 64 KB: a custom integration's mapping may hold a dozen expressions of up to 2,000 characters and two value maps.
+services.use('*', limitBody(64 * 1024), requireJson());
 
 async function serviceOr404(db: D1Database, id: string) {
   const service = await getService(db, id);
@@ -287,6 +245,8 @@ services.openapi(
     path: '/{id}/integrations',
     tags: ['services'],
     summary: 'Add an integration (admin); the key and URL are in this response only',
+    description:
+      'A custom integration needs `preset` (an id from GET /api/mapping-presets) or `mapping`; other types take neither.',
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: {
@@ -316,15 +276,17 @@ services.openapi(
     const body = c.req.valid('json');
     if (body.signingSecret !== undefined && body.type !== 'grafana')
       throw badRequest('signingSecret is only used by Grafana integrations.');
+    const { presetName, ...mapping } = initialMapping(body);
     await serviceOr404(c.env.DB, serviceId);
     const key = newSecret('fbk');
     const integration: Integration = {
       id: newId('int'),
       serviceId,
       type: body.type,
-      name: body.name ?? LABELS[body.type],
+      name: body.name ?? presetName ?? LABELS[body.type],
       signingSecret: body.signingSecret ?? null,
       ratePerMinute: body.ratePerMinute ?? DEFAULT_RATE_PER_MINUTE,
+      ...mapping,
       createdAt: now(),
       revokedAt: null,
     };
@@ -347,7 +309,8 @@ services.openapi(
     request: { params: serviceParam },
     responses: {
       200: {
-        description: 'Integrations, each with up to 20 recent payloads (newest first, 8 KB each)',
+        description:
+          'Integrations, each with up to 20 recent payloads (newest first, 8 KB each; custom: 64 KB each, 512 KB in all)',
         content: {
           'application/json': {
             schema: integrationListSchema,

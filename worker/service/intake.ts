@@ -12,6 +12,7 @@ import type { ReceiveResult } from './router';
 import { sourceOf } from './router-calls';
 import { serviceRouter } from '../stubs';
 import type { PayloadInput } from '../../schema/directory';
+import { describeJsonError } from './json-position';
 import { PAYLOAD_MAX_BYTES } from './store';
 
 export const MAX_BODY_BYTES = LIMITS.body;
@@ -50,11 +51,8 @@ export function parseJson(text: string): Parsed {
   if (!text.trim()) return { ok: false, message: 'the body is empty; send a JSON object' };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
-  } catch (error) {
-    return {
-      ok: false,
-      message: `the body is not valid JSON (${error instanceof Error ? error.message : 'parse error'})`,
-    };
+  } catch {
+    return { ok: false, message: `the body is not valid JSON at ${describeJsonError(text)}` };
   }
 }
 
@@ -81,17 +79,18 @@ export function credentials(request: Request, scheme: 'Bearer' | 'GenieKey'): st
   return match?.[1];
 }
 
-/** What the integration listing shows of a request: the key redacted, the body cut to PAYLOAD_MAX_BYTES. */
+/** What the integration listing shows of a request: the key redacted, the body cut to `maxBytes`. */
 export function payloadRecord(
   request: Request,
   body: { text: string; bytes: number },
   key: string,
+  maxBytes: number = PAYLOAD_MAX_BYTES,
 ): PayloadInput {
   const redacted = key ? body.text.split(key).join('[redacted]') : body.text;
   const encoded = new TextEncoder().encode(redacted);
-  const truncated = encoded.byteLength > PAYLOAD_MAX_BYTES;
+  const truncated = encoded.byteLength > maxBytes;
   // Decoding a cut in the middle of a character yields U+FFFD, which is fine for a debugging view.
-  const text = truncated ? new TextDecoder().decode(encoded.slice(0, PAYLOAD_MAX_BYTES)) : redacted;
+  const text = truncated ? new TextDecoder().decode(encoded.slice(0, maxBytes)) : redacted;
   return {
     method: request.method,
     contentType: request.headers.get('content-type')?.slice(0, 200) ?? null,
@@ -102,19 +101,22 @@ export function payloadRecord(
   };
 }
 
-/** Record the payload and, when there are events, route them; the router decides rate limits and dedup. */
+/**
+ * Record the payload and, when there are events, route them; the router decides rate limits and dedup.
+ * `notes` (a mapping's fallbacks) are kept in the payload's detail.
+ */
 export async function deliver(
   env: Env,
   integration: Integration,
   payload: PayloadInput,
-  adapted: { events: AlertEvent[] } | { errors: string[] },
+  adapted: { events: AlertEvent[]; notes?: string[] } | { errors: string[] },
 ): Promise<ReceiveResult> {
   const result = await serviceRouter(env, integration.serviceId).receive({
     serviceId: integration.serviceId,
     source: sourceOf(integration),
     payload,
     ...('events' in adapted
-      ? { events: adapted.events }
+      ? { events: adapted.events, notes: adapted.notes ?? [] }
       : { events: null, errors: adapted.errors }),
   });
   // RPC return types are structurally rewritten by workers-types; the object returns a ReceiveResult.

@@ -36,6 +36,8 @@ export interface ReceiveInput {
   events: AlertEvent[] | null;
   /** The adapter's complaints, recorded with a refused payload. */
   errors?: string[];
+  /** A mapping's fallbacks, recorded with an accepted payload. */
+  notes?: string[];
 }
 
 /** What happened to the events of one dedup key. */
@@ -111,7 +113,9 @@ export class ServiceRouter extends DurableObject<Env> {
         at,
         input.payload,
         'accepted',
-        outcomes.map(describe).join('; ') || 'no events',
+        [outcomes.map(describe).join('; ') || 'no events', ...(input.notes ?? [])]
+          .join('; ')
+          .slice(0, 2000),
       );
       return { ok: true, outcomes };
     } catch (error) {

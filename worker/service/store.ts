@@ -6,9 +6,13 @@ import { sql } from '../sql';
 import type { PayloadInput, PayloadOutcome, RecordedPayload } from '../../schema/directory';
 import type { RateWindow } from './rate-limit';
 
-/** Payloads kept per integration, newest first; each body was already cut to PAYLOAD_MAX_BYTES by the Worker. */
+/** Payloads kept per integration, newest first; each body was already cut by the Worker (intake.payloadRecord). */
 export const PAYLOADS_KEPT = 20;
 export const PAYLOAD_MAX_BYTES = 8 * 1024;
+/** A custom integration's mapping preview reads whole bodies, so more of each is kept… */
+export const CUSTOM_PAYLOAD_MAX_BYTES = 64 * 1024;
+/** …within this much per integration, the oldest dropped first (the newest is always kept). */
+export const PAYLOADS_MAX_TOTAL_BYTES = 512 * 1024;
 
 type PayloadRow = {
   integration_id: string;
@@ -107,7 +111,7 @@ export class RouterStore {
     );
   }
 
-  /** Keep the payload and drop all but the newest PAYLOADS_KEPT for its integration. */
+  /** Keep the payload; drop all but the newest PAYLOADS_KEPT of its integration, then the oldest past PAYLOADS_MAX_TOTAL_BYTES. */
   recordPayload(
     integrationId: string,
     at: number,
@@ -135,6 +139,17 @@ export class RouterStore {
       'DELETE FROM payloads WHERE integration_id = ?1 AND id NOT IN (SELECT id FROM payloads WHERE integration_id = ?1 ORDER BY id DESC LIMIT ?2)',
       integrationId,
       PAYLOADS_KEPT,
+    );
+    sql(
+      this.db,
+      `DELETE FROM payloads WHERE id IN (
+         SELECT id FROM (
+           SELECT id, sum(length(CAST(body AS BLOB))) OVER (ORDER BY id DESC) AS kept
+           FROM payloads WHERE integration_id = ?1
+         ) WHERE kept > ?2 AND id < (SELECT max(id) FROM payloads WHERE integration_id = ?1)
+       )`,
+      integrationId,
+      PAYLOADS_MAX_TOTAL_BYTES,
     );
   }
 
