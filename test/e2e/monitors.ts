@@ -1,7 +1,8 @@
 /**
- * Debian's Monit and Nagios 4 for acceptance tests: each runs from the configs in ./monitors/ (filled in with a
- * temporary directory and the integration URL), as the current user, with a check the test flips between failing
- * and passing. Their own notification mechanism (Monit's `exec`, a Nagios notification command) posts to the URL.
+ * Debian's Monit, Nagios 4 and Icinga 2 for acceptance tests: each runs from its config in ./monitors/ (filled in
+ * with a temporary directory and the integration URL), as the current user, with a check the test flips between
+ * failing and passing. Their own notification mechanism (Monit's `exec`, a Nagios or Icinga 2 notification
+ * command) posts to the URL.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
@@ -21,6 +22,7 @@ import { until } from './harness';
 
 export const MONIT_BIN = process.env.MONIT_BIN ?? '/usr/bin/monit';
 export const NAGIOS_BIN = process.env.NAGIOS_BIN ?? '/usr/sbin/nagios4';
+export const ICINGA2_BIN = process.env.ICINGA2_BIN ?? '/usr/sbin/icinga2';
 const CURL_BIN = '/usr/bin/curl';
 const CONFIGS = join(import.meta.dirname, 'monitors');
 /** The placeholder the presets' setup text and these configs share; replaced by the integration's URL. */
@@ -37,7 +39,7 @@ function requireBins(...bins: string[]): void {
   for (const bin of bins)
     if (!existsSync(bin))
       throw new Error(
-        `${bin} is missing: apt-get install -y --no-install-recommends monit nagios4-core curl (.ci/run does)`,
+        `${bin} is missing: apt-get install -y --no-install-recommends monit nagios4-core icinga2-bin curl (.ci/run does)`,
       );
 }
 
@@ -158,13 +160,81 @@ export class Monit extends MonitorProcess {
   }
 }
 
+type ServiceState = 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN';
+
 /**
- * Nagios 4 with interval_length=1 (intervals in seconds), as the current user: host web-1, service disk, whose
- * check plugin `setState` rewrites; one failed check is a hard state, so it notifies at once.
+ * Nagios 4 or Icinga 2 watching host web-1's service disk, whose check plugin `setState` rewrites; one failed
+ * check is a hard state, so a change notifies at once.
  */
-export class Nagios extends MonitorProcess {
+abstract class NagiosLike extends MonitorProcess {
   static readonly host = 'web-1';
   static readonly service = 'disk';
+  protected abstract readonly commandFile: string;
+  protected abstract readonly logFile: string;
+
+  /** What the check plugin reports from its next run on: a state and its first line of output. */
+  setState(state: ServiceState, output: string): void {
+    const code = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 }[state];
+    writeAtomically(join(this.dir, 'check.sh'), `echo '${output}'\nexit ${code}\n`);
+  }
+
+  /** Acknowledge the service's problem as an operator would, through the external command file. */
+  acknowledge(author: string, comment: string): void {
+    const now = Math.floor(Date.now() / 1000);
+    // sticky=1, notify=1 (the contacts hear of it), persistent=0.
+    writeFileSync(
+      join(this.dir, this.commandFile),
+      `[${now}] ACKNOWLEDGE_SVC_PROBLEM;${NagiosLike.host};${NagiosLike.service};1;1;0;${author};${comment}\n`,
+      { flag: 'a' },
+    );
+  }
+
+  log(): string {
+    const file = join(this.dir, this.logFile);
+    return existsSync(file) ? readFileSync(file, 'utf8') : this.output;
+  }
+
+  /** Start `bin args`, and resolve once the service's first check has run (the daemon says so in its files). */
+  protected async run(bin: string, args: string[], firstCheckRan: () => boolean): Promise<void> {
+    this.spawn(bin, args);
+    try {
+      await until(
+        () => {
+          if (!this.running) throw new Error(`${bin} exited: ${this.output}`);
+          return firstCheckRan();
+        },
+        `${bin} to run its first service check`,
+        15_000,
+      );
+    } catch (err) {
+      await this.stop();
+      throw err;
+    }
+  }
+}
+
+/** Rejects with the program's own explanation when it finds the config wrong. */
+function validate(bin: string, args: string[], what: string): void {
+  try {
+    execFileSync(bin, args, { stdio: 'pipe' });
+  } catch (err) {
+    const e = err as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`${bin} rejected ${what}:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
+  }
+}
+
+/** The current user and group, for daemons that drop privileges when started as root. */
+function currentUser(): { user: string; group: string } {
+  return {
+    user: userInfo().username,
+    group: execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim(),
+  };
+}
+
+/** Nagios 4 with interval_length=1 (intervals in seconds), in the foreground, as the current user. */
+export class Nagios extends NagiosLike {
+  protected readonly commandFile = 'nagios.cmd';
+  protected readonly logFile = 'nagios.log';
 
   private constructor() {
     super('firebell-nagios-');
@@ -176,61 +246,64 @@ export class Nagios extends MonitorProcess {
     mkdirSync(join(nagios.dir, 'checkresults'));
     nagios.setState('OK', 'DISK OK - /var at 40%');
     // Nagios drops privileges to nagios_user when started as root; as anyone else it must name that user.
-    const user = userInfo();
-    const group = execFileSync('id', ['-gn'], { encoding: 'utf8' }).trim();
+    const { user, group } = currentUser();
     const values = {
       '@DIR@': nagios.dir,
-      '@USER@': user.username,
+      '@USER@': user,
       '@GROUP@': group,
       [URL_PLACEHOLDER]: url,
     };
     const cfg = join(nagios.dir, 'nagios.cfg');
     writeFileSync(cfg, renderConfig('nagios.cfg', values));
     writeFileSync(join(nagios.dir, 'objects.cfg'), renderConfig('objects.cfg', values));
-    try {
-      execFileSync(NAGIOS_BIN, ['-v', cfg], { stdio: 'pipe' });
-    } catch (err) {
-      const e = err as { stdout?: Buffer; stderr?: Buffer };
-      throw new Error(`nagios4 -v rejected ${cfg}:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
-    }
-    nagios.spawn(NAGIOS_BIN, [cfg]);
-    try {
-      // The service's first check has run once the status file shows a check time for it.
-      await until(
-        () => {
-          if (!nagios.running) throw new Error(`nagios4 exited: ${nagios.output}`);
-          const status = join(nagios.dir, 'status.dat');
-          return existsSync(status) && /last_check=[1-9]/.test(readFileSync(status, 'utf8'));
-        },
-        'Nagios to run its first service check',
-        15_000,
-      );
-    } catch (err) {
-      await nagios.stop();
-      throw err;
-    }
+    validate(NAGIOS_BIN, ['-v', cfg], cfg);
+    const status = join(nagios.dir, 'status.dat');
+    await nagios.run(
+      NAGIOS_BIN,
+      [cfg],
+      () => existsSync(status) && /last_check=[1-9]/.test(readFileSync(status, 'utf8')),
+    );
     return nagios;
   }
+}
 
-  /** What the check plugin reports from its next run on: a state and its first line of output. */
-  setState(state: 'OK' | 'WARNING' | 'CRITICAL' | 'UNKNOWN', output: string): void {
-    const code = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 }[state];
-    writeAtomically(join(this.dir, 'check.sh'), `echo '${output}'\nexit ${code}\n`);
+/**
+ * Icinga 2 in the foreground, as the current user, with every path it writes (data, logs, cache, spool, run)
+ * given as -D constants inside the temporary directory, so it needs no system state.
+ */
+export class Icinga2 extends NagiosLike {
+  protected readonly commandFile = 'icinga2.cmd';
+  protected readonly logFile = 'icinga2.log';
+
+  private constructor() {
+    super('firebell-icinga2-');
   }
 
-  /** Acknowledge the service's problem as an operator would, through Nagios's external command file. */
-  acknowledge(author: string, comment: string): void {
-    const now = Math.floor(Date.now() / 1000);
-    // sticky=1, notify=1 (the contacts hear of it), persistent=0.
+  static async start(url: string): Promise<Icinga2> {
+    requireBins(ICINGA2_BIN, CURL_BIN);
+    const icinga = new Icinga2();
+    icinga.setState('OK', 'DISK OK - /var at 40%');
+    const conf = join(icinga.dir, 'icinga2.conf');
     writeFileSync(
-      join(this.dir, 'nagios.cmd'),
-      `[${now}] ACKNOWLEDGE_SVC_PROBLEM;${Nagios.host};${Nagios.service};1;1;0;${author};${comment}\n`,
-      { flag: 'a' },
+      conf,
+      renderConfig('icinga2.conf', { '@DIR@': icinga.dir, [URL_PLACEHOLDER]: url }),
     );
-  }
-
-  log(): string {
-    const file = join(this.dir, 'nagios.log');
-    return existsSync(file) ? readFileSync(file, 'utf8') : this.output;
+    const { user, group } = currentUser();
+    const defines = [`RunAsUser=${user}`, `RunAsGroup=${group}`];
+    for (const [name, sub] of [
+      ['DataDir', 'data'],
+      ['LogDir', 'log'],
+      ['CacheDir', 'cache'],
+      ['SpoolDir', 'spool'],
+      ['InitRunDir', 'run'],
+    ] as const) {
+      mkdirSync(join(icinga.dir, sub));
+      defines.push(`${name}=${join(icinga.dir, sub)}`);
+    }
+    const args = ['daemon', '-c', conf, ...defines.map((d) => `-D${d}`)];
+    validate(ICINGA2_BIN, [...args, '-C'], conf);
+    // Its notice log names each check plugin run that ended; the first one means the checker is running.
+    await icinga.run(ICINGA2_BIN, args, () => /check\.sh'\) terminated/.test(icinga.log()));
+    return icinga;
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The Monit and Nagios ready-made mappings against requests captured from the real programs
+ * The Monit, Nagios and Icinga 2 ready-made mappings against requests captured from the real programs
  * (test/fixtures/monitors/<id>/SOURCE.md), and their setup text against the configs the end-to-end test runs.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { mappingPresetSchema } from '../../schema/mapping-schemas';
 import { applyMapping } from '../../worker/mapping/apply';
 import { mappingErrors } from '../../worker/mapping/check';
 import { MAPPING_PRESETS } from '../../worker/mapping/presets/index';
+import { ICINGA2_COMMAND, icinga2 } from '../../worker/mapping/presets/icinga2';
 import { MONIT_EXEC, monit } from '../../worker/mapping/presets/monit';
 import { NAGIOS_COMMAND_LINE, nagios } from '../../worker/mapping/presets/nagios';
 
@@ -33,7 +34,7 @@ const mapCaptured = async (preset: typeof monit, name: string) => {
   return result.events[0]!;
 };
 
-describe.each([monit, nagios])('the $name preset', (preset) => {
+describe.each([monit, nagios, icinga2])('the $name preset', (preset) => {
   it('is a valid preset whose expressions all parse, listed with the ready-made mappings', () => {
     expect(mappingPresetSchema.safeParse(preset).success).toBe(true);
     expect(mappingErrors(preset.mapping)).toEqual([]);
@@ -115,41 +116,59 @@ describe('Nagios, through a notification command', () => {
     expect(nagios.setup).toContain(`command_line ${NAGIOS_COMMAND_LINE}`);
     expect(objects).toContain(`command_line ${NAGIOS_COMMAND_LINE}\n`);
   });
+});
 
-  it('opens one incident per host and service, its severity from the service state', async () => {
-    const critical = await mapCaptured(nagios, 'problem-critical');
+describe('Icinga 2, through a NotificationCommand', () => {
+  it('tells the SRE the exact command the end-to-end icinga2.conf runs', () => {
+    const conf = readFileSync(join(CONFIGS, 'icinga2.conf'), 'utf8');
+    expect(icinga2.setup).toContain(ICINGA2_COMMAND);
+    expect(conf).toContain(`  ${ICINGA2_COMMAND}\n`);
+  });
+
+  it('posts the same fields as Nagios, so it reads with the same mapping', () => {
+    const names = (id: string) => [...new URLSearchParams(captured(id, 'recovery').body).keys()];
+    expect(names('icinga2')).toEqual(names('nagios'));
+    expect(icinga2.mapping).toEqual(nagios.mapping);
+  });
+});
+
+describe.each([nagios, icinga2])('$name notifications', (preset) => {
+  it('open one incident per host and service, its severity from the service state', async () => {
+    const critical = await mapCaptured(preset, 'problem-critical');
     expect(critical).toMatchObject({
       action: 'trigger',
       severity: 'critical',
-      summary: 'web-1/disk is CRITICAL: DISK CRITICAL - free space: /var 310 MB (3% inode=81%):',
+      summary: expect.stringMatching(
+        /^web-1\/disk is CRITICAL: DISK CRITICAL - free space: \/var 310 MB \(3% inode=81%\)[:;]$/,
+      ),
       source: 'web-1',
       dedupKey: 'web-1/disk',
     });
-    // When the state changed, from $LASTSERVICESTATECHANGE$ (epoch seconds).
-    const changed = Number(fields(captured('nagios', 'problem-critical')).changed);
+    // When the state changed (epoch seconds), not when the notification went out.
+    const changed = Number(fields(captured(preset.id, 'problem-critical')).changed);
     expect(critical.occurredAt).toBe(changed * 1000);
 
-    const warning = await mapCaptured(nagios, 'problem-warning');
+    const warning = await mapCaptured(preset, 'problem-warning');
     expect(warning).toMatchObject({
       action: 'trigger',
       severity: 'warning',
       dedupKey: 'web-1/disk',
     });
-    const unknown = await mapCaptured(nagios, 'problem-unknown');
+    const unknown = await mapCaptured(preset, 'problem-unknown');
     expect(unknown).toMatchObject({ action: 'trigger', severity: 'error', dedupKey: 'web-1/disk' });
   });
 
-  it('acknowledges on an ACKNOWLEDGEMENT and resolves on a RECOVERY', async () => {
-    const ack = await mapCaptured(nagios, 'acknowledgement');
+  it('acknowledge on an ACKNOWLEDGEMENT and resolve on a RECOVERY', async () => {
+    const ack = await mapCaptured(preset, 'acknowledgement');
     expect(ack).toMatchObject({ action: 'acknowledge', dedupKey: 'web-1/disk' });
-    const recovery = await mapCaptured(nagios, 'recovery');
+    const recovery = await mapCaptured(preset, 'recovery');
     expect(recovery).toMatchObject({ action: 'resolve', dedupKey: 'web-1/disk' });
   });
 
-  it('still pages on a notification type it does not know, and says so', async () => {
-    const body = { ...fields(captured('nagios', 'problem-critical')), type: 'CUSTOM' };
-    const { events, notes } = await applyMapping(nagios.mapping, body, {
-      integrationName: 'Nagios',
+  it('still page on a notification type the map does not know, and say so', async () => {
+    const body = { ...fields(captured(preset.id, 'problem-critical')), type: 'CUSTOM' };
+    const { events, notes } = await applyMapping(preset.mapping, body, {
+      integrationName: preset.name,
     });
     expect(events[0]?.action).toBe('trigger');
     expect(notes.join(' ')).toMatch(/action: .*"CUSTOM"/);
