@@ -5,12 +5,23 @@
 import { describe, expect, it } from 'vitest';
 import type { Mapping } from '../../schema/mapping-schemas';
 import { fallbackDedupKey } from '../../worker/adapters/normalize';
-import { applyMapping, mappingFailed, NOTES_KEY } from '../../worker/mapping/apply';
+import {
+  applyMapping,
+  BODY_STEPS,
+  MAX_ALERTS,
+  MAX_NOTES,
+  mappingFailed,
+  NOTES_KEY,
+} from '../../worker/mapping/apply';
 import { mappingErrors } from '../../worker/mapping/check';
 import {
+  compile,
   evaluate,
   MAX_DEPTH,
   MAX_INPUT_DEPTH,
+  MAX_INPUT_NODES,
+  MAX_STEPS,
+  MAX_TEXT,
   renderTemplate,
 } from '../../worker/mapping/expression';
 
@@ -81,6 +92,45 @@ describe('value maps', () => {
   });
 });
 
+describe('value maps, more', () => {
+  it('matches a numeric Zabbix-style severity code against string keys', async () => {
+    const mapping: Mapping = {
+      summary: 'x',
+      severity: { value: 'code', map: { '5': 'critical', '2': 'warning' } },
+    };
+    const result = await applyMapping(mapping, { code: 5 }, ctx);
+    expect(result.events[0]?.severity).toBe('critical');
+  });
+
+  it('takes the default action for a state the map does not name, and notes the value it saw', async () => {
+    const mapping: Mapping = {
+      summary: 'x',
+      action: {
+        value: 'heartbeat.status',
+        map: { '0': 'trigger', '1': 'resolve' },
+        default: 'trigger',
+      },
+    };
+    const result = await applyMapping(mapping, { heartbeat: { status: 2 } }, ctx);
+    expect(result.events[0]?.action).toBe('trigger');
+    expect(result.notes).toEqual([
+      'action: `heartbeat.status` gave "2", which is not in the map; used the default trigger',
+    ]);
+  });
+
+  it('falls back to error for a severity word nobody knows, naming the word', async () => {
+    const result = await applyMapping(
+      { summary: 'x', severity: { value: 'level' } },
+      { level: 'spicy' },
+      ctx,
+    );
+    expect(result.events[0]?.severity).toBe('error');
+    expect(result.notes).toEqual([
+      'severity: `level` gave "spicy", which is not a known severity; used error',
+    ]);
+  });
+});
+
 describe('fallbacks never drop the event', () => {
   it('falls back to error severity when the field is missing, notes it and keeps the note on the alert', async () => {
     const mapping: Mapping = { summary: '{{ title }}', severity: { value: 'level' } };
@@ -131,6 +181,14 @@ describe('fallbacks never drop the event', () => {
   });
 });
 
+describe('a clean mapping', () => {
+  it('reports no failure for a preview when nothing fell back', async () => {
+    const result = await applyMapping(kuma, kumaBody(0), ctx);
+    expect(mappingFailed(result)).toBe(false);
+    expect(result.events[0]?.details).toEqual(kumaBody(0));
+  });
+});
+
 describe('list bodies', () => {
   const group = {
     status: 'firing',
@@ -161,6 +219,38 @@ describe('list bodies', () => {
     expect(result.notes).toEqual(['alerts: `alerts` gave no items; no alert']);
     expect(mappingFailed(result)).toBe(true);
   });
+
+  it('maps the whole body as one alert when the list expression fails', async () => {
+    const result = await applyMapping({ ...mapping, alerts: '$count(1, 2, 3)' }, group, ctx);
+    expect(result.events).toHaveLength(1);
+    expect(result.notes[0]).toMatch(
+      /^alerts: expression `\$count\(1, 2, 3\)` failed: .*; mapped the whole body as one alert$/,
+    );
+  });
+
+  it('numbers each note by its alert when a body holds several', async () => {
+    const result = await applyMapping(
+      { alerts: 'items', summary: '{{ name }}' },
+      { items: [{ name: 'a' }, {}] },
+      ctx,
+    );
+    expect(result.notes).toEqual([
+      'alert 2: summary: no value at `name`',
+      'alert 2: summary: rendered empty; used "Alert from Uptime Kuma"',
+    ]);
+    expect(result.events[0]?.details?.[NOTES_KEY]).toBeUndefined();
+  });
+
+  it(`maps at most ${MAX_ALERTS} alerts from one body and says how many were left out`, async () => {
+    const items = Array.from({ length: MAX_ALERTS + 5 }, (_, i) => ({ n: i }));
+    const result = await applyMapping(
+      { alerts: 'items', summary: 'n{{ n }}', dedup_key: '{{ n }}' },
+      { items },
+      ctx,
+    );
+    expect(result.events).toHaveLength(MAX_ALERTS);
+    expect(result.notes).toEqual(['alerts: 1,005 items; mapped the first 1,000']);
+  });
 });
 
 describe('expression bounds', () => {
@@ -187,12 +277,135 @@ describe('expression bounds', () => {
       `stopped: nested deeper than ${MAX_DEPTH} levels`,
     );
   });
+  it('stops an expression whose text grows past the bound', async () => {
+    await expect(evaluate('$pad("", 2000000)', {})).rejects.toThrow(
+      `stopped: text longer than ${MAX_TEXT.toLocaleString('en-US')} characters`,
+    );
+  });
+
+  it('refuses an input with more values than the bound before running', async () => {
+    const big = { list: Array.from({ length: MAX_INPUT_NODES }, (_, i) => i) };
+    await expect(evaluate('list[0]', big)).rejects.toThrow(
+      'expression `list[0]` was not run: its input has more than 250,000 values',
+    );
+  });
+
+  it('shares one step allowance across a whole body so a long list cannot multiply it', async () => {
+    const runaways = Math.ceil(BODY_STEPS / MAX_STEPS) + 1;
+    const result = await applyMapping(
+      {
+        alerts: 'items',
+        summary: 'x',
+        severity: { value: '( $f := function($x){ $f($x+1) }; $f(0) )' },
+      },
+      { items: Array.from({ length: runaways }, (_, i) => i) },
+      ctx,
+    );
+    expect(result.events).toHaveLength(runaways);
+    expect(result.notes.at(-1)).toMatch(
+      /the steps allowed for the whole body ran out; used error$/,
+    );
+  });
+
+  it('keeps at most the bounded number of notes, with a count of the rest', async () => {
+    const summary = Array.from({ length: MAX_NOTES + 5 }, (_, i) => `{{ f${i} }}`).join(' ');
+    const result = await applyMapping({ summary }, {}, ctx);
+    expect(result.notes).toHaveLength(MAX_NOTES + 1);
+    expect(result.notes.at(-1)).toBe('…and 6 more notes');
+  });
+
+  it('compiles each distinct expression once, however many bodies it maps', () => {
+    expect(compile('monitor.name & "!"')).toBe(compile('monitor.name & "!"'));
+  });
 });
 
 describe('templates', () => {
   it('renders missing values as empty and reports them, and objects as JSON', async () => {
     const rendered = await renderTemplate('{{ a }}|{{ b }}|{{ c }}', { a: 'x', c: { d: 1 } });
     expect(rendered).toEqual({ text: 'x||{"d":1}', notes: ['no value at `b`'] });
+  });
+
+  it('renders numbers as written and booleans as words, reading the whole body as $body', async () => {
+    const rendered = await renderTemplate(
+      '{{ 0.1 + 0.2 }} {{ up }} {{ $body.team }}',
+      { up: false },
+      { body: { team: 'payments' } },
+    );
+    expect(rendered).toEqual({ text: '0.3 false payments', notes: [] });
+  });
+
+  it('closes a placeholder at the first }} outside the braces and quotes its expression opened', async () => {
+    const rendered = await renderTemplate('{{ {"a": {"b": "}}"}}.a.b }}!', {});
+    expect(rendered.text).toBe('}}!');
+  });
+
+  it('renders a placeholder that fails as empty and says why', async () => {
+    const rendered = await renderTemplate('[{{ $number("x") }}]', {});
+    expect(rendered.text).toBe('[]');
+    expect(rendered.notes[0]).toMatch(/^expression `\$number\("x"\)` failed: /);
+  });
+});
+
+describe('time, links and images', () => {
+  const when = Date.UTC(2026, 2, 3, 14, 0);
+  it.each([
+    ['epoch seconds', when / 1000],
+    ['epoch milliseconds', when],
+    ['epoch seconds as text', String(when / 1000)],
+    ['ISO 8601', '2026-03-03T14:00:00Z'],
+  ])('reads occurred_at given as %s', async (_, at) => {
+    const result = await applyMapping({ summary: 'x', occurred_at: 'at' }, { at }, ctx);
+    expect(result.events[0]?.occurredAt).toBe(when);
+    expect(result.notes).toEqual([]);
+  });
+
+  it('leaves out an occurred_at that is not a time, with a note', async () => {
+    const result = await applyMapping(
+      { summary: 'x', occurred_at: 'at' },
+      { at: 'yesterday' },
+      ctx,
+    );
+    expect(result.events[0]?.occurredAt).toBeUndefined();
+    expect(result.notes).toEqual([
+      'occurred_at: "yesterday" is not epoch seconds, ms or an ISO 8601 time; left out',
+    ]);
+  });
+
+  it('turns URL strings, {href, text} links and {src, href, alt} images into links', async () => {
+    const result = await applyMapping(
+      {
+        summary: 'x',
+        links: '[url, {"href": runbook, "text": "Runbook"}]',
+        images: '[graph, {"src": snapshot, "href": dashboard, "alt": "CPU"}]',
+      },
+      {
+        url: 'https://mon.example.com/check/1',
+        runbook: 'https://wiki.example.com/rb',
+        graph: 'https://img.example.com/g.png',
+        snapshot: 'https://img.example.com/s.png',
+        dashboard: 'https://grafana.example.com/d/1',
+      },
+      ctx,
+    );
+    expect(result.events[0]?.links).toEqual([
+      { href: 'https://mon.example.com/check/1' },
+      { href: 'https://wiki.example.com/rb', text: 'Runbook' },
+      { href: 'https://img.example.com/g.png', text: 'Image' },
+      { href: 'https://grafana.example.com/d/1', text: 'CPU' },
+    ]);
+    expect(result.notes).toEqual([]);
+  });
+
+  it('leaves out a link that is not an http(s) URL, and says which', async () => {
+    const result = await applyMapping(
+      { summary: 'x', links: '["javascript:alert(1)", "https://ok.example.com"]' },
+      {},
+      ctx,
+    );
+    expect(result.events[0]?.links).toEqual([{ href: 'https://ok.example.com' }]);
+    expect(result.notes).toEqual([
+      'links: left out 1 not an http(s) URL or {href, text}: "javascript:alert(1)"',
+    ]);
   });
 });
 
@@ -205,6 +418,38 @@ describe('details', () => {
     const result = await applyMapping(mapping, { tags: ['a', 'b'] }, ctx);
     expect(result.events[0]?.details).toEqual({ tags: ['A', 'B'] });
     expect(() => structuredClone(result.events)).not.toThrow();
+  });
+
+  it('keeps a Datadog-style payload rebuilt by JSONata as plain, cloneable data', async () => {
+    const body = {
+      id: '1234',
+      title: '[Triggered] CPU high',
+      tags: 'env:prod,service:api',
+      alert_transition: 'Triggered',
+      hosts: [{ name: 'web-1' }, { name: 'web-2' }],
+    };
+    const mapping: Mapping = {
+      summary: '{{ title }}',
+      details:
+        '{ "tags": $split(tags, ","), "hosts": hosts.name, "first": hosts[0], "upper": $uppercase }',
+    };
+    const result = await applyMapping(mapping, body, ctx);
+    const details = result.events[0]?.details;
+    expect(details).toEqual({
+      tags: ['env:prod', 'service:api'],
+      hosts: ['web-1', 'web-2'],
+      first: { name: 'web-1' },
+    });
+    expect(structuredClone(details)).toEqual(details);
+    expect(Object.keys(details?.hosts as object)).toEqual(['0', '1']);
+  });
+
+  it('keeps text details as {text} and notes details that gave no value', async () => {
+    const text = await applyMapping({ summary: 'x', details: 'message' }, { message: 'hi' }, ctx);
+    expect(text.events[0]?.details).toEqual({ text: 'hi' });
+    const none = await applyMapping({ summary: 'x', details: 'nothing' }, { a: 1 }, ctx);
+    expect(none.events[0]?.details).toMatchObject({ a: 1 });
+    expect(none.notes).toEqual(['details: no value at `nothing`; kept the whole alert item']);
   });
 });
 
@@ -222,5 +467,20 @@ describe('checking a mapping on save', () => {
       expect.stringMatching(/^severity.value: expression `level =` does not parse: /),
     ]);
     expect(mappingErrors(kuma)).toEqual([]);
+  });
+
+  it('names an empty placeholder and each expression field', () => {
+    expect(
+      mappingErrors({
+        summary: 'Down: {{ }}',
+        action: { value: 'status in' },
+        alerts: '[',
+        occurred_at: 'time(',
+        links: 'a b',
+        images: '{',
+        details: 'a.(',
+        source: 'x',
+      }).map((e) => e.split(':')[0]),
+    ).toEqual(['summary', 'action.value', 'alerts', 'occurred_at', 'links', 'images', 'details']);
   });
 });

@@ -110,16 +110,16 @@ const checked = new WeakSet<object>();
 /** Refuse input nested deeper than MAX_INPUT_DEPTH or larger than MAX_INPUT_NODES, without recursing. */
 export function inputProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || checked.has(value)) return undefined;
-  const stack: Array<[unknown, number]> = [[value, 1]];
-  let nodes = 0;
+  const stack: Array<[object, number]> = [[value, 1]];
+  let nodes = 1;
   while (stack.length) {
-    const [node, depth] = stack.pop() as [unknown, number];
-    if (++nodes > MAX_INPUT_NODES) return `has more than ${count(MAX_INPUT_NODES)} values`;
-    if (typeof node !== 'object' || node === null) continue;
+    const [node, depth] = stack.pop() as [object, number];
     if (depth > MAX_INPUT_DEPTH) return `nests deeper than ${MAX_INPUT_DEPTH} levels`;
-    for (const child of Array.isArray(node) ? node : Object.values(node))
+    const children = Array.isArray(node) ? node : Object.values(node as object);
+    nodes += children.length;
+    if (nodes > MAX_INPUT_NODES) return `has more than ${count(MAX_INPUT_NODES)} values`;
+    for (const child of children)
       if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-      else nodes++;
   }
   checked.add(value);
   return undefined;
@@ -182,7 +182,28 @@ export interface Placeholder {
  * Split a template into its placeholders. The closing `}}` is the first one outside quotes and outside braces
  * the expression opened, so `{{ {"a": {"b": 1}} }}` works. Throws ExpressionError for an unclosed `{{`.
  */
-export function placeholders(template: string): Placeholder[] {
+export function placeholders(template: string): readonly Placeholder[] {
+  const hit = parsed.get(template);
+  if (hit !== undefined) {
+    if (hit instanceof ExpressionError) throw hit;
+    return hit;
+  }
+  let entry: readonly Placeholder[] | ExpressionError;
+  try {
+    entry = split(template);
+  } catch (err) {
+    if (!(err instanceof ExpressionError)) throw err;
+    entry = err;
+  }
+  if (parsed.size >= CACHE_SIZE) parsed.delete(parsed.keys().next().value as string);
+  parsed.set(template, entry);
+  if (entry instanceof ExpressionError) throw entry;
+  return entry;
+}
+
+const parsed = new Map<string, readonly Placeholder[] | ExpressionError>();
+
+function split(template: string): Placeholder[] {
   const found: Placeholder[] = [];
   let at = template.indexOf('{{');
   while (at !== -1) {
