@@ -1,6 +1,7 @@
 /** Ingestion test helpers: services and integrations made through the API, payloads posted like a monitor would. */
 import { SELF } from 'cloudflare:test';
 import type { IntegrationType } from '../../schema/alert';
+import type { RecordedPayload } from '../../schema/directory';
 import type { Incident, IncidentAlert, TimelineEntry } from '../../schema/incident';
 import type { IncidentSummary } from '../../worker/directory/incident-index';
 import { ADMIN, BASE, api, json } from '../helpers';
@@ -116,4 +117,15 @@ const PAGING_KINDS: ReadonlySet<string> = new Set([
 /** The timeline's kinds, without the paging side's entries. */
 export function story(timeline: readonly TimelineEntry[]): string[] {
   return timeline.filter((e) => !PAGING_KINDS.has(e.kind)).map((e) => e.kind);
+}
+
+/** The payloads an integration recorded, newest first, as the integration listing shows them. */
+export async function recentPayloads(
+  serviceId: string,
+  integrationId: string,
+): Promise<RecordedPayload[]> {
+  const { integrations } = await json<{
+    integrations: { id: string; recentPayloads: RecordedPayload[] }[];
+  }>(api(`/api/services/${serviceId}/integrations`, { headers: ADMIN }), 200);
+  return integrations.find((i) => i.id === integrationId)?.recentPayloads ?? [];
 }
