@@ -16,13 +16,24 @@ import { NAGIOS_COMMAND_LINE, nagios } from '../../worker/mapping/presets/nagios
 const FIXTURES = join(import.meta.dirname, '../fixtures/monitors');
 const CONFIGS = join(import.meta.dirname, '../e2e/monitors');
 
+/** A request as it arrived (`<name>.http`: request line, headers, blank line, body). */
 interface Captured {
   method: string;
   headers: Record<string, string>;
   body: string;
 }
-const captured = (id: string, name: string): Captured =>
-  JSON.parse(readFileSync(join(FIXTURES, id, `${name}.request.json`), 'utf8')) as Captured;
+const captured = (id: string, name: string): Captured => {
+  const text = readFileSync(join(FIXTURES, id, `${name}.http`), 'utf8');
+  const [head = '', body = ''] = text.split('\n\n');
+  const [requestLine = '', ...headerLines] = head.split('\n');
+  const headers = Object.fromEntries(
+    headerLines.map((l) => [
+      l.slice(0, l.indexOf(':')).toLowerCase(),
+      l.slice(l.indexOf(':') + 1).trim(),
+    ]),
+  );
+  return { method: requestLine.split(' ')[0] ?? '', headers, body: body.replace(/\n$/, '') };
+};
 /** A form body as the custom hook hands it to the mapping: one string field per name. */
 const fields = (c: Captured) => Object.fromEntries(new URLSearchParams(c.body));
 const mapCaptured = async (preset: typeof monit, name: string) => {
@@ -41,16 +52,22 @@ describe.each([monit, nagios, icinga2])('the $name preset', (preset) => {
     expect(MAPPING_PRESETS).toContain(preset);
   });
 
-  it('has fixtures that are form posts captured from curl, with a SOURCE.md saying how', () => {
+  it('has fixtures that are form posts captured from curl, each beside the fields the mapping reads', () => {
     const files = readdirSync(join(FIXTURES, preset.id));
     expect(files).toContain('SOURCE.md');
-    const requests = files.filter((f) => f.endsWith('.request.json'));
+    const requests = files.filter((f) => f.endsWith('.http'));
     expect(requests.length).toBeGreaterThanOrEqual(2);
     for (const file of requests) {
-      const c = captured(preset.id, file.replace('.request.json', ''));
+      const name = file.slice(0, -'.http'.length);
+      const c = captured(preset.id, name);
       expect(c.method).toBe('POST');
       expect(c.headers['content-type']).toBe('application/x-www-form-urlencoded');
       expect(c.headers['user-agent']).toMatch(/^curl\//);
+      // <name>.json is that form decoded, as the custom hook reads it (worker/mapping/body.ts).
+      const decoded: unknown = JSON.parse(
+        readFileSync(join(FIXTURES, preset.id, `${name}.json`), 'utf8'),
+      );
+      expect(decoded, name).toEqual(fields(c));
     }
   });
 });
