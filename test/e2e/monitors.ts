@@ -7,14 +7,18 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import {
   chmodSync,
+  closeSync,
+  constants,
   existsSync,
   mkdirSync,
   mkdtempSync,
+  openSync,
   readFileSync,
   renameSync,
   rmSync,
   unlinkSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -178,15 +182,23 @@ abstract class NagiosLike extends MonitorProcess {
     writeAtomically(join(this.dir, 'check.sh'), `echo '${output}'\nexit ${code}\n`);
   }
 
-  /** Acknowledge the service's problem as an operator would, through the external command file. */
+  /** Acknowledge the service's problem as an operator would, through the external command file (a FIFO). */
   acknowledge(author: string, comment: string): void {
     const now = Math.floor(Date.now() / 1000);
-    // sticky=1, notify=1 (the contacts hear of it), persistent=0.
-    writeFileSync(
+    // Non-blocking, so a daemon not reading its command file fails the test (ENXIO) instead of hanging it.
+    const fd = openSync(
       join(this.dir, this.commandFile),
-      `[${now}] ACKNOWLEDGE_SVC_PROBLEM;${NagiosLike.host};${NagiosLike.service};1;1;0;${author};${comment}\n`,
-      { flag: 'a' },
+      constants.O_WRONLY | constants.O_NONBLOCK,
     );
+    try {
+      // sticky=1, notify=1 (the contacts hear of it), persistent=0.
+      writeSync(
+        fd,
+        `[${now}] ACKNOWLEDGE_SVC_PROBLEM;${NagiosLike.host};${NagiosLike.service};1;1;0;${author};${comment}\n`,
+      );
+    } finally {
+      closeSync(fd);
+    }
   }
 
   log(): string {

@@ -192,7 +192,7 @@ describe.each([
       });
     });
 
-    it('acknowledges it when an operator acknowledges the problem in it', async () => {
+    it(`acknowledges it when an operator acknowledges the problem in ${name}`, async () => {
       const n = monitor();
       n.acknowledge('alice', 'Looking into it');
       const [incident] = await explain(
