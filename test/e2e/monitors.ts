@@ -63,7 +63,13 @@ abstract class MonitorProcess {
     this.dir = mkdtempSync(join(tmpdir(), prefix));
   }
 
-  protected spawn(bin: string, args: string[]): void {
+  /** Start `bin args` and resolve once `ready` says so; stop it and reject with its output if it exits first. */
+  protected async launch(
+    bin: string,
+    args: string[],
+    ready: () => boolean,
+    what: string,
+  ): Promise<void> {
     const child = spawn(bin, args, {
       cwd: this.dir,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -72,6 +78,19 @@ abstract class MonitorProcess {
     this.child = child;
     child.stdout?.on('data', (d: Buffer) => (this.output += d.toString()));
     child.stderr?.on('data', (d: Buffer) => (this.output += d.toString()));
+    try {
+      await until(
+        () => {
+          if (!this.running) throw new Error(`${bin} exited: ${this.output}`);
+          return ready();
+        },
+        what,
+        15_000,
+      );
+    } catch (err) {
+      await this.stop();
+      throw new Error(`${String(err)}\n--- its log:\n${this.log().slice(-4000)}`);
+    }
   }
 
   protected get running(): boolean {
@@ -121,27 +140,14 @@ export class Monit extends MonitorProcess {
     const rc = join(monit.dir, 'monitrc');
     writeFileSync(rc, renderConfig('monitrc', { '@DIR@': monit.dir, [URL_PLACEHOLDER]: url }));
     chmodSync(rc, 0o600); // Monit refuses a control file others can read.
-    try {
-      execFileSync(MONIT_BIN, ['-c', rc, '-t'], { stdio: 'pipe' });
-    } catch (err) {
-      const e = err as { stdout?: Buffer; stderr?: Buffer };
-      throw new Error(`monit -t rejected ${rc}:\n${e.stdout ?? ''}${e.stderr ?? ''}`);
-    }
-    monit.spawn(MONIT_BIN, ['-c', rc, '-I']);
-    try {
-      // Its first cycle has run once it has written its state file.
-      await until(
-        () => {
-          if (!monit.running) throw new Error(`monit exited: ${monit.output}`);
-          return existsSync(join(monit.dir, 'monit.state'));
-        },
-        'Monit to finish its first cycle',
-        10_000,
-      );
-    } catch (err) {
-      await monit.stop();
-      throw err;
-    }
+    validate(MONIT_BIN, ['-c', rc, '-t'], rc);
+    // Monit is up once it has written its state file; its checks then run every second.
+    await monit.launch(
+      MONIT_BIN,
+      ['-c', rc, '-I'],
+      () => existsSync(join(monit.dir, 'monit.state')),
+      'Monit to start',
+    );
     return monit;
   }
 
@@ -205,24 +211,6 @@ abstract class NagiosLike extends MonitorProcess {
     const file = join(this.dir, this.logFile);
     return existsSync(file) ? readFileSync(file, 'utf8') : this.output;
   }
-
-  /** Start `bin args`, and resolve once the service's first check has run (the daemon says so in its files). */
-  protected async run(bin: string, args: string[], firstCheckRan: () => boolean): Promise<void> {
-    this.spawn(bin, args);
-    try {
-      await until(
-        () => {
-          if (!this.running) throw new Error(`${bin} exited: ${this.output}`);
-          return firstCheckRan();
-        },
-        `${bin} to run its first service check`,
-        15_000,
-      );
-    } catch (err) {
-      await this.stop();
-      throw err;
-    }
-  }
 }
 
 /** Rejects with the program's own explanation when it finds the config wrong. */
@@ -270,10 +258,11 @@ export class Nagios extends NagiosLike {
     writeFileSync(join(nagios.dir, 'objects.cfg'), renderConfig('objects.cfg', values));
     validate(NAGIOS_BIN, ['-v', cfg], cfg);
     const status = join(nagios.dir, 'status.dat');
-    await nagios.run(
+    await nagios.launch(
       NAGIOS_BIN,
       [cfg],
       () => existsSync(status) && /last_check=[1-9]/.test(readFileSync(status, 'utf8')),
+      'Nagios to run its first service check',
     );
     return nagios;
   }
@@ -315,7 +304,12 @@ export class Icinga2 extends NagiosLike {
     const args = ['daemon', '-c', conf, ...defines.map((d) => `-D${d}`)];
     validate(ICINGA2_BIN, [...args, '-C'], conf);
     // Its notice log names each check plugin run that ended; the first one means the checker is running.
-    await icinga.run(ICINGA2_BIN, args, () => /check\.sh'\) terminated/.test(icinga.log()));
+    await icinga.launch(
+      ICINGA2_BIN,
+      args,
+      () => /check\.sh'\) terminated/.test(icinga.log()),
+      'Icinga 2 to run its first service check',
+    );
     return icinga;
   }
 }
