@@ -21,8 +21,8 @@ export const nagios: MappingPreset = {
     '',
     'and give a contact `service_notification_commands notify-service-firebell` with',
     '`service_notification_options w,u,c,r`. A PROBLEM opens one incident per host and service, an',
-    'ACKNOWLEDGEMENT acknowledges it and a RECOVERY resolves it. Keep illegal_macro_output_chars at its',
-    'default (`~$&|\'"<>) so plugin output cannot break the command line.',
+    'ACKNOWLEDGEMENT acknowledges it and a RECOVERY resolves it. Keep illegal_macro_output_chars as',
+    'nagios.cfg ships it (`~$&|\'"<>), so plugin output cannot break the command line.',
   ].join('\n'),
   docs: 'https://assets.nagios.com/downloads/nagioscore/docs/nagioscore/4/en/macrolist.html',
   mapping: {
