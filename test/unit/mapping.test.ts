@@ -2,6 +2,7 @@
  * The custom-integration mapping engine as an admin meets it: a mapping and a monitor's body in, alert events and
  * the fallbacks used (notes) out. Plain Node: the engine is pure and runs the same in Workers.
  */
+import jsonata from 'jsonata';
 import { describe, expect, it } from 'vitest';
 import type { Mapping } from '../../schema/mapping-schemas';
 import { fallbackDedupKey } from '../../worker/adapters/normalize';
@@ -20,12 +21,15 @@ import {
   MAX_DEPTH,
   MAX_INPUT_DEPTH,
   MAX_INPUT_NODES,
+  MAX_PARTS,
   MAX_STEPS,
   MAX_TEXT,
+  MAX_TEXT_BUILT,
   renderTemplate,
 } from '../../worker/mapping/expression';
 
 const ctx = { integrationName: 'Uptime Kuma' };
+const json = (value: unknown) => (value === undefined ? 'undefined' : JSON.stringify(value));
 
 /** Uptime Kuma's webhook body, trimmed: heartbeat.status is 0 when down, 1 when up. */
 const kumaBody = (status: 0 | 1) => ({
@@ -283,6 +287,29 @@ describe('expression bounds', () => {
     );
   });
 
+  it('stops a value built by nesting one object in itself, before writing it out', async () => {
+    const started = performance.now();
+    await expect(
+      evaluate(
+        '( $d := function($o, $n){ $n = 0 ? $o : $d({"l": $o, "r": $o}, $n - 1) }; $string($d({}, 30)) )',
+        {},
+      ),
+    ).rejects.toThrow(`stopped: a value of more than ${MAX_PARTS.toLocaleString('en-US')} parts`);
+    expect(performance.now() - started).toBeLessThan(2000);
+  });
+
+  it('names the bound a runaway inside $eval hit, not the wrapper error', async () => {
+    await expect(
+      evaluate(`$eval('( $f := function($x){ $f($x+1) }; $f(0) )')`, {}),
+    ).rejects.toThrow(/stopped after 20,000 steps$/);
+  });
+
+  it('stops an expression building many long texts, each under the text bound', async () => {
+    await expect(evaluate('[1..20].$pad("", 1000000) ~> $count()', {})).rejects.toThrow(
+      `stopped: built more than ${MAX_TEXT_BUILT.toLocaleString('en-US')} characters of text`,
+    );
+  });
+
   it('refuses an input with more values than the bound before running', async () => {
     const big = { list: Array.from({ length: MAX_INPUT_NODES }, (_, i) => i) };
     await expect(evaluate('list[0]', big)).rejects.toThrow(
@@ -312,6 +339,33 @@ describe('expression bounds', () => {
     const result = await applyMapping({ summary }, {}, ctx);
     expect(result.notes).toHaveLength(MAX_NOTES + 1);
     expect(result.notes.at(-1)).toBe('…and 6 more notes');
+  });
+
+  it('reads dotted paths exactly as JSONata does, arrays, nulls and missing fields included', async () => {
+    const bodies: unknown[] = [
+      { a: { b: 'x' } },
+      { a: { b: null } },
+      { a: { b: { c: 1 } } },
+      { a: [{ b: 1 }, { b: 2 }] },
+      { a: { b: [1, 2] } },
+      { a: 'text' },
+      { a: null },
+      {},
+      [{ a: { b: 3 } }],
+      { a: { constructor: 2 } },
+    ];
+    for (const body of bodies)
+      for (const path of ['a', 'a.b', 'a.b.c', 'a.constructor', 'a.toString']) {
+        expect([path, json(await evaluate(path, body))]).toEqual([
+          path,
+          json(await jsonata(path).evaluate(body)),
+        ]);
+        const fromBody = `$body.${path}`;
+        expect([fromBody, json(await evaluate(fromBody, 'item', { body }))]).toEqual([
+          fromBody,
+          json(await jsonata(fromBody).evaluate('item', { body })),
+        ]);
+      }
   });
 
   it('compiles each distinct expression once, however many bodies it maps', () => {

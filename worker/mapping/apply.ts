@@ -19,6 +19,7 @@ import {
   asText,
   evaluate,
   inputProblem,
+  plainJson,
   quote,
   renderTemplate,
   type StepBudget,
@@ -224,7 +225,15 @@ async function mapItem(
       details = item;
     }
   }
-  const plain = plainJson(details, notes);
+  // The body arrives parsed from JSON, so it is plain already; anything an expression built is copied.
+  let plain: unknown = body;
+  if (details !== body)
+    try {
+      plain = plainJson(details);
+    } catch (err) {
+      notes.push(`details: ${message(err)}; kept none`);
+      plain = undefined;
+    }
 
   const event = normalizeEvent({
     action,
@@ -324,61 +333,4 @@ function toLinks(field: string, value: unknown, notes: string[], images: boolean
     );
   }
   return links;
-}
-
-/** How deep and how large details may be when copied to plain data. */
-const PLAIN_DEPTH = 64;
-const PLAIN_NODES = 100_000;
-
-/**
- * JSONata values can be sequences (arrays with extra properties), functions (whose closures are cyclic) or
- * undefined; a bounded copy makes them plain JSON data that survives structured clone across Durable Object RPC
- * (a DataCloneError otherwise). Functions and undefined are left out, as JSON.stringify does.
- */
-export function plainJson(value: unknown, notes: string[] = []): unknown {
-  const state = { nodes: 0 };
-  try {
-    return copy(value, 0, state);
-  } catch (err) {
-    if (!(err instanceof TooBig)) throw err;
-    notes.push(
-      `details: nested deeper than ${PLAIN_DEPTH} levels or over ${PLAIN_NODES.toLocaleString('en-US')} values; kept none`,
-    );
-    return undefined;
-  }
-}
-
-class TooBig {}
-
-function copy(value: unknown, depth: number, state: { nodes: number }): unknown {
-  if (++state.nodes > PLAIN_NODES) throw new TooBig();
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-      return Number.isFinite(value) ? value : null;
-    case 'object':
-      break;
-    default:
-      return undefined; // functions, undefined, symbols, bigints: not JSON
-  }
-  if (value === null) return null;
-  const record = value as Record<string, unknown>;
-  if (record._jsonata_lambda || record._jsonata_function) return undefined;
-  if (depth >= PLAIN_DEPTH) throw new TooBig();
-  if (Array.isArray(value)) return value.map((v) => copy(v, depth + 1, state) ?? null);
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(record)) {
-    const kept = copy(v, depth + 1, state);
-    if (kept === undefined) continue;
-    // defineProperty, not assignment: a key named "__proto__" must stay a key, not a prototype.
-    Object.defineProperty(out, key, {
-      value: kept,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return out;
 }

@@ -13,6 +13,13 @@ export const MAX_DEPTH = 300;
 export const MAX_SEQUENCE = 100_000;
 /** Characters in any text an expression builds; twice the largest body, so `$string($body)` still fits. */
 export const MAX_TEXT = 1_048_576;
+/**
+ * Characters of new text (function results and `&`) one expression may build in all: each string can be under
+ * MAX_TEXT while a list of thousands of them would not fit in a Worker's memory.
+ */
+export const MAX_TEXT_BUILT = 8 * MAX_TEXT;
+/** Parts (values, counted as written out) in any list or object an expression builds; two whole bodies fit. */
+export const MAX_PARTS = 500_000;
 /** Nesting of the input refused before evaluation: deeper JSON is an attack or a bug, not an alert. */
 export const MAX_INPUT_DEPTH = 64;
 /** Values (objects, arrays, scalars) in one input; a 512 KB body of real alerts has a few thousand. */
@@ -43,15 +50,21 @@ const BUDGET = 'firebell budget';
 export interface StepBudget {
   steps: number;
 }
-class StepsExhausted {
-  constructor(
-    readonly taken: number,
-    readonly shared: boolean,
-  ) {}
+/** One evaluation's state, reached from the hooks through the environment. */
+interface Run {
+  left: StepBudget;
+  taken: number;
+  /** Characters of text built so far (see MAX_TEXT_BUILT). */
+  built: number;
+  /** Why a bound stopped the run; kept here because `$eval` wraps the error it throws in its own. */
+  stopped?: string;
 }
-class TextTooLong {}
+class Stopped {
+  constructor(readonly why: string) {}
+}
 
 const cache = new Map<string, Compiled | ExpressionError>();
+const weights = new WeakMap<object, number>();
 
 /** An expression quoted back in a sentence, short enough to read. */
 export function quote(expr: string): string {
@@ -61,16 +74,64 @@ export function quote(expr: string): string {
 
 const count = (n: number) => n.toLocaleString('en-US');
 
-function onEntry(_expr: unknown, _input: unknown, env: jsonata.Environment): void {
-  const budget = (env as unknown as { base: jsonata.Environment }).base.lookup(BUDGET) as
-    { left: StepBudget; limit: number; taken: number } | undefined;
-  if (!budget) return;
-  if (++budget.taken > budget.limit) throw new StepsExhausted(budget.limit, false);
-  if (--budget.left.steps < 0) throw new StepsExhausted(budget.taken, true);
+function runOf(env: jsonata.Environment): Run | undefined {
+  return (env as unknown as { base: jsonata.Environment }).base.lookup(BUDGET) as Run | undefined;
 }
 
-function onExit(_expr: unknown, _input: unknown, _env: unknown, result: unknown): void {
-  if (typeof result === 'string' && result.length > MAX_TEXT) throw new TextTooLong();
+function stop(env: jsonata.Environment, why: string): never {
+  const run = runOf(env);
+  if (run) run.stopped = why;
+  throw new Stopped(why);
+}
+
+function onEntry(_expr: unknown, _input: unknown, env: jsonata.Environment): void {
+  const run = runOf(env);
+  if (!run) return;
+  if (++run.taken > MAX_STEPS) stop(env, `stopped after ${count(MAX_STEPS)} steps`);
+  if (--run.left.steps < 0)
+    stop(
+      env,
+      `stopped after ${count(run.taken)} steps: the steps allowed for the whole body ran out`,
+    );
+}
+
+function onExit(
+  expr: { type?: string },
+  _input: unknown,
+  env: jsonata.Environment,
+  result: unknown,
+): void {
+  if (typeof result === 'string') {
+    if (result.length > MAX_TEXT)
+      stop(env, `stopped: text longer than ${count(MAX_TEXT)} characters`);
+    // Paths and literals return text that already exists; calls and `&` make new text.
+    if (expr.type === 'function' || expr.type === 'binary') {
+      const run = runOf(env);
+      if (run && (run.built += result.length) > MAX_TEXT_BUILT)
+        stop(env, `stopped: built more than ${count(MAX_TEXT_BUILT)} characters of text`);
+    }
+  } else if (typeof result === 'object' && result !== null && weigh(result, 0) > MAX_PARTS)
+    stop(env, `stopped: a value of more than ${count(MAX_PARTS)} parts`);
+}
+
+/**
+ * The parts a value has when written out in full, shared references counted each time as JSON.stringify writes
+ * them: a few steps can nest one object in itself twenty times over, and writing that out would take minutes.
+ */
+function weigh(value: object, depth: number): number {
+  const known = weights.get(value);
+  if (known !== undefined) return known;
+  const record = value as Record<string, unknown>;
+  // A function's closure holds the whole environment (cycles included); it is written out as nothing.
+  if (record._jsonata_lambda || record._jsonata_function) return 1;
+  if (depth > MAX_DEPTH) return Infinity;
+  let total = 1;
+  for (const child of Array.isArray(value) ? value : Object.values(value)) {
+    total += typeof child === 'object' && child !== null ? weigh(child, depth + 1) : 1;
+    if (total > MAX_PARTS) break;
+  }
+  weights.set(value, total);
+  return total;
 }
 
 /** Compile once per distinct string (parse errors are cached too); throws ExpressionError when it does not parse. */
@@ -128,6 +189,8 @@ export function inputProblem(value: unknown): string | undefined {
 /**
  * Run one expression over `item` with `bindings` (e.g. `{ body }` for `$body`). Throws ExpressionError with a
  * sentence when it does not parse, fails, or passes a bound. `budget` lets several runs share one step allowance.
+ * A list result may be a JSONata sequence (extra properties, a `push` function): pass it through plainJson before
+ * storing it or sending it over RPC.
  */
 export async function evaluate(
   expr: string,
@@ -143,12 +206,20 @@ export async function evaluate(
       .find((p) => p !== undefined);
   if (problem)
     throw new ExpressionError(`expression ${quote(expr)} was not run: its input ${problem}`);
-  const run = { left: budget, limit: MAX_STEPS, taken: 0 };
+  const direct = simplePath(expr, item, bindings);
+  if (direct.hit) {
+    if (--budget.steps < 0)
+      throw new ExpressionError(
+        `expression ${quote(expr)} stopped: the steps allowed for the whole body ran out`,
+      );
+    return direct.value;
+  }
+  const run: Run = { left: budget, taken: 0, built: 0 };
   let result: unknown;
   try {
     result = await compiled.evaluate(item, { ...bindings, [BUDGET]: run });
   } catch (err) {
-    throw new ExpressionError(`expression ${quote(expr)} ${failure(err)}`);
+    throw new ExpressionError(`expression ${quote(expr)} ${run.stopped ?? failure(err)}`);
   }
   if (Array.isArray(result) && result.length > MAX_SEQUENCE)
     throw new ExpressionError(
@@ -157,12 +228,36 @@ export async function evaluate(
   return result;
 }
 
+const DOTTED = /^(?:\$body\.)?[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const KEYWORDS = new Set(['and', 'or', 'in', 'true', 'false', 'null', 'function']);
+type Direct = { hit: true; value: unknown } | { hit: false };
+const MISS: Direct = { hit: false };
+
+/**
+ * JSONata's answer for a dotted path (`monitor.name`, `$body.groupKey`) read as plain property access, the common
+ * case in mappings, without its interpreter (several times faster). A miss when JSONata's list semantics could
+ * apply: an array anywhere on the way.
+ */
+function simplePath(expr: string, item: unknown, bindings: Record<string, unknown>): Direct {
+  if (expr.length > 200 || !DOTTED.test(expr)) return MISS;
+  const keys = expr.split('.');
+  let value: unknown = item;
+  if (keys[0] === '$body') {
+    if (!Object.hasOwn(bindings, 'body')) return MISS;
+    value = bindings.body;
+    keys.shift();
+  }
+  for (const key of keys) {
+    if (KEYWORDS.has(key) || Array.isArray(value)) return MISS;
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key))
+      return { hit: true, value: undefined };
+    value = (value as Record<string, unknown>)[key];
+  }
+  return Array.isArray(value) ? MISS : { hit: true, value };
+}
+
 function failure(err: unknown): string {
-  if (err instanceof StepsExhausted)
-    return err.shared
-      ? `stopped after ${count(err.taken)} steps: the steps allowed for the whole body ran out`
-      : `stopped after ${count(err.taken)} steps`;
-  if (err instanceof TextTooLong) return `stopped: text longer than ${count(MAX_TEXT)} characters`;
+  if (err instanceof Stopped) return err.why;
   const e = err as JsonataFailure;
   if (e?.code === 'D1011') return `stopped: nested deeper than ${MAX_DEPTH} levels`;
   if (e?.code === 'D2014' || e?.code === 'D2015')
@@ -286,4 +381,60 @@ export async function renderTemplate(
       throw new ExpressionError(`template stopped: text longer than ${count(MAX_TEXT)} characters`);
   }
   return { text: text + template.slice(last), notes };
+}
+
+/** How deep and how large a value may be when copied to plain data. */
+export const PLAIN_DEPTH = 64;
+export const PLAIN_NODES = 100_000;
+
+/**
+ * JSONata values can be sequences (arrays with extra properties, even a `push` function), functions (whose
+ * closures are cyclic) or undefined; a bounded copy makes them plain JSON data that survives structured clone
+ * across Durable Object RPC (a DataCloneError otherwise). Functions and undefined are left out, as JSON.stringify
+ * does. Throws ExpressionError when the value is deeper or larger than the bounds.
+ */
+export function plainJson(value: unknown): unknown {
+  try {
+    return copy(value, 0, { nodes: 0 });
+  } catch (err) {
+    if (!(err instanceof TooBig)) throw err;
+    throw new ExpressionError(
+      `nested deeper than ${PLAIN_DEPTH} levels or over ${count(PLAIN_NODES)} values`,
+    );
+  }
+}
+
+class TooBig {}
+
+function copy(value: unknown, depth: number, state: { nodes: number }): unknown {
+  if (++state.nodes > PLAIN_NODES) throw new TooBig();
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : null;
+    case 'object':
+      break;
+    default:
+      return undefined; // functions, undefined, symbols, bigints: not JSON
+  }
+  if (value === null) return null;
+  const record = value as Record<string, unknown>;
+  if (record._jsonata_lambda || record._jsonata_function) return undefined;
+  if (depth >= PLAIN_DEPTH) throw new TooBig();
+  if (Array.isArray(value)) return value.map((v) => copy(v, depth + 1, state) ?? null);
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(record)) {
+    const kept = copy(v, depth + 1, state);
+    if (kept === undefined) continue;
+    // defineProperty, not assignment: a key named "__proto__" must stay a key, not a prototype.
+    Object.defineProperty(out, key, {
+      value: kept,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return out;
 }
