@@ -228,7 +228,7 @@ export function documentHook(
     summary: string;
     description: string;
     keyInPath: boolean;
-    /** Body content types other than JSON the endpoint reads; listing any documents the 415 for the rest. */
+    /** The body content types the endpoint reads; listing them documents the body, and the 415 for the rest. */
     accepts?: string[];
   },
 ): void {

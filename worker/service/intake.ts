@@ -52,7 +52,7 @@ export function parseJson(text: string): Parsed {
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
   } catch {
-    return { ok: false, message: `the body is not valid JSON at ${describeJsonError(text)}` };
+    return { ok: false, message: `the body is not valid JSON ${describeJsonError(text)}` };
   }
 }
 

@@ -59,13 +59,15 @@ export function jsonErrorOffset(text: string): number {
   }
 }
 
-/** "line 2, column 7 (position 12): unexpected "o"" for a body that is not JSON. */
+/** "at line 2, column 7 (position 12): unexpected "o"", where a body that is not JSON stops being JSON. */
 export function describeJsonError(text: string): string {
-  const offset = Math.max(jsonErrorOffset(text), 0);
+  const offset = jsonErrorOffset(text);
+  // Valid by the grammar, yet refused by JSON.parse: only limits (nesting) remain.
+  if (offset < 0) return 'as a whole: it is nested too deeply';
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   const column = offset - before.lastIndexOf('\n');
   const what =
     offset >= text.length ? 'the body ends too soon' : `unexpected ${JSON.stringify(text[offset])}`;
-  return `line ${line}, column ${column} (position ${offset}): ${what}`;
+  return `at line ${line}, column ${column} (position ${offset}): ${what}`;
 }
