@@ -6,6 +6,9 @@ import { awsCloudwatch } from './aws-cloudwatch';
 import { datadog } from './datadog';
 import { githubActions } from './github-actions';
 import { gitlabPipeline } from './gitlab-pipeline';
+import { icinga2 } from './icinga2';
+import { monit } from './monit';
+import { nagios } from './nagios';
 import { netdata } from './netdata';
 import { sentry } from './sentry';
 import { uptimeKuma } from './uptime-kuma';
@@ -17,6 +20,9 @@ export const MAPPING_PRESETS: readonly MappingPreset[] = [
   datadog,
   zabbix,
   netdata,
+  monit,
+  nagios,
+  icinga2,
   awsCloudwatch,
   githubActions,
   gitlabPipeline,
