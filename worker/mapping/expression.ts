@@ -203,17 +203,30 @@ const MISS: Direct = { hit: false };
  * case in mappings, without its interpreter (several times faster). A miss when JSONata's list semantics could
  * apply: an array anywhere on the way.
  */
-function simplePath(expr: string, item: unknown, bindings: Record<string, unknown>): Direct {
-  if (expr.length > 200 || !DOTTED.test(expr)) return MISS;
-  const keys = expr.split('.');
-  let value: unknown = item;
-  if (keys[0] === '$body') {
-    if (!Object.hasOwn(bindings, 'body')) return MISS;
-    value = bindings.body;
-    keys.shift();
+const paths = new Map<string, { fromBody: boolean; keys: string[] } | null>();
+
+/** A dotted path's keys, parsed once per expression string; null when the expression is more than a path. */
+function dottedPath(expr: string): { fromBody: boolean; keys: string[] } | null {
+  let path = paths.get(expr);
+  if (path !== undefined) return path;
+  path = null;
+  if (expr.length <= 200 && DOTTED.test(expr)) {
+    const keys = expr.split('.');
+    const fromBody = keys[0] === '$body';
+    if (fromBody) keys.shift();
+    if (!keys.some((key) => KEYWORDS.has(key))) path = { fromBody, keys };
   }
-  for (const key of keys) {
-    if (KEYWORDS.has(key) || Array.isArray(value)) return MISS;
+  if (paths.size >= CACHE_SIZE) paths.delete(paths.keys().next().value as string);
+  paths.set(expr, path);
+  return path;
+}
+
+function simplePath(expr: string, item: unknown, bindings: Record<string, unknown>): Direct {
+  const path = dottedPath(expr);
+  if (!path || (path.fromBody && !Object.hasOwn(bindings, 'body'))) return MISS;
+  let value: unknown = path.fromBody ? bindings.body : item;
+  for (const key of path.keys) {
+    if (Array.isArray(value)) return MISS;
     if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key))
       return { hit: true, value: undefined };
     value = (value as Record<string, unknown>)[key];
