@@ -21,6 +21,7 @@ export class ValueTooLarge extends Error {
 }
 
 const count = (n: number) => n.toLocaleString('en-US');
+// Bodies are not changed after parsing, so each object is walked once however many expressions read it.
 const checked = new WeakSet<object>();
 const weights = new WeakMap<object, number>();
 
