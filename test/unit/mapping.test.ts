@@ -270,6 +270,20 @@ describe('expression bounds', () => {
     expect(result.notes[0]).toMatch(/stopped after 20,000 steps; used error$/);
   });
 
+  it('counts steps per body, so a runaway mapped at the same moment does not stop a healthy one', async () => {
+    const runaway: Mapping = {
+      summary: 'Loop',
+      severity: { value: '( $f := function($x){ $f($x+1) }; $f(0) )' },
+    };
+    const [stopped, healthy] = await Promise.all([
+      applyMapping(runaway, {}, ctx),
+      applyMapping(kuma, kumaBody(0), ctx),
+    ]);
+    expect(stopped.notes[0]).toMatch(/stopped after 20,000 steps/);
+    expect(healthy.notes).toEqual([]);
+    expect(healthy.events[0]?.summary).toBe('Checkout API is down');
+  });
+
   it('refuses a huge range before building it', async () => {
     await expect(evaluate('[1..10000000]', {})).rejects.toThrow(
       'expression `[1..10000000]` stopped: a list longer than 100,000 items',

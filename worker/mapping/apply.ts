@@ -15,15 +15,8 @@ import {
   normalizeEvent,
   parseTimestamp,
 } from '../adapters/normalize';
-import {
-  asText,
-  evaluate,
-  inputProblem,
-  plainJson,
-  quote,
-  renderTemplate,
-  type StepBudget,
-} from './expression';
+import { asText, evaluate, quote, renderTemplate, type StepBudget } from './expression';
+import { inputProblem, plainJson } from './values';
 
 export interface MappingResult {
   /** Normalized (worker/adapters/normalize.ts normalizeEvent), ready for the router. */

@@ -4,6 +4,18 @@
  * elapsed time: on deployed Workers the clock does not advance during CPU work, so a timeout would never fire.
  */
 import jsonata from 'jsonata';
+import { MAX_PARTS, inputProblem, weigh } from './values';
+
+export {
+  MAX_INPUT_DEPTH,
+  MAX_INPUT_NODES,
+  MAX_PARTS,
+  PLAIN_DEPTH,
+  PLAIN_NODES,
+  inputProblem,
+  plainJson,
+  ValueTooLarge,
+} from './values';
 
 /** Evaluation steps (JSONata AST nodes entered) one expression may take; a runaway recursion stops here. */
 export const MAX_STEPS = 20_000;
@@ -18,12 +30,6 @@ export const MAX_TEXT = 1_048_576;
  * MAX_TEXT while a list of thousands of them would not fit in a Worker's memory.
  */
 export const MAX_TEXT_BUILT = 8 * MAX_TEXT;
-/** Parts (values, counted as written out) in any list or object an expression builds; two whole bodies fit. */
-export const MAX_PARTS = 500_000;
-/** Nesting of the input refused before evaluation: deeper JSON is an attack or a bug, not an alert. */
-export const MAX_INPUT_DEPTH = 64;
-/** Values (objects, arrays, scalars) in one input; a 512 KB body of real alerts has a few thousand. */
-export const MAX_INPUT_NODES = 250_000;
 /** Distinct compiled expressions kept; the same mapping runs on every webhook, so each string compiles once. */
 export const CACHE_SIZE = 1_000;
 
@@ -64,7 +70,6 @@ class Stopped {
 }
 
 const cache = new Map<string, Compiled | ExpressionError>();
-const weights = new WeakMap<object, number>();
 
 /** An expression quoted back in a sentence, short enough to read. */
 export function quote(expr: string): string {
@@ -114,26 +119,6 @@ function onExit(
     stop(env, `stopped: a value of more than ${count(MAX_PARTS)} parts`);
 }
 
-/**
- * The parts a value has when written out in full, shared references counted each time as JSON.stringify writes
- * them: a few steps can nest one object in itself twenty times over, and writing that out would take minutes.
- */
-function weigh(value: object, depth: number): number {
-  const known = weights.get(value);
-  if (known !== undefined) return known;
-  const record = value as Record<string, unknown>;
-  // A function's closure holds the whole environment (cycles included); it is written out as nothing.
-  if (record._jsonata_lambda || record._jsonata_function) return 1;
-  if (depth > MAX_DEPTH) return Infinity;
-  let total = 1;
-  for (const child of Array.isArray(value) ? value : Object.values(value)) {
-    total += typeof child === 'object' && child !== null ? weigh(child, depth + 1) : 1;
-    if (total > MAX_PARTS) break;
-  }
-  weights.set(value, total);
-  return total;
-}
-
 /** Compile once per distinct string (parse errors are cached too); throws ExpressionError when it does not parse. */
 export function compile(expr: string): Compiled {
   const hit = cache.get(expr);
@@ -164,26 +149,6 @@ function describe(err: unknown): string {
   return typeof e?.position === 'number' && e.position > 0
     ? `${message} (at character ${e.position})`
     : message;
-}
-
-const checked = new WeakSet<object>();
-
-/** Refuse input nested deeper than MAX_INPUT_DEPTH or larger than MAX_INPUT_NODES, without recursing. */
-export function inputProblem(value: unknown): string | undefined {
-  if (typeof value !== 'object' || value === null || checked.has(value)) return undefined;
-  const stack: Array<[object, number]> = [[value, 1]];
-  let nodes = 1;
-  while (stack.length) {
-    const [node, depth] = stack.pop() as [object, number];
-    if (depth > MAX_INPUT_DEPTH) return `nests deeper than ${MAX_INPUT_DEPTH} levels`;
-    const children = Array.isArray(node) ? node : Object.values(node as object);
-    nodes += children.length;
-    if (nodes > MAX_INPUT_NODES) return `has more than ${count(MAX_INPUT_NODES)} values`;
-    for (const child of children)
-      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
-  }
-  checked.add(value);
-  return undefined;
 }
 
 /**
@@ -238,17 +203,30 @@ const MISS: Direct = { hit: false };
  * case in mappings, without its interpreter (several times faster). A miss when JSONata's list semantics could
  * apply: an array anywhere on the way.
  */
-function simplePath(expr: string, item: unknown, bindings: Record<string, unknown>): Direct {
-  if (expr.length > 200 || !DOTTED.test(expr)) return MISS;
-  const keys = expr.split('.');
-  let value: unknown = item;
-  if (keys[0] === '$body') {
-    if (!Object.hasOwn(bindings, 'body')) return MISS;
-    value = bindings.body;
-    keys.shift();
+const paths = new Map<string, { fromBody: boolean; keys: string[] } | null>();
+
+/** A dotted path's keys, parsed once per expression string; null when the expression is more than a path. */
+function dottedPath(expr: string): { fromBody: boolean; keys: string[] } | null {
+  let path = paths.get(expr);
+  if (path !== undefined) return path;
+  path = null;
+  if (expr.length <= 200 && DOTTED.test(expr)) {
+    const keys = expr.split('.');
+    const fromBody = keys[0] === '$body';
+    if (fromBody) keys.shift();
+    if (!keys.some((key) => KEYWORDS.has(key))) path = { fromBody, keys };
   }
-  for (const key of keys) {
-    if (KEYWORDS.has(key) || Array.isArray(value)) return MISS;
+  if (paths.size >= CACHE_SIZE) paths.delete(paths.keys().next().value as string);
+  paths.set(expr, path);
+  return path;
+}
+
+function simplePath(expr: string, item: unknown, bindings: Record<string, unknown>): Direct {
+  const path = dottedPath(expr);
+  if (!path || (path.fromBody && !Object.hasOwn(bindings, 'body'))) return MISS;
+  let value: unknown = path.fromBody ? bindings.body : item;
+  for (const key of path.keys) {
+    if (Array.isArray(value)) return MISS;
     if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key))
       return { hit: true, value: undefined };
     value = (value as Record<string, unknown>)[key];
@@ -381,60 +359,4 @@ export async function renderTemplate(
       throw new ExpressionError(`template stopped: text longer than ${count(MAX_TEXT)} characters`);
   }
   return { text: text + template.slice(last), notes };
-}
-
-/** How deep and how large a value may be when copied to plain data. */
-export const PLAIN_DEPTH = 64;
-export const PLAIN_NODES = 100_000;
-
-/**
- * JSONata values can be sequences (arrays with extra properties, even a `push` function), functions (whose
- * closures are cyclic) or undefined; a bounded copy makes them plain JSON data that survives structured clone
- * across Durable Object RPC (a DataCloneError otherwise). Functions and undefined are left out, as JSON.stringify
- * does. Throws ExpressionError when the value is deeper or larger than the bounds.
- */
-export function plainJson(value: unknown): unknown {
-  try {
-    return copy(value, 0, { nodes: 0 });
-  } catch (err) {
-    if (!(err instanceof TooBig)) throw err;
-    throw new ExpressionError(
-      `nested deeper than ${PLAIN_DEPTH} levels or over ${count(PLAIN_NODES)} values`,
-    );
-  }
-}
-
-class TooBig {}
-
-function copy(value: unknown, depth: number, state: { nodes: number }): unknown {
-  if (++state.nodes > PLAIN_NODES) throw new TooBig();
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return value;
-    case 'number':
-      return Number.isFinite(value) ? value : null;
-    case 'object':
-      break;
-    default:
-      return undefined; // functions, undefined, symbols, bigints: not JSON
-  }
-  if (value === null) return null;
-  const record = value as Record<string, unknown>;
-  if (record._jsonata_lambda || record._jsonata_function) return undefined;
-  if (depth >= PLAIN_DEPTH) throw new TooBig();
-  if (Array.isArray(value)) return value.map((v) => copy(v, depth + 1, state) ?? null);
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(record)) {
-    const kept = copy(v, depth + 1, state);
-    if (kept === undefined) continue;
-    // defineProperty, not assignment: a key named "__proto__" must stay a key, not a prototype.
-    Object.defineProperty(out, key, {
-      value: kept,
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return out;
 }
