@@ -2,7 +2,8 @@
  * Generic JSON (or form) alerts for curl and scripts. Strict about field names, because a typo like
  * `sumary` from a shell script should fail loudly rather than page with a blank alert.
  */
-import type { AlertAction, AlertLink, Severity } from '../../schema/alert';
+import type { AlertAction, AlertLink } from '../../schema/alert';
+import { GENERIC_DEFAULT_SEVERITY } from '../../schema/severity';
 import { ALERT_ACTIONS } from '../../schema/alert';
 import type { AdapterResult } from './normalize';
 import {
@@ -28,8 +29,6 @@ const FIELDS = [
 ] as const;
 const ALLOWED: ReadonlySet<string> = new Set(FIELDS);
 const ACTIONS: ReadonlySet<string> = new Set(ALERT_ACTIONS);
-/** No severity given: "error", the same default PagerDuty's agent and Alertmanager use. */
-const DEFAULT_SEVERITY: Severity = 'error';
 
 function optionalString(
   errors: string[],
@@ -84,7 +83,8 @@ export async function adaptGeneric(body: unknown, _now: number): Promise<Adapter
     errors.push('summary is required and must not be blank');
 
   const severityText = optionalString(errors, body, 'severity');
-  const severity = severityText === undefined ? DEFAULT_SEVERITY : mapSeverity(severityText);
+  const severity =
+    severityText === undefined ? GENERIC_DEFAULT_SEVERITY : mapSeverity(severityText);
   if (!severity) errors.push('severity must be one of critical, error, warning, info');
 
   const actionText = optionalString(errors, body, 'action') ?? 'trigger';

@@ -3,13 +3,15 @@
  * so each format-specific file only translates fields and never decides how much to keep.
  */
 import type { AlertAction, AlertEvent, AlertLink, Severity } from '../../schema/alert';
-import { LIMITS } from '../../schema/alert';
+import { KEY_MAX, LIMITS } from '../../schema/alert';
 import type { ChangeEvent } from '../../schema/change';
+
+// Moved to schema/ (shared with the wire schemas); re-exported so adapters keep one import.
+export { KEY_MAX } from '../../schema/alert';
+export { mapSeverity } from '../../schema/severity';
 
 export type AdapterResult = { ok: true; events: AlertEvent[] } | { ok: false; errors: string[] };
 
-/** PagerDuty's dedup_key limit; longer keys from formats without a limit are hashed down to fit. */
-export const KEY_MAX = 255;
 /** A URL longer than this is abuse, not a link anyone will tap. */
 const HREF_MAX = 2048;
 const PREVIEW_CHARS = 1024;
@@ -45,32 +47,6 @@ export function clip(text: string, max: number): string {
   const last = text.charCodeAt(end - 1);
   if (last >= 0xd800 && last <= 0xdbff) end -= 1;
   return `${text.slice(0, end)}…`;
-}
-
-// A Map, not an object literal: user input like "constructor" must not hit Object.prototype.
-const SEVERITY_ALIASES = new Map<string, Severity>([
-  ...['critical', 'crit', 'page', 'fatal', 'emergency', 'emerg', 'alert', 'disaster', 'p1'].map(
-    (k) => [k, 'critical'] as const,
-  ),
-  ...['error', 'err', 'high', 'major', 'p2'].map((k) => [k, 'error'] as const),
-  ...['warning', 'warn', 'medium', 'minor', 'average', 'p3'].map((k) => [k, 'warning'] as const),
-  ...[
-    'info',
-    'information',
-    'informational',
-    'notice',
-    'low',
-    'none',
-    'ok',
-    'debug',
-    'p4',
-    'p5',
-  ].map((k) => [k, 'info'] as const),
-]);
-
-/** Case-insensitive severity from any monitor's vocabulary; undefined when unrecognized so callers pick the fallback. */
-export function mapSeverity(value: unknown): Severity | undefined {
-  return typeof value === 'string' ? SEVERITY_ALIASES.get(value.trim().toLowerCase()) : undefined;
 }
 
 export function isHttpUrl(href: string): boolean {
