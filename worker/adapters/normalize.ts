@@ -5,10 +5,12 @@
 import type { AlertAction, AlertEvent, AlertLink, Severity } from '../../schema/alert';
 import { KEY_MAX, LIMITS } from '../../schema/alert';
 import type { ChangeEvent } from '../../schema/change';
+import { clip } from '../../schema/text';
 
 // Moved to schema/ (shared with the wire schemas); re-exported so adapters keep one import.
 export { KEY_MAX } from '../../schema/alert';
 export { mapSeverity } from '../../schema/severity';
+export { clip, listNames } from '../../schema/text';
 
 export type AdapterResult = { ok: true; events: AlertEvent[] } | { ok: false; errors: string[] };
 
@@ -40,15 +42,6 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Cut to at most `max` UTF-16 units including the marker, never splitting a surrogate pair. */
-export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}…`;
-}
-
 export function isHttpUrl(href: string): boolean {
   if (href.length > HREF_MAX) return false;
   try {
@@ -70,14 +63,6 @@ export const unknownKeys = (
   body: Record<string, unknown>,
   allowed: ReadonlySet<string>,
 ): string[] => Object.keys(body).filter((k) => !allowed.has(k));
-
-/** Field names quoted back to the sender, bounded so a hostile key cannot bloat the error response. */
-export function listNames(names: readonly string[]): string {
-  const shown = names.slice(0, 10).map((n) => clip(n, 64));
-  return names.length > shown.length
-    ? `${shown.join(', ')} and ${names.length - shown.length} more`
-    : shown.join(', ');
-}
 
 export function capErrors(errors: string[]): string[] {
   return errors.length > MAX_ERRORS
