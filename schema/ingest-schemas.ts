@@ -47,7 +47,7 @@ function choice<T extends string>(
       return value as T;
     })
     .default(fallback as never)
-    .openapi({ type: 'string', enum: [...values] });
+    .openapi({ type: 'string', enum: [...values], default: fallback });
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
@@ -84,9 +84,7 @@ export const genericAlertSchema = z
         .refine((text) => text !== '', { error: SUMMARY_REQUIRED })
         .openapi({ minLength: 1 }),
       severity: choice('severity', SEVERITIES, GENERIC_DEFAULT_SEVERITY, mapSeverity).openapi({
-        description:
-          'Case-insensitive; common aliases (crit, warn, p1–p5, …) are accepted too. Default: ' +
-          GENERIC_DEFAULT_SEVERITY,
+        description: 'Case-insensitive; common aliases (crit, warn, p1–p5, …) are accepted too',
       }),
       action: choice('action', ALERT_ACTIONS, 'trigger', (text) =>
         (ALERT_ACTIONS as readonly string[]).includes(text) ? (text as AlertAction) : undefined,

@@ -218,21 +218,37 @@ export function documentHook(
     summary: string;
     description: string;
     keyInPath: boolean;
+    /** The body the sender posts (the zod shape in schema/ its adapter checks), and the media types it may come as. */
+    body?: { schema: z.ZodType; mediaTypes?: readonly string[] };
   },
 ): void {
+  const { body } = route;
   app.openAPIRegistry.registerPath({
     method: route.method,
     path: route.path,
     tags: ['ingestion'],
     summary: route.summary,
     description: route.description,
-    ...(route.keyInPath
-      ? {
-          request: {
+    request: {
+      ...(route.keyInPath
+        ? {
             params: z.object({ key: z.string().openapi({ description: 'The integration key' }) }),
-          },
-        }
-      : {}),
+          }
+        : {}),
+      ...(body
+        ? {
+            body: {
+              required: true,
+              content: Object.fromEntries(
+                (body.mediaTypes ?? ['application/json']).map((type) => [
+                  type,
+                  { schema: body.schema },
+                ]),
+              ),
+            },
+          }
+        : {}),
+    },
     responses: {
       202: {
         description: 'Accepted: the incidents the events opened or joined',
