@@ -11,6 +11,7 @@ import { clip } from '../../schema/text';
 export { KEY_MAX } from '../../schema/alert';
 export { mapSeverity } from '../../schema/severity';
 export { clip, listNames } from '../../schema/text';
+export { parseTimestamp } from '../../schema/timestamp';
 
 export type AdapterResult = { ok: true; events: AlertEvent[] } | { ok: false; errors: string[] };
 
@@ -50,13 +51,6 @@ export function isHttpUrl(href: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Epoch ms from an ISO 8601 string; Go's zero time ("0001-01-01T00:00:00Z") means "not set". */
-export function parseTimestamp(value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
 export const unknownKeys = (
