@@ -91,7 +91,10 @@ const triggerPayload = z.object(
     component: text(),
     group: text(),
     class: text(),
-    custom_details: z.unknown().optional(),
+    custom_details: z
+      .unknown()
+      .optional()
+      .openapi({ description: 'Any JSON: the alert’s details' }),
   },
   {
     error: (issue) =>
@@ -124,7 +127,10 @@ const event = <D extends z.ZodType, P extends z.ZodType>(dedupKey: D, payload: P
  * makes one); acknowledge and resolve need the dedup_key and their payload is read leniently, as PagerDuty does.
  */
 export const pagerDutyEventSchemas = {
-  trigger: event(text().refine(tooLong, dedupKeyTooLong), triggerPayload).openapi('PagerDutyEvent'),
+  trigger: event(
+    text().refine(tooLong, dedupKeyTooLong).openapi({ maxLength: KEY_MAX }),
+    triggerPayload,
+  ).openapi('PagerDutyEvent'),
   acknowledgeOrResolve: event(
     requiredText().refine(tooLong, dedupKeyTooLong),
     z.unknown().optional(),
@@ -149,7 +155,8 @@ export const pagerDutyChangeSchema = z
               (value) => value == null || (typeof value === 'object' && !Array.isArray(value)),
               { error: "'payload.custom_details' is invalid (must be an object)" },
             )
-            .optional(),
+            .optional()
+            .openapi({ type: 'object' }),
         },
         {
           error: (issue) =>
