@@ -15,7 +15,7 @@ describe('health and docs', () => {
     expect(doc.paths['/api/health']).toBeDefined();
   });
 
-  it('documents the body each webhook takes: the generic alert with summary required and its severities, and the alert groups', async () => {
+  it('documents the body each webhook takes: the generic alert with summary required and its severities, the alert groups, PagerDuty’s events and Opsgenie’s create', async () => {
     type Schema = {
       $ref?: string;
       required?: string[];
@@ -38,6 +38,10 @@ describe('health and docs', () => {
     }
     expect(bodyOf('/hooks/alertmanager/{key}').required).toContain('alerts');
     expect(bodyOf('/hooks/grafana/{key}', 'put').required).toContain('alerts');
+    expect(bodyOf('/v2/enqueue').required).toEqual(['routing_key', 'event_action', 'payload']);
+    expect(bodyOf('/v2/change/enqueue').required).toEqual(['routing_key', 'payload']);
+    expect(bodyOf('/v2/alerts').required).toEqual(['message']);
+    expect(bodyOf('/v2/alerts').properties?.priority?.enum).toEqual(['P1', 'P2', 'P3', 'P4', 'P5']);
   });
 
   it('answers an unknown API route with a problem document', async () => {
