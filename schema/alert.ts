@@ -20,6 +20,9 @@ export const INTEGRATION_TYPES = [
 ] as const;
 export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
 
+/** PagerDuty's dedup_key limit; longer keys from formats without a limit are hashed down to fit. */
+export const KEY_MAX = 255;
+
 /** Limits enforced once, in the adapters' shared normalize step. */
 export const LIMITS = {
   /** An alert's summary becomes its incident's title: the same limit binds titles typed by hand (schema/incident.ts). */

@@ -15,6 +15,35 @@ describe('health and docs', () => {
     expect(doc.paths['/api/health']).toBeDefined();
   });
 
+  it('documents the body each webhook takes: the generic alert with summary required and its severities, the alert groups, PagerDuty’s events and Opsgenie’s create', async () => {
+    type Schema = {
+      $ref?: string;
+      required?: string[];
+      properties?: Record<string, { enum?: string[] }>;
+    };
+    type Operation = { requestBody?: { content: Record<string, { schema: Schema }> } };
+    const doc = (await (await SELF.fetch('http://firebell.test/api/openapi.json')).json()) as {
+      paths: Record<string, Record<string, Operation>>;
+      components: { schemas: Record<string, Schema> };
+    };
+    const bodyOf = (path: string, method = 'post', type = 'application/json') => {
+      const schema = doc.paths[path]?.[method]?.requestBody?.content[type]?.schema ?? {};
+      return schema.$ref ? (doc.components.schemas[schema.$ref.split('/').pop()!] ?? {}) : schema;
+    };
+    for (const type of ['application/json', 'application/x-www-form-urlencoded']) {
+      const generic = bodyOf('/hooks/generic/{key}', 'post', type);
+      expect(generic.required).toEqual(['summary']);
+      expect(generic.properties?.severity?.enum).toEqual(['critical', 'error', 'warning', 'info']);
+      expect(generic.properties?.action?.enum).toEqual(['trigger', 'acknowledge', 'resolve']);
+    }
+    expect(bodyOf('/hooks/alertmanager/{key}').required).toContain('alerts');
+    expect(bodyOf('/hooks/grafana/{key}', 'put').required).toContain('alerts');
+    expect(bodyOf('/v2/enqueue').required).toEqual(['routing_key', 'event_action', 'payload']);
+    expect(bodyOf('/v2/change/enqueue').required).toEqual(['routing_key', 'payload']);
+    expect(bodyOf('/v2/alerts').required).toEqual(['message']);
+    expect(bodyOf('/v2/alerts').properties?.priority?.enum).toEqual(['P1', 'P2', 'P3', 'P4', 'P5']);
+  });
+
   it('answers an unknown API route with a problem document', async () => {
     const res = await SELF.fetch('http://firebell.test/api/nope');
     expect(res.status).toBe(404);

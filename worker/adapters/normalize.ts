@@ -3,13 +3,18 @@
  * so each format-specific file only translates fields and never decides how much to keep.
  */
 import type { AlertAction, AlertEvent, AlertLink, Severity } from '../../schema/alert';
-import { LIMITS } from '../../schema/alert';
+import { KEY_MAX, LIMITS } from '../../schema/alert';
 import type { ChangeEvent } from '../../schema/change';
+import { clip } from '../../schema/text';
+
+// Moved to schema/ (shared with the wire schemas); re-exported so adapters keep one import.
+export { KEY_MAX } from '../../schema/alert';
+export { mapSeverity } from '../../schema/severity';
+export { clip, listNames } from '../../schema/text';
+export { parseTimestamp } from '../../schema/timestamp';
 
 export type AdapterResult = { ok: true; events: AlertEvent[] } | { ok: false; errors: string[] };
 
-/** PagerDuty's dedup_key limit; longer keys from formats without a limit are hashed down to fit. */
-export const KEY_MAX = 255;
 /** A URL longer than this is abuse, not a link anyone will tap. */
 const HREF_MAX = 2048;
 const PREVIEW_CHARS = 1024;
@@ -38,41 +43,6 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Cut to at most `max` UTF-16 units including the marker, never splitting a surrogate pair. */
-export function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  const last = text.charCodeAt(end - 1);
-  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
-  return `${text.slice(0, end)}…`;
-}
-
-// A Map, not an object literal: user input like "constructor" must not hit Object.prototype.
-const SEVERITY_ALIASES = new Map<string, Severity>([
-  ...['critical', 'crit', 'page', 'fatal', 'emergency', 'emerg', 'alert', 'disaster', 'p1'].map(
-    (k) => [k, 'critical'] as const,
-  ),
-  ...['error', 'err', 'high', 'major', 'p2'].map((k) => [k, 'error'] as const),
-  ...['warning', 'warn', 'medium', 'minor', 'average', 'p3'].map((k) => [k, 'warning'] as const),
-  ...[
-    'info',
-    'information',
-    'informational',
-    'notice',
-    'low',
-    'none',
-    'ok',
-    'debug',
-    'p4',
-    'p5',
-  ].map((k) => [k, 'info'] as const),
-]);
-
-/** Case-insensitive severity from any monitor's vocabulary; undefined when unrecognized so callers pick the fallback. */
-export function mapSeverity(value: unknown): Severity | undefined {
-  return typeof value === 'string' ? SEVERITY_ALIASES.get(value.trim().toLowerCase()) : undefined;
-}
-
 export function isHttpUrl(href: string): boolean {
   if (href.length > HREF_MAX) return false;
   try {
@@ -83,25 +53,10 @@ export function isHttpUrl(href: string): boolean {
   }
 }
 
-/** Epoch ms from an ISO 8601 string; Go's zero time ("0001-01-01T00:00:00Z") means "not set". */
-export function parseTimestamp(value: unknown): number | undefined {
-  if (typeof value !== 'string') return undefined;
-  const ms = Date.parse(value);
-  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
-}
-
 export const unknownKeys = (
   body: Record<string, unknown>,
   allowed: ReadonlySet<string>,
 ): string[] => Object.keys(body).filter((k) => !allowed.has(k));
-
-/** Field names quoted back to the sender, bounded so a hostile key cannot bloat the error response. */
-export function listNames(names: readonly string[]): string {
-  const shown = names.slice(0, 10).map((n) => clip(n, 64));
-  return names.length > shown.length
-    ? `${shown.join(', ')} and ${names.length - shown.length} more`
-    : shown.join(', ');
-}
 
 export function capErrors(errors: string[]): string[] {
   return errors.length > MAX_ERRORS

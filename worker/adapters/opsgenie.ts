@@ -3,14 +3,23 @@
  * (POST /v2/alerts/{identifier}/{close|acknowledge}?identifierType=…) and the bodies of actions.
  * Failures use Opsgenie's 422 wording (`{"message":"Message can not be empty.",…}`); the route adds took/requestId.
  */
+import type { z } from 'zod';
 import type { AlertEvent, Severity } from '../../schema/alert';
-import { fallbackDedupKey, fitKey, isRecord, normalizeEvent } from './normalize';
+import {
+  ALIAS_MAX,
+  opsgenieActionSchema,
+  opsgenieCreateSchema,
+  type OpsgeniePriority,
+} from '../../schema/opsgenie-schemas';
+import { fallbackDedupKey, fitKey, normalizeEvent } from './normalize';
+
+export { ALIAS_MAX } from '../../schema/opsgenie-schemas';
 
 export type OpsgenieResult = { ok: true; events: AlertEvent[] } | { ok: false; message: string };
 export type OpsgenieAction = 'close' | 'acknowledge';
 
 /** Opsgenie priority → Firebell severity. */
-export const PRIORITIES: ReadonlyMap<string, Severity> = new Map<string, Severity>([
+export const PRIORITIES: ReadonlyMap<string, Severity> = new Map<OpsgeniePriority, Severity>([
   ['P1', 'critical'],
   ['P2', 'error'],
   ['P3', 'warning'],
@@ -18,45 +27,15 @@ export const PRIORITIES: ReadonlyMap<string, Severity> = new Map<string, Severit
   ['P5', 'info'],
 ]);
 /** Opsgenie's own default priority. */
-const DEFAULT_PRIORITY = 'P3';
-/** Opsgenie's alias and identifier limit; accepted aliases over KEY_MAX are hashed by fitKey. */
-export const ALIAS_MAX = 512;
+const DEFAULT_PRIORITY: OpsgeniePriority = 'P3';
 
 class Invalid extends Error {}
 
-function text(obj: Record<string, unknown>, key: string, label: string): string | undefined {
-  const value = obj[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw new Invalid(`${label} should be a string.`);
-  return value.trim() === '' ? undefined : value;
-}
-
-function stringList(
-  obj: Record<string, unknown>,
-  key: string,
-  label: string,
-): string[] | undefined {
-  const value = obj[key];
-  if (value === undefined || value === null) return undefined;
-  const isStrings = (v: unknown): v is string[] =>
-    Array.isArray(v) && v.every((item: unknown) => typeof item === 'string');
-  if (!isStrings(value)) throw new Invalid(`${label} should be a list of strings.`);
-  return value.length ? value : undefined;
-}
-
-function list(obj: Record<string, unknown>, key: string, label: string): unknown[] | undefined {
-  const value = obj[key];
-  if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw new Invalid(`${label} should be a list.`);
-  return value.length ? value : undefined;
-}
-
-function stringMap(obj: Record<string, unknown>, key: string): Record<string, string> | undefined {
-  const value = obj[key];
-  if (value === undefined || value === null) return undefined;
-  if (!isRecord(value) || !Object.values(value).every((v) => typeof v === 'string'))
-    throw new Invalid('Details should be a map of string keys to string values.');
-  return Object.keys(value).length ? (value as Record<string, string>) : undefined;
+/** The body as `schema` reads it, or Invalid with the first problem: Opsgenie answers one sentence. */
+function read<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new Invalid(parsed.error.issues[0]?.message ?? 'Invalid body.');
+  return parsed.data;
 }
 
 /** Only values the sender actually set, so details stay small. */
@@ -82,28 +61,20 @@ async function guard(run: () => Promise<AlertEvent[]>): Promise<OpsgenieResult> 
  */
 export function adaptOpsgenieCreate(body: unknown, _now: number): Promise<OpsgenieResult> {
   return guard(async () => {
-    if (!isRecord(body)) throw new Invalid('Request body should be a JSON object.');
-    const message = text(body, 'message', 'Message');
-    if (!message) throw new Invalid('Message can not be empty.');
-    const alias = text(body, 'alias', 'Alias');
-    if (alias && alias.length > ALIAS_MAX)
-      throw new Invalid(`Alias can not be longer than ${ALIAS_MAX} characters.`);
-    const priority = text(body, 'priority', 'Priority') ?? DEFAULT_PRIORITY;
-    const severity = PRIORITIES.get(priority);
-    if (!severity) throw new Invalid('Priority should be one of P1, P2, P3, P4, P5.');
-    const source = text(body, 'source', 'Source');
+    const { message, alias, source, details: labels, ...rest } = read(opsgenieCreateSchema, body);
+    const priority = rest.priority ?? DEFAULT_PRIORITY;
+    const severity = PRIORITIES.get(priority) as Severity;
     const details = defined({
-      description: text(body, 'description', 'Description'),
+      description: rest.description,
       priority,
-      tags: stringList(body, 'tags', 'Tags'),
-      entity: text(body, 'entity', 'Entity'),
-      user: text(body, 'user', 'User'),
-      note: text(body, 'note', 'Note'),
-      responders: list(body, 'responders', 'Responders'),
-      visibleTo: list(body, 'visibleTo', 'VisibleTo'),
-      actions: stringList(body, 'actions', 'Actions'),
+      tags: rest.tags,
+      entity: rest.entity,
+      user: rest.user,
+      note: rest.note,
+      responders: rest.responders,
+      visibleTo: rest.visibleTo,
+      actions: rest.actions,
     });
-    const labels = stringMap(body, 'details');
     const dedupKey = alias ? await fitKey(alias) : await fallbackDedupKey(message, source);
     return [
       normalizeEvent({
@@ -142,11 +113,7 @@ export interface ActionFields {
 }
 
 function actionFields(body: unknown): ActionFields {
-  const fields = body === undefined ? {} : body;
-  if (!isRecord(fields)) throw new Invalid('Request body should be a JSON object.');
-  const note = text(fields, 'note', 'Note');
-  const user = text(fields, 'user', 'User');
-  const source = text(fields, 'source', 'Source');
+  const { note, user, source } = read(opsgenieActionSchema, body === undefined ? {} : body);
   return { ...(note ? { note } : {}), ...(user ? { user } : {}), ...(source ? { source } : {}) };
 }
 

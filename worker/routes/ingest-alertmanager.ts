@@ -4,6 +4,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
+import { alertmanagerSchema } from '../../schema/alert-group-schemas';
 import { alertmanagerGroup, type GroupAdapter } from '../adapters/alertmanager';
 import { credentials } from '../service/intake';
 import { documentHook, handleHook, type HookFormat } from './ingest-hook';
@@ -33,4 +34,5 @@ documentHook(alertmanager, {
     'One incident per groupKey; every alert of the group is listed by fingerprint; the incident resolves when all its alerts have. ' +
     'The key may instead be sent as `Authorization: Bearer <key>` to /hooks/alertmanager. Overload answers 503 with Retry-After, because Alertmanager drops 4xx for good.',
   keyInPath: true,
+  body: { schema: alertmanagerSchema },
 });

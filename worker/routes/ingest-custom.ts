@@ -3,7 +3,7 @@
  * POST /hooks/custom/{key}, or /hooks/custom with Authorization: Bearer <key>. JSON (any +json type), text or a
  * form (worker/mapping/body.ts). The mapping never drops an event: its fallbacks come back as `notes`.
  */
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
 import type { Integration } from '../directory/integrations';
 import type { Env } from '../env';
@@ -74,13 +74,20 @@ const description =
   'parse, 400 naming the line and column. A field the mapping cannot read falls back to its default and is listed ' +
   'in `notes`; no alert is dropped.';
 
+/** Any body: the mapping, not a schema, decides what it means. */
+const CUSTOM_BODY = {
+  schema: z.unknown().openapi({ description: 'The monitor’s own payload' }),
+  mediaTypes: ['application/json', 'text/plain', 'application/x-www-form-urlencoded'],
+  strict: true,
+};
+
 documentHook(custom, {
   method: 'post',
   path: '/hooks/custom/{key}',
   summary: 'Custom integration (any JSON, text or form)',
   description,
   keyInPath: true,
-  accepts: ['application/json', 'text/plain', 'application/x-www-form-urlencoded'],
+  body: CUSTOM_BODY,
 });
 documentHook(custom, {
   method: 'post',
@@ -88,5 +95,5 @@ documentHook(custom, {
   summary: 'Custom integration, key as Authorization: Bearer <key>',
   description,
   keyInPath: false,
-  accepts: ['application/json', 'text/plain', 'application/x-www-form-urlencoded'],
+  body: CUSTOM_BODY,
 });

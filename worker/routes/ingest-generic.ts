@@ -4,6 +4,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
+import { genericAlertSchema } from '../../schema/ingest-schemas';
 import { adaptGeneric, genericFromForm } from '../adapters/generic';
 import { isRecord } from '../adapters/normalize';
 import { now } from '../clock';
@@ -62,4 +63,8 @@ documentHook(generic, {
     'Unknown fields are refused. Without dedup_key, a hash of summary and source is the key. ' +
     'Example: curl -X POST <url> -H \'content-type: application/json\' -d \'{"summary":"Disk full on web-1","severity":"critical"}\'',
   keyInPath: true,
+  body: {
+    schema: genericAlertSchema,
+    mediaTypes: ['application/json', 'application/x-www-form-urlencoded'],
+  },
 });

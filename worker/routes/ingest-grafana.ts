@@ -4,6 +4,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { AppEnv } from '../app-env';
+import { grafanaSchema } from '../../schema/alert-group-schemas';
 import type { GroupAdapter } from '../adapters/alertmanager';
 import {
   GRAFANA_SIGNATURE_HEADERS,
@@ -65,5 +66,6 @@ for (const method of ['post', 'put'] as const) {
       `"<timestamp>:<body>" and ${GRAFANA_TIMESTAMP_HEADER} the timestamp (Unix seconds, within five minutes): set both in the contact point's HMAC settings. ` +
       'A refused signature is listed with the integration’s recent payloads. Overload answers 503 with Retry-After.',
     keyInPath: true,
+    body: { schema: grafanaSchema },
   });
 }

@@ -236,11 +236,14 @@ export function documentHook(
     summary: string;
     description: string;
     keyInPath: boolean;
-    /** The body content types the endpoint reads; listing them documents the body, and the 415 for the rest. */
-    accepts?: string[];
+    /**
+     * The body the sender posts (the zod shape in schema/ its adapter checks), and the media types it may come as;
+     * `strict` documents the 415 answered for any other type.
+     */
+    body?: { schema: z.ZodType; mediaTypes?: readonly string[]; strict?: boolean };
   },
 ): void {
-  const accepts = route.accepts ?? [];
+  const { body } = route;
   app.openAPIRegistry.registerPath({
     method: route.method,
     path: route.path,
@@ -249,13 +252,19 @@ export function documentHook(
     description: route.description,
     request: {
       ...(route.keyInPath
-        ? { params: z.object({ key: z.string().openapi({ description: 'The integration key' }) }) }
+        ? {
+            params: z.object({ key: z.string().openapi({ description: 'The integration key' }) }),
+          }
         : {}),
-      ...(accepts.length
+      ...(body
         ? {
             body: {
+              required: true,
               content: Object.fromEntries(
-                accepts.map((type) => [type, { schema: z.unknown() }] as const),
+                (body.mediaTypes ?? ['application/json']).map((type) => [
+                  type,
+                  { schema: body.schema },
+                ]),
               ),
             },
           }
@@ -273,8 +282,13 @@ export function documentHook(
       400: problems[400],
       401: problems[401],
       413: problems[413],
-      ...(accepts.length
-        ? { 415: { ...problems[415], description: `Body is not ${accepts.join(', ')}` } }
+      ...(body?.strict
+        ? {
+            415: {
+              ...problems[415],
+              description: `Body is not ${(body.mediaTypes ?? ['application/json']).join(', ')}`,
+            },
+          }
         : {}),
     },
   });

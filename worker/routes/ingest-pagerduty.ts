@@ -9,6 +9,7 @@ import {
   pagerDutyChangeAcceptedSchema,
   pagerDutyErrorSchema,
 } from '../../schema/ingest-schemas';
+import { pagerDutyChangeSchema, pagerDutyEventSchemas } from '../../schema/pagerduty-schemas';
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../app-env';
@@ -147,6 +148,14 @@ pagerduty.openAPIRegistry.registerPath({
   description:
     'routing_key = the integration key. event_action trigger|acknowledge|resolve; after a resolve the same dedup_key opens a new incident; ' +
     'acknowledge/resolve for an unknown dedup_key are accepted and dropped. Over the rate limit: 429 with Retry-After.',
+  request: {
+    body: {
+      description:
+        'As a trigger is checked; acknowledge and resolve need dedup_key, and their payload is optional and read leniently.',
+      required: true,
+      content: { 'application/json': { schema: pagerDutyEventSchemas.trigger } },
+    },
+  },
   responses: {
     202: {
       description: 'Event processed',
@@ -168,6 +177,9 @@ pagerduty.openAPIRegistry.registerPath({
     'Body {routing_key, payload: {summary, timestamp?, source?, custom_details?}, links?}. A change (a deploy, a config push) pages no one: ' +
     'it is listed on the service (GET /api/services/{id}/changes) and on every incident of the service opened within the hour after it. ' +
     'Its time is payload.timestamp, or when it arrived; never later than arrival. Same key and rate limit as alert events.',
+  request: {
+    body: { required: true, content: { 'application/json': { schema: pagerDutyChangeSchema } } },
+  },
   responses: {
     202: {
       description: 'Change event processed',

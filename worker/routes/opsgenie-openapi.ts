@@ -5,6 +5,7 @@ import {
   opsgenieAcceptedSchema,
   opsgenieAlertAnswerSchema,
   opsgenieAlertPageSchema,
+  opsgenieCreateSchema,
   opsgenieFailureSchema,
   opsgenieRequestStatusSchema,
 } from '../../schema/opsgenie-schemas';
@@ -63,6 +64,9 @@ export function documentOpsgenie(app: OpenAPIHono<AppEnv>): void {
     'Opsgenie: create alert',
     'Authorization: GenieKey <key>. alias is the dedup key; priority P1–P5 maps to critical, error, warning, info, info.',
     {
+      request: {
+        body: { required: true, content: { 'application/json': { schema: opsgenieCreateSchema } } },
+      },
       responses: { 202: accepted, ...writeFailures },
     },
   );
