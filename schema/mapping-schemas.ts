@@ -18,13 +18,9 @@ const expression = z
   .min(1)
   .max(EXPRESSION_MAX)
   .openapi({ description: 'A JSONata expression over the alert item; `$body` is the whole body' });
-const template = z
-  .string()
-  .min(1)
-  .max(EXPRESSION_MAX)
-  .openapi({
-    description: 'Text with {{ expression }} placeholders, e.g. "{{ monitor.name }} is down"',
-  });
+const template = z.string().min(1).max(EXPRESSION_MAX).openapi({
+  description: 'Text with {{ expression }} placeholders, e.g. "{{ monitor.name }} is down"',
+});
 const valueMap = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .record(z.string().max(200), z.enum(values))
