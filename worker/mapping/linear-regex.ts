@@ -8,7 +8,6 @@ import { RE2JS } from 're2js';
 /** RE2's refusals of backtracking-only syntax, in the admin's terms; RE2's own message for anything else. */
 const UNSUPPORTED: [RegExp, string][] = [
   [/`\\[1-9]/, 'backreferences such as `\\1` are not supported'],
-  [/`\\k/, 'named backreferences (`\\k<name>`) are not supported'],
   [/`\(\?<[=!]/, 'lookbehind (`(?<=` and `(?<!`) is not supported'],
   [/`\(\?[=!]/, 'lookahead (`(?=` and `(?!`) is not supported'],
 ];
@@ -34,7 +33,9 @@ export function linearPattern(regexp: RegExp): RE2JS {
   let entry = compiled.get(regexp);
   if (entry === undefined) {
     try {
-      entry = RE2JS.compile(RE2JS.translateRegExp(regexp));
+      const pattern = RE2JS.compile(RE2JS.translateRegExp(regexp));
+      const reference = backreference(regexp.source, pattern);
+      entry = reference ? new UnsupportedRegex(regexp, reference) : pattern;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       const known = UNSUPPORTED.find(([refusal]) => refusal.test(message));
@@ -44,6 +45,31 @@ export function linearPattern(regexp: RegExp): RE2JS {
   }
   if (entry instanceof UnsupportedRegex) throw entry;
   return entry;
+}
+
+const NUMBER = /[1-9]\d*/y;
+
+/**
+ * A backreference RE2 would read differently instead of refusing: `\10` (octal in RE2) with ten groups, and
+ * `\k<name>` (translated to the letters "k<name>") when the pattern names its groups.
+ */
+function backreference(source: string, pattern: RE2JS): string | undefined {
+  const named = Object.keys(pattern.namedGroups()).length > 0;
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      NUMBER.lastIndex = i + 1;
+      const digits = inClass ? undefined : NUMBER.exec(source)?.[0];
+      if (digits && Number(digits) <= pattern.groupCount())
+        return `backreferences such as \`\\${digits}\` are not supported`;
+      if (!inClass && named && source.startsWith('k<', i + 1))
+        return 'named backreferences (`\\k<name>`) are not supported';
+      i++;
+    } else if (c === '[') inClass = true;
+    else if (c === ']') inClass = false;
+  }
+  return undefined;
 }
 
 type Matcher = ReturnType<RE2JS['matcher']>;
