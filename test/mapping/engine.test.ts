@@ -1,6 +1,7 @@
 /**
  * The mapping engine inside workerd, where it runs for real: JSONata loads without eval, the step bound stops a
- * runaway although the clock stands still during CPU work, and notes read the same as in Node.
+ * runaway although the clock stands still during CPU work, regular expressions run on RE2 in linear time, and
+ * notes read the same as in Node.
  */
 import { describe, expect, it } from 'vitest';
 import type { Mapping } from '../../schema/mapping-schemas';
@@ -48,6 +49,22 @@ describe('the mapping engine in workerd', () => {
     expect(result.events[0]?.action).toBe('trigger');
     expect(result.notes).toEqual([
       'action.value: expression `( $f := function($x){ $f($x+1) }; $f(0) )` stopped after 20,000 steps; used trigger',
+    ]);
+  });
+
+  it('runs /(a+)+$/ on 30 000 "a"s and a "!" to its answer, where a backtracking engine would never finish', async () => {
+    const result = await applyMapping(
+      { summary: '{{ $contains(text, /(a+)+$/) ? "matched" : "no match" }}' },
+      { text: `${'a'.repeat(30_000)}!` },
+      ctx,
+    );
+    expect(result.events[0]?.summary).toBe('no match');
+    expect(result.notes).toEqual([]);
+  });
+
+  it('refuses a lookbehind on save, naming the field and the pattern', () => {
+    expect(mappingErrors({ summary: '{{ $replace(title, /(?<=\\[)P\\d/, "") }}' })).toEqual([
+      expect.stringMatching(/^summary: .*`\/\(\?<=\\\[\)P\\d\/`.*lookbehind/),
     ]);
   });
 

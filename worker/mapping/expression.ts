@@ -2,8 +2,10 @@
  * The one expression and template module: JSONata expressions and `{{ expression }}` text templates, shared by
  * custom-integration mappings and (later) event rules. Every run is bounded by steps, depth and sizes, never by
  * elapsed time: on deployed Workers the clock does not advance during CPU work, so a timeout would never fire.
+ * Regular expressions run on RE2 (linear-regex.ts), since one backtracking match could outlast every bound.
  */
 import jsonata from 'jsonata';
+import { LinearRegExp } from './linear-regex';
 import { MAX_PARTS, inputProblem, weigh } from './values';
 
 export {
@@ -131,7 +133,11 @@ export function compile(expr: string): Compiled {
   }
   let entry: Compiled | ExpressionError;
   try {
-    entry = jsonata(expr, { stack: MAX_DEPTH, sequence: MAX_SEQUENCE });
+    entry = jsonata(expr, {
+      stack: MAX_DEPTH,
+      sequence: MAX_SEQUENCE,
+      RegexEngine: LinearRegExp as unknown as RegExpConstructor,
+    });
     entry.assign(ENTRY as unknown as string, onEntry);
     entry.assign(EXIT as unknown as string, onExit);
   } catch (err) {
