@@ -23,15 +23,18 @@ export type IncidentEffect =
   | { kind: 'publish' }
   /** The D1 index, through the outbox so it lands even after a failure or a restart. */
   | { kind: 'index' }
+  /** The webhook events the commit owed (webhook-outbox.ts) go out from the alarm: arm it. */
+  | { kind: 'webhooks' }
   /** Opened (or reopened): escalation starts from level 1. */
   | { kind: 'escalation'; change: 'started' | 'restarted' }
   /** Acknowledged or resolved: escalation stops at once. */
   | { kind: 'escalation'; change: 'stopped'; status: 'acknowledged' | 'resolved' };
 
-/** Every committed change is told to the room, the lists and the index. */
+/** Every committed change is told to the room, the lists, the webhook subscribers and the index. */
 export const ANNOUNCE: readonly IncidentEffect[] = [
   { kind: 'broadcast' },
   { kind: 'publish' },
+  { kind: 'webhooks' },
   { kind: 'index' },
 ];
 

@@ -55,6 +55,11 @@ export class Effects {
               .catch((err: unknown) => console.error('feed publish failed', err)),
           );
           break;
+        case 'webhooks':
+          // The events were written with the change; the alarm hands them to the queues, so a slow
+          // subscriber lookup never holds up this change or a page.
+          if (store.pendingWebhooks(1).length) await this.host.scheduler.arm();
+          break;
         case 'index':
           await this.flushIndex(incident);
           incident = current();

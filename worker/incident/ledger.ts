@@ -1,6 +1,7 @@
 /**
  * Commits decisions: each one's incident, entries, alerts and running count in one storage transaction,
- * so a restart never finds half a change. Numbering entries happens here, nowhere else.
+ * so a restart never finds half a change. Numbering entries happens here, nowhere else. The webhook events a
+ * change makes are owed in the same transaction (webhook-outbox.ts), so none is lost to a restart.
  */
 import type { Actor, Incident, TimelineEntry } from '../../schema/incident';
 import type { Change } from './decide';
@@ -8,6 +9,7 @@ import type { WrittenEntry } from './escalate';
 import type { EscalationState } from './escalation';
 import { closeAlerts } from './ingest';
 import type { IncidentStore } from './store';
+import type { WebhookOutbox } from './webhook-outbox';
 
 /** What a commit wrote: the incident as saved, the entries as numbered, the entry rewritten in place. */
 export interface Committed {
@@ -20,6 +22,7 @@ export class Ledger {
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly store: IncidentStore,
+    private readonly webhooks: WebhookOutbox,
   ) {}
 
   /** Commit an incident decision (decide.ts, open.ts), its entries written by `actor`. */
@@ -38,6 +41,7 @@ export class Ledger {
       if (change.rewrite) this.store.rewrite(change.rewrite);
       const incident = { ...change.incident, lastSeq: lastSeq + entries.length };
       this.store.save(incident);
+      this.webhooks.record(incident, entries, change.at);
       committed = { incident, entries, updated: change.rewrite };
     });
     return committed;
@@ -64,6 +68,7 @@ export class Ledger {
         lastSeq: incident.lastSeq + entries.length,
       };
       this.store.save(saved);
+      this.webhooks.record(saved, entries, at);
       committed = { incident: saved, entries, updated: null };
     });
     return committed;

@@ -32,6 +32,7 @@ import { Room, closeQuietly, closeUserSockets } from './room';
 import { Scheduler, type Task } from './scheduler';
 import { SocketDoor } from './socket-door';
 import { IncidentStore } from './store';
+import { WEBHOOKS_TASK, WebhookOutbox } from './webhook-outbox';
 
 export type { CreateIncidentInput } from './open';
 
@@ -55,6 +56,7 @@ export class IncidentObject extends DurableObject<Env> {
   private readonly room: Room;
   private readonly paging: Paging;
   private readonly effects: Effects;
+  private readonly webhooks: WebhookOutbox;
   private readonly door: SocketDoor;
   private readonly idempotency: Idempotency;
   /** Commands per person on this incident; see command-rate.ts. */
@@ -63,9 +65,10 @@ export class IncidentObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const store = (this.store = new IncidentStore(ctx.storage.sql));
-    this.ledger = new Ledger(ctx.storage, store);
-    this.idempotency = new Idempotency(store);
     const scheduler = (this.scheduler = new Scheduler(ctx.storage));
+    this.webhooks = new WebhookOutbox({ env, store, scheduler });
+    this.ledger = new Ledger(ctx.storage, store, this.webhooks);
+    this.idempotency = new Idempotency(store);
     const room = (this.room = new Room(ctx));
     const paging = (this.paging = new Paging({
       env,
@@ -216,6 +219,7 @@ export class IncidentObject extends DurableObject<Env> {
       if (incident) await this.effects.flushIndex(incident, { throwOnFailure: true });
       return;
     }
+    if (task.kind === WEBHOOKS_TASK) return this.webhooks.drain(task, now());
     if (!(await this.paging.run(task, now())))
       console.error(`unknown scheduled task ${task.kind}; dropping it`);
   }

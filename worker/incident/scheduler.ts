@@ -25,6 +25,12 @@ export class Scheduler {
     dueAt: number,
     data: Record<string, unknown> = {},
   ): Promise<void> {
+    this.put(id, kind, dueAt, data);
+    await this.arm();
+  }
+
+  /** Store the task without arming the alarm: for use inside a storage transaction; arm() after it. */
+  put(id: string, kind: string, dueAt: number, data: Record<string, unknown> = {}): void {
     // Every write bumps the version, so a run that claimed an older version cannot delete this one.
     sql(
       this.storage.sql,
@@ -34,7 +40,6 @@ export class Scheduler {
       dueAt,
       JSON.stringify(data),
     );
-    await this.arm();
   }
 
   /** Cancel these tasks, then re-arm once. */

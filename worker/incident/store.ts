@@ -5,6 +5,7 @@
 import type { Incident, IncidentAlert, TimelineEntry } from '../../schema/incident';
 import { sql } from '../sql';
 import type { EscalationState } from './escalation';
+import type { PendingWebhookEvent } from '../webhooks/events';
 import type { Overflow, OverflowState } from './ingest';
 import { upgradeIncident, type StoredIncident } from './legacy';
 import type { EntryDraft } from './reducer';
@@ -21,6 +22,7 @@ CREATE TABLE IF NOT EXISTS schedule (id TEXT PRIMARY KEY, kind TEXT NOT NULL, du
 CREATE TABLE IF NOT EXISTS escalation (id INTEGER PRIMARY KEY CHECK (id = 1), doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS receipts (subscription_id TEXT PRIMARY KEY, paged_at INTEGER NOT NULL, delivered_at INTEGER);
 CREATE TABLE IF NOT EXISTS overflow (key TEXT PRIMARY KEY, status TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS webhook_outbox (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
 `;
 
 type TimelineRow = {
@@ -342,5 +344,31 @@ export class IncidentStore {
       at,
     );
     return rows.length > 0;
+  }
+
+  /** Owe these webhook events to the subscriptions (in the change's transaction); a copy of one already owed is ignored. */
+  queueWebhooks(events: readonly PendingWebhookEvent[]): void {
+    for (const event of events)
+      sql(
+        this.storage,
+        'INSERT INTO webhook_outbox (id, doc) VALUES (?, ?) ON CONFLICT (id) DO NOTHING',
+        event.id,
+        JSON.stringify(event),
+      );
+  }
+
+  /** The webhook events still owed, oldest first (the order they were committed in). */
+  pendingWebhooks(limit = 100): PendingWebhookEvent[] {
+    if (!this.ready) return [];
+    return sql<{ doc: string }>(
+      this.storage,
+      'SELECT doc FROM webhook_outbox ORDER BY rowid LIMIT ?',
+      limit,
+    ).map((r) => JSON.parse(r.doc) as PendingWebhookEvent);
+  }
+
+  /** Every queue that wants this event has it: it is no longer owed. */
+  webhookSent(id: string): void {
+    sql(this.storage, 'DELETE FROM webhook_outbox WHERE id = ?', id);
   }
 }
