@@ -1,6 +1,7 @@
 import type { IncidentFeed } from './feed/object';
 import type { IncidentObject } from './incident/object';
 import type { ServiceRouter } from './service/router';
+import type { WebhookQueue } from './webhooks/queue';
 
 /** Bindings and secrets the Worker runs with (wrangler.toml + .dev.vars / secrets). */
 export interface Env {
@@ -8,6 +9,8 @@ export interface Env {
   INCIDENT: DurableObjectNamespace<IncidentObject>;
   SERVICE: DurableObjectNamespace<ServiceRouter>;
   FEED: DurableObjectNamespace<IncidentFeed>;
+  /** One outgoing-webhook queue per subscription, named by its id. */
+  WEBHOOK_QUEUE: DurableObjectNamespace<WebhookQueue>;
   ASSETS?: Fetcher;
   ADMIN_TOKEN: string;
   SESSION_SECRET: string;

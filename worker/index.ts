@@ -3,5 +3,6 @@ import { createApp } from './app';
 export { IncidentFeed } from './feed/object';
 export { IncidentObject } from './incident/object';
 export { ServiceRouter } from './service/router';
+export { WebhookQueue } from './webhooks/queue';
 
 export default createApp();

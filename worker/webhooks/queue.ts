@@ -1,0 +1,391 @@
+/**
+ * One subscription's outgoing queue: a SQLite-backed Durable Object (one per subscription, named by its id)
+ * that delivers events at least once, in the order they were enqueued (so per incident too), signed per
+ * Standard Webhooks. Everything lives in its SQLite and the alarm, so a restart resumes where it stopped.
+ *
+ * The queue is strictly first in, first out: while the head event waits for a retry, later ones wait behind it.
+ * Retries (5xx, 408, 429, connection errors) back off exponentially with jitter; other answers are final.
+ * An endpoint failing for 24 h is disabled in D1 with the reason; its queue is kept and resumes on re-enable.
+ */
+import { DurableObject } from 'cloudflare:workers';
+import { Webhook } from 'standardwebhooks';
+import type { WebhookDelivery, WebhookEvent } from '../../schema/webhook-schemas';
+import { now } from '../clock';
+import type { Env } from '../env';
+import { newId } from '../ids';
+import { checkOutboundUrl } from '../net/outbound';
+import { sql } from '../sql';
+import { getSubscription, liveSecrets, updateSubscription } from './directory';
+
+/** How long an endpoint may keep failing before it is disabled (and the longest an event is retried). */
+export const FAILING_LIMIT_MS = 24 * 3600_000;
+export const FIRST_RETRY_MS = 10_000;
+export const MAX_RETRY_MS = 3600_000;
+export const LOG_SIZE = 100;
+export const EXCERPT_BYTES = 1024;
+const REQUEST_TIMEOUT_MS = 15_000;
+/** A subscriber down for a day must not grow the queue without bound: the oldest pending events go first. */
+const MAX_PENDING = 10_000;
+const SEEN_SIZE = 1_000;
+/** Deliveries per alarm run before yielding to a fresh alarm. */
+const BATCH = 25;
+
+interface Pending extends Record<string, string | number | null> {
+  seq: number;
+  id: string;
+  type: string;
+  body: string;
+  attempts: number;
+  next_at: number;
+}
+
+interface LogRow extends Record<string, string | number | null> {
+  id: string;
+  event_id: string;
+  type: string;
+  attempt: number;
+  at: number;
+  status: number | null;
+  latency_ms: number;
+  outcome: string;
+  next_at: number | null;
+  response: string;
+}
+
+/** The delay before retry number `attempts` (1-based): 10 s doubling to 1 h, each 50–100 % of that (jitter). */
+export function backoffMs(attempts: number, random = Math.random()): number {
+  const full = Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
+  return Math.round(full * (0.5 + random / 2));
+}
+
+/** Whether an HTTP answer is worth retrying: 5xx, 408 and 429. */
+export function retryable(status: number): boolean {
+  return status >= 500 || status === 408 || status === 429;
+}
+
+export function parseRetryAfter(value: string | null, at: number): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - at);
+}
+
+/** The queue stub of a subscription. */
+export function webhookQueue(env: Env, subscriptionId: string) {
+  return env.WEBHOOK_QUEUE.get(env.WEBHOOK_QUEUE.idFromName(subscriptionId));
+}
+
+/** Enqueue an event for one subscription (the emitters' entry point). */
+export async function enqueueWebhook(
+  env: Env,
+  subscriptionId: string,
+  event: WebhookEvent,
+): Promise<void> {
+  await webhookQueue(env, subscriptionId).enqueue(event, subscriptionId);
+}
+
+type Attempt =
+  | { kind: 'delivered'; status: number; response: string }
+  | { kind: 'retry'; status: number | null; response: string; retryAfterMs?: number }
+  | { kind: 'final'; status: number | null; response: string };
+
+export class WebhookQueue extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    const db = ctx.storage.sql;
+    sql(db, 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)');
+    sql(
+      db,
+      `CREATE TABLE IF NOT EXISTS queue (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL,
+        type TEXT NOT NULL, body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL)`,
+    );
+    sql(db, 'CREATE TABLE IF NOT EXISTS seen (id TEXT PRIMARY KEY, at INTEGER NOT NULL)');
+    sql(
+      db,
+      `CREATE TABLE IF NOT EXISTS log (n INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,
+        event_id TEXT NOT NULL, type TEXT NOT NULL, body TEXT NOT NULL, attempt INTEGER NOT NULL,
+        at INTEGER NOT NULL, status INTEGER, latency_ms INTEGER NOT NULL, outcome TEXT NOT NULL,
+        next_at INTEGER, response TEXT NOT NULL)`,
+    );
+  }
+
+  /** Add an event at the tail; an event id already queued or delivered is ignored (at-least-once, not twice). */
+  async enqueue(event: WebhookEvent, subscriptionId?: string): Promise<void> {
+    this.remember(subscriptionId);
+    const db = this.ctx.storage.sql;
+    if (sql(db, 'SELECT 1 AS x FROM seen WHERE id = ?', event.id).length) return;
+    this.push(event.id, event.type, JSON.stringify(event));
+    sql(db, 'INSERT INTO seen (id, at) VALUES (?, ?)', event.id, now());
+    sql(
+      db,
+      'DELETE FROM seen WHERE id IN (SELECT id FROM seen ORDER BY at DESC, id LIMIT -1 OFFSET ?)',
+      SEEN_SIZE,
+    );
+    await this.arm();
+  }
+
+  /** Send a logged attempt's event again, at the tail, with its original id. False when it is no longer logged. */
+  async redeliver(deliveryId: string): Promise<boolean> {
+    const [row] = sql<{ event_id: string; type: string; body: string }>(
+      this.ctx.storage.sql,
+      'SELECT event_id, type, body FROM log WHERE id = ?',
+      deliveryId,
+    );
+    if (!row) return false;
+    this.push(row.event_id, row.type, row.body);
+    await this.arm();
+    return true;
+  }
+
+  /** The last 100 attempts, newest first. */
+  async deliveries(): Promise<WebhookDelivery[]> {
+    return sql<LogRow>(
+      this.ctx.storage.sql,
+      'SELECT id, event_id, type, attempt, at, status, latency_ms, outcome, next_at, response FROM log ORDER BY n DESC',
+    ).map((r) => ({
+      id: r.id,
+      eventId: r.event_id,
+      type: r.type,
+      attempt: r.attempt,
+      at: r.at,
+      status: r.status,
+      latencyMs: r.latency_ms,
+      outcome: r.outcome as WebhookDelivery['outcome'],
+      nextAt: r.next_at,
+      response: r.response,
+    }));
+  }
+
+  /** Events waiting, oldest first (for the API and tests). */
+  async pending(): Promise<{ id: string; type: string; attempts: number; nextAt: number }[]> {
+    return sql<Pending>(this.ctx.storage.sql, 'SELECT * FROM queue ORDER BY seq').map((r) => ({
+      id: r.id,
+      type: r.type,
+      attempts: r.attempts,
+      nextAt: r.next_at,
+    }));
+  }
+
+  /** After a re-enable: deliver the waiting events now, with a fresh 24 h allowance. */
+  async resume(subscriptionId?: string): Promise<void> {
+    this.remember(subscriptionId);
+    const db = this.ctx.storage.sql;
+    sql(db, "DELETE FROM meta WHERE key = 'failing_since'");
+    sql(db, 'UPDATE queue SET next_at = ? WHERE seq = (SELECT min(seq) FROM queue)', now());
+    await this.arm();
+  }
+
+  /** The subscription was deleted: forget everything. */
+  async purge(): Promise<void> {
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+  }
+
+  override async alarm(): Promise<void> {
+    const subscriptionId = this.meta('subscription');
+    if (!subscriptionId) return;
+    for (let i = 0; i < BATCH; i++) {
+      const db = this.ctx.storage.sql;
+      const [head] = sql<Pending>(db, 'SELECT * FROM queue ORDER BY seq LIMIT 1');
+      if (!head || head.next_at > now()) break;
+      const sub = await getSubscription(this.env.DB, subscriptionId);
+      if (!sub) {
+        await this.purge();
+        return;
+      }
+      if (!sub.enabled) return; // kept; resume() re-arms on re-enable
+      const more = await this.deliver(subscriptionId, sub.url, head);
+      if (!more) break;
+    }
+    await this.arm();
+  }
+
+  /** One attempt at the head event; true when the next event may go at once. */
+  private async deliver(subscriptionId: string, url: string, head: Pending): Promise<boolean> {
+    const db = this.ctx.storage.sql;
+    const started = now();
+    const perf = Date.now();
+    const result = await this.attempt(subscriptionId, url, head, started);
+    const latency = Date.now() - perf;
+    const at = now();
+    const attempt = head.attempts + 1;
+    let outcome: WebhookDelivery['outcome'];
+    let nextAt: number | null = null;
+    if (result.kind === 'delivered') {
+      outcome = 'delivered';
+      sql(db, 'DELETE FROM queue WHERE seq = ?', head.seq);
+      sql(db, "DELETE FROM meta WHERE key = 'failing_since'");
+    } else if (result.kind === 'final') {
+      outcome = 'failed';
+      sql(db, 'DELETE FROM queue WHERE seq = ?', head.seq);
+    } else {
+      const since = Number(this.meta('failing_since') ?? started);
+      this.setMeta('failing_since', String(since));
+      const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(attempt));
+      if (at + wait - since > FAILING_LIMIT_MS) {
+        outcome = 'failed';
+        sql(db, 'UPDATE queue SET attempts = ?, next_at = ? WHERE seq = ?', attempt, at, head.seq);
+        const last = result.status === null ? result.response : `HTTP ${result.status}`;
+        await updateSubscription(this.env.DB, subscriptionId, {
+          enabled: false,
+          disabledReason: `Failing since ${new Date(since).toISOString()} for over 24 h (last: ${last.slice(0, 200)}); re-enable it once the endpoint answers 2xx.`,
+        });
+      } else {
+        outcome = 'retrying';
+        nextAt = at + wait;
+        sql(
+          db,
+          'UPDATE queue SET attempts = ?, next_at = ? WHERE seq = ?',
+          attempt,
+          nextAt,
+          head.seq,
+        );
+      }
+    }
+    sql(
+      db,
+      `INSERT INTO log (id, event_id, type, body, attempt, at, status, latency_ms, outcome, next_at, response)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      newId('dlv'),
+      head.id,
+      head.type,
+      head.body,
+      attempt,
+      started,
+      result.status,
+      latency,
+      outcome,
+      nextAt,
+      result.response,
+    );
+    sql(
+      db,
+      'DELETE FROM log WHERE n IN (SELECT n FROM log ORDER BY n DESC LIMIT -1 OFFSET ?)',
+      LOG_SIZE,
+    );
+    return outcome !== 'retrying' && !(outcome === 'failed' && result.kind === 'retry');
+  }
+
+  private async attempt(
+    subscriptionId: string,
+    url: string,
+    head: Pending,
+    at: number,
+  ): Promise<Attempt> {
+    const target = checkOutboundUrl(url, this.env);
+    if (!target.ok)
+      return { kind: 'final', status: null, response: `Refused: the URL ${target.problem}.` };
+    const secrets = await liveSecrets(this.env.DB, subscriptionId, at);
+    const timestamp = new Date(at);
+    const signature = secrets
+      .map((s) => new Webhook(s).sign(head.id, timestamp, head.body))
+      .join(' ');
+    let res: Response;
+    try {
+      res = await fetch(target.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'Firebell-Webhooks/1',
+          'webhook-id': head.id,
+          'webhook-timestamp': String(Math.floor(at / 1000)),
+          'webhook-signature': signature,
+        },
+        body: head.body,
+        redirect: 'manual',
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    } catch (error) {
+      const text = error instanceof Error ? error.message : String(error);
+      return {
+        kind: 'retry',
+        status: null,
+        response: `Connection failed: ${text}`.slice(0, EXCERPT_BYTES),
+      };
+    }
+    const response = await excerpt(res);
+    if (res.status >= 200 && res.status < 300)
+      return { kind: 'delivered', status: res.status, response };
+    if (retryable(res.status))
+      return {
+        kind: 'retry',
+        status: res.status,
+        response,
+        retryAfterMs: parseRetryAfter(res.headers.get('retry-after'), now()),
+      };
+    return { kind: 'final', status: res.status, response };
+  }
+
+  private push(id: string, type: string, body: string): void {
+    const db = this.ctx.storage.sql;
+    sql(
+      db,
+      'INSERT INTO queue (id, type, body, next_at) VALUES (?, ?, ?, ?)',
+      id,
+      type,
+      body,
+      now(),
+    );
+    sql(
+      db,
+      'DELETE FROM queue WHERE seq IN (SELECT seq FROM queue ORDER BY seq DESC LIMIT -1 OFFSET ?)',
+      MAX_PENDING,
+    );
+  }
+
+  /** Point the alarm at the head event's due time, or clear it. */
+  private async arm(): Promise<void> {
+    const [head] = sql<{ next_at: number }>(
+      this.ctx.storage.sql,
+      'SELECT next_at FROM queue ORDER BY seq LIMIT 1',
+    );
+    if (!head) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(head.next_at);
+  }
+
+  private remember(subscriptionId: string | undefined): void {
+    const id = subscriptionId ?? this.ctx.id.name;
+    if (id && this.meta('subscription') !== id) this.setMeta('subscription', id);
+  }
+
+  private meta(key: string): string | null {
+    return (
+      sql<{ value: string }>(this.ctx.storage.sql, 'SELECT value FROM meta WHERE key = ?', key)[0]
+        ?.value ?? null
+    );
+  }
+
+  private setMeta(key: string, value: string): void {
+    sql(this.ctx.storage.sql, 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', key, value);
+  }
+}
+
+/** The first EXCERPT_BYTES of a response body, as text; the rest is never read. */
+async function excerpt(res: Response): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  try {
+    while (size < EXCERPT_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } catch {
+    // A body cut short still leaves what arrived.
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  const all = new Uint8Array(Math.min(size, EXCERPT_BYTES));
+  let off = 0;
+  for (const c of chunks) {
+    const part = c.subarray(0, all.byteLength - off);
+    all.set(part, off);
+    off += part.byteLength;
+    if (off >= all.byteLength) break;
+  }
+  return new TextDecoder().decode(all).replace(/\uFFFD$/, '');
+}
