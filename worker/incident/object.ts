@@ -33,6 +33,7 @@ import { Scheduler, type Task } from './scheduler';
 import { SocketDoor } from './socket-door';
 import { IncidentStore } from './store';
 import { WEBHOOKS_TASK, WebhookOutbox } from './webhook-outbox';
+import { reviewPublishedEvent } from '../webhooks/events';
 
 export type { CreateIncidentInput } from './open';
 
@@ -314,6 +315,16 @@ export class IncidentObject extends DurableObject<Env> {
     const names = await userNames(this.env.DB, [input.userId]);
     await this.record([deliveredEntry(input, names[input.userId] ?? input.userId)], FIREBELL);
     return true;
+  }
+
+  /** A review of this incident was published: owe its webhook event (a review is not a timeline entry). */
+  async reviewPublished(actor: Actor, at: number): Promise<void> {
+    const incident = this.store.load();
+    if (!incident) return;
+    this.ctx.storage.transactionSync(() =>
+      this.webhooks.owe([reviewPublishedEvent(incident, actor, at)], at),
+    );
+    await this.scheduler.arm();
   }
 
   private roleNames(): string[] {

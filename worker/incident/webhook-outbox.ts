@@ -9,6 +9,7 @@ import type { Incident, TimelineEntry } from '../../schema/incident';
 import { getService } from '../directory/services';
 import type { Env } from '../env';
 import { subscriptionsFor } from '../webhooks/directory';
+import { enqueueWebhook } from '../webhooks/queue';
 import { toWebhookEvent, webhookEvents, type PendingWebhookEvent } from '../webhooks/events';
 import type { Scheduler, Task } from './scheduler';
 import type { IncidentStore } from './store';
@@ -72,11 +73,7 @@ export class WebhookOutbox {
               serviceId ? (services.get(serviceId) ?? null) : null,
               origin,
             );
-            await Promise.all(
-              subscriptions.map((s) =>
-                env.WEBHOOK_QUEUE.get(env.WEBHOOK_QUEUE.idFromName(s.id)).enqueue(event),
-              ),
-            );
+            await Promise.all(subscriptions.map((s) => enqueueWebhook(env, s.id, event)));
           }
           store.webhookSent(pending.id);
         }

@@ -157,13 +157,20 @@ reviews.openapi(
       users: await userNames(c.env.DB, owners),
     });
     if (!plan.changes.length) return c.json(current, 200);
-    if (!(await saveReview(c.env.DB, id, current.version, plan, principalOf(c).id, now()))) {
+    const who = principalOf(c);
+    if (!(await saveReview(c.env.DB, id, current.version, plan, who.id, now()))) {
       const latest = await getReview(c.env.DB, id);
       throw conflict(
         `Someone else saved this review while you were editing (it is now at version ${latest?.version}). Merge your edits into the current text and send again.`,
         { current: latest },
       );
     }
+    // Published now: the incident's object owes the webhook event and sends it in order with the others.
+    // The review is saved either way: a failure here loses the event, never the edit.
+    if (current.status !== 'published' && plan.status === 'published' && plan.publishedAt)
+      await incidentStub(c.env, id)
+        .reviewPublished({ kind: 'user', id: who.id, name: who.name }, plan.publishedAt)
+        .catch((err: unknown) => console.error(`review ${id}: webhook event not owed`, err));
     return c.json((await getReview(c.env.DB, id)) as Review, 200);
   },
 );
