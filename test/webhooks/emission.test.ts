@@ -11,7 +11,7 @@ import type { WebhookEventType } from '../../schema/webhook-schemas';
 import { incidentStub } from '../../worker/stubs';
 import { clearSubscriptionCache, createSubscription } from '../../worker/webhooks/directory';
 import { webhookQueue } from '../../worker/webhooks/queue';
-import { command, createUser, timeline, type TestUser } from '../helpers';
+import { api, command, createUser, json, timeline, type TestUser } from '../helpers';
 import {
   controlClock,
   openOn,
@@ -187,6 +187,47 @@ describe('webhook events from incident changes', () => {
     const inc = await openOn(service, 'API errors');
     const got = await untilTypes(sub, inc, ['incident.triggered', 'incident.escalated']);
     expect(typesOf(got)).toEqual(['incident.triggered', 'incident.escalated']);
+  });
+
+  it('publishing the review is incident.review_published, after incident.resolved, by the person who published it', async () => {
+    const service = await serviceWithoutPolicy();
+    const sub = await subscribe(service, ['incident.resolved', 'incident.review_published']);
+    const inc = await openOn(service, 'Checkout is down');
+    await command(ana, inc.id, 'resolve');
+    const path = `/api/incidents/${inc.id}/review`;
+    await json(api(path, { method: 'POST', headers: ana.auth }), 201);
+    const draft = await json<{ version: number }>(
+      api(path, { method: 'PUT', body: { version: 1, status: 'in_review' }, headers: ana.auth }),
+      200,
+    );
+    const published = await json<{ publishedAt: number }>(
+      api(path, {
+        method: 'PUT',
+        body: { version: draft.version, status: 'published' },
+        headers: ana.auth,
+      }),
+      200,
+    );
+    const got = await untilTypes(sub, inc, ['incident.resolved', 'incident.review_published']);
+    expect(got).toEqual([
+      { id: expect.stringMatching(/:incident\.resolved$/), type: 'incident.resolved' },
+      {
+        id: `${inc.id}:review@${published.publishedAt}:incident.review_published`,
+        type: 'incident.review_published',
+      },
+    ]);
+    const body = await runInDurableObject(webhookQueue(env, sub), async (_o, state) =>
+      state.storage.sql
+        .exec<{ body: string }>(
+          "SELECT body FROM log WHERE type = 'incident.review_published' UNION ALL SELECT body FROM queue WHERE type = 'incident.review_published' LIMIT 1",
+        )
+        .one(),
+    );
+    expect(JSON.parse(body.body)).toMatchObject({
+      actor: { type: 'user', id: ana.id, name: 'Ana' },
+      incident: { status: 'resolved' },
+      entry: null,
+    });
   });
 });
 
