@@ -33,6 +33,8 @@ export default defineConfig(async () => {
       include: ['test/**/*.test.ts'],
       exclude: ['test/e2e/**', 'test/pwa/**', 'test/unit/**', 'node_modules/**'],
       setupFiles: ['test/setup/apply-migrations.ts'],
+      // A real HTTP receiver on 127.0.0.1 for outgoing webhooks (test/webhooks).
+      globalSetup: ['test/setup/webhook-receiver.mjs'],
       testTimeout: 20_000,
     },
   };

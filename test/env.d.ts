@@ -8,3 +8,10 @@ declare global {
     }
   }
 }
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Origin of the webhook receiver test/setup/webhook-receiver.mjs runs on 127.0.0.1. */
+    webhookReceiver: string;
+  }
+}

@@ -27,6 +27,7 @@ import { schedules } from './routes/schedules';
 import { teams } from './routes/teams';
 import { actionItems, reviews } from './routes/reviews';
 import { reports } from './routes/reports';
+import { webhooks } from './routes/webhooks';
 
 /**
  * Every answer the Worker gives is for one credential's eyes, and many carry a secret shown once (integration
@@ -90,6 +91,7 @@ export function createApp() {
   app.route('/api/mapping-presets', mappingPresets);
   app.route('/', ingest);
   app.route('/api/push', push);
+  app.route('/api/webhooks', webhooks);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -195,14 +195,22 @@ export class WebhookQueue extends DurableObject<Env> {
         return;
       }
       if (!sub.enabled) return; // kept; resume() re-arms on re-enable
-      const more = await this.deliver(subscriptionId, sub.url, head);
-      if (!more) break;
+      const next = await this.deliver(subscriptionId, sub.url, head);
+      if (next === 'disabled') {
+        await this.ctx.storage.deleteAlarm();
+        return;
+      }
+      if (next === 'wait') break;
     }
     await this.arm();
   }
 
-  /** One attempt at the head event; true when the next event may go at once. */
-  private async deliver(subscriptionId: string, url: string, head: Pending): Promise<boolean> {
+  /** One attempt at the head event, and what the queue does next. */
+  private async deliver(
+    subscriptionId: string,
+    url: string,
+    head: Pending,
+  ): Promise<'next' | 'wait' | 'disabled'> {
     const db = this.ctx.storage.sql;
     const started = now();
     const perf = Date.now();
@@ -264,7 +272,8 @@ export class WebhookQueue extends DurableObject<Env> {
       'DELETE FROM log WHERE n IN (SELECT n FROM log ORDER BY n DESC LIMIT -1 OFFSET ?)',
       LOG_SIZE,
     );
-    return outcome !== 'retrying' && !(outcome === 'failed' && result.kind === 'retry');
+    if (outcome === 'retrying') return 'wait';
+    return outcome === 'failed' && result.kind === 'retry' ? 'disabled' : 'next';
   }
 
   private async attempt(
