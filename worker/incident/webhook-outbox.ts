@@ -17,7 +17,12 @@ import type { IncidentStore } from './store';
 /** The scheduler task (and its row id) that hands owed events to the queues. */
 export const WEBHOOKS_TASK = 'webhooks';
 
-/** Wait before retrying a hand-over that failed: 1 s doubling up to 5 min, with jitter. */
+/** How long one run may hand events over before yielding the alarm (to a page that fell due meanwhile). */
+const RUN_BUDGET_MS = 2_000;
+/** A subscription lookup or enqueue that has not answered by then counts as failed. */
+const STEP_TIMEOUT_MS = 10_000;
+
+/** Wait before retrying a hand-over that failed: 2 s doubling up to 5 min, each 50–100 % of that (jitter). */
 function backoffMs(attempts: number): number {
   const base = Math.min(300_000, 1_000 * 2 ** Math.min(attempts, 9));
   return base / 2 + Math.random() * (base / 2);
@@ -46,35 +51,23 @@ export class WebhookOutbox {
 
   /**
    * Hand the owed events to their subscriptions' queues, oldest first. One that fails stops the run (so no
-   * later event overtakes it) and the task comes back after a backoff; it never throws.
+   * later event overtakes it) and the task comes back after a backoff; it never throws. It shares the alarm
+   * with paging, so it yields after RUN_BUDGET_MS (coming back at once) and gives up on a hung call.
    */
   async drain(task: Task, now: number): Promise<void> {
-    const { env, store, scheduler } = this.host;
+    const { store, scheduler } = this.host;
+    const started = Date.now();
     const services = new Map<string, { id: string; name: string } | null>();
-    const origin = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : 'http://localhost:8787';
     try {
       for (;;) {
         const owed = store.pendingWebhooks();
         if (!owed.length) return;
         for (const pending of owed) {
-          const subscriptions = await subscriptionsFor(
-            env.DB,
-            pending.incident.serviceId,
-            pending.type,
-          );
-          if (subscriptions.length) {
-            const serviceId = pending.incident.serviceId;
-            if (serviceId && !services.has(serviceId)) {
-              const service = await getService(env.DB, serviceId);
-              services.set(serviceId, service ? { id: service.id, name: service.name } : null);
-            }
-            const event = toWebhookEvent(
-              pending,
-              serviceId ? (services.get(serviceId) ?? null) : null,
-              origin,
-            );
-            await Promise.all(subscriptions.map((s) => enqueueWebhook(env, s.id, event)));
+          if (Date.now() - started > RUN_BUDGET_MS) {
+            // Come back at once, behind any page that fell due meanwhile.
+            return await scheduler.schedule(WEBHOOKS_TASK, WEBHOOKS_TASK, now);
           }
+          await withTimeout(this.handOver(pending, services), STEP_TIMEOUT_MS);
           store.webhookSent(pending.id);
         }
       }
@@ -85,5 +78,40 @@ export class WebhookOutbox {
         attempts,
       });
     }
+  }
+
+  /** One event to every queue that wants it, at once; resolves when all of them have it. */
+  private async handOver(
+    pending: PendingWebhookEvent,
+    services: Map<string, { id: string; name: string } | null>,
+  ): Promise<void> {
+    const { env } = this.host;
+    const { serviceId } = pending.incident;
+    const subscriptions = await subscriptionsFor(env.DB, serviceId, pending.type);
+    if (!subscriptions.length) return;
+    if (serviceId && !services.has(serviceId)) {
+      const service = await getService(env.DB, serviceId);
+      services.set(serviceId, service ? { id: service.id, name: service.name } : null);
+    }
+    const origin = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : 'http://localhost:8787';
+    const event = toWebhookEvent(
+      pending,
+      serviceId ? (services.get(serviceId) ?? null) : null,
+      origin,
+    );
+    await Promise.all(subscriptions.map((s) => enqueueWebhook(env, s.id, event)));
+  }
+}
+
+/** Reject when `work` has not settled within `ms`. */
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([work, late]);
+  } finally {
+    clearTimeout(timer);
   }
 }
