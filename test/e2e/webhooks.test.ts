@@ -14,6 +14,8 @@ import { Firebell, until } from './harness';
 interface Received {
   id: string;
   event: WebhookEvent;
+  /** When the request arrived, ms since the epoch (same machine as Firebell, so comparable to occurred_at). */
+  at: number;
 }
 
 /** A webhook receiver: verifies each request's signature, keeps the verified events, answers 204 (401 if forged). */
@@ -36,7 +38,7 @@ class Receiver {
             body,
             req.headers as Record<string, string>,
           ) as WebhookEvent;
-          receiver.events.push({ id: String(req.headers['webhook-id']), event });
+          receiver.events.push({ id: String(req.headers['webhook-id']), event, at: Date.now() });
           res.writeHead(204).end();
         } catch (err) {
           receiver.refused.push(String(err));
@@ -142,6 +144,8 @@ describe('outgoing webhooks against Firebell', () => {
     expect(receiver.events[2]?.event.incident.status).toBe('resolved');
     expect(new Set(receiver.events.map((r) => r.id)).size).toBe(3);
     expect(receiver.refused).toEqual([]);
+    const latencies = receiver.events.map((r) => r.at - Date.parse(r.event.occurred_at));
+    console.info(`commit → receiver latency (ms): ${latencies.join(', ')}`);
 
     // The subscription's delivery log shows each one delivered on its first attempt.
     const [sub] = (await fb.api<{ webhooks: { id: string }[] }>('/api/webhooks')).body.webhooks;
