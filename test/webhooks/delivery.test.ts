@@ -3,7 +3,7 @@ import { Webhook } from 'standardwebhooks';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { webhookEventSchema } from '../../schema/webhook-schemas';
 import { enqueueWebhook } from '../../worker/webhooks/queue';
-import { event, receiver, subscribe, until } from './receiver';
+import { event, queueOf, receiver, subscribe, until } from './receiver';
 
 beforeAll(() => {
   // The receiver is plain http on 127.0.0.1: only the insecure local setting admits it (worker/net/outbound.ts).
@@ -20,5 +20,14 @@ describe('delivering an event', () => {
     expect(got!.headers['webhook-id']).toBe(sent.id);
     const verified = new Webhook(secret).verify(got!.body, got!.headers);
     expect(webhookEventSchema.parse(verified)).toEqual(sent);
+  });
+
+  it('delivers when an emitter calls the queue stub with the event alone, as the contract allows', async () => {
+    const r = await receiver();
+    const { webhook } = await subscribe(r.url);
+    const sent = event();
+    await queueOf(webhook.id).enqueue(sent);
+    const [got] = await until('the delivery', r.received, (l) => l.length === 1);
+    expect(got!.headers['webhook-id']).toBe(sent.id);
   });
 });

@@ -140,6 +140,32 @@ describe('retries', () => {
     expect(((await missing.json()) as { detail: string }).detail).toMatch(/last 100/);
   });
 
+  it('keeps the first 1 KB of an answer in the log', async () => {
+    const r = await receiver([{ status: 400, body: 'x'.repeat(5_000) }]);
+    const { webhook } = await subscribe(r.url);
+    await enqueueWebhook(env, webhook.id, event());
+    await attemptNext(webhook.id);
+    const [entry] = (await log(webhook.id)).deliveries;
+    expect(entry).toMatchObject({ status: 400, outcome: 'failed' });
+    expect(entry!.response).toBe('x'.repeat(1024));
+  });
+
+  it('checks the target again before each send: a loopback URL is refused once the insecure setting is off', async () => {
+    const r = await receiver();
+    const { webhook } = await subscribe(r.url);
+    await enqueueWebhook(env, webhook.id, event());
+    env.ALLOW_INSECURE_OUTBOUND = undefined;
+    try {
+      await attemptNext(webhook.id);
+    } finally {
+      env.ALLOW_INSECURE_OUTBOUND = 'true';
+    }
+    expect(await r.received()).toEqual([]);
+    const [entry] = (await log(webhook.id)).deliveries;
+    expect(entry).toMatchObject({ status: null, outcome: 'failed' });
+    expect(entry!.response).toMatch(/Refused: the URL must be an https URL/);
+  });
+
   it('keeps only the last 100 attempts in the log', async () => {
     const r = await receiver();
     const { webhook } = await subscribe(r.url);
