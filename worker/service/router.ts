@@ -153,7 +153,7 @@ export class ServiceRouter extends DurableObject<Env> {
         input.payload,
         'accepted',
         [
-          outcomes.map(describe).join('; ') || 'no incident',
+          outcomes.map(describe).join('; ') || (input.events.length ? 'no incident' : 'no events'),
           ...(report ? [describeRules(report)] : []),
           ...(input.notes ?? []),
         ]
