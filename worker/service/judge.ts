@@ -101,10 +101,14 @@ export async function judge(
       }
     }
     const before = event.rules ?? [];
+    const changed: AlertEvent =
+      result.autoResolveMinutes === undefined
+        ? result.alert
+        : { ...result.alert, autoResolveMinutes: result.autoResolveMinutes };
     const alert: AlertEvent =
       matched.length || notes.length
-        ? withNotes({ ...result.alert, rules: [...before, ...matched] }, notes)
-        : result.alert;
+        ? withNotes({ ...changed, rules: [...before, ...matched] }, notes)
+        : changed;
     out.push({ alert, matched, verdict, notes });
   }
   return out;
