@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { ADMIN, api, createUser, json } from '../helpers';
 import { expectProblem, newService, serviceIncidents, serviceWith } from '../ingest/support';
@@ -110,5 +111,31 @@ describe('the event rules API', () => {
     expect(
       await json(api(`/api/services/${serviceId}/rules`, { headers: ADMIN }), 200),
     ).toMatchObject({ version: 0 });
+  });
+
+  it('a router that never had rules (as after a deploy) reads them from D1 once, then applies them', async () => {
+    const { serviceId, integration } = await serviceWith('generic');
+    const rules = [
+      {
+        id: 'info',
+        name: 'Batch jobs are info',
+        enabled: true,
+        continue: false,
+        condition: { field: 'source', op: 'equals', value: 'cron' },
+        actions: [{ type: 'set_severity', severity: 'info' }],
+      },
+    ];
+    // Written straight to D1, as rules saved before this router existed would be.
+    await env.DB.prepare(
+      'INSERT INTO service_rules (service_id, rules, version, updated_at) VALUES (?, ?, 7, ?)',
+    )
+      .bind(serviceId, JSON.stringify({ rules }), Date.now())
+      .run();
+    const answer = await alert(integration.url, {
+      summary: 'Nightly export failed',
+      source: 'cron',
+    });
+    expect(answer.rules).toMatchObject({ version: 7, passed: 1 });
+    expect((await serviceIncidents(serviceId))[0]?.severity).toBe('info');
   });
 });

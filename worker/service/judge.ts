@@ -52,14 +52,20 @@ export class RuleCache {
     private readonly db: D1Database,
   ) {}
 
-  /** Keep a version the API pushed; an older one arriving late is ignored. */
+  /** Keep a version the API pushed; an older one arriving late is ignored. Returns the version kept. */
   set(version: number, ruleSet: RuleSet): number {
     this.store.save(version, ruleSet);
-    return this.store.current()?.version ?? version;
+    const kept = this.store.current()?.version ?? version;
+    if (this.compiled?.version !== kept) this.compiled = null;
+    return kept;
   }
 
-  /** The rules to apply now; the first call after a deploy reads D1 once and keeps what it read. */
+  /**
+   * The rules to apply now, compiled once per version and kept in memory (only `set` changes them). The first
+   * call after a deploy reads this object's SQLite, or D1 once when the object has never had rules.
+   */
   async get(serviceId: string): Promise<{ version: number; rules: Compiled; count: number }> {
+    if (this.compiled) return this.compiled;
     if (!this.store.current()) {
       this.loading ??= getServiceRules(this.db, serviceId)
         .then((stored) => this.store.save(stored.version, stored.ruleSet))
@@ -67,14 +73,11 @@ export class RuleCache {
       await this.loading;
     }
     const current = this.store.current() ?? { version: 0, ruleSet: { rules: [] } };
-    if (this.compiled?.version !== current.version) {
-      const enabled = current.ruleSet.rules.filter((r) => r.enabled);
-      this.compiled = {
-        version: current.version,
-        rules: compileRules(current.ruleSet.rules),
-        count: enabled.length,
-      };
-    }
+    this.compiled = {
+      version: current.version,
+      rules: compileRules(current.ruleSet.rules),
+      count: current.ruleSet.rules.filter((r) => r.enabled).length,
+    };
     return this.compiled;
   }
 }
