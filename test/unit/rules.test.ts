@@ -512,3 +512,51 @@ describe('the save check', () => {
     ]);
   });
 });
+
+describe('the three examples in docs/rules.md', async () => {
+  const { readFileSync } = await import('node:fs');
+  const doc = readFileSync(new URL('../../docs/rules.md', import.meta.url), 'utf8');
+  const examples = [
+    ...doc.slice(doc.indexOf('## Three examples')).matchAll(/```json\n([\s\S]*?)```/g),
+  ].map((m) => JSON.parse(m[1] as string) as RuleInput);
+  const [dba, noisy, page] = examples as [RuleInput, RuleInput, RuleInput];
+  const ruleSet = ruleSetSchema.parse({ rules: [page, noisy, dba] });
+  const judge = (a: AlertEvent) => applyRules(compileRules(ruleSet.rules), a, ctx);
+
+  it('pass the save check', () => {
+    expect(examples).toHaveLength(3);
+    expect(ruleErrors(ruleSet, { serviceId: 'svc_api', routesOf: () => [] })).toEqual([]);
+  });
+
+  it('a Postgres alert with severity=page becomes critical, gets its title, and goes to the DBAs', async () => {
+    const out = await judge(
+      alert({
+        labels: {
+          alertname: 'PostgresDown',
+          job: 'postgres',
+          severity: 'page',
+          instance: 'db-1:9187',
+        },
+      }),
+    );
+    expect(out.alert.severity).toBe('critical');
+    expect(out.alert.summary).toBe('PostgresDown on db-1:9187');
+    expect(out.alert.labels?.routed_from).toBe('alertmanager');
+    expect(out.verdict).toEqual({ route: 'svc_dba' });
+    expect(out.matched.map((m) => m.id)).toEqual(['page-is-critical', 'dba']);
+  });
+
+  it('the flapping ping check is dropped unless it is critical', async () => {
+    const ping = alert({ source: 'ping-eu-3', summary: 'Ping timeout', labels: {} });
+    expect((await judge(ping)).verdict).toBe('drop');
+    expect((await judge({ ...ping, severity: 'critical' })).verdict).toBe('page');
+  });
+
+  it('without an instance label the title stays and a note says why', async () => {
+    const out = await judge(alert({ labels: { alertname: 'HighCPU', severity: 'page' } }));
+    expect(out.alert.severity).toBe('critical');
+    expect(out.alert.summary).toBe('Disk almost full on db-1');
+    expect(out.notes[0]).toContain('labels.instance');
+    expect(out.verdict).toBe('page');
+  });
+});
