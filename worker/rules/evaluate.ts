@@ -8,16 +8,21 @@
  */
 import { RE2JS } from 're2js';
 import type { AlertEvent, IntegrationType } from '../../schema/alert';
+import { LIMITS } from '../../schema/alert';
 import type { Condition, Rule, RuleAction } from '../../schema/rule-schemas';
 import { MATCH_INPUT_MAX, fieldProblem } from '../../schema/rule-schemas';
 import { clip } from '../../schema/text';
-import { fitKey, normalizeEvent } from '../adapters/normalize';
+import { fitKey } from '../adapters/normalize';
 import { ExpressionError, asText, renderTemplate } from '../mapping/expression';
 
 export type Verdict = 'page' | 'suppress' | 'drop' | { route: string };
 
 export interface RuleOutcome {
-  /** The alert after set_severity, set_title, add_label and set_dedup_key, cut to LIMITS again. */
+  /**
+   * The alert after set_severity, set_title, add_label and set_dedup_key, each value cut to the LIMITS the
+   * adapters' normalize step enforces (a title to a summary's length, a label to a label's, a long key hashed),
+   * with `truncated` set when a cut was made. The same object as the input when no rule changed it.
+   */
   alert: AlertEvent;
   /** The rules whose condition held, in order (a rule matched even if one of its templates failed). */
   matched: { id: string; name: string }[];
@@ -50,6 +55,8 @@ interface State {
   integration: string;
   texts: (string | undefined | null)[];
   lower: (string | undefined | null)[];
+  /** What templates read, built on first use and again only after a change (the template module checks it once). */
+  view?: AlertView | undefined;
 }
 /** Marks a field not read yet in State.texts (a field with no value reads as undefined). */
 const UNREAD = null;
@@ -252,15 +259,16 @@ export async function applyRules(
   const notes: string[] = [];
   let verdict: Verdict = 'page';
   let autoResolveMinutes: number | undefined;
-  let changed = false;
   rules: for (const rule of compiled.rules) {
     if (!rule.test(state)) continue;
     matched.push({ id: rule.id, name: rule.name });
-    let changedHere = false;
     for (const action of rule.actions) {
       const next = await act(action, state, rule, notes);
-      if (next === 'changed') changedHere = true;
-      else if (next !== undefined) {
+      if (next === 'changed') {
+        state.texts.fill(UNREAD);
+        state.lower.fill(UNREAD);
+        state.view = undefined;
+      } else if (next !== undefined) {
         if (next === 'drop') {
           verdict = 'drop';
           break rules;
@@ -269,16 +277,10 @@ export async function applyRules(
       }
       if (action.type === 'auto_resolve') autoResolveMinutes = action.after_minutes;
     }
-    if (changedHere) {
-      changed = true;
-      state.alert = refit(state.alert);
-      state.texts.fill(UNREAD);
-      state.lower.fill(UNREAD);
-    }
     if (!rule.continue) break;
   }
   return {
-    alert: changed ? state.alert : alert,
+    alert: state.alert,
     matched,
     verdict,
     notes,
@@ -300,14 +302,23 @@ async function act(
       return 'changed';
     case 'set_title': {
       const text = await render(action.template, s, rule, 'set_title', 'the title', notes);
-      if (text === undefined || text === s.alert.summary) return undefined;
-      s.alert = { ...s.alert, summary: text };
+      if (text === undefined) return undefined;
+      const summary = clip(text, LIMITS.summary);
+      if (summary === s.alert.summary) return undefined;
+      s.alert = { ...s.alert, summary, truncated: s.alert.truncated || summary !== text };
       return 'changed';
     }
     case 'add_label': {
       const text = await render(action.value, s, rule, 'add_label', `label ${action.name}`, notes);
       if (text === undefined) return undefined;
-      s.alert = { ...s.alert, labels: { ...s.alert.labels, [action.name]: text } };
+      const name = clip(action.name, LIMITS.labelValue);
+      const value = clip(text, LIMITS.labelValue);
+      if (s.alert.labels?.[name] === value) return undefined;
+      s.alert = {
+        ...s.alert,
+        labels: { ...s.alert.labels, [name]: value },
+        truncated: s.alert.truncated || value !== text,
+      };
       return 'changed';
     }
     case 'set_dedup_key': {
@@ -349,7 +360,7 @@ async function render(
     notes.push(`rule "${clip(rule.name, 80)}" (${rule.id}), ${action}: ${why}; kept ${what}`);
   let rendered;
   try {
-    rendered = await renderTemplate(template, alertView(s.alert, s.integration));
+    rendered = await renderTemplate(template, (s.view ??= alertView(s.alert, s.integration)));
   } catch (err) {
     because(err instanceof ExpressionError ? err.message : String(err));
     return undefined;
@@ -364,24 +375,4 @@ async function render(
     return undefined;
   }
   return text;
-}
-
-/** The changed alert cut to LIMITS again (a long title or label value); keeps what the first normalization cut. */
-function refit(alert: AlertEvent): AlertEvent {
-  const fitted = normalizeEvent({
-    action: alert.action,
-    dedupKey: alert.dedupKey,
-    alertKey: alert.alertKey,
-    summary: alert.summary,
-    severity: alert.severity,
-    source: alert.source,
-    occurredAt: alert.occurredAt,
-    details: alert.details,
-    labels: alert.labels,
-    annotations: alert.annotations,
-    links: alert.links,
-    truncatedAlerts: alert.truncatedAlerts,
-    groupSummary: alert.groupSummary,
-  });
-  return { ...fitted, truncated: fitted.truncated || alert.truncated };
 }
