@@ -138,4 +138,21 @@ describe('the event rules API', () => {
     expect(answer.rules).toMatchObject({ version: 7, passed: 1 });
     expect((await serviceIncidents(serviceId))[0]?.severity).toBe('info');
   });
+
+  it('keeps a service that rules route to from being deleted, and documents the rules endpoints', async () => {
+    const a = await newService('Web');
+    const b = await newService('DBA');
+    await saveRules(a, [routeTo('to-dba', b)]);
+    const res = await api(`/api/services/${b}`, { method: 'DELETE', headers: ADMIN });
+    expect(res.status).toBe(409);
+    expect((await expectProblem(res)).detail).toContain(`“Route to ${b}” of ${a}`);
+
+    const doc = await json<{ paths: Record<string, Record<string, unknown>> }>(
+      api('/api/openapi.json'),
+      200,
+    );
+    expect(Object.keys(doc.paths['/api/services/{id}/rules'] ?? {}).sort()).toEqual(['get', 'put']);
+    expect(doc.paths['/api/services/{id}/rules/preview']).toHaveProperty('post');
+    expect(doc.paths['/api/services/{id}/suppressed']).toHaveProperty('get');
+  });
 });
