@@ -29,6 +29,10 @@ export const alertEventSchema = z.object({
   truncatedAlerts: z.number().int().optional(),
   /** Alertmanager/Grafana: the summary every alert of the group shares (commonAnnotations.summary), if any. */
   groupSummary: z.string().optional(),
+  /** The event rules that matched it, on every service it passed through (worker/service/judge.ts). */
+  rules: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
+  /** A rule's auto_resolve: the incident resolves after this many minutes without a new trigger. */
+  autoResolveMinutes: z.number().int().optional(),
 });
 
 export type AlertLink = z.infer<typeof alertLinkSchema>;

@@ -101,6 +101,8 @@ export const alertSchema = z
     annotations: z.record(z.string(), z.string()).optional(),
     links: z.array(z.object({ href: z.string(), text: z.string().optional() })),
     details: z.record(z.string(), z.unknown()).optional(),
+    /** The event rules that matched its latest body. */
+    rules: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
     /** Notifications for this alert, the first included; repeats only count, the first body is kept. */
     count: z.number().int(),
     firstSeenAt: z.number(),

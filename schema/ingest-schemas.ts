@@ -136,6 +136,34 @@ export const hookAcceptedSchema = z.object({
       result: z.enum(['opened', 'appended', 'dropped']),
     }),
   ),
+  rules: z
+    .object({
+      version: z.number().int().openapi({ description: 'The rule version that judged them' }),
+      judged: z.number().int(),
+      passed: z.number().int(),
+      suppressed: z.number().int(),
+      dropped: z.number().int(),
+      routed: z.number().int(),
+      alerts: z.array(
+        z.object({
+          alertKey: z.string(),
+          dedupKey: z.string().openapi({ description: 'After any set_dedup_key' }),
+          outcome: z.enum(['passed', 'suppressed', 'dropped', 'routed']).openapi({
+            description:
+              'passed: on to deduplication (see incidents); suppressed: recorded, no incident, nobody paged; dropped: counted only; routed: to serviceId',
+          }),
+          serviceId: z.string(),
+          then: z.enum(['passed', 'suppressed', 'dropped']).optional(),
+          rules: z.array(z.object({ id: z.string(), name: z.string() })),
+          notes: z.array(z.string()).optional(),
+        }),
+      ),
+    })
+    .optional()
+    .openapi({
+      description:
+        'When the service has event rules: what they did, per alert (the first 1,000) and in total',
+    }),
   notes: z.array(z.string()).optional().openapi({
     description:
       'Custom integrations: each fallback the mapping used and why (also kept in the payload record and on the alert)',

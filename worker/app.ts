@@ -15,6 +15,7 @@ import { incidents } from './routes/incidents';
 import { ingest } from './routes/ingest';
 import { services } from './routes/services';
 import { integrationMapping } from './routes/integration-mapping';
+import { serviceRules } from './routes/service-rules';
 import { mappingPresets } from './routes/mapping-presets';
 import { push } from './routes/push';
 import { tokens } from './routes/tokens';
@@ -88,6 +89,7 @@ export function createApp() {
   app.route('/api/calendar-feeds', calendarFeeds);
   app.route('/api/services', services);
   app.route('/api/services', integrationMapping);
+  app.route('/api/services', serviceRules);
   app.route('/api/mapping-presets', mappingPresets);
   app.route('/', ingest);
   app.route('/api/push', push);

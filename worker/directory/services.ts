@@ -91,6 +91,11 @@ export async function deleteService(db: D1Database, id: string): Promise<boolean
       )
       .bind(id),
     db.prepare(`DELETE FROM services WHERE id = ?1 AND ${unused}`).bind(id),
+    db
+      .prepare(
+        'DELETE FROM service_rules WHERE service_id = ?1 AND NOT EXISTS (SELECT 1 FROM services WHERE id = ?1)',
+      )
+      .bind(id),
   ]);
   return (results[1]?.meta.changes ?? 0) > 0;
 }

@@ -45,12 +45,17 @@ export function alertFromEvent(event: AlertEvent, now: number): IncidentAlert {
     ...(event.labels ? { labels: event.labels } : {}),
     ...(event.annotations ? { annotations: event.annotations } : {}),
     ...(event.details ? { details: event.details } : {}),
+    ...(event.rules?.length ? { rules: event.rules } : {}),
     links: event.links,
     count: 1,
     firstSeenAt: event.occurredAt ?? now,
     lastSeenAt: now,
   };
 }
+
+/** ". Rules matched: Route DB alerts": how an alert's timeline entry names the event rules that shaped it. */
+export const rulesMatched = (rules: readonly { name: string }[] | undefined): string =>
+  rules?.length ? `. Rules matched: ${rules.map((r) => r.name).join(', ')}` : '';
 
 /** Distinct alerts and how many of them fire. */
 export function alertCounts(alerts: Iterable<IncidentAlert>): {
@@ -163,7 +168,7 @@ export function applyAlertEvents(
         save(alert);
         entries.push({
           kind: 'alert_added',
-          text: current ? `Firing again: ${event.summary}` : `Alert: ${event.summary}`,
+          text: `${current ? 'Firing again' : 'Alert'}: ${event.summary}${rulesMatched(event.rules)}`,
           data: { alertKey: key, severity: event.severity },
         });
       }

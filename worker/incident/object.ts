@@ -35,6 +35,9 @@ import { IncidentStore } from './store';
 import { WEBHOOKS_TASK, WebhookOutbox } from './webhook-outbox';
 import { reviewPublishedEvent } from '../webhooks/events';
 
+/** The scheduled task of an event rule's auto_resolve (one per incident, moved by every trigger). */
+const AUTO_RESOLVE_TASK = 'auto-resolve';
+
 export type { CreateIncidentInput } from './open';
 
 export type CommandResult = { ok: true; incident: Incident } | { ok: false; problem: Problem };
@@ -100,6 +103,7 @@ export class IncidentObject extends DurableObject<Env> {
     const opening = openIncident(input, number, this.roleNames(), now());
     const committed = this.ledger.commit(opening, input.actor);
     await this.effects.run(opening.effects, committed);
+    await this.armAutoResolve(input.events ?? []);
     return this.store.load() ?? committed.incident;
   }
 
@@ -183,7 +187,23 @@ export class IncidentObject extends DurableObject<Env> {
     });
     const committed = this.ledger.commit(decided, actor);
     await this.effects.run(decided.effects, committed);
+    await this.armAutoResolve(events);
     return { accepted: true, incident: this.store.load() ?? committed.incident };
+  }
+
+  /**
+   * An event rule's auto_resolve: resolve after N minutes without a new trigger. Every trigger moves the
+   * deadline, keeping the minutes a rule asked for earlier when this batch's alerts ask for none.
+   */
+  private async armAutoResolve(events: readonly AlertEvent[]): Promise<void> {
+    if (!events.some((e) => e.action === 'trigger')) return;
+    const asked = Math.max(0, ...events.map((e) => e.autoResolveMinutes ?? 0));
+    const pending = this.scheduler.pending().find((t) => t.id === AUTO_RESOLVE_TASK);
+    const minutes = asked || Number(pending?.data.minutes ?? 0);
+    if (!minutes || this.store.load()?.status === 'resolved') return;
+    await this.scheduler.schedule(AUTO_RESOLVE_TASK, AUTO_RESOLVE_TASK, now() + minutes * 60_000, {
+      minutes,
+    });
   }
 
   /** WebSocket upgrade into the live room; the Worker has already authenticated the viewer. */
@@ -221,6 +241,17 @@ export class IncidentObject extends DurableObject<Env> {
       return;
     }
     if (task.kind === WEBHOOKS_TASK) return this.webhooks.drain(task, now());
+    if (task.kind === AUTO_RESOLVE_TASK) {
+      if (this.store.load()?.status !== 'resolved')
+        await this.execute(
+          {
+            type: 'resolve',
+            note: `no new alert for ${String(task.data.minutes)} minutes (event rule auto_resolve)`,
+          },
+          FIREBELL,
+        );
+      return;
+    }
     if (!(await this.paging.run(task, now())))
       console.error(`unknown scheduled task ${task.kind}; dropping it`);
   }

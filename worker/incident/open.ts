@@ -6,7 +6,7 @@
 import { LIMITS, SEVERITIES, type AlertEvent, type Severity } from '../../schema/alert';
 import type { Actor, Incident } from '../../schema/incident';
 import { ANNOUNCE, duplicatesEntry, type Change } from './decide';
-import { applyAlertEvents, capReachedEntry } from './ingest';
+import { applyAlertEvents, capReachedEntry, rulesMatched } from './ingest';
 import type { EntryDraft } from './reducer';
 
 export interface CreateIncidentInput {
@@ -74,12 +74,12 @@ export function openIncident(
   const entries: EntryDraft[] = [
     {
       kind: 'created',
-      text: `Incident #${number} opened by ${input.actor.name}: ${incident.title}`,
+      text: `Incident #${number} opened by ${input.actor.name}: ${incident.title}${rulesMatched(alerts[0]?.rules)}`,
       data: { severity: incident.severity },
     },
     ...alerts.slice(1).map((a): EntryDraft => ({
       kind: 'alert_added',
-      text: `Alert: ${a.summary}`,
+      text: `Alert: ${a.summary}${rulesMatched(a.rules)}`,
       data: { alertKey: a.key },
     })),
   ];

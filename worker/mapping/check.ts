@@ -50,7 +50,7 @@ export function mappingErrors(mapping: Mapping): string[] {
 }
 
 /** Every `/…/` literal in a parsed expression, wherever the parser put it (arguments, `~>`, predicates, lambdas). */
-function regexLiterals(ast: unknown): RegExp[] {
+export function regexLiterals(ast: unknown): RegExp[] {
   const found: RegExp[] = [];
   const seen = new Set<object>();
   const walk = (node: unknown) => {

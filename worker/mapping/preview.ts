@@ -25,35 +25,47 @@ export async function previewMapping(
       truncated: payload.truncated,
       bytes: payload.bytes,
     };
-    const read = readCustomBody(payload.body, payload.contentType);
-    if (!read.ok) {
-      const error = payload.truncated
-        ? `the body was cut when recorded (${payload.bytes} bytes received), so it cannot be read whole: ${read.message}`
-        : read.message;
-      results.push({ ...base, alerts: [], notes: [], error });
+    const mapped = await mapRecorded(mapping, payload, integrationName);
+    if ('error' in mapped) {
+      results.push({ ...base, alerts: [], notes: [], error: mapped.error });
       continue;
     }
-    // An SNS delivery is previewed as the route maps it: its Message, not the envelope around it.
-    const sns = recordedSnsBody(read.value);
-    if (sns && 'error' in sns) {
-      results.push({ ...base, alerts: [], notes: [], error: sns.error });
-      continue;
-    }
-    const mapped = await applyMapping(mapping, sns ? sns.body : read.value, { integrationName });
-    const cut = payload.truncated
-      ? [
-          `the body was cut when recorded (${payload.bytes} bytes received); the mapping saw only its head`,
-        ]
-      : [];
     results.push({
       ...base,
       alerts: mapped.events.map(mappedAlert),
-      notes: [...cut, ...mapped.notes],
+      notes: mapped.notes,
       error: null,
     });
-    failed.push(mappingFailed(mapped));
+    failed.push(mapped.failed);
   }
   return { results, failsOnAll: failed.length > 0 && failed.every(Boolean) };
+}
+
+/**
+ * One recorded payload mapped as the route maps it (an SNS delivery: its Message, not the envelope), or why it
+ * cannot be read; a body cut when recorded is mapped from its head, with a note saying so.
+ */
+export async function mapRecorded(
+  mapping: Mapping,
+  payload: RecordedPayload,
+  integrationName: string,
+): Promise<{ events: AlertEvent[]; notes: string[]; failed: boolean } | { error: string }> {
+  const read = readCustomBody(payload.body, payload.contentType);
+  if (!read.ok)
+    return {
+      error: payload.truncated
+        ? `the body was cut when recorded (${payload.bytes} bytes received), so it cannot be read whole: ${read.message}`
+        : read.message,
+    };
+  const sns = recordedSnsBody(read.value);
+  if (sns && 'error' in sns) return { error: sns.error };
+  const mapped = await applyMapping(mapping, sns ? sns.body : read.value, { integrationName });
+  const cut = payload.truncated
+    ? [
+        `the body was cut when recorded (${payload.bytes} bytes received); the mapping saw only its head`,
+      ]
+    : [];
+  return { events: mapped.events, notes: [...cut, ...mapped.notes], failed: mappingFailed(mapped) };
 }
 
 /** "This mapping fails on all 3 recent payloads: …": what the 409 says, with the first failure's reasons. */

@@ -224,7 +224,8 @@ function answer(
   }
   if (!result.ok) throw new ProblemError(400, 'validation', 'The payload was refused.');
   const notes = adapted.notes ? { notes: adapted.notes } : {};
-  return c.json({ status: 'accepted', incidents: result.outcomes, ...notes }, 202);
+  const rules = result.rules ? { rules: result.rules } : {};
+  return c.json({ status: 'accepted', incidents: result.outcomes, ...rules, ...notes }, 202);
 }
 
 /** Document a webhook endpoint in the OpenAPI description (the handlers themselves are plain routes). */

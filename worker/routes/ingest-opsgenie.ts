@@ -96,7 +96,21 @@ async function viaEvents(
     return reply.send(parsed.ok ? 422 : 400, {
       message: 'errors' in adapted ? adapted.errors.join(' ') : 'The request was refused.',
     });
-  const outcome = delivered.outcomes[0] as KeyOutcome;
+  const outcome = delivered.outcomes[0] as KeyOutcome | undefined;
+  const ruled = delivered.rules?.alerts[0];
+  if (!outcome) {
+    // The service's event rules kept it from any incident (suppressed, dropped, or routed elsewhere).
+    await recordRequest(c.env, integration, {
+      requestId: reply.requestId,
+      action,
+      processedAt: now(),
+      isSuccess: true,
+      status: `Alert ${ruled?.outcome ?? 'handled'} by the service's event rules`,
+      alertId: '',
+      alias: ruled?.dedupKey ?? '',
+    });
+    return accepted(reply);
+  }
   // As Opsgenie: an action on an alias with no open alert is accepted; its request status says what happened.
   const status =
     outcome.result === 'dropped'

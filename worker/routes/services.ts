@@ -25,6 +25,7 @@ import {
   updateService,
   type ServiceUses,
 } from '../directory/services';
+import { allServiceRules } from '../directory/service-rules';
 import { limitBody, requireJson, validationHook } from '../edge';
 import { badRequest, conflict, notFound } from '../errors';
 import { newId, newSecret } from '../ids';
@@ -228,6 +229,17 @@ services.openapi(
   async (c) => {
     const { id } = c.req.valid('param');
     const service = await serviceOr404(c.env.DB, id);
+    const routing = [...(await allServiceRules(c.env.DB))].flatMap(([from, set]) =>
+      from === id
+        ? []
+        : set.rules
+            .filter((r) => r.actions.some((a) => a.type === 'route' && a.service_id === id))
+            .map((r) => `“${r.name}” of ${from}`),
+    );
+    if (routing.length)
+      throw conflict(
+        `Service “${service.name}” is the target of event rules ${routing.join(', ')}; change those rules first.`,
+      );
     // The delete re-checks in the same statements: an integration added meanwhile still keeps the service.
     if (await deleteService(c.env.DB, id)) return c.body(null, 204);
     const uses = await serviceUses(c.env.DB, id);

@@ -19,6 +19,10 @@ import { admit } from './rate-limit';
 import { RequestLog, type RequestOutcome } from './request-log';
 import type { PayloadInput, RecordedPayload } from '../../schema/directory';
 import { RouterStore } from './store';
+import type { RuleSet } from '../../schema/rule-schemas';
+import { serviceRouter } from '../stubs';
+import { judge, RuleCache, type AlertRuleOutcome, type Judgement } from './judge';
+import { RuleStore, type DropCounter, type SuppressedAlert } from './rule-store';
 
 /** The integration a request authenticated as. */
 export interface IntakeSource {
@@ -51,7 +55,39 @@ type Refused =
   | { ok: false; reason: 'rate-limited'; retryAfterSeconds: number }
   | { ok: false; reason: 'rejected' };
 
-export type ReceiveResult = { ok: true; outcomes: KeyOutcome[] } | Refused;
+/** What the rules did to a request's alerts; present when a service's rules judged them. */
+export interface RulesReport {
+  /** The rule version of the service that received the request. */
+  version: number;
+  judged: number;
+  passed: number;
+  suppressed: number;
+  dropped: number;
+  routed: number;
+  /** Per alert, in order; a storm lists the first ALERT_OUTCOMES_LISTED, the counts cover all. */
+  alerts: AlertRuleOutcome[];
+}
+
+export const ALERT_OUTCOMES_LISTED = 1000;
+
+export type ReceiveResult = { ok: true; outcomes: KeyOutcome[]; rules?: RulesReport } | Refused;
+
+/** Alerts another service's rules routed here, `hops` services after the one that received them. */
+export interface RoutedInput {
+  serviceId: string;
+  source: IntakeSource;
+  events: AlertEvent[];
+  hops: number;
+}
+
+/** What a service did with some alerts: the incidents they opened or joined, and per alert what its rules did. */
+export interface Handled {
+  outcomes: KeyOutcome[];
+  alerts: AlertRuleOutcome[];
+  /** Whether any rule of any service took part (else the 202 says nothing about rules). */
+  ruled: boolean;
+  version: number;
+}
 
 /** One change event (PagerDuty /v2/change/enqueue), or null with the adapter's complaints. */
 export interface ChangeInput {
@@ -80,6 +116,8 @@ export class ServiceRouter extends DurableObject<Env> {
   private readonly changes: ChangeStore;
   private readonly requests: RequestLog;
   private readonly queue: KeyQueue<KeyOutcome>;
+  private readonly ruleStore: RuleStore;
+  private readonly rules: RuleCache;
   private serviceId: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -88,6 +126,8 @@ export class ServiceRouter extends DurableObject<Env> {
     this.changes = new ChangeStore(ctx.storage.sql);
     this.requests = new RequestLog(ctx.storage.sql);
     this.queue = new KeyQueue((key, events, actor) => this.apply(key, events, actor));
+    this.ruleStore = new RuleStore(ctx.storage.sql);
+    this.rules = new RuleCache(this.ruleStore, env.DB);
   }
 
   /** Rate-limit, record and route one request's events; resolves when every incident involved has taken them. */
@@ -103,21 +143,24 @@ export class ServiceRouter extends DurableObject<Env> {
     );
     if (refused || !input.events) return refused ?? { ok: false, reason: 'rejected' };
 
-    const actor = actorOf(source);
     try {
-      const outcomes = await Promise.all(
-        [...groupByKey(input.events)].map(([key, events]) => this.queue.submit(key, events, actor)),
-      );
+      const handled = await this.handle(input.serviceId, source, input.events, 0);
+      const { outcomes } = handled;
+      const report = handled.ruled ? reportOf(handled) : null;
       this.store.recordPayload(
         source.integrationId,
         at,
         input.payload,
         'accepted',
-        [outcomes.map(describe).join('; ') || 'no events', ...(input.notes ?? [])]
+        [
+          outcomes.map(describe).join('; ') || (input.events.length ? 'no incident' : 'no events'),
+          ...(report ? [describeRules(report)] : []),
+          ...(input.notes ?? []),
+        ]
           .join('; ')
           .slice(0, 2000),
       );
-      return { ok: true, outcomes };
+      return { ok: true, outcomes, ...(report ? { rules: report } : {}) };
     } catch (error) {
       this.store.recordPayload(
         source.integrationId,
@@ -128,6 +171,115 @@ export class ServiceRouter extends DurableObject<Env> {
       );
       throw error;
     }
+  }
+
+  /** Alerts another service's rules routed here: judged by this service's rules, then deduplicated here. */
+  async receiveRouted(input: RoutedInput): Promise<Handled> {
+    this.serviceId = input.serviceId;
+    return this.handle(input.serviceId, input.source, input.events, input.hops);
+  }
+
+  /** The API pushes each saved rule set here with its D1 version; returns the version now applied. */
+  async setRules(serviceId: string, version: number, ruleSet: RuleSet): Promise<number> {
+    this.serviceId = serviceId;
+    return this.rules.set(version, ruleSet);
+  }
+
+  /** The last suppressed alerts (newest first) and the drop counters, for GET /api/services/{id}/suppressed. */
+  async ruleActivity(): Promise<{ suppressed: SuppressedAlert[]; drops: DropCounter[] }> {
+    return { suppressed: this.ruleStore.suppressed(), drops: this.ruleStore.drops() };
+  }
+
+  /** Rules (each alert judged once), then dedup for what passes, then the services alerts were routed to. */
+  private async handle(
+    serviceId: string,
+    source: IntakeSource,
+    events: AlertEvent[],
+    hops: number,
+  ): Promise<Handled> {
+    const actor = actorOf(source);
+    const rules = await this.rules.get(serviceId);
+    const judged: Judgement[] = rules.count
+      ? await judge(rules.rules, events, { serviceId, integrationType: source.type, hops })
+      : events.map((alert) => ({ alert, matched: [], verdict: 'page', notes: [] }));
+    const at = now();
+    const alerts: AlertRuleOutcome[] = judged.map((j) => ({
+      alertKey: j.alert.alertKey,
+      dedupKey: j.alert.dedupKey,
+      outcome:
+        j.verdict === 'page'
+          ? 'passed'
+          : j.verdict === 'suppress'
+            ? 'suppressed'
+            : j.verdict === 'drop'
+              ? 'dropped'
+              : 'routed',
+      serviceId,
+      rules: j.alert.rules ?? [],
+      ...(j.notes.length ? { notes: j.notes } : {}),
+    }));
+
+    const suppressed = judged.filter((j) => j.verdict === 'suppress');
+    if (suppressed.length)
+      this.ruleStore.suppress(
+        suppressed.map(({ alert }) => ({
+          at,
+          summary: alert.summary,
+          severity: alert.severity,
+          source: alert.source ?? null,
+          dedupKey: alert.dedupKey,
+          integrationId: source.integrationId,
+          integrationName: source.name,
+          rules: alert.rules ?? [],
+        })),
+      );
+    const drops = new Map<string, { rule: { id: string; name: string }; count: number }>();
+    for (const j of judged) {
+      const rule = j.verdict === 'drop' ? j.matched.at(-1) : undefined;
+      if (!rule) continue;
+      const counter = drops.get(rule.id) ?? { rule, count: 0 };
+      counter.count += 1;
+      drops.set(rule.id, counter);
+    }
+    for (const { rule, count } of drops.values()) this.ruleStore.countDrops(rule, count, at);
+
+    const routes = new Map<string, number[]>();
+    judged.forEach((j, i) => {
+      if (typeof j.verdict !== 'object') return;
+      routes.set(j.verdict.route, [...(routes.get(j.verdict.route) ?? []), i]);
+    });
+    const passing = judged.filter((j) => j.verdict === 'page').map((j) => j.alert);
+    const [outcomes, ...routed] = await Promise.all([
+      Promise.all(
+        [...groupByKey(passing)].map(([key, batch]) => this.queue.submit(key, batch, actor)),
+      ),
+      ...[...routes].map(async ([target, indexes]) => {
+        const handled = (await serviceRouter(this.env, target).receiveRouted({
+          serviceId: target,
+          source,
+          events: indexes.map((i) => (judged[i] as Judgement).alert),
+          hops: hops + 1,
+        })) as Handled;
+        handled.alerts.forEach((there, n) => {
+          const i = indexes[n] as number;
+          const here = alerts[i] as AlertRuleOutcome;
+          alerts[i] = {
+            ...there,
+            outcome: 'routed',
+            then: there.outcome === 'routed' ? (there.then ?? 'passed') : there.outcome,
+            notes: [...(here.notes ?? []), ...(there.notes ?? [])],
+          };
+          if (!alerts[i]?.notes?.length) delete alerts[i]?.notes;
+        });
+        return handled;
+      }),
+    ]);
+    return {
+      outcomes: [...outcomes, ...routed.flatMap((h) => h.outcomes)],
+      alerts,
+      ruled: rules.count > 0 || routed.some((h) => h.ruled),
+      version: rules.version,
+    };
   }
 
   /** Recent payloads per integration, newest first, for the integration listing. */
@@ -310,6 +462,28 @@ function groupByKey(events: readonly AlertEvent[]): Map<string, AlertEvent[]> {
     else groups.set(event.dedupKey, [event]);
   }
   return groups;
+}
+
+function reportOf(handled: Handled): RulesReport {
+  const count = (outcome: AlertRuleOutcome['outcome']) =>
+    handled.alerts.filter((a) => a.outcome === outcome).length;
+  return {
+    version: handled.version,
+    judged: handled.alerts.length,
+    passed: count('passed'),
+    suppressed: count('suppressed'),
+    dropped: count('dropped'),
+    routed: count('routed'),
+    alerts: handled.alerts.slice(0, ALERT_OUTCOMES_LISTED),
+  };
+}
+
+/** "rules v3: 2 suppressed, 1 dropped": what the payload record says the rules did. */
+function describeRules(r: RulesReport): string {
+  const parts = (['suppressed', 'dropped', 'routed'] as const)
+    .filter((k) => r[k])
+    .map((k) => `${r[k]} ${k}`);
+  return `rules v${r.version}: ${parts.join(', ') || 'nothing suppressed, dropped or routed'}`;
 }
 
 function describe(o: KeyOutcome): string {

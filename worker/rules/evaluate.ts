@@ -1,0 +1,378 @@
+/**
+ * The pure event-rule evaluator: a service's rules, compiled once per rule-set version, judge one normalized alert
+ * and say what to do with it (page, route, suppress, drop) and how it changed. Conditions are plain JavaScript
+ * over precompiled tests (no JSONata), so a storm of alerts costs microseconds each; only the template actions of
+ * rules that matched run the shared expression module. Regular expressions run on RE2 (linear in the text), over
+ * at most MATCH_INPUT_MAX characters: a bound on the input, never on elapsed time, since the clock does not
+ * advance during CPU work on deployed Workers.
+ */
+import { RE2JS } from 're2js';
+import type { AlertEvent, IntegrationType } from '../../schema/alert';
+import { LIMITS } from '../../schema/alert';
+import type { Condition, Rule, RuleAction } from '../../schema/rule-schemas';
+import { MATCH_INPUT_MAX, fieldProblem } from '../../schema/rule-schemas';
+import { clip } from '../../schema/text';
+import { fitKey } from '../adapters/normalize';
+import { ExpressionError, asText, renderTemplate } from '../mapping/expression';
+
+export type Verdict = 'page' | 'suppress' | 'drop' | { route: string };
+
+export interface RuleOutcome {
+  /**
+   * The alert after set_severity, set_title, add_label and set_dedup_key, each value cut to the LIMITS the
+   * adapters' normalize step enforces (a title to a summary's length, a label to a label's, a long key hashed),
+   * with `truncated` set when a cut was made. The same object as the input when no rule changed it.
+   */
+  alert: AlertEvent;
+  /** The rules whose condition held, in order (a rule matched even if one of its templates failed). */
+  matched: { id: string; name: string }[];
+  verdict: Verdict;
+  /** add_note texts and sentences about templates that failed (the value they would have set was kept). */
+  notes: string[];
+  /** From the last auto_resolve action that ran: resolve the incident after this many minutes without alerts. */
+  autoResolveMinutes?: number;
+}
+
+export interface RuleContext {
+  integrationType: IntegrationType | string;
+}
+
+/** The alert as conditions and templates read it: the field names rules use (dedup_key, integration). */
+export interface AlertView {
+  summary: string;
+  source?: string;
+  severity: string;
+  integration: string;
+  dedup_key: string;
+  details?: Record<string, unknown>;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+/** One evaluation: the alert being changed, and each field's text read so far (reset when an action changes it). */
+interface State {
+  alert: AlertEvent;
+  integration: string;
+  texts: (string | undefined | null)[];
+  lower: (string | undefined | null)[];
+  /** What templates read, built on first use and again only after a change (the template module checks it once). */
+  view?: AlertView | undefined;
+}
+/** Marks a field not read yet in State.texts (a field with no value reads as undefined). */
+const UNREAD = null;
+
+type Test = (s: State) => boolean;
+type Read = (s: State) => unknown;
+
+interface CompiledRule {
+  id: string;
+  name: string;
+  test: Test;
+  actions: RuleAction[];
+  continue: boolean;
+}
+
+export interface CompiledRules {
+  rules: CompiledRule[];
+  /** Distinct fields read, each with a slot in State.texts. */
+  fields: number;
+}
+
+const NEVER: Test = () => false;
+
+/** A field name as a reader of the alert; undefined when the name is unknown (the condition never holds). */
+function reader(field: string): Read | undefined {
+  if (fieldProblem(field)) return undefined;
+  switch (field) {
+    case 'summary':
+      return (s) => s.alert.summary;
+    case 'source':
+      return (s) => s.alert.source;
+    case 'severity':
+      return (s) => s.alert.severity;
+    case 'integration':
+      return (s) => s.integration;
+    case 'dedup_key':
+      return (s) => s.alert.dedupKey;
+  }
+  const dot = field.indexOf('.');
+  const map = field.slice(0, dot);
+  const key = field.slice(dot + 1);
+  if (map === 'labels') return (s) => s.alert.labels?.[key];
+  if (map === 'annotations') return (s) => s.alert.annotations?.[key];
+  const path = key.split('.');
+  return (s) => dig(s.alert.details, path);
+}
+
+/** A dotted path into details; a number step indexes a list. Own properties only. */
+function dig(value: unknown, path: readonly string[]): unknown {
+  for (const key of path) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return value;
+}
+
+/** Compile a rule set once per version; the result is reused for every alert until the rules change. */
+export function compileRules(rules: readonly Rule[]): CompiledRules {
+  const slots = new Map<string, number>();
+  const compiled: CompiledRule[] = [];
+  for (const rule of rules) {
+    if (rule.enabled === false) continue;
+    compiled.push({
+      id: rule.id,
+      name: rule.name,
+      test: compileCondition(rule.condition, slots),
+      actions: rule.actions,
+      continue: rule.continue === true,
+    });
+  }
+  return { rules: compiled, fields: slots.size };
+}
+
+/** A field's text (strings as they are, numbers and booleans as written, objects as JSON), read once per state. */
+function textOf(slot: number, read: Read): (s: State) => string | undefined {
+  return (s) => {
+    const hit = s.texts[slot];
+    if (hit !== UNREAD) return hit;
+    const text = asText(read(s));
+    s.texts[slot] = text;
+    return text;
+  };
+}
+
+function lowerOf(slot: number, text: (s: State) => string | undefined) {
+  return (s: State) => {
+    const hit = s.lower[slot];
+    if (hit !== UNREAD) return hit;
+    const lower = text(s)?.toLowerCase();
+    s.lower[slot] = lower;
+    return lower;
+  };
+}
+
+function compileCondition(condition: Condition, slots: Map<string, number>): Test {
+  if ('all' in condition) {
+    const tests = condition.all.map((c) => compileCondition(c, slots));
+    return (s) => {
+      for (const test of tests) if (!test(s)) return false;
+      return true;
+    };
+  }
+  if ('any' in condition) {
+    const tests = condition.any.map((c) => compileCondition(c, slots));
+    return (s) => {
+      for (const test of tests) if (test(s)) return true;
+      return false;
+    };
+  }
+  const read = reader(condition.field);
+  if (!read) return NEVER;
+  let slot = slots.get(condition.field);
+  if (slot === undefined) slots.set(condition.field, (slot = slots.size));
+  const text = textOf(slot, read);
+  const { value } = condition;
+  switch (condition.op) {
+    case 'exists':
+      return (s) => {
+        const t = text(s);
+        return t !== undefined && t !== '';
+      };
+    case 'equals':
+      return typeof value === 'string' ? (s) => text(s) === value : NEVER;
+    case 'not_equals':
+      return typeof value === 'string' ? (s) => text(s) !== value : NEVER;
+    case 'contains': {
+      if (typeof value !== 'string') return NEVER;
+      const needle = value.toLowerCase();
+      const lower = lowerOf(slot, text);
+      return (s) => lower(s)?.includes(needle) === true;
+    }
+    case 'in': {
+      if (!Array.isArray(value)) return NEVER;
+      const set = new Set(value);
+      return (s) => {
+        const t = text(s);
+        return t !== undefined && set.has(t);
+      };
+    }
+    case 'matches': {
+      const pattern = typeof value === 'string' ? linear(value) : undefined;
+      if (!pattern) return NEVER;
+      return (s) => {
+        const t = text(s);
+        return (
+          t !== undefined &&
+          pattern.test(t.length > MATCH_INPUT_MAX ? t.slice(0, MATCH_INPUT_MAX) : t)
+        );
+      };
+    }
+  }
+  return NEVER;
+}
+
+/** The RE2 program for a rule's pattern, or undefined when RE2 refuses it (the save check reports that). */
+export function linear(pattern: string): RE2JS | undefined {
+  try {
+    return RE2JS.compile(pattern);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The alert under the names rules use, for templates. */
+export function alertView(alert: AlertEvent, integration: string): AlertView {
+  return {
+    summary: alert.summary,
+    ...(alert.source !== undefined ? { source: alert.source } : {}),
+    severity: alert.severity,
+    integration,
+    dedup_key: alert.dedupKey,
+    ...(alert.details !== undefined ? { details: alert.details } : {}),
+    ...(alert.labels !== undefined ? { labels: alert.labels } : {}),
+    ...(alert.annotations !== undefined ? { annotations: alert.annotations } : {}),
+  };
+}
+
+/** Verdict strength: a quieter verdict from any rule that ran wins over a louder one. */
+const STRENGTH = { page: 0, route: 1, suppress: 2, drop: 3 } as const;
+const strength = (v: Verdict) => STRENGTH[typeof v === 'string' ? v : 'route'];
+
+/**
+ * Judge one alert. Rules run in order; a disabled rule never runs; the first rule whose condition holds runs its
+ * actions and ends the evaluation unless it says `continue`. Later rules see the changes earlier ones made.
+ * `drop` ends the evaluation at once. A template that fails keeps the value it would have replaced and adds a
+ * note: a rule never loses an alert.
+ */
+export async function applyRules(
+  compiled: CompiledRules,
+  alert: AlertEvent,
+  ctx: RuleContext,
+): Promise<RuleOutcome> {
+  const state: State = {
+    alert,
+    integration: ctx.integrationType,
+    texts: new Array(compiled.fields).fill(UNREAD),
+    lower: new Array(compiled.fields).fill(UNREAD),
+  };
+  const matched: { id: string; name: string }[] = [];
+  const notes: string[] = [];
+  let verdict: Verdict = 'page';
+  let autoResolveMinutes: number | undefined;
+  rules: for (const rule of compiled.rules) {
+    if (!rule.test(state)) continue;
+    matched.push({ id: rule.id, name: rule.name });
+    for (const action of rule.actions) {
+      const next = await act(action, state, rule, notes);
+      if (next === 'changed') {
+        state.texts.fill(UNREAD);
+        state.lower.fill(UNREAD);
+        state.view = undefined;
+      } else if (next !== undefined) {
+        if (next === 'drop') {
+          verdict = 'drop';
+          break rules;
+        }
+        if (strength(next) >= strength(verdict)) verdict = next;
+      }
+      if (action.type === 'auto_resolve') autoResolveMinutes = action.after_minutes;
+    }
+    if (!rule.continue) break;
+  }
+  return {
+    alert: state.alert,
+    matched,
+    verdict,
+    notes,
+    ...(autoResolveMinutes !== undefined ? { autoResolveMinutes } : {}),
+  };
+}
+
+/** Run one action on the state: 'changed' when it changed the alert, a verdict when it gives one. */
+async function act(
+  action: RuleAction,
+  s: State,
+  rule: CompiledRule,
+  notes: string[],
+): Promise<'changed' | Verdict | undefined> {
+  switch (action.type) {
+    case 'set_severity':
+      if (s.alert.severity === action.severity) return undefined;
+      s.alert = { ...s.alert, severity: action.severity };
+      return 'changed';
+    case 'set_title': {
+      const text = await render(action.template, s, rule, 'set_title', 'the title', notes);
+      if (text === undefined) return undefined;
+      const summary = clip(text, LIMITS.summary);
+      if (summary === s.alert.summary) return undefined;
+      s.alert = { ...s.alert, summary, truncated: s.alert.truncated || summary !== text };
+      return 'changed';
+    }
+    case 'add_label': {
+      const text = await render(action.value, s, rule, 'add_label', `label ${action.name}`, notes);
+      if (text === undefined) return undefined;
+      const name = clip(action.name, LIMITS.labelValue);
+      const value = clip(text, LIMITS.labelValue);
+      if (s.alert.labels?.[name] === value) return undefined;
+      s.alert = {
+        ...s.alert,
+        labels: { ...s.alert.labels, [name]: value },
+        truncated: s.alert.truncated || value !== text,
+      };
+      return 'changed';
+    }
+    case 'set_dedup_key': {
+      const text = await render(action.template, s, rule, 'set_dedup_key', 'the dedup key', notes);
+      if (text === undefined) return undefined;
+      const key = await fitKey(text);
+      if (key === s.alert.dedupKey) return undefined;
+      // The alert key stays: alerts regrouped under one dedup key remain distinct alerts in the incident.
+      s.alert = { ...s.alert, dedupKey: key };
+      return 'changed';
+    }
+    case 'add_note':
+      notes.push(action.text);
+      return undefined;
+    case 'route':
+      return { route: action.service_id };
+    case 'suppress':
+      return 'suppress';
+    case 'drop':
+      return 'drop';
+    case 'auto_resolve':
+      return undefined;
+  }
+}
+
+/**
+ * A template's text over the alert, or undefined (with a note) when it does not parse, a placeholder fails or has
+ * no value, or the text is blank: half a title or a dedup key with a hole is worse than the old value.
+ */
+async function render(
+  template: string,
+  s: State,
+  rule: CompiledRule,
+  action: string,
+  what: string,
+  notes: string[],
+): Promise<string | undefined> {
+  const because = (why: string) =>
+    notes.push(`rule "${clip(rule.name, 80)}" (${rule.id}), ${action}: ${why}; kept ${what}`);
+  let rendered;
+  try {
+    rendered = await renderTemplate(template, (s.view ??= alertView(s.alert, s.integration)));
+  } catch (err) {
+    because(err instanceof ExpressionError ? err.message : String(err));
+    return undefined;
+  }
+  if (rendered.notes.length > 0) {
+    because(rendered.notes.join('; '));
+    return undefined;
+  }
+  const text = rendered.text.trim();
+  if (text === '') {
+    because('the template gave blank text');
+    return undefined;
+  }
+  return text;
+}
