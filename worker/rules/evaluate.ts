@@ -55,7 +55,11 @@ interface State {
   integration: string;
   texts: (string | undefined | null)[];
   lower: (string | undefined | null)[];
-  /** What templates read, built on first use and again only after a change (the template module checks it once). */
+  /**
+   * What templates read: built on first use, then kept up to date in place. The template module sizes an input
+   * once per object (a walk of every value), so one object per alert is walked once, not after every change;
+   * the changes rules make (a text, a flat map of texts) cannot take it past the module's depth or size bounds.
+   */
   view?: AlertView | undefined;
 }
 /** Marks a field not read yet in State.texts (a field with no value reads as undefined). */
@@ -234,6 +238,13 @@ export function alertView(alert: AlertEvent, integration: string): AlertView {
   };
 }
 
+function updateView(view: AlertView, alert: AlertEvent): void {
+  view.summary = alert.summary;
+  view.severity = alert.severity;
+  view.dedup_key = alert.dedupKey;
+  if (alert.labels !== undefined) view.labels = alert.labels;
+}
+
 /** Verdict strength: a quieter verdict from any rule that ran wins over a louder one. */
 const STRENGTH = { page: 0, route: 1, suppress: 2, drop: 3 } as const;
 const strength = (v: Verdict) => STRENGTH[typeof v === 'string' ? v : 'route'];
@@ -267,7 +278,7 @@ export async function applyRules(
       if (next === 'changed') {
         state.texts.fill(UNREAD);
         state.lower.fill(UNREAD);
-        state.view = undefined;
+        if (state.view) updateView(state.view, state.alert);
       } else if (next !== undefined) {
         if (next === 'drop') {
           verdict = 'drop';
