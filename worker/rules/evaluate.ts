@@ -274,7 +274,9 @@ export async function applyRules(
     if (!rule.test(state)) continue;
     matched.push({ id: rule.id, name: rule.name });
     for (const action of rule.actions) {
-      const next = await act(action, state, rule, notes);
+      const next = TEMPLATED.has(action.type)
+        ? await templated(action, state, rule, notes)
+        : act(action, state, notes);
       if (next === 'changed') {
         state.texts.fill(UNREAD);
         state.lower.fill(UNREAD);
@@ -299,18 +301,42 @@ export async function applyRules(
   };
 }
 
-/** Run one action on the state: 'changed' when it changed the alert, a verdict when it gives one. */
-async function act(
-  action: RuleAction,
-  s: State,
-  rule: CompiledRule,
-  notes: string[],
-): Promise<'changed' | Verdict | undefined> {
+/** Actions that render a template; the others run without waiting on anything. */
+const TEMPLATED: ReadonlySet<RuleAction['type']> = new Set([
+  'set_title',
+  'add_label',
+  'set_dedup_key',
+]);
+
+/** Run one action that needs no template: 'changed' when it changed the alert, a verdict when it gives one. */
+function act(action: RuleAction, s: State, notes: string[]): 'changed' | Verdict | undefined {
   switch (action.type) {
     case 'set_severity':
       if (s.alert.severity === action.severity) return undefined;
       s.alert = { ...s.alert, severity: action.severity };
       return 'changed';
+    case 'add_note':
+      notes.push(action.text);
+      return undefined;
+    case 'route':
+      return { route: action.service_id };
+    case 'suppress':
+      return 'suppress';
+    case 'drop':
+      return 'drop';
+    default:
+      return undefined;
+  }
+}
+
+/** Run one template action: 'changed' when it changed the alert. */
+async function templated(
+  action: RuleAction,
+  s: State,
+  rule: CompiledRule,
+  notes: string[],
+): Promise<'changed' | undefined> {
+  switch (action.type) {
     case 'set_title': {
       const text = await render(action.template, s, rule, 'set_title', 'the title', notes);
       if (text === undefined) return undefined;
@@ -341,16 +367,7 @@ async function act(
       s.alert = { ...s.alert, dedupKey: key };
       return 'changed';
     }
-    case 'add_note':
-      notes.push(action.text);
-      return undefined;
-    case 'route':
-      return { route: action.service_id };
-    case 'suppress':
-      return 'suppress';
-    case 'drop':
-      return 'drop';
-    case 'auto_resolve':
+    default:
       return undefined;
   }
 }
