@@ -4,7 +4,8 @@
  * (every operator, all/any nested up to 3 levels, RE2 patterns, some `continue`, template actions) on 10,000
  * alerts shaped like Alertmanager's, in Node. Per alert: compile once, then `applyRules`, timed one by one.
  * Target (issue 17): p99 per alert < 50 µs. A warm-up pass over other alerts runs first, as a Worker that has
- * handled a few requests would be warm.
+ * handled a few requests would be warm. Three rounds; the numbers are each statistic's median over them.
+ * Wall-clock and CPU time per alert are both reported: on a busy machine the wall clock's tail is other processes'.
  * Run alone: `node bench/rules.mjs` (prints JSON); `benchRules()` is exported for bench/run.mjs.
  */
 import { build } from 'esbuild';
@@ -17,6 +18,7 @@ import { ROOT, round } from './lib.mjs';
 const RULES = 100;
 const ALERTS = 10_000;
 const WARMUP = 2_000;
+const ROUNDS = 3;
 
 async function ruleModules() {
   const dir = mkdtempSync(join(tmpdir(), 'firebell-bench-rules-'));
@@ -223,6 +225,52 @@ function makeRules(count, rnd) {
   return rules.slice(-count);
 }
 
+/**
+ * Each alert's time: wall clock, or this process's CPU time (getrusage, µs resolution, about 1 µs of its own),
+ * which leaves out time slices other processes took on a shared machine.
+ */
+const CLOCKS = {
+  wall: {
+    start: () => process.hrtime.bigint(),
+    us: (t0) => Number(process.hrtime.bigint() - t0) / 1000,
+  },
+  cpu: {
+    start: () => process.cpuUsage(),
+    us: (t0) => {
+      const d = process.cpuUsage(t0);
+      return d.user + d.system;
+    },
+  },
+};
+
+/** One pass over the alerts, each timed alone. */
+async function measure(compiled, alerts, applyRules, clock) {
+  const times = new Float64Array(alerts.length);
+  let matched = 0;
+  let changed = 0;
+  const verdicts = { page: 0, route: 0, suppress: 0, drop: 0 };
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < alerts.length; i++) {
+    const a = alerts[i];
+    const t0 = clock.start();
+    const out = await applyRules(compiled, a, { integrationType: a.integration });
+    times[i] = clock.us(t0);
+    matched += out.matched.length;
+    if (out.alert !== a) changed++;
+    verdicts[typeof out.verdict === 'string' ? out.verdict : 'route']++;
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  const sorted = Array.from(times).sort((x, y) => x - y);
+  const stats = {
+    p50: round(percentile(sorted, 50), 2),
+    p99: round(percentile(sorted, 99), 2),
+    max: round(sorted[sorted.length - 1], 2),
+    mean: round(sorted.reduce((s, x) => s + x, 0) / sorted.length, 2),
+    alertsPerSecond: Math.round(alerts.length / seconds),
+  };
+  return { stats, matched, changed, verdicts };
+}
+
 const percentile = (sorted, p) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
@@ -240,22 +288,18 @@ export async function benchRules() {
   for (const a of alerts.slice(0, WARMUP))
     await applyRules(compiled, a, { integrationType: a.integration });
 
-  const times = new Float64Array(ALERTS);
-  let matched = 0;
-  let templated = 0;
-  const verdicts = { page: 0, route: 0, suppress: 0, drop: 0 };
-  const runStart = process.hrtime.bigint();
-  for (let i = 0; i < ALERTS; i++) {
-    const a = alerts[WARMUP + i];
-    const t0 = process.hrtime.bigint();
-    const out = await applyRules(compiled, a, { integrationType: a.integration });
-    times[i] = Number(process.hrtime.bigint() - t0) / 1000;
-    matched += out.matched.length;
-    if (out.alert !== a) templated++;
-    verdicts[typeof out.verdict === 'string' ? out.verdict : 'route']++;
+  // Several rounds over the same alerts: on a shared machine one round's p99 can be another process's time slice.
+  const rounds = [];
+  const cpuRounds = [];
+  let last;
+  for (let round_ = 0; round_ < ROUNDS; round_++) {
+    last = await measure(compiled, alerts.slice(WARMUP), applyRules, CLOCKS.wall);
+    rounds.push(last.stats);
+    cpuRounds.push((await measure(compiled, alerts.slice(WARMUP), applyRules, CLOCKS.cpu)).stats);
   }
-  const totalS = Number(process.hrtime.bigint() - runStart) / 1e9;
-  const sorted = Array.from(times).sort((x, y) => x - y);
+  const medianOf = (list, key) =>
+    [...list.map((r) => r[key])].sort((x, y) => x - y)[Math.floor(ROUNDS / 2)];
+  const median = (key) => medianOf(rounds, key);
   const leaves = (c) =>
     ('all' in c ? c.all : 'any' in c ? c.any : null)?.reduce((n, x) => n + leaves(x), 0) ?? 1;
   return {
@@ -266,15 +310,22 @@ export async function benchRules() {
     alerts: ALERTS,
     compileUs: round(compileUs, 1),
     perAlertUs: {
-      p50: round(percentile(sorted, 50), 2),
-      p99: round(percentile(sorted, 99), 2),
-      max: round(sorted[sorted.length - 1], 2),
-      mean: round(sorted.reduce((s, x) => s + x, 0) / ALERTS, 2),
+      p50: median('p50'),
+      p99: median('p99'),
+      max: median('max'),
+      mean: median('mean'),
     },
-    alertsPerSecond: Math.round(ALERTS / totalS),
-    matchedRulesPerAlert: round(matched / ALERTS, 2),
-    alertsChanged: templated,
-    verdicts,
+    alertsPerSecond: median('alertsPerSecond'),
+    cpuPerAlertUs: {
+      p50: medianOf(cpuRounds, 'p50'),
+      p99: medianOf(cpuRounds, 'p99'),
+      max: medianOf(cpuRounds, 'max'),
+      mean: medianOf(cpuRounds, 'mean'),
+    },
+    rounds,
+    matchedRulesPerAlert: round(last.matched / ALERTS, 2),
+    alertsChanged: last.changed,
+    verdicts: last.verdicts,
     target: 'p99 < 50 µs per alert',
   };
 }

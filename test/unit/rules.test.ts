@@ -225,6 +225,18 @@ describe('actions', () => {
     ]);
     expect(out.alert.summary).toBe('[critical] Disk almost full on db-1');
   });
+
+  it('a template in a later rule reads a label an earlier rule added', async () => {
+    const out = await run([
+      rule([{ type: 'add_label', name: 'owner', value: '{{ labels.team }}-oncall' }], {
+        continue: true,
+      }),
+      rule([{ type: 'set_title', template: '{{ labels.owner }}: {{ summary }}' }], {
+        id: 'rule-2',
+      }),
+    ]);
+    expect(out.alert.summary).toBe('dba-oncall: Disk almost full on db-1');
+  });
 });
 
 describe('first match or continue', () => {
