@@ -12,7 +12,7 @@ import { LIMITS } from '../../schema/alert';
 import type { Condition, Rule, RuleAction } from '../../schema/rule-schemas';
 import { MATCH_INPUT_MAX, fieldProblem } from '../../schema/rule-schemas';
 import { clip } from '../../schema/text';
-import { fitKey } from '../adapters/normalize';
+import { KEY_MAX, fitKey } from '../adapters/normalize';
 import { ExpressionError, asText, renderTemplate } from '../mapping/expression';
 
 export type Verdict = 'page' | 'suppress' | 'drop' | { route: string };
@@ -403,7 +403,7 @@ async function templated(
     case 'set_dedup_key': {
       const text = await render(action.template, s, rule, 'set_dedup_key', 'the dedup key', notes);
       if (text === undefined) return undefined;
-      const key = await fitKey(text);
+      const key = text.length <= KEY_MAX ? text : await fitKey(text);
       if (key === s.alert.dedupKey) return undefined;
       // The alert key stays: alerts regrouped under one dedup key remain distinct alerts in the incident.
       own(s).dedupKey = key;
