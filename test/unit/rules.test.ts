@@ -226,6 +226,25 @@ describe('actions', () => {
     expect(out.alert.summary).toBe('[critical] Disk almost full on db-1');
   });
 
+  it('the alert handed in is left as it was; the outcome carries the changed copy', async () => {
+    const input = alert();
+    const before = structuredClone(input);
+    const out = await run(
+      [
+        rule([
+          { type: 'set_severity', severity: 'critical' },
+          { type: 'add_label', name: 'owner', value: 'dba' },
+          { type: 'set_title', template: 'Disk' },
+          { type: 'set_dedup_key', template: 'disk' },
+        ]),
+      ],
+      input,
+    );
+    expect(input).toEqual(before);
+    expect(out.alert).toMatchObject({ severity: 'critical', summary: 'Disk', dedupKey: 'disk' });
+    expect(out.alert.labels?.owner).toBe('dba');
+  });
+
   it('a template in a later rule reads a label an earlier rule added', async () => {
     const out = await run([
       rule([{ type: 'add_label', name: 'owner', value: '{{ labels.team }}-oncall' }], {

@@ -12,7 +12,7 @@ import { LIMITS } from '../../schema/alert';
 import type { Condition, Rule, RuleAction } from '../../schema/rule-schemas';
 import { MATCH_INPUT_MAX, fieldProblem } from '../../schema/rule-schemas';
 import { clip } from '../../schema/text';
-import { fitKey } from '../adapters/normalize';
+import { KEY_MAX, fitKey } from '../adapters/normalize';
 import { ExpressionError, asText, renderTemplate } from '../mapping/expression';
 
 export type Verdict = 'page' | 'suppress' | 'drop' | { route: string };
@@ -51,8 +51,12 @@ export interface AlertView {
 
 /** One evaluation: the alert being changed, and each field's text read so far (reset when an action changes it). */
 interface State {
+  /** The input until an action changes it, then this evaluation's own copy (changed in place from then on). */
   alert: AlertEvent;
+  owned: boolean;
+  ownedLabels: boolean;
   integration: string;
+  slots: ReadonlyMap<string, number>;
   texts: (string | undefined | null)[];
   lower: (string | undefined | null)[];
   /**
@@ -78,8 +82,8 @@ interface CompiledRule {
 
 export interface CompiledRules {
   rules: CompiledRule[];
-  /** Distinct fields read, each with a slot in State.texts. */
-  fields: number;
+  /** Each distinct field read, with its slot in State.texts. */
+  slots: ReadonlyMap<string, number>;
 }
 
 const NEVER: Test = () => false;
@@ -131,7 +135,7 @@ export function compileRules(rules: readonly Rule[]): CompiledRules {
       continue: rule.continue === true,
     });
   }
-  return { rules: compiled, fields: slots.size };
+  return { rules: compiled, slots };
 }
 
 /** A field's text (strings as they are, numbers and booleans as written, objects as JSON), read once per state. */
@@ -252,11 +256,29 @@ export function alertView(alert: AlertEvent, integration: string): AlertView {
   };
 }
 
-function updateView(view: AlertView, alert: AlertEvent): void {
-  view.summary = alert.summary;
-  view.severity = alert.severity;
-  view.dedup_key = alert.dedupKey;
-  if (alert.labels !== undefined) view.labels = alert.labels;
+/** The alert, ready to change in place: copied on the first change (the caller's object is never changed). */
+function own(s: State): AlertEvent {
+  if (!s.owned) {
+    s.alert = { ...s.alert };
+    s.owned = true;
+  }
+  return s.alert;
+}
+
+/** After a change to `field`: it is read again by later conditions, and templates see the new value. */
+function changed(s: State, field: string): void {
+  const slot = s.slots.get(field);
+  if (slot !== undefined) {
+    s.texts[slot] = UNREAD;
+    s.lower[slot] = UNREAD;
+  }
+  const view = s.view;
+  if (view) {
+    view.summary = s.alert.summary;
+    view.severity = s.alert.severity;
+    view.dedup_key = s.alert.dedupKey;
+    if (s.alert.labels !== undefined) view.labels = s.alert.labels;
+  }
 }
 
 /** Verdict strength: a quieter verdict from any rule that ran wins over a louder one. */
@@ -276,9 +298,12 @@ export async function applyRules(
 ): Promise<RuleOutcome> {
   const state: State = {
     alert,
+    owned: false,
+    ownedLabels: false,
     integration: ctx.integrationType,
-    texts: new Array(compiled.fields).fill(UNREAD),
-    lower: new Array(compiled.fields).fill(UNREAD),
+    slots: compiled.slots,
+    texts: new Array(compiled.slots.size).fill(UNREAD),
+    lower: new Array(compiled.slots.size).fill(UNREAD),
   };
   const matched: { id: string; name: string }[] = [];
   const notes: string[] = [];
@@ -291,11 +316,7 @@ export async function applyRules(
       const next = TEMPLATED.has(action.type)
         ? await templated(action, state, rule, notes)
         : act(action, state, notes);
-      if (next === 'changed') {
-        state.texts.fill(UNREAD);
-        state.lower.fill(UNREAD);
-        if (state.view) updateView(state.view, state.alert);
-      } else if (next !== undefined) {
+      if (next !== undefined) {
         if (next === 'drop') {
           verdict = 'drop';
           break rules;
@@ -322,13 +343,14 @@ const TEMPLATED: ReadonlySet<RuleAction['type']> = new Set([
   'set_dedup_key',
 ]);
 
-/** Run one action that needs no template: 'changed' when it changed the alert, a verdict when it gives one. */
-function act(action: RuleAction, s: State, notes: string[]): 'changed' | Verdict | undefined {
+/** Run one action that needs no template; returns the verdict it gives, if it gives one. */
+function act(action: RuleAction, s: State, notes: string[]): Verdict | undefined {
   switch (action.type) {
     case 'set_severity':
       if (s.alert.severity === action.severity) return undefined;
-      s.alert = { ...s.alert, severity: action.severity };
-      return 'changed';
+      own(s).severity = action.severity;
+      changed(s, 'severity');
+      return undefined;
     case 'add_note':
       notes.push(action.text);
       return undefined;
@@ -343,21 +365,24 @@ function act(action: RuleAction, s: State, notes: string[]): 'changed' | Verdict
   }
 }
 
-/** Run one template action: 'changed' when it changed the alert. */
+/** Run one template action (it gives no verdict). */
 async function templated(
   action: RuleAction,
   s: State,
   rule: CompiledRule,
   notes: string[],
-): Promise<'changed' | undefined> {
+): Promise<undefined> {
   switch (action.type) {
     case 'set_title': {
       const text = await render(action.template, s, rule, 'set_title', 'the title', notes);
       if (text === undefined) return undefined;
       const summary = clip(text, LIMITS.summary);
       if (summary === s.alert.summary) return undefined;
-      s.alert = { ...s.alert, summary, truncated: s.alert.truncated || summary !== text };
-      return 'changed';
+      const alert = own(s);
+      alert.summary = summary;
+      if (summary !== text) alert.truncated = true;
+      changed(s, 'summary');
+      return undefined;
     }
     case 'add_label': {
       const text = await render(action.value, s, rule, 'add_label', `label ${action.name}`, notes);
@@ -365,21 +390,25 @@ async function templated(
       const name = clip(action.name, LIMITS.labelValue);
       const value = clip(text, LIMITS.labelValue);
       if (s.alert.labels?.[name] === value) return undefined;
-      s.alert = {
-        ...s.alert,
-        labels: { ...s.alert.labels, [name]: value },
-        truncated: s.alert.truncated || value !== text,
-      };
-      return 'changed';
+      const alert = own(s);
+      if (!s.ownedLabels) {
+        alert.labels = { ...alert.labels };
+        s.ownedLabels = true;
+      }
+      (alert.labels as Record<string, string>)[name] = value;
+      if (value !== text) alert.truncated = true;
+      changed(s, `labels.${name}`);
+      return undefined;
     }
     case 'set_dedup_key': {
       const text = await render(action.template, s, rule, 'set_dedup_key', 'the dedup key', notes);
       if (text === undefined) return undefined;
-      const key = await fitKey(text);
+      const key = text.length <= KEY_MAX ? text : await fitKey(text);
       if (key === s.alert.dedupKey) return undefined;
       // The alert key stays: alerts regrouped under one dedup key remain distinct alerts in the incident.
-      s.alert = { ...s.alert, dedupKey: key };
-      return 'changed';
+      own(s).dedupKey = key;
+      changed(s, 'dedup_key');
+      return undefined;
     }
     default:
       return undefined;
