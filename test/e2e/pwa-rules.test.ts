@@ -61,7 +61,7 @@ describe('event rules from the admin screen', () => {
       .last();
     await real.getByText('paged', { exact: true }).waitFor();
     await real.getByText('No rule matched').waitFor();
-    await preview.evaluate((el) => el.scrollIntoView({ block: 'end' }));
+    await preview.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await screenshotFor(page, 'rules-editor');
 
     const suppressed = card.getByRole('region', { name: 'Suppressed alerts' });

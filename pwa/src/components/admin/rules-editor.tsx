@@ -51,10 +51,10 @@ const ACTION_LABEL: Record<(typeof ACTION_TYPES)[number], string> = {
   add_label: 'Add label',
   add_note: 'Add note',
   route: 'Route to service',
-  suppress: 'Suppress (no incident, no page)',
+  suppress: 'Suppress (no page)',
   drop: 'Drop (count only)',
   set_dedup_key: 'Set dedup key',
-  auto_resolve: 'Auto-resolve after quiet minutes',
+  auto_resolve: 'Auto-resolve when quiet',
 };
 
 interface Props {
