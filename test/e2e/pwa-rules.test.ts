@@ -40,6 +40,7 @@ describe('event rules from the admin screen', () => {
     await rule.getByLabel('Action', { exact: true }).selectOption('suppress');
     await editor.getByRole('button', { name: 'Save rules' }).click();
     await editor.getByText('Rules saved (version 1)', { exact: false }).waitFor();
+    await card.getByText('Event rules (1)').waitFor();
 
     await fireWebhook(url, 'noisy ping check flapped', 'ping-1', 'warning');
     await fireWebhook(url, 'Checkout API 5xx above 5%', 'api-5xx', 'critical');

@@ -62,7 +62,8 @@ interface Props {
   /** Every service, for route targets. */
   services: Service[];
   rules: Rule[];
-  onSaved: () => void;
+  /** The rules as saved, e.g. for a count. */
+  onSaved: (rules: Rule[]) => void;
 }
 
 /** A 400's `errors` list, or null when the failure was something else. */
@@ -145,7 +146,7 @@ export function RulesEditor({ service, services, rules, onSaved }: Props) {
       try {
         const saved = await saveRules(service.id, toSave);
         setServer({ byKey: {}, general: [] });
-        onSaved();
+        onSaved(saved.rules);
         return `Rules saved (version ${saved.version}): they judge ${service.name}’s next alert.`;
       } catch (err) {
         const list = errorList(err);

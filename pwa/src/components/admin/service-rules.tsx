@@ -11,12 +11,16 @@ export function ServiceRules({ service, services }: { service: Service; services
   const [rules, setRules] = useState<Rule[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [saves, setSaves] = useState(0);
+  const [count, setCount] = useState<number | null>(null);
 
   useEffect(() => {
     if (!open || rules) return;
     const ctrl = new AbortController();
     getRules(service.id, { signal: ctrl.signal }).then(
-      (r) => setRules(r.rules),
+      (r) => {
+        setRules(r.rules);
+        setCount(r.rules.length);
+      },
       (err: unknown) => !ctrl.signal.aborted && setError(errorText(err)),
     );
     return () => ctrl.abort();
@@ -24,7 +28,7 @@ export function ServiceRules({ service, services }: { service: Service; services
 
   return (
     <details class="rules" onToggle={(e) => setOpen(e.currentTarget.open)}>
-      <summary class="button">Event rules{rules ? ` (${rules.length})` : ''}</summary>
+      <summary class="button">Event rules{count !== null ? ` (${count})` : ''}</summary>
       {open && (
         <div class="stack">
           {error && (
@@ -37,7 +41,10 @@ export function ServiceRules({ service, services }: { service: Service; services
               service={service}
               services={services}
               rules={rules}
-              onSaved={() => setSaves((n) => n + 1)}
+              onSaved={(saved) => {
+                setCount(saved.length);
+                setSaves((n) => n + 1);
+              }}
             />
           )}
           <SuppressedAlerts serviceId={service.id} reload={saves} />
