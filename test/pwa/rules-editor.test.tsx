@@ -1,5 +1,5 @@
 import { fireEvent, render, screen, within } from '@testing-library/preact';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { RulesEditor } from '../../pwa/src/components/admin/rules-editor';
 import { SuppressedAlerts } from '../../pwa/src/components/admin/suppressed-alerts';
 import type { Rule, RulesPreviewResult } from '../../pwa/src/lib/rules-api';
@@ -167,6 +167,43 @@ describe('the rules editor', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Remove rule 1' }));
     expect(screen.queryByRole('group', { name: /Database alerts/ })).toBeNull();
     screen.getByRole('group', { name: 'Rule 1: Quiet the noisy check' });
+  });
+});
+
+describe('the rules editor, JSON condition', () => {
+  it('turns the rows into JSON for a nested group, previews it, and goes back to rows only when flat', async () => {
+    const calls = stubFetch({
+      [`POST ${BASE}/rules/preview`]: ({ body }) =>
+        json(previewOf((body as { rules: Rule[] }).rules)),
+    });
+    editor();
+    fireEvent.click(screen.getByRole('button', { name: 'Edit as JSON' }));
+    const text = screen.getByLabelText('Condition (JSON)');
+    expect(JSON.parse((text as HTMLTextAreaElement).value)).toEqual(quietNoisy.condition);
+    const nested = {
+      any: [
+        { field: 'summary', op: 'contains', value: 'noisy' },
+        { all: [{ field: 'labels.job', op: 'equals', value: 'ping' }] },
+      ],
+    };
+    fireEvent.input(text, { target: { value: JSON.stringify(nested) } });
+    expect(screen.getByRole('button', { name: 'Edit as rows' })).toBeDisabled();
+    await vi.waitFor(
+      () => expect(calls.at(-1)?.body).toEqual({ rules: [{ ...quietNoisy, condition: nested }] }),
+      DEBOUNCED,
+    );
+
+    fireEvent.input(text, { target: { value: '{"any": [' } });
+    screen.getByText(/^condition: not JSON/);
+    expect(screen.getByRole('button', { name: 'Save rules' })).toBeDisabled();
+
+    fireEvent.input(text, {
+      target: { value: '{"any": [{"field": "source", "op": "exists"}]}' },
+    });
+    fireEvent.click(screen.getByRole('button', { name: 'Edit as rows' }));
+    expect(screen.getByLabelText('Matches when')).toHaveValue('any');
+    expect(screen.getByLabelText('Field')).toHaveValue('source');
+    expect(screen.getByLabelText('Operator')).toHaveValue('exists');
   });
 });
 

@@ -98,10 +98,27 @@ function actionForm(a: RuleAction): ActionForm {
   }
 }
 
+/** A condition's rows, when it is one all/any list of field tests (or a single test); null when nested. */
+export function rowsOf(c: Condition): Pick<RuleForm, 'join' | 'tests'> | null {
+  const list = 'all' in c ? c.all : 'any' in c ? c.any : [c];
+  if (!Array.isArray(list) || !list.every((x) => typeof x === 'object' && x !== null && isTest(x)))
+    return null;
+  return { join: 'any' in c ? 'any' : 'all', tests: list.map(testForm) };
+}
+
+/** The rows a JSON condition can go back to, or null when it does not parse or is nested. */
+export function rowsFromJson(json: string): Pick<RuleForm, 'join' | 'tests'> | null {
+  try {
+    const c = JSON.parse(json) as unknown;
+    return typeof c === 'object' && c !== null ? rowsOf(c as Condition) : null;
+  } catch {
+    return null;
+  }
+}
+
 export function toForm(rule: Rule): RuleForm {
   const c = rule.condition;
-  const list = 'all' in c ? c.all : 'any' in c ? c.any : [c];
-  const rows = list.every(isTest);
+  const rows = rowsOf(c);
   return {
     key: localKey(),
     id: rule.id,
@@ -109,8 +126,8 @@ export function toForm(rule: Rule): RuleForm {
     enabled: rule.enabled,
     continue: rule.continue,
     mode: rows ? 'rows' : 'json',
-    join: 'any' in c ? 'any' : 'all',
-    tests: rows ? list.map(testForm) : [],
+    join: rows?.join ?? 'all',
+    tests: rows?.tests ?? [],
     json: JSON.stringify(c, null, 2),
     actions: rule.actions.map(actionForm),
   };

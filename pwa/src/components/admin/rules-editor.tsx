@@ -23,6 +23,7 @@ import {
   errorsByRule,
   fromForm,
   rowsCondition,
+  rowsFromJson,
   toForm,
   type ActionForm,
   type RuleErrors,
@@ -343,6 +344,17 @@ function RuleFields({
             <small class="muted">
               {'{"all": […]}, {"any": […]} or {"field", "op", "value"}; groups nest 4 deep.'}
             </small>
+            <button
+              type="button"
+              class="button button-small"
+              disabled={rowsFromJson(f.json) === null}
+              onClick={() => {
+                const rows = rowsFromJson(f.json);
+                if (rows) onChange({ mode: 'rows', ...rows });
+              }}
+            >
+              Edit as rows
+            </button>
           </div>
         )}
       </fieldset>
