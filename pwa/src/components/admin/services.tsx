@@ -15,6 +15,7 @@ import { Notice } from '../notice';
 import { AddIntegration } from './add-integration';
 import { IntegrationCard } from './integration-card';
 import { ServiceChanges } from './service-changes';
+import { ServiceRules } from './service-rules';
 
 interface Props {
   services: Service[];
@@ -74,6 +75,7 @@ export function ServicesAdmin({ services, policies, onChanged }: Props) {
           <ServiceCard
             key={s.id}
             service={s}
+            services={services}
             policies={policies}
             open={opened === s.id}
             onToggle={(open) => setOpened(open ? s.id : opened === s.id ? null : opened)}
@@ -115,13 +117,14 @@ type Listed = Integration & { recentPayloads: NonNullable<Integration['recentPay
 
 interface CardProps {
   service: Service;
+  services: Service[];
   policies: Policy[];
   open: boolean;
   onToggle: (open: boolean) => void;
   onChanged: () => Promise<void>;
 }
 
-function ServiceCard({ service, policies, open, onToggle, onChanged }: CardProps) {
+function ServiceCard({ service, services, policies, open, onToggle, onChanged }: CardProps) {
   const [integrations, setIntegrations] = useState<Listed[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   // Keys exist only in the create/rotate answer: hold them while this screen is open, never anywhere else.
@@ -286,6 +289,7 @@ function ServiceCard({ service, policies, open, onToggle, onChanged }: CardProps
             </ul>
           )}
           <AddIntegration serviceId={service.id} onAdded={keep} />
+          <ServiceRules service={service} services={services} />
           {integrations && <ServiceChanges service={service} />}
         </div>
       </details>
