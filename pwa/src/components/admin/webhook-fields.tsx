@@ -60,7 +60,7 @@ export function WebhookFields({
                 checked={draft.events.includes(type)}
                 onChange={(e) => toggle(type, e.currentTarget.checked)}
               />
-              <span>
+              <span class="event-choice">
                 {eventLabel(type)} <code class="muted small">{type}</code>
               </span>
             </label>

@@ -131,12 +131,6 @@ export function WebhookLog({ webhookId, watch }: Props) {
                 {d.outcome === 'retrying' && d.nextAt ? ` · retry at ${clock(d.nextAt)}` : ''}
               </p>
               <div class="row-buttons">
-                {d.response && (
-                  <details>
-                    <summary class="button">Response</summary>
-                    <pre class="snippet">{d.response}</pre>
-                  </details>
-                )}
                 <button
                   type="button"
                   class="button"
@@ -145,6 +139,12 @@ export function WebhookLog({ webhookId, watch }: Props) {
                 >
                   Redeliver
                 </button>
+                {d.response && (
+                  <details class="delivery-response">
+                    <summary class="button">Response</summary>
+                    <pre class="snippet">{d.response}</pre>
+                  </details>
+                )}
               </div>
             </li>
           ))}
