@@ -145,7 +145,7 @@ describe('the admin screen: outgoing webhooks', () => {
     within(c).getByText('All services', { exact: false });
     within(c).getByText('Disabled by Firebell: failing for 24 h (last answer HTTP 503)');
     fireEvent.click(within(c).getByRole('button', { name: 'Re-enable' }));
-    await within(c).findByText('Enabled: waiting events go out again', { exact: false });
+    await within(c).findByText('Enabled: events that were waiting go out first', { exact: false });
     expect(calls.at(-2)?.body).toEqual({ enabled: true });
     within(c).getByText('enabled');
     expect(within(c).queryByText(/Disabled by Firebell/)).toBeNull();

@@ -56,8 +56,8 @@ export function WebhookCard({
       await updateWebhook(webhook.id, { enabled });
       await onChanged();
       return enabled
-        ? 'Enabled: waiting events go out again, oldest first.'
-        : 'Disabled: events wait in its queue until it is enabled again.';
+        ? 'Enabled: events that were waiting go out first, then new ones.'
+        : 'Disabled: it gets no new events; those already queued wait until it is enabled.';
     });
   const rotate = () =>
     void run('Making a new secret…', async () => {
