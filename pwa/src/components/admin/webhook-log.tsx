@@ -122,7 +122,7 @@ export function WebhookLog({ webhookId, watch }: Props) {
         <ol class="plain-list" aria-label="Attempts">
           {deliveries.map((d) => (
             <li key={d.id} class="delivery">
-              <p>
+              <p id={`attempt-${d.id}`}>
                 <span class={`badge ${BADGE[d.outcome]}`}>{d.outcome}</span>{' '}
                 <time dateTime={new Date(d.at).toISOString()}>{clock(d.at)}</time> ·{' '}
                 {eventLabel(d.type)} · {d.status === null ? 'no answer' : `HTTP ${d.status}`} ·{' '}
@@ -135,6 +135,7 @@ export function WebhookLog({ webhookId, watch }: Props) {
                   type="button"
                   class="button"
                   disabled={pending !== null}
+                  aria-describedby={`attempt-${d.id}`}
                   onClick={() => again(d)}
                 >
                   Redeliver
