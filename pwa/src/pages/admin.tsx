@@ -3,6 +3,7 @@ import { PeopleAdmin } from '../components/admin/people';
 import { PoliciesAdmin } from '../components/admin/policies';
 import { SchedulesAdmin } from '../components/admin/schedules';
 import { ServicesAdmin } from '../components/admin/services';
+import { WebhooksAdmin } from '../components/admin/webhooks';
 import { AppBar } from '../components/app-bar';
 import { listServices, listUsers } from '../lib/api';
 import { listPolicies, listTeams } from '../lib/admin-api';
@@ -10,13 +11,14 @@ import { errorText, useTitle } from '../lib/hooks';
 import { listSchedules } from '../lib/oncall-api';
 import type { Policy, Schedule, Service, Team, User } from '../lib/types';
 
-type Tab = 'services' | 'people' | 'schedules' | 'policies';
+type Tab = 'services' | 'people' | 'schedules' | 'policies' | 'webhooks';
 
 const TABS: { value: Tab; label: string }[] = [
   { value: 'services', label: 'Services' },
   { value: 'people', label: 'People' },
   { value: 'schedules', label: 'Schedules' },
   { value: 'policies', label: 'Policies' },
+  { value: 'webhooks', label: 'Webhooks' },
 ];
 
 interface Directory {
@@ -27,7 +29,7 @@ interface Directory {
   users: User[];
 }
 
-/** /admin — services and integrations, invites, schedules and teams, escalation policies (admins only; loaded on demand). */
+/** /admin — services and integrations, invites, schedules and teams, escalation policies, outgoing webhooks (admins only; loaded on demand). */
 export function AdminPage() {
   useTitle('Admin');
   const [tab, setTab] = useState<Tab>('services');
@@ -93,6 +95,8 @@ export function AdminPage() {
             teams={dir.teams}
             onChanged={reload}
           />
+        ) : tab === 'webhooks' ? (
+          <WebhooksAdmin services={dir.services} />
         ) : (
           <PoliciesAdmin
             policies={dir.policies}
