@@ -124,6 +124,7 @@ export async function benchWebhooks(
     const expected = incidents * SUBSCRIPTIONS;
     log(`  webhooks: ${incidents} incidents at ${perSecond}/s to ${SUBSCRIPTIONS} subscriptions …`);
     const statuses = {};
+    const cpuBefore = fb.cpuMs();
     const start = now();
     for (let i = 0; i < incidents; i++) {
       const wait = start + (i * 1000) / perSecond - now();
@@ -136,6 +137,7 @@ export async function benchWebhooks(
       `${expected} deliveries`,
       60_000,
     ).catch(() => false);
+    const cpuMs = fb.cpuMs() - cpuBefore;
     await sleep(2_000); // room for any second copy to show up
     agent.destroy();
     const { unique, duplicates, unverified } = tally(receiver.received.slice(first), secrets);
@@ -171,6 +173,8 @@ export async function benchWebhooks(
             0,
           )
         : null,
+      // Server CPU (Node + workerd) per delivery, the alerts' own share included: what bounds the pace.
+      serverCpuMsPerDelivery: unique.length ? round(cpuMs / unique.length) : null,
       allSubscribersMs: summary([...lastByIncident.values()], [50, 99]),
     };
 
@@ -180,6 +184,8 @@ export async function benchWebhooks(
     for (let r = 0; r < rounds; r++) order.push(...(r % 2 === 0 ? [0, 50] : [50, 0]));
     for (const subs of order) {
       const before = receiver.received.length;
+      const cpuBefore = fb.cpuMs();
+      const started = now();
       log(`  webhooks: alert-to-page with ${subs} subscriptions on the paged service …`);
       const result = await benchAlertToPage(fb, push, {
         count: pages,
@@ -204,6 +210,7 @@ export async function benchWebhooks(
       ).catch(() => false);
       page[subs].push({
         latencyMs: result.latencyMs,
+        serverCpuShare: round((fb.cpuMs() - cpuBefore) / (now() - started)),
         missing: result.missing,
         webhooksDelivered: receiver.received.length - before,
         webhooksDrained: drained !== false,
