@@ -206,7 +206,7 @@ export async function benchWebhooks(
       const drained = await until(
         () => receiver.received.length - before >= due || undefined,
         `${due} deliveries after the paging run`,
-        60_000,
+        30_000,
       ).catch(() => false);
       page[subs].push({
         latencyMs: result.latencyMs,
@@ -254,11 +254,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const fb = await Firebell.start({ ALLOW_INSECURE_OUTBOUND: 'true', ALLOW_INSECURE_PUSH: 'true' });
   const loadAverageAtStart = os.loadavg().map((x) => round(x));
   const timer = setTimeout(async () => {
-    console.error('webhooks bench: stopped after 240 s');
+    console.error('webhooks bench: stopped after 300 s');
     await fb.dispose();
     await push.close();
     process.exit(2);
-  }, 240_000);
+  }, 300_000);
   try {
     const result = await benchWebhooks(fb, push, {
       incidents: Number(process.env.BENCH_INCIDENTS ?? 30),
