@@ -23,7 +23,7 @@ async function steady(count, perSecond, send) {
 export async function benchAlertToPage(
   fb,
   push,
-  { count = 300, perSecond = 10, log = console.log } = {},
+  { count = 300, perSecond = 10, log = console.log, prepare } = {},
 ) {
   const { publicKey } = await fb.must('/api/push/vapid-public-key');
   const user = await fb.user('Paged Responder');
@@ -39,7 +39,12 @@ export async function benchAlertToPage(
       levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: user.id }] }],
     },
   });
-  const { key } = await fb.integration('pagerduty', { policyId: policy.id, name: 'bench-paging' });
+  const { service, key } = await fb.integration('pagerduty', {
+    policyId: policy.id,
+    name: 'bench-paging',
+  });
+  // E.g. bench/webhooks.mjs subscribes webhooks to this service, to show they do not delay its pages.
+  await prepare?.(service);
 
   const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
   const url = `${fb.origin}/v2/enqueue`;

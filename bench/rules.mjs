@@ -21,7 +21,7 @@ const ALERTS = 10_000;
 const WARMUP = 2_000;
 const ROUNDS = 3;
 
-async function ruleModules() {
+export async function ruleModules() {
   const dir = mkdtempSync(join(tmpdir(), 'firebell-bench-rules-'));
   const outfile = join(dir, 'rules.mjs');
   await build({
@@ -46,7 +46,7 @@ async function ruleModules() {
 }
 
 /** A small deterministic generator (mulberry32), so every run judges the same alerts with the same rules. */
-function random(seed) {
+export function random(seed) {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -183,7 +183,7 @@ function makeCondition(rnd, depth) {
   return rnd() < 0.6 ? { all: list } : { any: list };
 }
 
-function makeRules(count, rnd) {
+export function makeRules(count, rnd, depth = 3) {
   const pick = (list) => list[Math.floor(rnd() * list.length)];
   const actions = [
     () => ({ type: 'set_severity', severity: pick(SEVERITIES) }),
@@ -205,7 +205,7 @@ function makeRules(count, rnd) {
       id: `rule-${i}`,
       name: `Rule ${i}`,
       enabled: rnd() > 0.05,
-      condition: makeCondition(rnd, 3),
+      condition: makeCondition(rnd, depth),
       actions: Array.from({ length: n }, () => pick(actions)()),
       // Most rules let later ones run, so an alert is judged by many rules rather than stopping at the first.
       continue: rnd() < 0.8,

@@ -60,7 +60,8 @@ export async function stormDedup(
   const views = await Promise.all(incidents.map((i) => fb.must(`/api/incidents/${i.id}`)));
   const byKey = new Map();
   for (const v of views) byKey.set(v.incident.dedupKey, (byKey.get(v.incident.dedupKey) ?? 0) + 1);
-  const alertSum = views.reduce((a, v) => a + v.incident.alertCount, 0);
+  // Every trigger is one notification; alertCount counts distinct alerts (one per dedup key here) since 0006.
+  const alertSum = views.reduce((a, v) => a + v.incident.notificationCount, 0);
   return {
     triggers,
     keys,
