@@ -3,10 +3,7 @@
  * bar is custom ≥ 0.8x generic. The custom body is Uptime Kuma's (a monitor and its heartbeat) mapped by
  * expressions and templates; the generic body carries the same alert in Firebell's own fields.
  */
-import { cannon } from './ingest.mjs';
-import { round, sleep } from './lib.mjs';
-
-const CONNECTIONS = 8;
+import { alternateAB } from './ingest.mjs';
 
 const KUMA_MAPPING = {
   summary: '{{ monitor.name }} is {{ heartbeat.status = 1 ? "up" : "down" }}: {{ heartbeat.msg }}',
@@ -68,40 +65,14 @@ export async function benchCustom(fb, { duration = 5, warmup = 1, log = console.
       body: kumaBody(shared ? 'shared' : '[<id>]'),
     }),
   };
-  const results = {};
-  for (const [shape, shared] of [
-    ['new', false],
-    ['duplicate', true],
-  ]) {
-    results[shape] = {};
-    // Alternate generic and custom twice each, so drift in the machine's load falls on both.
-    const runs = { generic: [], custom: [] };
-    for (const round_ of [0, 1])
-      for (const kind of round_ === 0 ? ['generic', 'custom'] : ['custom', 'generic']) {
-        log(`  custom mapping: ${kind}, ${shape} alerts, run ${round_ + 1} …`);
-        const target = {
-          ...(await targets[kind](shared)),
-          method: 'POST',
-          idReplacement: !shared,
-          server: fb,
-        };
-        if (warmup) await cannon({ ...target, connections: CONNECTIONS, duration: warmup });
-        runs[kind].push(await cannon({ ...target, connections: CONNECTIONS, duration }));
-        await sleep(500);
-      }
-    for (const kind of ['generic', 'custom']) {
-      const [a, b] = runs[kind];
-      results[shape][kind] = {
-        rps: round((a.rps + b.rps) / 2, 0),
-        p50: round((a.p50 + b.p50) / 2),
-        p99: round(Math.max(a.p99, b.p99)),
-        cpuMsPerRequest: round((a.cpuMsPerRequest + b.cpuMsPerRequest) / 2),
-        non2xx: a.non2xx + b.non2xx,
-      };
-    }
-    results[shape].ratio = round(results[shape].custom.rps / results[shape].generic.rps);
-  }
-  return results;
+  return alternateAB({
+    kinds: ['generic', 'custom'],
+    target: async (kind, shared) => ({ ...(await targets[kind](shared)), server: fb }),
+    label: (kind) => `custom mapping: ${kind}`,
+    duration,
+    warmup,
+    log,
+  });
 }
 
 // `node bench/custom.mjs`: this section alone, on its own Firebell (after `npm run build`).

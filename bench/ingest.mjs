@@ -72,6 +72,43 @@ async function measure(target, { duration, warmup }) {
   return { latency, throughput };
 }
 
+/**
+ * Throughput of two targets on one server, for new alerts (distinct keys) and duplicates (one shared key): each
+ * kind runs twice, alternating A B B A, so drift in the machine's load falls on both; `ratio` is B's req/s ÷ A's.
+ * `target(kind, shared)` gives the url and body (with `[<id>]` where distinct keys go) and the server.
+ */
+export async function alternateAB({ kinds, target, label, duration, warmup, log }) {
+  const [a, b] = kinds;
+  const results = {};
+  for (const [shape, shared] of [
+    ['new', false],
+    ['duplicate', true],
+  ]) {
+    const runs = { [a]: [], [b]: [] };
+    for (const order of [
+      [a, b],
+      [b, a],
+    ])
+      for (const kind of order) {
+        log(`  ${label(kind)}, ${shape} alerts …`);
+        const run = { ...(await target(kind, shared)), method: 'POST', idReplacement: !shared };
+        if (warmup) await cannon({ ...run, connections: THROUGHPUT_CONNECTIONS, duration: warmup });
+        runs[kind].push(await cannon({ ...run, connections: THROUGHPUT_CONNECTIONS, duration }));
+        await sleep(500);
+      }
+    const mean = ([x, y]) => ({
+      rps: round((x.rps + y.rps) / 2, 0),
+      p50: round((x.p50 + y.p50) / 2),
+      p99: round(Math.max(x.p99, y.p99)),
+      cpuMsPerRequest: round((x.cpuMsPerRequest + y.cpuMsPerRequest) / 2),
+      non2xx: x.non2xx + y.non2xx,
+    });
+    results[shape] = { [a]: mean(runs[a]), [b]: mean(runs[b]) };
+    results[shape].ratio = round(results[shape][b].rps / results[shape][a].rps);
+  }
+  return results;
+}
+
 const trigger = (key, dedup, summaryText) =>
   JSON.stringify({
     routing_key: key,

@@ -9,11 +9,10 @@
  * Run alone: `node bench/rules-ingest.mjs` after `npm run build` (prints JSON).
  */
 import http from 'node:http';
-import { cannon } from './ingest.mjs';
-import { postJson, round, sleep } from './lib.mjs';
+import { alternateAB } from './ingest.mjs';
+import { postJson, round } from './lib.mjs';
 import { makeRules, random } from './rules.mjs';
 
-const CONNECTIONS = 8;
 const RULES = 100;
 
 const alertBody = (id) =>
@@ -86,40 +85,19 @@ export async function benchRulesIngest(fb, { duration = 4, warmup = 1, log = con
     judged = { status: sample.status, body: sample.text.slice(0, 200) };
   }
 
-  const results = { rules: RULES, sampleAlert: judged };
-  for (const [shape, shared] of [
-    ['new', false],
-    ['duplicate', true],
-  ]) {
-    results[shape] = {};
-    const runs = { none: [], rules: [] };
-    for (const round_ of [0, 1])
-      for (const kind of round_ === 0 ? ['none', 'rules'] : ['rules', 'none']) {
-        log(`  rules: ${kind === 'none' ? 'no rules' : `${RULES} rules`}, ${shape} alerts …`);
-        const target = {
-          url: urls[kind],
-          body: alertBody(shared ? 'shared' : '[<id>]'),
-          method: 'POST',
-          idReplacement: !shared,
-          server: fb,
-        };
-        if (warmup) await cannon({ ...target, connections: CONNECTIONS, duration: warmup });
-        runs[kind].push(await cannon({ ...target, connections: CONNECTIONS, duration }));
-        await sleep(500);
-      }
-    for (const kind of ['none', 'rules']) {
-      const [a, b] = runs[kind];
-      results[shape][kind] = {
-        rps: round((a.rps + b.rps) / 2, 0),
-        p50: round((a.p50 + b.p50) / 2),
-        p99: round(Math.max(a.p99, b.p99)),
-        cpuMsPerRequest: round((a.cpuMsPerRequest + b.cpuMsPerRequest) / 2),
-        non2xx: a.non2xx + b.non2xx,
-      };
-    }
-    results[shape].ratio = round(results[shape].rules.rps / results[shape].none.rps);
-  }
-  return results;
+  const results = await alternateAB({
+    kinds: ['none', 'rules'],
+    target: (kind, shared) => ({
+      url: urls[kind],
+      body: alertBody(shared ? 'shared' : '[<id>]'),
+      server: fb,
+    }),
+    label: (kind) => `rules: ${kind === 'none' ? 'no rules' : `${RULES} rules`}`,
+    duration,
+    warmup,
+    log,
+  });
+  return { rules: RULES, sampleAlert: judged, ...results };
 }
 
 // `node bench/rules-ingest.mjs`: this section alone, on its own Firebell (after `npm run build`).
