@@ -150,7 +150,7 @@ export async function calibrationFanout(cal, { viewers, rounds = 50, log = conso
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     return await fanout({
-      url: `${cal.origin.replace('http', 'ws')}/live`,
+      url: `${cal.origin.replace('http', 'ws')}/api/live`,
       headers: {},
       viewers,
       rounds,
@@ -159,7 +159,7 @@ export async function calibrationFanout(cal, { viewers, rounds = 50, log = conso
       send: async (r) => {
         const res = await postJson(
           agent,
-          `${cal.origin}/broadcast`,
+          `${cal.origin}/api/broadcast`,
           JSON.stringify({ seq: r, text: 'Acknowledged by Bench' }),
         );
         if (res.status !== 200) throw new Error(`broadcast → ${res.status} ${res.text}`);

@@ -199,11 +199,12 @@ export async function benchEscalation(
       stepsMissing.push(id);
       continue;
     }
-    // Due = when level 1 fired + the delay; both stamps are taken the same way (after resolving the level's targets).
-    lateness.push(l2.at - (l1.at + delayMs));
+    // Due = the time the scheduler had the step due (recorded on the entry); older builds: level 1's stamp + delay.
+    lateness.push(l2.at - (l2.data?.dueAt ?? l1.at + delayMs));
   }
   return {
     incidents: ids.length,
+    expected: count,
     delayMs,
     stepsMissing: stepsMissing.length,
     latenessMs: summary(lateness, [50, 99]),
