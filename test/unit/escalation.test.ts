@@ -271,6 +271,18 @@ describe('stopping and starting again', () => {
     expect(paged(s.send({ type: 'timer' }))).toEqual([]);
   });
 
+  it('says on the "Escalated" entry when the step was due, so lateness can be read off the timeline', () => {
+    const s = scenario(policy([5, 5]), [reaches('Ana'), reaches('Ben')]);
+    s.open();
+    s.next();
+    s.at(5.05); // the alarm ran 3 s after the step was due; the entry is stamped then
+    const late = s.send({ type: 'timer', dueAt: T0 + 5 * MIN });
+    expect(paged(late)).toEqual(['Ben']);
+    const entry = late.effects.flatMap((e) => (e.kind === 'page' ? e.entries : []))[0];
+    expect(entry?.text).toBe('Escalated to level 2: Ben');
+    expect(entry?.data).toMatchObject({ level: 2, dueAt: T0 + 5 * MIN });
+  });
+
   it('stops on resolve, and a level timer that fires on a resolved incident only stops again', () => {
     const s = scenario(policy([5, 5]), [reaches('Ana'), reaches('Ben')]);
     s.open();

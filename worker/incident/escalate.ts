@@ -19,8 +19,8 @@ export type EscalationEvent =
   | { type: 'opened' }
   /** The start timer fired and the service's policy was looked up (null: the service has none). */
   | { type: 'policy-due'; found: (EscalationPolicy & { serviceName?: string }) | null }
-  /** The current level's delay ran out with nobody acknowledging. */
-  | { type: 'timer' }
+  /** The current level's delay ran out with nobody acknowledging; `dueAt` is when the scheduler had it due. */
+  | { type: 'timer'; dueAt?: number }
   | { type: 'renotify' }
   | { type: 'acknowledged' }
   | { type: 'resolved' }
@@ -96,7 +96,7 @@ export function decide(
       return advance(d, now, facts);
     }
     case 'timer':
-      return advance(d, now, facts);
+      return advance(d, now, facts, event.dueAt);
     case 'acknowledged':
     case 'resolved':
       return stop(d);
@@ -122,7 +122,7 @@ function stop(d: Decision): Decision {
 }
 
 /** Page the next level that reaches someone; empty levels are skipped at once and said so. */
-function advance(d: Decision, now: number, facts: Facts): Decision {
+function advance(d: Decision, now: number, facts: Facts, dueAt?: number): Decision {
   let state = d.state;
   if (!state || state.stopped) return d;
   if (facts.incident.status === 'resolved') return stop(d);
@@ -161,7 +161,13 @@ function advance(d: Decision, now: number, facts: Facts): Decision {
         {
           kind: 'escalated',
           text: `Escalated to ${label}: ${users.map((u) => u.name).join(', ')}`,
-          data: { level: step.level + 1, round: step.round + 1, userIds: resolved.userIds },
+          // dueAt: when this step was due, so lateness can be read off the timeline (bench section 4).
+          data: {
+            level: step.level + 1,
+            round: step.round + 1,
+            userIds: resolved.userIds,
+            ...(dueAt === undefined ? {} : { dueAt }),
+          },
         },
       ],
       patch: { escalationLevel: step.level + 1 },

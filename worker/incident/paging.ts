@@ -79,7 +79,8 @@ export class Paging {
       const serviceId = this.host.incident()?.serviceId;
       const found = serviceId ? await policyForService(this.host.env.DB, serviceId) : null;
       await this.handle({ type: 'policy-due', found }, now);
-    } else if (task.kind === TASKS.escalate.kind) await this.handle({ type: 'timer' }, now);
+    } else if (task.kind === TASKS.escalate.kind)
+      await this.handle({ type: 'timer', dueAt: task.dueAt }, now);
     else if (task.kind === TASKS.renotify.kind) await this.handle({ type: 'renotify' }, now);
     else {
       const notifier = notifierFor(task.kind);
