@@ -10,8 +10,24 @@ import { isWebSocketUpgrade } from './incident/room';
 
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** Refuse bodies over `maxBytes` with 413, whether or not Content-Length tells the truth. */
-export function limitBody(maxBytes: number): MiddlewareHandler<AppEnv> {
+/**
+ * Refuse bodies over `maxBytes` with 413, whether or not Content-Length tells the truth. `maxBytes` may depend on
+ * the path, for a router whose routes take bodies of different sizes.
+ */
+export function limitBody(
+  maxBytes: number | ((path: string) => number),
+): MiddlewareHandler<AppEnv> {
+  if (typeof maxBytes === 'number') return bodyLimitOf(maxBytes);
+  const byLimit = new Map<number, MiddlewareHandler<AppEnv>>();
+  return (c, next) => {
+    const max = maxBytes(c.req.path);
+    let limit = byLimit.get(max);
+    if (!limit) byLimit.set(max, (limit = bodyLimitOf(max)));
+    return limit(c, next);
+  };
+}
+
+function bodyLimitOf(maxBytes: number): MiddlewareHandler<AppEnv> {
   return bodyLimit({
     maxSize: maxBytes,
     onError: () => {

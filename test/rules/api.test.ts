@@ -155,4 +155,41 @@ describe('the event rules API', () => {
     expect(doc.paths['/api/services/{id}/rules/preview']).toHaveProperty('post');
     expect(doc.paths['/api/services/{id}/suppressed']).toHaveProperty('get');
   });
+  it('saves a full set of 100 rules whose JSON is over 64 KB, and refuses one over 512 KB with 413', async () => {
+    const a = await newService('Noisy');
+    const rule = (i: number, note: string) => ({
+      id: `rule-${i}`,
+      name: `Annotate check ${i}`,
+      condition: { field: 'summary', op: 'contains' as const, value: `check-${i}` },
+      actions: [{ type: 'add_note' as const, text: note }],
+      continue: true,
+    });
+    const rules = Array.from({ length: 100 }, (_, i) =>
+      rule(i, `Runbook hint ${i}: `.padEnd(900, 'x')),
+    );
+    expect(JSON.stringify({ rules }).length).toBeGreaterThan(64 * 1024);
+    const saved = await putRules(a, rules);
+    expect(saved.status).toBe(200);
+    expect(await json(api(`/api/services/${a}/rules`, { headers: ADMIN }), 200)).toMatchObject({
+      version: 1,
+      rules: expect.arrayContaining([expect.objectContaining({ id: 'rule-99' })]),
+    });
+    const huge = Array.from({ length: 100 }, (_, i) => ({
+      ...rule(i, 'n'.padEnd(1000, 'n')),
+      actions: Array.from({ length: 6 }, () => ({
+        type: 'add_note' as const,
+        text: 'n'.padEnd(1000, 'n'),
+      })),
+    }));
+    const refused = await putRules(a, huge);
+    expect(refused.status).toBe(413);
+    expect((await expectProblem(refused)).detail).toContain('512 KB');
+    // Other service routes keep their 64 KB limit.
+    const big = await api(`/api/services/${a}`, {
+      method: 'PATCH',
+      body: { name: 'x'.repeat(70 * 1024) },
+      headers: ADMIN,
+    });
+    expect(big.status).toBe(413);
+  });
 });

@@ -66,7 +66,14 @@ const integrationParam = serviceParam.extend({
 
 export const services = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 // 64 KB: a custom integration's mapping may hold a dozen expressions of up to 2,000 characters and two value maps.
-services.use('*', limitBody(64 * 1024), requireJson());
+// A service's event rules (routes/service-rules.ts, same prefix) take up to 512 KB: 100 rules with conditions,
+// templates and notes.
+export const RULES_BODY_MAX = 512 * 1024;
+services.use(
+  '*',
+  limitBody((path) => (/\/rules(?:\/preview)?$/.test(path) ? RULES_BODY_MAX : 64 * 1024)),
+  requireJson(),
+);
 
 async function serviceOr404(db: D1Database, id: string) {
   const service = await getService(db, id);
