@@ -58,13 +58,31 @@ export function foldRunbook(entries: readonly TimelineEntry[]): IncidentRunbook 
           at: null,
         })),
       };
-    } else if (entry.kind === 'runbook_step' && runbook) {
-      const step = runbook.steps[Number(entry.data?.step) - 1];
-      if (!step) continue;
-      step.done = entry.data?.done === true;
-      step.by = step.done ? { id: entry.actor.id, name: entry.actor.name } : null;
-      step.at = step.done ? entry.at : null;
-    }
+    } else if (entry.kind === 'runbook_step' && runbook) applyTick(runbook, entry);
   }
   return runbook;
+}
+
+/** One tick entry on the checklist: it says the step's whole state, so applying it again changes nothing. */
+function applyTick(runbook: IncidentRunbook, entry: TimelineEntry): void {
+  const step = runbook.steps[Number(entry.data?.step) - 1];
+  if (!step) return;
+  step.done = entry.data?.done === true;
+  step.by = step.done ? { id: entry.actor.id, name: entry.actor.name } : null;
+  step.at = step.done ? entry.at : null;
+}
+
+/**
+ * A checklist read earlier, brought up to date by the tick entries a live view holds (its newest entries, in
+ * any order): the last tick of each step among them is the newest there is.
+ */
+export function withTicks(
+  runbook: IncidentRunbook,
+  entries: readonly TimelineEntry[],
+): IncidentRunbook {
+  const ticks = entries.filter((e) => e.kind === 'runbook_step').sort((a, b) => a.seq - b.seq);
+  if (!ticks.length) return runbook;
+  const copy = { ...runbook, steps: runbook.steps.map((s) => ({ ...s })) };
+  for (const entry of ticks) applyTick(copy, entry);
+  return copy;
 }
