@@ -18,6 +18,8 @@ export function RunbookPanel(props: {
   const [base, setBase] = useState<IncidentRunbook | null>(null);
   const [html, setHtml] = useState('');
   const [busy, setBusy] = useState<number | null>(null);
+  // A tick shows at once; it stays until the live room brings the same state (or the command fails).
+  const [ticking, setTicking] = useState<Record<number, boolean>>({});
   const [error, setError] = useState<string | null>(null);
   // Read again when the live room says a runbook was attached (it is not in the socket's snapshot).
   const attached = props.timeline.some((e) => e.kind === 'runbook_attached');
@@ -39,17 +41,27 @@ export function RunbookPanel(props: {
     };
   }, [base?.body]);
 
-  if (!base) return null;
-  const runbook = withTicks(base, props.timeline);
+  const runbook = base ? withTicks(base, props.timeline) : null;
+  const settled = runbook?.steps.filter((s) => ticking[s.number] === s.done).map((s) => s.number);
+  useEffect(() => {
+    if (settled?.length)
+      setTicking((t) =>
+        Object.fromEntries(Object.entries(t).filter(([n]) => !settled.includes(+n))),
+      );
+  }, [settled?.join()]);
+
+  if (!runbook) return null;
   const done = runbook.steps.filter((s) => s.done).length;
 
   const tick = async (step: number, value: boolean) => {
     setBusy(step);
     setError(null);
+    setTicking((t) => ({ ...t, [step]: value }));
     try {
       await tickStep(props.incidentId, step, value);
     } catch (err) {
       setError(errorText(err));
+      setTicking(({ [step]: _, ...rest }) => rest);
     } finally {
       setBusy(null);
     }
@@ -71,7 +83,7 @@ export function RunbookPanel(props: {
             <label>
               <input
                 type="checkbox"
-                checked={s.done}
+                checked={ticking[s.number] ?? s.done}
                 disabled={!props.canAct || busy !== null}
                 onChange={(e) => void tick(s.number, e.currentTarget.checked)}
               />{' '}
