@@ -18,6 +18,7 @@ export const RUNBOOK_ID = /^rb_[A-Za-z0-9_-]{1,60}$/;
 
 /** Why a link may not be saved, or undefined: only http(s), written out before any placeholder. */
 export function linkProblem(link: string): string | undefined {
+  if (link.length > LINK_MAX) return `a link has at most ${LINK_MAX} characters`;
   if (!/^https?:\/\/[^\s{}/]/i.test(link))
     return 'a link starts with http:// or https:// and a host (placeholders may follow, e.g. https://grafana/d?var-host={{ labels.host }})';
   if (/\s/.test(link.replace(/\{\{[\s\S]*?\}\}/g, ''))) return 'a link has no spaces';

@@ -247,6 +247,32 @@ describe('runbooks', () => {
       ],
     });
     expect(review.facts.runbook?.steps[2]?.at).toEqual(expect.any(Number));
+    const markdown = await (
+      await api(`/api/incidents/${incident.id}/review.md`, { headers: ada.auth })
+    ).text();
+    expect(markdown).toContain('## Runbook: Database failover');
+    expect(markdown).toMatch(
+      /- \[x\] 3\. Fail over the primary \(Ada, \d{4}-\d\d-\d\d [\d:]+ UTC\)/,
+    );
+    expect(markdown).toContain('- [ ] 1. Check replication lag');
+  });
+
+  it('takes a tick sent over the live socket, answers the sender and shows it to everyone', async () => {
+    const { serviceId } = await serviceWith('generic');
+    await setDefault(serviceId, (await newRunbook(serviceId)).id);
+    const ada = await createUser('Ada');
+    const ben = await createUser('Ben');
+    const incident = await openIncident(ADMIN, { serviceId });
+    const a = await LiveClient.connect(incident.id, ada.auth);
+    const b = await LiveClient.connect(incident.id, ben.auth);
+    await a.waitFor((m) => m.type === 'snapshot');
+    a.send({ type: 'command', id: 't1', command: { type: 'tick_step', step: 2, done: true } });
+    const result = await a.waitFor((m) => m.type === 'result' && m.id === 't1');
+    expect(result.type === 'result' && result.ok).toBe(true);
+    const seen = await b.waitFor((m) => m.type === 'event' && m.entry.kind === 'runbook_step');
+    expect(seen.type === 'event' && seen.entry.text).toBe('Ada completed step 2: Page the DBA');
+    a.close();
+    b.close();
   });
 
   it('refuses a step the runbook does not have (400) and ticking on an incident without a runbook (409)', async () => {

@@ -49,9 +49,10 @@ export async function existingRunbooks(
   ids: readonly string[],
 ): Promise<Set<string>> {
   if (!ids.length) return new Set();
+  // One JSON parameter, not one per id: a rule set may name up to 1,000 and D1 binds at most 100.
   const { results } = await db
-    .prepare(`SELECT id FROM runbooks WHERE id IN (${ids.map(() => '?').join(', ')})`)
-    .bind(...ids)
+    .prepare('SELECT id FROM runbooks WHERE id IN (SELECT value FROM json_each(?))')
+    .bind(JSON.stringify(ids))
     .all<{ id: string }>();
   return new Set(results.map((r) => r.id));
 }
