@@ -34,10 +34,9 @@ import { SocketDoor } from './socket-door';
 import { IncidentStore } from './store';
 import { WEBHOOKS_TASK, WebhookOutbox } from './webhook-outbox';
 import { reviewPublishedEvent } from '../webhooks/events';
-import { runbookFor } from '../directory/runbooks';
-import { foldRunbook, type RunbookSnapshot } from '../../schema/runbook';
+import { foldRunbook } from '../../schema/runbook';
 import type { IncidentRunbook } from '../../schema/runbook-schemas';
-import { attachedEntry, decideTick, snapshotFor } from './runbook-steps';
+import { attachedEntry, decideTick, runbookAtOpening } from './runbook-steps';
 
 /** The scheduled task of an event rule's auto_resolve (one per incident, moved by every trigger). */
 const AUTO_RESOLVE_TASK = 'auto-resolve';
@@ -102,7 +101,7 @@ export class IncidentObject extends DurableObject<Env> {
     const existing = this.store.load();
     if (existing) return existing;
     const number = await nextIncidentNumber(this.env.DB);
-    const runbook = await this.runbookSnapshot(input);
+    const runbook = await runbookAtOpening(this.env.DB, input);
     const again = this.store.load(); // another create may have won while we awaited D1
     if (again) return again;
     const opening = openIncident(input, number, this.roleNames(), now());
@@ -119,14 +118,6 @@ export class IncidentObject extends DurableObject<Env> {
     if (!incident) return null;
     const { entries, earlier } = this.store.newest(page.before);
     return { incident, timeline: entries, earlier, alerts: this.store.alerts() };
-  }
-
-  /** The runbook a rule named (the last trigger that names one) or the service's default, as a snapshot. */
-  private async runbookSnapshot(input: CreateIncidentInput): Promise<RunbookSnapshot | null> {
-    const triggers = (input.events ?? []).filter((e) => e.action === 'trigger');
-    const named = triggers.findLast((e) => e.runbookId !== undefined);
-    const runbook = await runbookFor(this.env.DB, input.serviceId ?? null, named?.runbookId);
-    return runbook ? snapshotFor(runbook, named ?? triggers[0]) : null;
   }
 
   /** The attached runbook with its ticks (null when none), or null when there is no incident. */

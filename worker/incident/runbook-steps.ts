@@ -10,6 +10,8 @@ import { bodyLinks, type Runbook } from '../../schema/runbook-schemas';
 import type { TimelineEntry } from '../../schema/incident';
 import { asText, evaluate, placeholders } from '../mapping/expression';
 import { alertView } from '../rules/evaluate';
+import { runbookFor } from '../directory/runbooks';
+import type { CreateIncidentInput } from './open';
 import type { EntryDraft } from './reducer';
 
 /**
@@ -59,6 +61,26 @@ export async function snapshotFor(
     body = body.split(`](${target}`).join(`](${rendered}`);
   }
   return { runbookId: runbook.id, name: runbook.name, body, steps };
+}
+
+/**
+ * The runbook a new incident gets, as a snapshot: the one a rule named (the last trigger naming one, if it still
+ * exists), else the service's default; null when neither, or when D1 cannot answer.
+ */
+export async function runbookAtOpening(
+  db: D1Database,
+  input: Pick<CreateIncidentInput, 'serviceId' | 'events'>,
+): Promise<RunbookSnapshot | null> {
+  const triggers = (input.events ?? []).filter((e) => e.action === 'trigger');
+  const named = triggers.findLast((e) => e.runbookId !== undefined);
+  try {
+    const runbook = await runbookFor(db, input.serviceId ?? null, named?.runbookId);
+    return runbook ? await snapshotFor(runbook, named ?? triggers[0]) : null;
+  } catch (err) {
+    // A runbook is help, not the page: the incident opens (and pages) without it rather than not at all.
+    console.error('runbook lookup failed; opening the incident without one', err);
+    return null;
+  }
 }
 
 export function attachedEntry(snapshot: RunbookSnapshot): EntryDraft {
