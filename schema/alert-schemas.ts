@@ -33,6 +33,8 @@ export const alertEventSchema = z.object({
   rules: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
   /** A rule's auto_resolve: the incident resolves after this many minutes without a new trigger. */
   autoResolveMinutes: z.number().int().optional(),
+  /** A rule's attach_runbook: the runbook an incident this alert opens gets instead of the service default. */
+  runbookId: z.string().optional(),
 });
 
 export type AlertLink = z.infer<typeof alertLinkSchema>;

@@ -6,6 +6,7 @@
 import { z } from '@hono/zod-openapi';
 import { SEVERITIES } from './alert';
 import { TITLE_MAX_CHARS } from './incident';
+import { RUNBOOK_STEPS_MAX } from './runbook-schemas';
 
 /** An Idempotency-Key (HTTP header, socket field) is 1 to this many characters. */
 export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
@@ -29,6 +30,10 @@ export const commandBodies = {
   change_title: z.object({ title: text(TITLE_MAX_CHARS) }).strict(),
   /** Page the next escalation level now instead of waiting. */
   escalate: z.object({}).strict(),
+  /** Tick (done: true) or untick a step of the incident's runbook, numbered from 1. */
+  tick_step: z
+    .object({ step: z.number().int().min(1).max(RUNBOOK_STEPS_MAX), done: z.boolean() })
+    .strict(),
 } as const;
 
 /** A whole command, as the socket carries it: a route's body plus its `type`. */
@@ -44,6 +49,7 @@ export const incidentCommandSchema = z.discriminatedUnion('type', [
   commandBodies.post_status_update.extend({ type: z.literal('post_status_update') }),
   commandBodies.change_title.extend({ type: z.literal('change_title') }),
   commandBodies.escalate.extend({ type: z.literal('escalate') }),
+  commandBodies.tick_step.extend({ type: z.literal('tick_step') }),
 ]);
 
 /** What a responder can ask an incident to do. */

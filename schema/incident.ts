@@ -48,6 +48,9 @@ export const TIMELINE_KINDS = [
   'notification_sent',
   'notification_failed',
   'notification_delivered',
+  /** A runbook was attached (data: its snapshot, schema/runbook.ts), and a responder ticked or unticked a step. */
+  'runbook_attached',
+  'runbook_step',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 

@@ -60,6 +60,21 @@ const reviewFacts = z.object({
   keyMoments: z.array(keyMoment),
   participants: z.array(participant),
   alerts: z.array(reviewAlert),
+  /** The attached runbook's steps: which were done, by whom and when (absent when none was attached). */
+  runbook: z
+    .object({
+      name: z.string(),
+      steps: z.array(
+        z.object({
+          number: z.number().int(),
+          text: z.string(),
+          done: z.boolean(),
+          by: z.string().nullable(),
+          at: z.number().nullable(),
+        }),
+      ),
+    })
+    .optional(),
   /** The incident's timeline seq when captured: a newer incident means the facts can be refreshed. */
   lastSeq: z.number().int(),
   capturedAt: z.number(),

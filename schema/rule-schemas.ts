@@ -187,6 +187,13 @@ export const ruleActionSchema = z
           .max(7 * 24 * 60),
       })
       .strict(),
+    z
+      .object({
+        type: z.literal('attach_runbook'),
+        /** One of the service's runbooks (an unknown id is refused on save); the last one that runs wins. */
+        runbook_id: z.string().min(1).max(64),
+      })
+      .strict(),
   ])
   .openapi('RuleAction');
 

@@ -29,6 +29,7 @@ import { teams } from './routes/teams';
 import { actionItems, reviews } from './routes/reviews';
 import { reports } from './routes/reports';
 import { webhooks } from './routes/webhooks';
+import { incidentRunbook, runbooks } from './routes/runbooks';
 
 /**
  * Every answer the Worker gives is for one credential's eyes, and many carry a secret shown once (integration
@@ -90,6 +91,8 @@ export function createApp() {
   app.route('/api/services', services);
   app.route('/api/services', integrationMapping);
   app.route('/api/services', serviceRules);
+  app.route('/api/services', runbooks);
+  app.route('/api/incidents', incidentRunbook);
   app.route('/api/mapping-presets', mappingPresets);
   app.route('/', ingest);
   app.route('/api/push', push);

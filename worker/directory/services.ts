@@ -96,6 +96,13 @@ export async function deleteService(db: D1Database, id: string): Promise<boolean
         'DELETE FROM service_rules WHERE service_id = ?1 AND NOT EXISTS (SELECT 1 FROM services WHERE id = ?1)',
       )
       .bind(id),
+    ...['runbooks', 'service_default_runbooks'].map((table) =>
+      db
+        .prepare(
+          `DELETE FROM ${table} WHERE service_id = ?1 AND NOT EXISTS (SELECT 1 FROM services WHERE id = ?1)`,
+        )
+        .bind(id),
+    ),
   ]);
   return (results[1]?.meta.changes ?? 0) > 0;
 }

@@ -34,6 +34,9 @@ import { SocketDoor } from './socket-door';
 import { IncidentStore } from './store';
 import { WEBHOOKS_TASK, WebhookOutbox } from './webhook-outbox';
 import { reviewPublishedEvent } from '../webhooks/events';
+import { foldRunbook } from '../../schema/runbook';
+import type { IncidentRunbook } from '../../schema/runbook-schemas';
+import { attachedEntry, decideTick, runbookAtOpening } from './runbook-steps';
 
 /** The scheduled task of an event rule's auto_resolve (one per incident, moved by every trigger). */
 const AUTO_RESOLVE_TASK = 'auto-resolve';
@@ -98,9 +101,11 @@ export class IncidentObject extends DurableObject<Env> {
     const existing = this.store.load();
     if (existing) return existing;
     const number = await nextIncidentNumber(this.env.DB);
+    const runbook = await runbookAtOpening(this.env.DB, input);
     const again = this.store.load(); // another create may have won while we awaited D1
     if (again) return again;
     const opening = openIncident(input, number, this.roleNames(), now());
+    if (runbook) opening.entries.push(attachedEntry(runbook));
     const committed = this.ledger.commit(opening, input.actor);
     await this.effects.run(opening.effects, committed);
     await this.armAutoResolve(input.events ?? []);
@@ -113,6 +118,12 @@ export class IncidentObject extends DurableObject<Env> {
     if (!incident) return null;
     const { entries, earlier } = this.store.newest(page.before);
     return { incident, timeline: entries, earlier, alerts: this.store.alerts() };
+  }
+
+  /** The attached runbook with its ticks (null when none), or null when there is no incident. */
+  async runbook(): Promise<{ runbook: IncidentRunbook | null } | null> {
+    if (!this.store.load()) return null;
+    return { runbook: foldRunbook(this.store.runbookEntries()) };
   }
 
   /** The whole timeline, for the post-incident review. */
@@ -267,6 +278,7 @@ export class IncidentObject extends DurableObject<Env> {
         problem: new ProblemError(404, 'not-found', 'No such incident.').toProblem(),
       };
     if (command.type === 'escalate') return this.escalate(incident, actor);
+    if (command.type === 'tick_step') return this.tickStep(incident, command, actor);
     if (!named.ok) return named;
     const decided = decideCommand(incident, command, actor, now(), {
       roles: this.roleNames(),
@@ -285,6 +297,26 @@ export class IncidentObject extends DurableObject<Env> {
     const committed = this.ledger.commit(decided.change, actor);
     await this.effects.run(decided.change.effects, committed);
     return { ok: true, incident: this.store.load() ?? committed.incident };
+  }
+
+  private async tickStep(
+    incident: Incident,
+    command: Extract<IncidentCommand, { type: 'tick_step' }>,
+    actor: Actor,
+  ): Promise<CommandResult> {
+    const decided = decideTick(this.store.runbookEntries(), command, actor);
+    if (!decided.ok) {
+      const code = decided.status === 409 ? 'conflict' : 'validation';
+      return {
+        ok: false,
+        problem: new ProblemError(decided.status, code, decided.detail).toProblem(),
+      };
+    }
+    if (!decided.entry) return { ok: true, incident };
+    const at = now();
+    const ticked = change({ ...incident, updatedAt: at }, [decided.entry], at);
+    await this.effects.run(ticked.effects, this.ledger.commit(ticked, actor));
+    return { ok: true, incident: this.store.load() ?? incident };
   }
 
   private async escalate(incident: Incident, actor: Actor): Promise<CommandResult> {

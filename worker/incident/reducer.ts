@@ -182,6 +182,10 @@ export function applyCommand(
     case 'escalate':
       // Escalation is the object's paging engine's to run; the reducer has no state to change for it.
       return unchanged(incident);
+
+    case 'tick_step':
+      // The checklist is folded from the timeline (runbook-steps.ts decides); the incident itself is unchanged.
+      return unchanged(incident);
   }
 }
 

@@ -185,6 +185,15 @@ export class IncidentStore {
     return { entries, earlier: first !== undefined && first > 1 ? first : null };
   }
 
+  /** The runbook's entries (attached, ticks), oldest first: schema/runbook.ts folds them into the checklist. */
+  runbookEntries(): TimelineEntry[] {
+    if (!this.ready) return [];
+    return sql<TimelineRow>(
+      this.storage,
+      "SELECT seq, kind, at, actor, text, data FROM timeline WHERE kind IN ('runbook_attached', 'runbook_step') ORDER BY seq",
+    ).map(toEntry);
+  }
+
   /** Every entry, oldest first: for the post-incident review, which reads the whole story once. */
   everything(): TimelineEntry[] {
     return sql<TimelineRow>(

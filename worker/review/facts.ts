@@ -4,6 +4,7 @@
  */
 import type { IncidentAlert, TimelineEntry } from '../../schema/incident';
 import { foldPageRetries } from '../../schema/timeline';
+import { foldRunbook } from '../../schema/runbook';
 import type { IncidentView as PagedView } from '../incident/object';
 
 /** What a review reads: the incident with its whole timeline (IncidentObject.history). */
@@ -69,8 +70,27 @@ export function buildFacts(
     keyMoments: keyMoments(timeline, incident.createdAt),
     participants: participants(view, names),
     alerts: reviewAlerts(alerts),
+    ...runbookFacts(timeline),
     lastSeq: incident.lastSeq,
     capturedAt,
+  };
+}
+
+/** The checklist as the incident left it (schema/runbook.ts folds the ticks from the timeline). */
+function runbookFacts(timeline: readonly TimelineEntry[]): Pick<ReviewFacts, 'runbook'> {
+  const runbook = foldRunbook(timeline);
+  if (!runbook) return {};
+  return {
+    runbook: {
+      name: runbook.name,
+      steps: runbook.steps.map((s) => ({
+        number: s.number,
+        text: s.text,
+        done: s.done,
+        by: s.by?.name ?? null,
+        at: s.at,
+      })),
+    },
   };
 }
 

@@ -77,6 +77,15 @@ export function renderMarkdown(review: Review, serviceName: string | null): stri
     );
   out.push('');
 
+  if (f.runbook) {
+    out.push(`## Runbook: ${plain(f.runbook.name)}`, '');
+    for (const s of f.runbook.steps)
+      out.push(
+        `- [${s.done ? 'x' : ' '}] ${s.number}. ${plain(s.text)}${s.done && s.at !== null ? ` (${plain(s.by ?? '')}, ${utc(s.at)})` : ''}`,
+      );
+    out.push('');
+  }
+
   out.push('## Participants', '');
   if (!f.participants.length) out.push('_Nobody acted on this incident._');
   for (const p of f.participants)

@@ -250,6 +250,11 @@ const commandRoutes: { path: string; type: IncidentCommand['type']; summary: str
     type: 'escalate',
     summary: 'Escalate now: page the next level without waiting',
   },
+  {
+    path: 'runbook-steps',
+    type: 'tick_step',
+    summary: 'Tick (or untick) a step of the attached runbook; recorded on the timeline',
+  },
 ];
 
 for (const { path, type, summary } of commandRoutes) {

@@ -12,6 +12,7 @@ import { requireRole } from '../auth/middleware';
 import { now } from '../clock';
 import { listIntegrations } from '../directory/integrations';
 import { getService, listServices } from '../directory/services';
+import { existingRunbooks } from '../directory/runbooks';
 import { allServiceRules, getServiceRules, saveServiceRules } from '../directory/service-rules';
 import { invalid, validationHook } from '../edge';
 import type { Env } from '../env';
@@ -47,7 +48,14 @@ async function serviceOr404(db: D1Database, id: string): Promise<void> {
 
 /** The schema passed; now what needs the other services: route targets that exist, and no routing loop. */
 async function checkRules(env: Env, serviceId: string, ruleSet: RuleSet): Promise<void> {
-  const [others, known] = await Promise.all([allServiceRules(env.DB), listServices(env.DB)]);
+  const runbookIds = ruleSet.rules.flatMap((rule) =>
+    rule.actions.flatMap((action) => (action.type === 'attach_runbook' ? [action.runbook_id] : [])),
+  );
+  const [others, known, runbooks] = await Promise.all([
+    allServiceRules(env.DB),
+    listServices(env.DB),
+    existingRunbooks(env.DB, [...new Set(runbookIds)]),
+  ]);
   const ids = new Set(known.map((s) => s.id));
   const errors: { path: string; message: string }[] = [];
   ruleSet.rules.forEach((rule, r) =>
@@ -56,6 +64,11 @@ async function checkRules(env: Env, serviceId: string, ruleSet: RuleSet): Promis
         errors.push({
           path: `rules[${r}].actions[${a}].service_id`,
           message: `no service ${action.service_id}`,
+        });
+      if (action.type === 'attach_runbook' && !runbooks.has(action.runbook_id))
+        errors.push({
+          path: `rules[${r}].actions[${a}].runbook_id`,
+          message: `no runbook ${action.runbook_id}`,
         });
     }),
   );

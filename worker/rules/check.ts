@@ -95,7 +95,7 @@ function reason(err: unknown): string {
 }
 
 /** Every placeholder must parse, its regex literals must run on RE2, and its paths must start at an alert field. */
-function templateErrors(template: string, path: string, problems: RuleProblem[]): void {
+export function templateErrors(template: string, path: string, problems: RuleProblem[]): void {
   let parts;
   try {
     parts = placeholders(template);

@@ -31,6 +31,8 @@ export interface RuleOutcome {
   notes: string[];
   /** From the last auto_resolve action that ran: resolve the incident after this many minutes without alerts. */
   autoResolveMinutes?: number;
+  /** From the last attach_runbook action that ran. */
+  runbookId?: string;
 }
 
 export interface RuleContext {
@@ -309,6 +311,7 @@ export async function applyRules(
   const notes: string[] = [];
   let verdict: Verdict = 'page';
   let autoResolveMinutes: number | undefined;
+  let runbookId: string | undefined;
   rules: for (const rule of compiled.rules) {
     if (!rule.test(state)) continue;
     matched.push({ id: rule.id, name: rule.name });
@@ -324,6 +327,7 @@ export async function applyRules(
         if (strength(next) >= strength(verdict)) verdict = next;
       }
       if (action.type === 'auto_resolve') autoResolveMinutes = action.after_minutes;
+      if (action.type === 'attach_runbook') runbookId = action.runbook_id;
     }
     if (!rule.continue) break;
   }
@@ -333,6 +337,7 @@ export async function applyRules(
     verdict,
     notes,
     ...(autoResolveMinutes !== undefined ? { autoResolveMinutes } : {}),
+    ...(runbookId !== undefined ? { runbookId } : {}),
   };
 }
 

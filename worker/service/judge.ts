@@ -105,9 +105,15 @@ export async function judge(
     }
     const before = event.rules ?? [];
     const changed: AlertEvent =
-      result.autoResolveMinutes === undefined
+      result.autoResolveMinutes === undefined && result.runbookId === undefined
         ? result.alert
-        : { ...result.alert, autoResolveMinutes: result.autoResolveMinutes };
+        : {
+            ...result.alert,
+            ...(result.autoResolveMinutes !== undefined
+              ? { autoResolveMinutes: result.autoResolveMinutes }
+              : {}),
+            ...(result.runbookId !== undefined ? { runbookId: result.runbookId } : {}),
+          };
     const alert: AlertEvent =
       matched.length || notes.length
         ? withNotes({ ...changed, rules: [...before, ...matched] }, notes)

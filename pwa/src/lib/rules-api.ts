@@ -26,6 +26,7 @@ export const ACTION_TYPES = [
   'drop',
   'set_dedup_key',
   'auto_resolve',
+  'attach_runbook',
 ] as const satisfies readonly RuleAction['type'][];
 
 export interface StoredRules {

@@ -22,6 +22,7 @@ export interface ActionForm {
   text: string;
   service_id: string;
   after_minutes: string;
+  runbook_id: string;
 }
 
 export interface RuleForm {
@@ -55,6 +56,7 @@ export const blankAction = (type: RuleAction['type'] = 'suppress'): ActionForm =
   text: '',
   service_id: '',
   after_minutes: '30',
+  runbook_id: '',
 });
 
 export const blankRule = (): RuleForm => ({
@@ -93,6 +95,8 @@ function actionForm(a: RuleAction): ActionForm {
       return { ...f, service_id: a.service_id };
     case 'auto_resolve':
       return { ...f, after_minutes: String(a.after_minutes) };
+    case 'attach_runbook':
+      return { ...f, runbook_id: a.runbook_id };
     default:
       return f;
   }
@@ -168,8 +172,10 @@ function action(f: ActionForm): RuleAction {
       return { type: f.type, service_id: f.service_id };
     case 'auto_resolve':
       return { type: f.type, after_minutes: Number(f.after_minutes) };
+    case 'attach_runbook':
+      return { type: f.type, runbook_id: f.runbook_id };
     default:
-      return { type: f.type };
+      return { type: f.type as 'suppress' | 'drop' };
   }
 }
 

@@ -14,6 +14,7 @@ import {
 import { Notice } from '../components/notice';
 import { RecentChanges } from '../components/recent-changes';
 import { ReviewPrompt } from '../components/review-prompt';
+import { RunbookPanel } from '../components/runbook';
 import { PagedTimeline } from '../components/timeline';
 import { ackKey } from '../lib/ack-key';
 import {
@@ -270,6 +271,7 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
             hint="Changes to this service in the hour before the incident opened."
           />
         )}
+        <RunbookPanel incidentId={id} timeline={timeline} canAct={canAct} />
         <h2>Timeline</h2>
         <PagedTimeline entries={timeline} now={now} loadEarlier={loadEarlier} />
         {incident && canAct && (

@@ -33,6 +33,7 @@ import {
 import type { Service } from '../../lib/types';
 import { Notice } from '../notice';
 import { RulesPreview } from './rules-preview';
+import { RunbookSelect } from './runbook-select';
 
 /** Long enough that typing a word sends one preview, short enough to feel live (as the mapping editor). */
 const PREVIEW_DEBOUNCE_MS = 400;
@@ -56,6 +57,7 @@ const ACTION_LABEL: Record<(typeof ACTION_TYPES)[number], string> = {
   drop: 'Drop (count only)',
   set_dedup_key: 'Set dedup key',
   auto_resolve: 'Auto-resolve when quiet',
+  attach_runbook: 'Attach a runbook',
 };
 
 interface Props {
@@ -176,6 +178,7 @@ export function RulesEditor({ service, services, rules, onSaved }: Props) {
               index={i}
               count={forms.length}
               targets={targets}
+              serviceId={service.id}
               errors={errors}
               onChange={(change) => update(i, change)}
               onMove={(by) => move(i, by)}
@@ -224,6 +227,7 @@ interface RuleProps {
   index: number;
   count: number;
   targets: Service[];
+  serviceId: string;
   errors: (key: string) => string[];
   onChange: (change: Partial<RuleForm>) => void;
   onMove: (by: -1 | 1) => void;
@@ -235,6 +239,7 @@ function RuleFields({
   index,
   count,
   targets,
+  serviceId,
   errors,
   onChange,
   onMove,
@@ -369,6 +374,7 @@ function RuleFields({
                 n={n}
                 action={a}
                 targets={targets}
+                serviceId={serviceId}
                 errors={errors(errorKey(index, 'action', n))}
                 onChange={(change) => setAction(n, change)}
                 onRemove={
@@ -517,6 +523,7 @@ function ActionRow({
   n,
   action: a,
   targets,
+  serviceId,
   errors,
   onChange,
   onRemove,
@@ -525,6 +532,7 @@ function ActionRow({
   n: number;
   action: ActionForm;
   targets: Service[];
+  serviceId: string;
   errors: string[];
   onChange: (change: Partial<ActionForm>) => void;
   onRemove?: (() => void) | undefined;
@@ -620,6 +628,15 @@ function ActionRow({
             onInput={(e) => onChange({ after_minutes: e.currentTarget.value })}
           />
         </div>
+      )}
+      {a.type === 'attach_runbook' && (
+        <RunbookSelect
+          id={`${id}-runbook`}
+          serviceId={serviceId}
+          value={a.runbook_id}
+          invalid={invalid}
+          onChange={(runbook_id) => onChange({ runbook_id })}
+        />
       )}
       <FieldError id={`${id}-error`} errors={errors} />
       {onRemove && (

@@ -16,6 +16,7 @@ import { AddIntegration } from './add-integration';
 import { IntegrationCard } from './integration-card';
 import { ServiceChanges } from './service-changes';
 import { ServiceRules } from './service-rules';
+import { ServiceRunbooks } from './service-runbooks';
 
 interface Props {
   services: Service[];
@@ -289,6 +290,7 @@ function ServiceCard({ service, services, policies, open, onToggle, onChanged }:
             </ul>
           )}
           <AddIntegration serviceId={service.id} onAdded={keep} />
+          <ServiceRunbooks service={service} />
           <ServiceRules service={service} services={services} />
           {integrations && <ServiceChanges service={service} />}
         </div>

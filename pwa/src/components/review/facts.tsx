@@ -44,6 +44,25 @@ export function ReviewFacts({ facts, now }: { facts: Facts; now: number }) {
         </ol>
       </section>
 
+      {facts.runbook && (
+        <section aria-labelledby="review-runbook-heading">
+          <h2 id="review-runbook-heading">Runbook: {facts.runbook.name}</h2>
+          <ol class="plain-list" aria-label="Runbook steps">
+            {facts.runbook.steps.map((s) => (
+              <li key={s.number}>
+                {s.done ? '☑' : '☐'} {s.text}
+                {s.done && s.at !== null && (
+                  <span class="muted">
+                    {' '}
+                    · {s.by}, {formatTime(s.at, now)}
+                  </span>
+                )}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+
       <section aria-labelledby="participants-heading">
         <h2 id="participants-heading">Who took part</h2>
         {facts.participants.length ? (
