@@ -115,13 +115,27 @@ function validZone(timeZone: string): boolean {
 const minutesOf = (hhmm: string): number =>
   Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
-/** The zone's offset from UTC at `ms`, in ms (local wall clock = ms + offset). */
+const QUARTER_HOUR = 15 * 60_000;
+const offsets = new Map<string, number>();
+
+/**
+ * The zone's offset from UTC at `ms`, in ms (local wall clock = ms + offset). Every real offset change
+ * happens on a quarter hour, so the offset is remembered per zone and quarter hour: a page evaluation
+ * reads the time-zone database a few times at most (format() is ~3× cheaper than formatToParts()).
+ */
 function offsetAt(timeZone: string, ms: number): number {
-  const p: Record<string, number> = {};
-  for (const part of formatter(timeZone).formatToParts(ms))
-    if (part.type !== 'literal') p[part.type] = Number(part.value);
-  const wall = Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!);
-  return wall - Math.floor(ms / 1000) * 1000;
+  const key = `${timeZone}|${Math.floor(ms / QUARTER_HOUR)}`;
+  const known = offsets.get(key);
+  if (known !== undefined) return known;
+  // en-US, h23: "12/1/2026, 10:00:00"
+  const m = /^(\d+)\/(\d+)\/(\d+), (\d+):(\d+):(\d+)$/.exec(formatter(timeZone).format(ms));
+  if (!m) throw new RangeError(`Cannot read the wall clock in ${timeZone}`);
+  const [, mo, d, y, h, mi, sec] = m.map(Number) as number[];
+  const wall = Date.UTC(y!, mo! - 1, d!, h!, mi!, sec!);
+  const offset = wall - Math.floor(ms / 1000) * 1000;
+  if (offsets.size > 10_000) offsets.clear();
+  offsets.set(key, offset);
+  return offset;
 }
 
 /** `at` itself when it falls in working hours, else the next start of a working period (DST-aware). */
