@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 /**
  * The pure notification-rule evaluation (worker/notify/rules.ts, bundled with esbuild), in Node: per page,
- * the urgency from the severity and the person's planned steps. Three shapes: the default rules (high
+ * the urgency from the severity and the person's planned steps. Four shapes: the default rules (high
  * urgency), three steps with working hours inside them, and low urgency outside working hours (the
- * deferral searches forward across days and time-zone offsets: the slowest path). Target (issue 15): < 20 µs
+ * deferral searches forward across days and time-zone offsets), and a cold one. Target (issue 15): < 20 µs
  * per page evaluation. Each shape runs 100,000 pages after 10,000 warm-up ones, three rounds; the median
- * round is reported. Zone offsets are remembered per quarter hour; the cold shape never hits that memory. Run alone: `node bench/notify-rules.mjs` (prints JSON and one line per shape).
+ * round is reported. Zone offsets are remembered per quarter hour; the cold shape never hits that memory.
+ * Run alone: `node bench/notify-rules.mjs` (prints JSON and one line per shape).
  */
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
