@@ -84,9 +84,9 @@ function Steps(props: {
     <fieldset class="fieldset stack">
       <legend>{props.legend}</legend>
       {steps.map((step, i) => (
-        <div class="inline-form" key={i}>
+        <div class="rule-step" key={i}>
           <label class="field">
-            <span>At minute</span>
+            <span>Minute</span>
             <input
               type="number"
               min={0}
@@ -104,7 +104,7 @@ function Steps(props: {
                 set(i, { ...step, channel: e.currentTarget.value as RuleStep['channel'] })
               }
             >
-              <option value="push">Push to my devices</option>
+              <option value="push">Push</option>
               <option value="email">Email</option>
             </select>
           </label>
