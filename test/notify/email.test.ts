@@ -189,6 +189,10 @@ describe('email pages', () => {
     // Opening the link (a mail scanner does too) only shows the button.
     const shown = await SELF.fetch(link);
     expect(shown.status).toBe(200);
+    // Its one form posts back to Firebell; nothing else may load or frame it.
+    const csp = shown.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/form-action 'self'/);
+    expect(csp).toMatch(/default-src 'none'/);
     const form = await shown.text();
     expect(form).toContain(`Acknowledge #${inc.number}`);
     expect(texts(await fireAlarm(inc.id))).not.toContain('Acknowledged by Cara');
@@ -338,5 +342,50 @@ describe('notification rules', () => {
     );
     clock.advanceMinutes(3);
     expect(emailEntries(await fireAlarm(inc.id))).toHaveLength(1);
+  });
+
+  it('defers a low-urgency page outside working hours to the next start, then emails it', async () => {
+    const jo = await createUser('Jo');
+    const to = address('jo');
+    await addVerified(jo, to);
+    await json(
+      api('/api/notification-rules', {
+        method: 'PUT',
+        body: {
+          high: emailNow,
+          low: emailNow,
+          workingHours: {
+            timeZone: 'UTC',
+            days: [1, 2, 3, 4, 5, 6, 7],
+            start: '05:00',
+            end: '06:00',
+          },
+        },
+        headers: jo.auth,
+      }),
+      200,
+    );
+    // Move the clock to the next 03:00 UTC: two hours before Jo's working day starts.
+    const minute = Math.floor((clock.now() % 86_400_000) / 60_000);
+    clock.advanceMinutes((180 - minute + 1440) % 1440 || 1440);
+    const svc = await serviceWithPolicy([
+      { delayMinutes: 600, targets: [{ type: 'user', id: jo.id }] },
+    ]);
+    const res = await api('/api/incidents', {
+      body: { title: 'Disk 80% full', serviceId: svc, severity: 'warning' },
+      headers: ADMIN,
+    });
+    const inc = (await json<{ incident: Incident }>(res, 201)).incident;
+    const entries = await untilEscalated(inc.id, /outside working hours/);
+    expect(texts(entries).find((t) => t.includes('outside working hours'))).toMatch(
+      /^Jo is outside working hours: low-urgency notifications wait until \d{4}-\d\d-\d\d 05:00 UTC$/,
+    );
+    expect(emailEntries(entries)).toEqual([]);
+    clock.advanceMinutes(119);
+    expect(emailEntries(await fireAlarm(inc.id))).toEqual([]);
+    clock.advanceMinutes(1);
+    expect(emailEntries(await fireAlarm(inc.id))).toEqual([
+      `Emailed Jo at ${to}: accepted by the mail server`,
+    ]);
   });
 });
