@@ -1,4 +1,5 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
+import { createServer } from 'node:net';
 import { defineConfig } from 'vitest/config';
 // @ts-expect-error plain ESM script without types
 import { vapidKeys } from './scripts/setup.mjs';
@@ -8,6 +9,9 @@ export default defineConfig(async () => {
   const migrations = await readD1Migrations('schema/migrations');
   // A fresh VAPID pair per run: tests never depend on a developer's .dev.vars, and no key lives in the repo.
   const vapid = vapidKeys() as { publicKey: string; privateKey: string };
+  // The SMTP server (test/setup/smtp-server.mjs) listens on a port chosen here, as the Worker's SMTP_PORT.
+  const smtpPort = process.env.FIREBELL_TEST_SMTP_PORT ?? String(await freePort());
+  process.env.FIREBELL_TEST_SMTP_PORT = smtpPort;
   return {
     plugins: [
       cloudflareTest({
@@ -21,6 +25,12 @@ export default defineConfig(async () => {
             VAPID_PUBLIC_KEY: vapid.publicKey,
             VAPID_PRIVATE_KEY: vapid.privateKey,
             VAPID_SUBJECT: 'mailto:tests@firebell.invalid',
+            SMTP_HOST: '127.0.0.1',
+            SMTP_PORT: smtpPort,
+            SMTP_STARTTLS: 'false',
+            SMTP_USER: 'firebell',
+            SMTP_PASSWORD: 'test-smtp-password',
+            MAIL_FROM: 'Firebell <pager@firebell.test>',
           },
           assets: undefined,
           // Hermetic: a fetch the Worker makes on its own (a page to a real push service's host) fails as an
@@ -34,8 +44,21 @@ export default defineConfig(async () => {
       exclude: ['test/e2e/**', 'test/pwa/**', 'test/unit/**', 'node_modules/**'],
       setupFiles: ['test/setup/apply-migrations.ts'],
       // A real HTTP receiver on 127.0.0.1 for outgoing webhooks (test/webhooks).
-      globalSetup: ['test/setup/webhook-receiver.mjs'],
+      // A real SMTP server on 127.0.0.1 for email pages (test/notify).
+      globalSetup: ['test/setup/webhook-receiver.mjs', 'test/setup/smtp-server.mjs'],
       testTimeout: 20_000,
     },
   };
 });
+
+/** A port nothing listens on now, for a server started later in this run. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}

@@ -58,7 +58,14 @@ const mf = new Miniflare({
 /** Settings a trial or test may pass through the environment (never secrets in the repo). */
 function extraBindings() {
   const out = {};
-  for (const key of ['ALLOW_INSECURE_OUTBOUND', 'ALLOW_INSECURE_PUSH', 'ESCALATION_TICK_MS'])
+  // The SMTP settings too (no password: that one belongs in .dev.vars), for a local trial with a local mail server.
+  const smtp = ['SMTP_HOST', 'SMTP_PORT', 'SMTP_SECURE', 'SMTP_STARTTLS', 'MAIL_FROM'];
+  for (const key of [
+    'ALLOW_INSECURE_OUTBOUND',
+    'ALLOW_INSECURE_PUSH',
+    'ESCALATION_TICK_MS',
+    ...smtp,
+  ])
     if (process.env[key]) out[key] = process.env[key];
   return out;
 }

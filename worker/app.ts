@@ -30,6 +30,8 @@ import { actionItems, reviews } from './routes/reviews';
 import { reports } from './routes/reports';
 import { webhooks } from './routes/webhooks';
 import { incidentRunbook, runbooks } from './routes/runbooks';
+import { contactMethods, notificationRules } from './routes/contact-methods';
+import { emailAck } from './routes/email-ack';
 
 /**
  * Every answer the Worker gives is for one credential's eyes, and many carry a secret shown once (integration
@@ -63,8 +65,19 @@ export function createApp() {
     xFrameOptions: 'DENY',
     contentSecurityPolicy: cspDirectives(DOCS_CSP),
   });
+  // The email acknowledge page posts its one form back to itself.
+  const emailAckPage = secureHeaders({
+    xFrameOptions: 'DENY',
+    contentSecurityPolicy: {
+      defaultSrc: ["'none'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+    },
+  });
   app.use('*', (c, next) => {
     if (isWebSocketUpgrade(c.req.header('upgrade'))) return next();
+    if (c.req.path === '/api/email/ack') return emailAckPage(c, next);
     return (c.req.path === '/api/docs' || c.req.path === '/api/docs/style.css' ? docs : hardened)(
       c,
       next,
@@ -97,6 +110,9 @@ export function createApp() {
   app.route('/', ingest);
   app.route('/api/push', push);
   app.route('/api/webhooks', webhooks);
+  app.route('/api/contact-methods', contactMethods);
+  app.route('/api/notification-rules', notificationRules);
+  app.route('/api/email', emailAck);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -28,4 +28,16 @@ export interface Env {
   ALLOW_INSECURE_OUTBOUND?: string;
   /** The same switch under its first name; still honoured. */
   ALLOW_INSECURE_PUSH?: string;
+  /** Email pages and codes over SMTP (worker/notify/smtp.ts); off unless SMTP_HOST and MAIL_FROM are set. */
+  SMTP_HOST?: string;
+  /** Default 587, or 465 with SMTP_SECURE. */
+  SMTP_PORT?: string;
+  /** "true": TLS from the first byte (port 465). */
+  SMTP_SECURE?: string;
+  /** "false": never upgrade with STARTTLS even when offered (a local test server). */
+  SMTP_STARTTLS?: string;
+  SMTP_USER?: string;
+  SMTP_PASSWORD?: string;
+  /** The From address, e.g. "Firebell <pager@example.com>" or pager@example.com. */
+  MAIL_FROM?: string;
 }

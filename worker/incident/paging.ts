@@ -7,10 +7,12 @@ import type { Actor, Incident } from '../../schema/incident';
 import { resolveLevels } from '../directory/on-call';
 import { policyForService } from '../directory/policies';
 import { recordPages } from '../directory/reports';
+import { rulesFor } from '../directory/contact-methods';
 import { getService } from '../directory/services';
 import { adminIds, userNames } from '../directory/users';
 import type { Env } from '../env';
 import { notifierFor, notifyAll, type Delivery, type PagedIncident } from '../notify';
+import { DEFAULT_RULES, planSteps, stillOwed, urgencyOf } from '../notify/rules';
 import {
   FIREBELL,
   decide,
@@ -32,6 +34,9 @@ const TASKS: Record<Timer, { id: string; kind: string }> = {
   escalate: { id: 'escalate', kind: 'escalate' },
   renotify: { id: 'renotify', kind: 'renotify' },
 };
+
+/** A later step of one person's notification rules ("at 3 min email"): one row per person and step. */
+const STEP_TASK = 'notify-step';
 
 /** What the runner needs from its object. */
 export interface PagingHost {
@@ -66,6 +71,9 @@ export class Paging {
   /** Acknowledged or resolved: stop every timer at once. */
   async stopped(status: 'acknowledged' | 'resolved', now: number): Promise<void> {
     await this.handle({ type: status }, now);
+    // Everyone's rules stop too; a step that slips through checks stillOwed before it sends.
+    const steps = this.host.scheduler.pending().filter((t) => t.kind === STEP_TASK);
+    if (steps.length) await this.host.scheduler.cancel(...steps.map((t) => t.id));
   }
 
   /** "Escalate now": page the next level without waiting for the delay. A refusal comes back as its reason. */
@@ -82,6 +90,7 @@ export class Paging {
     } else if (task.kind === TASKS.escalate.kind)
       await this.handle({ type: 'timer', dueAt: task.dueAt }, now);
     else if (task.kind === TASKS.renotify.kind) await this.handle({ type: 'renotify' }, now);
+    else if (task.kind === STEP_TASK) await this.step(task, now);
     else {
       const notifier = notifierFor(task.kind);
       if (!notifier) return false;
@@ -158,7 +167,7 @@ export class Paging {
     if (!incident) return;
     const paged = await this.pagedIncident(incident);
     const outcomes = await Promise.all(
-      users.map((recipient) => notifyAll(this.host.env, { recipient, incident: paged, now })),
+      users.map((recipient) => this.startRules(recipient, incident, paged, now)),
     );
     await this.countPages(incident.id, users, now);
     const drafts = [...lead, ...(await this.settle(outcomes.flat(), now))];
@@ -168,6 +177,71 @@ export class Paging {
         ...patch,
         paged: [...new Set([...current.paged, ...ids])],
       }));
+  }
+
+  /**
+   * Start one person's notification rules: the steps due now go out at once, the later ones become
+   * scheduler rows. A step already pending (paged again by a repeat or a renotify) keeps its time, so being
+   * paged again never pushes their email further away.
+   */
+  private async startRules(
+    recipient: Person,
+    incident: Incident,
+    paged: PagedIncident,
+    now: number,
+  ): Promise<Delivery[]> {
+    const { env, scheduler } = this.host;
+    const rules = await rulesFor(env.DB, recipient.id).catch((err: unknown) => {
+      console.error(
+        `could not load notification rules for ${recipient.id}; using the default`,
+        err,
+      );
+      return DEFAULT_RULES;
+    });
+    const plan = planSteps(rules, urgencyOf(incident.severity), now);
+    const pending = new Set(scheduler.pending().map((t) => t.id));
+    for (const step of plan.filter((s) => s.at > now)) {
+      const id = `${STEP_TASK}:${recipient.id}:${step.index}`;
+      if (!pending.has(id))
+        await scheduler.schedule(id, STEP_TASK, step.at, {
+          userId: recipient.id,
+          userName: recipient.name,
+          channel: step.channel,
+          deferred: step.deferred,
+        });
+    }
+    const channels = plan.filter((s) => s.at <= now).map((s) => s.channel);
+    if (channels.length) return notifyAll(env, { recipient, incident: paged, now }, channels);
+    const first = plan[0];
+    if (!first) return [];
+    const when = new Date(first.at).toISOString().slice(0, 16).replace('T', ' ');
+    return [
+      {
+        status: 'skipped',
+        entry: {
+          kind: 'notification_sent',
+          text: `${recipient.name} is outside working hours: low-urgency notifications wait until ${when} UTC`,
+          data: { userId: recipient.id, deferredUntil: first.at },
+        },
+      },
+    ];
+  }
+
+  /** A later step of someone's rules: sent only while they are still owed it. */
+  private async step(task: Task, now: number): Promise<void> {
+    const incident = this.host.incident();
+    const userId = String(task.data.userId);
+    if (!incident || !stillOwed(incident, userId)) return;
+    const recipient = { id: userId, name: String(task.data.userName) };
+    const channel = task.data.channel === 'email' ? 'email' : 'push';
+    const deliveries = await notifyAll(
+      this.host.env,
+      { recipient, incident: await this.pagedIncident(incident), now },
+      [channel],
+    );
+    // An address they never set up is not news at every later step: the page itself said so.
+    const sent = deliveries.filter((d) => d.status !== 'skipped' || task.data.deferred);
+    await this.host.record(await this.settle(sent, now), FIREBELL);
   }
 
   /** Note devices now paged and arm the retries the notifiers asked for; returns the timeline entries. */

@@ -2,18 +2,27 @@
  * Every way Firebell reaches a person. Adding one (chat, outgoing webhook, email) is a new file that
  * implements Notifier (types.ts) and one line in NOTIFIERS.
  */
+import type { Channel } from '../../schema/contact-schemas';
 import type { Env } from '../env';
+import { email } from './email';
 import type { Delivery, Notifier, NotifyRequest } from './types';
 import { webPush } from './web-push';
 
 export type { Delivery, Notifier, NotifyRequest, PagedIncident, Recipient } from './types';
 
-export const NOTIFIERS: readonly Notifier[] = [webPush];
+export const NOTIFIERS: readonly Notifier[] = [webPush, email];
 
-/** Hand one person's page to every notifier; one that throws must not stop the others, or paging. */
-export async function notifyAll(env: Env, request: NotifyRequest): Promise<Delivery[]> {
+/**
+ * Hand one person's page to every notifier on these channels (all when omitted); one that throws must not
+ * stop the others, or paging.
+ */
+export async function notifyAll(
+  env: Env,
+  request: NotifyRequest,
+  channels?: readonly Channel[],
+): Promise<Delivery[]> {
   const outcomes = await Promise.all(
-    NOTIFIERS.map((notifier) =>
+    NOTIFIERS.filter((n) => !channels || channels.includes(n.channel)).map((notifier) =>
       notifier.notify(env, request).catch((err: unknown) => {
         console.error(`notifier ${notifier.retryKind} failed for ${request.recipient.id}`, err);
         return [];

@@ -2,6 +2,7 @@
  * The seam between paging and the ways a person can be reached. A paging effect hands each notifier
  * one person and what the page says; the notifier answers with what happened, as timeline entries.
  */
+import type { Channel } from '../../schema/contact-schemas';
 import type { Env } from '../env';
 import type { EntryDraft } from '../incident/reducer';
 import type { PagedIncident } from '../push/payload';
@@ -35,6 +36,8 @@ export interface Delivery {
 export interface Notifier {
   /** The scheduler task kind this notifier's retries run under. */
   readonly retryKind: string;
+  /** The channel a notification rule names to reach people through this notifier. */
+  readonly channel: Channel;
   /** Reach one person. A failure is a Delivery, never a throw: paging goes on. */
   notify(env: Env, request: NotifyRequest): Promise<Delivery[]>;
   /** Run a retry this notifier scheduled; [] when there is nothing left to retry. */

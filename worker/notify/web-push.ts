@@ -19,6 +19,7 @@ export function pushRetryDelayMs(attempt: number, retryAfterMs?: number): number
 
 export const webPush: Notifier = {
   retryKind: PUSH_RETRY,
+  channel: 'push',
 
   async notify(env, { recipient, incident, now }) {
     let attempts: PageAttempt[] = [];

@@ -3,6 +3,8 @@ import { ApiTokens } from '../components/api-tokens';
 import { AppBar } from '../components/app-bar';
 import { DeviceList } from '../components/device-list';
 import { DeviceStatus } from '../components/device-status';
+import { EmailMethods } from '../components/email-methods';
+import { NotificationRulesEditor } from '../components/notification-rules';
 import { Notice } from '../components/notice';
 import { logout, renameMe } from '../lib/api';
 import { useAction, useTitle } from '../lib/hooks';
@@ -20,7 +22,7 @@ interface Props {
   onRenamed?: (user: User) => void;
 }
 
-/** /settings — pages on this device, my devices, my API tokens, sign out. Loaded on demand (see app.tsx). */
+/** /settings — pages on this device, my devices, my email addresses and notification rules, my API tokens, sign out. Loaded on demand (see app.tsx). */
 export function SettingsPage({ me, onSignedOut, onRenamed }: Props) {
   useTitle('Settings');
   const { pending, outcome, run } = useAction();
@@ -59,6 +61,8 @@ export function SettingsPage({ me, onSignedOut, onRenamed }: Props) {
           )}
         </section>
         <DeviceList version={devicesVersion} />
+        <EmailMethods />
+        <NotificationRulesEditor />
         <ApiTokens />
         <section aria-labelledby="account-heading">
           <h2 id="account-heading">Account</h2>

@@ -1,0 +1,160 @@
+import { useCallback, useEffect, useState } from 'preact/hooks';
+import {
+  addEmail,
+  deleteMethod,
+  listMethods,
+  resendCode,
+  verifyMethod,
+  type ContactMethod,
+} from '../lib/contact-api';
+import { formatTime } from '../lib/format';
+import { errorText, useAction } from '../lib/hooks';
+import { ConfirmButton } from './confirm-button';
+import { Notice } from './notice';
+
+/** My email addresses for pages: add one, type the emailed code to verify it, remove it. */
+export function EmailMethods() {
+  const [methods, setMethods] = useState<ContactMethod[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [address, setAddress] = useState('');
+  const { pending, outcome, run } = useAction();
+
+  const reload = useCallback(async () => {
+    try {
+      setMethods((await listMethods()).methods);
+      setError(null);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }, []);
+  useEffect(() => void reload(), [reload]);
+
+  const add = (ev: Event) => {
+    ev.preventDefault();
+    void run('Adding the address…', async () => {
+      const { code } = await addEmail(address.trim());
+      setAddress('');
+      await reload();
+      return code.message;
+    });
+  };
+
+  return (
+    <section aria-labelledby="email-heading">
+      <h2 id="email-heading">Email</h2>
+      <p class="muted small">
+        Pages reach you by email too, once the address is verified. Each email has a link that
+        acknowledges without signing in.
+      </p>
+      <form class="inline-form" onSubmit={add}>
+        <label class="field">
+          <span>New email address</span>
+          <input
+            type="email"
+            value={address}
+            maxLength={254}
+            autocomplete="email"
+            placeholder="you@example.com"
+            onInput={(e) => setAddress(e.currentTarget.value)}
+          />
+        </label>
+        <button type="submit" class="button" disabled={pending !== null || !address.trim()}>
+          Add
+        </button>
+      </form>
+      <Notice outcome={outcome} pending={pending} />
+      {error && (
+        <p class="notice notice-error" role="alert">
+          {error}
+        </p>
+      )}
+      {methods && methods.length === 0 && <p class="empty">No email address yet.</p>}
+      {methods && methods.length > 0 && (
+        <ul class="card-list">
+          {methods.map((m) => (
+            <MethodRow key={m.id} method={m} onChanged={reload} />
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function MethodRow({ method, onChanged }: { method: ContactMethod; onChanged: () => unknown }) {
+  const [code, setCode] = useState('');
+  const { pending, outcome, run } = useAction();
+  const verify = (ev: Event) => {
+    ev.preventDefault();
+    void run('Checking the code…', async () => {
+      await verifyMethod(method.id, code.trim());
+      await onChanged();
+      return `${method.address} is verified: pages reach it from now on.`;
+    });
+  };
+  return (
+    <li class="card stack">
+      <p class="device-label">
+        <strong>{method.address}</strong>{' '}
+        <span class={method.verified ? 'muted' : 'badge'}>
+          {method.verified ? '· verified' : 'not verified'}
+        </span>
+      </p>
+      {method.lastFailure && (
+        <p class="muted small">
+          Last failure {method.lastFailureAt ? formatTime(method.lastFailureAt, Date.now()) : ''}:{' '}
+          {method.lastFailure}
+        </p>
+      )}
+      {!method.verified && (
+        <form class="inline-form" onSubmit={verify}>
+          <label class="field">
+            <span>Code from the email</span>
+            <input
+              inputMode="numeric"
+              autocomplete="one-time-code"
+              pattern="\d{6}"
+              maxLength={6}
+              value={code}
+              onInput={(e) => setCode(e.currentTarget.value)}
+            />
+          </label>
+          <button
+            type="submit"
+            class="button button-primary"
+            disabled={pending !== null || code.trim().length !== 6}
+          >
+            Verify
+          </button>
+          <button
+            type="button"
+            class="button"
+            disabled={pending !== null}
+            onClick={() =>
+              void run(
+                'Sending a new code…',
+                async () => (await resendCode(method.id)).code.message,
+              )
+            }
+          >
+            New code
+          </button>
+        </form>
+      )}
+      <div class="row-buttons">
+        <ConfirmButton
+          label="Remove"
+          confirm="Tap again to remove"
+          disabled={pending !== null}
+          onConfirm={() =>
+            void run('Removing…', async () => {
+              await deleteMethod(method.id);
+              await onChanged();
+              return `${method.address} removed.`;
+            })
+          }
+        />
+      </div>
+      <Notice outcome={outcome} pending={pending} />
+    </li>
+  );
+}
