@@ -29,6 +29,10 @@ import { teams } from './routes/teams';
 import { actionItems, reviews } from './routes/reviews';
 import { reports } from './routes/reports';
 import { webhooks } from './routes/webhooks';
+import { statusAdmin } from './routes/status-admin';
+import { statusPage, statuspageApi } from './routes/status-page';
+import { STATUS_CSP } from './status/render';
+import { statusPublish } from './routes/status-publish';
 
 /**
  * Every answer the Worker gives is for one credential's eyes, and many carry a secret shown once (integration
@@ -62,8 +66,13 @@ export function createApp() {
     xFrameOptions: 'DENY',
     contentSecurityPolicy: cspDirectives(DOCS_CSP),
   });
+  const statusHtml = secureHeaders({
+    xFrameOptions: 'DENY',
+    contentSecurityPolicy: cspDirectives(STATUS_CSP),
+  });
   app.use('*', (c, next) => {
     if (isWebSocketUpgrade(c.req.header('upgrade'))) return next();
+    if (c.req.path === '/status' || c.req.path === '/status/') return statusHtml(c, next);
     return (c.req.path === '/api/docs' || c.req.path === '/api/docs/style.css' ? docs : hardened)(
       c,
       next,
@@ -94,6 +103,10 @@ export function createApp() {
   app.route('/', ingest);
   app.route('/api/push', push);
   app.route('/api/webhooks', webhooks);
+  app.route('/api/status', statusAdmin);
+  app.route('/api/incidents', statusPublish);
+  app.route('/status', statusPage);
+  app.route('/api/v2', statuspageApi);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
