@@ -6,7 +6,6 @@ import { SELF } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Publication, StatusComponent } from '../../schema/status-page-schemas';
-import { setClock } from '../../worker/clock';
 import {
   ADMIN,
   BASE,
@@ -251,5 +250,228 @@ describe('notices without an incident', () => {
       200,
     );
     expect(after.components.find((x) => x.id === c.id)?.status).toBe('under_maintenance');
+  });
+});
+
+// Atlassian Statuspage's public API (v2), as documented: field names and types of each document.
+const iso = z.string().datetime({ offset: true });
+const pageShape = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    url: z.string().url(),
+    time_zone: z.string(),
+    updated_at: iso,
+  })
+  .strict();
+const componentShape = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    status: z.enum([
+      'operational',
+      'degraded_performance',
+      'partial_outage',
+      'major_outage',
+      'under_maintenance',
+    ]),
+    created_at: iso,
+    updated_at: iso,
+    position: z.number().int(),
+    description: z.string().nullable(),
+    showcase: z.boolean(),
+    start_date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .nullable(),
+    group_id: z.string().nullable(),
+    page_id: z.string(),
+    group: z.boolean(),
+    only_show_if_degraded: z.boolean(),
+    components: z.array(z.string()).optional(),
+  })
+  .strict();
+const updateShape = z
+  .object({
+    id: z.string(),
+    status: z.string(),
+    body: z.string(),
+    incident_id: z.string(),
+    created_at: iso,
+    updated_at: iso,
+    display_at: iso,
+    affected_components: z
+      .array(
+        z
+          .object({
+            code: z.string(),
+            name: z.string(),
+            old_status: z.string(),
+            new_status: z.string(),
+          })
+          .strict(),
+      )
+      .nullable(),
+    deliver_notifications: z.boolean(),
+    custom_tweet: z.string().nullable(),
+    tweet_id: z.string().nullable(),
+  })
+  .strict();
+const incidentFields = {
+  id: z.string(),
+  name: z.string(),
+  created_at: iso,
+  updated_at: iso,
+  monitoring_at: iso.nullable(),
+  resolved_at: iso.nullable(),
+  shortlink: z.string().url(),
+  started_at: iso,
+  page_id: z.string(),
+  incident_updates: z.array(updateShape),
+  components: z.array(componentShape),
+};
+const incidentShape = z
+  .object({
+    ...incidentFields,
+    status: z.enum(['investigating', 'identified', 'monitoring', 'resolved', 'postmortem']),
+    impact: z.enum(['none', 'minor', 'major', 'critical']),
+  })
+  .strict();
+const maintenanceShape = z
+  .object({
+    ...incidentFields,
+    status: z.enum(['scheduled', 'in_progress', 'verifying', 'completed']),
+    impact: z.enum(['none', 'minor', 'major', 'critical', 'maintenance']),
+    scheduled_for: iso,
+    scheduled_until: iso.nullable(),
+  })
+  .strict();
+const statusShape = z
+  .object({ indicator: z.enum(['none', 'minor', 'major', 'critical']), description: z.string() })
+  .strict();
+const DOCUMENTED: Record<string, z.ZodTypeAny> = {
+  'summary.json': z
+    .object({
+      page: pageShape,
+      components: z.array(componentShape),
+      incidents: z.array(incidentShape),
+      scheduled_maintenances: z.array(maintenanceShape),
+      status: statusShape,
+    })
+    .strict(),
+  'status.json': z.object({ page: pageShape, status: statusShape }).strict(),
+  'components.json': z.object({ page: pageShape, components: z.array(componentShape) }).strict(),
+  'incidents.json': z.object({ page: pageShape, incidents: z.array(incidentShape) }).strict(),
+  'incidents/unresolved.json': z
+    .object({ page: pageShape, incidents: z.array(incidentShape) })
+    .strict(),
+  'scheduled-maintenances.json': z
+    .object({ page: pageShape, scheduled_maintenances: z.array(maintenanceShape) })
+    .strict(),
+};
+
+describe('Statuspage-compatible JSON', () => {
+  it('answers every documented endpoint, under /api/v2 and /status/api/v2, in the documented shape', async () => {
+    // One open incident with two updates, so every nested shape is exercised.
+    const c = await addComponent({ name: 'Login', group: 'Accounts', serviceIds: [searchService] });
+    const inc = await openIncident(rita);
+    await publish(inc.id, {
+      title: 'Sign-in errors',
+      status: 'investigating',
+      body: 'Some sign-ins fail.',
+      components: [{ id: c.id, state: 'major_outage' }],
+    });
+    await publish(inc.id, { status: 'monitoring', body: 'A fix is out.' });
+    for (const prefix of ['/api/v2/', '/status/api/v2/']) {
+      for (const [name, shape] of Object.entries(DOCUMENTED)) {
+        const res = await get(`${prefix}${name}`);
+        expect(res.status, `${prefix}${name}`).toBe(200);
+        expect(res.headers.get('content-type')).toContain('application/json');
+        const parsed = shape.safeParse(await res.json());
+        expect(parsed.success ? [] : parsed.error.issues, `${prefix}${name}`).toEqual([]);
+      }
+    }
+    const summary = await json<{
+      status: { indicator: string };
+      incidents: {
+        name: string;
+        impact: string;
+        monitoring_at: string | null;
+        incident_updates: { status: string }[];
+      }[];
+      components: { name: string; group: boolean; status: string; components?: string[] }[];
+    }>(get('/api/v2/summary.json'), 200);
+    expect(summary.status.indicator).toBe('critical');
+    const signIn = summary.incidents.find((i) => i.name === 'Sign-in errors');
+    expect(signIn).toMatchObject({ impact: 'critical', monitoring_at: expect.any(String) });
+    expect(signIn?.incident_updates.map((u) => u.status)).toEqual(['monitoring', 'investigating']);
+    expect(summary.components.find((x) => x.name === 'Accounts')).toMatchObject({
+      group: true,
+      status: 'major_outage',
+      components: [c.id],
+    });
+    const unknown = await get('/api/v2/nope.json');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toContain('application/problem+json');
+  });
+});
+
+describe('privacy', () => {
+  it('never shows an incident’s private fields on the page, the feeds or the JSON', async () => {
+    const unmapped = await newService('ledger-db-unmapped-svc');
+    const integration = await newIntegration(unmapped, 'generic');
+    const accepted = await json<{ incidents: { incidentId: string }[] }>(
+      send(integration.url, {
+        summary: 'INTERNAL-TITLE ledger-db-7 disk 99% full',
+        severity: 'critical',
+        dedup_key: 'ledger-disk',
+        details: { host: 'ledger-db-7.corp.internal', runbook: 'ALERT-DETAIL-SECRET' },
+      }),
+      202,
+    );
+    const incidentId = accepted.incidents[0]!.incidentId;
+    const silas = await createUser('Silas Secretname');
+    expect((await command(silas, incidentId, 'acknowledge')).status).toBe(200);
+    expect(
+      (await command(rita, incidentId, 'notes', { text: 'NOTE-SECRET root password rotated' }))
+        .status,
+    ).toBeLessThan(300);
+    const shown = await addComponent({ name: 'Ledger', serviceIds: [checkoutService] });
+    await publish(incidentId, {
+      title: 'Delayed ledger updates',
+      status: 'identified',
+      body: 'Balances may update late; we know why.',
+      components: [{ id: shown.id, state: 'degraded_performance' }],
+    });
+
+    const privateFields = [
+      incidentId,
+      'INTERNAL-TITLE',
+      'ledger-db-7',
+      'corp.internal',
+      'ALERT-DETAIL-SECRET',
+      'NOTE-SECRET',
+      'Silas',
+      'Secretname',
+      'Rita',
+      'ledger-db-unmapped-svc',
+      unmapped,
+      'checkout-svc-internal',
+      checkoutService,
+      'critical severity',
+    ];
+    const endpoints = [
+      '/status',
+      '/status/feed.atom',
+      '/status/feed.rss',
+      ...Object.keys(DOCUMENTED).flatMap((n) => [`/api/v2/${n}`, `/status/api/v2/${n}`]),
+    ];
+    for (const path of endpoints) {
+      const body = await text(path);
+      if (path === '/status' || path.includes('summary') || path.endsWith('incidents.json'))
+        expect(body, path).toContain('Delayed ledger updates');
+      for (const secret of privateFields)
+        expect(body.includes(secret), `${path} shows ${secret}`).toBe(false);
+    }
   });
 });
