@@ -25,6 +25,8 @@ export type PublicationStatus = UpdateStatus | MaintenanceStatus;
 export const PUBLICATION_KINDS = ['incident', 'notice', 'maintenance'] as const;
 export type PublicationKind = (typeof PUBLICATION_KINDS)[number];
 
+/** Epoch milliseconds from 2000 to 2100: anything else is a typo (and would not render as a date). */
+const epochMs = z.number().int().min(946_684_800_000).max(4_102_444_800_000);
 const stateSchema = z.enum(COMPONENT_STATES).openapi({ example: 'partial_outage' });
 const name = z.string().trim().min(1).max(120);
 const body = z.string().trim().min(1).max(4000);
@@ -99,8 +101,8 @@ export const noticeInput = z
     status: z.enum([...UPDATE_STATUSES, ...MAINTENANCE_STATUSES]).optional(),
     body,
     components: affected.default([]),
-    scheduledFor: z.number().int().optional(),
-    scheduledUntil: z.number().int().optional(),
+    scheduledFor: epochMs.optional(),
+    scheduledUntil: epochMs.optional(),
   })
   .strict();
 export type NoticeInput = z.infer<typeof noticeInput>;
