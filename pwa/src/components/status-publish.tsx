@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { errorText, useAction } from '../lib/hooks';
 import {
   STATE_LABELS,
@@ -49,9 +49,12 @@ export function StatusPublish({ incidentId, resolved }: { incidentId: string; re
   }, [incidentId]);
 
   const open = publication !== null && publication.resolvedAt === null;
-  // Resolving the incident offers the final public update.
+  const panel = useRef<HTMLDetailsElement>(null);
+  // Resolving the incident offers the final public update (the panel never closes under the responder).
   useEffect(() => {
-    if (resolved && open) setStatus('resolved');
+    if (!resolved || !open) return;
+    setStatus('resolved');
+    if (panel.current) panel.current.open = true;
   }, [resolved, open]);
 
   const names = (components ?? []).filter((c) => affected[c.id]).map((c) => c.name);
@@ -78,7 +81,7 @@ export function StatusPublish({ incidentId, resolved }: { incidentId: string; re
   };
 
   return (
-    <details class="card stack status-publish" open={resolved && open}>
+    <details ref={panel} class="card stack status-publish">
       <summary>
         {publication ? 'Status page: post an update' : 'Publish to status page'}
         {publication && (
