@@ -32,7 +32,11 @@ export function StatusPublish({ incidentId, resolved }: { incidentId: string; re
   const [edited, setEdited] = useState(false);
   const { pending, outcome, run } = useAction();
 
+  // Loaded when the panel opens, or once the incident is resolved (to offer the final update): most incident
+  // views never need it.
+  const [wanted, setWanted] = useState(false);
   useEffect(() => {
+    if (!wanted && !resolved) return;
     void (async () => {
       try {
         const [list, pub] = await Promise.all([listStatusComponents(), getPublication(incidentId)]);
@@ -46,7 +50,7 @@ export function StatusPublish({ incidentId, resolved }: { incidentId: string; re
         setLoadError(errorText(err));
       }
     })();
-  }, [incidentId]);
+  }, [incidentId, wanted, resolved]);
 
   const open = publication !== null && publication.resolvedAt === null;
   const panel = useRef<HTMLDetailsElement>(null);
@@ -81,7 +85,11 @@ export function StatusPublish({ incidentId, resolved }: { incidentId: string; re
   };
 
   return (
-    <details ref={panel} class="card stack status-publish">
+    <details
+      ref={panel}
+      class="card stack status-publish"
+      onToggle={(e) => e.currentTarget.open && setWanted(true)}
+    >
       <summary>
         {publication ? 'Status page: post an update' : 'Publish to status page'}
         {publication && (
@@ -91,11 +99,7 @@ export function StatusPublish({ incidentId, resolved }: { incidentId: string; re
           </span>
         )}
       </summary>
-      {loadError && (
-        <p class="notice notice-error" role="alert">
-          {loadError}
-        </p>
-      )}
+      {loadError && <p class="notice notice-error">{loadError}</p>}
       <form class="stack" aria-label="Status page update" onSubmit={submit}>
         <label class="field">
           <span>Public title</span>
