@@ -19,9 +19,12 @@ const STATUS_LABEL: Record<string, string> = {
   completed: 'Completed',
 };
 
-/** The page's Content-Security-Policy: no script at all; its one inline stylesheet. */
+/**
+ * The page's Content-Security-Policy: no script at all; its one inline stylesheet. connect-src 'self' only lets
+ * crawlers' audits (Lighthouse) read /robots.txt from the page; with no script, nothing else can connect.
+ */
 export const STATUS_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 const CSS = `
 :root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#57606a;--card:#f6f8fa;--line:#d0d7de;
@@ -104,6 +107,20 @@ function bars(c: PublicComponent) {
     : 100;
   const label = `${uptime.toFixed(2)}% uptime over the last ${c.days.length} days`;
   const w = 100 / c.days.length;
+  // Consecutive days in the same state are one bar segment: a quiet quarter is a single element, not 90.
+  const runs: { from: number; to: number; cls: string; label: string }[] = [];
+  c.days.forEach((d, i) => {
+    const cls = d.uptime === null ? 'none' : d.worst;
+    const last = runs.at(-1);
+    if (last && last.cls === cls) last.to = i;
+    else
+      runs.push({
+        from: i,
+        to: i,
+        cls,
+        label: d.uptime === null ? 'no data' : STATE_LABEL[d.worst],
+      });
+  });
   return html`<svg
       class="bars"
       viewBox="0 0 100 10"
@@ -111,14 +128,16 @@ function bars(c: PublicComponent) {
       role="img"
       aria-label="${c.name}: ${label}"
     >
-      ${c.days.map(
-        (d, i) =>
+      ${runs.map(
+        (r) =>
           html`<rect
-            x="${(i * w).toFixed(3)}"
-            width="${(w * 0.8).toFixed(3)}"
+            x="${(r.from * w).toFixed(2)}"
+            width="${((r.to - r.from + 1) * w).toFixed(2)}"
             height="10"
-            class="${d.uptime === null ? 'none' : d.worst}"
-            ><title>${d.date}: ${d.uptime === null ? 'no data' : STATE_LABEL[d.worst]}</title></rect
+            class="${r.cls}"
+            ><title>
+              ${c.days[r.from]!.date}${r.to > r.from ? ` to ${c.days[r.to]!.date}` : ''}: ${r.label}
+            </title></rect
           >`,
       )}
     </svg>
