@@ -4,7 +4,7 @@
  * the final public update, which reaches /status too.
  */
 import { describe, expect, it } from 'vitest';
-import { firebellInChromium, signInThroughInvite } from './browser';
+import { firebellInChromium, screenshotFor, signInThroughInvite } from './browser';
 import { until } from './harness';
 
 const stand = firebellInChromium();
@@ -43,7 +43,13 @@ describe('status page from the incident page', () => {
     await form.getByRole('button', { name: 'Publish' }).click();
     await form.getByText('Published to the status page.').waitFor();
 
-    const reader = await browser.newContext({ javaScriptEnabled: false });
+    // A customer's phone with JavaScript off.
+    const reader = await browser.newContext({
+      javaScriptEnabled: false,
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+    });
     const status = await reader.newPage();
     const statusText = async () => {
       await status.goto(`${fb.origin}/status`);
@@ -62,6 +68,7 @@ describe('status page from the incident page', () => {
     expect(first).not.toContain('PSP timeouts on pay-7');
     expect(await status.getByRole('heading', { level: 1 }).innerText()).toBe('Firebell status');
     expect(await status.locator('script').count()).toBe(0);
+    await screenshotFor(status, 'status-page');
 
     const atom = await (await fetch(`${fb.origin}/status/feed.atom`)).text();
     expect(atom).toContain('Card payments are failing: Investigating');

@@ -35,10 +35,10 @@ const CSS = `
 --major_outage:#f85149;--none:#30363d}}
 *{box-sizing:border-box}
 body{margin:0;background:var(--bg);color:var(--fg);font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
-header,main,footer{max-width:48rem;margin:0 auto;padding:1rem}
+header,main,footer{max-width:48rem;margin:0 auto;padding:1rem}main{padding-top:0}
 h1{font-size:1.6rem;margin:.5rem 0}h2{font-size:1.25rem;margin:2rem 0 .75rem}h3{font-size:1.05rem;margin:0 0 .25rem}
 a{color:var(--under_maintenance)}
-.banner{border-radius:.5rem;padding:.9rem 1rem;font-weight:600;color:#fff;background:var(--b)}
+.banner{margin:.5rem 0 0;border-radius:.5rem;padding:.9rem 1rem;font-weight:600;color:#fff;background:var(--b)}
 @media (prefers-color-scheme:dark){.banner{color:#0d1117}}
 .card{background:var(--card);border:1px solid var(--line);border-radius:.5rem;padding:1rem;margin:0 0 1rem}
 ol.updates{list-style:none;margin:.5rem 0 0;padding:0}ol.updates li{margin:.75rem 0 0}
@@ -60,7 +60,7 @@ ${(
 )
   .map((s) => `.bars .${s}{fill:var(--${s})}`)
   .join('')}
-.legend{display:flex;justify-content:space-between}
+.legend{display:flex;justify-content:space-between;gap:.5rem;margin:.25rem 0 0;font-size:.8rem}
 `;
 
 export function time(ms: number, zone: string): ReturnType<typeof html> {
