@@ -387,6 +387,7 @@ describe('Statuspage-compatible JSON', () => {
         const res = await get(`${prefix}${name}`);
         expect(res.status, `${prefix}${name}`).toBe(200);
         expect(res.headers.get('content-type')).toContain('application/json');
+        expect(res.headers.get('access-control-allow-origin')).toBe('*');
         const parsed = shape.safeParse(await res.json());
         expect(parsed.success ? [] : parsed.error.issues, `${prefix}${name}`).toEqual([]);
       }

@@ -102,6 +102,8 @@ function served(res: Response, outcome: 'hit' | 'miss'): Response {
       'content-type': res.headers.get('content-type') ?? 'text/plain',
       'cache-control': `public, max-age=${Math.ceil(VERSION_TTL_MS / 1000) + 3}`,
       'x-status-cache': outcome,
+      // Public by design: widgets and aggregators on other sites read the JSON and feeds from the browser.
+      'access-control-allow-origin': '*',
     },
   });
 }
