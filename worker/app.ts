@@ -32,6 +32,10 @@ import { webhooks } from './routes/webhooks';
 import { incidentRunbook, runbooks } from './routes/runbooks';
 import { contactMethods, notificationRules } from './routes/contact-methods';
 import { emailAck } from './routes/email-ack';
+import { statusAdmin } from './routes/status-admin';
+import { statusPage, statuspageApi } from './routes/status-page';
+import { STATUS_CSP } from './status/render';
+import { statusPublish } from './routes/status-publish';
 
 /**
  * Every answer the Worker gives is for one credential's eyes, and many carry a secret shown once (integration
@@ -75,9 +79,14 @@ export function createApp() {
       formAction: ["'self'"],
     },
   });
+  const statusHtml = secureHeaders({
+    xFrameOptions: 'DENY',
+    contentSecurityPolicy: cspDirectives(STATUS_CSP),
+  });
   app.use('*', (c, next) => {
     if (isWebSocketUpgrade(c.req.header('upgrade'))) return next();
     if (c.req.path === '/api/email/ack') return emailAckPage(c, next);
+    if (c.req.path === '/status' || c.req.path === '/status/') return statusHtml(c, next);
     return (c.req.path === '/api/docs' || c.req.path === '/api/docs/style.css' ? docs : hardened)(
       c,
       next,
@@ -113,6 +122,10 @@ export function createApp() {
   app.route('/api/contact-methods', contactMethods);
   app.route('/api/notification-rules', notificationRules);
   app.route('/api/email', emailAck);
+  app.route('/api/status', statusAdmin);
+  app.route('/api/incidents', statusPublish);
+  app.route('/status', statusPage);
+  app.route('/api/v2', statuspageApi);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

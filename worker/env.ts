@@ -19,6 +19,10 @@ export interface Env {
   VAPID_SUBJECT?: string;
   /** Absolute origin monitors and phones reach Firebell at; defaults to the request's origin. */
   PUBLIC_URL?: string;
+  /** The public status page's heading (worker/status/); defaults to "Firebell". */
+  STATUS_PAGE_NAME?: string;
+  /** IANA zone the status page's days (uptime bars) and times are shown in; defaults to UTC. */
+  STATUS_TIME_ZONE?: string;
   /** Comma-separated incident role names. */
   INCIDENT_ROLES?: string;
   /**

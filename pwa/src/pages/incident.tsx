@@ -15,6 +15,7 @@ import { Notice } from '../components/notice';
 import { RecentChanges } from '../components/recent-changes';
 import { ReviewPrompt } from '../components/review-prompt';
 import { RunbookPanel } from '../components/runbook';
+import { StatusPublish } from '../components/status-publish';
 import { PagedTimeline } from '../components/timeline';
 import { ackKey } from '../lib/ack-key';
 import {
@@ -276,6 +277,9 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
         <PagedTimeline entries={timeline} now={now} loadEarlier={loadEarlier} />
         {incident && canAct && (
           <ComposeForm id={id} onSaved={(i) => apply({ type: 'incident', incident: i })} />
+        )}
+        {incident && canAct && (
+          <StatusPublish incidentId={id} resolved={incident.status === 'resolved'} />
         )}
         {incident && canAct && (
           <IncidentCommands

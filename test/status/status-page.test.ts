@@ -1,0 +1,478 @@
+/**
+ * The public status page: components, publishing from an incident, the cached HTML, the feeds and the
+ * Statuspage-compatible JSON, and that nothing private ever reaches any of them.
+ */
+import { SELF } from 'cloudflare:test';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { Publication, StatusComponent } from '../../schema/status-page-schemas';
+import {
+  ADMIN,
+  BASE,
+  api,
+  command,
+  createUser,
+  json,
+  openIncident,
+  timeline,
+  type TestUser,
+} from '../helpers';
+import { newIntegration, newService, send } from '../ingest/support';
+
+let rita: TestUser;
+let checkoutService: string;
+let searchService: string;
+
+const get = (path: string) => SELF.fetch(`${BASE}${path}`);
+const text = async (path: string) => (await get(path)).text();
+
+async function addComponent(body: Record<string, unknown>): Promise<StatusComponent> {
+  return (
+    await json<{ component: StatusComponent }>(
+      api('/api/status/components', { body, headers: ADMIN }),
+      201,
+    )
+  ).component;
+}
+
+async function publish(incidentId: string, body: Record<string, unknown>): Promise<Publication> {
+  return (
+    await json<{ publication: Publication }>(
+      api(`/api/incidents/${incidentId}/status-page`, { body, headers: rita.auth }),
+      200,
+    )
+  ).publication;
+}
+
+beforeAll(async () => {
+  rita = await createUser('Rita Responder');
+  checkoutService = await newService('checkout-svc-internal');
+  searchService = await newService('search-svc-internal');
+});
+
+describe('components', () => {
+  it('lets an admin add grouped components mapped to services, and refuses unknown services', async () => {
+    const web = await addComponent({
+      name: 'Web checkout',
+      group: 'Shop',
+      serviceIds: [checkoutService],
+    });
+    expect(web).toMatchObject({ group: 'Shop', state: 'operational', overrideState: null });
+    expect(web.serviceIds).toEqual([checkoutService]);
+
+    const bad = await api('/api/status/components', {
+      body: { name: 'Ghost', serviceIds: ['svc_nope'] },
+      headers: ADMIN,
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await bad.json()) as { detail: string }).detail).toContain('unknown service svc_nope');
+
+    const asResponder = await api('/api/status/components', {
+      body: { name: 'Nope', serviceIds: [checkoutService] },
+      headers: rita.auth,
+    });
+    expect(asResponder.status).toBe(403);
+  });
+
+  it('shows a state published by hand over the one derived from incidents, until it is cleared', async () => {
+    const c = await addComponent({ name: 'Override me', serviceIds: [searchService] });
+    const inc = await openIncident(rita, { title: 'override test' });
+    await publish(inc.id, {
+      title: 'Slow pages',
+      status: 'investigating',
+      body: 'Looking into it.',
+      components: [{ id: c.id, state: 'degraded_performance' }],
+    });
+    const state = async () =>
+      (
+        await json<{ components: { id: string; status: string }[] }>(
+          get('/api/v2/components.json'),
+          200,
+        )
+      ).components.find((x) => x.id === c.id)?.status;
+    expect(await state()).toBe('degraded_performance');
+
+    const patched = await api(`/api/status/components/${c.id}`, {
+      method: 'PATCH',
+      body: { overrideState: 'under_maintenance' },
+      headers: ADMIN,
+    });
+    expect(patched.status).toBe(200);
+    expect(await state()).toBe('under_maintenance');
+
+    await api(`/api/status/components/${c.id}`, {
+      method: 'PATCH',
+      body: { overrideState: null },
+      headers: ADMIN,
+    });
+    expect(await state()).toBe('degraded_performance');
+    await publish(inc.id, { status: 'resolved', body: 'Fixed.' });
+    expect(await state()).toBe('operational');
+  });
+});
+
+describe('publishing an incident', () => {
+  it('needs a public title the first time and a known component', async () => {
+    const inc = await openIncident(rita);
+    const untitled = await api(`/api/incidents/${inc.id}/status-page`, {
+      body: { status: 'investigating', body: 'Looking.' },
+      headers: rita.auth,
+    });
+    expect(untitled.status).toBe(400);
+    expect(((await untitled.json()) as { detail: string }).detail).toContain('title');
+    const unknown = await api(`/api/incidents/${inc.id}/status-page`, {
+      body: {
+        title: 'x',
+        status: 'investigating',
+        body: 'y',
+        components: [{ id: 'cmp_nope', state: 'major_outage' }],
+      },
+      headers: rita.auth,
+    });
+    expect(unknown.status).toBe(400);
+    const missing = await api(`/api/incidents/inc_nope/status-page`, {
+      body: { title: 'x', status: 'investigating', body: 'y' },
+      headers: rita.auth,
+    });
+    expect(missing.status).toBe(404);
+  });
+
+  it('shows the update on /status, in the timeline and in the feeds; a second read after an update shows it', async () => {
+    const c = await addComponent({
+      name: 'Payments API',
+      group: 'Shop',
+      serviceIds: [checkoutService],
+    });
+    const inc = await openIncident(rita, { serviceId: checkoutService });
+
+    const before = await get('/status');
+    expect(before.headers.get('content-type')).toContain('text/html');
+    expect(await before.text()).not.toContain('Card payments failing');
+    const again = await get('/status');
+    expect(again.headers.get('x-status-cache')).toBe('hit');
+    expect(again.headers.get('cache-control')).toMatch(/public, max-age=\d$/);
+
+    const pub = await publish(inc.id, {
+      title: 'Card payments failing',
+      status: 'investigating',
+      body: 'We are investigating failed card payments.',
+      components: [{ id: c.id, state: 'partial_outage' }],
+    });
+    expect(pub.updates).toHaveLength(1);
+    expect(pub.updates[0]!.components).toEqual([
+      { id: c.id, name: 'Payments API', old: 'operational', new: 'partial_outage' },
+    ]);
+
+    const page = await get('/status');
+    expect(page.headers.get('x-status-cache')).toBe('miss');
+    const html = await page.text();
+    expect(html).toContain('Card payments failing');
+    expect(html).toContain('We are investigating failed card payments.');
+    expect(html).toMatch(/Payments API<\/strong>\s*<span class="state"[^>]*>Partial outage/);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(html).not.toContain('<script');
+
+    const entries = await timeline(inc.id);
+    expect(entries.at(-1)).toMatchObject({ kind: 'status_update' });
+    expect(JSON.stringify(entries.at(-1))).toContain('Card payments failing');
+
+    await publish(inc.id, { status: 'identified', body: 'A bad deploy; rolling back.' });
+    expect(await text('/status')).toContain('A bad deploy; rolling back.');
+    expect(await text('/status/feed.atom')).toContain('A bad deploy; rolling back.');
+
+    await publish(inc.id, {
+      status: 'resolved',
+      body: 'Payments work again.',
+      components: [{ id: c.id, state: 'operational' }],
+    });
+    const summary = await json<{ incidents: { id: string }[] }>(get('/api/v2/summary.json'), 200);
+    expect(summary.incidents.map((i) => i.id)).not.toContain(pub.id);
+    const all = await json<{ incidents: { id: string; status: string }[] }>(
+      get('/status/api/v2/incidents.json'),
+      200,
+    );
+    expect(all.incidents.find((i) => i.id === pub.id)?.status).toBe('resolved');
+  });
+
+  it('serves Atom and RSS with one entry per public update', async () => {
+    const atom = await get('/status/feed.atom');
+    expect(atom.headers.get('content-type')).toContain('application/atom+xml');
+    const body = await atom.text();
+    expect(body).toContain('<feed xmlns="http://www.w3.org/2005/Atom">');
+    expect(body).toContain(
+      '<title type="html"><![CDATA[Card payments failing: Resolved]]></title>',
+    );
+    const rss = await get('/status/feed.rss');
+    expect(rss.headers.get('content-type')).toContain('application/rss+xml');
+    expect(await rss.text()).toMatch(/<rss version="2.0"[\s\S]*Card payments failing: Identified/);
+  });
+});
+
+describe('notices without an incident', () => {
+  it('lets an admin post a maintenance that shows in scheduled-maintenances.json and on the page', async () => {
+    const c = await addComponent({ name: 'Search', serviceIds: [searchService] });
+    const at = Date.now() + 3_600_000;
+    const res = await api('/api/status/notices', {
+      body: {
+        kind: 'maintenance',
+        title: 'Search index upgrade',
+        body: 'Search may be slow for 30 minutes.',
+        components: [{ id: c.id, state: 'under_maintenance' }],
+        scheduledFor: at,
+        scheduledUntil: at + 1_800_000,
+      },
+      headers: ADMIN,
+    });
+    const { publication } = await json<{ publication: Publication }>(res, 201);
+    expect(publication.status).toBe('scheduled');
+    const m = await json<{
+      scheduled_maintenances: { id: string; status: string; scheduled_for: string }[];
+    }>(get('/api/v2/scheduled-maintenances.json'), 200);
+    expect(m.scheduled_maintenances.find((x) => x.id === publication.id)).toMatchObject({
+      status: 'scheduled',
+      scheduled_for: new Date(at).toISOString(),
+    });
+    expect(await text('/status')).toContain('Search index upgrade');
+    // Scheduled is not yet in progress: the component stays operational until it starts.
+    const comps = await json<{ components: { id: string; status: string }[] }>(
+      get('/api/v2/components.json'),
+      200,
+    );
+    expect(comps.components.find((x) => x.id === c.id)?.status).toBe('operational');
+    const started = await api(`/api/status/notices/${publication.id}/updates`, {
+      body: { status: 'in_progress', body: 'Started.' },
+      headers: ADMIN,
+    });
+    expect(started.status).toBe(200);
+    const after = await json<{ components: { id: string; status: string }[] }>(
+      get('/api/v2/components.json'),
+      200,
+    );
+    expect(after.components.find((x) => x.id === c.id)?.status).toBe('under_maintenance');
+  });
+});
+
+// Atlassian Statuspage's public API (v2), as documented: field names and types of each document.
+const iso = z.string().datetime({ offset: true });
+const pageShape = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    url: z.string().url(),
+    time_zone: z.string(),
+    updated_at: iso,
+  })
+  .strict();
+const componentShape = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    status: z.enum([
+      'operational',
+      'degraded_performance',
+      'partial_outage',
+      'major_outage',
+      'under_maintenance',
+    ]),
+    created_at: iso,
+    updated_at: iso,
+    position: z.number().int(),
+    description: z.string().nullable(),
+    showcase: z.boolean(),
+    start_date: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .nullable(),
+    group_id: z.string().nullable(),
+    page_id: z.string(),
+    group: z.boolean(),
+    only_show_if_degraded: z.boolean(),
+    components: z.array(z.string()).optional(),
+  })
+  .strict();
+const updateShape = z
+  .object({
+    id: z.string(),
+    status: z.string(),
+    body: z.string(),
+    incident_id: z.string(),
+    created_at: iso,
+    updated_at: iso,
+    display_at: iso,
+    affected_components: z
+      .array(
+        z
+          .object({
+            code: z.string(),
+            name: z.string(),
+            old_status: z.string(),
+            new_status: z.string(),
+          })
+          .strict(),
+      )
+      .nullable(),
+    deliver_notifications: z.boolean(),
+    custom_tweet: z.string().nullable(),
+    tweet_id: z.string().nullable(),
+  })
+  .strict();
+const incidentFields = {
+  id: z.string(),
+  name: z.string(),
+  created_at: iso,
+  updated_at: iso,
+  monitoring_at: iso.nullable(),
+  resolved_at: iso.nullable(),
+  shortlink: z.string().url(),
+  started_at: iso,
+  page_id: z.string(),
+  incident_updates: z.array(updateShape),
+  components: z.array(componentShape),
+};
+const incidentShape = z
+  .object({
+    ...incidentFields,
+    status: z.enum(['investigating', 'identified', 'monitoring', 'resolved', 'postmortem']),
+    impact: z.enum(['none', 'minor', 'major', 'critical']),
+  })
+  .strict();
+const maintenanceShape = z
+  .object({
+    ...incidentFields,
+    status: z.enum(['scheduled', 'in_progress', 'verifying', 'completed']),
+    impact: z.enum(['none', 'minor', 'major', 'critical', 'maintenance']),
+    scheduled_for: iso,
+    scheduled_until: iso.nullable(),
+  })
+  .strict();
+const statusShape = z
+  .object({ indicator: z.enum(['none', 'minor', 'major', 'critical']), description: z.string() })
+  .strict();
+const DOCUMENTED: Record<string, z.ZodTypeAny> = {
+  'summary.json': z
+    .object({
+      page: pageShape,
+      components: z.array(componentShape),
+      incidents: z.array(incidentShape),
+      scheduled_maintenances: z.array(maintenanceShape),
+      status: statusShape,
+    })
+    .strict(),
+  'status.json': z.object({ page: pageShape, status: statusShape }).strict(),
+  'components.json': z.object({ page: pageShape, components: z.array(componentShape) }).strict(),
+  'incidents.json': z.object({ page: pageShape, incidents: z.array(incidentShape) }).strict(),
+  'incidents/unresolved.json': z
+    .object({ page: pageShape, incidents: z.array(incidentShape) })
+    .strict(),
+  'scheduled-maintenances.json': z
+    .object({ page: pageShape, scheduled_maintenances: z.array(maintenanceShape) })
+    .strict(),
+};
+
+describe('Statuspage-compatible JSON', () => {
+  it('answers every documented endpoint, under /api/v2 and /status/api/v2, in the documented shape', async () => {
+    // One open incident with two updates, so every nested shape is exercised.
+    const c = await addComponent({ name: 'Login', group: 'Accounts', serviceIds: [searchService] });
+    const inc = await openIncident(rita);
+    await publish(inc.id, {
+      title: 'Sign-in errors',
+      status: 'investigating',
+      body: 'Some sign-ins fail.',
+      components: [{ id: c.id, state: 'major_outage' }],
+    });
+    await publish(inc.id, { status: 'monitoring', body: 'A fix is out.' });
+    for (const prefix of ['/api/v2/', '/status/api/v2/']) {
+      for (const [name, shape] of Object.entries(DOCUMENTED)) {
+        const res = await get(`${prefix}${name}`);
+        expect(res.status, `${prefix}${name}`).toBe(200);
+        expect(res.headers.get('content-type')).toContain('application/json');
+        expect(res.headers.get('access-control-allow-origin')).toBe('*');
+        const parsed = shape.safeParse(await res.json());
+        expect(parsed.success ? [] : parsed.error.issues, `${prefix}${name}`).toEqual([]);
+      }
+    }
+    const summary = await json<{
+      status: { indicator: string };
+      incidents: {
+        name: string;
+        impact: string;
+        monitoring_at: string | null;
+        incident_updates: { status: string }[];
+      }[];
+      components: { name: string; group: boolean; status: string; components?: string[] }[];
+    }>(get('/api/v2/summary.json'), 200);
+    expect(summary.status.indicator).toBe('critical');
+    const signIn = summary.incidents.find((i) => i.name === 'Sign-in errors');
+    expect(signIn).toMatchObject({ impact: 'critical', monitoring_at: expect.any(String) });
+    expect(signIn?.incident_updates.map((u) => u.status)).toEqual(['monitoring', 'investigating']);
+    expect(summary.components.find((x) => x.name === 'Accounts')).toMatchObject({
+      group: true,
+      status: 'major_outage',
+      components: [c.id],
+    });
+    const unknown = await get('/api/v2/nope.json');
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toContain('application/problem+json');
+  });
+});
+
+describe('privacy', () => {
+  it('never shows an incident’s private fields on the page, the feeds or the JSON', async () => {
+    const unmapped = await newService('ledger-db-unmapped-svc');
+    const integration = await newIntegration(unmapped, 'generic');
+    const accepted = await json<{ incidents: { incidentId: string }[] }>(
+      send(integration.url, {
+        summary: 'INTERNAL-TITLE ledger-db-7 disk 99% full',
+        severity: 'critical',
+        dedup_key: 'ledger-disk',
+        details: { host: 'ledger-db-7.corp.internal', runbook: 'ALERT-DETAIL-SECRET' },
+      }),
+      202,
+    );
+    const incidentId = accepted.incidents[0]!.incidentId;
+    const silas = await createUser('Silas Secretname');
+    expect((await command(silas, incidentId, 'acknowledge')).status).toBe(200);
+    expect(
+      (await command(rita, incidentId, 'notes', { text: 'NOTE-SECRET root password rotated' }))
+        .status,
+    ).toBeLessThan(300);
+    const shown = await addComponent({ name: 'Ledger', serviceIds: [checkoutService] });
+    await publish(incidentId, {
+      title: 'Delayed ledger updates',
+      status: 'identified',
+      body: 'Balances may update late; we know why.',
+      components: [{ id: shown.id, state: 'degraded_performance' }],
+    });
+
+    const privateFields = [
+      incidentId,
+      'INTERNAL-TITLE',
+      'ledger-db-7',
+      'corp.internal',
+      'ALERT-DETAIL-SECRET',
+      'NOTE-SECRET',
+      'Silas',
+      'Secretname',
+      'Rita',
+      'ledger-db-unmapped-svc',
+      unmapped,
+      'checkout-svc-internal',
+      checkoutService,
+      'critical severity',
+    ];
+    const endpoints = [
+      '/status',
+      '/status/feed.atom',
+      '/status/feed.rss',
+      ...Object.keys(DOCUMENTED).flatMap((n) => [`/api/v2/${n}`, `/status/api/v2/${n}`]),
+    ];
+    for (const path of endpoints) {
+      const body = await text(path);
+      if (path === '/status' || path.includes('summary') || path.endsWith('incidents.json'))
+        expect(body, path).toContain('Delayed ledger updates');
+      for (const secret of privateFields)
+        expect(body.includes(secret), `${path} shows ${secret}`).toBe(false);
+    }
+  });
+});
