@@ -48,6 +48,8 @@ export const TIMELINE_KINDS = [
   'notification_sent',
   'notification_failed',
   'notification_delivered',
+  /** Opened during a maintenance window (no one paged), or the window ended (paging may start). */
+  'maintenance',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 

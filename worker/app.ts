@@ -16,6 +16,7 @@ import { ingest } from './routes/ingest';
 import { services } from './routes/services';
 import { integrationMapping } from './routes/integration-mapping';
 import { serviceRules } from './routes/service-rules';
+import { maintenance } from './routes/maintenance';
 import { mappingPresets } from './routes/mapping-presets';
 import { push } from './routes/push';
 import { tokens } from './routes/tokens';
@@ -90,6 +91,7 @@ export function createApp() {
   app.route('/api/services', services);
   app.route('/api/services', integrationMapping);
   app.route('/api/services', serviceRules);
+  app.route('/api/maintenance-windows', maintenance);
   app.route('/api/mapping-presets', mappingPresets);
   app.route('/', ingest);
   app.route('/api/push', push);
