@@ -150,7 +150,12 @@ export const silenceInputSchema = z
 
 /** A silence built from an incident's alerts: the matchers come from its first alert. */
 export const silenceFromIncidentSchema = z
-  .object({ for: silenceFor, comment: z.string().max(500).optional() })
+  .object({
+    for: silenceFor,
+    /** Which of the incident's alerts to build the matchers from (default: its first). */
+    alertKey: z.string().max(1000).optional(),
+    comment: z.string().max(500).optional(),
+  })
   .strict();
 
 export const silenceSchema = z

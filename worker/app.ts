@@ -17,6 +17,7 @@ import { services } from './routes/services';
 import { integrationMapping } from './routes/integration-mapping';
 import { serviceRules } from './routes/service-rules';
 import { maintenance } from './routes/maintenance';
+import { incidentSilence, silences } from './routes/silences';
 import { mappingPresets } from './routes/mapping-presets';
 import { push } from './routes/push';
 import { tokens } from './routes/tokens';
@@ -92,6 +93,8 @@ export function createApp() {
   app.route('/api/services', integrationMapping);
   app.route('/api/services', serviceRules);
   app.route('/api/maintenance-windows', maintenance);
+  app.route('/api/silences', silences);
+  app.route('/api/incidents', incidentSilence);
   app.route('/api/mapping-presets', mappingPresets);
   app.route('/', ingest);
   app.route('/api/push', push);
