@@ -62,6 +62,8 @@ export const windowInputSchema = z
   .strict()
   .openapi('MaintenanceWindowInput');
 
+export type WindowInput = z.input<typeof windowInputSchema>;
+
 /** A schedule as stored: instants in epoch ms, `from` always set. */
 export type WindowSchedule =
   | { type: 'once'; start: number; end: number }

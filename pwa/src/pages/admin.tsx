@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { MaintenanceAdmin } from '../components/admin/maintenance';
 import { PeopleAdmin } from '../components/admin/people';
 import { PoliciesAdmin } from '../components/admin/policies';
 import { SchedulesAdmin } from '../components/admin/schedules';
@@ -11,7 +12,7 @@ import { errorText, useTitle } from '../lib/hooks';
 import { listSchedules } from '../lib/oncall-api';
 import type { Policy, Schedule, Service, Team, User } from '../lib/types';
 
-type Tab = 'services' | 'people' | 'schedules' | 'policies' | 'webhooks';
+type Tab = 'services' | 'people' | 'schedules' | 'policies' | 'webhooks' | 'maintenance';
 
 const TABS: { value: Tab; label: string }[] = [
   { value: 'services', label: 'Services' },
@@ -19,6 +20,7 @@ const TABS: { value: Tab; label: string }[] = [
   { value: 'schedules', label: 'Schedules' },
   { value: 'policies', label: 'Policies' },
   { value: 'webhooks', label: 'Webhooks' },
+  { value: 'maintenance', label: 'Maintenance' },
 ];
 
 interface Directory {
@@ -97,6 +99,8 @@ export function AdminPage() {
           />
         ) : tab === 'webhooks' ? (
           <WebhooksAdmin services={dir.services} />
+        ) : tab === 'maintenance' ? (
+          <MaintenanceAdmin services={dir.services} />
         ) : (
           <PoliciesAdmin
             policies={dir.policies}
