@@ -1,3 +1,4 @@
+import { SELF } from 'cloudflare:test';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { IncidentSummary } from '../../schema/incident';
 import type { MaintenanceWindow } from '../../schema/maintenance-schemas';
@@ -210,5 +211,31 @@ describe('maintenance windows', () => {
       await untilEscalated(outside, /Escalated to level 1: Ana/);
       t = Date.UTC(2026, 2, 7, 12, 0);
     }
+  });
+
+  it('puts each occurrence of a window in the on-call calendar feed', async () => {
+    clockAt(Date.now());
+    const { serviceId } = await pagedService();
+    const window = await createWindow({
+      name: 'Sunday patching',
+      serviceIds: [serviceId],
+      schedule: {
+        type: 'rrule',
+        rule: 'FREQ=WEEKLY;BYDAY=SU;BYHOUR=3;BYMINUTE=0',
+        timeZone: 'Europe/Berlin',
+        durationMinutes: 90,
+      },
+    });
+    const { url } = await json<{ url: string }>(
+      api('/api/oncall/me/calendar-feed', { method: 'POST', headers: ana.auth }),
+      201,
+    );
+    const ics = await (await SELF.fetch(url)).text();
+    const summaries = ics.split('\r\n').filter((l) => l === 'SUMMARY:Maintenance: Sunday patching');
+    // The feed runs 60 days ahead: eight or nine Sundays.
+    expect(summaries.length).toBeGreaterThanOrEqual(8);
+    const next = window.next as { start: number };
+    const stamp = new Date(next.start).toISOString().replace(/[-:]/g, '').slice(0, 15);
+    expect(ics).toContain(`DTSTART:${stamp}Z`);
   });
 });
