@@ -14,8 +14,16 @@ export const SILENCE_MATCHERS_MAX = 20;
 /** Longest silence: 30 days, so a forgotten silence cannot hide a service for ever. */
 export const SILENCE_MAX_MS = 30 * 24 * 3_600_000;
 
+/** The last instant JavaScript dates (and so the recurrence libraries) handle well: the end of year 9999. */
+const INSTANT_MAX = 253_402_300_799_999;
+
 const instant = z
-  .union([z.number().int().nonnegative(), z.iso.datetime({ offset: true })])
+  .union([
+    z.number().int().nonnegative().max(INSTANT_MAX),
+    z.iso
+      .datetime({ offset: true })
+      .refine((v) => Date.parse(v) <= INSTANT_MAX, 'year 9999 at most'),
+  ])
   .openapi({ description: 'Epoch milliseconds, or an ISO 8601 date-time with offset' });
 
 /** An instant as given (epoch ms or ISO with offset) in epoch ms. */

@@ -72,6 +72,8 @@ describe('maintenance windows', () => {
         /unknown time zone/,
       ],
       [recurring({ type: 'rrule', rule: 'BYDAY=SU' }), 'schedule.rule', /FREQ/],
+      [recurring({ type: 'rrule', rule: 'FREQ=MINUTELY' }), 'schedule.rule', /HOURLY/],
+      [recurring({ type: 'rrule', rule: 'FREQ=WEEKLY;BYDAY=XX' }), 'schedule.rule', /invalid/],
       [recurring({ type: 'cron', expression: '61 2 * * 0' }), 'schedule.expression', /minute/],
       [
         recurring({ type: 'cron', expression: '0 2 * * 0', until: t - MIN, from: t - 60 * MIN }),

@@ -72,6 +72,11 @@ export function parseRule(rule: string): ReturnType<typeof RRule.parseString> {
   const options = RRule.parseString(body);
   if (options.freq === undefined || options.freq === null)
     throw new RangeError('an RRULE needs FREQ (e.g. FREQ=WEEKLY;BYDAY=SU;BYHOUR=2)');
+  // Minutely and secondly rules can make rrule walk millions of candidates; windows recur hourly at most.
+  if (options.freq > RRule.HOURLY)
+    throw new RangeError('FREQ must be YEARLY, MONTHLY, WEEKLY, DAILY or HOURLY');
+  if (options.interval !== undefined && options.interval < 1)
+    throw new RangeError('INTERVAL must be 1 or more');
   return options;
 }
 

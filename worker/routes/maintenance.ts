@@ -66,10 +66,14 @@ function scheduleOf(input: WindowInput['schedule'], at: number): WindowSchedule 
     input.type === 'rrule'
       ? { type: 'rrule', rule: input.rule.trim().replace(/^RRULE:/i, ''), ...common }
       : { type: 'cron', expression: input.expression, ...common };
-  if (!occurrences(schedule, at, until ?? at + OVERLAP_HORIZON_MS * 4).length)
-    return [
-      { path: 'schedule', message: 'no occurrence is left: the window is wholly in the past' },
-    ];
+  const path = input.type === 'rrule' ? 'schedule.rule' : 'schedule.expression';
+  try {
+    if (!occurrences(schedule, at, until ?? at + OVERLAP_HORIZON_MS * 4).length)
+      return [{ path, message: 'no occurrence from now on: the window is wholly in the past' }];
+  } catch (err) {
+    // A rule that parses but that rrule or croner cannot expand (BYDAY=XX) is bad input too.
+    return [{ path, message: `invalid: ${(err as Error).message}` }];
+  }
   return schedule;
 }
 
