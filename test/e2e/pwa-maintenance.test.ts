@@ -1,7 +1,8 @@
 /**
  * An admin plans a database upgrade from the phone: a one-off maintenance window for Billing, saved in Admin.
  * An alert on Billing then opens an incident that shows "In maintenance: DB upgrade" and pages no one, while the
- * same alert on Web (no window) pages as usual; the home screen says Billing is in maintenance.
+ * same alert on Web (no window) pages as usual; the home screen says Billing is in maintenance. Web's alert is
+ * then silenced for 4 h from its incident page, and the silence is listed in Admin with who made it.
  */
 import { describe, expect, it } from 'vitest';
 import type { TimelineEntry } from '../../schema/incident';
@@ -68,6 +69,17 @@ describe('maintenance windows from the admin screen', () => {
 
     await page.goto(`${fb.origin}/`);
     await page.getByText(/^1 service in maintenance until /).waitFor();
+
+    // Silence alerts like Web's for 4 h: the silence is listed in Admin with who made it.
+    await page.goto(`${fb.origin}/incidents/${loud.id}`);
+    const silence = page.getByRole('region', { name: 'Silence alerts like this' });
+    await silence.getByRole('button', { name: '4h', exact: true }).click();
+    await silence.getByText('Silenced until', { exact: false }).waitFor();
+    await page.goto(`${fb.origin}/admin`);
+    await page.getByRole('button', { name: 'Maintenance' }).click();
+    const silences = page.getByRole('list', { name: 'Silences' });
+    await silences.getByText('summary=Web DB primary down', { exact: false }).waitFor();
+    await silences.getByText('By Ada, until', { exact: false }).waitFor();
     await context.close();
   });
 });

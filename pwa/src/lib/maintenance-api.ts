@@ -10,6 +10,10 @@ export const createWindow = (body: WindowInput) =>
   post<{ window: MaintenanceWindow }>('/api/maintenance-windows', body);
 export const endWindow = (id: string) =>
   post<{ window: MaintenanceWindow }>(`/api/maintenance-windows/${encodeURIComponent(id)}/end`, {});
+export const listSilences = (opts?: RequestOptions) =>
+  get<{ silences: Silence[] }>('/api/silences?state=active', opts);
+export const expireSilence = (id: string) =>
+  post<{ silence: Silence }>(`/api/silences/${encodeURIComponent(id)}/expire`, {});
 export const silenceIncident = (incidentId: string, length: '1h' | '4h' | '24h') =>
   post<{ silence: Silence }>(`/api/incidents/${encodeURIComponent(incidentId)}/silence`, {
     for: length,

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { MaintenanceAdmin } from '../components/admin/maintenance';
 import { PeopleAdmin } from '../components/admin/people';
+import { SilencesAdmin } from '../components/admin/silences';
 import { PoliciesAdmin } from '../components/admin/policies';
 import { SchedulesAdmin } from '../components/admin/schedules';
 import { ServicesAdmin } from '../components/admin/services';
@@ -100,7 +101,10 @@ export function AdminPage() {
         ) : tab === 'webhooks' ? (
           <WebhooksAdmin services={dir.services} />
         ) : tab === 'maintenance' ? (
-          <MaintenanceAdmin services={dir.services} />
+          <>
+            <MaintenanceAdmin services={dir.services} />
+            <SilencesAdmin services={dir.services} />
+          </>
         ) : (
           <PoliciesAdmin
             policies={dir.policies}
