@@ -184,6 +184,36 @@ describe('maintenance windows', () => {
     await untilEscalated(second, /Escalated to level 1: Ana/);
   });
 
+  it('moves the start of paging when an admin extends the window', async () => {
+    clockAt(Date.now());
+    const { serviceId, url } = await pagedService();
+    const body = (end: number) => ({
+      name: 'Storage migration',
+      serviceIds: [serviceId],
+      schedule: { type: 'once', start: t, end },
+    });
+    const window = await createWindow(body(t + 30 * MIN));
+    const id = await opened(url, 'Volume detached');
+    advance(10);
+    const edited = await json<{ window: MaintenanceWindow }>(
+      api(`/api/maintenance-windows/${window.id}`, {
+        method: 'PUT',
+        body: body(t - 10 * MIN + 90 * MIN),
+        headers: ADMIN,
+      }),
+      200,
+    );
+    const end = edited.window.current?.end as number;
+    expect((await view(id)).incident.maintenance?.until).toBe(end);
+    expect(texts((await view(id)).timeline)).toContainEqual(
+      expect.stringMatching(/^Maintenance Storage migration now ends at /),
+    );
+    advance(30);
+    expect(paged(await fireAlarm(id))).toBe(false);
+    t = end;
+    await untilEscalated(id, /Escalated to level 1: Ana/);
+  });
+
   it('places a recurring window at the right local time across the DST change in America/New_York', async () => {
     // Saturday 7 March 2026, noon UTC; clocks in New York go forward on Sunday 8 March at 02:00.
     clockAt(Date.UTC(2026, 2, 7, 12, 0));
