@@ -70,6 +70,12 @@ export const incidentSchema = z
     nobodyPaged: z.boolean(),
     /** Sequence number of the newest timeline entry. */
     lastSeq: z.number().int(),
+    /** Opened during a maintenance window: no one is paged until `until` (then level 1, if still open). */
+    maintenance: z
+      .object({ windowId: z.string(), name: z.string(), until: z.number() })
+      .nullable()
+      .optional()
+      .openapi({ description: 'In maintenance: the window and when paging may start' }),
   })
   .openapi('Incident');
 
@@ -132,6 +138,12 @@ export const summarySchema = z
     updatedAt: z.number(),
     nobodyPaged: z.boolean(),
     escalationLevel: z.number().int(),
+    /** Opened during a maintenance window: no one is paged until `until` (then level 1, if still open). */
+    maintenance: z
+      .object({ windowId: z.string(), name: z.string(), until: z.number() })
+      .nullable()
+      .optional()
+      .openapi({ description: 'In maintenance: the window and when paging may start' }),
   })
   .openapi('IncidentSummary');
 

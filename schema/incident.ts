@@ -51,6 +51,8 @@ export const TIMELINE_KINDS = [
   /** A runbook was attached (data: its snapshot, schema/runbook.ts), and a responder ticked or unticked a step. */
   'runbook_attached',
   'runbook_step',
+  /** Opened during a maintenance window (no one paged), or the window ended (paging may start). */
+  'maintenance',
 ] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 

@@ -16,6 +16,8 @@ import { ingest } from './routes/ingest';
 import { services } from './routes/services';
 import { integrationMapping } from './routes/integration-mapping';
 import { serviceRules } from './routes/service-rules';
+import { maintenance } from './routes/maintenance';
+import { incidentSilence, silences } from './routes/silences';
 import { mappingPresets } from './routes/mapping-presets';
 import { push } from './routes/push';
 import { tokens } from './routes/tokens';
@@ -115,6 +117,9 @@ export function createApp() {
   app.route('/api/services', serviceRules);
   app.route('/api/services', runbooks);
   app.route('/api/incidents', incidentRunbook);
+  app.route('/api/maintenance-windows', maintenance);
+  app.route('/api/silences', silences);
+  app.route('/api/incidents', incidentSilence);
   app.route('/api/mapping-presets', mappingPresets);
   app.route('/', ingest);
   app.route('/api/push', push);

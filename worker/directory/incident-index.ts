@@ -27,6 +27,7 @@ export function summaryOf(incident: Incident): IncidentSummary {
     updatedAt: incident.updatedAt,
     nobodyPaged: incident.nobodyPaged,
     escalationLevel: incident.escalationLevel,
+    maintenance: incident.maintenance ?? null,
   };
 }
 
@@ -43,13 +44,14 @@ export async function upsertIndex(
   const upsert = db
     .prepare(
       `INSERT INTO incidents (id, number, title, service_id, severity, status, assignees, alert_count, dedup_key, nobody_paged, escalation_level,
-         created_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, updated_at, version, paged, roles, firing_count, notification_count)
-       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)
+         created_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, updated_at, version, paged, roles, firing_count, notification_count, maintenance)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
        ON CONFLICT (id) DO UPDATE SET title = excluded.title, service_id = excluded.service_id, severity = excluded.severity,
          status = excluded.status, assignees = excluded.assignees, alert_count = excluded.alert_count, nobody_paged = excluded.nobody_paged,
          escalation_level = excluded.escalation_level, acknowledged_at = excluded.acknowledged_at, acknowledged_by = excluded.acknowledged_by,
          resolved_at = excluded.resolved_at, resolved_by = excluded.resolved_by, updated_at = excluded.updated_at, version = excluded.version,
-         paged = excluded.paged, roles = excluded.roles, firing_count = excluded.firing_count, notification_count = excluded.notification_count
+         paged = excluded.paged, roles = excluded.roles, firing_count = excluded.firing_count, notification_count = excluded.notification_count,
+         maintenance = excluded.maintenance
        WHERE excluded.version >= incidents.version`,
     )
     .bind(
@@ -75,6 +77,7 @@ export async function upsertIndex(
       JSON.stringify(incident.roles),
       incident.firingCount,
       incident.notificationCount,
+      incident.maintenance ? JSON.stringify(incident.maintenance) : null,
     );
   // The link tables follow the row only when this write is the row's version: a late retry changes nothing.
   const current = '(SELECT version FROM incidents WHERE id = ?1) = ?2';
@@ -140,6 +143,7 @@ type Row = {
   updated_at: number;
   nobody_paged: number;
   escalation_level: number;
+  maintenance: string | null;
 };
 
 /** Cursor = the last row's (created_at, id), so pages stay stable while new incidents arrive. */
@@ -190,7 +194,7 @@ export async function listIncidents(
     params.push(after.createdAt, after.createdAt, after.id);
   }
   const query = `SELECT id, number, title, service_id, severity, status, assignees, roles, paged, alert_count, firing_count, notification_count,
-      created_at, acknowledged_at, resolved_at, updated_at, nobody_paged, escalation_level
+      created_at, acknowledged_at, resolved_at, updated_at, nobody_paged, escalation_level, maintenance
     FROM incidents ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`;
   const { results } = await db
     .prepare(query)
@@ -225,6 +229,9 @@ function toSummary(r: Row): IncidentSummary {
     updatedAt: r.updated_at,
     nobodyPaged: r.nobody_paged === 1,
     escalationLevel: r.escalation_level,
+    maintenance: r.maintenance
+      ? (JSON.parse(r.maintenance) as IncidentSummary['maintenance'])
+      : null,
   };
 }
 

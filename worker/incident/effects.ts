@@ -66,7 +66,8 @@ export class Effects {
           break;
         case 'escalation':
           if (effect.change === 'stopped') await paging.stopped(effect.status, now());
-          else await paging.opened(now());
+          // Reopened inside its maintenance window: the window's end starts paging (maintenance-hold.ts).
+          else if ((incident.maintenance?.until ?? 0) <= now()) await paging.opened(now());
           incident = current();
           break;
       }

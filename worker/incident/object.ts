@@ -24,6 +24,7 @@ import { FIREBELL, type WrittenEntry } from './escalate';
 import type { EscalationState } from './escalation';
 import { Idempotency, MAX_IDEMPOTENCY_KEY_LENGTH, fingerprint } from './idempotency';
 import { Ledger } from './ledger';
+import { MAINTENANCE_TASK, MaintenanceHoldRunner } from './maintenance-hold';
 import { namesFor } from './named-users';
 import { openIncident, type CreateIncidentInput } from './open';
 import { Paging } from './paging';
@@ -66,6 +67,7 @@ export class IncidentObject extends DurableObject<Env> {
   private readonly webhooks: WebhookOutbox;
   private readonly door: SocketDoor;
   private readonly idempotency: Idempotency;
+  private readonly maintenance: MaintenanceHoldRunner;
   /** Commands per person on this incident; see command-rate.ts. */
   private readonly rate = new RateLimiter();
 
@@ -87,6 +89,13 @@ export class IncidentObject extends DurableObject<Env> {
       record: (drafts, actor, patch) => this.record(drafts, actor, patch),
     }));
     this.effects = new Effects({ env, ctx, store, room, scheduler, paging });
+    this.maintenance = new MaintenanceHoldRunner({
+      scheduler,
+      paging,
+      incident: () => store.load(),
+      record: (drafts, actor, patch) => this.record(drafts, actor, patch),
+      actor: FIREBELL,
+    });
     this.door = new SocketDoor({
       env,
       store,
@@ -107,6 +116,7 @@ export class IncidentObject extends DurableObject<Env> {
     const opening = openIncident(input, number, this.roleNames(), now());
     if (runbook) opening.entries.push(attachedEntry(runbook));
     const committed = this.ledger.commit(opening, input.actor);
+    if (input.maintenance) await this.maintenance.arm(input.maintenance.until);
     await this.effects.run(opening.effects, committed);
     await this.armAutoResolve(input.events ?? []);
     return this.store.load() ?? committed.incident;
@@ -217,6 +227,11 @@ export class IncidentObject extends DurableObject<Env> {
     });
   }
 
+  /** The maintenance window this incident was opened in now ends at `until` (edited, or ended early). */
+  async maintenanceMoved(windowId: string, until: number): Promise<void> {
+    await this.maintenance.moved(windowId, until, now());
+  }
+
   /** WebSocket upgrade into the live room; the Worker has already authenticated the viewer. */
   override async fetch(request: Request): Promise<Response> {
     return this.door.open(request);
@@ -252,6 +267,7 @@ export class IncidentObject extends DurableObject<Env> {
       return;
     }
     if (task.kind === WEBHOOKS_TASK) return this.webhooks.drain(task, now());
+    if (task.kind === MAINTENANCE_TASK) return this.maintenance.end(now());
     if (task.kind === AUTO_RESOLVE_TASK) {
       if (this.store.load()?.status !== 'resolved')
         await this.execute(

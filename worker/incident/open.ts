@@ -5,6 +5,7 @@
  */
 import { LIMITS, SEVERITIES, type AlertEvent, type Severity } from '../../schema/alert';
 import type { Actor, Incident } from '../../schema/incident';
+import type { MaintenanceHold } from '../../schema/maintenance-schemas';
 import { ANNOUNCE, duplicatesEntry, type Change } from './decide';
 import { applyAlertEvents, capReachedEntry, rulesMatched } from './ingest';
 import type { EntryDraft } from './reducer';
@@ -19,6 +20,8 @@ export interface CreateIncidentInput {
   actor: Actor;
   /** The alert events that opened it, when a monitor did. */
   events?: AlertEvent[];
+  /** Opened during this maintenance window: no one is paged until it ends (the object arms that). */
+  maintenance?: MaintenanceHold | null;
 }
 
 const LEAST_SEVERE = SEVERITIES[SEVERITIES.length - 1] as Severity;
@@ -60,6 +63,7 @@ export function openIncident(
     escalationLevel: 0,
     nobodyPaged: false,
     lastSeq: 0,
+    maintenance: input.maintenance ?? null,
   };
   // The opening batch is grouped as any later one: repeats of one alert only count, the first
   // LIMITS.alertsPerIncident distinct alerts are kept in full, the rest fire past the cap. Its story is
@@ -86,6 +90,7 @@ export function openIncident(
   if (overflow.size) entries.push(capReachedEntry(LIMITS.alertsPerIncident));
   // Triggers merged into the opening batch are duplicates too: the same running entry ingest keeps.
   if (duplicates) entries.push(duplicatesEntry(duplicates, now));
+  if (input.maintenance) entries.push(maintenanceEntry(input.maintenance));
   return {
     incident,
     at: now,
@@ -94,7 +99,20 @@ export function openIncident(
     overflow,
     closeAlerts: false,
     rewrite: null,
-    // Level 1 is armed before the index write, so its alarm can run while D1 answers.
-    effects: [{ kind: 'escalation', change: 'started' }, ...ANNOUNCE],
+    // Level 1 is armed before the index write, so its alarm can run while D1 answers; in maintenance, the
+    // window's end arms it instead.
+    effects: input.maintenance
+      ? [...ANNOUNCE]
+      : [{ kind: 'escalation', change: 'started' }, ...ANNOUNCE],
+  };
+}
+
+/** "In maintenance: <window> until <time> UTC; no one is paged until then." */
+export function maintenanceEntry(hold: MaintenanceHold): EntryDraft {
+  const until = new Date(hold.until).toISOString().slice(0, 16).replace('T', ' ');
+  return {
+    kind: 'maintenance',
+    text: `In maintenance: ${hold.name} until ${until} UTC; no one is paged until then`,
+    data: { ...hold },
   };
 }

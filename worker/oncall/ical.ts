@@ -63,3 +63,31 @@ export function userCalendar(
   const who = userNames[userId] ?? userId;
   return render(schedule, mine, opts, () => `On call for ${schedule.name} (${who})`);
 }
+
+/** A maintenance window occurrence, as the calendar shows it. */
+export interface MaintenanceEvent {
+  windowId: string;
+  name: string;
+  services: string[];
+  start: number;
+  end: number;
+}
+
+/** Maintenance windows in a calendar of their own (merged into the on-call feeds), one event per occurrence. */
+export function maintenanceCalendar(
+  events: readonly MaintenanceEvent[],
+  opts: CalendarOptions,
+): string {
+  const calendar = ical({ name: opts.name, prodId: '//Firebell//On-call//EN' });
+  const stamp = new Date(opts.now);
+  for (const e of events)
+    calendar.createEvent({
+      id: `${encodeURIComponent(e.windowId)}-${e.start}@firebell-maintenance`,
+      start: new Date(e.start),
+      end: new Date(e.end),
+      stamp,
+      summary: `Maintenance: ${e.name}`,
+      description: `No one is paged for ${e.services.join(', ')} during this window.`,
+    });
+  return calendar.toString();
+}

@@ -14,6 +14,10 @@ import { validationHook } from '../edge';
 import { notFound } from '../errors';
 import { newId, newSecret } from '../ids';
 import { renderShifts, scheduleCalendar, userCalendar } from '../oncall';
+import { maintenanceCalendar } from '../oncall/ical';
+import { occurrences } from '../oncall/maintenance';
+import { listWindows } from '../directory/maintenance';
+import { listServices } from '../directory/services';
 import { describeUsers } from '../directory/on-call';
 import type { Schedule } from '../oncall/types';
 import { DAY } from '../oncall/zone';
@@ -85,7 +89,7 @@ calendar.openapi(
         ? await scheduleFeed(c.env.DB, feed.refId, window, at)
         : await userFeed(c.env.DB, feed.refId, window, at);
     if (ics === null) throw notFound('The schedule behind this calendar feed has been deleted.');
-    return c.body(ics, 200, {
+    return c.body(mergeCalendars([ics, await maintenanceFeed(c.env.DB, window, at)]), 200, {
       'content-type': 'text/calendar; charset=utf-8',
       'cache-control': 'private, max-age=300',
     });
@@ -126,6 +130,25 @@ async function userFeed(
     userCalendar(s, renderShifts(s, window.from, window.to), userId, names, opts),
   );
   return mergeCalendars(parts);
+}
+
+/** Every maintenance window's occurrences in the feed's span: responders see when paging goes quiet. */
+async function maintenanceFeed(
+  db: D1Database,
+  window: { from: number; to: number },
+  at: number,
+): Promise<string> {
+  const [windows, services] = await Promise.all([listWindows(db), listServices(db)]);
+  const names = new Map(services.map((s) => [s.id, s.name]));
+  const events = windows.flatMap((w) =>
+    occurrences(w.schedule, window.from, window.to, w.endedAt).map((o) => ({
+      windowId: w.id,
+      name: w.name,
+      services: w.serviceIds.map((id) => names.get(id) ?? id),
+      ...o,
+    })),
+  );
+  return maintenanceCalendar(events, { name: 'Maintenance', now: at });
 }
 
 /**

@@ -292,6 +292,10 @@ serviceRules.openapi(
                   integrationId: z.string(),
                   integrationName: z.string(),
                   rules: z.array(ruleRef),
+                  silenceId: z
+                    .string()
+                    .optional()
+                    .openapi({ description: 'The silence that suppressed it, if a silence did' }),
                 }),
               ),
               drops: z.array(

@@ -23,6 +23,9 @@ import type { RuleSet } from '../../schema/rule-schemas';
 import { serviceRouter } from '../stubs';
 import { judge, RuleCache, type AlertRuleOutcome, type Judgement } from './judge';
 import { RuleStore, type DropCounter, type SuppressedAlert } from './rule-store';
+import type { MaintenanceHold, QuietSet } from '../../schema/maintenance-schemas';
+import { activeAt } from '../oncall/maintenance';
+import { QuietStore } from './quiet-store';
 
 /** The integration a request authenticated as. */
 export interface IntakeSource {
@@ -118,6 +121,7 @@ export class ServiceRouter extends DurableObject<Env> {
   private readonly queue: KeyQueue<KeyOutcome>;
   private readonly ruleStore: RuleStore;
   private readonly rules: RuleCache;
+  private readonly quiet: QuietStore;
   private serviceId: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -128,6 +132,7 @@ export class ServiceRouter extends DurableObject<Env> {
     this.queue = new KeyQueue((key, events, actor) => this.apply(key, events, actor));
     this.ruleStore = new RuleStore(ctx.storage.sql);
     this.rules = new RuleCache(this.ruleStore, env.DB);
+    this.quiet = new QuietStore(ctx.storage.sql, env.DB);
   }
 
   /** Rate-limit, record and route one request's events; resolves when every incident involved has taken them. */
@@ -185,6 +190,29 @@ export class ServiceRouter extends DurableObject<Env> {
     return this.rules.set(version, ruleSet);
   }
 
+  /**
+   * The API pushes the service's maintenance windows and silences with their D1 version. Incidents opened in a
+   * window that was edited or ended early are told when paging may now start. Returns the version applied.
+   */
+  async setQuiet(serviceId: string, version: number, set: QuietSet): Promise<number> {
+    this.serviceId = serviceId;
+    const kept = this.quiet.set(version, set);
+    const at = now();
+    const windows = new Map(
+      (await this.quiet.get(serviceId, at)).set.windows.map((w) => [w.id, w]),
+    );
+    for (const held of this.quiet.held(at)) {
+      const w = windows.get(held.windowId);
+      const until = w ? (activeAt(w.schedule, at, w.endedAt)?.end ?? at) : at;
+      if (until === held.until) continue;
+      await this.incident(held.incidentId).maintenanceMoved(held.windowId, until);
+      if (until <= at) this.quiet.release(held.incidentId);
+      else
+        this.quiet.hold(held.incidentId, { windowId: held.windowId, name: w?.name ?? '', until });
+    }
+    return kept;
+  }
+
   /** The last suppressed alerts (newest first) and the drop counters, for GET /api/services/{id}/suppressed. */
   async ruleActivity(): Promise<{ suppressed: SuppressedAlert[]; drops: DropCounter[] }> {
     return { suppressed: this.ruleStore.suppressed(), drops: this.ruleStore.drops() };
@@ -203,6 +231,16 @@ export class ServiceRouter extends DurableObject<Env> {
       ? await judge(rules.rules, events, { serviceId, integrationType: source.type, hops })
       : events.map((alert) => ({ alert, matched: [], verdict: 'page', notes: [] }));
     const at = now();
+    // Silences come after the rules (which may route or rewrite an alert): a silenced alert is suppressed.
+    const silencedBy = new Map<number, string>();
+    for (const [i, j] of judged.entries()) {
+      if (j.verdict !== 'page' || j.alert.action !== 'trigger') continue;
+      const silence = await this.quiet.silenceFor(serviceId, j.alert, at);
+      if (!silence) continue;
+      silencedBy.set(i, silence.id);
+      j.verdict = 'suppress';
+      j.notes.push(`silenced by ${silence.id}`);
+    }
     const alerts: AlertRuleOutcome[] = judged.map((j) => ({
       alertKey: j.alert.alertKey,
       dedupKey: j.alert.dedupKey,
@@ -219,10 +257,13 @@ export class ServiceRouter extends DurableObject<Env> {
       ...(j.notes.length ? { notes: j.notes } : {}),
     }));
 
-    const suppressed = judged.filter((j) => j.verdict === 'suppress');
+    const suppressed = judged.flatMap((j, i) =>
+      j.verdict === 'suppress' ? [{ alert: j.alert, silence: silencedBy.get(i) }] : [],
+    );
     if (suppressed.length)
       this.ruleStore.suppress(
-        suppressed.map(({ alert }) => ({
+        suppressed.map(({ alert, silence }) => ({
+          ...(silence ? { silenceId: silence } : {}),
           at,
           summary: alert.summary,
           severity: alert.severity,
@@ -277,7 +318,7 @@ export class ServiceRouter extends DurableObject<Env> {
     return {
       outcomes: [...outcomes, ...routed.flatMap((h) => h.outcomes)],
       alerts,
-      ruled: rules.count > 0 || routed.some((h) => h.ruled),
+      ruled: rules.count > 0 || silencedBy.size > 0 || routed.some((h) => h.ruled),
       version: rules.version,
     };
   }
@@ -429,6 +470,10 @@ export class ServiceRouter extends DurableObject<Env> {
   ): Promise<KeyOutcome> {
     const triggers = events.filter((e) => e.action === 'trigger');
     const first = triggers[0] as AlertEvent;
+    const hold: MaintenanceHold | null = this.serviceId
+      ? await this.quiet.windowAt(this.serviceId, now())
+      : null;
+    if (hold) this.quiet.hold(id, hold);
     // Title and severity here are fallbacks: create() derives both from the distinct alerts of `events`.
     await this.incident(id).create({
       id,
@@ -439,6 +484,7 @@ export class ServiceRouter extends DurableObject<Env> {
       dedupKey: key,
       actor,
       events,
+      maintenance: hold,
     });
     return { dedupKey: key, incidentId: id, result: 'opened' };
   }

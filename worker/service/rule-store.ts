@@ -18,6 +18,8 @@ export interface SuppressedAlert {
   integrationId: string;
   integrationName: string;
   rules: { id: string; name: string }[];
+  /** The silence that suppressed it (worker/service/quiet-store.ts), when a silence did rather than a rule. */
+  silenceId?: string;
 }
 
 export interface DropCounter {

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
+import { MaintenanceAdmin } from '../components/admin/maintenance';
 import { PeopleAdmin } from '../components/admin/people';
+import { SilencesAdmin } from '../components/admin/silences';
 import { PoliciesAdmin } from '../components/admin/policies';
 import { SchedulesAdmin } from '../components/admin/schedules';
 import { StatusComponentsAdmin } from '../components/admin/status-components';
@@ -12,7 +14,7 @@ import { errorText, useTitle } from '../lib/hooks';
 import { listSchedules } from '../lib/oncall-api';
 import type { Policy, Schedule, Service, Team, User } from '../lib/types';
 
-type Tab = 'services' | 'people' | 'schedules' | 'policies' | 'webhooks' | 'status';
+type Tab = 'services' | 'people' | 'schedules' | 'policies' | 'webhooks' | 'maintenance' | 'status';
 
 const TABS: { value: Tab; label: string }[] = [
   { value: 'services', label: 'Services' },
@@ -20,6 +22,7 @@ const TABS: { value: Tab; label: string }[] = [
   { value: 'schedules', label: 'Schedules' },
   { value: 'policies', label: 'Policies' },
   { value: 'webhooks', label: 'Webhooks' },
+  { value: 'maintenance', label: 'Maintenance' },
   { value: 'status', label: 'Status page' },
 ];
 
@@ -99,6 +102,11 @@ export function AdminPage() {
           />
         ) : tab === 'webhooks' ? (
           <WebhooksAdmin services={dir.services} />
+        ) : tab === 'maintenance' ? (
+          <>
+            <MaintenanceAdmin services={dir.services} />
+            <SilencesAdmin services={dir.services} />
+          </>
         ) : tab === 'status' ? (
           <StatusComponentsAdmin services={dir.services} />
         ) : (

@@ -3,6 +3,7 @@ import { AppBar } from '../components/app-bar';
 import { ConnectionIndicator } from '../components/connection-indicator';
 import { DeviceStatus } from '../components/device-status';
 import { IncidentRow } from '../components/incident-row';
+import { MaintenanceLine } from '../components/maintenance-line';
 import { OnCallNow } from '../components/oncall-now';
 import { ServiceFilter } from '../components/service-filter';
 import { listServices } from '../lib/api';
@@ -40,6 +41,7 @@ export function HomePage({ me }: { me: User }) {
         <h1 class="visually-hidden">Incidents for {me.name}</h1>
         <DeviceStatus compact />
         <OnCallNow version={version} />
+        <MaintenanceLine version={version} />
         <div class="segmented" role="group" aria-label="Show">
           {VIEWS.map((v) => (
             <button

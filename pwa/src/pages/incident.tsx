@@ -3,6 +3,7 @@ import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { AlertList } from '../components/alerts';
 import { AppBar } from '../components/app-bar';
 import { SeverityBadge, StatusBadge } from '../components/badges';
+import { SilenceAction } from '../components/silence-action';
 import { ComposeForm } from '../components/compose';
 import { ConnectionIndicator } from '../components/connection-indicator';
 import {
@@ -289,6 +290,7 @@ export function IncidentPage({ id, me, ackToken = null }: Props) {
             send={send}
           />
         )}
+        {incident && canAct && incident.serviceId && <SilenceAction incidentId={id} />}
       </main>
       <ActionBar
         incident={incident}
@@ -344,6 +346,9 @@ function IncidentHeader({
         {alertFigures(incident, { notifications: true }).map((f) => (
           <span key={f}>{f}</span>
         ))}
+        {incident.maintenance && incident.maintenance.until > now && (
+          <span class="badge badge-maintenance">In maintenance: {incident.maintenance.name}</span>
+        )}
       </p>
       {incident.nobodyPaged && (
         <p class="warn">Nobody was paged: the escalation policy reached no one.</p>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { AppBar } from '../components/app-bar';
 import { CopyField } from '../components/copy-field';
+import { MaintenanceLine } from '../components/maintenance-line';
 import { Notice } from '../components/notice';
 import { ScheduleCard } from '../components/schedule-card';
 import { listUsers } from '../lib/api';
@@ -40,6 +41,7 @@ export function OnCallPage({ me }: { me: User }) {
       <AppBar title="On call" />
       <main class="page stack">
         <h1 class="visually-hidden">On call</h1>
+        <MaintenanceLine version={0} />
         {error && (
           <p class="notice notice-error" role="alert">
             {error}
