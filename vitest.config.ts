@@ -34,7 +34,8 @@ export default defineConfig(async () => {
       exclude: ['test/e2e/**', 'test/pwa/**', 'test/unit/**', 'node_modules/**'],
       setupFiles: ['test/setup/apply-migrations.ts'],
       // A real HTTP receiver on 127.0.0.1 for outgoing webhooks (test/webhooks).
-      globalSetup: ['test/setup/webhook-receiver.mjs'],
+      // And a stand-in of the Slack Web API (test/chat).
+      globalSetup: ['test/setup/webhook-receiver.mjs', 'test/setup/slack-stand-in.mjs'],
       testTimeout: 20_000,
     },
   };

@@ -13,5 +13,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     /** Origin of the webhook receiver test/setup/webhook-receiver.mjs runs on 127.0.0.1. */
     webhookReceiver: string;
+    /** Origin of the Slack Web API stand-in test/setup/slack-stand-in.mjs runs on 127.0.0.1. */
+    slackApi: string;
   }
 }

@@ -29,6 +29,8 @@ import { teams } from './routes/teams';
 import { actionItems, reviews } from './routes/reviews';
 import { reports } from './routes/reports';
 import { webhooks } from './routes/webhooks';
+import { slack } from './routes/slack';
+import { slackHooks } from './routes/slack-hooks';
 
 /**
  * Every answer the Worker gives is for one credential's eyes, and many carry a secret shown once (integration
@@ -94,6 +96,8 @@ export function createApp() {
   app.route('/', ingest);
   app.route('/api/push', push);
   app.route('/api/webhooks', webhooks);
+  app.route('/api/slack', slack);
+  app.route('/hooks/slack', slackHooks);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
