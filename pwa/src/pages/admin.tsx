@@ -4,6 +4,7 @@ import { PoliciesAdmin } from '../components/admin/policies';
 import { SchedulesAdmin } from '../components/admin/schedules';
 import { ServicesAdmin } from '../components/admin/services';
 import { WebhooksAdmin } from '../components/admin/webhooks';
+import { SlackAdmin } from '../components/admin/slack';
 import { AppBar } from '../components/app-bar';
 import { listServices, listUsers } from '../lib/api';
 import { listPolicies, listTeams } from '../lib/admin-api';
@@ -96,7 +97,10 @@ export function AdminPage() {
             onChanged={reload}
           />
         ) : tab === 'webhooks' ? (
-          <WebhooksAdmin services={dir.services} />
+          <>
+            <WebhooksAdmin services={dir.services} />
+            <SlackAdmin services={dir.services} />
+          </>
         ) : (
           <PoliciesAdmin
             policies={dir.policies}

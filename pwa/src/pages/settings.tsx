@@ -4,6 +4,7 @@ import { AppBar } from '../components/app-bar';
 import { DeviceList } from '../components/device-list';
 import { DeviceStatus } from '../components/device-status';
 import { Notice } from '../components/notice';
+import { SlackLinkSection } from '../components/slack-link';
 import { logout, renameMe } from '../lib/api';
 import { useAction, useTitle } from '../lib/hooks';
 import { clearSavedLists } from '../lib/list-snapshot';
@@ -60,6 +61,7 @@ export function SettingsPage({ me, onSignedOut, onRenamed }: Props) {
         </section>
         <DeviceList version={devicesVersion} />
         <ApiTokens />
+        <SlackLinkSection />
         <section aria-labelledby="account-heading">
           <h2 id="account-heading">Account</h2>
           <MyName me={me} onRenamed={onRenamed} />
