@@ -64,8 +64,8 @@ export function blockProblems(blocks) {
   return problems;
 }
 
-/** @param {import('vitest/node').GlobalSetupContext} ctx */
-export default async function setup({ provide }) {
+/** Start the stand-in on 127.0.0.1 (a free port); the end-to-end test starts its own. */
+export async function startSlackStandIn() {
   const tokens = new Set();
   const fails = new Map();
   const calls = new Map();
@@ -189,6 +189,15 @@ export default async function setup({ provide }) {
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  provide('slackApi', `http://127.0.0.1:${server.address().port}`);
-  return () => new Promise((resolve) => server.close(resolve));
+  return {
+    origin: `http://127.0.0.1:${server.address().port}`,
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
+}
+
+/** @param {import('vitest/node').GlobalSetupContext} ctx */
+export default async function setup({ provide }) {
+  const standIn = await startSlackStandIn();
+  provide('slackApi', standIn.origin);
+  return standIn.close;
 }
