@@ -31,6 +31,8 @@ import { reports } from './routes/reports';
 import { webhooks } from './routes/webhooks';
 import { slack } from './routes/slack';
 import { slackHooks } from './routes/slack-hooks';
+import { chatHooks } from './routes/chat-hooks';
+import { mattermostHooks } from './routes/mattermost-hooks';
 
 /**
  * Every answer the Worker gives is for one credential's eyes, and many carry a secret shown once (integration
@@ -98,6 +100,8 @@ export function createApp() {
   app.route('/api/webhooks', webhooks);
   app.route('/api/slack', slack);
   app.route('/hooks/slack', slackHooks);
+  app.route('/api/chat', chatHooks);
+  app.route('/hooks/mattermost', mattermostHooks);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

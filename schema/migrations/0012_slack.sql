@@ -51,3 +51,33 @@ CREATE TABLE slack_errors (
   at          INTEGER NOT NULL
 );
 CREATE INDEX slack_errors_at ON slack_errors(at);
+
+-- Mattermost and Microsoft Teams: per service, an incoming-webhook URL (Mattermost's Slack-compatible
+-- incoming webhook, or a Teams Workflows webhook taking Adaptive Cards) that each incident event is posted to,
+-- one way. The URL carries its own secret, so it is sealed like the Slack tokens and never returned whole.
+CREATE TABLE chat_webhooks (
+  id         TEXT PRIMARY KEY,
+  service_id TEXT NOT NULL REFERENCES services(id) ON DELETE CASCADE,
+  kind       TEXT NOT NULL CHECK (kind IN ('mattermost', 'teams')),
+  url        TEXT NOT NULL,
+  url_hint   TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX chat_webhooks_service ON chat_webhooks(service_id);
+
+-- Mattermost's `/firebell` slash command: the token Mattermost sends with it, per Mattermost team (sealed).
+CREATE TABLE mattermost_commands (
+  team_id    TEXT PRIMARY KEY,
+  token      TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+
+-- Mattermost users linked to Firebell users, with the same one-time codes as Slack.
+CREATE TABLE mattermost_users (
+  team_id    TEXT NOT NULL REFERENCES mattermost_commands(team_id) ON DELETE CASCADE,
+  mm_user_id TEXT NOT NULL,
+  user_id    TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  mm_name    TEXT NOT NULL,
+  linked_at  INTEGER NOT NULL,
+  PRIMARY KEY (team_id, mm_user_id)
+);

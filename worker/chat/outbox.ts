@@ -9,6 +9,7 @@ import type { Env } from '../env';
 import type { Scheduler, Task } from '../incident/scheduler';
 import { sql } from '../sql';
 import { webhookEvents } from '../webhooks/events';
+import { hooksFor } from './chat-hooks';
 import { channelFor } from './slack-directory';
 import { slackQueue, type ChatEvent } from './slack-queue';
 
@@ -70,12 +71,24 @@ export class ChatOutbox {
       const owed = sql<Owed>(db, 'SELECT * FROM chat_outbox ORDER BY rowid LIMIT 100');
       if (!owed.length) return;
       const first = owed[0] as Owed;
-      const channel = await channelFor(this.host.env.DB, first.service_id);
-      if (channel)
-        await slackQueue(this.host.env, first.incident_id).enqueue(
-          { incidentId: first.incident_id, teamId: channel.teamId, channelId: channel.channelId },
-          owed.map((o) => JSON.parse(o.doc) as ChatEvent),
-        );
+      const { env } = this.host;
+      const incidentId = first.incident_id;
+      const events = owed.map((o) => JSON.parse(o.doc) as ChatEvent);
+      const [channel, hooks] = await Promise.all([
+        channelFor(env.DB, first.service_id),
+        hooksFor(env.DB, first.service_id),
+      ]);
+      await Promise.all([
+        channel &&
+          slackQueue(env, incidentId).enqueue(
+            { incidentId, teamId: channel.teamId, channelId: channel.channelId },
+            events,
+          ),
+        // Each Mattermost / Teams hook has its own queue, so one slow endpoint holds up no other.
+        ...hooks.map((h) =>
+          slackQueue(env, `${incidentId}/${h.id}`).enqueue({ incidentId, hookId: h.id }, events),
+        ),
+      ]);
       for (const o of owed) sql(db, 'DELETE FROM chat_outbox WHERE id = ?', o.id);
       if (owed.length === 100) await this.host.scheduler.schedule(CHAT_TASK, CHAT_TASK, at);
     } catch (err) {

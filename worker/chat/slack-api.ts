@@ -67,3 +67,38 @@ export async function callSlack(
   const error = typeof parsed.error === 'string' ? parsed.error : `HTTP ${res.status}`;
   return TRANSIENT.has(error) ? { kind: 'retry', error, retryAfterMs } : { kind: 'refused', error };
 }
+
+/** POST a JSON body to an incoming webhook (Mattermost, Teams): 2xx is sent, 429/5xx/no answer is retried. */
+export async function postHook(
+  env: OutboundEnv,
+  url: string,
+  body: unknown,
+): Promise<SlackOutcome> {
+  const target = checkOutboundUrl(url, env);
+  if (!target.ok) return { kind: 'refused', error: `the webhook URL ${target.problem}` };
+  let res: Response;
+  try {
+    res = await fetch(target.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      redirect: 'manual',
+      signal: AbortSignal.timeout(TIMEOUT_MS),
+    });
+  } catch (err) {
+    return {
+      kind: 'retry',
+      error: `connection failed: ${err instanceof Error ? err.message : String(err)}`,
+    };
+  }
+  const text = (await res.text().catch(() => '')).slice(0, 200);
+  if (res.ok) return { kind: 'ok', body: {} };
+  const retryAfter = Number(res.headers.get('retry-after'));
+  if (res.status === 429 || res.status >= 500)
+    return {
+      kind: 'retry',
+      error: `HTTP ${res.status}`,
+      retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+    };
+  return { kind: 'refused', error: `HTTP ${res.status}${text ? `: ${text}` : ''}` };
+}

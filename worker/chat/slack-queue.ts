@@ -12,8 +12,11 @@ import { getService } from '../directory/services';
 import { userNames } from '../directory/users';
 import type { Env } from '../env';
 import { sql } from '../sql';
+import type { IncidentView } from '../incident/object';
 import { incidentStub } from '../stubs';
-import { callSlack, type SlackMethod, type SlackOutcome } from './slack-api';
+import { hookTarget } from './chat-hooks';
+import { mattermostBody, teamsBody } from './hook-messages';
+import { callSlack, postHook, type SlackMethod, type SlackOutcome } from './slack-api';
 import { credentials, recordError } from './slack-directory';
 import { fallbackText, incidentBlocks, threadText } from './slack-message';
 
@@ -25,11 +28,10 @@ export interface ChatEvent {
   actorName?: string;
 }
 
-export interface ChatTarget {
-  incidentId: string;
-  teamId: string;
-  channelId: string;
-}
+/** Slack (a workspace's channel) or a Mattermost / Teams incoming webhook (chat-hooks.ts). */
+export type ChatTarget =
+  | { incidentId: string; teamId: string; channelId: string }
+  | { incidentId: string; hookId: string };
 
 const FAILING_LIMIT_MS = 24 * 3600_000;
 const FIRST_RETRY_MS = 5_000;
@@ -135,6 +137,8 @@ export class SlackQueue extends DurableObject<Env> {
 
   /** Carry out the head event: the message first (once), then its thread reply, then the update. */
   private async deliver(head: Row): Promise<'next' | 'wait'> {
+    const hookId = this.meta('hookId');
+    if (hookId) return this.deliverHook(head, hookId);
     const db = this.ctx.storage.sql;
     const incidentId = this.meta('incidentId') ?? '';
     const teamId = this.meta('teamId') ?? '';
@@ -189,11 +193,43 @@ export class SlackQueue extends DurableObject<Env> {
     return 'next';
   }
 
+  /** A Mattermost or Teams incoming webhook: each event is one message (they cannot be edited). */
+  private async deliverHook(head: Row, hookId: string): Promise<'next' | 'wait'> {
+    const db = this.ctx.storage.sql;
+    const target = await hookTarget(this.env.DB, this.env.SESSION_SECRET, hookId);
+    if (!target) {
+      sql(db, 'DELETE FROM queue'); // the hook was removed
+      return 'next';
+    }
+    // RPC return types are structurally rewritten by workers-types; the object returns an IncidentView.
+    const view = (await incidentStub(
+      this.env,
+      this.meta('incidentId') ?? '',
+    ).view()) as IncidentView | null;
+    if (!view) {
+      sql(db, 'DELETE FROM queue');
+      return 'next';
+    }
+    const ctx = await this.context(view.incident);
+    const event = { type: head.type, text: head.text, actorName: head.actor || undefined };
+    const body =
+      target.kind === 'teams'
+        ? teamsBody(view.incident, ctx, event)
+        : mattermostBody(view.incident, ctx, event);
+    const label = target.kind === 'teams' ? 'Teams' : 'Mattermost';
+    const outcome = await postHook(this.env, target.url, body);
+    if (outcome.kind !== 'ok') return this.fail(head, `${target.kind} webhook`, outcome, label);
+    sql(db, 'DELETE FROM queue WHERE seq = ?', head.seq);
+    sql(db, "DELETE FROM meta WHERE key = 'failing_since'");
+    return 'next';
+  }
+
   /** A failed call: wait and retry, or (refused, or failing for 24 h) record it and move on. */
   private async fail(
     head: Row,
-    method: SlackMethod,
+    method: string,
     outcome: SlackOutcome,
+    who = 'Slack',
   ): Promise<'next' | 'wait'> {
     if (outcome.kind === 'ok') return 'next';
     const db = this.ctx.storage.sql;
@@ -218,7 +254,7 @@ export class SlackQueue extends DurableObject<Env> {
     const incidentId = this.meta('incidentId');
     const channel = this.meta('channel') ?? this.meta('channelId');
     await recordError(this.env.DB, {
-      teamId: this.meta('teamId') ?? '',
+      teamId: this.meta('teamId') ?? who.toLowerCase(),
       channelId: channel,
       incidentId,
       method,
@@ -227,11 +263,13 @@ export class SlackQueue extends DurableObject<Env> {
     });
     if (incidentId)
       await incidentStub(this.env, incidentId).chatFailed(
-        `Slack refused ${method} to channel ${channel ?? '?'}: ${error}`,
-        { chat: 'slack', method, error, channel },
+        channel
+          ? `${who} refused ${method} to channel ${channel}: ${error}`
+          : `${who} refused ${method}: ${error}`,
+        { chat: who.toLowerCase(), method, error, channel },
       );
     // Without the message nothing later can thread or update: drop them all (one error, not one per event).
-    if (!this.meta('ts')) sql(db, 'DELETE FROM queue');
+    if (!this.meta('ts') && !this.meta('hookId')) sql(db, 'DELETE FROM queue');
     else sql(db, 'DELETE FROM queue WHERE seq = ?', head.seq);
     sql(db, "DELETE FROM meta WHERE key = 'failing_since'");
     return 'next';
