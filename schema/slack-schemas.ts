@@ -20,11 +20,19 @@ export const slackWorkspaceInput = z
       .openapi({ example: 'xoxb-1234-5678-abcdef' }),
     /** From "Basic Information → App Credentials → Signing Secret". */
     signingSecret: z.string().min(8).max(200),
-    /** The Web API base; only change it for a stand-in (tests) or a Slack-compatible server. */
-    apiBase: z.string().min(1).max(500).default('https://slack.com/api'),
+    /** The Web API base (default: Slack's own); only set it for a stand-in (tests) or a Slack-compatible server. */
+    apiBase: z
+      .string()
+      .min(1)
+      .max(500)
+      .optional()
+      .openapi({ description: "Web API base URL; default Slack's own (slack.com/api)" }),
   })
   .openapi('SlackWorkspaceInput');
 export type SlackWorkspaceInput = z.infer<typeof slackWorkspaceInput>;
+
+/** Where the Slack Web API is, unless a workspace says otherwise. */
+export const SLACK_API_BASE = 'https://slack.com/api';
 
 export const slackWorkspaceSchema = z
   .object({

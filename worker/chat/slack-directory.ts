@@ -3,12 +3,13 @@
  * linked users, link codes, seen signatures and the errors Slack returned. `channelFor` runs on every
  * incident event, so it is cached per isolate for a few seconds (cleared at once by an edit here).
  */
-import type {
-  SlackChannel,
-  SlackError,
-  SlackLink,
-  SlackWorkspace,
-  SlackWorkspaceInput,
+import {
+  SLACK_API_BASE,
+  type SlackChannel,
+  type SlackError,
+  type SlackLink,
+  type SlackWorkspace,
+  type SlackWorkspaceInput,
 } from '../../schema/slack-schemas';
 import { hashSecret } from '../auth/secrets';
 import { newId } from '../ids';
@@ -62,7 +63,7 @@ export async function saveWorkspace(
       input.name,
       await seal(sessionSecret, input.botToken),
       await seal(sessionSecret, input.signingSecret),
-      input.apiBase,
+      input.apiBase ?? SLACK_API_BASE,
       at,
     )
     .run();

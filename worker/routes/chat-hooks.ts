@@ -21,7 +21,7 @@ const hookSchema = z
     id: z.string(),
     serviceId: z.string(),
     kind: z.enum(['mattermost', 'teams']),
-    urlHint: z.string().openapi({ example: 'https://chat.example.com/…x7k2q9' }),
+    urlHint: z.string().openapi({ example: 'chat.example.com/…x7k2q9' }),
     createdAt: z.number().int(),
   })
   .openapi('ChatHook');

@@ -5,6 +5,7 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import {
+  SLACK_API_BASE,
   slackChannelInput,
   slackChannelSchema,
   slackErrorSchema,
@@ -76,7 +77,8 @@ slack.openapi(
   }),
   async (c) => {
     const body = c.req.valid('json');
-    const check = checkOutboundUrl(`${body.apiBase.replace(/\/+$/, '')}/chat.postMessage`, c.env);
+    const base = body.apiBase ?? SLACK_API_BASE;
+    const check = checkOutboundUrl(`${base.replace(/\/+$/, '')}/chat.postMessage`, c.env);
     if (!check.ok)
       throw invalid([{ path: 'apiBase', message: `The Slack API URL ${check.problem}.` }]);
     await saveWorkspace(c.env.DB, c.env.SESSION_SECRET, body, now());
