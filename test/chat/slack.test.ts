@@ -5,7 +5,7 @@
  */
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Incident, TimelineEntry } from '../../schema/incident';
+import { TITLE_MAX_CHARS, type Incident, type TimelineEntry } from '../../schema/incident';
 import type { SlackError } from '../../schema/slack-schemas';
 import { ADMIN, api, createUser, json, timeline, type TestUser } from '../helpers';
 import { openOn, serviceWithPolicy, serviceWithoutPolicy } from '../escalation/setup';
@@ -213,6 +213,32 @@ describe('incident messages in Slack', () => {
     expect(Object.values(await messages(channel)).filter((m) => m.thread_ts === null)).toHaveLength(
       1,
     );
+  });
+
+  it('keeps within Block Kit limits with the longest title and an 8000-character note', async () => {
+    const ws = await installWorkspace();
+    const serviceId = await serviceWithoutPolicy();
+    const channel = await mapChannel(serviceId, ws.teamId);
+    const incident = await openOn(
+      serviceId,
+      `${'Very long title '.repeat(40)}`.slice(0, TITLE_MAX_CHARS),
+    );
+    await json(
+      api(`/api/incidents/${incident.id}/notes`, {
+        body: { text: 'x'.repeat(8000) },
+        headers: ana.auth,
+      }),
+      200,
+    );
+    const reply = await pump(
+      incident.id,
+      async () => Object.values(await messages(channel)).find((m) => m.thread_ts !== null),
+      'the note in the thread',
+    );
+    expect(reply.text.length).toBeLessThanOrEqual(3000);
+    const root = (await rootOf(channel))?.[1] as Posted;
+    for (const b of root.blocks ?? []) expect(b.text?.text.length ?? 0).toBeLessThanOrEqual(3000);
+    expect(await violations()).toEqual([]);
   });
 
   it('retries when Slack answers 500 and 429, and posts the message once', async () => {
