@@ -454,6 +454,48 @@ describe('buttons and /firebell from Slack', () => {
     expect(await run(slackUser, 'link WRONG-CODE')).toMatch(/unknown or has expired/);
   });
 
+  it('opens an incident with /firebell new and gives a mentioned, linked teammate a role', async () => {
+    const ws = await installWorkspace();
+    const serviceId = await serviceWithoutPolicy();
+    const ben = await createUser('Ben');
+    const [anaSlack, benSlack] = [uniqueSlackUser(), uniqueSlackUser()];
+    await link(ws, ana, anaSlack);
+    await link(ws, ben, benSlack);
+    const run = async (text: string) =>
+      (
+        await json<{ text: string }>(
+          sendSigned(
+            '/hooks/slack/commands',
+            slash(ws.teamId, anaSlack, 'C1', text),
+            ws.signingSecret,
+          ),
+          200,
+        )
+      ).text;
+    const opened = await run(
+      `new "Payments timing out" --severity critical --service "Service ${serviceId}"`,
+    );
+    const number = Number(/#(\d+)/.exec(opened)?.[1]);
+    expect(opened).toContain('Payments timing out');
+    const id = await env.DB.prepare('SELECT id FROM incidents WHERE number = ?')
+      .bind(number)
+      .first<{ id: string }>();
+    const incident = await incidentOf(id?.id ?? '');
+    expect(incident).toMatchObject({
+      title: 'Payments timing out',
+      severity: 'critical',
+      serviceId,
+    });
+    expect(await run(`role ${number} commander <@${benSlack}|ben>`)).toContain('to Ben');
+    await pump(
+      incident.id,
+      async () => (await incidentOf(incident.id)).roles.incident_commander === ben.id,
+      'the role',
+    );
+    expect(await run(`role ${number} commander @nobody`)).toMatch(/linked/);
+    expect(await run(`new "x" --severity loud`)).toMatch(/Severity is one of/);
+  });
+
   it('lets a linked viewer read but not act', async () => {
     const { ws, channel, incident } = await postedIncident();
     const slackUser = uniqueSlackUser();

@@ -1,11 +1,14 @@
 /**
  * `/firebell …` text → what to do, pure. Incident numbers may be written 42 or #42.
  */
+import { SEVERITIES, type Severity } from '../../schema/alert';
 import type { IncidentCommand } from '../../schema/incident';
 
 export type SlashCommand =
   | { kind: 'incident'; number: number; command: IncidentCommand; verb: string }
   | { kind: 'oncall'; service: string | null }
+  | { kind: 'role'; number: number; role: string; mention: string }
+  | { kind: 'new'; title: string; severity: Severity; service: string | null }
   | { kind: 'link'; code: string }
   | { kind: 'help' }
   | { kind: 'unknown'; detail: string };
@@ -16,6 +19,8 @@ export const HELP_TEXT = [
   '`/firebell resolve 42 [note]`: resolve it',
   '`/firebell note 42 text`: add a note to its timeline',
   '`/firebell status 42 text`: post a status update',
+  '`/firebell role 42 commander @user`: give someone a role on it',
+  '`/firebell new "title" --severity critical --service checkout`: open an incident',
   '`/firebell oncall [service]`: who is on call now',
   '`/firebell link CODE`: link your Slack user to Firebell (get the code in Firebell → Settings)',
   '`/firebell help`: this list',
@@ -39,6 +44,18 @@ export function parseSlashCommand(text: string): SlashCommand {
           kind: 'unknown',
           detail: 'Give the code from Firebell → Settings: `/firebell link CODE`.',
         };
+  }
+  if (verb === 'new') return parseNew(trimmed.slice(word.length));
+  if (verb === 'role') {
+    const match = /^#?(\d{1,9})$/.exec(rest[0] ?? '');
+    if (!match || !rest[1] || !rest[2])
+      return { kind: 'unknown', detail: 'Write it as `/firebell role 42 commander @user`.' };
+    return {
+      kind: 'role',
+      number: Number(match[1]),
+      role: rest[1].toLowerCase(),
+      mention: rest[2],
+    };
   }
   const numbered = ['ack', 'acknowledge', 'resolve', 'note', 'status'];
   if (!numbered.includes(verb))
@@ -83,3 +100,27 @@ export function parseSlashCommand(text: string): SlashCommand {
 }
 
 const clipWord = (w: string) => (w.length > 30 ? `${w.slice(0, 30)}…` : w).replace(/`/g, "'");
+
+/** `new "title" [--severity s] [--service name]` (the title may be unquoted if it is the only argument). */
+function parseNew(args: string): SlashCommand {
+  const options: Record<string, string> = {};
+  const withoutOptions = args.replace(
+    /--(severity|service)\s+("[^"]*"|\S+)/g,
+    (_, key: string, value: string) => {
+      options[key] = value.replace(/^"|"$/g, '');
+      return '';
+    },
+  );
+  const title = withoutOptions.trim().replace(/^"|"$/g, '').trim();
+  if (!title)
+    return { kind: 'unknown', detail: 'Give a title: `/firebell new "Checkout is down"`.' };
+  const severity = (options.severity ?? 'error').toLowerCase();
+  if (!(SEVERITIES as readonly string[]).includes(severity))
+    return { kind: 'unknown', detail: `Severity is one of ${SEVERITIES.join(', ')}.` };
+  return {
+    kind: 'new',
+    title: title.slice(0, 200),
+    severity: severity as Severity,
+    service: options.service ?? null,
+  };
+}

@@ -53,6 +53,8 @@ mattermostHooks.post('/commands', async (c) => {
   if (parsed.kind === 'oncall')
     return reply((await onCallText(c.env.DB, now(), parsed.service)).replace(/\*/g, '**'));
   if (who.role === 'viewer') return reply(`You are a viewer in Firebell (${who.name}).`);
+  if (parsed.kind === 'role' || parsed.kind === 'new')
+    return reply('In Mattermost, `role` and `new` are not available yet: use Firebell itself.');
   const incidentId = await incidentIdByNumber(c.env.DB, parsed.number);
   if (!incidentId) return reply(`There is no incident #${parsed.number}.`);
   const result = (await incidentStub(c.env, incidentId).command(parsed.command, {

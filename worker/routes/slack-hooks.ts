@@ -22,6 +22,8 @@ import { verifySlack } from '../chat/slack-verify';
 import { HELP_TEXT, parseSlashCommand } from '../chat/slash-command';
 import { now } from '../clock';
 import { incidentIdByNumber } from '../directory/incident-index';
+import { listServices } from '../directory/services';
+import { newId } from '../ids';
 import type { Env } from '../env';
 import { limitBody } from '../edge';
 import { badRequest, unauthorized } from '../errors';
@@ -190,9 +192,43 @@ slackHooks.post('/commands', async (c) => {
     return reply(
       `You are a viewer in Firebell (${who.name}): ask an admin for the responder role.`,
     );
+  if (parsed.kind === 'new') {
+    const services = await listServices(c.env.DB);
+    const wanted = parsed.service?.toLowerCase();
+    const service = wanted
+      ? services.find((s) => s.name.toLowerCase() === wanted || s.id === parsed.service)
+      : null;
+    if (wanted && !service) return reply(`There is no service “${parsed.service}”.`);
+    const id = newId('inc');
+    const incident = await incidentStub(c.env, id).create({
+      id,
+      title: parsed.title,
+      severity: parsed.severity,
+      serviceId: service?.id ?? null,
+      actor: { kind: 'user', id: who.id, name: who.name },
+    });
+    return reply(`Opened #${incident.number} ${incident.title} as ${who.name}.`);
+  }
   const incidentId = await incidentIdByNumber(c.env.DB, parsed.number);
   if (!incidentId) return reply(`There is no incident #${parsed.number}.`);
   const tell = (text: string) => ephemeral(c, workspace, channel, slackUser, text);
+  if (parsed.kind === 'role') {
+    const roles = (c.env.INCIDENT_ROLES ?? 'incident_commander,incident_manager')
+      .split(',')
+      .map((r) => r.trim());
+    const role =
+      roles.find((r) => r === parsed.role) ?? roles.find((r) => r.split('_').includes(parsed.role));
+    if (!role) return reply(`No role “${parsed.role}”: the roles are ${roles.join(', ')}.`);
+    // Slack escapes a mention as <@U123|name> (the manifest asks it to); a linked Slack user names a Firebell one.
+    const mentioned = /^<@([A-Z0-9]+)(?:\|[^>]*)?>$/.exec(parsed.mention)?.[1];
+    const holder = mentioned ? await linkedUser(c.env.DB, workspace.teamId, mentioned) : null;
+    if (!holder)
+      return reply(`Mention a teammate whose Slack user is linked to Firebell, like @ana.`);
+    c.executionCtx.waitUntil(
+      act(c.env, incidentId, { type: 'assign_role', role, userId: holder.id }, who, tell),
+    );
+    return reply(`Gave ${role} on #${parsed.number} to ${holder.name}.`);
+  }
   c.executionCtx.waitUntil(act(c.env, incidentId, parsed.command, who, tell));
   return reply(`${parsed.verb} #${parsed.number} as ${who.name}.`);
 });
