@@ -44,8 +44,12 @@ export default defineConfig(async () => {
       exclude: ['test/e2e/**', 'test/pwa/**', 'test/unit/**', 'node_modules/**'],
       setupFiles: ['test/setup/apply-migrations.ts'],
       // A real HTTP receiver on 127.0.0.1 for outgoing webhooks (test/webhooks).
-      // A real SMTP server on 127.0.0.1 for email pages (test/notify).
-      globalSetup: ['test/setup/webhook-receiver.mjs', 'test/setup/smtp-server.mjs'],
+      // A real SMTP server on 127.0.0.1 for email pages (test/notify), and a stand-in of the Slack Web API (test/chat).
+      globalSetup: [
+        'test/setup/webhook-receiver.mjs',
+        'test/setup/smtp-server.mjs',
+        'test/setup/slack-stand-in.mjs',
+      ],
       testTimeout: 20_000,
     },
   };

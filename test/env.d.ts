@@ -15,5 +15,7 @@ declare module 'vitest' {
     webhookReceiver: string;
     /** Origin of the SMTP server's mailbox (what arrived), test/setup/smtp-server.mjs. */
     mailbox: string;
+    /** Origin of the Slack Web API stand-in test/setup/slack-stand-in.mjs runs on 127.0.0.1. */
+    slackApi: string;
   }
 }

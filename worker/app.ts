@@ -38,6 +38,10 @@ import { statusAdmin } from './routes/status-admin';
 import { statusPage, statuspageApi } from './routes/status-page';
 import { STATUS_CSP } from './status/render';
 import { statusPublish } from './routes/status-publish';
+import { slack } from './routes/slack';
+import { slackHooks } from './routes/slack-hooks';
+import { chatHooks } from './routes/chat-hooks';
+import { mattermostHooks } from './routes/mattermost-hooks';
 
 /**
  * Every answer the Worker gives is for one credential's eyes, and many carry a secret shown once (integration
@@ -131,6 +135,10 @@ export function createApp() {
   app.route('/api/incidents', statusPublish);
   app.route('/status', statusPage);
   app.route('/api/v2', statuspageApi);
+  app.route('/api/slack', slack);
+  app.route('/hooks/slack', slackHooks);
+  app.route('/api/chat', chatHooks);
+  app.route('/hooks/mattermost', mattermostHooks);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

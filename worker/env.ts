@@ -2,6 +2,7 @@ import type { IncidentFeed } from './feed/object';
 import type { IncidentObject } from './incident/object';
 import type { ServiceRouter } from './service/router';
 import type { WebhookQueue } from './webhooks/queue';
+import type { SlackQueue } from './chat/slack-queue';
 
 /** Bindings and secrets the Worker runs with (wrangler.toml + .dev.vars / secrets). */
 export interface Env {
@@ -11,6 +12,8 @@ export interface Env {
   FEED: DurableObjectNamespace<IncidentFeed>;
   /** One outgoing-webhook queue per subscription, named by its id. */
   WEBHOOK_QUEUE: DurableObjectNamespace<WebhookQueue>;
+  /** One Slack thread queue per incident, named by its id (worker/chat/slack-queue.ts). */
+  SLACK_QUEUE: DurableObjectNamespace<SlackQueue>;
   ASSETS?: Fetcher;
   ADMIN_TOKEN: string;
   SESSION_SECRET: string;

@@ -4,5 +4,6 @@ export { IncidentFeed } from './feed/object';
 export { IncidentObject } from './incident/object';
 export { ServiceRouter } from './service/router';
 export { WebhookQueue } from './webhooks/queue';
+export { SlackQueue } from './chat/slack-queue';
 
 export default createApp();

@@ -10,6 +10,7 @@ import type { EscalationState } from './escalation';
 import { closeAlerts } from './ingest';
 import type { IncidentStore } from './store';
 import type { WebhookOutbox } from './webhook-outbox';
+import type { ChatOutbox } from '../chat/outbox';
 
 /** What a commit wrote: the incident as saved, the entries as numbered, the entry rewritten in place. */
 export interface Committed {
@@ -23,6 +24,8 @@ export class Ledger {
     private readonly storage: DurableObjectStorage,
     private readonly store: IncidentStore,
     private readonly webhooks: WebhookOutbox,
+    /** Chat (Slack) consumes the same events, owed in the same transaction. */
+    private readonly chat?: ChatOutbox,
   ) {}
 
   /** Commit an incident decision (decide.ts, open.ts), its entries written by `actor`. */
@@ -42,6 +45,7 @@ export class Ledger {
       const incident = { ...change.incident, lastSeq: lastSeq + entries.length };
       this.store.save(incident);
       this.webhooks.record(incident, entries, change.at);
+      this.chat?.record(incident, entries, change.at);
       committed = { incident, entries, updated: change.rewrite };
     });
     return committed;
@@ -69,6 +73,7 @@ export class Ledger {
       };
       this.store.save(saved);
       this.webhooks.record(saved, entries, at);
+      this.chat?.record(saved, entries, at);
       committed = { incident: saved, entries, updated: null };
     });
     return committed;

@@ -38,6 +38,7 @@ import { reviewPublishedEvent } from '../webhooks/events';
 import { foldRunbook } from '../../schema/runbook';
 import type { IncidentRunbook } from '../../schema/runbook-schemas';
 import { attachedEntry, decideTick, runbookAtOpening } from './runbook-steps';
+import { CHAT_TASK, ChatOutbox } from '../chat/outbox';
 
 /** The scheduled task of an event rule's auto_resolve (one per incident, moved by every trigger). */
 const AUTO_RESOLVE_TASK = 'auto-resolve';
@@ -65,6 +66,7 @@ export class IncidentObject extends DurableObject<Env> {
   private readonly paging: Paging;
   private readonly effects: Effects;
   private readonly webhooks: WebhookOutbox;
+  private readonly chat: ChatOutbox;
   private readonly door: SocketDoor;
   private readonly idempotency: Idempotency;
   private readonly maintenance: MaintenanceHoldRunner;
@@ -76,7 +78,8 @@ export class IncidentObject extends DurableObject<Env> {
     const store = (this.store = new IncidentStore(ctx.storage.sql));
     const scheduler = (this.scheduler = new Scheduler(ctx.storage));
     this.webhooks = new WebhookOutbox({ env, store, scheduler });
-    this.ledger = new Ledger(ctx.storage, store, this.webhooks);
+    this.chat = new ChatOutbox({ env, storage: ctx.storage, scheduler });
+    this.ledger = new Ledger(ctx.storage, store, this.webhooks, this.chat);
     this.idempotency = new Idempotency(store);
     const room = (this.room = new Room(ctx));
     const paging = (this.paging = new Paging({
@@ -268,6 +271,7 @@ export class IncidentObject extends DurableObject<Env> {
     }
     if (task.kind === WEBHOOKS_TASK) return this.webhooks.drain(task, now());
     if (task.kind === MAINTENANCE_TASK) return this.maintenance.end(now());
+    if (task.kind === CHAT_TASK) return this.chat.drain(task, now());
     if (task.kind === AUTO_RESOLVE_TASK) {
       if (this.store.load()?.status !== 'resolved')
         await this.execute(
@@ -404,6 +408,11 @@ export class IncidentObject extends DurableObject<Env> {
       this.webhooks.owe([reviewPublishedEvent(incident, actor, at)], at),
     );
     await this.scheduler.arm();
+  }
+
+  /** A chat message Slack refused for good: say so on the timeline (it makes no chat event itself). */
+  async chatFailed(text: string, data: Record<string, unknown>): Promise<void> {
+    await this.record([{ kind: 'notification_failed', text, data }], FIREBELL);
   }
 
   private roleNames(): string[] {

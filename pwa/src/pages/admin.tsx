@@ -7,6 +7,7 @@ import { SchedulesAdmin } from '../components/admin/schedules';
 import { StatusComponentsAdmin } from '../components/admin/status-components';
 import { ServicesAdmin } from '../components/admin/services';
 import { WebhooksAdmin } from '../components/admin/webhooks';
+import { SlackAdmin } from '../components/admin/slack';
 import { AppBar } from '../components/app-bar';
 import { listServices, listUsers } from '../lib/api';
 import { listPolicies, listTeams } from '../lib/admin-api';
@@ -101,7 +102,10 @@ export function AdminPage() {
             onChanged={reload}
           />
         ) : tab === 'webhooks' ? (
-          <WebhooksAdmin services={dir.services} />
+          <>
+            <WebhooksAdmin services={dir.services} />
+            <SlackAdmin services={dir.services} />
+          </>
         ) : tab === 'maintenance' ? (
           <>
             <MaintenanceAdmin services={dir.services} />

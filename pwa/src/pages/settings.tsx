@@ -6,6 +6,7 @@ import { DeviceStatus } from '../components/device-status';
 import { EmailMethods } from '../components/email-methods';
 import { NotificationRulesEditor } from '../components/notification-rules';
 import { Notice } from '../components/notice';
+import { SlackLinkSection } from '../components/slack-link';
 import { logout, renameMe } from '../lib/api';
 import { useAction, useTitle } from '../lib/hooks';
 import { clearSavedLists } from '../lib/list-snapshot';
@@ -64,6 +65,7 @@ export function SettingsPage({ me, onSignedOut, onRenamed }: Props) {
         <EmailMethods />
         <NotificationRulesEditor />
         <ApiTokens />
+        <SlackLinkSection />
         <section aria-labelledby="account-heading">
           <h2 id="account-heading">Account</h2>
           <MyName me={me} onRenamed={onRenamed} />
