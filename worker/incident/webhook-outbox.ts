@@ -10,7 +10,7 @@ import type { Incident, TimelineEntry } from '../../schema/incident';
 import { getService } from '../directory/services';
 import type { Env } from '../env';
 import { mayWant, subscriptionsFor } from '../webhooks/directory';
-import { afterPages } from '../webhooks/lane';
+import { afterPages, inLane } from '../webhooks/lane';
 import { enqueueWebhook } from '../webhooks/queue';
 import { toWebhookEvent, webhookEvents, type PendingWebhookEvent } from '../webhooks/events';
 import type { Scheduler, Task } from './scheduler';
@@ -21,6 +21,8 @@ export const WEBHOOKS_TASK = 'webhooks';
 
 /** How long one run may hand events over before yielding the alarm (to a page that fell due meanwhile). */
 const RUN_BUDGET_MS = 2_000;
+/** Queues handed an event at once (one turn of the delivery lane). */
+const HAND_OVER_AT_ONCE = 10;
 /** A subscription lookup or enqueue that has not answered by then counts as failed. */
 const STEP_TIMEOUT_MS = 10_000;
 
@@ -107,7 +109,11 @@ export class WebhookOutbox {
       serviceId ? (services.get(serviceId) ?? null) : null,
       origin,
     );
-    await Promise.all(subscriptions.map((s) => enqueueWebhook(env, s.id, event)));
+    // A few queues at a time, in the delivery lane: fifty enqueues at once would hold up a page meanwhile.
+    for (let i = 0; i < subscriptions.length; i += HAND_OVER_AT_ONCE) {
+      const some = subscriptions.slice(i, i + HAND_OVER_AT_ONCE);
+      await inLane(() => Promise.all(some.map((s) => enqueueWebhook(env, s.id, event))));
+    }
   }
 }
 
