@@ -9,9 +9,9 @@
  */
 
 /** Deliveries in flight per isolate: enough that one slow receiver does not stall the rest, few enough to yield. */
-const MAX_RUNNING = 2;
+const MAX_RUNNING = 4;
 const FIRST_LOOK_MS = 5;
-const LONGEST_LOOK_MS = 250;
+const LONGEST_LOOK_MS = 100;
 /** A page announced for an alarm (pageDue) holds deliveries back this long at most. */
 const PAGE_DUE_MS = 2_000;
 /** Work not done by then is taken as gone (its object evicted) and stops counting. */
