@@ -8,6 +8,8 @@ import { Webhook } from 'standardwebhooks';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../schema/incident';
 import { addSubscription } from '../../worker/directory/push-subscriptions';
+import { Scheduler } from '../../worker/incident/scheduler';
+import { WEBHOOKS_TASK } from '../../worker/incident/webhook-outbox';
 import { incidentStub } from '../../worker/stubs';
 import { subscriptionsFor } from '../../worker/webhooks/directory';
 import { pageDone, pageDue, paged } from '../../worker/webhooks/lane';
@@ -86,6 +88,28 @@ describe('the page goes first', () => {
     ]);
     for (const g of got.slice(1))
       expect(new Webhook(secret).verify(g.body, g.headers)).toBeTruthy();
+  });
+
+  it("an incident's alarm runs the webhook hand-over after its other due tasks, even when it fell due first", async () => {
+    const inc = await openOn(await serviceWithoutPolicy(), 'Ordering');
+    const ran = await runInDurableObject(incidentStub(env, inc.id), async (_o, state) => {
+      const scheduler = new Scheduler(state.storage);
+      const t = Date.now() + 3_600_000; // ahead of anything the incident itself scheduled
+      scheduler.put('test-webhooks', WEBHOOKS_TASK, t - 10);
+      scheduler.put('test-page', 'escalation-test', t);
+      const order: string[] = [];
+      await scheduler.runDue(
+        t,
+        async (task) => {
+          if (task.id.startsWith('test-')) order.push(task.id);
+        },
+        5_000,
+        new Set([WEBHOOKS_TASK]),
+      );
+      pageDone(state.id.toString()); // its own first page was claimed above without running
+      return order;
+    });
+    expect(ran).toEqual(['test-page', 'test-webhooks']);
   });
 
   it('a webhook delivery waits while a page is being sent in the same isolate, and goes once it has left', async () => {
