@@ -114,7 +114,7 @@ describe('the page goes first', () => {
 
   it('a webhook delivery waits while a page is being sent in the same isolate, and goes once it has left', async () => {
     const r = await receiver();
-    const { webhook } = await subscribe(r.url);
+    const { webhook } = await subscribe(r.url, { serviceId: await serviceWithoutPolicy() });
     let heldBack = false;
     await paged(async () => {
       await enqueueWebhook(env, webhook.id, event());
@@ -132,7 +132,7 @@ describe('the page goes first', () => {
 
   it('a page announced for an alarm holds deliveries back until it is done', async () => {
     const r = await receiver();
-    const { webhook } = await subscribe(r.url);
+    const { webhook } = await subscribe(r.url, { serviceId: await serviceWithoutPolicy() });
     pageDue('inc_announced');
     try {
       await enqueueWebhook(env, webhook.id, event());
@@ -150,9 +150,12 @@ describe('no wake-up for nobody', () => {
     const service = await serviceWithoutPolicy();
     const inc = await openOn(service, 'Queue backlog');
     await untilHandedOver(inc); // a cold subscription cache may say "maybe" once; the hand-over reads D1
-    await subscriptionsFor(env.DB, service, 'incident.acknowledged');
-    expect((await command(ana, inc.id, 'acknowledge')).status).toBe(200);
-    expect((await command(ana, inc.id, 'notes', { text: 'Scaling consumers' })).status).toBe(200);
+    // Nobody wants these two for this service (this also warms the isolate's subscription cache).
+    expect(await subscriptionsFor(env.DB, service, 'incident.severity_changed')).toEqual([]);
+    expect(await subscriptionsFor(env.DB, service, 'incident.status_update')).toEqual([]);
+    expect((await command(ana, inc.id, 'severity', { severity: 'warning' })).status).toBe(200);
+    const update = await command(ana, inc.id, 'status-updates', { text: 'Consumers scaled up' });
+    expect(update.status).toBe(200);
     expect(await webhookState(inc)).toMatchObject({ owed: 0, handOverScheduled: false });
   });
 
