@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 /**
  * CPU profile of Firebell's request paths inside workerd (diagnostic; not part of `npm run bench`).
- *   node bench/profile.mjs [shared|distinct|health|page] [seconds]
+ *   node bench/profile.mjs [shared|distinct|health|page|webhooks] [seconds]
+ * `webhooks`: 50 subscriptions of one service to a Node receiver; new incidents at 2/s for `seconds`, then until
+ * their deliveries arrive; costs are per delivery.
  * Serves the built bundle as scripts/start.mjs does (same Miniflare options, temp state) plus workerd's V8
  * inspector, records a sampling CPU profile of every isolate while autocannon drives one path at 8 connections,
  * and prints where the time went (self and inclusive), by function and by source location in dist/worker/index.js.
@@ -11,6 +13,7 @@
 import '../scripts/wrangler-env.mjs';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import http from 'node:http';
 import { join } from 'node:path';
 import { Miniflare } from 'miniflare';
 import { unstable_getMiniflareWorkerOptions } from 'wrangler';
@@ -42,7 +45,12 @@ const mf = new Miniflare({
   name: 'firebell',
   modules: true,
   scriptPath: 'dist/worker/index.js',
-  bindings: { ...workerOptions.bindings, ...vars, PUBLIC_URL: origin },
+  bindings: {
+    ...workerOptions.bindings,
+    ...vars,
+    PUBLIC_URL: origin,
+    ...(shape === 'webhooks' ? { ALLOW_INSECURE_OUTBOUND: 'true' } : {}),
+  },
   defaultPersistRoot: join(dir, 'state'),
   cf: false,
   host: '127.0.0.1',
@@ -87,7 +95,52 @@ const target =
         body: trigger(shape === 'distinct' ? 'p-[<id>]' : 'shared'),
         idReplacement: shape === 'distinct',
       };
-await cannon({ ...target, connections: 8, duration: 1 }); // warm-up (and opens the shared incident)
+// `webhooks`: a receiver counting arrivals behind 50 subscriptions; triggers are paced, not hammered.
+let arrivals = 0;
+if (shape === 'webhooks') {
+  const receiver = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      arrivals += 1;
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  receiver.unref();
+  for (let i = 0; i < 50; i++)
+    await post('/api/webhooks', {
+      url: `http://127.0.0.1:${receiver.address().port}/${i}`,
+      serviceId: service.id,
+      events: ['incident.triggered'],
+    });
+}
+let sent = 0;
+const pacedWebhooks = async (secs) => {
+  const start = arrivals;
+  const want = secs * 2 * 50;
+  const t0 = Date.now();
+  for (let i = 0; i < secs * 2; i++) {
+    await new Promise((r) => setTimeout(r, Math.max(0, t0 + i * 500 - Date.now())));
+    await fetch(`${origin}/v2/enqueue`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: trigger(`w-${(sent += 1)}`),
+    }).catch((err) => console.error(`trigger failed: ${err.cause?.code ?? err.message}`));
+  }
+  while (arrivals - start < want && Date.now() - t0 < secs * 1000 + 60_000)
+    await new Promise((r) => setTimeout(r, 50));
+  const ms = Date.now() - t0;
+  return {
+    requests: arrivals - start,
+    rps: Math.round(((arrivals - start) / ms) * 1000),
+    p50: '-',
+  };
+};
+const load = (secs) =>
+  shape === 'webhooks'
+    ? pacedWebhooks(secs)
+    : cannon({ ...target, connections: 8, duration: secs });
+await load(1); // warm-up (and opens the shared incident)
 
 // One inspector session per isolate workerd exposes.
 const targets = await (await fetch(`http://127.0.0.1:${inspectorPort}/json`)).json();
@@ -118,7 +171,7 @@ for (const s of sessions) {
   await s.send('Profiler.setSamplingInterval', { interval: 200 });
   await s.send('Profiler.start');
 }
-const result = await cannon({ ...target, connections: 8, duration: seconds });
+const result = await load(seconds);
 const profiles = [];
 for (const s of sessions)
   profiles.push({ title: s.title, profile: (await s.send('Profiler.stop')).profile });

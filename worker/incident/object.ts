@@ -39,9 +39,12 @@ import { foldRunbook } from '../../schema/runbook';
 import type { IncidentRunbook } from '../../schema/runbook-schemas';
 import { attachedEntry, decideTick, runbookAtOpening } from './runbook-steps';
 import { CHAT_TASK, ChatOutbox } from '../chat/outbox';
+import { pageDone, pageDue, paged } from '../webhooks/lane';
 
 /** The scheduled task of an event rule's auto_resolve (one per incident, moved by every trigger). */
 const AUTO_RESOLVE_TASK = 'auto-resolve';
+/** Due tasks that run after the others in an alarm (webhook work never goes before a page). */
+const LAST: ReadonlySet<string> = new Set([WEBHOOKS_TASK, CHAT_TASK]);
 
 export type { CreateIncidentInput } from './open';
 
@@ -112,6 +115,15 @@ export class IncidentObject extends DurableObject<Env> {
   async create(input: CreateIncidentInput): Promise<Incident> {
     const existing = this.store.load();
     if (existing) return existing;
+    // Opening leads to a page: webhook deliveries in this isolate wait until it has gone (lane.ts).
+    return paged(async () => {
+      const opened = await this.open(input);
+      if (opened.status === 'triggered') pageDue(this.ctx.id.toString());
+      return opened;
+    });
+  }
+
+  private async open(input: CreateIncidentInput): Promise<Incident> {
     const number = await nextIncidentNumber(this.env.DB);
     const runbook = await runbookAtOpening(this.env.DB, input);
     const again = this.store.load(); // another create may have won while we awaited D1
@@ -260,7 +272,8 @@ export class IncidentObject extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     if (!this.store.load()) return;
-    await this.scheduler.runDue(now(), (task) => this.runTask(task));
+    // The hand-overs to the webhook and chat queues wait until this run's pages have left.
+    await this.scheduler.runDue(now(), (task) => this.runTask(task), undefined, LAST);
   }
 
   private async runTask(task: Task): Promise<void> {
@@ -283,8 +296,12 @@ export class IncidentObject extends DurableObject<Env> {
         );
       return;
     }
-    if (!(await this.paging.run(task, now())))
-      console.error(`unknown scheduled task ${task.kind}; dropping it`);
+    try {
+      if (!(await paged(() => this.paging.run(task, now()))))
+        console.error(`unknown scheduled task ${task.kind}; dropping it`);
+    } finally {
+      pageDone(this.ctx.id.toString());
+    }
   }
 
   private async execute(command: IncidentCommand, actor: Actor): Promise<CommandResult> {

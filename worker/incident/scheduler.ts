@@ -64,13 +64,16 @@ export class Scheduler {
    * Run the tasks due at `now`, in due order. Each is first claimed with a lease (its due time moved
    * ahead), so a second alarm running concurrently skips it, and a crash mid-task re-runs it after the
    * lease: at least once, never twice at the same time. A task that throws is retried later.
+   * Tasks of the `last` kinds run after every other due task, whatever their due times.
    */
   async runDue(
     now: number,
     run: (task: Task) => Promise<void>,
     retryDelayMs = 5_000,
+    last: ReadonlySet<string> = new Set(),
   ): Promise<void> {
     const due = this.pending().filter((t) => t.dueAt <= now);
+    if (last.size) due.sort((a, b) => Number(last.has(a.kind)) - Number(last.has(b.kind)));
     for (const task of due) {
       const claim = sql<{ version: number }>(
         this.storage.sql,

@@ -3,12 +3,14 @@
  * transaction (so a restart between commit and send loses none), then a scheduler task hands them, oldest
  * first, to each subscription's queue (worker/webhooks/queue.ts), which delivers and retries. An event stays
  * owed until every queue that wants it has it; a retry sends the same id, which a queue that has it drops.
- * The task runs from the alarm, never inside a command or a page.
+ * The task runs from the alarm, after the run's pages, never inside a command or a page. When this isolate's
+ * fresh subscription cache says nobody wants the events, they are not owed at all and the alarm is not woken.
  */
 import type { Incident, TimelineEntry } from '../../schema/incident';
 import { getService } from '../directory/services';
 import type { Env } from '../env';
-import { subscriptionsFor } from '../webhooks/directory';
+import { mayWant, subscriptionsFor } from '../webhooks/directory';
+import { afterPages, inLane } from '../webhooks/lane';
 import { enqueueWebhook } from '../webhooks/queue';
 import { toWebhookEvent, webhookEvents, type PendingWebhookEvent } from '../webhooks/events';
 import type { Scheduler, Task } from './scheduler';
@@ -19,6 +21,8 @@ export const WEBHOOKS_TASK = 'webhooks';
 
 /** How long one run may hand events over before yielding the alarm (to a page that fell due meanwhile). */
 const RUN_BUDGET_MS = 2_000;
+/** Queues handed an event at once (one turn of the delivery lane). */
+const HAND_OVER_AT_ONCE = 10;
 /** A subscription lookup or enqueue that has not answered by then counts as failed. */
 const STEP_TIMEOUT_MS = 10_000;
 
@@ -45,6 +49,10 @@ export class WebhookOutbox {
   /** Owe `events` (already built) and schedule the hand-over; inside a transaction or alone. */
   owe(events: readonly PendingWebhookEvent[], at: number): void {
     if (!events.length) return;
+    // Only a cache younger than its TTL may say no (a subscription written in this isolate clears it at
+    // once); a cold or old one says maybe, and the hand-over reads D1.
+    const serviceId = events[0]!.incident.serviceId;
+    if (mayWant(serviceId, [...new Set(events.map((e) => e.type))]) === false) return;
     this.host.store.queueWebhooks(events);
     this.host.scheduler.put(WEBHOOKS_TASK, WEBHOOKS_TASK, at);
   }
@@ -67,6 +75,8 @@ export class WebhookOutbox {
             // Come back at once, behind any page that fell due meanwhile.
             return await scheduler.schedule(WEBHOOKS_TASK, WEBHOOKS_TASK, now);
           }
+          // Pages elsewhere in this isolate go first (worker/webhooks/lane.ts).
+          await afterPages();
           await withTimeout(this.handOver(pending, services), STEP_TIMEOUT_MS);
           store.webhookSent(pending.id);
         }
@@ -99,7 +109,11 @@ export class WebhookOutbox {
       serviceId ? (services.get(serviceId) ?? null) : null,
       origin,
     );
-    await Promise.all(subscriptions.map((s) => enqueueWebhook(env, s.id, event)));
+    // A few queues at a time, in the delivery lane: fifty enqueues at once would hold up a page meanwhile.
+    for (let i = 0; i < subscriptions.length; i += HAND_OVER_AT_ONCE) {
+      const some = subscriptions.slice(i, i + HAND_OVER_AT_ONCE);
+      await inLane(() => Promise.all(some.map((s) => enqueueWebhook(env, s.id, event))));
+    }
   }
 }
 

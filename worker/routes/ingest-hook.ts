@@ -27,6 +27,7 @@ import {
   readBody,
 } from '../service/intake';
 import type { ReceiveResult } from '../service/router';
+import { paged } from '../webhooks/lane';
 import { PAYLOAD_MAX_BYTES } from '../service/store';
 import { problems } from './openapi-shared';
 
@@ -68,8 +69,19 @@ export const tooLarge = (limit = MAX_BODY_BYTES) =>
 const MISMATCH =
   'The signature does not match the body: check the contact point uses the same secret as the integration.';
 
-/** Run one webhook request through the pipeline; every failure is a ProblemError for app.onError. */
-export async function handleHook(
+/**
+ * Run one webhook request through the pipeline; every failure is a ProblemError for app.onError.
+ * An alert may open an incident and page: outgoing webhook deliveries in this isolate wait meanwhile.
+ */
+export function handleHook(
+  c: Context<AppEnv>,
+  format: HookFormat,
+  keyFromRequest: string | undefined,
+): Promise<Response> {
+  return paged(() => runHook(c, format, keyFromRequest));
+}
+
+async function runHook(
   c: Context<AppEnv>,
   format: HookFormat,
   keyFromRequest: string | undefined,

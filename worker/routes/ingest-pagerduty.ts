@@ -25,6 +25,7 @@ import {
   readBody,
 } from '../service/intake';
 import { deliverChange } from '../service/router-calls';
+import { paged } from '../webhooks/lane';
 
 const invalid = (c: Context<AppEnv>, status: ContentfulStatusCode, errors: string[]) =>
   c.json({ status: 'invalid event', message: 'Event object is invalid', errors }, status);
@@ -126,7 +127,8 @@ async function enqueueChange(c: Context<AppEnv>): Promise<Response> {
 }
 
 export const pagerduty = new OpenAPIHono<AppEnv>();
-pagerduty.on('POST', ['/v2/enqueue', '/v2/enqueue/'], enqueue);
+// An alert may open an incident and page: outgoing webhook deliveries in this isolate wait meanwhile.
+pagerduty.on('POST', ['/v2/enqueue', '/v2/enqueue/'], (c) => paged(() => enqueue(c)));
 pagerduty.on('POST', ['/v2/change/enqueue', '/v2/change/enqueue/'], enqueueChange);
 
 const failures = {

@@ -181,7 +181,9 @@ webhooks.openapi(
       enabled: body.enabled,
     });
     const secret = body.rotateSecret ? await rotateSecret(c.env.DB, id, now()) : undefined;
+    // The queue keeps the subscription and secrets it read; tell it they changed.
     if (body.enabled && !before.enabled) await webhookQueue(c.env, id).resume(id);
+    else await webhookQueue(c.env, id).forget();
     return c.json({ webhook: await found(c.env.DB, id), ...(secret ? { secret } : {}) }, 200);
   },
 );

@@ -159,6 +159,50 @@ export async function liveSecrets(db: D1Database, id: string, at: number): Promi
   return results.map((r) => r.secret);
 }
 
+/** What a queue needs to send: its subscription and every secret with its expiry (newest first), in one round trip. */
+export async function deliveryTarget(
+  db: D1Database,
+  id: string,
+): Promise<{
+  subscription: WebhookSubscription;
+  secrets: { secret: string; expiresAt: number | null }[];
+} | null> {
+  const [subs, secrets] = await db.batch<Record<string, unknown>>([
+    db.prepare('SELECT * FROM webhook_subscriptions WHERE id = ?').bind(id),
+    db
+      .prepare(
+        'SELECT secret, expires_at FROM webhook_secrets WHERE subscription_id = ? ORDER BY created_at DESC',
+      )
+      .bind(id),
+  ]);
+  const row = subs?.results[0] as Row | undefined;
+  if (!row) return null;
+  return {
+    subscription: fromRow(row),
+    secrets: (secrets?.results ?? []).map((r) => ({
+      secret: r.secret as string,
+      expiresAt: (r.expires_at as number | null) ?? null,
+    })),
+  };
+}
+
+/**
+ * Whether some enabled subscription may want one of `types` for an incident of `serviceId`, from this
+ * isolate's cache alone (no await, so it can run inside a storage transaction): undefined when the cache is
+ * cold or older than its TTL, and the caller must assume yes.
+ */
+export function mayWant(
+  serviceId: string | null,
+  types: readonly WebhookEventType[],
+): boolean | undefined {
+  if (!cache || Date.now() - cache.at > CACHE_TTL_MS) return undefined;
+  return cache.rows.some(
+    (s) =>
+      (s.serviceId === null || s.serviceId === serviceId) &&
+      types.some((t) => s.events.includes(t)),
+  );
+}
+
 /** Add a new secret; the ones already live expire after SECRET_OVERLAP_MS. Returns the new secret. */
 export async function rotateSecret(db: D1Database, id: string, at: number): Promise<string> {
   const secret = newWebhookSecret();

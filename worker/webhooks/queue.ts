@@ -8,14 +8,19 @@
  * An endpoint failing for 24 h is disabled in D1 with the reason; its queue is kept and resumes on re-enable.
  */
 import { DurableObject } from 'cloudflare:workers';
-import { Webhook } from 'standardwebhooks';
-import type { WebhookDelivery, WebhookEvent } from '../../schema/webhook-schemas';
+import type {
+  WebhookDelivery,
+  WebhookEvent,
+  WebhookSubscription,
+} from '../../schema/webhook-schemas';
 import { now } from '../clock';
 import type { Env } from '../env';
 import { newId } from '../ids';
 import { checkOutboundUrl } from '../net/outbound';
 import { sql } from '../sql';
-import { getSubscription, liveSecrets, updateSubscription } from './directory';
+import { deliveryTarget, updateSubscription } from './directory';
+import { inLane } from './lane';
+import { signWebhook } from './sign';
 
 /** How long an endpoint may keep failing before it is disabled (and the longest an event is retried). */
 export const FAILING_LIMIT_MS = 24 * 3600_000;
@@ -29,6 +34,17 @@ const MAX_PENDING = 10_000;
 const SEEN_SIZE = 1_000;
 /** Deliveries per alarm run before yielding to a fresh alarm. */
 const BATCH = 25;
+/**
+ * How long the subscription and its secrets read from D1 are reused. Every edit through the API tells the
+ * queue at once (forget, resume, purge), so this only bounds an edit made behind the API's back.
+ */
+const TARGET_TTL_MS = 60_000;
+
+interface Target {
+  subscription: WebhookSubscription;
+  secrets: { secret: string; expiresAt: number | null }[];
+  loadedAt: number;
+}
 
 interface Pending extends Record<string, string | number | null> {
   seq: number;
@@ -91,6 +107,13 @@ type Attempt =
   | { kind: 'final'; status: number | null; response: string };
 
 export class WebhookQueue extends DurableObject<Env> {
+  /** The subscription this queue delivers for (meta 'subscription'), once read. */
+  private subscriptionId: string | null = null;
+  /** The subscription and secrets as last read from D1 (see TARGET_TTL_MS). */
+  private target: Target | null = null;
+  /** The alarm time this instance last set, so an enqueue behind a waiting head does not set it again. */
+  private armedAt: number | null = null;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const db = ctx.storage.sql;
@@ -114,15 +137,22 @@ export class WebhookQueue extends DurableObject<Env> {
   async enqueue(event: WebhookEvent, subscriptionId?: string): Promise<void> {
     this.remember(subscriptionId);
     const db = this.ctx.storage.sql;
-    if (sql(db, 'SELECT 1 AS x FROM seen WHERE id = ?', event.id).length) return;
-    this.push(event.id, event.type, JSON.stringify(event));
-    sql(db, 'INSERT INTO seen (id, at) VALUES (?, ?)', event.id, now());
-    sql(
+    // One statement both checks and records the id; rows past the newest SEEN_SIZE go by rowid.
+    const [added] = sql<{ n: number }>(
       db,
-      'DELETE FROM seen WHERE id IN (SELECT id FROM seen ORDER BY at DESC, id LIMIT -1 OFFSET ?)',
-      SEEN_SIZE,
+      'INSERT INTO seen (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING RETURNING rowid AS n',
+      event.id,
+      now(),
     );
+    if (!added) return;
+    if (added.n > SEEN_SIZE) sql(db, 'DELETE FROM seen WHERE rowid <= ?', added.n - SEEN_SIZE);
+    this.push(event.id, event.type, JSON.stringify(event));
     await this.arm();
+  }
+
+  /** The subscription was edited (URL, events, secrets, enabled): read it again before the next send. */
+  async forget(): Promise<void> {
+    this.target = null;
   }
 
   /** Send a logged attempt's event again, at the tail, with its original id. False when it is no longer logged. */
@@ -170,6 +200,7 @@ export class WebhookQueue extends DurableObject<Env> {
   /** After a re-enable: deliver the waiting events now, with a fresh 24 h allowance. */
   async resume(subscriptionId?: string): Promise<void> {
     this.remember(subscriptionId);
+    this.target = null;
     const db = this.ctx.storage.sql;
     sql(db, "DELETE FROM meta WHERE key = 'failing_since'");
     sql(db, 'UPDATE queue SET next_at = ? WHERE seq = (SELECT min(seq) FROM queue)', now());
@@ -180,41 +211,60 @@ export class WebhookQueue extends DurableObject<Env> {
   async purge(): Promise<void> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.armedAt = null;
+    this.target = null;
+    this.subscriptionId = null;
   }
 
   override async alarm(): Promise<void> {
-    const subscriptionId = this.meta('subscription');
+    this.armedAt = null;
+    const subscriptionId = this.remembered();
     if (!subscriptionId) return;
     for (let i = 0; i < BATCH; i++) {
-      const db = this.ctx.storage.sql;
-      const [head] = sql<Pending>(db, 'SELECT * FROM queue ORDER BY seq LIMIT 1');
-      if (!head || head.next_at > now()) break;
-      const sub = await getSubscription(this.env.DB, subscriptionId);
-      if (!sub) {
-        await this.purge();
-        return;
-      }
-      if (!sub.enabled) return; // kept; resume() re-arms on re-enable
-      const next = await this.deliver(subscriptionId, sub.url, head);
-      if (next === 'disabled') {
-        await this.ctx.storage.deleteAlarm();
-        return;
-      }
-      if (next === 'wait') break;
+      // Each send takes its turn in the isolate's lane: after any page on its way (lane.ts).
+      const step = await inLane(() => this.step(subscriptionId));
+      if (step === 'stop') return;
+      if (step === 'wait') break;
     }
     await this.arm();
+  }
+
+  /** Send the head event if it is due: 'next' to go on, 'wait' to re-arm, 'stop' to leave the alarm unset. */
+  private async step(subscriptionId: string): Promise<'next' | 'wait' | 'stop'> {
+    const [head] = sql<Pending>(this.ctx.storage.sql, 'SELECT * FROM queue ORDER BY seq LIMIT 1');
+    if (!head || head.next_at > now()) return 'wait';
+    const target = await this.load(subscriptionId);
+    if (!target) {
+      await this.purge();
+      return 'stop';
+    }
+    if (!target.subscription.enabled) return 'stop'; // kept; resume() re-arms on re-enable
+    const next = await this.deliver(subscriptionId, target, head);
+    if (next === 'disabled') {
+      await this.ctx.storage.deleteAlarm();
+      return 'stop';
+    }
+    return next;
+  }
+
+  /** The subscription and its secrets, from D1 at most every TARGET_TTL_MS (null: deleted). */
+  private async load(subscriptionId: string): Promise<Target | null> {
+    if (this.target && Date.now() - this.target.loadedAt < TARGET_TTL_MS) return this.target;
+    const found = await deliveryTarget(this.env.DB, subscriptionId);
+    this.target = found && { ...found, loadedAt: Date.now() };
+    return this.target;
   }
 
   /** One attempt at the head event, and what the queue does next. */
   private async deliver(
     subscriptionId: string,
-    url: string,
+    target: Target,
     head: Pending,
   ): Promise<'next' | 'wait' | 'disabled'> {
     const db = this.ctx.storage.sql;
     const started = now();
     const perf = Date.now();
-    const result = await this.attempt(subscriptionId, url, head, started);
+    const result = await this.attempt(target, head, started);
     const latency = Date.now() - perf;
     const at = now();
     const attempt = head.attempts + 1;
@@ -223,7 +273,8 @@ export class WebhookQueue extends DurableObject<Env> {
     if (result.kind === 'delivered') {
       outcome = 'delivered';
       sql(db, 'DELETE FROM queue WHERE seq = ?', head.seq);
-      sql(db, "DELETE FROM meta WHERE key = 'failing_since'");
+      if (head.attempts > 0 || this.meta('failing_since') !== null)
+        sql(db, "DELETE FROM meta WHERE key = 'failing_since'");
     } else if (result.kind === 'final') {
       outcome = 'failed';
       sql(db, 'DELETE FROM queue WHERE seq = ?', head.seq);
@@ -239,6 +290,7 @@ export class WebhookQueue extends DurableObject<Env> {
           enabled: false,
           disabledReason: `Failing since ${new Date(since).toISOString()} for over 24 h (last: ${last.slice(0, 200)}); re-enable it once the endpoint answers 2xx.`,
         });
+        this.target = null;
       } else {
         outcome = 'retrying';
         nextAt = at + wait;
@@ -251,10 +303,10 @@ export class WebhookQueue extends DurableObject<Env> {
         );
       }
     }
-    sql(
+    const [logged] = sql<{ n: number }>(
       db,
       `INSERT INTO log (id, event_id, type, body, attempt, at, status, latency_ms, outcome, next_at, response)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING n`,
       newId('dlv'),
       head.id,
       head.type,
@@ -267,29 +319,20 @@ export class WebhookQueue extends DurableObject<Env> {
       nextAt,
       result.response,
     );
-    sql(
-      db,
-      'DELETE FROM log WHERE n IN (SELECT n FROM log ORDER BY n DESC LIMIT -1 OFFSET ?)',
-      LOG_SIZE,
-    );
+    // The log keeps the newest LOG_SIZE attempts; n only grows, so older rows go by key.
+    if (logged && logged.n > LOG_SIZE) sql(db, 'DELETE FROM log WHERE n <= ?', logged.n - LOG_SIZE);
     if (outcome === 'retrying') return 'wait';
     return outcome === 'failed' && result.kind === 'retry' ? 'disabled' : 'next';
   }
 
-  private async attempt(
-    subscriptionId: string,
-    url: string,
-    head: Pending,
-    at: number,
-  ): Promise<Attempt> {
-    const target = checkOutboundUrl(url, this.env);
+  private async attempt(sendTo: Target, head: Pending, at: number): Promise<Attempt> {
+    const target = checkOutboundUrl(sendTo.subscription.url, this.env);
     if (!target.ok)
       return { kind: 'final', status: null, response: `Refused: the URL ${target.problem}.` };
-    const secrets = await liveSecrets(this.env.DB, subscriptionId, at);
-    const timestamp = new Date(at);
-    const signature = secrets
-      .map((s) => new Webhook(s).sign(head.id, timestamp, head.body))
-      .join(' ');
+    const secrets = sendTo.secrets
+      .filter((s) => s.expiresAt === null || s.expiresAt > at)
+      .map((s) => s.secret);
+    const signature = await signWebhook(secrets, head.id, Math.floor(at / 1000), head.body);
     let res: Response;
     try {
       res = await fetch(target.url, {
@@ -328,19 +371,17 @@ export class WebhookQueue extends DurableObject<Env> {
 
   private push(id: string, type: string, body: string): void {
     const db = this.ctx.storage.sql;
-    sql(
+    const [pushed] = sql<{ seq: number }>(
       db,
-      'INSERT INTO queue (id, type, body, next_at) VALUES (?, ?, ?, ?)',
+      'INSERT INTO queue (id, type, body, next_at) VALUES (?, ?, ?, ?) RETURNING seq',
       id,
       type,
       body,
       now(),
     );
-    sql(
-      db,
-      'DELETE FROM queue WHERE seq IN (SELECT seq FROM queue ORDER BY seq DESC LIMIT -1 OFFSET ?)',
-      MAX_PENDING,
-    );
+    // Strictly first in, first out: an event MAX_PENDING pushes old is still here only if all after it are.
+    if (pushed && pushed.seq > MAX_PENDING)
+      sql(db, 'DELETE FROM queue WHERE seq <= ?', pushed.seq - MAX_PENDING);
   }
 
   /** Point the alarm at the head event's due time, or clear it. */
@@ -349,13 +390,25 @@ export class WebhookQueue extends DurableObject<Env> {
       this.ctx.storage.sql,
       'SELECT next_at FROM queue ORDER BY seq LIMIT 1',
     );
-    if (!head) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(head.next_at);
+    if (!head) {
+      if (this.armedAt !== null) await this.ctx.storage.deleteAlarm();
+      this.armedAt = null;
+    } else if (head.next_at !== this.armedAt) {
+      await this.ctx.storage.setAlarm(head.next_at);
+      this.armedAt = head.next_at;
+    }
   }
 
   private remember(subscriptionId: string | undefined): void {
     const id = subscriptionId ?? this.ctx.id.name;
-    if (id && this.meta('subscription') !== id) this.setMeta('subscription', id);
+    if (!id || this.remembered() === id) return;
+    this.setMeta('subscription', id);
+    this.subscriptionId = id;
+  }
+
+  private remembered(): string | null {
+    this.subscriptionId ??= this.meta('subscription');
+    return this.subscriptionId;
   }
 
   private meta(key: string): string | null {
