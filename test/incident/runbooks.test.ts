@@ -93,7 +93,7 @@ describe('runbooks', () => {
       [{ name: 'x', body: 'see [here](data:text/html,hi)', steps: [{ text: 'a' }] }, 'body'],
       [
         { name: 'x', steps: [{ text: 'a', link: 'https://g.example/{{ nope.host }}' }] },
-        'steps[0].link',
+        'steps.0.link',
       ],
     ];
     for (const [body, field] of cases) {
@@ -118,7 +118,7 @@ describe('runbooks', () => {
     ]);
     expect(res.status).toBe(400);
     const problem = await expectProblem(res);
-    expect(problem.detail).toContain('rules[0].actions[0].runbook_id: no runbook rb_missing');
+    expect(problem.detail).toContain('rules.0.actions.0.runbook_id: no runbook rb_missing');
   });
 
   it('gives an incident opened by hand the service’s default runbook', async () => {

@@ -106,7 +106,7 @@ describe('the rules editor', () => {
             detail: 'rules.0.condition.all.0.value: …',
             errors: [
               { path: 'rules.0.condition.all.0.value', message: 'an empty regular expression' },
-              { path: 'rules[0].actions[0].service_id', message: 'no service svc_gone' },
+              { path: 'rules.0.actions.0.service_id', message: 'no service svc_gone' },
             ],
           }),
           { status: 400, headers: { 'content-type': 'application/problem+json' } },
@@ -241,7 +241,7 @@ describe('the rules form', () => {
       errorsByRule(
         [
           { path: 'rules.0.condition.all.0.op', message: 'bad op' },
-          { path: 'rules[0].actions[0].service_id', message: 'no service x' },
+          { path: 'rules.0.actions.0.service_id', message: 'no service x' },
           { path: 'rules.0.id', message: 'duplicate' },
           { path: 'rules', message: 'too many' },
         ],

@@ -21,7 +21,7 @@ describe('the event rules API', () => {
     const problem = await expectProblem(res);
     expect(problem.errors).toEqual([
       expect.objectContaining({
-        path: 'rules[0].actions[0].service_id',
+        path: 'rules.0.actions.0.service_id',
         message: expect.stringContaining(`${b} → ${a} → ${b}`),
       }),
     ]);
@@ -37,7 +37,7 @@ describe('the event rules API', () => {
     const res = await putRules(a, [routeTo('nowhere', 'svc_missing')]);
     expect(res.status).toBe(400);
     expect((await expectProblem(res)).errors).toContainEqual({
-      path: 'rules[0].actions[0].service_id',
+      path: 'rules.0.actions.0.service_id',
       message: 'no service svc_missing',
     });
     const responder = await createUser('Rosa');

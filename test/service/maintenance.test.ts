@@ -80,7 +80,7 @@ describe('maintenance windows', () => {
         'schedule.until',
         /wholly in the past/,
       ],
-      [{ ...once(t, t + MIN), serviceIds: ['svc_nope'] }, 'serviceIds[0]', /no service/],
+      [{ ...once(t, t + MIN), serviceIds: ['svc_nope'] }, 'serviceIds.0', /no service/],
     ];
     for (const [body, path, message] of cases) {
       const res = await postWindow(body);

@@ -465,7 +465,7 @@ describe('the save check', () => {
       ),
     ).toEqual([
       {
-        path: 'rules[0].condition.any[1].value',
+        path: 'rules.0.condition.any.1.value',
         message: expect.stringContaining('lookahead'),
       },
     ]);
@@ -483,9 +483,9 @@ describe('the save check', () => {
       none,
     );
     expect(problems.map((p) => p.path)).toEqual([
-      'rules[0].actions[0].template',
-      'rules[1].actions[0].value',
-      'rules[1].actions[1].template',
+      'rules.0.actions.0.template',
+      'rules.1.actions.0.value',
+      'rules.1.actions.1.template',
     ]);
     expect(problems[1]?.message).toContain('unknown field `labls`');
     expect(problems[2]?.message).toContain('unknown field `hostname`');
@@ -500,10 +500,10 @@ describe('the save check', () => {
     } as RuleSet;
     expect(ruleErrors(raw, none)).toEqual([
       {
-        path: 'rules[0].condition.field',
+        path: 'rules.0.condition.field',
         message: expect.stringContaining('unknown field `host`'),
       },
-      { path: 'rules[1].id', message: 'duplicate id "a" (also rules[0].id)' },
+      { path: 'rules.1.id', message: 'duplicate id "a" (also rules.0.id)' },
     ]);
   });
 
@@ -529,15 +529,15 @@ describe('the save check', () => {
     );
     expect(problems).toEqual([
       {
-        path: 'rules[0].actions[1].service_id',
+        path: 'rules.0.actions.1.service_id',
         message: expect.stringContaining('routing loop: api → dba → api'),
       },
       {
-        path: 'rules[1].actions[0].service_id',
+        path: 'rules.1.actions.0.service_id',
         message: expect.stringContaining('api → web → storage → network → api'),
       },
       {
-        path: 'rules[2].actions[0].service_id',
+        path: 'rules.2.actions.0.service_id',
         message: expect.stringContaining('api → api'),
       },
     ]);

@@ -81,7 +81,7 @@ function scheduleOf(input: WindowInput['schedule'], at: number): WindowSchedule 
 async function checkWindow(env: Env, window: StoredWindow, at: number): Promise<void> {
   const known = new Set((await listServices(env.DB)).map((s) => s.id));
   const errors: Problem[] = window.serviceIds.flatMap((id, i) =>
-    known.has(id) ? [] : [{ path: `serviceIds[${i}]`, message: `no service ${id}` }],
+    known.has(id) ? [] : [{ path: `serviceIds.${i}`, message: `no service ${id}` }],
   );
   if (errors.length) throw invalid(errors);
   const horizon = at + OVERLAP_HORIZON_MS;

@@ -66,7 +66,7 @@ async function runbookOr404(db: D1Database, serviceId: string, id: string): Prom
 function checkTemplates(input: z.infer<typeof runbookInputSchema>): void {
   const errors: RuleProblem[] = [];
   input.steps.forEach((step, i) => {
-    if (step.link) templateErrors(step.link, `steps[${i}].link`, errors);
+    if (step.link) templateErrors(step.link, `steps.${i}.link`, errors);
   });
   for (const target of bodyLinks(input.body)) templateErrors(target, 'body', errors);
   if (errors.length) throw invalid(errors);

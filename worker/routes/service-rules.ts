@@ -62,12 +62,12 @@ async function checkRules(env: Env, serviceId: string, ruleSet: RuleSet): Promis
     rule.actions.forEach((action, a) => {
       if (action.type === 'route' && !ids.has(action.service_id))
         errors.push({
-          path: `rules[${r}].actions[${a}].service_id`,
+          path: `rules.${r}.actions.${a}.service_id`,
           message: `no service ${action.service_id}`,
         });
       if (action.type === 'attach_runbook' && !runbooks.has(action.runbook_id))
         errors.push({
-          path: `rules[${r}].actions[${a}].runbook_id`,
+          path: `rules.${r}.actions.${a}.runbook_id`,
           message: `no runbook ${action.runbook_id}`,
         });
     }),

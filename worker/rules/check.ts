@@ -2,7 +2,7 @@
  * The static check run when an admin saves a service's rules, beyond the schema: what would make a rule silently
  * never match or never render (regular expressions RE2 refuses, templates that do not parse or read fields an
  * alert does not have, unknown fields), duplicate ids, and routes that lead back to this service.
- * Each problem names its place, e.g. `rules[2].actions[0].service_id`, for the 400 and for the editor.
+ * Each problem names its place, e.g. `rules.2.actions.0.service_id` (the schema's own spelling), for the 400 and for the editor.
  */
 import { RE2JS } from 're2js';
 import type { Condition, RuleSet } from '../../schema/rule-schemas';
@@ -31,17 +31,17 @@ export function ruleErrors(ruleSet: RuleSet, ctx: RuleCheckContext): RuleProblem
   const problems: RuleProblem[] = [];
   const firstWithId = new Map<string, number>();
   ruleSet.rules.forEach((rule, r) => {
-    const at = `rules[${r}]`;
+    const at = `rules.${r}`;
     const seen = firstWithId.get(rule.id);
     if (seen === undefined) firstWithId.set(rule.id, r);
     else
       problems.push({
         path: `${at}.id`,
-        message: `duplicate id "${rule.id}" (also rules[${seen}].id)`,
+        message: `duplicate id "${rule.id}" (also rules.${seen}.id)`,
       });
     conditionErrors(rule.condition, `${at}.condition`, problems);
     rule.actions.forEach((action, a) => {
-      const place = `${at}.actions[${a}]`;
+      const place = `${at}.actions.${a}`;
       switch (action.type) {
         case 'set_title':
         case 'set_dedup_key':
@@ -68,7 +68,7 @@ export function ruleErrors(ruleSet: RuleSet, ctx: RuleCheckContext): RuleProblem
 function conditionErrors(condition: Condition, path: string, problems: RuleProblem[]): void {
   if ('all' in condition || 'any' in condition) {
     const [key, list] = 'all' in condition ? ['all', condition.all] : ['any', condition.any];
-    list.forEach((child, i) => conditionErrors(child, `${path}.${key}[${i}]`, problems));
+    list.forEach((child, i) => conditionErrors(child, `${path}.${key}.${i}`, problems));
     return;
   }
   const problem = fieldProblem(condition.field);

@@ -78,7 +78,7 @@ const base = (serviceId: string) => `/api/services/${encodeURIComponent(serviceI
 export const getRules = (serviceId: string, opts?: RequestOptions) =>
   get<StoredRules>(`${base(serviceId)}/rules`, opts);
 
-/** 400 carries `errors` [{path, message}] with paths like `rules.2.condition.all.0.op` or `rules[2].actions[0].service_id`. */
+/** 400 carries `errors` [{path, message}] with paths like `rules.2.condition.all.0.op` or `rules.2.actions.0.service_id`. */
 export const saveRules = (serviceId: string, rules: Rule[]) =>
   put<StoredRules>(`${base(serviceId)}/rules`, { rules });
 

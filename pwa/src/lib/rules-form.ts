@@ -215,9 +215,9 @@ export function fromForm(forms: RuleForm[]): { rules: Rule[] | null; errors: Rul
 }
 
 /**
- * A 400's `{path, message}` placed next to what it names. Schema paths read `rules.2.condition.all.0.op`, the
- * save check's `rules[2].actions[0].service_id`: both become `rules.2.…`. The message keeps the rest of the
- * path (`value: …`) so it reads on its own.
+ * A 400's `{path, message}` placed next to what it names (`rules.2.condition.all.0.op`,
+ * `rules.2.actions.0.service_id`; the older bracket spelling `rules[2]…` is read too). The message keeps the rest
+ * of the path (`value: …`) so it reads on its own.
  */
 export function errorsByRule(
   list: { path: string; message: string }[],
