@@ -3,11 +3,32 @@ import { describe, expect, it, vi } from 'vitest';
 import { SettingsPage } from '../../pwa/src/pages/settings';
 import { json, me, problem, stubFetch } from './fakes';
 
+/** What the rest of the Settings page reads as it opens: no email yet, the default rules, no Slack link. */
+const settingsReads = {
+  'GET /api/contact-methods': () => json({ methods: [] }),
+  'GET /api/notification-rules': () =>
+    json({
+      rules: {
+        high: [
+          { afterMinutes: 0, channel: 'push' },
+          { afterMinutes: 3, channel: 'email' },
+        ],
+        low: [
+          { afterMinutes: 0, channel: 'push' },
+          { afterMinutes: 3, channel: 'email' },
+        ],
+        workingHours: null,
+      },
+    }),
+  'GET /api/slack/links': () => json({ links: [] }),
+};
+
 describe('my name in Settings', () => {
   it('renames me, and the app learns the new name', async () => {
     const calls = stubFetch({
       'GET /api/push/subscriptions': () => json({ subscriptions: [] }),
       'GET /api/tokens': () => json({ tokens: [] }),
+      ...settingsReads,
       'PATCH /api/me': ({ body }) =>
         json({ user: { ...me, name: (body as { name: string }).name } }),
     });
@@ -26,6 +47,7 @@ describe('my name in Settings', () => {
     stubFetch({
       'GET /api/push/subscriptions': () => json({ subscriptions: [] }),
       'GET /api/tokens': () => json({ tokens: [] }),
+      ...settingsReads,
       'PATCH /api/me': () =>
         problem(400, 'name: Too big: expected string to have <=80 characters', 'validation'),
     });
