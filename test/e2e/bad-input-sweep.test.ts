@@ -1,7 +1,8 @@
+import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 // @ts-ignore: a plain ESM script without type declarations (its report is typed below)
 import { formatReport, sweep } from '../../scripts/bad-input-sweep.mjs';
-import { Firebell } from './harness';
+import { Firebell, freePort } from './harness';
 
 interface Finding {
   route: string;
@@ -23,12 +24,30 @@ interface Report {
 }
 
 let fb: Firebell;
+// A real mail server that takes every message, so the email routes are swept as configured, not refused as
+// "email is not configured" (503).
+const smtp = new SMTPServer({
+  logger: false,
+  disabledCommands: ['AUTH', 'STARTTLS'],
+  onData(stream, _session, cb) {
+    stream.on('end', () => cb()).resume();
+  },
+});
 beforeAll(async () => {
+  const smtpPort = await freePort();
+  await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
   // The test page's push endpoint is a closed loopback port, admitted only with the insecure outbound switch.
-  fb = await Firebell.start({ ALLOW_INSECURE_OUTBOUND: 'true' });
+  fb = await Firebell.start({
+    ALLOW_INSECURE_OUTBOUND: 'true',
+    SMTP_HOST: '127.0.0.1',
+    SMTP_PORT: String(smtpPort),
+    SMTP_STARTTLS: 'false',
+    MAIL_FROM: 'Firebell <pager@localhost>',
+  });
 });
 afterAll(async () => {
   await fb?.dispose();
+  await new Promise<void>((resolve) => smtp.close(resolve));
 });
 
 describe('bad-input sweep', () => {
