@@ -1,8 +1,11 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-pool-workers';
 import { createServer } from 'node:net';
 import { defineConfig } from 'vitest/config';
+import type { Plugin } from 'vite';
 // @ts-expect-error plain ESM script without types
 import { vapidKeys } from './scripts/setup.mjs';
+// @ts-expect-error plain ESM script without types
+import { workerBundle } from './test/setup/worker-bundle.mjs';
 
 // Worker tests run inside workerd with the real Durable Objects and D1 from wrangler.toml.
 export default defineConfig(async () => {
@@ -12,10 +15,14 @@ export default defineConfig(async () => {
   // The SMTP server (test/setup/smtp-server.mjs) listens on a port chosen here, as the Worker's SMTP_PORT.
   const smtpPort = process.env.FIREBELL_TEST_SMTP_PORT ?? String(await freePort());
   process.env.FIREBELL_TEST_SMTP_PORT = smtpPort;
+  // The Worker as one bundle (test/setup/worker-bundle.mjs says why).
+  const bundle = (await workerBundle()) as { main?: string; plugin: Plugin };
   return {
     plugins: [
+      bundle.plugin,
       cloudflareTest({
         wrangler: { configPath: './wrangler.toml' },
+        main: bundle.main,
         miniflare: {
           bindings: {
             TEST_MIGRATIONS: migrations,

@@ -114,7 +114,7 @@ describe('Mattermost /firebell', () => {
     });
 
   it('refuses a wrong token, links with a Settings code, and acknowledges as the linked user', async () => {
-    const team = `mmteam${Date.now().toString(36)}`;
+    const team = `mmteam${crypto.randomUUID().slice(0, 8)}`;
     const token = 'mm-token-0123456789';
     const saved = await api(`/api/chat/mattermost/${team}`, {
       method: 'PUT',

@@ -30,7 +30,7 @@ export interface Posted {
 
 let n = 0;
 const unique = (prefix: string) =>
-  `${prefix}${Date.now().toString(36).toUpperCase()}${(n++).toString(36).toUpperCase()}`;
+  `${prefix}${crypto.randomUUID().slice(0, 8).toUpperCase()}${(n++).toString(36).toUpperCase()}`; // unique across test files
 
 export const slackApi = () => inject('slackApi');
 

@@ -26,7 +26,7 @@ interface Mail {
 
 let seq = 0;
 const address = (prefix = 'ana') =>
-  `${prefix}-${Date.now().toString(36)}${(seq++).toString(36)}@example.test`;
+  `${prefix}-${crypto.randomUUID().slice(0, 8)}${(seq++).toString(36)}@example.test`; // unique across test files
 
 async function mailbox(to: string): Promise<Mail[]> {
   return (await fetch(`${inject('mailbox')}/received/${encodeURIComponent(to)}`)).json<Mail[]>();

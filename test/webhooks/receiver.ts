@@ -16,7 +16,8 @@ let n = 0;
 /** A fresh receiver path; `answers` are given in order, then 200s. */
 export async function receiver(answers: Answer[] = []) {
   const origin = inject('webhookReceiver');
-  const key = `r${Date.now().toString(36)}${(n++).toString(36)}`;
+  // Random too: another test file may use the receiver at the same moment.
+  const key = `r${crypto.randomUUID().slice(0, 8)}${(n++).toString(36)}`;
   await fetch(`${origin}/script/${key}`, { method: 'PUT', body: JSON.stringify(answers) });
   return {
     url: `${origin}/hook/${key}`,
