@@ -7,6 +7,7 @@ import { SELF, env } from 'cloudflare:test';
 import { afterEach, beforeEach, describe, expect, it, inject } from 'vitest';
 import type { Incident, TimelineEntry } from '../../schema/incident';
 import { newId } from '../../worker/ids';
+import { twilioSignature } from '../../worker/notify/twilio-api';
 import { ADMIN, BASE, api, command, createUser, json, type TestUser } from '../helpers';
 import {
   controlClock,
@@ -279,6 +280,19 @@ describe('SMS and voice pages', () => {
       `<Say>You acknowledged #${inc.number} Database is on fire.`,
     );
     expect(acks(await fireAlarm(inc.id)).map((e) => e.text)).toEqual(['Acknowledged by Cy']);
+  });
+
+  it('computes X-Twilio-Signature as in Twilio’s published example', async () => {
+    const params = {
+      CallSid: 'CA1234567890ABCDE',
+      Caller: '+12349013030',
+      Digits: '1234',
+      From: '+12349013030',
+      To: '+18005551212',
+    };
+    const url = 'https://mycompany.com/myapp.php?foo=1&bar=2';
+    expect(await twilioSignature('12345', url, params)).toBe('0/KCTR6DLpKmkAf8muzZqo1nDgQ=');
+    expect(await signedBy(url, params)).not.toBe('0/KCTR6DLpKmkAf8muzZqo1nDgQ='); // another token
   });
 
   it('refuses a forged or unsigned callback with 403 and changes nothing', async () => {
