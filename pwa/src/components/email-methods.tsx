@@ -45,44 +45,46 @@ export function EmailMethods() {
   };
 
   return (
-    <section aria-labelledby="email-heading">
-      <h2 id="email-heading">Email</h2>
-      <p class="muted small">
-        Pages reach you by email too, once the address is verified. Each email has a link that
-        acknowledges without signing in.
-      </p>
-      <form class="inline-form" onSubmit={add}>
-        <label class="field">
-          <span>New email address</span>
-          <input
-            type="email"
-            value={address}
-            maxLength={254}
-            autocomplete="email"
-            placeholder="you@example.com"
-            onInput={(e) => setAddress(e.currentTarget.value)}
-          />
-        </label>
-        <button type="submit" class="button" disabled={pending !== null || !address.trim()}>
-          Add
-        </button>
-      </form>
-      <Notice outcome={outcome} pending={pending} />
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
+    <>
+      <section aria-labelledby="email-heading">
+        <h2 id="email-heading">Email</h2>
+        <p class="muted small">
+          Pages reach you by email too, once the address is verified. Each email has a link that
+          acknowledges without signing in.
         </p>
-      )}
-      {emails && emails.length === 0 && <p class="empty">No email address yet.</p>}
-      {emails && emails.length > 0 && (
-        <ul class="card-list">
-          {emails.map((m) => (
-            <MethodRow key={m.id} method={m} onChanged={reload} />
-          ))}
-        </ul>
-      )}
+        <form class="inline-form" onSubmit={add}>
+          <label class="field">
+            <span>New email address</span>
+            <input
+              type="email"
+              value={address}
+              maxLength={254}
+              autocomplete="email"
+              placeholder="you@example.com"
+              onInput={(e) => setAddress(e.currentTarget.value)}
+            />
+          </label>
+          <button type="submit" class="button" disabled={pending !== null || !address.trim()}>
+            Add
+          </button>
+        </form>
+        <Notice outcome={outcome} pending={pending} />
+        {error && (
+          <p class="notice notice-error" role="alert">
+            {error}
+          </p>
+        )}
+        {emails && emails.length === 0 && <p class="empty">No email address yet.</p>}
+        {emails && emails.length > 0 && (
+          <ul class="card-list">
+            {emails.map((m) => (
+              <MethodRow key={m.id} method={m} onChanged={reload} />
+            ))}
+          </ul>
+        )}
+      </section>
       <PhoneMethods phones={methods?.filter((m) => m.kind !== 'email') ?? null} reload={reload} />
-    </section>
+    </>
   );
 }
 
@@ -107,8 +109,8 @@ function PhoneMethods({
     });
   };
   return (
-    <div class="stack">
-      <h3>Phone (SMS and voice)</h3>
+    <section aria-labelledby="phone-heading">
+      <h2 id="phone-heading">Phone (SMS and voice)</h2>
       <p class="muted small">
         A text or a call can get through Do Not Disturb when you allow Firebell's number. Reply ACK
         and the incident number to a text, or press 1 on a call, to acknowledge.
@@ -136,7 +138,7 @@ function PhoneMethods({
           </select>
         </label>
         <button type="submit" class="button" disabled={pending !== null || !number.trim()}>
-          Add
+          Add number
         </button>
       </form>
       <Notice outcome={outcome} pending={pending} />
@@ -147,7 +149,7 @@ function PhoneMethods({
           ))}
         </ul>
       )}
-    </div>
+    </section>
   );
 }
 
