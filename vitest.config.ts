@@ -15,6 +15,11 @@ export default defineConfig(async () => {
   // The SMTP server (test/setup/smtp-server.mjs) listens on a port chosen here, as the Worker's SMTP_PORT.
   const smtpPort = process.env.FIREBELL_TEST_SMTP_PORT ?? String(await freePort());
   process.env.FIREBELL_TEST_SMTP_PORT = smtpPort;
+  // The Twilio stand-in (test/setup/twilio-stand-in.mjs) likewise, as TWILIO_API_BASE, with a test account.
+  const twilioPort = process.env.FIREBELL_TEST_TWILIO_PORT ?? String(await freePort());
+  process.env.FIREBELL_TEST_TWILIO_PORT = twilioPort;
+  process.env.FIREBELL_TEST_TWILIO_SID = 'AC00000000000000000000000000000test';
+  process.env.FIREBELL_TEST_TWILIO_TOKEN = 'test-twilio-auth-token';
   // The Worker as one bundle (test/setup/worker-bundle.mjs says why).
   const bundle = (await workerBundle()) as { main?: string; plugin: Plugin };
   return {
@@ -38,6 +43,10 @@ export default defineConfig(async () => {
             SMTP_USER: 'firebell',
             SMTP_PASSWORD: 'test-smtp-password',
             MAIL_FROM: 'Firebell <pager@firebell.test>',
+            TWILIO_ACCOUNT_SID: process.env.FIREBELL_TEST_TWILIO_SID,
+            TWILIO_AUTH_TOKEN: process.env.FIREBELL_TEST_TWILIO_TOKEN,
+            TWILIO_FROM: '+15005550006',
+            TWILIO_API_BASE: `http://127.0.0.1:${twilioPort}`,
           },
           assets: undefined,
           // Hermetic: a fetch the Worker makes on its own (a page to a real push service's host) fails as an
@@ -52,10 +61,12 @@ export default defineConfig(async () => {
       setupFiles: ['test/setup/apply-migrations.ts'],
       // A real HTTP receiver on 127.0.0.1 for outgoing webhooks (test/webhooks).
       // A real SMTP server on 127.0.0.1 for email pages (test/notify), and a stand-in of the Slack Web API (test/chat).
+      // A stand-in of Twilio's REST API that checks its documented request format and signs callbacks (test/notify).
       globalSetup: [
         'test/setup/webhook-receiver.mjs',
         'test/setup/smtp-server.mjs',
         'test/setup/slack-stand-in.mjs',
+        'test/setup/twilio-stand-in.mjs',
       ],
       testTimeout: 20_000,
     },

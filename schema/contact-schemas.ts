@@ -4,17 +4,24 @@
  */
 import { z } from '@hono/zod-openapi';
 
-export const CHANNELS = ['push', 'email'] as const;
+export const CHANNELS = ['push', 'email', 'sms', 'voice'] as const;
 export type Channel = (typeof CHANNELS)[number];
+
+/** Methods kept in contact_methods (push devices live in push_subscriptions). sms and voice are phone numbers. */
+export const METHOD_KINDS = ['email', 'sms', 'voice'] as const;
+export type MethodKind = (typeof METHOD_KINDS)[number];
+
+/** E.164, as Twilio takes it: +, country code, subscriber number, 15 digits at most. */
+export const E164 = /^\+[1-9]\d{6,14}$/;
 
 export const URGENCIES = ['high', 'low'] as const;
 export type Urgency = (typeof URGENCIES)[number];
 
-/** One of my email addresses; it pages only once verified. */
+/** One of my email addresses or phone numbers; it pages only once verified. */
 export const contactMethodSchema = z
   .object({
     id: z.string(),
-    kind: z.literal('email'),
+    kind: z.enum(METHOD_KINDS),
     address: z.string(),
     verified: z.boolean(),
     createdAt: z.number(),
@@ -27,15 +34,30 @@ export type ContactMethod = z.infer<typeof contactMethodSchema>;
 
 export const addEmailBody = z
   .object({
-    kind: z.literal('email').default('email'),
-    address: z
-      .string()
-      .trim()
-      .max(254)
-      .email()
-      .openapi({ example: 'ana@example.com', description: 'Where pages and the code go' }),
+    kind: z.enum(METHOD_KINDS).default('email').openapi({
+      description: 'email, or sms / voice for a phone number (when Twilio is configured)',
+    }),
+    address: z.string().trim().max(254).openapi({
+      example: 'ana@example.com',
+      description: 'An email address, or an E.164 phone number (+447700900123) for sms and voice',
+    }),
   })
   .strict()
+  .superRefine((b, ctx) => {
+    const ok =
+      b.kind === 'email'
+        ? z.string().email().safeParse(b.address).success
+        : E164.test(b.address.replace(/[\s()-]/g, ''));
+    if (!ok)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['address'],
+        message:
+          b.kind === 'email'
+            ? 'must be an email address'
+            : 'must be a phone number in E.164 form: + then country code and number, e.g. +447700900123',
+      });
+  })
   .openapi('AddContactMethod');
 
 export const verifyBody = z
@@ -43,7 +65,7 @@ export const verifyBody = z
     code: z
       .string()
       .trim()
-      .regex(/^\d{6}$/, 'must be the 6 digits from the email')
+      .regex(/^\d{6}$/, 'must be the 6 digits from the email or text message')
       .openapi({ example: '123456' }),
   })
   .strict()

@@ -17,6 +17,10 @@ export const personSchema = z
     disabled: z
       .boolean()
       .openapi({ description: 'suspended by an admin: cannot sign in, is not paged' }),
+    reachable: z.boolean().optional().openapi({
+      description:
+        'In the list: false when their notification rules reach nothing (no push device, no verified email or phone they use)',
+    }),
   })
   .openapi('Person');
 

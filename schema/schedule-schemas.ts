@@ -188,9 +188,10 @@ export const responderSchema = z
   .object({
     id: z.string(),
     name: z.string(),
-    reachable: z
-      .boolean()
-      .openapi({ description: 'false: no push subscription, so this person cannot be paged' }),
+    reachable: z.boolean().openapi({
+      description:
+        'false: their notification rules reach nothing (no push device, no verified email or phone they use), so this person cannot be paged',
+    }),
   })
   .openapi('Responder');
 export const shiftSchema = responderSchema

@@ -28,6 +28,10 @@ export const OPTIONAL_SMTP = [
   '# SMTP_USER=""',
   '# SMTP_PASSWORD=""',
   '# MAIL_FROM="Firebell <pager@example.com>"',
+  '# SMS and voice pages through Twilio (docs/sms-voice.md); uncomment and fill in to turn them on.',
+  '# TWILIO_ACCOUNT_SID="AC…"',
+  '# TWILIO_AUTH_TOKEN=""',
+  '# TWILIO_FROM="+15005550006"',
 ];
 /** Written into the state folder: which secrets the state was made with (hashes and public values only). */
 export const FINGERPRINT_FILE = 'firebell-secrets.json';

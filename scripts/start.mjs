@@ -65,6 +65,9 @@ function extraBindings() {
     'ALLOW_INSECURE_PUSH',
     'ESCALATION_TICK_MS',
     ...smtp,
+    'TWILIO_ACCOUNT_SID',
+    'TWILIO_FROM',
+    'TWILIO_API_BASE',
   ])
     if (process.env[key]) out[key] = process.env[key];
   return out;

@@ -17,5 +17,7 @@ declare module 'vitest' {
     mailbox: string;
     /** Origin of the Slack Web API stand-in test/setup/slack-stand-in.mjs runs on 127.0.0.1. */
     slackApi: string;
+    /** Origin of the Twilio REST API stand-in test/setup/twilio-stand-in.mjs (also the Worker's TWILIO_API_BASE). */
+    twilioApi: string;
   }
 }

@@ -40,6 +40,7 @@ import { STATUS_CSP } from './status/render';
 import { statusPublish } from './routes/status-publish';
 import { slack } from './routes/slack';
 import { slackHooks } from './routes/slack-hooks';
+import { twilioHooks } from './routes/twilio-hooks';
 import { chatHooks } from './routes/chat-hooks';
 import { mattermostHooks } from './routes/mattermost-hooks';
 
@@ -137,6 +138,7 @@ export function createApp() {
   app.route('/api/v2', statuspageApi);
   app.route('/api/slack', slack);
   app.route('/hooks/slack', slackHooks);
+  app.route('/hooks/twilio', twilioHooks);
   app.route('/api/chat', chatHooks);
   app.route('/hooks/mattermost', mattermostHooks);
 

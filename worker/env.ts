@@ -47,4 +47,12 @@ export interface Env {
   SMTP_PASSWORD?: string;
   /** The From address, e.g. "Firebell <pager@example.com>" or pager@example.com. */
   MAIL_FROM?: string;
+  /** SMS and voice pages through Twilio (worker/notify/twilio.ts); off unless SID, token and from are set. */
+  TWILIO_ACCOUNT_SID?: string;
+  /** Signs the API calls (Basic auth) and checks X-Twilio-Signature on Twilio's webhooks. */
+  TWILIO_AUTH_TOKEN?: string;
+  /** The Twilio number texts and calls come from, E.164 (+15005550006). */
+  TWILIO_FROM?: string;
+  /** Default https://api.twilio.com; tests point it at a local stand-in. */
+  TWILIO_API_BASE?: string;
 }

@@ -37,7 +37,9 @@ describe('escalation', () => {
     const inc = await openOn(await twoLevels());
     const entries = await untilEscalated(inc.id, /Escalated to level 1/);
     expect(texts(entries)).toContain('Escalated to level 1: Ana');
-    expect(texts(entries)).toContain('Could not page Ana: no device registered for push');
+    expect(texts(entries)).toContain(
+      'Ana cannot be reached: no push device and no verified email or phone',
+    );
     expect(texts(entries).some((t) => t.includes('level 2'))).toBe(false);
   });
 

@@ -110,8 +110,8 @@ describe('email contact methods', () => {
     ]);
     await setRules(bea, emailNow);
     const first = await openOn(svc);
-    expect(texts(await untilEscalated(first.id, /Could not email/))).toContain(
-      'Could not email Bea: no verified email address',
+    expect(texts(await untilEscalated(first.id, /cannot be reached/))).toContain(
+      'Bea cannot be reached: no push device and no verified email or phone',
     );
     await json(
       api(`/api/contact-methods/${added.method.id}/verify`, { body: { code }, headers: bea.auth }),

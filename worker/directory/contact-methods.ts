@@ -4,6 +4,7 @@
  */
 import type {
   ContactMethod,
+  MethodKind,
   NotificationRules,
   RuleStep,
   Urgency,
@@ -21,7 +22,7 @@ export interface ContactMethodRecord extends ContactMethod {
 type Row = {
   id: string;
   user_id: string;
-  kind: 'email';
+  kind: MethodKind;
   address: string;
   verified_at: number | null;
   code_hash: string | null;
@@ -66,7 +67,7 @@ export async function listMethods(db: D1Database, userId: string): Promise<Conta
 export async function verifiedMethods(
   db: D1Database,
   userId: string,
-  kind: 'email',
+  kind: MethodKind,
 ): Promise<ContactMethodRecord[]> {
   return (await listMethods(db, userId)).filter((m) => m.kind === kind && m.verified);
 }
@@ -83,16 +84,32 @@ export async function getMethod(
   return row ? toRecord(row) : null;
 }
 
+/**
+ * Whose verified phone this is (an inbound text or call names only the number), with their name; null
+ * for a number no active user verified.
+ */
+export async function phoneOwner(
+  db: D1Database,
+  number: string,
+): Promise<{ userId: string; name: string; role: string } | null> {
+  return db
+    .prepare(
+      "SELECT u.id AS userId, u.name AS name, u.role AS role FROM contact_methods m JOIN users u ON u.id = m.user_id WHERE m.address = ? AND m.kind IN ('sms', 'voice') AND m.verified_at IS NOT NULL AND u.disabled_at IS NULL AND u.removed_at IS NULL ORDER BY m.verified_at LIMIT 1",
+    )
+    .bind(number)
+    .first<{ userId: string; name: string; role: string }>();
+}
+
 /** Add an unverified address; null when the user already has it. */
 export async function addMethod(
   db: D1Database,
-  m: { id: string; userId: string; address: string; now: number },
+  m: { id: string; userId: string; kind: MethodKind; address: string; now: number },
 ): Promise<ContactMethodRecord | null> {
   const row = await db
     .prepare(
-      "INSERT INTO contact_methods (id, user_id, kind, address, created_at) VALUES (?, ?, 'email', ?, ?) ON CONFLICT (user_id, kind, address) DO NOTHING RETURNING *",
+      'INSERT INTO contact_methods (id, user_id, kind, address, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, kind, address) DO NOTHING RETURNING *',
     )
-    .bind(m.id, m.userId, m.address, m.now)
+    .bind(m.id, m.userId, m.kind, m.address, m.now)
     .first<Row>();
   return row ? toRecord(row) : null;
 }

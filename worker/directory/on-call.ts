@@ -10,6 +10,7 @@ import {
   type ResolvedTargets,
 } from '../oncall/targets';
 import type { Schedule } from '../oncall/types';
+import { reachableUsers } from './reachability';
 import { getSchedules } from './schedules';
 import { ACTIVE } from './users';
 
@@ -69,17 +70,8 @@ export async function describeUsers(
   );
 }
 
-/** Active users among `ids` with at least one push subscription: the only way Firebell can page them. */
-export async function reachableUsers(db: D1Database, ids: readonly string[]): Promise<Set<string>> {
-  if (!ids.length) return new Set();
-  const { results } = await db
-    .prepare(
-      `SELECT DISTINCT p.user_id FROM push_subscriptions p JOIN users u ON u.id = p.user_id WHERE p.user_id IN (SELECT value FROM json_each(?)) AND ${ACTIVE}`,
-    )
-    .bind(JSON.stringify([...new Set(ids)]))
-    .all<{ user_id: string }>();
-  return new Set(results.map((r) => r.user_id));
-}
+/** Active users among `ids` whose notification rules reach them on something (reachability.ts). */
+export { reachableUsers } from './reachability';
 
 /** Display names of the ids that are users, and which of them are inactive; one JSON parameter, so any number of ids. */
 async function peopleOf(

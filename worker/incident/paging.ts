@@ -3,11 +3,13 @@
  * on call now), call the pure decision (escalate.ts), commit its state and entries in one transaction,
  * then carry out its effects. Timers are rows in the scheduler table; pages go out through worker/notify/.
  */
+import { CHANNELS } from '../../schema/contact-schemas';
 import type { Actor, Incident } from '../../schema/incident';
 import { resolveLevels } from '../directory/on-call';
 import { policyForService } from '../directory/policies';
 import { recordPages } from '../directory/reports';
 import { rulesFor } from '../directory/contact-methods';
+import { reachOf, unreachableText } from '../directory/reachability';
 import { getService } from '../directory/services';
 import { adminIds, userNames } from '../directory/users';
 import type { Env } from '../env';
@@ -191,13 +193,33 @@ export class Paging {
     now: number,
   ): Promise<Delivery[]> {
     const { env, scheduler } = this.host;
-    const rules = await rulesFor(env.DB, recipient.id).catch((err: unknown) => {
-      console.error(
-        `could not load notification rules for ${recipient.id}; using the default`,
-        err,
-      );
-      return DEFAULT_RULES;
-    });
+    const [rules, reach] = await Promise.all([
+      rulesFor(env.DB, recipient.id).catch((err: unknown) => {
+        console.error(
+          `could not load notification rules for ${recipient.id}; using the default`,
+          err,
+        );
+        return DEFAULT_RULES;
+      }),
+      // Whether anything can reach them at all: said by name, as the devices' outcomes alone do not.
+      reachOf(env.DB, [recipient.id]).then(
+        (r) => r.get(recipient.id),
+        () => null,
+      ),
+    ]);
+    const unreachable = reach === null ? null : unreachableText(recipient.name, reach);
+    const flag: Delivery[] = unreachable
+      ? [
+          {
+            status: 'skipped',
+            entry: {
+              kind: 'notification_failed',
+              text: unreachable,
+              data: { userId: recipient.id, unreachable: true },
+            },
+          },
+        ]
+      : [];
     const plan = planSteps(rules, urgencyOf(incident.severity), now);
     const pending = new Set(scheduler.pending().map((t) => t.id));
     for (const step of plan.filter((s) => s.at > now)) {
@@ -210,12 +232,15 @@ export class Paging {
           deferred: step.deferred,
         });
     }
-    const channels = plan.filter((s) => s.at <= now).map((s) => s.channel);
-    if (channels.length) return notifyAll(env, { recipient, incident: paged, now }, channels);
+    // Nobody to reach: the one line by name says it, instead of one "could not" per channel.
+    const channels = unreachable ? [] : plan.filter((s) => s.at <= now).map((s) => s.channel);
+    if (channels.length)
+      return [...flag, ...(await notifyAll(env, { recipient, incident: paged, now }, channels))];
     const first = plan[0];
-    if (!first) return [];
+    if (!first || (unreachable && first.at <= now)) return flag;
     const when = new Date(first.at).toISOString().slice(0, 16).replace('T', ' ');
     return [
+      ...flag,
       {
         status: 'skipped',
         entry: {
@@ -233,7 +258,7 @@ export class Paging {
     const userId = String(task.data.userId);
     if (!incident || !stillOwed(incident, userId)) return;
     const recipient = { id: userId, name: String(task.data.userName) };
-    const channel = task.data.channel === 'email' ? 'email' : 'push';
+    const channel = CHANNELS.find((c) => c === task.data.channel) ?? 'push';
     const deliveries = await notifyAll(
       this.host.env,
       { recipient, incident: await this.pagedIncident(incident), now },

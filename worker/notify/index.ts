@@ -5,12 +5,13 @@
 import type { Channel } from '../../schema/contact-schemas';
 import type { Env } from '../env';
 import { email } from './email';
+import { sms, voice } from './twilio';
 import type { Delivery, Notifier, NotifyRequest } from './types';
 import { webPush } from './web-push';
 
 export type { Delivery, Notifier, NotifyRequest, PagedIncident, Recipient } from './types';
 
-export const NOTIFIERS: readonly Notifier[] = [webPush, email];
+export const NOTIFIERS: readonly Notifier[] = [webPush, email, sms, voice];
 
 /**
  * Hand one person's page to every notifier on these channels (all when omitted); one that throws must not

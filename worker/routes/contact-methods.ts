@@ -1,11 +1,13 @@
 /**
- * /api/contact-methods: my email addresses (add, send a code, verify, remove) and
+ * /api/contact-methods: my email addresses and phone numbers for SMS and voice (add, send a code,
+ * verify, remove; a phone's code goes by SMS) and
  * /api/notification-rules: when each channel reaches me, per urgency. A method pages only once verified.
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import {
   addEmailBody,
   codeSentSchema,
+  type MethodKind,
   contactMethodSchema,
   notificationRulesSchema,
   verifyBody,
@@ -33,10 +35,11 @@ import { newId } from '../ids';
 import { codeMail } from '../notify/email-message';
 import { rulesProblem } from '../notify/rules';
 import { sendMail, smtpConfigured } from '../notify/smtp';
+import { sendSms, twilioConfigured } from '../notify/twilio-api';
 import { problemBodySchema } from '../../schema/protocol-schemas';
 import { bearer, problems } from './openapi-shared';
 
-const MAX_METHODS_PER_USER = 5;
+const MAX_METHODS_PER_USER = 8;
 const CODE_LIFETIME_MS = 15 * 60_000;
 /** One code email a minute per address: the route must not become a way to flood someone's inbox. */
 const RESEND_AFTER_MS = 60_000;
@@ -61,7 +64,7 @@ const methodAndCode = {
   },
 };
 const unavailable = {
-  description: 'Email is not configured on this server',
+  description: 'Email (or, for a phone, Twilio) is not configured on this server',
   content: { 'application/problem+json': { schema: problemBodySchema } },
 };
 
@@ -70,7 +73,8 @@ contactMethods.openapi(
     method: 'get',
     path: '/',
     tags: ['contact methods'],
-    summary: 'My email addresses for pages (push devices are under /api/push/subscriptions)',
+    summary:
+      'My email addresses and phone numbers for pages (push devices are under /api/push/subscriptions)',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
     responses: {
@@ -92,7 +96,8 @@ contactMethods.openapi(
     method: 'post',
     path: '/',
     tags: ['contact methods'],
-    summary: 'Add an email address; a 6-digit code is emailed to it, and it pages once verified',
+    summary:
+      'Add an email address, or a phone number for SMS or voice; a 6-digit code is emailed or texted to it, and it pages once verified',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
     request: {
@@ -107,17 +112,20 @@ contactMethods.openapi(
     },
   }),
   async (c) => {
-    requireSmtp(c.env);
+    const body = c.req.valid('json');
+    requireSender(c.env, body.kind);
     const who = principalOf(c);
-    const address = c.req.valid('json').address.toLowerCase();
+    const address =
+      body.kind === 'email' ? body.address.toLowerCase() : body.address.replace(/[\s()-]/g, '');
     const mine = await listMethods(c.env.DB, who.id);
     if (mine.length >= MAX_METHODS_PER_USER)
       throw conflict(
-        `You already have ${mine.length} email addresses; remove one you no longer use first.`,
+        `You already have ${mine.length} addresses and numbers; remove one you no longer use first.`,
       );
     const added = await addMethod(c.env.DB, {
       id: newId('cm'),
       userId: who.id,
+      kind: body.kind,
       address,
       now: now(),
     });
@@ -134,7 +142,8 @@ contactMethods.openapi(
     method: 'post',
     path: '/{id}/code',
     tags: ['contact methods'],
-    summary: 'Email a new verification code (at most one a minute); the last one stops working',
+    summary:
+      'Email or text a new verification code (at most one a minute); the last one stops working',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
     request: { params: idParam },
@@ -148,8 +157,8 @@ contactMethods.openapi(
     },
   }),
   async (c) => {
-    requireSmtp(c.env);
     const method = await ownMethod(c.env, principalOf(c).id, c.req.valid('param').id);
+    requireSender(c.env, method.kind);
     if (method.verified) throw conflict(`${method.address} is already verified.`);
     const at = now();
     const issuedAt = method.codeExpiresAt === null ? null : method.codeExpiresAt - CODE_LIFETIME_MS;
@@ -158,7 +167,7 @@ contactMethods.openapi(
       throw new ProblemError(
         429,
         'rate-limited',
-        `A code was sent less than a minute ago; check ${method.address} (and its spam folder), or ask again in ${retryAfter} s.`,
+        `A code was sent less than a minute ago; check ${method.address}${method.kind === 'email' ? ' (and its spam folder)' : ''}, or ask again in ${retryAfter} s.`,
         { retryAfter },
         { 'retry-after': String(retryAfter) },
       );
@@ -173,7 +182,7 @@ contactMethods.openapi(
     method: 'post',
     path: '/{id}/verify',
     tags: ['contact methods'],
-    summary: 'Verify an address with the code emailed to it',
+    summary: 'Verify an address or number with the code emailed or texted to it',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
     request: {
@@ -217,7 +226,8 @@ contactMethods.openapi(
     method: 'delete',
     path: '/{id}',
     tags: ['contact methods'],
-    summary: 'Stop paging one of my addresses; links already emailed to it stop working',
+    summary:
+      'Stop paging one of my addresses or numbers; links already emailed to it stop working, replies from it are no longer taken',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
     request: { params: idParam },
@@ -225,7 +235,7 @@ contactMethods.openapi(
   }),
   async (c) => {
     if (!(await deleteMethod(c.env.DB, principalOf(c).id, c.req.valid('param').id)))
-      throw notFound('You have no email address with that id.');
+      throw notFound('You have no address or number with that id.');
     return c.body(null, 204);
   },
 );
@@ -287,11 +297,20 @@ notificationRules.openapi(
 
 async function ownMethod(env: Env, userId: string, id: string): Promise<ContactMethodRecord> {
   const method = await getMethod(env.DB, userId, id);
-  if (!method) throw notFound('You have no email address with that id.');
+  if (!method) throw notFound('You have no address or number with that id.');
   return method;
 }
 
-function requireSmtp(env: Env): void {
+function requireSender(env: Env, kind: MethodKind): void {
+  if (kind !== 'email') {
+    if (!twilioConfigured(env))
+      throw new ProblemError(
+        503,
+        'unavailable',
+        'SMS and voice are not configured on this server: the operator must set TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM (see docs/sms-voice.md).',
+      );
+    return;
+  }
   if (!smtpConfigured(env))
     throw new ProblemError(
       503,
@@ -300,7 +319,7 @@ function requireSmtp(env: Env): void {
     );
 }
 
-/** A fresh code: stored hashed, emailed in clear; what the mail server said comes back to the person. */
+/** A fresh code: stored hashed, emailed or texted in clear; what the server said comes back to the person. */
 async function sendCode(
   env: Env,
   method: ContactMethodRecord,
@@ -309,6 +328,19 @@ async function sendCode(
   const n = crypto.getRandomValues(new Uint32Array(1))[0]! % 1_000_000;
   const code = String(n).padStart(6, '0');
   await storeCode(env.DB, method.id, await codeHash(env, method.id, code), at + CODE_LIFETIME_MS);
+  if (method.kind !== 'email') {
+    const texted = await sendSms(
+      env,
+      method.address,
+      `Your Firebell verification code is ${code}. It expires in 15 minutes.`,
+    );
+    return texted.kind === 'accepted'
+      ? { sent: true, message: `A code is on its way to ${method.address} by SMS.` }
+      : {
+          sent: false,
+          message: `Twilio did not take the code for ${method.address}: ${texted.reply}`,
+        };
+  }
   const outcome = await sendMail(env, codeMail(method.address, code));
   if (outcome.kind === 'accepted')
     return { sent: true, message: `A code is on its way to ${method.address}.` };

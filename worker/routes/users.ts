@@ -16,6 +16,7 @@ import { closeSockets } from '../auth/sockets';
 import { now } from '../clock';
 import { listCalendarFeeds } from '../directory/calendar-feeds';
 import { endSessions, listApiTokens, listSessions, revokeApiToken } from '../directory/credentials';
+import { reachableUsers } from '../directory/reachability';
 import { placesNaming, removeUser, updateAccess } from '../directory/user-access';
 import { TOKEN_ADMIN_ID, getUser, listUsers, type User } from '../directory/users';
 import { limitBody, requireJson, validationHook } from '../edge';
@@ -56,7 +57,17 @@ users.openapi(
       401: problems[401],
     },
   }),
-  async (c) => c.json({ users: (await listUsers(c.env.DB)).map(person) }, 200),
+  async (c) => {
+    const list = await listUsers(c.env.DB);
+    const reachable = await reachableUsers(
+      c.env.DB,
+      list.map((u) => u.id),
+    );
+    return c.json(
+      { users: list.map((u) => ({ ...person(u), reachable: reachable.has(u.id) })) },
+      200,
+    );
+  },
 );
 
 users.openapi(

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import {
   addEmail,
+  addPhone,
   deleteMethod,
   listMethods,
   resendCode,
@@ -12,7 +13,10 @@ import { errorText, useAction } from '../lib/hooks';
 import { ConfirmButton } from './confirm-button';
 import { Notice } from './notice';
 
-/** My email addresses for pages: add one, type the emailed code to verify it, remove it. */
+/**
+ * My email addresses and phone numbers for pages: add one, type the emailed or texted code to verify it,
+ * remove it. Phones (SMS, voice) page only when the server has Twilio configured (docs/sms-voice.md).
+ */
 export function EmailMethods() {
   const [methods, setMethods] = useState<ContactMethod[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -28,6 +32,7 @@ export function EmailMethods() {
     }
   }, []);
   useEffect(() => void reload(), [reload]);
+  const emails = methods?.filter((m) => m.kind === 'email') ?? null;
 
   const add = (ev: Event) => {
     ev.preventDefault();
@@ -40,38 +45,106 @@ export function EmailMethods() {
   };
 
   return (
-    <section aria-labelledby="email-heading">
-      <h2 id="email-heading">Email</h2>
+    <>
+      <section aria-labelledby="email-heading">
+        <h2 id="email-heading">Email</h2>
+        <p class="muted small">
+          Pages reach you by email too, once the address is verified. Each email has a link that
+          acknowledges without signing in.
+        </p>
+        <form class="inline-form" onSubmit={add}>
+          <label class="field">
+            <span>New email address</span>
+            <input
+              type="email"
+              value={address}
+              maxLength={254}
+              autocomplete="email"
+              placeholder="you@example.com"
+              onInput={(e) => setAddress(e.currentTarget.value)}
+            />
+          </label>
+          <button type="submit" class="button" disabled={pending !== null || !address.trim()}>
+            Add
+          </button>
+        </form>
+        <Notice outcome={outcome} pending={pending} />
+        {error && (
+          <p class="notice notice-error" role="alert">
+            {error}
+          </p>
+        )}
+        {emails && emails.length === 0 && <p class="empty">No email address yet.</p>}
+        {emails && emails.length > 0 && (
+          <ul class="card-list">
+            {emails.map((m) => (
+              <MethodRow key={m.id} method={m} onChanged={reload} />
+            ))}
+          </ul>
+        )}
+      </section>
+      <PhoneMethods phones={methods?.filter((m) => m.kind !== 'email') ?? null} reload={reload} />
+    </>
+  );
+}
+
+/** SMS and voice numbers: the path around Do Not Disturb (docs/sms-voice.md). */
+function PhoneMethods({
+  phones,
+  reload,
+}: {
+  phones: ContactMethod[] | null;
+  reload: () => Promise<void>;
+}) {
+  const [number, setNumber] = useState('');
+  const [kind, setKind] = useState<'sms' | 'voice'>('sms');
+  const { pending, outcome, run } = useAction();
+  const add = (ev: Event) => {
+    ev.preventDefault();
+    void run('Adding the number…', async () => {
+      const { code } = await addPhone(kind, number.trim());
+      setNumber('');
+      await reload();
+      return code.message;
+    });
+  };
+  return (
+    <section aria-labelledby="phone-heading">
+      <h2 id="phone-heading">Phone (SMS and voice)</h2>
       <p class="muted small">
-        Pages reach you by email too, once the address is verified. Each email has a link that
-        acknowledges without signing in.
+        A text or a call can get through Do Not Disturb when you allow Firebell's number. Reply ACK
+        and the incident number to a text, or press 1 on a call, to acknowledge.
       </p>
       <form class="inline-form" onSubmit={add}>
         <label class="field">
-          <span>New email address</span>
+          <span>Phone number (+ and country code)</span>
           <input
-            type="email"
-            value={address}
-            maxLength={254}
-            autocomplete="email"
-            placeholder="you@example.com"
-            onInput={(e) => setAddress(e.currentTarget.value)}
+            type="tel"
+            value={number}
+            maxLength={20}
+            autocomplete="tel"
+            placeholder="+447700900123"
+            onInput={(e) => setNumber(e.currentTarget.value)}
           />
         </label>
-        <button type="submit" class="button" disabled={pending !== null || !address.trim()}>
-          Add
+        <label class="field">
+          <span>By</span>
+          <select
+            value={kind}
+            onChange={(e) => setKind(e.currentTarget.value === 'voice' ? 'voice' : 'sms')}
+          >
+            <option value="sms">SMS</option>
+            <option value="voice">Voice call</option>
+          </select>
+        </label>
+        <button type="submit" class="button" disabled={pending !== null || !number.trim()}>
+          Add number
         </button>
       </form>
       <Notice outcome={outcome} pending={pending} />
-      {error && (
-        <p class="notice notice-error" role="alert">
-          {error}
-        </p>
-      )}
-      {methods && methods.length === 0 && <p class="empty">No email address yet.</p>}
-      {methods && methods.length > 0 && (
+      {phones && phones.length > 0 && (
         <ul class="card-list">
-          {methods.map((m) => (
+          {phones.map((m) => (
             <MethodRow key={m.id} method={m} onChanged={reload} />
           ))}
         </ul>
@@ -94,7 +167,10 @@ function MethodRow({ method, onChanged }: { method: ContactMethod; onChanged: ()
   return (
     <li class="card stack">
       <p class="device-label">
-        <strong>{method.address}</strong>{' '}
+        <strong>{method.address}</strong>
+        {method.kind !== 'email' && (
+          <span class="muted"> · {method.kind === 'sms' ? 'SMS' : 'voice'}</span>
+        )}{' '}
         <span class={method.verified ? 'muted' : 'badge'}>
           {method.verified ? '· verified' : 'not verified'}
         </span>
@@ -108,7 +184,7 @@ function MethodRow({ method, onChanged }: { method: ContactMethod; onChanged: ()
       {!method.verified && (
         <form class="inline-form" onSubmit={verify}>
           <label class="field">
-            <span>Code from the email</span>
+            <span>Code from the {method.kind === 'email' ? 'email' : 'text message'}</span>
             <input
               inputMode="numeric"
               autocomplete="one-time-code"

@@ -106,6 +106,8 @@ function Steps(props: {
             >
               <option value="push">Push</option>
               <option value="email">Email</option>
+              <option value="sms">SMS</option>
+              <option value="voice">Voice call</option>
             </select>
           </label>
           <button

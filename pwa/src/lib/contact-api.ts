@@ -1,4 +1,4 @@
-/** My email addresses and notification rules (Settings). Types only from schema/, so no zod. */
+/** My email addresses, phone numbers and notification rules (Settings). Types only from schema/, so no zod. */
 import type {
   ContactMethod,
   NotificationRules,
@@ -20,6 +20,9 @@ export const listMethods = (opts?: RequestOptions) =>
   get<{ methods: ContactMethod[] }>('/api/contact-methods', opts);
 export const addEmail = (address: string) =>
   post<{ method: ContactMethod; code: CodeSent }>('/api/contact-methods', { address });
+/** A phone number for SMS or voice pages; the code goes by SMS. */
+export const addPhone = (kind: 'sms' | 'voice', address: string) =>
+  post<{ method: ContactMethod; code: CodeSent }>('/api/contact-methods', { kind, address });
 export const resendCode = (id: string) =>
   post<{ method: ContactMethod; code: CodeSent }>(`${method(id)}/code`, {});
 export const verifyMethod = (id: string, code: string) =>

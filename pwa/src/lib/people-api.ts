@@ -3,7 +3,7 @@ import { del, get, patch } from './api';
 import type { ApiToken, Role, User } from './types';
 
 /** A person as the admin list shows them. */
-export type Person = User & { disabled?: boolean };
+export type Person = User & { disabled?: boolean; reachable?: boolean };
 
 export interface PersonSession {
   id: string;

@@ -49,8 +49,8 @@ export function OnCallPage({ me }: { me: User }) {
         )}
         {mine && !mine.reachable && (
           <p class="card secret" role="status">
-            You can't be paged: none of your devices has notifications on.{' '}
-            <a href="/settings">Turn them on in Settings.</a>
+            You can't be paged: no device has notifications on, and no verified email or phone is in
+            your notification rules. <a href="/settings">Turn them on or add one in Settings.</a>
           </p>
         )}
         <section aria-labelledby="shifts-heading">

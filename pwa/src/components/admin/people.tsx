@@ -210,6 +210,9 @@ function PersonCard({ person, locked, open, onToggle, onChanged, onRemoved }: Ca
             {person.role}
             {disabled ? ' · disabled' : ''}
           </span>
+          {!disabled && person.reachable === false && (
+            <span class="warn small"> · can't be paged</span>
+          )}
         </summary>
         <div class="stack">
           {loadError && (
