@@ -119,4 +119,36 @@ describe('acknowledging from the notification', () => {
 
     await Promise.all([ana.devtools.detach(), ana.context.close(), ben.context.close()]);
   });
+
+  it('verifies a device from Settings: its test page is shown by the service worker, whose receipt marks it verified', async () => {
+    const { fb, browser, standIn } = stand;
+    const cy = await pagedResponder(fb, browser, standIn, 'Cy');
+    await cy.page.goto(`${fb.origin}/settings`);
+    const row = cy.page.getByRole('listitem').filter({ hasText: "Cy's phone" });
+    await row.getByText('not verified: send a test page').waitFor();
+    await row.getByRole('button', { name: 'Send test page' }).click();
+    const push = await standIn.next(
+      (p) => p.subscriptionId === cy.subscription.id && p.payload.kind === 'test',
+      'the test page to reach the push service',
+    );
+    // The push service's 201 alone verifies nothing.
+    const verifiedAt = () =>
+      cy.page.evaluate(async () => {
+        const res = await fetch('/api/push/subscriptions');
+        const { subscriptions } = (await res.json()) as {
+          subscriptions: { verifiedAt: number | null }[];
+        };
+        return subscriptions[0]?.verifiedAt ?? null;
+      });
+    expect(await verifiedAt()).toBeNull();
+
+    await cy.devtools.deliverPushMessage(push.text);
+    await until(async () => {
+      const list = await shownNotifications(cy.sw, push.payload.incidentId);
+      return list.length ? list : undefined;
+    }, 'the test page to be shown');
+    await until(async () => (await verifiedAt()) ?? undefined, 'the receipt to verify the device');
+    await row.getByText('verified', { exact: true }).waitFor({ timeout: 15_000 });
+    await Promise.all([cy.devtools.detach(), cy.context.close()]);
+  });
 });
