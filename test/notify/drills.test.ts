@@ -288,6 +288,24 @@ describe('drills that find a broken method', () => {
     // The drill page, then the notice about the refused address, on the phone that works.
     expect(await pushes(phone.key)).toHaveLength(2);
   });
+
+  it('flags an incoming person with no device and no verified address at all', async () => {
+    const hal = await createUser('Hal');
+    const teamId = await team([hal], clock.now() + 60 * MIN);
+    const drill = await runNow(teamId);
+    expect(drill).toMatchObject({
+      status: 'failed',
+      people: [
+        { userId: hal.id, checks: [{ status: 'failed', label: 'no device or verified email' }] },
+      ],
+    });
+    expect(await failing()).toContainEqual(
+      expect.objectContaining({
+        userId: hal.id,
+        detail: expect.stringMatching(/^nothing to page/),
+      }),
+    );
+  });
 });
 
 describe('the receipt endpoint', () => {
@@ -358,5 +376,18 @@ describe('the receipt endpoint', () => {
     });
     expect((await api('/api/push/receipts', { body: { token } })).status).toBe(204);
     expect((await list())?.verifiedAt).toBe(clock.now());
+  });
+});
+
+describe('the API document', () => {
+  it('documents the drill routes and the receipt in /api/openapi.json', async () => {
+    const doc = await json<{ paths: Record<string, Record<string, unknown>> }>(
+      api('/api/openapi.json'),
+      200,
+    );
+    expect(Object.keys(doc.paths['/api/teams/{id}/drill-settings'] ?? {})).toEqual(['get', 'put']);
+    expect(Object.keys(doc.paths['/api/teams/{id}/drills'] ?? {})).toEqual(['post', 'get']);
+    expect(doc.paths['/api/drills/failing']?.get).toBeDefined();
+    expect(doc.paths['/api/push/receipts']?.post).toBeDefined();
   });
 });

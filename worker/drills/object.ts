@@ -158,14 +158,28 @@ export class TeamDrills extends DurableObject<Env> {
     const { receiptMinutes } = await getSettings(this.env.DB, teamId);
     const people = await namesOf(this.env.DB, userIds);
     const methods = (await Promise.all(people.map((p) => drillMethods(this.env, p.id)))).flat();
+    // Someone with nothing to page is the drill's worst finding, not an empty line: a check that fails at once.
+    const unreachable = people
+      .filter((p) => !methods.some((m) => m.check.userId === p.id))
+      .map((p) => ({
+        userId: p.id,
+        channel: 'push' as const,
+        methodId: `none:${p.id}`,
+        label: 'no device or verified email',
+      }));
     const id = newId('drl');
     const deadlineAt = at + receiptMinutes * 60_000;
     // Rows first: a fast phone's receipt may arrive before the send returns.
     await insertDrill(
       this.env.DB,
       { id, teamId, trigger, handoffAt, requestedBy, startedAt: at, deadlineAt },
-      methods.map((m) => m.check),
+      [...methods.map((m) => m.check), ...unreachable],
     );
+    for (const u of unreachable)
+      await settleCheck(this.env.DB, id, u.methodId, {
+        status: 'failed',
+        detail: 'nothing to page: no device registered and no verified email address',
+      });
     const results: SendResult[] = await Promise.all(
       methods.map((m) =>
         m.device
