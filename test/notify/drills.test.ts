@@ -285,6 +285,13 @@ describe('drills that find a broken method', () => {
     expect(await failing()).toContainEqual(
       expect.objectContaining({ userId: eli.id, channel: 'email', label: refused }),
     );
+    // Addresses are personal: a teammate sees only their shape.
+    const teammate = await createUser('Ivo');
+    const seen = await json<{ failing: FailingMethod[] }>(
+      api('/api/drills/failing', { headers: teammate.auth }),
+      200,
+    );
+    expect(seen.failing.find((f) => f.userId === eli.id)?.label).toBe('r…@example.test');
     // The drill page, then the notice about the refused address, on the phone that works.
     expect(await pushes(phone.key)).toHaveLength(2);
   });

@@ -4,6 +4,7 @@
  */
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import {
+  type Drill,
   drillSchema,
   drillSettingsBody,
   drillSettingsResponse,
@@ -33,6 +34,25 @@ const idParam = z.object({
 const settingsResponse = {
   content: { 'application/json': { schema: drillSettingsResponse } },
 };
+
+/** Email addresses are personal: others than the person and admins see "a…@example.com". */
+function masked<T extends { channel: string; label: string }>(
+  item: T,
+  owner: string,
+  viewer: { id: string; role: string },
+): T {
+  if (item.channel !== 'email' || viewer.role === 'admin' || viewer.id === owner) return item;
+  const at = item.label.lastIndexOf('@');
+  return { ...item, label: `${item.label.slice(0, 1)}…${item.label.slice(at)}` };
+}
+
+const maskDrill = (d: Drill, viewer: { id: string; role: string }): Drill => ({
+  ...d,
+  people: d.people.map((p) => ({
+    ...p,
+    checks: p.checks.map((c) => masked(c, p.userId, viewer)),
+  })),
+});
 
 async function requireTeam(db: D1Database, id: string): Promise<void> {
   if (!(await teamExists(db, id))) throw notFound(`There is no team ${id}.`);
@@ -148,7 +168,11 @@ teamDrills.openapi(
   async (c) => {
     const { id } = c.req.valid('param');
     await requireTeam(c.env.DB, id);
-    return c.json({ drills: await listDrills(c.env.DB, id) }, 200);
+    const viewer = principalOf(c);
+    return c.json(
+      { drills: (await listDrills(c.env.DB, id)).map((d) => maskDrill(d, viewer)) },
+      200,
+    );
   },
 );
 
@@ -171,5 +195,9 @@ drills.openapi(
       401: problems[401],
     },
   }),
-  async (c) => c.json({ failing: await failingMethods(c.env.DB, now()) }, 200),
+  async (c) => {
+    const viewer = principalOf(c);
+    const failing = await failingMethods(c.env.DB, now());
+    return c.json({ failing: failing.map((f) => masked(f, f.userId, viewer)) }, 200);
+  },
 );
