@@ -120,7 +120,7 @@ describe('acknowledging from the notification', () => {
     await Promise.all([ana.devtools.detach(), ana.context.close(), ben.context.close()]);
   });
 
-  it('verifies a device from Settings: its test page is shown by the service worker, whose receipt marks it verified', async () => {
+  it('verifies a device from Settings by the receipt its service worker posts for a test page, and passes a drill the same way', async () => {
     const { fb, browser, standIn } = stand;
     const cy = await pagedResponder(fb, browser, standIn, 'Cy');
     await cy.page.goto(`${fb.origin}/settings`);
@@ -149,6 +149,35 @@ describe('acknowledging from the notification', () => {
     }, 'the test page to be shown');
     await until(async () => (await verifiedAt()) ?? undefined, 'the receipt to verify the device');
     await row.getByText('verified', { exact: true }).waitFor({ timeout: 15_000 });
+
+    // An admin runs a drill on Cy's team: the drill page's receipt passes the device, with its time to receipt.
+    const team = await fb.api<{ team: { id: string } }>('/api/teams', {
+      body: { name: 'Checkout', userIds: [cy.user.id] },
+    });
+    const start = new Date(Date.now() - 3600_000).toISOString().slice(0, 16);
+    const sched = await fb.api('/api/schedules', {
+      body: {
+        name: 'Checkout primary',
+        timeZone: 'UTC',
+        teamId: team.body.team.id,
+        layers: [{ users: [cy.user.id], rotation: { type: 'weekly' }, start }],
+      },
+    });
+    expect(sched.status).toBe(201);
+    const run = await fb.api<{ drill: { id: string } }>(`/api/teams/${team.body.team.id}/drills`, {
+      method: 'POST',
+    });
+    expect(run.status).toBe(201);
+    const drillPage = await standIn.next(
+      (p) => p.subscriptionId === cy.subscription.id && p.payload.incidentId.startsWith('drill:'),
+      'the drill page to reach the push service',
+    );
+    await cy.devtools.deliverPushMessage(drillPage.text);
+    await cy.page.goto(`${fb.origin}/oncall`);
+    await cy.page
+      .getByRole('list', { name: 'Drill report' })
+      .getByText(/^Device Cy's phone: passed in \d+s$/)
+      .waitFor({ timeout: 15_000 });
     await Promise.all([cy.devtools.detach(), cy.context.close()]);
   });
 });
