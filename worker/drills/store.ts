@@ -98,7 +98,8 @@ export async function settleCheck(
 
 /**
  * A service worker's receipt for a drill page. Returns the drill's team when this receipt settled its check;
- * a receipt after the deadline is kept as the time it arrived, but the check stays failed.
+ * a receipt after the deadline is kept as the time it arrived, but the check stays failed. A phone whose clock
+ * runs behind never makes a negative time to receipt.
  */
 export async function recordReceipt(
   db: D1Database,
@@ -109,7 +110,7 @@ export async function recordReceipt(
 ): Promise<{ teamId: string; passed: boolean } | null> {
   const row = await db
     .prepare(
-      `UPDATE drill_checks SET receipt_at = ?1,
+      `UPDATE drill_checks SET receipt_at = MAX(?1, sent_at),
          status = CASE WHEN status = 'waiting' THEN 'passed' ELSE status END,
          detail = CASE WHEN status = 'waiting' THEN '' ELSE detail || '; the receipt came later' END
        WHERE drill_id = ?2 AND method_id = ?3 AND user_id = ?4 AND receipt_at IS NULL

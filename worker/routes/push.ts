@@ -300,7 +300,10 @@ push.openapi(
       if (settled?.passed) {
         // A drill page is a test page too; and the drill may now have nothing left to wait for.
         await markSubscriptionVerified(c.env.DB, device.id, when);
-        await drillsStub(c.env, settled.teamId).settle(drillId);
+        // Recorded either way: if the drill object cannot be reached now, its deadline alarm finishes the drill.
+        await drillsStub(c.env, settled.teamId)
+          .settle(drillId)
+          .catch((err: unknown) => console.error(`could not settle drill ${drillId}`, err));
       } else if (!settled && !(await checkExists(c.env.DB, drillId, device.id)))
         throw notFound('This drill page is not on record (the drill was deleted).');
       return c.body(null, 204);
