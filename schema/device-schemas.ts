@@ -45,6 +45,10 @@ export const pushDeviceSchema = z
     lastSuccessAt: z.number().nullable(),
     lastFailureAt: z.number().nullable(),
     lastFailure: z.string().nullable(),
+    verifiedAt: z.number().nullable().openapi({
+      description:
+        'When a test page to it first came back with its service worker’s receipt; null: not verified yet',
+    }),
   })
   .openapi('PushDevice');
 

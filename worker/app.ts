@@ -43,6 +43,7 @@ import { slackHooks } from './routes/slack-hooks';
 import { twilioHooks } from './routes/twilio-hooks';
 import { chatHooks } from './routes/chat-hooks';
 import { mattermostHooks } from './routes/mattermost-hooks';
+import { drills, teamDrills } from './routes/drills';
 
 /**
  * Every answer the Worker gives is for one credential's eyes, and many carry a secret shown once (integration
@@ -141,6 +142,8 @@ export function createApp() {
   app.route('/hooks/twilio', twilioHooks);
   app.route('/api/chat', chatHooks);
   app.route('/hooks/mattermost', mattermostHooks);
+  app.route('/api/teams', teamDrills);
+  app.route('/api/drills', drills);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -3,6 +3,7 @@ import type { IncidentObject } from './incident/object';
 import type { ServiceRouter } from './service/router';
 import type { WebhookQueue } from './webhooks/queue';
 import type { SlackQueue } from './chat/slack-queue';
+import type { TeamDrills } from './drills/object';
 
 /** Bindings and secrets the Worker runs with (wrangler.toml + .dev.vars / secrets). */
 export interface Env {
@@ -14,6 +15,8 @@ export interface Env {
   WEBHOOK_QUEUE: DurableObjectNamespace<WebhookQueue>;
   /** One Slack thread queue per incident, named by its id (worker/chat/slack-queue.ts). */
   SLACK_QUEUE: DurableObjectNamespace<SlackQueue>;
+  /** One drill scheduler per team, named by its id (worker/drills/object.ts). */
+  DRILLS: DurableObjectNamespace<TeamDrills>;
   ASSETS?: Fetcher;
   ADMIN_TOKEN: string;
   SESSION_SECRET: string;

@@ -119,4 +119,65 @@ describe('acknowledging from the notification', () => {
 
     await Promise.all([ana.devtools.detach(), ana.context.close(), ben.context.close()]);
   });
+
+  it('verifies a device from Settings by the receipt its service worker posts for a test page, and passes a drill the same way', async () => {
+    const { fb, browser, standIn } = stand;
+    const cy = await pagedResponder(fb, browser, standIn, 'Cy');
+    await cy.page.goto(`${fb.origin}/settings`);
+    const row = cy.page.getByRole('listitem').filter({ hasText: "Cy's phone" });
+    await row.getByText('not verified: send a test page').waitFor();
+    await row.getByRole('button', { name: 'Send test page' }).click();
+    const push = await standIn.next(
+      (p) => p.subscriptionId === cy.subscription.id && p.payload.kind === 'test',
+      'the test page to reach the push service',
+    );
+    // The push service's 201 alone verifies nothing.
+    const verifiedAt = () =>
+      cy.page.evaluate(async () => {
+        const res = await fetch('/api/push/subscriptions');
+        const { subscriptions } = (await res.json()) as {
+          subscriptions: { verifiedAt: number | null }[];
+        };
+        return subscriptions[0]?.verifiedAt ?? null;
+      });
+    expect(await verifiedAt()).toBeNull();
+
+    await cy.devtools.deliverPushMessage(push.text);
+    await until(async () => {
+      const list = await shownNotifications(cy.sw, push.payload.incidentId);
+      return list.length ? list : undefined;
+    }, 'the test page to be shown');
+    await until(async () => (await verifiedAt()) ?? undefined, 'the receipt to verify the device');
+    await row.getByText('verified', { exact: true }).waitFor({ timeout: 15_000 });
+
+    // An admin runs a drill on Cy's team: the drill page's receipt passes the device, with its time to receipt.
+    const team = await fb.api<{ team: { id: string } }>('/api/teams', {
+      body: { name: 'Checkout', userIds: [cy.user.id] },
+    });
+    const start = new Date(Date.now() - 3600_000).toISOString().slice(0, 16);
+    const sched = await fb.api('/api/schedules', {
+      body: {
+        name: 'Checkout primary',
+        timeZone: 'UTC',
+        teamId: team.body.team.id,
+        layers: [{ users: [cy.user.id], rotation: { type: 'weekly' }, start }],
+      },
+    });
+    expect(sched.status).toBe(201);
+    const run = await fb.api<{ drill: { id: string } }>(`/api/teams/${team.body.team.id}/drills`, {
+      method: 'POST',
+    });
+    expect(run.status).toBe(201);
+    const drillPage = await standIn.next(
+      (p) => p.subscriptionId === cy.subscription.id && p.payload.incidentId.startsWith('drill:'),
+      'the drill page to reach the push service',
+    );
+    await cy.devtools.deliverPushMessage(drillPage.text);
+    await cy.page.goto(`${fb.origin}/oncall`);
+    await cy.page
+      .getByRole('list', { name: 'Drill report' })
+      .getByText(/^Device Cy's phone: passed in \d+s$/)
+      .waitFor({ timeout: 15_000 });
+    await Promise.all([cy.devtools.detach(), cy.context.close()]);
+  });
 });

@@ -83,6 +83,7 @@ describe('this device’s pages', () => {
       lastSuccessAt: null,
       lastFailureAt: null,
       lastFailure: null,
+      verifiedAt: null,
     };
     const { Notification } = browserWith({ permission: 'granted', existing: subscription() });
     stubFetch({ 'GET /api/push/subscriptions': () => json({ subscriptions: [device] }) });

@@ -16,6 +16,7 @@ function device(id: string, label: string, overrides: Partial<PushDevice> = {}):
     lastSuccessAt: null,
     lastFailureAt: null,
     lastFailure: null,
+    verifiedAt: null,
     ...overrides,
   };
 }

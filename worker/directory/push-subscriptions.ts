@@ -20,10 +20,11 @@ type Row = {
   last_success_at: number | null;
   last_failure_at: number | null;
   last_failure: string | null;
+  verified_at: number | null;
 };
 
 const COLUMNS =
-  'id, user_id, label, endpoint, p256dh, auth, created_at, last_success_at, last_failure_at, last_failure';
+  'id, user_id, label, endpoint, p256dh, auth, created_at, last_success_at, last_failure_at, last_failure, verified_at';
 
 const toRecord = (r: Row): PushSubscriptionRecord => ({
   id: r.id,
@@ -36,6 +37,7 @@ const toRecord = (r: Row): PushSubscriptionRecord => ({
   lastSuccessAt: r.last_success_at,
   lastFailureAt: r.last_failure_at,
   lastFailure: r.last_failure,
+  verifiedAt: r.verified_at,
 });
 
 /** The owner's view of a record: key material stays on the server. */
@@ -48,6 +50,7 @@ export function toDevice(r: PushSubscriptionRecord): PushDevice {
     lastSuccessAt: r.lastSuccessAt,
     lastFailureAt: r.lastFailureAt,
     lastFailure: r.lastFailure,
+    verifiedAt: r.verifiedAt,
   };
 }
 
@@ -154,6 +157,18 @@ export async function deleteSubscription(
     .bind(id, userId)
     .run();
   return res.meta.changes > 0;
+}
+
+/** A test page's (or drill's) receipt came back from this device: it is verified, from the first time on. */
+export async function markSubscriptionVerified(
+  db: D1Database,
+  id: string,
+  at: number,
+): Promise<void> {
+  await db
+    .prepare('UPDATE push_subscriptions SET verified_at = ? WHERE id = ? AND verified_at IS NULL')
+    .bind(at, id)
+    .run();
 }
 
 /** Firebell removes a device the push service says is gone (404/410). */

@@ -10,6 +10,16 @@ export type { PagedIncident, PagePayload } from '../../schema/push';
 /** Incident id used in test pages: the receipt route accepts it, the ack route refuses it. */
 export const TEST_INCIDENT_ID = 'test';
 
+/** A drill page's incident id is `drill:<drill id>`: its receipt settles the drill's check, ack refuses it. */
+const DRILL_PREFIX = 'drill:';
+export const drillPageId = (drillId: string) => `${DRILL_PREFIX}${drillId}`;
+/** The drill a page's incident id names, or null when it is not a drill page. */
+export const drillOf = (incidentId: string): string | null =>
+  incidentId.startsWith(DRILL_PREFIX) ? incidentId.slice(DRILL_PREFIX.length) || null : null;
+/** Test pages and drills name no incident: nothing to acknowledge. */
+export const isTestPage = (incidentId: string) =>
+  incidentId === TEST_INCIDENT_ID || drillOf(incidentId) !== null;
+
 /** Ceiling we hold ourselves to, far below the library's 3993: a page is a few hundred bytes. */
 export const MAX_PAGE_BYTES = 3 * 1024;
 

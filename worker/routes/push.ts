@@ -11,6 +11,7 @@ import {
   deleteSubscription,
   getSubscription,
   listSubscriptions,
+  markSubscriptionVerified,
   renameSubscription,
   toDevice,
   type PushSubscriptionRecord,
@@ -27,7 +28,9 @@ import {
   type ActionClaims,
 } from '../push/action-token';
 import { sendTestPage } from '../notify/push-devices';
-import { TEST_INCIDENT_ID } from '../push/payload';
+import { drillOf, isTestPage, TEST_INCIDENT_ID } from '../push/payload';
+import { drillsStub } from '../drills/object';
+import { checkExists, recordReceipt } from '../drills/store';
 import { describeOutcome, vapidConfigured } from '../push/sender';
 import { endpointProblem } from '../push/validate';
 import {
@@ -268,7 +271,15 @@ push.openapi(
         },
       },
     },
-    responses: { 204: { description: 'Recorded' }, 400: problems[400], 401: problems[401] },
+    responses: {
+      204: {
+        description:
+          'Recorded (again: a repeated receipt changes nothing). A test page’s receipt verifies the device; a drill page’s passes its drill check.',
+      },
+      400: problems[400],
+      401: problems[401],
+      404: problems[404],
+    },
   }),
   async (c) => {
     const { token, shownAt } = c.req.valid('json');
@@ -276,10 +287,27 @@ push.openapi(
     const { claims, device } = await actionClaims(c.env, token, at);
     if (!device)
       throw badRequest('This token does not name a device, so there is no delivery to record.');
-    if (claims.incidentId === TEST_INCIDENT_ID) return c.body(null, 204);
     // The service worker may queue a receipt while offline: believe its clock, within the token's lifetime.
     const when =
       shownAt === undefined ? at : Math.min(at, Math.max(at - ACTION_TOKEN_LIFETIME_MS, shownAt));
+    if (claims.incidentId === TEST_INCIDENT_ID) {
+      await markSubscriptionVerified(c.env.DB, device.id, when);
+      return c.body(null, 204);
+    }
+    const drillId = drillOf(claims.incidentId);
+    if (drillId) {
+      const settled = await recordReceipt(c.env.DB, drillId, device.id, claims.userId, when);
+      if (settled?.passed) {
+        // A drill page is a test page too; and the drill may now have nothing left to wait for.
+        await markSubscriptionVerified(c.env.DB, device.id, when);
+        // Recorded either way: if the drill object cannot be reached now, its deadline alarm finishes the drill.
+        await drillsStub(c.env, settled.teamId)
+          .settle(drillId)
+          .catch((err: unknown) => console.error(`could not settle drill ${drillId}`, err));
+      } else if (!settled && !(await checkExists(c.env.DB, drillId, device.id)))
+        throw notFound('This drill page is not on record (the drill was deleted).');
+      return c.body(null, 204);
+    }
     const stub = incidentStub(c.env, claims.incidentId);
     await stub.recordDelivery({
       userId: claims.userId,
@@ -332,8 +360,8 @@ push.openapi(
     const { claims } = await actionClaims(c.env, token, now());
     if (incidentId !== undefined && incidentId !== claims.incidentId)
       throw forbidden('This token was issued for a different incident.');
-    if (claims.incidentId === TEST_INCIDENT_ID)
-      throw badRequest('That was a test page: there is nothing to acknowledge.');
+    if (isTestPage(claims.incidentId))
+      throw badRequest('That was a test page or a drill: there is nothing to acknowledge.');
     const user = await getUser(c.env.DB, claims.userId);
     if (!user || !isActive(user))
       throw unauthorized('The person this page was sent to no longer has access to Firebell.');

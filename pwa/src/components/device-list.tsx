@@ -69,6 +69,9 @@ function DeviceRow({
     run('Sending a test page…', async () => {
       const res = await testDevice(device.id);
       if (res.removed) await onChanged();
+      // Verified once the device shows it and its service worker's receipt is back: look again shortly.
+      else if (!device.verifiedAt)
+        for (const ms of [1_500, 4_000, 10_000]) setTimeout(() => void onChanged(), ms);
       return res.message;
     });
   const rename = (ev: Event) => {
@@ -94,6 +97,11 @@ function DeviceRow({
       <p class="device-label">
         <strong>{device.label}</strong>
         {thisDevice && <span class="badge status-acknowledged">this device</span>}
+        {device.verifiedAt ? (
+          <span class="badge status-resolved">verified</span>
+        ) : (
+          <span class="badge">not verified: send a test page</span>
+        )}
       </p>
       <p class="muted small">
         {device.lastSuccessAt

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { AppBar } from '../components/app-bar';
 import { CopyField } from '../components/copy-field';
+import { FailingDrills, TeamDrillsSection } from '../components/drills';
 import { MaintenanceLine } from '../components/maintenance-line';
 import { Notice } from '../components/notice';
 import { ScheduleCard } from '../components/schedule-card';
@@ -47,6 +48,7 @@ export function OnCallPage({ me }: { me: User }) {
             {error}
           </p>
         )}
+        <FailingDrills />
         {mine && !mine.reachable && (
           <p class="card secret" role="status">
             You can't be paged: no device has notifications on, and no verified email or phone is in
@@ -95,6 +97,7 @@ export function OnCallPage({ me }: { me: User }) {
             </ul>
           )}
         </section>
+        <TeamDrillsSection me={me} />
         <CalendarFeed />
       </main>
     </>

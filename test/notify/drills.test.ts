@@ -1,0 +1,400 @@
+/**
+ * Page drills: a team's drill fires before each handoff (or on demand), pages the incoming person on every
+ * method, and waits for the service worker's receipt (push) or the mail server's acceptance (email). Push
+ * goes to a real HTTP stand-in (test/setup/webhook-receiver.mjs, one path per device), email to the real
+ * SMTP server (test/setup/smtp-server.mjs); time moves with the injected clock and the drill object's alarm.
+ */
+import { env, runDurableObjectAlarm } from 'cloudflare:test';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, inject } from 'vitest';
+import type { Drill, FailingMethod } from '../../schema/drill-schemas';
+import { addSubscription } from '../../worker/directory/push-subscriptions';
+import { drillsStub } from '../../worker/drills/object';
+import { newId } from '../../worker/ids';
+import { ACTION_TOKEN_LIFETIME_MS, signActionToken } from '../../worker/push/action-token';
+import { ADMIN, api, createUser, json, type TestUser } from '../helpers';
+import { controlClock, schedule } from '../escalation/setup';
+import { subscriber } from '../push/fixtures';
+
+const MIN = 60_000;
+let seq = 0;
+const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}${(seq++).toString(36)}`;
+
+interface Mail {
+  subject: string;
+  text: string;
+}
+const mailbox = async (to: string) =>
+  (await fetch(`${inject('mailbox')}/received/${encodeURIComponent(to)}`)).json<Mail[]>();
+/** What one device's push service stand-in received. */
+const pushes = async (key: string) =>
+  (await fetch(`${inject('webhookReceiver')}/received/${key}`)).json<unknown[]>();
+
+/** A device whose push service is the stand-in at /hook/<key>, answering `answers` in turn (then 200). */
+async function device(user: TestUser, label: string, answers: { status: number }[] = []) {
+  const key = unique('drill-push');
+  if (answers.length)
+    await fetch(`${inject('webhookReceiver')}/script/${key}`, {
+      method: 'PUT',
+      body: JSON.stringify(answers),
+    });
+  const keys = await subscriber();
+  const added = await addSubscription(env.DB, {
+    id: newId('psb'),
+    userId: user.id,
+    label,
+    endpoint: `${inject('webhookReceiver')}/hook/${key}`,
+    p256dh: keys.p256dh,
+    auth: keys.auth,
+    now: Date.now(),
+  });
+  return { id: added!.subscription.id, key };
+}
+
+/** A verified address (straight in D1: a refusing server could never deliver its code). */
+async function email(user: TestUser, prefix: string): Promise<string> {
+  const to = `${unique(prefix)}@example.test`;
+  await env.DB.prepare(
+    "INSERT INTO contact_methods (id, user_id, kind, address, verified_at, created_at) VALUES (?, ?, 'email', ?, ?, ?)",
+  )
+    .bind(newId('cm'), user.id, to, Date.now(), Date.now())
+    .run();
+  return to;
+}
+
+/** A team whose one schedule has `users` in daily turns, the first handing over to the second at `handoff`. */
+async function team(users: TestUser[], handoff: number, members: TestUser[] = users) {
+  const { team } = await json<{ team: { id: string } }>(
+    api('/api/teams', {
+      body: { name: unique('Team'), userIds: members.map((u) => u.id) },
+      headers: ADMIN,
+    }),
+    201,
+  );
+  const start = new Date(handoff - 24 * 60 * MIN).toISOString().slice(0, 16);
+  const scheduleId = await schedule('Primary', [
+    {
+      id: 'l1',
+      name: 'Primary',
+      users: users.map((u) => u.id),
+      rotation: { type: 'daily' },
+      start,
+    },
+  ]);
+  await env.DB.prepare('UPDATE schedules SET team_id = ? WHERE id = ?')
+    .bind(team.id, scheduleId)
+    .run();
+  return team.id;
+}
+
+/** The receipt the service worker posts when it shows the drill page (its token, as the payload carries it). */
+async function receipt(user: TestUser, drillId: string, subscriptionId: string, at: number) {
+  const token = await signActionToken(env.SESSION_SECRET, {
+    userId: user.id,
+    incidentId: `drill:${drillId}`,
+    subscriptionId,
+    exp: at + ACTION_TOKEN_LIFETIME_MS,
+  });
+  return { token, post: () => api('/api/push/receipts', { body: { token } }) };
+}
+
+const report = async (teamId: string) =>
+  (await json<{ drills: Drill[] }>(api(`/api/teams/${teamId}/drills`, { headers: ADMIN }), 200))
+    .drills;
+const runNow = async (teamId: string) =>
+  (
+    await json<{ drill: Drill }>(
+      api(`/api/teams/${teamId}/drills`, { method: 'POST', headers: ADMIN }),
+      201,
+    )
+  ).drill;
+const failing = async () =>
+  (await json<{ failing: FailingMethod[] }>(api('/api/drills/failing', { headers: ADMIN }), 200))
+    .failing;
+const fireDrillAlarm = (teamId: string) => runDurableObjectAlarm(drillsStub(env, teamId));
+
+let clock: ReturnType<typeof controlClock>;
+beforeAll(() => {
+  // The push service stand-in listens on http://127.0.0.1.
+  env.ALLOW_INSECURE_OUTBOUND = 'true';
+});
+afterAll(() => {
+  env.ALLOW_INSECURE_OUTBOUND = undefined;
+});
+beforeEach(() => {
+  clock = controlClock();
+});
+afterEach(() => clock.restore());
+
+describe('scheduled drills', () => {
+  it('drills the incoming person 30 minutes before the handoff, not before, and passes the device whose receipt arrives with its time to receipt', async () => {
+    const ana = await createUser('Ana');
+    const bea = await createUser('Bea');
+    const handoff = Math.ceil((clock.now() + 2 * 60 * MIN) / MIN) * MIN;
+    const teamId = await team([ana, bea], handoff);
+    const anaPhone = await device(ana, 'Ana’s Pixel');
+    const beaPhone = await device(bea, 'Bea’s iPhone');
+
+    const saved = await json<{ nextDrillAt: number }>(
+      api(`/api/teams/${teamId}/drill-settings`, {
+        method: 'PUT',
+        body: { minutesBefore: 30, receiptMinutes: 10 },
+        headers: ADMIN,
+      }),
+      200,
+    );
+    expect(saved.nextDrillAt).toBe(handoff - 30 * MIN);
+
+    clock.advanceMinutes((handoff - 31 * MIN - clock.now()) / MIN);
+    await fireDrillAlarm(teamId);
+    expect(await report(teamId)).toEqual([]);
+    expect(await pushes(beaPhone.key)).toEqual([]);
+
+    clock.advanceMinutes(1);
+    await fireDrillAlarm(teamId);
+    const [drill] = await report(teamId);
+    expect(drill).toMatchObject({
+      trigger: 'scheduled',
+      handoffAt: handoff,
+      status: 'running',
+      people: [
+        {
+          userId: bea.id,
+          checks: [{ channel: 'push', label: 'Bea’s iPhone', status: 'waiting' }],
+        },
+      ],
+    });
+    expect(await pushes(beaPhone.key)).toHaveLength(1);
+    expect(await pushes(anaPhone.key)).toEqual([]);
+
+    // The phone shows it 95 s later; the service worker posts the receipt.
+    clock.advanceMinutes(95 / 60);
+    const { post } = await receipt(bea, drill!.id, beaPhone.id, clock.now());
+    expect((await post()).status).toBe(204);
+    const [passed] = await report(teamId);
+    expect(passed!.status).toBe('passed');
+    expect(passed!.people[0]!.checks[0]).toMatchObject({ status: 'passed', msToReceipt: 95_000 });
+    // A drill page is a test page too: the device now counts as verified.
+    const mine = await json<{ subscriptions: { id: string; verifiedAt: number | null }[] }>(
+      api('/api/push/subscriptions', { headers: bea.auth }),
+      200,
+    );
+    expect(mine.subscriptions.find((s) => s.id === beaPhone.id)?.verifiedAt).toBe(clock.now());
+
+    // The same handoff is never drilled twice; the next one is planned a day later.
+    const settings = await json<{ nextDrillAt: number }>(
+      api(`/api/teams/${teamId}/drill-settings`, { headers: ADMIN }),
+      200,
+    );
+    expect(settings.nextDrillAt).toBe(handoff + 24 * 60 * MIN - 30 * MIN);
+  });
+
+  it('fails a push device whose receipt never comes within the bound', async () => {
+    const cai = await createUser('Cai');
+    const teamId = await team([cai], clock.now() + 60 * MIN);
+    const phone = await device(cai, 'Cai’s Pixel');
+    const drill = await runNow(teamId);
+    expect(drill.people[0]!.checks).toMatchObject([{ status: 'waiting' }]);
+    clock.advanceMinutes(9);
+    await fireDrillAlarm(teamId);
+    expect((await report(teamId))[0]!.status).toBe('running');
+    clock.advanceMinutes(1);
+    await fireDrillAlarm(teamId);
+    const [done] = await report(teamId);
+    expect(done!.status).toBe('failed');
+    expect(done!.people[0]!.checks[0]).toMatchObject({
+      status: 'failed',
+      detail: 'no receipt within 10 min: the phone never showed it',
+      msToReceipt: null,
+    });
+    // A receipt after the deadline is noted, but does not pass the drill.
+    const { post } = await receipt(cai, drill.id, phone.id, clock.now());
+    expect((await post()).status).toBe(204);
+    expect((await report(teamId))[0]!.people[0]!.checks[0]!.status).toBe('failed');
+  });
+});
+
+describe('drills that find a broken method', () => {
+  it('flags a dead device (its push service answers 410) and tells the person over email and the team admin', async () => {
+    const ada = await createUser('Ada', 'admin');
+    const dev = await createUser('Dev');
+    const teamId = await team([dev], clock.now() + 60 * MIN, [dev, ada]);
+    const phone = await device(dev, 'Dev’s old phone', [{ status: 410 }]);
+    const devMail = await email(dev, 'dev');
+    const adaMail = await email(ada, 'ada');
+
+    const drill = await runNow(teamId);
+    expect(drill.status).toBe('failed'); // nothing left to wait for: email accepted, push gone
+    const checks = Object.fromEntries(drill.people[0]!.checks.map((c) => [c.channel, c]));
+    expect(checks.push).toMatchObject({
+      status: 'failed',
+      label: 'Dev’s old phone',
+      detail: 'device gone (410), subscription removed',
+    });
+    expect(checks.email).toMatchObject({ status: 'passed', label: devMail });
+    expect(await pushes(phone.key)).toHaveLength(1);
+
+    expect(await failing()).toContainEqual(
+      expect.objectContaining({
+        teamId,
+        userId: dev.id,
+        channel: 'push',
+        label: 'Dev’s old phone',
+        detail: 'device gone (410), subscription removed',
+      }),
+    );
+    const toDev = await mailbox(devMail);
+    expect(toDev.map((m) => m.subject)).toEqual([
+      'Firebell drill: this address gets your pages',
+      'Firebell drill failed: fix it before your shift',
+    ]);
+    expect(toDev[1]!.text).toContain('Dev’s old phone (device gone (410)');
+    const toAda = await mailbox(adaMail);
+    expect(toAda.map((m) => m.subject)).toEqual(['Firebell drill failed for Dev']);
+    expect(toAda[0]!.text).toContain('could not reach Dev on: Dev’s old phone');
+
+    // Fixed (a new phone registered) and drilled again: the flag clears.
+    const newPhone = await device(dev, 'Dev’s new phone');
+    const again = await runNow(teamId);
+    const { post } = await receipt(dev, again.id, newPhone.id, clock.now());
+    expect((await post()).status).toBe(204);
+    expect((await failing()).filter((f) => f.userId === dev.id)).toEqual([]);
+  });
+
+  it('flags an address the mail server refuses (550), and tells the person over the device that passed', async () => {
+    const eli = await createUser('Eli');
+    const teamId = await team([eli], clock.now() + 60 * MIN);
+    const phone = await device(eli, 'Eli’s Pixel');
+    const refused = await email(eli, 'refuse-eli');
+
+    const drill = await runNow(teamId);
+    expect(drill.status).toBe('running');
+    expect(drill.people[0]!.checks.find((c) => c.channel === 'email')).toMatchObject({
+      status: 'failed',
+      label: refused,
+      detail: 'refused by the mail server: 550 5.1.1 Mailbox does not exist',
+    });
+    clock.advanceMinutes(0.5);
+    const { post } = await receipt(eli, drill.id, phone.id, clock.now());
+    expect((await post()).status).toBe(204);
+    const [done] = await report(teamId);
+    expect(done!.status).toBe('failed');
+    expect(done!.people[0]!.checks.find((c) => c.channel === 'push')).toMatchObject({
+      status: 'passed',
+      msToReceipt: 30_000,
+    });
+    expect(await failing()).toContainEqual(
+      expect.objectContaining({ userId: eli.id, channel: 'email', label: refused }),
+    );
+    // Addresses are personal: a teammate sees only their shape.
+    const teammate = await createUser('Ivo');
+    const seen = await json<{ failing: FailingMethod[] }>(
+      api('/api/drills/failing', { headers: teammate.auth }),
+      200,
+    );
+    expect(seen.failing.find((f) => f.userId === eli.id)?.label).toBe('r…@example.test');
+    // The drill page, then the notice about the refused address, on the phone that works.
+    expect(await pushes(phone.key)).toHaveLength(2);
+  });
+
+  it('flags an incoming person with no device and no verified address at all', async () => {
+    const hal = await createUser('Hal');
+    const teamId = await team([hal], clock.now() + 60 * MIN);
+    const drill = await runNow(teamId);
+    expect(drill).toMatchObject({
+      status: 'failed',
+      people: [
+        { userId: hal.id, checks: [{ status: 'failed', label: 'no device or verified email' }] },
+      ],
+    });
+    expect(await failing()).toContainEqual(
+      expect.objectContaining({
+        userId: hal.id,
+        detail: expect.stringMatching(/^nothing to page/),
+      }),
+    );
+  });
+});
+
+describe('the receipt endpoint', () => {
+  it('records a receipt once, and refuses forged, expired and malformed ones with problem+json', async () => {
+    const fay = await createUser('Fay');
+    const teamId = await team([fay], clock.now() + 60 * MIN);
+    const phone = await device(fay, 'Fay’s Pixel');
+    const drill = await runNow(teamId);
+    const { token, post } = await receipt(fay, drill.id, phone.id, clock.now());
+
+    const forged = await api('/api/push/receipts', {
+      body: { token: `${token.slice(0, -4)}AAAA` },
+    });
+    expect(forged.status).toBe(401);
+    expect(forged.headers.get('content-type')).toContain('application/problem+json');
+    expect((await forged.json<{ detail: string }>()).detail).toMatch(/invalid or has expired/);
+
+    const expired = await signActionToken(env.SESSION_SECRET, {
+      userId: fay.id,
+      incidentId: `drill:${drill.id}`,
+      subscriptionId: phone.id,
+      exp: clock.now() - 1,
+    });
+    expect((await api('/api/push/receipts', { body: { token: expired } })).status).toBe(401);
+
+    const malformed = await api('/api/push/receipts', { body: { token, shownAt: 'soon' } });
+    expect(malformed.status).toBe(400);
+    expect((await malformed.json<{ detail: string }>()).detail).toMatch(/shownAt/);
+
+    // A drill page cannot acknowledge anything.
+    const ack = await api('/api/push/ack', { body: { token } });
+    expect(ack.status).toBe(400);
+    expect((await ack.json<{ detail: string }>()).detail).toMatch(/nothing to acknowledge/);
+
+    clock.advanceMinutes(1);
+    expect((await post()).status).toBe(204);
+    clock.advanceMinutes(1);
+    expect((await post()).status).toBe(204); // the service worker's background sync may send it twice
+    expect((await report(teamId))[0]!.people[0]!.checks[0]!.msToReceipt).toBe(60_000);
+    await expect(
+      receipt(fay, 'drl_unknown', phone.id, clock.now()).then((r) => r.post()),
+    ).resolves.toHaveProperty('status', 404);
+  });
+
+  it('verifies a device once a test page to it comes back with its receipt', async () => {
+    const gus = await createUser('Gus');
+    const phone = await device(gus, 'Gus’s Pixel');
+    const list = async () =>
+      (
+        await json<{ subscriptions: { id: string; verifiedAt: number | null }[] }>(
+          api('/api/push/subscriptions', { headers: gus.auth }),
+          200,
+        )
+      ).subscriptions.find((s) => s.id === phone.id);
+    expect((await list())?.verifiedAt).toBeNull();
+    await json(
+      api(`/api/push/subscriptions/${phone.id}/test`, { headers: gus.auth, method: 'POST' }),
+      200,
+    );
+    expect(await pushes(phone.key)).toHaveLength(1);
+    // The 201 alone verifies nothing: only the service worker's receipt does.
+    expect((await list())?.verifiedAt).toBeNull();
+    const token = await signActionToken(env.SESSION_SECRET, {
+      userId: gus.id,
+      incidentId: 'test',
+      subscriptionId: phone.id,
+      exp: clock.now() + ACTION_TOKEN_LIFETIME_MS,
+    });
+    expect((await api('/api/push/receipts', { body: { token } })).status).toBe(204);
+    expect((await list())?.verifiedAt).toBe(clock.now());
+  });
+});
+
+describe('the API document', () => {
+  it('documents the drill routes and the receipt in /api/openapi.json', async () => {
+    const doc = await json<{ paths: Record<string, Record<string, unknown>> }>(
+      api('/api/openapi.json'),
+      200,
+    );
+    expect(Object.keys(doc.paths['/api/teams/{id}/drill-settings'] ?? {})).toEqual(['get', 'put']);
+    expect(Object.keys(doc.paths['/api/teams/{id}/drills'] ?? {})).toEqual(['post', 'get']);
+    expect(doc.paths['/api/drills/failing']?.get).toBeDefined();
+    expect(doc.paths['/api/push/receipts']?.post).toBeDefined();
+  });
+});
