@@ -9,7 +9,9 @@ import type { Incident } from '../../schema/incident';
 import type { CreateIncidentInput } from '../../worker/incident/open';
 import type { Paging } from '../../worker/incident/paging';
 import { incidentStub } from '../../worker/stubs';
-import { createUser, timeline, type TestUser } from '../helpers';
+import { hashSecret } from '../../worker/auth/secrets';
+import { ADMIN, api, createUser, timeline, type TestUser } from '../helpers';
+import { newIntegration, newService, send, serviceIncidents } from './support';
 import { controlClock, fireAlarm, openOn, serviceWithPolicy, texts } from '../escalation/setup';
 
 let ana: TestUser;
@@ -114,5 +116,65 @@ describe('the first page', () => {
     await fireAlarm(claimed);
     await fireAlarm(claimed);
     expect(await pagesOf(claimed)).toEqual({ level1: 1, counted: 1 });
+  });
+});
+
+describe('the key check before the 202', () => {
+  const alert = (n: number) => ({
+    summary: `Disk full ${n}`,
+    dedup_key: `disk-${n}`,
+    severity: 'critical',
+  });
+
+  it('checks a key that names its service in that service, and refuses a revoked key on the very next request', async () => {
+    const serviceId = await newService();
+    const hook = await newIntegration(serviceId, 'generic');
+    expect(hook.key.startsWith(`fbk_${serviceId}.`)).toBe(true);
+    expect((await send(hook.url, alert(1))).status).toBe(202);
+    expect((await send(hook.url, alert(2))).status).toBe(202);
+
+    const revoked = await api(`/api/services/${serviceId}/integrations/${hook.id}`, {
+      method: 'DELETE',
+      headers: ADMIN,
+    });
+    expect(revoked.status).toBe(204);
+    expect((await send(hook.url, alert(3))).status).toBe(401);
+    expect((await serviceIncidents(serviceId)).length).toBe(2);
+  });
+
+  it('refuses a rotated key on the very next request and takes the new one', async () => {
+    const serviceId = await newService();
+    const hook = await newIntegration(serviceId, 'generic');
+    expect((await send(hook.url, alert(1))).status).toBe(202);
+    const rotated = await api(`/api/services/${serviceId}/integrations/${hook.id}/rotate`, {
+      method: 'POST',
+      headers: ADMIN,
+    });
+    expect(rotated.status).toBe(200);
+    const fresh = (await rotated.json()) as { key: string; url: string };
+    expect((await send(hook.url, alert(2))).status).toBe(401);
+    expect((await send(fresh.url, alert(3))).status).toBe(202);
+    // A key for another service's router is refused there: the key names a service it does not belong to.
+    const other = await newService('Other');
+    const forged = fresh.url.replace(serviceId, other);
+    expect((await send(forged, alert(4))).status).toBe(401);
+    expect((await serviceIncidents(serviceId)).length).toBe(2);
+  });
+
+  it('keeps a key minted before keys named their service working, until it is revoked', async () => {
+    const serviceId = await newService();
+    const hook = await newIntegration(serviceId, 'generic');
+    // As stored before: a key without its service, known to D1 only.
+    const old = `fbk_${crypto.randomUUID().replaceAll('-', '')}${'x'.repeat(11)}`;
+    await env.DB.prepare('UPDATE integrations SET key_hash = ? WHERE id = ?')
+      .bind(await hashSecret(env.SESSION_SECRET, old), hook.id)
+      .run();
+    const url = hook.url.replace(hook.key, old);
+    expect((await send(url, alert(1))).status).toBe(202);
+    await api(`/api/services/${serviceId}/integrations/${hook.id}`, {
+      method: 'DELETE',
+      headers: ADMIN,
+    });
+    expect((await send(url, alert(2))).status).toBe(401);
   });
 });

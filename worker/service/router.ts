@@ -26,6 +26,8 @@ import { RuleStore, type DropCounter, type SuppressedAlert } from './rule-store'
 import type { MaintenanceHold, QuietSet } from '../../schema/maintenance-schemas';
 import { activeAt } from '../oncall/maintenance';
 import { QuietStore } from './quiet-store';
+import { RouterKeys } from './router-keys';
+import type { Integration } from '../directory/integrations';
 
 /** The integration a request authenticated as. */
 export interface IntakeSource {
@@ -122,6 +124,7 @@ export class ServiceRouter extends DurableObject<Env> {
   private readonly ruleStore: RuleStore;
   private readonly rules: RuleCache;
   private readonly quiet: QuietStore;
+  private readonly keys: RouterKeys;
   private serviceId: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -133,6 +136,22 @@ export class ServiceRouter extends DurableObject<Env> {
     this.ruleStore = new RuleStore(ctx.storage.sql);
     this.rules = new RuleCache(this.ruleStore, env.DB);
     this.quiet = new QuietStore(ctx.storage.sql, env.DB);
+    this.keys = new RouterKeys(ctx.storage.sql, env.DB);
+  }
+
+  /** Check a key that names this service against the integrations held here (D1 only on a key's first use). */
+  async authenticate(
+    serviceId: string,
+    keyHash: string,
+    type: IntegrationType,
+  ): Promise<Integration | null> {
+    this.serviceId = serviceId;
+    return this.keys.find(serviceId, keyHash, type);
+  }
+
+  /** An integration of this service was revoked, rotated or edited: its next request is checked afresh. */
+  async forgetIntegration(integrationId: string): Promise<void> {
+    this.keys.forget(integrationId);
   }
 
   /** Rate-limit, record and route one request's events; resolves when every incident involved has taken them. */
