@@ -8,6 +8,7 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Incident } from '../../schema/incident';
 import type { CreateIncidentInput } from '../../worker/incident/open';
 import type { Paging } from '../../worker/incident/paging';
+import { NUMBER_BLOCK } from '../../worker/service/number-block';
 import { incidentStub } from '../../worker/stubs';
 import { hashSecret } from '../../worker/auth/secrets';
 import { ADMIN, api, createUser, timeline, type TestUser } from '../helpers';
@@ -176,5 +177,37 @@ describe('the key check before the 202', () => {
       headers: ADMIN,
     });
     expect((await send(url, alert(2))).status).toBe(401);
+  });
+});
+
+describe('incident numbers', () => {
+  const open = (url: string, n: number) =>
+    send(url, { summary: `Queue ${n} stuck`, dedup_key: `queue-${n}`, severity: 'error' });
+
+  it('stay global and distinct, handed to each service router in blocks so most new incidents need no D1 write', async () => {
+    const a = await newService('A');
+    const b = await newService('B');
+    const [hookA, hookB] = [await newIntegration(a, 'generic'), await newIntegration(b, 'generic')];
+    expect((await open(hookA.url, 1)).status).toBe(202);
+    // B's block is reserved between A's incidents, and an incident opened by hand takes a number in between.
+    expect((await open(hookB.url, 1)).status).toBe(202);
+    const byHand = await openOn(a);
+    await Promise.all([open(hookA.url, 2), open(hookA.url, 3), open(hookB.url, 2)]);
+    expect((await open(hookA.url, 4)).status).toBe(202);
+
+    const numbers = async (serviceId: string) =>
+      (await serviceIncidents(serviceId))
+        .filter((i) => i.id !== byHand.id)
+        .map((i) => i.number)
+        .sort((x, y) => x - y);
+    const [numbersA, numbersB] = [await numbers(a), await numbers(b)];
+    const first = numbersA[0] as number;
+    expect(numbersA).toEqual([first, first + 1, first + 2, first + 3]);
+    expect(numbersB).toEqual([numbersB[0] as number, (numbersB[0] as number) + 1]);
+    expect(Math.abs((numbersB[0] as number) - first)).toBeGreaterThanOrEqual(NUMBER_BLOCK);
+    expect(new Set([...numbersA, ...numbersB, byHand.number]).size).toBe(7);
+    expect(byHand.number).toBeGreaterThanOrEqual(
+      Math.max(first, numbersB[0] as number) + NUMBER_BLOCK,
+    );
   });
 });

@@ -147,7 +147,7 @@ export class IncidentObject extends DurableObject<Env> {
   }
 
   private async open(input: CreateIncidentInput): Promise<Incident> {
-    const number = await nextIncidentNumber(this.env.DB);
+    const number = input.number ?? (await nextIncidentNumber(this.env.DB));
     const runbook = await runbookAtOpening(this.env.DB, input);
     const again = this.store.load(); // another create may have won while we awaited D1
     if (again) return again;
