@@ -109,7 +109,7 @@ export const alertSchema = z
     details: z.record(z.string(), z.unknown()).optional(),
     /** The event rules that matched its latest body. */
     rules: z.array(z.object({ id: z.string(), name: z.string() })).optional(),
-    /** Notifications for this alert, the first included; repeats only count, the first body is kept. */
+    /** Times this alert started firing: 1, plus 1 each time it fires again after resolving. A repeat of a firing alert (a re-notification or a sender's retry) is not counted; the incident's notificationCount counts every trigger. */
     count: z.number().int(),
     firstSeenAt: z.number(),
     lastSeenAt: z.number(),

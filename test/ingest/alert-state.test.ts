@@ -75,14 +75,51 @@ describe('alert state and counts', () => {
     });
   });
 
-  it('counts a sender retrying the same request after a lost answer as one alert', async () => {
+  it('counts a sender retrying the same request after a lost answer as one alert, fired once', async () => {
     const { serviceId, integration } = await serviceWith('generic');
     const body = { summary: 'Disk full on web-1', dedup_key: 'disk-web-1', severity: 'critical' };
     await send(integration.url, body);
     await send(integration.url, body);
     const { incident, alerts } = await onlyIncident(serviceId);
     expect(incident).toMatchObject({ alertCount: 1, firingCount: 1, notificationCount: 2 });
-    expect(alerts.map((a) => a.count)).toEqual([2]);
+    expect(alerts.map((a) => a.count)).toEqual([1]);
+  });
+
+  it('counts alerts by fingerprint: a retried notification adds nothing, two distinct alerts count two, and one that fires again after resolving counts its second firing', async () => {
+    const { serviceId, integration } = await serviceWith('alertmanager');
+    const one = notification([{ alert: warn, status: 'firing' }]);
+    await send(integration.url, one);
+    await send(integration.url, one);
+    let view = await onlyIncident(serviceId);
+    expect(view.incident).toMatchObject({ alertCount: 1, notificationCount: 2 });
+    expect(view.alerts.map((a) => [a.key, a.count])).toEqual([[warn.fingerprint, 1]]);
+
+    const both = notification([
+      { alert: warn, status: 'firing' },
+      { alert: crit, status: 'firing' },
+    ]);
+    await send(integration.url, both);
+    await send(integration.url, both);
+    view = await onlyIncident(serviceId);
+    expect(view.incident).toMatchObject({ alertCount: 2, firingCount: 2 });
+    expect(view.alerts.map((a) => [a.key, a.count]).sort()).toEqual([
+      [warn.fingerprint, 1],
+      [crit.fingerprint, 1],
+    ]);
+
+    await send(
+      integration.url,
+      notification([
+        { alert: warn, status: 'resolved' },
+        { alert: crit, status: 'firing' },
+      ]),
+    );
+    await send(integration.url, both);
+    view = await onlyIncident(serviceId);
+    expect(view.alerts.map((a) => [a.key, a.count]).sort()).toEqual([
+      [warn.fingerprint, 2],
+      [crit.fingerprint, 1],
+    ]);
   });
 
   it('titles a group after the most severe alert firing, and after the one still firing when that resolves', async () => {
@@ -177,7 +214,7 @@ describe('alert state and counts', () => {
         summary: 'Disk 91% on web-1',
         severity: 'warning',
         details: { used: '91%' },
-        count: 2,
+        count: 1,
       }),
     ]);
     expect(timeline.some((e) => e.kind === 'severity_changed')).toBe(false);
@@ -205,7 +242,7 @@ describe('alert state and counts', () => {
       alertCount: 1,
       notificationCount: 2,
     });
-    expect(alerts.map((a) => [a.summary, a.count])).toEqual([['p99 latency above 1s', 2]]);
+    expect(alerts.map((a) => [a.summary, a.count])).toEqual([['p99 latency above 1s', 1]]);
   });
 
   it('ends the alerts still firing when a person resolves the incident, saying so, without acknowledging it', async () => {

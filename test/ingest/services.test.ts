@@ -73,7 +73,7 @@ describe('services and integrations', () => {
         (['pagerduty', 'alertmanager', 'grafana', 'opsgenie', 'generic'] as const).map(
           async (type) => {
             const created = await newIntegration(serviceId, type);
-            expect(created.key).toMatch(/^fbk_[\w-]{43}$/);
+            expect(created.key).toMatch(new RegExp(`^fbk_${serviceId}\\.[\\w-]{43}$`));
             return [type, created.url.replace(created.key, '<key>')];
           },
         ),

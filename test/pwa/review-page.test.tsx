@@ -356,11 +356,9 @@ describe('the review page', () => {
       ),
     ).toBeInTheDocument();
     const involved = screen.getByRole('region', { name: 'Alerts involved' });
+    expect(involved).toHaveTextContent('p99 latency above 2s · warning · fired 3 times · resolved');
     expect(involved).toHaveTextContent(
-      'p99 latency above 2s · warning · 3 notifications · resolved',
-    );
-    expect(involved).toHaveTextContent(
-      '5xx above 5% · critical · 1 notification · resolved with the incident',
+      '5xx above 5% · critical · fired once · resolved with the incident',
     );
     expect(within(involved).getByText('Slow since the 1.42 deploy')).toBeInTheDocument();
     fireEvent.click(within(involved).getByText('Details · 2 fields'));

@@ -122,7 +122,7 @@ describe('opening an incident', () => {
     ]);
     expect(opening.entries.at(-1)?.data).toEqual({ count: 2, lastAt: T0 });
     expect(opening.alerts.map((a) => [a.key, a.count])).toEqual([
-      ['db', 3],
+      ['db', 1],
       ['api', 1],
     ]);
     expect(opening.incident).toMatchObject({

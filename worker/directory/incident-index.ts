@@ -244,6 +244,16 @@ export async function nextIncidentNumber(db: D1Database): Promise<number> {
   return row.value;
 }
 
+/** Reserve `count` incident numbers at once; returns the last (the block is last - count + 1 … last). */
+export async function reserveIncidentNumbers(db: D1Database, count: number): Promise<number> {
+  const row = await db
+    .prepare("UPDATE counters SET value = value + ? WHERE name = 'incident_number' RETURNING value")
+    .bind(count)
+    .first<{ value: number }>();
+  if (!row) throw new Error('incident_number counter missing: are D1 migrations applied?');
+  return row.value;
+}
+
 /** One page of a service's incident ids by offset, in a whitelisted order (the Opsgenie list call pages this way). */
 export async function pageIncidentIds(
   db: D1Database,

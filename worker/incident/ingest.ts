@@ -3,9 +3,10 @@
  * Duplicates only count; new alerts, acknowledgements and resolutions become timeline entries.
  *
  * Counting: `alertCount` is distinct alerts (by alert key: Alertmanager fingerprint, PagerDuty dedup_key …),
- * `firingCount` those firing now, `notificationCount` every trigger that arrived. A repeat of a firing
- * alert (a re-notification, or a sender retrying after a lost answer) adds a notification, never an alert,
- * keeps the alert's first body and never raises the incident's severity.
+ * `firingCount` those firing now, `notificationCount` every trigger that arrived, and each alert's `count`
+ * the times it started firing. A repeat of a firing alert (a re-notification, or a sender retrying after a
+ * lost answer: the two look the same) adds a notification, never an alert nor a firing, keeps the alert's
+ * first body and never raises the incident's severity.
  */
 import { LIMITS, type AlertEvent } from '../../schema/alert';
 import type { Actor, Incident, IncidentAlert } from '../../schema/incident';
@@ -149,7 +150,8 @@ export function applyAlertEvents(
       if (event.truncatedAlerts !== undefined) senderTruncated = event.truncatedAlerts;
       if (current?.status === 'firing' || over === 'firing') {
         duplicates += 1;
-        if (current) save({ ...current, count: current.count + 1, lastSeenAt: now });
+        // Counted by identity: a replayed request must not count its alert twice (issue 19).
+        if (current) save({ ...current, lastSeenAt: now });
         continue;
       }
       if (over === 'resolved' || (!current && alerts.size >= cap)) {

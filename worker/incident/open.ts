@@ -22,6 +22,8 @@ export interface CreateIncidentInput {
   events?: AlertEvent[];
   /** Opened during this maintenance window: no one is paged until it ends (the object arms that). */
   maintenance?: MaintenanceHold | null;
+  /** Its number, from the opening router's block (number-block.ts); else create takes one from D1. */
+  number?: number;
 }
 
 const LEAST_SEVERE = SEVERITIES[SEVERITIES.length - 1] as Severity;

@@ -37,6 +37,9 @@ const TASKS: Record<Timer, { id: string; kind: string }> = {
   renotify: { id: 'renotify', kind: 'renotify' },
 };
 
+/** The scheduler row of the first page (START): create runs it at once, its alarm is the backstop. */
+export const START_TASK_ID = TASKS.start.id;
+
 /** A later step of one person's notification rules ("at 3 min email"): one row per person and step. */
 const STEP_TASK = 'notify-step';
 
@@ -86,6 +89,9 @@ export class Paging {
   /** Run a due task; returns false when the task is not the runner's. */
   async run(task: Task, now: number): Promise<boolean> {
     if (task.kind === TASKS.start.kind) {
+      // One START per opening: once its page is out its row became the level timer (or is gone), so a
+      // second run (create's and the alarm's, or a retry) finds nothing owed and pages no one.
+      if (!this.startOwed()) return true;
       const serviceId = this.host.incident()?.serviceId;
       const found = serviceId ? await policyForService(this.host.env.DB, serviceId) : null;
       await this.handle({ type: 'policy-due', found }, now);
@@ -107,6 +113,12 @@ export class Paging {
       await this.host.record(await this.settle(deliveries, now), FIREBELL);
     }
     return true;
+  }
+
+  private startOwed(): boolean {
+    return this.host.scheduler
+      .pending()
+      .some((t) => t.id === TASKS.start.id && t.kind === TASKS.start.kind);
   }
 
   /** Load the facts, decide, commit the decision, then carry out its effects in order. */

@@ -74,36 +74,61 @@ export class Scheduler {
   ): Promise<void> {
     const due = this.pending().filter((t) => t.dueAt <= now);
     if (last.size) due.sort((a, b) => Number(last.has(a.kind)) - Number(last.has(b.kind)));
-    for (const task of due) {
-      const claim = sql<{ version: number }>(
-        this.storage.sql,
-        'UPDATE schedule SET due_at = ? WHERE id = ? AND due_at = ? RETURNING version',
-        now + LEASE_MS,
-        task.id,
-        task.dueAt,
-      )[0];
-      if (!claim) continue;
-      try {
-        await run(task);
-        // A task that re-scheduled itself while running has a new version and keeps its row.
-        sql(
-          this.storage.sql,
-          'DELETE FROM schedule WHERE id = ? AND version = ?',
-          task.id,
-          claim.version,
-        );
-      } catch (err) {
-        console.error('scheduled task failed; will retry', task.kind, task.id, err);
-        sql(
-          this.storage.sql,
-          'UPDATE schedule SET due_at = ? WHERE id = ? AND version = ?',
-          now + retryDelayMs,
-          task.id,
-          claim.version,
-        );
-      }
-    }
+    for (const task of due) await this.claimAndRun(task, now, run, retryDelayMs);
     await this.arm();
+  }
+
+  /**
+   * Run the task with this id now if it is due, claimed as runDue claims it: a caller that runs work at
+   * once (the first page, from create) keeps the alarm as the backstop, and the two never both run it.
+   * Returns whether this call ran it.
+   */
+  async runNow(
+    id: string,
+    now: number,
+    run: (task: Task) => Promise<void>,
+    retryDelayMs = 5_000,
+  ): Promise<boolean> {
+    const task = this.pending().find((t) => t.id === id && t.dueAt <= now);
+    const ran = task ? await this.claimAndRun(task, now, run, retryDelayMs) : false;
+    if (ran) await this.arm();
+    return ran;
+  }
+
+  private async claimAndRun(
+    task: Task,
+    now: number,
+    run: (task: Task) => Promise<void>,
+    retryDelayMs: number,
+  ): Promise<boolean> {
+    const claim = sql<{ version: number }>(
+      this.storage.sql,
+      'UPDATE schedule SET due_at = ? WHERE id = ? AND due_at = ? RETURNING version',
+      now + LEASE_MS,
+      task.id,
+      task.dueAt,
+    )[0];
+    if (!claim) return false;
+    try {
+      await run(task);
+      // A task that re-scheduled itself while running has a new version and keeps its row.
+      sql(
+        this.storage.sql,
+        'DELETE FROM schedule WHERE id = ? AND version = ?',
+        task.id,
+        claim.version,
+      );
+    } catch (err) {
+      console.error('scheduled task failed; will retry', task.kind, task.id, err);
+      sql(
+        this.storage.sql,
+        'UPDATE schedule SET due_at = ? WHERE id = ? AND version = ?',
+        now + retryDelayMs,
+        task.id,
+        claim.version,
+      );
+    }
+    return true;
   }
 
   /** Point the alarm at the earliest pending task, or clear it. */

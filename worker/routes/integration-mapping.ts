@@ -152,6 +152,8 @@ integrationMapping.openapi(
     }
     const preset = presetMatching(mapping, MAPPING_PRESETS)?.id ?? null;
     await setIntegrationMapping(c.env.DB, id, iid, mapping, preset);
+    // The router holds the integration it checks keys against: the next alert maps with this mapping.
+    await serviceRouter(c.env, id).forgetIntegration(iid);
     const saved = { ...integration, mapping, preset };
     return c.json({ integration: present(saved, publicOrigin(c.env, c.req.url)) }, 200);
   },

@@ -31,6 +31,7 @@ import { badRequest, conflict, notFound } from '../errors';
 import { newId, newSecret } from '../ids';
 import { serviceRouter } from '../stubs';
 import { serviceChanges } from '../service/router-calls';
+import { keyFor } from '../service/router-keys';
 import { changeSchema } from '../../schema/change-schemas';
 import {
   DEFAULT_RATE_PER_MINUTE,
@@ -297,7 +298,7 @@ services.openapi(
       throw badRequest('signingSecret is only used by Grafana integrations.');
     const { presetName, ...mapping } = initialMapping(body);
     await serviceOr404(c.env.DB, serviceId);
-    const key = newSecret('fbk');
+    const key = keyFor(serviceId, newSecret('fbk'));
     const integration: Integration = {
       id: newId('int'),
       serviceId,
@@ -418,11 +419,16 @@ services.openapi(
   }),
   async (c) => {
     const { id, iid } = c.req.valid('param');
-    const key = newSecret('fbk');
-    if (
-      !(await rotateIntegrationKey(c.env.DB, id, iid, await hashSecret(c.env.SESSION_SECRET, key)))
-    )
-      throw notFound(`Service ${id} has no live integration ${iid}.`);
+    const key = keyFor(id, newSecret('fbk'));
+    const rotated = await rotateIntegrationKey(
+      c.env.DB,
+      id,
+      iid,
+      await hashSecret(c.env.SESSION_SECRET, key),
+    );
+    // The router forgets the old key before this answers, so it is refused on the very next request.
+    await serviceRouter(c.env, id).forgetIntegration(iid);
+    if (!rotated) throw notFound(`Service ${id} has no live integration ${iid}.`);
     const integration = (await getIntegration(c.env.DB, id, iid)) as Integration;
     return c.json(presentWithKey(integration, publicOrigin(c.env, c.req.url), key), 200);
   },
@@ -460,8 +466,9 @@ services.openapi(
   }),
   async (c) => {
     const { id, iid } = c.req.valid('param');
-    if (!(await updateIntegration(c.env.DB, id, iid, c.req.valid('json'))))
-      throw notFound(`Service ${id} has no integration ${iid}.`);
+    const updated = await updateIntegration(c.env.DB, id, iid, c.req.valid('json'));
+    await serviceRouter(c.env, id).forgetIntegration(iid);
+    if (!updated) throw notFound(`Service ${id} has no integration ${iid}.`);
     return c.json(
       present(
         (await getIntegration(c.env.DB, id, iid)) as Integration,
@@ -490,8 +497,10 @@ services.openapi(
   }),
   async (c) => {
     const { id, iid } = c.req.valid('param');
-    if (!(await revokeIntegration(c.env.DB, id, iid, now())))
-      throw notFound(`Service ${id} has no live integration ${iid}.`);
+    const revoked = await revokeIntegration(c.env.DB, id, iid, now());
+    // Even when D1 says it was revoked already: a router that missed the first telling forgets it now.
+    await serviceRouter(c.env, id).forgetIntegration(iid);
+    if (!revoked) throw notFound(`Service ${id} has no live integration ${iid}.`);
     return c.body(null, 204);
   },
 );

@@ -14,6 +14,7 @@ import { serviceRouter } from '../stubs';
 import type { PayloadInput } from '../../schema/directory';
 import { describeJsonError } from './json-position';
 import { PAYLOAD_MAX_BYTES } from './store';
+import { serviceOfKey } from './router-keys';
 
 export const MAX_BODY_BYTES = LIMITS.body;
 
@@ -58,7 +59,7 @@ export function parseJson(text: string): Parsed {
 
 /**
  * The live integration of `type` holding `key`, or null. Unknown, revoked and other-format keys all
- * cost one hash and one query and get the same null, so an answer says nothing about which keys exist.
+ * cost one hash and one lookup and get the same null, so an answer says nothing about which keys exist.
  */
 export async function authenticateKey(
   env: Env,
@@ -67,6 +68,14 @@ export async function authenticateKey(
 ): Promise<Integration | null> {
   const hash = await hashSecret(env.SESSION_SECRET, key ?? '');
   if (!key) return null;
+  // A key that names its service is checked by that service's router, from its own storage.
+  const serviceId = serviceOfKey(key);
+  if (serviceId)
+    return (await serviceRouter(env, serviceId).authenticate(
+      serviceId,
+      hash,
+      type,
+    )) as Integration | null;
   const integration = await integrationByKeyHash(env.DB, hash);
   return integration?.type === type ? integration : null;
 }

@@ -26,6 +26,9 @@ import { RuleStore, type DropCounter, type SuppressedAlert } from './rule-store'
 import type { MaintenanceHold, QuietSet } from '../../schema/maintenance-schemas';
 import { activeAt } from '../oncall/maintenance';
 import { QuietStore } from './quiet-store';
+import { RouterKeys } from './router-keys';
+import { NumberBlock } from './number-block';
+import type { Integration } from '../directory/integrations';
 
 /** The integration a request authenticated as. */
 export interface IntakeSource {
@@ -122,6 +125,8 @@ export class ServiceRouter extends DurableObject<Env> {
   private readonly ruleStore: RuleStore;
   private readonly rules: RuleCache;
   private readonly quiet: QuietStore;
+  private readonly keys: RouterKeys;
+  private readonly numbers: NumberBlock;
   private serviceId: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -133,6 +138,23 @@ export class ServiceRouter extends DurableObject<Env> {
     this.ruleStore = new RuleStore(ctx.storage.sql);
     this.rules = new RuleCache(this.ruleStore, env.DB);
     this.quiet = new QuietStore(ctx.storage.sql, env.DB);
+    this.keys = new RouterKeys(ctx.storage.sql, env.DB);
+    this.numbers = new NumberBlock(ctx.storage.sql, env.DB);
+  }
+
+  /** Check a key that names this service against the integrations held here (D1 only on a key's first use). */
+  async authenticate(
+    serviceId: string,
+    keyHash: string,
+    type: IntegrationType,
+  ): Promise<Integration | null> {
+    this.serviceId = serviceId;
+    return this.keys.find(serviceId, keyHash, type);
+  }
+
+  /** An integration of this service was revoked, rotated or edited: its next request is checked afresh. */
+  async forgetIntegration(integrationId: string): Promise<void> {
+    this.keys.forget(integrationId);
   }
 
   /** Rate-limit, record and route one request's events; resolves when every incident involved has taken them. */
@@ -474,8 +496,10 @@ export class ServiceRouter extends DurableObject<Env> {
       ? await this.quiet.windowAt(this.serviceId, now())
       : null;
     if (hold) this.quiet.hold(id, hold);
+    const number = await this.numbers.take();
     // Title and severity here are fallbacks: create() derives both from the distinct alerts of `events`.
     await this.incident(id).create({
+      number,
       id,
       title: first.summary,
       description: first.source ? `From ${first.source}` : '',

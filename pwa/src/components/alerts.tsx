@@ -59,7 +59,7 @@ function AlertItem({ alert, now }: { alert: IncidentAlert; now: number }) {
         <span class={alert.status === 'firing' ? 'alert-firing-label' : 'muted'}>
           {alertState(alert)}
         </span>
-        {alert.count > 1 && <span title={plural(alert.count, 'notification')}>×{alert.count}</span>}
+        {alert.count > 1 && <span title={`fired ${alert.count} times`}>×{alert.count}</span>}
         {alert.source && <span>{alert.source}</span>}
         <span>last {formatTime(alert.lastSeenAt, now)}</span>
       </p>

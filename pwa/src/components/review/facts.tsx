@@ -1,4 +1,4 @@
-import { formatDuration, formatTime, plural } from '../../lib/format';
+import { formatDuration, formatTime } from '../../lib/format';
 import type { Review } from '../../lib/types';
 import { AlertBody, alertState } from '../alerts';
 import { roleLabel } from '../incident-commands';
@@ -89,7 +89,8 @@ export function ReviewFacts({ facts, now }: { facts: Facts; now: number }) {
               <li key={a.key}>
                 {a.summary}{' '}
                 <span class="muted small">
-                  · {a.severity} · {plural(a.count, 'notification')} · {alertState(a).toLowerCase()}
+                  · {a.severity} · {a.count === 1 ? 'fired once' : `fired ${a.count} times`} ·{' '}
+                  {alertState(a).toLowerCase()}
                 </span>
                 <AlertBody alert={a} />
                 {a.bodyOmitted && (
