@@ -38,6 +38,7 @@ import { statusAdmin } from './routes/status-admin';
 import { statusPage, statuspageApi } from './routes/status-page';
 import { STATUS_CSP } from './status/render';
 import { statusPublish } from './routes/status-publish';
+import { statusSubscribe } from './routes/status-subscribe';
 import { slack } from './routes/slack';
 import { slackHooks } from './routes/slack-hooks';
 import { chatHooks } from './routes/chat-hooks';
@@ -91,7 +92,9 @@ export function createApp() {
   });
   app.use('*', (c, next) => {
     if (isWebSocketUpgrade(c.req.header('upgrade'))) return next();
-    if (c.req.path === '/api/email/ack') return emailAckPage(c, next);
+    // The unsubscribe confirmation posts its one form back to itself, like the email acknowledge page.
+    if (c.req.path === '/api/email/ack' || c.req.path === '/status/unsubscribe')
+      return emailAckPage(c, next);
     if (c.req.path === '/status' || c.req.path === '/status/') return statusHtml(c, next);
     return (c.req.path === '/api/docs' || c.req.path === '/api/docs/style.css' ? docs : hardened)(
       c,
@@ -133,6 +136,7 @@ export function createApp() {
   app.route('/api/email', emailAck);
   app.route('/api/status', statusAdmin);
   app.route('/api/incidents', statusPublish);
+  app.route('/status', statusSubscribe);
   app.route('/status', statusPage);
   app.route('/api/v2', statuspageApi);
   app.route('/api/slack', slack);

@@ -3,6 +3,7 @@ import type { IncidentObject } from './incident/object';
 import type { ServiceRouter } from './service/router';
 import type { WebhookQueue } from './webhooks/queue';
 import type { SlackQueue } from './chat/slack-queue';
+import type { StatusPushQueue } from './status/push-queue';
 
 /** Bindings and secrets the Worker runs with (wrangler.toml + .dev.vars / secrets). */
 export interface Env {
@@ -14,6 +15,8 @@ export interface Env {
   WEBHOOK_QUEUE: DurableObjectNamespace<WebhookQueue>;
   /** One Slack thread queue per incident, named by its id (worker/chat/slack-queue.ts). */
   SLACK_QUEUE: DurableObjectNamespace<SlackQueue>;
+  /** The status page's push fan-out to subscribers, one object (worker/status/push-queue.ts). */
+  STATUS_PUSH: DurableObjectNamespace<StatusPushQueue>;
   ASSETS?: Fetcher;
   ADMIN_TOKEN: string;
   SESSION_SECRET: string;
@@ -26,6 +29,8 @@ export interface Env {
   STATUS_PAGE_NAME?: string;
   /** IANA zone the status page's days (uptime bars) and times are shown in; defaults to UTC. */
   STATUS_TIME_ZONE?: string;
+  /** Most status page push subscribers kept at once (default 50000); subscribing past it answers 503. */
+  STATUS_SUBSCRIBERS_MAX?: string;
   /** Comma-separated incident role names. */
   INCIDENT_ROLES?: string;
   /**

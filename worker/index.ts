@@ -5,5 +5,6 @@ export { IncidentObject } from './incident/object';
 export { ServiceRouter } from './service/router';
 export { WebhookQueue } from './webhooks/queue';
 export { SlackQueue } from './chat/slack-queue';
+export { StatusPushQueue } from './status/push-queue';
 
 export default createApp();

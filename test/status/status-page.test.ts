@@ -2,7 +2,7 @@
  * The public status page: components, publishing from an incident, the cached HTML, the feeds and the
  * Statuspage-compatible JSON, and that nothing private ever reaches any of them.
  */
-import { SELF } from 'cloudflare:test';
+import { SELF, env, runDurableObjectAlarm } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Publication, StatusComponent } from '../../schema/status-page-schemas';
@@ -18,6 +18,9 @@ import {
   type TestUser,
 } from '../helpers';
 import { newIntegration, newService, send } from '../ingest/support';
+import { subscriber } from '../push/fixtures';
+import { receiver, until } from '../webhooks/receiver';
+import { statusPushQueue } from '../../worker/status/push-queue';
 
 let rita: TestUser;
 let checkoutService: string;
@@ -171,7 +174,8 @@ describe('publishing an incident', () => {
     expect(html).toContain('We are investigating failed card payments.');
     expect(html).toMatch(/Payments API<\/strong>\s*<span class="state"[^>]*>Partial outage/);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
-    expect(html).not.toContain('<script');
+    // One script, our own, deferred: the optional "Get notified" control. The page works without it.
+    expect(html.match(/<script[^>]*>/g)).toEqual(['<script src="/status/subscribe.js" defer>']);
 
     const entries = await timeline(inc.id);
     expect(entries.at(-1)).toMatchObject({ kind: 'status_update' });
@@ -473,6 +477,155 @@ describe('privacy', () => {
         expect(body, path).toContain('Delayed ledger updates');
       for (const secret of privateFields)
         expect(body.includes(secret), `${path} shows ${secret}`).toBe(false);
+    }
+  });
+});
+
+describe('push subscribers without an account', () => {
+  const fcm = () => `https://fcm.googleapis.com/fcm/send/${crypto.randomUUID()}`;
+  const subscribe = async (endpoint: string, client: string, keys?: object) =>
+    SELF.fetch(`${BASE}/status/subscriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': client },
+      body: JSON.stringify({
+        endpoint,
+        expirationTime: null,
+        keys: keys ?? (({ p256dh, auth }) => ({ p256dh, auth }))(await subscriber()),
+      }),
+    });
+  const detail = async (res: Response) => {
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    return ((await res.json()) as { detail: string }).detail;
+  };
+  const row = (id: string) =>
+    env.DB.prepare('SELECT * FROM status_subscribers WHERE id = ?').bind(id).first();
+
+  it('offers the control on /status, refuses what is not a browser push subscription, and keeps only the subscription and a token hash', async () => {
+    const html = await text('/status');
+    expect(html).toMatch(/<section\s+id="notify"\s+hidden[^>]*data-vapid-key="[\w-]{80,}"/);
+    const script = await get('/status/subscribe.js');
+    expect(script.headers.get('content-type')).toContain('text/javascript');
+    expect(await script.text()).toContain("register('/sw.js', { scope: '/' })");
+    expect((await get('/status')).headers.get('content-security-policy')).toContain(
+      "script-src 'self'",
+    );
+
+    const elsewhere = await subscribe('https://attacker.example/collect', '198.51.100.1');
+    expect(elsewhere.status).toBe(400);
+    expect(await detail(elsewhere)).toContain('push service');
+    const badKeys = await subscribe(fcm(), '198.51.100.1', { p256dh: 'abc', auth: 'abc' });
+    expect(badKeys.status).toBe(400);
+    expect(await detail(badKeys)).toMatch(/keys\.p256dh.*65-byte/);
+    const extra = await SELF.fetch(`${BASE}/status/subscriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ endpoint: fcm(), keys: {}, email: 'x@example.com' }),
+    });
+    expect(extra.status).toBe(400);
+
+    const endpoint = fcm();
+    const created = await subscribe(endpoint, '198.51.100.1');
+    expect(created.status).toBe(201);
+    const s = (await created.json()) as {
+      id: string;
+      unsubscribeToken: string;
+      unsubscribeUrl: string;
+    };
+    expect(s.unsubscribeUrl).toBe(
+      `http://127.0.0.1:8787/status/unsubscribe?token=${encodeURIComponent(s.unsubscribeToken)}`,
+    );
+    const stored = (await row(s.id)) as Record<string, unknown>;
+    expect(Object.keys(stored).sort()).toEqual(
+      ['auth', 'created_at', 'endpoint', 'id', 'p256dh', 'token_hash'].sort(),
+    );
+    expect(stored.token_hash).not.toContain(s.unsubscribeToken);
+    expect(
+      JSON.stringify(await env.DB.prepare('SELECT * FROM status_subscribe_rate').all()),
+    ).not.toContain('198.51.100.1');
+    // The same browser again: the same subscriber, its keys refreshed.
+    const again = await subscribe(endpoint, '198.51.100.1');
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { id: string }).id).toBe(s.id);
+
+    // One tap: the link's page has one button (a prefetch unsubscribes nobody), the POST unsubscribes.
+    const confirm = await get(
+      `/status/unsubscribe?token=${encodeURIComponent(s.unsubscribeToken)}`,
+    );
+    expect(await confirm.text()).toContain('<form method="post"');
+    expect(confirm.headers.get('content-security-policy')).toContain("form-action 'self'");
+    expect(await row(s.id)).not.toBeNull();
+    const gone = await SELF.fetch(s.unsubscribeUrl, { method: 'POST' });
+    expect(gone.status).toBe(204);
+    expect(await row(s.id)).toBeNull();
+    const twice = await SELF.fetch(s.unsubscribeUrl, { method: 'POST' });
+    expect(twice.status).toBe(404);
+    expect(await detail(twice)).toContain('already unsubscribed');
+  });
+
+  it('limits subscribing per client (429 with Retry-After) and in total (503)', async () => {
+    for (let i = 0; i < 10; i++) expect((await subscribe(fcm(), '203.0.113.7')).status).toBe(201);
+    const limited = await subscribe(fcm(), '203.0.113.7');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await detail(limited)).toContain('at most 10 an hour');
+    // Another client is not held back by that one.
+    expect((await subscribe(fcm(), '203.0.113.8')).status).toBe(201);
+
+    const count = (await env.DB.prepare('SELECT count(*) AS n FROM status_subscribers').first<{
+      n: number;
+    }>())!.n;
+    env.STATUS_SUBSCRIBERS_MAX = String(count);
+    try {
+      const full = await subscribe(fcm(), '203.0.113.9');
+      expect(full.status).toBe(503);
+      expect(await detail(full)).toContain(`limit of ${count} notification subscribers`);
+    } finally {
+      env.STATUS_SUBSCRIBERS_MAX = undefined;
+    }
+    await env.DB.prepare('DELETE FROM status_subscribers').run();
+  });
+
+  it('pushes every public update to every subscriber off the publishing request, and drops those whose push service says gone', async () => {
+    env.ALLOW_INSECURE_OUTBOUND = 'true';
+    try {
+      await env.DB.prepare('DELETE FROM status_subscribers').run();
+      const live = await receiver([{ status: 201 }]);
+      const dead = await receiver([{ status: 410 }]);
+      const liveSub = (await (await subscribe(live.url, '192.0.2.10')).json()) as { id: string };
+      const deadSub = (await (await subscribe(dead.url, '192.0.2.11')).json()) as { id: string };
+      expect(await row(deadSub.id)).not.toBeNull();
+
+      const inc = await openIncident(rita);
+      const pub = await publish(inc.id, {
+        title: 'Push subscribers hear this',
+        status: 'investigating',
+        body: 'Something is off.',
+      });
+      const queue = statusPushQueue(env);
+      const progress = await until(
+        'the fan-out to finish',
+        async () => {
+          await runDurableObjectAlarm(queue);
+          return queue.progress();
+        },
+        (p) => p.finished.some((f) => f.publicationId === pub.id),
+      );
+      expect(progress.finished.find((f) => f.publicationId === pub.id)).toEqual({
+        publicationId: pub.id,
+        sent: 1,
+        gone: 1,
+        failed: 0,
+      });
+      for (const r of [live, dead]) {
+        const [push] = await r.received();
+        expect(push?.headers['content-encoding']).toBe('aes128gcm');
+        expect(Number(push?.headers.ttl)).toBeGreaterThan(0);
+        expect(push?.headers.authorization).toMatch(/^vapid t=/);
+      }
+      expect(await row(deadSub.id)).toBeNull();
+      expect(await row(liveSub.id)).not.toBeNull();
+    } finally {
+      env.ALLOW_INSECURE_OUTBOUND = undefined;
     }
   });
 });

@@ -6,6 +6,7 @@ import type { ComponentState, Publication } from '../../schema/status-page-schem
 import { listComponents, pageVersion } from '../directory/status-components';
 import { recentPublications } from '../directory/status-publications';
 import type { Env } from '../env';
+import { vapidConfigured } from '../push/sender';
 import { dayBars, type DayBar, type StateChange } from './history';
 
 export const HISTORY_DAYS = 90;
@@ -30,6 +31,8 @@ export interface Snapshot {
   /** Absolute URL of the page. */
   url: string;
   zone: string;
+  /** The VAPID public key for the page's "Get notified" control; null when Web Push is not configured. */
+  vapidPublicKey: string | null;
   version: number;
   updatedAt: number;
   now: number;
@@ -61,6 +64,7 @@ export async function loadSnapshot(env: Env, requestUrl: string, now: number): P
   ]);
   return {
     ...settings,
+    vapidPublicKey: vapidConfigured(env) ? env.VAPID_PUBLIC_KEY! : null,
     version: meta.version,
     updatedAt: meta.updatedAt,
     now,
