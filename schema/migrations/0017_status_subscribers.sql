@@ -17,3 +17,7 @@ CREATE TABLE status_subscribe_rate (
   count        INTEGER NOT NULL,
   PRIMARY KEY (client, window_start)
 );
+
+-- A maintenance window shown on the status page (opt-in): its public name there, or NULL (the default) when the
+-- window is internal only. The window's own name, services and author never reach the page.
+ALTER TABLE maintenance_windows ADD COLUMN status_page_name TEXT;

@@ -257,6 +257,93 @@ describe('notices without an incident', () => {
   });
 });
 
+describe('maintenance windows on the page', () => {
+  it('shows a published window as scheduled, then in progress with its components under maintenance, until it ends', async () => {
+    const service = await newService('db-cluster-internal');
+    const c = await addComponent({ name: 'Reports', serviceIds: [service] });
+    const window = async (body: Record<string, unknown>) =>
+      (
+        await json<{ window: { id: string; statusPage?: { publicName: string } | null } }>(
+          api('/api/maintenance-windows', { body, headers: ADMIN }),
+          201,
+        )
+      ).window;
+    const start = Date.now() + 2 * 3_600_000;
+    const upcoming = await window({
+      name: 'db-cluster-7 kernel patch',
+      serviceIds: [service],
+      schedule: { type: 'once', start, end: start + 1_800_000 },
+      statusPage: { publicName: 'Reports database upgrade' },
+    });
+    expect(upcoming.statusPage).toEqual({ publicName: 'Reports database upgrade' });
+    type Maint = {
+      id: string;
+      name: string;
+      status: string;
+      scheduled_for: string;
+      components: { id: string }[];
+    };
+    const maints = async (doc: string) =>
+      (await json<{ scheduled_maintenances: Maint[] }>(get(`/api/v2/${doc}`), 200))
+        .scheduled_maintenances;
+    const state = async () =>
+      (
+        await json<{ components: { id: string; status: string }[] }>(
+          get('/api/v2/components.json'),
+          200,
+        )
+      ).components.find((x) => x.id === c.id)?.status;
+
+    const listed = (await maints('scheduled-maintenances/upcoming.json')).find(
+      (m) => m.name === 'Reports database upgrade',
+    );
+    expect(listed).toMatchObject({
+      status: 'scheduled',
+      scheduled_for: new Date(start).toISOString(),
+      components: [{ id: c.id }],
+    });
+    expect(await state()).toBe('operational');
+
+    // An edit without statusPage keeps it published; moving it to now starts it.
+    const put = await api(`/api/maintenance-windows/${upcoming.id}`, {
+      method: 'PUT',
+      body: {
+        name: 'db-cluster-7 kernel patch',
+        serviceIds: [service],
+        schedule: { type: 'once', start: Date.now() - 60_000, end: Date.now() + 3_600_000 },
+      },
+      headers: ADMIN,
+    });
+    expect(put.status).toBe(200);
+    expect(await state()).toBe('under_maintenance');
+    const active = await maints('scheduled-maintenances/active.json');
+    expect(active.find((m) => m.name === 'Reports database upgrade')?.status).toBe('in_progress');
+    const summary = await json<{ scheduled_maintenances: Maint[] }>(
+      get('/api/v2/summary.json'),
+      200,
+    );
+    expect(summary.scheduled_maintenances.map((m) => m.name)).toContain('Reports database upgrade');
+    for (const doc of ['summary.json', 'scheduled-maintenances.json']) {
+      const parsed = DOCUMENTED[doc]!.safeParse(await (await get(`/api/v2/${doc}`)).json());
+      expect(parsed.success ? [] : parsed.error.issues, doc).toEqual([]);
+    }
+    const html = await text('/status');
+    expect(html).toContain('Reports database upgrade');
+    expect(html).toMatch(/Reports<\/strong>\s*<span class="state"[^>]*>Under maintenance/);
+    expect(html).not.toContain('kernel patch');
+
+    const ended = await api(`/api/maintenance-windows/${upcoming.id}/end`, {
+      method: 'POST',
+      headers: ADMIN,
+    });
+    expect(ended.status).toBe(200);
+    expect(await state()).toBe('operational');
+    expect((await maints('scheduled-maintenances.json')).map((m) => m.name)).not.toContain(
+      'Reports database upgrade',
+    );
+  });
+});
+
 // Atlassian Statuspage's public API (v2), as documented: field names and types of each document.
 const iso = z.string().datetime({ offset: true });
 const pageShape = z
@@ -442,6 +529,25 @@ describe('privacy', () => {
         .status,
     ).toBeLessThan(300);
     const shown = await addComponent({ name: 'Ledger', serviceIds: [checkoutService] });
+    // Maintenance windows: one internal only, one published under a public name (its own name stays inside).
+    const soon = Date.now() + 3_600_000;
+    for (const [name, service, statusPage] of [
+      ['WINDOW-SECRET unpublished', unmapped, undefined],
+      ['WINDOW-SECRET internal name', checkoutService, { publicName: 'Planned ledger upgrade' }],
+    ] as const)
+      expect(
+        (
+          await api('/api/maintenance-windows', {
+            body: {
+              name,
+              serviceIds: [service],
+              schedule: { type: 'once', start: soon, end: soon + 600_000 },
+              ...(statusPage ? { statusPage } : {}),
+            },
+            headers: ADMIN,
+          })
+        ).status,
+      ).toBe(201);
     await publish(incidentId, {
       title: 'Delayed ledger updates',
       status: 'identified',
@@ -464,6 +570,7 @@ describe('privacy', () => {
       'checkout-svc-internal',
       checkoutService,
       'critical severity',
+      'WINDOW-SECRET',
     ];
     const endpoints = [
       '/status',
@@ -475,6 +582,8 @@ describe('privacy', () => {
       const body = await text(path);
       if (path === '/status' || path.includes('summary') || path.endsWith('incidents.json'))
         expect(body, path).toContain('Delayed ledger updates');
+      if (path === '/status' || path.includes('summary') || path.includes('maintenances'))
+        expect(body, path).toContain('Planned ledger upgrade');
       for (const secret of privateFields)
         expect(body.includes(secret), `${path} shows ${secret}`).toBe(false);
     }
