@@ -39,6 +39,7 @@ import { statusPage, statuspageApi } from './routes/status-page';
 import { STATUS_CSP } from './status/render';
 import { statusPublish } from './routes/status-publish';
 import { statusSubscribe } from './routes/status-subscribe';
+import { registerStatusDocs } from './routes/status-openapi';
 import { slack } from './routes/slack';
 import { slackHooks } from './routes/slack-hooks';
 import { chatHooks } from './routes/chat-hooks';
@@ -139,6 +140,7 @@ export function createApp() {
   app.route('/status', statusSubscribe);
   app.route('/status', statusPage);
   app.route('/api/v2', statuspageApi);
+  registerStatusDocs(app);
   app.route('/api/slack', slack);
   app.route('/hooks/slack', slackHooks);
   app.route('/api/chat', chatHooks);

@@ -508,6 +508,25 @@ describe('Statuspage-compatible JSON', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents the page, its feeds, every Statuspage document and the subscriber routes', async () => {
+    const doc = await json<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    }>(get('/api/openapi.json'), 200);
+    for (const path of [
+      '/status',
+      '/status/feed.atom',
+      '/status/feed.rss',
+      ...Object.keys(DOCUMENTED).flatMap((n) => [`/api/v2/${n}`, `/status/api/v2/${n}`]),
+    ])
+      expect(doc.paths[path]?.get?.responses['200'], path).toBeDefined();
+    expect(Object.keys(doc.paths['/status/subscriptions']?.post?.responses ?? {})).toEqual(
+      expect.arrayContaining(['201', '400', '429', '503']),
+    );
+    expect(doc.paths['/status/unsubscribe']?.post?.responses['204']).toBeDefined();
+  });
+});
+
 describe('privacy', () => {
   it('never shows an incident’s private fields on the page, the feeds or the JSON', async () => {
     const unmapped = await newService('ledger-db-unmapped-svc');
