@@ -40,6 +40,7 @@ import { STATUS_CSP } from './status/render';
 import { statusPublish } from './routes/status-publish';
 import { statusSubscribe } from './routes/status-subscribe';
 import { registerStatusDocs } from './routes/status-openapi';
+import { benchCounters } from './routes/bench-counters';
 import { slack } from './routes/slack';
 import { slackHooks } from './routes/slack-hooks';
 import { chatHooks } from './routes/chat-hooks';
@@ -141,6 +142,7 @@ export function createApp() {
   app.route('/status', statusPage);
   app.route('/api/v2', statuspageApi);
   registerStatusDocs(app);
+  app.route('/api/bench', benchCounters);
   app.route('/api/slack', slack);
   app.route('/hooks/slack', slackHooks);
   app.route('/api/chat', chatHooks);

@@ -29,6 +29,8 @@ export interface Env {
   STATUS_PAGE_NAME?: string;
   /** IANA zone the status page's days (uptime bars) and times are shown in; defaults to UTC. */
   STATUS_TIME_ZONE?: string;
+  /** "true" (local bench runs only): GET /api/bench/object-stubs answers (worker/routes/bench-counters.ts). */
+  BENCH_COUNTERS?: string;
   /** Most status page push subscribers kept at once (default 50000); subscribing past it answers 503. */
   STATUS_SUBSCRIBERS_MAX?: string;
   /** Comma-separated incident role names. */

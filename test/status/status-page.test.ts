@@ -524,6 +524,19 @@ describe('OpenAPI', () => {
       expect.arrayContaining(['201', '400', '429', '503']),
     );
     expect(doc.paths['/status/unsubscribe']?.post?.responses['204']).toBeDefined();
+    // The bench's Durable Object stub counter is off unless BENCH_COUNTERS is "true".
+    expect((await get('/api/bench/object-stubs')).status).toBe(404);
+    env.BENCH_COUNTERS = 'true';
+    try {
+      const before = await json<{ incident: number }>(get('/api/bench/object-stubs'), 200);
+      await text('/status');
+      await text('/api/v2/summary.json');
+      expect((await json<{ incident: number }>(get('/api/bench/object-stubs'), 200)).incident).toBe(
+        before.incident,
+      );
+    } finally {
+      env.BENCH_COUNTERS = undefined;
+    }
   });
 });
 
