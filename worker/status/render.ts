@@ -1,6 +1,7 @@
 /**
- * The status page as server-rendered HTML: no script, light and dark from the reader's setting, landmarks and
- * headings in order, state in words (never colour alone). Values are escaped by hono/html.
+ * The status page as server-rendered HTML: works without script, light and dark from the reader's setting, landmarks and
+ * headings in order, state in words (never colour alone). Values are escaped by hono/html. The optional "Get
+ * notified" control sits in the footer: it appears only once its script runs, and there it shifts nothing.
  */
 import { html, raw } from 'hono/html';
 import { DateTime } from 'luxon';
@@ -229,20 +230,6 @@ export async function renderPage(s: Snapshot): Promise<string> {
           >
             ${status.description}
           </p>
-          ${
-            s.vapidPublicKey
-              ? html`<section
-                  id="notify"
-                  hidden
-                  aria-label="Notifications"
-                  data-vapid-key="${s.vapidPublicKey}"
-                >
-                  <button type="button" id="notify-on">Get notified of updates</button>
-                  <button type="button" id="notify-off" hidden>Stop notifications</button>
-                  <p id="notify-note" class="meta" role="status"></p>
-                </section>`
-              : ''
-          }
         </header>
         <main>
           <section aria-labelledby="active-h">
@@ -272,6 +259,20 @@ export async function renderPage(s: Snapshot): Promise<string> {
             <a href="/status/feed.atom">Atom feed</a> · <a href="/status/feed.rss">RSS feed</a> ·
             <a href="/status/api/v2/summary.json">JSON API</a>
           </p>
+          ${
+            s.vapidPublicKey
+              ? html`<section
+                  id="notify"
+                  hidden
+                  aria-label="Notifications"
+                  data-vapid-key="${s.vapidPublicKey}"
+                >
+                  <button type="button" id="notify-on">Get notified of updates</button>
+                  <button type="button" id="notify-off" hidden>Stop notifications</button>
+                  <p id="notify-note" class="meta" role="status"></p>
+                </section>`
+              : ''
+          }
         </footer>
       </body>
     </html>`;
