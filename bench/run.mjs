@@ -15,6 +15,7 @@ import { benchCustom } from './custom.mjs';
 import { benchIngest } from './ingest.mjs';
 import { benchRulesIngest } from './rules-ingest.mjs';
 import { benchWebhooks } from './webhooks.mjs';
+import { benchStatus } from './status.mjs';
 import { Calibration, Firebell, ROOT, round } from './lib.mjs';
 import { benchAlertToPage, benchEscalation } from './paging.mjs';
 import { startPushService } from './push-service.mjs';
@@ -124,7 +125,10 @@ async function section(name, fn) {
 
 // 1. Ingest vs calibration, and the calibration's own broadcast room (reference for 3).
 const cal = await section('start calibration Worker', async () => track(await Calibration.start()));
-let fb = await section('start Firebell (ingest)', async () => track(await Firebell.start()));
+// BENCH_COUNTERS: section 12 counts the Durable Object stubs the status page's readers cause (none expected).
+let fb = await section('start Firebell (ingest)', async () =>
+  track(await Firebell.start({ BENCH_COUNTERS: 'true' })),
+);
 if (cal && fb)
   results.ingest = await section('1. ingest vs calibration', () =>
     benchIngest(fb, cal, { duration: QUICK ? 2 : 5, log }),
@@ -136,6 +140,10 @@ if (fb)
 if (fb)
   results.rulesIngest = await section('11. ingestion with 100 event rules vs none', () =>
     benchRulesIngest(fb, { duration: QUICK ? 2 : 4, log }),
+  );
+if (cal && fb)
+  results.statusPage = await section('12. /status from cache vs bare route; 1,000 readers', () =>
+    benchStatus(fb, cal, { duration: QUICK ? 2 : 5, log }),
   );
 await untrack(fb);
 if (cal) {

@@ -59,6 +59,16 @@ const cronInput = z
   })
   .strict();
 
+/**
+ * Opt-in: show the window on the public status page under `publicName` (its components, those mapped to its
+ * services, read "under maintenance" while it is on). null takes it off; omitted on an edit keeps what it was.
+ */
+const statusPageInput = z
+  .object({ publicName: z.string().trim().min(1).max(120) })
+  .strict()
+  .nullable()
+  .openapi({ description: 'Publish to the status page under a public name; null: internal only' });
+
 export const windowScheduleInput = z.discriminatedUnion('type', [onceInput, rruleInput, cronInput]);
 
 export const windowInputSchema = z
@@ -66,6 +76,7 @@ export const windowInputSchema = z
     name: z.string().trim().min(1).max(120),
     serviceIds: z.array(z.string().min(1).max(64)).min(1).max(WINDOW_SERVICES_MAX),
     schedule: windowScheduleInput,
+    statusPage: statusPageInput.optional(),
   })
   .strict()
   .openapi('MaintenanceWindowInput');
@@ -126,6 +137,8 @@ export const maintenanceWindowSchema = z
     createdAt: z.number(),
     createdBy: who,
     updatedAt: z.number(),
+    /** Shown on the public status page under this name; null (or absent) when internal only. */
+    statusPage: z.object({ publicName: z.string() }).nullable().optional(),
     /** The occurrence in progress now, or else the next one (null when none is left). */
     current: interval.nullable(),
     next: interval.nullable(),

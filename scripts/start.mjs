@@ -64,6 +64,7 @@ function extraBindings() {
     'ALLOW_INSECURE_OUTBOUND',
     'ALLOW_INSECURE_PUSH',
     'ESCALATION_TICK_MS',
+    'BENCH_COUNTERS',
     ...smtp,
     'TWILIO_ACCOUNT_SID',
     'TWILIO_FROM',

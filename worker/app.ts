@@ -38,6 +38,9 @@ import { statusAdmin } from './routes/status-admin';
 import { statusPage, statuspageApi } from './routes/status-page';
 import { STATUS_CSP } from './status/render';
 import { statusPublish } from './routes/status-publish';
+import { statusSubscribe } from './routes/status-subscribe';
+import { registerStatusDocs } from './routes/status-openapi';
+import { benchCounters } from './routes/bench-counters';
 import { slack } from './routes/slack';
 import { slackHooks } from './routes/slack-hooks';
 import { twilioHooks } from './routes/twilio-hooks';
@@ -93,7 +96,9 @@ export function createApp() {
   });
   app.use('*', (c, next) => {
     if (isWebSocketUpgrade(c.req.header('upgrade'))) return next();
-    if (c.req.path === '/api/email/ack') return emailAckPage(c, next);
+    // The unsubscribe confirmation posts its one form back to itself, like the email acknowledge page.
+    if (c.req.path === '/api/email/ack' || c.req.path === '/status/unsubscribe')
+      return emailAckPage(c, next);
     if (c.req.path === '/status' || c.req.path === '/status/') return statusHtml(c, next);
     return (c.req.path === '/api/docs' || c.req.path === '/api/docs/style.css' ? docs : hardened)(
       c,
@@ -135,8 +140,11 @@ export function createApp() {
   app.route('/api/email', emailAck);
   app.route('/api/status', statusAdmin);
   app.route('/api/incidents', statusPublish);
+  app.route('/status', statusSubscribe);
   app.route('/status', statusPage);
   app.route('/api/v2', statuspageApi);
+  registerStatusDocs(app);
+  app.route('/api/bench', benchCounters);
   app.route('/api/slack', slack);
   app.route('/hooks/slack', slackHooks);
   app.route('/hooks/twilio', twilioHooks);

@@ -4,6 +4,7 @@ import type { ServiceRouter } from './service/router';
 import type { WebhookQueue } from './webhooks/queue';
 import type { SlackQueue } from './chat/slack-queue';
 import type { TeamDrills } from './drills/object';
+import type { StatusPushQueue } from './status/push-queue';
 
 /** Bindings and secrets the Worker runs with (wrangler.toml + .dev.vars / secrets). */
 export interface Env {
@@ -17,6 +18,8 @@ export interface Env {
   SLACK_QUEUE: DurableObjectNamespace<SlackQueue>;
   /** One drill scheduler per team, named by its id (worker/drills/object.ts). */
   DRILLS: DurableObjectNamespace<TeamDrills>;
+  /** The status page's push fan-out to subscribers, one object (worker/status/push-queue.ts). */
+  STATUS_PUSH: DurableObjectNamespace<StatusPushQueue>;
   ASSETS?: Fetcher;
   ADMIN_TOKEN: string;
   SESSION_SECRET: string;
@@ -29,6 +32,10 @@ export interface Env {
   STATUS_PAGE_NAME?: string;
   /** IANA zone the status page's days (uptime bars) and times are shown in; defaults to UTC. */
   STATUS_TIME_ZONE?: string;
+  /** "true" (local bench runs only): GET /api/bench/object-stubs answers (worker/routes/bench-counters.ts). */
+  BENCH_COUNTERS?: string;
+  /** Most status page push subscribers kept at once (default 50000); subscribing past it answers 503. */
+  STATUS_SUBSCRIBERS_MAX?: string;
   /** Comma-separated incident role names. */
   INCIDENT_ROLES?: string;
   /**

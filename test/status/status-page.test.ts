@@ -2,7 +2,7 @@
  * The public status page: components, publishing from an incident, the cached HTML, the feeds and the
  * Statuspage-compatible JSON, and that nothing private ever reaches any of them.
  */
-import { SELF } from 'cloudflare:test';
+import { SELF, env, runDurableObjectAlarm } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { Publication, StatusComponent } from '../../schema/status-page-schemas';
@@ -18,6 +18,9 @@ import {
   type TestUser,
 } from '../helpers';
 import { newIntegration, newService, send } from '../ingest/support';
+import { subscriber } from '../push/fixtures';
+import { receiver, until } from '../webhooks/receiver';
+import { statusPushQueue } from '../../worker/status/push-queue';
 
 let rita: TestUser;
 let checkoutService: string;
@@ -171,7 +174,8 @@ describe('publishing an incident', () => {
     expect(html).toContain('We are investigating failed card payments.');
     expect(html).toMatch(/Payments API<\/strong>\s*<span class="state"[^>]*>Partial outage/);
     expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
-    expect(html).not.toContain('<script');
+    // One script, our own, deferred: the optional "Get notified" control. The page works without it.
+    expect(html.match(/<script[^>]*>/g)).toEqual(['<script src="/status/subscribe.js" defer>']);
 
     const entries = await timeline(inc.id);
     expect(entries.at(-1)).toMatchObject({ kind: 'status_update' });
@@ -250,6 +254,93 @@ describe('notices without an incident', () => {
       200,
     );
     expect(after.components.find((x) => x.id === c.id)?.status).toBe('under_maintenance');
+  });
+});
+
+describe('maintenance windows on the page', () => {
+  it('shows a published window as scheduled, then in progress with its components under maintenance, until it ends', async () => {
+    const service = await newService('db-cluster-internal');
+    const c = await addComponent({ name: 'Reports', serviceIds: [service] });
+    const window = async (body: Record<string, unknown>) =>
+      (
+        await json<{ window: { id: string; statusPage?: { publicName: string } | null } }>(
+          api('/api/maintenance-windows', { body, headers: ADMIN }),
+          201,
+        )
+      ).window;
+    const start = Date.now() + 2 * 3_600_000;
+    const upcoming = await window({
+      name: 'db-cluster-7 kernel patch',
+      serviceIds: [service],
+      schedule: { type: 'once', start, end: start + 1_800_000 },
+      statusPage: { publicName: 'Reports database upgrade' },
+    });
+    expect(upcoming.statusPage).toEqual({ publicName: 'Reports database upgrade' });
+    type Maint = {
+      id: string;
+      name: string;
+      status: string;
+      scheduled_for: string;
+      components: { id: string }[];
+    };
+    const maints = async (doc: string) =>
+      (await json<{ scheduled_maintenances: Maint[] }>(get(`/api/v2/${doc}`), 200))
+        .scheduled_maintenances;
+    const state = async () =>
+      (
+        await json<{ components: { id: string; status: string }[] }>(
+          get('/api/v2/components.json'),
+          200,
+        )
+      ).components.find((x) => x.id === c.id)?.status;
+
+    const listed = (await maints('scheduled-maintenances/upcoming.json')).find(
+      (m) => m.name === 'Reports database upgrade',
+    );
+    expect(listed).toMatchObject({
+      status: 'scheduled',
+      scheduled_for: new Date(start).toISOString(),
+      components: [{ id: c.id }],
+    });
+    expect(await state()).toBe('operational');
+
+    // An edit without statusPage keeps it published; moving it to now starts it.
+    const put = await api(`/api/maintenance-windows/${upcoming.id}`, {
+      method: 'PUT',
+      body: {
+        name: 'db-cluster-7 kernel patch',
+        serviceIds: [service],
+        schedule: { type: 'once', start: Date.now() - 60_000, end: Date.now() + 3_600_000 },
+      },
+      headers: ADMIN,
+    });
+    expect(put.status).toBe(200);
+    expect(await state()).toBe('under_maintenance');
+    const active = await maints('scheduled-maintenances/active.json');
+    expect(active.find((m) => m.name === 'Reports database upgrade')?.status).toBe('in_progress');
+    const summary = await json<{ scheduled_maintenances: Maint[] }>(
+      get('/api/v2/summary.json'),
+      200,
+    );
+    expect(summary.scheduled_maintenances.map((m) => m.name)).toContain('Reports database upgrade');
+    for (const doc of ['summary.json', 'scheduled-maintenances.json']) {
+      const parsed = DOCUMENTED[doc]!.safeParse(await (await get(`/api/v2/${doc}`)).json());
+      expect(parsed.success ? [] : parsed.error.issues, doc).toEqual([]);
+    }
+    const html = await text('/status');
+    expect(html).toContain('Reports database upgrade');
+    expect(html).toMatch(/Reports<\/strong>\s*<span class="state"[^>]*>Under maintenance/);
+    expect(html).not.toContain('kernel patch');
+
+    const ended = await api(`/api/maintenance-windows/${upcoming.id}/end`, {
+      method: 'POST',
+      headers: ADMIN,
+    });
+    expect(ended.status).toBe(200);
+    expect(await state()).toBe('operational');
+    expect((await maints('scheduled-maintenances.json')).map((m) => m.name)).not.toContain(
+      'Reports database upgrade',
+    );
   });
 });
 
@@ -417,6 +508,38 @@ describe('Statuspage-compatible JSON', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents the page, its feeds, every Statuspage document and the subscriber routes', async () => {
+    const doc = await json<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    }>(get('/api/openapi.json'), 200);
+    for (const path of [
+      '/status',
+      '/status/feed.atom',
+      '/status/feed.rss',
+      ...Object.keys(DOCUMENTED).flatMap((n) => [`/api/v2/${n}`, `/status/api/v2/${n}`]),
+    ])
+      expect(doc.paths[path]?.get?.responses['200'], path).toBeDefined();
+    expect(Object.keys(doc.paths['/status/subscriptions']?.post?.responses ?? {})).toEqual(
+      expect.arrayContaining(['201', '400', '429', '503']),
+    );
+    expect(doc.paths['/status/unsubscribe']?.post?.responses['204']).toBeDefined();
+    // The bench's Durable Object stub counter is off unless BENCH_COUNTERS is "true".
+    expect((await get('/api/bench/object-stubs')).status).toBe(404);
+    env.BENCH_COUNTERS = 'true';
+    try {
+      const before = await json<{ incident: number }>(get('/api/bench/object-stubs'), 200);
+      await text('/status');
+      await text('/api/v2/summary.json');
+      expect((await json<{ incident: number }>(get('/api/bench/object-stubs'), 200)).incident).toBe(
+        before.incident,
+      );
+    } finally {
+      env.BENCH_COUNTERS = undefined;
+    }
+  });
+});
+
 describe('privacy', () => {
   it('never shows an incident’s private fields on the page, the feeds or the JSON', async () => {
     const unmapped = await newService('ledger-db-unmapped-svc');
@@ -438,6 +561,25 @@ describe('privacy', () => {
         .status,
     ).toBeLessThan(300);
     const shown = await addComponent({ name: 'Ledger', serviceIds: [checkoutService] });
+    // Maintenance windows: one internal only, one published under a public name (its own name stays inside).
+    const soon = Date.now() + 3_600_000;
+    for (const [name, service, statusPage] of [
+      ['WINDOW-SECRET unpublished', unmapped, undefined],
+      ['WINDOW-SECRET internal name', checkoutService, { publicName: 'Planned ledger upgrade' }],
+    ] as const)
+      expect(
+        (
+          await api('/api/maintenance-windows', {
+            body: {
+              name,
+              serviceIds: [service],
+              schedule: { type: 'once', start: soon, end: soon + 600_000 },
+              ...(statusPage ? { statusPage } : {}),
+            },
+            headers: ADMIN,
+          })
+        ).status,
+      ).toBe(201);
     await publish(incidentId, {
       title: 'Delayed ledger updates',
       status: 'identified',
@@ -460,6 +602,7 @@ describe('privacy', () => {
       'checkout-svc-internal',
       checkoutService,
       'critical severity',
+      'WINDOW-SECRET',
     ];
     const endpoints = [
       '/status',
@@ -471,8 +614,159 @@ describe('privacy', () => {
       const body = await text(path);
       if (path === '/status' || path.includes('summary') || path.endsWith('incidents.json'))
         expect(body, path).toContain('Delayed ledger updates');
+      if (path === '/status' || path.includes('summary') || path.includes('maintenances'))
+        expect(body, path).toContain('Planned ledger upgrade');
       for (const secret of privateFields)
         expect(body.includes(secret), `${path} shows ${secret}`).toBe(false);
+    }
+  });
+});
+
+describe('push subscribers without an account', () => {
+  const fcm = () => `https://fcm.googleapis.com/fcm/send/${crypto.randomUUID()}`;
+  const subscribe = async (endpoint: string, client: string, keys?: object) =>
+    SELF.fetch(`${BASE}/status/subscriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': client },
+      body: JSON.stringify({
+        endpoint,
+        expirationTime: null,
+        keys: keys ?? (({ p256dh, auth }) => ({ p256dh, auth }))(await subscriber()),
+      }),
+    });
+  const detail = async (res: Response) => {
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    return ((await res.json()) as { detail: string }).detail;
+  };
+  const row = (id: string) =>
+    env.DB.prepare('SELECT * FROM status_subscribers WHERE id = ?').bind(id).first();
+
+  it('offers the control on /status, refuses what is not a browser push subscription, and keeps only the subscription and a token hash', async () => {
+    const html = await text('/status');
+    expect(html).toMatch(/<section\s+id="notify"\s+hidden[^>]*data-vapid-key="[\w-]{80,}"/);
+    const script = await get('/status/subscribe.js');
+    expect(script.headers.get('content-type')).toContain('text/javascript');
+    expect(await script.text()).toContain("register('/sw.js', { scope: '/' })");
+    expect((await get('/status')).headers.get('content-security-policy')).toContain(
+      "script-src 'self'",
+    );
+
+    const elsewhere = await subscribe('https://attacker.example/collect', '198.51.100.1');
+    expect(elsewhere.status).toBe(400);
+    expect(await detail(elsewhere)).toContain('push service');
+    const badKeys = await subscribe(fcm(), '198.51.100.1', { p256dh: 'abc', auth: 'abc' });
+    expect(badKeys.status).toBe(400);
+    expect(await detail(badKeys)).toMatch(/keys\.p256dh.*65-byte/);
+    const extra = await SELF.fetch(`${BASE}/status/subscriptions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ endpoint: fcm(), keys: {}, email: 'x@example.com' }),
+    });
+    expect(extra.status).toBe(400);
+
+    const endpoint = fcm();
+    const created = await subscribe(endpoint, '198.51.100.1');
+    expect(created.status).toBe(201);
+    const s = (await created.json()) as {
+      id: string;
+      unsubscribeToken: string;
+      unsubscribeUrl: string;
+    };
+    expect(s.unsubscribeUrl).toBe(
+      `http://127.0.0.1:8787/status/unsubscribe?token=${encodeURIComponent(s.unsubscribeToken)}`,
+    );
+    const stored = (await row(s.id)) as Record<string, unknown>;
+    expect(Object.keys(stored).sort()).toEqual(
+      ['auth', 'created_at', 'endpoint', 'id', 'p256dh', 'token_hash'].sort(),
+    );
+    expect(stored.token_hash).not.toContain(s.unsubscribeToken);
+    expect(
+      JSON.stringify(await env.DB.prepare('SELECT * FROM status_subscribe_rate').all()),
+    ).not.toContain('198.51.100.1');
+    // The same browser again: the same subscriber, its keys refreshed.
+    const again = await subscribe(endpoint, '198.51.100.1');
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { id: string }).id).toBe(s.id);
+
+    // One tap: the link's page has one button (a prefetch unsubscribes nobody), the POST unsubscribes.
+    const confirm = await get(
+      `/status/unsubscribe?token=${encodeURIComponent(s.unsubscribeToken)}`,
+    );
+    expect(await confirm.text()).toContain('<form method="post"');
+    expect(confirm.headers.get('content-security-policy')).toContain("form-action 'self'");
+    expect(await row(s.id)).not.toBeNull();
+    const gone = await SELF.fetch(s.unsubscribeUrl, { method: 'POST' });
+    expect(gone.status).toBe(204);
+    expect(await row(s.id)).toBeNull();
+    const twice = await SELF.fetch(s.unsubscribeUrl, { method: 'POST' });
+    expect(twice.status).toBe(404);
+    expect(await detail(twice)).toContain('already unsubscribed');
+  });
+
+  it('limits subscribing per client (429 with Retry-After) and in total (503)', async () => {
+    for (let i = 0; i < 10; i++) expect((await subscribe(fcm(), '203.0.113.7')).status).toBe(201);
+    const limited = await subscribe(fcm(), '203.0.113.7');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await detail(limited)).toContain('at most 10 an hour');
+    // Another client is not held back by that one.
+    expect((await subscribe(fcm(), '203.0.113.8')).status).toBe(201);
+
+    const count = (await env.DB.prepare('SELECT count(*) AS n FROM status_subscribers').first<{
+      n: number;
+    }>())!.n;
+    env.STATUS_SUBSCRIBERS_MAX = String(count);
+    try {
+      const full = await subscribe(fcm(), '203.0.113.9');
+      expect(full.status).toBe(503);
+      expect(await detail(full)).toContain(`limit of ${count} notification subscribers`);
+    } finally {
+      env.STATUS_SUBSCRIBERS_MAX = undefined;
+    }
+    await env.DB.prepare('DELETE FROM status_subscribers').run();
+  });
+
+  it('pushes every public update to every subscriber off the publishing request, and drops those whose push service says gone', async () => {
+    env.ALLOW_INSECURE_OUTBOUND = 'true';
+    try {
+      await env.DB.prepare('DELETE FROM status_subscribers').run();
+      const live = await receiver([{ status: 201 }]);
+      const dead = await receiver([{ status: 410 }]);
+      const liveSub = (await (await subscribe(live.url, '192.0.2.10')).json()) as { id: string };
+      const deadSub = (await (await subscribe(dead.url, '192.0.2.11')).json()) as { id: string };
+      expect(await row(deadSub.id)).not.toBeNull();
+
+      const inc = await openIncident(rita);
+      const pub = await publish(inc.id, {
+        title: 'Push subscribers hear this',
+        status: 'investigating',
+        body: 'Something is off.',
+      });
+      const queue = statusPushQueue(env);
+      const progress = await until(
+        'the fan-out to finish',
+        async () => {
+          await runDurableObjectAlarm(queue);
+          return queue.progress();
+        },
+        (p) => p.finished.some((f) => f.publicationId === pub.id),
+      );
+      expect(progress.finished.find((f) => f.publicationId === pub.id)).toEqual({
+        publicationId: pub.id,
+        sent: 1,
+        gone: 1,
+        failed: 0,
+      });
+      for (const r of [live, dead]) {
+        const [push] = await r.received();
+        expect(push?.headers['content-encoding']).toBe('aes128gcm');
+        expect(Number(push?.headers.ttl)).toBeGreaterThan(0);
+        expect(push?.headers.authorization).toMatch(/^vapid t=/);
+      }
+      expect(await row(deadSub.id)).toBeNull();
+      expect(await row(liveSub.id)).not.toBeNull();
+    } finally {
+      env.ALLOW_INSECURE_OUTBOUND = undefined;
     }
   });
 });

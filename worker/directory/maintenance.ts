@@ -19,6 +19,7 @@ type WindowRow = {
   created_at: number;
   created_by: string;
   updated_at: number;
+  status_page_name: string | null;
 };
 
 type SilenceRow = {
@@ -42,6 +43,7 @@ const toWindow = (r: WindowRow): StoredWindow => ({
   createdAt: r.created_at,
   createdBy: JSON.parse(r.created_by) as StoredWindow['createdBy'],
   updatedAt: r.updated_at,
+  statusPage: r.status_page_name ? { publicName: r.status_page_name } : null,
 });
 
 const toSilence = (r: SilenceRow): Silence => ({
@@ -57,7 +59,7 @@ const toSilence = (r: SilenceRow): Silence => ({
 });
 
 const WINDOW_COLUMNS =
-  'id, name, service_ids, schedule, ended_at, created_at, created_by, updated_at';
+  'id, name, service_ids, schedule, ended_at, created_at, created_by, updated_at, status_page_name';
 
 /** Every window, or those covering `serviceId`. */
 export async function listWindows(db: D1Database, serviceId?: string): Promise<StoredWindow[]> {
@@ -87,9 +89,10 @@ export async function getWindow(db: D1Database, id: string): Promise<StoredWindo
 export async function saveWindow(db: D1Database, w: StoredWindow): Promise<void> {
   await db
     .prepare(
-      `INSERT INTO maintenance_windows (${WINDOW_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+      `INSERT INTO maintenance_windows (${WINDOW_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
        ON CONFLICT (id) DO UPDATE SET name = excluded.name, service_ids = excluded.service_ids,
-         schedule = excluded.schedule, ended_at = excluded.ended_at, updated_at = excluded.updated_at`,
+         schedule = excluded.schedule, ended_at = excluded.ended_at, updated_at = excluded.updated_at,
+         status_page_name = excluded.status_page_name`,
     )
     .bind(
       w.id,
@@ -100,8 +103,19 @@ export async function saveWindow(db: D1Database, w: StoredWindow): Promise<void>
       w.createdAt,
       JSON.stringify(w.createdBy),
       w.updatedAt,
+      w.statusPage?.publicName ?? null,
     )
     .run();
+}
+
+/** Windows published to the status page (few): the page reads them on each render. */
+export async function publishedWindows(db: D1Database): Promise<StoredWindow[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT ${WINDOW_COLUMNS} FROM maintenance_windows WHERE status_page_name IS NOT NULL ORDER BY created_at, id`,
+    )
+    .all<WindowRow>();
+  return results.map(toWindow);
 }
 
 const SILENCE_COLUMNS =

@@ -10,6 +10,7 @@ import { base64url } from '../ids';
 import { MAX_PAGE_BYTES, type PagePayload } from './payload';
 import { isLoopbackHttp, type OutboundEnv } from '../net/outbound';
 import { endpointProblem } from './validate';
+import type { StatusPushPayload } from '../../schema/status-subscriber-schemas';
 
 export { buildPagePayload, type PagePayload, type PagedIncident } from './payload';
 
@@ -71,7 +72,7 @@ const defaultTransport: Transport = (request) => fetch(request);
 export async function sendPage(
   env: Pick<Env, 'VAPID_PUBLIC_KEY' | 'VAPID_PRIVATE_KEY' | 'VAPID_SUBJECT'> & OutboundEnv,
   subscription: PushTarget,
-  payload: PagePayload,
+  payload: PagePayload | StatusPushPayload,
   opts: SendOptions,
   transport: Transport = defaultTransport,
 ): Promise<PushOutcome> {
@@ -99,7 +100,7 @@ export async function sendPage(
   const size = new TextEncoder().encode(json).byteLength;
   if (size > MAX_PAGE_BYTES) {
     console.error(
-      `push payload for ${payload.incidentId} is ${size} bytes (limit ${MAX_PAGE_BYTES}): a bug in buildPagePayload`,
+      `push payload for ${'incidentId' in payload ? payload.incidentId : payload.tag} is ${size} bytes (limit ${MAX_PAGE_BYTES}): a bug in buildPagePayload`,
     );
     return {
       kind: 'rejected',

@@ -24,6 +24,11 @@ import { newId } from '../ids';
 import { occurrences, overlapIn, parseCron, parseRule, type Interval } from '../oncall/maintenance';
 import { zoneOf } from '../oncall/zone';
 import { pushQuiet } from './quiet-push';
+import { afterWrite } from '../status/publish';
+
+/** A published window changed: the status page's next read shows it (a new page version). */
+const statusPageChanged = (env: Env, url: string, at: number) =>
+  afterWrite(env, new URL(url).origin, at);
 import { bearer, problems, writeProblems } from './openapi-shared';
 
 /** Overlaps between recurring windows are looked for this far ahead. */
@@ -185,10 +190,12 @@ maintenance.openapi(
       createdAt: at,
       createdBy: { id: who.id, name: who.name },
       updatedAt: at,
+      statusPage: input.statusPage ?? null,
     };
     await checkWindow(c.env, window, at);
     await saveWindow(c.env.DB, window);
     await pushQuiet(c.env, window.serviceIds, at);
+    if (window.statusPage) await statusPageChanged(c.env, c.req.url, at);
     return c.json({ window: withOccurrences(window, at) }, 201);
   },
 );
@@ -227,10 +234,12 @@ maintenance.openapi(
       schedule,
       endedAt: null,
       updatedAt: at,
+      statusPage: input.statusPage === undefined ? (before.statusPage ?? null) : input.statusPage,
     };
     await checkWindow(c.env, window, at);
     await saveWindow(c.env.DB, window);
     await pushQuiet(c.env, [...new Set([...before.serviceIds, ...window.serviceIds])], at);
+    if (before.statusPage || window.statusPage) await statusPageChanged(c.env, c.req.url, at);
     return c.json({ window: withOccurrences(window, at) }, 200);
   },
 );
@@ -261,6 +270,7 @@ maintenance.openapi(
     const window: StoredWindow = { ...before, endedAt: at, updatedAt: at };
     await saveWindow(c.env.DB, window);
     await pushQuiet(c.env, window.serviceIds, at);
+    if (window.statusPage) await statusPageChanged(c.env, c.req.url, at);
     return c.json({ window: withOccurrences(window, at) }, 200);
   },
 );

@@ -16,6 +16,7 @@ import { ProblemError } from '../errors';
 import type { CommandResult } from '../incident/object';
 import { incidentStub } from '../stubs';
 import { noteVersion } from './cache';
+import { tellSubscribers } from './notify-subscribers';
 
 const LABEL: Record<string, string> = {
   investigating: 'Investigating',
@@ -77,7 +78,9 @@ export async function publishIncident(
     at,
   });
   await afterWrite(env, origin, at);
-  return (await getPublication(env.DB, id))!;
+  const publication = (await getPublication(env.DB, id))!;
+  await tellSubscribers(env, origin, publication, at);
+  return publication;
 }
 
 /** An admin's notice or maintenance, or its next update (`existing`). */
@@ -104,5 +107,7 @@ export async function postNotice(
     at,
   });
   await afterWrite(env, origin, at);
-  return (await getPublication(env.DB, id))!;
+  const publication = (await getPublication(env.DB, id))!;
+  await tellSubscribers(env, origin, publication, at);
+  return publication;
 }

@@ -1,6 +1,7 @@
 /**
- * The status page as server-rendered HTML: no script, light and dark from the reader's setting, landmarks and
- * headings in order, state in words (never colour alone). Values are escaped by hono/html.
+ * The status page as server-rendered HTML: works without script, light and dark from the reader's setting, landmarks and
+ * headings in order, state in words (never colour alone). Values are escaped by hono/html. The optional "Get
+ * notified" control sits in the footer: it appears only once its script runs, and there it shifts nothing.
  */
 import { html, raw } from 'hono/html';
 import { DateTime } from 'luxon';
@@ -20,11 +21,12 @@ const STATUS_LABEL: Record<string, string> = {
 };
 
 /**
- * The page's Content-Security-Policy: no script at all; its one inline stylesheet. connect-src 'self' only lets
- * crawlers' audits (Lighthouse) read /robots.txt from the page; with no script, nothing else can connect.
+ * The page's Content-Security-Policy: one script, our own /status/subscribe.js (the optional "Get notified"
+ * control; it registers /sw.js and posts the subscription, hence worker-src and connect-src 'self'); its one
+ * inline stylesheet. connect-src 'self' also lets crawlers' audits (Lighthouse) read /robots.txt.
  */
 export const STATUS_CSP =
-  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+  "default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 const CSS = `
 :root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#57606a;--card:#f6f8fa;--line:#d0d7de;
@@ -60,6 +62,7 @@ ${(
 )
   .map((s) => `.bars .${s}{fill:var(--${s})}`)
   .join('')}
+#notify button{font:inherit;padding:.5rem 1rem;border-radius:.5rem;border:1px solid var(--line);background:var(--card);color:var(--fg);cursor:pointer}
 .legend{display:flex;justify-content:space-between;gap:.5rem;margin:.25rem 0 0;font-size:.8rem}
 `;
 
@@ -215,6 +218,7 @@ export async function renderPage(s: Snapshot): Promise<string> {
         <style>
           ${raw(CSS)}
         </style>
+        ${s.vapidPublicKey ? html`<script src="/status/subscribe.js" defer></script>` : ''}
       </head>
       <body>
         <header>
@@ -255,6 +259,20 @@ export async function renderPage(s: Snapshot): Promise<string> {
             <a href="/status/feed.atom">Atom feed</a> · <a href="/status/feed.rss">RSS feed</a> ·
             <a href="/status/api/v2/summary.json">JSON API</a>
           </p>
+          ${
+            s.vapidPublicKey
+              ? html`<section
+                  id="notify"
+                  hidden
+                  aria-label="Notifications"
+                  data-vapid-key="${s.vapidPublicKey}"
+                >
+                  <button type="button" id="notify-on">Get notified of updates</button>
+                  <button type="button" id="notify-off" hidden>Stop notifications</button>
+                  <p id="notify-note" class="meta" role="status"></p>
+                </section>`
+              : ''
+          }
         </footer>
       </body>
     </html>`;

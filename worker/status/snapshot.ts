@@ -6,7 +6,10 @@ import type { ComponentState, Publication } from '../../schema/status-page-schem
 import { listComponents, pageVersion } from '../directory/status-components';
 import { recentPublications } from '../directory/status-publications';
 import type { Env } from '../env';
+import { vapidConfigured } from '../push/sender';
+import { publishedWindows } from '../directory/maintenance';
 import { dayBars, type DayBar, type StateChange } from './history';
+import { windowPublications, withMaintenance } from './maintenance-windows';
 
 export const HISTORY_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -30,6 +33,8 @@ export interface Snapshot {
   /** Absolute URL of the page. */
   url: string;
   zone: string;
+  /** The VAPID public key for the page's "Get notified" control; null when Web Push is not configured. */
+  vapidPublicKey: string | null;
   version: number;
   updatedAt: number;
   now: number;
@@ -53,14 +58,17 @@ export function pageSettings(
 export async function loadSnapshot(env: Env, requestUrl: string, now: number): Promise<Snapshot> {
   const settings = pageSettings(env, requestUrl);
   const since = now - (HISTORY_DAYS + 1) * DAY_MS;
-  const [meta, components, publications, changes] = await Promise.all([
+  const [meta, components, publications, changes, windows] = await Promise.all([
     pageVersion(env.DB),
     listComponents(env.DB),
     recentPublications(env.DB, since),
     loadChanges(env.DB, since),
+    publishedWindows(env.DB),
   ]);
+  const maintenance = windowPublications(windows, components, now);
   return {
     ...settings,
+    vapidPublicKey: vapidConfigured(env) ? env.VAPID_PUBLIC_KEY! : null,
     version: meta.version,
     updatedAt: meta.updatedAt,
     now,
@@ -70,12 +78,12 @@ export async function loadSnapshot(env: Env, requestUrl: string, now: number): P
       description: c.description,
       group: c.group,
       position: c.position,
-      state: c.state,
+      state: withMaintenance(c.id, c.state, maintenance),
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
       days: dayBars(changes.get(c.id) ?? [], now, settings.zone, HISTORY_DAYS),
     })),
-    publications: publications.map(({ incidentId: _private, ...p }) => p),
+    publications: [...maintenance, ...publications.map(({ incidentId: _private, ...p }) => p)],
   };
 }
 

@@ -16,6 +16,7 @@ import {
   type NotificationData,
 } from './notification-content';
 import { sendTwice } from './send-twice';
+import { isStatusNotification, showStatusUpdate, statusClick, statusPayload } from './status-push';
 
 export type { PagePayload };
 
@@ -55,13 +56,21 @@ export function registerPushHandlers(sw: ServiceWorkerGlobalScope): void {
   const receipts = new Queue(RECEIPT_QUEUE, { maxRetentionTime: RETENTION_MINUTES });
 
   sw.addEventListener('push', (event) => {
+    // A status page update (subscribers without an account) is not a page: no receipt, no acknowledge.
+    const status = statusPayload(event.data);
+    if (status) return keepAlive(event, showStatusUpdate(sw, status));
     keepAlive(event, showPage(sw, receipts, parsePayload(event.data)));
   });
 
   sw.addEventListener('notificationclick', (event) => {
     const notification = event.notification;
-    const data = (notification.data ?? {}) as NotificationData;
     notification.close();
+    if (isStatusNotification(notification.data))
+      return keepAlive(
+        event,
+        statusClick(sw, event.action, notification.data, (url) => openOrFocus(sw, url)),
+      );
+    const data = (notification.data ?? {}) as NotificationData;
     const work =
       event.action === 'ack' && data.actionToken && data.state === 'paged'
         ? acknowledge(sw, acks, data)

@@ -24,6 +24,9 @@ interface Draft {
   expression: string;
   timeZone: string;
   durationMinutes: string;
+  /** Opt-in: show it on the public status page under `publicName`. */
+  publish: boolean;
+  publicName: string;
 }
 
 const localInput = (ms: number) => {
@@ -41,10 +44,16 @@ const blank = (): Draft => ({
   expression: '0 2 * * 0',
   timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
   durationMinutes: '60',
+  publish: false,
+  publicName: '',
 });
 
 function bodyOf(d: Draft): WindowInput {
-  const base = { name: d.name.trim(), serviceIds: d.serviceIds };
+  const base = {
+    name: d.name.trim(),
+    serviceIds: d.serviceIds,
+    ...(d.publish ? { statusPage: { publicName: d.publicName.trim() } } : {}),
+  };
   if (d.kind === 'once')
     return {
       ...base,
@@ -207,10 +216,35 @@ export function MaintenanceAdmin({ services }: { services: Service[] }) {
             </label>
           </>
         )}
+        <label class="check">
+          <input
+            type="checkbox"
+            checked={draft.publish}
+            onChange={(e) => set({ publish: e.currentTarget.checked })}
+          />
+          <span>Publish to status page</span>
+        </label>
+        {draft.publish && (
+          <label class="field">
+            <span>Public name</span>
+            <input
+              value={draft.publicName}
+              maxLength={120}
+              required
+              placeholder="Database upgrade"
+              onInput={(e) => set({ publicName: e.currentTarget.value })}
+            />
+          </label>
+        )}
         <button
           type="submit"
           class="button button-primary"
-          disabled={pending !== null || !draft.name.trim() || draft.serviceIds.length === 0}
+          disabled={
+            pending !== null ||
+            !draft.name.trim() ||
+            draft.serviceIds.length === 0 ||
+            (draft.publish && !draft.publicName.trim())
+          }
         >
           Save window
         </button>
@@ -229,6 +263,9 @@ export function MaintenanceAdmin({ services }: { services: Service[] }) {
             <span class="muted small">
               {w.serviceIds.map(serviceName).join(', ')} · {scheduleText(w)}
             </span>
+            {w.statusPage && (
+              <span class="muted small">On the status page as “{w.statusPage.publicName}”</span>
+            )}
             {w.current ? (
               <span>
                 In progress until {formatDayTime(w.current.end)}{' '}

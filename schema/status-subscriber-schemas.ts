@@ -1,0 +1,61 @@
+/**
+ * Status page subscribers (no account): what the page's script posts (the browser's PushSubscription), what it
+ * gets back, and the push message a subscriber's service worker receives for each public update.
+ */
+import { z } from '@hono/zod-openapi';
+import { MAX_ENDPOINT_LENGTH, authSecretProblem, p256dhProblem } from './device-schemas';
+
+const keyField = (check: (value: string) => string | null) =>
+  z
+    .string()
+    .max(200)
+    .superRefine((value, ctx) => {
+      const problem = check(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    });
+
+/** PushSubscription.toJSON() as the browser gives it; nothing else is accepted or kept. */
+export const statusSubscribeBody = z
+  .object({
+    endpoint: z.string().min(1).max(MAX_ENDPOINT_LENGTH),
+    expirationTime: z.number().nullable().optional(),
+    keys: z.object({ p256dh: keyField(p256dhProblem), auth: keyField(authSecretProblem) }).strict(),
+  })
+  .strict()
+  .openapi('StatusSubscribeBody');
+
+export const statusSubscriptionSchema = z
+  .object({
+    id: z.string().openapi({ example: 'ssb_…' }),
+    unsubscribeToken: z
+      .string()
+      .openapi({ description: 'Keep it: POST it to /status/unsubscribe to stop notifications' }),
+    unsubscribeUrl: z
+      .string()
+      .openapi({ example: 'https://status.example.com/status/unsubscribe?token=…' }),
+  })
+  .openapi('StatusSubscription');
+
+export const unsubscribeQuery = z.object({
+  token: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'token', in: 'query' }, description: 'The unsubscribe token' }),
+});
+
+/** The decrypted push message for one public update (pwa/src/sw/status-push.ts shows it). */
+export const statusPushPayloadSchema = z.object({
+  kind: z.literal('status'),
+  /** The publication: one notification per publication, a later update replaces it. */
+  tag: z.string(),
+  title: z.string(),
+  body: z.string(),
+  /** Same-origin path the notification opens: /status. */
+  url: z.string(),
+  /** One-tap unsubscribe: POST here (the token is in the query). */
+  unsubscribeUrl: z.string(),
+  sentAt: z.number(),
+});
+export type StatusPushPayload = z.infer<typeof statusPushPayloadSchema>;
+export type StatusSubscribeBody = z.infer<typeof statusSubscribeBody>;
