@@ -97,7 +97,11 @@ export class Firebell {
           : /Firebell is running at/.test(this.output) && 'running',
       `Firebell to start on ${this.origin}`,
       30_000,
-    ).catch((err: Error) => {
+    ).catch(async (err: Error) => {
+      // Nobody else holds this process: stop it (and its workerd) rather than leave it serving after the test.
+      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
+      await closed;
+      this.child = null;
       throw new Error(`${err.message}; its output:\n${this.output || '(none)'}`);
     });
     if (outcome === 'exited') {
