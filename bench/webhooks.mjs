@@ -191,6 +191,7 @@ export async function benchWebhooks(
         count: pages,
         perSecond: pagesPerSecond,
         log: () => {},
+        stages: true,
         prepare: (svc) =>
           subscribe(
             fb,
@@ -210,6 +211,7 @@ export async function benchWebhooks(
       ).catch(() => false);
       page[subs].push({
         latencyMs: result.latencyMs,
+        stages: result.stages,
         serverCpuShare: round((fb.cpuMs() - cpuBefore) / (now() - started)),
         missing: result.missing,
         webhooksDelivered: receiver.received.length - before,
