@@ -213,6 +213,8 @@ export async function benchWebhooks(
         latencyMs: result.latencyMs,
         stages: result.stages,
         serverCpuShare: round((fb.cpuMs() - cpuBefore) / (now() - started)),
+        // Server CPU for the run (its pages and, with subscriptions, their deliveries), per page.
+        serverCpuMsPerPage: round((fb.cpuMs() - cpuBefore) / (pages + 1)),
         missing: result.missing,
         webhooksDelivered: receiver.received.length - before,
         webhooksDrained: drained !== false,

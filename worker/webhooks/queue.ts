@@ -44,6 +44,8 @@ interface Target {
   subscription: WebhookSubscription;
   secrets: { secret: string; expiresAt: number | null }[];
   loadedAt: number;
+  /** The URL's outbound check, made once per load (it parses and classifies the host every time). */
+  checked?: ReturnType<typeof checkOutboundUrl>;
 }
 
 interface Pending extends Record<string, string | number | null> {
@@ -342,7 +344,7 @@ export class WebhookQueue extends DurableObject<Env> {
   }
 
   private async attempt(sendTo: Target, head: Pending, at: number): Promise<Attempt> {
-    const target = checkOutboundUrl(sendTo.subscription.url, this.env);
+    const target = (sendTo.checked ??= checkOutboundUrl(sendTo.subscription.url, this.env));
     if (!target.ok)
       return { kind: 'final', status: null, response: `Refused: the URL ${target.problem}.` };
     const secrets = sendTo.secrets
