@@ -23,6 +23,8 @@ export const CHAT_TASK = 'chat';
 /** While a page is on its way the hand-over comes back after this, doubling up to LONGEST_DEFER_MS. */
 const FIRST_DEFER_MS = 50;
 const LONGEST_DEFER_MS = 1_000;
+/** After this many deferrals (about 4.5 s) the pass runs anyway: pages never stop chat. */
+const MAX_DEFERRALS = 8;
 
 interface Owed extends Record<string, string | number | null> {
   id: string;
@@ -78,8 +80,8 @@ export class ChatOutbox {
   async drain(task: Task, at: number): Promise<void> {
     const db = this.host.storage.sql;
     this.init();
-    if (pageOnItsWay()) {
-      const deferred = Number(task.data.deferred ?? 0) + 1;
+    const deferred = Number(task.data.deferred ?? 0) + 1;
+    if (deferred <= MAX_DEFERRALS && pageOnItsWay()) {
       const wait = Math.min(LONGEST_DEFER_MS, FIRST_DEFER_MS * 2 ** (deferred - 1));
       return this.host.scheduler.schedule(CHAT_TASK, CHAT_TASK, clock() + wait, {
         ...task.data,

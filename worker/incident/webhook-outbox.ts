@@ -15,7 +15,7 @@ import { now as clock } from '../clock';
 import { getService } from '../directory/services';
 import type { Env } from '../env';
 import { mayWant, subscriptionsFor } from '../webhooks/directory';
-import { inLaneUnlessPaging, pageOnItsWay } from '../webhooks/lane';
+import { inLane, inLaneUnlessPaging } from '../webhooks/lane';
 import { enqueueWebhooks } from '../webhooks/queue';
 import { toWebhookEvent, webhookEvents, type PendingWebhookEvent } from '../webhooks/events';
 import type { Scheduler, Task } from './scheduler';
@@ -35,6 +35,8 @@ const STEP_TIMEOUT_MS = 10_000;
 /** While a page is on its way the hand-over comes back after this, doubling up to LONGEST_DEFER_MS. */
 const FIRST_DEFER_MS = 50;
 const LONGEST_DEFER_MS = 1_000;
+/** After this many deferrals (about 4.5 s) a pass waits its turn in the lane instead: pages never stop webhooks. */
+const MAX_DEFERRALS = 8;
 /** Service names in event payloads, per isolate: a rename shows in events within this long. */
 const SERVICE_TTL_MS = 5_000;
 
@@ -99,20 +101,21 @@ export class WebhookOutbox {
         if (this.handed?.events !== key) this.handed = { events: key, queues: new Set() };
         const handed = this.handed;
         const shares = [...(await this.shares(owed))].filter(([id]) => !handed.queues.has(id));
+        const patient = Number(task.data.deferred ?? 0) < MAX_DEFERRALS;
         for (let i = 0; i < shares.length; i += HAND_OVER_AT_ONCE) {
           // Come back at once, behind any page that fell due meanwhile.
           if (Date.now() - started > RUN_BUDGET_MS)
             return await scheduler.schedule(WEBHOOKS_TASK, WEBHOOKS_TASK, now);
           const some = shares.slice(i, i + HAND_OVER_AT_ONCE);
+          const handOver = () =>
+            Promise.all(
+              some.map(async ([id, events]) => {
+                await enqueueWebhooks(this.host.env, id, events);
+                handed.queues.add(id);
+              }),
+            );
           const went = await withTimeout(
-            inLaneUnlessPaging(() =>
-              Promise.all(
-                some.map(async ([id, events]) => {
-                  await enqueueWebhooks(this.host.env, id, events);
-                  handed.queues.add(id);
-                }),
-              ),
-            ),
+            patient ? inLaneUnlessPaging(handOver) : inLane(handOver).then(() => true),
             STEP_TIMEOUT_MS,
           );
           if (!went) return await this.afterThePage(task);
