@@ -80,14 +80,6 @@ export class ChatOutbox {
   async drain(task: Task, at: number): Promise<void> {
     const db = this.host.storage.sql;
     this.init();
-    const deferred = Number(task.data.deferred ?? 0) + 1;
-    if (deferred <= MAX_DEFERRALS && pageOnItsWay()) {
-      const wait = Math.min(LONGEST_DEFER_MS, FIRST_DEFER_MS * 2 ** (deferred - 1));
-      return this.host.scheduler.schedule(CHAT_TASK, CHAT_TASK, clock() + wait, {
-        ...task.data,
-        deferred,
-      });
-    }
     try {
       const owed = sql<Owed>(db, 'SELECT * FROM chat_outbox ORDER BY rowid LIMIT 100');
       if (!owed.length) return;
@@ -99,6 +91,16 @@ export class ChatOutbox {
         channelFor(env.DB, first.service_id),
         hooksFor(env.DB, first.service_id),
       ]);
+      // Only a pass with somewhere to send defers past a page; one with nowhere just forgets (and its reads
+      // warm the caches that let later changes owe nothing).
+      const deferred = Number(task.data.deferred ?? 0) + 1;
+      if ((channel || hooks.length) && deferred <= MAX_DEFERRALS && pageOnItsWay()) {
+        const wait = Math.min(LONGEST_DEFER_MS, FIRST_DEFER_MS * 2 ** (deferred - 1));
+        return await this.host.scheduler.schedule(CHAT_TASK, CHAT_TASK, clock() + wait, {
+          ...task.data,
+          deferred,
+        });
+      }
       await Promise.all([
         channel &&
           slackQueue(env, incidentId).enqueue(
