@@ -23,7 +23,7 @@ async function steady(count, perSecond, send) {
 export async function benchAlertToPage(
   fb,
   push,
-  { count = 300, perSecond = 10, log = console.log, prepare } = {},
+  { count = 300, perSecond = 10, log = console.log, prepare, stages = false } = {},
 ) {
   const { publicKey } = await fb.must('/api/push/vapid-public-key');
   const user = await fb.user('Paged Responder');
@@ -85,6 +85,7 @@ export async function benchAlertToPage(
 
   // Decrypt every page (after the run, so decryption never delays an arrival) and match it to its trigger.
   const latencies = [];
+  const pages = []; // { i, incidentId, arrivedAt } for `stages`
   let undecryptable = 0;
   let unmatched = 0;
   const seen = new Set();
@@ -103,6 +104,10 @@ export async function benchAlertToPage(
     }
     seen.add(m[1]);
     latencies.push(msg.arrivedAt - sentAt[Number(m[1])]);
+    const incidentId = decodeURIComponent(
+      /\/incidents\/([^/?#]+)/.exec(payload.url ?? '')?.[1] ?? '',
+    );
+    pages.push({ i: Number(m[1]), incidentId, arrivedAt: msg.arrivedAt });
   }
   const sample = push.received[first];
   const vapid = sample
@@ -114,6 +119,7 @@ export async function benchAlertToPage(
     : { ok: false, why: 'no page arrived' };
   const decrypted = sample ? JSON.parse(keys.decrypt(sample.body)) : null;
   return {
+    ...(stages ? { stages: await pageStages(fb, pages, sentAt) } : {}),
     sent: count,
     perSecond,
     statuses,
@@ -136,6 +142,40 @@ export async function benchAlertToPage(
         url: decrypted.url,
       },
     },
+  };
+}
+
+/**
+ * Where each page's time went, from its incident's own timestamps (same machine, same clock): alert sent →
+ * incident opened (intake: the router, the incident number and runbook reads; `createdAt`), then opened →
+ * push arriving (the rest of opening, the alarm firing, the policy, on-call, rules and device reads, the
+ * encrypted push request). Per stage p50 / p99, and the split of the five slowest pages.
+ */
+async function pageStages(fb, pages, sentAt) {
+  const epoch = (t) => performance.timeOrigin + t;
+  const rows = [];
+  for (const p of pages) {
+    const view = await fb.api(`/api/incidents/${p.incidentId}`).catch(() => null);
+    const incident = view?.body?.incident;
+    if (!incident) continue;
+    const sent = epoch(sentAt[p.i]);
+    const arrived = epoch(p.arrivedAt);
+    rows.push({
+      total: round(arrived - sent),
+      intake: round(incident.createdAt - sent),
+      openedToPush: round(arrived - incident.createdAt),
+    });
+  }
+  const stage = (k) =>
+    summary(
+      rows.map((r) => r[k]),
+      [50, 99],
+    );
+  return {
+    pages: rows.length,
+    intake: stage('intake'),
+    openedToPush: stage('openedToPush'),
+    slowest: [...rows].sort((a, b) => b.total - a.total).slice(0, 5),
   };
 }
 

@@ -191,6 +191,7 @@ export async function benchWebhooks(
         count: pages,
         perSecond: pagesPerSecond,
         log: () => {},
+        stages: true,
         prepare: (svc) =>
           subscribe(
             fb,
@@ -210,7 +211,10 @@ export async function benchWebhooks(
       ).catch(() => false);
       page[subs].push({
         latencyMs: result.latencyMs,
+        stages: result.stages,
         serverCpuShare: round((fb.cpuMs() - cpuBefore) / (now() - started)),
+        // Server CPU for the run (its pages and, with subscriptions, their deliveries), per page.
+        serverCpuMsPerPage: round((fb.cpuMs() - cpuBefore) / (pages + 1)),
         missing: result.missing,
         webhooksDelivered: receiver.received.length - before,
         webhooksDrained: drained !== false,

@@ -66,7 +66,8 @@ describe('Teams and Mattermost incoming webhooks', () => {
     );
     const got = await pump(incident.id, hook.id, async () => {
       const b = await bodies(rx);
-      return b.length >= 2 && JSON.stringify(b).includes('acknowledged') && b;
+      // The escalation's card may already show "acknowledged"; wait for the acknowledgement's own.
+      return b.length >= 2 && JSON.stringify(b.at(-1)).includes('Acknowledged by Ana') && b;
     });
     const card = got[0] as {
       type: string;

@@ -8,6 +8,8 @@ import { Webhook } from 'standardwebhooks';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Incident } from '../../schema/incident';
 import { addSubscription } from '../../worker/directory/push-subscriptions';
+import { hooksFor } from '../../worker/chat/chat-hooks';
+import { channelFor } from '../../worker/chat/slack-directory';
 import { Scheduler } from '../../worker/incident/scheduler';
 import { WEBHOOKS_TASK } from '../../worker/incident/webhook-outbox';
 import { incidentStub } from '../../worker/stubs';
@@ -35,12 +37,17 @@ beforeAll(async () => {
 
 /** The incident's webhook bookkeeping: events owed, whether the hand-over task is scheduled, the alarm. */
 function webhookState(incident: Incident) {
-  return runInDurableObject(incidentStub(env, incident.id), async (_o, state) => ({
-    owed: state.storage.sql.exec('SELECT id FROM webhook_outbox').toArray().length,
-    handOverScheduled:
-      state.storage.sql.exec("SELECT id FROM schedule WHERE id = 'webhooks'").toArray().length > 0,
-    alarm: await state.storage.getAlarm(),
-  }));
+  return runInDurableObject(incidentStub(env, incident.id), async (_o, state) => {
+    const rows = (query: string) => state.storage.sql.exec(query).toArray().length;
+    const chatTable = rows("SELECT name FROM sqlite_master WHERE name = 'chat_outbox'") > 0;
+    return {
+      owed: rows('SELECT id FROM webhook_outbox'),
+      handOverScheduled: rows("SELECT id FROM schedule WHERE id = 'webhooks'") > 0,
+      chatOwed: chatTable ? rows('SELECT id FROM chat_outbox') : 0,
+      chatScheduled: rows("SELECT id FROM schedule WHERE id = 'chat'") > 0,
+      alarm: await state.storage.getAlarm(),
+    };
+  });
 }
 
 /** Run the incident's alarm until it owes no webhook event (bounded). */
@@ -130,6 +137,31 @@ describe('the page goes first', () => {
     await until('the delivery after the page', r.received, (l) => l.length === 1);
   });
 
+  it("while a page is on its way, the hand-over leaves the incident's alarm at once and comes back after it", async () => {
+    const r = await receiver();
+    const service = await serviceWithoutPolicy();
+    await subscribe(r.url, {
+      serviceId: service,
+      events: ['incident.triggered', 'incident.resolved'],
+    });
+    const inc = await openOn(service, 'Cache cold');
+    await untilHandedOver(inc);
+    await until('the triggered event', r.received, (l) => l.length === 1);
+    expect((await command(ana, inc.id, 'resolve')).status).toBe(200);
+    // The alarm returns while the page is still on its way (it used to wait in it for the page to leave):
+    // the event stays owed, the hand-over is due again shortly, and nothing was sent.
+    const during = await paged(async () => {
+      await runDurableObjectAlarm(incidentStub(env, inc.id));
+      return webhookState(inc);
+    });
+    expect(during).toMatchObject({ owed: 1, handOverScheduled: true });
+    expect(during.alarm).not.toBeNull();
+    expect(await r.received()).toHaveLength(1);
+    await untilHandedOver(inc);
+    const got = await until('the resolved event after the page', r.received, (l) => l.length === 2);
+    expect(got[1]!.headers['webhook-id']).toMatch(new RegExp(`^${inc.id}:\\d+:incident.resolved$`));
+  });
+
   it('a page announced for an alarm holds deliveries back until it is done', async () => {
     const r = await receiver();
     const { webhook } = await subscribe(r.url, { serviceId: await serviceWithoutPolicy() });
@@ -146,17 +178,24 @@ describe('the page goes first', () => {
 });
 
 describe('no wake-up for nobody', () => {
-  it('a change to an incident whose service has no subscription owes no event and schedules no hand-over', async () => {
+  it('a change to an incident whose service has no subscription, channel or hook owes nothing and schedules no hand-over', async () => {
     const service = await serviceWithoutPolicy();
     const inc = await openOn(service, 'Queue backlog');
     await untilHandedOver(inc); // a cold subscription cache may say "maybe" once; the hand-over reads D1
-    // Nobody wants these two for this service (this also warms the isolate's subscription cache).
+    // Nobody wants these two for this service (this also warms the isolate's subscription and chat caches).
     expect(await subscriptionsFor(env.DB, service, 'incident.severity_changed')).toEqual([]);
     expect(await subscriptionsFor(env.DB, service, 'incident.status_update')).toEqual([]);
+    expect(await channelFor(env.DB, service)).toBeNull();
+    expect(await hooksFor(env.DB, service)).toEqual([]);
     expect((await command(ana, inc.id, 'severity', { severity: 'warning' })).status).toBe(200);
     const update = await command(ana, inc.id, 'status-updates', { text: 'Consumers scaled up' });
     expect(update.status).toBe(200);
-    expect(await webhookState(inc)).toMatchObject({ owed: 0, handOverScheduled: false });
+    expect(await webhookState(inc)).toMatchObject({
+      owed: 0,
+      handOverScheduled: false,
+      chatOwed: 0,
+      chatScheduled: false,
+    });
   });
 
   it('a subscription created a moment before a change gets that change as an event', async () => {

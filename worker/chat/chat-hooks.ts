@@ -95,6 +95,13 @@ export async function hooksFor(db: D1Database, serviceId: string | null): Promis
   return cache.rows.filter((h) => h.serviceId === serviceId);
 }
 
+/** Whether `serviceId` has a hook, from this isolate's cache alone (no await): undefined when cold or old. */
+export function hooksCached(serviceId: string | null): boolean | undefined {
+  if (!serviceId) return false;
+  if (!cache || Date.now() - cache.at > CACHE_TTL_MS) return undefined;
+  return cache.rows.some((h) => h.serviceId === serviceId);
+}
+
 export function clearHookCache(): void {
   cache = null;
 }

@@ -2,19 +2,29 @@
  * Chat from the incident's side: a consumer of the same event stream as outgoing webhooks (webhookEvents in
  * worker/webhooks/events.ts). The events a change makes are written in the change's own transaction, then a
  * scheduler task hands them, oldest first, to the incident's Slack queue (slack-queue.ts) when its service has
- * a channel, and forgets them otherwise. The task runs from the alarm, never inside a command or a page.
+ * a channel, and forgets them otherwise. The task runs from the alarm, never inside a command or a page, and
+ * while a page is on its way in this isolate it comes back a little later rather than run beside it. When
+ * this isolate's fresh caches say the service has no channel and no hook, nothing is owed and no alarm set.
  */
 import type { Incident, TimelineEntry } from '../../schema/incident';
 import type { Env } from '../env';
 import type { Scheduler, Task } from '../incident/scheduler';
 import { sql } from '../sql';
 import { webhookEvents } from '../webhooks/events';
-import { hooksFor } from './chat-hooks';
-import { channelFor } from './slack-directory';
+import { now as clock } from '../clock';
+import { pageOnItsWay } from '../webhooks/lane';
+import { hooksCached, hooksFor } from './chat-hooks';
+import { channelCached, channelFor } from './slack-directory';
 import { slackQueue, type ChatEvent } from './slack-queue';
 
 /** The scheduler task (and its row id) that hands owed events to the chat queue. */
 export const CHAT_TASK = 'chat';
+
+/** While a page is on its way the hand-over comes back after this, doubling up to LONGEST_DEFER_MS. */
+const FIRST_DEFER_MS = 50;
+const LONGEST_DEFER_MS = 1_000;
+/** After this many deferrals (about 4.5 s) the pass runs anyway: pages never stop chat. */
+const MAX_DEFERRALS = 8;
 
 interface Owed extends Record<string, string | number | null> {
   id: string;
@@ -38,6 +48,9 @@ export class ChatOutbox {
   record(incident: Incident, entries: readonly TimelineEntry[], at: number): void {
     const events = webhookEvents(incident, entries);
     if (!events.length) return;
+    // Only caches younger than their TTL may say no (a channel or hook written in this isolate clears them).
+    const id = incident.serviceId;
+    if (channelCached(id) === false && hooksCached(id) === false) return;
     const db = this.host.storage.sql;
     this.init();
     for (const e of events) {
@@ -78,6 +91,16 @@ export class ChatOutbox {
         channelFor(env.DB, first.service_id),
         hooksFor(env.DB, first.service_id),
       ]);
+      // Only a pass with somewhere to send defers past a page; one with nowhere just forgets (and its reads
+      // warm the caches that let later changes owe nothing).
+      const deferred = Number(task.data.deferred ?? 0) + 1;
+      if ((channel || hooks.length) && deferred <= MAX_DEFERRALS && pageOnItsWay()) {
+        const wait = Math.min(LONGEST_DEFER_MS, FIRST_DEFER_MS * 2 ** (deferred - 1));
+        return await this.host.scheduler.schedule(CHAT_TASK, CHAT_TASK, clock() + wait, {
+          ...task.data,
+          deferred,
+        });
+      }
       await Promise.all([
         channel &&
           slackQueue(env, incidentId).enqueue(

@@ -155,6 +155,16 @@ export async function channelFor(
   return channels.rows.find((c) => c.serviceId === serviceId) ?? null;
 }
 
+/**
+ * Whether `serviceId` has a channel, from this isolate's cache alone (no await, so it can run inside a storage
+ * transaction): undefined when the cache is cold or older than its TTL, and the caller must assume yes.
+ */
+export function channelCached(serviceId: string | null): boolean | undefined {
+  if (!serviceId) return false;
+  if (!channels || Date.now() - channels.at > CACHE_TTL_MS) return undefined;
+  return channels.rows.some((c) => c.serviceId === serviceId);
+}
+
 /** Forget the cached mappings (tests edit D1 directly). */
 export function clearChannelCache(): void {
   channels = null;

@@ -1,17 +1,22 @@
 /**
  * Outgoing webhooks from the incident's side: the events a change makes are written in the change's own
  * transaction (so a restart between commit and send loses none), then a scheduler task hands them, oldest
- * first, to each subscription's queue (worker/webhooks/queue.ts), which delivers and retries. An event stays
- * owed until every queue that wants it has it; a retry sends the same id, which a queue that has it drops.
- * The task runs from the alarm, after the run's pages, never inside a command or a page. When this isolate's
- * fresh subscription cache says nobody wants the events, they are not owed at all and the alarm is not woken.
+ * first, to each subscription's queue (worker/webhooks/queue.ts), which delivers and retries. One call per
+ * queue carries every owed event it wants, in order; an event stays owed until every queue that wants it has
+ * it, and a retry sends the same ids, which a queue that has them drops.
+ * The task runs from the alarm, after the run's pages, never inside a command or a page; while a page is on
+ * its way in this isolate it does not wait in the alarm (which would hold the incident's next alarm, e.g. an
+ * escalation) but comes back a little later. When this isolate's fresh subscription cache says nobody wants
+ * the events, they are not owed at all and the alarm is not woken.
  */
+import type { WebhookEvent } from '../../schema/webhook-schemas';
 import type { Incident, TimelineEntry } from '../../schema/incident';
+import { now as clock } from '../clock';
 import { getService } from '../directory/services';
 import type { Env } from '../env';
 import { mayWant, subscriptionsFor } from '../webhooks/directory';
-import { afterPages, inLane } from '../webhooks/lane';
-import { enqueueWebhook } from '../webhooks/queue';
+import { inLane, inLaneUnlessPaging } from '../webhooks/lane';
+import { enqueueWebhooks } from '../webhooks/queue';
 import { toWebhookEvent, webhookEvents, type PendingWebhookEvent } from '../webhooks/events';
 import type { Scheduler, Task } from './scheduler';
 import type { IncidentStore } from './store';
@@ -21,10 +26,24 @@ export const WEBHOOKS_TASK = 'webhooks';
 
 /** How long one run may hand events over before yielding the alarm (to a page that fell due meanwhile). */
 const RUN_BUDGET_MS = 2_000;
-/** Queues handed an event at once (one turn of the delivery lane). */
+/** Owed events handed over in one pass (each queue gets its share of them in one call). */
+const EVENTS_PER_PASS = 50;
+/** Queues handed their events at once (one turn of the delivery lane). */
 const HAND_OVER_AT_ONCE = 10;
 /** A subscription lookup or enqueue that has not answered by then counts as failed. */
 const STEP_TIMEOUT_MS = 10_000;
+/** While a page is on its way the hand-over comes back after this, doubling up to LONGEST_DEFER_MS. */
+const FIRST_DEFER_MS = 50;
+const LONGEST_DEFER_MS = 1_000;
+/** After this many deferrals (about 4.5 s) a pass waits its turn in the lane instead: pages never stop webhooks. */
+const MAX_DEFERRALS = 8;
+/** Service names in event payloads, per isolate: a rename shows in events within this long. */
+const SERVICE_TTL_MS = 5_000;
+
+const serviceNames = new Map<
+  string,
+  { at: number; service: { id: string; name: string } | null }
+>();
 
 /** Wait before retrying a hand-over that failed: 2 s doubling up to 5 min, each 50–100 % of that (jitter). */
 function backoffMs(attempts: number): number {
@@ -39,6 +58,13 @@ export interface WebhookOutboxHost {
 }
 
 export class WebhookOutbox {
+  /**
+   * The queues that already have the events of the pass in progress (keyed by their ids), so a pass that
+   * came back after a page does not call them again. Lost with the instance, which only costs calls the
+   * queues drop as already seen.
+   */
+  private handed: { events: string; queues: Set<string> } | null = null;
+
   constructor(private readonly host: WebhookOutboxHost) {}
 
   /** Owe the events of a committed change; called inside its transaction, so it must not await. */
@@ -58,28 +84,44 @@ export class WebhookOutbox {
   }
 
   /**
-   * Hand the owed events to their subscriptions' queues, oldest first. One that fails stops the run (so no
-   * later event overtakes it) and the task comes back after a backoff; it never throws. It shares the alarm
-   * with paging, so it yields after RUN_BUDGET_MS (coming back at once) and gives up on a hung call.
+   * Hand the owed events to their subscriptions' queues, oldest first: a pass takes up to EVENTS_PER_PASS of
+   * them and gives each queue its share in one call, and they stop being owed once every queue has them. A
+   * failure stops the run (so no later event overtakes it) and the task comes back after a backoff; it never
+   * throws. It shares the alarm with paging, so it yields after RUN_BUDGET_MS (coming back at once), gives
+   * up on a hung call, and comes back shortly when a page is on its way instead of waiting for it.
    */
   async drain(task: Task, now: number): Promise<void> {
     const { store, scheduler } = this.host;
     const started = Date.now();
-    const services = new Map<string, { id: string; name: string } | null>();
     try {
       for (;;) {
-        const owed = store.pendingWebhooks();
+        const owed = store.pendingWebhooks(EVENTS_PER_PASS);
         if (!owed.length) return;
-        for (const pending of owed) {
-          if (Date.now() - started > RUN_BUDGET_MS) {
-            // Come back at once, behind any page that fell due meanwhile.
+        const key = owed.map((e) => e.id).join(' ');
+        if (this.handed?.events !== key) this.handed = { events: key, queues: new Set() };
+        const handed = this.handed;
+        const shares = [...(await this.shares(owed))].filter(([id]) => !handed.queues.has(id));
+        const patient = Number(task.data.deferred ?? 0) < MAX_DEFERRALS;
+        for (let i = 0; i < shares.length; i += HAND_OVER_AT_ONCE) {
+          // Come back at once, behind any page that fell due meanwhile.
+          if (Date.now() - started > RUN_BUDGET_MS)
             return await scheduler.schedule(WEBHOOKS_TASK, WEBHOOKS_TASK, now);
-          }
-          // Pages elsewhere in this isolate go first (worker/webhooks/lane.ts).
-          await afterPages();
-          await withTimeout(this.handOver(pending, services), STEP_TIMEOUT_MS);
-          store.webhookSent(pending.id);
+          const some = shares.slice(i, i + HAND_OVER_AT_ONCE);
+          const handOver = () =>
+            Promise.all(
+              some.map(async ([id, events]) => {
+                await enqueueWebhooks(this.host.env, id, events);
+                handed.queues.add(id);
+              }),
+            );
+          const went = await withTimeout(
+            patient ? inLaneUnlessPaging(handOver) : inLane(handOver).then(() => true),
+            STEP_TIMEOUT_MS,
+          );
+          if (!went) return await this.afterThePage(task);
         }
+        for (const e of owed) store.webhookSent(e.id);
+        this.handed = null;
       }
     } catch (err) {
       const attempts = Number(task.data.attempts ?? 0) + 1;
@@ -90,30 +132,47 @@ export class WebhookOutbox {
     }
   }
 
-  /** One event to every queue that wants it, at once; resolves when all of them have it. */
-  private async handOver(
-    pending: PendingWebhookEvent,
-    services: Map<string, { id: string; name: string } | null>,
-  ): Promise<void> {
+  /** A page is on its way in this isolate: free the alarm and come back a little later (longer each time). */
+  private async afterThePage(task: Task): Promise<void> {
+    const deferred = Number(task.data.deferred ?? 0) + 1;
+    const wait = Math.min(LONGEST_DEFER_MS, FIRST_DEFER_MS * 2 ** (deferred - 1));
+    await this.host.scheduler.schedule(WEBHOOKS_TASK, WEBHOOKS_TASK, clock() + wait, {
+      ...task.data,
+      deferred,
+    });
+  }
+
+  /** Each wanting subscription's share of `owed`, as payloads in owed order. */
+  private async shares(owed: readonly PendingWebhookEvent[]): Promise<Map<string, WebhookEvent[]>> {
     const { env } = this.host;
-    const { serviceId } = pending.incident;
-    const subscriptions = await subscriptionsFor(env.DB, serviceId, pending.type);
-    if (!subscriptions.length) return;
-    if (serviceId && !services.has(serviceId)) {
-      const service = await getService(env.DB, serviceId);
-      services.set(serviceId, service ? { id: service.id, name: service.name } : null);
-    }
     const origin = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : 'http://localhost:8787';
-    const event = toWebhookEvent(
-      pending,
-      serviceId ? (services.get(serviceId) ?? null) : null,
-      origin,
-    );
-    // A few queues at a time, in the delivery lane: fifty enqueues at once would hold up a page meanwhile.
-    for (let i = 0; i < subscriptions.length; i += HAND_OVER_AT_ONCE) {
-      const some = subscriptions.slice(i, i + HAND_OVER_AT_ONCE);
-      await inLane(() => Promise.all(some.map((s) => enqueueWebhook(env, s.id, event))));
+    const shares = new Map<string, WebhookEvent[]>();
+    for (const pending of owed) {
+      const { serviceId } = pending.incident;
+      const subscriptions = await subscriptionsFor(env.DB, serviceId, pending.type);
+      if (!subscriptions.length) continue;
+      const event = toWebhookEvent(
+        pending,
+        serviceId ? await this.service(serviceId) : null,
+        origin,
+      );
+      for (const s of subscriptions) {
+        const share = shares.get(s.id);
+        if (share) share.push(event);
+        else shares.set(s.id, [event]);
+      }
     }
+    return shares;
+  }
+
+  /** The incident's service as events name it, from this isolate's short cache or D1. */
+  private async service(id: string): Promise<{ id: string; name: string } | null> {
+    const cached = serviceNames.get(id);
+    if (cached && Date.now() - cached.at < SERVICE_TTL_MS) return cached.service;
+    const found = await getService(this.host.env.DB, id);
+    const service = found ? { id: found.id, name: found.name } : null;
+    serviceNames.set(id, { at: Date.now(), service });
+    return service;
   }
 }
 

@@ -27,7 +27,8 @@ function count(holds: Map<string | symbol, number>): number {
   return holds.size;
 }
 
-const pageOnItsWay = () => count(pages) > 0;
+/** Whether a page is on its way in this isolate (callers that would rather come back later than wait). */
+export const pageOnItsWay = (): boolean => count(pages) > 0;
 const look = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Run page work (opening an incident, a paging task) ahead of any delivery that has not started yet. */
@@ -51,10 +52,22 @@ export function pageDone(key: string): void {
   pages.delete(key);
 }
 
-/** Wait until no page is on its way in this isolate. */
-export async function afterPages(): Promise<void> {
-  for (let ms = FIRST_LOOK_MS; pageOnItsWay(); ms = Math.min(ms * 2, LONGEST_LOOK_MS))
+/**
+ * Run `work` in the lane unless a page is on its way: then it does not run and the answer is false at once,
+ * for a caller that holds something up while it waits (an incident's alarm) and would rather come back later.
+ */
+export async function inLaneUnlessPaging(work: () => Promise<unknown>): Promise<boolean> {
+  for (
+    let ms = FIRST_LOOK_MS;
+    count(running) >= MAX_RUNNING;
+    ms = Math.min(ms * 2, LONGEST_LOOK_MS)
+  ) {
+    if (pageOnItsWay()) return false;
     await look(ms);
+  }
+  if (pageOnItsWay()) return false;
+  await inLane(work);
+  return true;
 }
 
 /** Run one delivery in the lane: after the pages on their way, and at most MAX_RUNNING at once. */

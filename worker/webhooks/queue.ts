@@ -44,6 +44,8 @@ interface Target {
   subscription: WebhookSubscription;
   secrets: { secret: string; expiresAt: number | null }[];
   loadedAt: number;
+  /** The URL's outbound check, made once per load (it parses and classifies the host every time). */
+  checked?: ReturnType<typeof checkOutboundUrl>;
 }
 
 interface Pending extends Record<string, string | number | null> {
@@ -92,13 +94,22 @@ export function webhookQueue(env: Env, subscriptionId: string) {
   return env.WEBHOOK_QUEUE.get(env.WEBHOOK_QUEUE.idFromName(subscriptionId));
 }
 
-/** Enqueue an event for one subscription (the emitters' entry point). */
+/** Enqueue an event for one subscription. */
 export async function enqueueWebhook(
   env: Env,
   subscriptionId: string,
   event: WebhookEvent,
 ): Promise<void> {
   await webhookQueue(env, subscriptionId).enqueue(event, subscriptionId);
+}
+
+/** Enqueue events, oldest first, for one subscription in one call (the incident's hand-over). */
+export async function enqueueWebhooks(
+  env: Env,
+  subscriptionId: string,
+  events: readonly WebhookEvent[],
+): Promise<void> {
+  await webhookQueue(env, subscriptionId).enqueueMany(events, subscriptionId);
 }
 
 type Attempt =
@@ -135,18 +146,25 @@ export class WebhookQueue extends DurableObject<Env> {
 
   /** Add an event at the tail; an event id already queued or delivered is ignored (at-least-once, not twice). */
   async enqueue(event: WebhookEvent, subscriptionId?: string): Promise<void> {
+    await this.enqueueMany([event], subscriptionId);
+  }
+
+  /** Add events at the tail in the order given, as enqueue does each; the alarm is armed once for all. */
+  async enqueueMany(events: readonly WebhookEvent[], subscriptionId?: string): Promise<void> {
     this.remember(subscriptionId);
     const db = this.ctx.storage.sql;
-    // One statement both checks and records the id; rows past the newest SEEN_SIZE go by rowid.
-    const [added] = sql<{ n: number }>(
-      db,
-      'INSERT INTO seen (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING RETURNING rowid AS n',
-      event.id,
-      now(),
-    );
-    if (!added) return;
-    if (added.n > SEEN_SIZE) sql(db, 'DELETE FROM seen WHERE rowid <= ?', added.n - SEEN_SIZE);
-    this.push(event.id, event.type, JSON.stringify(event));
+    for (const event of events) {
+      // One statement both checks and records the id; rows past the newest SEEN_SIZE go by rowid.
+      const [added] = sql<{ n: number }>(
+        db,
+        'INSERT INTO seen (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING RETURNING rowid AS n',
+        event.id,
+        now(),
+      );
+      if (!added) continue;
+      if (added.n > SEEN_SIZE) sql(db, 'DELETE FROM seen WHERE rowid <= ?', added.n - SEEN_SIZE);
+      this.push(event.id, event.type, JSON.stringify(event));
+    }
     await this.arm();
   }
 
@@ -326,7 +344,7 @@ export class WebhookQueue extends DurableObject<Env> {
   }
 
   private async attempt(sendTo: Target, head: Pending, at: number): Promise<Attempt> {
-    const target = checkOutboundUrl(sendTo.subscription.url, this.env);
+    const target = (sendTo.checked ??= checkOutboundUrl(sendTo.subscription.url, this.env));
     if (!target.ok)
       return { kind: 'final', status: null, response: `Refused: the URL ${target.problem}.` };
     const secrets = sendTo.secrets
