@@ -188,6 +188,50 @@ describe('scheduled drills', () => {
     expect(settings.nextDrillAt).toBe(handoff + 24 * 60 * MIN - 30 * MIN);
   });
 
+  it('plans again when an override moves the next handoff closer, and back when the override is removed', async () => {
+    const ana = await createUser('Ana');
+    const bea = await createUser('Bea');
+    const cy = await createUser('Cy');
+    const handoff = Math.ceil((clock.now() + 10 * 60 * MIN) / MIN) * MIN;
+    const teamId = await team([ana, bea], handoff, [ana, bea, cy]);
+    const nextDrillAt = async () =>
+      (
+        await json<{ nextDrillAt: number | null }>(
+          api(`/api/teams/${teamId}/drill-settings`, { headers: ADMIN }),
+        )
+      ).nextDrillAt;
+    await json(
+      api(`/api/teams/${teamId}/drill-settings`, {
+        method: 'PUT',
+        body: { minutesBefore: 30, receiptMinutes: 10 },
+        headers: ADMIN,
+      }),
+      200,
+    );
+    expect(await nextDrillAt()).toBe(handoff - 30 * MIN);
+
+    // Cy covers from three hours from now: a handoff sooner than the plan's next periodic look (six hours).
+    const scheduleId = (await env.DB.prepare('SELECT id FROM schedules WHERE team_id = ?')
+      .bind(teamId)
+      .first<string>('id'))!;
+    const start = Math.ceil((clock.now() + 3 * 60 * MIN) / MIN) * MIN;
+    const { override } = await json<{ override: { id: string } }>(
+      api(`/api/schedules/${scheduleId}/overrides`, {
+        body: { userId: cy.id, start, end: start + 60 * MIN },
+        headers: ADMIN,
+      }),
+      201,
+    );
+    expect(await nextDrillAt()).toBe(start - 30 * MIN);
+
+    const removed = await api(`/api/schedules/${scheduleId}/overrides/${override.id}`, {
+      method: 'DELETE',
+      headers: ADMIN,
+    });
+    expect(removed.status).toBe(204);
+    expect(await nextDrillAt()).toBe(handoff - 30 * MIN);
+  });
+
   it('fails a push device whose receipt never comes within the bound', async () => {
     const cai = await createUser('Cai');
     const teamId = await team([cai], clock.now() + 60 * MIN);

@@ -27,6 +27,7 @@ import {
   settleCheck,
   teamAdmins,
   teamScheduleIds,
+  teamsDrillingBeforeHandoffs,
   waitingCount,
 } from './store';
 
@@ -37,6 +38,15 @@ const NEXT = 'next-drill';
 /** The team's drill object. */
 export function drillsStub(env: Pick<Env, 'DRILLS'>, teamId: string) {
   return env.DRILLS.get(env.DRILLS.idFromName(teamId));
+}
+
+/**
+ * A schedule or override changed, which can move a handoff: every team that drills before handoffs plans again
+ * now, rather than at its next periodic re-plan (up to REPLAN_MS later, after a moved handoff may have passed).
+ */
+export async function replanScheduledDrills(env: Pick<Env, 'DB' | 'DRILLS'>): Promise<void> {
+  const teams = await teamsDrillingBeforeHandoffs(env.DB);
+  await Promise.all(teams.map((teamId) => drillsStub(env, teamId).configure(teamId)));
 }
 
 export class TeamDrills extends DurableObject<Env> {

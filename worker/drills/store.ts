@@ -342,3 +342,11 @@ export async function teamScheduleIds(db: D1Database, teamId: string): Promise<s
     .all<{ id: string }>();
   return results.map((r) => r.id);
 }
+
+/** Teams that drill before each handoff (their drill objects hold a plan an edited schedule can move). */
+export async function teamsDrillingBeforeHandoffs(db: D1Database): Promise<string[]> {
+  const { results } = await db
+    .prepare('SELECT team_id FROM drill_settings WHERE minutes_before IS NOT NULL ORDER BY team_id')
+    .all<{ team_id: string }>();
+  return results.map((r) => r.team_id);
+}

@@ -7,6 +7,7 @@ import type { AppEnv } from '../app-env';
 import { principalOf, requireRole } from '../auth/middleware';
 import { now } from '../clock';
 import { policiesUsingSchedule } from '../directory/policies';
+import { replanScheduledDrills } from '../drills/object';
 import {
   addOverride,
   createSchedule,
@@ -44,6 +45,11 @@ import {
 
 export const schedules = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 schedules.use('*', limitBody(64 * 1024), requireJson());
+// An edit can move a handoff: drills planned before handoffs follow it before the answer goes back.
+schedules.use('*', async (c, next) => {
+  await next();
+  if (c.req.method !== 'GET' && c.res.status < 400) await replanScheduledDrills(c.env);
+});
 
 const idParam = z.object({
   id: id.openapi({ param: { name: 'id', in: 'path' }, example: 'sch_…' }),
