@@ -69,20 +69,42 @@ async function attempt(
   });
   const origin = (env.PUBLIC_URL ?? '').replace(/\/+$/, '');
   const outcome = await sendMail(env, pageMail({ to: method.address, incident, origin, token }));
+  return settleAttempt(env, EMAIL_RETRY, user, method, outcome, attemptNo, now, (retrying) =>
+    entry(user, method, outcome, attemptNo, retrying),
+  );
+}
+
+/** What every contact method's send answers: accepted, refused for good, or worth another try. */
+export type ContactOutcome = { kind: 'accepted' } | { kind: 'refused' | 'retry'; reply: string };
+
+/**
+ * One attempt on a contact method (email, SMS, voice), settled: the outcome recorded on the method, and a
+ * Delivery whose retry task follows the email backoff while a `retry` outcome has attempts left.
+ */
+export async function settleAttempt(
+  env: Env,
+  retryKind: string,
+  user: Recipient,
+  method: ContactMethodRecord,
+  outcome: ContactOutcome,
+  attemptNo: number,
+  now: number,
+  entryFor: (retrying: boolean) => EntryDraft,
+): Promise<Delivery> {
   try {
     await markOutcome(env.DB, method.id, now, outcome.kind === 'accepted' ? null : outcome.reply);
   } catch (err) {
-    console.error(`could not record email outcome for ${method.id}`, err);
+    console.error(`could not record the ${retryKind} outcome for ${method.id}`, err);
   }
   const retrying = outcome.kind === 'retry' && attemptNo < MAX_EMAIL_ATTEMPTS;
   const result: Delivery = {
     status: outcome.kind === 'accepted' ? 'delivered' : 'failed',
-    entry: entry(user, method, outcome, attemptNo, retrying),
+    entry: entryFor(retrying),
   };
   if (retrying)
     result.retry = {
-      id: `${EMAIL_RETRY}:${method.id}`,
-      kind: EMAIL_RETRY,
+      id: `${retryKind}:${method.id}`,
+      kind: retryKind,
       at: now + emailRetryDelayMs(attemptNo),
       data: { userId: user.id, userName: user.name, methodId: method.id, attempt: attemptNo + 1 },
     };

@@ -5,16 +5,11 @@
  * The path around Do Not Disturb: phones let chosen callers and repeated calls through (docs/sms-voice.md).
  */
 import type { MethodKind } from '../../schema/contact-schemas';
-import {
-  getMethod,
-  markOutcome,
-  verifiedMethods,
-  type ContactMethodRecord,
-} from '../directory/contact-methods';
+import { getMethod, verifiedMethods, type ContactMethodRecord } from '../directory/contact-methods';
 import type { Env } from '../env';
 import type { EntryDraft } from '../incident/reducer';
 import type { PagedIncident } from '../push/payload';
-import { MAX_EMAIL_ATTEMPTS, emailRetryDelayMs } from './email';
+import { settleAttempt } from './email';
 import { placeCall, sendSms, twilioConfigured, xml, type TwilioOutcome } from './twilio-api';
 import type { Delivery, Notifier, Recipient } from './types';
 
@@ -62,24 +57,9 @@ function phoneNotifier(kind: PhoneKind): Notifier {
       kind === 'sms'
         ? await sendSms(env, method.address, smsText(incident))
         : await placeCall(env, method.address, callTwiml(incident, origin));
-    try {
-      await markOutcome(env.DB, method.id, now, outcome.kind === 'accepted' ? null : outcome.reply);
-    } catch (err) {
-      console.error(`could not record ${kind} outcome for ${method.id}`, err);
-    }
-    const retrying = outcome.kind === 'retry' && attemptNo < MAX_EMAIL_ATTEMPTS;
-    const result: Delivery = {
-      status: outcome.kind === 'accepted' ? 'delivered' : 'failed',
-      entry: entry(user, method, outcome, attemptNo, retrying),
-    };
-    if (retrying)
-      result.retry = {
-        id: `${retryKind}:${method.id}`,
-        kind: retryKind,
-        at: now + emailRetryDelayMs(attemptNo),
-        data: { userId: user.id, userName: user.name, methodId: method.id, attempt: attemptNo + 1 },
-      };
-    return result;
+    return settleAttempt(env, retryKind, user, method, outcome, attemptNo, now, (retrying) =>
+      entry(user, method, outcome, attemptNo, retrying),
+    );
   }
 
   function entry(
