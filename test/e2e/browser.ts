@@ -138,13 +138,27 @@ export class ServiceWorkerDevtools {
   static async attach(page: Page, origin: string): Promise<ServiceWorkerDevtools> {
     const session = await page.context().newCDPSession(page);
     const registrations: { registrationId: string; scopeURL: string; isDeleted: boolean }[] = [];
+    const status = new Map<string, { registrationId: string; status: string }>();
     session.on('ServiceWorker.workerRegistrationUpdated', (e) =>
       registrations.push(...e.registrations),
     );
+    session.on('ServiceWorker.workerVersionUpdated', (e) => {
+      for (const v of e.versions) status.set(v.versionId, v);
+    });
     await session.send('ServiceWorker.enable');
     const reg = await until(
       () => registrations.find((r) => r.scopeURL === `${origin}/` && !r.isDeleted),
       'the service worker registration id',
+      10_000,
+    );
+    // The page can see its worker `activated` while the browser's DevTools side still reports it installing.
+    // A push delivered in that window is dropped without an error (seen under load), so wait for DevTools to agree.
+    await until(
+      () =>
+        [...status.values()].some(
+          (v) => v.registrationId === reg.registrationId && v.status === 'activated',
+        ),
+      'DevTools to see the service worker activated',
       10_000,
     );
     return new ServiceWorkerDevtools(session, origin, reg.registrationId);
