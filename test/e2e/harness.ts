@@ -96,7 +96,8 @@ export class Firebell {
           ? 'exited'
           : /Firebell is running at/.test(this.output) && 'running',
       `Firebell to start on ${this.origin}`,
-      30_000,
+      // Applying the migrations to a fresh state takes ~3 s alone, and far longer while two files start at once.
+      50_000,
     ).catch(async (err: Error) => {
       // Nobody else holds this process: stop it (and its workerd) rather than leave it serving after the test.
       if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
