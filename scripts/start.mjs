@@ -63,8 +63,8 @@ function extraBindings() {
   for (const key of [
     'ALLOW_INSECURE_OUTBOUND',
     'ALLOW_INSECURE_PUSH',
-    'ESCALATION_TICK_MS',
     'BENCH_COUNTERS',
+    'TEST_CLOCK',
     ...smtp,
     'TWILIO_ACCOUNT_SID',
     'TWILIO_FROM',
@@ -97,6 +97,10 @@ else
     'Need to sign in on a new phone or browser? Stop and run: npm start -- --sign-in-link',
   );
 console.log('API token for scripts: ADMIN_TOKEN in .dev.vars. API docs: /api/docs');
+if (process.env.TEST_CLOCK === 'true')
+  console.log(
+    'TEST_CLOCK is on: POST /api/test/clock moves time. For tests only, never for real paging.',
+  );
 console.log(`Firebell is running at ${url.origin} (state in ${PERSIST})`);
 
 let stopping = false;

@@ -41,6 +41,7 @@ import { statusPublish } from './routes/status-publish';
 import { statusSubscribe } from './routes/status-subscribe';
 import { registerStatusDocs } from './routes/status-openapi';
 import { benchCounters } from './routes/bench-counters';
+import { testClock } from './routes/test-clock';
 import { slack } from './routes/slack';
 import { slackHooks } from './routes/slack-hooks';
 import { twilioHooks } from './routes/twilio-hooks';
@@ -145,6 +146,7 @@ export function createApp() {
   app.route('/api/v2', statuspageApi);
   registerStatusDocs(app);
   app.route('/api/bench', benchCounters);
+  app.route('/api/test', testClock);
   app.route('/api/slack', slack);
   app.route('/hooks/slack', slackHooks);
   app.route('/hooks/twilio', twilioHooks);

@@ -34,6 +34,8 @@ export interface Env {
   STATUS_TIME_ZONE?: string;
   /** "true" (local bench runs only): GET /api/bench/object-stubs answers (worker/routes/bench-counters.ts). */
   BENCH_COUNTERS?: string;
+  /** "true" (e2e tests only, passed by scripts/start.mjs): POST /api/test/clock moves time (routes/test-clock.ts). */
+  TEST_CLOCK?: string;
   /** Most status page push subscribers kept at once (default 50000); subscribing past it answers 503. */
   STATUS_SUBSCRIBERS_MAX?: string;
   /** Comma-separated incident role names. */

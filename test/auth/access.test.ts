@@ -1,4 +1,4 @@
-import { SELF } from 'cloudflare:test';
+import { SELF, env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, BASE, api, createUser, json, openIncident, type TestUser } from '../helpers';
 
@@ -243,5 +243,25 @@ describe('access matrix', () => {
       200,
     );
     expect(signedIn.user).toMatchObject({ id: responder.id, role: 'responder' });
+  });
+
+  it('has no test clock unless the server was started with TEST_CLOCK, and then only for an admin over loopback', async () => {
+    const move = (headers: Record<string, string>, base = BASE) =>
+      SELF.fetch(`${base}/api/test/clock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ advanceMinutes: 1 }),
+      });
+    expect((await move(ADMIN)).status).toBe(404);
+    env.TEST_CLOCK = 'true';
+    try {
+      expect((await move(ADMIN, 'https://firebell.example.com')).status).toBe(404);
+      expect((await move(responder.auth)).status).toBe(403);
+      const bad = await api('/api/test/clock', { headers: ADMIN, body: { advanceMinutes: -5 } });
+      expect(bad.status).toBe(400);
+      expect(bad.headers.get('content-type')).toBe('application/problem+json');
+    } finally {
+      env.TEST_CLOCK = undefined;
+    }
   });
 });

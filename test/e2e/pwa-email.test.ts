@@ -3,9 +3,12 @@
  * on 127.0.0.1 received, and sets email at minute 0 in their notification rules. Their phone has no push
  * device, so a page reaches them only by email; the emailed link opens a page whose one button
  * acknowledges the incident, once. Firebell runs with SMTP_HOST/SMTP_PORT in its environment (scripts/start.mjs).
+ * A second responder keeps the default rules' shape (push at once, then email) with email at minute 2: the test
+ * moves Firebell's clock with TEST_CLOCK (worker/routes/test-clock.ts), never by waiting two minutes.
  */
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
+import type { Page } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -17,7 +20,7 @@ import {
   serviceFor,
   signInThroughInvite,
 } from './browser';
-import { freePort, until } from './harness';
+import { type Firebell, freePort, until } from './harness';
 
 interface Received {
   to: string;
@@ -46,6 +49,7 @@ const stand = firebellInChromium({
   SMTP_PORT: String(smtpPort),
   SMTP_STARTTLS: 'false',
   MAIL_FROM: 'Firebell <pager@localhost>',
+  TEST_CLOCK: 'true',
 });
 beforeAll(async () => {
   await new Promise<void>((resolve) => smtp.listen(smtpPort, '127.0.0.1', resolve));
@@ -59,28 +63,8 @@ describe('email from the phone’s Settings', () => {
   it('adds and verifies an address, sets email at minute 0, and acknowledges a page from the emailed link', async () => {
     const { fb, browser } = stand;
     const { page, context, user } = await signInThroughInvite(fb, browser, 'Ana');
-    await page.goto(`${fb.origin}/settings`);
-    const email = page.getByRole('region', { name: 'Email' });
-    await email.getByText('No email address yet.').waitFor();
-    await email.getByLabel('New email address').fill('ana@example.test');
-    await email.getByRole('button', { name: 'Add' }).click();
-    await email.getByText('A code is on its way to ana@example.test.').waitFor();
-    const codeMail = await until(
-      () => inbox.find((m) => m.subject.startsWith('Firebell verification code')),
-      'the code email',
-    );
-    const code = /\b(\d{6})\b/.exec(codeMail.text)![1]!;
-    await email.getByLabel('Code from the email').fill(code);
-    await email.getByRole('button', { name: 'Verify' }).click();
-    await email.getByText('ana@example.test is verified', { exact: false }).waitFor();
-    await email.getByText('· verified').waitFor();
-
-    const rules = page.getByRole('region', { name: 'When to reach me' });
-    const high = rules.getByRole('group', { name: 'High urgency (critical, error)' });
-    expect(await high.getByLabel('Minute', { exact: true }).nth(1).inputValue()).toBe('3');
-    await high.getByLabel('Minute', { exact: true }).nth(1).fill('0');
-    await rules.getByRole('button', { name: 'Save rules' }).click();
-    await rules.getByText('Saved: your next page follows these rules.').waitFor();
+    const email = await addVerifiedEmail(page, fb.origin, 'ana@example.test');
+    await emailAtMinute(page, 0);
     await email.evaluate((el) => el.scrollIntoView({ block: 'start' }));
     await screenshotFor(page, 'settings-email');
 
@@ -112,4 +96,87 @@ describe('email from the phone’s Settings', () => {
     );
     await context.close();
   });
+
+  it('reaches a phone with push blocked by email at minute 2 of the test clock, and the emailed link acknowledges', async () => {
+    const { fb, browser } = stand;
+    // Ben's phone refused notifications, so he has no push device: his rules' push at minute 0 reaches nobody.
+    const { page, context, user } = await signInThroughInvite(fb, browser, 'Ben');
+    await addVerifiedEmail(page, fb.origin, 'ben@example.test');
+    await emailAtMinute(page, 2);
+
+    const url = await serviceFor(fb, user.id, { name: 'ledger' });
+    await fireWebhook(url, 'Ledger replication lag', 'ledger-lag');
+    const incident = await incidentTitled(fb, 'Ledger replication lag');
+    await until(
+      async () =>
+        (await incidentView(fb, incident.id)).timeline.some(
+          (e) => e.text === 'Could not page Ben: no device registered for push',
+        ),
+      'the push at minute 0 to find no device',
+    );
+    const pageFor = (m: Received) => m.to === 'ben@example.test' && m.subject.includes('Ledger');
+
+    // Minute 1 on the test clock: the email step is not due yet. The clock route answers once the due work ran.
+    expect((await advanceClock(fb, 1)).incidentsWoken).toBeGreaterThanOrEqual(1);
+    expect(inbox.filter(pageFor)).toEqual([]);
+
+    await advanceClock(fb, 1);
+    const pageMail = await until(() => inbox.find(pageFor), 'the email page at minute 2');
+    expect(pageMail.subject).toBe(
+      `[Firebell] #${incident.number} critical: Ledger replication lag`,
+    );
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/api\/email\/ack\?token=\S+)/.exec(pageMail.text)![1]!;
+    const mailApp = await context.newPage();
+    await mailApp.goto(link);
+    await mailApp.getByRole('button', { name: `Acknowledge #${incident.number}` }).click();
+    await mailApp.getByText(`You acknowledged #${incident.number}`, { exact: false }).waitFor();
+
+    const { incident: after, timeline } = await incidentView(fb, incident.id);
+    expect(after.status).toBe('acknowledged');
+    expect(after.acknowledgedBy).toMatchObject({ id: user.id, name: 'Ben' });
+    expect(timeline.map((e) => e.text)).toContain(
+      'Emailed Ben at ben@example.test: accepted by the mail server',
+    );
+    expect(inbox.filter(pageFor)).toHaveLength(1);
+    await context.close();
+  });
 });
+
+/** In Settings: add `address`, read the code the SMTP server received, and verify it. Returns the Email region. */
+async function addVerifiedEmail(page: Page, origin: string, address: string) {
+  await page.goto(`${origin}/settings`);
+  const email = page.getByRole('region', { name: 'Email' });
+  await email.getByText('No email address yet.').waitFor();
+  await email.getByLabel('New email address').fill(address);
+  await email.getByRole('button', { name: 'Add' }).click();
+  await email.getByText(`A code is on its way to ${address}.`).waitFor();
+  const codeMail = await until(
+    () => inbox.find((m) => m.to === address && m.subject.startsWith('Firebell verification code')),
+    'the code email',
+  );
+  const code = /\b(\d{6})\b/.exec(codeMail.text)![1]!;
+  await email.getByLabel('Code from the email').fill(code);
+  await email.getByRole('button', { name: 'Verify' }).click();
+  await email.getByText(`${address} is verified`, { exact: false }).waitFor();
+  await email.getByText('· verified').waitFor();
+  return email;
+}
+
+/** In Settings: high-urgency pages email at `minute` (the default rules say 3). */
+async function emailAtMinute(page: Page, minute: number): Promise<void> {
+  const rules = page.getByRole('region', { name: 'When to reach me' });
+  const high = rules.getByRole('group', { name: 'High urgency (critical, error)' });
+  expect(await high.getByLabel('Minute', { exact: true }).nth(1).inputValue()).toBe('3');
+  await high.getByLabel('Minute', { exact: true }).nth(1).fill(String(minute));
+  await rules.getByRole('button', { name: 'Save rules' }).click();
+  await rules.getByText('Saved: your next page follows these rules.').waitFor();
+}
+
+/** The test clock (worker/routes/test-clock.ts, on because this Firebell started with TEST_CLOCK=true). */
+async function advanceClock(fb: Firebell, minutes: number): Promise<{ incidentsWoken: number }> {
+  const res = await fb.api<{ incidentsWoken: number }>('/api/test/clock', {
+    body: { advanceMinutes: minutes },
+  });
+  if (res.status !== 200) throw new Error(`test clock: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
