@@ -617,6 +617,46 @@ describe('the receipt endpoint', () => {
   });
 });
 
+describe('a newly registered device', () => {
+  it('gets a test page at registration, whose receipt verifies it without a tap; registering it again sends none', async () => {
+    const ida = await createUser('Ida');
+    const key = unique('drill-push');
+    const keys = await subscriber();
+    const body = {
+      endpoint: `${inject('webhookReceiver')}/hook/${key}`,
+      keys: { p256dh: keys.p256dh, auth: keys.auth },
+      label: 'Ida’s Pixel',
+    };
+    const registered = await json<{ subscription: { id: string }; testPage: string }>(
+      api('/api/push/subscriptions', { body, headers: ida.auth }),
+      201,
+    );
+    expect(registered.testPage).toMatch(/^Test page to "Ida’s Pixel": /);
+    expect(await pushes(key)).toHaveLength(1);
+    const device = async () =>
+      (
+        await json<{ subscriptions: { id: string; verifiedAt: number | null }[] }>(
+          api('/api/push/subscriptions', { headers: ida.auth }),
+          200,
+        )
+      ).subscriptions.find((s) => s.id === registered.subscription.id);
+    // Accepted by the push service is not verified: the service worker showing it is.
+    expect((await device())?.verifiedAt).toBeNull();
+    const token = await signActionToken(env.SESSION_SECRET, {
+      userId: ida.id,
+      incidentId: 'test',
+      subscriptionId: registered.subscription.id,
+      exp: clock.now() + ACTION_TOKEN_LIFETIME_MS,
+    });
+    expect((await api('/api/push/receipts', { body: { token } })).status).toBe(204);
+    expect((await device())?.verifiedAt).toBe(clock.now());
+
+    // The same endpoint registered again (notifications turned on again) updates it, and pages nothing.
+    await json(api('/api/push/subscriptions', { body, headers: ida.auth }), 200);
+    expect(await pushes(key)).toHaveLength(1);
+  });
+});
+
 describe('the API document', () => {
   it('documents the drill routes and the receipt in /api/openapi.json', async () => {
     const doc = await json<{ paths: Record<string, Record<string, unknown>> }>(
