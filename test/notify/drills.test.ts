@@ -6,7 +6,7 @@
  * stand-in (test/setup/twilio-stand-in.mjs), which also writes and signs the status callbacks; time moves
  * with the injected clock and the drill object's alarm.
  */
-import { SELF, env, runDurableObjectAlarm } from 'cloudflare:test';
+import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, inject } from 'vitest';
 import type { Drill, FailingMethod } from '../../schema/drill-schemas';
 import { addSubscription } from '../../worker/directory/push-subscriptions';
@@ -16,17 +16,20 @@ import { ACTION_TOKEN_LIFETIME_MS, signActionToken } from '../../worker/push/act
 import { ADMIN, api, createUser, json, type TestUser } from '../helpers';
 import { controlClock, schedule } from '../escalation/setup';
 import { subscriber } from '../push/fixtures';
+import {
+  fromTwilio,
+  mailbox,
+  newAddress,
+  sentTo,
+  scriptTwilio,
+  twilioStandIn,
+  verifiedMethod,
+} from './fixtures';
 
 const MIN = 60_000;
 let seq = 0;
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}${(seq++).toString(36)}`;
 
-interface Mail {
-  subject: string;
-  text: string;
-}
-const mailbox = async (to: string) =>
-  (await fetch(`${inject('mailbox')}/received/${encodeURIComponent(to)}`)).json<Mail[]>();
 /** What one device's push service stand-in received. */
 const pushes = async (key: string) =>
   (await fetch(`${inject('webhookReceiver')}/received/${key}`)).json<unknown[]>();
@@ -52,52 +55,18 @@ async function device(user: TestUser, label: string, answers: { status: number }
   return { id: added!.subscription.id, key };
 }
 
-/** A verified address (straight in D1: a refusing server could never deliver its code). */
-async function email(user: TestUser, prefix: string): Promise<string> {
-  const to = `${unique(prefix)}@example.test`;
-  await env.DB.prepare(
-    "INSERT INTO contact_methods (id, user_id, kind, address, verified_at, created_at) VALUES (?, ?, 'email', ?, ?, ?)",
-  )
-    .bind(newId('cm'), user.id, to, Date.now(), Date.now())
-    .run();
-  return to;
-}
-
-/** A verified phone (straight in D1); a number no other test uses, since the stand-in keys by it. */
-async function phone(user: TestUser, kind: 'sms' | 'voice'): Promise<string> {
-  const number = `+4478${String(Date.now() % 1e6).padStart(6, '0')}${(seq++ % 1000).toString().padStart(3, '0')}`;
-  await env.DB.prepare(
-    'INSERT INTO contact_methods (id, user_id, kind, address, verified_at, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-  )
-    .bind(newId('cm'), user.id, kind, number, Date.now(), Date.now())
-    .run();
-  return number;
-}
-
-interface Sent {
-  resource: 'Messages' | 'Calls';
-  params: Record<string, string>;
-  sid: string;
-}
-const twilio = (path: string, init?: RequestInit) => fetch(`${inject('twilioApi')}${path}`, init);
-const sentTo = async (number: string) =>
-  (await twilio(`/sent/${encodeURIComponent(number)}`)).json<Sent[]>();
 /**
  * Twilio's status callback for a text or call, as the stand-in writes and signs it, posted to the URL the
  * Worker gave as StatusCallback; `signature` overrides Twilio's.
  */
 async function statusCallback(sid: string, status: string, errorCode?: number, signature?: string) {
   const cb = await (
-    await twilio(`/status/${sid}`, { method: 'POST', body: JSON.stringify({ status, errorCode }) })
+    await twilioStandIn(`/status/${sid}`, {
+      method: 'POST',
+      body: JSON.stringify({ status, errorCode }),
+    })
   ).json<{ url: string; params: Record<string, string>; signature: string }>();
-  return SELF.fetch(cb.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'x-twilio-signature': signature ?? cb.signature,
-    },
-    body: new URLSearchParams(cb.params).toString(),
-  });
+  return fromTwilio(cb.url, cb.params, signature ?? cb.signature);
 }
 
 /** A team whose one schedule has `users` in daily turns, the first handing over to the second at `handoff`. */
@@ -302,8 +271,8 @@ describe('drills that find a broken method', () => {
     const dev = await createUser('Dev');
     const teamId = await team([dev], clock.now() + 60 * MIN, [dev, ada]);
     const phone = await device(dev, 'Dev’s old phone', [{ status: 410 }]);
-    const devMail = await email(dev, 'dev');
-    const adaMail = await email(ada, 'ada');
+    const devMail = await verifiedMethod(dev, 'email', newAddress('dev'));
+    const adaMail = await verifiedMethod(ada, 'email', newAddress('ada'));
 
     const drill = await runNow(teamId);
     expect(drill.status).toBe('failed'); // nothing left to wait for: email accepted, push gone
@@ -347,7 +316,7 @@ describe('drills that find a broken method', () => {
     const eli = await createUser('Eli');
     const teamId = await team([eli], clock.now() + 60 * MIN);
     const phone = await device(eli, 'Eli’s Pixel');
-    const refused = await email(eli, 'refuse-eli');
+    const refused = await verifiedMethod(eli, 'email', newAddress('refuse-eli'));
 
     const drill = await runNow(teamId);
     expect(drill.status).toBe('running');
@@ -405,8 +374,8 @@ describe('drills of SMS and voice numbers', () => {
   it('texts and calls each verified number, and passes them on Twilio’s signed status callback (delivered, completed) with the time to it', async () => {
     const jo = await createUser('Jo');
     const teamId = await team([jo], clock.now() + 60 * MIN);
-    const text = await phone(jo, 'sms');
-    const call = await phone(jo, 'voice');
+    const text = await verifiedMethod(jo, 'sms');
+    const call = await verifiedMethod(jo, 'voice');
 
     const drill = await runNow(teamId);
     const checks = () =>
@@ -471,16 +440,13 @@ describe('drills of SMS and voice numbers', () => {
     const ada = await createUser('Ada', 'admin');
     const kit = await createUser('Kit');
     const teamId = await team([kit], clock.now() + 60 * MIN, [kit, ada]);
-    const good = await phone(kit, 'sms');
-    const undelivered = await phone(kit, 'sms');
-    const refused = await phone(kit, 'sms');
-    const stuck = await phone(kit, 'sms');
-    const call = await phone(kit, 'voice');
-    const adaMail = await email(ada, 'ada-phones');
-    await twilio(`/script/${encodeURIComponent(refused)}`, {
-      method: 'PUT',
-      body: JSON.stringify([400]),
-    });
+    const good = await verifiedMethod(kit, 'sms');
+    const undelivered = await verifiedMethod(kit, 'sms');
+    const refused = await verifiedMethod(kit, 'sms');
+    const stuck = await verifiedMethod(kit, 'sms');
+    const call = await verifiedMethod(kit, 'voice');
+    const adaMail = await verifiedMethod(ada, 'email', newAddress('ada-phones'));
+    await scriptTwilio(refused, [400]);
 
     const drill = await runNow(teamId);
     const byLabel = async () =>
