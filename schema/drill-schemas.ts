@@ -12,7 +12,8 @@ export const drillSettingsSchema = z
       example: 30,
     }),
     receiptMinutes: z.number().int().min(1).max(60).openapi({
-      description: 'How long a push drill waits for the service worker’s receipt before it fails',
+      description:
+        'How long a drill waits for a push receipt or Twilio’s delivery report before the method fails',
       example: 10,
     }),
   })
@@ -28,9 +29,12 @@ export const drillSettingsResponse = z.object({
     .openapi({ description: 'When the next scheduled drill runs (epoch ms); null: none planned' }),
 });
 
+/** What a drill check tests: a push device, a verified email address, or a verified SMS or voice number. */
+export const drillChannelSchema = z.enum(['push', 'email', 'sms', 'voice']);
+
 export const drillCheckSchema = z
   .object({
-    channel: z.enum(['push', 'email']),
+    channel: drillChannelSchema,
     methodId: z.string(),
     label: z.string().openapi({ example: 'Pixel 8' }),
     status: z.enum(['waiting', 'passed', 'failed']),
@@ -39,7 +43,7 @@ export const drillCheckSchema = z
     receiptAt: z.number().nullable(),
     msToReceipt: z.number().nullable().openapi({
       description:
-        'Push: until the service worker showed it; email: until the mail server accepted it',
+        'Push: until the service worker showed it; email: until the mail server accepted it; SMS: until Twilio reported it delivered; voice: until Twilio reported the call answered and ended',
     }),
   })
   .openapi('DrillCheck');
@@ -68,13 +72,14 @@ export const failingMethodSchema = z
     drillId: z.string(),
     userId: z.string(),
     userName: z.string(),
-    channel: z.enum(['push', 'email']),
+    channel: drillChannelSchema,
     label: z.string(),
     detail: z.string(),
     at: z.number(),
   })
   .openapi('FailingMethod');
 
+export type DrillChannel = z.infer<typeof drillChannelSchema>;
 export type DrillSettings = z.infer<typeof drillSettingsSchema>;
 export type DrillCheck = z.infer<typeof drillCheckSchema>;
 export type Drill = z.infer<typeof drillSchema>;

@@ -1,8 +1,10 @@
 /**
  * Page drills: a team's drill fires before each handoff (or on demand), pages the incoming person on every
- * method, and waits for the service worker's receipt (push) or the mail server's acceptance (email). Push
- * goes to a real HTTP stand-in (test/setup/webhook-receiver.mjs, one path per device), email to the real
- * SMTP server (test/setup/smtp-server.mjs); time moves with the injected clock and the drill object's alarm.
+ * method, and waits for the service worker's receipt (push), the mail server's acceptance (email) or Twilio's
+ * status callback (SMS, voice). Push goes to a real HTTP stand-in (test/setup/webhook-receiver.mjs, one path
+ * per device), email to the real SMTP server (test/setup/smtp-server.mjs), texts and calls to the Twilio
+ * stand-in (test/setup/twilio-stand-in.mjs), which also writes and signs the status callbacks; time moves
+ * with the injected clock and the drill object's alarm.
  */
 import { env, runDurableObjectAlarm } from 'cloudflare:test';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, inject } from 'vitest';
@@ -14,17 +16,20 @@ import { ACTION_TOKEN_LIFETIME_MS, signActionToken } from '../../worker/push/act
 import { ADMIN, api, createUser, json, type TestUser } from '../helpers';
 import { controlClock, schedule } from '../escalation/setup';
 import { subscriber } from '../push/fixtures';
+import {
+  fromTwilio,
+  mailbox,
+  newAddress,
+  sentTo,
+  scriptTwilio,
+  twilioStandIn,
+  verifiedMethod,
+} from './fixtures';
 
 const MIN = 60_000;
 let seq = 0;
 const unique = (prefix: string) => `${prefix}-${Date.now().toString(36)}${(seq++).toString(36)}`;
 
-interface Mail {
-  subject: string;
-  text: string;
-}
-const mailbox = async (to: string) =>
-  (await fetch(`${inject('mailbox')}/received/${encodeURIComponent(to)}`)).json<Mail[]>();
 /** What one device's push service stand-in received. */
 const pushes = async (key: string) =>
   (await fetch(`${inject('webhookReceiver')}/received/${key}`)).json<unknown[]>();
@@ -50,15 +55,18 @@ async function device(user: TestUser, label: string, answers: { status: number }
   return { id: added!.subscription.id, key };
 }
 
-/** A verified address (straight in D1: a refusing server could never deliver its code). */
-async function email(user: TestUser, prefix: string): Promise<string> {
-  const to = `${unique(prefix)}@example.test`;
-  await env.DB.prepare(
-    "INSERT INTO contact_methods (id, user_id, kind, address, verified_at, created_at) VALUES (?, ?, 'email', ?, ?, ?)",
-  )
-    .bind(newId('cm'), user.id, to, Date.now(), Date.now())
-    .run();
-  return to;
+/**
+ * Twilio's status callback for a text or call, as the stand-in writes and signs it, posted to the URL the
+ * Worker gave as StatusCallback; `signature` overrides Twilio's.
+ */
+async function statusCallback(sid: string, status: string, errorCode?: number, signature?: string) {
+  const cb = await (
+    await twilioStandIn(`/status/${sid}`, {
+      method: 'POST',
+      body: JSON.stringify({ status, errorCode }),
+    })
+  ).json<{ url: string; params: Record<string, string>; signature: string }>();
+  return fromTwilio(cb.url, cb.params, signature ?? cb.signature);
 }
 
 /** A team whose one schedule has `users` in daily turns, the first handing over to the second at `handoff`. */
@@ -263,8 +271,8 @@ describe('drills that find a broken method', () => {
     const dev = await createUser('Dev');
     const teamId = await team([dev], clock.now() + 60 * MIN, [dev, ada]);
     const phone = await device(dev, 'Dev’s old phone', [{ status: 410 }]);
-    const devMail = await email(dev, 'dev');
-    const adaMail = await email(ada, 'ada');
+    const devMail = await verifiedMethod(dev, 'email', newAddress('dev'));
+    const adaMail = await verifiedMethod(ada, 'email', newAddress('ada'));
 
     const drill = await runNow(teamId);
     expect(drill.status).toBe('failed'); // nothing left to wait for: email accepted, push gone
@@ -308,7 +316,7 @@ describe('drills that find a broken method', () => {
     const eli = await createUser('Eli');
     const teamId = await team([eli], clock.now() + 60 * MIN);
     const phone = await device(eli, 'Eli’s Pixel');
-    const refused = await email(eli, 'refuse-eli');
+    const refused = await verifiedMethod(eli, 'email', newAddress('refuse-eli'));
 
     const drill = await runNow(teamId);
     expect(drill.status).toBe('running');
@@ -347,7 +355,10 @@ describe('drills that find a broken method', () => {
     expect(drill).toMatchObject({
       status: 'failed',
       people: [
-        { userId: hal.id, checks: [{ status: 'failed', label: 'no device or verified email' }] },
+        {
+          userId: hal.id,
+          checks: [{ status: 'failed', label: 'no device, verified email or phone' }],
+        },
       ],
     });
     expect(await failing()).toContainEqual(
@@ -356,6 +367,148 @@ describe('drills that find a broken method', () => {
         detail: expect.stringMatching(/^nothing to page/),
       }),
     );
+  });
+});
+
+describe('drills of SMS and voice numbers', () => {
+  it('texts and calls each verified number, and passes them on Twilio’s signed status callback (delivered, completed) with the time to it', async () => {
+    const jo = await createUser('Jo');
+    const teamId = await team([jo], clock.now() + 60 * MIN);
+    const text = await verifiedMethod(jo, 'sms');
+    const call = await verifiedMethod(jo, 'voice');
+
+    const drill = await runNow(teamId);
+    const checks = () =>
+      report(teamId).then((d) =>
+        Object.fromEntries(d[0]!.people[0]!.checks.map((c) => [c.channel, c])),
+      );
+    // Twilio accepting the request is not the test: both wait for the status callback.
+    expect(drill.status).toBe('running');
+    expect(await checks()).toMatchObject({
+      sms: { label: text, status: 'waiting' },
+      voice: { label: call, status: 'waiting' },
+    });
+    const [sms] = await sentTo(text);
+    const [voice] = await sentTo(call);
+    const callbackUrl = (methodId: string) =>
+      `http://127.0.0.1:8787/hooks/twilio/drill-status?drill=${drill.id}&method=${methodId}`;
+    expect(sms).toMatchObject({
+      resource: 'Messages',
+      params: {
+        Body: expect.stringContaining('Firebell page drill'),
+        StatusCallback: callbackUrl((await checks()).sms!.methodId),
+      },
+    });
+    expect(voice).toMatchObject({
+      resource: 'Calls',
+      params: {
+        Twiml: expect.stringContaining('Firebell page drill'),
+        StatusCallback: callbackUrl((await checks()).voice!.methodId),
+        StatusCallbackMethod: 'POST',
+      },
+    });
+
+    // Sent (handed to the carrier) is progress, not a pass; a forged callback changes nothing.
+    expect((await statusCallback(sms!.sid, 'sent')).status).toBe(204);
+    const forged = await statusCallback(
+      sms!.sid,
+      'delivered',
+      undefined,
+      'AAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+    );
+    expect(forged.status).toBe(403);
+    expect(forged.headers.get('content-type')).toContain('application/problem+json');
+    expect((await checks()).sms!.status).toBe('waiting');
+
+    clock.advanceMinutes(0.5);
+    expect((await statusCallback(sms!.sid, 'delivered')).status).toBe(204);
+    clock.advanceMinutes(0.25);
+    expect((await statusCallback(voice!.sid, 'completed')).status).toBe(204);
+    expect(await checks()).toMatchObject({
+      sms: { status: 'passed', msToReceipt: 30_000 },
+      voice: { status: 'passed', msToReceipt: 45_000 },
+    });
+    // Nothing left to wait for: the drill finished at the last callback, and a repeat changes nothing.
+    expect((await report(teamId))[0]!.status).toBe('passed');
+    clock.advanceMinutes(1);
+    expect((await statusCallback(sms!.sid, 'delivered')).status).toBe(204);
+    expect((await checks()).sms!.msToReceipt).toBe(30_000);
+    expect((await failing()).filter((f) => f.userId === jo.id)).toEqual([]);
+  });
+
+  it('fails a text Twilio reports undelivered, a number it refuses, a text stuck at sent and an unanswered call; flags them and tells the person by the text that passed and the admin', async () => {
+    const ada = await createUser('Ada', 'admin');
+    const kit = await createUser('Kit');
+    const teamId = await team([kit], clock.now() + 60 * MIN, [kit, ada]);
+    const good = await verifiedMethod(kit, 'sms');
+    const undelivered = await verifiedMethod(kit, 'sms');
+    const refused = await verifiedMethod(kit, 'sms');
+    const stuck = await verifiedMethod(kit, 'sms');
+    const call = await verifiedMethod(kit, 'voice');
+    const adaMail = await verifiedMethod(ada, 'email', newAddress('ada-phones'));
+    await scriptTwilio(refused, [400]);
+
+    const drill = await runNow(teamId);
+    const byLabel = async () =>
+      Object.fromEntries((await report(teamId))[0]!.people[0]!.checks.map((c) => [c.label, c]));
+    expect(drill.people[0]!.checks.find((c) => c.label === refused)).toMatchObject({
+      status: 'failed',
+      detail: `refused by Twilio: 400 The 'To' number ${refused} is not a valid phone number. (21211)`,
+    });
+    const sid = async (n: string) => (await sentTo(n))[0]!.sid;
+    await statusCallback(await sid(good), 'delivered');
+    await statusCallback(await sid(undelivered), 'undelivered', 30003);
+    await statusCallback(await sid(stuck), 'sent');
+    await statusCallback(await sid(call), 'ringing');
+    expect((await byLabel())[undelivered]).toMatchObject({
+      status: 'failed',
+      detail: 'Twilio reports the text undelivered (error 30003)',
+    });
+
+    clock.advanceMinutes(10);
+    await fireDrillAlarm(teamId);
+    const checks = await byLabel();
+    expect((await report(teamId))[0]!.status).toBe('failed');
+    expect(checks[good]).toMatchObject({ status: 'passed' });
+    expect(checks[stuck]).toMatchObject({
+      status: 'failed',
+      detail: 'no delivery report from Twilio within 10 min (last status: sent)',
+    });
+    expect(checks[call]).toMatchObject({
+      status: 'failed',
+      detail: 'the call was not answered within 10 min (last status: ringing)',
+    });
+    // A busy line reported after the deadline leaves the check as the deadline settled it.
+    await statusCallback(await sid(call), 'busy');
+    expect((await byLabel())[call]!.detail).toMatch(/^the call was not answered within 10 min/);
+
+    const flagged = (await failing()).filter((f) => f.userId === kit.id);
+    expect(flagged.map((f) => [f.channel, f.label]).sort()).toEqual(
+      [
+        ['sms', refused],
+        ['sms', stuck],
+        ['sms', undelivered],
+        ['voice', call],
+      ].sort(),
+    );
+    // Numbers are personal: a teammate sees only their shape.
+    const teammate = await createUser('Lou');
+    const seen = await json<{ failing: FailingMethod[] }>(
+      api('/api/drills/failing', { headers: teammate.auth }),
+      200,
+    );
+    expect(
+      seen.failing.find((f) => f.label.endsWith(call.slice(-2)) && f.userId === kit.id)?.label,
+    ).toBe(`+44…${call.slice(-2)}`);
+    // Kit hears on the number that passed; the admin by email.
+    const toKit = await sentTo(good);
+    expect(toKit).toHaveLength(2);
+    expect(toKit[1]!.params.Body).toMatch(/^Firebell drill failed: fix it before your shift\. /);
+    expect(toKit[1]!.params.Body).toContain(`${undelivered} (Twilio reports the text undelivered`);
+    expect((await sentTo(undelivered)).length).toBe(1);
+    const toAda = await mailbox(adaMail);
+    expect(toAda.map((m) => m.subject)).toEqual(['Firebell drill failed for Kit']);
+    expect(toAda[0]!.text).toContain(`${call} (the call was not answered`);
   });
 });
 
@@ -427,6 +580,46 @@ describe('the receipt endpoint', () => {
     });
     expect((await api('/api/push/receipts', { body: { token } })).status).toBe(204);
     expect((await list())?.verifiedAt).toBe(clock.now());
+  });
+});
+
+describe('a newly registered device', () => {
+  it('gets a test page at registration, whose receipt verifies it without a tap; registering it again sends none', async () => {
+    const ida = await createUser('Ida');
+    const key = unique('drill-push');
+    const keys = await subscriber();
+    const body = {
+      endpoint: `${inject('webhookReceiver')}/hook/${key}`,
+      keys: { p256dh: keys.p256dh, auth: keys.auth },
+      label: 'Ida’s Pixel',
+    };
+    const registered = await json<{ subscription: { id: string }; testPage: string }>(
+      api('/api/push/subscriptions', { body, headers: ida.auth }),
+      201,
+    );
+    expect(registered.testPage).toMatch(/^Test page to "Ida’s Pixel": /);
+    expect(await pushes(key)).toHaveLength(1);
+    const device = async () =>
+      (
+        await json<{ subscriptions: { id: string; verifiedAt: number | null }[] }>(
+          api('/api/push/subscriptions', { headers: ida.auth }),
+          200,
+        )
+      ).subscriptions.find((s) => s.id === registered.subscription.id);
+    // Accepted by the push service is not verified: the service worker showing it is.
+    expect((await device())?.verifiedAt).toBeNull();
+    const token = await signActionToken(env.SESSION_SECRET, {
+      userId: ida.id,
+      incidentId: 'test',
+      subscriptionId: registered.subscription.id,
+      exp: clock.now() + ACTION_TOKEN_LIFETIME_MS,
+    });
+    expect((await api('/api/push/receipts', { body: { token } })).status).toBe(204);
+    expect((await device())?.verifiedAt).toBe(clock.now());
+
+    // The same endpoint registered again (notifications turned on again) updates it, and pages nothing.
+    await json(api('/api/push/subscriptions', { body, headers: ida.auth }), 200);
+    expect(await pushes(key)).toHaveLength(1);
   });
 });
 

@@ -2,10 +2,9 @@
  * Email pages against a real SMTP server on 127.0.0.1 (test/setup/smtp-server.mjs), and notification
  * rules timed with the injected clock and the incident's alarm (never a sleep).
  */
-import { SELF, env } from 'cloudflare:test';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, inject } from 'vitest';
+import { SELF } from 'cloudflare:test';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Incident, TimelineEntry } from '../../schema/incident';
-import { newId } from '../../worker/ids';
 import { ADMIN, BASE, api, command, createUser, json, type TestUser } from '../helpers';
 import {
   controlClock,
@@ -15,42 +14,7 @@ import {
   texts,
   untilEscalated,
 } from '../escalation/setup';
-
-interface Mail {
-  subject: string;
-  text: string;
-  html: string;
-  from: string;
-  headers: Record<string, string>;
-}
-
-let seq = 0;
-const address = (prefix = 'ana') =>
-  `${prefix}-${crypto.randomUUID().slice(0, 8)}${(seq++).toString(36)}@example.test`; // unique across test files
-
-async function mailbox(to: string): Promise<Mail[]> {
-  return (await fetch(`${inject('mailbox')}/received/${encodeURIComponent(to)}`)).json<Mail[]>();
-}
-
-/** An address verified straight in D1: for servers that refuse, so the code could never arrive. */
-async function verifiedRow(user: TestUser, to: string): Promise<void> {
-  await env.DB.prepare(
-    "INSERT INTO contact_methods (id, user_id, kind, address, verified_at, created_at) VALUES (?, ?, 'email', ?, ?, ?)",
-  )
-    .bind(newId('cm'), user.id, to, Date.now(), Date.now())
-    .run();
-}
-
-async function setRules(user: TestUser, high: { afterMinutes: number; channel: string }[]) {
-  await json(
-    api('/api/notification-rules', {
-      method: 'PUT',
-      body: { high, low: high, workingHours: null },
-      headers: user.auth,
-    }),
-    200,
-  );
-}
+import { mailbox, newAddress, setRules, verifiedMethod } from './fixtures';
 
 const emailNow = [{ afterMinutes: 0, channel: 'email' }];
 
@@ -87,7 +51,7 @@ afterEach(() => clock.restore());
 describe('email contact methods', () => {
   it('verifies an address with the code the mail server delivered, and refuses a wrong code', async () => {
     const bea = await createUser('Bea');
-    const to = address('bea');
+    const to = newAddress('bea');
     const added = await json<{ method: { id: string; verified: boolean } }>(
       api('/api/contact-methods', { body: { address: to }, headers: bea.auth }),
       201,
@@ -167,7 +131,7 @@ describe('email contact methods', () => {
 describe('email pages', () => {
   it('emails a multipart page naming the incident whose link acknowledges exactly once, without a session', async () => {
     const cara = await createUser('Cara');
-    const to = address('cara');
+    const to = newAddress('cara');
     await addVerified(cara, to);
     await setRules(cara, emailNow);
     const svc = await serviceWithPolicy([
@@ -225,8 +189,8 @@ describe('email pages', () => {
 
   it('shows a 550 refusal on the timeline as final, and does not retry it', async () => {
     const dan = await createUser('Dan');
-    const to = address('refuse-dan');
-    await verifiedRow(dan, to);
+    const to = newAddress('refuse-dan');
+    await verifiedMethod(dan, 'email', to);
     await setRules(dan, emailNow);
     const inc = await openOn(
       await serviceWithPolicy([{ delayMinutes: 30, targets: [{ type: 'user', id: dan.id }] }]),
@@ -242,8 +206,8 @@ describe('email pages', () => {
 
   it('retries a 451 with backoff and delivers on the next attempt', async () => {
     const eve = await createUser('Eve');
-    const to = address('greylist-eve');
-    await verifiedRow(eve, to);
+    const to = newAddress('greylist-eve');
+    await verifiedMethod(eve, 'email', to);
     await setRules(eve, emailNow);
     const inc = await openOn(
       await serviceWithPolicy([{ delayMinutes: 30, targets: [{ type: 'user', id: eve.id }] }]),
@@ -264,8 +228,8 @@ describe('email pages', () => {
 
   it('retries after the mail server drops the connection', async () => {
     const fay = await createUser('Fay');
-    const to = address('drop-fay');
-    await verifiedRow(fay, to);
+    const to = newAddress('drop-fay');
+    await verifiedMethod(fay, 'email', to);
     await setRules(fay, emailNow);
     const inc = await openOn(
       await serviceWithPolicy([{ delayMinutes: 30, targets: [{ type: 'user', id: fay.id }] }]),
@@ -285,7 +249,7 @@ describe('email pages', () => {
 describe('notification rules', () => {
   it('by default pushes at once and emails at minute 3 only if nobody acknowledged', async () => {
     const gus = await createUser('Gus');
-    const to = address('gus');
+    const to = newAddress('gus');
     await addVerified(gus, to);
     const svc = await serviceWithPolicy([
       { delayMinutes: 30, targets: [{ type: 'user', id: gus.id }] },
@@ -313,7 +277,7 @@ describe('notification rules', () => {
   it('keeps a paged person’s rules running after the next level is paged, and stops them when reassigned away', async () => {
     const hal = await createUser('Hal');
     const ivy = await createUser('Ivy');
-    const to = address('hal');
+    const to = newAddress('hal');
     await addVerified(hal, to);
     await setRules(hal, [
       { afterMinutes: 0, channel: 'push' },
@@ -346,7 +310,7 @@ describe('notification rules', () => {
 
   it('defers a low-urgency page outside working hours to the next start, then emails it', async () => {
     const jo = await createUser('Jo');
-    const to = address('jo');
+    const to = newAddress('jo');
     await addVerified(jo, to);
     await json(
       api('/api/notification-rules', {

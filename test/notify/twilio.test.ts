@@ -3,12 +3,12 @@
  * checks the documented request format and signs callbacks as Twilio does; and people whose notification
  * rules reach nobody, flagged by name. Timing uses the injected clock and the incident's alarm, never a sleep.
  */
-import { SELF, env } from 'cloudflare:test';
-import { afterEach, beforeEach, describe, expect, it, inject } from 'vitest';
+import { env } from 'cloudflare:test';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Incident, TimelineEntry } from '../../schema/incident';
 import { newId } from '../../worker/ids';
 import { twilioSignature } from '../../worker/notify/twilio-api';
-import { ADMIN, BASE, api, command, createUser, json, type TestUser } from '../helpers';
+import { ADMIN, BASE, api, command, createUser, json } from '../helpers';
 import {
   controlClock,
   fireAlarm,
@@ -17,48 +17,18 @@ import {
   texts,
   untilEscalated,
 } from '../escalation/setup';
-
-interface Sent {
-  resource: 'Messages' | 'Calls';
-  params: Record<string, string>;
-  sid: string;
-}
+import {
+  fromTwilio,
+  newNumber,
+  scriptTwilio,
+  sentTo,
+  setRules,
+  signedBy,
+  twilioStandIn,
+  verifiedMethod,
+} from './fixtures';
 
 const TWILIO_NUMBER = '+15005550006';
-let seq = 0;
-/** A number no other test uses: the stand-in keys what it saw by the To number. */
-const phone = () =>
-  `+4477${String(Date.now() % 1e7).padStart(7, '0')}${(seq++ % 100).toString().padStart(2, '0')}`;
-
-const standIn = (path: string, init?: RequestInit) => fetch(`${inject('twilioApi')}${path}`, init);
-const sentTo = async (to: string) =>
-  (await standIn(`/sent/${encodeURIComponent(to)}`)).json<Sent[]>();
-const script = (to: string, statuses: number[]) =>
-  standIn(`/script/${encodeURIComponent(to)}`, { method: 'PUT', body: JSON.stringify(statuses) });
-/** X-Twilio-Signature for a callback to `url`, computed by the stand-in (node:crypto, as Twilio documents). */
-const signedBy = async (url: string, params: Record<string, string>) =>
-  (
-    await (
-      await standIn('/sign', { method: 'POST', body: JSON.stringify({ url, params }) })
-    ).json<{ signature: string }>()
-  ).signature;
-
-/** A callback from Twilio, posted to the Worker: signed as Twilio signs unless a signature is given. */
-async function fromTwilio(
-  url: string,
-  params: Record<string, string>,
-  signature?: string,
-): Promise<Response> {
-  const signed = signature ?? (await signedBy(url, params));
-  return SELF.fetch(url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      ...(signed ? { 'x-twilio-signature': signed } : {}),
-    },
-    body: new URLSearchParams(params).toString(),
-  });
-}
 
 const inboundText = (from: string, body: string, sid = newId('SM')) => ({
   AccountSid: env.TWILIO_ACCOUNT_SID!,
@@ -68,27 +38,6 @@ const inboundText = (from: string, body: string, sid = newId('SM')) => ({
   Body: body,
   NumMedia: '0',
 });
-
-/** A phone verified straight in D1, for tests about paging rather than verifying. */
-async function verifiedPhone(user: TestUser, kind: 'sms' | 'voice', number = phone()) {
-  await env.DB.prepare(
-    'INSERT INTO contact_methods (id, user_id, kind, address, verified_at, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-  )
-    .bind(newId('cm'), user.id, kind, number, Date.now(), Date.now())
-    .run();
-  return number;
-}
-
-async function setRules(user: TestUser, high: { afterMinutes: number; channel: string }[]) {
-  await json(
-    api('/api/notification-rules', {
-      method: 'PUT',
-      body: { high, low: high, workingHours: null },
-      headers: user.auth,
-    }),
-    200,
-  );
-}
 
 async function incident(id: string): Promise<Incident> {
   return (await json<{ incident: Incident }>(api(`/api/incidents/${id}`, { headers: ADMIN }), 200))
@@ -102,7 +51,7 @@ const acks = (entries: TimelineEntry[]) => entries.filter((e) => e.kind === 'ack
 /** Someone paged by SMS at minute 0 about a fresh incident on their own service. */
 async function textedPage(name: string) {
   const user = await createUser(name);
-  const number = await verifiedPhone(user, 'sms');
+  const number = await verifiedMethod(user, 'sms');
   await setRules(user, [{ afterMinutes: 0, channel: 'sms' }]);
   const inc = await openOn(
     await serviceWithPolicy([{ delayMinutes: 30, targets: [{ type: 'user', id: user.id }] }]),
@@ -142,7 +91,7 @@ describe('people nobody can reach', () => {
     expect(await flagged()).toEqual({ me: false, admin: false });
 
     // A phone verified by the code Twilio delivered (written loosely; stored as E.164).
-    const number = phone();
+    const number = newNumber();
     const loose = `${number.slice(0, 3)} ${number.slice(3, 7)} ${number.slice(7)}`;
     const added = await json<{ method: { id: string; kind: string; address: string } }>(
       api('/api/contact-methods', { body: { kind: 'sms', address: loose }, headers: una.auth }),
@@ -185,7 +134,7 @@ describe('people nobody can reach', () => {
 describe('SMS and voice pages', () => {
   it('texts at minute 5 only if nobody acknowledged, in the request format Twilio documents', async () => {
     const ana = await createUser('Ana');
-    const number = await verifiedPhone(ana, 'sms');
+    const number = await verifiedMethod(ana, 'sms');
     await setRules(ana, [
       { afterMinutes: 0, channel: 'push' },
       { afterMinutes: 5, channel: 'sms' },
@@ -214,7 +163,7 @@ describe('SMS and voice pages', () => {
     expect(sent[0]!.params.Body).toBe(
       `Firebell #${loud.number} critical: Nobody answers (Service ${svc}). Reply ACK ${loud.number} to acknowledge, RES ${loud.number} to resolve.`,
     );
-    expect(await (await standIn('/violations')).json()).toEqual([]);
+    expect(await (await twilioStandIn('/violations')).json()).toEqual([]);
   });
 
   it('acknowledges once when the paged person texts back "ACK 42"', async () => {
@@ -242,7 +191,7 @@ describe('SMS and voice pages', () => {
 
   it('acknowledges when the person presses 1 on the page call', async () => {
     const cy = await createUser('Cy');
-    const number = await verifiedPhone(cy, 'voice');
+    const number = await verifiedMethod(cy, 'voice');
     await setRules(cy, [{ afterMinutes: 0, channel: 'voice' }]);
     const inc = await openOn(
       await serviceWithPolicy([{ delayMinutes: 30, targets: [{ type: 'user', id: cy.id }] }]),
@@ -322,7 +271,7 @@ describe('SMS and voice pages', () => {
     const { inc } = await textedPage('Ed');
     const reply = await fromTwilio(
       `${BASE}/hooks/twilio/sms`,
-      inboundText(phone(), `ACK ${inc.number}`),
+      inboundText(newNumber(), `ACK ${inc.number}`),
     );
     expect(reply.status).toBe(200);
     expect(await reply.text()).toContain('This number is not a verified phone in Firebell');
@@ -331,8 +280,8 @@ describe('SMS and voice pages', () => {
 
   it('shows a 400 from Twilio on the timeline as final, and does not retry it', async () => {
     const fi = await createUser('Fi');
-    const number = await verifiedPhone(fi, 'sms');
-    await script(number, [400]);
+    const number = await verifiedMethod(fi, 'sms');
+    await scriptTwilio(number, [400]);
     await setRules(fi, [{ afterMinutes: 0, channel: 'sms' }]);
     const inc = await openOn(
       await serviceWithPolicy([{ delayMinutes: 30, targets: [{ type: 'user', id: fi.id }] }]),
@@ -349,8 +298,8 @@ describe('SMS and voice pages', () => {
 
   it('retries a 503 from Twilio with backoff and texts on the next attempt', async () => {
     const gil = await createUser('Gil');
-    const number = await verifiedPhone(gil, 'sms');
-    await script(number, [503]);
+    const number = await verifiedMethod(gil, 'sms');
+    await scriptTwilio(number, [503]);
     await setRules(gil, [{ afterMinutes: 0, channel: 'sms' }]);
     const inc = await openOn(
       await serviceWithPolicy([{ delayMinutes: 30, targets: [{ type: 'user', id: gil.id }] }]),

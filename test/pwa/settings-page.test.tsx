@@ -152,7 +152,13 @@ describe('whether this device will ring', () => {
     stubFetch({
       'GET /api/push/vapid-public-key': () => json({ publicKey: VAPID }),
       'POST /api/push/subscriptions': ({ body }) =>
-        json({ subscription: device('psb_9', (body as { label: string }).label) }, 201),
+        json(
+          {
+            subscription: device('psb_9', (body as { label: string }).label),
+            testPage: 'Test page to "Android phone · Chrome": delivered to the push service (201).',
+          },
+          201,
+        ),
     });
     render(<DeviceStatus compact />);
 
@@ -164,7 +170,9 @@ describe('whether this device will ring', () => {
     fireEvent.click(screen.getByRole('button', { name: 'Turn on notifications' }));
 
     expect(
-      await screen.findByText('Done: “Android phone · Chrome” will ring when you are paged.'),
+      await screen.findByText(
+        'Done: “Android phone · Chrome” will ring when you are paged. A test page is on its way: once this device shows it, it counts as verified.',
+      ),
     ).toBeInTheDocument();
     expect(Notification.requestPermission).toHaveBeenCalledTimes(1);
     expect(screen.queryByRole('button', { name: 'Turn on notifications' })).toBeNull();

@@ -8,6 +8,10 @@
 //   PUT  /script/<number>   the next requests to that To number answer [status, …] in order (then 201)
 //   GET  /sent/<number>     what was sent to that number, oldest first: [{resource, params, sid}]
 //   POST /sign              {url, params} → {signature}: X-Twilio-Signature for a callback to url
+//   POST /status/<sid>      {status, errorCode?} → {url, params, signature}: the status callback Twilio would
+//                           post for that message or call (to the StatusCallback its create request named,
+//                           with the documented parameters, signed). The Worker in workerd has no port of its
+//                           own, so the test posts it (SELF.fetch) as Twilio would.
 //   GET  /violations        every request that broke the documented format
 import { createHmac } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -26,6 +30,7 @@ export function twilioSignature(authToken, url, params) {
 export async function startTwilioStandIn({ port = 0, sid, token }) {
   const scripts = new Map();
   const sent = new Map();
+  const created = new Map();
   const violations = [];
   let counter = 0;
   const answer = (res, status, body) => {
@@ -58,6 +63,13 @@ export async function startTwilioStandIn({ port = 0, sid, token }) {
         if (resource === 'Calls' && !params.Twiml && !params.Url)
           problems.push('Calls needs Twiml or Url');
         if (resource === 'Calls' && params.Twiml?.length > 4000) problems.push('Twiml over 4000');
+        if (params.StatusCallback !== undefined && !/^https?:\/\/[^/]/.test(params.StatusCallback))
+          problems.push(`StatusCallback ${params.StatusCallback} is not an absolute http(s) URL`);
+        if (
+          params.StatusCallbackMethod !== undefined &&
+          !/^(GET|POST)$/.test(params.StatusCallbackMethod)
+        )
+          problems.push(`StatusCallbackMethod ${params.StatusCallbackMethod}`);
         if (problems.length) {
           violations.push({ resource, params, problems });
           return answer(res, 400, { code: 21601, message: problems.join('; '), status: 400 });
@@ -76,6 +88,7 @@ export async function startTwilioStandIn({ port = 0, sid, token }) {
         const resourceSid = `${resource === 'Messages' ? 'SM' : 'CA'}${(++counter).toString(16).padStart(32, '0')}`;
         if (!sent.has(params.To)) sent.set(params.To, []);
         sent.get(params.To).push({ resource, params, sid: resourceSid });
+        created.set(resourceSid, { resource, params });
         return answer(res, 201, {
           sid: resourceSid,
           account_sid: sid,
@@ -96,6 +109,45 @@ export async function startTwilioStandIn({ port = 0, sid, token }) {
       if (req.method === 'POST' && verb === 'sign') {
         const { url: target, params } = JSON.parse(raw);
         return answer(res, 200, { signature: twilioSignature(token, target, params) });
+      }
+      if (req.method === 'POST' && verb === 'status') {
+        const made = created.get(key);
+        if (!made?.params.StatusCallback)
+          return answer(res, 404, { message: `no StatusCallback for ${key}` });
+        const { status, errorCode } = JSON.parse(raw);
+        const { resource, params: p } = made;
+        // The parameters Twilio documents for a message's / a call's status callback.
+        const params =
+          resource === 'Messages'
+            ? {
+                AccountSid: sid,
+                ApiVersion: '2010-04-01',
+                From: p.From,
+                MessageSid: key,
+                MessageStatus: status,
+                SmsSid: key,
+                SmsStatus: status,
+                To: p.To,
+                ...(errorCode ? { ErrorCode: String(errorCode) } : {}),
+              }
+            : {
+                AccountSid: sid,
+                ApiVersion: '2010-04-01',
+                CallSid: key,
+                CallStatus: status,
+                CallbackSource: 'call-progress-events',
+                Called: p.To,
+                Caller: p.From,
+                Direction: 'outbound-api',
+                From: p.From,
+                SequenceNumber: '0',
+                Timestamp: new Date().toUTCString(),
+                To: p.To,
+                ...(status === 'completed' ? { CallDuration: '9' } : {}),
+                ...(errorCode ? { ErrorCode: String(errorCode) } : {}),
+              };
+        const url = p.StatusCallback;
+        return answer(res, 200, { url, params, signature: twilioSignature(token, url, params) });
       }
       if (req.method === 'GET' && verb === 'violations') return answer(res, 200, violations);
       res.writeHead(404).end();

@@ -16,7 +16,14 @@ import { Scheduler } from '../incident/scheduler';
 import type { Schedule } from '../oncall';
 import { sql } from '../sql';
 import { HANDOFF_HORIZON_MS, drillDueAt, handoffKey, handoffs, onCallNow } from './plan';
-import { drillEmail, drillMethods, drillPush, sendNotice, type SendResult } from './send';
+import {
+  drillEmail,
+  drillMethods,
+  drillPhone,
+  drillPush,
+  sendNotice,
+  type SendResult,
+} from './send';
 import {
   failWaiting,
   finishDrill,
@@ -175,7 +182,7 @@ export class TeamDrills extends DurableObject<Env> {
         userId: p.id,
         channel: 'push' as const,
         methodId: `none:${p.id}`,
-        label: 'no device or verified email',
+        label: 'no device, verified email or phone',
       }));
     const id = newId('drl');
     const deadlineAt = at + receiptMinutes * 60_000;
@@ -188,13 +195,16 @@ export class TeamDrills extends DurableObject<Env> {
     for (const u of unreachable)
       await settleCheck(this.env.DB, id, u.methodId, {
         status: 'failed',
-        detail: 'nothing to page: no device registered and no verified email address',
+        detail:
+          'nothing to page: no device registered and no verified email address or phone number',
       });
     const results: SendResult[] = await Promise.all(
-      methods.map((m) =>
-        m.device
-          ? drillPush(this.env, id, m.device, receiptMinutes, at)
-          : drillEmail(this.env, m.check.methodId, m.address ?? '', now),
+      methods.map(({ check, device, address = '' }) =>
+        device
+          ? drillPush(this.env, id, device, receiptMinutes, at)
+          : check.channel === 'sms' || check.channel === 'voice'
+            ? drillPhone(this.env, id, check.channel, check.methodId, address)
+            : drillEmail(this.env, check.methodId, address, now),
       ),
     );
     for (const r of results)
@@ -215,11 +225,7 @@ export class TeamDrills extends DurableObject<Env> {
     const drill = await getDrill(this.env.DB, drillId);
     if (!drill) return;
     const minutes = Math.round((drill.deadlineAt - drill.startedAt) / 60_000);
-    await failWaiting(
-      this.env.DB,
-      drillId,
-      `no receipt within ${minutes} min: the phone never showed it`,
-    );
+    await failWaiting(this.env.DB, drillId, minutes);
     await this.finish(drillId, at);
   }
 
@@ -246,9 +252,12 @@ export class TeamDrills extends DurableObject<Env> {
       const addresses = (await verifiedMethods(this.env.DB, person.userId, 'email'))
         .filter((m) => passed.has(m.id))
         .map((m) => m.address);
+      const texts = (await verifiedMethods(this.env.DB, person.userId, 'sms'))
+        .filter((m) => passed.has(m.id))
+        .map((m) => m.address);
       await sendNotice(
         this.env,
-        { devices, addresses },
+        { devices, addresses, texts },
         {
           title: 'Firebell drill failed: fix it before your shift',
           text: `A page drill ${when} could not reach you on: ${what}. Fix it in Settings, then ask an admin to run the drill again.`,

@@ -1,7 +1,8 @@
 /**
  * What a drill sends: a low-urgency test page to each of a person's push devices (its action token names
- * the drill, so the service worker's receipt settles the check) and a test message to each verified email
- * address (the mail server accepting it settles it); and the notice a failed drill sends to people.
+ * the drill, so the service worker's receipt settles the check), a test message to each verified email
+ * address (the mail server accepting it settles it), and a test text or call to each verified phone (Twilio's
+ * status callback settles it: /hooks/twilio/drill-status); and the notice a failed drill sends to people.
  */
 import { verifiedMethods } from '../directory/contact-methods';
 import {
@@ -13,6 +14,7 @@ import {
 } from '../directory/push-subscriptions';
 import type { Env } from '../env';
 import { sendMail, smtpConfigured, type Mail } from '../notify/smtp';
+import { placeCall, sendSms, twilioConfigured, xml } from '../notify/twilio-api';
 import { ACTION_TOKEN_LIFETIME_MS, signActionToken } from '../push/action-token';
 import { buildPagePayload, drillPageId } from '../push/payload';
 import { describeOutcome, sendPage, topicFor } from '../push/sender';
@@ -24,14 +26,17 @@ export type SendResult =
   | { methodId: string; status: 'passed'; at: number }
   | { methodId: string; status: 'failed'; detail: string };
 
-/** A person's methods a drill covers: every device that pages them, and every verified address. */
+/** A person's methods a drill covers: every device that pages them, and every verified address and phone. */
 export async function drillMethods(
   env: Env,
   userId: string,
 ): Promise<{ check: NewCheck; device?: PushSubscriptionRecord; address?: string }[]> {
-  const [devices, emails] = await Promise.all([
+  const phones = twilioConfigured(env);
+  const [devices, emails, texts, calls] = await Promise.all([
     subscriptionsForUser(env.DB, userId),
     smtpConfigured(env) ? verifiedMethods(env.DB, userId, 'email') : Promise.resolve([]),
+    phones ? verifiedMethods(env.DB, userId, 'sms') : Promise.resolve([]),
+    phones ? verifiedMethods(env.DB, userId, 'voice') : Promise.resolve([]),
   ]);
   return [
     ...devices.map((d) => ({
@@ -42,6 +47,12 @@ export async function drillMethods(
       check: { userId, channel: 'email' as const, methodId: m.id, label: m.address },
       address: m.address,
     })),
+    ...(['sms', 'voice'] as const).flatMap((channel) =>
+      (channel === 'sms' ? texts : calls).map((m) => ({
+        check: { userId, channel, methodId: m.id, label: m.address },
+        address: m.address,
+      })),
+    ),
   ];
 }
 
@@ -117,10 +128,57 @@ export async function drillEmail(
   };
 }
 
+/** Where Twilio reports a drill text's or call's status: signed by Twilio, naming the drill and the method. */
+export function drillStatusUrl(env: Env, drillId: string, methodId: string): string {
+  const origin = (env.PUBLIC_URL ?? '').replace(/\/+$/, '');
+  return `${origin}/hooks/twilio/drill-status?drill=${encodeURIComponent(drillId)}&method=${encodeURIComponent(methodId)}`;
+}
+
+export const DRILL_TEXT =
+  'Firebell page drill before your on-call shift: this number gets your texts. Nothing to do, no reply needed.';
+const DRILL_SAY =
+  'This is a Firebell page drill before your on-call shift. This number gets your page calls. Nothing to do. Goodbye.';
+
+/**
+ * Text or call one number. Twilio accepting it is not the test: the check waits for its status callback
+ * (a text delivered, a call answered and completed); Twilio refusing it (a 4xx, 5xx or no answer) fails it now.
+ */
+export async function drillPhone(
+  env: Env,
+  drillId: string,
+  kind: 'sms' | 'voice',
+  methodId: string,
+  number: string,
+): Promise<SendResult> {
+  const callback = drillStatusUrl(env, drillId, methodId);
+  const outcome =
+    kind === 'sms'
+      ? await sendSms(env, number, DRILL_TEXT, callback)
+      : await placeCall(
+          env,
+          number,
+          `<?xml version="1.0" encoding="UTF-8"?><Response><Say>${xml(DRILL_SAY)}</Say></Response>`,
+          callback,
+        );
+  if (outcome.kind === 'accepted') return { methodId, status: 'waiting' };
+  return {
+    methodId,
+    status: 'failed',
+    detail:
+      outcome.kind === 'refused'
+        ? `refused by Twilio: ${outcome.reply}`
+        : `not accepted by Twilio: ${outcome.reply}`,
+  };
+}
+
 /** Tell one person something over the given devices and addresses; failures are logged, never thrown. */
 export async function sendNotice(
   env: Env,
-  to: { devices: readonly PushSubscriptionRecord[]; addresses: readonly string[] },
+  to: {
+    devices: readonly PushSubscriptionRecord[];
+    addresses: readonly string[];
+    texts?: readonly string[];
+  },
   notice: { title: string; text: string },
   now: number,
 ): Promise<void> {
@@ -150,6 +208,11 @@ export async function sendNotice(
       sendPage(env, d, pushed, { ttlSeconds: 3600, urgency: 'normal', topic: 'firebell-drill' }),
     ),
     ...(smtpConfigured(env) ? to.addresses.map((a) => sendMail(env, mail(a))) : []),
+    ...(twilioConfigured(env)
+      ? (to.texts ?? []).map((n) =>
+          sendSms(env, n, `${notice.title}. ${notice.text}`.slice(0, 600)),
+        )
+      : []),
   ];
   const results = await Promise.allSettled(sends);
   for (const r of results)

@@ -3,7 +3,13 @@
  * team's drill object writes drills; the receipt route settles a waiting check. Every write is conditional
  * (WHERE status = 'waiting', finished_at IS NULL), so a receipt and the deadline racing each other settle once.
  */
-import type { Drill, DrillCheck, DrillSettings, FailingMethod } from '../../schema/drill-schemas';
+import type {
+  Drill,
+  DrillChannel,
+  DrillCheck,
+  DrillSettings,
+  FailingMethod,
+} from '../../schema/drill-schemas';
 import { ACTIVE } from '../directory/users';
 
 export const DEFAULT_SETTINGS: DrillSettings = { minutesBefore: null, receiptMinutes: 10 };
@@ -40,7 +46,7 @@ export async function saveSettings(
 /** One method about to be drilled. */
 export interface NewCheck {
   userId: string;
-  channel: 'push' | 'email';
+  channel: DrillChannel;
   methodId: string;
   label: string;
 }
@@ -135,14 +141,64 @@ export async function checkExists(
   );
 }
 
-/** Fail every check still waiting at the deadline. */
-export async function failWaiting(db: D1Database, drillId: string, detail: string): Promise<void> {
+/**
+ * Fail every check still waiting at the deadline, saying per channel what never came. A text's last status
+ * from Twilio (kept in `detail` while it waits, e.g. "sent") says how far it got.
+ */
+export async function failWaiting(db: D1Database, drillId: string, minutes: number): Promise<void> {
   await db
     .prepare(
-      "UPDATE drill_checks SET status = 'failed', detail = ? WHERE drill_id = ? AND status = 'waiting'",
+      `UPDATE drill_checks SET status = 'failed', detail = CASE channel
+         WHEN 'sms' THEN 'no delivery report from Twilio within ' || ?2 || ' min'
+           || CASE WHEN detail = '' THEN '' ELSE ' (last status: ' || detail || ')' END
+         WHEN 'voice' THEN 'the call was not answered within ' || ?2 || ' min'
+           || CASE WHEN detail = '' THEN '' ELSE ' (last status: ' || detail || ')' END
+         ELSE 'no receipt within ' || ?2 || ' min: the phone never showed it' END
+       WHERE drill_id = ?1 AND status = 'waiting'`,
     )
-    .bind(detail, drillId)
+    .bind(drillId, String(minutes)) // a JS number binds as REAL: "10.0 min"
     .run();
+}
+
+/** Twilio's word on a drill text or call: final (delivered, or failed with why), or how far it got. */
+export type PhoneStatus =
+  | { kind: 'passed'; at: number }
+  | { kind: 'failed'; detail: string }
+  | { kind: 'progress'; status: string };
+
+/**
+ * Twilio's status callback for a drill text or call. Returns the drill's team when this settled the check
+ * (so the drill may finish); a final status after the deadline leaves the check failed, noted in its detail.
+ */
+export async function recordPhoneStatus(
+  db: D1Database,
+  drillId: string,
+  methodId: string,
+  s: PhoneStatus,
+): Promise<{ teamId: string } | null> {
+  const team = `(SELECT team_id FROM drills WHERE id = ?2) AS team_id`;
+  const where = `drill_id = ?2 AND method_id = ?3 AND channel IN ('sms', 'voice')`;
+  if (s.kind === 'progress') {
+    await db
+      .prepare(`UPDATE drill_checks SET detail = ?1 WHERE ${where} AND status = 'waiting'`)
+      .bind(s.status, drillId, methodId)
+      .run();
+    return null;
+  }
+  const row = await db
+    .prepare(
+      s.kind === 'passed'
+        ? `UPDATE drill_checks SET receipt_at = MAX(?1, sent_at),
+             status = CASE WHEN status = 'waiting' THEN 'passed' ELSE status END,
+             detail = CASE WHEN status = 'waiting' THEN '' ELSE detail || '; delivered later' END
+           WHERE ${where} AND receipt_at IS NULL AND status != 'passed'
+           RETURNING status, ${team}`
+        : `UPDATE drill_checks SET status = 'failed', detail = ?1
+           WHERE ${where} AND status = 'waiting' RETURNING status, ${team}`,
+    )
+    .bind(s.kind === 'passed' ? s.at : s.detail, drillId, methodId)
+    .first<{ status: string; team_id: string }>();
+  return row && (s.kind === 'failed' || row.status === 'passed') ? { teamId: row.team_id } : null;
 }
 
 export async function waitingCount(db: D1Database, drillId: string): Promise<number> {
@@ -176,7 +232,7 @@ type CheckRow = {
   drill_id: string;
   user_id: string;
   user_name: string | null;
-  channel: 'push' | 'email';
+  channel: DrillChannel;
   method_id: string;
   label: string;
   status: DrillCheck['status'];
@@ -276,7 +332,7 @@ export async function failingMethods(db: D1Database, at: number): Promise<Failin
       drill_id: string;
       user_id: string;
       user_name: string;
-      channel: 'push' | 'email';
+      channel: DrillChannel;
       label: string;
       detail: string;
       finished_at: number;

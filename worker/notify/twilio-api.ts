@@ -22,14 +22,34 @@ export function twilioConfigured(env: TwilioEnv): boolean {
   return Boolean(env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM);
 }
 
-/** Text `to` (E.164). */
-export function sendSms(env: TwilioEnv, to: string, body: string): Promise<TwilioOutcome> {
-  return create(env, 'Messages', { To: to, From: env.TWILIO_FROM ?? '', Body: body });
+/** Text `to` (E.164); Twilio posts the message's status changes to `statusCallback` when given. */
+export function sendSms(
+  env: TwilioEnv,
+  to: string,
+  body: string,
+  statusCallback?: string,
+): Promise<TwilioOutcome> {
+  return create(env, 'Messages', {
+    To: to,
+    From: env.TWILIO_FROM ?? '',
+    Body: body,
+    ...(statusCallback ? { StatusCallback: statusCallback } : {}),
+  });
 }
 
-/** Call `to` (E.164) and run `twiml` when they answer. */
-export function placeCall(env: TwilioEnv, to: string, twiml: string): Promise<TwilioOutcome> {
-  return create(env, 'Calls', { To: to, From: env.TWILIO_FROM ?? '', Twiml: twiml });
+/** Call `to` (E.164) and run `twiml` when they answer; Twilio posts the call's end to `statusCallback`. */
+export function placeCall(
+  env: TwilioEnv,
+  to: string,
+  twiml: string,
+  statusCallback?: string,
+): Promise<TwilioOutcome> {
+  return create(env, 'Calls', {
+    To: to,
+    From: env.TWILIO_FROM ?? '',
+    Twiml: twiml,
+    ...(statusCallback ? { StatusCallback: statusCallback, StatusCallbackMethod: 'POST' } : {}),
+  });
 }
 
 async function create(

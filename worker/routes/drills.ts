@@ -35,13 +35,15 @@ const settingsResponse = {
   content: { 'application/json': { schema: drillSettingsResponse } },
 };
 
-/** Email addresses are personal: others than the person and admins see "a…@example.com". */
+/** Addresses and numbers are personal: others than the person and admins see "a…@example.com", "+44…23". */
 function masked<T extends { channel: string; label: string }>(
   item: T,
   owner: string,
   viewer: { id: string; role: string },
 ): T {
-  if (item.channel !== 'email' || viewer.role === 'admin' || viewer.id === owner) return item;
+  if (item.channel === 'push' || viewer.role === 'admin' || viewer.id === owner) return item;
+  if (item.channel !== 'email')
+    return { ...item, label: `${item.label.slice(0, 3)}…${item.label.slice(-2)}` };
   const at = item.label.lastIndexOf('@');
   return { ...item, label: `${item.label.slice(0, 1)}…${item.label.slice(at)}` };
 }
@@ -125,7 +127,8 @@ teamDrills.openapi(
     request: { params: idParam },
     responses: {
       201: {
-        description: 'The drill, running: push checks wait for their receipts',
+        description:
+          'The drill, running: push checks wait for their receipts, SMS and voice for Twilio’s status callback',
         content: { 'application/json': { schema: z.object({ drill: drillSchema }) } },
       },
       401: problems[401],

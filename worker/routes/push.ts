@@ -99,7 +99,21 @@ push.openapi(
       body: { required: true, content: { 'application/json': { schema: subscribeBody } } },
     },
     responses: {
-      201: { description: 'Registered', ...deviceResponse },
+      201: {
+        description:
+          'Registered, and a test page sent to it: the device counts as verified once its service worker posts the receipt',
+        content: {
+          'application/json': {
+            schema: z.object({
+              subscription: pushDeviceSchema,
+              testPage: z.string().optional().openapi({
+                description:
+                  'What the push service said to the test page (absent without VAPID keys)',
+              }),
+            }),
+          },
+        },
+      },
       200: { description: 'Already registered: keys and label updated', ...deviceResponse },
       400: problems[400],
       401: problems[401],
@@ -136,10 +150,25 @@ push.openapi(
       );
     }
     const { subscription, created } = added;
-    const device = toDevice(subscription);
-    return created
-      ? c.json({ subscription: device }, 201, { location: `/api/push/subscriptions/${device.id}` })
-      : c.json({ subscription: device }, 200);
+    if (!created) return c.json({ subscription: toDevice(subscription) }, 200);
+    // A new device gets a test page at once: its service worker's receipt verifies it without a tap
+    // (it pages either way; verification shows that it can). The push service's answer is on the device.
+    const test = vapidConfigured(c.env)
+      ? await sendTestPage(c.env, who.id, subscription.id, now())
+      : null;
+    const device = toDevice(
+      (await getSubscription(c.env.DB, who.id, subscription.id)) ?? subscription,
+    );
+    return c.json(
+      {
+        subscription: device,
+        ...(test
+          ? { testPage: `Test page to "${device.label}": ${describeOutcome(test.outcome)}.` }
+          : {}),
+      },
+      201,
+      { location: `/api/push/subscriptions/${device.id}` },
+    );
   },
 );
 

@@ -4,12 +4,18 @@
  * Each is verified with X-Twilio-Signature; a forged or unsigned request gets 403 and changes nothing.
  * The phone number must be a verified SMS or voice method of an active Firebell user, who acts as
  * themselves. Twilio's own message or call SID is the idempotency key, so a redelivery acts once.
+ * Also Twilio's status callback for a drill's text or call (/hooks/twilio/drill-status?drill=…&method=…):
+ * delivered (a text) or completed (a call answered) passes the drill check; failed, undelivered, busy or
+ * no-answer fails it. The signature covers the query, so only Twilio can name the drill and method.
  */
 import { Hono, type Context } from 'hono';
 import type { IncidentCommand } from '../../schema/incident';
 import type { AppEnv } from '../app-env';
 import { phoneOwner } from '../directory/contact-methods';
 import { incidentIdByNumber } from '../directory/incident-index';
+import { drillsStub } from '../drills/object';
+import { recordPhoneStatus, type PhoneStatus } from '../drills/store';
+import { now } from '../clock';
 import { limitBody } from '../edge';
 import { forbidden, notFound } from '../errors';
 import type { CommandResult } from '../incident/object';
@@ -126,4 +132,37 @@ twilioHooks.post('/voice', async (c) => {
     `twilio-call:${params.CallSid ?? ''}`,
   );
   return twiml(c, sayTwiml(said));
+});
+
+/** A text's or call's status, as a drill check reads it (Twilio's MessageStatus / CallStatus values). */
+function drillStatus(params: Record<string, string>, at: number): PhoneStatus {
+  const error = params.ErrorCode ? ` (error ${params.ErrorCode})` : '';
+  if (params.MessageStatus !== undefined) {
+    const status = params.MessageStatus;
+    if (status === 'delivered' || status === 'read') return { kind: 'passed', at };
+    if (status === 'failed' || status === 'undelivered' || status === 'canceled')
+      return { kind: 'failed', detail: `Twilio reports the text ${status}${error}` };
+    return { kind: 'progress', status };
+  }
+  const status = params.CallStatus ?? '';
+  if (status === 'completed' || status === 'in-progress') return { kind: 'passed', at };
+  if (status === 'busy' || status === 'no-answer' || status === 'failed' || status === 'canceled')
+    return {
+      kind: 'failed',
+      detail: `Twilio reports the call ${status === 'no-answer' ? 'not answered' : status}${error}`,
+    };
+  return { kind: 'progress', status };
+}
+
+twilioHooks.post('/drill-status', async (c) => {
+  const params = await verified(c);
+  const drillId = c.req.query('drill') ?? '';
+  const methodId = c.req.query('method') ?? '';
+  const settled = await recordPhoneStatus(c.env.DB, drillId, methodId, drillStatus(params, now()));
+  // Recorded either way: if the drill object cannot be reached now, its deadline alarm finishes the drill.
+  if (settled)
+    await drillsStub(c.env, settled.teamId)
+      .settle(drillId)
+      .catch((err: unknown) => console.error(`could not settle drill ${drillId}`, err));
+  return c.body(null, 204);
 });

@@ -50,7 +50,11 @@ export function DeviceStatus({ compact = false, onTurnedOn }: Props) {
       const device = await turnOnPaging();
       setState({ kind: 'on', device });
       onTurnedOn?.();
-      return `Done: “${device.label}” will ring when you are paged.`;
+      // Verified once the device shows the test page and its receipt is back: let the list look again shortly.
+      if (device.testPageSent)
+        for (const ms of [1_500, 4_000, 10_000]) setTimeout(() => onTurnedOn?.(), ms);
+      // A new device was sent a test page: showing it verifies the device, no tap needed.
+      return `Done: “${device.label}” will ring when you are paged.${device.testPageSent ? ' A test page is on its way: once this device shows it, it counts as verified.' : ''}`;
     });
 
   if (compact && (state === null || (state.kind === 'on' && !outcome))) {

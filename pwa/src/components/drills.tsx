@@ -34,7 +34,7 @@ export function FailingDrills() {
       <ul class="drill-failing">
         {failing.map((f) => (
           <li key={`${f.drillId}-${f.label}`}>
-            <strong>{f.userName}</strong> · {f.channel === 'push' ? 'device' : 'email'}{' '}
+            <strong>{f.userName}</strong> · {CHANNEL[f.channel].toLowerCase()}{' '}
             <strong>{f.label}</strong>: {f.detail}{' '}
             <span class="muted small">
               ({f.teamName}, {formatDayTime(f.at)})
@@ -42,7 +42,9 @@ export function FailingDrills() {
           </li>
         ))}
       </ul>
-      <p class="muted small">Fix the device or address in Settings, then run the drill again.</p>
+      <p class="muted small">
+        Fix the device, address or number in Settings, then run the drill again.
+      </p>
     </section>
   );
 }
@@ -191,7 +193,7 @@ function TeamDrills({ teamId, admin }: { teamId: string; admin: boolean }) {
                   <ul class="drill-checks">
                     {p.checks.map((c) => (
                       <li key={c.methodId} data-status={c.status}>
-                        {c.channel === 'push' ? 'Device' : 'Email'} {c.label}: {checkText(c)}
+                        {CHANNEL[c.channel]} {c.label}: {checkText(c)}
                       </li>
                     ))}
                   </ul>
@@ -211,9 +213,21 @@ const BADGE: Record<Drill['status'], string> = {
   failed: 'status-triggered',
 };
 
+const CHANNEL: Record<DrillCheck['channel'], string> = {
+  push: 'Device',
+  email: 'Email',
+  sms: 'SMS',
+  voice: 'Voice',
+};
+
 function checkText(c: DrillCheck): string {
   if (c.status === 'passed')
     return `passed${c.msToReceipt !== null ? ` in ${formatDuration(c.msToReceipt)}` : ''}`;
-  if (c.status === 'waiting') return 'waiting for the phone to show it';
+  if (c.status === 'waiting')
+    return c.channel === 'sms'
+      ? 'waiting for Twilio’s delivery report'
+      : c.channel === 'voice'
+        ? 'waiting for the call to be answered'
+        : 'waiting for the phone to show it';
   return `failed: ${c.detail}`;
 }

@@ -215,7 +215,9 @@ export const registerDevice = (body: {
   endpoint: string;
   keys: { p256dh: string; auth: string };
   label: string;
-}) => post<{ subscription: PushDevice }>('/api/push/subscriptions', body);
+}) =>
+  // testPage: a new device gets a test page at once; its receipt verifies the device
+  post<{ subscription: PushDevice; testPage?: string }>('/api/push/subscriptions', body);
 export const renameDevice = (id: string, label: string) =>
   patch<{ subscription: PushDevice }>(`/api/push/subscriptions/${encodeURIComponent(id)}`, {
     label,

@@ -96,7 +96,7 @@ export function deviceLabel(ua: string = navigator.userAgent): string {
  * Ask for permission, subscribe with Firebell's VAPID key and register the subscription.
  * Must run from a user's tap: browsers ignore (or penalise) permission prompts that come from nowhere.
  */
-export async function turnOnPaging(label: string = deviceLabel()): Promise<PushDevice> {
+export async function turnOnPaging(label: string = deviceLabel()): Promise<RegisteredDevice> {
   if (isIos() && !isStandalone()) {
     throw new UserFacingError(
       'On iPhone and iPad, add Firebell to your Home Screen first (Share → Add to Home Screen), open it from there, then turn notifications on.',
@@ -146,12 +146,19 @@ export async function turnOnPaging(label: string = deviceLabel()): Promise<PushD
   }
 }
 
-async function register(subscription: PushSubscription, label: string): Promise<PushDevice> {
+/** A registered device; `testPageSent` when the server sent it a test page (a new device) to verify it. */
+export type RegisteredDevice = PushDevice & { testPageSent?: true };
+
+async function register(subscription: PushSubscription, label: string): Promise<RegisteredDevice> {
   const { endpoint, keys } = subscription.toJSON();
   if (!endpoint || !keys?.p256dh || !keys.auth)
     throw new UserFacingError('The browser returned an incomplete push subscription; try again.');
-  return (await registerDevice({ endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth }, label }))
-    .subscription;
+  const res = await registerDevice({
+    endpoint,
+    keys: { p256dh: keys.p256dh, auth: keys.auth },
+    label,
+  });
+  return res.testPage ? { ...res.subscription, testPageSent: true } : res.subscription;
 }
 
 /** The endpoint this browser is subscribed at, if any (to mark "this device" in a list). */
