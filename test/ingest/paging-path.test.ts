@@ -375,6 +375,44 @@ describe('the paging snapshot', () => {
     }
   });
 
+  it('attaches the default runbook the router holds, and the next incident follows every change to it', async () => {
+    const serviceId = await oneLevel();
+    const hook = await newIntegration(serviceId, 'generic');
+    const router = serviceRouter(env, serviceId);
+    let n = 0;
+    const nextRunbook = async () => {
+      n += 1;
+      expect((await fire(hook.url, 200 + n)).status).toBe(202);
+      const id = (await router.openIncidentFor(`snap-${200 + n}`)) as string;
+      return texts(await timeline(id)).filter((t) => t.startsWith('Runbook attached'));
+    };
+    expect(await nextRunbook()).toEqual([]);
+    const book = (body: unknown, method = 'POST', path = '') =>
+      json<{ id: string }>(
+        api(`/api/services/${serviceId}/runbooks${path}`, { method, body, headers: ADMIN }),
+      );
+    const { id } = await book({ name: 'Disk', steps: [{ text: 'Free space' }] });
+    const setDefault = (runbookId: string | null) =>
+      json(
+        api(`/api/services/${serviceId}/default-runbook`, {
+          method: 'PUT',
+          body: { runbookId },
+          headers: ADMIN,
+        }),
+        200,
+      );
+    await setDefault(id);
+    expect(await nextRunbook()).toEqual(['Runbook attached: Disk (1 step)']);
+    await book({ name: 'Disk v2', steps: [{ text: 'Free' }, { text: 'Grow' }] }, 'PUT', `/${id}`);
+    expect(await nextRunbook()).toEqual(['Runbook attached: Disk v2 (2 steps)']);
+    await setDefault(null);
+    expect(await nextRunbook()).toEqual([]);
+    await setDefault(id);
+    expect(await nextRunbook()).toEqual(['Runbook attached: Disk v2 (2 steps)']);
+    await api(`/api/services/${serviceId}/runbooks/${id}`, { method: 'DELETE', headers: ADMIN });
+    expect(await nextRunbook()).toEqual([]);
+  });
+
   it('pages from what the isolate holds: one D1 point read between the 202 and the push', async () => {
     // Someone with a device (its endpoint refused at the send: the outcome is still written after the push).
     const eve = await createUser('Eve');
@@ -411,8 +449,7 @@ describe('the paging snapshot', () => {
       // Level 1 starts from create while the 202 is on its way, so its reads may fall either side of it.
       expect({ opened: [...opening, ...paging], duplicate }).toEqual({
         opened: [
-          'first SELECT runbook_id FROM service_default_runbooks WHERE service_id = ?',
-          'batch', // the index, before the 202
+          'batch', // the index, before the 202 (the default runbook is the router's)
           'first SELECT version FROM paging_version WHERE id = 1', // the snapshot is current: the push leaves
           'run UPDATE push_subscriptions SET last_failure_at = ?, last_failure = ? WHERE id = ?',
           'batch', // the page counted for reports
