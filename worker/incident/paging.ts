@@ -100,7 +100,9 @@ export class Paging {
       // second run (create's and the alarm's, or a retry) finds nothing owed and pages no one.
       if (!this.startOwed()) return true;
       const snapshot = await this.snapshot(now);
-      await this.handle({ type: 'policy-due', found: snapshot?.policy ?? null }, now, snapshot);
+      // A copy: the escalation state keeps it, and the snapshot is shared by every incident in the isolate.
+      const found = snapshot?.policy ? structuredClone(snapshot.policy) : null;
+      await this.handle({ type: 'policy-due', found }, now, snapshot);
     } else if (task.kind === TASKS.escalate.kind)
       await this.handle({ type: 'timer', dueAt: task.dueAt }, now);
     else if (task.kind === TASKS.renotify.kind) await this.handle({ type: 'renotify' }, now);
