@@ -13,6 +13,17 @@ import { incidentStub, serviceRouter } from '../../worker/stubs';
 import { hashSecret } from '../../worker/auth/secrets';
 import { ADMIN, api, createUser, json, timeline, type TestUser } from '../helpers';
 import { subscriber } from '../push/fixtures';
+import { pagingVersion } from '../../worker/directory/paging-snapshot';
+import {
+  addMethod,
+  deleteMethod,
+  markOutcome,
+  markVerified,
+  saveRules,
+} from '../../worker/directory/contact-methods';
+import { markSubscriptionSuccess } from '../../worker/directory/push-subscriptions';
+import { recordPages } from '../../worker/directory/reports';
+import { DEFAULT_RULES } from '../../worker/notify/rules';
 import { newIntegration, newService, send, serviceIncidents } from './support';
 import { controlClock, fireAlarm, openOn, serviceWithPolicy, texts } from '../escalation/setup';
 
@@ -411,6 +422,63 @@ describe('the paging snapshot', () => {
     expect(await nextRunbook()).toEqual(['Runbook attached: Disk v2 (2 steps)']);
     await api(`/api/services/${serviceId}/runbooks/${id}`, { method: 'DELETE', headers: ADMIN });
     expect(await nextRunbook()).toEqual([]);
+  });
+
+  it('moves its version on every write that can change a page, and not on a page’s own bookkeeping', async () => {
+    const user = await createUser('Ivy');
+    const version = () => pagingVersion(env.DB);
+    const moves = async (write: () => Promise<unknown>) => {
+      const before = await version();
+      await write();
+      return (await version()) > before;
+    };
+    const at = clock.now();
+    await addMethod(env.DB, {
+      id: 'cm_ivy',
+      userId: user.id,
+      kind: 'email',
+      address: 'ivy@example.com',
+      now: at,
+    });
+    expect(await moves(() => markVerified(env.DB, 'cm_ivy', at))).toBe(true);
+    expect(
+      await moves(() =>
+        saveRules(
+          env.DB,
+          user.id,
+          { ...DEFAULT_RULES, high: [{ afterMinutes: 0, channel: 'email' }], workingHours: null },
+          at,
+        ),
+      ),
+    ).toBe(true);
+    expect(await moves(() => deleteMethod(env.DB, user.id, 'cm_ivy'))).toBe(true);
+    // What every page writes after the push: a device's and an address's last outcome, the pages counted.
+    const keys = await subscriber();
+    await env.DB.prepare(
+      'INSERT INTO push_subscriptions (id, user_id, label, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+      .bind(
+        'sub_ivy',
+        user.id,
+        'Pixel',
+        `https://fcm.googleapis.com/fcm/send/${crypto.randomUUID()}`,
+        keys.p256dh,
+        keys.auth,
+        at,
+      )
+      .run();
+    await addMethod(env.DB, {
+      id: 'cm_ivy2',
+      userId: user.id,
+      kind: 'email',
+      address: 'ivy2@example.com',
+      now: at,
+    });
+    expect(await moves(() => markSubscriptionSuccess(env.DB, 'sub_ivy', at))).toBe(false);
+    expect(await moves(() => markOutcome(env.DB, 'cm_ivy2', at, 'mailbox full'))).toBe(false);
+    expect(
+      await moves(() => recordPages(env.DB, [{ incidentId: 'inc_ivy', userId: user.id, at }])),
+    ).toBe(false);
   });
 
   it('pages from what the isolate holds: one D1 point read between the 202 and the push', async () => {
