@@ -53,15 +53,38 @@ export async function pagingVersion(db: D1Database): Promise<number> {
   return row?.version ?? 0;
 }
 
-/** The service's snapshot as of now: the one held when the version has not moved, else built afresh. */
+/**
+ * The version an incident's index write just read with it (incident-index.ts), for its first page to use instead
+ * of a read of its own. Taken once, and only within NOTED_FOR_MS: a START the alarm runs later reads afresh.
+ */
+const noted = new Map<string, { version: number; at: number }>();
+const NOTED_FOR_MS = 1_000;
+
+export function notePagingVersion(incidentId: string, version: number): void {
+  const t = Date.now();
+  for (const [id, n] of noted) if (t - n.at > NOTED_FOR_MS) noted.delete(id);
+  noted.set(incidentId, { version, at: t });
+}
+
+export function takeNotedVersion(incidentId: string): number | undefined {
+  const n = noted.get(incidentId);
+  noted.delete(incidentId);
+  return n && Date.now() - n.at <= NOTED_FOR_MS ? n.version : undefined;
+}
+
+/**
+ * The service's snapshot as of now: the one held when the version has not moved, else built afresh. `known`:
+ * the version as read moments ago in this incident's own opening, which saves the read.
+ */
 export async function pagingSnapshot(
   db: D1Database,
   serviceId: string,
   now: number,
+  known?: number,
 ): Promise<PagingSnapshot> {
   // Built between two reads of the version: equal reads mean no write landed while it was read.
   for (let tries = 0; tries < 3; tries++) {
-    const version = await pagingVersion(db);
+    const version = tries === 0 && known !== undefined ? known : await pagingVersion(db);
     const kept = held.get(serviceId);
     if (kept?.version === version) return kept;
     const snapshot = await build(db, serviceId, version, now);

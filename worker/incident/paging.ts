@@ -6,7 +6,12 @@
 import { CHANNELS } from '../../schema/contact-schemas';
 import type { Actor, Incident } from '../../schema/incident';
 import { resolveLevels } from '../directory/on-call';
-import { onCallAt, pagingSnapshot, type PagingSnapshot } from '../directory/paging-snapshot';
+import {
+  onCallAt,
+  pagingSnapshot,
+  takeNotedVersion,
+  type PagingSnapshot,
+} from '../directory/paging-snapshot';
 import { resolveIn } from '../oncall/targets';
 import { recordPages } from '../directory/reports';
 import { rulesFor } from '../directory/contact-methods';
@@ -99,7 +104,8 @@ export class Paging {
       // One START per opening: once its page is out its row became the level timer (or is gone), so a
       // second run (create's and the alarm's, or a retry) finds nothing owed and pages no one.
       if (!this.startOwed()) return true;
-      const snapshot = await this.snapshot(now);
+      // The opening's index write just read the version: its first page needs no read of its own.
+      const snapshot = await this.snapshot(now, takeNotedVersion(this.host.incident()?.id ?? ''));
       // A copy: the escalation state keeps it, and the snapshot is shared by every incident in the isolate.
       const found = snapshot?.policy ? structuredClone(snapshot.policy) : null;
       await this.handle({ type: 'policy-due', found }, now, snapshot);
@@ -130,9 +136,9 @@ export class Paging {
   }
 
   /** The service's paging snapshot (one D1 point read while it is current); null for an incident with no service. */
-  private async snapshot(now: number): Promise<PagingSnapshot | null> {
+  private async snapshot(now: number, known?: number): Promise<PagingSnapshot | null> {
     const serviceId = this.host.incident()?.serviceId;
-    return serviceId ? pagingSnapshot(this.host.env.DB, serviceId, now) : null;
+    return serviceId ? pagingSnapshot(this.host.env.DB, serviceId, now, known) : null;
   }
 
   /** Who each level reaches now: resolved over the snapshot's inputs, or read from D1 when it does not cover them. */
