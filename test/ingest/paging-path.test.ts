@@ -386,6 +386,37 @@ describe('the paging snapshot', () => {
     }
   });
 
+  it('escalates an open incident to whoever is on call when the level is due, not when it opened', async () => {
+    const [gus, hal] = [await createUser('Gus'), await createUser('Hal')];
+    const day = new Date(clock.now() - 86_400_000).toISOString().slice(0, 16);
+    const { schedule } = await json<{ schedule: { id: string } }>(
+      api('/api/schedules', {
+        body: {
+          name: 'Snapshot secondary',
+          timeZone: 'UTC',
+          layers: [{ users: [gus.id], rotation: { type: 'weekly' }, start: day }],
+        },
+        headers: ADMIN,
+      }),
+      201,
+    );
+    const serviceId = await serviceWithPolicy([
+      { delayMinutes: 5, targets: [{ type: 'user', id: ana.id }] },
+      { delayMinutes: 5, targets: [{ type: 'schedule', id: schedule.id }] },
+    ]);
+    const inc = await openOn(serviceId);
+    await untilPaged(inc.id);
+    await json(
+      api(`/api/schedules/${schedule.id}/overrides`, {
+        body: { userId: hal.id, start: clock.now(), end: clock.now() + 3_600_000 },
+        headers: ADMIN,
+      }),
+      201,
+    );
+    clock.advanceMinutes(5.01);
+    expect(texts(await fireAlarm(inc.id))).toContain('Escalated to level 2: Hal');
+  });
+
   it('attaches the default runbook the router holds, and the next incident follows every change to it', async () => {
     const serviceId = await oneLevel();
     const hook = await newIntegration(serviceId, 'generic');
