@@ -6,6 +6,7 @@
 import { CHANNELS } from '../../schema/contact-schemas';
 import type { Actor, Incident } from '../../schema/incident';
 import { resolveLevels } from '../directory/on-call';
+import { policyForService } from '../directory/policies';
 import {
   onCallAt,
   pagingSnapshot,
@@ -107,7 +108,12 @@ export class Paging {
       // The opening's index write just read the version: its first page needs no read of its own.
       const snapshot = await this.snapshot(now, takeNotedVersion(this.host.incident()?.id ?? ''));
       // A copy: the escalation state keeps it, and the snapshot is shared by every incident in the isolate.
-      const found = snapshot?.policy ? structuredClone(snapshot.policy) : null;
+      const serviceId = this.host.incident()?.serviceId;
+      const found = snapshot
+        ? snapshot.policy && structuredClone(snapshot.policy)
+        : serviceId
+          ? await policyForService(this.host.env.DB, serviceId)
+          : null;
       await this.handle({ type: 'policy-due', found }, now, snapshot);
     } else if (task.kind === TASKS.escalate.kind)
       await this.handle({ type: 'timer', dueAt: task.dueAt }, now);
@@ -138,7 +144,14 @@ export class Paging {
   /** The service's paging snapshot (one D1 point read while it is current); null for an incident with no service. */
   private async snapshot(now: number, known?: number): Promise<PagingSnapshot | null> {
     const serviceId = this.host.incident()?.serviceId;
-    return serviceId ? pagingSnapshot(this.host.env.DB, serviceId, now, known) : null;
+    if (!serviceId) return null;
+    try {
+      return await pagingSnapshot(this.host.env.DB, serviceId, now, known);
+    } catch (err) {
+      // Without it each fact is read on its own, each with its own fallback: a snapshot must never stop a page.
+      console.error(`paging snapshot of ${serviceId} unavailable; reading D1 per fact`, err);
+      return null;
+    }
   }
 
   /** Who each level reaches now: resolved over the snapshot's inputs, or read from D1 when it does not cover them. */
