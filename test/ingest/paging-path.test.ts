@@ -9,9 +9,21 @@ import type { Incident } from '../../schema/incident';
 import type { CreateIncidentInput } from '../../worker/incident/open';
 import type { Paging } from '../../worker/incident/paging';
 import { NUMBER_BLOCK } from '../../worker/service/number-block';
-import { incidentStub } from '../../worker/stubs';
+import { incidentStub, serviceRouter } from '../../worker/stubs';
 import { hashSecret } from '../../worker/auth/secrets';
-import { ADMIN, api, createUser, timeline, type TestUser } from '../helpers';
+import { ADMIN, api, createUser, json, timeline, type TestUser } from '../helpers';
+import { subscriber } from '../push/fixtures';
+import { pagingVersion } from '../../worker/directory/paging-snapshot';
+import {
+  addMethod,
+  deleteMethod,
+  markOutcome,
+  markVerified,
+  saveRules,
+} from '../../worker/directory/contact-methods';
+import { markSubscriptionSuccess } from '../../worker/directory/push-subscriptions';
+import { recordPages } from '../../worker/directory/reports';
+import { DEFAULT_RULES } from '../../worker/notify/rules';
 import { newIntegration, newService, send, serviceIncidents } from './support';
 import { controlClock, fireAlarm, openOn, serviceWithPolicy, texts } from '../escalation/setup';
 
@@ -209,5 +221,344 @@ describe('incident numbers', () => {
     expect(byHand.number).toBeGreaterThanOrEqual(
       Math.max(first, numbersB[0] as number) + NUMBER_BLOCK,
     );
+  });
+});
+
+/**
+ * Every D1 call the Worker and its objects make (they share this isolate with the test), in order: each `first`,
+ * `run`, `all`, `raw` of a statement and each `batch` is one round trip to the database.
+ */
+const LANE_CACHES = /FROM (webhook_subscriptions|slack_channels|chat_webhooks)\b/;
+
+function countD1(): { stop: () => void; log: string[] } {
+  const log: string[] = [];
+  const statement = Object.getPrototypeOf(env.DB.prepare('SELECT 1')) as Record<string, unknown>;
+  const database = Object.getPrototypeOf(env.DB) as Record<string, unknown>;
+  const patched: [Record<string, unknown>, string, unknown][] = [];
+  for (const [proto, names] of [
+    [statement, ['first', 'run', 'all', 'raw']],
+    [database, ['batch']],
+  ] as const)
+    for (const name of names) {
+      const original = proto[name] as (...args: unknown[]) => unknown;
+      patched.push([proto, name, original]);
+      proto[name] = function (this: unknown, ...args: unknown[]) {
+        const text = (this as { statement?: string }).statement;
+        // Outgoing webhooks and chat refresh their own caches on a timer: not this alert's work.
+        if (!LANE_CACHES.test(text ?? '')) log.push(text ? `${name} ${text}` : name);
+        return original.apply(this, args);
+      };
+    }
+  return {
+    log,
+    stop: () => patched.forEach(([proto, name, original]) => (proto[name] = original)),
+  };
+}
+
+/** Wait (bounded, reading only the incident's own storage, never D1) until level 1 (or nobody) is paged and indexed. */
+async function untilPagedHere(id: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const done = await runInDurableObject(incidentStub(env, id), (_, state) => {
+      const sql = state.storage.sql;
+      const paged = sql
+        .exec(
+          "SELECT count(*) AS n FROM timeline WHERE text LIKE 'Escalated to level 1:%' OR kind = 'nobody_paged'",
+        )
+        .one().n as number;
+      const unindexed = sql.exec('SELECT count(*) AS n FROM outbox').one().n as number;
+      return paged > 0 && unindexed === 0;
+    });
+    if (done) return;
+    if (Date.now() > deadline) throw new Error(`level 1 never paged and indexed on ${id}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('the paging snapshot', () => {
+  const fire = (url: string, n: number) =>
+    send(url, { summary: `Queue ${n} stuck`, dedup_key: `snap-${n}`, severity: 'critical' });
+
+  it('follows every change to who is paged and how: schedule, override, policy, user, device', async () => {
+    const [ben, cat, dan] = [
+      await createUser('Ben'),
+      await createUser('Cat'),
+      await createUser('Dan'),
+    ];
+    const day = new Date(clock.now() - 86_400_000).toISOString().slice(0, 16);
+    const layer = (users: string[]) => ({ users, rotation: { type: 'weekly' }, start: day });
+    const schedule = await json<{ schedule: { id: string } }>(
+      api('/api/schedules', {
+        body: { name: 'Snapshot primary', timeZone: 'UTC', layers: [layer([ben.id])] },
+        headers: ADMIN,
+      }),
+      201,
+    );
+    const sched = schedule.schedule.id;
+    const serviceId = await serviceWithPolicy([
+      { delayMinutes: 5, targets: [{ type: 'schedule', id: sched }] },
+    ]);
+    const hook = await newIntegration(serviceId, 'generic');
+    const router = serviceRouter(env, serviceId);
+    let n = 0;
+    /** A new alert's incident, once level 1 is paged: what its timeline says of the page. */
+    const nextPage = async () => {
+      n += 1;
+      expect((await fire(hook.url, 100 + n)).status).toBe(202);
+      const id = (await router.openIncidentFor(`snap-${100 + n}`)) as string;
+      await untilPagedHere(id);
+      return texts(await timeline(id));
+    };
+    expect(await nextPage()).toContain('Escalated to level 1: Ben');
+
+    await json(
+      api(`/api/schedules/${sched}`, {
+        method: 'PUT',
+        body: { name: 'Snapshot primary', timeZone: 'UTC', layers: [layer([cat.id])] },
+        headers: ADMIN,
+      }),
+      200,
+    );
+    expect(await nextPage()).toContain('Escalated to level 1: Cat');
+
+    await json(
+      api(`/api/schedules/${sched}/overrides`, {
+        body: { userId: dan.id, start: clock.now() - 60_000, end: clock.now() + 3_600_000 },
+        headers: ADMIN,
+      }),
+      201,
+    );
+    expect(await nextPage()).toContain('Escalated to level 1: Dan');
+
+    const { policy_id: policyId } = (await env.DB.prepare(
+      'SELECT policy_id FROM services WHERE id = ?',
+    )
+      .bind(serviceId)
+      .first<{ policy_id: string }>())!;
+    await json(
+      api(`/api/policies/${policyId}`, {
+        method: 'PUT',
+        body: {
+          name: 'Snapshot policy',
+          levels: [{ delayMinutes: 5, targets: [{ type: 'user', id: ana.id }] }],
+        },
+        headers: ADMIN,
+      }),
+      200,
+    );
+    const toAna = await nextPage();
+    expect(toAna).toContain('Escalated to level 1: Ana');
+    expect(toAna).toContain('Ana cannot be reached: no push device and no verified email or phone');
+
+    // A device as registering one writes it (straight to D1: a real push service is out of this sandbox's reach,
+    // and a loopback endpoint is refused at the send, at once, which the timeline says by the device's name).
+    const keys = await subscriber();
+    await env.DB.prepare(
+      'INSERT INTO push_subscriptions (id, user_id, label, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+      .bind(
+        `sub_snap${n}`,
+        ana.id,
+        'Ana’s snapshot phone',
+        `http://127.0.0.1:9/push/${crypto.randomUUID()}`,
+        keys.p256dh,
+        keys.auth,
+        clock.now(),
+      )
+      .run();
+    const withDevice = await nextPage();
+    expect(withDevice.some((t) => t.startsWith('Paged Ana on Ana’s snapshot phone'))).toBe(true);
+
+    await json(
+      api(`/api/users/${ana.id}`, { method: 'PATCH', body: { disabled: true }, headers: ADMIN }),
+      200,
+    );
+    try {
+      const disabled = await nextPage();
+      expect(disabled.some((t) => t.startsWith('Paged Ana'))).toBe(false);
+      expect(disabled.join('\n')).toContain('Ana is disabled or removed');
+    } finally {
+      await api(`/api/users/${ana.id}`, {
+        method: 'PATCH',
+        body: { disabled: false },
+        headers: ADMIN,
+      });
+    }
+  });
+
+  it('escalates an open incident to whoever is on call when the level is due, not when it opened', async () => {
+    const [gus, hal] = [await createUser('Gus'), await createUser('Hal')];
+    const day = new Date(clock.now() - 86_400_000).toISOString().slice(0, 16);
+    const { schedule } = await json<{ schedule: { id: string } }>(
+      api('/api/schedules', {
+        body: {
+          name: 'Snapshot secondary',
+          timeZone: 'UTC',
+          layers: [{ users: [gus.id], rotation: { type: 'weekly' }, start: day }],
+        },
+        headers: ADMIN,
+      }),
+      201,
+    );
+    const serviceId = await serviceWithPolicy([
+      { delayMinutes: 5, targets: [{ type: 'user', id: ana.id }] },
+      { delayMinutes: 5, targets: [{ type: 'schedule', id: schedule.id }] },
+    ]);
+    const inc = await openOn(serviceId);
+    await untilPaged(inc.id);
+    await json(
+      api(`/api/schedules/${schedule.id}/overrides`, {
+        body: { userId: hal.id, start: clock.now(), end: clock.now() + 3_600_000 },
+        headers: ADMIN,
+      }),
+      201,
+    );
+    clock.advanceMinutes(5.01);
+    expect(texts(await fireAlarm(inc.id))).toContain('Escalated to level 2: Hal');
+  });
+
+  it('attaches the default runbook the router holds, and the next incident follows every change to it', async () => {
+    const serviceId = await oneLevel();
+    const hook = await newIntegration(serviceId, 'generic');
+    const router = serviceRouter(env, serviceId);
+    let n = 0;
+    const nextRunbook = async () => {
+      n += 1;
+      expect((await fire(hook.url, 200 + n)).status).toBe(202);
+      const id = (await router.openIncidentFor(`snap-${200 + n}`)) as string;
+      return texts(await timeline(id)).filter((t) => t.startsWith('Runbook attached'));
+    };
+    expect(await nextRunbook()).toEqual([]);
+    const book = (body: unknown, method = 'POST', path = '') =>
+      json<{ id: string }>(
+        api(`/api/services/${serviceId}/runbooks${path}`, { method, body, headers: ADMIN }),
+      );
+    const { id } = await book({ name: 'Disk', steps: [{ text: 'Free space' }] });
+    const setDefault = (runbookId: string | null) =>
+      json(
+        api(`/api/services/${serviceId}/default-runbook`, {
+          method: 'PUT',
+          body: { runbookId },
+          headers: ADMIN,
+        }),
+        200,
+      );
+    await setDefault(id);
+    expect(await nextRunbook()).toEqual(['Runbook attached: Disk (1 step)']);
+    await book({ name: 'Disk v2', steps: [{ text: 'Free' }, { text: 'Grow' }] }, 'PUT', `/${id}`);
+    expect(await nextRunbook()).toEqual(['Runbook attached: Disk v2 (2 steps)']);
+    await setDefault(null);
+    expect(await nextRunbook()).toEqual([]);
+    await setDefault(id);
+    expect(await nextRunbook()).toEqual(['Runbook attached: Disk v2 (2 steps)']);
+    await api(`/api/services/${serviceId}/runbooks/${id}`, { method: 'DELETE', headers: ADMIN });
+    expect(await nextRunbook()).toEqual([]);
+  });
+
+  it('moves its version on every write that can change a page, and not on a page’s own bookkeeping', async () => {
+    const user = await createUser('Ivy');
+    const version = () => pagingVersion(env.DB);
+    const moves = async (write: () => Promise<unknown>) => {
+      const before = await version();
+      await write();
+      return (await version()) > before;
+    };
+    const at = clock.now();
+    await addMethod(env.DB, {
+      id: 'cm_ivy',
+      userId: user.id,
+      kind: 'email',
+      address: 'ivy@example.com',
+      now: at,
+    });
+    expect(await moves(() => markVerified(env.DB, 'cm_ivy', at))).toBe(true);
+    expect(
+      await moves(() =>
+        saveRules(
+          env.DB,
+          user.id,
+          { ...DEFAULT_RULES, high: [{ afterMinutes: 0, channel: 'email' }], workingHours: null },
+          at,
+        ),
+      ),
+    ).toBe(true);
+    expect(await moves(() => deleteMethod(env.DB, user.id, 'cm_ivy'))).toBe(true);
+    // What every page writes after the push: a device's and an address's last outcome, the pages counted.
+    const keys = await subscriber();
+    await env.DB.prepare(
+      'INSERT INTO push_subscriptions (id, user_id, label, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+      .bind(
+        'sub_ivy',
+        user.id,
+        'Pixel',
+        `https://fcm.googleapis.com/fcm/send/${crypto.randomUUID()}`,
+        keys.p256dh,
+        keys.auth,
+        at,
+      )
+      .run();
+    await addMethod(env.DB, {
+      id: 'cm_ivy2',
+      userId: user.id,
+      kind: 'email',
+      address: 'ivy2@example.com',
+      now: at,
+    });
+    expect(await moves(() => markSubscriptionSuccess(env.DB, 'sub_ivy', at))).toBe(false);
+    expect(await moves(() => markOutcome(env.DB, 'cm_ivy2', at, 'mailbox full'))).toBe(false);
+    expect(
+      await moves(() => recordPages(env.DB, [{ incidentId: 'inc_ivy', userId: user.id, at }])),
+    ).toBe(false);
+  });
+
+  it('pages from what the isolate holds: no D1 call between the 202 and the push', async () => {
+    // Someone with a device (its endpoint refused at the send: the outcome is still written after the push).
+    const eve = await createUser('Eve');
+    const keys = await subscriber();
+    await env.DB.prepare(
+      'INSERT INTO push_subscriptions (id, user_id, label, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+      .bind(
+        'sub_eve',
+        eve.id,
+        'Pixel',
+        `http://127.0.0.1:9/push/${crypto.randomUUID()}`,
+        keys.p256dh,
+        keys.auth,
+        clock.now(),
+      )
+      .run();
+    const serviceId = await serviceWithPolicy([
+      { delayMinutes: 5, targets: [{ type: 'user', id: eve.id }] },
+    ]);
+    const hook = await newIntegration(serviceId, 'generic');
+    const router = serviceRouter(env, serviceId);
+    expect((await fire(hook.url, 0)).status).toBe(202); // warm-up: the router, its keys and the snapshot
+    await untilPagedHere((await router.openIncidentFor('snap-0')) as string);
+
+    const counter = countD1();
+    try {
+      expect((await fire(hook.url, 1)).status).toBe(202);
+      const opening = counter.log.splice(0);
+      await untilPagedHere((await router.openIncidentFor('snap-1')) as string);
+      const paging = counter.log.splice(0);
+      expect((await fire(hook.url, 1)).status).toBe(202);
+      const duplicate = counter.log.splice(0);
+      // Level 1 starts from create while the 202 is on its way, so its reads may fall either side of it.
+      expect({ opened: [...opening, ...paging], duplicate }).toEqual({
+        opened: [
+          // The index, before the 202 (the default runbook is the router's), with D1's paging version read in the
+          // same batch: the snapshot is current, so the push leaves with no D1 call of its own.
+          'batch',
+          'run UPDATE push_subscriptions SET last_failure_at = ?, last_failure = ? WHERE id = ?',
+          'batch', // the page counted for reports
+          'batch', // the index again, with level 1 on it
+        ],
+        duplicate: ['batch'],
+      });
+    } finally {
+      counter.stop();
+    }
   });
 });

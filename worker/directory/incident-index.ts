@@ -36,11 +36,15 @@ export interface IndexExtras {
   escalationLevel: number;
 }
 
+/**
+ * Write an incident's index row. Returns D1's paging_version, read in the same batch at no extra round trip:
+ * the first page, right after the opening's index write, checks its snapshot with it (paging-snapshot.ts).
+ */
 export async function upsertIndex(
   db: D1Database,
   incident: Incident,
   extras: IndexExtras,
-): Promise<void> {
+): Promise<number | null> {
   const upsert = db
     .prepare(
       `INSERT INTO incidents (id, number, title, service_id, severity, status, assignees, alert_count, dedup_key, nobody_paged, escalation_level,
@@ -109,7 +113,15 @@ export async function upsertIndex(
       )
       .bind(incident.id, incident.lastSeq, userId, relation),
   );
-  await db.batch([upsert, ...clear, ...add, ...addResponders]);
+  const results = await db.batch([
+    upsert,
+    ...clear,
+    ...add,
+    ...addResponders,
+    db.prepare('SELECT version FROM paging_version WHERE id = 1'),
+  ]);
+  const row = results.at(-1)?.results?.[0] as { version: number } | undefined;
+  return row?.version ?? null;
 }
 
 export interface ListFilter {

@@ -2,6 +2,7 @@
  * Carries out what a committed incident change sets off (decide.ts's IncidentEffect), in order.
  * The one place effects leave the object: a new kind (an outgoing webhook, a chat update) is a case here.
  */
+import { notePagingVersion } from '../directory/paging-snapshot';
 import type { Incident } from '../../schema/incident';
 import type { ServerMessage } from '../../schema/protocol';
 import { now } from '../clock';
@@ -80,10 +81,11 @@ export class Effects {
     const pending = store.pendingIndexVersion();
     if (!pending) return;
     try {
-      await upsertIndex(env.DB, incident, {
+      const version = await upsertIndex(env.DB, incident, {
         nobodyPaged: incident.nobodyPaged,
         escalationLevel: incident.escalationLevel,
       });
+      if (version !== null) notePagingVersion(incident.id, version);
       store.indexLanded(incident.lastSeq);
     } catch (err) {
       const attempts = store.indexFailed();

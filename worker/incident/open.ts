@@ -3,6 +3,7 @@
  * The opening alerts are grouped as any later batch is (ingest.ts); the object commits the change
  * and carries out its effects.
  */
+import type { Runbook } from '../../schema/runbook-schemas';
 import { LIMITS, SEVERITIES, type AlertEvent, type Severity } from '../../schema/alert';
 import type { Actor, Incident } from '../../schema/incident';
 import type { MaintenanceHold } from '../../schema/maintenance-schemas';
@@ -24,6 +25,8 @@ export interface CreateIncidentInput {
   maintenance?: MaintenanceHold | null;
   /** Its number, from the opening router's block (number-block.ts); else create takes one from D1. */
   number?: number;
+  /** The service's default runbook as its router holds it (null: none); absent, create reads D1. */
+  defaultRunbook?: Runbook | null;
 }
 
 const LEAST_SEVERE = SEVERITIES[SEVERITIES.length - 1] as Severity;

@@ -7,13 +7,26 @@ import { CHANNELS } from '../../schema/contact-schemas';
 import type { Actor, Incident } from '../../schema/incident';
 import { resolveLevels } from '../directory/on-call';
 import { policyForService } from '../directory/policies';
+import {
+  onCallAt,
+  pagingSnapshot,
+  takeNotedVersion,
+  type PagingSnapshot,
+} from '../directory/paging-snapshot';
+import { resolveIn } from '../oncall/targets';
 import { recordPages } from '../directory/reports';
 import { rulesFor } from '../directory/contact-methods';
 import { reachOf, unreachableText } from '../directory/reachability';
 import { getService } from '../directory/services';
 import { adminIds, userNames } from '../directory/users';
 import type { Env } from '../env';
-import { notifierFor, notifyAll, type Delivery, type PagedIncident } from '../notify';
+import {
+  notifierFor,
+  notifyAll,
+  type Delivery,
+  type NotifyRequest,
+  type PagedIncident,
+} from '../notify';
 import { DEFAULT_RULES, planSteps, stillOwed, urgencyOf } from '../notify/rules';
 import {
   FIREBELL,
@@ -92,9 +105,16 @@ export class Paging {
       // One START per opening: once its page is out its row became the level timer (or is gone), so a
       // second run (create's and the alarm's, or a retry) finds nothing owed and pages no one.
       if (!this.startOwed()) return true;
+      // The opening's index write just read the version: its first page needs no read of its own.
+      const snapshot = await this.snapshot(now, takeNotedVersion(this.host.incident()?.id ?? ''));
+      // A copy: the escalation state keeps it, and the snapshot is shared by every incident in the isolate.
       const serviceId = this.host.incident()?.serviceId;
-      const found = serviceId ? await policyForService(this.host.env.DB, serviceId) : null;
-      await this.handle({ type: 'policy-due', found }, now);
+      const found = snapshot
+        ? snapshot.policy && structuredClone(snapshot.policy)
+        : serviceId
+          ? await policyForService(this.host.env.DB, serviceId)
+          : null;
+      await this.handle({ type: 'policy-due', found }, now, snapshot);
     } else if (task.kind === TASKS.escalate.kind)
       await this.handle({ type: 'timer', dueAt: task.dueAt }, now);
     else if (task.kind === TASKS.renotify.kind) await this.handle({ type: 'renotify' }, now);
@@ -121,17 +141,50 @@ export class Paging {
       .some((t) => t.id === TASKS.start.id && t.kind === TASKS.start.kind);
   }
 
+  /** The service's paging snapshot (one D1 point read while it is current); null for an incident with no service. */
+  private async snapshot(now: number, known?: number): Promise<PagingSnapshot | null> {
+    const serviceId = this.host.incident()?.serviceId;
+    if (!serviceId) return null;
+    try {
+      return await pagingSnapshot(this.host.env.DB, serviceId, now, known);
+    } catch (err) {
+      // Without it each fact is read on its own, each with its own fallback: a snapshot must never stop a page.
+      console.error(`paging snapshot of ${serviceId} unavailable; reading D1 per fact`, err);
+      return null;
+    }
+  }
+
+  /** Who each level reaches now: resolved over the snapshot's inputs, or read from D1 when it does not cover them. */
+  private async levels(
+    levels: EscalationState['policy']['levels'],
+    snapshot: PagingSnapshot | null,
+    now: number,
+  ) {
+    const onCall =
+      snapshot &&
+      onCallAt(
+        snapshot,
+        levels.flatMap((l) => l.targets),
+        now,
+      );
+    if (onCall) return levels.map((l) => resolveIn(onCall, l.targets));
+    return resolveLevels(this.host.env.DB, levels, now);
+  }
+
   /** Load the facts, decide, commit the decision, then carry out its effects in order. */
-  private async handle(event: EscalationEvent, now: number): Promise<Decision | null> {
+  private async handle(
+    event: EscalationEvent,
+    now: number,
+    given?: PagingSnapshot | null,
+  ): Promise<Decision | null> {
     let incident = this.host.incident();
     if (!incident) return null;
     let state = this.host.state();
     const policy = event.type === 'policy-due' ? event.found : state?.policy;
-    // Who is on call is read only when the decision may page someone from the policy.
-    const levels =
-      policy && mayPage(event, state, incident)
-        ? await resolveLevels(this.host.env.DB, policy.levels, now)
-        : undefined;
+    // Who is on call is worked out only when the decision may page someone from the policy.
+    const paging = Boolean(policy && mayPage(event, state, incident));
+    const snapshot = given !== undefined || !paging ? (given ?? null) : await this.snapshot(now);
+    const levels = policy && paging ? await this.levels(policy.levels, snapshot, now) : undefined;
     if (levels) {
       // Commands ran while D1 answered: decide on the state and status as they are now, or an
       // acknowledgement that stopped the escalation meanwhile would be overwritten by a stale one.
@@ -140,16 +193,20 @@ export class Paging {
       state = this.host.state();
       if (!incident) return null;
       if (JSON.stringify(state) !== before || incident.status !== status)
-        return this.handle(event, now);
+        return this.handle(event, now, snapshot);
     }
     const decision = decide(state, event, now, { incident, levels });
     if (decision.refused) return decision;
     await this.host.commit(decision.state, decision.entries, decision.patch);
-    for (const effect of decision.effects) await this.carryOut(effect, now);
+    for (const effect of decision.effects) await this.carryOut(effect, now, snapshot);
     return decision;
   }
 
-  private async carryOut(effect: Effect, now: number): Promise<void> {
+  private async carryOut(
+    effect: Effect,
+    now: number,
+    snapshot: PagingSnapshot | null,
+  ): Promise<void> {
     const { scheduler } = this.host;
     if (effect.kind === 'schedule') {
       const task = TASKS[effect.timer];
@@ -157,13 +214,19 @@ export class Paging {
     } else if (effect.kind === 'cancel') {
       await scheduler.cancel(...new Set(effect.timers.map((t) => TASKS[t].id)));
     } else if (effect.kind === 'page') {
-      await this.page(effect.users, now, effect.entries, effect.patch);
+      await this.page(effect.users, now, effect.entries, effect.patch, snapshot);
     } else {
-      const ids = await adminIds(this.host.env.DB);
-      const names = await userNames(this.host.env.DB, ids);
-      const admins = ids.map((id) => ({ id, name: names[id] ?? id }));
-      await this.page(admins, now, [nobodyPagedEntry(effect.why, admins)], effect.patch);
+      const admins = snapshot
+        ? snapshot.admins.map((id) => ({ id, name: snapshot.people.get(id)?.name ?? id }))
+        : await this.admins();
+      await this.page(admins, now, [nobodyPagedEntry(effect.why, admins)], effect.patch, snapshot);
     }
+  }
+
+  private async admins(): Promise<Person[]> {
+    const ids = await adminIds(this.host.env.DB);
+    const names = await userNames(this.host.env.DB, ids);
+    return ids.map((id) => ({ id, name: names[id] ?? id }));
   }
 
   /**
@@ -176,12 +239,13 @@ export class Paging {
     now: number,
     lead: EntryDraft[],
     patch: Partial<Incident>,
+    snapshot: PagingSnapshot | null,
   ): Promise<void> {
     const incident = this.host.incident();
     if (!incident) return;
-    const paged = await this.pagedIncident(incident);
+    const paged = await this.pagedIncident(incident, snapshot);
     const outcomes = await Promise.all(
-      users.map((recipient) => this.startRules(recipient, incident, paged, now)),
+      users.map((recipient) => this.startRules(recipient, incident, paged, now, snapshot)),
     );
     await this.countPages(incident.id, users, now);
     const drafts = [...lead, ...(await this.settle(outcomes.flat(), now))];
@@ -203,22 +267,26 @@ export class Paging {
     incident: Incident,
     paged: PagedIncident,
     now: number,
+    snapshot: PagingSnapshot | null,
   ): Promise<Delivery[]> {
     const { env, scheduler } = this.host;
-    const [rules, reach] = await Promise.all([
-      rulesFor(env.DB, recipient.id).catch((err: unknown) => {
-        console.error(
-          `could not load notification rules for ${recipient.id}; using the default`,
-          err,
-        );
-        return DEFAULT_RULES;
-      }),
-      // Whether anything can reach them at all: said by name, as the devices' outcomes alone do not.
-      reachOf(env.DB, [recipient.id]).then(
-        (r) => r.get(recipient.id),
-        () => null,
-      ),
-    ]);
+    const facts = snapshot?.people.get(recipient.id);
+    const [rules, reach] = facts
+      ? [facts.rules, facts.reach]
+      : await Promise.all([
+          rulesFor(env.DB, recipient.id).catch((err: unknown) => {
+            console.error(
+              `could not load notification rules for ${recipient.id}; using the default`,
+              err,
+            );
+            return DEFAULT_RULES;
+          }),
+          // Whether anything can reach them at all: said by name, as the devices' outcomes alone do not.
+          reachOf(env.DB, [recipient.id]).then(
+            (r) => r.get(recipient.id),
+            () => null,
+          ),
+        ]);
     const unreachable = reach === null ? null : unreachableText(recipient.name, reach);
     const flag: Delivery[] = unreachable
       ? [
@@ -247,7 +315,10 @@ export class Paging {
     // Nobody to reach: the one line by name says it, instead of one "could not" per channel.
     const channels = unreachable ? [] : plan.filter((s) => s.at <= now).map((s) => s.channel);
     if (channels.length)
-      return [...flag, ...(await notifyAll(env, { recipient, incident: paged, now }, channels))];
+      return [
+        ...flag,
+        ...(await notifyAll(env, this.request(recipient, paged, now, snapshot), channels)),
+      ];
     const first = plan[0];
     if (!first || (unreachable && first.at <= now)) return flag;
     const when = new Date(first.at).toISOString().slice(0, 16).replace('T', ' ');
@@ -271,14 +342,31 @@ export class Paging {
     if (!incident || !stillOwed(incident, userId)) return;
     const recipient = { id: userId, name: String(task.data.userName) };
     const channel = CHANNELS.find((c) => c === task.data.channel) ?? 'push';
+    const snapshot = await this.snapshot(now);
     const deliveries = await notifyAll(
       this.host.env,
-      { recipient, incident: await this.pagedIncident(incident), now },
+      this.request(recipient, await this.pagedIncident(incident, snapshot), now, snapshot),
       [channel],
     );
     // An address they never set up is not news at every later step: the page itself said so.
     const sent = deliveries.filter((d) => d.status !== 'skipped' || task.data.deferred);
     await this.host.record(await this.settle(sent, now), FIREBELL);
+  }
+
+  /** What one notifier is handed: the person's devices and addresses come from the snapshot when it knows them. */
+  private request(
+    recipient: Person,
+    incident: PagedIncident,
+    now: number,
+    snapshot: PagingSnapshot | null,
+  ): NotifyRequest {
+    const facts = snapshot?.people.get(recipient.id);
+    return {
+      recipient,
+      incident,
+      now,
+      ...(facts ? { known: { devices: facts.devices, methods: facts.methods } } : {}),
+    };
   }
 
   /** Note devices now paged and arm the retries the notifiers asked for; returns the timeline entries. */
@@ -308,9 +396,13 @@ export class Paging {
   }
 
   /** What a page says. The service name comes with the policy; only a page without one (admins paged instead) reads it. */
-  private async pagedIncident(incident: Incident): Promise<PagedIncident> {
+  private async pagedIncident(
+    incident: Incident,
+    snapshot: PagingSnapshot | null = null,
+  ): Promise<PagedIncident> {
     const serviceName =
       this.host.state()?.serviceName ??
+      snapshot?.serviceName ??
       (incident.serviceId
         ? ((await getService(this.host.env.DB, incident.serviceId))?.name ?? null)
         : null);

@@ -69,12 +69,16 @@ export async function snapshotFor(
  */
 export async function runbookAtOpening(
   db: D1Database,
-  input: Pick<CreateIncidentInput, 'serviceId' | 'events'>,
+  input: Pick<CreateIncidentInput, 'serviceId' | 'events' | 'defaultRunbook'>,
 ): Promise<RunbookSnapshot | null> {
   const triggers = (input.events ?? []).filter((e) => e.action === 'trigger');
   const named = triggers.findLast((e) => e.runbookId !== undefined);
   try {
-    const runbook = await runbookFor(db, input.serviceId ?? null, named?.runbookId);
+    // The router's copy of the default saves the read before the 202; a runbook a rule names is read here.
+    const runbook =
+      !named && input.defaultRunbook !== undefined
+        ? input.defaultRunbook
+        : await runbookFor(db, input.serviceId ?? null, named?.runbookId);
     return runbook ? await snapshotFor(runbook, named ?? triggers[0]) : null;
   } catch (err) {
     // A runbook is help, not the page: the incident opens (and pages) without it rather than not at all.

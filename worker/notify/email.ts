@@ -30,8 +30,10 @@ export const email: Notifier = {
   retryKind: EMAIL_RETRY,
   channel: 'email',
 
-  async notify(env, { recipient, incident, now }) {
-    const methods = await verifiedMethods(env.DB, recipient.id, 'email');
+  async notify(env, { recipient, incident, now, known }) {
+    const methods =
+      known?.methods.filter((m) => m.kind === 'email') ??
+      (await verifiedMethods(env.DB, recipient.id, 'email'));
     if (!methods.length)
       return [skipped(recipient, `Could not email ${recipient.name}: no verified email address`)];
     if (!smtpConfigured(env))

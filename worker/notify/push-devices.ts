@@ -54,8 +54,10 @@ export async function pageUser(
   incident: PagedIncident,
   now: number,
   transport?: Transport,
+  /** The devices as the paging snapshot holds them; read from D1 when absent. */
+  known?: PushSubscriptionRecord[],
 ): Promise<PageAttempt[]> {
-  const devices = await subscriptionsForUser(env.DB, user.id);
+  const devices = known ?? (await subscriptionsForUser(env.DB, user.id));
   return Promise.all(
     devices.map((device) => attempt(env, device, incident, 'page', now, transport)),
   );

@@ -93,8 +93,10 @@ function phoneNotifier(kind: PhoneKind): Notifier {
     retryKind,
     channel: kind,
 
-    async notify(env, { recipient, incident, now }) {
-      const methods = await verifiedMethods(env.DB, recipient.id, kind);
+    async notify(env, { recipient, incident, now, known }) {
+      const methods =
+        known?.methods.filter((m) => m.kind === kind) ??
+        (await verifiedMethods(env.DB, recipient.id, kind));
       if (!methods.length)
         return [
           skipped(

@@ -3,6 +3,8 @@
  * one person and what the page says; the notifier answers with what happened, as timeline entries.
  */
 import type { Channel } from '../../schema/contact-schemas';
+import type { ContactMethodRecord } from '../directory/contact-methods';
+import type { PushSubscriptionRecord } from '../directory/push-subscriptions';
 import type { Env } from '../env';
 import type { EntryDraft } from '../incident/reducer';
 import type { PagedIncident } from '../push/payload';
@@ -19,6 +21,8 @@ export interface NotifyRequest {
   recipient: Recipient;
   incident: PagedIncident;
   now: number;
+  /** The person's devices and verified methods from the paging snapshot; absent, each notifier reads D1. */
+  known?: { devices: PushSubscriptionRecord[]; methods: ContactMethodRecord[] };
 }
 
 /** One outcome on one channel (one device, one address). */

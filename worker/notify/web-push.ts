@@ -21,10 +21,10 @@ export const webPush: Notifier = {
   retryKind: PUSH_RETRY,
   channel: 'push',
 
-  async notify(env, { recipient, incident, now }) {
+  async notify(env, { recipient, incident, now, known }) {
     let attempts: PageAttempt[] = [];
     try {
-      attempts = await pageUser(env, recipient, incident, now);
+      attempts = await pageUser(env, recipient, incident, now, undefined, known?.devices);
     } catch (err) {
       // A push failure must never stop escalation: it reads as a person Firebell could not page.
       console.error(`paging ${recipient.id} failed`, err);

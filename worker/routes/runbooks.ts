@@ -32,7 +32,7 @@ import { invalid, validationHook } from '../edge';
 import { conflict, notFound } from '../errors';
 import { newId } from '../ids';
 import { templateErrors, type RuleProblem } from '../rules/check';
-import { incidentStub } from '../stubs';
+import { incidentStub, serviceRouter } from '../stubs';
 import { bearer, problems, writeProblems } from './openapi-shared';
 
 const pathId = (description: string) =>
@@ -197,6 +197,7 @@ runbooks.openapi(
     checkTemplates(input);
     const runbook: Runbook = { ...before, ...input, updatedAt: now() };
     await updateRunbook(c.env.DB, runbook);
+    await serviceRouter(c.env, id).forgetRunbook();
     return c.json(runbook, 200);
   },
 );
@@ -235,6 +236,7 @@ runbooks.openapi(
         },
       );
     await deleteRunbook(c.env.DB, runbookId);
+    await serviceRouter(c.env, id).forgetRunbook();
     return c.body(null, 204);
   },
 );
@@ -270,6 +272,7 @@ runbooks.openapi(
         throw invalid([{ path: 'runbookId', message: `no runbook ${runbookId} on service ${id}` }]);
     }
     await setDefaultRunbookId(c.env.DB, id, runbookId);
+    await serviceRouter(c.env, id).forgetRunbook();
     return c.json({ runbookId }, 200);
   },
 );

@@ -28,6 +28,7 @@ import { activeAt } from '../oncall/maintenance';
 import { QuietStore } from './quiet-store';
 import { RouterKeys } from './router-keys';
 import { NumberBlock } from './number-block';
+import { RouterRunbook } from './router-runbook';
 import type { Integration } from '../directory/integrations';
 
 /** The integration a request authenticated as. */
@@ -127,6 +128,7 @@ export class ServiceRouter extends DurableObject<Env> {
   private readonly quiet: QuietStore;
   private readonly keys: RouterKeys;
   private readonly numbers: NumberBlock;
+  private readonly runbook: RouterRunbook;
   private serviceId: string | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -140,6 +142,7 @@ export class ServiceRouter extends DurableObject<Env> {
     this.quiet = new QuietStore(ctx.storage.sql, env.DB);
     this.keys = new RouterKeys(ctx.storage.sql, env.DB);
     this.numbers = new NumberBlock(ctx.storage.sql, env.DB);
+    this.runbook = new RouterRunbook(env.DB);
   }
 
   /** Check a key that names this service against the integrations held here (D1 only on a key's first use). */
@@ -155,6 +158,11 @@ export class ServiceRouter extends DurableObject<Env> {
   /** An integration of this service was revoked, rotated or edited: its next request is checked afresh. */
   async forgetIntegration(integrationId: string): Promise<void> {
     this.keys.forget(integrationId);
+  }
+
+  /** The service's default runbook changed (set, cleared, edited or deleted): the next incident reads it afresh. */
+  async forgetRunbook(): Promise<void> {
+    this.runbook.forget();
   }
 
   /** Rate-limit, record and route one request's events; resolves when every incident involved has taken them. */
@@ -497,6 +505,7 @@ export class ServiceRouter extends DurableObject<Env> {
       : null;
     if (hold) this.quiet.hold(id, hold);
     const number = await this.numbers.take();
+    const defaultRunbook = this.serviceId ? await this.runbook.get(this.serviceId) : undefined;
     // Title and severity here are fallbacks: create() derives both from the distinct alerts of `events`.
     await this.incident(id).create({
       number,
@@ -509,6 +518,7 @@ export class ServiceRouter extends DurableObject<Env> {
       actor,
       events,
       maintenance: hold,
+      ...(defaultRunbook !== undefined ? { defaultRunbook } : {}),
     });
     return { dedupKey: key, incidentId: id, result: 'opened' };
   }
