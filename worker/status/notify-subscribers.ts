@@ -2,18 +2,8 @@
 import type { Publication } from '../../schema/status-page-schemas';
 import type { Env } from '../env';
 import { vapidConfigured } from '../push/sender';
+import { updateLabel } from './labels';
 import { statusPushQueue } from './push-queue';
-
-const LABEL: Record<string, string> = {
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-  scheduled: 'Scheduled',
-  in_progress: 'In progress',
-  verifying: 'Verifying',
-  completed: 'Completed',
-};
 
 /** Queue the publication's newest update for every subscriber. A failure to queue never fails the publish. */
 export async function tellSubscribers(
@@ -29,7 +19,7 @@ export async function tellSubscribers(
     await statusPushQueue(env).enqueue({
       publicationId: publication.id,
       title: publication.title,
-      body: `${LABEL[update.status] ?? update.status}: ${update.body}`,
+      body: `${updateLabel(update.status)}: ${update.body}`,
       origin: base,
       sentAt: at,
     });

@@ -6,19 +6,9 @@
 import { html, raw } from 'hono/html';
 import { DateTime } from 'luxon';
 import type { ComponentState } from '../../schema/status-page-schemas';
+import { updateLabel } from './labels';
 import type { PublicComponent, PublicPublication, Snapshot } from './snapshot';
 import { STATE_LABEL, pageStatus } from './state';
-
-const STATUS_LABEL: Record<string, string> = {
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-  scheduled: 'Scheduled',
-  in_progress: 'In progress',
-  verifying: 'Verifying',
-  completed: 'Completed',
-};
 
 /**
  * The page's Content-Security-Policy: one script, our own /status/subscribe.js (the optional "Get notified"
@@ -80,7 +70,7 @@ function updates(p: PublicPublication, zone: string) {
       .map(
         (u) =>
           html`<li id="${u.id}">
-            <strong>${STATUS_LABEL[u.status] ?? u.status}</strong> — ${u.body}<br />${time(u.createdAt, zone)}
+            <strong>${updateLabel(u.status)}</strong> — ${u.body}<br />${time(u.createdAt, zone)}
           </li>`,
       )}
   </ol>`;
