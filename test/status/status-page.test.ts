@@ -20,7 +20,8 @@ import {
 import { newIntegration, newService, send } from '../ingest/support';
 import { subscriber } from '../push/fixtures';
 import { receiver, until } from '../webhooks/receiver';
-import { statusPushQueue } from '../../worker/status/push-queue';
+import { setClock } from '../../worker/clock';
+import { RETRY_FOR_MS, statusPushQueue } from '../../worker/status/push-queue';
 
 let rita: TestUser;
 let checkoutService: string;
@@ -766,6 +767,125 @@ describe('push subscribers without an account', () => {
       expect(await row(deadSub.id)).toBeNull();
       expect(await row(liveSub.id)).not.toBeNull();
     } finally {
+      env.ALLOW_INSECURE_OUTBOUND = undefined;
+    }
+  });
+
+  /** Publish a fresh incident to every current subscriber; returns its publication id. */
+  const publishToSubscribers = async (title: string) =>
+    (await publish((await openIncident(rita)).id, { title, status: 'investigating', body: 'x' }))
+      .id;
+  const queue = () => statusPushQueue(env);
+  /** Run the queue's alarm (forced, as the runtime would when due) until `check` holds. */
+  const drive = (
+    what: string,
+    check: (p: Awaited<ReturnType<ReturnType<typeof queue>['progress']>>) => boolean,
+  ) =>
+    until(
+      what,
+      async () => {
+        await runDurableObjectAlarm(queue());
+        return queue().progress();
+      },
+      check,
+    );
+  const count = async (r: { received: () => Promise<unknown[]> }) => (await r.received()).length;
+
+  it('retries a busy (503) or unreachable push service after a backoff with jitter, and never sends twice to one already delivered', async () => {
+    env.ALLOW_INSECURE_OUTBOUND = 'true';
+    let t = Date.now();
+    const restore = setClock(() => t);
+    try {
+      await env.DB.prepare('DELETE FROM status_subscribers').run();
+      const ok = await receiver([{ status: 201 }]);
+      const busy = await receiver([{ status: 503 }, { status: 201 }]);
+      const unreachable = await receiver([{ drop: true }, { status: 201 }]);
+      for (const [i, r] of [ok, busy, unreachable].entries())
+        expect((await subscribe(r.url, `192.0.2.2${i}`)).status).toBe(201);
+
+      const id = await publishToSubscribers('Retried until delivered');
+      const first = await drive(
+        'the first round',
+        (p) => p.retrying.filter((r) => r.publicationId === id).length === 2,
+      );
+      const owed = first.retrying.filter((r) => r.publicationId === id);
+      for (const r of owed) {
+        expect(r.attempt).toBe(1);
+        expect(r.nextAt - t).toBeGreaterThanOrEqual(15_000);
+        expect(r.nextAt - t).toBeLessThanOrEqual(30_000);
+      }
+      expect(first.finished.some((f) => f.publicationId === id)).toBe(false);
+      // Not due yet: an early alarm sends nothing.
+      await runDurableObjectAlarm(queue());
+      expect([await count(ok), await count(busy), await count(unreachable)]).toEqual([1, 1, 1]);
+
+      t = Math.max(...owed.map((r) => r.nextAt));
+      const done = await drive('the retries', (p) =>
+        p.finished.some((f) => f.publicationId === id),
+      );
+      expect(done.finished.find((f) => f.publicationId === id)).toEqual({
+        publicationId: id,
+        sent: 3,
+        gone: 0,
+        failed: 0,
+      });
+      expect(done.retrying.filter((r) => r.publicationId === id)).toEqual([]);
+      expect([await count(ok), await count(busy), await count(unreachable)]).toEqual([1, 2, 2]);
+    } finally {
+      restore();
+      env.ALLOW_INSECURE_OUTBOUND = undefined;
+    }
+  });
+
+  it('waits as long as a 429 Retry-After asks, gives up when that is past the retry window, and treats other 4xx as final', async () => {
+    env.ALLOW_INSECURE_OUTBOUND = 'true';
+    let t = Date.now();
+    const restore = setClock(() => t);
+    try {
+      await env.DB.prepare('DELETE FROM status_subscribers').run();
+      const later = await receiver([
+        { status: 429, headers: { 'retry-after': '600' } },
+        { status: 201 },
+      ]);
+      const tooLate = await receiver([
+        { status: 429, headers: { 'retry-after': String(RETRY_FOR_MS / 1000 + 60) } },
+      ]);
+      const refused = await receiver([{ status: 400 }]);
+      const gone = await receiver([{ status: 404 }]);
+      const ids: string[] = [];
+      for (const [i, r] of [later, tooLate, refused, gone].entries())
+        ids.push(((await (await subscribe(r.url, `192.0.2.3${i}`)).json()) as { id: string }).id);
+
+      const id = await publishToSubscribers('Retried when asked');
+      const first = await drive('the first round', (p) =>
+        p.retrying.some((r) => r.publicationId === id),
+      );
+      const [owed, ...others] = first.retrying.filter((r) => r.publicationId === id);
+      expect(others).toEqual([]);
+      expect(owed!.subscriberId).toBe(ids[0]);
+      expect(owed!.nextAt - t).toBe(600_000);
+      expect(await row(ids[3]!)).toBeNull();
+
+      t = owed!.nextAt - 1_000;
+      await runDurableObjectAlarm(queue());
+      expect(await count(later)).toBe(1);
+      t = owed!.nextAt;
+      const done = await drive('the retry', (p) => p.finished.some((f) => f.publicationId === id));
+      expect(done.finished.find((f) => f.publicationId === id)).toEqual({
+        publicationId: id,
+        sent: 1,
+        gone: 1,
+        failed: 2,
+      });
+      expect([
+        await count(later),
+        await count(tooLate),
+        await count(refused),
+        await count(gone),
+      ]).toEqual([2, 1, 1, 1]);
+      expect(await row(ids[2]!)).not.toBeNull();
+    } finally {
+      restore();
       env.ALLOW_INSECURE_OUTBOUND = undefined;
     }
   });
