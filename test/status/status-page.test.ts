@@ -889,4 +889,94 @@ describe('push subscribers without an account', () => {
       env.ALLOW_INSECURE_OUTBOUND = undefined;
     }
   });
+
+  it('tells subscribers when a published maintenance window starts and when it ends, and counts its time as under maintenance, not down', async () => {
+    env.ALLOW_INSECURE_OUTBOUND = 'true';
+    let t = Date.now();
+    const restore = setClock(() => t);
+    try {
+      await env.DB.prepare('DELETE FROM status_subscribers').run();
+      const phone = await subscriber();
+      const inbox = await receiver();
+      expect(
+        (await subscribe(inbox.url, '192.0.2.40', { p256dh: phone.p256dh, auth: phone.auth }))
+          .status,
+      ).toBe(201);
+      const pushes = async () =>
+        (await inbox.received()).map(
+          (r) =>
+            JSON.parse(
+              phone.decrypt(
+                Uint8Array.from(atob((r as unknown as { bodyBase64: string }).bodyBase64), (ch) =>
+                  ch.charCodeAt(0),
+                ),
+              ),
+            ) as { title: string; body: string; tag: string },
+        );
+      // The components exist two days before the window, so their bars have data for it.
+      const service = await newService('search-index-internal');
+      t -= 2 * 86_400_000;
+      const search = await addComponent({ name: 'Search API', serviceIds: [service] });
+      const other = await addComponent({
+        name: 'Status archive',
+        serviceIds: [await newService('archive-internal')],
+      });
+      t += 2 * 86_400_000;
+      const start = t + 3_600_000;
+      const end = start + 1_800_000;
+      const created = await json<{ window: { id: string } }>(
+        api('/api/maintenance-windows', {
+          body: {
+            name: 'search-7 reindex',
+            serviceIds: [service],
+            schedule: { type: 'once', start, end },
+            statusPage: { publicName: 'Search index rebuild' },
+          },
+          headers: ADMIN,
+        }),
+        201,
+      );
+      const id = `${created.window.id}-${start}`;
+      const told = (p: { finished: { publicationId: string }[] }) =>
+        p.finished.filter((f) => f.publicationId === id).length;
+      // Before it starts: nothing is sent, however often the alarm runs.
+      await runDurableObjectAlarm(queue());
+      expect(told(await queue().progress())).toBe(0);
+      expect(await pushes()).toEqual([]);
+
+      t = start;
+      await drive('the start to be told', (p) => told(p) === 1);
+      t = end;
+      await drive('the end to be told', (p) => told(p) === 2);
+      // Other published windows may start and end in these hours too: this window's messages carry its tag.
+      const mine = (await pushes()).filter((p) => p.tag === `status-${id}`);
+      expect(mine.map((p) => [p.title, p.body, p.tag])).toEqual([
+        [
+          'Scheduled maintenance started: Search index rebuild',
+          'In progress. Affects Search API.',
+          `status-${id}`,
+        ],
+        [
+          'Scheduled maintenance completed: Search index rebuild',
+          'The scheduled maintenance is complete.',
+          `status-${id}`,
+        ],
+      ]);
+
+      const html = await text('/status');
+      const bars = (name: string) =>
+        new RegExp(`<svg[^>]*aria-label="${name}: ([^"]*)"[\\s\\S]*?</svg>`).exec(html)!;
+      const [searchBars, searchLabel] = bars('Search API');
+      expect(searchLabel).toBe('100.00% uptime over the last 90 days');
+      expect(searchBars).toMatch(
+        /class="under_maintenance"\s*><title>\s*[\d-]+: Under maintenance/,
+      );
+      const [otherBars] = bars('Status archive');
+      expect(otherBars).not.toContain('under_maintenance');
+      expect(search.id).not.toBe(other.id);
+    } finally {
+      restore();
+      env.ALLOW_INSECURE_OUTBOUND = undefined;
+    }
+  });
 });

@@ -27,3 +27,18 @@ export async function tellSubscribers(
     console.error('could not queue the status update for subscribers', err);
   }
 }
+
+/**
+ * A maintenance window shown on the page was created, changed, ended or deleted: the fan-out queue plans its
+ * start and end messages again (and sends any due now). A failure never fails the write; the queue's next
+ * alarm looks again.
+ */
+export async function watchMaintenance(env: Env, origin: string): Promise<void> {
+  try {
+    await statusPushQueue(env).planMaintenance(
+      env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : origin,
+    );
+  } catch (err) {
+    console.error('could not plan the status page maintenance messages', err);
+  }
+}

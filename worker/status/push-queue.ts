@@ -8,9 +8,15 @@
  * again after a backoff with jitter, or after the Retry-After the service asked for if longer, for RETRY_FOR_MS
  * after publishing at most. Only those subscribers are tried again, never one already delivered; a later update
  * of the same publication replaces the retries owed for an earlier one (it goes to everybody anyway).
+ *
+ * The same alarm watches maintenance windows published to the page: when one starts or ends it queues
+ * "Scheduled maintenance started/completed: <public name>" like any update (maintenance_on holds those told
+ * as started), then sleeps until the next start or end. Editing a published window wakes it (planMaintenance).
  */
 import { DurableObject } from 'cloudflare:workers';
 import { now } from '../clock';
+import { publishedWindows } from '../directory/maintenance';
+import { listComponents } from '../directory/status-components';
 import type { Env } from '../env';
 import { sql } from '../sql';
 import {
@@ -19,6 +25,7 @@ import {
   type FanOutOutcome,
   type StatusPushJob,
 } from './fan-out-channels';
+import { maintenanceNow } from './maintenance-windows';
 
 export type { StatusPushJob } from './fan-out-channels';
 
@@ -96,6 +103,83 @@ export class StatusPushQueue extends DurableObject<Env> {
     );
     sql(db, 'CREATE INDEX IF NOT EXISTS retries_due ON retries (next_at)');
     sql(db, 'CREATE TABLE IF NOT EXISTS done (seq INTEGER PRIMARY KEY, result TEXT NOT NULL)');
+    sql(db, 'CREATE TABLE IF NOT EXISTS maintenance_on (id TEXT PRIMARY KEY, title TEXT NOT NULL)');
+    sql(db, 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+  }
+
+  private meta(key: string): string | null {
+    return (
+      sql<{ value: string }>(this.ctx.storage.sql, 'SELECT value FROM meta WHERE key = ?', key)[0]
+        ?.value ?? null
+    );
+  }
+
+  private setMeta(key: string, value: string | null): void {
+    if (value === null) sql(this.ctx.storage.sql, 'DELETE FROM meta WHERE key = ?', key);
+    else
+      sql(
+        this.ctx.storage.sql,
+        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+        key,
+        value,
+      );
+  }
+
+  /**
+   * A published maintenance window was created, edited, ended or deleted: tell subscribers of any start or end
+   * this makes (at `origin`'s page), and wake at the next one.
+   */
+  async planMaintenance(origin: string): Promise<void> {
+    this.setMeta('origin', origin);
+    const at = now();
+    await this.checkMaintenance(at);
+    const next = this.meta('maintenanceAt');
+    if (next !== null) await this.wakeBy(Number(next));
+  }
+
+  private async checkMaintenance(at: number): Promise<void> {
+    const db = this.ctx.storage.sql;
+    const [windows, components] = await Promise.all([
+      publishedWindows(this.env.DB),
+      listComponents(this.env.DB),
+    ]);
+    const { on, nextAt } = maintenanceNow(windows, components, at);
+    this.setMeta('maintenanceAt', nextAt === null ? null : String(nextAt));
+    const origin = this.env.PUBLIC_URL
+      ? new URL(this.env.PUBLIC_URL).origin
+      : (this.meta('origin') ?? '');
+    // RETURNING only what this call inserted or deleted: a start or end is told once even if two checks overlap.
+    for (const o of on)
+      for (const started of sql<{ id: string }>(
+        db,
+        'INSERT INTO maintenance_on (id, title) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING id',
+        o.id,
+        o.publicName,
+      ))
+        await this.enqueue({
+          publicationId: started.id,
+          title: `Scheduled maintenance started: ${o.publicName}`,
+          body: o.components.length
+            ? `In progress. Affects ${o.components.join(', ')}.`
+            : 'In progress.',
+          origin,
+          sentAt: at,
+        });
+    const still = new Set(on.map((o) => o.id));
+    for (const told of sql<{ id: string; title: string }>(db, 'SELECT * FROM maintenance_on'))
+      if (!still.has(told.id))
+        for (const ended of sql<{ id: string; title: string }>(
+          db,
+          'DELETE FROM maintenance_on WHERE id = ? RETURNING id, title',
+          told.id,
+        ))
+          await this.enqueue({
+            publicationId: ended.id,
+            title: `Scheduled maintenance completed: ${ended.title}`,
+            body: 'The scheduled maintenance is complete.',
+            origin,
+            sentAt: at,
+          });
   }
 
   /** Queue one update for every subscriber; the alarm sends it. */
@@ -145,6 +229,8 @@ export class StatusPushQueue extends DurableObject<Env> {
 
   private async run(): Promise<void> {
     const at = now();
+    const maintenanceAt = this.meta('maintenanceAt');
+    if (maintenanceAt !== null && Number(maintenanceAt) <= at) await this.checkMaintenance(at);
     await this.retryDue(at);
     await this.walk(at);
     this.finish();
@@ -312,14 +398,17 @@ export class StatusPushQueue extends DurableObject<Env> {
       );
   }
 
-  /** The next wake-up: now while a job walks, else the earliest retry. */
+  /** The next wake-up: now while a job walks, else the earliest retry or maintenance start or end. */
   private async arm(at: number): Promise<void> {
     const db = this.ctx.storage.sql;
     const walking = sql<{ n: number }>(db, `SELECT count(*) AS n FROM jobs WHERE walk != 'done'`)[0]
       ?.n;
-    const next = walking
-      ? at
-      : (sql<{ t: number | null }>(db, 'SELECT min(next_at) AS t FROM retries')[0]?.t ?? null);
+    const retry = sql<{ t: number | null }>(db, 'SELECT min(next_at) AS t FROM retries')[0]?.t;
+    const maintenance = this.meta('maintenanceAt');
+    const due = [retry, maintenance === null ? null : Number(maintenance)].filter(
+      (t): t is number => typeof t === 'number',
+    );
+    const next = walking ? at : due.length ? Math.min(...due) : null;
     if (next === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(next);
   }

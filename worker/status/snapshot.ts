@@ -8,8 +8,8 @@ import { recentPublications } from '../directory/status-publications';
 import type { Env } from '../env';
 import { vapidConfigured } from '../push/sender';
 import { publishedWindows } from '../directory/maintenance';
-import { dayBars, type DayBar, type StateChange } from './history';
-import { windowPublications, withMaintenance } from './maintenance-windows';
+import { dayBars, withIntervals, type DayBar, type StateChange } from './history';
+import { maintenanceIntervals, windowPublications, withMaintenance } from './maintenance-windows';
 
 export const HISTORY_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -81,7 +81,15 @@ export async function loadSnapshot(env: Env, requestUrl: string, now: number): P
       state: withMaintenance(c.id, c.state, maintenance),
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
-      days: dayBars(changes.get(c.id) ?? [], now, settings.zone, HISTORY_DAYS),
+      days: dayBars(
+        withIntervals(
+          changes.get(c.id) ?? [],
+          maintenanceIntervals(windows, c.serviceIds, since, now),
+        ),
+        now,
+        settings.zone,
+        HISTORY_DAYS,
+      ),
     })),
     publications: [...maintenance, ...publications.map(({ incidentId: _private, ...p }) => p)],
   };
