@@ -44,5 +44,18 @@ export const statusPushPayloadSchema = z.object({
   unsubscribeUrl: z.string(),
   sentAt: z.number(),
 });
+/** An email subscription: the page's form (no script) or JSON. */
+export const emailSubscribeBody = z
+  .object({
+    email: z
+      .string()
+      .trim()
+      .max(254)
+      .email('must be an email address, like you@example.com')
+      .openapi({ example: 'you@example.com' }),
+  })
+  .strict()
+  .openapi('StatusEmailSubscribeBody');
+
 export type StatusPushPayload = z.infer<typeof statusPushPayloadSchema>;
 export type StatusSubscribeBody = z.infer<typeof statusSubscribeBody>;

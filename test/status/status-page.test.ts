@@ -3,7 +3,7 @@
  * Statuspage-compatible JSON, and that nothing private ever reaches any of them.
  */
 import { SELF, env, runDurableObjectAlarm } from 'cloudflare:test';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, inject } from 'vitest';
 import { z } from 'zod';
 import type { Publication, StatusComponent } from '../../schema/status-page-schemas';
 import {
@@ -977,6 +977,184 @@ describe('push subscribers without an account', () => {
     } finally {
       restore();
       env.ALLOW_INSECURE_OUTBOUND = undefined;
+    }
+  });
+});
+
+describe('email subscribers (double opt-in)', () => {
+  interface Mail {
+    subject: string;
+    text: string;
+    html: string;
+    headers: Record<string, string>;
+  }
+  const mailbox = async (to: string) =>
+    (await fetch(`${inject('mailbox')}/received/${encodeURIComponent(to)}`)).json<Mail[]>();
+  const address = () => `status-${crypto.randomUUID().slice(0, 12)}@example.com`;
+  const byForm = (email: string, client: string) =>
+    SELF.fetch(`${BASE}/status/subscriptions/email`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html',
+        'cf-connecting-ip': client,
+      },
+      body: new URLSearchParams({ email }).toString(),
+    });
+  const byJson = (body: unknown, client: string) =>
+    SELF.fetch(`${BASE}/status/subscriptions/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': client },
+      body: JSON.stringify(body),
+    });
+  const row = (email: string) =>
+    env.DB.prepare('SELECT * FROM status_email_subscribers WHERE email = ?').bind(email).first();
+  const fanOut = async (title: string) => {
+    const id = (
+      await publish((await openIncident(rita)).id, {
+        title,
+        status: 'investigating',
+        body: `${title}: we are looking into it.`,
+      })
+    ).id;
+    const queue = statusPushQueue(env);
+    await until(
+      'the fan-out',
+      async () => {
+        await runDurableObjectAlarm(queue);
+        return queue.progress();
+      },
+      (p) => p.finished.some((f) => f.publicationId === id),
+    );
+  };
+  /** Every mail is multipart text + HTML with the unsubscribe link in both and in List-Unsubscribe. */
+  const unsubscribeLinkOf = (mail: Mail) => {
+    expect(mail.text.length).toBeGreaterThan(0);
+    expect(mail.html).toContain('<a href=');
+    // mailparser folds the List-* headers into one `list` header.
+    const list = JSON.parse(mail.headers.list ?? '{}') as {
+      unsubscribe?: { url?: string };
+      'unsubscribe-post'?: { name?: string };
+    };
+    const link = list.unsubscribe?.url;
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:8787\/status\/unsubscribe\?token=[\w-]+$/);
+    expect(list['unsubscribe-post']?.name).toBe('List-Unsubscribe=One-Click');
+    expect(mail.text).toContain(link);
+    expect(mail.html).toContain(link!.replace(/&/g, '&amp;'));
+    return link!;
+  };
+
+  it('subscribes from the form on /status without script, mails only a confirmation until its link is followed, then every update, and unsubscribes in one click', async () => {
+    const html = await text('/status');
+    expect(html).toMatch(
+      /<form class="email" method="post" action="\/status\/subscriptions\/email">/,
+    );
+    expect(html).toMatch(/<input\s+id="subscribe-email"\s+type="email"\s+name="email"/);
+    expect((await get('/status')).headers.get('content-security-policy')).toContain(
+      "form-action 'self'",
+    );
+
+    const to = address();
+    const answer = await byForm(to.toUpperCase(), '198.51.100.60');
+    expect(answer.status).toBe(202);
+    expect(answer.headers.get('content-type')).toContain('text/html');
+    expect(await answer.text()).toContain('Check your inbox');
+    const stored = (await row(to)) as Record<string, unknown>;
+    expect(Object.keys(stored).sort()).toEqual(
+      ['confirmed_at', 'created_at', 'email', 'id', 'token_hash'].sort(),
+    );
+    expect(stored.confirmed_at).toBeNull();
+    const [confirmation, ...more] = await mailbox(to);
+    expect(more).toEqual([]);
+    expect(confirmation!.subject).toContain('Confirm your subscription');
+    unsubscribeLinkOf(confirmation!);
+
+    // Not confirmed yet: an update is not mailed.
+    await fanOut('Unconfirmed hear nothing');
+    expect(await mailbox(to)).toHaveLength(1);
+
+    const confirm =
+      /http:\/\/127\.0\.0\.1:8787(\/status\/subscriptions\/email\/confirm\?token=\S+)/.exec(
+        confirmation!.text,
+      )![1]!;
+    // The link shows one button (a mail scanner's prefetch confirms nobody); the button confirms.
+    const landing = await get(confirm);
+    expect(await landing.text()).toMatch(/<form\s+method="post"/);
+    expect(landing.headers.get('content-security-policy')).toContain("form-action 'self'");
+    expect(((await row(to)) as { confirmed_at: number | null }).confirmed_at).toBeNull();
+    const forged = await SELF.fetch(`${BASE}${confirm.replace(/.{4}$/, 'AAAA')}`, {
+      method: 'POST',
+    });
+    expect(forged.status).toBe(404);
+    const confirmed = await SELF.fetch(`${BASE}${confirm}`, {
+      method: 'POST',
+      headers: { accept: 'text/html' },
+    });
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain('Subscribed');
+
+    await fanOut('Confirmed hear this');
+    const [, update] = await mailbox(to);
+    expect(update!.subject).toBe('[Firebell status] Confirmed hear this');
+    expect(update!.text).toContain('Investigating: Confirmed hear this: we are looking into it.');
+    expect(update!.text).toContain('http://127.0.0.1:8787/status');
+    const unsubscribe = unsubscribeLinkOf(update!);
+
+    // A mail client's one-click unsubscribe (RFC 8058): a POST of the form field, nothing else.
+    const gone = await SELF.fetch(unsubscribe, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(gone.status).toBe(204);
+    expect(await row(to)).toBeNull();
+    await fanOut('Unsubscribed hear nothing');
+    expect(await mailbox(to)).toHaveLength(2);
+  });
+
+  it('refuses what is not an address, limits subscribing per client and in total, and offers no form (503) without a mail server', async () => {
+    const bad = await byJson({ email: 'not-an-address' }, '198.51.100.61');
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await bad.json()) as { detail: string }).detail).toContain(
+      'email: must be an email address',
+    );
+    const refused = await byJson({ email: `refuse-${address()}` }, '198.51.100.61');
+    expect(refused.status).toBe(400);
+    expect(await row(`refuse-${address()}`)).toBeNull();
+
+    // The push subscribers' budget: ten attempts an hour per client (the refused one counted).
+    for (let i = 0; i < 9; i++)
+      expect((await byJson({ email: address() }, '198.51.100.61')).status).toBe(202);
+    const limited = await byJson({ email: address() }, '198.51.100.61');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    const count = (await env.DB.prepare(
+      'SELECT count(*) AS n FROM status_email_subscribers',
+    ).first<{ n: number }>())!.n;
+    env.STATUS_SUBSCRIBERS_MAX = String(count);
+    try {
+      const full = await byJson({ email: address() }, '198.51.100.62');
+      expect(full.status).toBe(503);
+      expect(((await full.json()) as { detail: string }).detail).toContain(
+        `limit of ${count} email subscribers`,
+      );
+    } finally {
+      env.STATUS_SUBSCRIBERS_MAX = undefined;
+    }
+
+    const host = env.SMTP_HOST;
+    env.SMTP_HOST = undefined;
+    try {
+      const off = await byJson({ email: address() }, '198.51.100.63');
+      expect(off.status).toBe(503);
+      expect(off.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await off.json()) as { detail: string }).detail).toContain('no mail server');
+      await addComponent({ name: 'Mail-less page', serviceIds: [searchService] }); // a write: the next read renders again
+      expect(await text('/status')).not.toContain('subscriptions/email');
+    } finally {
+      env.SMTP_HOST = host;
     }
   });
 });

@@ -1,6 +1,6 @@
 /**
  * How the status page's fan-out (push-queue.ts) reaches one kind of subscriber. Each channel pages through its
- * own table, loads the subscribers a retry is owed to, sends one update, and says what happened in one vocabulary:
+ * own table (only confirmed addresses for email), loads the subscribers a retry is owed to, sends one update, and says what happened in one vocabulary:
  * sent, gone (the subscriber no longer exists there: remove it), failed (final), or retry (maybe after a delay).
  */
 import type { StatusPushPayload } from '../../schema/status-subscriber-schemas';
@@ -10,8 +10,17 @@ import {
   subscribersByIds,
   type StatusSubscriber,
 } from '../directory/status-subscribers';
+import {
+  confirmedAfter,
+  confirmedByIds,
+  deleteEmailSubscribers,
+  type EmailSubscriber,
+} from '../directory/status-email-subscribers';
 import type { Env } from '../env';
+import { sendMail, smtpConfigured } from '../notify/smtp';
 import { sendPage, topicFor, vapidConfigured } from '../push/sender';
+import { pageName } from './email-subscribers';
+import { updateMail } from './status-mail';
 import { unsubscribeToken, unsubscribeUrl } from './subscribers';
 
 /** One public update to tell every subscriber. */
@@ -77,5 +86,30 @@ export const pushChannel: FanOutChannel = {
       case 'rejected':
         return { kind: 'failed' };
     }
+  },
+};
+
+export const emailChannel: FanOutChannel = {
+  name: 'email',
+  ready: smtpConfigured,
+  after: confirmedAfter,
+  byIds: confirmedByIds,
+  remove: deleteEmailSubscribers,
+  async send(env, s, job) {
+    const token = await unsubscribeToken(env.SESSION_SECRET, s.id);
+    const outcome = await sendMail(
+      env,
+      updateMail({
+        to: (s as EmailSubscriber).email,
+        pageName: pageName(env),
+        pageUrl: `${job.origin}/status`,
+        title: job.title,
+        body: job.body,
+        unsubscribeUrl: unsubscribeUrl(job.origin, token),
+      }),
+    );
+    // A 5xx is final for this update (the address stays: one bounce is not a reason to forget it).
+    if (outcome.kind === 'accepted') return { kind: 'sent' };
+    return outcome.kind === 'refused' ? { kind: 'failed' } : { kind: 'retry' };
   },
 };

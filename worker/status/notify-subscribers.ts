@@ -1,6 +1,7 @@
 /** Hand a public update to the subscribers' fan-out (worker/status/push-queue.ts): one queued job, no sending here. */
 import type { Publication } from '../../schema/status-page-schemas';
 import type { Env } from '../env';
+import { smtpConfigured } from '../notify/smtp';
 import { vapidConfigured } from '../push/sender';
 import { updateLabel } from './labels';
 import { statusPushQueue } from './push-queue';
@@ -13,7 +14,7 @@ export async function tellSubscribers(
   at: number,
 ): Promise<void> {
   const update = publication.updates.at(-1);
-  if (!update || !vapidConfigured(env)) return;
+  if (!update || (!vapidConfigured(env) && !smtpConfigured(env))) return;
   const base = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : origin;
   try {
     await statusPushQueue(env).enqueue({

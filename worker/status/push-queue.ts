@@ -20,6 +20,7 @@ import { listComponents } from '../directory/status-components';
 import type { Env } from '../env';
 import { sql } from '../sql';
 import {
+  emailChannel,
   pushChannel,
   type FanOutChannel,
   type FanOutOutcome,
@@ -34,7 +35,7 @@ export const STATUS_PUSH_NAME = 'status-page';
 const BATCH = 100;
 const PARALLEL = 10;
 /** The channels a job walks, in order. */
-const CHANNELS: readonly FanOutChannel[] = [pushChannel];
+const CHANNELS: readonly FanOutChannel[] = [pushChannel, emailChannel];
 /** How long after publishing an update is still worth retrying: past that, the page and the next update say more. */
 export const RETRY_FOR_MS = 4 * 3600_000;
 const FIRST_RETRY_MS = 30_000;
