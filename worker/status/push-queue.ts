@@ -15,8 +15,6 @@
  */
 import { DurableObject } from 'cloudflare:workers';
 import { now } from '../clock';
-import { publishedWindows } from '../directory/maintenance';
-import { listComponents } from '../directory/status-components';
 import type { Env } from '../env';
 import { sql } from '../sql';
 import {
@@ -26,7 +24,7 @@ import {
   type FanOutOutcome,
   type StatusPushJob,
 } from './fan-out-channels';
-import { maintenanceNow } from './maintenance-windows';
+import { maintenanceMessages } from './maintenance-messages';
 
 export type { StatusPushJob } from './fan-out-channels';
 
@@ -104,7 +102,6 @@ export class StatusPushQueue extends DurableObject<Env> {
     );
     sql(db, 'CREATE INDEX IF NOT EXISTS retries_due ON retries (next_at)');
     sql(db, 'CREATE TABLE IF NOT EXISTS done (seq INTEGER PRIMARY KEY, result TEXT NOT NULL)');
-    sql(db, 'CREATE TABLE IF NOT EXISTS maintenance_on (id TEXT PRIMARY KEY, title TEXT NOT NULL)');
     sql(db, 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
   }
 
@@ -139,48 +136,12 @@ export class StatusPushQueue extends DurableObject<Env> {
   }
 
   private async checkMaintenance(at: number): Promise<void> {
-    const db = this.ctx.storage.sql;
-    const [windows, components] = await Promise.all([
-      publishedWindows(this.env.DB),
-      listComponents(this.env.DB),
-    ]);
-    const { on, nextAt } = maintenanceNow(windows, components, at);
-    this.setMeta('maintenanceAt', nextAt === null ? null : String(nextAt));
     const origin = this.env.PUBLIC_URL
       ? new URL(this.env.PUBLIC_URL).origin
       : (this.meta('origin') ?? '');
-    // RETURNING only what this call inserted or deleted: a start or end is told once even if two checks overlap.
-    for (const o of on)
-      for (const started of sql<{ id: string }>(
-        db,
-        'INSERT INTO maintenance_on (id, title) VALUES (?, ?) ON CONFLICT DO NOTHING RETURNING id',
-        o.id,
-        o.publicName,
-      ))
-        await this.enqueue({
-          publicationId: started.id,
-          title: `Scheduled maintenance started: ${o.publicName}`,
-          body: o.components.length
-            ? `In progress. Affects ${o.components.join(', ')}.`
-            : 'In progress.',
-          origin,
-          sentAt: at,
-        });
-    const still = new Set(on.map((o) => o.id));
-    for (const told of sql<{ id: string; title: string }>(db, 'SELECT * FROM maintenance_on'))
-      if (!still.has(told.id))
-        for (const ended of sql<{ id: string; title: string }>(
-          db,
-          'DELETE FROM maintenance_on WHERE id = ? RETURNING id, title',
-          told.id,
-        ))
-          await this.enqueue({
-            publicationId: ended.id,
-            title: `Scheduled maintenance completed: ${ended.title}`,
-            body: 'The scheduled maintenance is complete.',
-            origin,
-            sentAt: at,
-          });
+    const { jobs, nextAt } = await maintenanceMessages(this.ctx.storage.sql, this.env, at, origin);
+    this.setMeta('maintenanceAt', nextAt === null ? null : String(nextAt));
+    for (const job of jobs) await this.enqueue(job);
   }
 
   /** Queue one update for every subscriber; the alarm sends it. */
