@@ -525,6 +525,10 @@ describe('OpenAPI', () => {
       expect.arrayContaining(['201', '400', '429', '503']),
     );
     expect(doc.paths['/status/unsubscribe']?.post?.responses['204']).toBeDefined();
+    expect(Object.keys(doc.paths['/status/subscriptions/email']?.post?.responses ?? {})).toEqual(
+      expect.arrayContaining(['202', '400', '429', '503']),
+    );
+    expect(doc.paths['/status/subscriptions/email/confirm']?.post?.responses['204']).toBeDefined();
     // The bench's Durable Object stub counter is off unless BENCH_COUNTERS is "true".
     expect((await get('/api/bench/object-stubs')).status).toBe(404);
     env.BENCH_COUNTERS = 'true';
