@@ -894,6 +894,40 @@ describe('push subscribers without an account', () => {
     }
   });
 
+  it('drops the retry owed for an update once a later update of the same incident goes out', async () => {
+    env.ALLOW_INSECURE_OUTBOUND = 'true';
+    let t = Date.now();
+    const restore = setClock(() => t);
+    try {
+      await env.DB.prepare('DELETE FROM status_subscribers').run();
+      const busy = await receiver([{ status: 503 }]);
+      expect((await subscribe(busy.url, '192.0.2.50')).status).toBe(201);
+      const inc = await openIncident(rita);
+      const first = await publish(inc.id, {
+        title: 'Superseded',
+        status: 'investigating',
+        body: 'Looking.',
+      });
+      const owed = await drive('the retry to be owed', (p) =>
+        p.retrying.some((r) => r.publicationId === first.id),
+      );
+      const nextAt = owed.retrying.find((r) => r.publicationId === first.id)!.nextAt;
+      await publish(inc.id, { status: 'identified', body: 'Found it.' });
+      await drive('the second update', (p) =>
+        p.finished.some((f) => f.publicationId === first.id && f.sent === 1),
+      );
+      t = nextAt + 60_000;
+      const after = await drive('nothing owed', (p) =>
+        p.retrying.every((r) => r.publicationId !== first.id),
+      );
+      expect(after.retrying.filter((r) => r.publicationId === first.id)).toEqual([]);
+      expect(await count(busy)).toBe(2);
+    } finally {
+      restore();
+      env.ALLOW_INSECURE_OUTBOUND = undefined;
+    }
+  });
+
   it('tells subscribers when a published maintenance window starts and when it ends, and counts its time as under maintenance, not down', async () => {
     env.ALLOW_INSECURE_OUTBOUND = 'true';
     let t = Date.now();
