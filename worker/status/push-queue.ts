@@ -141,6 +141,7 @@ export class StatusPushQueue extends DurableObject<Env> {
       : (this.meta('origin') ?? '');
     const { jobs, nextAt } = await maintenanceMessages(this.ctx.storage.sql, this.env, at, origin);
     this.setMeta('maintenanceAt', nextAt === null ? null : String(nextAt));
+    this.setMeta('maintenancePlanned', '1');
     for (const job of jobs) await this.enqueue(job);
   }
 
@@ -153,6 +154,11 @@ export class StatusPushQueue extends DurableObject<Env> {
       job.publicationId,
     );
     sql(db, 'INSERT INTO jobs (job, walk) VALUES (?, ?)', JSON.stringify(job), CHANNELS[0]!.name);
+    // Windows published before this object watched any (a deploy): the first update's run looks at them.
+    if (this.meta('maintenancePlanned') === null) {
+      this.setMeta('maintenanceAt', String(now()));
+      this.setMeta('origin', job.origin);
+    }
     await this.wakeBy(now());
   }
 
