@@ -79,13 +79,24 @@ const keyField = (check: (value: string) => string | null) =>
       if (problem) ctx.addIssue({ code: 'custom', message: problem });
     });
 
+/** A PushSubscription's keys, checked as the push sender needs them. */
+export const pushKeysSchema = z.object({
+  p256dh: keyField(p256dhProblem),
+  auth: keyField(authSecretProblem),
+});
+
+/** The fields of a browser's PushSubscription.toJSON(), shared by every body that carries one. */
+export const pushSubscriptionFields = {
+  endpoint: z.string().min(1).max(MAX_ENDPOINT_LENGTH),
+  // Browsers' PushSubscription.toJSON() includes it; we accept and ignore it.
+  expirationTime: z.number().nullable().optional(),
+  keys: pushKeysSchema,
+};
+
 /** A browser's PushSubscription.toJSON() plus the label I give the device. */
 export const subscribeBody = z
   .object({
-    endpoint: z.string().min(1).max(MAX_ENDPOINT_LENGTH),
-    // Browsers' PushSubscription.toJSON() includes it; we accept and ignore it.
-    expirationTime: z.number().nullable().optional(),
-    keys: z.object({ p256dh: keyField(p256dhProblem), auth: keyField(authSecretProblem) }),
+    ...pushSubscriptionFields,
     label: z.string().trim().min(1).max(80).openapi({ example: 'Pixel 8' }),
   })
   .strict();

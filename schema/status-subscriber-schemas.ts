@@ -3,24 +3,11 @@
  * gets back, and the push message a subscriber's service worker receives for each public update.
  */
 import { z } from '@hono/zod-openapi';
-import { MAX_ENDPOINT_LENGTH, authSecretProblem, p256dhProblem } from './device-schemas';
-
-const keyField = (check: (value: string) => string | null) =>
-  z
-    .string()
-    .max(200)
-    .superRefine((value, ctx) => {
-      const problem = check(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    });
+import { pushKeysSchema, pushSubscriptionFields } from './device-schemas';
 
 /** PushSubscription.toJSON() as the browser gives it; nothing else is accepted or kept. */
 export const statusSubscribeBody = z
-  .object({
-    endpoint: z.string().min(1).max(MAX_ENDPOINT_LENGTH),
-    expirationTime: z.number().nullable().optional(),
-    keys: z.object({ p256dh: keyField(p256dhProblem), auth: keyField(authSecretProblem) }).strict(),
-  })
+  .object({ ...pushSubscriptionFields, keys: pushKeysSchema.strict() })
   .strict()
   .openapi('StatusSubscribeBody');
 
@@ -57,5 +44,18 @@ export const statusPushPayloadSchema = z.object({
   unsubscribeUrl: z.string(),
   sentAt: z.number(),
 });
+/** An email subscription: the page's form (no script) or JSON. */
+export const emailSubscribeBody = z
+  .object({
+    email: z
+      .string()
+      .trim()
+      .max(254)
+      .email('must be an email address, like you@example.com')
+      .openapi({ example: 'you@example.com' }),
+  })
+  .strict()
+  .openapi('StatusEmailSubscribeBody');
+
 export type StatusPushPayload = z.infer<typeof statusPushPayloadSchema>;
 export type StatusSubscribeBody = z.infer<typeof statusSubscribeBody>;

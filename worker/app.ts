@@ -98,7 +98,11 @@ export function createApp() {
   app.use('*', (c, next) => {
     if (isWebSocketUpgrade(c.req.header('upgrade'))) return next();
     // The unsubscribe confirmation posts its one form back to itself, like the email acknowledge page.
-    if (c.req.path === '/api/email/ack' || c.req.path === '/status/unsubscribe')
+    if (
+      c.req.path === '/api/email/ack' ||
+      c.req.path === '/status/unsubscribe' ||
+      c.req.path === '/status/subscriptions/email/confirm'
+    )
       return emailAckPage(c, next);
     if (c.req.path === '/status' || c.req.path === '/status/') return statusHtml(c, next);
     return (c.req.path === '/api/docs' || c.req.path === '/api/docs/style.css' ? docs : hardened)(

@@ -24,7 +24,12 @@ export default async function setup({ provide }) {
         res.end(JSON.stringify(received.get(key) ?? []));
       } else if (req.method === 'POST' && verb === 'hook') {
         if (!received.has(key)) received.set(key, []);
-        received.get(key).push({ headers: req.headers, body });
+        // bodyBase64: the exact bytes, for binary bodies (an encrypted push message).
+        received.get(key).push({
+          headers: req.headers,
+          body,
+          bodyBase64: Buffer.concat(chunks).toString('base64'),
+        });
         const answer = scripts.get(key)?.shift() ?? { status: 200, body: 'ok' };
         if (answer.drop) {
           req.socket.destroy();

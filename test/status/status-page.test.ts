@@ -3,7 +3,7 @@
  * Statuspage-compatible JSON, and that nothing private ever reaches any of them.
  */
 import { SELF, env, runDurableObjectAlarm } from 'cloudflare:test';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, inject } from 'vitest';
 import { z } from 'zod';
 import type { Publication, StatusComponent } from '../../schema/status-page-schemas';
 import {
@@ -20,7 +20,8 @@ import {
 import { newIntegration, newService, send } from '../ingest/support';
 import { subscriber } from '../push/fixtures';
 import { receiver, until } from '../webhooks/receiver';
-import { statusPushQueue } from '../../worker/status/push-queue';
+import { setClock } from '../../worker/clock';
+import { RETRY_FOR_MS, statusPushQueue } from '../../worker/status/push-queue';
 
 let rita: TestUser;
 let checkoutService: string;
@@ -524,6 +525,10 @@ describe('OpenAPI', () => {
       expect.arrayContaining(['201', '400', '429', '503']),
     );
     expect(doc.paths['/status/unsubscribe']?.post?.responses['204']).toBeDefined();
+    expect(Object.keys(doc.paths['/status/subscriptions/email']?.post?.responses ?? {})).toEqual(
+      expect.arrayContaining(['202', '400', '429', '503']),
+    );
+    expect(doc.paths['/status/subscriptions/email/confirm']?.post?.responses['204']).toBeDefined();
     // The bench's Durable Object stub counter is off unless BENCH_COUNTERS is "true".
     expect((await get('/api/bench/object-stubs')).status).toBe(404);
     env.BENCH_COUNTERS = 'true';
@@ -767,6 +772,427 @@ describe('push subscribers without an account', () => {
       expect(await row(liveSub.id)).not.toBeNull();
     } finally {
       env.ALLOW_INSECURE_OUTBOUND = undefined;
+    }
+  });
+
+  /** Publish a fresh incident to every current subscriber; returns its publication id. */
+  const publishToSubscribers = async (title: string) =>
+    (await publish((await openIncident(rita)).id, { title, status: 'investigating', body: 'x' }))
+      .id;
+  const queue = () => statusPushQueue(env);
+  /** Run the queue's alarm (forced, as the runtime would when due) until `check` holds. */
+  const drive = (
+    what: string,
+    check: (p: Awaited<ReturnType<ReturnType<typeof queue>['progress']>>) => boolean,
+  ) =>
+    until(
+      what,
+      async () => {
+        await runDurableObjectAlarm(queue());
+        return queue().progress();
+      },
+      check,
+    );
+  const count = async (r: { received: () => Promise<unknown[]> }) => (await r.received()).length;
+
+  it('retries a busy (503) or unreachable push service after a backoff with jitter, and never sends twice to one already delivered', async () => {
+    env.ALLOW_INSECURE_OUTBOUND = 'true';
+    let t = Date.now();
+    const restore = setClock(() => t);
+    try {
+      await env.DB.prepare('DELETE FROM status_subscribers').run();
+      const ok = await receiver([{ status: 201 }]);
+      const busy = await receiver([{ status: 503 }, { status: 201 }]);
+      const unreachable = await receiver([{ drop: true }, { status: 201 }]);
+      for (const [i, r] of [ok, busy, unreachable].entries())
+        expect((await subscribe(r.url, `192.0.2.2${i}`)).status).toBe(201);
+
+      const id = await publishToSubscribers('Retried until delivered');
+      const first = await drive(
+        'the first round',
+        (p) => p.retrying.filter((r) => r.publicationId === id).length === 2,
+      );
+      const owed = first.retrying.filter((r) => r.publicationId === id);
+      for (const r of owed) {
+        expect(r.attempt).toBe(1);
+        expect(r.nextAt - t).toBeGreaterThanOrEqual(15_000);
+        expect(r.nextAt - t).toBeLessThanOrEqual(30_000);
+      }
+      expect(first.finished.some((f) => f.publicationId === id)).toBe(false);
+      // Not due yet: an early alarm sends nothing.
+      await runDurableObjectAlarm(queue());
+      expect([await count(ok), await count(busy), await count(unreachable)]).toEqual([1, 1, 1]);
+
+      t = Math.max(...owed.map((r) => r.nextAt));
+      const done = await drive('the retries', (p) =>
+        p.finished.some((f) => f.publicationId === id),
+      );
+      expect(done.finished.find((f) => f.publicationId === id)).toEqual({
+        publicationId: id,
+        sent: 3,
+        gone: 0,
+        failed: 0,
+      });
+      expect(done.retrying.filter((r) => r.publicationId === id)).toEqual([]);
+      expect([await count(ok), await count(busy), await count(unreachable)]).toEqual([1, 2, 2]);
+    } finally {
+      restore();
+      env.ALLOW_INSECURE_OUTBOUND = undefined;
+    }
+  });
+
+  it('waits as long as a 429 Retry-After asks, gives up when that is past the retry window, and treats other 4xx as final', async () => {
+    env.ALLOW_INSECURE_OUTBOUND = 'true';
+    let t = Date.now();
+    const restore = setClock(() => t);
+    try {
+      await env.DB.prepare('DELETE FROM status_subscribers').run();
+      const later = await receiver([
+        { status: 429, headers: { 'retry-after': '600' } },
+        { status: 201 },
+      ]);
+      const tooLate = await receiver([
+        { status: 429, headers: { 'retry-after': String(RETRY_FOR_MS / 1000 + 60) } },
+      ]);
+      const refused = await receiver([{ status: 400 }]);
+      const gone = await receiver([{ status: 404 }]);
+      const ids: string[] = [];
+      for (const [i, r] of [later, tooLate, refused, gone].entries())
+        ids.push(((await (await subscribe(r.url, `192.0.2.3${i}`)).json()) as { id: string }).id);
+
+      const id = await publishToSubscribers('Retried when asked');
+      const first = await drive('the first round', (p) =>
+        p.retrying.some((r) => r.publicationId === id),
+      );
+      const [owed, ...others] = first.retrying.filter((r) => r.publicationId === id);
+      expect(others).toEqual([]);
+      expect(owed!.subscriberId).toBe(ids[0]);
+      expect(owed!.nextAt - t).toBe(600_000);
+      expect(await row(ids[3]!)).toBeNull();
+
+      t = owed!.nextAt - 1_000;
+      await runDurableObjectAlarm(queue());
+      expect(await count(later)).toBe(1);
+      t = owed!.nextAt;
+      const done = await drive('the retry', (p) => p.finished.some((f) => f.publicationId === id));
+      expect(done.finished.find((f) => f.publicationId === id)).toEqual({
+        publicationId: id,
+        sent: 1,
+        gone: 1,
+        failed: 2,
+      });
+      expect([
+        await count(later),
+        await count(tooLate),
+        await count(refused),
+        await count(gone),
+      ]).toEqual([2, 1, 1, 1]);
+      expect(await row(ids[2]!)).not.toBeNull();
+    } finally {
+      restore();
+      env.ALLOW_INSECURE_OUTBOUND = undefined;
+    }
+  });
+
+  it('drops the retry owed for an update once a later update of the same incident goes out', async () => {
+    env.ALLOW_INSECURE_OUTBOUND = 'true';
+    let t = Date.now();
+    const restore = setClock(() => t);
+    try {
+      await env.DB.prepare('DELETE FROM status_subscribers').run();
+      const busy = await receiver([{ status: 503 }]);
+      expect((await subscribe(busy.url, '192.0.2.50')).status).toBe(201);
+      const inc = await openIncident(rita);
+      const first = await publish(inc.id, {
+        title: 'Superseded',
+        status: 'investigating',
+        body: 'Looking.',
+      });
+      const owed = await drive('the retry to be owed', (p) =>
+        p.retrying.some((r) => r.publicationId === first.id),
+      );
+      const nextAt = owed.retrying.find((r) => r.publicationId === first.id)!.nextAt;
+      await publish(inc.id, { status: 'identified', body: 'Found it.' });
+      await drive('the second update', (p) =>
+        p.finished.some((f) => f.publicationId === first.id && f.sent === 1),
+      );
+      t = nextAt + 60_000;
+      const after = await drive('nothing owed', (p) =>
+        p.retrying.every((r) => r.publicationId !== first.id),
+      );
+      expect(after.retrying.filter((r) => r.publicationId === first.id)).toEqual([]);
+      expect(await count(busy)).toBe(2);
+    } finally {
+      restore();
+      env.ALLOW_INSECURE_OUTBOUND = undefined;
+    }
+  });
+
+  it('tells subscribers when a published maintenance window starts and when it ends, and counts its time as under maintenance, not down', async () => {
+    env.ALLOW_INSECURE_OUTBOUND = 'true';
+    let t = Date.now();
+    const restore = setClock(() => t);
+    try {
+      await env.DB.prepare('DELETE FROM status_subscribers').run();
+      const phone = await subscriber();
+      const inbox = await receiver();
+      expect(
+        (await subscribe(inbox.url, '192.0.2.40', { p256dh: phone.p256dh, auth: phone.auth }))
+          .status,
+      ).toBe(201);
+      const pushes = async () =>
+        (await inbox.received()).map(
+          (r) =>
+            JSON.parse(
+              phone.decrypt(
+                Uint8Array.from(atob((r as unknown as { bodyBase64: string }).bodyBase64), (ch) =>
+                  ch.charCodeAt(0),
+                ),
+              ),
+            ) as { title: string; body: string; tag: string },
+        );
+      // The components exist two days before the window, so their bars have data for it.
+      const service = await newService('search-index-internal');
+      t -= 2 * 86_400_000;
+      const search = await addComponent({ name: 'Search API', serviceIds: [service] });
+      const other = await addComponent({
+        name: 'Status archive',
+        serviceIds: [await newService('archive-internal')],
+      });
+      t += 2 * 86_400_000;
+      const start = t + 3_600_000;
+      const end = start + 1_800_000;
+      const created = await json<{ window: { id: string } }>(
+        api('/api/maintenance-windows', {
+          body: {
+            name: 'search-7 reindex',
+            serviceIds: [service],
+            schedule: { type: 'once', start, end },
+            statusPage: { publicName: 'Search index rebuild' },
+          },
+          headers: ADMIN,
+        }),
+        201,
+      );
+      const id = `${created.window.id}-${start}`;
+      const told = (p: { finished: { publicationId: string }[] }) =>
+        p.finished.filter((f) => f.publicationId === id).length;
+      // Before it starts: nothing is sent, however often the alarm runs.
+      await runDurableObjectAlarm(queue());
+      expect(told(await queue().progress())).toBe(0);
+      expect(await pushes()).toEqual([]);
+
+      t = start;
+      await drive('the start to be told', (p) => told(p) === 1);
+      t = end;
+      await drive('the end to be told', (p) => told(p) === 2);
+      // Other published windows may start and end in these hours too: this window's messages carry its tag.
+      const mine = (await pushes()).filter((p) => p.tag === `status-${id}`);
+      expect(mine.map((p) => [p.title, p.body, p.tag])).toEqual([
+        [
+          'Scheduled maintenance started: Search index rebuild',
+          'In progress. Affects Search API.',
+          `status-${id}`,
+        ],
+        [
+          'Scheduled maintenance completed: Search index rebuild',
+          'The scheduled maintenance is complete.',
+          `status-${id}`,
+        ],
+      ]);
+
+      const html = await text('/status');
+      const bars = (name: string) =>
+        new RegExp(`<svg[^>]*aria-label="${name}: ([^"]*)"[\\s\\S]*?</svg>`).exec(html)!;
+      const [searchBars, searchLabel] = bars('Search API');
+      expect(searchLabel).toBe('100.00% uptime over the last 90 days');
+      expect(searchBars).toMatch(
+        /class="under_maintenance"\s*><title>\s*[\d-]+: Under maintenance/,
+      );
+      const [otherBars] = bars('Status archive');
+      expect(otherBars).not.toContain('under_maintenance');
+      expect(search.id).not.toBe(other.id);
+    } finally {
+      restore();
+      env.ALLOW_INSECURE_OUTBOUND = undefined;
+    }
+  });
+});
+
+describe('email subscribers (double opt-in)', () => {
+  interface Mail {
+    subject: string;
+    text: string;
+    html: string;
+    headers: Record<string, string>;
+  }
+  const mailbox = async (to: string) =>
+    (await fetch(`${inject('mailbox')}/received/${encodeURIComponent(to)}`)).json<Mail[]>();
+  const address = () => `status-${crypto.randomUUID().slice(0, 12)}@example.com`;
+  const byForm = (email: string, client: string) =>
+    SELF.fetch(`${BASE}/status/subscriptions/email`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'text/html',
+        'cf-connecting-ip': client,
+      },
+      body: new URLSearchParams({ email }).toString(),
+    });
+  const byJson = (body: unknown, client: string) =>
+    SELF.fetch(`${BASE}/status/subscriptions/email`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'cf-connecting-ip': client },
+      body: JSON.stringify(body),
+    });
+  const row = (email: string) =>
+    env.DB.prepare('SELECT * FROM status_email_subscribers WHERE email = ?').bind(email).first();
+  const fanOut = async (title: string) => {
+    const id = (
+      await publish((await openIncident(rita)).id, {
+        title,
+        status: 'investigating',
+        body: `${title}: we are looking into it.`,
+      })
+    ).id;
+    const queue = statusPushQueue(env);
+    await until(
+      'the fan-out',
+      async () => {
+        await runDurableObjectAlarm(queue);
+        return queue.progress();
+      },
+      (p) => p.finished.some((f) => f.publicationId === id),
+    );
+  };
+  /** Every mail is multipart text + HTML with the unsubscribe link in both and in List-Unsubscribe. */
+  const unsubscribeLinkOf = (mail: Mail) => {
+    expect(mail.text.length).toBeGreaterThan(0);
+    expect(mail.html).toContain('<a href=');
+    // mailparser folds the List-* headers into one `list` header.
+    const list = JSON.parse(mail.headers.list ?? '{}') as {
+      unsubscribe?: { url?: string };
+      'unsubscribe-post'?: { name?: string };
+    };
+    const link = list.unsubscribe?.url;
+    expect(link).toMatch(/^http:\/\/127\.0\.0\.1:8787\/status\/unsubscribe\?token=[\w-]+$/);
+    expect(list['unsubscribe-post']?.name).toBe('List-Unsubscribe=One-Click');
+    expect(mail.text).toContain(link);
+    expect(mail.html).toContain(link!.replace(/&/g, '&amp;'));
+    return link!;
+  };
+
+  it('subscribes from the form on /status without script, mails only a confirmation until its link is followed, then every update, and unsubscribes in one click', async () => {
+    const html = await text('/status');
+    expect(html).toMatch(
+      /<form class="email" method="post" action="\/status\/subscriptions\/email">/,
+    );
+    expect(html).toMatch(/<input\s+id="subscribe-email"\s+type="email"\s+name="email"/);
+    expect((await get('/status')).headers.get('content-security-policy')).toContain(
+      "form-action 'self'",
+    );
+
+    const to = address();
+    const answer = await byForm(to.toUpperCase(), '198.51.100.60');
+    expect(answer.status).toBe(202);
+    expect(answer.headers.get('content-type')).toContain('text/html');
+    expect(await answer.text()).toContain('Check your inbox');
+    const stored = (await row(to)) as Record<string, unknown>;
+    expect(Object.keys(stored).sort()).toEqual(
+      ['confirmed_at', 'created_at', 'email', 'id', 'token_hash'].sort(),
+    );
+    expect(stored.confirmed_at).toBeNull();
+    const [confirmation, ...more] = await mailbox(to);
+    expect(more).toEqual([]);
+    expect(confirmation!.subject).toContain('Confirm your subscription');
+    unsubscribeLinkOf(confirmation!);
+
+    // Not confirmed yet: an update is not mailed.
+    await fanOut('Unconfirmed hear nothing');
+    expect(await mailbox(to)).toHaveLength(1);
+
+    const confirm =
+      /http:\/\/127\.0\.0\.1:8787(\/status\/subscriptions\/email\/confirm\?token=\S+)/.exec(
+        confirmation!.text,
+      )![1]!;
+    // The link shows one button (a mail scanner's prefetch confirms nobody); the button confirms.
+    const landing = await get(confirm);
+    expect(await landing.text()).toMatch(/<form\s+method="post"/);
+    expect(landing.headers.get('content-security-policy')).toContain("form-action 'self'");
+    expect(((await row(to)) as { confirmed_at: number | null }).confirmed_at).toBeNull();
+    const forged = await SELF.fetch(`${BASE}${confirm.replace(/.{4}$/, 'AAAA')}`, {
+      method: 'POST',
+    });
+    expect(forged.status).toBe(404);
+    const confirmed = await SELF.fetch(`${BASE}${confirm}`, {
+      method: 'POST',
+      headers: { accept: 'text/html' },
+    });
+    expect(confirmed.status).toBe(200);
+    expect(await confirmed.text()).toContain('Subscribed');
+
+    await fanOut('Confirmed hear this');
+    const [, update] = await mailbox(to);
+    expect(update!.subject).toBe('[Firebell status] Confirmed hear this');
+    expect(update!.text).toContain('Investigating: Confirmed hear this: we are looking into it.');
+    expect(update!.text).toContain('http://127.0.0.1:8787/status');
+    const unsubscribe = unsubscribeLinkOf(update!);
+
+    // A mail client's one-click unsubscribe (RFC 8058): a POST of the form field, nothing else.
+    const gone = await SELF.fetch(unsubscribe, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
+    expect(gone.status).toBe(204);
+    expect(await row(to)).toBeNull();
+    await fanOut('Unsubscribed hear nothing');
+    expect(await mailbox(to)).toHaveLength(2);
+  });
+
+  it('refuses what is not an address, limits subscribing per client and in total, and offers no form (503) without a mail server', async () => {
+    const bad = await byJson({ email: 'not-an-address' }, '198.51.100.61');
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(((await bad.json()) as { detail: string }).detail).toContain(
+      'email: must be an email address',
+    );
+    const refused = await byJson({ email: `refuse-${address()}` }, '198.51.100.61');
+    expect(refused.status).toBe(400);
+    expect(await row(`refuse-${address()}`)).toBeNull();
+
+    // The push subscribers' budget: ten attempts an hour per client (the refused one counted).
+    for (let i = 0; i < 9; i++)
+      expect((await byJson({ email: address() }, '198.51.100.61')).status).toBe(202);
+    const limited = await byJson({ email: address() }, '198.51.100.61');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+
+    const count = (await env.DB.prepare(
+      'SELECT count(*) AS n FROM status_email_subscribers',
+    ).first<{ n: number }>())!.n;
+    env.STATUS_SUBSCRIBERS_MAX = String(count);
+    try {
+      const full = await byJson({ email: address() }, '198.51.100.62');
+      expect(full.status).toBe(503);
+      expect(((await full.json()) as { detail: string }).detail).toContain(
+        `limit of ${count} email subscribers`,
+      );
+    } finally {
+      env.STATUS_SUBSCRIBERS_MAX = undefined;
+    }
+
+    const host = env.SMTP_HOST;
+    env.SMTP_HOST = undefined;
+    try {
+      const off = await byJson({ email: address() }, '198.51.100.63');
+      expect(off.status).toBe(503);
+      expect(off.headers.get('content-type')).toContain('application/problem+json');
+      expect(((await off.json()) as { detail: string }).detail).toContain('no mail server');
+      await addComponent({ name: 'Mail-less page', serviceIds: [searchService] }); // a write: the next read renders again
+      expect(await text('/status')).not.toContain('subscriptions/email');
+    } finally {
+      env.SMTP_HOST = host;
     }
   });
 });

@@ -1,7 +1,7 @@
 /** The status page's pure maths: component state, and the 90-day bars cut at the page's own midnights. */
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { dayBars } from '../../worker/status/history';
+import { dayBars, withIntervals } from '../../worker/status/history';
 import { componentState, impactOf, pageStatus } from '../../worker/status/state';
 
 const NY = 'America/New_York';
@@ -71,5 +71,35 @@ describe('uptime bars', () => {
     expect(fallBack.worst).toBe('partial_outage');
     expect(fallBack.uptime).toBeCloseTo(1 - 6 / 25); // 00:00-05:00 local is six hours that night
     expect(bars.at(-1)!.uptime).toBe(1);
+  });
+
+  it('shows a maintenance window as under maintenance, not down, and lets a worse published state through', () => {
+    const changes = [
+      { state: 'operational' as const, at: at('2026-11-01T00:00') },
+      { state: 'partial_outage' as const, at: at('2026-11-03T02:30') },
+      { state: 'operational' as const, at: at('2026-11-03T03:00') },
+    ];
+    const windows = [
+      { start: at('2026-10-20T00:00'), end: at('2026-10-20T02:00') }, // before the component existed
+      { start: at('2026-11-02T01:00'), end: at('2026-11-02T05:00') },
+      { start: at('2026-11-03T02:00'), end: at('2026-11-03T04:00') },
+    ];
+    const merged = withIntervals(changes, windows);
+    expect(merged.map((c) => [c.state, new Date(c.at).toISOString()])).toEqual([
+      ['operational', new Date(at('2026-11-01T00:00')).toISOString()],
+      ['under_maintenance', new Date(at('2026-11-02T01:00')).toISOString()],
+      ['operational', new Date(at('2026-11-02T05:00')).toISOString()],
+      ['under_maintenance', new Date(at('2026-11-03T02:00')).toISOString()],
+      ['partial_outage', new Date(at('2026-11-03T02:30')).toISOString()],
+      ['under_maintenance', new Date(at('2026-11-03T03:00')).toISOString()],
+      ['operational', new Date(at('2026-11-03T04:00')).toISOString()],
+    ]);
+    const bars = dayBars(merged, at('2026-11-04T12:00'), NY, 4);
+    expect(bars.map((b) => [b.date, b.worst, b.uptime])).toEqual([
+      ['2026-11-01', 'operational', 1],
+      ['2026-11-02', 'under_maintenance', 1],
+      ['2026-11-03', 'partial_outage', 1 - 0.5 / 24],
+      ['2026-11-04', 'operational', 1],
+    ]);
   });
 });

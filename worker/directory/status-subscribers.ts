@@ -93,3 +93,18 @@ export async function countAttempt(
   ]);
   return row?.results[0]?.count ?? 1;
 }
+
+/** The subscribers among `ids` that still exist (a retry skips those who unsubscribed meanwhile). */
+export async function subscribersByIds(
+  db: D1Database,
+  ids: readonly string[],
+): Promise<StatusSubscriber[]> {
+  if (!ids.length) return [];
+  const { results } = await db
+    .prepare(
+      `SELECT id, endpoint, p256dh, auth FROM status_subscribers WHERE id IN (${ids.map(() => '?').join(',')})`,
+    )
+    .bind(...ids)
+    .all<StatusSubscriber>();
+  return results;
+}

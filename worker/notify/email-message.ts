@@ -62,7 +62,8 @@ export function codeMail(to: string, code: string): Mail {
   };
 }
 
-function esc(s: string): string {
+/** Text made safe inside HTML (element content and quoted attributes). */
+export function esc(s: string): string {
   return s.replace(
     /[&<>"']/g,
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,

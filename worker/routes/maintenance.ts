@@ -25,10 +25,13 @@ import { occurrences, overlapIn, parseCron, parseRule, type Interval } from '../
 import { zoneOf } from '../oncall/zone';
 import { pushQuiet } from './quiet-push';
 import { afterWrite } from '../status/publish';
+import { watchMaintenance } from '../status/notify-subscribers';
 
-/** A published window changed: the status page's next read shows it (a new page version). */
-const statusPageChanged = (env: Env, url: string, at: number) =>
-  afterWrite(env, new URL(url).origin, at);
+/** A published window changed: the status page's next read shows it (a new page version), subscribers hear when it starts and ends. */
+async function statusPageChanged(env: Env, url: string, at: number): Promise<void> {
+  await afterWrite(env, new URL(url).origin, at);
+  await watchMaintenance(env, new URL(url).origin);
+}
 import { bearer, problems, writeProblems } from './openapi-shared';
 
 /** Overlaps between recurring windows are looked for this far ahead. */

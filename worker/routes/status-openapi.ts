@@ -6,7 +6,10 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import { z } from '@hono/zod-openapi';
 import { STATUSPAGE_DOCUMENTS } from '../../schema/statuspage-schemas';
+import { problemBodySchema } from '../../schema/protocol-schemas';
+import { emailSubscribeBody, unsubscribeQuery } from '../../schema/status-subscriber-schemas';
 import type { AppEnv } from '../app-env';
+import { problems } from './openapi-shared';
 
 const cached =
   'No credentials. Served from the edge cache under the page version (a write shows within seconds); CORS open to any origin.';
@@ -47,4 +50,40 @@ export function registerStatusDocs(app: OpenAPIHono<AppEnv>): void {
         description: `Atlassian Statuspage's public API shape, for existing widgets and aggregators. ${cached}`,
         responses: { 200: { description: doc, content: { 'application/json': { schema } } } },
       });
+  r.registerPath({
+    method: 'post',
+    path: '/status/subscriptions/email',
+    tags: ['status page'],
+    summary: 'Subscribe an email address to status page updates (double opt-in, no account)',
+    description:
+      "The page's form posts it without script (answered in HTML); a script may send JSON. A confirmation link is mailed; only confirmed addresses get updates, each mail with an unsubscribe link and List-Unsubscribe headers. Kept: the address and the hash of its unsubscribe token. Shares the push subscribers' limit per client and cap; 503 when no mail server is configured.",
+    request: {
+      body: {
+        content: {
+          'application/json': { schema: emailSubscribeBody },
+          'application/x-www-form-urlencoded': { schema: emailSubscribeBody },
+        },
+      },
+    },
+    responses: {
+      202: { description: 'A confirmation link was mailed' },
+      400: problems[400],
+      415: problems[415],
+      429: problems[429],
+      503: {
+        description:
+          'No mail server is configured, the cap is reached, or the mail could not be sent',
+        content: { 'application/problem+json': { schema: problemBodySchema } },
+      },
+    },
+  });
+  r.registerPath({
+    method: 'post',
+    path: '/status/subscriptions/email/confirm',
+    tags: ['status page'],
+    summary:
+      'Confirm an email subscription (the link in the confirmation mail; GET shows a one-button page)',
+    request: { query: unsubscribeQuery },
+    responses: { 204: { description: 'Confirmed' }, 404: problems[404] },
+  });
 }

@@ -1,18 +1,22 @@
 /**
  * /status/subscriptions and /status/unsubscribe: Web Push subscribers of the public status page, without an
- * account (worker/status/subscribers.ts has the rules), and /status/subscribe.js, the page's one script.
+ * account (worker/status/subscribers.ts has the rules), and /status/subscribe.js, the page's one script;
+ * /status/subscriptions/email and its confirmation link: email subscribers, double opt-in
+ * (worker/status/email-subscribers.ts). The email form posts without script, so it is answered in HTML too.
  */
 import { OpenAPIHono, createRoute } from '@hono/zod-openapi';
 import { html } from 'hono/html';
 import {
+  emailSubscribeBody,
   statusSubscribeBody,
   statusSubscriptionSchema,
   unsubscribeQuery,
 } from '../../schema/status-subscriber-schemas';
 import type { AppEnv } from '../app-env';
 import { now } from '../clock';
-import { limitBody, requireJson, validationHook } from '../edge';
-import { notFound } from '../errors';
+import { invalid, limitBody, requireJson, validationHook } from '../edge';
+import { ProblemError, notFound } from '../errors';
+import { confirmEmail, subscribeEmail } from '../status/email-subscribers';
 import { SUBSCRIBE_SCRIPT } from '../status/subscribe-script';
 import { subscribe, unsubscribe } from '../status/subscribers';
 import { problemBodySchema } from '../../schema/protocol-schemas';
@@ -21,6 +25,8 @@ import { problems } from './openapi-shared';
 export const statusSubscribe = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 statusSubscribe.use('/subscriptions', limitBody(4 * 1024), requireJson());
 statusSubscribe.use('/unsubscribe', limitBody(1024));
+statusSubscribe.use('/subscriptions/email/*', limitBody(1024));
+statusSubscribe.use('/subscriptions/email', limitBody(2048));
 
 statusSubscribe.get(
   '/subscribe.js',
@@ -138,4 +144,83 @@ statusSubscribe.get('/unsubscribe', (c) => {
       </form>`,
     ),
   );
+});
+
+const FORM = /^(application\/x-www-form-urlencoded|multipart\/form-data)\s*(;|$)/i;
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(;|$)/i;
+
+statusSubscribe.post('/subscriptions/email', async (c) => {
+  const type = c.req.header('content-type') ?? '';
+  const form = FORM.test(type);
+  if (!form && !JSON_TYPE.test(type))
+    throw new ProblemError(
+      415,
+      'unsupported-media-type',
+      'Send {"email": "..."} as application/json, or the page\'s form (application/x-www-form-urlencoded).',
+    );
+  // The page's form (no script) reads an HTML answer; a script reads JSON or problem+json.
+  const asHtml = form || wantsHtml(c.req.header('accept'));
+  try {
+    let raw: unknown;
+    try {
+      raw = form ? { ...(await c.req.parseBody()) } : await c.req.json();
+    } catch {
+      throw invalid([{ path: 'body', message: 'is not valid JSON or form data' }]);
+    }
+    const parsed = emailSubscribeBody.safeParse(raw);
+    if (!parsed.success)
+      throw invalid(
+        parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'body', message: i.message })),
+      );
+    const origin = c.env.PUBLIC_URL ? new URL(c.env.PUBLIC_URL).origin : new URL(c.req.url).origin;
+    const client = c.req.header('cf-connecting-ip') ?? 'unknown';
+    await subscribeEmail(c.env, origin, client, parsed.data.email, now());
+    const text = `A confirmation link is on its way to ${parsed.data.email}. Updates start once you follow it.`;
+    return asHtml
+      ? c.html(page('Check your inbox', html`<p>${text}</p>`), 202)
+      : c.json({ message: text }, 202);
+  } catch (err) {
+    if (!asHtml || !(err instanceof ProblemError)) throw err;
+    return c.html(
+      page('Could not subscribe', html`<p>${err.message}</p>`),
+      err.status,
+      err.headers,
+    );
+  }
+});
+
+// The link in the confirmation mail: a page with one button, so a mail scanner's prefetch confirms nobody.
+statusSubscribe.get('/subscriptions/email/confirm', (c) => {
+  const token = c.req.query('token') ?? '';
+  return c.html(
+    page(
+      'Confirm your subscription',
+      html`<form
+        method="post"
+        action="/status/subscriptions/email/confirm?token=${encodeURIComponent(token)}"
+      >
+        <button type="submit">Get status updates by email</button>
+      </form>`,
+    ),
+  );
+});
+
+statusSubscribe.post('/subscriptions/email/confirm', async (c) => {
+  const confirmed = await confirmEmail(c.env, c.req.query('token') ?? '', now());
+  const detail =
+    'This confirmation link is invalid or has expired (links work for 48 hours). Subscribe again from the status page.';
+  if (wantsHtml(c.req.header('accept')))
+    return confirmed
+      ? c.html(
+          page(
+            'Subscribed',
+            html`<p>
+              This address will get every update of this status page. Each email has an unsubscribe
+              link.
+            </p>`,
+          ),
+        )
+      : c.html(page('Link expired', html`<p>${detail}</p>`), 404);
+  if (!confirmed) throw notFound(detail);
+  return c.body(null, 204);
 });

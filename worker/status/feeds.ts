@@ -1,17 +1,7 @@
 /** Atom and RSS of the public updates (the `feed` package), newest first. */
 import { Feed } from 'feed';
+import { updateLabel } from './labels';
 import type { Snapshot } from './snapshot';
-
-const LABEL: Record<string, string> = {
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-  scheduled: 'Scheduled',
-  in_progress: 'In progress',
-  verifying: 'Verifying',
-  completed: 'Completed',
-};
 
 function build(s: Snapshot): Feed {
   const feed = new Feed({
@@ -32,7 +22,7 @@ function build(s: Snapshot): Feed {
   for (const { p, u } of items) {
     const affected = u.components.map((c) => c.name).join(', ');
     feed.addItem({
-      title: `${p.title}: ${LABEL[u.status] ?? u.status}`,
+      title: `${p.title}: ${updateLabel(u.status)}`,
       id: `${s.url}#${u.id}`,
       link: `${s.url}#${p.id}`,
       date: new Date(u.createdAt),

@@ -1,6 +1,7 @@
 /**
  * 90 days of a component's history, from its state changes: per calendar day in the page's time zone, the
- * worst state it was in and the share of the day it was up (partial and major outages count as down).
+ * worst state it was in and the share of the day it was up (partial and major outages count as down; time
+ * under maintenance is up).
  */
 import { DateTime } from 'luxon';
 import type { ComponentState } from '../../schema/status-page-schemas';
@@ -59,4 +60,32 @@ function barFor(changes: readonly StateChange[], start: number, end: number, dat
     if (DOWN.has(c.state)) down += span;
   }
   return { date, worst: worst(seen), uptime: known > 0 ? 1 - down / known : 1 };
+}
+
+/**
+ * `changes` with maintenance `intervals` laid over them: while one is on, an operational component reads
+ * "under maintenance" (a worse published state stays). Nothing is added before the first change.
+ */
+export function withIntervals(
+  changes: readonly StateChange[],
+  intervals: readonly { start: number; end: number }[],
+): StateChange[] {
+  const first = changes[0];
+  if (!first || !intervals.length) return [...changes];
+  const points = new Set(changes.map((c) => c.at));
+  for (const i of intervals)
+    if (i.end > first.at) {
+      points.add(Math.max(i.start, first.at));
+      points.add(i.end);
+    }
+  const out: StateChange[] = [];
+  let k = 0;
+  for (const at of [...points].sort((a, b) => a - b)) {
+    while (changes[k + 1] && changes[k + 1]!.at <= at) k++;
+    const base = changes[k]!.state;
+    const on = intervals.some((i) => i.start <= at && at < i.end);
+    const state = base === 'operational' && on ? 'under_maintenance' : base;
+    if (out.at(-1)?.state !== state) out.push({ state, at });
+  }
+  return out;
 }

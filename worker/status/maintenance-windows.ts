@@ -4,10 +4,12 @@
  * are those mapped to the window's services; while it is on they read "under maintenance" (unless something
  * worse is published). Only the public name and times are copied: never the window's own name, services or author.
  * Renders carry the minute (cache.ts), so a window starting or ending shows within a minute without a write.
+ * Subscribers are told when one starts and ends (maintenanceNow, driven by the fan-out queue's alarm), and its
+ * time counts as "under maintenance" in the uptime history (maintenanceIntervals), never as downtime.
  */
 import type { ComponentState, StatusComponent } from '../../schema/status-page-schemas';
 import type { StoredWindow } from '../../schema/maintenance-schemas';
-import { occurrences } from '../oncall/maintenance';
+import { occurrences, type Interval } from '../oncall/maintenance';
 import type { PublicPublication } from './snapshot';
 
 /** How far ahead an upcoming window is announced. */
@@ -67,4 +69,56 @@ export function withMaintenance(
     (p) => p.status === 'in_progress' && p.components.some((c) => c.id === id),
   );
   return on ? 'under_maintenance' : state;
+}
+
+/** A published window's occurrence in progress: the id its maintenance publication has on the page. */
+export interface OnNow {
+  id: string;
+  publicName: string;
+  components: string[];
+}
+
+/**
+ * The published occurrences in progress at `now`, and when the next one starts or ends (at the latest
+ * UPCOMING_MS ahead, to look again for windows recurring further out); null when nothing is published.
+ */
+export function maintenanceNow(
+  windows: readonly StoredWindow[],
+  components: readonly Pick<StatusComponent, 'name' | 'serviceIds'>[],
+  now: number,
+): { on: OnNow[]; nextAt: number | null } {
+  const on: OnNow[] = [];
+  let nextAt: number | null = null;
+  for (const w of windows) {
+    if (!w.statusPage) continue;
+    nextAt = Math.min(nextAt ?? Infinity, now + UPCOMING_MS);
+    for (const o of occurrences(w.schedule, now, now + UPCOMING_MS, w.endedAt)) {
+      if (o.start > now) nextAt = Math.min(nextAt, o.start);
+      else if (o.end > now) {
+        nextAt = Math.min(nextAt, o.end);
+        on.push({
+          id: `${w.id}-${o.start}`,
+          publicName: w.statusPage.publicName,
+          components: components
+            .filter((c) => c.serviceIds.some((s) => w.serviceIds.includes(s)))
+            .map((c) => c.name),
+        });
+      }
+    }
+  }
+  return { on, nextAt };
+}
+
+/** The published occurrences that covered component `serviceIds` between `from` and `to`, cut to that span. */
+export function maintenanceIntervals(
+  windows: readonly StoredWindow[],
+  serviceIds: readonly string[],
+  from: number,
+  to: number,
+): Interval[] {
+  return windows
+    .filter((w) => w.statusPage && w.serviceIds.some((s) => serviceIds.includes(s)))
+    .flatMap((w) => occurrences(w.schedule, from, to, w.endedAt))
+    .map((o) => ({ start: Math.max(o.start, from), end: Math.min(o.end, to) }))
+    .filter((o) => o.end > o.start);
 }

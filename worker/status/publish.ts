@@ -16,14 +16,8 @@ import { ProblemError } from '../errors';
 import type { CommandResult } from '../incident/object';
 import { incidentStub } from '../stubs';
 import { noteVersion } from './cache';
+import { updateLabel } from './labels';
 import { tellSubscribers } from './notify-subscribers';
-
-const LABEL: Record<string, string> = {
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-};
 
 /** Bump the page version (and log component state changes) so readers see the write within seconds. */
 export async function afterWrite(env: Env, origin: string, at: number): Promise<void> {
@@ -56,7 +50,7 @@ export async function publishIncident(
   if (!existing && !input.title)
     throw invalid([{ path: 'title', message: 'a public title is required to publish' }]);
   await checkComponents(env.DB, input.components);
-  const line = `${LABEL[input.status] ?? input.status}: ${input.body}`;
+  const line = `${updateLabel(input.status)}: ${input.body}`;
   const text = existing
     ? `Status page update. ${line}`
     : `Published to the status page as "${input.title}". ${line}`;

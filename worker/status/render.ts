@@ -6,27 +6,18 @@
 import { html, raw } from 'hono/html';
 import { DateTime } from 'luxon';
 import type { ComponentState } from '../../schema/status-page-schemas';
+import { updateLabel } from './labels';
 import type { PublicComponent, PublicPublication, Snapshot } from './snapshot';
 import { STATE_LABEL, pageStatus } from './state';
-
-const STATUS_LABEL: Record<string, string> = {
-  investigating: 'Investigating',
-  identified: 'Identified',
-  monitoring: 'Monitoring',
-  resolved: 'Resolved',
-  scheduled: 'Scheduled',
-  in_progress: 'In progress',
-  verifying: 'Verifying',
-  completed: 'Completed',
-};
 
 /**
  * The page's Content-Security-Policy: one script, our own /status/subscribe.js (the optional "Get notified"
  * control; it registers /sw.js and posts the subscription, hence worker-src and connect-src 'self'); its one
- * inline stylesheet. connect-src 'self' also lets crawlers' audits (Lighthouse) read /robots.txt.
+ * inline stylesheet. connect-src 'self' also lets crawlers' audits (Lighthouse) read /robots.txt. form-action 'self':
+ * the email form posts to /status/subscriptions/email, with or without script.
  */
 export const STATUS_CSP =
-  "default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+  "default-src 'none'; script-src 'self'; worker-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 const CSS = `
 :root{color-scheme:light dark;--bg:#fff;--fg:#1f2328;--muted:#57606a;--card:#f6f8fa;--line:#d0d7de;
@@ -62,7 +53,10 @@ ${(
 )
   .map((s) => `.bars .${s}{fill:var(--${s})}`)
   .join('')}
-#notify button{font:inherit;padding:.5rem 1rem;border-radius:.5rem;border:1px solid var(--line);background:var(--card);color:var(--fg);cursor:pointer}
+form.email{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.5rem 0}
+form.email label{width:100%}
+form.email input{font:inherit;flex:1 1 12rem;padding:.45rem .6rem;border-radius:.5rem;border:1px solid var(--line);background:var(--bg);color:var(--fg)}
+#notify button,form.email button{font:inherit;padding:.5rem 1rem;border-radius:.5rem;border:1px solid var(--line);background:var(--card);color:var(--fg);cursor:pointer}
 .legend{display:flex;justify-content:space-between;gap:.5rem;margin:.25rem 0 0;font-size:.8rem}
 `;
 
@@ -80,7 +74,7 @@ function updates(p: PublicPublication, zone: string) {
       .map(
         (u) =>
           html`<li id="${u.id}">
-            <strong>${STATUS_LABEL[u.status] ?? u.status}</strong> — ${u.body}<br />${time(u.createdAt, zone)}
+            <strong>${updateLabel(u.status)}</strong> — ${u.body}<br />${time(u.createdAt, zone)}
           </li>`,
       )}
   </ol>`;
@@ -259,6 +253,25 @@ export async function renderPage(s: Snapshot): Promise<string> {
             <a href="/status/feed.atom">Atom feed</a> · <a href="/status/feed.rss">RSS feed</a> ·
             <a href="/status/api/v2/summary.json">JSON API</a>
           </p>
+          ${
+            s.emailUpdates
+              ? html`<form class="email" method="post" action="/status/subscriptions/email">
+                  <label for="subscribe-email"
+                    >Get updates by email (you confirm by a link first)</label
+                  >
+                  <input
+                    id="subscribe-email"
+                    type="email"
+                    name="email"
+                    required
+                    maxlength="254"
+                    autocomplete="email"
+                    placeholder="you@example.com"
+                  />
+                  <button type="submit">Subscribe</button>
+                </form>`
+              : ''
+          }
           ${
             s.vapidPublicKey
               ? html`<section

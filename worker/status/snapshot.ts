@@ -6,10 +6,11 @@ import type { ComponentState, Publication } from '../../schema/status-page-schem
 import { listComponents, pageVersion } from '../directory/status-components';
 import { recentPublications } from '../directory/status-publications';
 import type { Env } from '../env';
+import { smtpConfigured } from '../notify/smtp';
 import { vapidConfigured } from '../push/sender';
 import { publishedWindows } from '../directory/maintenance';
-import { dayBars, type DayBar, type StateChange } from './history';
-import { windowPublications, withMaintenance } from './maintenance-windows';
+import { dayBars, withIntervals, type DayBar, type StateChange } from './history';
+import { maintenanceIntervals, windowPublications, withMaintenance } from './maintenance-windows';
 
 export const HISTORY_DAYS = 90;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -35,6 +36,8 @@ export interface Snapshot {
   zone: string;
   /** The VAPID public key for the page's "Get notified" control; null when Web Push is not configured. */
   vapidPublicKey: string | null;
+  /** Whether the page offers email updates (a mail server is configured). */
+  emailUpdates: boolean;
   version: number;
   updatedAt: number;
   now: number;
@@ -69,6 +72,7 @@ export async function loadSnapshot(env: Env, requestUrl: string, now: number): P
   return {
     ...settings,
     vapidPublicKey: vapidConfigured(env) ? env.VAPID_PUBLIC_KEY! : null,
+    emailUpdates: smtpConfigured(env),
     version: meta.version,
     updatedAt: meta.updatedAt,
     now,
@@ -81,7 +85,15 @@ export async function loadSnapshot(env: Env, requestUrl: string, now: number): P
       state: withMaintenance(c.id, c.state, maintenance),
       createdAt: c.createdAt,
       updatedAt: c.updatedAt,
-      days: dayBars(changes.get(c.id) ?? [], now, settings.zone, HISTORY_DAYS),
+      days: dayBars(
+        withIntervals(
+          changes.get(c.id) ?? [],
+          maintenanceIntervals(windows, c.serviceIds, since, now),
+        ),
+        now,
+        settings.zone,
+        HISTORY_DAYS,
+      ),
     })),
     publications: [...maintenance, ...publications.map(({ incidentId: _private, ...p }) => p)],
   };

@@ -1,5 +1,5 @@
 /**
- * Subscribing to the status page without an account: the one write anybody may make, so it is checked at the
+ * Subscribing to the status page by Web Push without an account: the one write anybody may make, so it is checked at the
  * edge (a browser push service's endpoint and well-formed keys), limited per client and capped in total, and
  * keeps nothing but the subscription and the hash of its unsubscribe token.
  *
@@ -14,6 +14,7 @@ import {
   subscriberCount,
   upsertSubscriber,
 } from '../directory/status-subscribers';
+import { deleteEmailByTokenHash } from '../directory/status-email-subscribers';
 import { invalid } from '../edge';
 import type { Env } from '../env';
 import { ProblemError } from '../errors';
@@ -42,7 +43,8 @@ export async function unsubscribeToken(secret: string, id: string): Promise<stri
   return base64url(new Uint8Array(mac));
 }
 
-const tokenHash = (secret: string, token: string) =>
+/** What is stored of an unsubscribe token: its keyed hash. */
+export const tokenHash = (secret: string, token: string) =>
   hashSecret(secret, `status-unsubscribe:${token}`);
 
 export const unsubscribeUrl = (origin: string, token: string) =>
@@ -51,6 +53,26 @@ export const unsubscribeUrl = (origin: string, token: string) =>
 export function maxSubscribers(env: Pick<Env, 'STATUS_SUBSCRIBERS_MAX'>): number {
   const n = Number(env.STATUS_SUBSCRIBERS_MAX);
   return Number.isInteger(n) && n >= 0 && env.STATUS_SUBSCRIBERS_MAX ? n : DEFAULT_MAX_SUBSCRIBERS;
+}
+
+/**
+ * Count one subscribe attempt (push or email) from `client`, its address as Cloudflare saw it; 429 past
+ * PER_CLIENT_LIMIT in the window. Only an HMAC of the address is stored.
+ */
+export async function countSubscribeAttempt(env: Env, client: string, at: number): Promise<void> {
+  const windowStart = Math.floor(at / RATE_WINDOW_MS) * RATE_WINDOW_MS;
+  const clientKey = await hashSecret(env.SESSION_SECRET, `status-client:${client}`);
+  const count = await countAttempt(env.DB, clientKey, windowStart);
+  if (count > PER_CLIENT_LIMIT) {
+    const retryAfter = Math.max(1, Math.ceil((windowStart + RATE_WINDOW_MS - at) / 1000));
+    throw new ProblemError(
+      429,
+      'rate-limited',
+      `Too many subscriptions from your network: at most ${PER_CLIENT_LIMIT} an hour. Try again in ${Math.ceil(retryAfter / 60)} minutes.`,
+      { retryAfter },
+      { 'retry-after': String(retryAfter) },
+    );
+  }
 }
 
 /** Check and store a subscription from `client` (its address as Cloudflare saw it). */
@@ -70,19 +92,7 @@ export async function subscribe(
   const problem = endpointProblem(body.endpoint, env);
   if (problem) throw invalid([{ path: 'endpoint', message: problem }]);
 
-  const windowStart = Math.floor(at / RATE_WINDOW_MS) * RATE_WINDOW_MS;
-  const clientKey = await hashSecret(env.SESSION_SECRET, `status-client:${client}`);
-  const count = await countAttempt(env.DB, clientKey, windowStart);
-  if (count > PER_CLIENT_LIMIT) {
-    const retryAfter = Math.max(1, Math.ceil((windowStart + RATE_WINDOW_MS - at) / 1000));
-    throw new ProblemError(
-      429,
-      'rate-limited',
-      `Too many subscriptions from your network: at most ${PER_CLIENT_LIMIT} an hour. Try again in ${Math.ceil(retryAfter / 60)} minutes.`,
-      { retryAfter },
-      { 'retry-after': String(retryAfter) },
-    );
-  }
+  await countSubscribeAttempt(env, client, at);
   const max = maxSubscribers(env);
   if ((await subscriberCount(env.DB)) >= max) {
     // A browser already subscribed may still refresh its keys; only new rows are refused.
@@ -115,5 +125,6 @@ export async function subscribe(
 
 /** Forget the subscriber holding `token`; false when no subscriber has it (already gone, or never valid). */
 export async function unsubscribe(env: Env, token: string): Promise<boolean> {
-  return deleteByTokenHash(env.DB, await tokenHash(env.SESSION_SECRET, token));
+  const hash = await tokenHash(env.SESSION_SECRET, token);
+  return (await deleteByTokenHash(env.DB, hash)) || (await deleteEmailByTokenHash(env.DB, hash));
 }

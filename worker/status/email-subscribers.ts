@@ -1,0 +1,155 @@
+/**
+ * Email subscribers of the status page, double opt-in: an address is stored unconfirmed and sent a signed link;
+ * only after the link is followed does it get updates. The same per-client limit and total cap as push
+ * subscribers (subscribers.ts), and the same one-tap unsubscribe token (an HMAC of the id; only its keyed hash
+ * is stored). The confirmation link is signed, not stored: `<id>.<expiry>.<HMAC>`.
+ */
+import {
+  confirmEmailSubscriber,
+  deleteEmailSubscribers,
+  dropUnconfirmed,
+  emailSubscriberCount,
+  upsertEmailSubscriber,
+} from '../directory/status-email-subscribers';
+import type { Env } from '../env';
+import { ProblemError } from '../errors';
+import { base64url, newId } from '../ids';
+import { sendMail, smtpConfigured } from '../notify/smtp';
+import { confirmMail } from './status-mail';
+import {
+  countSubscribeAttempt,
+  maxSubscribers,
+  tokenHash,
+  unsubscribeToken,
+  unsubscribeUrl,
+} from './subscribers';
+
+/** How long a confirmation link works, and an unconfirmed address is kept. */
+export const CONFIRM_FOR_MS = 48 * 3600_000;
+
+const encoder = new TextEncoder();
+
+const hmacKey = (secret: string) =>
+  crypto.subtle.importKey('raw', encoder.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, [
+    'sign',
+    'verify',
+  ]);
+
+const fromB64url = (s: string) =>
+  Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+
+async function confirmToken(secret: string, id: string, exp: number): Promise<string> {
+  const mac = await crypto.subtle.sign(
+    'HMAC',
+    await hmacKey(secret),
+    encoder.encode(`status-confirm:${id}.${exp}`),
+  );
+  return `${id}.${exp}.${base64url(new Uint8Array(mac))}`;
+}
+
+/** The subscriber id a confirmation token names, or null when it is forged, mangled or expired. */
+async function verifyConfirmToken(
+  secret: string,
+  token: string,
+  at: number,
+): Promise<string | null> {
+  const [id, exp, mac] = token.split('.');
+  if (!id || !exp || !mac || !/^\d+$/.test(exp) || Number(exp) < at) return null;
+  try {
+    const ok = await crypto.subtle.verify(
+      'HMAC',
+      await hmacKey(secret),
+      fromB64url(mac),
+      encoder.encode(`status-confirm:${id}.${exp}`),
+    );
+    return ok ? id : null;
+  } catch {
+    return null;
+  }
+}
+
+export const confirmUrl = (origin: string, token: string) =>
+  `${origin}/status/subscriptions/email/confirm?token=${encodeURIComponent(token)}`;
+
+export const pageName = (env: Pick<Env, 'STATUS_PAGE_NAME'>) => env.STATUS_PAGE_NAME || 'Firebell';
+
+/**
+ * Store `email` unconfirmed (or find it again) and mail it a confirmation link. The answer is the same
+ * whether or not the address was already subscribed, so the form tells nobody who is.
+ */
+export async function subscribeEmail(
+  env: Env,
+  origin: string,
+  client: string,
+  email: string,
+  at: number,
+): Promise<void> {
+  if (!smtpConfigured(env))
+    throw new ProblemError(
+      503,
+      'unavailable',
+      'Email updates are not available on this status page: no mail server is configured (SMTP_HOST, MAIL_FROM). Follow the Atom or RSS feed (/status/feed.atom) instead.',
+    );
+  await countSubscribeAttempt(env, client, at);
+  await dropUnconfirmed(env.DB, at - CONFIRM_FOR_MS);
+  const address = email.trim().toLowerCase();
+  const max = maxSubscribers(env);
+  if ((await emailSubscriberCount(env.DB)) >= max) {
+    const existing = await env.DB.prepare(
+      'SELECT 1 AS x FROM status_email_subscribers WHERE email = ?',
+    )
+      .bind(address)
+      .first();
+    if (!existing)
+      throw new ProblemError(
+        503,
+        'unavailable',
+        `This status page has reached its limit of ${max} email subscribers. Follow the Atom or RSS feed (/status/feed.atom) instead.`,
+        { retryAfter: 3600 },
+        { 'retry-after': '3600' },
+      );
+  }
+  const s = await upsertEmailSubscriber(env.DB, {
+    id: newId('sse'),
+    email: address,
+    tokenHash: async (id) =>
+      tokenHash(env.SESSION_SECRET, await unsubscribeToken(env.SESSION_SECRET, id)),
+    at,
+  });
+  const outcome = await sendMail(
+    env,
+    confirmMail({
+      to: address,
+      pageName: pageName(env),
+      pageUrl: `${origin}/status`,
+      confirmUrl: confirmUrl(
+        origin,
+        await confirmToken(env.SESSION_SECRET, s.id, at + CONFIRM_FOR_MS),
+      ),
+      expiresInHours: CONFIRM_FOR_MS / 3600_000,
+      unsubscribeUrl: unsubscribeUrl(origin, await unsubscribeToken(env.SESSION_SECRET, s.id)),
+    }),
+  );
+  if (outcome.kind === 'accepted') return;
+  // A new address the mail server refuses is not kept.
+  if (s.created) await deleteEmailSubscribers(env.DB, [s.id]);
+  if (outcome.kind === 'refused')
+    throw new ProblemError(
+      400,
+      'validation',
+      `The mail server refused this address: ${outcome.reply}`,
+    );
+  throw new ProblemError(
+    503,
+    'unavailable',
+    'The confirmation email could not be sent just now; try again in a few minutes.',
+    { retryAfter: 300 },
+    { 'retry-after': '300' },
+  );
+}
+
+/** Confirm the address a link names; false when the link is bad, expired, or the address was removed. */
+export async function confirmEmail(env: Env, token: string, at: number): Promise<boolean> {
+  const id = await verifyConfirmToken(env.SESSION_SECRET, token, at);
+  return id !== null && (await confirmEmailSubscriber(env.DB, id, at));
+}
