@@ -35,10 +35,13 @@ const SEEN_SIZE = 1_000;
 /** Deliveries per alarm run before yielding to a fresh alarm. */
 const BATCH = 25;
 /**
- * How long the subscription and its secrets read from D1 are reused. Every edit through the API tells the
- * queue at once (forget, resume, purge), so this only bounds an edit made behind the API's back.
+ * How long the subscription and its secrets read from D1 are trusted. The queue keeps them in its own storage
+ * (meta 'target'), so a queue that is new or was evicted sends without a D1 read: fifty of those at once,
+ * when an incident reaches fifty cold queues, held the next pages back. Every edit through the API hands the
+ * queue the new version at once (configure, resume, purge), so this only bounds an edit made behind the API's
+ * back.
  */
-const TARGET_TTL_MS = 60_000;
+const TARGET_TTL_MS = 3600_000;
 
 interface Target {
   subscription: WebhookSubscription;
@@ -168,9 +171,20 @@ export class WebhookQueue extends DurableObject<Env> {
     await this.arm();
   }
 
-  /** The subscription was edited (URL, events, secrets, enabled): read it again before the next send. */
+  /**
+   * The subscription was created or edited (URL, events, secrets, enabled): read it now and keep it, so the
+   * next send needs no D1 read. Called by the API, never on the page path; it also creates the queue's
+   * storage, which costs more than a send.
+   */
+  async configure(subscriptionId: string): Promise<void> {
+    this.remember(subscriptionId);
+    await this.reload(subscriptionId);
+  }
+
+  /** Drop the kept subscription: the next send reads it from D1. */
   async forget(): Promise<void> {
     this.target = null;
+    sql(this.ctx.storage.sql, "DELETE FROM meta WHERE key = 'target'");
   }
 
   /** Send a logged attempt's event again, at the tail, with its original id. False when it is no longer logged. */
@@ -218,7 +232,8 @@ export class WebhookQueue extends DurableObject<Env> {
   /** After a re-enable: deliver the waiting events now, with a fresh 24 h allowance. */
   async resume(subscriptionId?: string): Promise<void> {
     this.remember(subscriptionId);
-    this.target = null;
+    const id = this.remembered();
+    if (id) await this.reload(id);
     const db = this.ctx.storage.sql;
     sql(db, "DELETE FROM meta WHERE key = 'failing_since'");
     sql(db, 'UPDATE queue SET next_at = ? WHERE seq = (SELECT min(seq) FROM queue)', now());
@@ -265,12 +280,25 @@ export class WebhookQueue extends DurableObject<Env> {
     return next;
   }
 
-  /** The subscription and its secrets, from D1 at most every TARGET_TTL_MS (null: deleted). */
+  /** The subscription and its secrets: kept (memory, then storage) for TARGET_TTL_MS, else from D1 (null: deleted). */
   private async load(subscriptionId: string): Promise<Target | null> {
+    this.target ??= this.stored();
     if (this.target && Date.now() - this.target.loadedAt < TARGET_TTL_MS) return this.target;
+    return this.reload(subscriptionId);
+  }
+
+  /** Read the subscription and its secrets from D1 and keep them (in storage too). */
+  private async reload(subscriptionId: string): Promise<Target | null> {
     const found = await deliveryTarget(this.env.DB, subscriptionId);
     this.target = found && { ...found, loadedAt: Date.now() };
+    if (found) this.setMeta('target', JSON.stringify(this.target));
+    else sql(this.ctx.storage.sql, "DELETE FROM meta WHERE key = 'target'");
     return this.target;
+  }
+
+  private stored(): Target | null {
+    const kept = this.meta('target');
+    return kept ? (JSON.parse(kept) as Target) : null;
   }
 
   /** One attempt at the head event, and what the queue does next. */
@@ -308,7 +336,7 @@ export class WebhookQueue extends DurableObject<Env> {
           enabled: false,
           disabledReason: `Failing since ${new Date(since).toISOString()} for over 24 h (last: ${last.slice(0, 200)}); re-enable it once the endpoint answers 2xx.`,
         });
-        this.target = null;
+        await this.forget();
       } else {
         outcome = 'retrying';
         nextAt = at + wait;
