@@ -39,7 +39,7 @@ try {
     await until(() => received.length - before >= want || undefined, `${want} deliveries`, 30_000);
     const wall = Date.now() - t;
     await sleep(300);
-    return { cpuMs: round(fb.workerdCpuMs() - cpu), wallMs: wall };
+    return { cpuMs: round(fb.workerdCpuMs() - cpu), wallMs: wall, from: t, to: t + wall + 300 };
   };
   const { key: bare } = await fb.integration('pagerduty', { name: 'no-subs' });
   await one(bare, 0);
@@ -75,6 +75,32 @@ try {
     const cold = await one(key, 50);
     const warm = await one(key, 50);
     const warm2 = await one(key, 50);
+    // WARM=n: then n more alerts on the warm queues, paced at 5/s (e.g. to attach `perf` to workerd meanwhile).
+    if (r === 0 && process.env.WARM) {
+      const cpu = fb.workerdCpuMs();
+      const before = received.length;
+      const n0 = n;
+      const from = Date.now();
+      for (let i = 0; i < Number(process.env.WARM); i++) {
+        postJson(agent, `${fb.origin}/v2/enqueue`, {
+          routing_key: key,
+          event_action: 'trigger',
+          dedup_key: `warm-${n0}-${i}`,
+          payload: { summary: `Warm ${i}`, source: 'bench', severity: 'critical' },
+        }).catch((err) => console.error(`alert ${i}: ${err.code ?? err.message}`));
+        await sleep(200);
+      }
+      const want = Number(process.env.WARM) * 50;
+      await until(() => received.length - before >= want || undefined, 'warm deliveries', 120_000);
+      await sleep(300);
+      out.warmLoop = {
+        alerts: Number(process.env.WARM),
+        cpuMsPerAlert: round((fb.workerdCpuMs() - cpu) / Number(process.env.WARM)),
+        from,
+        to: Date.now(),
+      };
+      console.error(JSON.stringify(out.warmLoop));
+    }
     out.rounds.push({ touch, none, cold, warm, warm2, load: os.loadavg()[0] });
     console.error(JSON.stringify(out.rounds.at(-1)));
   }

@@ -127,6 +127,12 @@ export class WebhookQueue extends DurableObject<Env> {
   private target: Target | null = null;
   /** The alarm time this instance last set, so an enqueue behind a waiting head does not set it again. */
   private armedAt: number | null = null;
+  /**
+   * An alarm run is delivering: events enqueued meanwhile are its to send, and it arms the alarm as it ends.
+   * Arming from enqueue then would only add an alarm write and a second run (each alarm write is a disk sync
+   * on workerd's one thread locally, which the pages wait behind).
+   */
+  private inRun = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -168,7 +174,7 @@ export class WebhookQueue extends DurableObject<Env> {
       if (added.n > SEEN_SIZE) sql(db, 'DELETE FROM seen WHERE rowid <= ?', added.n - SEEN_SIZE);
       this.push(event.id, event.type, JSON.stringify(event));
     }
-    await this.arm();
+    if (!this.inRun) await this.arm();
   }
 
   /**
@@ -253,11 +259,16 @@ export class WebhookQueue extends DurableObject<Env> {
     this.armedAt = null;
     const subscriptionId = this.remembered();
     if (!subscriptionId) return;
-    for (let i = 0; i < BATCH; i++) {
-      // Each send takes its turn in the isolate's lane: after any page on its way (lane.ts).
-      const step = await inLane(() => this.step(subscriptionId));
-      if (step === 'stop') return;
-      if (step === 'wait') break;
+    this.inRun = true;
+    try {
+      for (let i = 0; i < BATCH; i++) {
+        // Each send takes its turn in the isolate's lane: after any page on its way (lane.ts).
+        const step = await inLane(() => this.step(subscriptionId));
+        if (step === 'stop') return;
+        if (step === 'wait') break;
+      }
+    } finally {
+      this.inRun = false;
     }
     await this.arm();
   }
