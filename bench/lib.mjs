@@ -97,12 +97,17 @@ class Child {
   cpuMs() {
     return this.child ? groupCpuMs(this.child.pid) : 0;
   }
+
+  /** The same for workerd's process alone (the one thread every isolate, Durable Object and D1 shares). */
+  workerdCpuMs() {
+    return this.child ? groupCpuMs(this.child.pid, 'workerd') : 0;
+  }
 }
 
 const TICK_MS = 1000 / 100; // USER_HZ is 100 on Linux
 
-/** Sum of utime + stime over the processes whose process group is `pgid` (Linux /proc). */
-export function groupCpuMs(pgid) {
+/** Sum of utime + stime over the processes whose process group is `pgid` (and command `name`) (Linux /proc). */
+export function groupCpuMs(pgid, name) {
   let ticks = 0;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -115,6 +120,7 @@ export function groupCpuMs(pgid) {
     // Fields after the ")" that closes the command name: state ppid pgrp … utime(14) stime(15).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     if (Number(fields[2]) !== pgid) continue;
+    if (name && stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) !== name) continue;
     ticks += Number(fields[11]) + Number(fields[12]);
   }
   return ticks * TICK_MS;

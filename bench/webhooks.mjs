@@ -12,6 +12,7 @@
  * Run alone: `node bench/webhooks.mjs` after `npm run build` (prints JSON).
  */
 import http from 'node:http';
+import os from 'node:os';
 import { Webhook } from 'standardwebhooks';
 import { now, postJson, round, sleep, summary, until } from './lib.mjs';
 import { benchAlertToPage } from './paging.mjs';
@@ -185,6 +186,7 @@ export async function benchWebhooks(
     for (const subs of order) {
       const before = receiver.received.length;
       const cpuBefore = fb.cpuMs();
+      const workerdBefore = fb.workerdCpuMs();
       const started = now();
       log(`  webhooks: alert-to-page with ${subs} subscriptions on the paged service …`);
       const result = await benchAlertToPage(fb, push, {
@@ -215,6 +217,8 @@ export async function benchWebhooks(
         serverCpuShare: round((fb.cpuMs() - cpuBefore) / (now() - started)),
         // Server CPU for the run (its pages and, with subscriptions, their deliveries), per page.
         serverCpuMsPerPage: round((fb.cpuMs() - cpuBefore) / (pages + 1)),
+        workerdCpuMsPerPage: round((fb.workerdCpuMs() - workerdBefore) / (pages + 1)),
+        loadAverage: os.loadavg().map((x) => round(x)),
         missing: result.missing,
         webhooksDelivered: receiver.received.length - before,
         webhooksDrained: drained !== false,
@@ -253,7 +257,6 @@ export async function benchWebhooks(
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { Firebell } = await import('./lib.mjs');
   const { startPushService } = await import('./push-service.mjs');
-  const os = await import('node:os');
   const push = await startPushService();
   const fb = await Firebell.start({ ALLOW_INSECURE_OUTBOUND: 'true', ALLOW_INSECURE_PUSH: 'true' });
   const loadAverageAtStart = os.loadavg().map((x) => round(x));

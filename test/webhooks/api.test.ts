@@ -178,6 +178,33 @@ describe('webhook subscriptions', () => {
     expect(new Webhook(fresh).verify(got!.body, got!.headers)).toBeTruthy();
   });
 
+  it('a queue that has already sent uses an edit from its very next delivery: the new URL and the rotated secret', async () => {
+    const [before, after] = [await receiver(), await receiver()];
+    const { webhook } = await subscribe(before.url);
+    const test = () =>
+      json(api(`/api/webhooks/${webhook.id}/test`, { method: 'POST', headers: ADMIN }), 202);
+    await test();
+    await until('the first test event', before.received, (l) => l.length === 1);
+    const { secret } = await json<{ secret: string }>(
+      api(`/api/webhooks/${webhook.id}`, {
+        method: 'PATCH',
+        body: { url: after.url, rotateSecret: true },
+        headers: ADMIN,
+      }),
+      200,
+    );
+    await test();
+    const [got] = await until(
+      'the test event at the new URL',
+      after.received,
+      (l) => l.length === 1,
+    );
+    expect(new Webhook(secret).verify(got!.body, got!.headers)).toMatchObject({
+      type: 'webhook.test',
+    });
+    expect(await before.received()).toHaveLength(1);
+  });
+
   it('describes the event body and the routes in the OpenAPI document', async () => {
     const doc = await json<{
       paths: Record<string, unknown>;

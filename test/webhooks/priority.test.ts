@@ -14,7 +14,7 @@ import { Scheduler } from '../../worker/incident/scheduler';
 import { WEBHOOKS_TASK } from '../../worker/incident/webhook-outbox';
 import { incidentStub } from '../../worker/stubs';
 import { subscriptionsFor } from '../../worker/webhooks/directory';
-import { pageDone, pageDue, paged } from '../../worker/webhooks/lane';
+import { pageDone, pageDue, paged, pageOnItsWay } from '../../worker/webhooks/lane';
 import { enqueueWebhook } from '../../worker/webhooks/queue';
 import { signWebhook } from '../../worker/webhooks/sign';
 import { command, createUser, type TestUser } from '../helpers';
@@ -174,6 +174,28 @@ describe('the page goes first', () => {
       pageDone('inc_announced');
     }
     await until('the delivery after the page', r.received, (l) => l.length === 1);
+  });
+  it('acknowledging an incident whose page was announced lets deliveries go at once', async () => {
+    const r = await receiver();
+    const service = await serviceWithoutPolicy();
+    const { webhook } = await subscribe(r.url, { serviceId: service });
+    const inc = await openOn(service, 'Acked before its alarm');
+    const announced = incidentStub(env, inc.id).id.toString();
+    await until(
+      'its first paging task to be over',
+      async () => pageOnItsWay(),
+      (on) => !on,
+    );
+    pageDue(announced); // as create does until the first page's alarm has run
+    try {
+      expect(pageOnItsWay()).toBe(true);
+      expect((await command(ana, inc.id, 'acknowledge')).status).toBe(200);
+      expect(pageOnItsWay()).toBe(false);
+      await enqueueWebhook(env, webhook.id, event());
+      await until('the delivery', r.received, (l) => l.length >= 1);
+    } finally {
+      pageDone(announced);
+    }
   });
 });
 

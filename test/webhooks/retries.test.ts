@@ -112,6 +112,24 @@ describe('retries', () => {
     expect(ids).toEqual([sent[0]!.id, sent[0]!.id, sent[1]!.id, sent[2]!.id]);
   });
 
+  it('sends each event once when its delivery is written only with the next enqueue, and logs both in order', async () => {
+    const r = await receiver();
+    const { webhook } = await subscribe(r.url);
+    const [a, b] = [event(9), event(9, { type: 'incident.acknowledged' })];
+    await enqueueWebhook(env, webhook.id, a);
+    expect(await fireQueue(webhook.id)).toBe(true);
+    await enqueueWebhook(env, webhook.id, b);
+    expect(await fireQueue(webhook.id)).toBe(true);
+    expect(await fireQueue(webhook.id)).toBe(false); // nothing left to send: no alarm
+    expect((await r.received()).map((g) => g.headers['webhook-id'])).toEqual([a.id, b.id]);
+    const { deliveries, pending } = await log(webhook.id);
+    expect(pending).toEqual([]);
+    expect(deliveries.map((d) => [d.eventId, d.outcome, d.attempt])).toEqual([
+      [b.id, 'delivered', 1],
+      [a.id, 'delivered', 1],
+    ]);
+  });
+
   it('ignores an event id it already has, and redelivers a logged one with its id on request', async () => {
     const r = await receiver();
     const { webhook } = await subscribe(r.url);

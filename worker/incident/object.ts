@@ -361,6 +361,8 @@ export class IncidentObject extends DurableObject<Env> {
     }
     if (!decided.change) return { ok: true, incident };
     const committed = this.ledger.commit(decided.change, actor);
+    // Acknowledged or resolved: no page is coming, so webhook deliveries need not wait for one (lane.ts).
+    if (committed.incident.status !== 'triggered') pageDone(this.ctx.id.toString());
     await this.effects.run(decided.change.effects, committed);
     return { ok: true, incident: this.store.load() ?? committed.incident };
   }

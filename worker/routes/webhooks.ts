@@ -100,6 +100,8 @@ webhooks.openapi(
     const id = newId('whk');
     const secret = newWebhookSecret();
     await createSubscription(c.env.DB, { ...body, id, createdAt: now(), secret });
+    // The queue is made now and keeps the subscription, so its first send (maybe beside a page) is cheap.
+    await webhookQueue(c.env, id).configure(id);
     return c.json({ webhook: await found(c.env.DB, id), secret }, 201, {
       location: `/api/webhooks/${id}`,
     });
@@ -181,9 +183,9 @@ webhooks.openapi(
       enabled: body.enabled,
     });
     const secret = body.rotateSecret ? await rotateSecret(c.env.DB, id, now()) : undefined;
-    // The queue keeps the subscription and secrets it read; tell it they changed.
+    // The queue keeps the subscription and secrets: hand it the new version.
     if (body.enabled && !before.enabled) await webhookQueue(c.env, id).resume(id);
-    else await webhookQueue(c.env, id).forget();
+    else await webhookQueue(c.env, id).configure(id);
     return c.json({ webhook: await found(c.env.DB, id), ...(secret ? { secret } : {}) }, 200);
   },
 );

@@ -32,13 +32,23 @@ const REQUEST_TIMEOUT_MS = 15_000;
 /** A subscriber down for a day must not grow the queue without bound: the oldest pending events go first. */
 const MAX_PENDING = 10_000;
 const SEEN_SIZE = 1_000;
+/**
+ * A first-try delivery is written (queue row gone, log row in) with the queue's next storage write, or after
+ * this long at most. Locally each storage commit is a disk sync on workerd's one thread, which the pages wait
+ * behind; a queue fed a steady stream so makes one commit per event instead of two. A restart before the write
+ * sends those events again, with their ids: at least once, as promised.
+ */
+const SETTLE_MS = 1_000;
 /** Deliveries per alarm run before yielding to a fresh alarm. */
 const BATCH = 25;
 /**
- * How long the subscription and its secrets read from D1 are reused. Every edit through the API tells the
- * queue at once (forget, resume, purge), so this only bounds an edit made behind the API's back.
+ * How long the subscription and its secrets read from D1 are trusted. The queue keeps them in its own storage
+ * (meta 'target'), so a queue that is new or was evicted sends without a D1 read: fifty of those at once,
+ * when an incident reaches fifty cold queues, held the next pages back. Every edit through the API hands the
+ * queue the new version at once (configure, resume, purge), so this only bounds an edit made behind the API's
+ * back.
  */
-const TARGET_TTL_MS = 60_000;
+const TARGET_TTL_MS = 3600_000;
 
 interface Target {
   subscription: WebhookSubscription;
@@ -124,6 +134,15 @@ export class WebhookQueue extends DurableObject<Env> {
   private target: Target | null = null;
   /** The alarm time this instance last set, so an enqueue behind a waiting head does not set it again. */
   private armedAt: number | null = null;
+  /**
+   * An alarm run is delivering: events enqueued meanwhile are its to send, and it arms the alarm as it ends.
+   * Arming from enqueue then would only add an alarm write and a second run (each alarm write is a disk sync
+   * on workerd's one thread locally, which the pages wait behind).
+   */
+  private inRun = false;
+  /** First-try deliveries made but not yet written (always the queue's head rows, oldest first): see SETTLE_MS. */
+  private unsettled: { seq: number; log: (string | number | null)[] }[] = [];
+  private settleTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -152,6 +171,7 @@ export class WebhookQueue extends DurableObject<Env> {
   /** Add events at the tail in the order given, as enqueue does each; the alarm is armed once for all. */
   async enqueueMany(events: readonly WebhookEvent[], subscriptionId?: string): Promise<void> {
     this.remember(subscriptionId);
+    this.settle();
     const db = this.ctx.storage.sql;
     for (const event of events) {
       // One statement both checks and records the id; rows past the newest SEEN_SIZE go by rowid.
@@ -165,16 +185,28 @@ export class WebhookQueue extends DurableObject<Env> {
       if (added.n > SEEN_SIZE) sql(db, 'DELETE FROM seen WHERE rowid <= ?', added.n - SEEN_SIZE);
       this.push(event.id, event.type, JSON.stringify(event));
     }
-    await this.arm();
+    if (!this.inRun) await this.arm();
   }
 
-  /** The subscription was edited (URL, events, secrets, enabled): read it again before the next send. */
+  /**
+   * The subscription was created or edited (URL, events, secrets, enabled): read it now and keep it, so the
+   * next send needs no D1 read. Called by the API, never on the page path; it also creates the queue's
+   * storage, which costs more than a send.
+   */
+  async configure(subscriptionId: string): Promise<void> {
+    this.remember(subscriptionId);
+    await this.reload(subscriptionId);
+  }
+
+  /** Drop the kept subscription: the next send reads it from D1. */
   async forget(): Promise<void> {
     this.target = null;
+    sql(this.ctx.storage.sql, "DELETE FROM meta WHERE key = 'target'");
   }
 
   /** Send a logged attempt's event again, at the tail, with its original id. False when it is no longer logged. */
   async redeliver(deliveryId: string): Promise<boolean> {
+    this.settle();
     const [row] = sql<{ event_id: string; type: string; body: string }>(
       this.ctx.storage.sql,
       'SELECT event_id, type, body FROM log WHERE id = ?',
@@ -188,6 +220,7 @@ export class WebhookQueue extends DurableObject<Env> {
 
   /** The last 100 attempts, newest first. */
   async deliveries(): Promise<WebhookDelivery[]> {
+    this.settle();
     return sql<LogRow>(
       this.ctx.storage.sql,
       'SELECT id, event_id, type, attempt, at, status, latency_ms, outcome, next_at, response FROM log ORDER BY n DESC',
@@ -207,6 +240,7 @@ export class WebhookQueue extends DurableObject<Env> {
 
   /** Events waiting, oldest first (for the API and tests). */
   async pending(): Promise<{ id: string; type: string; attempts: number; nextAt: number }[]> {
+    this.settle();
     return sql<Pending>(this.ctx.storage.sql, 'SELECT * FROM queue ORDER BY seq').map((r) => ({
       id: r.id,
       type: r.type,
@@ -218,7 +252,9 @@ export class WebhookQueue extends DurableObject<Env> {
   /** After a re-enable: deliver the waiting events now, with a fresh 24 h allowance. */
   async resume(subscriptionId?: string): Promise<void> {
     this.remember(subscriptionId);
-    this.target = null;
+    const id = this.remembered();
+    if (id) await this.reload(id);
+    this.settle();
     const db = this.ctx.storage.sql;
     sql(db, "DELETE FROM meta WHERE key = 'failing_since'");
     sql(db, 'UPDATE queue SET next_at = ? WHERE seq = (SELECT min(seq) FROM queue)', now());
@@ -227,6 +263,7 @@ export class WebhookQueue extends DurableObject<Env> {
 
   /** The subscription was deleted: forget everything. */
   async purge(): Promise<void> {
+    this.unsettled = [];
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.armedAt = null;
@@ -238,18 +275,27 @@ export class WebhookQueue extends DurableObject<Env> {
     this.armedAt = null;
     const subscriptionId = this.remembered();
     if (!subscriptionId) return;
-    for (let i = 0; i < BATCH; i++) {
-      // Each send takes its turn in the isolate's lane: after any page on its way (lane.ts).
-      const step = await inLane(() => this.step(subscriptionId));
-      if (step === 'stop') return;
-      if (step === 'wait') break;
+    this.inRun = true;
+    try {
+      for (let i = 0; i < BATCH; i++) {
+        // Each send takes its turn in the isolate's lane: after any page on its way (lane.ts).
+        const step = await inLane(() => this.step(subscriptionId));
+        if (step === 'stop') return;
+        if (step === 'wait') break;
+      }
+    } finally {
+      this.inRun = false;
     }
     await this.arm();
   }
 
   /** Send the head event if it is due: 'next' to go on, 'wait' to re-arm, 'stop' to leave the alarm unset. */
   private async step(subscriptionId: string): Promise<'next' | 'wait' | 'stop'> {
-    const [head] = sql<Pending>(this.ctx.storage.sql, 'SELECT * FROM queue ORDER BY seq LIMIT 1');
+    const [head] = sql<Pending>(
+      this.ctx.storage.sql,
+      'SELECT * FROM queue WHERE seq > ? ORDER BY seq LIMIT 1',
+      this.sentThrough(),
+    );
     if (!head || head.next_at > now()) return 'wait';
     const target = await this.load(subscriptionId);
     if (!target) {
@@ -265,12 +311,25 @@ export class WebhookQueue extends DurableObject<Env> {
     return next;
   }
 
-  /** The subscription and its secrets, from D1 at most every TARGET_TTL_MS (null: deleted). */
+  /** The subscription and its secrets: kept (memory, then storage) for TARGET_TTL_MS, else from D1 (null: deleted). */
   private async load(subscriptionId: string): Promise<Target | null> {
+    this.target ??= this.stored();
     if (this.target && Date.now() - this.target.loadedAt < TARGET_TTL_MS) return this.target;
+    return this.reload(subscriptionId);
+  }
+
+  /** Read the subscription and its secrets from D1 and keep them (in storage too). */
+  private async reload(subscriptionId: string): Promise<Target | null> {
     const found = await deliveryTarget(this.env.DB, subscriptionId);
     this.target = found && { ...found, loadedAt: Date.now() };
+    if (found) this.setMeta('target', JSON.stringify(this.target));
+    else sql(this.ctx.storage.sql, "DELETE FROM meta WHERE key = 'target'");
     return this.target;
+  }
+
+  private stored(): Target | null {
+    const kept = this.meta('target');
+    return kept ? (JSON.parse(kept) as Target) : null;
   }
 
   /** One attempt at the head event, and what the queue does next. */
@@ -288,6 +347,26 @@ export class WebhookQueue extends DurableObject<Env> {
     const attempt = head.attempts + 1;
     let outcome: WebhookDelivery['outcome'];
     let nextAt: number | null = null;
+    const logRow = (outcome: string, nextAt: number | null) => [
+      newId('dlv'),
+      head.id,
+      head.type,
+      head.body,
+      attempt,
+      started,
+      result.status,
+      latency,
+      outcome,
+      nextAt,
+      result.response,
+    ];
+    if (result.kind === 'delivered' && attempt === 1 && this.meta('failing_since') === null) {
+      // The common case waits for the queue's next write (SETTLE_MS): no commit of its own.
+      this.unsettled.push({ seq: head.seq, log: logRow('delivered', null) });
+      this.settleTimer ??= setTimeout(() => this.settle(), SETTLE_MS);
+      return 'next';
+    }
+    this.settle(); // the log stays in attempt order
     if (result.kind === 'delivered') {
       outcome = 'delivered';
       sql(db, 'DELETE FROM queue WHERE seq = ?', head.seq);
@@ -308,7 +387,7 @@ export class WebhookQueue extends DurableObject<Env> {
           enabled: false,
           disabledReason: `Failing since ${new Date(since).toISOString()} for over 24 h (last: ${last.slice(0, 200)}); re-enable it once the endpoint answers 2xx.`,
         });
-        this.target = null;
+        await this.forget();
       } else {
         outcome = 'retrying';
         nextAt = at + wait;
@@ -321,24 +400,7 @@ export class WebhookQueue extends DurableObject<Env> {
         );
       }
     }
-    const [logged] = sql<{ n: number }>(
-      db,
-      `INSERT INTO log (id, event_id, type, body, attempt, at, status, latency_ms, outcome, next_at, response)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING n`,
-      newId('dlv'),
-      head.id,
-      head.type,
-      head.body,
-      attempt,
-      started,
-      result.status,
-      latency,
-      outcome,
-      nextAt,
-      result.response,
-    );
-    // The log keeps the newest LOG_SIZE attempts; n only grows, so older rows go by key.
-    if (logged && logged.n > LOG_SIZE) sql(db, 'DELETE FROM log WHERE n <= ?', logged.n - LOG_SIZE);
+    this.log(logRow(outcome, nextAt));
     if (outcome === 'retrying') return 'wait';
     return outcome === 'failed' && result.kind === 'retry' ? 'disabled' : 'next';
   }
@@ -387,6 +449,34 @@ export class WebhookQueue extends DurableObject<Env> {
     return { kind: 'final', status: res.status, response };
   }
 
+  /** Append an attempt to the log, which keeps the newest LOG_SIZE (n only grows, so older rows go by key). */
+  private log(row: (string | number | null)[]): void {
+    const db = this.ctx.storage.sql;
+    const [logged] = sql<{ n: number }>(
+      db,
+      `INSERT INTO log (id, event_id, type, body, attempt, at, status, latency_ms, outcome, next_at, response)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING n`,
+      ...row,
+    );
+    if (logged && logged.n > LOG_SIZE) sql(db, 'DELETE FROM log WHERE n <= ?', logged.n - LOG_SIZE);
+  }
+
+  /** Write the deliveries made since the last write (SETTLE_MS): their rows leave the queue, the log gets them. */
+  private settle(): void {
+    if (this.settleTimer !== null) clearTimeout(this.settleTimer);
+    this.settleTimer = null;
+    const done = this.unsettled;
+    if (!done.length) return;
+    this.unsettled = [];
+    sql(this.ctx.storage.sql, 'DELETE FROM queue WHERE seq <= ?', done.at(-1)!.seq);
+    for (const d of done) this.log(d.log);
+  }
+
+  /** The last queue row already delivered but not yet written (0: none): head reads skip up to it. */
+  private sentThrough(): number {
+    return this.unsettled.at(-1)?.seq ?? 0;
+  }
+
   private push(id: string, type: string, body: string): void {
     const db = this.ctx.storage.sql;
     const [pushed] = sql<{ seq: number }>(
@@ -406,7 +496,8 @@ export class WebhookQueue extends DurableObject<Env> {
   private async arm(): Promise<void> {
     const [head] = sql<{ next_at: number }>(
       this.ctx.storage.sql,
-      'SELECT next_at FROM queue ORDER BY seq LIMIT 1',
+      'SELECT next_at FROM queue WHERE seq > ? ORDER BY seq LIMIT 1',
+      this.sentThrough(),
     );
     if (!head) {
       if (this.armedAt !== null) await this.ctx.storage.deleteAlarm();
