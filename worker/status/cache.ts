@@ -76,30 +76,30 @@ export async function cachedRender(
   const version = await currentVersion(env, origin, now);
   const key = `${origin}/status/__cache/v${version}/m${Math.floor(now / RENDER_BUCKET_MS)}${path}`;
   const held = renders.get(key);
-  if (held)
-    return served(new Response(held.body, { headers: { 'content-type': held.type } }), 'hit');
+  if (held) return served(held.body, held.type, 'hit');
   const c = cache();
   const hit = await c?.match(key).catch(() => undefined);
   if (hit) {
     const body = await hit.text();
     const type = hit.headers.get('content-type') ?? 'text/plain';
     remember(key, { body, type });
-    return served(new Response(body, { headers: { 'content-type': type } }), 'hit');
+    return served(body, type, 'hit');
   }
   const { body, type } = await render();
   remember(key, { body, type });
   const stored = new Response(body, {
     headers: { 'content-type': type, 'cache-control': 'max-age=120' },
   });
-  const put = c?.put(key, stored.clone()).catch(() => undefined);
+  const put = c?.put(key, stored).catch(() => undefined);
   if (put) ctx ? ctx.waitUntil(put) : await put;
-  return served(stored, 'miss');
+  return served(body, type, 'miss');
 }
 
-function served(res: Response, outcome: 'hit' | 'miss'): Response {
-  return new Response(res.body, {
+/** Answers carry the text itself, not another Response's stream, which the runtime would have to pump. */
+function served(body: string, type: string, outcome: 'hit' | 'miss'): Response {
+  return new Response(body, {
     headers: {
-      'content-type': res.headers.get('content-type') ?? 'text/plain',
+      'content-type': type,
       'cache-control': `public, max-age=${Math.ceil(VERSION_TTL_MS / 1000) + 3}`,
       'x-status-cache': outcome,
       // Public by design: widgets and aggregators on other sites read the JSON and feeds from the browser.
