@@ -18,7 +18,7 @@ import { sendMail, smtpConfigured } from '../notify/smtp';
 import { confirmMail } from './status-mail';
 import {
   countSubscribeAttempt,
-  maxSubscribers,
+  refuseNewPastCap,
   tokenHash,
   unsubscribeToken,
   unsubscribeUrl,
@@ -93,22 +93,13 @@ export async function subscribeEmail(
   await countSubscribeAttempt(env, client, at);
   await dropUnconfirmed(env.DB, at - CONFIRM_FOR_MS);
   const address = email.trim().toLowerCase();
-  const max = maxSubscribers(env);
-  if ((await emailSubscriberCount(env.DB)) >= max) {
-    const existing = await env.DB.prepare(
-      'SELECT 1 AS x FROM status_email_subscribers WHERE email = ?',
-    )
-      .bind(address)
-      .first();
-    if (!existing)
-      throw new ProblemError(
-        503,
-        'unavailable',
-        `This status page has reached its limit of ${max} email subscribers. Follow the Atom or RSS feed (/status/feed.atom) instead.`,
-        { retryAfter: 3600 },
-        { 'retry-after': '3600' },
-      );
-  }
+  await refuseNewPastCap(
+    env,
+    'email subscribers',
+    () => emailSubscriberCount(env.DB),
+    'SELECT 1 AS x FROM status_email_subscribers WHERE email = ?',
+    address,
+  );
   const s = await upsertEmailSubscriber(env.DB, {
     id: newId('sse'),
     email: address,

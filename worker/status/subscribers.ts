@@ -59,6 +59,29 @@ export function maxSubscribers(env: Pick<Env, 'STATUS_SUBSCRIBERS_MAX'>): number
  * Count one subscribe attempt (push or email) from `client`, its address as Cloudflare saw it; 429 past
  * PER_CLIENT_LIMIT in the window. Only an HMAC of the address is stored.
  */
+/**
+ * Past the total cap (push and email each), only a subscriber already stored (`knownSql` finds `key`) gets through;
+ * a new one is refused with 503, pointing at the feeds, which cost the server nothing per reader.
+ */
+export async function refuseNewPastCap(
+  env: Env,
+  what: string,
+  count: () => Promise<number>,
+  knownSql: string,
+  key: string,
+): Promise<void> {
+  const max = maxSubscribers(env);
+  if ((await count()) < max) return;
+  if (await env.DB.prepare(knownSql).bind(key).first()) return;
+  throw new ProblemError(
+    503,
+    'unavailable',
+    `This status page has reached its limit of ${max} ${what}. Follow the Atom or RSS feed (/status/feed.atom) instead.`,
+    { retryAfter: 3600 },
+    { 'retry-after': '3600' },
+  );
+}
+
 export async function countSubscribeAttempt(env: Env, client: string, at: number): Promise<void> {
   const windowStart = Math.floor(at / RATE_WINDOW_MS) * RATE_WINDOW_MS;
   const clientKey = await hashSecret(env.SESSION_SECRET, `status-client:${client}`);
@@ -93,23 +116,14 @@ export async function subscribe(
   if (problem) throw invalid([{ path: 'endpoint', message: problem }]);
 
   await countSubscribeAttempt(env, client, at);
-  const max = maxSubscribers(env);
-  if ((await subscriberCount(env.DB)) >= max) {
-    // A browser already subscribed may still refresh its keys; only new rows are refused.
-    const existing = await env.DB.prepare(
-      'SELECT 1 AS x FROM status_subscribers WHERE endpoint = ?',
-    )
-      .bind(body.endpoint)
-      .first();
-    if (!existing)
-      throw new ProblemError(
-        503,
-        'unavailable',
-        `This status page has reached its limit of ${max} notification subscribers. Follow the Atom or RSS feed (/status/feed.atom) instead.`,
-        { retryAfter: 3600 },
-        { 'retry-after': '3600' },
-      );
-  }
+  // A browser already subscribed may still refresh its keys; only new rows are refused.
+  await refuseNewPastCap(
+    env,
+    'notification subscribers',
+    () => subscriberCount(env.DB),
+    'SELECT 1 AS x FROM status_subscribers WHERE endpoint = ?',
+    body.endpoint,
+  );
   const { id, created } = await upsertSubscriber(env.DB, {
     id: newId('ssb'),
     endpoint: body.endpoint,
