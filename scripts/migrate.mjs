@@ -12,47 +12,61 @@ import { unstable_getMiniflareWorkerOptions } from 'wrangler';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const MIGRATIONS_DIR = join(ROOT, 'schema', 'migrations');
 
-/** Apply every migration in `dir` that `db` (a D1 binding) has not run yet, in file-name order. Returns their names. */
-export async function applyMigrations(db, { dir = MIGRATIONS_DIR, log = () => {} } = {}) {
-  await db.exec(
-    'CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)',
-  );
-  const done = new Set(
-    (await db.prepare('SELECT name FROM d1_migrations').all()).results.map((r) => r.name),
-  );
-  const applied = [];
-  for (const file of readdirSync(dir)
+/** The migrations in `dir`, in file-name order, each as its list of statements. */
+export function readMigrations(dir = MIGRATIONS_DIR) {
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.sql'))
-    .sort()) {
-    if (done.has(file)) continue;
-    const statements = readFileSync(join(dir, file), 'utf8')
-      .split(/;\s*(?:\n|$)/)
-      .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
-      .filter(Boolean);
-    // One batch is one transaction: a migration lands whole or not at all.
-    await db.batch([
-      ...statements.map((s) => db.prepare(s)),
-      db.prepare('INSERT INTO d1_migrations (name) VALUES (?)').bind(file),
-    ]);
-    applied.push(file);
-    log(`Applied migration ${file}`);
-  }
-  return applied;
+    .sort()
+    .map((name) => ({
+      name,
+      statements: readFileSync(join(dir, name), 'utf8')
+        .split(/;\s*(?:\n|$)/)
+        .map((s) => s.replace(/^\s*--.*$/gm, '').trim())
+        .filter(Boolean),
+    }));
 }
+
+// Runs inside workerd with the D1 binding: every migration not applied yet, each as one batch (one transaction,
+// so a migration lands whole or not at all). It answers the names it applied, and what stopped it.
+const MIGRATOR = `export default {
+  async fetch(request, env) {
+    const db = env.DB;
+    const applied = [];
+    let current = 'the bookkeeping table';
+    try {
+      await db.exec('CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL)');
+      const done = new Set((await db.prepare('SELECT name FROM d1_migrations').all()).results.map((r) => r.name));
+      for (const { name, statements } of await request.json()) {
+        if (done.has(name)) continue;
+        current = name;
+        await db.batch([
+          ...statements.map((s) => db.prepare(s)),
+          db.prepare('INSERT INTO d1_migrations (name) VALUES (?)').bind(name),
+        ]);
+        applied.push(name);
+      }
+      return Response.json({ applied });
+    } catch (e) {
+      return Response.json({ applied, error: current + ': ' + String((e && e.message) || e) });
+    }
+  },
+};`;
 
 /**
  * Migrate the D1 database persisted under `persistRoot` before anything serves it, so no request ever meets
  * a missing table. A throwaway Miniflare holding only the D1 binding opens the same file the server will
- * (D1's file is keyed by database_id, not by the Worker), on a loopback port nothing is told about.
+ * (D1's file is keyed by database_id, not by the Worker), on a loopback port nothing is told about. The work runs
+ * inside that Worker, one request in and one answer out: Miniflare's Node-side D1 proxy makes synchronous calls
+ * for `prepare`, and those lost their answer under heavy load (an assertion in its SynchronousFetcher).
  */
 export async function migrateLocalState(
   persistRoot,
-  { configPath = join(ROOT, 'wrangler.toml'), log = () => {} } = {},
+  { configPath = join(ROOT, 'wrangler.toml'), dir = MIGRATIONS_DIR, log = () => {} } = {},
 ) {
   const { workerOptions } = unstable_getMiniflareWorkerOptions(configPath);
   const mf = new Miniflare({
     modules: true,
-    script: 'export default { fetch() { return new Response(null, { status: 404 }); } };',
+    script: MIGRATOR,
     d1Databases: workerOptions.d1Databases,
     defaultPersistRoot: persistRoot,
     cf: false,
@@ -60,7 +74,17 @@ export async function migrateLocalState(
     port: 0,
   });
   try {
-    return await applyMigrations(await mf.getD1Database('DB'), { log });
+    const res = await mf.dispatchFetch('http://migrate.invalid/', {
+      method: 'POST',
+      body: JSON.stringify(readMigrations(dir)),
+    });
+    const { applied, error } = await res.json();
+    for (const name of applied) log(`Applied migration ${name}`);
+    if (error)
+      throw new Error(
+        `migrating ${persistRoot} failed after ${applied.length} migration(s): ${error}`,
+      );
+    return applied;
   } finally {
     await mf.dispose();
   }
