@@ -1100,7 +1100,7 @@ describe('email subscribers (double opt-in)', () => {
     expect(await answer.text()).toContain('Check your inbox');
     const stored = (await row(to)) as Record<string, unknown>;
     expect(Object.keys(stored).sort()).toEqual(
-      ['confirmed_at', 'created_at', 'email', 'id', 'token_hash'].sort(),
+      ['confirmed_at', 'created_at', 'email', 'id', 'mailed_at', 'token_hash'].sort(),
     );
     expect(stored.confirmed_at).toBeNull();
     const [confirmation, ...more] = await mailbox(to);
@@ -1148,6 +1148,23 @@ describe('email subscribers (double opt-in)', () => {
     expect(gone.status).toBe(204);
     expect(await row(to)).toBeNull();
     await fanOut('Unsubscribed hear nothing');
+    expect(await mailbox(to)).toHaveLength(2);
+  });
+
+  it('mails one address at most one confirmation per 15 minutes, whoever sends the form, and answers the same', async () => {
+    const to = address();
+    expect((await byJson({ email: to }, '198.51.100.63')).status).toBe(202);
+    // From other clients, as a flood spread over many addresses would come: same answer, no second mail.
+    expect((await byJson({ email: to }, '198.51.100.64')).status).toBe(202);
+    expect((await byForm(to, '198.51.100.65')).status).toBe(202);
+    expect(await mailbox(to)).toHaveLength(1);
+    // Once the cooldown is over, asking again mails a fresh link.
+    await env.DB.prepare(
+      'UPDATE status_email_subscribers SET mailed_at = mailed_at - 15 * 60000 WHERE email = ?',
+    )
+      .bind(to)
+      .run();
+    expect((await byJson({ email: to }, '198.51.100.66')).status).toBe(202);
     expect(await mailbox(to)).toHaveLength(2);
   });
 

@@ -18,12 +18,39 @@ export async function upsertEmailSubscriber(
     return { id: existing.id, created: false, confirmed: existing.confirmed_at !== null };
   await db
     .prepare(
-      `INSERT INTO status_email_subscribers (id, email, token_hash, created_at) VALUES (?, ?, ?, ?)
-       ON CONFLICT (email) DO NOTHING`,
+      `INSERT INTO status_email_subscribers (id, email, token_hash, created_at, mailed_at)
+       VALUES (?, ?, ?, ?, ?) ON CONFLICT (email) DO NOTHING`,
     )
-    .bind(s.id, s.email, await s.tokenHash(s.id), s.at)
+    .bind(s.id, s.email, await s.tokenHash(s.id), s.at, s.at)
     .run();
   return { id: s.id, created: true, confirmed: false };
+}
+
+/**
+ * Claim the next confirmation mail to `id`: true (and `mailed_at` set to `at`) unless one was sent after
+ * `notBefore`. One conditional write, so two requests at once cannot both send.
+ */
+export async function claimConfirmMail(
+  db: D1Database,
+  id: string,
+  at: number,
+  notBefore: number,
+): Promise<boolean> {
+  const r = await db
+    .prepare(
+      'UPDATE status_email_subscribers SET mailed_at = ? WHERE id = ? AND (mailed_at IS NULL OR mailed_at <= ?)',
+    )
+    .bind(at, id, notBefore)
+    .run();
+  return r.meta.changes > 0;
+}
+
+/** Give back a claim whose mail was not sent, so the next attempt may send at once. */
+export async function releaseConfirmMail(db: D1Database, id: string, at: number): Promise<void> {
+  await db
+    .prepare('UPDATE status_email_subscribers SET mailed_at = NULL WHERE id = ? AND mailed_at = ?')
+    .bind(id, at)
+    .run();
 }
 
 /** Mark `id` confirmed (once); false when there is no such subscriber any more. */

@@ -5,10 +5,12 @@
  * is stored). The confirmation link is signed, not stored: `<id>.<expiry>.<HMAC>`.
  */
 import {
+  claimConfirmMail,
   confirmEmailSubscriber,
   deleteEmailSubscribers,
   dropUnconfirmed,
   emailSubscriberCount,
+  releaseConfirmMail,
   upsertEmailSubscriber,
 } from '../directory/status-email-subscribers';
 import type { Env } from '../env';
@@ -26,6 +28,12 @@ import {
 
 /** How long a confirmation link works, and an unconfirmed address is kept. */
 export const CONFIRM_FOR_MS = 48 * 3600_000;
+
+/**
+ * One address gets at most one confirmation mail in this time, however often (and from however many clients)
+ * the form is sent with it: the per-client limit alone would let a botnet flood one inbox.
+ */
+export const CONFIRM_MAIL_EVERY_MS = 15 * 60_000;
 
 const encoder = new TextEncoder();
 
@@ -74,8 +82,9 @@ export const confirmUrl = (origin: string, token: string) =>
 export const pageName = (env: Pick<Env, 'STATUS_PAGE_NAME'>) => env.STATUS_PAGE_NAME || 'Firebell';
 
 /**
- * Store `email` unconfirmed (or find it again) and mail it a confirmation link. The answer is the same
- * whether or not the address was already subscribed, so the form tells nobody who is.
+ * Store `email` unconfirmed (or find it again) and mail it a confirmation link, unless one went to it in the
+ * last CONFIRM_MAIL_EVERY_MS. The answer is the same whether or not the address was already subscribed or
+ * mailed, so the form tells nobody who is.
  */
 export async function subscribeEmail(
   env: Env,
@@ -107,6 +116,7 @@ export async function subscribeEmail(
       tokenHash(env.SESSION_SECRET, await unsubscribeToken(env.SESSION_SECRET, id)),
     at,
   });
+  if (!s.created && !(await claimConfirmMail(env.DB, s.id, at, at - CONFIRM_MAIL_EVERY_MS))) return;
   const outcome = await sendMail(
     env,
     confirmMail({
@@ -122,8 +132,9 @@ export async function subscribeEmail(
     }),
   );
   if (outcome.kind === 'accepted') return;
-  // A new address the mail server refuses is not kept.
+  // A new address the mail server refuses is not kept; a known one may be mailed again at once.
   if (s.created) await deleteEmailSubscribers(env.DB, [s.id]);
+  else await releaseConfirmMail(env.DB, s.id, at);
   if (outcome.kind === 'refused')
     throw new ProblemError(
       400,
