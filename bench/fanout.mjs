@@ -146,7 +146,65 @@ export async function benchFanout(fb, { viewers, rounds = 50, log = console.log 
   }
 }
 
-export async function calibrationFanout(cal, { viewers, rounds = 50, log = console.log } = {}) {
+/**
+ * An acknowledgement as Firebell's room sends it (captured from one, 892 bytes): the entry and the incident as it
+ * now is. The calibration's command shape writes and sends this, so both sides move the same bytes per viewer.
+ */
+const EVENT_LIKE_FIREBELLS = (seq) =>
+  JSON.stringify({
+    type: 'event',
+    entry: {
+      seq,
+      kind: 'acknowledged',
+      at: Date.now(),
+      actor: { kind: 'user', id: 'usr_rnwscxv7b2rt2b78jv93', name: 'S' },
+      text: 'Acknowledged by S',
+    },
+    incident: {
+      id: 'inc_hmnaqypv7j65qfxt4077',
+      number: 1,
+      title: 'Fan-out to 1000',
+      description: '',
+      serviceId: null,
+      severity: 'critical',
+      status: 'acknowledged',
+      assignees: [],
+      roles: {
+        incident_commander: null,
+        incident_manager: null,
+        communications_lead: null,
+        scribe: null,
+      },
+      dedupKey: null,
+      alertCount: 0,
+      firingCount: 0,
+      notificationCount: 0,
+      truncatedAlerts: 0,
+      titleEdited: true,
+      paged: [],
+      createdAt: 1796165525464,
+      createdBy: { kind: 'user', id: 'usr_admin', name: 'Admin' },
+      acknowledgedAt: 1796165526027,
+      acknowledgedBy: { kind: 'user', id: 'usr_rnwscxv7b2rt2b78jv93', name: 'S' },
+      resolvedAt: null,
+      resolvedBy: null,
+      updatedAt: 1796165526027,
+      escalationLevel: 0,
+      nobodyPaged: true,
+      lastSeq: seq,
+      maintenance: null,
+    },
+  });
+
+/**
+ * The calibration room. `shape`: 'command' (the design's minimal path for a responder's command: one RPC, one
+ * committed row, then the event to every socket; the verdict's reference) or 'bare' (a 45-byte broadcast with no
+ * write; kept as a reference row).
+ */
+export async function calibrationFanout(
+  cal,
+  { viewers, rounds = 50, shape = 'command', log = console.log } = {},
+) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     return await fanout({
@@ -155,13 +213,16 @@ export async function calibrationFanout(cal, { viewers, rounds = 50, log = conso
       viewers,
       rounds,
       log,
-      label: 'calibration',
+      label: `calibration, ${shape}`,
       send: async (r) => {
-        const res = await postJson(
-          agent,
-          `${cal.origin}/api/broadcast`,
-          JSON.stringify({ seq: r, text: 'Acknowledged by Bench' }),
-        );
+        const res =
+          shape === 'command'
+            ? await postJson(agent, `${cal.origin}/api/command`, EVENT_LIKE_FIREBELLS(r + 1))
+            : await postJson(
+                agent,
+                `${cal.origin}/api/broadcast`,
+                JSON.stringify({ seq: r, text: 'Acknowledged by Bench' }),
+              );
         if (res.status !== 200) throw new Error(`broadcast → ${res.status} ${res.text}`);
       },
     });

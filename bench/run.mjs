@@ -148,9 +148,14 @@ if (cal && fb)
 await untrack(fb);
 if (cal) {
   results.fanoutCalibration = {};
+  results.fanoutCalibrationBare = {};
   for (const viewers of [200, 1000]) {
     results.fanoutCalibration[viewers] = await section(`3. fan-out calibration ${viewers}`, () =>
       calibrationFanout(cal, { viewers, rounds: QUICK ? 10 : 50, log }),
+    );
+    results.fanoutCalibrationBare[viewers] = await section(
+      `3. fan-out calibration ${viewers}, bare broadcast (reference)`,
+      () => calibrationFanout(cal, { viewers, rounds: QUICK ? 10 : 50, shape: 'bare', log }),
     );
   }
 }
@@ -417,6 +422,9 @@ function table(r) {
         ? verdict(f.everyViewerMs.p99, f.everyViewerMs.p99 <= 1.1 * c.everyViewerMs.p99)
         : 'INCOMPLETE',
     ]);
+    const b = r.fanoutCalibrationBare?.[viewers];
+    if (b)
+      rows.push(['', `  ref: bare 45-byte broadcast, no write`, '', pct(b.everyViewerMs), '', '']);
     rows.push([
       '',
       `  joining ${viewers} sockets took`,

@@ -12,6 +12,9 @@
  * and references that explain Firebell's numbers rather than bound them:
  *   GET  /api/d1        — one D1 point read (what each directory lookup on a Firebell path costs on this runtime)
  *   GET  /api/live      — a hibernating WebSocket in one room object; POST /api/broadcast sends to every socket in it
+ * and for the live fan-out (↔ a responder's command on an incident watched by N viewers):
+ *   POST /api/command   — the room object writes the event as one row, then sends it as it is to every socket
+ *                         (the bench sends an event of the size Firebell's are, so both move the same bytes)
  */
 import { DurableObject } from 'cloudflare:workers';
 
@@ -63,6 +66,13 @@ export class Router extends DurableObject {
 }
 
 export class Room extends DurableObject {
+  constructor(ctx, env) {
+    super(ctx, env);
+    ctx.storage.sql.exec(
+      'CREATE TABLE IF NOT EXISTS entries (seq INTEGER PRIMARY KEY, body TEXT NOT NULL, at INTEGER NOT NULL)',
+    );
+  }
+
   async fetch(request) {
     const [client, server] = Object.values(new WebSocketPair());
     this.ctx.acceptWebSocket(server);
@@ -71,7 +81,16 @@ export class Room extends DurableObject {
   }
 
   broadcast(text) {
-    const message = `{"type":"event","entry":${text}}`;
+    return this.sendAll(`{"type":"event","entry":${text}}`);
+  }
+
+  /** A command's minimal work: commit its timeline entry, then tell every viewer (held until the commit lands). */
+  command(event) {
+    this.ctx.storage.sql.exec('INSERT INTO entries (body, at) VALUES (?, ?)', event, Date.now());
+    return this.sendAll(event);
+  }
+
+  sendAll(message) {
     let sent = 0;
     for (const ws of this.ctx.getWebSockets()) {
       try {
@@ -130,6 +149,10 @@ export default {
     }
     if (pathname === '/api/live' && request.headers.get('upgrade') === 'websocket')
       return env.ROOM.get(env.ROOM.idFromName('room')).fetch(request);
+    if (post && pathname === '/api/command') {
+      const sent = await env.ROOM.get(env.ROOM.idFromName('room')).command(await request.text());
+      return Response.json({ sent });
+    }
     if (post && pathname === '/api/broadcast') {
       const sent = await env.ROOM.get(env.ROOM.idFromName('room')).broadcast(await request.text());
       return Response.json({ sent });
