@@ -1,5 +1,5 @@
 /** Small hooks shared by pages. */
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, UserFacingError } from './api';
 
 /** The current time, re-read every `everyMs` (for ages that tick). */
@@ -80,4 +80,58 @@ export function errorText(err: unknown): string {
   if (err instanceof ApiError) return err.detail;
   if (err instanceof UserFacingError) return err.message;
   return 'Something went wrong. Please try again.';
+}
+
+/** Long enough that typing a word sends one preview, short enough to feel live. */
+export const PREVIEW_DEBOUNCE_MS = 400;
+
+/**
+ * An editor's live preview of `body` (the form as JSON, or null while it is invalid): one request per pause in
+ * typing, a newer edit (or `target`, what is edited) aborting the older request, and `refresh` to ask again.
+ * `on.result` and `on.error` let the editor clear or place its field errors; `on.error` says what to show.
+ */
+export function useLivePreview<T>(
+  body: string | null,
+  target: string,
+  ask: (body: string, signal: AbortSignal) => Promise<T>,
+  on: { result: () => void; error: (err: unknown) => string },
+): { preview: T | null; busy: boolean; error: string | null; refresh: () => void } {
+  const [preview, setPreview] = useState<T | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [refreshes, setRefreshes] = useState(0);
+  const latest = useRef<AbortController | null>(null);
+  // The newest callbacks, without restarting the preview whenever the editor renders.
+  const callbacks = useRef({ ask, on });
+  callbacks.current = { ask, on };
+  useEffect(() => {
+    if (!body) return;
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => {
+      latest.current?.abort();
+      latest.current = ctrl;
+      setBusy(true);
+      callbacks.current
+        .ask(body, ctrl.signal)
+        .then(
+          (value) => {
+            setPreview(value);
+            setError(null);
+            callbacks.current.on.result();
+          },
+          (err: unknown) => {
+            if (!ctrl.signal.aborted) setError(callbacks.current.on.error(err));
+          },
+        )
+        .finally(() => {
+          if (latest.current === ctrl) setBusy(false);
+        });
+    }, PREVIEW_DEBOUNCE_MS);
+    return () => {
+      clearTimeout(timer);
+      ctrl.abort();
+    };
+  }, [body, refreshes, target]);
+  const refresh = useCallback(() => setRefreshes((n) => n + 1), []);
+  return { preview, busy, error, refresh };
 }

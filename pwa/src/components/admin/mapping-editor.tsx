@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { SEVERITIES, ALERT_ACTIONS } from '../../../../schema/alert';
 import { ApiError } from '../../lib/api';
-import { errorText, useAction } from '../../lib/hooks';
+import { errorText, useAction, useLivePreview } from '../../lib/hooks';
 import {
   BLANK_MAPPING,
   FAILS_EVERYWHERE,
@@ -30,9 +30,6 @@ import { MappingPreview } from './mapping-preview';
 
 /** The fields most monitors do not need. */
 const MORE: FieldKey[] = ['alerts', 'occurred_at', 'links', 'images', 'details'];
-
-/** Long enough that typing a word sends one preview, short enough to feel live. */
-const PREVIEW_DEBOUNCE_MS = 400;
 
 interface Props {
   serviceId: string;
@@ -70,10 +67,6 @@ export function MappingEditor({
     fields: {},
     general: [],
   });
-  const [preview, setPreview] = useState<Preview | null>(null);
-  const [previewBusy, setPreviewBusy] = useState(false);
-  const [previewError, setPreviewError] = useState<string | null>(null);
-  const [refreshes, setRefreshes] = useState(0);
   /** Set when the server refused to save a mapping failing on all N recent payloads. */
   const [ask, setAsk] = useState<number | null>(null);
   const { pending, outcome, run } = useAction();
@@ -85,40 +78,25 @@ export function MappingEditor({
     setAsk(null);
   };
 
-  // The live preview: one request per pause in typing; a newer edit aborts the older request.
-  const latest = useRef<AbortController | null>(null);
-  useEffect(() => {
-    if (!body) return;
-    const ctrl = new AbortController();
-    const timer = setTimeout(() => {
-      latest.current?.abort();
-      latest.current = ctrl;
-      setPreviewBusy(true);
-      previewMapping(serviceId, integrationId, JSON.parse(body) as Mapping, { signal: ctrl.signal })
-        .then(
-          (p) => {
-            setPreview(p);
-            setPreviewError(null);
-            setServerErrors({ fields: {}, general: [] });
-          },
-          (err: unknown) => {
-            if (ctrl.signal.aborted) return;
-            const messages = messagesOf(err);
-            if (messages) setServerErrors(errorsByField(messages));
-            setPreviewError(
-              messages ? 'Fix the fields marked above to see a preview.' : errorText(err),
-            );
-          },
-        )
-        .finally(() => {
-          if (latest.current === ctrl) setPreviewBusy(false);
-        });
-    }, PREVIEW_DEBOUNCE_MS);
-    return () => {
-      clearTimeout(timer);
-      ctrl.abort();
-    };
-  }, [body, refreshes, serviceId, integrationId]);
+  const {
+    preview,
+    busy: previewBusy,
+    error: previewError,
+    refresh,
+  } = useLivePreview<Preview>(
+    body,
+    `${serviceId}/${integrationId}`,
+    (json, signal) =>
+      previewMapping(serviceId, integrationId, JSON.parse(json) as Mapping, { signal }),
+    {
+      result: () => setServerErrors({ fields: {}, general: [] }),
+      error: (err) => {
+        const messages = messagesOf(err);
+        if (messages) setServerErrors(errorsByField(messages));
+        return messages ? 'Fix the fields marked above to see a preview.' : errorText(err);
+      },
+    },
+  );
 
   const save = (confirm: boolean) => {
     if (!built.mapping) return;
@@ -295,7 +273,7 @@ export function MappingEditor({
         preview={preview}
         busy={previewBusy}
         error={built.mapping ? previewError : 'Fix the fields marked above to see a preview.'}
-        onRefresh={() => setRefreshes((n) => n + 1)}
+        onRefresh={refresh}
       />
 
       {ask !== null ? (

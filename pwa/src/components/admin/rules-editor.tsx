@@ -3,10 +3,10 @@
  * groups) and actions, with a live preview on the last 20 payloads the service received. The preview is
  * debounced and the stale one aborted; a refused save puts each error next to the rule, test or action it names.
  */
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import { SEVERITIES, type Severity } from '../../../../schema/alert';
 import { ApiError } from '../../lib/api';
-import { errorText, useAction } from '../../lib/hooks';
+import { errorText, useAction, useLivePreview } from '../../lib/hooks';
 import {
   ACTION_TYPES,
   OPS,
@@ -34,9 +34,6 @@ import type { Service } from '../../lib/types';
 import { Notice } from '../notice';
 import { RulesPreview } from './rules-preview';
 import { RunbookSelect } from './runbook-select';
-
-/** Long enough that typing a word sends one preview, short enough to feel live (as the mapping editor). */
-const PREVIEW_DEBOUNCE_MS = 400;
 
 const OP_LABEL: Record<(typeof OPS)[number], string> = {
   equals: 'equals',
@@ -87,10 +84,6 @@ export function RulesEditor({ service, services, rules, onSaved }: Props) {
     byKey: {},
     general: [],
   });
-  const [preview, setPreview] = useState<RulesPreviewResult[] | null>(null);
-  const [previewBusy, setPreviewBusy] = useState(false);
-  const [previewError, setPreviewError] = useState<string | null>(null);
-  const [refreshes, setRefreshes] = useState(0);
   const { pending, outcome, run } = useAction();
 
   const built = useMemo(() => fromForm(forms), [forms]);
@@ -108,38 +101,25 @@ export function RulesEditor({ service, services, rules, onSaved }: Props) {
   const shape = forms.map((f) => f.key).join();
   useEffect(() => setServer({ byKey: {}, general: [] }), [shape]);
 
-  const latest = useRef<AbortController | null>(null);
-  useEffect(() => {
-    if (!body) return;
-    const ctrl = new AbortController();
-    const timer = setTimeout(() => {
-      latest.current?.abort();
-      latest.current = ctrl;
-      setPreviewBusy(true);
-      previewRules(service.id, JSON.parse(body) as Rule[], { signal: ctrl.signal })
-        .then(
-          (p) => {
-            setPreview(p.results);
-            setPreviewError(null);
-            setServer({ byKey: {}, general: [] });
-          },
-          (err: unknown) => {
-            if (ctrl.signal.aborted) return;
-            const list = errorList(err);
-            if (list) setServer(errorsByRule(list, forms));
-            setPreviewError(list ? 'Fix the rules marked above to see a preview.' : errorText(err));
-          },
-        )
-        .finally(() => {
-          if (latest.current === ctrl) setPreviewBusy(false);
-        });
-    }, PREVIEW_DEBOUNCE_MS);
-    return () => {
-      clearTimeout(timer);
-      ctrl.abort();
-    };
-    // `forms` is read only to place errors; `body` is what changes the request.
-  }, [body, refreshes, service.id]);
+  const {
+    preview,
+    busy: previewBusy,
+    error: previewError,
+    refresh,
+  } = useLivePreview<RulesPreviewResult[]>(
+    body,
+    service.id,
+    async (json, signal) =>
+      (await previewRules(service.id, JSON.parse(json) as Rule[], { signal })).results,
+    {
+      result: () => setServer({ byKey: {}, general: [] }),
+      error: (err) => {
+        const list = errorList(err);
+        if (list) setServer(errorsByRule(list, forms));
+        return list ? 'Fix the rules marked above to see a preview.' : errorText(err);
+      },
+    },
+  );
 
   const save = (ev: Event) => {
     ev.preventDefault();
@@ -206,7 +186,7 @@ export function RulesEditor({ service, services, rules, onSaved }: Props) {
         busy={previewBusy}
         error={built.rules ? previewError : 'Fix the rules marked above to see a preview.'}
         services={services}
-        onRefresh={() => setRefreshes((n) => n + 1)}
+        onRefresh={refresh}
       />
       <div class="form-buttons">
         <button
