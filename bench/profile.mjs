@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * CPU profile of Firebell's request paths inside workerd (diagnostic; not part of `npm run bench`).
- *   node bench/profile.mjs [shared|distinct|health|page|webhooks] [seconds]
+ *   node bench/profile.mjs [shared|distinct|health|status|page|webhooks] [seconds]
+ * `status`: GET /status (a page with two components and a published incident), served from the versioned cache.
  * `webhooks`: 50 subscriptions of one service to a Node receiver; new incidents at 2/s for `seconds`, then until
  * their deliveries arrive; costs are per delivery.
  * Serves the built bundle as scripts/start.mjs does (same Miniflare options, temp state) plus workerd's V8
@@ -86,15 +87,36 @@ const trigger = (dedup) =>
     dedup_key: dedup,
     payload: { summary: 'Profile [<id>]', source: 'bench', severity: 'critical' },
   });
+if (shape === 'status') {
+  const { component } = await post('/api/status/components', {
+    name: 'Checkout',
+    group: 'Shop',
+    serviceIds: [service.id],
+  });
+  await post('/api/status/components', { name: 'Search', group: 'Shop', serviceIds: [service.id] });
+  const { incident } = await post('/api/incidents', {
+    title: 'profile incident',
+    severity: 'critical',
+    serviceId: service.id,
+  });
+  await post(`/api/incidents/${incident.id}/status-page`, {
+    title: 'Slow checkout',
+    status: 'investigating',
+    body: 'Checkout is slow for some customers.',
+    components: [{ id: component.id, state: 'degraded_performance' }],
+  });
+}
 const target =
   shape === 'health'
     ? { url: `${origin}/api/health` }
-    : {
-        url: `${origin}/v2/enqueue`,
-        method: 'POST',
-        body: trigger(shape === 'distinct' ? 'p-[<id>]' : 'shared'),
-        idReplacement: shape === 'distinct',
-      };
+    : shape === 'status'
+      ? { url: `${origin}/status` }
+      : {
+          url: `${origin}/v2/enqueue`,
+          method: 'POST',
+          body: trigger(shape === 'distinct' ? 'p-[<id>]' : 'shared'),
+          idReplacement: shape === 'distinct',
+        };
 // `webhooks`: a receiver counting arrivals behind 50 subscriptions; triggers are paced, not hammered.
 let arrivals = 0;
 if (shape === 'webhooks') {

@@ -36,7 +36,7 @@ import { contactMethods, notificationRules } from './routes/contact-methods';
 import { emailAck } from './routes/email-ack';
 import { statusAdmin } from './routes/status-admin';
 import { statusPage, statuspageApi } from './routes/status-page';
-import { STATUS_CSP } from './status/render';
+import { statusPageHeaders } from './status/page-headers';
 import { statusPublish } from './routes/status-publish';
 import { statusSubscribe } from './routes/status-subscribe';
 import { registerStatusDocs } from './routes/status-openapi';
@@ -91,10 +91,6 @@ export function createApp() {
       formAction: ["'self'"],
     },
   });
-  const statusHtml = secureHeaders({
-    xFrameOptions: 'DENY',
-    contentSecurityPolicy: cspDirectives(STATUS_CSP),
-  });
   app.use('*', (c, next) => {
     if (isWebSocketUpgrade(c.req.header('upgrade'))) return next();
     // The unsubscribe confirmation posts its one form back to itself, like the email acknowledge page.
@@ -104,7 +100,7 @@ export function createApp() {
       c.req.path === '/status/subscriptions/email/confirm'
     )
       return emailAckPage(c, next);
-    if (c.req.path === '/status' || c.req.path === '/status/') return statusHtml(c, next);
+    if (c.req.path === '/status' || c.req.path === '/status/') return statusPageHeaders(c, next);
     return (c.req.path === '/api/docs' || c.req.path === '/api/docs/style.css' ? docs : hardened)(
       c,
       next,

@@ -1,4 +1,7 @@
 import { createApp } from './app';
+import { now } from './clock';
+import type { Env } from './env';
+import { heldPage } from './status/cache';
 
 export { IncidentFeed } from './feed/object';
 export { IncidentObject } from './incident/object';
@@ -8,4 +11,14 @@ export { SlackQueue } from './chat/slack-queue';
 export { TeamDrills } from './drills/object';
 export { StatusPushQueue } from './status/push-queue';
 
-export default createApp();
+const app = createApp();
+
+/**
+ * A reader of the public status page, held in this isolate's memory, is answered before the app's router and
+ * middleware run (they would cost more than the answer itself under a spike); everything else goes to the app.
+ */
+export default {
+  fetch(request: Request, env: Env, ctx: ExecutionContext) {
+    return heldPage(request, now()) ?? app.fetch(request, env, ctx);
+  },
+} satisfies ExportedHandler<Env>;

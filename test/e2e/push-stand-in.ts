@@ -21,13 +21,16 @@ export {
   type StandInSubscription,
 } from '../../scripts/push-stand-in.mjs';
 
-/** firebellInChromium with insecure push allowed, plus a push-service stand-in that checks this Firebell's VAPID key. */
-export function pagingStand(): {
+/**
+ * firebellInChromium with insecure push allowed (and any other `vars`), plus a push-service stand-in that checks
+ * this Firebell's VAPID key.
+ */
+export function pagingStand(vars: Record<string, string> = {}): {
   readonly fb: Firebell;
   readonly browser: Browser;
   readonly standIn: PushStandIn;
 } {
-  const stand = firebellInChromium({ ALLOW_INSECURE_PUSH: 'true' }) as {
+  const stand = firebellInChromium({ ALLOW_INSECURE_PUSH: 'true', ...vars }) as {
     fb: Firebell;
     browser: Browser;
     standIn: PushStandIn;

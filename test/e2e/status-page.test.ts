@@ -18,7 +18,13 @@ import { until } from './harness';
 import { pagingStand } from './push-stand-in';
 import type { StatusPushPayload } from '../../schema/status-subscriber-schemas';
 
-const stand = pagingStand();
+// A mail server is named (none listens, and nothing here is mailed) so the page offers its email form, as readers
+// of a deployment with email see it (and the README screenshot shows).
+const stand = pagingStand({
+  SMTP_HOST: '127.0.0.1',
+  SMTP_PORT: '9',
+  MAIL_FROM: 'Firebell <status@firebell.test>',
+});
 
 describe('status page from the incident page', () => {
   it('publishes an update from a phone that a reader without JavaScript sees on /status and in the feed', async () => {
@@ -80,7 +86,12 @@ describe('status page from the incident page', () => {
     expect(await status.getByRole('heading', { level: 1 }).innerText()).toBe('Firebell status');
     // Without JavaScript the optional "Get notified" control stays hidden; everything else is there.
     expect(await status.locator('#notify').isHidden()).toBe(true);
-    await screenshotFor(status, 'status-page');
+    expect(await status.getByLabel('Get updates by email').isVisible()).toBe(true);
+    // The whole page, down to the email form at its foot.
+    await screenshotFor(
+      { screenshot: (opts) => status.screenshot({ ...opts, fullPage: true }) },
+      'status-page',
+    );
 
     const atom = await (await fetch(`${fb.origin}/status/feed.atom`)).text();
     expect(atom).toContain('Card payments are failing: Investigating');

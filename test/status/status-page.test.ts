@@ -20,7 +20,9 @@ import {
 import { newIntegration, newService, send } from '../ingest/support';
 import { subscriber } from '../push/fixtures';
 import { receiver, until } from '../webhooks/receiver';
-import { setClock } from '../../worker/clock';
+import { now, setClock } from '../../worker/clock';
+import { heldPage } from '../../worker/status/cache';
+import { STATUS_CSP } from '../../worker/status/render';
 import { RETRY_FOR_MS, statusPushQueue } from '../../worker/status/push-queue';
 
 let rita: TestUser;
@@ -198,6 +200,23 @@ describe('publishing an incident', () => {
       200,
     );
     expect(all.incidents.find((i) => i.id === pub.id)?.status).toBe('resolved');
+  });
+
+  it('answers a reader held in memory, before the app, with the headers the app gives the page', async () => {
+    await get('/status');
+    const viaApp = await SELF.fetch(`${BASE}/status`, { method: 'HEAD' });
+    const held = heldPage(new Request(`${BASE}/status`), now());
+    expect(held).not.toBeNull();
+    const headers = (res: Response) =>
+      Object.fromEntries([...res.headers].filter(([name]) => name !== 'content-length'));
+    expect(headers(held!)).toEqual(headers(viaApp));
+    expect(await held!.text()).toContain('</html>');
+    // Hardened like every other answer; only the Content-Security-Policy is the page's own.
+    const health = await get('/api/health');
+    const own = ['content-type', 'content-length', 'cache-control', 'content-security-policy'];
+    for (const [name, value] of health.headers)
+      if (!own.includes(name)) expect(held!.headers.get(name), name).toBe(value);
+    expect(held!.headers.get('content-security-policy')).toBe(STATUS_CSP);
   });
 
   it('serves Atom and RSS with one entry per public update', async () => {
