@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 // End-to-end tests run in Node against Firebell started as `npm start` starts it (built bundle on workerd),
 // each file with its own port and state directory; browsers are Debian's Chromium via playwright-core.
-// The demo rebuilds dist/ that every other file serves, so it runs first, alone. Every other file has its own
+// The demo rebuilds dist/ that every other file serves, so it runs alone (its own group). Every other file has its own
 // port, state folder and browser (the quick start and the start-up checks work on a fresh clone or their own
 // state, never on the checkout), and spends most of its time waiting on a server or a browser: they run two at a
 // time.
