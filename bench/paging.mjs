@@ -297,7 +297,7 @@ export async function benchEscalation(
     const l1 = view && escalatedTo(view.timeline, 1);
     const l2 = view && escalatedTo(view.timeline, 2);
     if (!l1 || !l2 || (push && !arrived.has(id))) {
-      stepsMissing.push(id);
+      stepsMissing.push(l2 ? 'no push' : 'no level 2');
       continue;
     }
     // Due = the time the scheduler had the step due (recorded on the entry); older builds: level 1's stamp + delay.
@@ -314,6 +314,7 @@ export async function benchEscalation(
     expected: count,
     delayMs,
     stepsMissing: stepsMissing.length,
+    ...(stepsMissing.length ? { missingWhy: stepsMissing.slice(0, 5) } : {}),
     // The verdict's figure: the page arriving when there is a push stand-in, else the entry's stamp.
     latenessMs: summary(push ? pushLateness : lateness, [50, 99]),
     minMs: lateness.length ? round(Math.min(...(push ? pushLateness : lateness))) : null,
