@@ -254,7 +254,15 @@ export async function benchEscalation(
   const intakeEnded = epoch(now());
   agent.destroy();
   const delayMs = delayMinutes * 60_000;
-  await sleep(delayMs + 500);
+  // workerd's CPU over the steps (load-independent where latency is not): from just before the first step is due
+  // to just after the last, when they all fall due after the triggers.
+  let stepCpuMs = null;
+  if (delayMs >= 1000 + (count / perSecond) * 1000 - 100) {
+    await sleep(800);
+    const cpu0 = fb.workerdCpuMs();
+    await sleep(delayMs - 300);
+    stepCpuMs = round((fb.workerdCpuMs() - cpu0) / count);
+  } else await sleep(delayMs + 500);
   const ids = await until(
     async () => {
       const { incidents } = await fb.must(`/api/incidents?service=${service.id}&limit=200`);
@@ -317,6 +325,7 @@ export async function benchEscalation(
     ...(stepsMissing.length ? { missingWhy: stepsMissing.slice(0, 5) } : {}),
     // The verdict's figure: the page arriving when there is a push stand-in, else the entry's stamp.
     latenessMs: summary(push ? pushLateness : lateness, [50, 99]),
+    ...(stepCpuMs === null ? {} : { workerdCpuMsPerStep: stepCpuMs }),
     minMs: lateness.length ? round(Math.min(...(push ? pushLateness : lateness))) : null,
     ...(push
       ? {

@@ -439,6 +439,15 @@ function table(r) {
         ? 'INCOMPLETE'
         : verdict(e.latenessMs.p99, e.latenessMs.p99 < 20),
     ]);
+  if (e?.workerdCpuMsPerStep != null)
+    rows.push([
+      '',
+      '  workerd CPU per step (ms), warm-up and post-push writes included',
+      fmt(e.workerdCpuMsPerStep),
+      '',
+      '',
+      '',
+    ]);
   const u = e?.underIntake;
   if (u)
     rows.push([
