@@ -3,7 +3,7 @@
  * alarm only as its backstop, so a START that runs twice never pages twice and a crash before the page
  * still pages.
  */
-import { env, runInDurableObject } from 'cloudflare:test';
+import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Incident } from '../../schema/incident';
 import type { CreateIncidentInput } from '../../worker/incident/open';
@@ -25,7 +25,15 @@ import { markSubscriptionSuccess } from '../../worker/directory/push-subscriptio
 import { recordPages } from '../../worker/directory/reports';
 import { DEFAULT_RULES } from '../../worker/notify/rules';
 import { newIntegration, newService, send, serviceIncidents } from './support';
-import { controlClock, fireAlarm, openOn, serviceWithPolicy, texts } from '../escalation/setup';
+import {
+  controlClock,
+  fireAlarm,
+  openOn,
+  schedule,
+  serviceWithPolicy,
+  texts,
+} from '../escalation/setup';
+import type { Layer } from '../../worker/oncall/types';
 
 let ana: TestUser;
 let clock: ReturnType<typeof controlClock>;
@@ -455,13 +463,97 @@ describe('the paging snapshot', () => {
     expect(await nextRunbook()).toEqual([]);
   });
 
+  it('pages from the directory as it is after D1 is restored to an earlier point, not from a snapshot held under a reused number', async () => {
+    const [kim, lee, max] = [ana, await createUser('Lee'), await createUser('Max')];
+    const day = new Date(clock.now() - 86_400_000).toISOString().slice(0, 16);
+    const layers = (user: string): Layer[] => [
+      { id: 'l1', name: 'Primary', users: [user], rotation: { type: 'weekly' }, start: day },
+    ];
+    const sched = await schedule('Restore primary', layers(kim.id));
+    const serviceId = await serviceWithPolicy([
+      { delayMinutes: 5, targets: [{ type: 'schedule', id: sched }] },
+    ]);
+    const hook = await newIntegration(serviceId, 'generic');
+    const router = serviceRouter(env, serviceId);
+    /** Who is on the schedule, written as any edit writes it (one statement, one bump of the version). */
+    const shift = (user: string) =>
+      env.DB.prepare('UPDATE schedules SET layers = ? WHERE id = ?')
+        .bind(JSON.stringify(layers(user)), sched)
+        .run();
+    const nextPage = async (n: number) => {
+      expect((await fire(hook.url, 300 + n)).status).toBe(202);
+      const id = (await router.openIncidentFor(`snap-${300 + n}`)) as string;
+      await untilPagedHere(id);
+      return texts(await timeline(id)).filter((t) => t.startsWith('Escalated to level 1'));
+    };
+    const row = () =>
+      env.DB.prepare('SELECT epoch, version FROM paging_version').first<{
+        epoch: number;
+        version: number;
+      }>();
+    const restorePoint = (await row())!;
+
+    await shift(lee.id);
+    expect(await nextPage(1)).toEqual(['Escalated to level 1: Lee']); // held under the version after the shift
+    // A point-in-time restore to before the shift: the schedule and the version row as they were then.
+    await shift(kim.id);
+    await env.DB.prepare('UPDATE paging_version SET version = ?').bind(restorePoint.version).run();
+    await env.DB.prepare('UPDATE paging_version SET epoch = ?').bind(restorePoint.epoch).run();
+    expect(await row()).toEqual(restorePoint);
+    // The same write again counts the same number up, which the held snapshot was kept under: only the epoch,
+    // drawn anew, tells the two states apart.
+    await shift(max.id);
+    expect(await nextPage(2)).toEqual(['Escalated to level 1: Max']);
+  });
+
+  it('escalates at the due time with no D1 call before the push, the level warmed just before', async () => {
+    const fay = await createUser('Fay');
+    const keys = await subscriber();
+    await env.DB.prepare(
+      'INSERT INTO push_subscriptions (id, user_id, label, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+      .bind(
+        'sub_fay',
+        fay.id,
+        'Pixel',
+        `http://127.0.0.1:9/push/${crypto.randomUUID()}`,
+        keys.p256dh,
+        keys.auth,
+        clock.now(),
+      )
+      .run();
+    const serviceId = await serviceWithPolicy([
+      { delayMinutes: 5, targets: [{ type: 'user', id: ana.id }] },
+      { delayMinutes: 5, targets: [{ type: 'user', id: fay.id }] },
+    ]);
+    const inc = await openOn(serviceId);
+    await untilPaged(inc.id);
+    const ms = (n: number) => clock.advanceMinutes(n / 60_000);
+    ms(5 * 60_000 - 50); // the warm-up is due (100 ms ahead), the level is not
+    expect(texts(await fireAlarm(inc.id)).some((t) => t.includes('level 2'))).toBe(false);
+    ms(50);
+    const counter = countD1();
+    try {
+      await runDurableObjectAlarm(incidentStub(env, inc.id));
+      const calls = counter.log.splice(0);
+      expect(texts(await timeline(inc.id))).toContain('Escalated to level 2: Fay');
+      expect(calls).toEqual([
+        'run UPDATE push_subscriptions SET last_failure_at = ?, last_failure = ? WHERE id = ?',
+        'batch', // the page counted for reports
+        'batch', // the index, with level 2 on it
+      ]);
+    } finally {
+      counter.stop();
+    }
+  });
+
   it('moves its version on every write that can change a page, and not on a page’s own bookkeeping', async () => {
     const user = await createUser('Ivy');
     const version = () => pagingVersion(env.DB);
     const moves = async (write: () => Promise<unknown>) => {
       const before = await version();
       await write();
-      return (await version()) > before;
+      return (await version()) !== before;
     };
     const at = clock.now();
     await addMethod(env.DB, {

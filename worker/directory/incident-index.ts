@@ -3,6 +3,7 @@
  * Upserts carry the object's timeline seq as version and only move forward.
  */
 import type { Incident, IncidentStatus, IncidentSummary, Severity } from '../../schema/incident';
+import { PAGING_VERSION_SQL, type PagingVersion } from './paging-snapshot';
 
 export type { IncidentSummary } from '../../schema/incident';
 
@@ -44,7 +45,7 @@ export async function upsertIndex(
   db: D1Database,
   incident: Incident,
   extras: IndexExtras,
-): Promise<number | null> {
+): Promise<PagingVersion | null> {
   const upsert = db
     .prepare(
       `INSERT INTO incidents (id, number, title, service_id, severity, status, assignees, alert_count, dedup_key, nobody_paged, escalation_level,
@@ -118,9 +119,9 @@ export async function upsertIndex(
     ...clear,
     ...add,
     ...addResponders,
-    db.prepare('SELECT version FROM paging_version WHERE id = 1'),
+    db.prepare(PAGING_VERSION_SQL),
   ]);
-  const row = results.at(-1)?.results?.[0] as { version: number } | undefined;
+  const row = results.at(-1)?.results?.[0] as { version: PagingVersion } | undefined;
   return row?.version ?? null;
 }
 

@@ -6,6 +6,15 @@
  *
  * A snapshot is good while D1's paging_version has not moved: triggers bump it on every write that can change
  * who gets paged or how (migration 0020), so a page costs one point read instead of a read per fact.
+ *
+ * The key is the pair (epoch, n), not n alone (migration 0021). A snapshot is kept under the key read before
+ * and after building it, so a key must name one state of the paging tables and never another. A counter does
+ * not, once D1 is restored to an earlier point in time: n goes back, and the next writes reuse numbers that
+ * named other states before the restore, which an isolate may still hold. So every bump also draws a fresh
+ * random 53-bit epoch, in the same statement: a state reached after a restore has a key no isolate has seen
+ * (a repeat has odds of 2^-53 per bump), while the restore itself brings back a key together with exactly the
+ * tables it named, so a snapshot still held under it is still right. The migration draws the first epoch, so
+ * two databases (a re-created one, another D1 bound) do not share keys either.
  */
 import type { EscalationPolicy, EscalationTarget } from '../../schema/oncall';
 import type { NotificationRules } from '../../schema/contact-schemas';
@@ -31,8 +40,18 @@ export interface PersonFacts {
   methods: ContactMethodRecord[];
 }
 
+/** D1's paging version as "epoch:n"; see above for why both parts. */
+export type PagingVersion = string;
+
+/** The version of a snapshot built while writes kept landing: it is used once and never kept. */
+export const UNKEPT: PagingVersion = '';
+
+/** The read of the version, alone or in another batch (incident-index.ts). */
+export const PAGING_VERSION_SQL =
+  "SELECT epoch || ':' || version AS version FROM paging_version WHERE id = 1";
+
 export interface PagingSnapshot {
-  version: number;
+  version: PagingVersion;
   serviceId: string;
   serviceName: string | null;
   policy: (EscalationPolicy & { serviceName: string }) | null;
@@ -46,30 +65,32 @@ const MAX_HELD = 256;
 const held = new Map<string, PagingSnapshot>();
 
 /** Reads of paging_version: tests and the bench count them (one per page when the snapshot is current). */
-export async function pagingVersion(db: D1Database): Promise<number> {
-  const row = await db
-    .prepare('SELECT version FROM paging_version WHERE id = 1')
-    .first<{ version: number }>();
-  return row?.version ?? 0;
+export async function pagingVersion(db: D1Database): Promise<PagingVersion> {
+  const row = await db.prepare(PAGING_VERSION_SQL).first<{ version: string }>();
+  return row?.version ?? UNKEPT;
 }
 
 /**
  * The version an incident's index write just read with it (incident-index.ts), for its first page to use instead
  * of a read of its own. Taken once, and only within NOTED_FOR_MS: a START the alarm runs later reads afresh.
  */
-const noted = new Map<string, { version: number; at: number }>();
+const noted = new Map<string, { version: PagingVersion; at: number }>();
 const NOTED_FOR_MS = 1_000;
 
-export function notePagingVersion(incidentId: string, version: number): void {
+export function notePagingVersion(incidentId: string, version: PagingVersion): void {
   const t = Date.now();
   for (const [id, n] of noted) if (t - n.at > NOTED_FOR_MS) noted.delete(id);
   noted.set(incidentId, { version, at: t });
 }
 
-export function takeNotedVersion(incidentId: string): number | undefined {
+/** The noted version, if noted within `maxAgeMs` (a warmed escalation asks for less than the first page). */
+export function takeNotedVersion(
+  incidentId: string,
+  maxAgeMs = NOTED_FOR_MS,
+): PagingVersion | undefined {
   const n = noted.get(incidentId);
   noted.delete(incidentId);
-  return n && Date.now() - n.at <= NOTED_FOR_MS ? n.version : undefined;
+  return n && Date.now() - n.at <= Math.min(maxAgeMs, NOTED_FOR_MS) ? n.version : undefined;
 }
 
 /**
@@ -80,13 +101,13 @@ export async function pagingSnapshot(
   db: D1Database,
   serviceId: string,
   now: number,
-  known?: number,
+  known?: PagingVersion,
 ): Promise<PagingSnapshot> {
   // Built between two reads of the version: equal reads mean no write landed while it was read.
   for (let tries = 0; tries < 3; tries++) {
     const version = tries === 0 && known !== undefined ? known : await pagingVersion(db);
     const kept = held.get(serviceId);
-    if (kept?.version === version) return kept;
+    if (version !== UNKEPT && kept?.version === version) return kept;
     const snapshot = await build(db, serviceId, version, now);
     if ((await pagingVersion(db)) === version) {
       keep(snapshot);
@@ -94,10 +115,11 @@ export async function pagingSnapshot(
     }
   }
   // Writes kept landing: this page reads afresh, and nothing is kept.
-  return build(db, serviceId, -1, now);
+  return build(db, serviceId, UNKEPT, now);
 }
 
 function keep(snapshot: PagingSnapshot): void {
+  if (snapshot.version === UNKEPT) return;
   held.delete(snapshot.serviceId);
   held.set(snapshot.serviceId, snapshot);
   if (held.size > MAX_HELD) held.delete(held.keys().next().value as string);
@@ -106,7 +128,7 @@ function keep(snapshot: PagingSnapshot): void {
 async function build(
   db: D1Database,
   serviceId: string,
-  version: number,
+  version: PagingVersion,
   now: number,
 ): Promise<PagingSnapshot> {
   const policy = await policyForService(db, serviceId);

@@ -137,6 +137,8 @@ export class Scheduler {
       sql<{ due: number | null }>(this.storage.sql, 'SELECT min(due_at) AS due FROM schedule')[0]
         ?.due ?? null;
     if (next === null) await this.storage.deleteAlarm();
-    else await this.storage.setAlarm(next);
+    // Whole milliseconds, rounded up: the runtime keeps the alarm to the millisecond, and one fired before a
+    // fractional due time finds nothing due, re-arms the very time it is running for, and is dropped with it.
+    else await this.storage.setAlarm(Math.ceil(next));
   }
 }
