@@ -3,7 +3,9 @@
  * transaction (so a restart between commit and send loses none), then a scheduler task hands them, oldest
  * first, to each subscription's queue (worker/webhooks/queue.ts), which delivers and retries. One call per
  * queue carries every owed event it wants, in order; an event stays owed until every queue that wants it has
- * it, and a retry sends the same ids, which a queue that has them drops.
+ * it, and a retry sends the same ids, which a queue that has them drops. An idle queue sends at once in that
+ * call and writes nothing until later (queue.ts deliverMany): the event is still owed here until it has
+ * answered, so no commit or alarm of the queue stands between the event and the receiver, or in front of a page.
  * The task runs from the alarm, after the run's pages, never inside a command or a page; while a page is on
  * its way in this isolate it does not wait in the alarm (which would hold the incident's next alarm, e.g. an
  * escalation) but comes back a little later. When this isolate's fresh subscription cache says nobody wants
@@ -107,18 +109,23 @@ export class WebhookOutbox {
           if (Date.now() - started > RUN_BUDGET_MS)
             return await scheduler.schedule(WEBHOOKS_TASK, WEBHOOKS_TASK, now);
           const some = shares.slice(i, i + HAND_OVER_AT_ONCE);
-          const handOver = () =>
-            Promise.all(
+          // Each queue sends at once if it can; while patient, one that meets a page leaves the rest with us.
+          let took = false;
+          const handOver = async () => {
+            const all = await Promise.all(
               some.map(async ([id, events]) => {
-                await enqueueWebhooks(this.host.env, id, events);
-                handed.queues.add(id);
+                const whole = await enqueueWebhooks(this.host.env, id, events, patient);
+                if (whole) handed.queues.add(id);
+                return whole;
               }),
             );
+            took = all.every(Boolean);
+          };
           const went = await withTimeout(
             patient ? inLaneUnlessPaging(handOver) : inLane(handOver).then(() => true),
             STEP_TIMEOUT_MS,
           );
-          if (!went) return await this.afterThePage(task);
+          if (!went || !took) return await this.afterThePage(task);
         }
         for (const e of owed) store.webhookSent(e.id);
         this.handed = null;
