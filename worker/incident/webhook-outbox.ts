@@ -30,8 +30,11 @@ export const WEBHOOKS_TASK = 'webhooks';
 const RUN_BUDGET_MS = 2_000;
 /** Owed events handed over in one pass (each queue gets its share of them in one call). */
 const EVENTS_PER_PASS = 50;
-/** Queues handed their events at once (one turn of the delivery lane). */
-const HAND_OVER_AT_ONCE = 10;
+/**
+ * Queues handed their events at once (one turn of the delivery lane). An idle queue sends in the call, so this
+ * is also the deliveries in flight per hand-over: an alert arriving meanwhile waits behind their answers.
+ */
+const HAND_OVER_AT_ONCE = 4;
 /** A subscription lookup or enqueue that has not answered by then counts as failed. */
 const STEP_TIMEOUT_MS = 10_000;
 /** While a page is on its way the hand-over comes back after this, doubling up to LONGEST_DEFER_MS. */
