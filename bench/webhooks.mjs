@@ -7,7 +7,10 @@
  *    subscription and `webhook-id` (exactly once expected) and its signature verified with `standardwebhooks`,
  *    after the run so verifying never delays an arrival.
  * b) In the same run, alert-to-page latency (bench/paging.mjs, push stand-in) on a service with 0 and with 50
- *    webhook subscriptions, alternating 0, 50, 50, 0, so drift in the machine's load falls on both.
+ *    webhook subscriptions, alternating 0, 50, 50, 0, so drift in the machine's load falls on both. Each run's
+ *    warm-up page is followed by its webhook deliveries (none with 0 subscriptions) and a settle of
+ *    WARM_SETTLE_MS on both sides, so page 0 does not meet the first hand-over to 50 queues just subscribed
+ *    (BENCH_WARM=page: measure right after the warm-up page, as before). Every measured page counts.
  * Needs Firebell with ALLOW_INSECURE_OUTBOUND=true (webhooks to 127.0.0.1) and ALLOW_INSECURE_PUSH=true.
  * Run alone: `node bench/webhooks.mjs` after `npm run build` (prints JSON).
  */
@@ -18,6 +21,8 @@ import { now, postJson, round, sleep, summary, until } from './lib.mjs';
 import { benchAlertToPage } from './paging.mjs';
 
 const SUBSCRIPTIONS = 50;
+/** After the warm-up page and its deliveries, both sides wait this long before the measured pages. */
+const WARM_SETTLE_MS = 1_000;
 
 /** A webhook receiver that keeps every request (arrival time first, body later) and answers 204. */
 async function startReceiver() {
@@ -194,6 +199,18 @@ export async function benchWebhooks(
         perSecond: pagesPerSecond,
         log: () => {},
         stages: true,
+        // A real warm-up for both sides: the warm-up incident's deliveries (subs of them), then the same settle.
+        warmedUp:
+          process.env.BENCH_WARM === 'page'
+            ? undefined
+            : async () => {
+                await until(
+                  () => receiver.received.length - before >= subs || undefined,
+                  "the warm-up incident's deliveries",
+                  20_000,
+                );
+                await sleep(WARM_SETTLE_MS);
+              },
         prepare: (svc) =>
           subscribe(
             fb,
@@ -218,6 +235,7 @@ export async function benchWebhooks(
         // Server CPU for the run (its pages and, with subscriptions, their deliveries), per page.
         serverCpuMsPerPage: round((fb.cpuMs() - cpuBefore) / (pages + 1)),
         workerdCpuMsPerPage: round((fb.workerdCpuMs() - workerdBefore) / (pages + 1)),
+        warmUp: process.env.BENCH_WARM === 'page' ? 'page' : 'page, its deliveries and a settle',
         loadAverage: os.loadavg().map((x) => round(x)),
         missing: result.missing,
         webhooksDelivered: receiver.received.length - before,

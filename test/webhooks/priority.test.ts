@@ -162,6 +162,18 @@ describe('the page goes first', () => {
     expect(got[1]!.headers['webhook-id']).toMatch(new RegExp(`^${inc.id}:\\d+:incident.resolved$`));
   });
 
+  it('a queue handed events while a page is on its way takes none and writes nothing: the incident hands them again after', async () => {
+    const r = await receiver();
+    const { webhook } = await subscribe(r.url, { serviceId: await serviceWithoutPolicy() });
+    const sent = event();
+    const took = await paged(() => queueOf(webhook.id).deliverMany([sent], webhook.id, true));
+    expect(took).toBe(false);
+    expect(await queueOf(webhook.id).pending()).toEqual([]);
+    expect(await r.received()).toEqual([]);
+    expect(await queueOf(webhook.id).deliverMany([sent], webhook.id, true)).toBe(true);
+    expect((await r.received()).map((g) => g.headers['webhook-id'])).toEqual([sent.id]);
+  });
+
   it('a page announced for an alarm holds deliveries back until it is done', async () => {
     const r = await receiver();
     const { webhook } = await subscribe(r.url, { serviceId: await serviceWithoutPolicy() });

@@ -130,6 +130,44 @@ describe('retries', () => {
     ]);
   });
 
+  it("sends the incident's hand-over at once to an idle queue, writing no queue row, and drops a repeat", async () => {
+    const r = await receiver();
+    const { webhook } = await subscribe(r.url);
+    const sent = event(21);
+    expect(await queueOf(webhook.id).deliverMany([sent], webhook.id)).toBe(true);
+    expect((await r.received()).map((g) => g.headers['webhook-id'])).toEqual([sent.id]);
+    expect(await fireQueue(webhook.id)).toBe(false); // no alarm was needed
+    // A hand-over again (the incident restarted before it let the event go) is not sent twice.
+    expect(await queueOf(webhook.id).deliverMany([sent], webhook.id)).toBe(true);
+    expect(await r.received()).toHaveLength(1);
+    const { deliveries, pending } = await log(webhook.id);
+    expect(pending).toEqual([]);
+    expect(deliveries.map((d) => [d.eventId, d.outcome, d.attempt])).toEqual([
+      [sent.id, 'delivered', 1],
+    ]);
+  });
+
+  it('writes a hand-over answered 503 as a retry, holds the next one behind it, and delivers both in order', async () => {
+    const r = await receiver([{ status: 503 }]);
+    const { webhook } = await subscribe(r.url);
+    const [a, b] = [event(22), event(22, { type: 'incident.acknowledged' })];
+    expect(await queueOf(webhook.id).deliverMany([a], webhook.id)).toBe(true);
+    const [waiting] = await queueOf(webhook.id).pending();
+    expect(waiting).toMatchObject({ id: a.id, attempts: 1 });
+    expect(waiting!.nextAt - t).toBeGreaterThanOrEqual(5_000);
+    // The retry is in storage with its alarm (a restart resumes it); the next hand-over waits behind it.
+    expect(await queueOf(webhook.id).deliverMany([a, b], webhook.id)).toBe(true);
+    expect((await queueOf(webhook.id).pending()).map((p) => p.id)).toEqual([a.id, b.id]);
+    expect(await r.received()).toHaveLength(1);
+    await attemptNext(webhook.id);
+    expect((await r.received()).map((g) => g.headers['webhook-id'])).toEqual([a.id, a.id, b.id]);
+    expect((await log(webhook.id)).deliveries.map((d) => [d.eventId, d.outcome])).toEqual([
+      [b.id, 'delivered'],
+      [a.id, 'delivered'],
+      [a.id, 'retrying'],
+    ]);
+  });
+
   it('ignores an event id it already has, and redelivers a logged one with its id on request', async () => {
     const r = await receiver();
     const { webhook } = await subscribe(r.url);

@@ -3,7 +3,9 @@
  * transaction (so a restart between commit and send loses none), then a scheduler task hands them, oldest
  * first, to each subscription's queue (worker/webhooks/queue.ts), which delivers and retries. One call per
  * queue carries every owed event it wants, in order; an event stays owed until every queue that wants it has
- * it, and a retry sends the same ids, which a queue that has them drops.
+ * it, and a retry sends the same ids, which a queue that has them drops. An idle queue sends at once in that
+ * call and writes nothing until later (queue.ts deliverMany): the event is still owed here until it has
+ * answered, so no commit or alarm of the queue stands between the event and the receiver, or in front of a page.
  * The task runs from the alarm, after the run's pages, never inside a command or a page; while a page is on
  * its way in this isolate it does not wait in the alarm (which would hold the incident's next alarm, e.g. an
  * escalation) but comes back a little later. When this isolate's fresh subscription cache says nobody wants
@@ -28,8 +30,11 @@ export const WEBHOOKS_TASK = 'webhooks';
 const RUN_BUDGET_MS = 2_000;
 /** Owed events handed over in one pass (each queue gets its share of them in one call). */
 const EVENTS_PER_PASS = 50;
-/** Queues handed their events at once (one turn of the delivery lane). */
-const HAND_OVER_AT_ONCE = 10;
+/**
+ * Queues handed their events at once (one turn of the delivery lane). An idle queue sends in the call, so this
+ * is also the deliveries in flight per hand-over: an alert arriving meanwhile waits behind their answers.
+ */
+const HAND_OVER_AT_ONCE = 4;
 /** A subscription lookup or enqueue that has not answered by then counts as failed. */
 const STEP_TIMEOUT_MS = 10_000;
 /** While a page is on its way the hand-over comes back after this, doubling up to LONGEST_DEFER_MS. */
@@ -107,18 +112,23 @@ export class WebhookOutbox {
           if (Date.now() - started > RUN_BUDGET_MS)
             return await scheduler.schedule(WEBHOOKS_TASK, WEBHOOKS_TASK, now);
           const some = shares.slice(i, i + HAND_OVER_AT_ONCE);
-          const handOver = () =>
-            Promise.all(
+          // Each queue sends at once if it can; while patient, one that meets a page leaves the rest with us.
+          let took = false;
+          const handOver = async () => {
+            const all = await Promise.all(
               some.map(async ([id, events]) => {
-                await enqueueWebhooks(this.host.env, id, events);
-                handed.queues.add(id);
+                const whole = await enqueueWebhooks(this.host.env, id, events, patient);
+                if (whole) handed.queues.add(id);
+                return whole;
               }),
             );
+            took = all.every(Boolean);
+          };
           const went = await withTimeout(
             patient ? inLaneUnlessPaging(handOver) : inLane(handOver).then(() => true),
             STEP_TIMEOUT_MS,
           );
-          if (!went) return await this.afterThePage(task);
+          if (!went || !took) return await this.afterThePage(task);
         }
         for (const e of owed) store.webhookSent(e.id);
         this.handed = null;

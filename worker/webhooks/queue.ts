@@ -19,7 +19,7 @@ import { newId } from '../ids';
 import { checkOutboundUrl } from '../net/outbound';
 import { sql } from '../sql';
 import { deliveryTarget, updateSubscription } from './directory';
-import { inLane } from './lane';
+import { inLane, pageOnItsWay } from './lane';
 import { signWebhook } from './sign';
 
 /** How long an endpoint may keep failing before it is disabled (and the longest an event is retried). */
@@ -29,6 +29,12 @@ export const MAX_RETRY_MS = 3600_000;
 export const LOG_SIZE = 100;
 export const EXCERPT_BYTES = 1024;
 const REQUEST_TIMEOUT_MS = 15_000;
+/**
+ * The incident's hand-over (deliverMany) sends at once while the queue is idle, waiting this long for an answer
+ * and starting no new send after it: the incident is waiting. A receiver slower than that gets the event again
+ * from the queue's alarm, with the full REQUEST_TIMEOUT_MS.
+ */
+const HAND_OVER_SEND_MS = 3_000;
 /** A subscriber down for a day must not grow the queue without bound: the oldest pending events go first. */
 const MAX_PENDING = 10_000;
 const SEEN_SIZE = 1_000;
@@ -113,17 +119,24 @@ export async function enqueueWebhook(
   await webhookQueue(env, subscriptionId).enqueue(event, subscriptionId);
 }
 
-/** Enqueue events, oldest first, for one subscription in one call (the incident's hand-over). */
+/**
+ * Hand events, oldest first, to one subscription in one call (the incident's hand-over): delivered at once when
+ * the queue is idle, else queued. True once each event is delivered or held by the queue; false (with
+ * `yieldToPages`) when a page came on its way first and the queue took only some, or none: hand them again.
+ */
 export async function enqueueWebhooks(
   env: Env,
   subscriptionId: string,
   events: readonly WebhookEvent[],
-): Promise<void> {
-  await webhookQueue(env, subscriptionId).enqueueMany(events, subscriptionId);
+  yieldToPages = false,
+): Promise<boolean> {
+  return webhookQueue(env, subscriptionId).deliverMany(events, subscriptionId, yieldToPages);
 }
 
 type Attempt =
   | { kind: 'delivered'; status: number; response: string }
+  /** No answer within the hand-over's HAND_OVER_SEND_MS: the queue sends it again from its alarm, at once. */
+  | { kind: 'slow'; status: null; response: string }
   | { kind: 'retry'; status: number | null; response: string; retryAfterMs?: number }
   | { kind: 'final'; status: number | null; response: string };
 
@@ -140,8 +153,12 @@ export class WebhookQueue extends DurableObject<Env> {
    * on workerd's one thread locally, which the pages wait behind).
    */
   private inRun = false;
-  /** First-try deliveries made but not yet written (always the queue's head rows, oldest first): see SETTLE_MS. */
-  private unsettled: { seq: number; log: (string | number | null)[] }[] = [];
+  /**
+   * First-try deliveries made but not yet written, oldest first: see SETTLE_MS. `seq` is the queue row the
+   * alarm sent (always the head rows), or 0 for one the hand-over sent before it was ever written (its id
+   * goes into `seen` with the write).
+   */
+  private unsettled: { seq: number; eventId: string; log: (string | number | null)[] }[] = [];
   private settleTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -172,20 +189,98 @@ export class WebhookQueue extends DurableObject<Env> {
   async enqueueMany(events: readonly WebhookEvent[], subscriptionId?: string): Promise<void> {
     this.remember(subscriptionId);
     this.settle();
-    const db = this.ctx.storage.sql;
-    for (const event of events) {
-      // One statement both checks and records the id; rows past the newest SEEN_SIZE go by rowid.
-      const [added] = sql<{ n: number }>(
-        db,
-        'INSERT INTO seen (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING RETURNING rowid AS n',
-        event.id,
-        now(),
-      );
-      if (!added) continue;
-      if (added.n > SEEN_SIZE) sql(db, 'DELETE FROM seen WHERE rowid <= ?', added.n - SEEN_SIZE);
-      this.push(event.id, event.type, JSON.stringify(event));
-    }
+    for (const event of events)
+      if (this.markSeen(event.id)) this.push(event.id, event.type, JSON.stringify(event));
     if (!this.inRun) await this.arm();
+  }
+
+  /**
+   * The incident's hand-over: events, oldest first, sent at once while the queue is idle (nothing waiting, no
+   * alarm run, not failing) and no page is on its way in this isolate; the rest are enqueued as by enqueueMany.
+   * A first-try delivery writes nothing until SETTLE_MS (no commit, no alarm: locally each is a disk sync on
+   * workerd's one thread, which pages wait behind), and the incident lets an event go only once every queue
+   * has answered, so a restart before that sends it again: at least once, in order. Other calls to this queue
+   * wait meanwhile (blockConcurrencyWhile), so nothing overtakes an event on its way.
+   * With `yieldToPages`, a page on its way stops the sends and the rest are not taken (false): the incident
+   * still owes them and hands them again after the page, which costs this queue no write at all.
+   */
+  async deliverMany(
+    events: readonly WebhookEvent[],
+    subscriptionId?: string,
+    yieldToPages = false,
+  ): Promise<boolean> {
+    this.remember(subscriptionId);
+    const id = this.remembered();
+    const fresh = events.filter((e, i) => !this.known(e.id) && events.indexOf(e) === i);
+    if (!fresh.length) return true;
+    if (!id) {
+      await this.enqueueMany(fresh);
+      return true;
+    }
+    let failed: unknown = null;
+    let took = true;
+    await this.ctx.blockConcurrencyWhile(async () => {
+      // A throw here would reset the object: keep it, and hand it to the caller (who hands over again).
+      try {
+        const deadline = Date.now() + HAND_OVER_SEND_MS;
+        let sent = 0;
+        while (sent < fresh.length && !this.inRun && !pageOnItsWay() && Date.now() < deadline) {
+          if (this.head() || this.meta('failing_since') !== null) break;
+          const target = await this.load(id);
+          if (!target?.subscription.enabled) break;
+          const event = fresh[sent]!;
+          const head: Pending = {
+            seq: 0, // not written: deliver() writes a row only when the event must wait
+            id: event.id,
+            type: event.type,
+            body: JSON.stringify(event),
+            attempts: 0,
+            next_at: now(),
+          };
+          sent += 1;
+          await this.deliver(id, target, head, deadline - Date.now());
+        }
+        if (sent === fresh.length) return;
+        // Behind a page: leave the rest with the incident, unless something here waits already (then order
+        // says they go behind it).
+        if (yieldToPages && pageOnItsWay() && !this.head() && !this.inRun) took = false;
+        else await this.enqueueMany(fresh.slice(sent));
+      } catch (err) {
+        failed = err;
+      }
+    });
+    if (failed) throw failed;
+    return took;
+  }
+
+  /** Whether an event id is already queued, delivered or on its way here. */
+  private known(eventId: string): boolean {
+    if (this.unsettled.some((u) => u.eventId === eventId)) return true;
+    return sql(this.ctx.storage.sql, 'SELECT 1 FROM seen WHERE id = ?', eventId).length > 0;
+  }
+
+  /** Record an event id as seen; false when it already was. Rows past the newest SEEN_SIZE go by rowid. */
+  private markSeen(eventId: string): boolean {
+    const db = this.ctx.storage.sql;
+    // One statement both checks and records the id.
+    const [added] = sql<{ n: number }>(
+      db,
+      'INSERT INTO seen (id, at) VALUES (?, ?) ON CONFLICT (id) DO NOTHING RETURNING rowid AS n',
+      eventId,
+      now(),
+    );
+    if (!added) return false;
+    if (added.n > SEEN_SIZE) sql(db, 'DELETE FROM seen WHERE rowid <= ?', added.n - SEEN_SIZE);
+    return true;
+  }
+
+  /** The first queue row not yet sent, if any. */
+  private head(): Pending | undefined {
+    return sql<Pending>(
+      this.ctx.storage.sql,
+      'SELECT * FROM queue WHERE seq > ? ORDER BY seq LIMIT 1',
+      this.sentThrough(),
+    )[0];
   }
 
   /**
@@ -291,11 +386,7 @@ export class WebhookQueue extends DurableObject<Env> {
 
   /** Send the head event if it is due: 'next' to go on, 'wait' to re-arm, 'stop' to leave the alarm unset. */
   private async step(subscriptionId: string): Promise<'next' | 'wait' | 'stop'> {
-    const [head] = sql<Pending>(
-      this.ctx.storage.sql,
-      'SELECT * FROM queue WHERE seq > ? ORDER BY seq LIMIT 1',
-      this.sentThrough(),
-    );
+    const head = this.head();
     if (!head || head.next_at > now()) return 'wait';
     const target = await this.load(subscriptionId);
     if (!target) {
@@ -332,16 +423,20 @@ export class WebhookQueue extends DurableObject<Env> {
     return kept ? (JSON.parse(kept) as Target) : null;
   }
 
-  /** One attempt at the head event, and what the queue does next. */
+  /**
+   * One attempt at the head event, and what the queue does next. A head with seq 0 is the hand-over's, not yet
+   * written: it gets a row only if it must wait (a retry); `timeoutMs` is then the hand-over's allowance.
+   */
   private async deliver(
     subscriptionId: string,
     target: Target,
     head: Pending,
+    timeoutMs = REQUEST_TIMEOUT_MS,
   ): Promise<'next' | 'wait' | 'disabled'> {
     const db = this.ctx.storage.sql;
     const started = now();
     const perf = Date.now();
-    const result = await this.attempt(target, head, started);
+    const result = await this.attempt(target, head, started, timeoutMs);
     const latency = Date.now() - perf;
     const at = now();
     const attempt = head.attempts + 1;
@@ -362,11 +457,25 @@ export class WebhookQueue extends DurableObject<Env> {
     ];
     if (result.kind === 'delivered' && attempt === 1 && this.meta('failing_since') === null) {
       // The common case waits for the queue's next write (SETTLE_MS): no commit of its own.
-      this.unsettled.push({ seq: head.seq, log: logRow('delivered', null) });
+      this.unsettled.push({ seq: head.seq, eventId: head.id, log: logRow('delivered', null) });
       this.settleTimer ??= setTimeout(() => this.settle(), SETTLE_MS);
       return 'next';
     }
     this.settle(); // the log stays in attempt order
+    if (!head.seq) {
+      // The hand-over's send: the event is written now, as enqueueMany would have.
+      this.markSeen(head.id);
+      head = { ...head, seq: this.push(head.id, head.type, head.body) };
+    }
+    if (result.kind === 'slow') {
+      // Not a failure of the endpoint: the alarm sends it again at once, allowing the full timeout.
+      outcome = 'retrying';
+      nextAt = at;
+      sql(db, 'UPDATE queue SET attempts = ?, next_at = ? WHERE seq = ?', attempt, at, head.seq);
+      this.log(logRow(outcome, nextAt));
+      await this.arm();
+      return 'wait';
+    }
     if (result.kind === 'delivered') {
       outcome = 'delivered';
       sql(db, 'DELETE FROM queue WHERE seq = ?', head.seq);
@@ -401,11 +510,19 @@ export class WebhookQueue extends DurableObject<Env> {
       }
     }
     this.log(logRow(outcome, nextAt));
-    if (outcome === 'retrying') return 'wait';
+    if (outcome === 'retrying') {
+      if (!this.inRun) await this.arm(); // the hand-over's send (an alarm run arms as it ends)
+      return 'wait';
+    }
     return outcome === 'failed' && result.kind === 'retry' ? 'disabled' : 'next';
   }
 
-  private async attempt(sendTo: Target, head: Pending, at: number): Promise<Attempt> {
+  private async attempt(
+    sendTo: Target,
+    head: Pending,
+    at: number,
+    timeoutMs: number,
+  ): Promise<Attempt> {
     const target = (sendTo.checked ??= checkOutboundUrl(sendTo.subscription.url, this.env));
     if (!target.ok)
       return { kind: 'final', status: null, response: `Refused: the URL ${target.problem}.` };
@@ -426,10 +543,16 @@ export class WebhookQueue extends DurableObject<Env> {
         },
         body: head.body,
         redirect: 'manual',
-        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+        signal: AbortSignal.timeout(Math.max(1, timeoutMs)),
       });
     } catch (error) {
       const text = error instanceof Error ? error.message : String(error);
+      if (timeoutMs < REQUEST_TIMEOUT_MS && error instanceof Error && error.name === 'TimeoutError')
+        return {
+          kind: 'slow',
+          status: null,
+          response: `No answer within ${timeoutMs} ms on the hand-over; sent again with the full ${REQUEST_TIMEOUT_MS / 1000} s allowance.`,
+        };
       return {
         kind: 'retry',
         status: null,
@@ -468,16 +591,23 @@ export class WebhookQueue extends DurableObject<Env> {
     const done = this.unsettled;
     if (!done.length) return;
     this.unsettled = [];
-    sql(this.ctx.storage.sql, 'DELETE FROM queue WHERE seq <= ?', done.at(-1)!.seq);
-    for (const d of done) this.log(d.log);
+    const through = this.sentThrough(done);
+    if (through) sql(this.ctx.storage.sql, 'DELETE FROM queue WHERE seq <= ?', through);
+    for (const d of done) {
+      if (!d.seq) this.markSeen(d.eventId);
+      this.log(d.log);
+    }
   }
 
   /** The last queue row already delivered but not yet written (0: none): head reads skip up to it. */
-  private sentThrough(): number {
-    return this.unsettled.at(-1)?.seq ?? 0;
+  private sentThrough(unsettled = this.unsettled): number {
+    let through = 0;
+    for (const u of unsettled) through = Math.max(through, u.seq);
+    return through;
   }
 
-  private push(id: string, type: string, body: string): void {
+  /** Append an event at the tail; its seq. */
+  private push(id: string, type: string, body: string): number {
     const db = this.ctx.storage.sql;
     const [pushed] = sql<{ seq: number }>(
       db,
@@ -490,15 +620,12 @@ export class WebhookQueue extends DurableObject<Env> {
     // Strictly first in, first out: an event MAX_PENDING pushes old is still here only if all after it are.
     if (pushed && pushed.seq > MAX_PENDING)
       sql(db, 'DELETE FROM queue WHERE seq <= ?', pushed.seq - MAX_PENDING);
+    return pushed!.seq;
   }
 
   /** Point the alarm at the head event's due time, or clear it. */
   private async arm(): Promise<void> {
-    const [head] = sql<{ next_at: number }>(
-      this.ctx.storage.sql,
-      'SELECT next_at FROM queue WHERE seq > ? ORDER BY seq LIMIT 1',
-      this.sentThrough(),
-    );
+    const head = this.head();
     if (!head) {
       if (this.armedAt !== null) await this.ctx.storage.deleteAlarm();
       this.armedAt = null;
