@@ -370,6 +370,41 @@ function table(r) {
       verdict(p.ratio.p50, ok),
     ]);
   }
+  const st = r.statusPage;
+  if (st?.throughput) {
+    const t = st.throughput;
+    const mid = [...t.rounds].sort((x, y) => x.ratio - y.ratio)[Math.floor(t.rounds.length / 2)];
+    rows.push([
+      '12 status',
+      `/status from cache (${st.pageBytes} B) ↔ bare route: req/s @8 (median of ${t.rounds.length})`,
+      fmt(mid.status.rps),
+      fmt(mid.bare.rps),
+      `${fmt(t.medianRatio, 2)} (≥ ${t.target})`,
+      verdict(t.medianRatio, t.medianRatio >= t.target),
+    ]);
+    rows.push([
+      '',
+      '  ratio per round; server CPU ms/req (median round)',
+      fmt(mid.status.cpuMsPerRequest, 2),
+      fmt(mid.bare.cpuMsPerRequest, 2),
+      t.rounds.map((x) => fmt(x.ratio, 2)).join(' / '),
+      '',
+    ]);
+    const readers = st.readers ?? [];
+    const objects = readers.reduce(
+      (n, b) => n + Object.values(b.objectStubsMade ?? {}).reduce((m, k) => m + k, 0),
+      0,
+    );
+    const all200 = readers.every((b) => (b.statuses?.['200'] ?? 0) === b.readers);
+    rows.push([
+      '',
+      `  1,000 readers at once ×${readers.length}: wall s; objects reached`,
+      `${readers.map((b) => fmt(b.wallMs / 1000, 2)).join(' / ')}; ${objects}`,
+      '',
+      'all 200, 0 objects',
+      verdict(true, readers.length > 0 && all200 && objects === 0),
+    ]);
+  }
   const a = r.alertToPage;
   // Each page opens a new incident, so the floor is the design's two-hop "router + new object" path (section 1, @1).
   const cal2 = r.ingest?.new?.calibration?.latency;
