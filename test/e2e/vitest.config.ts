@@ -2,11 +2,14 @@ import { defineConfig } from 'vitest/config';
 
 // End-to-end tests run in Node against Firebell started as `npm start` starts it (built bundle on workerd),
 // each file with its own port and state directory; browsers are Debian's Chromium via playwright-core.
-// The demo rebuilds dist/ that every other file serves, so it runs alone (its own group). Every other file has its own
-// port, state folder and browser (the quick start and the start-up checks work on a fresh clone or their own
-// state, never on the checkout), and spends most of its time waiting on a server or a browser: they run two at a
-// time.
-const ALONE = ['test/e2e/demo.test.ts'];
+// Files that build or install in the checkout itself (the demo rebuilds dist/ that every other file serves;
+// the quick start runs npm install) run first, one at a time; the rest, each on its own temporary state,
+// run two at a time.
+const ALONE = [
+  'test/e2e/demo.test.ts',
+  'test/e2e/quick-start.test.ts',
+  'test/e2e/start-up.test.ts',
+];
 
 export default defineConfig({
   test: {
