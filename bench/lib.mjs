@@ -15,6 +15,27 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** A log line stamped with the seconds since `t0`, as every bench prints its progress. */
+export const stampedLog =
+  (t0 = Date.now()) =>
+  (msg) =>
+    console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${msg}`);
+
+/**
+ * For a section run on its own (`node bench/<name>.mjs`): its log, and a deadline (BENCH_DEADLINE_S, else
+ * `seconds`) after which it stops by itself; call `done()` when it finishes first.
+ */
+export function standalone(name, seconds) {
+  const deadline = setTimeout(
+    () => {
+      console.error(`bench/${name}: deadline reached, stopping`);
+      process.exit(2);
+    },
+    Number(process.env.BENCH_DEADLINE_S ?? seconds) * 1000,
+  );
+  return { log: stampedLog(), done: () => clearTimeout(deadline) };
+}
+
 export async function freePort() {
   return new Promise((resolve, reject) => {
     const srv = createServer();

@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { Firebell, now, postJson, round, sleep, summary, until } from './lib.mjs';
+import { Firebell, now, postJson, round, sleep, standalone, summary, until } from './lib.mjs';
 import { startPushService, subscriberKeys, verifyVapid } from './push-service.mjs';
 
 /** Send `count` requests at a steady `perSecond`, never waiting for answers; resolves when all have answered. */
@@ -378,16 +378,7 @@ const epoch = (t) => performance.timeOrigin + t;
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // Section 4 alone: `node bench/paging.mjs` (after `npm run build`). ESC_RUNS repeats it; ESC_COUNT, ESC_RATE
   // and ESC_DELAY_MIN run one phase of that shape instead of the section's two.
-  const t0 = Date.now();
-  const log = (msg) =>
-    console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${msg}`);
-  const deadline = setTimeout(
-    () => {
-      console.error('bench/paging.mjs: deadline reached, stopping');
-      process.exit(2);
-    },
-    Number(process.env.BENCH_DEADLINE_S ?? 300) * 1000,
-  );
+  const { log, done } = standalone('paging.mjs', 300);
   const push = await startPushService();
   const fb = await Firebell.start({ ALLOW_INSECURE_PUSH: 'true', ALLOW_INSECURE_OUTBOUND: 'true' });
   try {
@@ -409,6 +400,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       (await import('node:fs')).writeFileSync(process.env.ESC_TRACE, fb.output);
     await fb.dispose();
     await push.close();
-    clearTimeout(deadline);
+    done();
   }
 }

@@ -16,7 +16,7 @@ import { benchIngest } from './ingest.mjs';
 import { benchRulesIngest } from './rules-ingest.mjs';
 import { benchWebhooks } from './webhooks.mjs';
 import { benchStatus } from './status.mjs';
-import { Calibration, Firebell, ROOT, round } from './lib.mjs';
+import { Calibration, Firebell, ROOT, round, stampedLog } from './lib.mjs';
 import { benchAlertToPage, benchEscalationSection } from './paging.mjs';
 import { startPushService } from './push-service.mjs';
 import { initialJs, lighthouse } from './pwa.mjs';
@@ -26,7 +26,7 @@ import { benchGroupAdapter, benchGroupEndToEnd } from './storm-group.mjs';
 const t0 = Date.now();
 const DEADLINE_S = Number(process.env.BENCH_DEADLINE_S ?? 660);
 const QUICK = process.env.BENCH_QUICK === '1'; // shorter runs, for trying the bench itself
-const log = (msg) => console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${msg}`);
+const log = stampedLog(t0);
 
 if (
   !existsSync(join(ROOT, 'dist', 'worker', 'index.js')) ||

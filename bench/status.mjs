@@ -9,7 +9,7 @@
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { cannon } from './ingest.mjs';
-import { Calibration, Firebell, now, round, summary } from './lib.mjs';
+import { Calibration, Firebell, now, round, standalone, summary } from './lib.mjs';
 
 const THROUGHPUT_CONNECTIONS = 8;
 
@@ -140,16 +140,7 @@ export async function benchStatus(
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const t0 = Date.now();
-  const log = (msg) =>
-    console.log(`[${((Date.now() - t0) / 1000).toFixed(0).padStart(3)}s] ${msg}`);
-  const deadline = setTimeout(
-    () => {
-      console.error('bench/status.mjs: deadline reached, stopping');
-      process.exit(2);
-    },
-    Number(process.env.BENCH_DEADLINE_S ?? 240) * 1000,
-  );
+  const { log, done } = standalone('status.mjs', 240);
   const cal = await Calibration.start();
   const fb = await Firebell.start({ BENCH_COUNTERS: 'true' });
   try {
@@ -159,6 +150,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   } finally {
     await fb.dispose();
     await cal.dispose();
-    clearTimeout(deadline);
+    done();
   }
 }
