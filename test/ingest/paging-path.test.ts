@@ -264,6 +264,27 @@ function countD1(): { stop: () => void; log: string[] } {
 }
 
 /** Wait (bounded, reading only the incident's own storage, never D1) until level 1 (or nobody) is paged and indexed. */
+/**
+ * A device as registering one writes it, straight into D1: a real push service is out of this sandbox's reach,
+ * and a loopback endpoint (the default) is refused at the send, at once.
+ */
+async function addDevice(
+  id: string,
+  userId: string,
+  {
+    label = 'Pixel',
+    endpoint = `http://127.0.0.1:9/push/${crypto.randomUUID()}`,
+    at = clock.now(),
+  } = {},
+): Promise<void> {
+  const keys = await subscriber();
+  await env.DB.prepare(
+    'INSERT INTO push_subscriptions (id, user_id, label, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  )
+    .bind(id, userId, label, endpoint, keys.p256dh, keys.auth, at)
+    .run();
+}
+
 async function untilPagedHere(id: string, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -358,22 +379,8 @@ describe('the paging snapshot', () => {
     expect(toAna).toContain('Escalated to level 1: Ana');
     expect(toAna).toContain('Ana cannot be reached: no push device and no verified email or phone');
 
-    // A device as registering one writes it (straight to D1: a real push service is out of this sandbox's reach,
-    // and a loopback endpoint is refused at the send, at once, which the timeline says by the device's name).
-    const keys = await subscriber();
-    await env.DB.prepare(
-      'INSERT INTO push_subscriptions (id, user_id, label, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    )
-      .bind(
-        `sub_snap${n}`,
-        ana.id,
-        'Ana’s snapshot phone',
-        `http://127.0.0.1:9/push/${crypto.randomUUID()}`,
-        keys.p256dh,
-        keys.auth,
-        clock.now(),
-      )
-      .run();
+    // A device (refused at the send, at once, which the timeline says by the device's name).
+    await addDevice(`sub_snap${n}`, ana.id, { label: 'Ana’s snapshot phone' });
     const withDevice = await nextPage();
     expect(withDevice.some((t) => t.startsWith('Paged Ana on Ana’s snapshot phone'))).toBe(true);
 
@@ -508,20 +515,7 @@ describe('the paging snapshot', () => {
 
   it('escalates at the due time with no D1 call before the push, the level warmed just before', async () => {
     const fay = await createUser('Fay');
-    const keys = await subscriber();
-    await env.DB.prepare(
-      'INSERT INTO push_subscriptions (id, user_id, label, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    )
-      .bind(
-        'sub_fay',
-        fay.id,
-        'Pixel',
-        `http://127.0.0.1:9/push/${crypto.randomUUID()}`,
-        keys.p256dh,
-        keys.auth,
-        clock.now(),
-      )
-      .run();
+    await addDevice('sub_fay', fay.id);
     const serviceId = await serviceWithPolicy([
       { delayMinutes: 5, targets: [{ type: 'user', id: ana.id }] },
       { delayMinutes: 5, targets: [{ type: 'user', id: fay.id }] },
@@ -576,20 +570,10 @@ describe('the paging snapshot', () => {
     ).toBe(true);
     expect(await moves(() => deleteMethod(env.DB, user.id, 'cm_ivy'))).toBe(true);
     // What every page writes after the push: a device's and an address's last outcome, the pages counted.
-    const keys = await subscriber();
-    await env.DB.prepare(
-      'INSERT INTO push_subscriptions (id, user_id, label, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    )
-      .bind(
-        'sub_ivy',
-        user.id,
-        'Pixel',
-        `https://fcm.googleapis.com/fcm/send/${crypto.randomUUID()}`,
-        keys.p256dh,
-        keys.auth,
-        at,
-      )
-      .run();
+    await addDevice('sub_ivy', user.id, {
+      endpoint: `https://fcm.googleapis.com/fcm/send/${crypto.randomUUID()}`,
+      at,
+    });
     await addMethod(env.DB, {
       id: 'cm_ivy2',
       userId: user.id,
@@ -607,20 +591,7 @@ describe('the paging snapshot', () => {
   it('pages from what the isolate holds: no D1 call between the 202 and the push', async () => {
     // Someone with a device (its endpoint refused at the send: the outcome is still written after the push).
     const eve = await createUser('Eve');
-    const keys = await subscriber();
-    await env.DB.prepare(
-      'INSERT INTO push_subscriptions (id, user_id, label, endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    )
-      .bind(
-        'sub_eve',
-        eve.id,
-        'Pixel',
-        `http://127.0.0.1:9/push/${crypto.randomUUID()}`,
-        keys.p256dh,
-        keys.auth,
-        clock.now(),
-      )
-      .run();
+    await addDevice('sub_eve', eve.id);
     const serviceId = await serviceWithPolicy([
       { delayMinutes: 5, targets: [{ type: 'user', id: eve.id }] },
     ]);
