@@ -211,7 +211,9 @@ export class WebhookQueue extends DurableObject<Env> {
   ): Promise<boolean> {
     this.remember(subscriptionId);
     const id = this.remembered();
-    const fresh = events.filter((e, i) => !this.known(e.id) && events.indexOf(e) === i);
+    const fresh = events.filter(
+      (e, i) => !this.known(e.id) && events.findIndex((x) => x.id === e.id) === i,
+    );
     if (!fresh.length) return true;
     if (!id) {
       await this.enqueueMany(fresh);
