@@ -217,6 +217,9 @@ describe('publishing an incident', () => {
     for (const [name, value] of health.headers)
       if (!own.includes(name)) expect(held!.headers.get(name), name).toBe(value);
     expect(held!.headers.get('content-security-policy')).toBe(STATUS_CSP);
+    // The page is for reading: only the JSON and feeds are open to other sites' scripts.
+    expect(held!.headers.get('access-control-allow-origin')).toBeNull();
+    expect((await get('/status/feed.atom')).headers.get('access-control-allow-origin')).toBe('*');
   });
 
   it('serves Atom and RSS with one entry per public update', async () => {

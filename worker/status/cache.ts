@@ -118,9 +118,10 @@ function answerHeaders(type: string, outcome: 'hit' | 'miss'): Headers {
       'content-type': type,
       'cache-control': `public, max-age=${Math.ceil(VERSION_TTL_MS / 1000) + 3}`,
       'x-status-cache': outcome,
-      // Public by design: widgets and aggregators on other sites read the JSON and feeds from the browser.
-      'access-control-allow-origin': '*',
     });
+    // Public by design: widgets and aggregators on other sites read the JSON and feeds from the browser.
+    // The page itself is for reading, not fetching, and goes without.
+    if (!type.startsWith('text/html')) headers.set('access-control-allow-origin', '*');
     builtHeaders.set(key, headers);
   }
   return headers;

@@ -1,6 +1,6 @@
 /**
  * The status page's security headers, in one list: the hardening every Firebell answer carries (Hono's
- * secureHeaders defaults, no framing, as worker/app.ts sets them elsewhere) with the page's own
+ * secureHeaders defaults less the three no current browser reads, no framing: HARDENING in worker/app.ts) with the page's own
  * Content-Security-Policy. The app's middleware sets them on /status, and cache.ts bakes them into the held page's
  * answers, which skip the app (a test compares them with another page's).
  */
@@ -15,10 +15,7 @@ export const STATUS_PAGE_HEADERS: ReadonlyArray<readonly [string, string]> = [
   ['Strict-Transport-Security', 'max-age=15552000; includeSubDomains'],
   ['X-Content-Type-Options', 'nosniff'],
   ['X-DNS-Prefetch-Control', 'off'],
-  ['X-Download-Options', 'noopen'],
   ['X-Frame-Options', 'DENY'],
-  ['X-Permitted-Cross-Domain-Policies', 'none'],
-  ['X-XSS-Protection', '0'],
   ['Content-Security-Policy', STATUS_CSP],
 ];
 
