@@ -127,6 +127,29 @@ export async function serviceWorkerActivated(page: Page): Promise<Worker> {
   );
 }
 
+/**
+ * From now on, log every state the browser reports for this page's service workers (DevTools' view: running
+ * status and lifecycle, with the time), and print the log if the test fails: what the worker was doing when a
+ * navigation it should have answered went to the network instead.
+ */
+export async function logServiceWorkerStates(page: Page): Promise<void> {
+  const session = await page.context().newCDPSession(page);
+  const started = Date.now();
+  const log: string[] = [];
+  session.on('ServiceWorker.workerVersionUpdated', (e) => {
+    for (const v of e.versions)
+      log.push(
+        `+${Date.now() - started} ms version ${v.versionId}: ${v.runningStatus}, ${v.status}` +
+          (v.controlledClients?.length ? `, controls ${v.controlledClients.length}` : ''),
+      );
+  });
+  session.on('ServiceWorker.workerErrorReported', (e) =>
+    log.push(`+${Date.now() - started} ms error: ${e.errorMessage.errorMessage}`),
+  );
+  await session.send('ServiceWorker.enable');
+  onTestFailed(() => console.log(`--- service worker states:\n${log.join('\n')}`));
+}
+
 /** The CDP ServiceWorker domain for one page: the registration's id, push delivery, sync dispatch. */
 export class ServiceWorkerDevtools {
   private constructor(
