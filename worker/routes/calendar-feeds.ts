@@ -9,7 +9,7 @@ import { principalOf, requireRole } from '../auth/middleware';
 import { listCalendarFeeds, revokeCalendarFeed } from '../directory/calendar-feeds';
 import { limitBody, requireJson, validationHook } from '../edge';
 import { notFound } from '../errors';
-import { bearer, problems } from './openapi-shared';
+import { bearer, idParam, problems } from './openapi-shared';
 
 /** Whose feeds the caller may see and revoke: everyone's for an admin (null), else their own. */
 const scope = (who: Principal): string | null => (who.role === 'admin' ? null : who.id);
@@ -47,15 +47,7 @@ calendarFeeds.openapi(
     summary: 'Revoke a calendar feed: its URL stops answering at once',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: {
-      params: z.object({
-        id: z
-          .string()
-          .min(1)
-          .max(64)
-          .openapi({ param: { name: 'id', in: 'path' } }),
-      }),
-    },
+    request: { params: idParam() },
     responses: { 204: { description: 'Revoked' }, 401: problems[401], 404: problems[404] },
   }),
   async (c) => {

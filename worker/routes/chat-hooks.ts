@@ -11,7 +11,7 @@ import { now } from '../clock';
 import { invalid, limitBody, requireJson, validationHook } from '../edge';
 import { notFound } from '../errors';
 import { checkOutboundUrl } from '../net/outbound';
-import { bearer, problems, writeProblems } from './openapi-shared';
+import { bearer, idParam, json, problems, writeProblems } from './openapi-shared';
 
 export const chatHooks = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 chatHooks.use('*', limitBody(8 * 1024), requireJson());
@@ -35,10 +35,6 @@ const hookInput = z
     url: z.string().min(1).max(2048),
   })
   .openapi('ChatHookInput');
-const json = <T extends z.ZodTypeAny>(description: string, schema: T) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 chatHooks.openapi(
   createRoute({
@@ -93,15 +89,7 @@ chatHooks.openapi(
     summary: 'Stop posting to a hook',
     security: bearer,
     middleware: [requireRole('admin')] as const,
-    request: {
-      params: z.object({
-        id: z
-          .string()
-          .min(1)
-          .max(64)
-          .openapi({ param: { name: 'id', in: 'path' } }),
-      }),
-    },
+    request: { params: idParam() },
     responses: {
       204: { description: 'Removed' },
       401: problems[401],

@@ -37,7 +37,7 @@ import { rulesProblem } from '../notify/rules';
 import { sendMail, smtpConfigured } from '../notify/smtp';
 import { sendSms, twilioConfigured } from '../notify/twilio-api';
 import { problemBodySchema } from '../../schema/protocol-schemas';
-import { bearer, problems } from './openapi-shared';
+import { bearer, idParam, problems } from './openapi-shared';
 
 const MAX_METHODS_PER_USER = 8;
 const CODE_LIFETIME_MS = 15 * 60_000;
@@ -49,13 +49,7 @@ const MAX_CODE_ATTEMPTS = 5;
 export const contactMethods = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 contactMethods.use('*', limitBody(4 * 1024), requireJson());
 
-const idParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
+const idParams = idParam();
 const methodAndCode = {
   content: {
     'application/json': {
@@ -146,7 +140,7 @@ contactMethods.openapi(
       'Email or text a new verification code (at most one a minute); the last one stops working',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: {
       200: { description: 'What the mail server answered', ...methodAndCode },
       401: problems[401],
@@ -186,7 +180,7 @@ contactMethods.openapi(
     security: bearer,
     middleware: [requireRole('viewer')] as const,
     request: {
-      params: idParam,
+      params: idParams,
       body: { required: true, content: { 'application/json': { schema: verifyBody } } },
     },
     responses: {
@@ -230,7 +224,7 @@ contactMethods.openapi(
       'Stop paging one of my addresses or numbers; links already emailed to it stop working, replies from it are no longer taken',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: { 204: { description: 'Removed' }, 401: problems[401], 404: problems[404] },
   }),
   async (c) => {

@@ -18,19 +18,13 @@ import { drillsStub } from '../drills/object';
 import { failingMethods, getSettings, listDrills, saveSettings } from '../drills/store';
 import { limitBody, requireJson, validationHook } from '../edge';
 import { conflict, notFound } from '../errors';
-import { bearer, problems, writeProblems } from './openapi-shared';
+import { bearer, idParam, problems, writeProblems } from './openapi-shared';
 
 export const teamDrills = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 teamDrills.use('*', limitBody(8 * 1024), requireJson());
 export const drills = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-const idParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' }, example: 'team_…' }),
-});
+const idParams = idParam('team_…');
 const settingsResponse = {
   content: { 'application/json': { schema: drillSettingsResponse } },
 };
@@ -68,7 +62,7 @@ teamDrills.openapi(
     summary: 'The team’s drill settings and when its next scheduled drill runs',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: {
       200: { description: 'Settings', ...settingsResponse },
       401: problems[401],
@@ -96,7 +90,7 @@ teamDrills.openapi(
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: {
-      params: idParam,
+      params: idParams,
       body: { required: true, content: { 'application/json': { schema: drillSettingsBody } } },
     },
     responses: {
@@ -124,7 +118,7 @@ teamDrills.openapi(
       'Run a drill now: a test page over every method of whoever is on call and whoever comes on next',
     security: bearer,
     middleware: [requireRole('admin')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: {
       201: {
         description:
@@ -158,7 +152,7 @@ teamDrills.openapi(
       'The team’s drill report, newest first: who was drilled, which methods passed, time to receipt',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: {
       200: {
         description: 'The last 20 drills',

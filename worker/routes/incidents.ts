@@ -24,19 +24,13 @@ import {
   incidentSchema,
   newIncidentBody,
 } from '../../schema/incident-schemas';
-import { bearer, problems } from './openapi-shared';
+import { bearer, idParam, problems } from './openapi-shared';
 
 export const incidents = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
 incidents.use('*', limitBody(64 * 1024), requireJson());
 
-const idParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' }, example: 'inc_…' }),
-});
+const idParams = idParam('inc_…');
 const idempotencyHeader = z.object({
   'idempotency-key': z.string().min(1).max(MAX_IDEMPOTENCY_KEY_LENGTH).optional().openapi({
     description:
@@ -185,7 +179,7 @@ const getRoute = createRoute({
   security: bearer,
   middleware: [requireRole('viewer')] as const,
   request: {
-    params: idParam,
+    params: idParams,
     query: z.object({
       before: z.coerce.number().int().min(1).optional().openapi({
         description:
@@ -266,7 +260,7 @@ for (const { path, type, summary } of commandRoutes) {
     security: bearer,
     middleware: [requireRole('responder')] as const,
     request: {
-      params: idParam,
+      params: idParams,
       headers: idempotencyHeader,
       body: { required: false, content: { 'application/json': { schema: commandBodies[type] } } },
     },
@@ -326,7 +320,7 @@ const liveRoute = createRoute({
   security: bearer,
   middleware: [requireRole('viewer')] as const,
   request: {
-    params: idParam,
+    params: idParams,
     query: z.object({ since: z.coerce.number().int().min(0).optional() }),
   },
   responses: {

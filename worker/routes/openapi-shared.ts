@@ -1,4 +1,5 @@
-/** OpenAPI pieces every route file uses: the problem response and the auth scheme. */
+/** OpenAPI pieces every route file uses: the problem response, the auth scheme, JSON answers and `{id}`. */
+import { z } from '@hono/zod-openapi';
 import { problemBodySchema } from '../../schema/protocol-schemas';
 
 const problem = (description: string) => ({
@@ -29,3 +30,19 @@ export const writeProblems = {
 } as const;
 
 export const bearer: Record<string, string[]>[] = [{ bearerAuth: [] }, { sessionCookie: [] }];
+
+/** A JSON answer described by its schema, for an OpenAPI entry. */
+export const json = <T extends z.ZodTypeAny>(description: string, schema: T) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** `{id}` in a path: one of the ids Firebell hands out; `example` shows its prefix in the reference. */
+export const idParam = (example?: string) =>
+  z.object({
+    id: z
+      .string()
+      .min(1)
+      .max(64)
+      .openapi({ param: { name: 'id', in: 'path' }, ...(example ? { example } : {}) }),
+  });

@@ -43,7 +43,7 @@ import {
 } from '../../schema/device-schemas';
 import { incidentSchema } from '../../schema/incident-schemas';
 import { problemBodySchema } from '../../schema/protocol-schemas';
-import { bearer, problems } from './openapi-shared';
+import { bearer, idParam, problems } from './openapi-shared';
 
 /** A person rarely has more than a phone, a laptop and a tablet; the cap stops a runaway client. */
 const MAX_DEVICES_PER_USER = 20;
@@ -55,13 +55,7 @@ const unavailable = {
   description: 'Web Push is not configured on this server',
   content: { 'application/problem+json': { schema: problemBodySchema } },
 };
-const idParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' } }),
-});
+const idParams = idParam();
 const deviceResponse = {
   content: { 'application/json': { schema: z.object({ subscription: pushDeviceSchema }) } },
 };
@@ -202,7 +196,7 @@ push.openapi(
     security: bearer,
     middleware: [requireRole('viewer')] as const,
     request: {
-      params: idParam,
+      params: idParams,
       body: {
         required: true,
         content: {
@@ -239,7 +233,7 @@ push.openapi(
     summary: 'Stop paging one of my devices',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: { 204: { description: 'Removed' }, 401: problems[401], 404: problems[404] },
   }),
   async (c) => {
@@ -257,7 +251,7 @@ push.openapi(
     summary: 'Send a test page to one of my devices and report what the push service answered',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: {
       200: {
         description: 'What happened; a device the push service no longer knows is removed',

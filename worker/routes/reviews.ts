@@ -30,19 +30,13 @@ import {
   reviewSchema,
 } from '../../schema/review-schemas';
 import type { Review } from '../../schema/review';
-import { bearer, problems } from './openapi-shared';
+import { bearer, idParam, problems } from './openapi-shared';
 
 // No use('*') here: this app shares the /api/incidents prefix, and a wildcard would reach the incident routes too.
 export const reviews = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 export const actionItems = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 
-const idParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' }, example: 'inc_…' }),
-});
+const idParams = idParam('inc_…');
 const reviewResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: reviewSchema } },
@@ -85,7 +79,7 @@ reviews.openapi(
       'Start the review, pre-filled from the incident (returns the existing one, its facts refreshed while unpublished)',
     security: bearer,
     middleware: [requireRole('responder')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: {
       200: reviewResponse('The review that already existed'),
       201: reviewResponse('The new draft'),
@@ -116,7 +110,7 @@ reviews.openapi(
       'The review; 404 with `suggested: true` when a resolved critical/error incident has none',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: { 200: reviewResponse('The review'), 401: problems[401], 404: problems[404] },
   }),
   async (c) => c.json(await reviewOr404(c, c.req.valid('param').id), 200),
@@ -132,7 +126,7 @@ reviews.openapi(
     security: bearer,
     middleware: [requireRole('responder'), limitBody(64 * 1024), requireJson()] as const,
     request: {
-      params: idParam,
+      params: idParams,
       body: { required: true, content: { 'application/json': { schema: reviewEditSchema } } },
     },
     responses: {
@@ -183,7 +177,7 @@ reviews.openapi(
     summary: 'The review as a Markdown document',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: {
       200: { description: 'Markdown', content: { 'text/markdown': { schema: z.string() } } },
       401: problems[401],
@@ -210,7 +204,7 @@ reviews.openapi(
     summary: 'The review as a JSON document to download',
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: { 200: reviewResponse('The review'), 401: problems[401], 404: problems[404] },
   }),
   async (c) => {

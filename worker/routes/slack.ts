@@ -32,7 +32,7 @@ import { now } from '../clock';
 import { invalid, limitBody, requireJson, validationHook } from '../edge';
 import { notFound } from '../errors';
 import { checkOutboundUrl } from '../net/outbound';
-import { bearer, problems, writeProblems } from './openapi-shared';
+import { bearer, json, problems, writeProblems } from './openapi-shared';
 
 export const slack = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 slack.use('*', limitBody(8 * 1024), requireJson());
@@ -41,10 +41,6 @@ slack.use('*', limitBody(8 * 1024), requireJson());
 const LINK_CODE_TTL_MS = 15 * 60_000;
 const CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTVWXYZ23456789';
 
-const json = <T extends z.ZodTypeAny>(description: string, schema: T) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 const param = (name: string, example: string) =>
   z
     .string()

@@ -25,22 +25,12 @@ import { invalid, limitBody, requireJson, validationHook } from '../edge';
 import { notFound } from '../errors';
 import { newId } from '../ids';
 import { afterWrite, postNotice } from '../status/publish';
-import { bearer, problems, writeProblems } from './openapi-shared';
+import { bearer, idParam, json, problems, writeProblems } from './openapi-shared';
 
 export const statusAdmin = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 statusAdmin.use('*', limitBody(16 * 1024), requireJson());
 
-const idParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' }, example: 'cmp_…' }),
-});
-const json = <T extends z.ZodTypeAny>(description: string, schema: T) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
+const idParams = idParam('cmp_…');
 const one = z.object({ component: statusComponentSchema });
 const origin = (url: string) => new URL(url).origin;
 
@@ -112,7 +102,7 @@ statusAdmin.openapi(
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: {
-      params: idParam,
+      params: idParams,
       body: { required: true, content: { 'application/json': { schema: statusComponentPatch } } },
     },
     responses: { 200: json('The component', one), ...writeProblems, 404: problems[404] },
@@ -137,7 +127,7 @@ statusAdmin.openapi(
     summary: 'Remove a component (and its history) from the page',
     security: bearer,
     middleware: [requireRole('admin')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: {
       204: { description: 'Removed' },
       401: problems[401],
@@ -188,7 +178,7 @@ statusAdmin.openapi(
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: {
-      params: idParam,
+      params: idParams,
       body: { required: true, content: { 'application/json': { schema: noticeUpdateInput } } },
     },
     responses: {

@@ -7,18 +7,12 @@ import { now } from '../clock';
 import { publicationForIncident } from '../directory/status-publications';
 import { limitBody, requireJson, validationHook } from '../edge';
 import { publishIncident } from '../status/publish';
-import { bearer, problems, writeProblems } from './openapi-shared';
+import { bearer, idParam, problems, writeProblems } from './openapi-shared';
 
 export const statusPublish = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 statusPublish.use('/:id/status-page', limitBody(16 * 1024), requireJson());
 
-const idParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' }, example: 'inc_…' }),
-});
+const idParams = idParam('inc_…');
 const answer = (description: string) => ({
   description,
   content: {
@@ -34,7 +28,7 @@ statusPublish.openapi(
     summary: "The incident's publication on the status page (null when unpublished)",
     security: bearer,
     middleware: [requireRole('viewer')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: { 200: answer('The publication or null'), 401: problems[401] },
   }),
   async (c) =>
@@ -54,7 +48,7 @@ statusPublish.openapi(
     security: bearer,
     middleware: [requireRole('responder')] as const,
     request: {
-      params: idParam,
+      params: idParams,
       body: { required: true, content: { 'application/json': { schema: publishInput } } },
     },
     responses: {

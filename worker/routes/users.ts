@@ -21,15 +21,9 @@ import { placesNaming, removeUser, updateAccess } from '../directory/user-access
 import { TOKEN_ADMIN_ID, getUser, listUsers, type User } from '../directory/users';
 import { limitBody, requireJson, validationHook } from '../edge';
 import { conflict, forbidden, notFound } from '../errors';
-import { bearer, problems } from './openapi-shared';
+import { bearer, idParam, problems } from './openapi-shared';
 
-const idParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' }, example: 'usr_…' }),
-});
+const idParams = idParam('usr_…');
 
 const person = (u: User) => ({
   id: u.id,
@@ -78,7 +72,7 @@ users.openapi(
     summary: 'One person with their sessions, API tokens and calendar feeds (admin)',
     security: bearer,
     middleware: [requireRole('admin')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: {
       200: {
         description: 'The person and every way they are signed in',
@@ -115,7 +109,7 @@ users.openapi(
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: {
-      params: idParam,
+      params: idParams,
       body: {
         required: true,
         content: {
@@ -161,7 +155,7 @@ users.openapi(
       'Remove someone for good (admin): sessions, tokens, devices, team places, future overrides and calendar feeds go; their name stays on history',
     security: bearer,
     middleware: [requireRole('admin')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: {
       200: {
         description: 'Removed; where they are still named',
@@ -199,7 +193,7 @@ users.openapi(
     summary: 'Sign someone out on every device (admin); their API tokens are not touched',
     security: bearer,
     middleware: [requireRole('admin')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: {
       200: {
         description: 'How many sessions ended',
@@ -227,7 +221,7 @@ users.openapi(
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: {
-      params: idParam.extend({
+      params: idParams.extend({
         sid: z
           .string()
           .min(1)
@@ -260,7 +254,7 @@ users.openapi(
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: {
-      params: idParam.extend({
+      params: idParams.extend({
         tid: z
           .string()
           .min(1)

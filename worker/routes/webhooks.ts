@@ -27,20 +27,14 @@ import {
 } from '../webhooks/directory';
 import { webhookQueue } from '../webhooks/queue';
 import { testEvent } from '../webhooks/test-event';
-import { bearer, problems, writeProblems } from './openapi-shared';
+import { bearer, idParam, json, problems, writeProblems } from './openapi-shared';
 
 export const webhooks = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
 webhooks.use('*', limitBody(16 * 1024), requireJson());
 webhooks.openAPIRegistry.register('WebhookEvent', webhookEventSchema);
 
-const idParam = z.object({
-  id: z
-    .string()
-    .min(1)
-    .max(64)
-    .openapi({ param: { name: 'id', in: 'path' }, example: 'whk_…' }),
-});
-const deliveryParam = idParam.extend({
+const idParams = idParam('whk_…');
+const deliveryParam = idParams.extend({
   deliveryId: z
     .string()
     .min(1)
@@ -53,10 +47,6 @@ const withSecret = z.object({
   secret: z.string().openapi({ example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw' }),
 });
 const one = z.object({ webhook: webhookSubscriptionSchema });
-const json = <T extends z.ZodTypeAny>(description: string, schema: T) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
 
 function checkUrl(env: Env, url: string): void {
   const check = checkOutboundUrl(url, env);
@@ -136,7 +126,7 @@ webhooks.openapi(
     summary: 'One webhook subscription',
     security: bearer,
     middleware: [requireRole('admin')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: {
       200: json('The subscription', one),
       401: problems[401],
@@ -158,7 +148,7 @@ webhooks.openapi(
     security: bearer,
     middleware: [requireRole('admin')] as const,
     request: {
-      params: idParam,
+      params: idParams,
       body: { required: true, content: { 'application/json': { schema: webhookPatch } } },
     },
     responses: {
@@ -198,7 +188,7 @@ webhooks.openapi(
     summary: 'Delete a webhook subscription and its queue',
     security: bearer,
     middleware: [requireRole('admin')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: {
       204: { description: 'Deleted' },
       401: problems[401],
@@ -222,7 +212,7 @@ webhooks.openapi(
     summary: 'The last 100 delivery attempts, newest first',
     security: bearer,
     middleware: [requireRole('admin')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: {
       200: json(
         'Attempts and the events still waiting',
@@ -262,7 +252,7 @@ webhooks.openapi(
       'Queued like any event (behind those waiting); watch the delivery log for the answer.',
     security: bearer,
     middleware: [requireRole('admin')] as const,
-    request: { params: idParam },
+    request: { params: idParams },
     responses: {
       202: json('The event queued', z.object({ event: webhookEventSchema })),
       401: problems[401],
