@@ -11,7 +11,7 @@ import { now } from '../clock';
 import { getService } from '../directory/services';
 import { userNames } from '../directory/users';
 import type { Env } from '../env';
-import { sql } from '../sql';
+import { Meta, sql } from '../sql';
 import type { IncidentView } from '../incident/object';
 import { incidentStub } from '../stubs';
 import { hookTarget } from './chat-hooks';
@@ -61,10 +61,11 @@ export const slackQueue = (env: Pick<Env, 'SLACK_QUEUE'>, incidentId: string) =>
   env.SLACK_QUEUE.get(env.SLACK_QUEUE.idFromName(incidentId));
 
 export class SlackQueue extends DurableObject<Env> {
+  private readonly meta: Meta;
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const db = ctx.storage.sql;
-    sql(db, 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    this.meta = new Meta(db);
     sql(
       db,
       `CREATE TABLE IF NOT EXISTS queue (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL,
@@ -78,7 +79,7 @@ export class SlackQueue extends DurableObject<Env> {
   async enqueue(target: ChatTarget, events: readonly ChatEvent[]): Promise<void> {
     const db = this.ctx.storage.sql;
     for (const [key, value] of Object.entries(target))
-      if (this.meta(key) === null) this.setMeta(key, value);
+      if (this.meta.get(key) === null) this.meta.set(key, value);
     const at = now();
     for (const e of events) {
       if (sql(db, 'SELECT 1 AS x FROM seen WHERE id = ?', e.id).length) continue;
@@ -103,8 +104,8 @@ export class SlackQueue extends DurableObject<Env> {
 
   /** Where the incident's message is (channel and ts), once posted. */
   async message(): Promise<{ channel: string; ts: string } | null> {
-    const ts = this.meta('ts');
-    const channel = this.meta('channel');
+    const ts = this.meta.get('ts');
+    const channel = this.meta.get('channel');
     return ts && channel ? { channel, ts } : null;
   }
 
@@ -137,11 +138,11 @@ export class SlackQueue extends DurableObject<Env> {
 
   /** Carry out the head event: the message first (once), then its thread reply, then the update. */
   private async deliver(head: Row): Promise<'next' | 'wait'> {
-    const hookId = this.meta('hookId');
+    const hookId = this.meta.get('hookId');
     if (hookId) return this.deliverHook(head, hookId);
     const db = this.ctx.storage.sql;
-    const incidentId = this.meta('incidentId') ?? '';
-    const teamId = this.meta('teamId') ?? '';
+    const incidentId = this.meta.get('incidentId') ?? '';
+    const teamId = this.meta.get('teamId') ?? '';
     const workspace = await credentials(this.env.DB, this.env.SESSION_SECRET, teamId);
     if (!workspace)
       return this.fail(head, 'chat.postMessage', {
@@ -161,16 +162,16 @@ export class SlackQueue extends DurableObject<Env> {
     const call = (method: SlackMethod, body: Record<string, unknown>) =>
       callSlack(this.env, workspace, method, body);
 
-    let ts = this.meta('ts');
-    let channel = this.meta('channel') ?? this.meta('channelId') ?? '';
+    let ts = this.meta.get('ts');
+    let channel = this.meta.get('channel') ?? this.meta.get('channelId') ?? '';
     let posted = false;
     if (!ts) {
       const res = await call('chat.postMessage', { channel, ...message, unfurl_links: false });
       if (res.kind !== 'ok') return this.fail(head, 'chat.postMessage', res);
       ts = String(res.body.ts);
       channel = String(res.body.channel ?? channel);
-      this.setMeta('ts', ts);
-      this.setMeta('channel', channel);
+      this.meta.set('ts', ts);
+      this.meta.set('channel', channel);
       posted = true;
     }
     if (head.type !== 'incident.triggered') {
@@ -189,7 +190,7 @@ export class SlackQueue extends DurableObject<Env> {
       }
     }
     sql(db, 'DELETE FROM queue WHERE seq = ?', head.seq);
-    sql(db, "DELETE FROM meta WHERE key = 'failing_since'");
+    this.meta.set('failing_since', null);
     return 'next';
   }
 
@@ -204,7 +205,7 @@ export class SlackQueue extends DurableObject<Env> {
     // RPC return types are structurally rewritten by workers-types; the object returns an IncidentView.
     const view = (await incidentStub(
       this.env,
-      this.meta('incidentId') ?? '',
+      this.meta.get('incidentId') ?? '',
     ).view()) as IncidentView | null;
     if (!view) {
       sql(db, 'DELETE FROM queue');
@@ -220,7 +221,7 @@ export class SlackQueue extends DurableObject<Env> {
     const outcome = await postHook(this.env, target.url, body);
     if (outcome.kind !== 'ok') return this.fail(head, `${target.kind} webhook`, outcome, label);
     sql(db, 'DELETE FROM queue WHERE seq = ?', head.seq);
-    sql(db, "DELETE FROM meta WHERE key = 'failing_since'");
+    this.meta.set('failing_since', null);
     return 'next';
   }
 
@@ -235,8 +236,8 @@ export class SlackQueue extends DurableObject<Env> {
     const db = this.ctx.storage.sql;
     const at = now();
     if (outcome.kind === 'retry') {
-      const since = Number(this.meta('failing_since') ?? at);
-      this.setMeta('failing_since', String(since));
+      const since = Number(this.meta.get('failing_since') ?? at);
+      this.meta.set('failing_since', String(since));
       const attempts = head.attempts + 1;
       const wait = Math.max(outcome.retryAfterMs ?? 0, chatBackoffMs(attempts));
       if (at + wait - since <= FAILING_LIMIT_MS) {
@@ -251,10 +252,10 @@ export class SlackQueue extends DurableObject<Env> {
       }
     }
     const error = outcome.kind === 'retry' ? `${outcome.error} (retried for 24 h)` : outcome.error;
-    const incidentId = this.meta('incidentId');
-    const channel = this.meta('channel') ?? this.meta('channelId');
+    const incidentId = this.meta.get('incidentId');
+    const channel = this.meta.get('channel') ?? this.meta.get('channelId');
     await recordError(this.env.DB, {
-      teamId: this.meta('teamId') ?? who.toLowerCase(),
+      teamId: this.meta.get('teamId') ?? who.toLowerCase(),
       channelId: channel,
       incidentId,
       method,
@@ -269,9 +270,9 @@ export class SlackQueue extends DurableObject<Env> {
         { chat: who.toLowerCase(), method, error, channel },
       );
     // Without the message nothing later can thread or update: drop them all (one error, not one per event).
-    if (!this.meta('ts') && !this.meta('hookId')) sql(db, 'DELETE FROM queue');
+    if (!this.meta.get('ts') && !this.meta.get('hookId')) sql(db, 'DELETE FROM queue');
     else sql(db, 'DELETE FROM queue WHERE seq = ?', head.seq);
-    sql(db, "DELETE FROM meta WHERE key = 'failing_since'");
+    this.meta.set('failing_since', null);
     return 'next';
   }
 
@@ -297,16 +298,5 @@ export class SlackQueue extends DurableObject<Env> {
     );
     if (!head) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(head.next_at);
-  }
-
-  private meta(key: string): string | null {
-    return (
-      sql<{ value: string }>(this.ctx.storage.sql, 'SELECT value FROM meta WHERE key = ?', key)[0]
-        ?.value ?? null
-    );
-  }
-
-  private setMeta(key: string, value: string): void {
-    sql(this.ctx.storage.sql, 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', key, value);
   }
 }

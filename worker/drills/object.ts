@@ -14,7 +14,7 @@ import type { Env } from '../env';
 import { newId } from '../ids';
 import { Scheduler } from '../incident/scheduler';
 import type { Schedule } from '../oncall';
-import { sql } from '../sql';
+import { Meta, sql } from '../sql';
 import { HANDOFF_HORIZON_MS, drillDueAt, handoffKey, handoffs, onCallNow } from './plan';
 import {
   drillEmail,
@@ -57,6 +57,7 @@ export async function replanScheduledDrills(env: Pick<Env, 'DB' | 'DRILLS'>): Pr
 }
 
 export class TeamDrills extends DurableObject<Env> {
+  private readonly meta: Meta;
   private readonly scheduler: Scheduler;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -66,26 +67,26 @@ export class TeamDrills extends DurableObject<Env> {
       db,
       "CREATE TABLE IF NOT EXISTS schedule (id TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at INTEGER NOT NULL, data TEXT NOT NULL DEFAULT '{}', version INTEGER NOT NULL DEFAULT 0)",
     );
-    sql(db, 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    this.meta = new Meta(db);
     sql(db, 'CREATE TABLE IF NOT EXISTS drilled (key TEXT PRIMARY KEY, at INTEGER NOT NULL)');
     this.scheduler = new Scheduler(ctx.storage);
   }
 
   /** The settings changed (or the team was first drilled): plan again. Returns when the next drill runs. */
   async configure(teamId: string): Promise<number | null> {
-    this.setMeta('team', teamId);
+    this.meta.set('team', teamId);
     return this.plan(now());
   }
 
   /** When the next scheduled drill runs; null when none is planned. */
   async nextDrillAt(): Promise<number | null> {
-    const v = this.meta('next_drill_at');
+    const v = this.meta.get('next_drill_at');
     return v ? Number(v) : null;
   }
 
   /** Drill now whoever is on call and whoever comes on at the next handoff; null when nobody is. */
   async runNow(teamId: string, requestedBy: string): Promise<Drill | null> {
-    this.setMeta('team', teamId);
+    this.meta.set('team', teamId);
     const at = now();
     const schedules = await this.schedules(teamId, at);
     const next = handoffs(schedules, at, at + HANDOFF_HORIZON_MS)[0];
@@ -111,7 +112,7 @@ export class TeamDrills extends DurableObject<Env> {
 
   /** Due: drill the incoming people of every handoff within `minutesBefore`, then plan the next. */
   private async onSchedule(at: number): Promise<void> {
-    const teamId = this.meta('team');
+    const teamId = this.meta.get('team');
     if (!teamId) return;
     const { minutesBefore } = await getSettings(this.env.DB, teamId);
     if (minutesBefore !== null) {
@@ -145,10 +146,10 @@ export class TeamDrills extends DurableObject<Env> {
 
   /** Point the next-drill task at the next undrilled handoff less `minutesBefore` (or a re-plan). */
   private async plan(at: number): Promise<number | null> {
-    const teamId = this.meta('team');
+    const teamId = this.meta.get('team');
     const settings = teamId ? await getSettings(this.env.DB, teamId) : null;
     if (!teamId || settings?.minutesBefore == null) {
-      this.setMeta('next_drill_at', '');
+      this.meta.set('next_drill_at', '');
       await this.scheduler.cancel(NEXT);
       return null;
     }
@@ -158,7 +159,7 @@ export class TeamDrills extends DurableObject<Env> {
       (h) => !this.drilled(handoffKey(h)),
     );
     const dueAt = next ? Math.max(at, drillDueAt(next, before)) : null;
-    this.setMeta('next_drill_at', dueAt === null ? '' : String(dueAt));
+    this.meta.set('next_drill_at', dueAt === null ? '' : String(dueAt));
     await this.scheduler.schedule(NEXT, NEXT, Math.min(dueAt ?? Infinity, at + REPLAN_MS));
     return dueAt;
   }
@@ -289,16 +290,5 @@ export class TeamDrills extends DurableObject<Env> {
 
   private drilled(key: string): boolean {
     return sql(this.ctx.storage.sql, 'SELECT 1 AS one FROM drilled WHERE key = ?', key).length > 0;
-  }
-
-  private meta(key: string): string | null {
-    return (
-      sql<{ value: string }>(this.ctx.storage.sql, 'SELECT value FROM meta WHERE key = ?', key)[0]
-        ?.value || null
-    );
-  }
-
-  private setMeta(key: string, value: string): void {
-    sql(this.ctx.storage.sql, 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', key, value);
   }
 }

@@ -16,7 +16,7 @@
 import { DurableObject } from 'cloudflare:workers';
 import { now } from '../clock';
 import type { Env } from '../env';
-import { sql } from '../sql';
+import { Meta, sql } from '../sql';
 import {
   emailChannel,
   pushChannel,
@@ -83,6 +83,7 @@ export const statusPushQueue = (env: Pick<Env, 'STATUS_PUSH'>) =>
   env.STATUS_PUSH.get(env.STATUS_PUSH.idFromName(STATUS_PUSH_NAME));
 
 export class StatusPushQueue extends DurableObject<Env> {
+  private readonly meta: Meta;
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const db = ctx.storage.sql;
@@ -102,25 +103,7 @@ export class StatusPushQueue extends DurableObject<Env> {
     );
     sql(db, 'CREATE INDEX IF NOT EXISTS retries_due ON retries (next_at)');
     sql(db, 'CREATE TABLE IF NOT EXISTS done (seq INTEGER PRIMARY KEY, result TEXT NOT NULL)');
-    sql(db, 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-  }
-
-  private meta(key: string): string | null {
-    return (
-      sql<{ value: string }>(this.ctx.storage.sql, 'SELECT value FROM meta WHERE key = ?', key)[0]
-        ?.value ?? null
-    );
-  }
-
-  private setMeta(key: string, value: string | null): void {
-    if (value === null) sql(this.ctx.storage.sql, 'DELETE FROM meta WHERE key = ?', key);
-    else
-      sql(
-        this.ctx.storage.sql,
-        'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-        key,
-        value,
-      );
+    this.meta = new Meta(db);
   }
 
   /**
@@ -128,20 +111,20 @@ export class StatusPushQueue extends DurableObject<Env> {
    * this makes (at `origin`'s page), and wake at the next one.
    */
   async planMaintenance(origin: string): Promise<void> {
-    this.setMeta('origin', origin);
+    this.meta.set('origin', origin);
     const at = now();
     await this.checkMaintenance(at);
-    const next = this.meta('maintenanceAt');
+    const next = this.meta.get('maintenanceAt');
     if (next !== null) await this.wakeBy(Number(next));
   }
 
   private async checkMaintenance(at: number): Promise<void> {
     const origin = this.env.PUBLIC_URL
       ? new URL(this.env.PUBLIC_URL).origin
-      : (this.meta('origin') ?? '');
+      : (this.meta.get('origin') ?? '');
     const { jobs, nextAt } = await maintenanceMessages(this.ctx.storage.sql, this.env, at, origin);
-    this.setMeta('maintenanceAt', nextAt === null ? null : String(nextAt));
-    this.setMeta('maintenancePlanned', '1');
+    this.meta.set('maintenanceAt', nextAt === null ? null : String(nextAt));
+    this.meta.set('maintenancePlanned', '1');
     for (const job of jobs) await this.enqueue(job);
   }
 
@@ -155,9 +138,9 @@ export class StatusPushQueue extends DurableObject<Env> {
     );
     sql(db, 'INSERT INTO jobs (job, walk) VALUES (?, ?)', JSON.stringify(job), CHANNELS[0]!.name);
     // Windows published before this object watched any (a deploy): the first update's run looks at them.
-    if (this.meta('maintenancePlanned') === null) {
-      this.setMeta('maintenanceAt', String(now()));
-      this.setMeta('origin', job.origin);
+    if (this.meta.get('maintenancePlanned') === null) {
+      this.meta.set('maintenanceAt', String(now()));
+      this.meta.set('origin', job.origin);
     }
     await this.wakeBy(now());
   }
@@ -197,7 +180,7 @@ export class StatusPushQueue extends DurableObject<Env> {
 
   private async run(): Promise<void> {
     const at = now();
-    const maintenanceAt = this.meta('maintenanceAt');
+    const maintenanceAt = this.meta.get('maintenanceAt');
     if (maintenanceAt !== null && Number(maintenanceAt) <= at) await this.checkMaintenance(at);
     await this.retryDue(at);
     await this.walk(at);
@@ -372,7 +355,7 @@ export class StatusPushQueue extends DurableObject<Env> {
     const walking = sql<{ n: number }>(db, `SELECT count(*) AS n FROM jobs WHERE walk != 'done'`)[0]
       ?.n;
     const retry = sql<{ t: number | null }>(db, 'SELECT min(next_at) AS t FROM retries')[0]?.t;
-    const maintenance = this.meta('maintenanceAt');
+    const maintenance = this.meta.get('maintenanceAt');
     const due = [retry, maintenance === null ? null : Number(maintenance)].filter(
       (t): t is number => typeof t === 'number',
     );

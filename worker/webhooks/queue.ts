@@ -17,7 +17,7 @@ import { now } from '../clock';
 import type { Env } from '../env';
 import { newId } from '../ids';
 import { checkOutboundUrl } from '../net/outbound';
-import { sql } from '../sql';
+import { Meta, sql } from '../sql';
 import { deliveryTarget, updateSubscription } from './directory';
 import { inLane, pageOnItsWay } from './lane';
 import { signWebhook } from './sign';
@@ -141,6 +141,7 @@ type Attempt =
   | { kind: 'final'; status: number | null; response: string };
 
 export class WebhookQueue extends DurableObject<Env> {
+  private readonly meta: Meta;
   /** The subscription this queue delivers for (meta 'subscription'), once read. */
   private subscriptionId: string | null = null;
   /** The subscription and secrets as last read from D1 (see TARGET_TTL_MS). */
@@ -164,7 +165,7 @@ export class WebhookQueue extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     const db = ctx.storage.sql;
-    sql(db, 'CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)');
+    this.meta = new Meta(db);
     sql(
       db,
       `CREATE TABLE IF NOT EXISTS queue (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL,
@@ -227,7 +228,7 @@ export class WebhookQueue extends DurableObject<Env> {
         const deadline = Date.now() + HAND_OVER_SEND_MS;
         let sent = 0;
         while (sent < fresh.length && !this.inRun && !pageOnItsWay() && Date.now() < deadline) {
-          if (this.head() || this.meta('failing_since') !== null) break;
+          if (this.head() || this.meta.get('failing_since') !== null) break;
           const target = await this.load(id);
           if (!target?.subscription.enabled) break;
           const event = fresh[sent]!;
@@ -298,7 +299,7 @@ export class WebhookQueue extends DurableObject<Env> {
   /** Drop the kept subscription: the next send reads it from D1. */
   async forget(): Promise<void> {
     this.target = null;
-    sql(this.ctx.storage.sql, "DELETE FROM meta WHERE key = 'target'");
+    this.meta.set('target', null);
   }
 
   /** Send a logged attempt's event again, at the tail, with its original id. False when it is no longer logged. */
@@ -353,7 +354,7 @@ export class WebhookQueue extends DurableObject<Env> {
     if (id) await this.reload(id);
     this.settle();
     const db = this.ctx.storage.sql;
-    sql(db, "DELETE FROM meta WHERE key = 'failing_since'");
+    this.meta.set('failing_since', null);
     sql(db, 'UPDATE queue SET next_at = ? WHERE seq = (SELECT min(seq) FROM queue)', now());
     await this.arm();
   }
@@ -415,13 +416,13 @@ export class WebhookQueue extends DurableObject<Env> {
   private async reload(subscriptionId: string): Promise<Target | null> {
     const found = await deliveryTarget(this.env.DB, subscriptionId);
     this.target = found && { ...found, loadedAt: Date.now() };
-    if (found) this.setMeta('target', JSON.stringify(this.target));
-    else sql(this.ctx.storage.sql, "DELETE FROM meta WHERE key = 'target'");
+    if (found) this.meta.set('target', JSON.stringify(this.target));
+    else this.meta.set('target', null);
     return this.target;
   }
 
   private stored(): Target | null {
-    const kept = this.meta('target');
+    const kept = this.meta.get('target');
     return kept ? (JSON.parse(kept) as Target) : null;
   }
 
@@ -457,7 +458,7 @@ export class WebhookQueue extends DurableObject<Env> {
       nextAt,
       result.response,
     ];
-    if (result.kind === 'delivered' && attempt === 1 && this.meta('failing_since') === null) {
+    if (result.kind === 'delivered' && attempt === 1 && this.meta.get('failing_since') === null) {
       // The common case waits for the queue's next write (SETTLE_MS): no commit of its own.
       this.unsettled.push({ seq: head.seq, eventId: head.id, log: logRow('delivered', null) });
       this.settleTimer ??= setTimeout(() => this.settle(), SETTLE_MS);
@@ -481,14 +482,14 @@ export class WebhookQueue extends DurableObject<Env> {
     if (result.kind === 'delivered') {
       outcome = 'delivered';
       sql(db, 'DELETE FROM queue WHERE seq = ?', head.seq);
-      if (head.attempts > 0 || this.meta('failing_since') !== null)
-        sql(db, "DELETE FROM meta WHERE key = 'failing_since'");
+      if (head.attempts > 0 || this.meta.get('failing_since') !== null)
+        this.meta.set('failing_since', null);
     } else if (result.kind === 'final') {
       outcome = 'failed';
       sql(db, 'DELETE FROM queue WHERE seq = ?', head.seq);
     } else {
-      const since = Number(this.meta('failing_since') ?? started);
-      this.setMeta('failing_since', String(since));
+      const since = Number(this.meta.get('failing_since') ?? started);
+      this.meta.set('failing_since', String(since));
       const wait = Math.max(result.retryAfterMs ?? 0, backoffMs(attempt));
       if (at + wait - since > FAILING_LIMIT_MS) {
         outcome = 'failed';
@@ -640,24 +641,13 @@ export class WebhookQueue extends DurableObject<Env> {
   private remember(subscriptionId: string | undefined): void {
     const id = subscriptionId ?? this.ctx.id.name;
     if (!id || this.remembered() === id) return;
-    this.setMeta('subscription', id);
+    this.meta.set('subscription', id);
     this.subscriptionId = id;
   }
 
   private remembered(): string | null {
-    this.subscriptionId ??= this.meta('subscription');
+    this.subscriptionId ??= this.meta.get('subscription');
     return this.subscriptionId;
-  }
-
-  private meta(key: string): string | null {
-    return (
-      sql<{ value: string }>(this.ctx.storage.sql, 'SELECT value FROM meta WHERE key = ?', key)[0]
-        ?.value ?? null
-    );
-  }
-
-  private setMeta(key: string, value: string): void {
-    sql(this.ctx.storage.sql, 'INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', key, value);
   }
 }
 
