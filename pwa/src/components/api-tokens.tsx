@@ -1,27 +1,20 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { createToken, listTokens, revokeToken } from '../lib/api';
 import { formatTime } from '../lib/format';
-import { errorText, useAction } from '../lib/hooks';
+import { useAction, useLoaded } from '../lib/hooks';
 import type { ApiToken } from '../lib/types';
 import { Notice } from './notice';
 
 /** Personal API tokens for scripts: a new one is shown exactly once; any can be revoked. */
 export function ApiTokens() {
-  const [tokens, setTokens] = useState<ApiToken[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
   const { pending, outcome, run } = useAction();
-
-  const reload = useCallback(async () => {
-    try {
-      setTokens((await listTokens()).tokens.filter((t) => t.revokedAt === null));
-      setError(null);
-    } catch (err) {
-      setError(errorText(err));
-    }
-  }, []);
-  useEffect(() => void reload(), [reload]);
+  const {
+    data: tokens,
+    error: error,
+    reload,
+  } = useLoaded(async () => (await listTokens()).tokens.filter((t) => t.revokedAt === null));
 
   const create = (ev: Event) => {
     ev.preventDefault();

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import {
   addEmail,
   addPhone,
@@ -9,7 +9,7 @@ import {
   type ContactMethod,
 } from '../lib/contact-api';
 import { formatTime } from '../lib/format';
-import { errorText, useAction } from '../lib/hooks';
+import { useAction, useLoaded } from '../lib/hooks';
 import { ConfirmButton } from './confirm-button';
 import { Notice } from './notice';
 
@@ -18,20 +18,13 @@ import { Notice } from './notice';
  * remove it. Phones (SMS, voice) page only when the server has Twilio configured (docs/sms-voice.md).
  */
 export function EmailMethods() {
-  const [methods, setMethods] = useState<ContactMethod[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [address, setAddress] = useState('');
   const { pending, outcome, run } = useAction();
-
-  const reload = useCallback(async () => {
-    try {
-      setMethods((await listMethods()).methods);
-      setError(null);
-    } catch (err) {
-      setError(errorText(err));
-    }
-  }, []);
-  useEffect(() => void reload(), [reload]);
+  const {
+    data: methods,
+    error: error,
+    reload,
+  } = useLoaded(async () => (await listMethods()).methods);
   const emails = methods?.filter((m) => m.kind === 'email') ?? null;
 
   const add = (ev: Event) => {

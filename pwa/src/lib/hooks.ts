@@ -82,6 +82,30 @@ export function errorText(err: unknown): string {
   return 'Something went wrong. Please try again.';
 }
 
+/**
+ * A list (or anything) a screen loads when it opens: what it gave (null until then), why it failed, and `reload`
+ * for after a change. A failed reload keeps what is shown and says why beside it. `load` is read once: what it
+ * depends on goes in `deps`.
+ */
+export function useLoaded<T>(
+  load: () => Promise<T>,
+  deps: readonly unknown[] = [],
+): { data: T | null; error: string | null; reload: () => Promise<void> } {
+  const [data, setData] = useState<T | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const reload = useCallback(async () => {
+    try {
+      setData(await load());
+      setError(null);
+    } catch (err) {
+      setError(errorText(err));
+    }
+    // `load` is an inline function, new each render: `deps` says when it really changes.
+  }, deps);
+  useEffect(() => void reload(), [reload]);
+  return { data, error, reload };
+}
+
 /** Long enough that typing a word sends one preview, short enough to feel live. */
 export const PREVIEW_DEBOUNCE_MS = 400;
 

@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { formatDayTime } from '../../lib/format';
-import { errorText, useAction } from '../../lib/hooks';
+import { useAction, useLoaded } from '../../lib/hooks';
 import {
   createWindow,
   endWindow,
@@ -80,20 +80,13 @@ const scheduleText = (w: MaintenanceWindow) =>
 
 /** Maintenance windows: create one-off or recurring windows for one or several services, list them, end one now. */
 export function MaintenanceAdmin({ services }: { services: Service[] }) {
-  const [windows, setWindows] = useState<MaintenanceWindow[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [draft, setDraft] = useState<Draft>(blank);
   const { pending, outcome, run } = useAction();
-
-  const reload = useCallback(async () => {
-    try {
-      setWindows((await listWindows()).windows);
-      setLoadError(null);
-    } catch (err) {
-      setLoadError(errorText(err));
-    }
-  }, []);
-  useEffect(() => void reload(), [reload]);
+  const {
+    data: windows,
+    error: loadError,
+    reload,
+  } = useLoaded(async () => (await listWindows()).windows);
 
   const set = (change: Partial<Draft>) => setDraft((d) => ({ ...d, ...change }));
   const create = (ev: Event) => {

@@ -1,24 +1,17 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
 import { formatDayTime } from '../../lib/format';
-import { errorText, useAction } from '../../lib/hooks';
+import { useAction, useLoaded } from '../../lib/hooks';
 import { expireSilence, listSilences, type Silence } from '../../lib/maintenance-api';
 import type { Service } from '../../lib/types';
 import { Notice } from '../notice';
 
 /** Silences in force: what they match, who made them and when they end; expire one early. */
 export function SilencesAdmin({ services }: { services: Service[] }) {
-  const [silences, setSilences] = useState<Silence[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const { pending, outcome, run } = useAction();
-  const reload = useCallback(async () => {
-    try {
-      setSilences((await listSilences()).silences);
-      setLoadError(null);
-    } catch (err) {
-      setLoadError(errorText(err));
-    }
-  }, []);
-  useEffect(() => void reload(), [reload]);
+  const {
+    data: silences,
+    error: loadError,
+    reload,
+  } = useLoaded(async () => (await listSilences()).silences);
   const expire = (s: Silence) =>
     void run('Expiring…', async () => {
       await expireSilence(s.id);

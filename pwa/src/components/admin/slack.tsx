@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { formatDayTime } from '../../lib/format';
-import { errorText, useAction } from '../../lib/hooks';
+import { useAction, useLoaded } from '../../lib/hooks';
 import {
   installSlackWorkspace,
   listSlackChannels,
@@ -25,26 +25,22 @@ const BLANK_WORKSPACE = { teamId: '', name: '', botToken: '', signingSecret: '' 
 
 /** Slack (admin): the installed workspace, which service posts to which channel, and what Slack refused. */
 export function SlackAdmin({ services }: { services: Service[] }) {
-  const [state, setState] = useState<State | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [workspace, setWorkspace] = useState(BLANK_WORKSPACE);
   const [mapping, setMapping] = useState({ serviceId: '', channelId: '' });
   const { pending, outcome, run } = useAction();
 
-  const reload = useCallback(async () => {
-    try {
-      const [w, c, e] = await Promise.all([
-        listSlackWorkspaces(),
-        listSlackChannels(),
-        listSlackErrors(),
-      ]);
-      setState({ workspaces: w.workspaces, channels: c.channels, errors: e.errors });
-      setLoadError(null);
-    } catch (err) {
-      setLoadError(errorText(err));
-    }
-  }, []);
-  useEffect(() => void reload(), [reload]);
+  const {
+    data: state,
+    error: loadError,
+    reload,
+  } = useLoaded<State>(async () => {
+    const [w, c, e] = await Promise.all([
+      listSlackWorkspaces(),
+      listSlackChannels(),
+      listSlackErrors(),
+    ]);
+    return { workspaces: w.workspaces, channels: c.channels, errors: e.errors };
+  });
 
   const install = (ev: Event) => {
     ev.preventDefault();

@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { errorText, useAction } from '../../lib/hooks';
+import { useState } from 'preact/hooks';
+import { useAction, useLoaded } from '../../lib/hooks';
 import {
   STATE_LABELS,
   createStatusComponent,
@@ -16,22 +16,15 @@ const STATES = Object.keys(STATE_LABELS) as ComponentState[];
 
 /** The public status page's components: what customers see, each standing for one or more services. */
 export function StatusComponentsAdmin({ services }: { services: Service[] }) {
-  const [components, setComponents] = useState<StatusComponent[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [name, setName] = useState('');
   const [group, setGroup] = useState('');
   const [serviceIds, setServiceIds] = useState<string[]>([]);
   const { pending, outcome, run } = useAction();
-
-  const reload = useCallback(async () => {
-    try {
-      setComponents((await listStatusComponents()).components);
-      setLoadError(null);
-    } catch (err) {
-      setLoadError(errorText(err));
-    }
-  }, []);
-  useEffect(() => void reload(), [reload]);
+  const {
+    data: components,
+    error: loadError,
+    reload,
+  } = useLoaded(async () => (await listStatusComponents()).components);
 
   const create = (ev: Event) => {
     ev.preventDefault();

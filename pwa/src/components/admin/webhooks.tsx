@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { errorText, useAction } from '../../lib/hooks';
+import { useState } from 'preact/hooks';
+import { useAction, useLoaded } from '../../lib/hooks';
 import type { Service } from '../../lib/types';
-import { createWebhook, listWebhooks, type WebhookSubscription } from '../../lib/webhooks-api';
+import { createWebhook, listWebhooks } from '../../lib/webhooks-api';
 import { Notice } from '../notice';
 import { WebhookCard } from './webhook-card';
 import { draftBody, WebhookFields, type WebhookDraft } from './webhook-fields';
@@ -14,22 +14,15 @@ const BLANK: WebhookDraft = {
 
 /** Outgoing webhooks: subscribe any tool's URL to incident events, signed per Standard Webhooks. */
 export function WebhooksAdmin({ services }: { services: Service[] }) {
-  const [hooks, setHooks] = useState<WebhookSubscription[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
   const [draft, setDraft] = useState<WebhookDraft>(BLANK);
   // Secrets exist only in the create/rotate answer: held while this screen is open, never anywhere else.
   const [secrets, setSecrets] = useState<Record<string, string>>({});
   const { pending, outcome, run } = useAction();
-
-  const reload = useCallback(async () => {
-    try {
-      setHooks((await listWebhooks()).webhooks);
-      setLoadError(null);
-    } catch (err) {
-      setLoadError(errorText(err));
-    }
-  }, []);
-  useEffect(() => void reload(), [reload]);
+  const {
+    data: hooks,
+    error: loadError,
+    reload,
+  } = useLoaded(async () => (await listWebhooks()).webhooks);
 
   const create = (ev: Event) => {
     ev.preventDefault();
