@@ -19,7 +19,7 @@ import type { Env } from '../env';
 import { ProblemError, type Problem } from '../errors';
 import { RateLimiter } from './command-rate';
 import { ANNOUNCE, change, decideCommand, decideIngest, deliveredEntry } from './decide';
-import { Effects, OUTBOX_TASK } from './effects';
+import { Effects, OUTBOX_TASK, onlyRepeats } from './effects';
 import { FIREBELL, type WrittenEntry } from './escalate';
 import type { EscalationState } from './escalation';
 import { Idempotency, MAX_IDEMPOTENCY_KEY_LENGTH, fingerprint } from './idempotency';
@@ -244,7 +244,11 @@ export class IncidentObject extends DurableObject<Env> {
       ),
       last: this.store.entry(incident.lastSeq),
     });
+    // Repeats of firing alerts (a duplicate's answer) leave the index to the outbox, within a second.
+    const repeats = onlyRepeats(incident, decided.incident);
+    if (repeats) decided.effects = decided.effects.filter((e) => e.kind !== 'index');
     const committed = this.ledger.commit(decided, actor);
+    if (repeats) await this.effects.indexSoon();
     await this.effects.run(decided.effects, committed);
     await this.armAutoResolve(events);
     return { accepted: true, incident: this.store.load() ?? committed.incident };

@@ -90,7 +90,16 @@ export class RouterStore {
     );
   }
 
+  /**
+   * Rate windows counted but not yet written: they are written with the request's payload record (every
+   * request that counts ends with one), so an accepted alert commits once, after its incident answered,
+   * instead of once before and once after. Concurrent requests read them from here.
+   */
+  private readonly heldWindows = new Map<string, RateWindow>();
+
   rateWindow(integrationId: string): RateWindow | null {
+    const held = this.heldWindows.get(integrationId);
+    if (held) return held;
     return (
       sql<{ start: number; count: number; previous: number }>(
         this.db,
@@ -101,6 +110,15 @@ export class RouterStore {
   }
 
   saveRateWindow(integrationId: string, w: RateWindow): void {
+    this.heldWindows.set(integrationId, w);
+  }
+
+  private writeHeldWindows(): void {
+    for (const [integrationId, w] of this.heldWindows) this.writeRateWindow(integrationId, w);
+    this.heldWindows.clear();
+  }
+
+  private writeRateWindow(integrationId: string, w: RateWindow): void {
     sql(
       this.db,
       'INSERT OR REPLACE INTO rate_windows (integration_id, start, count, previous) VALUES (?, ?, ?, ?)',
@@ -119,6 +137,7 @@ export class RouterStore {
     outcome: PayloadOutcome,
     detail: string,
   ): void {
+    this.writeHeldWindows();
     sql(
       this.db,
       `INSERT INTO payloads (integration_id, received_at, method, content_type, user_agent, bytes, body, truncated, outcome, detail)
