@@ -534,8 +534,7 @@ describe('the paging snapshot', () => {
       expect(texts(await timeline(inc.id))).toContain('Escalated to level 2: Fay');
       expect(calls).toEqual([
         'run UPDATE push_subscriptions SET last_failure_at = ?, last_failure = ? WHERE id = ?',
-        'batch', // the page counted for reports
-        'batch', // the index, with level 2 on it
+        'batch', // the index, with level 2 on it and the page counted for reports
       ]);
     } finally {
       counter.stop();
@@ -620,8 +619,7 @@ describe('the paging snapshot', () => {
           // same batch: the snapshot is current, so the push leaves with no D1 call of its own.
           'batch',
           'run UPDATE push_subscriptions SET last_failure_at = ?, last_failure = ? WHERE id = ?',
-          'batch', // the page counted for reports
-          'batch', // the index again, with level 1 on it
+          'batch', // the index again, with level 1 on it and the page counted for reports
         ],
         duplicate: [],
         afterwards: ['batch'],

@@ -7,6 +7,7 @@ import type { Incident } from '../../schema/incident';
 import type { ServerMessage } from '../../schema/protocol';
 import { now } from '../clock';
 import { summaryOf, upsertIndex } from '../directory/incident-index';
+import { pageStatements, type PageRecord } from '../directory/reports';
 import type { Env } from '../env';
 import { feedStub } from '../stubs';
 import type { IncidentEffect } from './decide';
@@ -43,7 +44,14 @@ export interface EffectsHost {
 }
 
 export class Effects {
+  /** Pages counted for reports, written in the next index write's batch (Paging.page, then its record). */
+  private readonly pages: PageRecord[] = [];
+
   constructor(private readonly host: EffectsHost) {}
+
+  owePages(rows: readonly PageRecord[]): void {
+    this.pages.push(...rows);
+  }
 
   /** Carry out `effects` for `committed`, each on the incident as it is when it runs (escalation may change it). */
   async run(effects: readonly IncidentEffect[], committed: Committed): Promise<void> {
@@ -107,14 +115,17 @@ export class Effects {
     const pending = store.pendingIndexVersion();
     // The task always writes: a repeat counted in place keeps lastSeq, so an earlier write may have cleared its row.
     if (!pending && !opts.throwOnFailure) return;
+    const pages = this.pages.splice(0);
     try {
       const version = await upsertIndex(env.DB, incident, {
         nobodyPaged: incident.nobodyPaged,
         escalationLevel: incident.escalationLevel,
+        also: pageStatements(env.DB, pages),
       });
       if (version !== null) notePagingVersion(incident.id, version);
       store.indexLanded(incident.lastSeq);
     } catch (err) {
+      this.pages.unshift(...pages); // the retry writes them (best effort: an isolate's restart loses them)
       const attempts = store.indexFailed();
       console.error(
         `index write for ${incident.id} failed (attempt ${attempts}); retrying from the outbox`,
