@@ -204,10 +204,15 @@ describe('Opsgenie Alert API reads and notes', () => {
       { message: 'Queue 2 backlog', alias: 'queue-2' },
       genie(integration.key),
     );
-    const byCount = await body<OgAlert[]>(
-      await get('/v2/alerts?sort=count&order=desc', integration.key),
-      200,
-    );
+    // The list is the index, which takes a repeat within a second (as Opsgenie's own, processed asynchronously).
+    const deadline = Date.now() + 5_000;
+    const byCountNow = async () =>
+      body<OgAlert[]>(await get('/v2/alerts?sort=count&order=desc', integration.key), 200);
+    let byCount = await byCountNow();
+    while (byCount.data[0]?.count !== 2 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      byCount = await byCountNow();
+    }
     expect(byCount.data.map((a) => a.count)).toEqual([2, 1, 1]);
     expect(byCount.data[0]?.alias).toBe('queue-2');
     expect((await serviceIncidents(serviceId)).length).toBe(3);

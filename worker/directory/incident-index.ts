@@ -35,6 +35,8 @@ export function summaryOf(incident: Incident): IncidentSummary {
 export interface IndexExtras {
   nobodyPaged: boolean;
   escalationLevel: number;
+  /** Other writes to make in the same batch (one round trip): the pages counted for reports. */
+  also?: D1PreparedStatement[];
 }
 
 /**
@@ -119,6 +121,7 @@ export async function upsertIndex(
     ...clear,
     ...add,
     ...addResponders,
+    ...(extras.also ?? []),
     db.prepare(PAGING_VERSION_SQL),
   ]);
   const row = results.at(-1)?.results?.[0] as { version: PagingVersion } | undefined;

@@ -28,10 +28,15 @@ export interface PageRecord {
  */
 export async function recordPages(db: D1Database, rows: readonly PageRecord[]): Promise<void> {
   if (!rows.length) return;
+  await db.batch(pageStatements(db, rows));
+}
+
+/** recordPages as statements, for a batch that has other work (the incident's index write). */
+export function pageStatements(db: D1Database, rows: readonly PageRecord[]): D1PreparedStatement[] {
   const insert = db.prepare(
     'INSERT OR IGNORE INTO pages (incident_id, user_id, at) VALUES (?, ?, ?)',
   );
-  await db.batch(rows.map((r) => insert.bind(r.incidentId, r.userId, r.at)));
+  return rows.map((r) => insert.bind(r.incidentId, r.userId, r.at));
 }
 
 export interface ReportFilter {

@@ -7,6 +7,7 @@ import type { Incident } from '../../schema/incident';
 import type { ServerMessage } from '../../schema/protocol';
 import { now } from '../clock';
 import { summaryOf, upsertIndex } from '../directory/incident-index';
+import { pageStatements, type PageRecord } from '../directory/reports';
 import type { Env } from '../env';
 import { feedStub } from '../stubs';
 import type { IncidentEffect } from './decide';
@@ -16,8 +17,22 @@ import type { Room } from './room';
 import type { Scheduler } from './scheduler';
 import type { IncidentStore } from './store';
 
-/** The scheduler task that retries an index write D1 refused. */
+/** The scheduler task that retries an index write D1 refused, or writes one owed by repeats (indexSoon). */
 export const OUTBOX_TASK = 'outbox';
+
+/** How far the D1 index may trail a change that only counted repeats: one write a second however many come. */
+export const REPEATS_INDEX_DELAY_MS = 1_000;
+
+/**
+ * Whether a change moved only what a repeat of a firing alert moves (the notification count, the time and
+ * the running duplicates entry): then the index write can wait for indexSoon, off the duplicate's answer.
+ */
+export function onlyRepeats(before: Incident, after: Incident): boolean {
+  const { updatedAt, notificationCount, lastSeq } = before;
+  return (
+    JSON.stringify({ ...after, updatedAt, notificationCount, lastSeq }) === JSON.stringify(before)
+  );
+}
 
 export interface EffectsHost {
   env: Env;
@@ -29,7 +44,14 @@ export interface EffectsHost {
 }
 
 export class Effects {
+  /** Pages counted for reports, written in the next index write's batch (Paging.page, then its record). */
+  private readonly pages: PageRecord[] = [];
+
   constructor(private readonly host: EffectsHost) {}
+
+  owePages(rows: readonly PageRecord[]): void {
+    this.pages.push(...rows);
+  }
 
   /** Carry out `effects` for `committed`, each on the incident as it is when it runs (escalation may change it). */
   async run(effects: readonly IncidentEffect[], committed: Committed): Promise<void> {
@@ -75,19 +97,35 @@ export class Effects {
     }
   }
 
+  /**
+   * Owe the index to the outbox task within REPEATS_INDEX_DELAY_MS (a task already due by then covers it).
+   * Its row commits with the change that owes it; a task claimed and running may have read the incident
+   * before this change, so it is moved (a new version, which that run's delete leaves in place).
+   */
+  async indexSoon(): Promise<void> {
+    const { scheduler } = this.host;
+    const due = now() + REPEATS_INDEX_DELAY_MS;
+    if (scheduler.pending().some((t) => t.id === OUTBOX_TASK && t.dueAt <= due)) return;
+    await scheduler.schedule(OUTBOX_TASK, OUTBOX_TASK, due);
+  }
+
   /** Push the pending index version to D1; on failure the outbox task retries with backoff until it lands. */
   async flushIndex(incident: Incident, opts: { throwOnFailure?: boolean } = {}): Promise<void> {
     const { store, env, scheduler } = this.host;
     const pending = store.pendingIndexVersion();
-    if (!pending) return;
+    // The task always writes: a repeat counted in place keeps lastSeq, so an earlier write may have cleared its row.
+    if (!pending && !opts.throwOnFailure) return;
+    const pages = this.pages.splice(0);
     try {
       const version = await upsertIndex(env.DB, incident, {
         nobodyPaged: incident.nobodyPaged,
         escalationLevel: incident.escalationLevel,
+        also: pageStatements(env.DB, pages),
       });
       if (version !== null) notePagingVersion(incident.id, version);
       store.indexLanded(incident.lastSeq);
     } catch (err) {
+      this.pages.unshift(...pages); // the retry writes them (best effort: an isolate's restart loses them)
       const attempts = store.indexFailed();
       console.error(
         `index write for ${incident.id} failed (attempt ${attempts}); retrying from the outbox`,

@@ -19,7 +19,7 @@ import type { Env } from '../env';
 import { ProblemError, type Problem } from '../errors';
 import { RateLimiter } from './command-rate';
 import { ANNOUNCE, change, decideCommand, decideIngest, deliveredEntry } from './decide';
-import { Effects, OUTBOX_TASK } from './effects';
+import { Effects, OUTBOX_TASK, onlyRepeats } from './effects';
 import { FIREBELL, type WrittenEntry } from './escalate';
 import type { EscalationState } from './escalation';
 import { Idempotency, MAX_IDEMPOTENCY_KEY_LENGTH, fingerprint } from './idempotency';
@@ -41,6 +41,8 @@ import { attachedEntry, decideTick, runbookAtOpening } from './runbook-steps';
 import { CHAT_TASK, ChatOutbox } from '../chat/outbox';
 import { pageDone, pageDue, paged } from '../webhooks/lane';
 
+/** How long after opening the alarm runs level 1's START if create's own run never moved it (a crash). */
+const START_BACKSTOP_MS = 1_000;
 /** The scheduled task of an event rule's auto_resolve (one per incident, moved by every trigger). */
 const AUTO_RESOLVE_TASK = 'auto-resolve';
 /** Due tasks that run after the others in an alarm (webhook work never goes before a page). */
@@ -94,6 +96,7 @@ export class IncidentObject extends DurableObject<Env> {
       state: () => store.escalation(),
       commit: (state, entries, patch) => this.commitEscalation(state, entries, patch),
       markPaged: (subscriptionId, at) => store.paged(subscriptionId, at),
+      owePages: (rows) => this.effects.owePages(rows),
       record: (drafts, actor, patch) => this.record(drafts, actor, patch),
     }));
     this.effects = new Effects({ env, ctx, store, room, scheduler, paging });
@@ -117,6 +120,8 @@ export class IncidentObject extends DurableObject<Env> {
   async create(input: CreateIncidentInput): Promise<Incident> {
     const existing = this.store.load();
     if (existing) return existing;
+    // Create pages level 1 itself (startPaging): the START row's alarm is the backstop for a crash.
+    this.scheduler.backstop(START_TASK_ID, now() + START_BACKSTOP_MS);
     // Opening leads to a page: webhook deliveries in this isolate wait until it has gone (lane.ts).
     return paged(async () => {
       const opened = await this.open(input);
@@ -131,7 +136,7 @@ export class IncidentObject extends DurableObject<Env> {
   /**
    * Page level 1 from create itself, after the answer's commit, instead of waiting for the alarm (about
    * 11 ms later locally). It claims the START row as the alarm would, so the two never both run it; a
-   * crash before the page leaves the row for the alarm (at once, or after the claim's lease).
+   * crash before the page leaves the row for the alarm (START_BACKSTOP_MS later, or after the claim's lease).
    */
   private startPaging(): void {
     const start = this.scheduler
@@ -244,7 +249,11 @@ export class IncidentObject extends DurableObject<Env> {
       ),
       last: this.store.entry(incident.lastSeq),
     });
+    // Repeats of firing alerts (a duplicate's answer) leave the index to the outbox, within a second.
+    const repeats = onlyRepeats(incident, decided.incident);
+    if (repeats) decided.effects = decided.effects.filter((e) => e.kind !== 'index');
     const committed = this.ledger.commit(decided, actor);
+    if (repeats) await this.effects.indexSoon();
     await this.effects.run(decided.effects, committed);
     await this.armAutoResolve(events);
     return { accepted: true, incident: this.store.load() ?? committed.incident };

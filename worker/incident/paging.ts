@@ -17,7 +17,7 @@ import {
   type PagingVersion,
 } from '../directory/paging-snapshot';
 import { resolveIn } from '../oncall/targets';
-import { recordPages } from '../directory/reports';
+import { recordPages, type PageRecord } from '../directory/reports';
 import { rulesFor } from '../directory/contact-methods';
 import { reachOf, unreachableText } from '../directory/reachability';
 import { getService } from '../directory/services';
@@ -87,6 +87,8 @@ export interface PagingHost {
   ): Promise<void>;
   /** A device was sent a page: its next delivery receipt is news. */
   markPaged(subscriptionId: string, at: number): void;
+  /** Count pages for reports with the next index write (a record follows); without it they are written alone. */
+  owePages?(rows: PageRecord[]): void;
   /** Commit timeline entries (and an incident patch computed from the incident as written), broadcast them, update the index. */
   record(
     drafts: EntryDraft[],
@@ -284,8 +286,11 @@ export class Paging {
     const outcomes = await Promise.all(
       users.map((recipient) => this.startRules(recipient, incident, paged, now, snapshot)),
     );
-    await this.countPages(incident.id, users, now);
     const drafts = [...lead, ...(await this.settle(outcomes.flat(), now))];
+    const counted = users.map((u) => ({ incidentId: incident.id, userId: u.id, at: now }));
+    // The pages counted for reports ride on the record's index write: one D1 round trip, not two.
+    if (drafts.length && this.host.owePages) this.host.owePages(counted);
+    else await this.countPages(incident.id, counted);
     const ids = users.map((u) => u.id);
     if (drafts.length)
       await this.host.record(drafts, FIREBELL, (current) => ({
@@ -417,16 +422,9 @@ export class Paging {
   }
 
   /** Pages per responder feed on-call health reports; losing a count must never stop a page. */
-  private async countPages(
-    incidentId: string,
-    users: { id: string }[],
-    now: number,
-  ): Promise<void> {
+  private async countPages(incidentId: string, rows: PageRecord[]): Promise<void> {
     try {
-      await recordPages(
-        this.host.env.DB,
-        users.map((u) => ({ incidentId, userId: u.id, at: now })),
-      );
+      await recordPages(this.host.env.DB, rows);
     } catch (err) {
       console.error(`could not count pages for ${incidentId}`, err);
     }

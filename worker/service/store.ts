@@ -13,6 +13,13 @@ export const PAYLOAD_MAX_BYTES = 8 * 1024;
 export const CUSTOM_PAYLOAD_MAX_BYTES = 64 * 1024;
 /** …within this much per integration, the oldest dropped first (the newest is always kept). */
 export const PAYLOADS_MAX_TOTAL_BYTES = 512 * 1024;
+/**
+ * Stored payloads are pruned to those limits every this many payloads (or bytes) of an integration, not
+ * after each (two statements on every request); reads apply the limits, so they always show the same.
+ */
+const PRUNE_EVERY = 10;
+const PRUNE_EVERY_BYTES = CUSTOM_PAYLOAD_MAX_BYTES;
+const bytesOf = (body: string) => new TextEncoder().encode(body).length;
 
 type PayloadRow = {
   integration_id: string;
@@ -90,7 +97,19 @@ export class RouterStore {
     );
   }
 
+  /**
+   * Rate windows counted but not yet written: they are written with the request's payload record (every
+   * request that counts ends with one), so an accepted alert commits once, after its incident answered,
+   * instead of once before and once after. Concurrent requests read them from here.
+   */
+  private readonly heldWindows = new Map<string, RateWindow>();
+
+  /** Payloads (and their bytes) recorded per integration since it was last pruned, in this instance. */
+  private readonly sincePrune = new Map<string, { rows: number; bytes: number }>();
+
   rateWindow(integrationId: string): RateWindow | null {
+    const held = this.heldWindows.get(integrationId);
+    if (held) return held;
     return (
       sql<{ start: number; count: number; previous: number }>(
         this.db,
@@ -101,6 +120,15 @@ export class RouterStore {
   }
 
   saveRateWindow(integrationId: string, w: RateWindow): void {
+    this.heldWindows.set(integrationId, w);
+  }
+
+  private writeHeldWindows(): void {
+    for (const [integrationId, w] of this.heldWindows) this.writeRateWindow(integrationId, w);
+    this.heldWindows.clear();
+  }
+
+  private writeRateWindow(integrationId: string, w: RateWindow): void {
     sql(
       this.db,
       'INSERT OR REPLACE INTO rate_windows (integration_id, start, count, previous) VALUES (?, ?, ?, ?)',
@@ -119,6 +147,7 @@ export class RouterStore {
     outcome: PayloadOutcome,
     detail: string,
   ): void {
+    this.writeHeldWindows();
     sql(
       this.db,
       `INSERT INTO payloads (integration_id, received_at, method, content_type, user_agent, bytes, body, truncated, outcome, detail)
@@ -134,6 +163,14 @@ export class RouterStore {
       outcome,
       detail,
     );
+    const since = this.sincePrune.get(integrationId) ?? { rows: 0, bytes: 0 };
+    since.rows += 1;
+    since.bytes += bytesOf(payload.body);
+    if (since.rows < PRUNE_EVERY && since.bytes < PRUNE_EVERY_BYTES) {
+      this.sincePrune.set(integrationId, since);
+      return;
+    }
+    this.sincePrune.delete(integrationId);
     sql(
       this.db,
       'DELETE FROM payloads WHERE integration_id = ?1 AND id NOT IN (SELECT id FROM payloads WHERE integration_id = ?1 ORDER BY id DESC LIMIT ?2)',
@@ -165,7 +202,14 @@ export class RouterStore {
        FROM payloads WHERE integration_id IN (${integrationIds.map(() => '?').join(', ')}) ORDER BY id DESC`,
       ...integrationIds,
     );
+    const kept = new Map<string, { rows: number; bytes: number }>();
     for (const r of rows) {
+      // The limits recordPayload prunes to, for the rows recorded since its last prune.
+      const k = kept.get(r.integration_id) ?? { rows: 0, bytes: 0 };
+      kept.set(r.integration_id, k);
+      k.rows += 1;
+      k.bytes += bytesOf(r.body);
+      if (k.rows > PAYLOADS_KEPT || (k.rows > 1 && k.bytes > PAYLOADS_MAX_TOTAL_BYTES)) continue;
       out[r.integration_id]?.push({
         receivedAt: r.received_at,
         method: r.method,
