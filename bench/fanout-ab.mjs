@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Fan-out alone, interleaved (diagnostic; not part of `npm run bench`):
- *   node bench/fanout-ab.mjs <runs> <root> [root …]
+ *   node --expose-gc bench/fanout-ab.mjs <runs> <root> [root …]
  * Starts the calibration Worker and one Firebell per tree (build others with bench/variant.mjs), then per run and
  * per viewer count (200, 1,000; FANOUT_VIEWERS=200,1000) measures the calibration's command shape and each tree in
  * turn, the order rotating each run so machine noise hits all alike. Prints p50 / p99 / max of "every viewer has

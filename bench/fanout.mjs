@@ -114,8 +114,11 @@ async function fanout({ url, headers, viewers, rounds, send, log, label, server 
       medianSeen.push(summary(arrivals, [50]).p50);
       if (arrivals.length) firstSeen.push(Math.min(...arrivals));
       for (const ws of sockets) ws.waiting = false;
-      // Let the round's trailing messages (a command may write more than one entry) drain before the next.
+      // Let the round's trailing messages (a command may write more than one entry) drain before the next,
+      // and collect this process's garbage between rounds, not inside one (1,000 sockets' messages fill the young
+      // generation every few rounds; a collection inside a round delays every stamp of it, on either server).
       await sleep(20);
+      globalThis.gc?.();
     }
     cpuMs = (server?.workerdCpuMs() ?? 0) - cpu0;
   } finally {
