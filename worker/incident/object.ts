@@ -286,12 +286,10 @@ export class IncidentObject extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     closeQuietly(ws, code);
-    this.room.forget(ws);
     this.room.announcePresence({ left: ws });
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    this.room.forget(ws);
     this.room.announcePresence({ left: ws });
   }
 

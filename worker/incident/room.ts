@@ -48,27 +48,11 @@ const PRESENCE_COALESCE_MS = 100;
 export class Room {
   constructor(private readonly ctx: DurableObjectState) {}
 
-  /**
-   * The open sockets, kept beside the runtime's list: getWebSockets() builds a new array of every socket on
-   * each call, once per broadcast. Rebuilt from it after hibernation (a new instance starts with null).
-   */
-  private open: Set<WebSocket> | null = null;
-
-  private sockets(): Set<WebSocket> {
-    return (this.open ??= new Set(this.ctx.getWebSockets()));
-  }
-
-  /** A socket closed or failed: broadcasts stop trying it. */
-  forget(ws: WebSocket): void {
-    this.open?.delete(ws);
-  }
-
   /** Accept a socket for a signed-in viewer; the caller sends the snapshot. */
   accept(identity: SocketIdentity): { client: WebSocket; server: WebSocket } {
     const [client, server] = Object.values(new WebSocketPair()) as [WebSocket, WebSocket];
     this.ctx.acceptWebSocket(server, [identity.id]);
     server.serializeAttachment(identity);
-    this.sockets().add(server);
     return { client, server };
   }
 
@@ -97,7 +81,7 @@ export class Room {
 
   broadcast(message: ServerMessage, except?: WebSocket): void {
     const text = JSON.stringify(message);
-    for (const ws of this.sockets()) {
+    for (const ws of this.ctx.getWebSockets()) {
       if (ws === except) continue;
       try {
         ws.send(text);
