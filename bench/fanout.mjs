@@ -5,6 +5,7 @@
  * against the calibration Worker's bare hibernating-socket room, in the same run, for reference.
  */
 import http from 'node:http';
+import { PerformanceObserver } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { now, postJson, round, sleep, summary } from './lib.mjs';
 
@@ -68,7 +69,7 @@ async function settle(sockets, quietMs = 300, timeoutMs = 60_000) {
 }
 
 /** Connect `viewers` sockets, then `rounds` times: send(r) and time until every socket has an event. */
-async function fanout({ url, headers, viewers, rounds, send, log, label }) {
+async function fanout({ url, headers, viewers, rounds, send, log, label, server }) {
   log(`  fan-out (${label}): connecting ${viewers} viewers …`);
   const t0 = now();
   const sockets = await connectAll(url, headers, viewers);
@@ -76,8 +77,20 @@ async function fanout({ url, headers, viewers, rounds, send, log, label }) {
   await settle(sockets);
   const allSeen = [];
   const medianSeen = [];
+  const firstSeen = [];
+  // This process's own GC pauses: one inside a round delays every arrival stamp of it, whoever the server is.
+  const pauses = [];
+  const gcWatch = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) pauses.push([e.startTime, e.startTime + e.duration]);
+  });
+  const roundsWithGc = [];
   let incomplete = 0;
   log(`  fan-out (${label}): ${rounds} rounds to ${viewers} viewers …`);
+  // Collected now, so a major collection of what earlier sections left does not land inside a round.
+  globalThis.gc?.();
+  gcWatch.observe({ entryTypes: ['gc'] });
+  const cpu0 = server?.workerdCpuMs() ?? 0;
+  let cpuMs = 0;
   try {
     for (let r = 0; r < rounds; r += 1) {
       const state = { pending: sockets.length };
@@ -93,12 +106,23 @@ async function fanout({ url, headers, viewers, rounds, send, log, label }) {
       const arrivals = sockets.filter((ws) => ws.arrived >= 0).map((ws) => ws.arrived - sentAt);
       if (!finished) incomplete += 1;
       else allSeen.push(Math.max(...arrivals));
+      const end = sentAt + Math.max(0, ...arrivals);
+      const gcMs = pauses
+        .filter(([a, b]) => b > sentAt && a < end)
+        .reduce((sum, [a, b]) => sum + Math.min(b, end) - Math.max(a, sentAt), 0);
+      if (finished) roundsWithGc.push(round(gcMs, 1));
       medianSeen.push(summary(arrivals, [50]).p50);
+      if (arrivals.length) firstSeen.push(Math.min(...arrivals));
       for (const ws of sockets) ws.waiting = false;
-      // Let the round's trailing messages (a command may write more than one entry) drain before the next.
+      // Let the round's trailing messages (a command may write more than one entry) drain before the next,
+      // and collect this process's garbage between rounds, not inside one (1,000 sockets' messages fill the young
+      // generation every few rounds; a collection inside a round delays every stamp of it, on either server).
       await sleep(20);
+      globalThis.gc?.();
     }
+    cpuMs = (server?.workerdCpuMs() ?? 0) - cpu0;
   } finally {
+    gcWatch.disconnect();
     for (const ws of sockets) ws.terminate();
   }
   return {
@@ -108,6 +132,14 @@ async function fanout({ url, headers, viewers, rounds, send, log, label }) {
     incompleteRounds: incomplete,
     everyViewerMs: summary(allSeen, [50, 99]),
     medianViewerMs: summary(medianSeen, [50, 99]),
+    // The first viewer's arrival: the command's path up to its commit and first send, before the fan-out itself.
+    firstViewerMs: summary(firstSeen, [50, 99]),
+    // Per round, in order: which rounds were slow (and whether they repeat with the command cycle).
+    everyViewerRoundsMs: allSeen.map((ms) => round(ms, 1)),
+    // workerd's CPU per round (the command, its follow-up work and the sends; /proc, 10 ms ticks).
+    workerdCpuMsPerRound: server ? round(cpuMs / rounds) : null,
+    // Per round, the bench process's own GC pause inside it (ms): a slow round with one is the client's, not the server's.
+    clientGcRoundsMs: roundsWithGc,
   };
 }
 
@@ -129,6 +161,7 @@ export async function benchFanout(fb, { viewers, rounds = 50, log = console.log 
       rounds,
       log,
       label: 'Firebell',
+      server: fb,
       send: async (r) => {
         const command = CYCLE[r % CYCLE.length];
         const sender = senders[r % senders.length];
@@ -214,6 +247,7 @@ export async function calibrationFanout(
       rounds,
       log,
       label: `calibration, ${shape}`,
+      server: cal,
       send: async (r) => {
         const res =
           shape === 'command'
