@@ -62,6 +62,11 @@ async function pagesOf(id: string): Promise<{ level1: number; counted: number }>
   };
 }
 
+/** Whether the D1 index (lists, numbers, reports) has the incident. */
+async function indexed(id: string): Promise<boolean> {
+  return (await env.DB.prepare('SELECT 1 FROM incidents WHERE id = ?').bind(id).first()) !== null;
+}
+
 /** Wait (bounded, no alarm fired by the test) until the timeline has level 1's page. */
 async function untilPaged(id: string, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -117,12 +122,15 @@ describe('the first page', () => {
     const serviceId = await oneLevel();
     // The test's clock runs ten minutes ahead, so the runtime's own alarm (at that time) stays out of the way.
     clock.advanceMinutes(10);
-    // Crashed before create's own run claimed the START: the alarm, due at once, pages.
+    // Crashed before create's own run claimed the START: the alarm, due at once, pages. The opening left its D1
+    // index write to that START (the monitor's answer waits on no D1 call), so the alarm writes it too.
     const before = await openThenCrash(serviceId);
     expect(await pagesOf(before)).toEqual({ level1: 0, counted: 0 });
+    expect(await indexed(before)).toBe(false);
     await fireAlarm(before);
     await fireAlarm(before);
     expect(await pagesOf(before)).toEqual({ level1: 1, counted: 1 });
+    expect(await indexed(before)).toBe(true);
 
     // Crashed after claiming it (its lease moved it a minute ahead): the alarm pages once the lease is up.
     const claimed = await openThenCrash(serviceId);
@@ -615,8 +623,8 @@ describe('the paging snapshot', () => {
       // Level 1 starts from create while the 202 is on its way, so its reads may fall either side of it.
       expect({ opened: [...opening, ...paging], duplicate, afterwards }).toEqual({
         opened: [
-          // The index, before the 202 (the default runbook is the router's), with D1's paging version read in the
-          // same batch: the snapshot is current, so the push leaves with no D1 call of its own.
+          // The index, written by level 1's START after the 202 (the default runbook is the router's), with D1's
+          // paging version read in the same batch: the snapshot is current, so the push makes no D1 call of its own.
           'batch',
           'run UPDATE push_subscriptions SET last_failure_at = ?, last_failure = ? WHERE id = ?',
           'batch', // the index again, with level 1 on it and the page counted for reports

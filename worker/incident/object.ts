@@ -158,6 +158,12 @@ export class IncidentObject extends DurableObject<Env> {
     if (again) return again;
     const opening = openIncident(input, number, this.roleNames(), now());
     if (runbook) opening.entries.push(attachedEntry(runbook));
+    // An opening that pages leaves its D1 index write to level 1's START, which writes it just before the page
+    // (create runs START at once, after the answer; its alarm is the backstop): the monitor's answer waits on no
+    // D1 call, and the page still follows the paging version that write reads. The owed version is committed
+    // with the opening (the outbox row), so nothing is lost if the object stops first.
+    const pages = opening.incident.status === 'triggered' && !input.maintenance;
+    if (pages) opening.effects = opening.effects.filter((e) => e.kind !== 'index');
     const committed = this.ledger.commit(opening, input.actor);
     if (input.maintenance) await this.maintenance.arm(input.maintenance.until);
     await this.effects.run(opening.effects, committed);
@@ -334,6 +340,11 @@ export class IncidentObject extends DurableObject<Env> {
         );
       return;
     }
+    // The opening's index write, owed to START (open): written before the page, whose snapshot check reads the
+    // paging version it brings. A failed write is retried by the outbox task and does not hold the page.
+    const owed =
+      task.id === START_TASK_ID && this.store.pendingIndexVersion() ? this.store.load() : null;
+    if (owed) await this.effects.flushIndex(owed);
     try {
       if (!(await paged(() => this.paging.run(task, now()))))
         console.error(`unknown scheduled task ${task.kind}; dropping it`);
