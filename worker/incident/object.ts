@@ -158,11 +158,15 @@ export class IncidentObject extends DurableObject<Env> {
     if (again) return again;
     const opening = openIncident(input, number, this.roleNames(), now());
     if (runbook) opening.entries.push(attachedEntry(runbook));
-    // An opening that pages leaves its D1 index write to level 1's START, which writes it just before the page
-    // (create runs START at once, after the answer; its alarm is the backstop): the monitor's answer waits on no
-    // D1 call, and the page still follows the paging version that write reads. The owed version is committed
-    // with the opening (the outbox row), so nothing is lost if the object stops first.
-    const pages = opening.incident.status === 'triggered' && !input.maintenance;
+    // A monitor's opening that pages leaves its D1 index write to level 1's START, which writes it just before the
+    // page (create runs START at once, after the answer; its alarm is the backstop): the monitor's answer waits on
+    // no D1 call, and the page still follows the paging version that write reads. The owed version is committed
+    // with the opening (the outbox row), so nothing is lost if the object stops first. A person opening one by
+    // hand keeps the index before the answer, so their next list shows it.
+    const pages =
+      opening.incident.status === 'triggered' &&
+      !input.maintenance &&
+      input.actor.kind === 'integration';
     if (pages) opening.effects = opening.effects.filter((e) => e.kind !== 'index');
     const committed = this.ledger.commit(opening, input.actor);
     if (input.maintenance) await this.maintenance.arm(input.maintenance.until);
