@@ -12,7 +12,7 @@ import { NUMBER_BLOCK } from '../../worker/service/number-block';
 import { REPEATS_INDEX_DELAY_MS } from '../../worker/incident/effects';
 import { incidentStub, serviceRouter } from '../../worker/stubs';
 import { hashSecret } from '../../worker/auth/secrets';
-import { ADMIN, api, createUser, json, timeline, type TestUser } from '../helpers';
+import { ADMIN, api, command, createUser, json, timeline, type TestUser } from '../helpers';
 import { subscriber } from '../push/fixtures';
 import { pagingVersion } from '../../worker/directory/paging-snapshot';
 import {
@@ -146,6 +146,25 @@ describe('the first page', () => {
     await fireAlarm(claimed);
     await fireAlarm(claimed);
     expect(await pagesOf(claimed)).toEqual({ level1: 1, counted: 1 });
+  });
+});
+
+describe('pages counted for reports', () => {
+  it('are kept in the incident until the index write that carries them to D1 lands, so a restart loses none', async () => {
+    const inc = await openOn(await oneLevel());
+    await untilPaged(inc.id);
+    expect(await pagesOf(inc.id)).toMatchObject({ counted: 1 });
+    // What a restart between a page's record and its index write leaves: the count owed in storage, nowhere else.
+    const at = clock.now() + 1;
+    await runInDurableObject(incidentStub(env, inc.id), async (_, state) => {
+      state.storage.sql.exec('INSERT INTO owed_pages (user_id, at) VALUES (?, ?)', ana.id, at);
+    });
+    // The incident's next change writes the index, and the owed page goes with it.
+    expect((await command(ana, inc.id, 'acknowledge')).status).toBe(200);
+    expect(await pagesOf(inc.id)).toMatchObject({ counted: 2 });
+    await runInDurableObject(incidentStub(env, inc.id), async (_, state) => {
+      expect(state.storage.sql.exec('SELECT count(*) AS n FROM owed_pages').one().n).toBe(0);
+    });
   });
 });
 

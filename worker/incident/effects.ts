@@ -44,13 +44,11 @@ export interface EffectsHost {
 }
 
 export class Effects {
-  /** Pages counted for reports, written in the next index write's batch (Paging.page, then its record). */
-  private readonly pages: PageRecord[] = [];
-
   constructor(private readonly host: EffectsHost) {}
 
+  /** Pages counted for reports, written in the next index write's batch (Paging.page, then its record). */
   owePages(rows: readonly PageRecord[]): void {
-    this.pages.push(...rows);
+    this.host.store.owePages(rows);
   }
 
   /** Carry out `effects` for `committed`, each on the incident as it is when it runs (escalation may change it). */
@@ -115,7 +113,9 @@ export class Effects {
     const pending = store.pendingIndexVersion();
     // The task always writes: a repeat counted in place keeps lastSeq, so an earlier write may have cleared its row.
     if (!pending && !opts.throwOnFailure) return;
-    const pages = this.pages.splice(0);
+    // Owed pages stay stored until the write that carries them lands; the retry carries them again (harmless).
+    const owed = store.owedPages();
+    const pages = owed.rows.map((r) => ({ incidentId: incident.id, ...r }));
     try {
       const version = await upsertIndex(env.DB, incident, {
         nobodyPaged: incident.nobodyPaged,
@@ -124,8 +124,8 @@ export class Effects {
       });
       if (version !== null) notePagingVersion(incident.id, version);
       store.indexLanded(incident.lastSeq);
+      store.pagesLanded(owed.upTo);
     } catch (err) {
-      this.pages.unshift(...pages); // the retry writes them (best effort: an isolate's restart loses them)
       const attempts = store.indexFailed();
       console.error(
         `index write for ${incident.id} failed (attempt ${attempts}); retrying from the outbox`,

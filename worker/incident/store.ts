@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS escalation (id INTEGER PRIMARY KEY CHECK (id = 1), do
 CREATE TABLE IF NOT EXISTS receipts (subscription_id TEXT PRIMARY KEY, paged_at INTEGER NOT NULL, delivered_at INTEGER);
 CREATE TABLE IF NOT EXISTS overflow (key TEXT PRIMARY KEY, status TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS webhook_outbox (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS owed_pages (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, at INTEGER NOT NULL);
 `;
 
 type TimelineRow = {
@@ -303,6 +304,31 @@ export class IncidentStore {
         'SELECT version, attempts FROM outbox WHERE id = 1',
       )[0] ?? null
     );
+  }
+
+  /**
+   * Pages counted for reports, owed to the next index write (which carries them to D1): stored in the commit of
+   * the page's own record, so a restart before that write loses none.
+   */
+  owePages(rows: readonly { userId: string; at: number }[]): void {
+    for (const r of rows)
+      sql(this.storage, 'INSERT INTO owed_pages (user_id, at) VALUES (?, ?)', r.userId, r.at);
+  }
+
+  /** The pages owed so far, oldest first, with the id up to which they were read (for pagesLanded). */
+  owedPages(): { rows: { userId: string; at: number }[]; upTo: number } {
+    const rows = sql<{ id: number; user_id: string; at: number }>(
+      this.storage,
+      'SELECT id, user_id, at FROM owed_pages ORDER BY id',
+    );
+    return {
+      rows: rows.map((r) => ({ userId: r.user_id, at: r.at })),
+      upTo: rows.at(-1)?.id ?? 0,
+    };
+  }
+
+  pagesLanded(upTo: number): void {
+    if (upTo) sql(this.storage, 'DELETE FROM owed_pages WHERE id <= ?', upTo);
   }
 
   indexLanded(version: number): void {
