@@ -23,16 +23,7 @@ try {
     ['B', rootB],
   ]) {
     const fb = await Firebell.start({ ALLOW_INSECURE_PUSH: 'true' }, root);
-    const responder = await fb.user('AB Responder');
-    const { policy } = await fb.must('/api/policies', {
-      body: {
-        name: 'AB',
-        levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: responder.id }] }],
-      },
-    });
-    const { service } = await fb.must('/api/services', {
-      body: { name: 'ab', policyId: policy.id },
-    });
+    const { service } = await fb.pagedService('ab', 'AB Responder');
     const key = async () =>
       (
         await fb.must(`/api/services/${service.id}/integrations`, {

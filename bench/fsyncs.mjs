@@ -16,16 +16,7 @@ const alerts = Number(process.argv[3] ?? 20);
 const fb = await Firebell.start({}, root);
 let strace;
 try {
-  const responder = await fb.user('Sync Responder');
-  const { policy } = await fb.must('/api/policies', {
-    body: {
-      name: 'Syncs',
-      levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: responder.id }] }],
-    },
-  });
-  const { service } = await fb.must('/api/services', {
-    body: { name: 'syncs', policyId: policy.id },
-  });
+  const { service } = await fb.pagedService('syncs', 'Sync Responder');
   const { key } = await fb.must(`/api/services/${service.id}/integrations`, {
     body: { type: 'pagerduty', ratePerMinute: 10_000 },
   });

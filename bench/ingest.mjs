@@ -128,16 +128,7 @@ const trigger = (key, dedup, summaryText) =>
 
 export async function benchIngest(fb, cal, { duration = 5, warmup = 1, log = console.log } = {}) {
   // A realistic service: paged by a policy (level 1 fires from an alarm, outside the request).
-  const responder = await fb.user('Bench Responder');
-  const { policy } = await fb.must('/api/policies', {
-    body: {
-      name: 'Bench ingest',
-      levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: responder.id }] }],
-    },
-  });
-  const { service } = await fb.must('/api/services', {
-    body: { name: 'bench-ingest', policyId: policy.id },
-  });
+  const { service } = await fb.pagedService('bench-ingest', 'Bench Responder');
   // One key per run keeps each run far under its own rate limit (10,000 a minute).
   const key = async () =>
     (

@@ -244,6 +244,24 @@ export class Firebell extends Child {
     return { ...user, token: token.token, cookie };
   }
 
+  /**
+   * A service paged by a one-level policy (level 1: `responderName`, a new responder; level 2 an hour away, so only
+   * level 1's page is in the measurement): the responder, the policy and the service.
+   */
+  async pagedService(name, responderName) {
+    const responder = await this.user(responderName);
+    const { policy } = await this.must('/api/policies', {
+      body: {
+        name,
+        levels: [{ delayMinutes: 60, targets: [{ type: 'user', id: responder.id }] }],
+      },
+    });
+    const { service } = await this.must('/api/services', {
+      body: { name, policyId: policy.id },
+    });
+    return { responder, policy, service };
+  }
+
   /** A service (optionally paged by a policy) with an integration that accepts up to 10,000 requests a minute. */
   async integration(type, { policyId, name = `bench-${type}`, ratePerMinute = 10_000 } = {}) {
     const { service } = await this.must('/api/services', {
