@@ -7,7 +7,7 @@ import type { Incident } from '../../schema/incident';
 import type { ServerMessage } from '../../schema/protocol';
 import { now } from '../clock';
 import { summaryOf, upsertIndex } from '../directory/incident-index';
-import { pageStatements, type PageRecord } from '../directory/reports';
+import { pageStatements } from '../directory/reports';
 import type { Env } from '../env';
 import { feedStub } from '../stubs';
 import type { IncidentEffect } from './decide';
@@ -45,11 +45,6 @@ export interface EffectsHost {
 
 export class Effects {
   constructor(private readonly host: EffectsHost) {}
-
-  /** Pages counted for reports, written in the next index write's batch (Paging.page, then its record). */
-  owePages(rows: readonly PageRecord[]): void {
-    this.host.store.owePages(rows);
-  }
 
   /** Carry out `effects` for `committed`, each on the incident as it is when it runs (escalation may change it). */
   async run(effects: readonly IncidentEffect[], committed: Committed): Promise<void> {

@@ -96,7 +96,7 @@ export class IncidentObject extends DurableObject<Env> {
       state: () => store.escalation(),
       commit: (state, entries, patch) => this.commitEscalation(state, entries, patch),
       markPaged: (subscriptionId, at) => store.paged(subscriptionId, at),
-      owePages: (rows) => this.effects.owePages(rows),
+      owePages: (rows) => store.owePages(rows),
       record: (drafts, actor, patch) => this.record(drafts, actor, patch),
     }));
     this.effects = new Effects({ env, ctx, store, room, scheduler, paging });

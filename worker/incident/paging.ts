@@ -87,8 +87,8 @@ export interface PagingHost {
   ): Promise<void>;
   /** A device was sent a page: its next delivery receipt is news. */
   markPaged(subscriptionId: string, at: number): void;
-  /** Count pages for reports with the next index write (a record follows); without it they are written alone. */
-  owePages?(rows: PageRecord[]): void;
+  /** Owe pages counted for reports to the next index write (a record follows, and it carries them). */
+  owePages(rows: PageRecord[]): void;
   /** Commit timeline entries (and an incident patch computed from the incident as written), broadcast them, update the index. */
   record(
     drafts: EntryDraft[],
@@ -289,7 +289,7 @@ export class Paging {
     const drafts = [...lead, ...(await this.settle(outcomes.flat(), now))];
     const counted = users.map((u) => ({ incidentId: incident.id, userId: u.id, at: now }));
     // The pages counted for reports ride on the record's index write: one D1 round trip, not two.
-    if (drafts.length && this.host.owePages) this.host.owePages(counted);
+    if (drafts.length) this.host.owePages(counted);
     else await this.countPages(incident.id, counted);
     const ids = users.map((u) => u.id);
     if (drafts.length)

@@ -19,7 +19,8 @@ export const PAYLOADS_MAX_TOTAL_BYTES = 512 * 1024;
  */
 const PRUNE_EVERY = 10;
 const PRUNE_EVERY_BYTES = CUSTOM_PAYLOAD_MAX_BYTES;
-const bytesOf = (body: string) => new TextEncoder().encode(body).length;
+const encoder = new TextEncoder();
+const bytesOf = (body: string) => encoder.encode(body).length;
 
 type PayloadRow = {
   integration_id: string;
