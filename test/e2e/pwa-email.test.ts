@@ -8,7 +8,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -141,6 +141,102 @@ describe('email from the phone’s Settings', () => {
     await context.close();
   });
 });
+
+describe('Settings opening on a phone', () => {
+  it('never moves a control once shown while its sections load, whatever order their reads come back in', async () => {
+    const { fb, browser } = stand;
+    const { page, context } = await signInThroughInvite(fb, browser, 'Cy');
+    // Something in the lists, so each section's settled height differs from its loading one.
+    await page.evaluate(async () => {
+      for (const name of ['deploy script', 'backup job'])
+        await fetch('/api/tokens', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ name }),
+        });
+    });
+    await page.addInitScript(watchLayout);
+    // Hold each section's read, then let them come back bottom section first: the worst order for the page.
+    const reads = [
+      '/api/push/subscriptions',
+      '/api/contact-methods',
+      '/api/notification-rules',
+      '/api/tokens',
+      '/api/slack/links',
+    ];
+    const held = new Map<string, Route>();
+    await page.route(
+      (url) => reads.includes(url.pathname),
+      (route) => void held.set(new URL(route.request().url()).pathname, route),
+    );
+    await page.goto(`${fb.origin}/settings`);
+    await until(() => held.size === reads.length, 'Settings to ask for all its sections');
+    // Still loading: where sections will appear says so (asserted below, after the layout).
+    const busy = await page.locator('[aria-busy="true"]').count();
+    const signOutWhileLoading = await page.getByRole('button', { name: 'Sign out' }).isVisible();
+    for (const path of [...reads].reverse()) {
+      const answered = page.waitForResponse((res) => new URL(res.url()).pathname === path);
+      await held.get(path)!.continue();
+      await answered;
+      // Two frames: the page has had one to show what came back before the next read does.
+      await page.evaluate(
+        () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+      );
+    }
+    await page.getByRole('button', { name: 'Save rules' }).waitFor();
+    await page.getByText('backup job').waitFor();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    const { shifts, moved } = await page.evaluate(() => (window as unknown as Watched).layout());
+    console.info(`Settings opening: CLS ${shifts.toFixed(4)}, controls moved: ${moved.length}`);
+    expect(moved).toEqual([]);
+    expect(shifts).toBe(0);
+    expect(busy).toBeGreaterThan(0);
+    // Nothing above Sign out is left to load once it shows, so no late section can push it under a tap.
+    expect(signOutWhileLoading).toBe(false);
+    await context.close();
+  });
+});
+
+interface Watched {
+  layout(): { shifts: number; moved: string[] };
+}
+
+/**
+ * In the page before its scripts: sum the layout shifts Chromium reports (none caused by input), and note each
+ * button, link or field that moves once it has been laid out, frame by frame.
+ */
+function watchLayout() {
+  let shifts = 0;
+  const moved: string[] = [];
+  const add = (entries: PerformanceEntryList) => {
+    for (const e of entries as (PerformanceEntry & { value: number; hadRecentInput: boolean })[])
+      if (!e.hadRecentInput) shifts += e.value;
+  };
+  const observer = new PerformanceObserver((list) => add(list.getEntries()));
+  observer.observe({ type: 'layout-shift', buffered: true });
+  const at = new WeakMap<Element, string>();
+  const look = () => {
+    for (const el of Array.from(
+      document.querySelectorAll('button, a[href], input, select, textarea'),
+    )) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue; // not shown
+      const where = `${Math.round(r.left + scrollX)},${Math.round(r.top + scrollY)}`;
+      const was = at.get(el);
+      if (was && was !== where)
+        moved.push(
+          `${el.textContent?.trim() || el.getAttribute('aria-label') || el.tagName}: ${was} → ${where}`,
+        );
+      at.set(el, where);
+    }
+    requestAnimationFrame(look);
+  };
+  requestAnimationFrame(look);
+  (window as unknown as Watched).layout = () => {
+    add(observer.takeRecords());
+    return { shifts, moved };
+  };
+}
 
 /** In Settings: add `address`, read the code the SMTP server received, and verify it. Returns the Email region. */
 async function addVerifiedEmail(page: Page, origin: string, address: string) {

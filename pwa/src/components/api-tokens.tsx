@@ -2,11 +2,15 @@ import { useState } from 'preact/hooks';
 import { createToken, listTokens, revokeToken } from '../lib/api';
 import { formatTime } from '../lib/format';
 import { useAction, useLoaded } from '../lib/hooks';
+import { type InOrderSlot, useSettles } from '../lib/in-order';
 import type { ApiToken } from '../lib/types';
 import { Notice } from './notice';
 
-/** Personal API tokens for scripts: a new one is shown exactly once; any can be revoked. */
-export function ApiTokens() {
+/**
+ * Personal API tokens for scripts: a new one is shown exactly once; any can be revoked. `order` places it among
+ * Settings' sections (lib/in-order.ts).
+ */
+export function ApiTokens({ order }: { order?: InOrderSlot }) {
   const [name, setName] = useState('');
   const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
   const { pending, outcome, run } = useAction();
@@ -15,6 +19,8 @@ export function ApiTokens() {
     error: error,
     reload,
   } = useLoaded(async () => (await listTokens()).tokens.filter((t) => t.revokedAt === null));
+  const loading = tokens === null && !error;
+  useSettles(order, !loading);
 
   const create = (ev: Event) => {
     ev.preventDefault();
@@ -28,7 +34,7 @@ export function ApiTokens() {
   };
 
   return (
-    <section aria-labelledby="tokens-heading">
+    <section aria-labelledby="tokens-heading" aria-busy={loading} hidden={order?.hidden}>
       <h2 id="tokens-heading">My API tokens</h2>
       <form class="inline-form" onSubmit={create}>
         <label class="field">
@@ -53,6 +59,7 @@ export function ApiTokens() {
           {error}
         </p>
       )}
+      {loading && <div class="skeleton-row" />}
       {tokens && tokens.length === 0 && (
         <p class="empty">No tokens. Scripts can use one as “Authorization: Bearer …”.</p>
       )}

@@ -2,15 +2,20 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import { listDevices, removeDevice, renameDevice, testDevice } from '../lib/api';
 import { formatTime } from '../lib/format';
 import { errorText, useAction } from '../lib/hooks';
+import { type InOrderSlot, useSettles } from '../lib/in-order';
 import { currentEndpoint } from '../lib/push';
 import type { PushDevice } from '../lib/types';
 import { Notice } from './notice';
 
-/** My devices that Firebell pages: rename, remove, and "send a test page" to each. `version` bumps reload it. */
-export function DeviceList({ version }: { version: number }) {
+/**
+ * My devices that Firebell pages: rename, remove, and "send a test page" to each. `version` bumps reload it.
+ * `order` places it among Settings' sections (lib/in-order.ts).
+ */
+export function DeviceList({ version, order }: { version: number; order?: InOrderSlot }) {
   const [devices, setDevices] = useState<PushDevice[] | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [mine, setMine] = useState<string | null>(null);
+  // This device's endpoint; undefined until known, since its "this device" badge can wrap a row to two lines.
+  const [mine, setMine] = useState<string | null | undefined>(undefined);
 
   const reload = useCallback(async () => {
     try {
@@ -22,20 +27,22 @@ export function DeviceList({ version }: { version: number }) {
   }, []);
   useEffect(() => {
     void reload();
-    void currentEndpoint().then(setMine, () => undefined);
+    void currentEndpoint().then(setMine, () => setMine(null));
   }, [reload, version]);
+  const loading = (devices === null && !error) || mine === undefined;
+  useSettles(order, !loading);
 
   return (
-    <section aria-labelledby="devices-heading">
+    <section aria-labelledby="devices-heading" aria-busy={loading} hidden={order?.hidden}>
       <h2 id="devices-heading">My devices</h2>
       {error && (
         <p class="notice notice-error" role="alert">
           {error}
         </p>
       )}
-      {devices === null ? (
-        !error && <p class="muted">Loading…</p>
-      ) : devices.length === 0 ? (
+      {loading ? (
+        <div class="skeleton-row" />
+      ) : devices === null ? null : devices.length === 0 ? (
         <p class="empty">
           No devices yet: turn notifications on above, on each phone you want paged.
         </p>

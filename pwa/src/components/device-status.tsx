@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { useAction } from '../lib/hooks';
+import { type InOrderSlot, useSettles } from '../lib/in-order';
 import { checkDevice, turnOnPaging, type DeviceState } from '../lib/push';
 import { Notice } from './notice';
 
@@ -37,11 +38,14 @@ interface Props {
   compact?: boolean;
   /** Told when this device was registered, so a device list can refresh. */
   onTurnedOn?: () => void;
+  /** Settings shows the sections below once this has checked (lib/in-order.ts). */
+  order?: InOrderSlot;
 }
 
 /** "Will this device ring?" with the one tap that fixes it; the permission prompt only ever follows that tap. */
-export function DeviceStatus({ compact = false, onTurnedOn }: Props) {
+export function DeviceStatus({ compact = false, onTurnedOn, order }: Props) {
   const { state, setState } = useDeviceState();
+  useSettles(order, state !== null);
   const { pending, outcome, run } = useAction();
   const fix = state ? FIX[state.kind] : undefined;
 

@@ -10,14 +10,17 @@ import {
 } from '../lib/contact-api';
 import { formatTime } from '../lib/format';
 import { useAction, useLoaded } from '../lib/hooks';
+import { type InOrderSlot, useSettles } from '../lib/in-order';
 import { ConfirmButton } from './confirm-button';
 import { Notice } from './notice';
 
 /**
  * My email addresses and phone numbers for pages: add one, type the emailed or texted code to verify it,
  * remove it. Phones (SMS, voice) page only when the server has Twilio configured (docs/sms-voice.md).
+ * `order` places it among Settings' sections (lib/in-order.ts); phones show once the list is in, as the
+ * addresses above them would push them down.
  */
-export function EmailMethods() {
+export function EmailMethods({ order }: { order?: InOrderSlot }) {
   const [address, setAddress] = useState('');
   const { pending, outcome, run } = useAction();
   const {
@@ -26,6 +29,8 @@ export function EmailMethods() {
     reload,
   } = useLoaded(async () => (await listMethods()).methods);
   const emails = methods?.filter((m) => m.kind === 'email') ?? null;
+  const loading = methods === null && !error;
+  useSettles(order, !loading);
 
   const add = (ev: Event) => {
     ev.preventDefault();
@@ -39,7 +44,7 @@ export function EmailMethods() {
 
   return (
     <>
-      <section aria-labelledby="email-heading">
+      <section aria-labelledby="email-heading" aria-busy={loading} hidden={order?.hidden}>
         <h2 id="email-heading">Email</h2>
         <p class="muted small">
           Pages reach you by email too, once the address is verified. Each email has a link that
@@ -67,6 +72,7 @@ export function EmailMethods() {
             {error}
           </p>
         )}
+        {loading && <div class="skeleton-row" />}
         {emails && emails.length === 0 && <p class="empty">No email address yet.</p>}
         {emails && emails.length > 0 && (
           <ul class="card-list">
@@ -76,7 +82,11 @@ export function EmailMethods() {
           </ul>
         )}
       </section>
-      <PhoneMethods phones={methods?.filter((m) => m.kind !== 'email') ?? null} reload={reload} />
+      <PhoneMethods
+        phones={methods?.filter((m) => m.kind !== 'email') ?? null}
+        reload={reload}
+        hidden={loading || order?.hidden}
+      />
     </>
   );
 }
@@ -85,9 +95,11 @@ export function EmailMethods() {
 function PhoneMethods({
   phones,
   reload,
+  hidden,
 }: {
   phones: ContactMethod[] | null;
   reload: () => Promise<void>;
+  hidden?: boolean;
 }) {
   const [number, setNumber] = useState('');
   const [kind, setKind] = useState<'sms' | 'voice'>('sms');
@@ -102,7 +114,7 @@ function PhoneMethods({
     });
   };
   return (
-    <section aria-labelledby="phone-heading">
+    <section aria-labelledby="phone-heading" hidden={hidden}>
       <h2 id="phone-heading">Phone (SMS and voice)</h2>
       <p class="muted small">
         A text or a call can get through Do Not Disturb when you allow Firebell's number. Reply ACK

@@ -7,6 +7,7 @@ import {
   type WorkingHours,
 } from '../lib/contact-api';
 import { errorText, useAction } from '../lib/hooks';
+import { type InOrderSlot, useSettles } from '../lib/in-order';
 import { Notice } from './notice';
 
 const URGENCY = {
@@ -17,9 +18,10 @@ const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
 
 /**
  * When each channel reaches me once I am paged, per urgency ("at 0 min push; at 3 min email"), until
- * someone acknowledges; and working hours, outside which low urgency waits.
+ * someone acknowledges; and working hours, outside which low urgency waits. `order` places it among Settings'
+ * sections (lib/in-order.ts).
  */
-export function NotificationRulesEditor() {
+export function NotificationRulesEditor({ order }: { order?: InOrderSlot }) {
   const [rules, setRules] = useState<NotificationRules | null>(null);
   const [error, setError] = useState<string | null>(null);
   const { pending, outcome, run } = useAction();
@@ -29,6 +31,8 @@ export function NotificationRulesEditor() {
       .then((r) => setRules(r.rules))
       .catch((err: unknown) => setError(errorText(err)));
   }, []);
+  const loading = rules === null && !error;
+  useSettles(order, !loading);
 
   const save = (ev: Event) => {
     ev.preventDefault();
@@ -40,8 +44,9 @@ export function NotificationRulesEditor() {
   };
 
   return (
-    <section aria-labelledby="rules-heading">
+    <section aria-labelledby="rules-heading" aria-busy={loading} hidden={order?.hidden}>
       <h2 id="rules-heading">When to reach me</h2>
+      {loading && <div class="skeleton-row" />}
       {error && (
         <p class="notice notice-error" role="alert">
           {error}

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { formatDayTime } from '../lib/format';
 import { useAction } from '../lib/hooks';
+import { type InOrderSlot, useSettles } from '../lib/in-order';
 import {
   mySlackLinks,
   newSlackLinkCode,
@@ -10,8 +11,11 @@ import {
 import { CopyField } from './copy-field';
 import { Notice } from './notice';
 
-/** Settings → Slack: a one-time code to send as `/firebell link CODE`, and the Slack users linked to me. */
-export function SlackLinkSection() {
+/**
+ * Settings → Slack: a one-time code to send as `/firebell link CODE`, and the Slack users linked to me.
+ * The button waits for the links, which go above it; `order` places it among Settings' sections (lib/in-order.ts).
+ */
+export function SlackLinkSection({ order }: { order?: InOrderSlot }) {
   const [links, setLinks] = useState<SlackLink[] | null>(null);
   const [code, setCode] = useState<SlackLinkCode | null>(null);
   const { pending, outcome, run } = useAction();
@@ -24,6 +28,7 @@ export function SlackLinkSection() {
     }
   }, []);
   useEffect(() => void reload(), [reload]);
+  useSettles(order, links !== null);
 
   const getCode = () =>
     run('Making a code…', async () => {
@@ -32,7 +37,7 @@ export function SlackLinkSection() {
     });
 
   return (
-    <section aria-labelledby="slack-heading">
+    <section aria-labelledby="slack-heading" aria-busy={links === null} hidden={order?.hidden}>
       <h2 id="slack-heading">Slack</h2>
       <p class="muted small">
         Link your Slack user to act as yourself from Slack: the Acknowledge and Resolve buttons and{' '}
@@ -48,9 +53,13 @@ export function SlackLinkSection() {
           ))}
         </ul>
       )}
-      <button type="button" class="button" disabled={pending !== null} onClick={getCode}>
-        Link Slack
-      </button>
+      {links === null ? (
+        <div class="skeleton-row" />
+      ) : (
+        <button type="button" class="button" disabled={pending !== null} onClick={getCode}>
+          Link Slack
+        </button>
+      )}
       <Notice outcome={outcome} pending={pending} />
       {code && <CopyField label="Slack command" value={code.command} />}
     </section>

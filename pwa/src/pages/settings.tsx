@@ -9,6 +9,7 @@ import { Notice } from '../components/notice';
 import { SlackLinkSection } from '../components/slack-link';
 import { logout, renameMe } from '../lib/api';
 import { useAction, useTitle } from '../lib/hooks';
+import { useInOrder } from '../lib/in-order';
 import { clearSavedLists } from '../lib/list-snapshot';
 import { clearOutbox } from '../lib/outbox';
 import { isIos } from '../lib/push';
@@ -23,11 +24,15 @@ interface Props {
   onRenamed?: (user: User) => void;
 }
 
+/** Settings' sections top to bottom: each shows once those above have loaded, so none moves a control already shown. */
+const SECTIONS = ['device', 'devices', 'contacts', 'rules', 'tokens', 'slack', 'account'] as const;
+
 /** /settings — pages on this device, my devices, my email addresses and notification rules, my API tokens, sign out. Loaded on demand (see app.tsx). */
 export function SettingsPage({ me, onSignedOut, onRenamed }: Props) {
   useTitle('Settings');
   const { pending, outcome, run } = useAction();
   const [devicesVersion, setDevicesVersion] = useState(0);
+  const order = useInOrder(SECTIONS);
 
   const signOut = () =>
     run('Signing out…', async () => {
@@ -52,21 +57,21 @@ export function SettingsPage({ me, onSignedOut, onRenamed }: Props) {
       <main class="page stack">
         <section aria-labelledby="notifications-heading">
           <h2 id="notifications-heading">Notifications on this device</h2>
-          <DeviceStatus onTurnedOn={() => setDevicesVersion((v) => v + 1)} />
+          <DeviceStatus order={order.device} onTurnedOn={() => setDevicesVersion((v) => v + 1)} />
           {isIos() && (
-            <p class="muted small">
+            <p class="muted small" hidden={order.devices.hidden}>
               iPhone and iPad (iOS 16.4 or later) deliver web pages only to apps on the Home Screen:
               in Safari tap Share, then “Add to Home Screen”, and turn notifications on from the
               installed app.
             </p>
           )}
         </section>
-        <DeviceList version={devicesVersion} />
-        <EmailMethods />
-        <NotificationRulesEditor />
-        <ApiTokens />
-        <SlackLinkSection />
-        <section aria-labelledby="account-heading">
+        <DeviceList version={devicesVersion} order={order.devices} />
+        <EmailMethods order={order.contacts} />
+        <NotificationRulesEditor order={order.rules} />
+        <ApiTokens order={order.tokens} />
+        <SlackLinkSection order={order.slack} />
+        <section aria-labelledby="account-heading" hidden={order.account.hidden}>
           <h2 id="account-heading">Account</h2>
           <MyName me={me} onRenamed={onRenamed} />
           <div class="row-buttons">
