@@ -117,6 +117,36 @@ describe('the settings page', () => {
     expect(within(section).getByText('deploy script')).toBeInTheDocument();
   });
 
+  it('shows its sections top to bottom, each once those above have loaded, so a late one moves nothing shown', async () => {
+    let answerRules = () => {};
+    const rulesAnswered = new Promise<void>((resolve) => (answerRules = resolve));
+    const step = { afterMinutes: 0, channel: 'push' } as const;
+    stubFetch({
+      'GET /api/push/subscriptions': () => json({ subscriptions: [] }),
+      'GET /api/contact-methods': () => json({ methods: [] }),
+      'GET /api/notification-rules': async () => {
+        await rulesAnswered;
+        return json({ rules: { high: [step], low: [step], workingHours: null } });
+      },
+      'GET /api/tokens': () => json({ tokens: [token('tok_1', 'ci')] }),
+      'GET /api/slack/links': () => json({ links: [] }),
+    });
+    render(<SettingsPage me={me} onSignedOut={() => {}} />);
+    const rules = await screen.findByRole('region', { name: 'When to reach me' });
+    expect(rules).toHaveAttribute('aria-busy', 'true');
+    // The tokens are in, but out of sight and reach below the rules still loading, and Sign out with them.
+    await screen.findByText('ci');
+    expect(screen.queryByRole('region', { name: 'My API tokens' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Sign out' })).toBeNull();
+
+    answerRules();
+    expect(await screen.findByRole('button', { name: 'Sign out' })).toBeEnabled();
+    expect(rules).toHaveAttribute('aria-busy', 'false');
+    expect(within(rules).getByRole('button', { name: 'Save rules' })).toBeInTheDocument();
+    const tokens = screen.getByRole('region', { name: 'My API tokens' });
+    expect(within(tokens).getByText('ci')).toBeInTheDocument();
+  });
+
   it('signs out, forgetting anything queued or saved on this phone so the next person cannot send or read it', async () => {
     stubFetch({
       'GET /api/push/subscriptions': () => json({ subscriptions: [] }),
