@@ -1,6 +1,7 @@
 import { fireEvent, render, screen, within } from '@testing-library/preact';
 import { describe, expect, it, vi } from 'vitest';
 import { DeviceStatus } from '../../pwa/src/components/device-status';
+import { SHOW_ALL_AFTER_MS } from '../../pwa/src/lib/in-order';
 import { saveList, savedList } from '../../pwa/src/lib/list-snapshot';
 import { enqueue, queued } from '../../pwa/src/lib/outbox';
 import { SettingsPage } from '../../pwa/src/pages/settings';
@@ -145,6 +146,31 @@ describe('the settings page', () => {
     expect(within(rules).getByRole('button', { name: 'Save rules' })).toBeInTheDocument();
     const tokens = screen.getByRole('region', { name: 'My API tokens' });
     expect(within(tokens).getByText('ci')).toBeInTheDocument();
+  });
+
+  it('shows the rest, Sign out included, when a read above never answers', async () => {
+    stubFetch({
+      'GET /api/push/subscriptions': () => json({ subscriptions: [] }),
+      'GET /api/contact-methods': () => json({ methods: [] }),
+      'GET /api/notification-rules': () => new Promise<Response>(() => {}),
+      'GET /api/tokens': () => json({ tokens: [] }),
+      'GET /api/slack/links': () => json({ links: [] }),
+    });
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      render(<SettingsPage me={me} onSignedOut={() => {}} />);
+      await vi.advanceTimersByTimeAsync(SHOW_ALL_AFTER_MS - 1);
+      expect(screen.getByRole('region', { name: 'When to reach me' })).toHaveAttribute(
+        'aria-busy',
+        'true',
+      );
+      expect(screen.queryByRole('button', { name: 'Sign out' })).toBeNull();
+      await vi.advanceTimersByTimeAsync(1);
+      expect(screen.getByRole('button', { name: 'Sign out' })).toBeEnabled();
+      expect(screen.getByRole('region', { name: 'Slack' })).toBeInTheDocument();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('signs out, forgetting anything queued or saved on this phone so the next person cannot send or read it', async () => {
