@@ -70,9 +70,25 @@ function fitPage(rows: TimelineRow[]): { entries: TimelineEntry[]; more: boolean
 const encoder = new TextEncoder();
 const utf8Bytes = (text: string) => encoder.encode(text).byteLength;
 
+/** Freeze a document and everything in it: a cached one is shared by every reader until the next write. */
+function frozen<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) frozen(v);
+  }
+  return value;
+}
+
 /** Typed access to one incident object's tables. */
 export class IncidentStore {
   private ready: boolean;
+  /**
+   * The incident and escalation documents as last read or written. This store is their only writer, so between
+   * writes a read need not run a statement and parse JSON again (a new incident's opening and first page read
+   * the incident ~16 times). Frozen: a caller that changed one in place would change what every later reader
+   * sees, so it fails loudly instead. A transaction that throws drops them (forget), as its writes are undone.
+   */
+  private docs: { incident?: Incident | null; escalation?: EscalationState | null } = {};
 
   constructor(private readonly storage: SqlStorage) {
     // Tables are created by the first write only: looking up an unknown id must not leave storage behind.
@@ -89,12 +105,22 @@ export class IncidentStore {
     if (this.ready) return;
     this.storage.exec(SCHEMA);
     this.ready = true;
+    this.docs = { incident: null, escalation: null }; // a new object: nothing written yet
   }
 
   load(): Incident | null {
     if (!this.ready) return null;
+    if (this.docs.incident !== undefined) return this.docs.incident;
     const row = sql<{ doc: string }>(this.storage, 'SELECT doc FROM incident WHERE id = 1')[0];
-    return row ? upgradeIncident(JSON.parse(row.doc) as StoredIncident, this.storage) : null;
+    const incident = row
+      ? upgradeIncident(JSON.parse(row.doc) as StoredIncident, this.storage)
+      : null;
+    return (this.docs.incident = frozen(incident));
+  }
+
+  /** Drop the cached documents: a transaction that wrote them was rolled back. */
+  forget(): void {
+    this.docs = {};
   }
 
   save(incident: Incident): void {
@@ -109,6 +135,7 @@ export class IncidentStore {
       'INSERT INTO outbox (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version',
       incident.lastSeq,
     );
+    this.docs.incident = frozen(incident);
   }
 
   /** Append drafts after `lastSeq`; returns the stored entries. */
@@ -346,8 +373,9 @@ export class IncidentStore {
 
   escalation(): EscalationState | null {
     if (!this.ready) return null;
+    if (this.docs.escalation !== undefined) return this.docs.escalation;
     const row = sql<{ doc: string }>(this.storage, 'SELECT doc FROM escalation WHERE id = 1')[0];
-    return row ? (JSON.parse(row.doc) as EscalationState) : null;
+    return (this.docs.escalation = frozen(row ? (JSON.parse(row.doc) as EscalationState) : null));
   }
 
   saveEscalation(state: EscalationState | null): void {
@@ -358,6 +386,7 @@ export class IncidentStore {
         JSON.stringify(state),
       );
     else sql(this.storage, 'DELETE FROM escalation');
+    this.docs.escalation = frozen(state);
   }
 
   /** A device was paged: its next delivery receipt counts once. */
