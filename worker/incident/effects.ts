@@ -28,11 +28,18 @@ export const REPEATS_INDEX_DELAY_MS = 1_000;
  * the running duplicates entry): then the index write can wait for indexSoon, off the duplicate's answer.
  */
 export function onlyRepeats(before: Incident, after: Incident): boolean {
-  const { updatedAt, notificationCount, lastSeq } = before;
-  return (
-    JSON.stringify({ ...after, updatedAt, notificationCount, lastSeq }) === JSON.stringify(before)
-  );
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  for (const key of keys) {
+    if (REPEAT_FIELDS.has(key)) continue;
+    const [was, is] = [before[key as keyof Incident], after[key as keyof Incident]];
+    // Most fields are the very same value (a decision copies what it does not change); the rest by content.
+    if (was !== is && JSON.stringify(was) !== JSON.stringify(is)) return false;
+  }
+  return true;
 }
+
+/** What a repeat of a firing alert moves on the incident. */
+const REPEAT_FIELDS: ReadonlySet<string> = new Set(['updatedAt', 'notificationCount', 'lastSeq']);
 
 export interface EffectsHost {
   env: Env;

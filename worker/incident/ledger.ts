@@ -28,11 +28,21 @@ export class Ledger {
     private readonly chat?: ChatOutbox,
   ) {}
 
+  /** One storage transaction; one that throws is undone, and so are the store's cached documents. */
+  private transaction(write: () => void): void {
+    try {
+      this.storage.transactionSync(write);
+    } catch (err) {
+      this.store.forget();
+      throw err;
+    }
+  }
+
   /** Commit an incident decision (decide.ts, open.ts), its entries written by `actor`. */
   commit(change: Change, actor: Actor): Committed {
     const { lastSeq } = change.incident;
     let committed: Committed = { incident: change.incident, entries: [], updated: null };
-    this.storage.transactionSync(() => {
+    this.transaction(() => {
       this.store.init(); // the opening commit creates the tables
       for (const alert of change.alerts) this.store.saveAlert(alert);
       this.store.saveOverflow(change.overflow);
@@ -60,7 +70,7 @@ export class Ledger {
     at: number,
   ): Committed {
     let committed: Committed = { incident, entries: [], updated: null };
-    this.storage.transactionSync(() => {
+    this.transaction(() => {
       this.store.saveEscalation(state);
       const entries: TimelineEntry[] = [];
       for (const { actor, draft } of written)

@@ -14,17 +14,27 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS incident (id INTEGER PRIMARY KEY CHECK (id = 1), doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS alerts (key TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS timeline (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, at INTEGER NOT NULL, actor TEXT NOT NULL, text TEXT NOT NULL, data TEXT);
-CREATE TABLE IF NOT EXISTS command_keys (scope TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, response TEXT NOT NULL, at INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS command_keys_at ON command_keys(at);
-DROP TABLE IF EXISTS idempotency;
 CREATE TABLE IF NOT EXISTS outbox (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS schedule (id TEXT PRIMARY KEY, kind TEXT NOT NULL, due_at INTEGER NOT NULL, data TEXT NOT NULL DEFAULT '{}', version INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS escalation (id INTEGER PRIMARY KEY CHECK (id = 1), doc TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS receipts (subscription_id TEXT PRIMARY KEY, paged_at INTEGER NOT NULL, delivered_at INTEGER);
-CREATE TABLE IF NOT EXISTS overflow (key TEXT PRIMARY KEY, status TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS webhook_outbox (id TEXT PRIMARY KEY, doc TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS owed_pages (id INTEGER PRIMARY KEY AUTOINCREMENT, user_id TEXT NOT NULL, at INTEGER NOT NULL);
 `;
+
+/**
+ * Tables most incidents never write, each created by its first write: every CREATE re-reads the schema, and
+ * creating them all made up about a tenth of a new incident's CPU in its object. Reads of one not created yet
+ * find nothing, which is what it would hold.
+ */
+type LazyTable = 'command_keys' | 'receipts' | 'overflow' | 'webhook_outbox';
+const LAZY: Record<LazyTable, string> = {
+  command_keys: `CREATE TABLE IF NOT EXISTS command_keys (scope TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, response TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS command_keys_at ON command_keys(at);`,
+  receipts:
+    'CREATE TABLE IF NOT EXISTS receipts (subscription_id TEXT PRIMARY KEY, paged_at INTEGER NOT NULL, delivered_at INTEGER);',
+  overflow: 'CREATE TABLE IF NOT EXISTS overflow (key TEXT PRIMARY KEY, status TEXT NOT NULL);',
+  webhook_outbox:
+    'CREATE TABLE IF NOT EXISTS webhook_outbox (id TEXT PRIMARY KEY, doc TEXT NOT NULL);',
+};
 
 type TimelineRow = {
   seq: number;
@@ -70,18 +80,43 @@ function fitPage(rows: TimelineRow[]): { entries: TimelineEntry[]; more: boolean
 const encoder = new TextEncoder();
 const utf8Bytes = (text: string) => encoder.encode(text).byteLength;
 
+/** Freeze a document and everything in it: a cached one is shared by every reader until the next write. */
+function frozen<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) frozen(v);
+  }
+  return value;
+}
+
 /** Typed access to one incident object's tables. */
 export class IncidentStore {
   private ready: boolean;
+  private tables: Set<string>;
+  /**
+   * The incident and escalation documents as last read or written. This store is their only writer, so between
+   * writes a read need not run a statement and parse JSON again (a new incident's opening and first page read
+   * the incident ~16 times). Frozen: a caller that changed one in place would change what every later reader
+   * sees, so it fails loudly instead. A transaction that throws drops them (forget), as its writes are undone.
+   */
+  private docs: { incident?: Incident | null; escalation?: EscalationState | null } = {};
 
   constructor(private readonly storage: SqlStorage) {
+    this.tables = this.existing();
     // Tables are created by the first write only: looking up an unknown id must not leave storage behind.
-    this.ready =
-      sql<{ n: number }>(
-        storage,
-        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'incident'",
-      )[0]?.n === 1;
-    if (this.ready) storage.exec(SCHEMA);
+    this.ready = this.tables.has('incident');
+    if (this.ready) storage.exec(SCHEMA); // tables added since this incident was opened
+    if (this.tables.has('idempotency')) storage.exec('DROP TABLE idempotency'); // replaced by command_keys
+  }
+
+  /** The tables this object's storage has. */
+  private existing(): Set<string> {
+    return new Set(
+      sql<{ name: string }>(
+        this.storage,
+        "SELECT name FROM sqlite_master WHERE type = 'table'",
+      ).map((r) => r.name),
+    );
   }
 
   /** Create the tables; called before the incident's first write. */
@@ -89,12 +124,31 @@ export class IncidentStore {
     if (this.ready) return;
     this.storage.exec(SCHEMA);
     this.ready = true;
+    this.docs = { incident: null, escalation: null }; // a new object: nothing written yet
+  }
+
+  /** Create a lazy table before its first write. */
+  private ensure(table: LazyTable): void {
+    if (this.tables.has(table)) return;
+    this.storage.exec(LAZY[table]);
+    this.tables.add(table);
   }
 
   load(): Incident | null {
     if (!this.ready) return null;
+    if (this.docs.incident !== undefined) return this.docs.incident;
     const row = sql<{ doc: string }>(this.storage, 'SELECT doc FROM incident WHERE id = 1')[0];
-    return row ? upgradeIncident(JSON.parse(row.doc) as StoredIncident, this.storage) : null;
+    const incident = row
+      ? upgradeIncident(JSON.parse(row.doc) as StoredIncident, this.storage)
+      : null;
+    return (this.docs.incident = frozen(incident));
+  }
+
+  /** Drop what is held in memory: a transaction that wrote it was rolled back (tables it created included). */
+  forget(): void {
+    this.docs = {};
+    this.tables = this.existing();
+    this.ready = this.tables.has('incident');
   }
 
   save(incident: Incident): void {
@@ -109,6 +163,7 @@ export class IncidentStore {
       'INSERT INTO outbox (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version',
       incident.lastSeq,
     );
+    this.docs.incident = frozen(incident);
   }
 
   /** Append drafts after `lastSeq`; returns the stored entries. */
@@ -229,6 +284,7 @@ export class IncidentStore {
 
   /** Over-cap alerts (see ingest.ts): the state of those among `keys` seen before, and the totals. */
   overflow(keys: Iterable<string>): Overflow {
+    if (!this.tables.has('overflow')) return { known: new Map(), total: 0, firing: 0 };
     const [counts] = sql<{ total: number; firing: number | null }>(
       this.storage,
       "SELECT count(*) AS total, sum(status = 'firing') AS firing FROM overflow",
@@ -249,6 +305,7 @@ export class IncidentStore {
   }
 
   saveOverflow(changes: ReadonlyMap<string, OverflowState>): void {
+    if (changes.size) this.ensure('overflow');
     for (const [key, status] of changes)
       sql(
         this.storage,
@@ -260,12 +317,13 @@ export class IncidentStore {
 
   /** A person resolved the incident: the over-cap alerts still firing end with it, as the listed ones do. */
   closeOverflow(): void {
+    if (!this.tables.has('overflow')) return;
     sql(this.storage, "UPDATE overflow SET status = 'resolved' WHERE status = 'firing'");
   }
 
   /** The remembered answer for an Idempotency-Key scope, unless it is older than `since`. */
   recall(scope: string, since: number): { fingerprint: string; response: string } | null {
-    if (!this.ready) return null;
+    if (!this.tables.has('command_keys')) return null;
     return (
       sql<{ fingerprint: string; response: string }>(
         this.storage,
@@ -285,6 +343,7 @@ export class IncidentStore {
     expireBefore: number,
   ): void {
     if (!this.ready) return; // no incident here: nothing was done, so there is nothing to replay
+    this.ensure('command_keys');
     sql(this.storage, 'DELETE FROM command_keys WHERE at < ?', expireBefore);
     sql(
       this.storage,
@@ -346,8 +405,9 @@ export class IncidentStore {
 
   escalation(): EscalationState | null {
     if (!this.ready) return null;
+    if (this.docs.escalation !== undefined) return this.docs.escalation;
     const row = sql<{ doc: string }>(this.storage, 'SELECT doc FROM escalation WHERE id = 1')[0];
-    return row ? (JSON.parse(row.doc) as EscalationState) : null;
+    return (this.docs.escalation = frozen(row ? (JSON.parse(row.doc) as EscalationState) : null));
   }
 
   saveEscalation(state: EscalationState | null): void {
@@ -358,10 +418,12 @@ export class IncidentStore {
         JSON.stringify(state),
       );
     else sql(this.storage, 'DELETE FROM escalation');
+    this.docs.escalation = frozen(state);
   }
 
   /** A device was paged: its next delivery receipt counts once. */
   paged(subscriptionId: string, at: number): void {
+    this.ensure('receipts');
     sql(
       this.storage,
       'INSERT INTO receipts (subscription_id, paged_at) VALUES (?, ?) ON CONFLICT (subscription_id) DO UPDATE SET paged_at = excluded.paged_at, delivered_at = NULL',
@@ -372,6 +434,7 @@ export class IncidentStore {
 
   /** Record a delivery receipt; false when this page's delivery was already recorded. */
   delivered(subscriptionId: string, at: number): boolean {
+    this.ensure('receipts');
     const rows = sql<{ n: number }>(
       this.storage,
       'INSERT INTO receipts (subscription_id, paged_at, delivered_at) VALUES (?1, ?2, ?2) ON CONFLICT (subscription_id) DO UPDATE SET delivered_at = ?2 WHERE delivered_at IS NULL RETURNING 1 AS n',
@@ -383,6 +446,7 @@ export class IncidentStore {
 
   /** Owe these webhook events to the subscriptions (in the change's transaction); a copy of one already owed is ignored. */
   queueWebhooks(events: readonly PendingWebhookEvent[]): void {
+    if (events.length) this.ensure('webhook_outbox');
     for (const event of events)
       sql(
         this.storage,
@@ -394,7 +458,7 @@ export class IncidentStore {
 
   /** The webhook events still owed, oldest first (the order they were committed in). */
   pendingWebhooks(limit = 100): PendingWebhookEvent[] {
-    if (!this.ready) return [];
+    if (!this.tables.has('webhook_outbox')) return [];
     return sql<{ doc: string }>(
       this.storage,
       'SELECT doc FROM webhook_outbox ORDER BY rowid LIMIT ?',
@@ -404,6 +468,7 @@ export class IncidentStore {
 
   /** Every queue that wants this event has it: it is no longer owed. */
   webhookSent(id: string): void {
+    if (!this.tables.has('webhook_outbox')) return;
     sql(this.storage, 'DELETE FROM webhook_outbox WHERE id = ?', id);
   }
 }
