@@ -55,6 +55,7 @@ const TASKS: Record<Timer, { id: string; kind: string }> = {
 
 /** The scheduler row of the first page (START): create runs it at once, its alarm is the backstop. */
 export const START_TASK_ID = TASKS.start.id;
+export const START_TASK_KIND = TASKS.start.kind;
 
 /**
  * A timer that pages (the next level, a renotify) is warmed WARM_LEAD_MS before it is due: a row of its own
@@ -62,7 +63,7 @@ export const START_TASK_ID = TASKS.start.id;
  * leaves with no D1 round trip in front of it (one is about 6 ms on an idle machine and 40+ under load,
  * and it queues behind every other D1 write). The price is a bounded staleness: the page decides on a
  * directory read at most WARM_FRESH_MS before it; an older note (the alarm ran late) is read afresh. The
- * first page from create already trusts a version its own opening read, up to a second before.
+ * first page from create reads the version itself, one point read just before the push.
  * The alarm itself is not set early: workerd fires it on time (p50 1 ms late when idle, bench section 4).
  */
 const WARM_LEAD_MS = 100;
@@ -124,7 +125,7 @@ export class Paging {
       // One START per opening: once its page is out its row became the level timer (or is gone), so a
       // second run (create's and the alarm's, or a retry) finds nothing owed and pages no one.
       if (!this.startOwed()) return true;
-      // The opening's index write just read the version: its first page needs no read of its own.
+      // A version read moments ago (a hand opening's index write) saves the read; else one point read of D1.
       const snapshot = await this.snapshot(now, takeNotedVersion(this.host.incident()?.id ?? ''));
       // A copy: the escalation state keeps it, and the snapshot is shared by every incident in the isolate.
       const serviceId = this.host.incident()?.serviceId;
