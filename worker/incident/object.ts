@@ -14,7 +14,6 @@ import type {
 } from '../../schema/incident';
 import { now } from '../clock';
 import { nextIncidentNumber } from '../directory/incident-index';
-import { notePagingVersion, pagingVersion, type PagingVersion } from '../directory/paging-snapshot';
 import { userNames } from '../directory/users';
 import type { Env } from '../env';
 import { ProblemError, type Problem } from '../errors';
@@ -80,8 +79,6 @@ export class IncidentObject extends DurableObject<Env> {
   private readonly rate = new RateLimiter();
   /** The first page, running from create; the alarm waits for it rather than racing it. */
   private starting: Promise<unknown> | null = null;
-  /** D1's paging version, read by create while the opening commits, for the first page's snapshot check. */
-  private openingVersion: Promise<PagingVersion | undefined> | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -125,11 +122,6 @@ export class IncidentObject extends DurableObject<Env> {
     if (existing) return existing;
     // Create pages level 1 itself (startPaging): the START row's alarm is the backstop for a crash.
     this.scheduler.backstop(START_TASK_ID, now() + START_BACKSTOP_MS);
-    // A monitor's opening pages at once: read D1's paging version now, before any write holds the read behind the
-    // opening's commit, so the round trip overlaps it. Read after the alert arrived, it still names every directory
-    // change made before it, which the page must follow. Nothing waits for it but the page.
-    if (input.actor.kind === 'integration' && input.serviceId && !input.maintenance)
-      this.openingVersion = pagingVersion(this.env.DB).catch(() => undefined);
     // Opening leads to a page: webhook deliveries in this isolate wait until it has gone (lane.ts).
     return paged(async () => {
       const opened = await this.open(input);
@@ -351,12 +343,6 @@ export class IncidentObject extends DurableObject<Env> {
           FIREBELL,
         );
       return;
-    }
-    // Level 1's START from create: the version create read saves the snapshot check its own read.
-    if (task.kind === START_TASK_KIND && this.openingVersion) {
-      const version = await this.openingVersion;
-      this.openingVersion = null;
-      if (version !== undefined) notePagingVersion(this.store.load()?.id ?? '', version);
     }
     // The opening's index write, owed to START (open), goes after the page, in the batch of the page's record that
     // carries the pages counted: one D1 write, not two. Before the page, the snapshot check reads D1's paging version
