@@ -6,17 +6,31 @@
  * warms both paths up, then sends `alerts` duplicates and `alerts` new-incident triggers one at a time under
  * `strace -f -y -e trace=fsync,fdatasync` on workerd, and prints per alert the syncs by file (which Durable
  * Object class or D1) and workerd's CPU ms. Counts, not timings: the machine's load does not move them.
+ * FSYNC_PUSH=1: the responder has a push device (at a local push-service stand-in), so each page is a real push.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { Firebell, ROOT, groupCpuMs, sleep, until } from './lib.mjs';
+import { startPushService, subscriberKeys } from './push-service.mjs';
 
 const root = process.argv[2] ?? ROOT;
 const alerts = Number(process.argv[3] ?? 20);
-const fb = await Firebell.start({}, root);
+const push = process.env.FSYNC_PUSH ? await startPushService() : null;
+const fb = await Firebell.start(push ? { ALLOW_INSECURE_PUSH: 'true' } : {}, root);
 let strace;
 try {
-  const { service } = await fb.pagedService('syncs', 'Sync Responder');
+  const { service, responder } = await fb.pagedService('syncs', 'Sync Responder');
+  if (push) {
+    const keys = subscriberKeys();
+    await fb.must('/api/push/subscriptions', {
+      body: {
+        endpoint: `${push.origin}/push/${responder.id}`,
+        keys: { p256dh: keys.p256dh, auth: keys.auth },
+        label: 'bench phone',
+      },
+      headers: { authorization: `Bearer ${responder.token}` },
+    });
+  }
   const { key } = await fb.must(`/api/services/${service.id}/integrations`, {
     body: { type: 'pagerduty', ratePerMinute: 10_000 },
   });
@@ -102,4 +116,5 @@ try {
 } finally {
   strace?.kill('SIGINT');
   await fb.dispose();
+  await push?.close();
 }

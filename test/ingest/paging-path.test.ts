@@ -5,9 +5,9 @@
  */
 import { env, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Incident } from '../../schema/incident';
+import type { Actor, Incident, IncidentCommand } from '../../schema/incident';
 import type { CreateIncidentInput } from '../../worker/incident/open';
-import type { Paging } from '../../worker/incident/paging';
+import type { Paging, PagingHost } from '../../worker/incident/paging';
 import { NUMBER_BLOCK } from '../../worker/service/number-block';
 import { REPEATS_INDEX_DELAY_MS } from '../../worker/incident/effects';
 import { incidentStub, serviceRouter } from '../../worker/stubs';
@@ -146,6 +146,46 @@ describe('the first page', () => {
     await fireAlarm(claimed);
     await fireAlarm(claimed);
     expect(await pagesOf(claimed)).toEqual({ level1: 1, counted: 1 });
+  });
+});
+
+describe('a page’s escalation state', () => {
+  it('is written with the page’s record, after the push, yet an acknowledgement during the push still stops the escalation', async () => {
+    const cy = await createUser('Cy');
+    await addDevice(`sub_cy${crypto.randomUUID()}`, cy.id); // a push that is real I/O (refused at the send)
+    const serviceId = await serviceWithPolicy([
+      { delayMinutes: 5, targets: [{ type: 'user', id: cy.id }] },
+      { delayMinutes: 5, targets: [{ type: 'user', id: ana.id }] },
+    ]);
+    clock.advanceMinutes(10); // the runtime's own alarm stays out of the way
+    const id = await openThenCrash(serviceId);
+    // Cy acknowledges while level 1's page is on its way: decided, its state not yet written.
+    let acked: Promise<{ ok: boolean }> | null = null;
+    await runInDurableObject(incidentStub(env, id), (instance) => {
+      const object = instance as unknown as {
+        paging: { host: PagingHost; unwritten: unknown };
+        command: (c: IncidentCommand, a: Actor) => Promise<{ ok: boolean }>;
+      };
+      const { host } = object.paging;
+      const incident = host.incident;
+      host.incident = () => {
+        if (object.paging.unwritten && !acked)
+          acked = object.command({ type: 'acknowledge' }, { kind: 'user', id: cy.id, name: 'Cy' });
+        return incident();
+      };
+    });
+    await fireAlarm(id);
+    expect(await acked).toMatchObject({ ok: true });
+    clock.advanceMinutes(5.01);
+    await fireAlarm(id);
+    const seen = texts(await fireAlarm(id));
+    expect(seen).toContain('Acknowledged by Cy');
+    expect(seen.filter((t) => t.startsWith('Escalated to'))).toEqual(['Escalated to level 1: Cy']);
+    // The page's own state, written after the acknowledgement, did not write over the stop.
+    await runInDurableObject(incidentStub(env, id), (_, state) => {
+      const doc = state.storage.sql.exec('SELECT doc FROM escalation').one().doc as string;
+      expect(JSON.parse(doc)).toMatchObject({ level: 0, stopped: true });
+    });
   });
 });
 
@@ -642,11 +682,11 @@ describe('the paging snapshot', () => {
       // Level 1 starts from create while the 202 is on its way, so its reads may fall either side of it.
       expect({ opened: [...opening, ...paging], duplicate, afterwards }).toEqual({
         opened: [
-          // The index, written by level 1's START after the 202 (the default runbook is the router's), with D1's
-          // paging version read in the same batch: the snapshot is current, so the push makes no D1 call of its own.
-          'batch',
+          // Level 1's START, after the 202 (the default runbook is the router's), reads D1's paging version alone:
+          // the snapshot is current, so the push makes no D1 call of its own.
+          "first SELECT epoch || ':' || version AS version FROM paging_version WHERE id = 1",
           'run UPDATE push_subscriptions SET last_failure_at = ?, last_failure = ? WHERE id = ?',
-          'batch', // the index again, with level 1 on it and the page counted for reports
+          'batch', // the index, written once, with level 1 on it and the page counted for reports
         ],
         duplicate: [],
         afterwards: ['batch'],

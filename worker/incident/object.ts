@@ -27,7 +27,7 @@ import { Ledger } from './ledger';
 import { MAINTENANCE_TASK, MaintenanceHoldRunner } from './maintenance-hold';
 import { namesFor } from './named-users';
 import { openIncident, type CreateIncidentInput } from './open';
-import { Paging, START_TASK_ID } from './paging';
+import { Paging, START_TASK_ID, START_TASK_KIND } from './paging';
 import type { EntryDraft } from './reducer';
 import { Room, closeQuietly, closeUserSockets } from './room';
 import { Scheduler, type Task } from './scheduler';
@@ -158,11 +158,11 @@ export class IncidentObject extends DurableObject<Env> {
     if (again) return again;
     const opening = openIncident(input, number, this.roleNames(), now());
     if (runbook) opening.entries.push(attachedEntry(runbook));
-    // A monitor's opening that pages leaves its D1 index write to level 1's START, which writes it just before the
-    // page (create runs START at once, after the answer; its alarm is the backstop): the monitor's answer waits on
-    // no D1 call, and the page still follows the paging version that write reads. The owed version is committed
-    // with the opening (the outbox row), so nothing is lost if the object stops first. A person opening one by
-    // hand keeps the index before the answer, so their next list shows it.
+    // A monitor's opening that pages leaves its D1 index write to level 1's START, which writes it with the page's
+    // record, just after the push (create runs START at once, after the answer; its alarm is the backstop): the
+    // monitor's answer waits on no D1 call. The owed version is committed with the opening (the outbox row), so
+    // nothing is lost if the object stops first. A person opening one by hand keeps the index before the answer,
+    // so their next list shows it.
     const pages =
       opening.incident.status === 'triggered' &&
       !input.maintenance &&
@@ -344,17 +344,24 @@ export class IncidentObject extends DurableObject<Env> {
         );
       return;
     }
-    // The opening's index write, owed to START (open): written before the page, whose snapshot check reads the
-    // paging version it brings. A failed write is retried by the outbox task and does not hold the page.
-    const owed =
-      task.id === START_TASK_ID && this.store.pendingIndexVersion() ? this.store.load() : null;
-    if (owed) await this.effects.flushIndex(owed);
+    // The opening's index write, owed to START (open), goes after the page, in the batch of the page's record that
+    // carries the pages counted: one D1 write, not two. Before the page, the snapshot check reads D1's paging version
+    // alone (a point read), so the page still follows it. A START that recorded nothing writes the index here.
     try {
       if (!(await paged(() => this.paging.run(task, now()))))
         console.error(`unknown scheduled task ${task.kind}; dropping it`);
     } finally {
       pageDone(this.ctx.id.toString());
+      if (task.kind === START_TASK_KIND) await this.indexOwed();
     }
+  }
+
+  /** Write the index if a change still owes it and no outbox retry is already set for it. */
+  private async indexOwed(): Promise<void> {
+    if (!this.store.pendingIndexVersion()) return;
+    if (this.scheduler.pending().some((t) => t.id === OUTBOX_TASK)) return;
+    const incident = this.store.load();
+    if (incident) await this.effects.flushIndex(incident);
   }
 
   private async execute(command: IncidentCommand, actor: Actor): Promise<CommandResult> {

@@ -55,6 +55,7 @@ const TASKS: Record<Timer, { id: string; kind: string }> = {
 
 /** The scheduler row of the first page (START): create runs it at once, its alarm is the backstop. */
 export const START_TASK_ID = TASKS.start.id;
+export const START_TASK_KIND = TASKS.start.kind;
 
 /**
  * A timer that pages (the next level, a renotify) is warmed WARM_LEAD_MS before it is due: a row of its own
@@ -62,7 +63,7 @@ export const START_TASK_ID = TASKS.start.id;
  * leaves with no D1 round trip in front of it (one is about 6 ms on an idle machine and 40+ under load,
  * and it queues behind every other D1 write). The price is a bounded staleness: the page decides on a
  * directory read at most WARM_FRESH_MS before it; an older note (the alarm ran late) is read afresh. The
- * first page from create already trusts a version its own opening read, up to a second before.
+ * first page from create reads the version itself, one point read just before the push.
  * The alarm itself is not set early: workerd fires it on time (p50 1 ms late when idle, bench section 4).
  */
 const WARM_LEAD_MS = 100;
@@ -98,7 +99,28 @@ export interface PagingHost {
 }
 
 export class Paging {
+  /**
+   * A decision that pages, with nothing to commit before the page but its state: the state is written with the
+   * page's record, after the push, in one commit (a write before the push would hold it until that commit is on
+   * disk). Meanwhile every decision here reads it (state()), and one that commits on top of it takes its place,
+   * so the older one is not written over it. A crash before the record loses nothing: the START or timer row is
+   * still there, and its run decides again.
+   */
+  private unwritten: { state: EscalationState | null } | null = null;
+
   constructor(private readonly host: PagingHost) {}
+
+  /** The escalation state as decided: the one waiting for its page's record, else the stored one. */
+  private state(): EscalationState | null {
+    return this.unwritten ? this.unwritten.state : this.host.state();
+  }
+
+  /** Write `decided`'s state unless a later decision took its place (then that one is the state). */
+  private async writeState(decided: { state: EscalationState | null }): Promise<void> {
+    if (this.unwritten !== decided) return;
+    this.unwritten = null;
+    await this.host.commit(decided.state, [], {});
+  }
 
   /** A new incident (or a reopened one) starts at level 1. */
   async opened(now: number): Promise<void> {
@@ -124,7 +146,7 @@ export class Paging {
       // One START per opening: once its page is out its row became the level timer (or is gone), so a
       // second run (create's and the alarm's, or a retry) finds nothing owed and pages no one.
       if (!this.startOwed()) return true;
-      // The opening's index write just read the version: its first page needs no read of its own.
+      // A version read moments ago (a hand opening's index write) saves the read; else one point read of D1.
       const snapshot = await this.snapshot(now, takeNotedVersion(this.host.incident()?.id ?? ''));
       // A copy: the escalation state keeps it, and the snapshot is shared by every incident in the isolate.
       const serviceId = this.host.incident()?.serviceId;
@@ -159,7 +181,7 @@ export class Paging {
   /** Read the paging version (and build the snapshot if it moved) for a timer due in WARM_LEAD_MS. */
   private async warm(now: number): Promise<void> {
     const incident = this.host.incident();
-    if (!incident || incident.status !== 'triggered' || this.host.state()?.stopped) return;
+    if (!incident || incident.status !== 'triggered' || this.state()?.stopped) return;
     const snapshot = await this.snapshot(now);
     if (snapshot && snapshot.version !== UNKEPT) notePagingVersion(incident.id, snapshot.version);
   }
@@ -214,7 +236,7 @@ export class Paging {
   ): Promise<Decision | null> {
     let incident = this.host.incident();
     if (!incident) return null;
-    let state = this.host.state();
+    let state = this.state();
     const policy = event.type === 'policy-due' ? event.found : state?.policy;
     // Who is on call is worked out only when the decision may page someone from the policy.
     const paging = Boolean(policy && mayPage(event, state, incident));
@@ -226,13 +248,24 @@ export class Paging {
       // acknowledgement that stopped the escalation meanwhile would be overwritten by a stale one.
       const [before, status] = [JSON.stringify(state), incident.status];
       incident = this.host.incident();
-      state = this.host.state();
+      state = this.state();
       if (!incident) return null;
       if (JSON.stringify(state) !== before || incident.status !== status)
         return this.handle(event, now, snapshot);
     }
     const decision = decide(state, event, now, { incident, levels });
     if (decision.refused) return decision;
+    const pages = decision.effects.some((e) => e.kind === 'page' || e.kind === 'page-admins');
+    if (pages && !decision.entries.length && !Object.keys(decision.patch).length) {
+      const decided = (this.unwritten = { state: decision.state });
+      try {
+        for (const effect of decision.effects) await this.carryOut(effect, now, snapshot, decided);
+      } finally {
+        await this.writeState(decided); // a page that recorded nothing (or failed) still leaves its state
+      }
+      return decision;
+    }
+    this.unwritten = null; // this decision builds on it and commits its own state
     await this.host.commit(decision.state, decision.entries, decision.patch);
     for (const effect of decision.effects) await this.carryOut(effect, now, snapshot);
     return decision;
@@ -242,6 +275,7 @@ export class Paging {
     effect: Effect,
     now: number,
     snapshot: PagingSnapshot | null,
+    decided?: { state: EscalationState | null },
   ): Promise<void> {
     const { scheduler } = this.host;
     if (effect.kind === 'schedule') {
@@ -253,12 +287,19 @@ export class Paging {
       const ids = effect.timers.flatMap((t) => [TASKS[t].id, warmId(t)]);
       await scheduler.cancel(...new Set(ids));
     } else if (effect.kind === 'page') {
-      await this.page(effect.users, now, effect.entries, effect.patch, snapshot);
+      await this.page(effect.users, now, effect.entries, effect.patch, snapshot, decided);
     } else {
       const admins = snapshot
         ? snapshot.admins.map((id) => ({ id, name: snapshot.people.get(id)?.name ?? id }))
         : await this.admins();
-      await this.page(admins, now, [nobodyPagedEntry(effect.why, admins)], effect.patch, snapshot);
+      await this.page(
+        admins,
+        now,
+        [nobodyPagedEntry(effect.why, admins)],
+        effect.patch,
+        snapshot,
+        decided,
+      );
     }
   }
 
@@ -279,14 +320,19 @@ export class Paging {
     lead: EntryDraft[],
     patch: Partial<Incident>,
     snapshot: PagingSnapshot | null,
+    decided?: { state: EscalationState | null },
   ): Promise<void> {
     const incident = this.host.incident();
     if (!incident) return;
     const paged = await this.pagedIncident(incident, snapshot);
     const outcomes = await Promise.all(
-      users.map((recipient) => this.startRules(recipient, incident, paged, now, snapshot)),
+      users.map((recipient) =>
+        this.startRules(recipient, incident, paged, now, snapshot, Boolean(decided)),
+      ),
     );
     const drafts = [...lead, ...(await this.settle(outcomes.flat(), now))];
+    // The decision's state, in the record's commit (no await between them).
+    if (decided) await this.writeState(decided);
     const counted = users.map((u) => ({ incidentId: incident.id, userId: u.id, at: now }));
     // The pages counted for reports ride on the record's index write: one D1 round trip, not two.
     if (drafts.length) this.host.owePages(counted);
@@ -302,7 +348,8 @@ export class Paging {
   /**
    * Start one person's notification rules: the steps due now go out at once, the later ones become
    * scheduler rows. A step already pending (paged again by a repeat or a renotify) keeps its time, so being
-   * paged again never pushes their email further away.
+   * paged again never pushes their email further away. `afterPush`: the rows are written after the push, with
+   * its record (a deferred decision: a crash before that commit runs the whole page again).
    */
   private async startRules(
     recipient: Person,
@@ -310,6 +357,7 @@ export class Paging {
     paged: PagedIncident,
     now: number,
     snapshot: PagingSnapshot | null,
+    afterPush = false,
   ): Promise<Delivery[]> {
     const { env, scheduler } = this.host;
     const facts = snapshot?.people.get(recipient.id);
@@ -343,24 +391,27 @@ export class Paging {
         ]
       : [];
     const plan = planSteps(rules, urgencyOf(incident.severity), now);
-    const pending = new Set(scheduler.pending().map((t) => t.id));
-    for (const step of plan.filter((s) => s.at > now)) {
-      const id = `${STEP_TASK}:${recipient.id}:${step.index}`;
-      if (!pending.has(id))
-        await scheduler.schedule(id, STEP_TASK, step.at, {
-          userId: recipient.id,
-          userName: recipient.name,
-          channel: step.channel,
-          deferred: step.deferred,
-        });
-    }
+    const scheduleLater = async () => {
+      const pending = new Set(scheduler.pending().map((t) => t.id));
+      for (const step of plan.filter((s) => s.at > now)) {
+        const id = `${STEP_TASK}:${recipient.id}:${step.index}`;
+        if (!pending.has(id))
+          await scheduler.schedule(id, STEP_TASK, step.at, {
+            userId: recipient.id,
+            userName: recipient.name,
+            channel: step.channel,
+            deferred: step.deferred,
+          });
+      }
+    };
+    if (!afterPush) await scheduleLater();
     // Nobody to reach: the one line by name says it, instead of one "could not" per channel.
     const channels = unreachable ? [] : plan.filter((s) => s.at <= now).map((s) => s.channel);
-    if (channels.length)
-      return [
-        ...flag,
-        ...(await notifyAll(env, this.request(recipient, paged, now, snapshot), channels)),
-      ];
+    const sent = channels.length
+      ? await notifyAll(env, this.request(recipient, paged, now, snapshot), channels)
+      : null;
+    if (afterPush) await scheduleLater();
+    if (sent) return [...flag, ...sent];
     const first = plan[0];
     if (!first || (unreachable && first.at <= now)) return flag;
     const when = new Date(first.at).toISOString().slice(0, 16).replace('T', ' ');
@@ -436,7 +487,7 @@ export class Paging {
     snapshot: PagingSnapshot | null = null,
   ): Promise<PagedIncident> {
     const serviceName =
-      this.host.state()?.serviceName ??
+      this.state()?.serviceName ??
       snapshot?.serviceName ??
       (incident.serviceId
         ? ((await getService(this.host.env.DB, incident.serviceId))?.name ?? null)
