@@ -147,12 +147,12 @@ export class RouterStore {
     payload: PayloadInput,
     outcome: PayloadOutcome,
     detail: string,
-  ): void {
+  ): number {
     this.writeHeldWindows();
-    sql(
+    const [row] = sql<{ id: number }>(
       this.db,
       `INSERT INTO payloads (integration_id, received_at, method, content_type, user_agent, bytes, body, truncated, outcome, detail)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       integrationId,
       at,
       payload.method,
@@ -167,9 +167,10 @@ export class RouterStore {
     const since = this.sincePrune.get(integrationId) ?? { rows: 0, bytes: 0 };
     since.rows += 1;
     since.bytes += bytesOf(payload.body);
+    const id = (row as { id: number }).id;
     if (since.rows < PRUNE_EVERY && since.bytes < PRUNE_EVERY_BYTES) {
       this.sincePrune.set(integrationId, since);
-      return;
+      return id;
     }
     this.sincePrune.delete(integrationId);
     sql(
@@ -189,6 +190,12 @@ export class RouterStore {
       integrationId,
       PAYLOADS_MAX_TOTAL_BYTES,
     );
+    return id;
+  }
+
+  /** Correct a payload recorded before its outcome was final (the router records a new incident's before its create). */
+  rewritePayload(id: number, outcome: PayloadOutcome, detail: string): void {
+    sql(this.db, 'UPDATE payloads SET outcome = ?, detail = ? WHERE id = ?', outcome, detail, id);
   }
 
   /** Recent payloads of each integration, newest first. */
