@@ -49,6 +49,7 @@ export class PayloadRecord {
 
   /** The events were applied: record what they did, unless it was recorded so already. */
   accepted(outcomes: readonly KeyOutcome[], rules: string | null): void {
+    this.tail = null;
     const detail = detailOf(outcomes, [...(rules ? [rules] : []), ...this.notes], this.events);
     if (!this.written) this.record('accepted', detail);
     else if (this.written.detail !== detail)
@@ -57,6 +58,7 @@ export class PayloadRecord {
 
   /** Applying threw: the sender gets an error and should retry, and the listing says so. */
   failed(): void {
+    this.tail = null; // another key of the request may still be opening: it must not record it afresh
     if (this.written) this.store.rewritePayload(this.written.id, 'failed', FAILED);
     else this.record('failed', FAILED);
   }
