@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { onlyIncident, send, serviceIncidents, serviceWith, story, view } from './support';
-import { serviceRouter } from '../../worker/stubs';
+import { incidentStub, serviceRouter } from '../../worker/stubs';
 import type { IncidentSummary } from '../../worker/directory/incident-index';
 
 const trigger = (key: string, dedup: string, summary = 'Checkout 5xx above 5%') => ({
@@ -22,6 +22,14 @@ async function listed(
     if (ready(incidents) || Date.now() > deadline) return incidents;
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** What the integration's recent payloads say of each request, newest first. */
+async function recent(serviceId: string, integrationId: string) {
+  const listed = (await serviceRouter(env, serviceId).recentPayloads([integrationId]))[
+    integrationId
+  ];
+  return (listed ?? []).map(({ outcome, detail }) => ({ outcome, detail }));
 }
 
 describe('deduplication', () => {
@@ -112,5 +120,36 @@ describe('deduplication', () => {
     expect((await serviceIncidents(serviceId)).map((i) => i.id)).toEqual([
       'inc_reserved0000000000',
     ]);
+  });
+
+  it('lists a payload whose create failed as failed, not accepted, and its retry opens the same incident', async () => {
+    const { serviceId, integration } = await serviceWith('pagerduty');
+    const id = 'inc_refused00000000000';
+    await runInDurableObject(serviceRouter(env, serviceId), (_router, state) => {
+      state.storage.sql.exec(
+        `INSERT INTO open_keys (dedup_key, incident_id, opened_at) VALUES ('refused', '${id}', 0)`,
+      );
+    });
+    // The incident's storage refuses the create's opening commit, as a full disk would.
+    await runInDurableObject(incidentStub(env, id), (incident, state) => {
+      (incident as unknown as { store: { init(): void } }).store.init();
+      state.storage.sql.exec(
+        "CREATE TRIGGER refuse BEFORE INSERT ON incident BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+      );
+    });
+    expect((await send('/v2/enqueue', trigger(integration.key, 'refused'))).status).toBe(500);
+    expect(await recent(serviceId, integration.id)).toEqual([
+      { outcome: 'failed', detail: 'could not be applied; the sender should retry' },
+    ]);
+
+    await runInDurableObject(incidentStub(env, id), (_incident, state) => {
+      state.storage.sql.exec('DROP TRIGGER refuse');
+    });
+    expect((await send('/v2/enqueue', trigger(integration.key, 'refused'))).status).toBe(202);
+    expect((await view(id)).incident).toMatchObject({ id, dedupKey: 'refused', alertCount: 1 });
+    expect((await recent(serviceId, integration.id))[0]).toEqual({
+      outcome: 'accepted',
+      detail: `opened ${id}`,
+    });
   });
 });

@@ -1,3 +1,4 @@
+import { env, runInDurableObject } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import amResolve from '../fixtures/payloads/alertmanager-pagerduty-resolve.json';
 import amTrigger from '../fixtures/payloads/alertmanager-pagerduty-trigger.json';
@@ -13,6 +14,10 @@ import {
   story,
   view,
 } from './support';
+
+import { serviceRouter } from '../../worker/stubs';
+import { RouterStore } from '../../worker/service/store';
+import { admit } from '../../worker/service/rate-limit';
 
 const ENQUEUE = '/v2/enqueue';
 const withKey = <T extends object>(body: T, key: string) => ({ ...body, routing_key: key });
@@ -293,6 +298,27 @@ describe('PagerDuty Events API v2', () => {
     // Keys are limited separately: another integration of the same service is unaffected.
     const other = await newIntegration(serviceId, 'pagerduty');
     expect((await send(ENQUEUE, withKey(pdjs.trigger.body, other.key))).status).toBe(202);
+  });
+
+  it('keeps the rate count of new incidents in storage, so a restarted router still throttles', async () => {
+    const { serviceId, integration } = await serviceWith('pagerduty', { ratePerMinute: 2 });
+    for (const n of [1, 2])
+      expect(
+        (
+          await send(ENQUEUE, {
+            routing_key: integration.key,
+            event_action: 'trigger',
+            dedup_key: `new-${n}`,
+            payload: { summary: `s${n}`, source: 'x', severity: 'info' },
+          })
+        ).status,
+      ).toBe(202);
+    // What the router reads after a restart: its storage alone, with nothing held in memory.
+    await runInDurableObject(serviceRouter(env, serviceId), (_router, state) => {
+      const stored = new RouterStore(state.storage.sql).rateWindow(integration.id);
+      expect(stored?.count).toBe(2);
+      expect(admit(stored, 2, Date.now()).allowed).toBe(false);
+    });
   });
 
   it('shows the view of an incident it opened with the integration as the creator on the timeline', async () => {

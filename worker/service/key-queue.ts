@@ -11,26 +11,33 @@ import type { Actor } from '../../schema/incident';
 /** A batch bigger than this is split: one incident RPC stays a bounded size. */
 const MAX_BATCH_EVENTS = 500;
 
-interface Job<R> {
+interface Job<R, C> {
   events: AlertEvent[];
   actor: Actor;
+  /** What the submitter passed along for the work (the router: the request's payload record). */
+  context: C | undefined;
   resolve: (result: R) => void;
   reject: (error: unknown) => void;
 }
 
 const triggersOnly = (events: readonly AlertEvent[]) => events.every((e) => e.action === 'trigger');
 
-export class KeyQueue<R> {
-  private readonly pending = new Map<string, Job<R>[]>();
+export class KeyQueue<R, C = never> {
+  private readonly pending = new Map<string, Job<R, C>[]>();
 
   constructor(
-    private readonly run: (key: string, events: AlertEvent[], actor: Actor) => Promise<R>,
+    private readonly run: (
+      key: string,
+      events: AlertEvent[],
+      actor: Actor,
+      contexts: C[],
+    ) => Promise<R>,
   ) {}
 
   /** Queue one request's events for a key; resolves with the result of the batch they ran in. */
-  submit(key: string, events: AlertEvent[], actor: Actor): Promise<R> {
+  submit(key: string, events: AlertEvent[], actor: Actor, context?: C): Promise<R> {
     return new Promise<R>((resolve, reject) => {
-      const job = { events, actor, resolve, reject };
+      const job = { events, actor, context, resolve, reject };
       const queue = this.pending.get(key);
       if (queue) {
         queue.push(job);
@@ -50,7 +57,8 @@ export class KeyQueue<R> {
           const result = await this.run(
             key,
             batch.flatMap((j) => j.events),
-            (batch[0] as Job<R>).actor,
+            (batch[0] as Job<R, C>).actor,
+            batch.flatMap((j) => (j.context === undefined ? [] : [j.context])),
           );
           for (const job of batch) job.resolve(result);
         } catch (error) {
@@ -67,20 +75,20 @@ export class KeyQueue<R> {
  * The head job, plus the trigger-only jobs from the same sender right behind it when it is trigger-only too.
  * Anything carrying an acknowledge or resolve runs alone, so "trigger, resolve, trigger" keeps its meaning.
  */
-function takeBatch<R>(queue: Job<R>[]): Job<R>[] {
-  const head = queue.shift() as Job<R>;
+function takeBatch<R, C>(queue: Job<R, C>[]): Job<R, C>[] {
+  const head = queue.shift() as Job<R, C>;
   const batch = [head];
   if (!triggersOnly(head.events)) return batch;
   let size = head.events.length;
   while (queue.length) {
-    const next = queue[0] as Job<R>;
+    const next = queue[0] as Job<R, C>;
     if (
       next.actor.id !== head.actor.id ||
       !triggersOnly(next.events) ||
       size + next.events.length > MAX_BATCH_EVENTS
     )
       break;
-    batch.push(queue.shift() as Job<R>);
+    batch.push(queue.shift() as Job<R, C>);
     size += next.events.length;
   }
   return batch;

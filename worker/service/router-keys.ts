@@ -24,6 +24,8 @@ export function keyFor(serviceId: string, secret: string): string {
 export class RouterKeys {
   /** Bumped by every forget, so a D1 read that started before one never stores what it read. */
   private generation = 0;
+  /** The rows of integration_keys as read or written here (this object is their only writer): no read per request. */
+  private readonly held = new Map<string, Integration>();
 
   constructor(
     private readonly db: SqlStorage,
@@ -45,35 +47,44 @@ export class RouterKeys {
     keyHash: string,
     type: IntegrationType,
   ): Promise<Integration | null> {
-    const held = sql<{ integration: string }>(
+    const found =
+      this.held.get(keyHash) ?? this.stored(keyHash) ?? (await this.load(serviceId, keyHash));
+    return found?.type === type && found.serviceId === serviceId ? found : null;
+  }
+
+  private stored(keyHash: string): Integration | null {
+    const row = sql<{ integration: string }>(
       this.db,
       'SELECT integration FROM integration_keys WHERE key_hash = ?',
       keyHash,
     )[0];
-    const found = held
-      ? (JSON.parse(held.integration) as Integration)
-      : await this.load(serviceId, keyHash);
-    return found?.type === type && found.serviceId === serviceId ? found : null;
+    if (!row) return null;
+    const integration = JSON.parse(row.integration) as Integration;
+    this.held.set(keyHash, integration);
+    return integration;
   }
 
   private async load(serviceId: string, keyHash: string): Promise<Integration | null> {
     const generation = this.generation;
     const integration = await integrationByKeyHash(this.d1, keyHash);
     if (!integration || integration.serviceId !== serviceId) return null;
-    if (generation === this.generation)
-      sql(
-        this.db,
-        'INSERT OR REPLACE INTO integration_keys (key_hash, integration_id, integration) VALUES (?, ?, ?)',
-        keyHash,
-        integration.id,
-        JSON.stringify(integration),
-      );
+    if (generation !== this.generation) return integration;
+    this.held.set(keyHash, integration);
+    sql(
+      this.db,
+      'INSERT OR REPLACE INTO integration_keys (key_hash, integration_id, integration) VALUES (?, ?, ?)',
+      keyHash,
+      integration.id,
+      JSON.stringify(integration),
+    );
     return integration;
   }
 
   /** The integration was revoked, rotated or edited in D1: its next request reads it afresh. */
   forget(integrationId: string): void {
     this.generation += 1;
+    for (const [keyHash, held] of this.held)
+      if (held.id === integrationId) this.held.delete(keyHash);
     sql(this.db, 'DELETE FROM integration_keys WHERE integration_id = ?', integrationId);
   }
 }

@@ -15,6 +15,7 @@ import { incidentStub } from '../stubs';
 import type { CommandResult, IngestResult } from '../incident/object';
 import { ChangeStore, type ChangeQuery } from './change-store';
 import { KeyQueue } from './key-queue';
+import { PayloadRecord } from './payload-record';
 import { admit } from './rate-limit';
 import { RequestLog, type RequestOutcome } from './request-log';
 import type { PayloadInput, RecordedPayload } from '../../schema/directory';
@@ -122,7 +123,7 @@ export class ServiceRouter extends DurableObject<Env> {
   private readonly store: RouterStore;
   private readonly changes: ChangeStore;
   private readonly requests: RequestLog;
-  private readonly queue: KeyQueue<KeyOutcome>;
+  private readonly queue: KeyQueue<KeyOutcome, PayloadRecord>;
   private readonly ruleStore: RuleStore;
   private readonly rules: RuleCache;
   private readonly quiet: QuietStore;
@@ -136,7 +137,9 @@ export class ServiceRouter extends DurableObject<Env> {
     this.store = new RouterStore(ctx.storage.sql);
     this.changes = new ChangeStore(ctx.storage.sql);
     this.requests = new RequestLog(ctx.storage.sql);
-    this.queue = new KeyQueue((key, events, actor) => this.apply(key, events, actor));
+    this.queue = new KeyQueue((key, events, actor, records) =>
+      this.apply(key, events, actor, records),
+    );
     this.ruleStore = new RuleStore(ctx.storage.sql);
     this.rules = new RuleCache(this.ruleStore, env.DB);
     this.quiet = new QuietStore(ctx.storage.sql, env.DB);
@@ -178,32 +181,22 @@ export class ServiceRouter extends DurableObject<Env> {
     );
     if (refused || !input.events) return refused ?? { ok: false, reason: 'rejected' };
 
+    const record = new PayloadRecord(
+      this.store,
+      source.integrationId,
+      at,
+      input.payload,
+      input.events.length,
+      input.notes ?? [],
+    );
     try {
-      const handled = await this.handle(input.serviceId, source, input.events, 0);
+      const handled = await this.handle(input.serviceId, source, input.events, 0, record);
       const { outcomes } = handled;
       const report = handled.ruled ? reportOf(handled) : null;
-      this.store.recordPayload(
-        source.integrationId,
-        at,
-        input.payload,
-        'accepted',
-        [
-          outcomes.map(describe).join('; ') || (input.events.length ? 'no incident' : 'no events'),
-          ...(report ? [describeRules(report)] : []),
-          ...(input.notes ?? []),
-        ]
-          .join('; ')
-          .slice(0, 2000),
-      );
+      record.accepted(outcomes, report ? describeRules(report) : null);
       return { ok: true, outcomes, ...(report ? { rules: report } : {}) };
     } catch (error) {
-      this.store.recordPayload(
-        source.integrationId,
-        at,
-        input.payload,
-        'failed',
-        'could not be applied; the sender should retry',
-      );
+      record.failed();
       throw error;
     }
   }
@@ -254,6 +247,7 @@ export class ServiceRouter extends DurableObject<Env> {
     source: IntakeSource,
     events: AlertEvent[],
     hops: number,
+    record?: PayloadRecord,
   ): Promise<Handled> {
     const actor = actorOf(source);
     const rules = await this.rules.get(serviceId);
@@ -320,9 +314,23 @@ export class ServiceRouter extends DurableObject<Env> {
       routes.set(j.verdict.route, [...(routes.get(j.verdict.route) ?? []), i]);
     });
     const passing = judged.filter((j) => j.verdict === 'page').map((j) => j.alert);
+    const keys = [...groupByKey(passing)];
+    // With nothing routed elsewhere, the payload record's detail is known once each key's outcome is.
+    const ruledHere = rules.count > 0 || silencedBy.size > 0;
+    if (record && !routes.size)
+      record.expect(
+        keys.map(([key]) => key),
+        ruledHere
+          ? describeRules(reportOf({ outcomes: [], alerts, ruled: true, version: rules.version }))
+          : null,
+      );
     const [outcomes, ...routed] = await Promise.all([
       Promise.all(
-        [...groupByKey(passing)].map(([key, batch]) => this.queue.submit(key, batch, actor)),
+        keys.map(async ([key, batch]) => {
+          const outcome = await this.queue.submit(key, batch, actor, record);
+          record?.settled(outcome);
+          return outcome;
+        }),
       ),
       ...[...routes].map(async ([target, indexes]) => {
         const handled = (await serviceRouter(this.env, target).receiveRouted({
@@ -348,7 +356,7 @@ export class ServiceRouter extends DurableObject<Env> {
     return {
       outcomes: [...outcomes, ...routed.flatMap((h) => h.outcomes)],
       alerts,
-      ruled: rules.count > 0 || silencedBy.size > 0 || routed.some((h) => h.ruled),
+      ruled: ruledHere || routed.some((h) => h.ruled),
       version: rules.version,
     };
   }
@@ -469,7 +477,12 @@ export class ServiceRouter extends DurableObject<Env> {
   }
 
   /** Apply one batch for one dedup key; only ever runs once at a time per key (see KeyQueue). */
-  private async apply(key: string, events: AlertEvent[], actor: Actor): Promise<KeyOutcome> {
+  private async apply(
+    key: string,
+    events: AlertEvent[],
+    actor: Actor,
+    records: PayloadRecord[],
+  ): Promise<KeyOutcome> {
     const triggers = events.filter((e) => e.action === 'trigger');
     const mapped = this.store.openIncident(key);
     if (mapped) {
@@ -481,7 +494,7 @@ export class ServiceRouter extends DurableObject<Env> {
       // "missing": the mapping was written but create() never finished (a crash or a failed D1 call);
       // creating again under the same id is safe because create() is idempotent per id.
       if (result.reason === 'missing' && triggers.length)
-        return this.open(key, mapped, events, actor);
+        return this.open(key, mapped, events, actor, records);
       // "resolved": as in PagerDuty, the key is free again and the next trigger opens a new incident.
       this.store.unmapKey(key, mapped);
     }
@@ -489,7 +502,7 @@ export class ServiceRouter extends DurableObject<Env> {
     if (!triggers.length) return { dedupKey: key, incidentId: null, result: 'dropped' };
     const id = newId('inc');
     this.store.mapKey(key, id, now());
-    return this.open(key, id, events, actor);
+    return this.open(key, id, events, actor, records);
   }
 
   private async open(
@@ -497,6 +510,7 @@ export class ServiceRouter extends DurableObject<Env> {
     id: string,
     events: AlertEvent[],
     actor: Actor,
+    records: PayloadRecord[],
   ): Promise<KeyOutcome> {
     const triggers = events.filter((e) => e.action === 'trigger');
     const first = triggers[0] as AlertEvent;
@@ -506,6 +520,8 @@ export class ServiceRouter extends DurableObject<Env> {
     if (hold) this.quiet.hold(id, hold);
     const number = await this.numbers.take();
     const defaultRunbook = this.serviceId ? await this.runbook.get(this.serviceId) : undefined;
+    // The requests' payloads go in this commit, with the key's mapping, rather than in one after the create.
+    for (const record of records) record.opening(key, id);
     // Title and severity here are fallbacks: create() derives both from the distinct alerts of `events`.
     await this.incident(id).create({
       number,
@@ -564,9 +580,4 @@ function describeRules(r: RulesReport): string {
     .filter((k) => r[k])
     .map((k) => `${r[k]} ${k}`);
   return `rules v${r.version}: ${parts.join(', ') || 'nothing suppressed, dropped or routed'}`;
-}
-
-function describe(o: KeyOutcome): string {
-  if (o.result === 'dropped') return `dropped: no open incident for ${o.dedupKey}`;
-  return `${o.result === 'opened' ? 'opened' : 'appended to'} ${o.incidentId}`;
 }

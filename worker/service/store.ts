@@ -19,6 +19,8 @@ export const PAYLOADS_MAX_TOTAL_BYTES = 512 * 1024;
  */
 const PRUNE_EVERY = 10;
 const PRUNE_EVERY_BYTES = CUSTOM_PAYLOAD_MAX_BYTES;
+/** Open dedup keys held in memory; past this the longest held are forgotten and read from SQLite again. */
+const OPEN_KEYS_HELD = 10_000;
 const encoder = new TextEncoder();
 const bytesOf = (body: string) => encoder.encode(body).length;
 
@@ -66,15 +68,47 @@ export class RouterStore {
     `);
   }
 
+  /**
+   * Open keys as last read or written here, the oldest forgotten past OPEN_KEYS_HELD: this object is the only
+   * writer of its storage, so a trigger or duplicate needs no read (a failed commit resets the object, and this).
+   */
+  private readonly openKeys = new Map<string, string | null>();
+  /** Whether openKeys holds every row (then a new key needs no read either); null until first looked at. */
+  private allKeysHeld: boolean | null = null;
+
   /** The incident currently open for a dedup key, as far as this router knows. */
   openIncident(dedupKey: string): string | null {
-    return (
+    if (this.allKeysHeld === null) this.holdAllKeys();
+    const held = this.openKeys.get(dedupKey);
+    if (held !== undefined) return held;
+    if (this.allKeysHeld) return null;
+    const incidentId =
       sql<{ incident_id: string }>(
         this.db,
         'SELECT incident_id FROM open_keys WHERE dedup_key = ?',
         dedupKey,
-      )[0]?.incident_id ?? null
+      )[0]?.incident_id ?? null;
+    this.holdKey(dedupKey, incidentId);
+    return incidentId;
+  }
+
+  /** Once per wake: a service with at most OPEN_KEYS_HELD open keys has them all in memory. */
+  private holdAllKeys(): void {
+    const rows = sql<{ dedup_key: string; incident_id: string }>(
+      this.db,
+      'SELECT dedup_key, incident_id FROM open_keys LIMIT ?',
+      OPEN_KEYS_HELD + 1,
     );
+    this.allKeysHeld = rows.length <= OPEN_KEYS_HELD;
+    if (this.allKeysHeld) for (const r of rows) this.openKeys.set(r.dedup_key, r.incident_id);
+  }
+
+  private holdKey(dedupKey: string, incidentId: string | null): void {
+    this.openKeys.delete(dedupKey);
+    this.openKeys.set(dedupKey, incidentId);
+    if (this.openKeys.size <= OPEN_KEYS_HELD) return;
+    this.openKeys.delete(this.openKeys.keys().next().value as string);
+    this.allKeysHeld = false;
   }
 
   /** Written before the incident is created, so a retry after a crash reuses the same id. */
@@ -86,6 +120,7 @@ export class RouterStore {
       incidentId,
       at,
     );
+    this.holdKey(dedupKey, incidentId);
   }
 
   /** Forget a key whose incident resolved; only if it still points at that incident. */
@@ -96,6 +131,7 @@ export class RouterStore {
       dedupKey,
       incidentId,
     );
+    if (this.openKeys.get(dedupKey) === incidentId) this.holdKey(dedupKey, null);
   }
 
   /**
@@ -108,16 +144,20 @@ export class RouterStore {
   /** Payloads (and their bytes) recorded per integration since it was last pruned, in this instance. */
   private readonly sincePrune = new Map<string, { rows: number; bytes: number }>();
 
+  /** Rate windows as last read or written here (one per integration of the service). */
+  private readonly storedWindows = new Map<string, RateWindow | null>();
+
   rateWindow(integrationId: string): RateWindow | null {
-    const held = this.heldWindows.get(integrationId);
-    if (held) return held;
-    return (
+    const held = this.heldWindows.get(integrationId) ?? this.storedWindows.get(integrationId);
+    if (held !== undefined) return held;
+    const stored =
       sql<{ start: number; count: number; previous: number }>(
         this.db,
         'SELECT start, count, previous FROM rate_windows WHERE integration_id = ?',
         integrationId,
-      )[0] ?? null
-    );
+      )[0] ?? null;
+    this.storedWindows.set(integrationId, stored);
+    return stored;
   }
 
   saveRateWindow(integrationId: string, w: RateWindow): void {
@@ -138,6 +178,7 @@ export class RouterStore {
       w.count,
       w.previous,
     );
+    this.storedWindows.set(integrationId, w);
   }
 
   /** Keep the payload; drop all but the newest PAYLOADS_KEPT of its integration, then the oldest past PAYLOADS_MAX_TOTAL_BYTES. */
@@ -147,12 +188,12 @@ export class RouterStore {
     payload: PayloadInput,
     outcome: PayloadOutcome,
     detail: string,
-  ): void {
+  ): number {
     this.writeHeldWindows();
-    sql(
+    const [row] = sql<{ id: number }>(
       this.db,
       `INSERT INTO payloads (integration_id, received_at, method, content_type, user_agent, bytes, body, truncated, outcome, detail)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       integrationId,
       at,
       payload.method,
@@ -167,9 +208,10 @@ export class RouterStore {
     const since = this.sincePrune.get(integrationId) ?? { rows: 0, bytes: 0 };
     since.rows += 1;
     since.bytes += bytesOf(payload.body);
+    const id = (row as { id: number }).id;
     if (since.rows < PRUNE_EVERY && since.bytes < PRUNE_EVERY_BYTES) {
       this.sincePrune.set(integrationId, since);
-      return;
+      return id;
     }
     this.sincePrune.delete(integrationId);
     sql(
@@ -189,6 +231,12 @@ export class RouterStore {
       integrationId,
       PAYLOADS_MAX_TOTAL_BYTES,
     );
+    return id;
+  }
+
+  /** Correct a payload recorded before its outcome was final (the router records a new incident's before its create). */
+  rewritePayload(id: number, outcome: PayloadOutcome, detail: string): void {
+    sql(this.db, 'UPDATE payloads SET outcome = ?, detail = ? WHERE id = ?', outcome, detail, id);
   }
 
   /** Recent payloads of each integration, newest first. */
