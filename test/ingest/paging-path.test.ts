@@ -9,6 +9,7 @@ import type { Actor, Incident, IncidentCommand } from '../../schema/incident';
 import type { CreateIncidentInput } from '../../worker/incident/open';
 import type { Paging, PagingHost } from '../../worker/incident/paging';
 import { NUMBER_BLOCK } from '../../worker/service/number-block';
+import { Scheduler } from '../../worker/incident/scheduler';
 import { REPEATS_INDEX_DELAY_MS } from '../../worker/incident/effects';
 import { incidentStub, serviceRouter } from '../../worker/stubs';
 import { hashSecret } from '../../worker/auth/secrets';
@@ -146,6 +147,26 @@ describe('the first page', () => {
     await fireAlarm(claimed);
     await fireAlarm(claimed);
     expect(await pagesOf(claimed)).toEqual({ level1: 1, counted: 1 });
+  });
+});
+
+describe('the scheduler', () => {
+  it('keeps a task cancelled and scheduled afresh while a run of it was still going (a reopen during the first page)', async () => {
+    const id = await openThenCrash(await oneLevel());
+    const pending = await runInDurableObject(incidentStub(env, id), async (_, state) => {
+      const scheduler = new Scheduler(state.storage);
+      const t = clock.now() + 3_600_000;
+      scheduler.put('test-task', 'test', t);
+      await scheduler.runDue(t, async (task) => {
+        if (task.id !== 'test-task') return;
+        // What acknowledging then reopening does to the START row while its page is on its way.
+        await scheduler.cancel('test-task');
+        await scheduler.schedule('test-task', 'test', t + 60_000);
+      });
+      return scheduler.pending().filter((task) => task.id === 'test-task');
+    });
+    // The finished run's clean-up removed the row it claimed, not the one scheduled afresh.
+    expect(pending.map((task) => task.kind)).toEqual(['test']);
   });
 });
 

@@ -48,15 +48,33 @@ export class Scheduler {
 
   /** Store the task without arming the alarm: for use inside a storage transaction; arm() after it. */
   put(id: string, kind: string, dueAt: number, data: Record<string, unknown> = {}): void {
-    // Every write bumps the version, so a run that claimed an older version cannot delete this one.
+    // Every write takes a version no run has claimed, so a run that claimed an earlier one cannot delete this
+    // row, even when the row it claimed was cancelled and this one is the same task scheduled afresh.
     sql(
       this.storage.sql,
-      'INSERT INTO schedule (id, kind, due_at, data) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at, data = excluded.data, version = version + 1',
+      'INSERT INTO schedule (id, kind, due_at, data, version) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at, data = excluded.data, version = excluded.version',
       id,
       kind,
       dueAt,
       JSON.stringify(data),
+      this.nextVersion(),
     );
+  }
+
+  /**
+   * Above every version stored or claimed in this object's life: claims live only in memory, so a restart
+   * starts again from what is stored.
+   */
+  private version: number | null = null;
+
+  private nextVersion(): number {
+    return (this.version = this.highest() + 1);
+  }
+
+  private highest(): number {
+    return (this.version ??=
+      sql<{ v: number }>(this.storage.sql, 'SELECT coalesce(max(version), 0) AS v FROM schedule')[0]
+        ?.v ?? 0);
   }
 
   /** Cancel these tasks, then re-arm once. */
@@ -127,6 +145,7 @@ export class Scheduler {
       task.dueAt,
     )[0];
     if (!claim) return false;
+    this.version = Math.max(this.highest(), claim.version);
     this.running += 1;
     try {
       await run(task);
