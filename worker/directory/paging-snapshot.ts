@@ -20,6 +20,7 @@ import type { EscalationPolicy, EscalationTarget } from '../../schema/oncall';
 import type { NotificationRules } from '../../schema/contact-schemas';
 import type { OnCallSnapshot } from '../oncall/targets';
 import type { Schedule } from '../oncall/types';
+import { now } from '../clock';
 import { DEFAULT_RULES } from '../notify/rules';
 import { listMethods, rulesFor, type ContactMethodRecord } from './contact-methods';
 import { policyForService } from './policies';
@@ -78,7 +79,7 @@ const noted = new Map<string, { version: PagingVersion; at: number }>();
 const NOTED_FOR_MS = 1_000;
 
 export function notePagingVersion(incidentId: string, version: PagingVersion): void {
-  const t = Date.now();
+  const t = now();
   for (const [id, n] of noted) if (t - n.at > NOTED_FOR_MS) noted.delete(id);
   noted.set(incidentId, { version, at: t });
 }
@@ -90,7 +91,7 @@ export function takeNotedVersion(
 ): PagingVersion | undefined {
   const n = noted.get(incidentId);
   noted.delete(incidentId);
-  return n && Date.now() - n.at <= Math.min(maxAgeMs, NOTED_FOR_MS) ? n.version : undefined;
+  return n && now() - n.at <= Math.min(maxAgeMs, NOTED_FOR_MS) ? n.version : undefined;
 }
 
 /**
