@@ -110,6 +110,32 @@ describe('the first page', () => {
     expect(await pagesOf(inc.id)).toEqual({ level1: 1, counted: 1 });
   });
 
+  it('lists the incident after a stop between the page and its index write, within a second of the restart', async () => {
+    const serviceId = await oneLevel();
+    clock.advanceMinutes(10); // the runtime's own alarm stays out of the way
+    const id = await openThenCrash(serviceId);
+    type Flush = (incident: Incident) => Promise<void>;
+    // The object stops once the page's record is committed: its index write (and anything after it) never runs.
+    const flushOf = (instance: unknown) => (instance as { effects: { flushIndex: Flush } }).effects;
+    let real: Flush | null = null;
+    await runInDurableObject(incidentStub(env, id), (instance) => {
+      const effects = flushOf(instance);
+      real = effects.flushIndex.bind(effects);
+      effects.flushIndex = async () => {};
+    });
+    await fireAlarm(id);
+    expect(await pagesOf(id)).toEqual({ level1: 1, counted: 0 });
+    expect(await indexed(id)).toBe(false);
+    // Back up: the alarm, due a second after START began, writes what the page's record left owed.
+    await runInDurableObject(incidentStub(env, id), (instance) => {
+      flushOf(instance).flushIndex = real as unknown as Flush;
+    });
+    clock.advanceMinutes(1.01 / 60);
+    await fireAlarm(id);
+    expect(await indexed(id)).toBe(true);
+    expect(await pagesOf(id)).toEqual({ level1: 1, counted: 1 });
+  });
+
   it('pages once when the alarm fires while create is still paging', async () => {
     const serviceId = await oneLevel();
     const opening = openOn(serviceId);

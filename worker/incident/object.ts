@@ -43,6 +43,8 @@ import { pageDone, pageDue, paged } from '../webhooks/lane';
 
 /** How long after opening the alarm runs level 1's START if create's own run never moved it (a crash). */
 const START_BACKSTOP_MS = 1_000;
+/** The outbox row that backs START's index write (runTask); OUTBOX_TASK's own row is the retry's. */
+const START_INDEX_TASK_ID = `${OUTBOX_TASK}:start`;
 /** The scheduled task of an event rule's auto_resolve (one per incident, moved by every trigger). */
 const AUTO_RESOLVE_TASK = 'auto-resolve';
 /** Due tasks that run after the others in an alarm (webhook work never goes before a page). */
@@ -347,6 +349,11 @@ export class IncidentObject extends DurableObject<Env> {
     // The opening's index write, owed to START (open), goes after the page, in the batch of the page's record that
     // carries the pages counted: one D1 write, not two. Before the page, the snapshot check reads D1's paging version
     // alone (a point read), so the page still follows it. A START that recorded nothing writes the index here.
+    // The page's record replaces START's row with the level timer, so an object stopped before that write would
+    // leave the incident off the list until its next change: an outbox row, committed with the claim and due when
+    // START's own backstop would be, covers it, and goes once the index has landed.
+    const owed = task.kind === START_TASK_KIND && this.store.pendingIndexVersion() !== null;
+    if (owed) this.scheduler.put(START_INDEX_TASK_ID, OUTBOX_TASK, now() + START_BACKSTOP_MS);
     try {
       if (!(await paged(() => this.paging.run(task, now()))))
         console.error(`unknown scheduled task ${task.kind}; dropping it`);
@@ -356,12 +363,15 @@ export class IncidentObject extends DurableObject<Env> {
     }
   }
 
-  /** Write the index if a change still owes it and no outbox retry is already set for it. */
+  /**
+   * Write the index if a change still owes it and no outbox retry is already set for it; once it has landed,
+   * START's outbox row (runTask) is not needed.
+   */
   private async indexOwed(): Promise<void> {
-    if (!this.store.pendingIndexVersion()) return;
-    if (this.scheduler.pending().some((t) => t.id === OUTBOX_TASK)) return;
-    const incident = this.store.load();
+    const retrying = this.scheduler.pending().some((t) => t.id === OUTBOX_TASK);
+    const incident = this.store.pendingIndexVersion() && !retrying ? this.store.load() : null;
     if (incident) await this.effects.flushIndex(incident);
+    if (!this.store.pendingIndexVersion()) await this.scheduler.cancel(START_INDEX_TASK_ID);
   }
 
   private async execute(command: IncidentCommand, actor: Actor): Promise<CommandResult> {

@@ -77,10 +77,10 @@ export class Scheduler {
         ?.v ?? 0);
   }
 
-  /** Cancel these tasks, then re-arm once. */
+  /** Cancel these tasks, then re-arm once (or when the run going on ends, as schedule does). */
   async cancel(...ids: string[]): Promise<void> {
     for (const id of ids) sql(this.storage.sql, 'DELETE FROM schedule WHERE id = ?', id);
-    await this.arm();
+    if (!this.running) await this.arm();
   }
 
   pending(): Task[] {
