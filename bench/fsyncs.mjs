@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { Firebell, ROOT, groupCpuMs, sleep, until } from './lib.mjs';
-import { startPushService, subscriberKeys } from './push-service.mjs';
+import { addPhone, startPushService } from './push-service.mjs';
 
 const root = process.argv[2] ?? ROOT;
 const alerts = Number(process.argv[3] ?? 20);
@@ -20,17 +20,7 @@ const fb = await Firebell.start(push ? { ALLOW_INSECURE_PUSH: 'true' } : {}, roo
 let strace;
 try {
   const { service, responder } = await fb.pagedService('syncs', 'Sync Responder');
-  if (push) {
-    const keys = subscriberKeys();
-    await fb.must('/api/push/subscriptions', {
-      body: {
-        endpoint: `${push.origin}/push/${responder.id}`,
-        keys: { p256dh: keys.p256dh, auth: keys.auth },
-        label: 'bench phone',
-      },
-      headers: { authorization: `Bearer ${responder.token}` },
-    });
-  }
+  if (push) await addPhone(fb, responder, push);
   const { key } = await fb.must(`/api/services/${service.id}/integrations`, {
     body: { type: 'pagerduty', ratePerMinute: 10_000 },
   });

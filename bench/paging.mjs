@@ -6,7 +6,7 @@
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { Firebell, now, postJson, round, sleep, standalone, summary, until } from './lib.mjs';
-import { startPushService, subscriberKeys, verifyVapid } from './push-service.mjs';
+import { addPhone, startPushService, verifyVapid } from './push-service.mjs';
 
 /** Send `count` requests at a steady `perSecond`, never waiting for answers; resolves when all have answered. */
 async function steady(count, perSecond, send) {
@@ -28,12 +28,7 @@ export async function benchAlertToPage(
 ) {
   const { publicKey } = await fb.must('/api/push/vapid-public-key');
   const user = await fb.user('Paged Responder');
-  const keys = subscriberKeys();
-  const endpoint = `${push.origin}/push/${user.id}`;
-  await fb.must('/api/push/subscriptions', {
-    body: { endpoint, keys: { p256dh: keys.p256dh, auth: keys.auth }, label: 'bench phone' },
-    headers: { authorization: `Bearer ${user.token}` },
-  });
+  const keys = await addPhone(fb, user, push);
   const { policy } = await fb.must('/api/policies', {
     body: {
       name: 'Bench paging',
@@ -117,7 +112,7 @@ export async function benchAlertToPage(
     ? await verifyVapid(
         sample.headers.authorization,
         publicKey,
-        new URL(endpoint.replace(/^http:/, 'https:')).origin,
+        new URL(push.origin.replace(/^http:/, 'https:')).origin,
       )
     : { ok: false, why: 'no page arrived' };
   const decrypted = sample ? JSON.parse(keys.decrypt(sample.body)) : null;
@@ -224,16 +219,7 @@ export async function benchEscalation(
 ) {
   const first = await fb.user('Level One');
   const second = await fb.user('Level Two');
-  const keys = push && subscriberKeys();
-  if (push)
-    await fb.must('/api/push/subscriptions', {
-      body: {
-        endpoint: `${push.origin}/push/${second.id}`,
-        keys: { p256dh: keys.p256dh, auth: keys.auth },
-        label: 'bench phone',
-      },
-      headers: { authorization: `Bearer ${second.token}` },
-    });
+  const keys = push && (await addPhone(fb, second, push));
   const { policy } = await fb.must('/api/policies', {
     body: {
       name: 'Bench escalation',

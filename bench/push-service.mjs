@@ -8,6 +8,20 @@ import http from 'node:http';
 import ece from 'http_ece';
 import { now } from './lib.mjs';
 
+/** Give `user` (from fb.user) a phone at the stand-in `push`; returns its keys, to decrypt what it is sent. */
+export async function addPhone(fb, user, push) {
+  const keys = subscriberKeys();
+  await fb.must('/api/push/subscriptions', {
+    body: {
+      endpoint: `${push.origin}/push/${user.id}`,
+      keys: { p256dh: keys.p256dh, auth: keys.auth },
+      label: 'bench phone',
+    },
+    headers: { authorization: `Bearer ${user.token}` },
+  });
+  return keys;
+}
+
 /** A browser's side of a subscription: a P-256 key pair and a 16-byte auth secret. */
 export function subscriberKeys() {
   const ecdh = createECDH('prime256v1');
