@@ -368,10 +368,16 @@ export class IncidentObject extends DurableObject<Env> {
    * START's outbox row (runTask) is not needed.
    */
   private async indexOwed(): Promise<void> {
-    const retrying = this.scheduler.pending().some((t) => t.id === OUTBOX_TASK);
-    const incident = this.store.pendingIndexVersion() && !retrying ? this.store.load() : null;
-    if (incident) await this.effects.flushIndex(incident);
-    if (!this.store.pendingIndexVersion()) await this.scheduler.cancel(START_INDEX_TASK_ID);
+    let owed = this.store.pendingIndexVersion();
+    const incident =
+      owed && !this.scheduler.pending().some((t) => t.id === OUTBOX_TASK)
+        ? this.store.load()
+        : null;
+    if (incident) {
+      await this.effects.flushIndex(incident);
+      owed = this.store.pendingIndexVersion();
+    }
+    if (!owed) await this.scheduler.cancel(START_INDEX_TASK_ID);
   }
 
   private async execute(command: IncidentCommand, actor: Actor): Promise<CommandResult> {
