@@ -127,6 +127,8 @@ export async function benchAlertToPage(
     undecryptable,
     unmatched,
     latencyMs: summary(latencies, [50, 95, 99]),
+    // Every page's latency, so interleaved runs can be summarised together (bench/run.mjs).
+    samplesMs: latencies.map((ms) => round(ms, 2)),
     proof: {
       vapid: vapid.ok
         ? `ES256 JWT verified, aud ${vapid.claims.aud}`
@@ -140,6 +142,51 @@ export async function benchAlertToPage(
         url: decrypted.url,
       },
     },
+  };
+}
+
+/**
+ * The alert → page target's floor, paced as the pages are: `count` new-incident triggers at `perSecond` to the
+ * calibration's two-hop shape ("router hop, then a new Durable Object + insert"), time until each is answered.
+ * bench/run.mjs alternates it with runs of benchAlertToPage, so both see the machine in the same state.
+ */
+export async function calibrationAlertPace(
+  cal,
+  { count = 100, perSecond = 10, log = console.log } = {},
+) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
+  const run = Math.random().toString(36).slice(2, 8);
+  const url = `${cal.origin}/v2/new2`;
+  const body = (i) =>
+    JSON.stringify({
+      routing_key: 'calibration',
+      event_action: 'trigger',
+      dedup_key: `pace-${run}-${i}`,
+      payload: { summary: `Pace ${run} #${i}`, source: 'bench', severity: 'critical' },
+    });
+  await postJson(agent, url, body('warm'));
+  log(`  two-hop calibration: ${count} triggers at ${perSecond}/s …`);
+  const latencies = [];
+  const statuses = {};
+  try {
+    await steady(count, perSecond, async (i) => {
+      const sentAt = now();
+      const res = await postJson(agent, url, body(i)).catch((err) => ({
+        status: `error ${err.code ?? err.message}`,
+      }));
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      if (res.status === 202) latencies.push(now() - sentAt);
+    });
+  } finally {
+    agent.destroy();
+  }
+  return {
+    sent: count,
+    perSecond,
+    statuses,
+    missing: count - latencies.length,
+    latencyMs: summary(latencies, [50, 95, 99]),
+    samplesMs: latencies.map((ms) => round(ms, 2)),
   };
 }
 
