@@ -135,20 +135,19 @@ export class RouterStore {
   }
 
   /**
-   * Rate windows counted but not yet written: they are written with the request's payload record (every
-   * request that counts ends with one), so an accepted alert commits once, after its incident answered,
-   * instead of once before and once after. Concurrent requests read them from here.
+   * Rate windows per integration of the service, as counted here (this object is their only writer), and which of
+   * them are not written yet: those are written with the request's payload record (every request that counts ends
+   * with one), so an accepted alert commits once, after its incident answered, instead of once before and once
+   * after. Concurrent requests read them from here.
    */
-  private readonly heldWindows = new Map<string, RateWindow>();
+  private readonly windows = new Map<string, RateWindow | null>();
+  private readonly unwrittenWindows = new Set<string>();
 
   /** Payloads (and their bytes) recorded per integration since it was last pruned, in this instance. */
   private readonly sincePrune = new Map<string, { rows: number; bytes: number }>();
 
-  /** Rate windows as last read or written here (one per integration of the service). */
-  private readonly storedWindows = new Map<string, RateWindow | null>();
-
   rateWindow(integrationId: string): RateWindow | null {
-    const held = this.heldWindows.get(integrationId) ?? this.storedWindows.get(integrationId);
+    const held = this.windows.get(integrationId);
     if (held !== undefined) return held;
     const stored =
       sql<{ start: number; count: number; previous: number }>(
@@ -156,29 +155,29 @@ export class RouterStore {
         'SELECT start, count, previous FROM rate_windows WHERE integration_id = ?',
         integrationId,
       )[0] ?? null;
-    this.storedWindows.set(integrationId, stored);
+    this.windows.set(integrationId, stored);
     return stored;
   }
 
   saveRateWindow(integrationId: string, w: RateWindow): void {
-    this.heldWindows.set(integrationId, w);
+    this.windows.set(integrationId, w);
+    this.unwrittenWindows.add(integrationId);
   }
 
   private writeHeldWindows(): void {
-    for (const [integrationId, w] of this.heldWindows) this.writeRateWindow(integrationId, w);
-    this.heldWindows.clear();
-  }
-
-  private writeRateWindow(integrationId: string, w: RateWindow): void {
-    sql(
-      this.db,
-      'INSERT OR REPLACE INTO rate_windows (integration_id, start, count, previous) VALUES (?, ?, ?, ?)',
-      integrationId,
-      w.start,
-      w.count,
-      w.previous,
-    );
-    this.storedWindows.set(integrationId, w);
+    for (const integrationId of this.unwrittenWindows) {
+      const w = this.windows.get(integrationId);
+      if (!w) continue;
+      sql(
+        this.db,
+        'INSERT OR REPLACE INTO rate_windows (integration_id, start, count, previous) VALUES (?, ?, ?, ?)',
+        integrationId,
+        w.start,
+        w.count,
+        w.previous,
+      );
+    }
+    this.unwrittenWindows.clear();
   }
 
   /** Keep the payload; drop all but the newest PAYLOADS_KEPT of its integration, then the oldest past PAYLOADS_MAX_TOTAL_BYTES. */
