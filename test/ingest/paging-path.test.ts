@@ -174,6 +174,20 @@ describe('the first page', () => {
     await fireAlarm(claimed);
     expect(await pagesOf(claimed)).toEqual({ level1: 1, counted: 1 });
   });
+  it('pages within the backstop second after a stop during create’s own run of START, not a lease later', async () => {
+    const serviceId = await oneLevel();
+    clock.advanceMinutes(10); // the runtime's own alarm stays out of the way
+    const id = await openThenCrash(serviceId);
+    // Create's run of START began, then the object stopped before the page: that run never gets past its first wait.
+    await runInDurableObject(incidentStub(env, id), async (instance) => {
+      const scheduler = (instance as unknown as { scheduler: Scheduler }).scheduler;
+      void scheduler.runNow('escalate', clock.now(), () => new Promise<void>(() => {}));
+    });
+    clock.advanceMinutes(1.01 / 60);
+    await fireAlarm(id);
+    expect(await pagesOf(id)).toEqual({ level1: 1, counted: 1 });
+    expect(await indexed(id)).toBe(true);
+  });
 });
 
 describe('the scheduler', () => {

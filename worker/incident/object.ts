@@ -137,8 +137,8 @@ export class IncidentObject extends DurableObject<Env> {
 
   /**
    * Page level 1 from create itself, after the answer's commit, instead of waiting for the alarm (about
-   * 11 ms later locally). It claims the START row as the alarm would, so the two never both run it; a
-   * crash before the page leaves the row for the alarm (START_BACKSTOP_MS later, or after the claim's lease).
+   * 11 ms later locally). The alarm waits for this run (`starting`), so the two never both run it; a crash
+   * before the page leaves the row due for the alarm, START_BACKSTOP_MS later.
    */
   private startPaging(): void {
     const start = this.scheduler
@@ -171,6 +171,8 @@ export class IncidentObject extends DurableObject<Env> {
       input.actor.kind === 'integration';
     if (pages) opening.effects = opening.effects.filter((e) => e.kind !== 'index');
     const committed = this.ledger.commit(opening, input.actor);
+    // START's index backstop (runTask) rides on the opening's commit, so nothing is written between it and the page.
+    if (pages) this.scheduler.put(START_INDEX_TASK_ID, OUTBOX_TASK, now() + START_BACKSTOP_MS);
     if (input.maintenance) await this.maintenance.arm(input.maintenance.until);
     await this.effects.run(opening.effects, committed);
     await this.armAutoResolve(input.events ?? []);
@@ -350,9 +352,13 @@ export class IncidentObject extends DurableObject<Env> {
     // carries the pages counted: one D1 write, not two. Before the page, the snapshot check reads D1's paging version
     // alone (a point read), so the page still follows it. A START that recorded nothing writes the index here.
     // The page's record replaces START's row with the level timer, so an object stopped before that write would
-    // leave the incident off the list until its next change: an outbox row, committed with the claim and due when
-    // START's own backstop would be, covers it, and goes once the index has landed.
-    const owed = task.kind === START_TASK_KIND && this.store.pendingIndexVersion() !== null;
+    // leave the incident off the list until its next change: an outbox row, due when START's own backstop would be,
+    // covers it, and goes once the index has landed. A monitor's opening commits that row (open); any other START
+    // that owes the index writes it here.
+    const owed =
+      task.kind === START_TASK_KIND &&
+      this.store.pendingIndexVersion() !== null &&
+      !this.scheduler.pending().some((t) => t.id === START_INDEX_TASK_ID);
     if (owed) this.scheduler.put(START_INDEX_TASK_ID, OUTBOX_TASK, now() + START_BACKSTOP_MS);
     try {
       if (!(await paged(() => this.paging.run(task, now()))))

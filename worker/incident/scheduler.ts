@@ -114,9 +114,11 @@ export class Scheduler {
   }
 
   /**
-   * Run the task with this id now if it is due, claimed as runDue claims it: a caller that runs work at
-   * once (the first page, from create) keeps the alarm as the backstop, and the two never both run it.
-   * Returns whether this call ran it.
+   * Run the task with this id now if it is due: a caller that runs work at once (the first page, from create)
+   * keeps the alarm as the backstop. The claim is held in memory, not written: the caller makes its alarm wait
+   * for this run (IncidentObject.alarm awaits it), which is all a claim is for while the object lives, and a
+   * write here would put a commit between the opening and the page. After a crash the row is still due as it
+   * was, so the backstop runs it at once instead of a lease later. Returns whether this call ran it.
    */
   async runNow(
     id: string,
@@ -125,7 +127,18 @@ export class Scheduler {
     retryDelayMs = 5_000,
   ): Promise<boolean> {
     const task = this.pending().find((t) => t.id === id && t.dueAt <= now);
-    const ran = task ? await this.claimAndRun(task, now, run, retryDelayMs) : false;
+    const version = task
+      ? sql<{ version: number }>(
+          this.storage.sql,
+          'SELECT version FROM schedule WHERE id = ? AND due_at = ?',
+          task.id,
+          task.dueAt,
+        )[0]?.version
+      : undefined;
+    const ran =
+      task && version !== undefined
+        ? await this.runClaimed(task, version, now, run, retryDelayMs)
+        : false;
     this.backstops.delete(id);
     if (ran) await this.arm();
     return ran;
@@ -145,17 +158,23 @@ export class Scheduler {
       task.dueAt,
     )[0];
     if (!claim) return false;
-    this.version = Math.max(this.highest(), claim.version);
+    return this.runClaimed(task, claim.version, now, run, retryDelayMs);
+  }
+
+  /** Run a task claimed at `version`; then drop its row, or move it `retryDelayMs` on when the run threw. */
+  private async runClaimed(
+    task: Task,
+    version: number,
+    now: number,
+    run: (task: Task) => Promise<void>,
+    retryDelayMs: number,
+  ): Promise<boolean> {
+    this.version = Math.max(this.highest(), version);
     this.running += 1;
     try {
       await run(task);
       // A task that re-scheduled itself while running has a new version and keeps its row.
-      sql(
-        this.storage.sql,
-        'DELETE FROM schedule WHERE id = ? AND version = ?',
-        task.id,
-        claim.version,
-      );
+      sql(this.storage.sql, 'DELETE FROM schedule WHERE id = ? AND version = ?', task.id, version);
     } catch (err) {
       console.error('scheduled task failed; will retry', task.kind, task.id, err);
       sql(
@@ -163,7 +182,7 @@ export class Scheduler {
         'UPDATE schedule SET due_at = ? WHERE id = ? AND version = ?',
         now + retryDelayMs,
         task.id,
-        claim.version,
+        version,
       );
     } finally {
       this.running -= 1;
