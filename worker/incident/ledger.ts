@@ -8,6 +8,7 @@ import type { Change } from './decide';
 import type { WrittenEntry } from './escalate';
 import type { EscalationState } from './escalation';
 import { closeAlerts } from './ingest';
+import type { Scheduler } from './scheduler';
 import type { IncidentStore } from './store';
 import type { WebhookOutbox } from './webhook-outbox';
 import type { ChatOutbox } from '../chat/outbox';
@@ -23,17 +24,20 @@ export class Ledger {
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly store: IncidentStore,
+    /** Its rows are written in the same transactions (webhook and chat hand-overs, timers). */
+    private readonly scheduler: Scheduler,
     private readonly webhooks: WebhookOutbox,
     /** Chat (Slack) consumes the same events, owed in the same transaction. */
     private readonly chat?: ChatOutbox,
   ) {}
 
-  /** One storage transaction; one that throws is undone, and so are the store's cached documents. */
+  /** One storage transaction; one that throws is undone, and so is what the store and scheduler hold. */
   private transaction(write: () => void): void {
     try {
       this.storage.transactionSync(write);
     } catch (err) {
       this.store.forget();
+      this.scheduler.forget();
       throw err;
     }
   }

@@ -88,7 +88,7 @@ export class IncidentObject extends DurableObject<Env> {
     const scheduler = (this.scheduler = new Scheduler(ctx.storage));
     this.webhooks = new WebhookOutbox({ env, store, scheduler });
     this.chat = new ChatOutbox({ env, storage: ctx.storage, scheduler });
-    this.ledger = new Ledger(ctx.storage, store, this.webhooks, this.chat);
+    this.ledger = new Ledger(ctx.storage, store, scheduler, this.webhooks, this.chat);
     this.idempotency = new Idempotency(store);
     const room = (this.room = new Room(ctx));
     const paging = (this.paging = new Paging({
@@ -505,9 +505,14 @@ export class IncidentObject extends DurableObject<Env> {
   async reviewPublished(actor: Actor, at: number): Promise<void> {
     const incident = this.store.load();
     if (!incident) return;
-    this.ctx.storage.transactionSync(() =>
-      this.webhooks.owe([reviewPublishedEvent(incident, actor, at)], at),
-    );
+    try {
+      this.ctx.storage.transactionSync(() =>
+        this.webhooks.owe([reviewPublishedEvent(incident, actor, at)], at),
+      );
+    } catch (err) {
+      this.scheduler.forget(); // its row was undone with the transaction
+      throw err;
+    }
     await this.scheduler.arm();
   }
 

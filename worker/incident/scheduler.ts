@@ -15,7 +15,23 @@ export interface Task {
   data: Record<string, unknown>;
 }
 
+/** A row as stored; `data` kept as its JSON text, so every caller of pending() gets its own parsed copy. */
+interface Row {
+  id: string;
+  kind: string;
+  dueAt: number;
+  data: string;
+  version: number;
+}
+
 export class Scheduler {
+  /**
+   * The rows as stored, read once: this scheduler is their only writer, and pending() runs several times per
+   * alert (a new incident read the table eight times). A transaction that throws undoes its writes, so its
+   * owner drops these with forget().
+   */
+  private rows: Map<string, Row> | null = null;
+
   /**
    * Tasks running now (runDue, runNow). Each arms the alarm when it ends, so rows scheduled meanwhile are
    * only stored: one alarm write (an fsync) for all of them instead of one each.
@@ -50,15 +66,37 @@ export class Scheduler {
   put(id: string, kind: string, dueAt: number, data: Record<string, unknown> = {}): void {
     // Every write takes a version no run has claimed, so a run that claimed an earlier one cannot delete this
     // row, even when the row it claimed was cancelled and this one is the same task scheduled afresh.
+    const row: Row = { id, kind, dueAt, data: JSON.stringify(data), version: this.nextVersion() };
     sql(
       this.storage.sql,
       'INSERT INTO schedule (id, kind, due_at, data, version) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at, data = excluded.data, version = excluded.version',
-      id,
-      kind,
-      dueAt,
-      JSON.stringify(data),
-      this.nextVersion(),
+      row.id,
+      row.kind,
+      row.dueAt,
+      row.data,
+      row.version,
     );
+    this.stored().set(id, row);
+  }
+
+  /** Drop what is held: the next call reads the table again (after an undone transaction, or a restore). */
+  forget(): void {
+    this.rows = null;
+    this.version = null;
+  }
+
+  private stored(): Map<string, Row> {
+    if (this.rows) return this.rows;
+    const rows = sql<{ id: string; kind: string; due_at: number; data: string; version: number }>(
+      this.storage.sql,
+      'SELECT id, kind, due_at, data, version FROM schedule',
+    );
+    return (this.rows = new Map(
+      rows.map((r) => [
+        r.id,
+        { id: r.id, kind: r.kind, dueAt: r.due_at, data: r.data, version: r.version },
+      ]),
+    ));
   }
 
   /**
@@ -72,27 +110,29 @@ export class Scheduler {
   }
 
   private highest(): number {
-    return (this.version ??=
-      sql<{ v: number }>(this.storage.sql, 'SELECT coalesce(max(version), 0) AS v FROM schedule')[0]
-        ?.v ?? 0);
+    return (this.version ??= Math.max(0, ...[...this.stored().values()].map((r) => r.version)));
   }
 
   /** Cancel these tasks, then re-arm once (or when the run going on ends, as schedule does). */
   async cancel(...ids: string[]): Promise<void> {
-    for (const id of ids) sql(this.storage.sql, 'DELETE FROM schedule WHERE id = ?', id);
+    const rows = this.stored();
+    for (const id of ids) {
+      sql(this.storage.sql, 'DELETE FROM schedule WHERE id = ?', id);
+      rows.delete(id);
+    }
     if (!this.running) await this.arm();
   }
 
+  /** Every stored task, by due time then id. */
   pending(): Task[] {
-    return sql<{ id: string; kind: string; due_at: number; data: string }>(
-      this.storage.sql,
-      'SELECT id, kind, due_at, data FROM schedule ORDER BY due_at, id',
-    ).map((r) => ({
-      id: r.id,
-      kind: r.kind,
-      dueAt: r.due_at,
-      data: JSON.parse(r.data) as Record<string, unknown>,
-    }));
+    return [...this.stored().values()]
+      .sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      .map((r) => ({
+        id: r.id,
+        kind: r.kind,
+        dueAt: r.dueAt,
+        data: JSON.parse(r.data) as Record<string, unknown>,
+      }));
   }
 
   /**
@@ -126,19 +166,10 @@ export class Scheduler {
     run: (task: Task) => Promise<void>,
     retryDelayMs = 5_000,
   ): Promise<boolean> {
-    const task = this.pending().find((t) => t.id === id && t.dueAt <= now);
-    const version = task
-      ? sql<{ version: number }>(
-          this.storage.sql,
-          'SELECT version FROM schedule WHERE id = ? AND due_at = ?',
-          task.id,
-          task.dueAt,
-        )[0]?.version
-      : undefined;
+    const row = this.stored().get(id);
+    const task = row && row.dueAt <= now ? this.pending().find((t) => t.id === id) : undefined;
     const ran =
-      task && version !== undefined
-        ? await this.runClaimed(task, version, now, run, retryDelayMs)
-        : false;
+      row && task ? await this.runClaimed(task, row.version, now, run, retryDelayMs) : false;
     this.backstops.delete(id);
     if (ran) await this.arm();
     return ran;
@@ -158,6 +189,8 @@ export class Scheduler {
       task.dueAt,
     )[0];
     if (!claim) return false;
+    const row = this.stored().get(task.id);
+    if (row) row.dueAt = now + LEASE_MS;
     return this.runClaimed(task, claim.version, now, run, retryDelayMs);
   }
 
@@ -175,6 +208,7 @@ export class Scheduler {
       await run(task);
       // A task that re-scheduled itself while running has a new version and keeps its row.
       sql(this.storage.sql, 'DELETE FROM schedule WHERE id = ? AND version = ?', task.id, version);
+      if (this.stored().get(task.id)?.version === version) this.stored().delete(task.id);
     } catch (err) {
       console.error('scheduled task failed; will retry', task.kind, task.id, err);
       sql(
@@ -184,6 +218,8 @@ export class Scheduler {
         task.id,
         version,
       );
+      const row = this.stored().get(task.id);
+      if (row?.version === version) row.dueAt = now + retryDelayMs;
     } finally {
       this.running -= 1;
     }
@@ -192,15 +228,11 @@ export class Scheduler {
 
   /** Point the alarm at the earliest pending task, or clear it. */
   async arm(): Promise<void> {
-    // The earliest row that is not a backstop is among the first backstops.size + 1.
-    const first = sql<{ id: string; due_at: number }>(
-      this.storage.sql,
-      'SELECT id, due_at FROM schedule ORDER BY due_at LIMIT ?',
-      this.backstops.size + 1,
-    );
-    const next = first.length
-      ? Math.min(...first.map((r) => Math.max(r.due_at, this.backstops.get(r.id) ?? r.due_at)))
-      : null;
+    let next: number | null = null;
+    for (const r of this.stored().values()) {
+      const at = Math.max(r.dueAt, this.backstops.get(r.id) ?? r.dueAt);
+      if (next === null || at < next) next = at;
+    }
     if (next === null) await this.storage.deleteAlarm();
     // Whole milliseconds, rounded up: the runtime keeps the alarm to the millisecond, and one fired before a
     // fractional due time finds nothing due, re-arms the very time it is running for, and is dropped with it.
