@@ -171,7 +171,7 @@ export class IncidentObject extends DurableObject<Env> {
       input.actor.kind === 'integration';
     if (pages) opening.effects = opening.effects.filter((e) => e.kind !== 'index');
     const committed = this.ledger.commit(opening, input.actor);
-    // START's index backstop (runTask) rides on the opening's commit, so nothing is written between it and the page.
+    // START's index backstop (see runTask) is written with the opening, so START itself writes nothing before its page.
     if (pages) this.scheduler.put(START_INDEX_TASK_ID, OUTBOX_TASK, now() + START_BACKSTOP_MS);
     if (input.maintenance) await this.maintenance.arm(input.maintenance.until);
     await this.effects.run(opening.effects, committed);

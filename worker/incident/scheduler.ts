@@ -156,9 +156,9 @@ export class Scheduler {
   /**
    * Run the task with this id now if it is due: a caller that runs work at once (the first page, from create)
    * keeps the alarm as the backstop. The claim is held in memory, not written: the caller makes its alarm wait
-   * for this run (IncidentObject.alarm awaits it), which is all a claim is for while the object lives, and a
-   * write here would put a commit between the opening and the page. After a crash the row is still due as it
-   * was, so the backstop runs it at once instead of a lease later. Returns whether this call ran it.
+   * for this run (IncidentObject.alarm awaits it), which is all a claim is for while the object lives. After a
+   * crash the row is still due as it was, so the backstop runs it when it fires instead of a lease (a minute)
+   * later. Returns whether this call ran it.
    */
   async runNow(
     id: string,
