@@ -116,7 +116,10 @@ export class Scheduler {
   /** Cancel these tasks, then re-arm once (or when the run going on ends, as schedule does). */
   async cancel(...ids: string[]): Promise<void> {
     const rows = this.stored();
-    for (const id of ids) {
+    const stored = ids.filter((id) => rows.has(id));
+    // Nothing to drop (an acknowledgement of an incident with no timers): no write, and the alarm stays as it is.
+    if (!stored.length) return;
+    for (const id of stored) {
       sql(this.storage.sql, 'DELETE FROM schedule WHERE id = ?', id);
       rows.delete(id);
     }
