@@ -1,6 +1,6 @@
 /**
  * The VAPID Authorization header (RFC 8292) of a push service's origin, signed once per isolate and reused for
- * that audience until an hour before the token expires (RFC 8292 §2 lets an application server reuse a token for
+ * that audience until an hour before the token expires (RFC 8292 lets an application server reuse a token for
  * the same audience). Signing it (an ES256 key import and a signature, @block65/webcrypto-web-push vapidHeaders)
  * on every page put that work between the decision and the push. Reuse ends REFRESH_BEFORE_EXPIRY_MS before the
  * `exp` read from the token itself, so no token is sent within an hour of expiring whatever expiry the library
