@@ -51,39 +51,7 @@ export interface EffectsHost {
 }
 
 export class Effects {
-  /** A change's feed publish held for the page that follows it at once (holdPublish). */
-  private publishHeld = false;
-
   constructor(private readonly host: EffectsHost) {}
-
-  /**
-   * Leave `effects`' feed publish to the page that follows this change at once: the page's record publishes the
-   * incident after the push (as paged), so the feed's work no longer runs on the way to it. releasePublish
-   * publishes it if that record never came (the page failed, or recorded nothing). The feed is best-effort and
-   * stores nothing, so a restart in between only leaves the list to its next change or reload, as before.
-   */
-  holdPublish(effects: IncidentEffect[]): IncidentEffect[] {
-    const kept = effects.filter((e) => e.kind !== 'publish');
-    if (kept.length < effects.length) this.publishHeld = true;
-    return kept;
-  }
-
-  /** Publish a held change now, unless a publish since has carried it. */
-  releasePublish(): void {
-    if (!this.publishHeld) return;
-    this.publishHeld = false;
-    const incident = this.host.store.load();
-    if (incident) this.publish(incident);
-  }
-
-  private publish(incident: Incident): void {
-    // The feed is best-effort (a list reloads over HTTP on reconnect), so it never delays this change.
-    this.host.ctx.waitUntil(
-      feedStub(this.host.env)
-        .publish(summaryOf(incident))
-        .catch((err: unknown) => console.error('feed publish failed', err)),
-    );
-  }
 
   /** Carry out `effects` for `committed`, each on the incident as it is when it runs (escalation may change it). */
   async run(effects: readonly IncidentEffect[], committed: Committed): Promise<void> {
@@ -103,8 +71,12 @@ export class Effects {
             } satisfies ServerMessage);
           break;
         case 'publish':
-          this.publishHeld = false;
-          this.publish(incident);
+          // The feed is best-effort (a list reloads over HTTP on reconnect), so it never delays this change.
+          this.host.ctx.waitUntil(
+            feedStub(env)
+              .publish(summaryOf(incident))
+              .catch((err: unknown) => console.error('feed publish failed', err)),
+          );
           break;
         case 'webhooks':
           // The events were written with the change; the alarm hands them to the queues, so a slow

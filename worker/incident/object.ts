@@ -169,9 +169,7 @@ export class IncidentObject extends DurableObject<Env> {
       opening.incident.status === 'triggered' &&
       !input.maintenance &&
       input.actor.kind === 'integration';
-    // Its feed publish waits for that page too: the page's record publishes the incident, after the push.
-    if (pages)
-      opening.effects = this.effects.holdPublish(opening.effects.filter((e) => e.kind !== 'index'));
+    if (pages) opening.effects = opening.effects.filter((e) => e.kind !== 'index');
     const committed = this.ledger.commit(opening, input.actor);
     if (input.maintenance) await this.maintenance.arm(input.maintenance.until);
     await this.effects.run(opening.effects, committed);
@@ -361,10 +359,7 @@ export class IncidentObject extends DurableObject<Env> {
         console.error(`unknown scheduled task ${task.kind}; dropping it`);
     } finally {
       pageDone(this.ctx.id.toString());
-      if (task.kind === START_TASK_KIND) {
-        this.effects.releasePublish(); // the opening's, if START's page recorded nothing
-        await this.indexOwed();
-      }
+      if (task.kind === START_TASK_KIND) await this.indexOwed();
     }
   }
 
