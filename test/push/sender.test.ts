@@ -10,6 +10,7 @@ import {
   type PagePayload,
 } from '../../worker/push/sender';
 import { testIncident } from '../../worker/push/payload';
+import { REFRESH_BEFORE_EXPIRY_MS, vapidAuthorization } from '../../worker/push/vapid';
 import { pagePayloadSchema } from '../../schema/push-schemas';
 import {
   parseVapid,
@@ -105,6 +106,34 @@ describe('sending a page', () => {
     expect(auth.claims.sub).toBe(vapid.VAPID_SUBJECT);
     expect(auth.claims.exp).toBeGreaterThan(before);
     expect(auth.claims.exp).toBeLessThanOrEqual(before + 24 * 3600 + 5);
+  });
+
+  it('reuses one VAPID JWT per push service until an hour before it expires, and encrypts every message with its own key pair and salt', async () => {
+    const push = pushService(201);
+    const opts = await pageOptions(incident.id);
+    const other = device('https://updates.push.services.mozilla.com/wpush/v2/abc');
+    for (const to of [device(), device(), other])
+      await sendPage(vapid, to, page(), opts, push.transport);
+    const [a, b, c] = push.requests.map((r) => parseVapid(r.headers.get('authorization')));
+    expect(b?.jwt).toBe(a?.jwt);
+    expect(c?.jwt).not.toBe(a?.jwt);
+    expect(c?.claims.aud).toBe('https://updates.push.services.mozilla.com');
+    // RFC 8188 header: a 16-byte salt, then (after the record size and key id length) the sender's ECDH public key.
+    const [first, second] = push.requests.map((r) => r.body);
+    expect(first?.slice(0, 16)).not.toEqual(second?.slice(0, 16));
+    expect(first?.slice(21, 86)).not.toEqual(second?.slice(21, 86));
+    expect(JSON.parse(phone.decrypt(second ?? new Uint8Array()))).toEqual(page());
+    // From an hour before the token's own expiry, it is signed afresh.
+    const keys = {
+      subject: vapid.VAPID_SUBJECT,
+      publicKey: vapid.VAPID_PUBLIC_KEY,
+      privateKey: vapid.VAPID_PRIVATE_KEY,
+    };
+    const refreshAt = Number(a?.claims.exp) * 1000 - REFRESH_BEFORE_EXPIRY_MS;
+    expect(await vapidAuthorization(keys, device().endpoint, refreshAt - 1)).toContain(a?.jwt);
+    const renewed = await vapidAuthorization(keys, device().endpoint, refreshAt);
+    expect(renewed).not.toContain(a?.jwt);
+    expect(await verifyEs256(parseVapid(renewed).jwt, vapid.VAPID_PUBLIC_KEY)).toBe(true);
   });
 
   it('marks a page high urgency with a one-hour TTL and a per-incident Topic of at most 32 base64url characters', async () => {

@@ -1,15 +1,16 @@
 /**
  * Send one Web Push message to one device: RFC 8291 aes128gcm encryption and an RFC 8292 VAPID
- * JWT, both from @block65/webcrypto-web-push (no hand-rolled crypto), then map the push
- * service's answer to an outcome the escalation engine can act on.
+ * JWT, both from @block65/webcrypto-web-push (no hand-rolled crypto; the JWT reused per push service,
+ * vapid.ts), then map the push service's answer to an outcome the escalation engine can act on.
  */
-import { buildPushPayload } from '@block65/webcrypto-web-push';
+import { encryptNotification } from '@block65/webcrypto-web-push';
 import { now } from '../clock';
 import type { Env } from '../env';
 import { base64url } from '../ids';
 import { MAX_PAGE_BYTES, type PagePayload } from './payload';
 import { isLoopbackHttp, type OutboundEnv } from '../net/outbound';
 import { endpointProblem } from './validate';
+import { vapidAuthorization } from './vapid';
 import type { StatusPushPayload } from '../../schema/status-subscriber-schemas';
 
 export { buildPagePayload, type PagePayload, type PagedIncident } from './payload';
@@ -111,23 +112,36 @@ export async function sendPage(
 
   let request: Request;
   try {
-    const built = await buildPushPayload(
-      { data: json, options: { ttl: opts.ttlSeconds, urgency: opts.urgency, topic: opts.topic } },
-      {
-        endpoint: buildFor.href,
-        expirationTime: null,
-        keys: { p256dh: subscription.p256dh, auth: subscription.auth },
-      },
+    // The headers buildPushPayload would set, with the VAPID token reused for this push service (vapid.ts);
+    // the body is encrypted afresh, with a key pair and salt of its own, for every message.
+    const authorization = await vapidAuthorization(
       {
         subject: env.VAPID_SUBJECT,
         publicKey: env.VAPID_PUBLIC_KEY,
         privateKey: env.VAPID_PRIVATE_KEY,
       },
+      buildFor.href,
+    );
+    const body = await encryptNotification(
+      {
+        endpoint: buildFor.href,
+        expirationTime: null,
+        keys: { p256dh: subscription.p256dh, auth: subscription.auth },
+      },
+      new TextEncoder().encode(json),
     );
     request = new Request(target.href, {
       method: 'POST',
-      headers: built.headers,
-      body: built.body,
+      headers: {
+        authorization,
+        ttl: String(opts.ttlSeconds || 60),
+        ...(opts.urgency ? { urgency: opts.urgency } : {}),
+        ...(opts.topic ? { topic: opts.topic } : {}),
+        'content-encoding': 'aes128gcm',
+        'content-length': String(body.byteLength),
+        'content-type': 'application/octet-stream',
+      },
+      body,
       redirect: 'manual',
     });
   } catch (err) {
