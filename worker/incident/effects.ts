@@ -105,7 +105,7 @@ export class Effects {
   async indexSoon(): Promise<void> {
     const { scheduler } = this.host;
     const due = now() + REPEATS_INDEX_DELAY_MS;
-    if (scheduler.pending().some((t) => t.id === OUTBOX_TASK && t.dueAt <= due)) return;
+    if ((scheduler.task(OUTBOX_TASK)?.dueAt ?? Infinity) <= due) return;
     await scheduler.schedule(OUTBOX_TASK, OUTBOX_TASK, due);
   }
 

@@ -11,6 +11,7 @@ import { closeAlerts } from './ingest';
 import type { Scheduler } from './scheduler';
 import type { IncidentStore } from './store';
 import type { WebhookOutbox } from './webhook-outbox';
+import type { PendingWebhookEvent } from '../webhooks/events';
 import type { ChatOutbox } from '../chat/outbox';
 
 /** What a commit wrote: the incident as saved, the entries as numbered, the entry rewritten in place. */
@@ -40,6 +41,11 @@ export class Ledger {
       this.scheduler.forget();
       throw err;
     }
+  }
+
+  /** Owe webhook events that come with no timeline entry (a published review), in a transaction of their own. */
+  oweWebhooks(events: readonly PendingWebhookEvent[], at: number): void {
+    this.transaction(() => this.webhooks.owe(events, at));
   }
 
   /** Commit an incident decision (decide.ts, open.ts), its entries written by `actor`. */

@@ -280,7 +280,7 @@ export class IncidentObject extends DurableObject<Env> {
   private async armAutoResolve(events: readonly AlertEvent[]): Promise<void> {
     if (!events.some((e) => e.action === 'trigger')) return;
     const asked = Math.max(0, ...events.map((e) => e.autoResolveMinutes ?? 0));
-    const pending = this.scheduler.pending().find((t) => t.id === AUTO_RESOLVE_TASK);
+    const pending = this.scheduler.task(AUTO_RESOLVE_TASK);
     const minutes = asked || Number(pending?.data.minutes ?? 0);
     if (!minutes || this.store.load()?.status === 'resolved') return;
     await this.scheduler.schedule(AUTO_RESOLVE_TASK, AUTO_RESOLVE_TASK, now() + minutes * 60_000, {
@@ -358,7 +358,7 @@ export class IncidentObject extends DurableObject<Env> {
     const owed =
       task.kind === START_TASK_KIND &&
       this.store.pendingIndexVersion() !== null &&
-      !this.scheduler.pending().some((t) => t.id === START_INDEX_TASK_ID);
+      !this.scheduler.task(START_INDEX_TASK_ID);
     if (owed) this.scheduler.put(START_INDEX_TASK_ID, OUTBOX_TASK, now() + START_BACKSTOP_MS);
     try {
       if (!(await paged(() => this.paging.run(task, now()))))
@@ -375,10 +375,7 @@ export class IncidentObject extends DurableObject<Env> {
    */
   private async indexOwed(): Promise<void> {
     let owed = this.store.pendingIndexVersion();
-    const incident =
-      owed && !this.scheduler.pending().some((t) => t.id === OUTBOX_TASK)
-        ? this.store.load()
-        : null;
+    const incident = owed && !this.scheduler.task(OUTBOX_TASK) ? this.store.load() : null;
     if (incident) {
       await this.effects.flushIndex(incident);
       owed = this.store.pendingIndexVersion();
@@ -505,14 +502,7 @@ export class IncidentObject extends DurableObject<Env> {
   async reviewPublished(actor: Actor, at: number): Promise<void> {
     const incident = this.store.load();
     if (!incident) return;
-    try {
-      this.ctx.storage.transactionSync(() =>
-        this.webhooks.owe([reviewPublishedEvent(incident, actor, at)], at),
-      );
-    } catch (err) {
-      this.scheduler.forget(); // its row was undone with the transaction
-      throw err;
-    }
+    this.ledger.oweWebhooks([reviewPublishedEvent(incident, actor, at)], at);
     await this.scheduler.arm();
   }
 

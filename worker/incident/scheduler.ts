@@ -15,7 +15,7 @@ export interface Task {
   data: Record<string, unknown>;
 }
 
-/** A row as stored; `data` kept as its JSON text, so every caller of pending() gets its own parsed copy. */
+/** A row as stored; `data` kept as its JSON text, so every caller gets its own parsed copy (taskOf). */
 interface Row {
   id: string;
   kind: string;
@@ -130,12 +130,13 @@ export class Scheduler {
   pending(): Task[] {
     return [...this.stored().values()]
       .sort((a, b) => a.dueAt - b.dueAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map((r) => ({
-        id: r.id,
-        kind: r.kind,
-        dueAt: r.dueAt,
-        data: JSON.parse(r.data) as Record<string, unknown>,
-      }));
+      .map(taskOf);
+  }
+
+  /** The stored task with this id, if any. */
+  task(id: string): Task | undefined {
+    const row = this.stored().get(id);
+    return row && taskOf(row);
   }
 
   /**
@@ -170,9 +171,10 @@ export class Scheduler {
     retryDelayMs = 5_000,
   ): Promise<boolean> {
     const row = this.stored().get(id);
-    const task = row && row.dueAt <= now ? this.pending().find((t) => t.id === id) : undefined;
     const ran =
-      row && task ? await this.runClaimed(task, row.version, now, run, retryDelayMs) : false;
+      row && row.dueAt <= now
+        ? await this.runClaimed(taskOf(row), row.version, now, run, retryDelayMs)
+        : false;
     this.backstops.delete(id);
     if (ran) await this.arm();
     return ran;
@@ -241,4 +243,14 @@ export class Scheduler {
     // fractional due time finds nothing due, re-arms the very time it is running for, and is dropped with it.
     else await this.storage.setAlarm(Math.ceil(next));
   }
+}
+
+/** A row as callers see it: `data` parsed afresh, so no caller can change what the scheduler holds. */
+function taskOf(r: Row): Task {
+  return {
+    id: r.id,
+    kind: r.kind,
+    dueAt: r.dueAt,
+    data: JSON.parse(r.data) as Record<string, unknown>,
+  };
 }
